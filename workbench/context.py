@@ -1,0 +1,152 @@
+"""The shared, lazily computed evidence every check of one document draws on.
+
+Decoding a page, converting it to greyscale, and later OCR happen once per document however
+many checks ask, because they ask the context rather than doing the work themselves. Values
+handed out are shared: treat arrays and images from the context as read-only (arrays are
+flagged so; take a copy to modify).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import threading
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+import numpy as np
+from PIL import Image
+
+from workbench.limits import Limits
+from workbench.loading import Document
+from workbench.model import Artifact, Claims
+
+T = TypeVar("T")
+_SAFE_NAME = re.compile(r"[^A-Za-z0-9_.-]+")
+
+
+@dataclass(frozen=True)
+class ArtifactWriter:
+    """Writes one check's artifacts under ``<out>/artifacts/<check>/``.
+
+    With no output folder (``root`` is None) nothing is written and every write returns None,
+    so reports never list files that do not exist.
+    """
+
+    check: str
+    root: Path | None
+
+    @property
+    def enabled(self) -> bool:
+        """Whether artifacts are being kept for this run."""
+        return self.root is not None
+
+    def write_bytes(
+        self, name: str, data: bytes, *, kind: str, media_type: str, page: int | None = None
+    ) -> Artifact | None:
+        """Store `data` as artifact `name` (a file name with extension) of this check."""
+        if self.root is None:
+            return None
+        safe = _SAFE_NAME.sub("_", name).strip("._") or "artifact"
+        relative = Path("artifacts") / self.check / safe
+        target = self.root / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(target.name + ".part")
+        tmp.write_bytes(data)
+        tmp.replace(target)
+        stem = safe.rsplit(".", 1)[0]
+        return Artifact(
+            id=f"{self.check}/{stem}",
+            kind=kind,
+            media_type=media_type,
+            path=relative.as_posix(),
+            page=page,
+        )
+
+    def write_png(
+        self, name: str, image: Image.Image | np.ndarray, *, kind: str, page: int | None = None
+    ) -> Artifact | None:
+        """Store an image (PIL image or uint8 array) as a PNG artifact."""
+        if self.root is None:
+            return None
+        pil = image if isinstance(image, Image.Image) else Image.fromarray(np.asarray(image))
+        buffer = io.BytesIO()
+        pil.save(buffer, format="PNG", optimize=False)
+        if not name.lower().endswith(".png"):
+            name += ".png"
+        return self.write_bytes(
+            name, buffer.getvalue(), kind=kind, media_type="image/png", page=page
+        )
+
+
+@dataclass
+class Context:
+    """What a check may read: the document, claims, exemplars, and cached derived evidence.
+
+    ``artifacts`` is the writer of the check currently running; the pipeline hands each check
+    a view (`for_check`) that shares this context's cache.
+    """
+
+    document: Document
+    claims: Claims | None = None
+    references: tuple[Document, ...] = ()
+    limits: Limits = field(default_factory=Limits)
+    artifacts: ArtifactWriter = field(default_factory=lambda: ArtifactWriter("none", None))
+    options: dict[str, Any] = field(default_factory=dict)
+    _cache: dict[Hashable, Any] = field(default_factory=dict, repr=False)
+    _lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
+
+    def for_check(self, name: str, out_dir: Path | None) -> Context:
+        """A view for check `name`: same document and cache, its own artifact writer."""
+        return Context(
+            document=self.document,
+            claims=self.claims,
+            references=self.references,
+            limits=self.limits,
+            artifacts=ArtifactWriter(name, out_dir),
+            options=self.options,
+            _cache=self._cache,
+            _lock=self._lock,
+        )
+
+    def cached(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """The value for `key`, computed by `compute` the first time it is asked for.
+
+        This is how evidence several checks need (a decoded page, OCR of page 2 in ``fas``) is
+        computed once per document. Keys should start with a namespace, e.g. ``("ocr", 2)``.
+        """
+        with self._lock:
+            if key in self._cache:
+                return self._cache[key]  # type: ignore[no-any-return]
+            value = compute()
+            self._cache[key] = value
+            return value
+
+    def page_image(self, index: int, *, document: Document | None = None) -> Image.Image:
+        """Page `index` of the document (or of a reference) as a shared 8-bit RGB image."""
+        doc = document or self.document
+        return self.cached(("page_image", doc.sha256, index), lambda: doc.page_image(index))
+
+    def page_rgb(self, index: int, *, document: Document | None = None) -> np.ndarray:
+        """Page `index` as a read-only ``(height, width, 3)`` uint8 array."""
+        doc = document or self.document
+
+        def compute() -> np.ndarray:
+            arr = np.array(self.page_image(index, document=doc), dtype=np.uint8)
+            arr.flags.writeable = False
+            return arr
+
+        return self.cached(("page_rgb", doc.sha256, index), compute)
+
+    def page_gray(self, index: int, *, document: Document | None = None) -> np.ndarray:
+        """Page `index` as a read-only ``(height, width)`` uint8 luminance array (ITU-R 601)."""
+        doc = document or self.document
+
+        def compute() -> np.ndarray:
+            arr = np.array(self.page_image(index, document=doc).convert("L"), dtype=np.uint8)
+            arr.flags.writeable = False
+            return arr
+
+        return self.cached(("page_gray", doc.sha256, index), compute)

@@ -1,0 +1,132 @@
+"""Running checks over one loaded document and assembling its report.
+
+Each check runs in isolation: what it raises becomes an ``error`` result for that check alone;
+what it returns is validated (names, finding codes, JSON-serialisable results) before it enters
+the report. Each check is timed. Checks whose needs the document cannot meet are skipped with
+the reason.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from workbench import __version__
+from workbench.check import Check, Need
+from workbench.context import Context
+from workbench.model import CheckResult, Report, Status, ToolInfo
+
+log = logging.getLogger(__name__)
+_CODE = re.compile(r"^[a-z0-9_]+\.[a-z0-9_.]+$")
+TOOL = ToolInfo(name="workbench", version=__version__)
+
+
+@dataclass(frozen=True)
+class ProgressEvent:
+    """Reported before (``status`` None) and after each check of a document."""
+
+    check: str
+    index: int
+    total: int
+    status: Status | None = None
+    duration_s: float | None = None
+
+
+ProgressCallback = Callable[[ProgressEvent], None]
+
+
+def unmet_need(check: Check, context: Context) -> str | None:
+    """Why `check` cannot run on this document, or None when it can."""
+    doc = context.document
+    for need in check.needs:
+        if need is Need.PAGES and not doc.pages:
+            return f"needs page images; this document is {doc.media_type} text"
+        if need is Need.TEXT and not doc.pages and not (doc.text or "").strip():
+            return "needs page images or text; the document has neither"
+        if need is Need.REFERENCES and not context.references:
+            return "needs genuine exemplars to compare against (give them with --reference)"
+        if need is Need.CLAIMS and (context.claims is None or context.claims.is_empty()):
+            return "needs claims about the document (give them with --claims)"
+    return None
+
+
+def _validated(check: Check, result: CheckResult) -> CheckResult:
+    """`result` with identity fields enforced; raises ValueError when it breaks the contract."""
+    if not isinstance(result, CheckResult):
+        raise ValueError(f"returned {type(result).__name__}, not a CheckResult")
+    for finding in result.findings:
+        if finding.check != check.name or not _CODE.match(finding.code):
+            raise ValueError(f"finding code {finding.code!r} is not of the form {check.name}.xxx")
+        if not finding.code.startswith(f"{check.name}."):
+            raise ValueError(f"finding code {finding.code!r} does not start with {check.name}.")
+    for artifact in result.artifacts:
+        if not artifact.id.startswith(f"{check.name}/"):
+            raise ValueError(f"artifact id {artifact.id!r} does not start with {check.name}/")
+    if result.results is not None:
+        json.dumps(result.results, allow_nan=False)  # raises TypeError/ValueError if not JSON
+    return replace(result, name=check.name, version=check.version)
+
+
+def run_check(check: Check, context: Context) -> CheckResult:
+    """Run one check with failure isolation and timing."""
+    started = time.perf_counter()
+    reason = unmet_need(check, context)
+    if reason is not None:
+        result = check.skipped(reason)
+    else:
+        try:
+            result = _validated(check, check.run(context))
+        except Exception as exc:  # isolation: one faulty check never sinks the report
+            log.exception("check %s failed on %s", check.name, context.document.path)
+            result = check.error(
+                f"internal error in check {check.name}: {type(exc).__name__}: {exc}"
+            )
+    return replace(result, duration_s=round(time.perf_counter() - started, 4))
+
+
+def assemble_report(context: Context, results: Sequence[CheckResult]) -> Report:
+    """The report of one document from its checks' results.
+
+    Findings are ordered worst first, keeping the run order of checks among equals.
+    """
+    findings = [f for r in results for f in r.findings]
+    findings.sort(key=lambda f: -f.severity)
+    data: dict[str, dict[str, Any]] = {r.name: r.results for r in results if r.results is not None}
+    return Report(
+        tool=TOOL,
+        document=context.document.info(),
+        claims=context.claims,
+        checks=tuple(results),
+        findings=tuple(findings),
+        results=data,
+        artifacts=tuple(a for r in results for a in r.artifacts),
+    )
+
+
+def run_pipeline(
+    context: Context,
+    checks: Sequence[Check],
+    *,
+    out_dir: Path | None = None,
+    progress: ProgressCallback | None = None,
+) -> Report:
+    """Run `checks` over the context's document and return its report.
+
+    Artifacts go under `out_dir` (nothing is written when it is None).
+    """
+    results: list[CheckResult] = []
+    total = len(checks)
+    for index, check in enumerate(checks):
+        if progress is not None:
+            progress(ProgressEvent(check.name, index, total))
+        result = run_check(check, context.for_check(check.name, out_dir))
+        results.append(result)
+        if progress is not None:
+            progress(ProgressEvent(check.name, index, total, result.status, result.duration_s))
+    return assemble_report(context, results)

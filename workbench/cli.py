@@ -1,0 +1,201 @@
+"""The ``workbench`` command line: parse arguments, call the API, print.
+
+Exit codes: 0 when every document was analysed, 1 when any document (or exemplar) could not be
+loaded, 2 for usage errors. Input problems are printed as one line each on standard error;
+tracebacks are reserved for bugs.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import click
+
+from workbench import __version__
+from workbench.api import Analysis, analyze_document, load_references
+from workbench.claims import load_claims
+from workbench.errors import InputError, UsageError, WorkbenchError
+from workbench.export.html import Preview, make_preview, render_html
+from workbench.export.text import render_text
+from workbench.limits import Limits
+from workbench.loading import Document, load_document
+from workbench.model import Claims
+from workbench.registry import discover
+from workbench.serialize import report_to_dict
+
+log = logging.getLogger("workbench")
+
+
+def _fail_line(message: str) -> None:
+    click.echo(f"workbench: error: {message}", err=True)
+
+
+def _limits(max_file_bytes: int | None, max_pixels: int | None, max_pages: int | None) -> Limits:
+    limits = Limits.from_env()
+    overrides = {
+        k: v
+        for k, v in (
+            ("max_file_bytes", max_file_bytes),
+            ("max_pixels", max_pixels),
+            ("max_pages", max_pages),
+        )
+        if v is not None
+    }
+    return Limits(**{**vars(limits), **overrides})
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="workbench")
+@click.option("-v", "--verbose", is_flag=True, help="Log progress and diagnostics on stderr.")
+def main(verbose: bool) -> None:
+    """Document authentication workbench: check scans against what is claimed of them."""
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--reference",
+    "references",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="A genuine exemplar of the same issuer to compare against (repeatable).",
+)
+@click.option(
+    "--claims",
+    "claims_file",
+    type=click.Path(path_type=Path),
+    help="JSON file of claims: date, author, addressee, office, language, source.",
+)
+@click.option("--only", help="Comma-separated names of the checks to run (see 'workbench checks').")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "html"]),
+    default="text",
+    show_default=True,
+    help="What to print on standard output.",
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Folder for each document's report.json, report.html and artifacts.",
+)
+@click.option("--max-file-bytes", type=click.IntRange(min=1), help="Refuse larger files.")
+@click.option("--max-pixels", type=click.IntRange(min=1), help="Refuse pages with more pixels.")
+@click.option("--max-pages", type=click.IntRange(min=1), help="Refuse documents with more pages.")
+@click.option("--all-findings", is_flag=True, help="In text output, list info findings too.")
+def check(
+    paths: Sequence[Path],
+    references: Sequence[Path],
+    claims_file: Path | None,
+    only: str | None,
+    fmt: str,
+    out: Path | None,
+    max_file_bytes: int | None,
+    max_pixels: int | None,
+    max_pages: int | None,
+    all_findings: bool,
+) -> None:
+    """Run the checks on each document PATH and print what they found."""
+    try:
+        limits = _limits(max_file_bytes, max_pixels, max_pages)
+        registry = discover()
+        selected = only.split(",") if only else None
+        registry.select(selected)
+        claims: Claims | None = load_claims(claims_file) if claims_file else None
+    except UsageError as exc:
+        raise click.UsageError(str(exc)) from None
+
+    failures = 0
+    refs: list[Document] = []
+    for ref in references:
+        try:
+            refs.extend(load_references([ref], limits))
+        except InputError as exc:
+            failures += 1
+            _fail_line(f"exemplar {exc}")
+
+    analyses: list[Analysis] = []
+    for path in paths:
+        try:
+            document = load_document(path, limits)
+            analysis = analyze_document(
+                document,
+                references=refs,
+                claims=claims,
+                only=selected,
+                out=out,
+                limits=limits,
+                registry=registry,
+            )
+        except WorkbenchError as exc:
+            failures += 1
+            _fail_line(str(exc))
+            continue
+        analyses.append(analysis)
+        if out is not None and analysis.out_dir is not None:
+            html = render_html([analysis.report], [_previews(analysis.document)])
+            (analysis.out_dir / "report.html").write_text(html, encoding="utf-8")
+        if fmt == "text":
+            click.echo(render_text(analysis.report, verbose=all_findings))
+            click.echo()
+
+    if fmt == "json":
+        data: Any = [report_to_dict(a.report) for a in analyses]
+        if len(paths) == 1:
+            data = data[0] if data else None
+        if data is not None:
+            click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    elif fmt == "html" and analyses:
+        click.echo(
+            render_html([a.report for a in analyses], [_previews(a.document) for a in analyses])
+        )
+    if failures:
+        sys.exit(1)
+
+
+def _previews(document: Document) -> list[Preview]:
+    return [make_preview(p.index, document.page_image(p.index)) for p in document.pages[:20]]
+
+
+@main.command("checks")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+def list_checks(fmt: str) -> None:
+    """List the installed checks with their versions and what they can show."""
+    registry = discover()
+    if fmt == "json":
+        data = {
+            "checks": [
+                {
+                    "name": c.name,
+                    "version": c.version,
+                    "title": c.title,
+                    "explanation": c.explanation,
+                    "needs": sorted(n.value for n in c.needs),
+                }
+                for c in registry.checks
+            ],
+            "broken": [vars(b) for b in registry.broken],
+        }
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    for c in registry.checks:
+        click.echo(f"{c.name} {c.version}  {c.title}")
+        click.echo(
+            click.wrap_text(
+                c.explanation, width=88, initial_indent="    ", subsequent_indent="    "
+            )
+        )
+    for b in registry.broken:
+        click.echo(f"{b.name} (broken: {b.error})")

@@ -1,0 +1,285 @@
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import numpy as np
+import pikepdf
+import pytest
+from PIL import Image
+
+from tests.fixtures import letter_image, write_png_bomb
+from workbench.errors import (
+    CorruptFileError,
+    EmptyFileError,
+    EncryptedDocumentError,
+    FileMissingError,
+    FileTooLargeError,
+    NotAFileError,
+    PageLimitError,
+    PixelLimitError,
+    UnsupportedFormatError,
+)
+from workbench.limits import Limits
+from workbench.loading import html_to_text, load_document, normalize_image
+
+
+@pytest.mark.parametrize(
+    ("name", "fmt", "media_type", "kwargs"),
+    [
+        ("a.jpg", "JPEG", "image/jpeg", {"quality": 90}),
+        ("a.png", "PNG", "image/png", {}),
+        ("a.tif", "TIFF", "image/tiff", {"compression": "tiff_lzw"}),
+        ("a.bmp", "BMP", "image/bmp", {}),
+        ("a.webp", "WEBP", "image/webp", {"quality": 90}),
+    ],
+)
+def test_loads_each_raster_format(
+    tmp_path: Path, name: str, fmt: str, media_type: str, kwargs: dict
+) -> None:
+    path = tmp_path / name
+    source = letter_image(400, 560)
+    source.save(path, format=fmt, dpi=(200, 200), **kwargs)
+    doc = load_document(path)
+    assert doc.media_type == media_type
+    assert [(p.width, p.height) for p in doc.pages] == [(400, 560)]
+    image = doc.page_image(0)
+    assert image.mode == "RGB" and image.size == (400, 560)
+    diff = np.abs(np.asarray(image, dtype=int) - np.asarray(source, dtype=int)).mean()
+    assert diff < 3  # lossy formats stay close to the source
+    if fmt != "WEBP":  # Pillow writes no resolution into WebP
+        assert doc.pages[0].dpi == pytest.approx((200, 200), abs=0.5)
+
+
+def test_multipage_tiff(tmp_path: Path) -> None:
+    path = tmp_path / "pages.tiff"
+    pages = [letter_image(300, 400, seed=i) for i in range(3)]
+    pages[0].save(path, save_all=True, append_images=pages[1:], compression="tiff_deflate")
+    doc = load_document(path)
+    assert len(doc.pages) == 3
+    for i, page in enumerate(pages):
+        assert np.array_equal(np.asarray(doc.page_image(i)), np.asarray(page))
+
+
+def test_pages_beyond_memory_budget_are_decoded_again(tmp_path: Path) -> None:
+    path = tmp_path / "pages.tiff"
+    pages = [letter_image(300, 400, seed=i) for i in range(3)]
+    pages[0].save(path, save_all=True, append_images=pages[1:])
+    doc = load_document(path, Limits(keep_decoded_pixels=300 * 400))
+    assert len(doc._decoded) == 1
+    assert np.array_equal(np.asarray(doc.page_image(2)), np.asarray(pages[2]))
+
+
+def test_pdf_pages_rasterised_with_metadata(tmp_path: Path) -> None:
+    path = tmp_path / "scan.pdf"
+    pages = [letter_image(850, 1100, seed=i) for i in range(2)]
+    pages[0].save(
+        path, save_all=True, append_images=pages[1:], resolution=100, title="A letter <script>"
+    )
+    doc = load_document(path, Limits(pdf_dpi=100))
+    assert doc.media_type == "application/pdf"
+    assert len(doc.pages) == 2
+    assert (doc.pages[0].width, doc.pages[0].height) == (850, 1100)
+    assert doc.pages[0].dpi == (100.0, 100.0)
+    assert doc.properties["pdf_info"].get("Title") == "A letter <script>"
+    assert doc.page_image(1).size == (850, 1100)
+
+
+def test_huge_pdf_page_is_rendered_at_lower_resolution(tmp_path: Path) -> None:
+    path = tmp_path / "poster.pdf"
+    letter_image(400, 400).save(path, resolution=2)  # a 200-inch square page
+    doc = load_document(path, Limits(max_pixels=4_000_000))
+    page = doc.pages[0]
+    assert page.width * page.height <= 4_000_000
+    assert page.dpi is not None and page.dpi[0] < 300
+
+
+def test_encrypted_pdf_is_refused(tmp_path: Path) -> None:
+    plain = tmp_path / "plain.pdf"
+    letter_image(200, 200).save(plain)
+    locked = tmp_path / "locked.pdf"
+    with pikepdf.open(plain) as pdf:
+        pdf.save(locked, encryption=pikepdf.Encryption(user="secret", owner="owner"))
+    with pytest.raises(EncryptedDocumentError, match="password"):
+        load_document(locked)
+
+
+def test_pdf_with_owner_password_only_opens(tmp_path: Path) -> None:
+    plain = tmp_path / "plain.pdf"
+    letter_image(200, 200).save(plain)
+    locked = tmp_path / "restricted.pdf"
+    with pikepdf.open(plain) as pdf:
+        pdf.save(locked, encryption=pikepdf.Encryption(user="", owner="owner"))
+    assert len(load_document(locked).pages) == 1
+
+
+def test_corrupt_pdf(tmp_path: Path) -> None:
+    path = tmp_path / "broken.pdf"
+    path.write_bytes(b"%PDF-1.7\n1 0 obj << /Type /Catalog >> garbage")
+    with pytest.raises(CorruptFileError):
+        load_document(path)
+
+
+def test_text_and_html_documents(tmp_path: Path) -> None:
+    txt = tmp_path / "translation.txt"
+    txt.write_text("Translation of the letter\nline two", encoding="utf-8")
+    doc = load_document(txt)
+    assert doc.media_type == "text/plain" and doc.pages == () and "line two" in (doc.text or "")
+
+    page = tmp_path / "names.html"
+    page.write_text(
+        '<!DOCTYPE html><html lang="fa" dir="rtl"><head><title>t</title>'
+        "<script>alert(1)</script></head><body><p>فهرست نام‌ها</p><ul><li>علی</li>"
+        "<li>مریم</li></ul></body></html>",
+        encoding="utf-8",
+    )
+    doc = load_document(page)
+    assert doc.media_type == "text/html"
+    assert doc.text == "فهرست نام‌ها\nعلی\nمریم"
+    assert doc.html is not None and "<script>" in doc.html
+
+
+def test_legacy_windows_1256_text(tmp_path: Path) -> None:
+    path = tmp_path / "old.txt"
+    path.write_bytes("نامه اداري".encode("cp1256"))
+    doc = load_document(path)
+    assert doc.text == "نامه اداري"
+    assert doc.properties["encoding"] == "cp1256"
+
+
+def test_html_to_text_skips_style_and_script() -> None:
+    assert html_to_text("<style>p{}</style><p>a  b</p><script>x</script><div>c</div>") == "a b\nc"
+
+
+@pytest.mark.parametrize(
+    ("mode", "make"),
+    [
+        ("CMYK", lambda: letter_image(64, 64).convert("CMYK")),
+        ("P", lambda: letter_image(64, 64).convert("P")),
+        ("RGBA", lambda: letter_image(64, 64).convert("RGBA")),
+        ("LA", lambda: letter_image(64, 64).convert("LA")),
+        ("L", lambda: letter_image(64, 64).convert("L")),
+        ("1", lambda: letter_image(64, 64).convert("1")),
+    ],
+)
+def test_colour_modes_become_rgb(tmp_path: Path, mode: str, make) -> None:  # type: ignore[no-untyped-def]
+    img = make()
+    assert img.mode == mode
+    fmt = "JPEG" if mode == "CMYK" else "PNG"
+    path = tmp_path / f"x.{fmt.lower()}"
+    img.save(path, format=fmt)
+    page = load_document(path).page_image(0)
+    assert page.mode == "RGB" and page.size == (64, 64)
+
+
+def test_transparency_composited_over_white() -> None:
+    img = Image.new("RGBA", (4, 4), (0, 0, 0, 0))
+    assert normalize_image(img).getpixel((0, 0)) == (255, 255, 255)
+
+
+def test_sixteen_bit_greyscale_scaled(tmp_path: Path) -> None:
+    arr = np.linspace(0, 65535, 64 * 64).reshape(64, 64).astype(np.uint16)
+    path = tmp_path / "deep.png"
+    Image.fromarray(arr).save(path)
+    assert load_document(path).properties["mode"].startswith("I")
+    page = np.asarray(load_document(path).page_image(0))
+    assert page[0, 0, 0] == 0 and page[-1, -1, 0] == 255
+    tiff = tmp_path / "deep.tif"
+    Image.fromarray(arr).save(tiff)
+    assert np.asarray(load_document(tiff).page_image(0))[-1, -1, 0] == 255
+
+
+def test_cmyk_colours_are_converted(tmp_path: Path) -> None:
+    path = tmp_path / "cmyk.jpg"
+    Image.new("CMYK", (32, 32), (0, 255, 255, 0)).save(path, quality=95)  # pure red ink
+    r, g, b = load_document(path).page_image(0).getpixel((16, 16))
+    assert r > 200 and g < 60 and b < 60
+
+
+# Bad inputs: each gives a specific, readable error.
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(FileMissingError, match="no such file"):
+        load_document(tmp_path / "nope.jpg")
+
+
+def test_directory(tmp_path: Path) -> None:
+    with pytest.raises(NotAFileError, match="directory"):
+        load_document(tmp_path)
+
+
+def test_empty_file(tmp_path: Path) -> None:
+    path = tmp_path / "empty.jpg"
+    path.write_bytes(b"")
+    with pytest.raises(EmptyFileError, match="empty"):
+        load_document(path)
+
+
+def test_truncated_jpeg(tmp_path: Path) -> None:
+    buffer = io.BytesIO()
+    letter_image(600, 800).save(buffer, format="JPEG", quality=90)
+    path = tmp_path / "cut.jpg"
+    path.write_bytes(buffer.getvalue()[: len(buffer.getvalue()) // 2])
+    with pytest.raises(CorruptFileError, match="truncated"):
+        load_document(path)
+
+
+def test_text_named_as_jpeg(tmp_path: Path) -> None:
+    path = tmp_path / "letter.jpg"
+    path.write_text("this is not an image", encoding="utf-8")
+    with pytest.raises(UnsupportedFormatError, match=r"rename it to \.txt"):
+        load_document(path)
+
+
+def test_binary_garbage(tmp_path: Path) -> None:
+    path = tmp_path / "noise.bin"
+    path.write_bytes(bytes(range(256)) * 8)
+    with pytest.raises(UnsupportedFormatError, match="not a format"):
+        load_document(path)
+
+
+def test_decompression_bomb_png(tmp_path: Path) -> None:
+    path = tmp_path / "bomb.png"
+    write_png_bomb(path, 30000, 30000)
+    assert path.stat().st_size < 1_000_000
+    with pytest.raises(PixelLimitError, match="30000x30000"):
+        load_document(path)
+
+
+def test_pixel_limit_is_configurable(tmp_path: Path) -> None:
+    path = tmp_path / "a.png"
+    letter_image(200, 200).save(path)
+    with pytest.raises(PixelLimitError):
+        load_document(path, Limits(max_pixels=10_000))
+    assert load_document(path, Limits(max_pixels=40_000)).pages[0].width == 200
+
+
+def test_file_size_limit(tmp_path: Path) -> None:
+    path = tmp_path / "a.png"
+    letter_image(200, 200).save(path)
+    with pytest.raises(FileTooLargeError, match="file size limit"):
+        load_document(path, Limits(max_file_bytes=100))
+
+
+def test_page_limit(tmp_path: Path) -> None:
+    path = tmp_path / "pages.tif"
+    pages = [letter_image(50, 50, seed=i) for i in range(4)]
+    pages[0].save(path, save_all=True, append_images=pages[1:])
+    with pytest.raises(PageLimitError, match="4 pages"):
+        load_document(path, Limits(max_pages=3))
+
+
+def test_original_is_not_modified(jpeg_letter: Path) -> None:
+    before = jpeg_letter.read_bytes()
+    mtime = jpeg_letter.stat().st_mtime_ns
+    doc = load_document(jpeg_letter)
+    doc.page_image(0).paste((0, 0, 0), (0, 0, 50, 50))
+    assert jpeg_letter.read_bytes() == before
+    assert jpeg_letter.stat().st_mtime_ns == mtime
+    assert doc.page_image(0).getpixel((10, 10)) != (0, 0, 0)  # callers get copies
+
+
+def test_limits_from_environment() -> None:
+    limits = Limits.from_env({"WORKBENCH_MAX_PIXELS": "1000", "WORKBENCH_PDF_DPI": "150"})
+    assert limits.max_pixels == 1000 and limits.pdf_dpi == 150.0

@@ -1,0 +1,159 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from workbench.check import Check, Need
+from workbench.context import Context
+from workbench.loading import load_document
+from workbench.model import CheckResult, Region, Severity, Status
+from workbench.pipeline import ProgressEvent, run_pipeline
+from workbench.serialize import report_to_dict, validate_report
+
+
+class Exploding(Check):
+    name = "exploding"
+    version = "1"
+    title = "Raises"
+    explanation = "Always raises, to test isolation."
+
+    def run(self, context: Context) -> CheckResult:
+        raise RuntimeError("boom")
+
+
+class Garbage(Check):
+    name = "garbage"
+    version = "1"
+    title = "Returns a bad finding code"
+    explanation = "Returns a finding with another check's code."
+
+    def run(self, context: Context) -> CheckResult:
+        bad = self.finding("x", Severity.INFO, "t", "d")
+        object.__setattr__(bad, "code", "file.sha256")
+        return self.ok(findings=[bad])
+
+
+class NotJson(Check):
+    name = "notjson"
+    version = "1"
+    title = "Returns results that are not JSON"
+    explanation = "Returns a set in its results."
+
+    def run(self, context: Context) -> CheckResult:
+        return self.ok(results={"values": {1, 2}})
+
+
+class Heatmap(Check):
+    name = "heat"
+    version = "2"
+    title = "Writes an artifact"
+    explanation = "Writes a gradient heatmap and reports one region."
+    needs = frozenset({Need.PAGES})
+
+    def run(self, context: Context) -> CheckResult:
+        gray = context.page_gray(0)
+        heat = np.tile(np.arange(gray.shape[1], dtype=np.uint8), (gray.shape[0], 1))
+        art = context.artifacts.write_png("page0-heat", heat, kind="tamper_heatmap", page=0)
+        finding = self.finding(
+            "hot",
+            Severity.WARNING,
+            "Hot region",
+            "Gradient",
+            page=0,
+            regions=[Region(1, 2, 30, 40)],
+        )
+        return self.ok(findings=[finding], artifacts=[art], results={"mean": float(gray.mean())})
+
+
+class NeedsExemplars(Check):
+    name = "exemplars"
+    version = "1"
+    title = "Needs references"
+    explanation = "Needs exemplars."
+    needs = frozenset({Need.REFERENCES})
+
+    def run(self, context: Context) -> CheckResult:  # pragma: no cover - never reached
+        raise AssertionError
+
+
+def test_failures_are_isolated(jpeg_letter: Path, tmp_path: Path) -> None:
+    context = Context(document=load_document(jpeg_letter))
+    events: list[ProgressEvent] = []
+    report = run_pipeline(
+        context,
+        [Exploding(), Garbage(), NotJson(), Heatmap(), NeedsExemplars()],
+        out_dir=tmp_path / "out",
+        progress=events.append,
+    )
+    status = {c.name: c for c in report.checks}
+    assert status["exploding"].status is Status.ERROR
+    assert "RuntimeError: boom" in (status["exploding"].message or "")
+    assert status["garbage"].status is Status.ERROR
+    assert status["notjson"].status is Status.ERROR
+    assert status["heat"].status is Status.OK
+    assert status["exemplars"].status is Status.SKIPPED
+    assert "--reference" in (status["exemplars"].message or "")
+    assert all(c.duration_s >= 0 for c in report.checks)
+    assert [f.code for f in report.findings] == ["heat.hot"]
+    assert len(events) == 10 and events[-1].status is Status.SKIPPED
+
+    (artifact,) = report.artifacts
+    assert artifact.id == "heat/page0-heat" and artifact.path == "artifacts/heat/page0-heat.png"
+    written = Image.open(tmp_path / "out" / artifact.path)
+    assert written.size == (1240, 1754)
+    validate_report(report_to_dict(report))
+
+
+def test_no_artifacts_without_output_folder(jpeg_letter: Path) -> None:
+    report = run_pipeline(Context(document=load_document(jpeg_letter)), [Heatmap()])
+    assert report.artifacts == ()
+    assert report.findings[0].code == "heat.hot"
+
+
+def test_page_checks_skipped_on_text(tmp_path: Path) -> None:
+    path = tmp_path / "a.txt"
+    path.write_text("hello", encoding="utf-8")
+    report = run_pipeline(Context(document=load_document(path)), [Heatmap()])
+    assert report.checks[0].status is Status.SKIPPED
+    assert "text" in (report.checks[0].message or "")
+
+
+def test_context_computes_shared_evidence_once(jpeg_letter: Path) -> None:
+    context = Context(document=load_document(jpeg_letter))
+    calls = []
+
+    def compute() -> int:
+        calls.append(1)
+        return 42
+
+    view = context.for_check("a", None)
+    assert view.cached(("x", 0), compute) == 42
+    assert context.for_check("b", None).cached(("x", 0), compute) == 42
+    assert len(calls) == 1
+    gray = view.page_gray(0)
+    assert gray is context.page_gray(0)
+    with pytest.raises(ValueError):
+        gray[0, 0] = 1  # shared arrays are read-only
+
+
+def test_findings_sorted_worst_first(jpeg_letter: Path) -> None:
+    class Mixed(Check):
+        name = "mixed"
+        version = "1"
+        title = "t"
+        explanation = "e"
+
+        def run(self, context: Context) -> CheckResult:
+            return self.ok(
+                findings=[
+                    self.finding("a", Severity.INFO, "a", "a"),
+                    self.finding("b", Severity.CRITICAL, "b", "b"),
+                    self.finding("c", Severity.NOTICE, "c", "c"),
+                ]
+            )
+
+    report = run_pipeline(Context(document=load_document(jpeg_letter)), [Mixed()])
+    assert [f.code for f in report.findings] == ["mixed.b", "mixed.c", "mixed.a"]

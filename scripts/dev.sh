@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# The project's single entry point for a fresh Debian machine (run as root) and for CI.
+#
+#   bash scripts/dev.sh install   system packages + .venv with the package and its extras
+#   bash scripts/dev.sh run       install, then the main job over the samples
+#   bash scripts/dev.sh test      install, then linters, type checks and the whole test suite
+#
+# The Dockerfile runs the same 'install' step, so CI exercises what the image does.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+VENV="${WORKBENCH_VENV:-$ROOT/.venv}"
+
+# Debian packages: Tesseract with the Persian, Arabic, English and orientation models; fonts
+# with Persian glyphs (the samples and any re-typesetting use them); FriBiDi, which Pillow's
+# right-to-left layout loads at run time.
+APT_PACKAGES=(
+  tesseract-ocr tesseract-ocr-fas tesseract-ocr-ara tesseract-ocr-eng tesseract-ocr-osd
+  fonts-farsiweb fonts-noto-core libfribidi0 libraqm0
+)
+
+log() { printf '==> %s\n' "$*" >&2; }
+
+need_python_venv() {
+  ! command -v python3 >/dev/null 2>&1 || ! python3 -c 'import venv, ensurepip' >/dev/null 2>&1
+}
+
+install_system() {
+  local missing=()
+  for pkg in "${APT_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" \
+      || missing+=("$pkg")
+  done
+  if need_python_venv; then
+    missing+=(python3 python3-venv python3-pip)
+  fi
+  if [ "${#missing[@]}" -eq 0 ]; then
+    log "system packages already installed"
+    return
+  fi
+  if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+    log "missing system packages: ${missing[*]}"
+    log "install them as root with apt-get (this script does so when run as root on Debian)"
+    exit 1
+  fi
+  log "installing system packages: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+install_python() {
+  if [ ! -x "$VENV/bin/python" ]; then
+    log "creating $VENV"
+    python3 -m venv "$VENV"
+  fi
+  local version
+  version="$("$VENV/bin/python" -c 'import sys; print("%d.%d" % sys.version_info[:2])')"
+  if ! "$VENV/bin/python" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
+    log "Python $version in $VENV is too old; the workbench needs 3.11 or newer"
+    exit 1
+  fi
+  log "installing the workbench and its extras into $VENV (Python $version)"
+  "$VENV/bin/python" -m pip install -q --upgrade pip
+  "$VENV/bin/python" -m pip install -q -e ".[app,dev]"
+}
+
+install() {
+  install_system
+  install_python
+}
+
+run_main() {
+  install
+  local out="${WORKBENCH_OUT:-$ROOT/out/samples}"
+  mapfile -t documents < <(
+    find samples -maxdepth 1 -type f \
+      \( -name '*.png' -o -name '*.jpg' -o -name '*.tif' -o -name '*.pdf' -o -name '*.html' \
+         -o -name '*.txt' \) | sort
+  )
+  if [ "${#documents[@]}" -eq 0 ]; then
+    log "no sample documents found under samples/"
+    exit 1
+  fi
+  log "checking ${#documents[@]} sample documents; reports under $out"
+  "$VENV/bin/workbench" check "${documents[@]}" --out "$out"
+}
+
+run_tests() {
+  install
+  log "ruff"
+  "$VENV/bin/ruff" check .
+  "$VENV/bin/ruff" format --check workbench checks tests
+  log "mypy"
+  "$VENV/bin/mypy"
+  log "pytest"
+  "$VENV/bin/python" -m pytest "$@"
+}
+
+case "${1:-}" in
+  install) install ;;
+  run) run_main ;;
+  test) shift; run_tests "$@" ;;
+  *) echo "usage: bash scripts/dev.sh install|run|test [pytest args]" >&2; exit 2 ;;
+esac

@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from workbench.checklist import load_checklist
+from workbench.errors import UsageError
+from workbench.model import Finding, Severity
+from workbench.registry import discover
+
+CHECKLIST_MD = Path(__file__).resolve().parents[2] / "shared" / "CHECKLIST.md"
+
+
+def test_builtin_checklist_has_every_item_of_the_design() -> None:
+    checklist = load_checklist()
+    assert checklist.answers == ("consistent", "inconsistent", "cannot_tell", "not_applicable")
+    assert len(checklist.sections) == 7
+    if CHECKLIST_MD.exists():
+        documented = set(re.findall(r"^- `([a-z]+\.[a-z]+)`", CHECKLIST_MD.read_text(), re.M))
+        assert documented == checklist.item_ids()
+
+
+def test_checks_named_by_items_are_checks_or_human() -> None:
+    known = set(discover().names()) | {"human"}
+    planned = {"ocr", "script", "dates", "metadata", "compression", "forensics", "layout", "letter"}
+    for item in load_checklist().items():
+        assert set(item.checks) <= known | planned, item.id
+
+
+def test_findings_grouped_by_item() -> None:
+    checklist = load_checklist()
+    finding = Finding(
+        "file", "file.sha256", Severity.INFO, "t", "d", checklist=("prov.hash", "no.such")
+    )
+    grouped = checklist.linked_findings([finding])
+    assert grouped["prov.hash"] == [finding]
+    assert "no.such" not in grouped
+
+
+def test_custom_checklist_file(tmp_path: Path) -> None:
+    path = tmp_path / "mine.toml"
+    path.write_text(
+        'answers = ["yes", "no"]\nverdicts = ["ok"]\n[[sections]]\nid = "s"\ntitle = "S"\n'
+        '[[sections.items]]\nid = "s.one"\nquestion = "Q?"\n',
+        encoding="utf-8",
+    )
+    assert load_checklist(path).item_ids() == {"s.one"}
+    path.write_text('answers = []\n[[sections]]\nid = "s"\n', encoding="utf-8")
+    with pytest.raises(UsageError, match="not a checklist"):
+        load_checklist(path)

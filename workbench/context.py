@@ -22,6 +22,7 @@ from PIL import Image
 from workbench.limits import Limits
 from workbench.loading import Document
 from workbench.model import Artifact, Claims
+from workbench.ocr import OcrPage, OcrResult, Tesseract, default_engine, language_for_claim
 
 T = TypeVar("T")
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9_.-]+")
@@ -150,3 +151,54 @@ class Context:
             return arr
 
         return self.cached(("page_gray", doc.sha256, index), compute)
+
+    def ocr_engine(self) -> Tesseract:
+        """The Tesseract installation to read with: ``options["ocr.engine"]`` or the default."""
+        engine = self.options.get("ocr.engine")
+        return engine if isinstance(engine, Tesseract) else default_engine()
+
+    def ocr_language(self) -> str:
+        """The Tesseract language this document is read in when a check names none.
+
+        Derived from the claimed language (`workbench.ocr.language_for_claim`): the claimed
+        language's model when installed (``fa`` -> ``fas``, ``ar`` -> ``ara``, ``en`` ->
+        ``eng``, ``ur`` -> ``urd``...), otherwise, and when nothing is claimed, ``fas``.
+        """
+        claimed = self.claims.language if self.claims is not None else None
+        return language_for_claim(claimed, self.ocr_engine())
+
+    def ocr_result(
+        self, index: int, language: str | None = None, *, document: Document | None = None
+    ) -> OcrResult:
+        """`ocr` with how it was obtained: the preprocessed image and the steps taken."""
+        doc = document or self.document
+        lang = language or self.ocr_language()
+
+        def compute() -> OcrResult:
+            dpi = doc.pages[index].dpi if 0 <= index < len(doc.pages) else None
+            return self.ocr_engine().recognize(
+                self.page_gray(index, document=doc),
+                lang,
+                index=index,
+                dpi=(dpi[0] + dpi[1]) / 2 if dpi else None,
+            )
+
+        return self.cached(("ocr", doc.sha256, index, lang), compute)
+
+    def ocr(
+        self, index: int, language: str | None = None, *, document: Document | None = None
+    ) -> OcrPage:
+        """The text of page `index` read by Tesseract in `language`, once per document.
+
+        Every check that asks for the same page and language gets the same `OcrPage`; OCR is
+        the expensive step and runs once per (document, page, language). `language` is a
+        Tesseract language string (``"fas"``, ``"ara"``, ``"fas+eng"``); None means the
+        document's default, `ocr_language`. Boxes are in pixels of the decoded page.
+
+        Raises:
+            ToolUnavailableError: Tesseract or the language's data is not installed.
+            OcrFailedError: Tesseract failed on this page.
+            IndexError: the page does not exist.
+
+        """
+        return self.ocr_result(index, language, document=document).page

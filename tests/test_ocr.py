@@ -1,0 +1,178 @@
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image, features
+
+from tests.text_pages import LETTER_LINES, render_page
+from workbench.check import Check
+from workbench.context import Context
+from workbench.errors import ToolUnavailableError
+from workbench.loading import load_document
+from workbench.model import CheckResult, Claims
+from workbench.ocr import (
+    OcrPage,
+    OcrResult,
+    Tesseract,
+    default_engine,
+    language_for_claim,
+    split_language,
+)
+from workbench.pipeline import run_pipeline
+
+EXPECTED = "\n".join(LETTER_LINES)
+
+
+def similarity(a: str, b: str) -> float:
+    return difflib.SequenceMatcher(None, a, b).ratio()
+
+
+@pytest.fixture(scope="module")
+def letter() -> Image.Image:
+    return render_page(LETTER_LINES)
+
+
+@pytest.fixture(scope="module")
+def letter_result(letter: Image.Image) -> OcrResult:
+    return default_engine().recognize(letter, "fas")
+
+
+def test_raqm_is_available() -> None:
+    assert features.check("raqm"), "Pillow cannot shape right-to-left text (install libraqm0)"
+
+
+def test_installation_is_checked() -> None:
+    engine = Tesseract()
+    assert engine.version >= (4, 1, 0)
+    assert {"fas", "ara", "eng", "osd"} <= engine.languages
+    engine.check("fas+eng")
+    assert engine.has_language("fas+ara") and not engine.has_language("fas+zzz")
+
+
+def test_reads_a_persian_page(letter_result: OcrResult) -> None:
+    page = letter_result.page
+    assert page.language == "fas" and page.index == 0
+    assert similarity(page.text, EXPECTED) > 0.97
+    assert [line.index for line in page.lines] == list(range(len(LETTER_LINES)))
+    assert page.mean_confidence is not None and page.mean_confidence > 75
+    for i, word in enumerate(page.words):
+        assert i in page.lines[word.line].words
+        assert word.confidence is not None and 0 <= word.confidence <= 100
+
+
+def test_words_of_a_line_are_in_right_to_left_reading_order(letter_result: OcrResult) -> None:
+    page = letter_result.page
+    line = next(ln for ln in page.lines if ln.text.startswith("با سلام"))
+    words = [page.words[i] for i in line.words]
+    assert words[0].text == "با" and words[1].text == "سلام"
+    rights = [w.box[0] + w.box[2] for w in words]
+    assert rights == sorted(rights, reverse=True)
+    assert line.text == " ".join(w.text for w in words)
+    # The line's box is the union of its words' boxes.
+    assert line.box[0] == min(w.box[0] for w in words)
+    assert line.box[0] + line.box[2] == max(rights)
+
+
+def test_boxes_are_in_pixels_of_the_decoded_page(letter: Image.Image) -> None:
+    upright = default_engine().recognize(letter, "fas").page
+    turned = default_engine().recognize(letter.rotate(180), "fas")
+    assert turned.steps["rotation"] == 180
+    width, height = letter.size
+    first = upright.words[0]
+    same = next(w for w in turned.page.words if w.text == first.text)
+    # The same word, seen on the page turned upside down, sits at the mirrored place.
+    x, y, w, h = same.box
+    mirrored = (width - x - w, height - y - h)
+    assert abs(mirrored[0] - first.box[0]) <= 4 and abs(mirrored[1] - first.box[1]) <= 4
+
+
+@pytest.mark.parametrize("size", [20, 96])
+def test_small_and_large_type_are_rescaled_and_mapped_back(size: int) -> None:
+    lines = LETTER_LINES
+    page = render_page(lines, size=size, width=int(size * 42))
+    result = default_engine().recognize(page, "fas")
+    assert result.steps["scale"] != 1.0
+    assert similarity(result.page.text, "\n".join(lines)) > 0.9
+    ink = np.asarray(page.convert("L")) < 128
+    for word in result.page.words:
+        x, y, w, h = word.box
+        assert x >= 0 and x + w <= page.width and y >= 0 and y + h <= page.height
+        assert ink[y : y + h, x : x + w].any(), word
+
+
+def test_missing_language_data_is_actionable(tmp_path: Path) -> None:
+    engine = Tesseract(tessdata=tmp_path)
+    with pytest.raises(ToolUnavailableError, match="apt-get install tesseract-ocr-fas"):
+        engine.check("fas")
+    with pytest.raises(ToolUnavailableError, match="'zzz' is missing"):
+        default_engine().recognize(render_page(LETTER_LINES[:1]), "fas+zzz")
+
+
+def test_missing_binary_is_actionable(tmp_path: Path) -> None:
+    engine = Tesseract(command=str(tmp_path / "no-tesseract"))
+    with pytest.raises(ToolUnavailableError, match="apt-get install tesseract-ocr"):
+        engine.check("fas")
+
+
+def test_language_strings() -> None:
+    assert split_language("fas+eng") == ("fas", "eng")
+    with pytest.raises(ValueError):
+        split_language("fas;rm -rf")
+
+
+def test_language_for_claim() -> None:
+    assert language_for_claim(None) == "fas"
+    assert language_for_claim("fa") == "fas"
+    assert language_for_claim("ar") == "ara"
+    assert language_for_claim("en") == "eng"
+    assert language_for_claim("xx") == "fas"
+    # Urdu's model is not installed here: Persian reads its script best of what is.
+    engine = Tesseract()
+    expected = "urd" if engine.has_language("urd") else "fas"
+    assert language_for_claim("ur", engine) == expected
+
+
+class _CountingTesseract(Tesseract):
+    """A real engine that counts how often it is asked to read a page."""
+
+    calls = 0
+
+    def recognize(self, *args: object, **kwargs: object) -> OcrResult:
+        type(self).calls += 1
+        return super().recognize(*args, **kwargs)  # type: ignore[arg-type]
+
+
+class _Reader(Check):
+    name = "reader_a"
+    version = "1"
+    title = "reads page 1"
+    explanation = "test check"
+
+    def run(self, context: Context) -> CheckResult:
+        page: OcrPage = context.ocr(0)
+        return self.ok(results={"chars": len(page.text), "language": page.language})
+
+
+class _OtherReader(_Reader):
+    name = "reader_b"
+
+
+def test_ocr_runs_once_per_page_and_language(tmp_path: Path, letter: Image.Image) -> None:
+    path = tmp_path / "letter.png"
+    letter.save(path)
+    engine = _CountingTesseract()
+    context = Context(
+        document=load_document(path), claims=Claims(language="fa"), options={"ocr.engine": engine}
+    )
+    assert context.ocr_language() == "fas"
+    report = run_pipeline(context, [_Reader(), _OtherReader()])
+    assert report.results["reader_a"] == report.results["reader_b"]
+    assert report.results["reader_a"]["language"] == "fas"
+    assert engine.calls == 1
+    assert context.ocr(0, "fas") is context.ocr(0)
+    assert engine.calls == 1
+    with pytest.raises(ToolUnavailableError):
+        context.ocr(0, "zzz")

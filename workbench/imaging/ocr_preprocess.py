@@ -1,0 +1,359 @@
+"""Preparing a page image for Tesseract: rotation, deskew, rescaling, cleaning.
+
+Pure functions over ``(h, w)`` uint8 greyscale arrays (0 black .. 255 white). Each step
+returns the affine transform it applied, so word boxes found on the prepared image can be
+mapped back to pixels of the decoded page. Which steps run by default was decided by
+measurement (``benchmarks/ocr_benchmark.py``; figures in ``benchmarks/RESULTS.md``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import cv2
+import numpy as np
+
+#: Median height, in pixels, of the letter bodies Tesseract is given after rescaling.
+#: Chosen by the benchmark's sweep (see RESULTS.md).
+TARGET_TEXT_HEIGHT = 26.0
+#: Rescaling is skipped when the factor is within this ratio of 1 (not worth the time).
+RESCALE_TOLERANCE = 1.25
+#: Never enlarge more than this (a tiny thumbnail does not become readable) nor shrink below.
+MAX_UPSCALE = 3.0
+MIN_DOWNSCALE = 0.35
+#: Skew angles searched, in degrees either way.
+MAX_SKEW = 5.0
+
+
+@dataclass(frozen=True)
+class Steps:
+    """Which preprocessing steps to run (the defaults are the ones that measurably help)."""
+
+    deskew: bool = True
+    rescale: bool = True
+    denoise: bool = False
+    binarise: bool = False
+
+    @classmethod
+    def none(cls) -> Steps:
+        """No step at all: the page as decoded."""
+        return cls(deskew=False, rescale=False, denoise=False, binarise=False)
+
+
+DEFAULT_STEPS = Steps()
+
+
+@dataclass(frozen=True)
+class Preprocessed:
+    """The image to give Tesseract and how it relates to the decoded page.
+
+    Attributes:
+        image: ``(h', w')`` uint8 greyscale (or 0/255 when binarised).
+        to_page: ``(2, 3)`` float affine matrix mapping ``(x, y, 1)`` in `image` to the
+            decoded page's pixels.
+        effective_dpi: the resolution to declare to Tesseract, or None to let it estimate.
+        steps: what was done, JSON-ready (for the report).
+
+    """
+
+    image: np.ndarray
+    to_page: np.ndarray
+    effective_dpi: float | None
+    steps: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def identity(cls, gray: np.ndarray, dpi: float | None = None) -> Preprocessed:
+        """The page as it is."""
+        return cls(gray, np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]]), dpi, {})
+
+
+def _compose(outer: np.ndarray, inner: np.ndarray) -> np.ndarray:
+    """The 2x3 affine ``outer(inner(p))``."""
+    a = np.vstack([outer, [0.0, 0.0, 1.0]])
+    b = np.vstack([inner, [0.0, 0.0, 1.0]])
+    product: np.ndarray = a @ b
+    return product[:2]
+
+
+def _invert(affine: np.ndarray) -> np.ndarray:
+    inverse: np.ndarray = np.asarray(cv2.invertAffineTransform(affine), dtype=float)
+    return inverse
+
+
+def ink_mask(gray: np.ndarray) -> np.ndarray:
+    """Dark-on-light ink as a bool mask, by Otsu's threshold.
+
+    Parameters
+    ----------
+    gray : (h, w) uint8 array
+        The page in greyscale, 0 black to 255 white.
+
+    Returns
+    -------
+    (h, w) bool array, True where there is ink.
+
+    """
+    _, binary = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    return np.asarray(binary > 0)
+
+
+def estimate_text_height(gray: np.ndarray) -> float | None:
+    """Median height in pixels of the letter bodies on the page, or None without text.
+
+    Connected components of ink are measured; dots, specks and ruled lines or pictures are
+    left out by size. For Arabic-script text this is the height of the joined letter
+    groups, which tracks the x-height closely enough to choose a scale.
+
+    Parameters
+    ----------
+    gray : (h, w) uint8 array
+        The page in greyscale, 0 black to 255 white.
+
+    Returns
+    -------
+    float or None
+
+    """
+    mask = ink_mask(gray).astype(np.uint8)
+    if mask.mean() > 0.5:  # light text on dark: not a page Otsu separates sensibly
+        return None
+    count, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    if count <= 1:
+        return None
+    heights = stats[1:, cv2.CC_STAT_HEIGHT]
+    widths = stats[1:, cv2.CC_STAT_WIDTH]
+    areas = stats[1:, cv2.CC_STAT_AREA]
+    page_h = gray.shape[0]
+    keep = (heights >= 4) & (heights <= page_h / 8) & (areas >= 12) & (widths <= 40 * heights)
+    if keep.sum() < 5:
+        return None
+    kept = heights[keep]
+    # Dots and diacritics are many and small: measure the taller half of the components.
+    tall = kept[kept >= np.percentile(kept, 50)]
+    return float(np.median(tall))
+
+
+def estimate_skew(gray: np.ndarray, max_angle: float = MAX_SKEW) -> float:
+    """The angle in degrees (counter-clockwise positive) by which text lines are tilted.
+
+    Searches the angle whose row projection of the ink is sharpest (text lines and the gaps
+    between them line up), coarse then fine, on a reduced copy of the page.
+
+    Parameters
+    ----------
+    gray : (h, w) uint8 array
+        The page in greyscale, 0 black to 255 white.
+    max_angle : float
+        Largest tilt searched, in degrees either way.
+
+    Returns
+    -------
+    float
+        Rotating the page by minus this angle levels its lines; 0.0 without enough text.
+
+    """
+    mask: np.ndarray = ink_mask(gray).astype(np.uint8) * 255
+    if not mask.any():
+        return 0.0
+    scale = min(1.0, 1000.0 / max(gray.shape))
+    if scale < 1.0:
+        mask = cv2.resize(mask, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    h, w = mask.shape
+    centre = (w / 2.0, h / 2.0)
+
+    def sharpness(angle: float) -> float:
+        rot = cv2.getRotationMatrix2D(centre, angle, 1.0)
+        turned = cv2.warpAffine(mask, rot, (w, h), flags=cv2.INTER_NEAREST, borderValue=0)
+        profile = turned.sum(axis=1, dtype=np.float64)
+        return float(np.square(np.diff(profile)).sum())
+
+    coarse = np.arange(-max_angle, max_angle + 1e-9, 0.5)
+    best = max(coarse, key=sharpness)
+    fine = np.arange(best - 0.5, best + 0.5 + 1e-9, 0.1)
+    angle = float(max(fine, key=sharpness))
+    # The profile ties at 0 for a level page; keep exact zero when the gain is negligible.
+    if sharpness(angle) <= sharpness(0.0) * 1.01:
+        return 0.0
+    return -round(angle, 2)
+
+
+def looks_sideways(gray: np.ndarray) -> bool:
+    """Whether the page's text lines seem to run vertically (a page turned by 90 degrees).
+
+    Compares how sharply ink lines up in rows and in columns; a cheap test that decides
+    whether the slower orientation detection is worth running.
+
+    Parameters
+    ----------
+    gray : (h, w) uint8 array
+        The page in greyscale, 0 black to 255 white.
+
+    Returns
+    -------
+    bool
+
+    """
+    mask: np.ndarray = ink_mask(gray).astype(np.uint8)
+    if mask.sum() < 200:
+        return False
+    scale = min(1.0, 1000.0 / max(gray.shape))
+    if scale < 1.0:
+        mask = cv2.resize(mask * 255, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    rows = mask.sum(axis=1, dtype=np.float64)
+    cols = mask.sum(axis=0, dtype=np.float64)
+    row_score = np.square(np.diff(rows)).sum() / max(len(rows), 1)
+    col_score = np.square(np.diff(cols)).sum() / max(len(cols), 1)
+    return bool(col_score > 1.5 * row_score)
+
+
+def rotate_right_angle(gray: np.ndarray, degrees: int) -> tuple[np.ndarray, np.ndarray]:
+    """Rotate clockwise by a multiple of 90 degrees; returns the image and the affine map.
+
+    Parameters
+    ----------
+    gray : (h, w) uint8 array
+        The page in greyscale.
+    degrees : int
+        0, 90, 180 or 270 (clockwise).
+
+    Returns
+    -------
+    image : (h', w') uint8 array
+    to_source : (2, 3) float array mapping (x, y, 1) in the result to the input.
+
+    """
+    h, w = gray.shape
+    turns = (degrees // 90) % 4
+    if turns == 0:
+        return gray, np.array([[1.0, 0, 0], [0, 1.0, 0]])
+    if turns == 1:  # clockwise: result (x', y') = (h-1-y, x)
+        out = cv2.rotate(gray, cv2.ROTATE_90_CLOCKWISE)
+        to_source = np.array([[0.0, 1.0, 0.0], [-1.0, 0.0, h]])
+    elif turns == 2:
+        out = cv2.rotate(gray, cv2.ROTATE_180)
+        to_source = np.array([[-1.0, 0.0, w], [0.0, -1.0, h]])
+    else:
+        out = cv2.rotate(gray, cv2.ROTATE_90_COUNTERCLOCKWISE)
+        to_source = np.array([[0.0, -1.0, w], [1.0, 0.0, 0.0]])
+    return np.ascontiguousarray(out), to_source
+
+
+def rotate_small(gray: np.ndarray, degrees: float) -> tuple[np.ndarray, np.ndarray]:
+    """Rotate counter-clockwise by `degrees` about the centre, keeping the size, white fill.
+
+    Returns the image and the (2, 3) affine map from its pixels to the input's.
+    """
+    h, w = gray.shape
+    forward = cv2.getRotationMatrix2D((w / 2.0, h / 2.0), degrees, 1.0)
+    out = cv2.warpAffine(
+        gray,
+        forward,
+        (w, h),
+        flags=cv2.INTER_LINEAR,
+        borderMode=cv2.BORDER_CONSTANT,
+        borderValue=255,
+    )
+    return out, _invert(forward)
+
+
+def rescale(gray: np.ndarray, factor: float) -> tuple[np.ndarray, np.ndarray]:
+    """Resize by `factor` (cubic when enlarging, area averaging when shrinking).
+
+    Returns the image and the (2, 3) affine map from its pixels to the input's.
+    """
+    h, w = gray.shape
+    size = (max(1, round(w * factor)), max(1, round(h * factor)))
+    interpolation = cv2.INTER_CUBIC if factor > 1 else cv2.INTER_AREA
+    out = cv2.resize(gray, size, interpolation=interpolation)
+    fx, fy = w / size[0], h / size[1]
+    return out, np.array([[fx, 0.0, 0.0], [0.0, fy, 0.0]])
+
+
+def denoise(gray: np.ndarray) -> np.ndarray:
+    """Suppress JPEG ringing and sensor noise while keeping stroke edges (3x3 median)."""
+    return np.asarray(cv2.medianBlur(gray, 3))
+
+
+def binarise(gray: np.ndarray) -> np.ndarray:
+    """Black text on white by a local (Gaussian-weighted) threshold, robust to shading."""
+    block = max(15, (min(gray.shape) // 40) | 1)
+    out = cv2.adaptiveThreshold(
+        gray, 255, cv2.ADAPTIVE_THRESH_GAUSSIAN_C, cv2.THRESH_BINARY, block, 15
+    )
+    return np.asarray(out)
+
+
+def prepare_for_ocr(
+    gray: np.ndarray,
+    *,
+    dpi: float | None = None,
+    rotation: int = 0,
+    steps: Steps = DEFAULT_STEPS,
+    target_height: float = TARGET_TEXT_HEIGHT,
+) -> Preprocessed:
+    """The page prepared for Tesseract, with the map back to the page's pixels.
+
+    Parameters
+    ----------
+    gray : (h, w) uint8 array
+        The decoded page in greyscale.
+    dpi : float, optional
+        The resolution the file declares, declared to Tesseract when the page is not rescaled.
+    rotation : int
+        Clockwise right-angle rotation to apply first (from orientation detection).
+    steps : Steps
+        Which steps to run.
+    target_height : float
+        Letter-body height in pixels to rescale to.
+
+    Returns
+    -------
+    Preprocessed
+
+    """
+    image = np.ascontiguousarray(gray)
+    to_page = np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]])
+    done: dict[str, Any] = {}
+    if rotation % 360:
+        image, to_source = rotate_right_angle(image, rotation)
+        to_page = _compose(to_page, to_source)
+        done["rotation"] = rotation % 360
+    if steps.deskew:
+        angle = estimate_skew(image)
+        if abs(angle) >= 0.1:
+            image, to_source = rotate_small(image, -angle)
+            to_page = _compose(to_page, to_source)
+        done["skew_degrees"] = angle
+    effective_dpi = dpi
+    if steps.rescale:
+        height = estimate_text_height(image)
+        factor = 1.0
+        if height is not None:
+            factor = float(np.clip(target_height / height, MIN_DOWNSCALE, MAX_UPSCALE))
+            if 1 / RESCALE_TOLERANCE < factor < RESCALE_TOLERANCE:
+                factor = 1.0
+        if factor != 1.0:
+            image, to_source = rescale(image, factor)
+            to_page = _compose(to_page, to_source)
+            effective_dpi = (dpi or 300.0) * factor if dpi else None
+        done["text_height_px"] = None if height is None else round(height, 1)
+        done["scale"] = round(factor, 3)
+    if steps.denoise:
+        image = denoise(image)
+        done["denoise"] = "median3"
+    if steps.binarise:
+        image = binarise(image)
+        done["binarise"] = "adaptive_gaussian"
+    return Preprocessed(image, to_page, effective_dpi, done)
+
+
+def steps_from_options(options: Mapping[str, Any]) -> Steps:
+    """`Steps` from a mapping of step names to booleans (unknown names are ignored)."""
+    return Steps(
+        deskew=bool(options.get("deskew", DEFAULT_STEPS.deskew)),
+        rescale=bool(options.get("rescale", DEFAULT_STEPS.rescale)),
+        denoise=bool(options.get("denoise", DEFAULT_STEPS.denoise)),
+        binarise=bool(options.get("binarise", DEFAULT_STEPS.binarise)),
+    )

@@ -1,0 +1,259 @@
+"""The store's schema, built and upgraded by numbered steps recorded in ``PRAGMA user_version``.
+
+Each step takes the database from version ``n - 1`` to ``n`` inside one transaction, so a
+store is always at exactly one version, and two programs opening a fresh store at the same
+moment cannot both apply a step (the second waits for the first and then finds nothing to do).
+Steps are frozen once released: a change to the schema is a new step, never an edit of an old
+one, because stores written by earlier versions must upgrade to the same shape as new ones.
+
+- 1: core tables (documents, runs, findings, artifacts, claims, checklist answers, sign-offs).
+- 2: the append-only audit log of reviewer actions, and indexes for the app's lists.
+- 3: the analysis key of a run (hash of check versions and exemplars), back-filled, so that a
+  batch run can tell in one indexed look-up whether a document was already analysed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+from workbench.errors import WorkbenchError
+
+
+class SchemaVersionError(WorkbenchError):
+    """The store was written by a newer workbench than this one."""
+
+
+def analysis_key(check_versions: Mapping[str, str], references: Sequence[str]) -> str:
+    """What makes two analyses of the same file interchangeable, as a hex digest.
+
+    That is the checks with their versions and the SHA-256 of the exemplars compared against.
+    """
+    canonical = json.dumps(
+        {"checks": dict(sorted(check_versions.items())), "references": sorted(references)},
+        sort_keys=True,
+        separators=(",", ":"),
+    )
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+V1_CORE = """
+CREATE TABLE documents (
+    sha256        TEXT PRIMARY KEY CHECK (length(sha256) = 64),
+    original_name TEXT NOT NULL,
+    media_type    TEXT NOT NULL,
+    size_bytes    INTEGER NOT NULL CHECK (size_bytes >= 0),
+    page_count    INTEGER,
+    first_seen    TEXT NOT NULL,
+    object_path   TEXT NOT NULL
+);
+
+CREATE TABLE runs (
+    id              INTEGER PRIMARY KEY,
+    document_sha256 TEXT NOT NULL REFERENCES documents (sha256),
+    tool_name       TEXT NOT NULL,
+    tool_version    TEXT NOT NULL,
+    check_versions  TEXT NOT NULL,
+    options         TEXT NOT NULL DEFAULT '{}',
+    started         TEXT NOT NULL,
+    finished        TEXT NOT NULL,
+    duration_s      REAL,
+    timings         TEXT NOT NULL DEFAULT '{}',
+    status          TEXT NOT NULL CHECK (status IN ('ok', 'error')),
+    error           TEXT,
+    report_json     TEXT,
+    CHECK (status = 'error' OR report_json IS NOT NULL)
+);
+
+CREATE TABLE findings (
+    id              INTEGER PRIMARY KEY,
+    run_id          INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    document_sha256 TEXT NOT NULL REFERENCES documents (sha256),
+    check_name      TEXT NOT NULL,
+    code            TEXT NOT NULL,
+    severity        TEXT NOT NULL CHECK (severity IN ('info', 'notice', 'warning', 'critical')),
+    severity_rank   INTEGER NOT NULL,
+    title           TEXT NOT NULL,
+    detail          TEXT NOT NULL,
+    page            INTEGER,
+    regions         TEXT NOT NULL DEFAULT '[]',
+    evidence        TEXT NOT NULL DEFAULT '{}',
+    checklist       TEXT NOT NULL DEFAULT '[]'
+);
+
+CREATE TABLE artifacts (
+    id            INTEGER PRIMARY KEY,
+    run_id        INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    artifact_id   TEXT NOT NULL,
+    kind          TEXT NOT NULL,
+    media_type    TEXT NOT NULL,
+    page          INTEGER,
+    report_path   TEXT NOT NULL,
+    object_sha256 TEXT NOT NULL,
+    size_bytes    INTEGER NOT NULL,
+    UNIQUE (run_id, artifact_id)
+);
+
+CREATE TABLE claims (
+    document_sha256 TEXT PRIMARY KEY REFERENCES documents (sha256),
+    claims          TEXT NOT NULL,
+    version         INTEGER NOT NULL CHECK (version >= 1),
+    updated         TEXT NOT NULL,
+    updated_by      TEXT NOT NULL
+);
+
+CREATE TABLE checklist_answers (
+    document_sha256 TEXT NOT NULL REFERENCES documents (sha256),
+    item_id         TEXT NOT NULL,
+    answer          TEXT NOT NULL
+        CHECK (answer IN ('consistent', 'inconsistent', 'cannot_tell', 'not_applicable')),
+    note            TEXT NOT NULL DEFAULT '',
+    reviewer        TEXT NOT NULL,
+    version         INTEGER NOT NULL CHECK (version >= 1),
+    updated         TEXT NOT NULL,
+    PRIMARY KEY (document_sha256, item_id)
+);
+
+CREATE TABLE signoffs (
+    id              INTEGER PRIMARY KEY,
+    document_sha256 TEXT NOT NULL REFERENCES documents (sha256),
+    reviewer        TEXT NOT NULL,
+    verdict         TEXT NOT NULL
+        CHECK (verdict IN ('authentic_as_claimed', 'not_as_claimed', 'unverified')),
+    reason          TEXT NOT NULL CHECK (length(trim(reason)) > 0),
+    version         INTEGER NOT NULL CHECK (version >= 1),
+    signed          TEXT NOT NULL,
+    UNIQUE (document_sha256, reviewer)
+);
+
+-- At most two reviewers sign off one document; the database itself refuses a third.
+CREATE TRIGGER signoffs_at_most_two BEFORE INSERT ON signoffs
+WHEN (SELECT count(*) FROM signoffs WHERE document_sha256 = NEW.document_sha256) >= 2
+BEGIN
+    SELECT RAISE(ABORT, 'a document has at most two sign-offs');
+END;
+
+CREATE INDEX runs_by_document ON runs (document_sha256, id);
+CREATE INDEX findings_by_run ON findings (run_id);
+CREATE INDEX artifacts_by_run ON artifacts (run_id);
+"""
+
+V2_AUDIT = """
+CREATE TABLE audit_log (
+    id              INTEGER PRIMARY KEY AUTOINCREMENT,
+    at              TEXT NOT NULL,
+    actor           TEXT NOT NULL,
+    document_sha256 TEXT REFERENCES documents (sha256),
+    action          TEXT NOT NULL,
+    target          TEXT,
+    old_value       TEXT,
+    new_value       TEXT
+);
+
+-- The audit log is append-only: the database refuses to change or remove an entry.
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+BEGIN
+    SELECT RAISE(ABORT, 'audit_log is append-only: entries cannot be changed');
+END;
+
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+BEGIN
+    SELECT RAISE(ABORT, 'audit_log is append-only: entries cannot be deleted');
+END;
+
+CREATE INDEX audit_by_document ON audit_log (document_sha256, id);
+CREATE INDEX findings_by_document ON findings (document_sha256, severity_rank);
+CREATE INDEX findings_by_code ON findings (code);
+CREATE INDEX signoffs_by_document ON signoffs (document_sha256);
+"""
+
+
+def _v3_analysis_key(conn: sqlite3.Connection) -> None:
+    conn.execute("ALTER TABLE runs ADD COLUMN analysis_key TEXT")
+    rows = conn.execute("SELECT id, check_versions, options FROM runs").fetchall()
+    for run_id, check_versions, options in rows:
+        refs = json.loads(options or "{}").get("references", [])
+        key = analysis_key(json.loads(check_versions), [str(r) for r in refs])
+        conn.execute("UPDATE runs SET analysis_key = ? WHERE id = ?", (key, run_id))
+    conn.execute("CREATE INDEX runs_by_analysis ON runs (document_sha256, analysis_key, status)")
+
+
+@dataclass(frozen=True)
+class Migration:
+    """One step: takes the schema to `version`, by SQL script or by a Python function."""
+
+    version: int
+    description: str
+    apply: str | Callable[[sqlite3.Connection], None]
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "core tables", V1_CORE),
+    Migration(2, "audit log and list indexes", V2_AUDIT),
+    Migration(3, "analysis key of runs", _v3_analysis_key),
+)
+LATEST = MIGRATIONS[-1].version
+
+
+def _statements(script: str) -> list[str]:
+    """Split an SQL script into complete statements (trigger bodies kept whole)."""
+    statements, buffer = [], ""
+    for line in script.splitlines(keepends=True):
+        if line.strip().startswith("--") and not buffer.strip():
+            continue
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            statements.append(buffer.strip())
+            buffer = ""
+    if buffer.strip():
+        raise ValueError(f"incomplete SQL statement in migration: {buffer.strip()[:60]}")
+    return statements
+
+
+def schema_version(conn: sqlite3.Connection) -> int:
+    """The schema version the database is at (0 for a new, empty database)."""
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def migrate(conn: sqlite3.Connection, target: int = LATEST) -> list[int]:
+    """Bring the database to `target`, one step per transaction; returns the steps applied.
+
+    `conn` must be in autocommit mode (``isolation_level=None``): each step runs in its own
+    ``BEGIN IMMEDIATE`` transaction, which also serialises concurrent migrators.
+
+    Raises:
+        SchemaVersionError: the database is newer than this program knows.
+
+    """
+    applied: list[int] = []
+    for step in MIGRATIONS:
+        if step.version > target:
+            break
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            current = schema_version(conn)
+            if current > LATEST:
+                raise SchemaVersionError(
+                    f"the store is at schema version {current}, newer than this workbench "
+                    f"knows ({LATEST}); upgrade the workbench to open it"
+                )
+            if current >= step.version:
+                conn.execute("COMMIT")
+                continue
+            if current != step.version - 1:
+                raise SchemaVersionError(f"store schema {current} cannot take step {step.version}")
+            if isinstance(step.apply, str):
+                for statement in _statements(step.apply):
+                    conn.execute(statement)
+            else:
+                step.apply(conn)
+            conn.execute(f"PRAGMA user_version = {int(step.version)}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        applied.append(step.version)
+    return applied

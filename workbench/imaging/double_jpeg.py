@@ -35,6 +35,8 @@ measure.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -118,6 +120,10 @@ class DoubleCompressionEvidence:
     method: str
     analysed: tuple[CoefficientPeriodicity, ...]
     skipped_positions: tuple[int, ...]
+    #: Best-supported first quality among the candidates (see `estimate_first_quality`).
+    first_quality: int | None = None
+    #: Observed over expected counts in the bins the first quality makes unreachable.
+    first_quality_residue: float | None = None
 
 
 def histogram_periodicity(values: np.ndarray) -> tuple[float, float, int] | None:
@@ -162,6 +168,7 @@ def double_compression_evidence(
     luminance: np.ndarray,
     table: np.ndarray,
     positions: tuple[int, ...] = DEFAULT_POSITIONS,
+    candidates: Mapping[int, np.ndarray] | None = None,
 ) -> DoubleCompressionEvidence:
     """Score the evidence that a JPEG's luminance was quantized twice on its current grid.
 
@@ -175,6 +182,9 @@ def double_compression_evidence(
         (`workbench.imaging.jpeg.JpegStructure.quantization_tables[...]`).
     positions : tuple of int
         Zigzag positions (1-63) of the AC frequencies to analyse.
+    candidates : mapping of int to (8, 8) array, optional
+        Luminance tables of possible first compressions by quality (e.g. libjpeg's at 1-100);
+        when given, `estimate_first_quality` names the best supported one.
 
     Returns
     -------
@@ -210,11 +220,111 @@ def double_compression_evidence(
                 period=round(period, 3),
             )
         )
+    first: tuple[int, float] | None = None
+    if candidates and analysed:
+        first = estimate_first_quality(
+            {a.position: np.rint(coeffs[int(ZIGZAG[a.position])] / a.step) for a in analysed},
+            table,
+            candidates,
+        )
     score: float | None = None
     if analysed:
         ratios = np.array([a.peak_ratio for a in analysed])
         mapped = 1.0 / (1.0 + np.exp(-RATIO_SLOPE * (ratios - RATIO_MIDPOINT)))
         score = round(float(mapped.mean()), 4)
     return DoubleCompressionEvidence(
-        score=score, method=_METHOD, analysed=tuple(analysed), skipped_positions=tuple(skipped)
+        score=score,
+        method=_METHOD,
+        analysed=tuple(analysed),
+        skipped_positions=tuple(skipped),
+        first_quality=first[0] if first else None,
+        first_quality_residue=first[1] if first else None,
     )
+
+
+@functools.lru_cache(maxsize=4096)
+def reachable_bins(first_step: float, step: float, k_max: int) -> np.ndarray:
+    """Which values ``|k| = 0..k_max`` a coefficient quantized first with `first_step` can take.
+
+    After the first save a coefficient is a multiple ``m * first_step`` (plus a little decoding
+    noise); requantized with `step` it lands on ``round(m * first_step / step)``, or on either
+    neighbour when that ratio sits near a half. Returns a boolean array of length
+    ``k_max + 1``, cached and shared between calls: do not modify it.
+    """
+    reach = np.zeros(k_max + 1, dtype=bool)
+    m = np.arange(0, int(np.ceil((k_max + 1) * step / first_step)) + 2)
+    ratio = m * first_step / step
+    tolerance = 0.6 / max(step, 1.0)
+    for values in (np.floor(ratio + 0.5 - tolerance), np.floor(ratio + 0.5 + tolerance)):
+        idx = values[(values >= 0) & (values <= k_max)].astype(np.intp)
+        reach[idx] = True
+    return reach
+
+
+def estimate_first_quality(
+    quantized: Mapping[int, np.ndarray],
+    table: np.ndarray,
+    candidates: Mapping[int, np.ndarray],
+    max_residue: float = 0.3,
+) -> tuple[int, float] | None:
+    """The first-save quality best supported by empty histogram bins, or None.
+
+    For a candidate first table, every analysed frequency whose first step exceeds the current
+    one leaves some values ``k`` unreachable (`reachable_bins`). The expected count in those
+    bins is taken from the smooth envelope of the histogram; a candidate is consistent when the
+    observed count there is below `max_residue` times the expected one. Among consistent
+    candidates the one that empties the most expected mass wins (a coarser true first table
+    also empties every bin a finer consistent one does). Only a first save at a *lower*
+    quality than the current one can be recognised this way.
+
+    Parameters
+    ----------
+    quantized : mapping of int to 1-D array
+        Zigzag position -> quantized values ``round(D / step)`` of that frequency.
+    table : (8, 8) array
+        The current luminance table, natural order.
+    candidates : mapping of int to (8, 8) array
+        Quality -> luminance table of each candidate first compression, natural order.
+    max_residue : float
+        Largest observed/expected ratio in the unreachable bins that is still consistent.
+
+    Returns
+    -------
+    (quality, residue) or None
+
+    """
+    current = np.asarray(table, dtype=np.float64).ravel()
+    hists: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+    for pos, values in quantized.items():
+        mags = np.abs(np.asarray(values, dtype=np.int64))
+        mags = mags[mags > 0]
+        if mags.size < MIN_NONZERO:
+            continue
+        k_max = int(min(np.percentile(mags, 99.5), MAX_BINS))
+        if k_max < 4:
+            continue
+        hist = np.bincount(mags[mags <= k_max], minlength=k_max + 1).astype(np.float64)
+        k = np.arange(1, k_max + 1, dtype=np.float64)
+        fit = np.polyfit(k / k_max, np.log(hist[1:] + 1.0), min(3, k_max - 2))
+        envelope = np.concatenate(([0.0], np.maximum(np.exp(np.polyval(fit, k / k_max)) - 1, 0)))
+        hists[pos] = (hist, envelope)
+    best: tuple[float, int, float] | None = None
+    for quality, cand in candidates.items():
+        first = np.asarray(cand, dtype=np.float64).ravel()
+        expected = observed = 0.0
+        for pos, (hist, envelope) in hists.items():
+            natural = int(ZIGZAG[pos])
+            if first[natural] <= current[natural]:
+                continue
+            empty = ~reachable_bins(float(first[natural]), float(current[natural]), hist.size - 1)
+            empty[0] = False
+            expected += float(envelope[empty].sum())
+            observed += float(hist[empty].sum())
+        if expected <= 0:
+            continue
+        residue = observed / expected
+        if residue <= max_residue and (best is None or expected > best[0]):
+            best = (expected, quality, residue)
+    if best is None:
+        return None
+    return best[1], round(best[2], 4)

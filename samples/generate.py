@@ -30,6 +30,8 @@ import html
 import io
 import json
 import math
+import random
+import re
 import sys
 import time
 from collections.abc import Iterable, Sequence
@@ -39,7 +41,7 @@ from pathlib import Path
 import cv2
 import jdatetime
 import numpy as np
-from farsi_faker import FarsiFaker
+from farsi_faker.data import seed_names
 from hijridate import Gregorian
 from PIL import Image, ImageDraw, ImageFont, features
 
@@ -418,44 +420,64 @@ class Mods:
     draw_seal: bool = True
 
 
-class Names:
-    """Fictional names from farsi-faker, seeded, filtered to clean Persian spellings.
+# Names left out of farsi-faker's curated pools: misspellings, names of the other gender, words that
+# are not surnames on their own, and surnames that would tie a fictional person to a famous one.
+EXCLUDED_NAMES = frozenset(
+    [
+        "ابولقاسم",
+        "هایده",
+        "گیتی",
+        "آرنیکا",
+        "اعظم",
+        "اخوان",
+        "بابل",
+        "آتابک",
+        "بهرنگ",
+        "زاده",
+        "سادات",
+        "خمینی",
+        "طبسی",
+        "شاملو",
+    ]
+)
 
-    farsi-faker is used because it ships a large pool of Persian given names and surnames
-    offline and accepts a seed; names with a stray Arabic alef maksura (ى) are skipped so that the
-    letters carry no accidental Arabic code points.
+
+class Names:
+    """Fictional names, drawn with a seeded generator from farsi-faker's curated name pools.
+
+    farsi-faker ships offline pools of Persian given names and surnames. Its large generated pool
+    carries many misspellings, so only its curated pools of well-known names
+    (``farsi_faker.data.seed_names``) are used, filtered by ``EXCLUDED_NAMES`` and checked for
+    Arabic-only code points so that the letters carry no accidental Arabic orthography.
     """
 
     def __init__(self, seed: int) -> None:
-        self._faker = FarsiFaker(seed=seed)
+        self._rng = random.Random(seed)
+        self._pools = {
+            "male": self._pool(seed_names.MALE_NAMES),
+            "female": self._pool(seed_names.FEMALE_NAMES),
+            "last": self._pool(seed_names.LAST_NAMES),
+        }
         self._seen: set[str] = set()
 
     @staticmethod
-    def _clean(text: str) -> bool:
-        allowed = (
-            set(" " + ZWNJ)
-            | {chr(c) for c in range(0x0621, 0x063B)}
-            | {chr(c) for c in range(0x0641, 0x064B)}
-            | set("پچژکگیآ")
-        )
+    def _pool(names: Iterable[str]) -> tuple[str, ...]:
         arabic_only = set("\u0643\u064a\u0649\u0629")
-        return all(ch in allowed for ch in text) and not any(ch in arabic_only for ch in text)
-
-    def full(self, gender: str) -> dict[str, str]:
-        """Return a new unique ``{"first_name", "last_name", "name", "gender"}`` record."""
-        while True:
-            rec = self._faker.full_name(gender)
-            name = " ".join(rec["name"].split())
-            if self._clean(name) and name not in self._seen and 2 <= len(name.split()) <= 4:
-                self._seen.add(name)
-                return {**rec, "name": name}
+        kept = (n for n in dict.fromkeys(names) if n not in EXCLUDED_NAMES)
+        return tuple(n for n in kept if not arabic_only & set(n))
 
     def first(self, gender: str) -> str:
-        """Return a clean first name (may repeat)."""
+        """Return a given name (``gender`` is ``"male"`` or ``"female"``; names may repeat)."""
+        return self._rng.choice(self._pools[gender])
+
+    def full(self, gender: str) -> dict[str, str]:
+        """Return a new, unique ``{"first_name", "last_name", "name", "gender"}`` record."""
         while True:
-            rec = self._faker.full_name(gender)
-            if self._clean(rec["first_name"]):
-                return " ".join(rec["first_name"].split())
+            first, last = self.first(gender), self._rng.choice(self._pools["last"])
+            name = f"{first} {last}"
+            if name not in self._seen:
+                self._seen.add(name)
+                return {"first_name": first, "last_name": last, "name": name, "gender": gender}
 
 
 # --------------------------------------------------------------------------------------------------
@@ -1067,6 +1089,21 @@ def write_bytes(path: Path, data: bytes) -> None:
     path.write_bytes(data)
 
 
+_SCALAR_ARRAY = re.compile(
+    r'\[\n\s+((?:-?[0-9.]+|"(?:[^"\\\n]|\\.)*")(?:,\n\s+(?:-?[0-9.]+|"(?:[^"\\\n]|\\.)*"))*)\n\s*\]'
+)
+
+
+def dump_json(data: object) -> str:
+    """Indented UTF-8 JSON with short arrays of numbers or strings kept on one line (readable)."""
+
+    def collapse(match: re.Match[str]) -> str:
+        inline = "[" + re.sub(r",\n\s+", ", ", match.group(1)) + "]"
+        return inline if len(inline) <= 80 else match.group(0)
+
+    return _SCALAR_ARRAY.sub(collapse, json.dumps(data, ensure_ascii=False, indent=2)) + "\n"
+
+
 def write_text(path: Path, text: str) -> None:
     """Write UTF-8 text with Unix newlines."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -1577,21 +1614,21 @@ def build_tampered(
     old_amount = next(w for w in old.split(" ") if "٬" in w)
     new_amount = fa_digits("4") + old_amount[1:] if old_amount[0] != "۴" else "۵" + old_amount[1:]
     new = old.replace(old_amount, new_amount)
-    mods = Mods(line_overrides=((index, new, "naskh", 0.87),))
+    mods = Mods(line_overrides=((index, new, "naskh", 0.8),))
     tampered, base, mask, rendered = rerender_edit(spec, mods)
     entry = tampering_entry(
         "retype",
         mask,
         "masks/t04_retype_line.png",
         f"Body line {index + 1} was erased and retyped in Noto "
-        "Naskh Arabic at 87% of the body size "
+        "Naskh Arabic at 80% of the body size "
         "(the template uses Nazli), changing the amount "
         f"{plain(old_amount)} to {plain(new_amount)}.",
         line=index,
         original_text=plain(old),
         new_text=plain(new),
         font="Noto Naskh Arabic",
-        size_factor=0.87,
+        size_factor=0.8,
     )
     finish(
         "t04_retype_line",
@@ -1759,10 +1796,7 @@ def build_questioned(corpus: Corpus) -> None:
     stem = "questioned/letter_1380-02-24"
     write_bytes(corpus.out / f"{stem}.jpg", second)
     write_text(corpus.out / f"{stem}.en.txt", QUESTIONED_TRANSLATION)
-    write_text(
-        corpus.out / f"{stem}.claims.json",
-        json.dumps(QUESTIONED_CLAIMS, ensure_ascii=False, indent=2) + "\n",
-    )
+    write_text(corpus.out / f"{stem}.claims.json", dump_json(QUESTIONED_CLAIMS))
     size = (A5[0] // 2, A5[1] // 2)
     truth = letter_truth(
         spec,
@@ -1807,7 +1841,7 @@ def build_questioned(corpus: Corpus) -> None:
         "translation",
         {
             "language": "en",
-            "dates": ["2001-05-14", "2001-05-12"],
+            "dates": ["2001-05-12", "2001-05-14"],
             "translation_of": f"{stem}.jpg",
             "expected_findings": [],
             "optional_findings": [],
@@ -1833,8 +1867,8 @@ def list_people() -> list[dict[str, str]]:
         rec = names.full(gender)
         people.append(
             {
-                "first": " ".join(rec["first_name"].split()),
-                "last": " ".join(rec["last_name"].split()),
+                "first": rec["first_name"],
+                "last": rec["last_name"],
                 "name": rec["name"],
                 "father": names.first("male"),
             }
@@ -1988,7 +2022,7 @@ def build(out: Path, sources: bool = False) -> dict[str, object]:
         "generator": {"script": "generate.py", "seed": SEED},
         "documents": corpus.documents,
     }
-    write_text(out / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
+    write_text(out / "manifest.json", dump_json(manifest))
     return manifest
 
 

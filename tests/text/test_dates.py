@@ -48,6 +48,8 @@ SOLAR_NUMERIC = [
     "۱۳۸۰۰۲۲۴",  # separators lost
     "۱۳۸۰ ۰۲ ۲۴",  # separators read as spaces
     "۱۳۸۰۰۲/۲۴",  # one separator lost
+    "۱۳۸۰۱۰۲/۲۴",  # a slash read as the digit one («۱»), as OCR did on the questioned sample
+    "۱۳۸۰/۰۲۱۲۴",
     "۱۳۸۰\\۰۲\\۲۴",  # backslashes
     "۱۳۸۰٫۰۲٫۲۴",  # Arabic decimal separator
     "۲۴/۰۲/۱۳۸۰",  # day first, as right-to-left extraction sometimes yields

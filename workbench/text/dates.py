@@ -282,10 +282,12 @@ _DMY = re.compile(
     rf"(?<![\d/.\-])(?P<d>{_MD})\s*{_SEP}\s*(?P<m>{_MD})\s*{_SEP}\s*(?P<y>{_Y})(?![\d])" + _MARKER,
     re.IGNORECASE,
 )
-# Separators lost in OCR or typing: «13800224», «1380 02 24», «138002/24».
+# Separators lost in OCR or typing («13800224», «1380 02 24», «138002/24»), or read as the
+# digit one, which a Persian «۱» resembles a slash closely enough to be confused with
+# («۱۳۸۰۱۰۲/۲۴» for «۱۳۸۰/۰۲/۲۴»).
 _YMD_COMPACT = re.compile(
-    rf"(?<![\d/.\-])(?P<y>1[34]\d\d|19\d\d|20\d\d) ?{_SEP}? ?(?P<m>\d\d) ?{_SEP}? ?(?P<d>\d\d)"
-    rf"(?![\d/])" + _MARKER,
+    rf"(?<![\d/.\-])(?P<y>1[34]\d\d|19\d\d|20\d\d) ?(?P<s1>{_SEP}|1)? ?(?P<m>\d\d)"
+    rf" ?(?P<s2>{_SEP}|1)? ?(?P<d>\d\d)(?![\d/])" + _MARKER,
     re.IGNORECASE,
 )
 
@@ -700,10 +702,17 @@ def _numeric(match: re.Match[str], form: str, priority: int) -> _Candidate | Non
     if marked is not None and _year_calendars(year) and marked not in _year_calendars(year):
         candidate.year_looks_like = _year_calendars(year)[0]
     if unseparated:
-        candidate.notes.append(
-            "Written without separators (or OCR lost them); the split into year, month and "
-            "day is a reading, not a certainty."
-        )
+        ones = [g for g in ("s1", "s2") if match.group(g) == "1"]
+        if ones:
+            candidate.notes.append(
+                "A digit 1 was read as a separator («۱» and «/» look alike, and OCR confuses "
+                "them); the split into year, month and day is a reading, not a certainty."
+            )
+        else:
+            candidate.notes.append(
+                "Written without separators (or OCR lost them); the split into year, month "
+                "and day is a reading, not a certainty."
+            )
     return candidate
 
 
@@ -906,13 +915,13 @@ def find_dates(text: str, *, near: dt.date | None = None) -> list[FoundDate]:
 
 
 def format_date(calendar: Calendar, year: int, month: int, day: int) -> str:
-    """A date as ``YYYY/MM/DD`` with its calendar's name, for findings' details."""
+    """A date as ``Solar Hijri 1380/02/24``, for findings' details."""
     names = {
         Calendar.SOLAR_HIJRI: "Solar Hijri",
         Calendar.LUNAR_HIJRI: "lunar Hijri",
         Calendar.GREGORIAN: "Gregorian",
     }
-    return f"{year:04d}/{month:02d}/{day:02d} ({names[calendar]})"
+    return f"{names[calendar]} {year:04d}/{month:02d}/{day:02d}"
 
 
 def persian_digits(value: str) -> str:

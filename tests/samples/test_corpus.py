@@ -1,8 +1,8 @@
 """The committed samples corpus: valid manifest, decodable files, consistent ground truth, and
 reproducible from ``samples/generate.py``.
 
-The regeneration test runs the generator once per session into a temporary folder (with the
-untampered sources) and compares with the committed files: text files byte for byte, images by
+The regeneration tests run the generator once per test module into a temporary folder (with the
+untampered sources) and compare it with the committed files: text files byte for byte, images by
 decoded pixels with a small tolerance, so that a different zlib or libjpeg does not fail the test.
 """
 

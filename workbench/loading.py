@@ -153,7 +153,24 @@ def load_document(path: str | Path, limits: Limits | None = None) -> Document:
     """
     limits = limits or Limits()
     path = Path(path)
-    data = _read_bounded(path, limits)
+    return load_bytes(_read_bounded(path, limits), path, limits)
+
+
+def load_bytes(data: bytes, name: str | Path, limits: Limits | None = None) -> Document:
+    """Identify and decode a document held in memory (an upload, a stored original).
+
+    `name` is what the document is called: it is reported, and its extension is compared
+    with the content; nothing is read from or written to that path.
+    """
+    limits = limits or Limits()
+    path = Path(name)
+    if not data:
+        raise EmptyFileError(f"{path}: the file is empty (0 bytes)")
+    if len(data) > limits.max_file_bytes:
+        raise FileTooLargeError(
+            f"{path}: {len(data):,} bytes is over the file size limit of "
+            f"{limits.max_file_bytes:,} bytes"
+        )
     sha256 = hashlib.sha256(data).hexdigest()
     head = data[:1024]
 

@@ -50,7 +50,8 @@ def make_preview(page: int, image: Image.Image) -> Preview:
     return Preview(page, width, height, f"data:image/jpeg;base64,{encoded}")
 
 
-def _environment() -> Environment:
+def template_environment() -> Environment:
+    """The Jinja environment of the export templates (autoescaping on for every template)."""
     env = Environment(
         loader=PackageLoader("workbench.export", "templates"),
         autoescape=select_autoescape(default=True, default_for_string=True),
@@ -78,5 +79,5 @@ def render_html(
                 "previews": pages,
             }
         )
-    template = _environment().get_template("summary.html")
+    template = template_environment().get_template("summary.html")
     return template.render(title=title, items=items, colours=SEVERITY_COLOURS)

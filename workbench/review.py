@@ -1,0 +1,190 @@
+"""Casework over the store: analyse an upload, gather a document's review, export it.
+
+This is the service the app (and ``workbench export``) calls, so that pages only show and
+collect: analysing uploaded bytes with their claims and exemplars and recording the run,
+assembling everything known about one document (report, claims, translation, checklist
+answers, sign-offs, audit trail) into a `Review`, and rendering that in the export formats.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from workbench.api import analyze_document
+from workbench.checklist import Checklist, load_checklist
+from workbench.errors import InputError, UsageError
+from workbench.limits import Limits
+from workbench.loading import Document, load_bytes
+from workbench.model import Claims, Report
+from workbench.pipeline import ProgressCallback
+from workbench.registry import Registry, discover
+from workbench.store import (
+    AnswerRecord,
+    AuditEntry,
+    ClaimsRecord,
+    DocumentRecord,
+    RunRecord,
+    SignOffRecord,
+    Store,
+)
+
+#: Claims key under which the SHA-256 of an uploaded translation is kept.
+TRANSLATION_KEY = "translation_sha256"
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file as a user handed it over: its name and bytes."""
+
+    name: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class Review:
+    """Everything recorded about one document, for showing and exporting."""
+
+    document: DocumentRecord
+    run: RunRecord | None
+    report: Report | None
+    claims: ClaimsRecord | None
+    translation: str | None
+    answers: dict[str, AnswerRecord]
+    signoffs: list[SignOffRecord]
+    audit: list[AuditEntry]
+
+    @property
+    def verdict(self) -> str | None:
+        """The reviewers' common verdict, ``"disputed"`` when they disagree, else None."""
+        verdicts = {s.verdict for s in self.signoffs}
+        if not verdicts:
+            return None
+        return verdicts.pop() if len(verdicts) == 1 else "disputed"
+
+
+def _load_upload(upload: Upload, limits: Limits) -> Document:
+    """Load uploaded bytes with the usual guards, under the name the user gave."""
+    return load_bytes(upload.data, Path(upload.name).name or "upload", limits)
+
+
+def analyse_upload(
+    store: Store,
+    upload: Upload,
+    *,
+    claims: Claims | None = None,
+    exemplars: Sequence[Upload] = (),
+    translation: Upload | None = None,
+    reviewer: str,
+    limits: Limits | None = None,
+    only: Sequence[str] | None = None,
+    registry: Registry | None = None,
+    progress: ProgressCallback | None = None,
+) -> str:
+    """Analyse an uploaded document, store it with its run, claims and exemplars.
+
+    Returns the document's SHA-256. Raises `InputError` when the document, an exemplar or
+    the translation cannot be loaded (nothing is stored then).
+    """
+    limits = limits or Limits.from_env()
+    document = _load_upload(upload, limits)
+    references = [_load_upload(e, limits) for e in exemplars]
+    translation_doc = None
+    if translation is not None:
+        translation_doc = _load_upload(translation, limits)
+        if translation_doc.text is None:
+            raise InputError(f"{translation.name}: a translation must be a text or HTML file")
+    with tempfile.TemporaryDirectory(prefix="workbench-upload-") as tmp:
+        folder = Path(tmp)
+        analysis = analyze_document(
+            document,
+            references=references,
+            claims=claims,
+            only=only,
+            out=folder / "out",
+            limits=limits,
+            registry=registry or discover(),
+            progress=progress,
+        )
+        artifacts: dict[str, bytes] = {}
+        if analysis.out_dir is not None:
+            for artifact in analysis.report.artifacts:
+                path = analysis.out_dir / artifact.path
+                if path.is_file():
+                    artifacts[artifact.path] = path.read_bytes()
+        for ref in references:
+            store.ingest_document(ref, actor=reviewer)
+        store.ingest_document(document, actor=reviewer)
+        store.record_run(
+            analysis.report,
+            original=document.data(),
+            original_name=upload.name,
+            options={"only": list(only) if only else None, "source": "app"},
+            references=[r.sha256 for r in references],
+            artifacts=artifacts,
+        )
+    extra: dict[str, Any] = dict(claims.extra) if claims is not None else {}
+    if translation_doc is not None:
+        store.ingest_document(translation_doc, actor=reviewer)
+        extra[TRANSLATION_KEY] = translation_doc.sha256
+    if claims is not None or extra:
+        base = claims or Claims()
+        current = store.claims(document.sha256)
+        store.set_claims(
+            document.sha256,
+            dataclasses.replace(base, extra=extra),
+            reviewer=reviewer,
+            expected_version=current.version if current else 0,
+        )
+    return document.sha256
+
+
+def load_review(store: Store, sha256: str) -> Review:
+    """Everything the store holds about one document."""
+    document = store.document(sha256)
+    run = store.latest_run(sha256)
+    report = store.latest_report(sha256)
+    claims = store.claims(sha256)
+    translation = None
+    if claims is not None:
+        translation_sha = claims.claims.extra.get(TRANSLATION_KEY)
+        if isinstance(translation_sha, str) and store.has_document(translation_sha):
+            raw = store.read_original(translation_sha)
+            translation = _decode_translation(raw)
+    return Review(
+        document=document,
+        run=run,
+        report=report,
+        claims=claims,
+        translation=translation,
+        answers=store.answers(sha256),
+        signoffs=store.signoffs(sha256),
+        audit=store.audit(sha256),
+    )
+
+
+def _decode_translation(raw: bytes) -> str:
+    for encoding in ("utf-8-sig", "utf-16", "cp1256"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return raw.decode("utf-8", errors="replace")
+
+
+def checklist_progress(review: Review, checklist: Checklist | None = None) -> tuple[int, int]:
+    """(answered, total) checklist items of a review."""
+    checklist = checklist or load_checklist()
+    ids = checklist.item_ids()
+    return sum(1 for item in review.answers if item in ids), len(ids)
+
+
+def require_report(review: Review) -> Report:
+    """The review's report, or a `UsageError` saying the document was never analysed."""
+    if review.report is None:
+        raise UsageError(f"document {review.document.sha256[:12]} has no successful analysis")
+    return review.report

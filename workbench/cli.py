@@ -226,3 +226,94 @@ def script_command(text: str | None, evidence: bool) -> None:
         for raw in sys.stdin.buffer:
             emit(raw.decode("utf-8", "replace").rstrip("\r\n"))
     out.flush()
+
+
+@main.command()
+@click.argument(
+    "folder", type=click.Path(path_type=Path, exists=True, file_okay=False, dir_okay=True)
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Folder for summary.csv and each document's report [default: ./<FOLDER>-workbench].",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    help="Local worker processes, one document each [default: number of cores].",
+)
+@click.option("--dask", "dask_address", help="Run on the Dask scheduler at this address.")
+@click.option(
+    "--reference",
+    "references",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="A genuine exemplar of the same issuer to compare against (repeatable).",
+)
+@click.option(
+    "--store",
+    "store_path",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Store folder [default: $WORKBENCH_STORE, else the per-user data folder].",
+)
+@click.option("--only", help="Comma-separated names of the checks to run (see 'workbench checks').")
+@click.option(
+    "--retry-failed",
+    is_flag=True,
+    help="Analyse again the documents that failed in an earlier run (default: report them).",
+)
+def batch(
+    folder: Path,
+    out: Path | None,
+    workers: int | None,
+    dask_address: str | None,
+    references: Sequence[Path],
+    store_path: Path | None,
+    only: str | None,
+    retry_failed: bool,
+) -> None:
+    """Analyse every document under FOLDER: store results, write reports and summary.csv.
+
+    Documents already analysed with the same check versions and exemplars are reused from
+    the store, so an interrupted run is resumed by starting it again. Exit 1 when any
+    document failed.
+    """
+    from workbench.batch import BatchOptions, run_batch
+    from workbench.progress import make_progress
+
+    options = BatchOptions(
+        root=folder,
+        out=out,
+        store=store_path,
+        workers=workers,
+        dask=dask_address,
+        references=tuple(references),
+        only=tuple(n.strip() for n in only.split(",") if n.strip()) if only else None,
+        retry_failed=retry_failed,
+    )
+    try:
+        summary = run_batch(options, progress=make_progress())
+    except UsageError as exc:
+        raise click.UsageError(str(exc)) from None
+    except WorkbenchError as exc:
+        _fail_line(str(exc))
+        sys.exit(exc.exit_code)
+    minutes = summary.elapsed_s / 60
+    rate = summary.pages_analysed / minutes if minutes > 0 else 0.0
+    click.echo(
+        f"{len(summary.rows)} files: {summary.count('analysed')} analysed, "
+        f"{summary.count('reused')} already in the store, {summary.count('error')} failed, "
+        f"{summary.count('skipped')} skipped (not documents)"
+    )
+    click.echo(
+        f"{summary.pages_analysed} pages analysed in {summary.elapsed_s:.1f} s "
+        f"({rate:.1f} pages/min)"
+    )
+    worst = ", ".join(f"{n} {label}" for label, n in summary.severity_counts().items() if n)
+    click.echo(f"highest severity per document: {worst or 'no findings'}")
+    for row in summary.rows:
+        if row.status == "error":
+            click.echo(f"failed: {row.error}")
+    click.echo(f"summary: {summary.csv_path}")
+    click.echo(f"store: {summary.store}")
+    sys.exit(summary.exit_code)

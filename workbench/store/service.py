@@ -409,12 +409,22 @@ class Store:
 
     def analysed_run(self, sha256: str, key: str) -> int | None:
         """The id of a successful run of this document with this analysis key, if any."""
+        run = self.run_for_key(sha256, key)
+        return run.id if run is not None else None
+
+    def run_for_key(self, sha256: str, key: str, *, with_errors: bool = False) -> RunRecord | None:
+        """The latest run of this document with this analysis key (one indexed look-up).
+
+        Only successful runs count, unless `with_errors`: then a recorded failure is returned
+        too when it is the latest.
+        """
+        status = "" if with_errors else "AND status = 'ok' "
         rows = self._query(
-            "SELECT id FROM runs WHERE document_sha256 = ? AND analysis_key = ? "
-            "AND status = 'ok' ORDER BY id DESC LIMIT 1",
+            "SELECT * FROM runs WHERE document_sha256 = ? AND analysis_key = ? "
+            f"{status}ORDER BY id DESC LIMIT 1",
             (sha256, key),
         )
-        return int(rows[0]["id"]) if rows else None
+        return self._run(rows[0]) if rows else None
 
     def record_run(
         self,

@@ -1,0 +1,690 @@
+"""The ``script`` check: what language and orthography a document is written in, and where not.
+
+Text and HTML documents are classified directly (`workbench.text.script`). On page images the
+code points come from the OCR model, not the paper: Tesseract's ``fas`` model writes Arabic
+words in Persian letters and ``ara`` cannot write Persian letters at all. So every page is
+read with both models through the shared context, words are matched by box overlap, and three
+kinds of evidence are used beside the text's vocabulary and letters:
+
+* the relative fit of the two models on the same words (``ara`` confidence minus ``fas``
+  confidence): Arabic typography reads markedly better with ``ara``;
+* glyph evidence that survives either model: a *dotted* final yeh (ي), which Persian print
+  never has, is read as ي by both models, while a Persian dotless final yeh is read ی by
+  ``fas`` and ى by ``ara``; Persian-only letters (پ چ ژ گ) are read only by ``fas``;
+* Arabic-Indic digits as ``ara`` reads them.
+
+Findings: Arabic orthography or Arabic-Indic digits inside a Persian document (with the lines
+or words as regions), mixed digit systems, and a dominant language other than the claimed one.
+Arabic code points in a digital Persian text are reported as what they usually are, a trait
+of 1990s-2000s keyboards and encodings, at low severity.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from workbench.check import Check, Need
+from workbench.context import Context
+from workbench.errors import ToolUnavailableError, WorkbenchError
+from workbench.model import CheckResult, Finding, Region, Severity
+from workbench.ocr import OcrPage, OcrWord, union_box
+from workbench.text.script import (
+    UNDETERMINED,
+    Classification,
+    DigitCounts,
+    classify,
+    count_digits,
+    words,
+)
+
+#: Claimed-language spellings a user may give, mapped to the classifier's codes.
+LANGUAGE_ALIASES: dict[str, str] = {
+    "fa": "fa", "fas": "fa", "per": "fa", "persian": "fa", "farsi": "fa", "prs": "fa",
+    "ar": "ar", "ara": "ar", "arb": "ar", "arabic": "ar",
+    "ur": "ur", "urd": "ur", "urdu": "ur",
+    "ps": "ps", "pus": "ps", "pashto": "ps",
+    "ckb": "ckb", "ku": "ckb", "kurdish": "ckb", "sorani": "ckb",
+    "en": "en", "eng": "en", "english": "en",
+}  # fmt: skip
+LANGUAGE_NAMES: dict[str, str] = {
+    "fa": "Persian", "ar": "Arabic", "ur": "Urdu", "ps": "Pashto", "ckb": "Kurdish (Sorani)",
+    "en": "English", UNDETERMINED: "undetermined",
+}  # fmt: skip
+
+#: Per-line results are kept for at most this many lines, per-word for this many words.
+MAX_LINES = 5000
+MAX_WORDS = 5000
+#: A line counts as Arabic when the classifier says so with at least this confidence.
+LINE_CONFIDENCE = 0.5
+#: Boxes of the two readings of one word overlap at least this much (intersection over union).
+MATCH_IOU = 0.5
+#: Mean ``ara`` minus ``fas`` confidence over a line's words at which Arabic fits better (on
+#: rendered Persian lines the difference stays within a few points; Arabic lines reach 5-15).
+FIT_ARABIC = 8.0
+FIT_MIN_WORDS = 3
+#: A fit this large decides alone (measured on the samples' scans, Persian lines stay below 15).
+FIT_DECISIVE = 25.0
+#: Lines with fewer letters are never called Arabic by their text alone (a formula such as
+#: «والسلام» or «سلام علیکم» is Arabic in origin and Persian in use).
+LINE_MIN_LETTERS = 12
+#: Words ``fas`` read less confidently (seals, signatures, specks) give no digit or glyph
+#: evidence.
+MIN_WORD_CONFIDENCE = 60.0
+#: On images, a digit system counts as mixed in only from this many digits.
+MIN_OCR_DIGITS = 2
+#: Confidence at which the dominant language is weighed against the claimed one.
+CLAIM_CONFIDENCE = 0.6
+
+ARABIC_YEH = "ي"
+_TRAILING = ".,:;!?()[]«»\"'،؛؟٪%-_/\\"
+_PERSIAN_ONLY = frozenset("پچژگ")
+
+
+def _norm_language(value: str | None) -> str | None:
+    if not value:
+        return None
+    key = value.strip().lower().replace("_", "-").split("-")[0]
+    return LANGUAGE_ALIASES.get(key, key)
+
+
+def _name(code: str) -> str:
+    return LANGUAGE_NAMES.get(code, code)
+
+
+def _ends_with_dotted_yeh(text: str) -> bool:
+    word = text.rstrip(_TRAILING)
+    return len(word) >= 2 and word.endswith(ARABIC_YEH)
+
+
+def _iou(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> float:
+    w = min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0])
+    h = min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1])
+    if w <= 0 or h <= 0:
+        return 0.0
+    inter = w * h
+    return inter / float(a[2] * a[3] + b[2] * b[3] - inter)
+
+
+def match_words(
+    words: Sequence[OcrWord], others: Sequence[OcrWord], *, min_iou: float = MATCH_IOU
+) -> list[OcrWord | None]:
+    """For each word of `words`, the word of `others` read at the same place, or None.
+
+    Boxes are compared by intersection over union; `others` is bucketed by vertical position
+    so a page of a few hundred words costs a few milliseconds.
+    """
+    if not others:
+        return [None] * len(words)
+    step = max(8, int(sorted(o.box[3] for o in others)[len(others) // 2]))
+    buckets: dict[int, list[OcrWord]] = {}
+    for o in others:
+        for b in range(o.box[1] // step, (o.box[1] + o.box[3]) // step + 1):
+            buckets.setdefault(b, []).append(o)
+    out: list[OcrWord | None] = []
+    for w in words:
+        best, best_iou = None, min_iou
+        seen: set[int] = set()
+        for b in range(w.box[1] // step, (w.box[1] + w.box[3]) // step + 1):
+            for o in buckets.get(b, ()):
+                if id(o) in seen:
+                    continue
+                seen.add(id(o))
+                score = _iou(w.box, o.box)
+                if score >= best_iou:
+                    best, best_iou = o, score
+        out.append(best)
+    return out
+
+
+@dataclass
+class _Line:
+    """One OCR line with its evidence (page coordinates)."""
+
+    page: int
+    index: int
+    box: tuple[int, int, int, int]
+    text: str
+    classification: Classification
+    fit: float | None = None
+    matched: int = 0
+    dotted_final_yeh: list[str] = field(default_factory=list)
+    persian_letters: int = 0
+    arabic_indic_digits: int = 0
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def arabic_language(self) -> bool:
+        c = self.classification
+        return (
+            c.language == "ar" and c.confidence >= LINE_CONFIDENCE and c.letters >= LINE_MIN_LETTERS
+        )
+
+
+class ScriptCheck(Check):
+    """Language, orthography and digit systems, per word, line and document."""
+
+    name = "script"
+    version = "1"
+    title = "Language, Persian or Arabic orthography, and digit systems"
+    explanation = (
+        "Classifies the text of the document (its OCR on page images) by script and language "
+        "- Persian, Arabic, Urdu, Pashto, Kurdish Sorani, English and others - per word, line "
+        "and document, and counts Persian, Arabic-Indic and Western digits. It combines "
+        "letters only some languages use, the yeh and kaf forms, function words and a "
+        "statistical language detector; on images, where the OCR model chooses the letters, "
+        "it also compares how well the Persian and the Arabic OCR models fit each word and "
+        "looks for dotted final yeh, which Persian print does not use. It reports Arabic "
+        "orthography or Arabic-Indic digits inside a Persian document, mixed digit systems, "
+        "and a language other than the one claimed. It cannot tell who typed a text or when: "
+        "Arabic letter forms were common in Persian typed on 1990s-2000s computers, and OCR "
+        "errors can imitate any of these signals on poor scans."
+    )
+    needs = frozenset({Need.TEXT})
+    order = 30
+
+    def run(self, context: Context) -> CheckResult:
+        """Classify the document's text or OCR and report orthography and language findings."""
+        doc = context.document
+        if doc.pages:
+            return self._run_pages(context)
+        text = doc.text or ""
+        if not text.strip():
+            return self.skipped("The document has no text to classify.")
+        return self._run_text(context, text)
+
+    # ---------------------------------------------------------------- text documents
+
+    def _run_text(self, context: Context, text: str) -> CheckResult:
+        dominant = classify(text)
+        digits = count_digits(text)
+        lines: list[tuple[int, str, Classification]] = []
+        for number, line in enumerate(text.splitlines(), start=1):
+            if line.strip():
+                lines.append((number, line, classify(line)))
+            if len(lines) >= MAX_LINES:
+                break
+        cache: dict[str, Classification] = {}
+        word_rows: list[dict[str, Any]] = []
+        for number, line, _ in lines:
+            for word in words(line):
+                if len(word_rows) >= MAX_WORDS:
+                    break
+                c = cache.get(word)
+                if c is None:
+                    c = cache[word] = classify(word)
+                word_rows.append({"text": word, "line": number, **c.as_dict(detail=False)})
+
+        findings: list[Finding] = []
+        if dominant.language == "fa":
+            findings += self._text_orthography(lines, dominant)
+        findings += self._mixed_digits(digits, [(n, count_digits(t)) for n, t, _ in lines], None)
+        findings += self._claim(context, dominant, "text")
+        results = {
+            "source": "text",
+            "dominant": self._dominant(dominant),
+            "digits": digits.as_dict(),
+            "orthography": dominant.orthography,
+            "evidence": [e.as_dict() for e in dominant.evidence],
+            "lines": [
+                {
+                    "line": n,
+                    "text": t[:300],
+                    **c.as_dict(detail=False),
+                    "orthography": c.orthography,
+                    "arabic_forms": c.arabic_forms,
+                }
+                for n, t, c in lines
+            ],
+            "words": word_rows,
+            "truncated": len(lines) >= MAX_LINES or len(word_rows) >= MAX_WORDS,
+        }
+        return self.ok(findings=findings, results=results)
+
+    def _text_orthography(
+        self, lines: Sequence[tuple[int, str, Classification]], dominant: Classification
+    ) -> list[Finding]:
+        findings: list[Finding] = []
+        arabic = [
+            (n, t)
+            for n, t, c in lines
+            if c.language == "ar"
+            and c.confidence >= LINE_CONFIDENCE
+            and c.letters >= LINE_MIN_LETTERS
+        ]
+        if arabic:
+            numbers = [n for n, _ in arabic]
+            findings.append(
+                self.finding(
+                    "arabic_orthography",
+                    Severity.WARNING,
+                    "Lines in Arabic inside a Persian text",
+                    f"{len(arabic)} line(s) of this Persian text read as Arabic, in language and "
+                    f"orthography (lines {_ranges(numbers)}; first: «{arabic[0][1][:80]}»). "
+                    "A Persian letter may quote Arabic (a Quranic verse, a formula, an Arabic "
+                    "source); a passage in Arabic where Persian is expected is also what "
+                    "text pasted from another document looks like. Have a reader of both "
+                    "languages look at these lines.",
+                    evidence={"lines": numbers, "examples": [t[:120] for _, t in arabic[:5]]},
+                    checklist=["lang.script", "lang.style"],
+                )
+            )
+        skip = {n for n, _ in arabic}
+        forms = [(n, t, c) for n, t, c in lines if c.arabic_forms and n not in skip]
+        arabic_digits = [(n, t) for n, t, c in lines if c.digits.arabic_indic and n not in skip]
+        if forms:
+            numbers = [n for n, _, _ in forms]
+            total = sum(c.arabic_forms for _, _, c in forms)
+            persian_too = dominant.orthography == "mixed"
+            findings.append(
+                self.finding(
+                    "arabic_orthography",
+                    Severity.NOTICE if persian_too else Severity.INFO,
+                    "Arabic letter forms (ي ك ة ى) in a Persian text",
+                    f"{total} Arabic code point(s) of yeh, kaf, teh marbuta or alef maksura "
+                    f"appear in {len(forms)} line(s) of this Persian text (lines "
+                    f"{_ranges(numbers)}). In a digital text this is usually a period trait: "
+                    "Persian typed on 1990s-2000s keyboards and encodings often carries Arabic "
+                    "yeh and kaf, and Arabic loanwords keep ة and ى. "
+                    + (
+                        "Here other lines use the Persian forms ی and ک, so parts of the text "
+                        "were typed or converted differently; that is consistent with editing "
+                        "by other hands or tools, and with text pasted from elsewhere."
+                        if persian_too
+                        else "The whole text uses the Arabic forms consistently."
+                    ),
+                    evidence={
+                        "lines": numbers,
+                        "arabic_forms": total,
+                        "orthography": dominant.orthography,
+                    },
+                    checklist=["lang.script", "date.anachronism"],
+                )
+            )
+        if arabic_digits:
+            numbers = [n for n, _ in arabic_digits]
+            findings.append(
+                self.finding(
+                    "arabic_orthography",
+                    Severity.NOTICE,
+                    "Arabic-Indic digits in a Persian text",
+                    f"Arabic-Indic digits (٠-٩) appear in line(s) {_ranges(numbers)} of this "
+                    "Persian text, which normally writes Persian digits (۰-۹). Some keyboards "
+                    "and converters produce them; so does text copied from an Arabic source.",
+                    evidence={"lines": numbers},
+                    checklist=["lang.script"],
+                )
+            )
+        return findings
+
+    # ---------------------------------------------------------------- page images
+
+    def _run_pages(self, context: Context) -> CheckResult:
+        doc = context.document
+        all_lines: list[_Line] = []
+        pages: list[dict[str, Any]] = []
+        failures: list[str] = []
+        fas_text: list[str] = []
+        digits = DigitCounts()
+        cache: dict[str, Classification] = {}
+        n_words = 0
+        for index in range(len(doc.pages)):
+            try:
+                fas = context.ocr(index, "fas")
+                ara = context.ocr(index, "ara")
+            except ToolUnavailableError as exc:
+                return self.skipped(
+                    f"The script of page images needs the Persian and Arabic OCR models: {exc}"
+                )
+            except (WorkbenchError, IndexError, ValueError, OSError) as exc:
+                failures.append(f"page {index + 1}: {exc}")
+                continue
+            lines, words, page_digits = self._page(index, fas, ara, cache, MAX_WORDS - n_words)
+            n_words += len(words)
+            digits = digits + page_digits
+            all_lines.extend(lines)
+            fas_text.append(fas.text)
+            pages.append(
+                {
+                    "index": index,
+                    "models": [fas.language, ara.language],
+                    "mean_confidence": {"fas": fas.mean_confidence, "ara": ara.mean_confidence},
+                    "lines": [self._line_row(line) for line in lines[:MAX_LINES]],
+                    "words": words,
+                }
+            )
+        if not pages:
+            return self.error("OCR failed on every page: " + "; ".join(failures))
+
+        text = "\n".join(fas_text)
+        dominant = classify(text, code_points_trusted=False)
+        fits = [ln.fit for ln in all_lines if ln.fit is not None]
+        dotted = sum(len(ln.dotted_final_yeh) for ln in all_lines)
+        findings: list[Finding] = []
+        if dominant.language == "fa":
+            findings += self._image_orthography(all_lines)
+        findings += self._mixed_digits(
+            digits,
+            [(ln.index, self._line_digits(ln)) for ln in all_lines],
+            {(ln.page, ln.index): ln for ln in all_lines},
+        )
+        findings += self._claim(context, dominant, "OCR text")
+        results = {
+            "source": "ocr",
+            # The OCR model chose the yeh/kaf code points: they say nothing of the page.
+            "dominant": {**self._dominant(dominant), "orthography": None},
+            "digits": digits.as_dict(),
+            "evidence": {
+                "text": [e.as_dict() for e in dominant.evidence],
+                "mean_fit_ara_minus_fas": round(sum(fits) / len(fits), 2) if fits else None,
+                "dotted_final_yeh_words": dotted,
+                "persian_letters": sum(ln.persian_letters for ln in all_lines),
+                "note": "Code points come from the OCR models; the text was classified with "
+                "yeh/kaf code points given no weight.",
+            },
+            "pages": pages,
+            "failed_pages": failures,
+        }
+        message = "; ".join(failures) if failures else None
+        return self.ok(findings=findings, results=results, message=message)
+
+    def _page(
+        self,
+        index: int,
+        fas: OcrPage,
+        ara: OcrPage,
+        cache: dict[str, Classification],
+        word_budget: int,
+    ) -> tuple[list[_Line], list[dict[str, Any]], DigitCounts]:
+        partners = match_words(fas.words, ara.words)
+        word_rows: list[dict[str, Any]] = []
+        digits = DigitCounts()
+        lines: list[_Line] = []
+        for line in fas.lines:
+            c = classify(line.text, code_points_trusted=False)
+            info = _Line(page=index, index=line.index, box=line.box, text=line.text,
+                         classification=c)  # fmt: skip
+            fits: list[float] = []
+            for wi in line.words:
+                word = fas.words[wi]
+                other = partners[wi]
+                fit = None
+                if other is not None and word.confidence is not None and other.confidence:
+                    fit = float(other.confidence) - float(word.confidence)
+                    if word.text.strip(_TRAILING):
+                        fits.append(fit)
+                noise = (word.confidence or 0.0) < MIN_WORD_CONFIDENCE
+                dotted = not noise and (
+                    _ends_with_dotted_yeh(word.text)
+                    or (other is not None and _ends_with_dotted_yeh(other.text))
+                )
+                if dotted:
+                    info.dotted_final_yeh.append(word.text)
+                info.persian_letters += sum(ch in _PERSIAN_ONLY for ch in word.text)
+                word_digits = DigitCounts() if noise else self._word_digits(word, other)
+                digits = digits + word_digits
+                info.arabic_indic_digits += word_digits.arabic_indic
+                if len(word_rows) < word_budget:
+                    wc = cache.get(word.text)
+                    if wc is None:
+                        wc = cache[word.text] = classify(word.text, code_points_trusted=False)
+                    word_rows.append(
+                        {
+                            "text": word.text,
+                            "box": list(word.box),
+                            "line": word.line,
+                            "confidence": word.confidence,
+                            "ara_text": other.text if other is not None else None,
+                            "ara_confidence": other.confidence if other is not None else None,
+                            "fit_ara_minus_fas": None if fit is None else round(fit, 1),
+                            "dotted_final_yeh": dotted,
+                            "script": wc.script,
+                            "language": wc.language,
+                            "language_confidence": round(wc.confidence, 3),
+                        }
+                    )
+            if len(fits) >= FIT_MIN_WORDS:
+                info.fit = sum(fits) / len(fits)
+            info.matched = len(fits)
+            fits_arabic = info.fit is not None and info.fit >= FIT_ARABIC
+            if info.arabic_language:
+                info.reasons.append("arabic_language")
+            # Glyph evidence needs support: one dotted yeh in a poorly read line is noise.
+            if info.dotted_final_yeh and (
+                fits_arabic or len(info.dotted_final_yeh) >= 2 or info.arabic_language
+            ):
+                info.reasons.append("dotted_final_yeh")
+            # On real scans the fit alone varies by 10 points between Persian lines, so it
+            # only supports the other signals (or decides when it is overwhelming).
+            if fits_arabic and (info.reasons or (info.fit or 0.0) >= FIT_DECISIVE):
+                info.reasons.append("ara_model_fits_better")
+            if info.arabic_indic_digits:
+                info.reasons.append("arabic_indic_digits")
+            lines.append(info)
+        return lines, word_rows, digits
+
+    @staticmethod
+    def _word_digits(word: OcrWord, other: OcrWord | None) -> DigitCounts:
+        """The digits of one word, by system, from both readings.
+
+        ``fas`` writes every Eastern digit as Persian, so a word counts as Arabic-Indic only
+        where ``ara`` read as many Arabic-Indic digits with at least the confidence of ``fas``
+        (``ara`` misreads Persian 4, 5 and 6 badly).
+        """
+        mine = count_digits(word.text)
+        eastern = mine.persian + mine.arabic_indic
+        if not eastern or other is None:
+            return mine
+        theirs = count_digits(other.text)
+        if (
+            theirs.arabic_indic == eastern
+            and other.confidence is not None
+            and word.confidence is not None
+            and other.confidence >= word.confidence
+        ):
+            return DigitCounts(persian=0, arabic_indic=eastern, western=mine.western)
+        return DigitCounts(persian=eastern, arabic_indic=0, western=mine.western)
+
+    @staticmethod
+    def _line_digits(line: _Line) -> DigitCounts:
+        c = line.classification.digits
+        eastern = c.persian + c.arabic_indic
+        return DigitCounts(
+            persian=eastern - line.arabic_indic_digits,
+            arabic_indic=line.arabic_indic_digits,
+            western=c.western,
+        )
+
+    @staticmethod
+    def _line_row(line: _Line) -> dict[str, Any]:
+        return {
+            "line": line.index,
+            "box": list(line.box),
+            "text": line.text[:300],
+            **line.classification.as_dict(detail=False),
+            "decided_by": list(line.classification.decided_by),
+            "fit_ara_minus_fas": None if line.fit is None else round(line.fit, 1),
+            "dotted_final_yeh": line.dotted_final_yeh,
+            "arabic_signals": line.reasons,
+        }
+
+    def _image_orthography(self, lines: Sequence[_Line]) -> list[Finding]:
+        flagged = [ln for ln in lines if ln.reasons]
+        if not flagged:
+            return []
+        text_lines = [ln for ln in lines if ln.classification.letters >= 3]
+        whole = len(text_lines) > 0 and all(ln.reasons for ln in text_lines)
+        findings: list[Finding] = []
+        for group in _groups(flagged):
+            reasons = sorted({r for ln in group for r in ln.reasons})
+            language = any(ln.arabic_language for ln in group)
+            strong = language or "ara_model_fits_better" in reasons
+            severity = Severity.WARNING if (strong and not whole) else Severity.NOTICE
+            if not strong and not whole and reasons == ["arabic_indic_digits"]:
+                severity = Severity.NOTICE
+            box = union_box(ln.box for ln in group)
+            said = [_REASON_TEXT[r] for r in reasons]
+            what = (
+                "a passage in Arabic (language and orthography)"
+                if language
+                else "Arabic orthography"
+            )
+            page = group[0].page
+            first, last = group[0].index + 1, group[-1].index + 1
+            where = f"line {first}" if first == last else f"lines {first}-{last}"
+            detail = (
+                f"On page {page + 1}, {where} of this Persian document show {what}: "
+                + "; ".join(said)
+                + ". "
+                + (
+                    "The rest of the page does not, so these lines were typeset differently "
+                    "from their surroundings; that is consistent with a quotation in Arabic, "
+                    "and also with text inserted later. "
+                    if not whole
+                    else "The whole page does, which is consistent with typing software of "
+                    "the 1990s-2000s that wrote Arabic yeh and kaf in Persian text. "
+                )
+                + "OCR misreadings on poor scans can imitate these signals: look at the region."
+            )
+            findings.append(
+                self.finding(
+                    "arabic_orthography",
+                    severity,
+                    f"Arabic orthography inside a Persian document (page {page + 1})",
+                    detail,
+                    page=page,
+                    regions=[Region(box[0], box[1], box[2], box[3], label="arabic orthography")],
+                    evidence={
+                        "signals": reasons,
+                        "lines": [ln.index for ln in group],
+                        "text": [ln.text[:120] for ln in group],
+                        "fit_ara_minus_fas": [
+                            None if ln.fit is None else round(ln.fit, 1) for ln in group
+                        ],
+                        "dotted_final_yeh": [w for ln in group for w in ln.dotted_final_yeh],
+                        "whole_page": whole,
+                    },
+                    checklist=["lang.script", "img.retyped"],
+                )
+            )
+        return findings
+
+    # ---------------------------------------------------------------- shared
+
+    def _mixed_digits(
+        self,
+        digits: DigitCounts,
+        per_line: Iterable[tuple[int, DigitCounts]],
+        boxes: dict[tuple[int, int], _Line] | None,
+    ) -> list[Finding]:
+        systems = digits.systems
+        # On images one stray digit is more often an OCR misreading than a digit.
+        least = 1 if boxes is None else MIN_OCR_DIGITS
+        if len(systems) < 2 or digits.as_dict()[systems[-1]] < least:
+            return []
+        eastern_mix = "persian" in systems and "arabic_indic" in systems
+        minority = systems[-1]
+        where = [n for n, d in per_line if d.as_dict()[minority]]
+        regions: list[Region] = []
+        page = None
+        if boxes is not None:
+            for ln in boxes.values():
+                if self._line_digits(ln).as_dict()[minority]:
+                    regions.append(Region(*ln.box, label=f"{minority} digits"))
+                    page = ln.page if page is None else page
+        counts = ", ".join(f"{k.replace('_', '-')} {v}" for k, v in digits.as_dict().items() if v)
+        return [
+            self.finding(
+                "mixed_digits",
+                Severity.NOTICE if eastern_mix else Severity.INFO,
+                "More than one digit system",
+                f"The document writes digits in {len(systems)} systems ({counts}). "
+                + (
+                    "Persian and Arabic-Indic digits differ in 4, 5 and 6 and rarely mix in "
+                    "one typed document; a mix is consistent with numbers added or changed "
+                    "with another keyboard or font, and also with a quoted Arabic source. "
+                    if eastern_mix
+                    else "Western digits beside Persian ones are common (reference numbers, "
+                    "phone numbers, dates written for foreign readers). "
+                )
+                + f"The least used system ({minority.replace('_', '-')}) is in "
+                + ("line(s) " + _ranges([n + (0 if boxes is None else 1) for n in where]))
+                + ".",
+                page=page,
+                regions=regions,
+                evidence={"digits": digits.as_dict(), "minority": minority},
+                checklist=["lang.script", "img.retyped"],
+            )
+        ]
+
+    def _claim(self, context: Context, dominant: Classification, source: str) -> list[Finding]:
+        claimed = _norm_language(context.claims.language if context.claims else None)
+        found = dominant.language
+        if (
+            claimed is None
+            or found in (UNDETERMINED, claimed)
+            or dominant.confidence < CLAIM_CONFIDENCE
+        ):
+            return []
+        return [
+            self.finding(
+                "language_differs_from_claim",
+                Severity.WARNING,
+                f"Written in {_name(found)}, claimed to be {_name(claimed)}",
+                f"The {source} reads as {_name(found)} (confidence "
+                f"{dominant.confidence:.2f}, decided by {', '.join(dominant.decided_by)}), not "
+                f"{_name(claimed)} as claimed. A claim can be loosely worded (a Persian letter "
+                "described as 'Arabic', a translation taken for the original); it is also what "
+                "a document from another source than the claimed one looks like.",
+                evidence={
+                    "claimed": claimed,
+                    "found": found,
+                    "confidence": round(dominant.confidence, 3),
+                    "probabilities": {k: round(v, 3) for k, v in dominant.probabilities.items()},
+                },
+                checklist=["lang.script", "prov.source"],
+            )
+        ]
+
+    @staticmethod
+    def _dominant(c: Classification) -> dict[str, Any]:
+        return {
+            "script": c.script,
+            "language": c.language,
+            "confidence": round(c.confidence, 4),
+            "decided_by": list(c.decided_by),
+            "orthography": c.orthography,
+        }
+
+
+_REASON_TEXT = {
+    "arabic_language": "the text reads as Arabic (function words, letters, statistical model)",
+    "dotted_final_yeh": "final yeh printed with two dots (ي), which Persian print does not use",
+    "ara_model_fits_better": "the Arabic OCR model reads these words markedly more confidently "
+    "than the Persian one",
+    "arabic_indic_digits": "Arabic-Indic digits as read by the Arabic model",
+}
+
+
+def _groups(lines: Sequence[_Line]) -> list[list[_Line]]:
+    """Runs of consecutive flagged lines on one page (a paragraph each)."""
+    groups: list[list[_Line]] = []
+    for ln in lines:
+        last = groups[-1][-1] if groups else None
+        if last is not None and last.page == ln.page and ln.index - last.index <= 1:
+            groups[-1].append(ln)
+        else:
+            groups.append([ln])
+    return groups
+
+
+def _ranges(numbers: Sequence[int]) -> str:
+    """``[1, 2, 3, 7]`` -> ``"1-3, 7"`` (at most ten ranges)."""
+    out: list[str] = []
+    for n in sorted(set(numbers)):
+        if out and out[-1].split("-")[-1] == str(n - 1):
+            out[-1] = f"{out[-1].split('-')[0]}-{n}"
+        else:
+            out.append(str(n))
+    return ", ".join(out[:10]) + (", ..." if len(out) > 10 else "")

@@ -291,7 +291,7 @@ def prepare_for_ocr(
     dpi: float | None = None,
     rotation: int = 0,
     steps: Steps = DEFAULT_STEPS,
-    target_height: float = TARGET_TEXT_HEIGHT,
+    target_height: float | None = None,
 ) -> Preprocessed:
     """The page prepared for Tesseract, with the map back to the page's pixels.
 
@@ -305,8 +305,8 @@ def prepare_for_ocr(
         Clockwise right-angle rotation to apply first (from orientation detection).
     steps : Steps
         Which steps to run.
-    target_height : float
-        Letter-body height in pixels to rescale to.
+    target_height : float, optional
+        Letter-body height in pixels to rescale to (default `TARGET_TEXT_HEIGHT`).
 
     Returns
     -------
@@ -331,7 +331,8 @@ def prepare_for_ocr(
         height = estimate_text_height(image)
         factor = 1.0
         if height is not None:
-            factor = float(np.clip(target_height / height, MIN_DOWNSCALE, MAX_UPSCALE))
+            target = target_height or TARGET_TEXT_HEIGHT
+            factor = float(np.clip(target / height, MIN_DOWNSCALE, MAX_UPSCALE))
             if 1 / RESCALE_TOLERANCE < factor < RESCALE_TOLERANCE:
                 factor = 1.0
         if factor != 1.0:

@@ -14,10 +14,11 @@ VENV="${WORKBENCH_VENV:-$ROOT/.venv}"
 
 # Debian packages: Tesseract with the Persian, Arabic, English and orientation models; fonts
 # with Persian glyphs (the samples and any re-typesetting use them); FriBiDi, which Pillow's
-# right-to-left layout loads at run time.
+# right-to-left layout loads at run time. ExifTool is the reference the metadata tests compare
+# against (not a run-time dependency).
 APT_PACKAGES=(
   tesseract-ocr tesseract-ocr-fas tesseract-ocr-ara tesseract-ocr-eng tesseract-ocr-osd
-  fonts-farsiweb fonts-noto-core libfribidi0 libraqm0
+  fonts-farsiweb fonts-noto-core libfribidi0 libraqm0 libimage-exiftool-perl
 )
 
 log() { printf '==> %s\n' "$*" >&2; }

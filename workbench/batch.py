@@ -673,15 +673,19 @@ def run_batch(
                 )
 
         peaks: dict[str, int] = {}
-        if todo:
-            for result in executor.run(tasks()):
-                peaks[result.worker] = max(peaks.get(result.worker, 0), result.peak_rss_bytes)
-                paths = todo[result.sha256]
-                for row in _record(store, result, paths, root, out, check_versions, run_options):
-                    done(row)
-
-        if progress is not None:
-            progress.close()
+        try:
+            if todo:
+                for result in executor.run(tasks()):
+                    peaks[result.worker] = max(peaks.get(result.worker, 0), result.peak_rss_bytes)
+                    paths = todo[result.sha256]
+                    for row in _record(
+                        store, result, paths, root, out, check_versions, run_options
+                    ):
+                        done(row)
+        finally:
+            # also when interrupted: what was stored stays stored, and the bar is left tidy
+            if progress is not None:
+                progress.close()
         csv_path = out / SUMMARY_NAME
         _write_csv(csv_path, rows)
         return BatchSummary(

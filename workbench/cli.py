@@ -298,6 +298,9 @@ def batch(
     except WorkbenchError as exc:
         _fail_line(str(exc))
         sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        _fail_line("interrupted; run the same command again to resume where it stopped")
+        sys.exit(130)
     minutes = summary.elapsed_s / 60
     rate = summary.pages_analysed / minutes if minutes > 0 else 0.0
     click.echo(

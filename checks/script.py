@@ -25,9 +25,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from workbench.check import Check, Need
 from workbench.context import Context
 from workbench.errors import ToolUnavailableError, WorkbenchError
+from workbench.imaging.digit_shapes import count_systems, digit_systems
 from workbench.model import CheckResult, Finding, Region, Severity
 from workbench.ocr import OcrPage, OcrWord, union_box
 from workbench.text.script import (
@@ -72,6 +75,9 @@ LINE_MIN_LETTERS = 12
 #: Words ``fas`` read less confidently (seals, signatures, specks) give no digit or glyph
 #: evidence.
 MIN_WORD_CONFIDENCE = 60.0
+#: Numeric words ``fas`` read less confidently than this are not counted (seal and
+#: signature strokes read as digits); Arabic-Indic digits themselves read at 50-75.
+MIN_DIGIT_CONFIDENCE = 50.0
 #: On images, a digit system counts as mixed in only from this many digits.
 MIN_OCR_DIGITS = 2
 #: Confidence at which the dominant language is weighed against the claimed one.
@@ -151,7 +157,7 @@ class _Line:
     matched: int = 0
     dotted_final_yeh: list[str] = field(default_factory=list)
     persian_letters: int = 0
-    arabic_indic_digits: int = 0
+    digits: DigitCounts = field(default_factory=DigitCounts)
     reasons: list[str] = field(default_factory=list)
 
     @property
@@ -166,7 +172,7 @@ class ScriptCheck(Check):
     """Language, orthography and digit systems, per word, line and document."""
 
     name = "script"
-    version = "1"
+    version = "2"
     title = "Language, Persian or Arabic orthography, and digit systems"
     explanation = (
         "Classifies the text of the document (its OCR on page images) by script and language "
@@ -340,7 +346,10 @@ class ScriptCheck(Check):
             except (WorkbenchError, IndexError, ValueError, OSError) as exc:
                 failures.append(f"page {index + 1}: {exc}")
                 continue
-            lines, words, page_digits = self._page(index, fas, ara, cache, MAX_WORDS - n_words)
+            gray = context.page_gray(index)
+            lines, words, page_digits = self._page(
+                index, fas, ara, gray, cache, MAX_WORDS - n_words
+            )
             n_words += len(words)
             digits = digits + page_digits
             all_lines.extend(lines)
@@ -366,7 +375,7 @@ class ScriptCheck(Check):
             findings += self._image_orthography(all_lines)
         findings += self._mixed_digits(
             digits,
-            [(ln.index, self._line_digits(ln)) for ln in all_lines],
+            [(ln.index, ln.digits) for ln in all_lines],
             {(ln.page, ln.index): ln for ln in all_lines},
         )
         findings += self._claim(context, dominant, "OCR text")
@@ -394,6 +403,7 @@ class ScriptCheck(Check):
         index: int,
         fas: OcrPage,
         ara: OcrPage,
+        gray: np.ndarray,
         cache: dict[str, Classification],
         word_budget: int,
     ) -> tuple[list[_Line], list[dict[str, Any]], DigitCounts]:
@@ -422,9 +432,13 @@ class ScriptCheck(Check):
                 if dotted:
                     info.dotted_final_yeh.append(word.text)
                 info.persian_letters += sum(ch in _PERSIAN_ONLY for ch in word.text)
-                word_digits = DigitCounts() if noise else self._word_digits(word, other)
+                shapes: dict[str, int] | None = None
+                if (word.confidence or 0.0) < MIN_DIGIT_CONFIDENCE:
+                    word_digits = DigitCounts()
+                else:
+                    word_digits, shapes = self._word_digits(word, other, gray)
                 digits = digits + word_digits
-                info.arabic_indic_digits += word_digits.arabic_indic
+                info.digits = info.digits + word_digits
                 if len(word_rows) < word_budget:
                     wc = cache.get(word.text)
                     if wc is None:
@@ -439,6 +453,7 @@ class ScriptCheck(Check):
                             "ara_confidence": other.confidence if other is not None else None,
                             "fit_ara_minus_fas": None if fit is None else round(fit, 1),
                             "dotted_final_yeh": dotted,
+                            "digit_shapes": shapes,
                             "script": wc.script,
                             "language": wc.language,
                             "language_confidence": round(wc.confidence, 3),
@@ -459,42 +474,45 @@ class ScriptCheck(Check):
             # only supports the other signals (or decides when it is overwhelming).
             if fits_arabic and (info.reasons or (info.fit or 0.0) >= FIT_DECISIVE):
                 info.reasons.append("ara_model_fits_better")
-            if info.arabic_indic_digits:
+            if info.digits.arabic_indic:
                 info.reasons.append("arabic_indic_digits")
             lines.append(info)
         return lines, word_rows, digits
 
     @staticmethod
-    def _word_digits(word: OcrWord, other: OcrWord | None) -> DigitCounts:
-        """The digits of one word, by system, from both readings.
+    def _word_digits(
+        word: OcrWord, other: OcrWord | None, gray: np.ndarray
+    ) -> tuple[DigitCounts, dict[str, int] | None]:
+        """The digits of one word by system, and the glyph votes when they were counted.
 
-        ``fas`` writes every Eastern digit as Persian, so a word counts as Arabic-Indic only
-        where ``ara`` read as many Arabic-Indic digits with at least the confidence of ``fas``
-        (``ara`` misreads Persian 4, 5 and 6 badly).
+        ``fas`` writes every Eastern digit as Persian, so the system is decided by the
+        shapes of 4, 5 and 6 on the page (`digit_systems`); where the font draws them alike
+        in both systems, by whether ``ara`` read as many Arabic-Indic digits at least as
+        confidently as ``fas`` (``ara`` misreads Persian digits badly).
         """
         mine = count_digits(word.text)
         eastern = mine.persian + mine.arabic_indic
-        if not eastern or other is None:
-            return mine
-        theirs = count_digits(other.text)
+        if not eastern:
+            return mine, None
+        x, y, w, h = word.box
+        pad = max(2, h // 8)
+        crop = gray[max(0, y - pad) : y + h + pad, max(0, x - pad) : x + w + pad]
+        votes = count_systems(digit_systems(crop))
+        if votes["arabic_indic"] > votes["persian"]:
+            # Western digits ``fas`` read among Arabic-Indic glyphs are misread ٤ and ٦.
+            return DigitCounts(0, eastern + mine.western, 0), votes
+        if votes["persian"]:
+            return DigitCounts(eastern, 0, mine.western), votes
+        theirs = count_digits(other.text) if other is not None else DigitCounts()
         if (
-            theirs.arabic_indic == eastern
+            other is not None
+            and theirs.arabic_indic == eastern
             and other.confidence is not None
             and word.confidence is not None
             and other.confidence >= word.confidence
         ):
-            return DigitCounts(persian=0, arabic_indic=eastern, western=mine.western)
-        return DigitCounts(persian=eastern, arabic_indic=0, western=mine.western)
-
-    @staticmethod
-    def _line_digits(line: _Line) -> DigitCounts:
-        c = line.classification.digits
-        eastern = c.persian + c.arabic_indic
-        return DigitCounts(
-            persian=eastern - line.arabic_indic_digits,
-            arabic_indic=line.arabic_indic_digits,
-            western=c.western,
-        )
+            return DigitCounts(0, eastern, mine.western), votes
+        return DigitCounts(eastern, 0, mine.western), votes
 
     @staticmethod
     def _line_row(line: _Line) -> dict[str, Any]:
@@ -506,6 +524,7 @@ class ScriptCheck(Check):
             "decided_by": list(line.classification.decided_by),
             "fit_ara_minus_fas": None if line.fit is None else round(line.fit, 1),
             "dotted_final_yeh": line.dotted_final_yeh,
+            "digits": line.digits.as_dict(),
             "arabic_signals": line.reasons,
         }
 
@@ -590,7 +609,7 @@ class ScriptCheck(Check):
         page = None
         if boxes is not None:
             for ln in boxes.values():
-                if self._line_digits(ln).as_dict()[minority]:
+                if ln.digits.as_dict()[minority]:
                     regions.append(Region(*ln.box, label=f"{minority} digits"))
                     page = ln.page if page is None else page
         counts = ", ".join(f"{k.replace('_', '-')} {v}" for k, v in digits.as_dict().items() if v)
@@ -663,7 +682,8 @@ _REASON_TEXT = {
     "dotted_final_yeh": "final yeh printed with two dots (ي), which Persian print does not use",
     "ara_model_fits_better": "the Arabic OCR model reads these words markedly more confidently "
     "than the Persian one",
-    "arabic_indic_digits": "Arabic-Indic digits as read by the Arabic model",
+    "arabic_indic_digits": "Arabic-Indic digits (the shapes of ٤ ٥ ٦ on the page, or the "
+    "Arabic model's reading where the font draws both systems alike)",
 }
 
 

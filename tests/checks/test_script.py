@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from PIL import features
 
-from tests.text_pages import LETTER_LINES, render_page
+from tests.text_pages import FARSIWEB, LETTER_LINES, render_page
 from workbench import analyze
 from workbench.model import Claims, Finding, Region, Report
 from workbench.serialize import report_to_dict, validate_report
@@ -195,6 +195,24 @@ def test_arabic_page_claimed_persian(tmp_path: Path) -> None:
     assert report.results["script"]["dominant"]["language"] == "ar"
     assert of(report, "script.language_differs_from_claim")
     assert not of(report, "script.arabic_orthography")  # not a Persian document
+
+
+@pytest.mark.slow
+def test_arabic_indic_digits_on_a_persian_page(tmp_path: Path) -> None:
+    # Homa draws ٤ ٥ ٦ differently from ۴ ۵ ۶; OCR writes both as Persian, the shapes tell.
+    path = tmp_path / "digits.png"
+    lines = [*LETTER_LINES, "شماره ۴۵۶ مورخ ۱۳۸۰/۰۲/۲۴", "پیوست: ٤٦ برگ به شماره ٤٥٦"]
+    render_page(lines, font=FARSIWEB / "homa.ttf").save(path, dpi=(300, 300))
+    report = run(path, Claims(language="fa"))
+    data = report.results["script"]
+    assert data["digits"]["arabic_indic"] >= 4 and data["digits"]["persian"] >= 6
+    (mixed,) = of(report, "script.mixed_digits")
+    assert mixed.severity.label == "notice" and mixed.evidence["minority"] == "arabic_indic"
+    assert any(on_line(r, 6) > 0.3 for r in mixed.regions)
+    (orthography,) = of(report, "script.arabic_orthography")
+    assert orthography.evidence["signals"] == ["arabic_indic_digits"]
+    (region,) = orthography.regions
+    assert on_line(region, 6) > 0.3 and on_line(region, 5) < 0.2
 
 
 def test_blank_page_has_no_language(tmp_path: Path) -> None:

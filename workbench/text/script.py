@@ -80,6 +80,7 @@ DIGIT_SYSTEMS: dict[str, str] = {
 _DIGIT_SYSTEM_OF: dict[str, str] = {
     ch: name for name, digits in DIGIT_SYSTEMS.items() for ch in digits
 }
+_DIGIT_CHARS = frozenset(_DIGIT_SYSTEM_OF)
 
 
 @dataclass(frozen=True)
@@ -120,10 +121,8 @@ def count_digits(text: str) -> DigitCounts:
 
 def _digits_from_counts(counts: Mapping[str, int]) -> DigitCounts:
     tally = {"persian": 0, "arabic_indic": 0, "western": 0}
-    for ch, n in counts.items():
-        system = _DIGIT_SYSTEM_OF.get(ch)
-        if system is not None:
-            tally[system] += n
+    for ch in _DIGIT_CHARS.intersection(counts):
+        tally[_DIGIT_SYSTEM_OF[ch]] += counts[ch]
     return DigitCounts(**tally)
 
 
@@ -542,13 +541,16 @@ def _lingua_probabilities(text: str, script: str) -> dict[str, float]:
 # Classification
 
 
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
 def _clean(text: str) -> str:
-    """`text` without lone surrogates and NUL-like controls (hostile input never raises)."""
-    if not text.isprintable():
-        text = "".join(
-            ch if (ch.isprintable() or ch in "\t\n\r" or ch == ZWNJ) else " " for ch in text
-        )
-    return text.encode("utf-8", "replace").decode("utf-8")
+    """`text` with control characters and lone surrogates replaced by spaces.
+
+    Hostile input never raises; format characters (ZWNJ, bidi marks) are kept, since the
+    zero-width non-joiner is evidence and `words` drops the rest.
+    """
+    return _CONTROLS.sub(" ", text)
 
 
 def words(text: str) -> list[str]:
@@ -583,7 +585,7 @@ def classify(text: str, *, code_points_trusted: bool = True) -> Classification:
     per_script: dict[str, int] = {}
     by_class: dict[str, int] = {}
     for ch, n in counts.items():
-        letter_script, cls = _char_info(ch)
+        letter_script, cls = _CHAR_INFO.get(ch) or _char_info(ch)
         if letter_script is not None:
             per_script[letter_script] = per_script.get(letter_script, 0) + n
             if cls is not None:
@@ -654,7 +656,9 @@ class _Scores:
     evidence: list[tuple[str, str, str, int, tuple[str, ...]]] = field(default_factory=list)
 
     def add(self, kind: str, lang: str, value: float) -> None:
-        part = self.parts.setdefault(kind, dict.fromkeys(ARABIC_SCRIPT_LANGUAGES, 0.0))
+        part = self.parts.get(kind)
+        if part is None:
+            part = self.parts[kind] = dict.fromkeys(ARABIC_SCRIPT_LANGUAGES, 0.0)
         part[lang] += value
 
     def note(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -320,3 +321,102 @@ def batch(
     click.echo(f"summary: {summary.csv_path}")
     click.echo(f"store: {summary.store}")
     sys.exit(summary.exit_code)
+
+
+def _store_option(function: Any) -> Any:
+    return click.option(
+        "--store",
+        "store_path",
+        type=click.Path(path_type=Path, file_okay=False),
+        help="Store folder [default: $WORKBENCH_STORE, else the per-user data folder].",
+    )(function)
+
+
+@main.command()
+@_store_option
+@click.option("--port", type=click.IntRange(1, 65535), default=8501, show_default=True)
+@click.option(
+    "--samples",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Samples folder (with manifest.json) analysed into the store before the app starts "
+    "[default: ./samples when present].",
+)
+@click.option("--no-seed", is_flag=True, help="Start without analysing the samples first.")
+def app(store_path: Path | None, port: int, samples: Path | None, no_seed: bool) -> None:
+    """Start the review app on 127.0.0.1, with the samples analysed on first start."""
+    import importlib.util
+
+    from workbench.review import seed_from_manifest
+    from workbench.store import Store, default_store_path
+
+    if importlib.util.find_spec("streamlit") is None:
+        raise click.UsageError("the app needs Streamlit: pip install 'workbench[app]'")
+    folder = store_path or default_store_path()
+    samples = samples or (Path("samples") if (Path("samples") / "manifest.json").exists() else None)
+    if samples is not None and not no_seed:
+        if not (samples / "manifest.json").is_file():
+            raise click.UsageError(f"{samples}: no manifest.json (see samples/README.md)")
+        with Store.open(folder) as store:
+            seeded = seed_from_manifest(
+                store,
+                samples,
+                on_document=lambda path, i, n: click.echo(f"samples: {i + 1}/{n} {path}", err=True),
+            )
+        for path, error in seeded.failed.items():
+            _fail_line(f"sample {path}: {error}")
+        click.echo(
+            f"samples: {len(seeded.analysed)} analysed, {len(seeded.already_present)} already "
+            f"in the store at {folder}",
+            err=True,
+        )
+    script = Path(__file__).parent / "app" / "main.py"
+    limits = Limits.from_env()
+    argv = [
+        sys.executable, "-m", "streamlit", "run", str(script),
+        "--server.address", "127.0.0.1",
+        "--server.port", str(port),
+        "--server.headless", "true",
+        "--browser.gatherUsageStats", "false",
+        "--server.maxUploadSize", str(max(1, limits.max_file_bytes // (1024 * 1024))),
+    ]  # fmt: skip
+    os.environ["WORKBENCH_STORE"] = str(folder)
+    click.echo(f"workbench app on http://127.0.0.1:{port} (store {folder})", err=True)
+    os.execv(sys.executable, argv)
+
+
+@main.command("export")
+@click.argument("document")
+@_store_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "html", "md", "claimreview"]),
+    default="json",
+    show_default=True,
+)
+@click.option(
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write to this file instead of standard output.",
+)
+def export_command(document: str, store_path: Path | None, fmt: str, output: Path | None) -> None:
+    """Export a stored DOCUMENT (SHA-256, a unique prefix of it, or the file itself)."""
+    from workbench.export.casefile import export_review
+    from workbench.export.html import make_preview
+    from workbench.review import find_document, load_review, stored_pages
+    from workbench.store import Store, StoreError
+
+    try:
+        with Store.open(store_path) as store:
+            sha = find_document(store, document)
+            review = load_review(store, sha)
+            previews = []
+            if fmt == "html" and review.report is not None:
+                previews = [make_preview(i, p) for i, p in enumerate(stored_pages(store, sha))]
+            data, _, _ = export_review(review, fmt, previews)
+    except (UsageError, StoreError) as exc:
+        raise click.UsageError(str(exc)) from None
+    if output is None:
+        click.echo(data.decode("utf-8"), nl=False)
+    else:
+        output.write_bytes(data)

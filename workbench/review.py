@@ -9,14 +9,19 @@ answers, sign-offs, audit trail) into a `Review`, and rendering that in the expo
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import json
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from PIL import Image
+
 from workbench.api import analyze_document
 from workbench.checklist import Checklist, load_checklist
+from workbench.claims import parse_claims
 from workbench.errors import InputError, UsageError
 from workbench.limits import Limits
 from workbench.loading import Document, load_bytes
@@ -188,3 +193,103 @@ def require_report(review: Review) -> Report:
     if review.report is None:
         raise UsageError(f"document {review.document.sha256[:12]} has no successful analysis")
     return review.report
+
+
+@dataclass(frozen=True)
+class SeedResult:
+    """What seeding a store from a samples folder did."""
+
+    analysed: list[str]
+    already_present: list[str]
+    failed: dict[str, str]
+
+
+def seed_from_manifest(
+    store: Store,
+    samples: Path,
+    *,
+    reviewer: str = "workbench samples",
+    limits: Limits | None = None,
+    only: Sequence[str] | None = None,
+    on_document: Callable[[str, int, int], None] | None = None,
+) -> SeedResult:
+    """Analyse the documents of a samples folder (``manifest.json``) into the store.
+
+    Letters are compared against the first exemplar of their template (an exemplar against
+    the next one), the claims in the manifest are recorded, and a translation is attached to
+    the document it translates. Documents already analysed are left alone, so seeding is
+    cheap to repeat and resumes where an interrupted one stopped.
+    """
+    manifest = json.loads((samples / "manifest.json").read_text("utf-8"))
+    documents = [d for d in manifest["documents"] if isinstance(d, dict) and "path" in d]
+    translations = {
+        d["truth"]["translation_of"]: d["path"]
+        for d in documents
+        if isinstance(d.get("truth"), dict) and d["truth"].get("translation_of")
+    }
+    exemplars: dict[str, list[str]] = {}
+    for d in documents:
+        if d.get("kind") == "exemplar":
+            exemplars.setdefault(str(d.get("template")), []).append(d["path"])
+    result = SeedResult([], [], {})
+    targets = [d for d in documents if d["path"] not in translations.values()]
+    registry = discover()
+    for position, entry in enumerate(targets):
+        path = entry["path"]
+        if on_document is not None:
+            on_document(path, position, len(targets))
+        data = (samples / path).read_bytes()
+        if store.latest_run(hashlib.sha256(data).hexdigest(), ok_only=True) is not None:
+            result.already_present.append(path)
+            continue
+        pool = [p for p in exemplars.get(str(entry.get("template")), []) if p != path]
+        refs = [Upload(Path(p).name, (samples / p).read_bytes()) for p in pool[:1]]
+        claims = parse_claims(entry["claims"]) if entry.get("claims") else None
+        translation = None
+        if path in translations:
+            t = translations[path]
+            translation = Upload(Path(t).name, (samples / t).read_bytes())
+        try:
+            analyse_upload(
+                store,
+                Upload(Path(path).name, data),
+                claims=claims,
+                exemplars=refs,
+                translation=translation,
+                reviewer=reviewer,
+                limits=limits,
+                only=only,
+                registry=registry,
+            )
+            result.analysed.append(path)
+        except InputError as exc:
+            result.failed[path] = str(exc)
+    return result
+
+
+def find_document(store: Store, reference: str) -> str:
+    """The SHA-256 of a stored document named by a file path, its hash, or a unique prefix."""
+    path = Path(reference)
+    if path.is_file():
+        sha = hashlib.sha256(path.read_bytes()).hexdigest()
+        if not store.has_document(sha):
+            raise UsageError(f"{reference}: this file is not in the store")
+        return sha
+    prefix = reference.strip().lower()
+    if len(prefix) < 6 or any(c not in "0123456789abcdef" for c in prefix):
+        raise UsageError(f"{reference!r} is neither a file nor a SHA-256 prefix of 6+ hex digits")
+    matches = [
+        d.document.sha256 for d in store.list_documents() if d.document.sha256.startswith(prefix)
+    ]
+    if not matches:
+        raise UsageError(f"no stored document's SHA-256 starts with {prefix}")
+    if len(matches) > 1:
+        raise UsageError(f"{prefix} matches {len(matches)} documents; give more digits")
+    return matches[0]
+
+
+def stored_pages(store: Store, sha256: str) -> list[Image.Image]:
+    """The decoded pages of a stored original, its bytes verified against the hash first."""
+    record = store.document(sha256)
+    document = load_bytes(store.read_original(sha256), record.original_name)
+    return [document.page_image(p.index) for p in document.pages]

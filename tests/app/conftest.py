@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from workbench.claims import parse_claims
+from workbench.review import Upload, analyse_upload
+from workbench.store import Store
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLES = ROOT / "samples"
+APP = str(ROOT / "workbench" / "app" / "main.py")
+QUESTIONED = SAMPLES / "questioned" / "letter_1380-02-24.jpg"
+
+
+@dataclass
+class Case:
+    store_path: Path
+    sha: str
+
+
+@pytest.fixture
+def case(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Case]:
+    """A store holding the questioned sample, analysed by the cheap checks, with its claims."""
+    folder = tmp_path / "store"
+    claims = json.loads((SAMPLES / "questioned" / "letter_1380-02-24.claims.json").read_text())
+    with Store.open(folder) as store:
+        sha = analyse_upload(
+            store,
+            Upload(QUESTIONED.name, QUESTIONED.read_bytes()),
+            claims=parse_claims(claims),
+            translation=Upload(
+                "letter.en.txt", (SAMPLES / "questioned" / "letter_1380-02-24.en.txt").read_bytes()
+            ),
+            reviewer="Setup",
+            only=["file"],
+        )
+    monkeypatch.setenv("WORKBENCH_STORE", str(folder))
+    yield Case(folder, sha)

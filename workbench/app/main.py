@@ -1,0 +1,28 @@
+"""Entry script of the Streamlit app (``workbench app`` runs it)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from workbench.app.shared import (
+    ANALYSE_PAGE,
+    CHECKLIST_PAGE,
+    DOCUMENT_PAGE,
+    DOCUMENTS_PAGE,
+    EXPORT_PAGE,
+    store_path,
+)
+
+st.set_page_config(page_title="Document authentication workbench", layout="wide")
+
+navigation = st.navigation(
+    [
+        st.Page(DOCUMENTS_PAGE, title="Documents", icon=":material/folder_open:", default=True),
+        st.Page(ANALYSE_PAGE, title="Analyse", icon=":material/upload_file:"),
+        st.Page(DOCUMENT_PAGE, title="Document", icon=":material/description:"),
+        st.Page(CHECKLIST_PAGE, title="Checklist", icon=":material/checklist:"),
+        st.Page(EXPORT_PAGE, title="Export", icon=":material/download:"),
+    ]
+)
+st.sidebar.caption(f"Store: `{store_path()}`")
+navigation.run()

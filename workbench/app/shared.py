@@ -1,0 +1,132 @@
+"""What every page of the app shares: the store, the checklist, the reviewer, the document.
+
+Engines and connections are cached with ``st.cache_resource``; decoded pages with
+``st.cache_data`` keyed by document hash. ``st.session_state`` holds UI state only (the
+reviewer's name as typed, the highlighted finding); the document being viewed is in the URL's
+query string, so a reload keeps it.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+
+import streamlit as st
+from PIL import Image
+
+from workbench.checklist import Checklist, load_checklist
+from workbench.export.casefile import escape_markdown as md
+from workbench.registry import discover
+from workbench.review import stored_pages
+from workbench.store import Store, default_store_path
+
+__all__ = ["md"]
+
+PAGES_DIR = Path(__file__).parent / "views"
+ANALYSE_PAGE = str(PAGES_DIR / "analyse.py")
+DOCUMENTS_PAGE = str(PAGES_DIR / "documents.py")
+DOCUMENT_PAGE = str(PAGES_DIR / "document.py")
+CHECKLIST_PAGE = str(PAGES_DIR / "checklist.py")
+EXPORT_PAGE = str(PAGES_DIR / "export.py")
+
+
+def store_path() -> str:
+    """The store folder: ``WORKBENCH_STORE`` (set by ``workbench app --store``) or the default."""
+    return os.environ.get("WORKBENCH_STORE") or str(default_store_path())
+
+
+@st.cache_resource(show_spinner=False)
+def _open_store(path: str) -> Store:
+    return Store.open(path)
+
+
+def get_store() -> Store:
+    """The app's store, opened once per process."""
+    return _open_store(store_path())
+
+
+@st.cache_resource(show_spinner=False)
+def check_explanations() -> dict[str, str]:
+    """What each installed check can and cannot show, by check name."""
+    return {c.name: c.explanation for c in discover().checks}
+
+
+@st.cache_resource(show_spinner=False)
+def get_checklist() -> Checklist:
+    """The reviewer checklist (``WORKBENCH_CHECKLIST`` names a newsroom's own file)."""
+    return load_checklist(os.environ.get("WORKBENCH_CHECKLIST") or None)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def page_images(sha256: str, store_folder: str) -> list[Image.Image]:
+    """The decoded pages of a stored original, verified against its hash on the way."""
+    return stored_pages(_open_store(store_folder), sha256)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def artifact_image(sha256: str, artifact_id: str, run_id: int, store_folder: str) -> Image.Image:
+    """An artifact image of a run (heatmap, overlay), read and hash-checked from the store."""
+    store = _open_store(store_folder)
+    for artifact in store.artifacts(sha256):
+        if artifact.run_id == run_id and artifact.artifact_id == artifact_id:
+            return Image.open(io.BytesIO(store.read_artifact(artifact))).copy()
+    raise KeyError(artifact_id)
+
+
+def reviewer_name() -> str:
+    """The reviewer's name from the sidebar (required for every change)."""
+    return st.sidebar.text_input(
+        "Reviewer", key="reviewer", help="Your name; recorded with every answer and sign-off."
+    ).strip()
+
+
+def selected_document() -> str | None:
+    """SHA-256 of the document chosen in the URL (``?doc=``), if it is in the store."""
+    sha = st.query_params.get("doc")
+    if sha and get_store().has_document(sha):
+        return sha
+    return None
+
+
+def choose_document() -> str | None:
+    """The selected document, or a picker when none is selected yet."""
+    sha = selected_document()
+    store = get_store()
+    documents = store.list_documents()
+    if not documents:
+        st.info("No documents yet. Upload one on the Analyse page.")
+        st.page_link(ANALYSE_PAGE, label="Analyse a document", icon=":material/upload:")
+        return None
+    options = [d.document.sha256 for d in documents]
+    names = {
+        d.document.sha256: f"{d.document.original_name} ({d.document.sha256[:8]})"
+        for d in documents
+    }
+    index = options.index(sha) if sha in options else None
+    chosen = st.selectbox(
+        "Document",
+        options,
+        index=index,
+        format_func=names.__getitem__,
+        placeholder="Choose a document",
+        key="document_picker",
+    )
+    if chosen and chosen != sha:
+        st.query_params["doc"] = chosen
+    return chosen
+
+
+def document_links(sha256: str) -> None:
+    """Links to the other views of the same document, keeping it selected."""
+    columns = st.columns(3)
+    for column, (page, label, icon) in zip(
+        columns,
+        [
+            (DOCUMENT_PAGE, "Evidence", ":material/description:"),
+            (CHECKLIST_PAGE, "Checklist", ":material/checklist:"),
+            (EXPORT_PAGE, "Export", ":material/download:"),
+        ],
+        strict=True,
+    ):
+        column.page_link(page, label=label, icon=icon, query_params={"doc": sha256})

@@ -1,0 +1,73 @@
+"""Documents: every stored document, sortable and filterable, with its review state."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from workbench.app.shared import DOCUMENT_PAGE, get_checklist, get_store, reviewer_name
+from workbench.model import Severity
+from workbench.store import DocumentFilter
+
+SEVERITIES = ["info", "notice", "warning", "critical"]
+
+st.title("Documents")
+reviewer_name()
+store = get_store()
+
+left, middle, right = st.columns(3)
+min_severity = left.selectbox("At least this severity", ["any", *SEVERITIES], index=0)
+verdict = middle.selectbox(
+    "Verdict", ["any", "none", "authentic_as_claimed", "not_as_claimed", "unverified", "disputed"]
+)
+name = right.text_input("Name contains")
+filters = DocumentFilter(
+    min_severity=None if min_severity == "any" else Severity.parse(min_severity),
+    verdict=None if verdict == "any" else verdict,
+    name_contains=name or None,
+)
+show_unanalysed = st.toggle(
+    "Also show documents stored only as exemplars or translations", value=False
+)
+documents = [
+    d for d in store.list_documents(filters) if show_unanalysed or d.run_status is not None
+]
+total_items = len(get_checklist().item_ids())
+
+rows = []
+for d in documents:
+    per_check: dict[str, int] = {}
+    for finding in store.findings(d.document.sha256):
+        if finding.severity > Severity.INFO:
+            per_check[finding.check] = per_check.get(finding.check, 0) + 1
+    rows.append(
+        {
+            "document": d.document.original_name,
+            "sha256": d.document.sha256[:12],
+            "highest": d.highest_severity or "",
+            "critical": d.counts.get("critical", 0),
+            "warning": d.counts.get("warning", 0),
+            "notice": d.counts.get("notice", 0),
+            "findings by check": ", ".join(f"{k} {v}" for k, v in sorted(per_check.items())),
+            "checklist": f"{d.answered}/{total_items}",
+            "verdict": (d.verdict or "").replace("_", " "),
+            "reviewers": ", ".join(d.reviewers),
+            "analysed": d.analysed or "",
+            "status": d.run_status or "not analysed",
+        }
+    )
+
+if not rows:
+    st.info("No documents match. Upload documents on the Analyse page or run `workbench batch`.")
+else:
+    st.caption(f"{len(rows)} document(s). Click a row to open it; click a header to sort.")
+    event = st.dataframe(
+        rows,
+        hide_index=True,
+        width="stretch",
+        on_select="rerun",
+        selection_mode="single-row",
+        key="documents_table",
+    )
+    selected = event.selection.rows if event is not None else []
+    if selected:
+        st.switch_page(DOCUMENT_PAGE, query_params={"doc": documents[selected[0]].document.sha256})

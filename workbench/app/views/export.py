@@ -1,0 +1,49 @@
+"""Export: the reviewed document as HTML, JSON, Markdown or a schema.org ClaimReview."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from workbench.app.shared import (
+    choose_document,
+    document_links,
+    get_store,
+    md,
+    page_images,
+    reviewer_name,
+    store_path,
+)
+from workbench.errors import UsageError
+from workbench.export.casefile import export_review
+from workbench.export.html import make_preview
+from workbench.review import load_review
+
+LABELS = {
+    "html": "HTML report (printable, self-contained)",
+    "json": "JSON (report, claims, checklist, sign-offs, audit)",
+    "md": "Markdown",
+    "claimreview": "ClaimReview JSON-LD (schema.org) of the verdict",
+}
+
+st.title("Export")
+reviewer_name()
+sha = choose_document()
+if sha is None:
+    st.stop()
+store = get_store()
+review = load_review(store, sha)
+document_links(sha)
+st.subheader(md(review.document.original_name))
+
+previews = []
+if review.report is not None and review.report.document.pages:
+    previews = [make_preview(i, img) for i, img in enumerate(page_images(sha, store_path()))]
+
+for fmt, label in LABELS.items():
+    try:
+        data, media_type, name = export_review(review, fmt, previews)
+    except UsageError as exc:
+        st.button(label, disabled=True, key=f"export-{fmt}", help=str(exc))
+        st.caption(f"{label}: {md(str(exc))}")
+        continue
+    st.download_button(label, data, file_name=name, mime=media_type, key=f"export-{fmt}")

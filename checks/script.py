@@ -86,6 +86,7 @@ CLAIM_CONFIDENCE = 0.6
 ARABIC_YEH = "ي"
 _TRAILING = ".,:;!?()[]«»\"'،؛؟٪%-_/\\"
 _PERSIAN_ONLY = frozenset("پچژگ")
+_YEH_KAF = frozenset("یيکكى")
 
 
 def _norm_language(value: str | None) -> str | None:
@@ -158,6 +159,7 @@ class _Line:
     dotted_final_yeh: list[str] = field(default_factory=list)
     persian_letters: int = 0
     digits: DigitCounts = field(default_factory=DigitCounts)
+    yeh_kaf_fits: list[float] = field(default_factory=list)
     reasons: list[str] = field(default_factory=list)
 
     @property
@@ -386,7 +388,9 @@ class ScriptCheck(Check):
             "digits": digits.as_dict(),
             "evidence": {
                 "text": [e.as_dict() for e in dominant.evidence],
-                "mean_fit_ara_minus_fas": round(sum(fits) / len(fits), 2) if fits else None,
+                "mean_fit_ara_minus_fas": _mean(fits),
+                # Words with yeh or kaf are where the two orthographies differ in print.
+                "mean_fit_yeh_kaf_words": _mean([f for ln in all_lines for f in ln.yeh_kaf_fits]),
                 "dotted_final_yeh_words": dotted,
                 "persian_letters": sum(ln.persian_letters for ln in all_lines),
                 "note": "Code points come from the OCR models; the text was classified with "
@@ -424,6 +428,8 @@ class ScriptCheck(Check):
                     fit = float(other.confidence) - float(word.confidence)
                     if word.text.strip(_TRAILING):
                         fits.append(fit)
+                    if any(ch in _YEH_KAF for ch in word.text):
+                        info.yeh_kaf_fits.append(fit)
                 noise = (word.confidence or 0.0) < MIN_WORD_CONFIDENCE
                 dotted = not noise and (
                     _ends_with_dotted_yeh(word.text)
@@ -685,6 +691,10 @@ _REASON_TEXT = {
     "arabic_indic_digits": "Arabic-Indic digits (the shapes of ٤ ٥ ٦ on the page, or the "
     "Arabic model's reading where the font draws both systems alike)",
 }
+
+
+def _mean(values: Sequence[float]) -> float | None:
+    return round(sum(values) / len(values), 2) if values else None
 
 
 def _groups(lines: Sequence[_Line]) -> list[list[_Line]]:

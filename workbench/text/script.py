@@ -400,8 +400,9 @@ class Evidence:
     """One signal and the languages it favours, with how often it was seen.
 
     ``signal`` is a stable name (``persian_letters``, ``arabic_yeh_kaf``, ``vocabulary``,
-    ``statistical``...); ``favours`` the language it pushed towards; ``weight`` its share of
-    the winning margin in natural-log units (positive: for the answer).
+    ``statistical``...); ``favours`` the language it pushed towards; ``weight`` the share of
+    the winning margin, in natural-log units, of its kind of evidence (orthography,
+    vocabulary or statistical; positive: for the answer), the same for signals of one kind.
     """
 
     signal: str

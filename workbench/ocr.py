@@ -233,8 +233,8 @@ class Tesseract:
 
     # -- running ------------------------------------------------------------------------
 
-    def _config(self, *, psm: int, dpi: int | None) -> str:
-        config = f"--psm {psm}"
+    def _config(self, *, psm: int, dpi: int | None, extra: str = "") -> str:
+        config = f"--psm {psm}" + (f" {extra}" if extra else "")
         if dpi is not None:
             config += f" --dpi {dpi}"
         if self.tessdata is not None:
@@ -264,15 +264,26 @@ class Tesseract:
             raise OcrFailedError(f"tesseract stopped after {self.timeout_s:g} s: {exc}") from None
 
     def data(
-        self, image: Image.Image, language: str, *, psm: int = 3, dpi: int | None = None
+        self,
+        image: Image.Image,
+        language: str,
+        *,
+        psm: int = 3,
+        dpi: int | None = None,
+        keep_noisy_rows: bool = False,
     ) -> dict[str, list[Any]]:
-        """Tesseract's TSV output for `image` as columns (``text``, ``conf``, ``left``...)."""
+        """Tesseract's TSV output for `image` as columns (``text``, ``conf``, ``left``...).
+
+        `keep_noisy_rows` turns off Tesseract's rejection of text rows it takes for noise,
+        which drops short Persian and Arabic lines (see `Steps.keep_noisy_rows`).
+        """
         self.check(language)
+        extra = "-c textord_noise_rejrows=0" if keep_noisy_rows else ""
         result: dict[str, list[Any]] = self._call(
             pytesseract.image_to_data,
             image,
             lang=language,
-            config=self._config(psm=psm, dpi=dpi),
+            config=self._config(psm=psm, dpi=dpi, extra=extra),
             output_type=pytesseract.Output.DICT,
         )
         return result
@@ -377,12 +388,14 @@ class Tesseract:
             Image.fromarray(prepared.image),
             language,
             dpi=round(declared) if declared else None,
+            keep_noisy_rows=steps.keep_noisy_rows,
         )
         height, width = gray.shape
         page = page_from_data(
             data, index=index, language=language, to_page=prepared.to_page, size=(width, height)
         )
-        return OcrResult(page=page, preprocessed=prepared.image, steps=prepared.steps, seconds=0.0)
+        done = {**prepared.steps, "keep_noisy_rows": steps.keep_noisy_rows}
+        return OcrResult(page=page, preprocessed=prepared.image, steps=done, seconds=0.0)
 
 
 def _as_gray(image: Image.Image | np.ndarray) -> np.ndarray:

@@ -35,11 +35,18 @@ class Steps:
     rescale: bool = True
     denoise: bool = False
     binarise: bool = False
+    #: Not an image step but a Tesseract setting (``textord_noise_rejrows=0``, applied by
+    #: `workbench.ocr`): keep text rows Tesseract's noise filter would drop. Arabic-script
+    #: rows, full of dots and small letter groups, look like noise to it; short lines such
+    #: as a heading or a signature line were dropped whole.
+    keep_noisy_rows: bool = True
 
     @classmethod
     def none(cls) -> Steps:
-        """No step at all: the page as decoded."""
-        return cls(deskew=False, rescale=False, denoise=False, binarise=False)
+        """No step at all: the page as decoded, Tesseract at its defaults."""
+        return cls(
+            deskew=False, rescale=False, denoise=False, binarise=False, keep_noisy_rows=False
+        )
 
 
 DEFAULT_STEPS = Steps()
@@ -357,4 +364,5 @@ def steps_from_options(options: Mapping[str, Any]) -> Steps:
         rescale=bool(options.get("rescale", DEFAULT_STEPS.rescale)),
         denoise=bool(options.get("denoise", DEFAULT_STEPS.denoise)),
         binarise=bool(options.get("binarise", DEFAULT_STEPS.binarise)),
+        keep_noisy_rows=bool(options.get("keep_noisy_rows", DEFAULT_STEPS.keep_noisy_rows)),
     )

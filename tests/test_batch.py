@@ -248,6 +248,7 @@ def test_rich_progress_shows_rate_and_failures() -> None:
 
 @pytest.mark.slow
 def test_resume_after_kill_9(tmp_path: Path) -> None:
+    psutil = pytest.importorskip("psutil")  # comes with the dev extra (distributed)
     folder = tmp_path / "in"
     total = 40
     _letters(folder, total, size=(1240, 1754), suffix=".jpg")
@@ -274,9 +275,14 @@ def test_resume_after_kill_9(tmp_path: Path) -> None:
         if line.startswith("[3/"):
             break
         assert time.monotonic() < deadline, "the batch made no progress"
+    helpers = psutil.Process(process.pid).children(recursive=True)
+    assert helpers, "the batch runs its documents in worker processes"
     process.send_signal(signal.SIGKILL)
     process.wait(timeout=30)
     assert process.returncode == -signal.SIGKILL
+    # the workers notice their parent is gone and exit instead of lingering
+    _, alive = psutil.wait_procs(helpers, timeout=30)
+    assert not alive, f"processes outlived the killed batch: {alive}"
     with Store.open(store) as s:
         stored_before = s.run_count()
     assert 3 <= stored_before < total, "the run was not killed mid-way"
@@ -331,3 +337,33 @@ def test_dask_on_a_local_cluster(tmp_path: Path) -> None:
         assert run is not None and run.options["executor"] == f"dask:{address}"
         report = s.latest_report(rows["letter000.png"]["sha256"])
         assert report is not None and report.document.path == str(folder / "letter000.png")
+
+
+def _dies_on_poison(task: Task) -> TaskResult:
+    """Analyse like a worker, but kill the worker process on a file called poison.png."""
+    if Path(task.path).name == "poison.png":
+        os._exit(1)
+    return analyse_task(task)
+
+
+@pytest.mark.slow
+def test_a_dying_worker_costs_only_its_document(tmp_path: Path) -> None:
+    from workbench.batch import ProcessExecutor
+
+    folder = tmp_path / "in"
+    _letters(folder, 4)
+    (folder / "letter001.png").rename(folder / "poison.png")
+    summary = run_batch(
+        BatchOptions(root=folder, out=tmp_path / "out", store=tmp_path / "s", only=("file",)),
+        executor=ProcessExecutor(2, function=_dies_on_poison),
+    )
+    statuses = {r.path: r.status for r in summary.rows}
+    assert statuses == {
+        "letter000.png": "analysed",
+        "letter002.png": "analysed",
+        "letter003.png": "analysed",
+        "poison.png": "error",
+    }
+    (poison,) = [r for r in summary.rows if r.path == "poison.png"]
+    assert "worker process died" in poison.error
+    assert summary.exit_code == 1

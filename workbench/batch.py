@@ -26,9 +26,10 @@ import shutil
 import signal
 import sys
 import tempfile
+import threading
 import time
 import traceback
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
@@ -214,10 +215,32 @@ def limit_threads() -> None:
     _WORKER_STATE["threads_limited"] = True
 
 
-def _init_process_worker() -> None:
-    """Initialise a local worker process: one core, and Ctrl-C handled by the parent only."""
+def _exit_with_parent(parent: int, interval_s: float = 1.0) -> None:
+    """End this worker soon after the batch process is gone (killed with -9, say).
+
+    Pool workers otherwise outlive a killed parent: they finish the documents already
+    queued and then wait forever on a queue nobody writes to, holding their memory.
+    """
+    while True:
+        time.sleep(interval_s)
+        try:
+            os.kill(parent, 0)
+        except ProcessLookupError:
+            os._exit(1)
+        except PermissionError:  # the pid was reused by another user's process
+            os._exit(1)
+
+
+def _init_process_worker(parent: int) -> None:
+    """Initialise a local worker process.
+
+    One core; Ctrl-C is handled by the parent only; the worker exits when the parent dies.
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     limit_threads()
+    threading.Thread(
+        target=_exit_with_parent, args=(parent,), name="workbench-parent-watch", daemon=True
+    ).start()
 
 
 def _worker_registry() -> Registry:
@@ -332,26 +355,29 @@ class ProcessExecutor:
 
     At most ``2 * workers`` documents are in flight, so memory stays bounded however large
     the folder. A worker that dies (out of memory, a crash in a native library) breaks the
-    pool; the documents it held are retried once, one at a time in a fresh pool, and
+    pool; the documents in flight are retried once, one at a time in a fresh pool, and
     recorded as errors if they break it again.
     """
 
-    def __init__(self, workers: int) -> None:
+    def __init__(self, workers: int, function: Callable[[Task], TaskResult] = analyse_task) -> None:
         if workers < 1:
             raise UsageError(f"--workers must be at least 1, not {workers}")
         self.workers = workers
+        self.function = function
         method = "forkserver" if sys.platform.startswith("linux") else "spawn"
         self._context = multiprocessing.get_context(method)
 
     def _pool(self, workers: int) -> cf.ProcessPoolExecutor:
         return cf.ProcessPoolExecutor(
-            max_workers=workers, mp_context=self._context, initializer=_init_process_worker
+            max_workers=workers,
+            mp_context=self._context,
+            initializer=_init_process_worker,
+            initargs=(os.getpid(),),
         )
 
     def _rounds(
-        self, tasks: Iterable[Task], workers: int, broken: list[Task]
+        self, tasks: Iterable[Task], workers: int, window: int, broken: list[Task]
     ) -> Iterator[TaskResult]:
-        window = 2 * workers
         pending = iter(tasks)
         pool = self._pool(workers)
         running: dict[cf.Future[TaskResult], Task] = {}
@@ -361,7 +387,7 @@ class ProcessExecutor:
                     task = next(pending, None)
                     if task is None:
                         break
-                    running[pool.submit(analyse_task, task)] = task
+                    running[pool.submit(self.function, task)] = task
                 if not running:
                     return
                 done, _ = cf.wait(running, return_when=cf.FIRST_COMPLETED)
@@ -373,6 +399,8 @@ class ProcessExecutor:
                     except cf.process.BrokenProcessPool:
                         broken.append(task)
                         pool_broken = True
+                    except Exception as exc:  # the task could not be sent or returned
+                        yield _lost(task, f"{type(exc).__name__}: {exc}")
                 if pool_broken:
                     # the pool is unusable: every running document goes to the retry list
                     broken.extend(running.values())
@@ -385,12 +413,12 @@ class ProcessExecutor:
     def run(self, tasks: Iterable[Task]) -> Iterator[TaskResult]:
         """Results of `tasks`, in completion order."""
         broken: list[Task] = []
-        yield from self._rounds(tasks, self.workers, broken)
-        for task in broken:
-            again: list[Task] = []
-            yield from self._rounds([task], 1, again)
-            for lost in again:
-                yield _lost(lost, "the worker process died while analysing this document")
+        yield from self._rounds(tasks, self.workers, 2 * self.workers, broken)
+        # One at a time, so that a document that kills its worker again takes no other down.
+        again: list[Task] = []
+        yield from self._rounds(broken, 1, 1, again)
+        for lost in again:
+            yield _lost(lost, "the worker process died while analysing this document")
 
 
 class DaskExecutor:

@@ -1,0 +1,303 @@
+"""The ``forensics`` check: local traces of pixel editing on each page.
+
+Adapts the array functions of `workbench.imaging` (error level analysis, noise-level
+inconsistency, keypoint and block copy-move, JPEG ghosts, and their fusion in
+`workbench.imaging.tamper`) to documents: one tamper heatmap and score per page, each method's
+own map as an artifact for the viewer, and findings with the regions a reviewer should look at.
+
+Text on paper is not a photograph: printed glyphs, ruled lines and rubber stamps repeat, and
+scanners and publishers recompress whole pages. Every method therefore compares a region with
+the rest of its own page, and clones are verified on the paper texture around the ink, so a
+clean scan of a printed letter stays quiet. What remains is evidence to weigh, never a verdict.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import cv2
+import numpy as np
+
+from workbench.check import Check, Need
+from workbench.context import Context
+from workbench.imaging.blocks import Box
+from workbench.imaging.copymove import ClonePair
+from workbench.imaging.tamper import PageTraces, analyse_page
+from workbench.model import Artifact, CheckResult, Finding, Region, Severity
+from workbench.serialize import region_to_dict
+
+#: Larger pages are analysed at reduced size (memory grows with the page, about 60 bytes a
+#: pixel at the peak); an A4 page at 400 dpi (15.5 megapixels) still fits.
+MAX_PIXELS = 16_000_000
+#: Smaller pages carry too little texture for any of the methods.
+MIN_SIDE = 64
+
+CLONE_CRITICAL = 0.6
+CLONE_WARNING = 0.4
+CLONE_NOTICE = 0.3
+TRACE_WARNING = 0.5
+TRACE_NOTICE = 0.3
+
+
+def _region(box: Box, factor: float, label: str, score: float | None = None) -> Region:
+    """A model region in decoded-page pixels from a box on the (possibly reduced) analysis."""
+    inv = 1.0 / factor
+    return Region(
+        x=round(box.x * inv),
+        y=round(box.y * inv),
+        width=max(round(box.width * inv), 1),
+        height=max(round(box.height * inv), 1),
+        label=label,
+        score=round(float(box.score if score is None else score), 3),
+    )
+
+
+class ForensicsCheck(Check):
+    """Error levels, noise, copy-move and JPEG ghosts, fused per page."""
+
+    name = "forensics"
+    version = "1"
+    title = "Pixel forensics: cloned regions, foreign compression and noise"
+    explanation = (
+        "Looks for local traces of image editing on each page: regions copied from elsewhere "
+        "on the same page (a seal or signature reused, a patch of paper covering text), "
+        "regions whose JPEG compression history differs from the rest of the page (a "
+        "signature pasted from another file), and regions whose noise level differs. It "
+        "combines them into one heatmap and a score per page, and keeps each method's own map. "
+        "It compares each region with its own page, so it can miss an edit made before the "
+        "page was printed and scanned again, or one washed out by later heavy JPEG "
+        "compression; and a trace is not proof: a stamp applied twice, a rubber stamp, ruled "
+        "lines, a scanner's own processing or a publisher's recompression can leave similar "
+        "traces. Error level analysis in particular lights up every sharp edge of printed "
+        "text, so its raw map must be read against the text on the page."
+    )
+    needs = frozenset({Need.PAGES})
+    order = 40
+
+    def run(self, context: Context) -> CheckResult:
+        """Analyse every page; a page that cannot be decoded is reported and skipped."""
+        doc = context.document
+        if not doc.pages:
+            return self.skipped("The document has no page images to examine.")
+        pages: list[dict[str, Any]] = []
+        findings: list[Finding] = []
+        artifacts: list[Artifact | None] = []
+        notes: list[str] = []
+        for page in doc.pages:
+            try:
+                gray = context.page_gray(page.index)
+            except Exception as exc:  # a corrupt page must not sink the others
+                notes.append(f"Page {page.index + 1} could not be decoded: {exc}")
+                continue
+            h, w = gray.shape[:2]
+            if min(h, w) < MIN_SIDE:
+                notes.append(f"Page {page.index + 1} is too small ({w}x{h}) for pixel forensics.")
+                continue
+            factor = 1.0
+            if h * w > MAX_PIXELS:
+                factor = float(np.sqrt(MAX_PIXELS / (h * w)))
+                gray = cv2.resize(gray, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
+            traces = analyse_page(gray, jpeg_grid=factor == 1.0)
+            notes += [f"Page {page.index + 1}: {n}" for n in traces.notes]
+            page_result, page_artifacts = self._page_result(context, page.index, traces, factor)
+            pages.append(page_result)
+            artifacts += page_artifacts
+            findings += self._findings(page.index, traces, factor)
+        if not pages:
+            return self.error(" ".join(notes) or "No page could be examined.")
+        results = {"pages": pages, "notes": notes}
+        return self.ok(findings=findings, results=results, artifacts=artifacts)
+
+    # -- results --------------------------------------------------------------------------
+
+    def _page_result(
+        self, context: Context, index: int, traces: PageTraces, factor: float
+    ) -> tuple[dict[str, Any], list[Artifact | None]]:
+        size = (context.document.pages[index].height, context.document.pages[index].width)
+
+        def full(image: np.ndarray) -> np.ndarray:
+            if image.shape == size:
+                return image
+            return cv2.resize(image, (size[1], size[0]), interpolation=cv2.INTER_LINEAR)
+
+        writer = context.artifacts
+        stem = f"page{index + 1}"
+        heat = writer.write_png(
+            f"{stem}_tamper_heatmap", full(traces.heatmap), kind="tamper_heatmap", page=index
+        )
+        kinds = {
+            "ela": "ela_heatmap",
+            "noise": "noise_map",
+            "clone": "copymove_map",
+            "ghost": "ghost_map",
+        }
+        maps = {
+            method: writer.write_png(
+                f"{stem}_{kind}", full(traces.maps[method]), kind=kind, page=index
+            )
+            for method, kind in kinds.items()
+        }
+        result: dict[str, Any] = {
+            "index": index,
+            "tamper_score": round(traces.tamper_score, 4),
+            "heatmap": heat.id if heat else None,
+            "maps": {method: (a.id if a else None) for method, a in maps.items()},
+            "scores": {k: round(v, 4) for k, v in traces.scores.items()},
+            "analysed_scale": round(factor, 4),
+            "jpeg_quality_estimate": traces.page_quality,
+            "noise_sigma": round(traces.noise_sigma, 3),
+            "clones": [self._clone_dict(p, factor) for p in traces.clones],
+            "splice_regions": [
+                region_to_dict(_region(b, factor, "compression")) for b in traces.splice_regions
+            ],
+            "noise_regions": [
+                region_to_dict(_region(b, factor, "noise")) for b in traces.noise_regions
+            ],
+            "ela_regions": [
+                region_to_dict(_region(b, factor, "error level")) for b in traces.ela_regions
+            ],
+        }
+        return result, [heat, *maps.values()]
+
+    @staticmethod
+    def _clone_dict(pair: ClonePair, factor: float) -> dict[str, Any]:
+        return {
+            "method": pair.method,
+            "source": region_to_dict(_region(pair.source, factor, "source", pair.strength)),
+            "target": region_to_dict(_region(pair.target, factor, "copy", pair.strength)),
+            "matches": pair.matches,
+            "rotation_degrees": round(pair.rotation, 2),
+            "scale": round(pair.scale, 4),
+            "shift": [round(v / factor, 1) for v in pair.shift],
+            "texture_correlation": (
+                None if pair.texture_correlation is None else round(pair.texture_correlation, 3)
+            ),
+            "strength": round(pair.strength, 4),
+        }
+
+    # -- findings -------------------------------------------------------------------------
+
+    def _findings(self, index: int, traces: PageTraces, factor: float) -> list[Finding]:
+        out: list[Finding] = []
+        for pair in traces.clones:
+            finding = self._clone_finding(index, pair, factor)
+            if finding is not None:
+                out.append(finding)
+        for box, quality in zip(traces.splice_regions, traces.ghost_qualities, strict=True):
+            severity = Severity.WARNING if box.score >= TRACE_WARNING else Severity.NOTICE
+            if box.score < TRACE_NOTICE:
+                continue
+            region = _region(box, factor, "foreign compression")
+            out.append(
+                self.finding(
+                    "splice",
+                    severity,
+                    "A region's JPEG compression history differs from the rest of the page",
+                    f"On page {index + 1}, the area at x={region.x}, y={region.y} "
+                    f"({region.width}x{region.height} px) changes much less than the rest of "
+                    f"the page when re-saved as JPEG at quality {quality} (a 'JPEG ghost'): it "
+                    "looks as if it was last compressed at about that quality while the page "
+                    "around it was not. This is what content pasted from another JPEG file (a "
+                    "signature, a seal, a line of text) leaves behind. Innocent explanations: "
+                    "scanner or publishing software that compresses some areas (a logo, a photo) "
+                    "separately, or a page assembled by its issuer from image pieces. Compare "
+                    "with an earlier or original copy of the file.",
+                    page=index,
+                    regions=[region],
+                    evidence={
+                        "ghost_quality": quality,
+                        "strength": round(box.score, 3),
+                        "page_quality_estimate": traces.page_quality,
+                    },
+                    checklist=["img.splice", "form.signature"],
+                )
+            )
+        for box in traces.noise_regions:
+            if box.score < TRACE_NOTICE:
+                continue
+            severity = Severity.WARNING if box.score >= TRACE_WARNING else Severity.NOTICE
+            region = _region(box, factor, "noise differs")
+            out.append(
+                self.finding(
+                    "noise_inconsistency",
+                    severity,
+                    "A region's noise level differs from the rest of the page",
+                    f"On page {index + 1}, the fine grain of the area at x={region.x}, "
+                    f"y={region.y} ({region.width}x{region.height} px) is clearly "
+                    "smoother or rougher than the rest of the page (page median about "
+                    f"{traces.noise_sigma:.2f} grey levels). Content pasted from another scan or "
+                    "file, or an area smoothed to hide an erasure, does this. Innocent "
+                    "explanations: a different paper or ink area (a glossy seal, a heavily inked "
+                    "stamp), uneven scanner lighting, or compression that removed noise more in "
+                    "some areas than in others.",
+                    page=index,
+                    regions=[region],
+                    evidence={
+                        "strength": round(box.score, 3),
+                        "page_noise_sigma": round(traces.noise_sigma, 3),
+                    },
+                    checklist=["img.splice"],
+                )
+            )
+        return out
+
+    def _clone_finding(self, index: int, pair: ClonePair, factor: float) -> Finding | None:
+        if pair.strength < CLONE_NOTICE:
+            return None
+        if pair.strength >= CLONE_CRITICAL:
+            severity = Severity.CRITICAL
+        elif pair.strength >= CLONE_WARNING:
+            severity = Severity.WARNING
+        else:
+            severity = Severity.NOTICE
+        source = _region(pair.source, factor, "source", pair.strength)
+        target = _region(pair.target, factor, "copy", pair.strength)
+        geometry = (
+            f"moved by ({pair.shift[0] / factor:+.0f}, {pair.shift[1] / factor:+.0f}) px"
+            if pair.method == "block"
+            else f"rotated {pair.rotation:+.1f} degrees and scaled {pair.scale * 100:.0f}%"
+        )
+        if pair.texture_correlation is None:
+            texture = (
+                "The page is too clean around the match to tell a digital copy from a repeated "
+                "print."
+            )
+        elif pair.texture_correlation >= 0.3:
+            texture = (
+                "The paper grain and scanner noise around the ink match as well "
+                f"(correlation {pair.texture_correlation:.2f}), which a second impression on "
+                "paper would not reproduce: this is consistent with a digital copy."
+            )
+        else:
+            texture = (
+                "The paper grain around the ink does not match "
+                f"(correlation {pair.texture_correlation:.2f}), which fits two separate "
+                "impressions better than a digital copy."
+            )
+        return self.finding(
+            "clone",
+            severity,
+            "Two regions of the page match each other",
+            f"On page {index + 1}, the area at x={source.x}, y={source.y} "
+            f"({source.width}x{source.height} px) and the area at x={target.x}, y={target.y} "
+            f"({target.width}x{target.height} px) match in {pair.matches} places, "
+            f"{geometry}. {texture} Either could be the original. Innocent explanations: a "
+            "seal or rubber stamp applied twice on paper is a genuine repeat (its impressions "
+            "differ slightly in ink and pressure), rubber stamps and printed forms repeat by "
+            "design, and ruled lines and repeated words match each other. Compare the two "
+            "areas side by side.",
+            page=index,
+            regions=[source, target],
+            evidence={
+                "method": pair.method,
+                "matches": pair.matches,
+                "rotation_degrees": round(pair.rotation, 2),
+                "scale": round(pair.scale, 4),
+                "shift": [round(v / factor, 1) for v in pair.shift],
+                "texture_correlation": (
+                    None if pair.texture_correlation is None else round(pair.texture_correlation, 3)
+                ),
+                "strength": round(pair.strength, 3),
+            },
+            checklist=["img.clone", "form.signature"],
+        )

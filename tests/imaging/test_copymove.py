@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+import numpy as np
+
+from tests.forensic_fixtures import (
+    letter_page,
+    overlaps,
+    paste_transformed,
+    scene,
+    shapes_scene,
+)
+from workbench.imaging.copymove import (
+    block_clones,
+    block_hashes,
+    clone_map,
+    keypoint_clones,
+    merge_clones,
+)
+
+
+def box(b: object) -> tuple[int, int, int, int]:
+    return (b.x, b.y, b.width, b.height)  # type: ignore[attr-defined]
+
+
+def test_block_hash_is_position_independent() -> None:
+    img = scene((64, 64), seed=5)
+    h = block_hashes(img, 8)
+    assert h.shape == (57, 57) and h.dtype == np.int64
+    copy = img.copy()
+    copy[30:38, 41:49] = img[3:11, 7:15]
+    assert block_hashes(copy, 8)[30, 41] == h[3, 7]
+    assert len(np.unique(h)) == h.size  # distinct noisy windows do not collide
+
+
+def test_block_clone_found_at_an_odd_offset() -> None:
+    img = scene((400, 480), seed=6)
+    tampered = img.copy()
+    tampered[241:301, 303:373] = img[40:100, 91:161]  # moved by (+212, +201)
+    (pair,) = [p for p in block_clones(tampered) if p.strength >= 0.3]
+    assert pair.method == "block"
+    assert {pair.shift, (-pair.shift[0], -pair.shift[1])} & {(212.0, 201.0)}
+    ends = [box(pair.source), box(pair.target)]
+    assert any(overlaps(e, (91, 40, 70, 60)) for e in ends)
+    assert any(overlaps(e, (303, 241, 70, 60)) for e in ends)
+    assert pair.texture_correlation is not None and pair.texture_correlation > 0.9
+
+
+def test_keypoint_clone_survives_rotation_and_rescale() -> None:
+    img = shapes_scene((600, 800), seed=7)
+    tampered, mask = paste_transformed(img, (170.0, 160.0), (590.0, 400.0), 80, 3.0, 1.05)
+    pairs = [p for p in keypoint_clones(tampered) if p.strength >= 0.4]
+    assert pairs, "the rotated, rescaled copy was not found"
+    best = pairs[0]
+    # Either direction may be reported.
+    forward = abs(best.rotation - 3.0) < 1.0 and abs(best.scale - 1.05) < 0.02
+    backward = abs(best.rotation + 3.0) < 1.0 and abs(best.scale - 1 / 1.05) < 0.02
+    assert forward or backward
+    ys, xs = np.nonzero(mask)
+    truth = (int(xs.min()), int(ys.min()), int(np.ptp(xs)), int(np.ptp(ys)))
+    assert overlaps(box(best.target), truth) or overlaps(box(best.source), truth)
+    heat = clone_map(img.shape, pairs, cell=4)
+    assert heat.shape == (150, 200) and heat[100, 147] > 0.4  # centre of the copy, in cells
+
+
+def test_untouched_scene_has_no_clone() -> None:
+    img = shapes_scene((600, 800), seed=8)
+    assert all(p.strength < 0.3 for p in keypoint_clones(img) + block_clones(img))
+
+
+def test_repeated_print_on_a_letter_is_not_a_clone() -> None:
+    page = letter_page(seed=1).image
+    pairs = merge_clones(keypoint_clones(page) + block_clones(page))
+    assert all(p.strength < 0.3 for p in pairs)
+
+
+def test_seal_copied_on_a_letter_is_found() -> None:
+    letter = letter_page(seed=2)
+    cx, cy = letter.seal_center
+    tampered, _ = paste_transformed(
+        letter.image, (float(cx), float(cy)), (760.0, 1560.0), letter.seal_radius + 8, 3.0, 1.05
+    )
+    pairs = [p for p in keypoint_clones(tampered) if p.strength >= 0.6]
+    assert pairs
+    ends = [box(pairs[0].source), box(pairs[0].target)]
+    assert any(overlaps(e, (cx - 100, cy - 100, 200, 200)) for e in ends)
+    assert any(overlaps(e, (660, 1460, 200, 200)) for e in ends)
+
+
+def test_tiny_and_flat_images_are_harmless() -> None:
+    assert keypoint_clones(np.zeros((20, 20), np.uint8)) == []
+    assert block_clones(np.zeros((20, 20), np.uint8)) == []
+    assert block_clones(np.full((200, 200), 255, np.uint8)) == []

@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+import numpy as np
+
+from workbench.imaging.noise import (
+    noise_inconsistency,
+    noise_sigma_map,
+    noise_strength,
+)
+
+
+def noisy(shape: tuple[int, int], sigma: float, seed: int = 0) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    return np.clip(np.rint(128 + rng.normal(0, sigma, shape)), 0, 255).astype(np.uint8)
+
+
+def test_immerkaer_estimate_matches_known_noise() -> None:
+    for sigma in (2.0, 5.0):
+        est, valid = noise_sigma_map(noisy((256, 256), sigma), 32, edge_threshold=1e9)
+        assert valid.all()
+        assert abs(float(np.median(est)) - sigma) < 0.15 * sigma
+
+
+def test_edges_do_not_count_as_noise() -> None:
+    img = noisy((128, 128), 2.0).astype(np.int16)
+    img[:, 64:] += 80  # a sharp step, as at a printed stroke
+    est, valid = noise_sigma_map(np.clip(img, 0, 255).astype(np.uint8), 32)
+    assert valid.all() and float(est.max()) < 3.0
+
+
+def test_region_with_added_noise_is_found() -> None:
+    rng = np.random.default_rng(3)
+    img = noisy((512, 512), 2.0, seed=1).astype(np.float64)
+    img[192:320, 256:416] += rng.normal(0, 6, (128, 160))
+    img = np.clip(np.rint(img), 0, 255).astype(np.uint8)
+    result = noise_inconsistency(img, 32)
+    strength = noise_strength(result)
+    assert result.z[7:9, 9:12].min() > 4  # blocks inside the noisier region
+    assert strength[7:9, 9:12].min() > 0.3
+    outside = np.ones_like(strength, bool)
+    outside[5:11, 7:14] = False
+    assert strength[outside].max() == 0
+
+
+def test_uniform_page_is_quiet() -> None:
+    result = noise_inconsistency(noisy((512, 512), 3.0, seed=4), 32)
+    assert noise_strength(result).max() == 0

@@ -1,0 +1,203 @@
+"""Block statistics and region extraction shared by the forensic maps.
+
+Forensic traces (compression history, sensor or scanner noise) are measured over blocks of
+pixels, compared with the rest of the page, and turned back into page-sized maps and boxes.
+These helpers do that bookkeeping once, so every method reports on the same grid.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+
+def block_view(image: np.ndarray, block: int) -> np.ndarray:
+    """Non-overlapping ``block`` x ``block`` tiles of a 2-D array, as a view.
+
+    Parameters
+    ----------
+    image : (H, W) array
+        Any dtype. Rows and columns past the last whole block are dropped.
+    block : int
+        Tile side in pixels (>= 1).
+
+    Returns
+    -------
+    (H // block, W // block, block, block) array
+        A strided view; no pixels are copied.
+
+    """
+    h, w = image.shape[:2]
+    bh, bw = h // block, w // block
+    trimmed = image[: bh * block, : bw * block]
+    return trimmed.reshape(bh, block, bw, block).swapaxes(1, 2)
+
+
+def block_mean(image: np.ndarray, block: int) -> np.ndarray:
+    """Mean of each whole ``block`` x ``block`` tile, as float64 ``(H // block, W // block)``.
+
+    Computed in float32 by OpenCV's area resampling (exact for whole tiles, and several
+    times faster than a NumPy reduction on a full page), then widened.
+    """
+    arr = np.asarray(image, dtype=np.float32)
+    h, w = arr.shape[:2]
+    bh, bw = h // block, w // block
+    if bh == 0 or bw == 0:
+        return np.zeros((bh, bw), dtype=np.float64)
+    trimmed = np.ascontiguousarray(arr[: bh * block, : bw * block])
+    return cv2.resize(trimmed, (bw, bh), interpolation=cv2.INTER_AREA).astype(np.float64)
+
+
+def block_sum(image: np.ndarray, block: int) -> np.ndarray:
+    """Sum of each whole ``block`` x ``block`` tile, as float64 ``(H // block, W // block)``."""
+    return block_mean(image, block) * float(block * block)
+
+
+def upsample_blocks(values: np.ndarray, block: int, shape: tuple[int, int]) -> np.ndarray:
+    """Paint per-block values back onto a page of ``shape`` (nearest, edges repeat the last block).
+
+    Parameters
+    ----------
+    values : (BH, BW) array
+        One value per tile, as returned by `block_mean`.
+    block : int
+        Tile side in pixels.
+    shape : (H, W)
+        Page size; rows/columns beyond the last whole tile take the nearest tile's value.
+
+    Returns
+    -------
+    (H, W) array of ``values.dtype``
+
+    """
+    h, w = shape
+    if values.size == 0:
+        return np.zeros((h, w), dtype=values.dtype)
+    bh, bw = values.shape
+    src = values.astype(np.float32) if values.dtype == np.float64 else values
+    big = cv2.resize(src, (bw * block, bh * block), interpolation=cv2.INTER_NEAREST)
+    pad_y, pad_x = max(h - bh * block, 0), max(w - bw * block, 0)
+    if pad_y or pad_x:
+        big = cv2.copyMakeBorder(big, 0, pad_y, 0, pad_x, cv2.BORDER_REPLICATE)
+    out: np.ndarray = big[:h, :w].astype(values.dtype, copy=False)
+    return out
+
+
+def robust_zscore(
+    values: np.ndarray, valid: np.ndarray | None = None, *, floor: float = 1e-6
+) -> np.ndarray:
+    """How many robust standard deviations each value lies from the median of the valid ones.
+
+    The scale is 1.4826 x the median absolute deviation, so a page's own variation (and not a
+    few extreme blocks) sets what counts as unusual. Invalid entries get 0.
+
+    Parameters
+    ----------
+    values : array of float
+        The measurements, one per block.
+    valid : bool array of the same shape, optional
+        Entries that take part in the median and MAD; all finite entries by default.
+    floor : float
+        Lower bound of the scale, so a perfectly uniform page does not divide by zero.
+
+    Returns
+    -------
+    float64 array of the same shape
+
+    """
+    values = np.asarray(values, dtype=np.float64)
+    ok = np.isfinite(values) if valid is None else (valid & np.isfinite(values))
+    out = np.zeros(values.shape, dtype=np.float64)
+    if int(ok.sum()) < 3:
+        return out
+    sample = values[ok]
+    median = float(np.median(sample))
+    scale = max(1.4826 * float(np.median(np.abs(sample - median))), floor)
+    out[ok] = (values[ok] - median) / scale
+    return out
+
+
+def smooth_blocks(values: np.ndarray, valid: np.ndarray, size: int = 3) -> np.ndarray:
+    """Mean of the valid neighbours in a ``size`` x ``size`` window of block values.
+
+    Single unusual blocks are common on clean pages (a speck, a fold); a manipulated region
+    spans several neighbouring blocks, so averaging over neighbours keeps regions and drops
+    isolated blocks. Invalid blocks neither contribute nor receive a value (they get 0).
+    """
+    v = np.where(valid, values, 0.0).astype(np.float32)
+    n = valid.astype(np.float32)
+    kernel = (size, size)
+    total = cv2.boxFilter(v, -1, kernel, normalize=False, borderType=cv2.BORDER_CONSTANT)
+    count = cv2.boxFilter(n, -1, kernel, normalize=False, borderType=cv2.BORDER_CONSTANT)
+    out = np.where(count > 0, total / np.maximum(count, 1.0), 0.0)
+    return np.where(valid, out, 0.0).astype(np.float64)
+
+
+def strength_from_z(z: np.ndarray, low: float, high: float) -> np.ndarray:
+    """Map a deviation onto [0, 1]: 0 up to ``low``, rising linearly to 1 at ``high``."""
+    return np.clip((np.asarray(z, dtype=np.float64) - low) / (high - low), 0.0, 1.0)
+
+
+@dataclass(frozen=True)
+class Box:
+    """An axis-aligned box in page pixels, origin top-left, with the strength it was found at."""
+
+    x: int
+    y: int
+    width: int
+    height: int
+    score: float = 0.0
+
+    @property
+    def area(self) -> int:
+        """Pixels covered."""
+        return self.width * self.height
+
+
+def regions_from_mask(
+    mask: np.ndarray,
+    block: int,
+    *,
+    strength: np.ndarray | None = None,
+    min_blocks: int = 1,
+    shape: tuple[int, int] | None = None,
+) -> list[Box]:
+    """Boxes (in page pixels) of the 8-connected groups of True blocks.
+
+    Parameters
+    ----------
+    mask : (BH, BW) bool array
+        Blocks that show the trace.
+    block : int
+        Tile side in pixels, to convert back to page coordinates.
+    strength : (BH, BW) float array, optional
+        Per-block strength; a box's score is its maximum (0 without it).
+    min_blocks : int
+        Groups with fewer blocks are ignored.
+    shape : (H, W), optional
+        Page size; boxes are clipped to it.
+
+    Returns
+    -------
+    list of Box, strongest first.
+
+    """
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(
+        mask.astype(np.uint8), connectivity=8
+    )
+    boxes: list[Box] = []
+    for label in range(1, count):
+        if int(stats[label, cv2.CC_STAT_AREA]) < min_blocks:
+            continue
+        x0 = int(stats[label, cv2.CC_STAT_LEFT]) * block
+        y0 = int(stats[label, cv2.CC_STAT_TOP]) * block
+        x1 = x0 + int(stats[label, cv2.CC_STAT_WIDTH]) * block
+        y1 = y0 + int(stats[label, cv2.CC_STAT_HEIGHT]) * block
+        if shape is not None:
+            x1, y1 = min(x1, shape[1]), min(y1, shape[0])
+        score = float(strength[labels == label].max()) if strength is not None else 0.0
+        boxes.append(Box(x0, y0, x1 - x0, y1 - y0, score))
+    boxes.sort(key=lambda b: (-b.score, -b.area))
+    return boxes

@@ -1,0 +1,206 @@
+"""JPEG ghosts: regions whose compression history differs from the rest of the page.
+
+H. Farid, "Exposing digital forgeries from JPEG ghosts", IEEE Trans. Information Forensics
+and Security 4(1), 2009. Re-saving an image at a range of qualities and measuring the
+difference block by block shows a dip (a "ghost") at the quality a region was last saved at:
+content already quantised at quality q barely changes when quantised at q again. A signature
+pasted from another JPEG into a page with another history dips at its own quality while the
+rest of the page does not.
+
+The curves are normalised per block by the block's largest difference (the error at the
+lowest quality), so text and blank paper compare on one scale, and each block's curve is
+compared with the median curve of the page. Limits: the pasted region must sit on the same
+8 x 8 grid as the page (cropping by a non-multiple of 8 before pasting hides it), a later save
+at a lower quality than the region's washes the ghost out, and a page that was itself assembled
+from JPEG pieces of equal quality shows nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from workbench.imaging.blocks import block_mean, robust_zscore, smooth_blocks
+from workbench.imaging.ela import jpeg_roundtrip
+from workbench.imaging.noise import noise_residual
+
+#: Qualities tried; the ghost of common editor and web settings (60-90) falls among them.
+DEFAULT_QUALITIES: tuple[int, ...] = (50, 55, 60, 65, 70, 75, 80, 85, 90, 95)
+
+
+@dataclass(frozen=True)
+class GhostMap:
+    """Per-block JPEG ghost evidence.
+
+    Attributes
+    ----------
+    qualities : tuple of int
+        The re-save qualities, in the order of the first axis of ``curves``.
+    curves : (Q, BH, BW) float64
+        Mean squared difference (levels squared) of each block after each re-save.
+    depth : (BH, BW) float64 in [0, 1]
+        How much more sharply the block's error drops at one quality step than the page's
+        median block does there (relative shortfall of the step ratio, over 3 x 3 blocks).
+    quality : (BH, BW) int
+        The quality at which that shortfall occurs (the region's likely last quality).
+    z : (BH, BW) float64
+        Robust z-score of ``depth`` against the page.
+    valid : (BH, BW) bool
+        Blocks with enough content to have a ghost (blank or saturated blocks do not).
+    block : int
+        Tile side in pixels.
+
+    """
+
+    qualities: tuple[int, ...]
+    curves: np.ndarray
+    depth: np.ndarray
+    quality: np.ndarray
+    z: np.ndarray
+    valid: np.ndarray
+    block: int
+
+
+def ghost_curves(
+    gray: np.ndarray, qualities: Sequence[int] = DEFAULT_QUALITIES, block: int = 16
+) -> tuple[np.ndarray, dict[int, np.ndarray]]:
+    """Blockwise mean squared difference between a page and its re-saves at each quality.
+
+    Parameters
+    ----------
+    gray : (H, W) uint8 array
+        Page luminance.
+    qualities : sequence of int
+        Re-save qualities.
+    block : int
+        Tile side in pixels; a multiple of 8 keeps tiles on the JPEG grid.
+
+    Returns
+    -------
+    curves : (len(qualities), H // block, W // block) float64
+    resaved : dict quality -> (H, W) uint8
+        The re-saved pages, for callers that reuse one (error level analysis).
+
+    """
+    img = np.asarray(gray, dtype=np.uint8)
+    base = img.astype(np.float32)
+    curves = []
+    resaved: dict[int, np.ndarray] = {}
+    for q in qualities:
+        again = jpeg_roundtrip(img, q)
+        resaved[int(q)] = again
+        diff = base - again.astype(np.float32)
+        curves.append(block_mean(diff * diff, block))
+    return np.stack(curves), resaved
+
+
+def jpeg_ghost(
+    gray: np.ndarray,
+    qualities: Sequence[int] = DEFAULT_QUALITIES,
+    block: int = 16,
+    *,
+    min_energy: float = 0.5,
+    min_texture: float = 0.12,
+    min_typical: float = 0.5,
+    curves: np.ndarray | None = None,
+) -> GhostMap:
+    """Find blocks whose re-save error dips where the rest of the page's does not.
+
+    Parameters
+    ----------
+    gray : (H, W) uint8 array
+        Page luminance.
+    qualities : sequence of int
+        Re-save qualities, ascending.
+    block : int
+        Tile side in pixels (a multiple of 8).
+    min_energy : float
+        Blocks whose largest mean squared difference is below this (levels squared) are
+        too flat to carry a ghost and are marked invalid.
+    min_texture : float
+        Blocks whose mean absolute high-pass residual (Immerkaer's mask, grey levels) is
+        below this are featureless and marked invalid.
+    min_typical : float
+        Quality steps at which the page's median block keeps less than this share of its
+        error are skipped: the page itself was saved there, so every block drops.
+    curves : array, optional
+        Precomputed output of `ghost_curves` for the same arguments.
+
+    Returns
+    -------
+    GhostMap
+
+    """
+    qs = tuple(int(q) for q in qualities)
+    if curves is None:
+        curves, _ = ghost_curves(gray, qs, block)
+    peak = curves.max(axis=0)
+    # Featureless blocks (blank paper after compression) requantise erratically, mostly in
+    # their average level, and carry no ghost: only blocks with some fine texture count.
+    texture = block_mean(noise_residual(gray), block)[: peak.shape[0], : peak.shape[1]]
+    valid = (peak >= min_energy) & (texture >= min_texture)
+    # Blocks on the page border carry scanner and cropping edges, not compression history.
+    valid[[0, -1], :] = False
+    valid[:, [0, -1]] = False
+    # A region last saved at quality q is (nearly) idempotent there: its error drops sharply
+    # from the quality below to q, while content never saved at q loses its error gradually
+    # as the quality rises, whatever its texture. The step ratio D(q_k) / D(q_k-1), taken over
+    # 3 x 3 neighbouring blocks (single-block curves jitter), measures that drop.
+    smoothed = np.stack([smooth_blocks(c, valid) * 9.0 for c in curves])
+    ratio = smoothed[1:] / np.maximum(smoothed[:-1], 1e-9)
+    enough = int(valid.sum()) >= 3
+    typical = np.median(ratio[:, valid], axis=1) if enough else np.ones(len(qs) - 1)
+    # Steps into the top quality (where everything barely changes) are left out, and so is
+    # every step from the first one where the page as a whole drops sharply: the page itself
+    # was saved there, and above it every block is idempotent.
+    usable = np.ones(len(qs) - 1, dtype=bool)
+    usable[-1] = False
+    own = _own_step(typical, min_typical)
+    if own is not None:
+        usable[own:] = False
+    relative = (typical[:, None, None] - ratio) / np.maximum(typical, 1e-9)[:, None, None]
+    relative[~usable] = -np.inf
+    best = np.argmax(relative, axis=0)
+    depth = np.take_along_axis(relative, best[None], axis=0)[0]
+    depth = np.where(valid & np.isfinite(depth), np.clip(depth, 0.0, 1.0), 0.0)
+    quality = np.asarray(qs[1:])[best]
+    z = robust_zscore(depth, valid, floor=0.05)
+    return GhostMap(qs, curves, depth, quality, z, valid, block)
+
+
+def _own_step(typical: np.ndarray, min_typical: float) -> int | None:
+    """Index of the first quality step at which the page's median block loses most of its error."""
+    low = np.nonzero(~(typical >= min_typical))[0]
+    return int(low[0]) if low.size else None
+
+
+def page_quality_estimate(ghost: GhostMap, min_typical: float = 0.5) -> int | None:
+    """The JPEG quality the page as a whole was last saved at, if it shows.
+
+    A page last saved at quality q changes little when re-saved at q or above, so the median
+    block's error drops most sharply at the step into q. Returns None when no step drops below
+    ``min_typical`` of the previous error (the page was not saved as JPEG within the tried
+    range, or at the top quality).
+    """
+    if int(ghost.valid.sum()) < 3 or len(ghost.qualities) < 2:
+        return None
+    c = ghost.curves[:, ghost.valid]
+    ratio = c[1:].sum(axis=1) / np.maximum(c[:-1].sum(axis=1), 1e-9)
+    low = np.nonzero(ratio[:-1] < min_typical)[0]
+    if low.size == 0:
+        return None
+    step = int(low[np.argmin(ratio[low])])
+    return ghost.qualities[step + 1]
+
+
+def ghost_strength(ghost: GhostMap) -> np.ndarray:
+    """Per-block strength in [0, 1]: the ghost's depth where it also stands out from the page.
+
+    Both are required: a deep dip that many blocks share is the page's own history, and a
+    block that stands out with a shallow dip is noise.
+    """
+    standout = np.clip((ghost.z - 4.0) / 2.0, 0.0, 1.0)
+    deep = np.clip((ghost.depth - 0.75) / 0.15, 0.0, 1.0)
+    return np.asarray(np.where(ghost.valid, standout * deep, 0.0), dtype=np.float64)

@@ -1,0 +1,229 @@
+"""All pixel-forensic methods on one page, with their maps, regions, scores and fused heatmap.
+
+This is the array-level core of the ``forensics`` check: it takes a page's luminance and
+returns everything the check reports, so the benchmark and tests can run the same analysis
+on arrays that never were files.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import cv2
+import numpy as np
+
+from workbench.imaging.blocks import Box, regions_from_mask, strength_from_z, upsample_blocks
+from workbench.imaging.copymove import (
+    ClonePair,
+    block_clones,
+    clone_map,
+    keypoint_clones,
+    merge_clones,
+)
+from workbench.imaging.ela import error_level, error_level_anomaly, error_level_display
+from workbench.imaging.fusion import fuse_maps, tamper_score
+from workbench.imaging.ghost import (
+    DEFAULT_QUALITIES,
+    ghost_curves,
+    ghost_strength,
+    jpeg_ghost,
+    page_quality_estimate,
+)
+from workbench.imaging.noise import noise_inconsistency, noise_strength
+
+#: Below this strength a method's region is not reported (the fused map still shows it).
+REGION_THRESHOLD = 0.3
+#: The re-save quality whose difference doubles as the error level analysis.
+ELA_QUALITY = 90
+GHOST_BLOCK = 16
+NOISE_BLOCK = 32
+ELA_BLOCK = 16
+#: Resolution (pixels) of the grid the maps are fused on; divides every block size above.
+CELL = 4
+
+
+@dataclass(frozen=True)
+class PageTraces:
+    """What the pixel-forensic methods found on one page.
+
+    Attributes
+    ----------
+    shape : (H, W)
+        Size of the analysed page.
+    heatmap : (H, W) uint8
+        Fused trace strength, 0 = none, 255 = strongest.
+    tamper_score : float in [0, 1]
+    scores : dict method -> float in [0, 1]
+        Strongest region of each method (``clone``, ``ghost``, ``noise``, ``ela``).
+    maps : dict method -> (H, W) uint8
+        Each method's own map for viewing: error levels scaled for display (``ela``), and
+        the strength maps of the others.
+    clones : list of ClonePair
+    splice_regions, noise_regions, ela_regions : list of Box
+        Regions whose compression history, noise level, or error level departs from the page.
+    page_quality : int or None
+        The JPEG quality at which the whole page dips, when it was saved as JPEG.
+    ghost_qualities : dict
+        For each splice region, the quality at which it dips (its likely own last quality).
+    noise_sigma : float
+        The page's median noise level, grey levels.
+    notes : list of str
+        Methods that could not run, and why.
+
+    """
+
+    shape: tuple[int, int]
+    heatmap: np.ndarray
+    tamper_score: float
+    scores: dict[str, float]
+    maps: dict[str, np.ndarray]
+    clones: list[ClonePair]
+    splice_regions: list[Box]
+    noise_regions: list[Box]
+    ela_regions: list[Box]
+    page_quality: int | None
+    ghost_qualities: list[int]
+    noise_sigma: float
+    notes: list[str] = field(default_factory=list)
+
+
+def _region_strength(boxes: list[Box]) -> float:
+    return max((b.score for b in boxes), default=0.0)
+
+
+def analyse_page(
+    gray: np.ndarray,
+    *,
+    keypoints: bool = True,
+    blocks: bool = True,
+    jpeg_grid: bool = True,
+    min_region_blocks: int = 4,
+) -> PageTraces:
+    """Run error level analysis, noise, copy-move and JPEG ghosts on one page and fuse them.
+
+    Parameters
+    ----------
+    gray : (H, W) uint8 array
+        Page luminance at its decoded resolution (the JPEG grid must be intact, so do not
+        rescale or crop it first).
+    keypoints, blocks : bool
+        Run the keypoint and block copy-move detectors.
+    jpeg_grid : bool
+        Whether the page still sits on its JPEG 8 x 8 grid. When False (a page the caller had
+        to rescale), JPEG ghosts are not computed and error levels are only for viewing.
+    min_region_blocks : int
+        Smallest region, in ghost blocks (16 x 16), reported for splices.
+
+    Returns
+    -------
+    PageTraces
+
+    """
+    img = np.ascontiguousarray(gray, dtype=np.uint8)
+    h, w = img.shape
+    notes: list[str] = []
+
+    if jpeg_grid:
+        qualities = DEFAULT_QUALITIES
+    else:
+        qualities = (ELA_QUALITY,)
+        notes.append("The page was rescaled for analysis, so JPEG ghosts were not computed.")
+    curves, resaved = ghost_curves(img, qualities, GHOST_BLOCK)
+    splice: list[Box] = []
+    ghost_q: list[int] = []
+    page_quality: int | None = None
+    g_strength = np.zeros(curves.shape[1:], dtype=np.float64)
+    if jpeg_grid:
+        ghost = jpeg_ghost(img, qualities, GHOST_BLOCK, curves=curves)
+        page_quality = page_quality_estimate(ghost)
+        g_strength = ghost_strength(ghost)
+        splice = regions_from_mask(
+            g_strength >= REGION_THRESHOLD,
+            GHOST_BLOCK,
+            strength=g_strength,
+            min_blocks=min_region_blocks,
+            shape=(h, w),
+        )
+        for box in splice:
+            bx0, by0 = box.x // GHOST_BLOCK, box.y // GHOST_BLOCK
+            bx1 = (box.x + box.width) // GHOST_BLOCK
+            by1 = (box.y + box.height) // GHOST_BLOCK
+            sel = g_strength[by0:by1, bx0:bx1] >= REGION_THRESHOLD
+            qs = ghost.quality[by0:by1, bx0:bx1][sel]
+            ghost_q.append(int(np.bincount(qs).argmax()) if qs.size else 0)
+
+    ela = error_level(img, ELA_QUALITY, resaved=resaved[ELA_QUALITY])
+    ela_z, ela_valid = error_level_anomaly(ela, img, ELA_BLOCK)
+    e_strength = strength_from_z(np.abs(ela_z), 4.0, 8.0) * ela_valid
+    if not jpeg_grid:
+        e_strength = np.zeros_like(e_strength)
+    ela_boxes = regions_from_mask(
+        e_strength >= REGION_THRESHOLD, ELA_BLOCK, strength=e_strength, min_blocks=4, shape=(h, w)
+    )
+
+    noise = noise_inconsistency(img, NOISE_BLOCK)
+    n_strength = noise_strength(noise)
+    if page_quality is not None and page_quality < 90:
+        # JPEG quantisation flattens noise unevenly (more in flat paper than near strokes);
+        # on such pages the noise map mostly shows compression.
+        n_strength = n_strength * 0.45
+        notes.append(
+            f"The page was saved as JPEG at about quality {page_quality}; noise estimates are "
+            "dominated by compression and count for less than half."
+        )
+    noise_boxes = regions_from_mask(
+        n_strength >= REGION_THRESHOLD,
+        NOISE_BLOCK,
+        strength=n_strength,
+        min_blocks=2,
+        shape=(h, w),
+    )
+    sigma_valid = noise.sigma[noise.valid]
+    noise_sigma = float(np.median(sigma_valid)) if sigma_valid.size else 0.0
+
+    pairs: list[ClonePair] = []
+    if keypoints:
+        try:
+            pairs += keypoint_clones(img)
+        except cv2.error as exc:  # pragma: no cover - depends on OpenCV's build
+            notes.append(f"keypoint copy-move detection failed: {exc}")
+    if blocks:
+        pairs += block_clones(img)
+    pairs = merge_clones(pairs)
+
+    # Maps are fused on a grid of CELL x CELL pixels (every method's blocks are whole cells)
+    # and only the results are painted back at page size: fusing four page-sized float maps
+    # would cost more than some of the methods.
+    grid = (-(-h // CELL), -(-w // CELL))
+    maps_float = {
+        "clone": clone_map((h, w), pairs, cell=CELL),
+        "ghost": upsample_blocks(g_strength, GHOST_BLOCK // CELL, grid),
+        "noise": upsample_blocks(n_strength, NOISE_BLOCK // CELL, grid),
+        "ela": upsample_blocks(e_strength, ELA_BLOCK // CELL, grid),
+    }
+    heatmap = upsample_blocks(fuse_maps(maps_float, grid), CELL, (h, w))
+    scores = {
+        "clone": max((p.strength for p in pairs), default=0.0),
+        "ghost": _region_strength(splice),
+        "noise": _region_strength(noise_boxes),
+        "ela": _region_strength(ela_boxes),
+    }
+    view = {"ela": error_level_display(ela)}
+    for method in ("noise", "clone", "ghost"):
+        cells = np.rint(maps_float[method] * 255).astype(np.uint8)
+        view[method] = upsample_blocks(cells, CELL, (h, w))
+    return PageTraces(
+        shape=(h, w),
+        heatmap=heatmap,
+        tamper_score=tamper_score(scores),
+        scores=scores,
+        maps=view,
+        clones=pairs,
+        splice_regions=splice,
+        noise_regions=noise_boxes,
+        ela_regions=ela_boxes,
+        page_quality=page_quality,
+        ghost_qualities=ghost_q,
+        noise_sigma=noise_sigma,
+        notes=notes,
+    )

@@ -185,13 +185,12 @@ def background_correlation(
     if int(flat.sum()) < min_pixels:
         # A photograph is busy everywhere and has no blank background: there, fall back to
         # its least busy pixels. A page region with blank paper in it never takes this path.
-        grad = cv2.magnitude(
-            cv2.Sobel(cv2.GaussianBlur(src, (0, 0), 1.5), cv2.CV_32F, 1, 0, ksize=3),
-            cv2.Sobel(cv2.GaussianBlur(src, (0, 0), 1.5), cv2.CV_32F, 0, 1, ksize=3),
-        )
-        busy = float((grad < 10.0).mean()) < 0.1 and min(src.shape) >= 48
+        busy = float(flat.mean()) < 0.05 and min(src.shape) >= 48
         if not busy:
             return None, content
+        grad = cv2.magnitude(
+            cv2.Sobel(src, cv2.CV_32F, 1, 0, ksize=3), cv2.Sobel(src, cv2.CV_32F, 0, 1, ksize=3)
+        )
         flat = grad <= np.percentile(grad, 60)
         flat[:3, :] = flat[-3:, :] = False
         flat[:, :3] = flat[:, -3:] = False
@@ -415,17 +414,17 @@ def keypoint_clones(
 # Block based
 # --------------------------------------------------------------------------------------------
 
-_HASH_WEIGHTS = np.random.default_rng(20_011_105).integers(1, 1 << 20, size=(8, 8))
+_HASH_WEIGHTS = np.random.default_rng(20_011_105).integers(1, 1 << 10, size=(8, 8))
 
 
 def block_hashes(gray: np.ndarray, block: int = 8) -> np.ndarray:
     """A hash of every ``block`` x ``block`` window (stride 1); equal windows hash equal.
 
-    The dot product of the window with fixed random integer weights (below 2**20), computed
-    by OpenCV's float64 correlation: every partial sum is an integer below 2**53, so the
+    The dot product of the window with fixed random integer weights (below 2**10), computed
+    by OpenCV's float32 correlation: every partial sum is an integer below 2**24, so the
     result is exact and two equal windows always get equal values, wherever they are. Two
-    different windows collide only when their weighted difference vanishes (about one chance
-    in 2**36); a chance collision votes for a random displacement and is outvoted.
+    different windows collide about once in 2**24; a chance collision votes for a random
+    displacement and is outvoted by the many windows of a real copy.
 
     Parameters
     ----------
@@ -436,17 +435,16 @@ def block_hashes(gray: np.ndarray, block: int = 8) -> np.ndarray:
 
     Returns
     -------
-    (H - block + 1, W - block + 1) int64 array, values below 2**36.
+    (H - block + 1, W - block + 1) int64 array, values below 2**24.
 
     """
     if not 1 <= block <= 8:
         raise ValueError("block must be between 1 and 8")
-    g = np.asarray(gray, dtype=np.float64)
+    g = np.asarray(gray, dtype=np.float32)
     h, w = g.shape
-    kernel = _HASH_WEIGHTS[:block, :block].astype(np.float64)
-    full = cv2.filter2D(g, cv2.CV_64F, kernel, anchor=(0, 0), borderType=cv2.BORDER_CONSTANT)
-    # OpenCV sums in its own order and may be off by a few millionths: round, then convert.
-    return np.rint(full[: h - block + 1, : w - block + 1]).astype(np.int64)
+    kernel = _HASH_WEIGHTS[:block, :block].astype(np.float32)
+    full = cv2.filter2D(g, cv2.CV_32F, kernel, anchor=(0, 0), borderType=cv2.BORDER_CONSTANT)
+    return full[: h - block + 1, : w - block + 1].astype(np.int64)
 
 
 def block_clones(

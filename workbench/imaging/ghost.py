@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import cv2
 import numpy as np
 
 from workbench.imaging.blocks import block_mean, robust_zscore, smooth_blocks
@@ -27,7 +28,7 @@ from workbench.imaging.ela import jpeg_roundtrip
 from workbench.imaging.noise import noise_residual
 
 #: Qualities tried; the ghost of common editor and web settings (60-90) falls among them.
-DEFAULT_QUALITIES: tuple[int, ...] = (50, 55, 60, 65, 70, 75, 80, 85, 90, 95)
+DEFAULT_QUALITIES: tuple[int, ...] = (50, 60, 70, 75, 80, 85, 90, 95)
 
 
 @dataclass(frozen=True)
@@ -85,14 +86,16 @@ def ghost_curves(
 
     """
     img = np.asarray(gray, dtype=np.uint8)
-    base = img.astype(np.float32)
+    h, w = img.shape
+    bh, bw = h // block, w // block
     curves = []
     resaved: dict[int, np.ndarray] = {}
     for q in qualities:
         again = jpeg_roundtrip(img, q)
         resaved[int(q)] = again
-        diff = base - again.astype(np.float32)
-        curves.append(block_mean(diff * diff, block))
+        diff = cv2.absdiff(img[: bh * block, : bw * block], again[: bh * block, : bw * block])
+        square = cv2.multiply(diff, diff, dtype=cv2.CV_32F)
+        curves.append(block_mean(square, block))
     return np.stack(curves), resaved
 
 

@@ -1,0 +1,416 @@
+"""Benchmark of the ``forensics`` check: detection quality, false alarms, time and memory.
+
+Three image sets, all built here or committed, nothing downloaded:
+
+* **samples letters**: the committed corpus (exemplars and the control as untampered; the
+  splice and clone variants as pixel manipulations; the retyped/edited variants are listed
+  separately, since they were re-printed rather than edited in pixels);
+* **rendered letters**: letter-like 150-dpi pages rendered from code (Persian text, ruled line,
+  seal, signature), untampered, with the seal cloned (rotated up to 5 degrees, rescaled up to
+  5%) or with the signature area pasted from a JPEG copy (quality 60-85), half of each then
+  saved as JPEG at quality 90 as a publisher would;
+* **natural copy-move**: procedural textured scenes with objects, untampered or with a region
+  copied elsewhere (plain shifts at odd offsets, or rotated/rescaled), half saved as JPEG 90.
+
+It reports image-level ROC AUC of ``tamper_score``, pixel F1 of the heatmap (threshold 128
+against the ground-truth mask, both ends of a copy count), false alarms on untampered pages,
+and the time and peak memory of the check on a 300-dpi A4 page next to one Tesseract pass.
+
+    python benchmarks/forensics_benchmark.py [--write] [--quick]
+
+``--write`` replaces the "Pixel forensics" section of benchmarks/RESULTS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+from PIL import Image
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.forensic_fixtures import jpeg, letter_page, paste_transformed, shapes_scene  # noqa: E402
+from workbench import analyze  # noqa: E402
+from workbench.model import Severity  # noqa: E402
+
+SECTION = "Pixel forensics"
+SAMPLES = ROOT / "samples"
+
+
+@dataclass
+class Case:
+    name: str
+    path: Path
+    tampered: bool
+    mask: np.ndarray | None  # bool (H, W), both ends of a copy
+
+
+@dataclass
+class Outcome:
+    case: Case
+    score: float
+    f1: float | None
+    worst: Severity | None
+    seconds: float
+
+
+def auc(negatives: Sequence[float], positives: Sequence[float]) -> float:
+    """Probability that a random positive scores above a random negative (ties count half)."""
+    if not negatives or not positives:
+        return float("nan")
+    wins = sum((p > n) + 0.5 * (p == n) for p in positives for n in negatives)
+    return wins / (len(positives) * len(negatives))
+
+
+def pixel_f1(heat: np.ndarray, mask: np.ndarray) -> float:
+    pred = heat >= 128
+    tp = int((pred & mask).sum())
+    fp = int((pred & ~mask).sum())
+    fn = int((~pred & mask).sum())
+    return 2 * tp / max(2 * tp + fp + fn, 1)
+
+
+def save(image: np.ndarray, path: Path, quality: int | None) -> Path:
+    if quality is None:
+        path = path.with_suffix(".png")
+        Image.fromarray(image).save(path, dpi=(150, 150))
+    else:
+        path = path.with_suffix(".jpg")
+        Image.fromarray(image).save(path, quality=quality, dpi=(150, 150))
+    return path
+
+
+# -- sets -----------------------------------------------------------------------------------
+
+
+def samples_cases() -> tuple[list[Case], list[Case]]:
+    """(pixel-manipulated + untampered letters, re-printed edits) from the committed corpus."""
+    manifest = json.loads((SAMPLES / "manifest.json").read_text(encoding="utf-8"))
+    main: list[Case] = []
+    reprinted: list[Case] = []
+    for doc in manifest["documents"]:
+        path = SAMPLES / doc["path"]
+        if doc["kind"] in ("exemplar", "genuine") and path.suffix == ".png":
+            main.append(Case(doc["path"], path, False, None))
+        elif doc["kind"] == "tampered":
+            kinds = {t["kind"] for t in doc["tampering"]}
+            mask = None
+            size = Image.open(path).size
+            full = np.zeros((size[1], size[0]), bool)
+            for t in doc["tampering"]:
+                if t.get("mask"):
+                    full |= np.asarray(Image.open(SAMPLES / t["mask"]).convert("L")) > 0
+                if t.get("source_box"):
+                    x, y, w, h = t["source_box"]
+                    yy, xx = np.mgrid[0 : size[1], 0 : size[0]]
+                    cx, cy, r = x + w / 2, y + h / 2, min(w, h) / 2
+                    full |= np.hypot(xx - cx, yy - cy) <= r
+            mask = full if full.any() else None
+            case = Case(doc["path"], path, True, mask)
+            (main if kinds & {"splice", "clone"} else reprinted).append(case)
+    return main, reprinted
+
+
+def rendered_letters(folder: Path, count: int) -> list[Case]:
+    cases: list[Case] = []
+    rng = np.random.default_rng(1380)
+    for i in range(count):
+        quality = 90 if i % 2 else None
+        letter = letter_page(seed=100 + i)
+        h, w = letter.image.shape
+        cases.append(
+            Case(
+                f"letter-{i}-clean", save(letter.image, folder / f"clean{i}", quality), False, None
+            )
+        )
+        # Seal cloned, rotated and rescaled a little, somewhere in the lower half.
+        cx, cy = letter.seal_center
+        dst = (float(rng.uniform(650, 1050)), float(rng.uniform(1450, 1620)))
+        angle, scale = float(rng.uniform(-5, 5)), float(rng.uniform(0.95, 1.05))
+        radius = letter.seal_radius + 8
+        cloned, target = paste_transformed(
+            letter.image, (float(cx), float(cy)), dst, radius, angle, scale
+        )
+        yy, xx = np.mgrid[0:h, 0:w]
+        source = np.hypot(xx - cx, yy - cy) <= radius
+        cases.append(
+            Case(
+                f"letter-{i}-clone",
+                save(cloned, folder / f"clone{i}", quality),
+                True,
+                source | target,
+            )
+        )
+        # Signature area pasted from a JPEG copy of the page, on the 8 x 8 grid.
+        x, y, sw, sh = letter.signature_box
+        x0, y0 = x // 8 * 8, y // 8 * 8
+        donor = jpeg(letter.image, int(rng.choice([60, 70, 75, 85])))
+        spliced = letter.image.copy()
+        spliced[y0 : y0 + sh + 16, x0 : x0 + sw + 16] = donor[y0 : y0 + sh + 16, x0 : x0 + sw + 16]
+        mask = np.zeros((h, w), bool)
+        mask[y0 : y0 + sh + 16, x0 : x0 + sw + 16] = True
+        cases.append(
+            Case(f"letter-{i}-splice", save(spliced, folder / f"splice{i}", quality), True, mask)
+        )
+    return cases
+
+
+def natural_scenes(folder: Path, count: int) -> list[Case]:
+    cases: list[Case] = []
+    rng = np.random.default_rng(2001)
+    for i in range(count):
+        quality = 90 if i % 2 else None
+        h, w = (600, 800) if i % 3 else (768, 1024)
+        img = shapes_scene((h, w), seed=500 + i, count=int(rng.integers(30, 90)))
+        cases.append(
+            Case(f"scene-{i}-authentic", save(img, folder / f"auth{i}", quality), False, None)
+        )
+        yy, xx = np.mgrid[0:h, 0:w]
+        if i % 2 == 0:
+            # Plain shift of a rectangle by an odd offset.
+            bw, bh = int(rng.integers(60, 130)), int(rng.integers(60, 130))
+            sx, sy = int(rng.integers(20, w // 2 - bw)), int(rng.integers(20, h - bh - 20))
+            dx = int(rng.integers(w // 2 - sx, w - bw - sx - 10)) | 1
+            dy = int(rng.integers(-sy + 10, h - bh - sy - 10)) | 1
+            dy = min(max(dy, -sy), h - bh - sy - 1)
+            tampered = img.copy()
+            tampered[sy + dy : sy + dy + bh, sx + dx : sx + dx + bw] = img[
+                sy : sy + bh, sx : sx + bw
+            ]
+            mask = np.zeros((h, w), bool)
+            mask[sy : sy + bh, sx : sx + bw] = True
+            mask[sy + dy : sy + dy + bh, sx + dx : sx + dx + bw] = True
+        else:
+            r = float(rng.uniform(40, 80))
+            src = (float(rng.uniform(r + 10, w / 2 - r)), float(rng.uniform(r + 10, h - r - 10)))
+            dst = (
+                float(rng.uniform(w / 2 + r, w - r - 10)),
+                float(rng.uniform(r + 10, h - r - 10)),
+            )
+            angle, scale = float(rng.uniform(-5, 5)), float(rng.uniform(0.95, 1.05))
+            tampered, target = paste_transformed(img, src, dst, r, angle, scale)
+            mask = target | (np.hypot(xx - src[0], yy - src[1]) <= r)
+        cases.append(
+            Case(f"scene-{i}-copymove", save(tampered, folder / f"cm{i}", quality), True, mask)
+        )
+    return cases
+
+
+# -- running ----------------------------------------------------------------------------------
+
+
+def evaluate(cases: Sequence[Case], out: Path) -> list[Outcome]:
+    outcomes = []
+    for case in cases:
+        start = time.perf_counter()
+        report = analyze(case.path, only=["forensics"], out=out)
+        seconds = time.perf_counter() - start
+        result = report.results.get("forensics", {})
+        page = result["pages"][0]
+        f1 = None
+        if case.mask is not None:
+            folder = next(p for p in out.iterdir() if p.name.endswith(report.document.sha256[:12]))
+            art = next(a for a in report.artifacts if a.kind == "tamper_heatmap")
+            heat = np.asarray(Image.open(folder / art.path))
+            f1 = pixel_f1(heat, case.mask)
+        worst = max((f.severity for f in report.findings), default=None)
+        outcomes.append(Outcome(case, float(page["tamper_score"]), f1, worst, seconds))
+    return outcomes
+
+
+def summary(name: str, outcomes: Sequence[Outcome]) -> list[str]:
+    neg = [o.score for o in outcomes if not o.case.tampered]
+    pos = [o.score for o in outcomes if o.case.tampered]
+    f1s = [o.f1 for o in outcomes if o.f1 is not None]
+    warn = sum(1 for o in outcomes if not o.case.tampered and (o.worst or 0) >= Severity.WARNING)
+    crit = sum(1 for o in outcomes if not o.case.tampered and (o.worst or 0) >= Severity.CRITICAL)
+    found = sum(1 for o in outcomes if o.case.tampered and (o.worst or 0) >= Severity.WARNING)
+    missed = [
+        o.case.name for o in outcomes if o.case.tampered and (o.worst or 0) < Severity.WARNING
+    ]
+    rows = [
+        f"| {name} | {len(neg)} / {len(pos)} | {auc(neg, pos):.3f} | "
+        f"{np.mean(f1s) if f1s else float('nan'):.3f} | {warn} / {crit} | "
+        f"{found}/{len(pos)} | {max(neg, default=0):.2f} | {min(pos, default=0):.2f} |"
+    ]
+    return rows + ([f"<!-- missed in {name}: {', '.join(missed)} -->"] if missed else [])
+
+
+# -- time and memory on a 300-dpi A4 page ---------------------------------------------------
+
+CHILD = r"""
+import os, sys, time, json
+sys.path.insert(0, {root!r})
+from workbench import analyze
+only = {only!r}
+start = time.perf_counter()
+cpu = time.process_time()
+analyze({path!r}, only=only)
+wall, cpu = time.perf_counter() - start, time.process_time() - cpu
+peak = 0
+for line in open('/proc/self/status'):
+    if line.startswith('VmHWM:'):
+        peak = int(line.split()[1]) * 1024
+print(json.dumps({{'wall': wall, 'cpu': cpu, 'peak': peak}}))
+"""
+
+
+def a4_page(folder: Path) -> Path:
+    """A 300-dpi A4 page: a samples letter scaled from A5 with its paper texture kept."""
+    src = np.asarray(Image.open(SAMPLES / "genuine" / "control_01.png").convert("L"))
+    page = cv2.resize(src, (2480, 3508), interpolation=cv2.INTER_LINEAR)
+    rng = np.random.default_rng(3)
+    page = np.clip(page + rng.normal(0, 1.5, page.shape), 0, 255).astype(np.uint8)
+    path = folder / "a4_300dpi.png"
+    Image.fromarray(page).save(path, dpi=(300, 300))
+    return path
+
+
+def child(path: Path, only: list[str]) -> dict[str, float]:
+    code = CHILD.format(root=str(ROOT), path=str(path), only=only)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
+def tesseract_seconds(path: Path) -> float:
+    env = dict(os.environ, OMP_THREAD_LIMIT="1")
+    start = time.perf_counter()
+    subprocess.run(
+        ["tesseract", str(path), "-", "-l", "fas"], capture_output=True, env=env, check=True
+    )
+    return time.perf_counter() - start
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--write", action="store_true", help="update benchmarks/RESULTS.md")
+    parser.add_argument("--quick", action="store_true", help="smaller sets, for a smoke run")
+    parser.add_argument("--repeat", type=int, default=3, help="timing runs (median)")
+    args = parser.parse_args(argv)
+    n_letters, n_scenes = (3, 4) if args.quick else (10, 20)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        (folder / "in").mkdir()
+        (folder / "out").mkdir()
+        samples_main, reprinted = samples_cases()
+        sets = {
+            "samples letters (splice, clone vs untampered)": samples_main,
+            "rendered letters (clone, splice vs clean; half JPEG 90)": rendered_letters(
+                folder / "in", n_letters
+            ),
+            "natural copy-move scenes (half JPEG 90)": natural_scenes(folder / "in", n_scenes),
+        }
+        results = {name: evaluate(cases, folder / "out") for name, cases in sets.items()}
+        reprinted_out = evaluate(reprinted, folder / "out")
+
+        page = a4_page(folder)
+        runs = {
+            "forensics": [child(page, ["forensics"]) for _ in range(args.repeat)],
+            "metadata + compression + forensics": [
+                child(page, ["metadata", "compression", "forensics"]) for _ in range(args.repeat)
+            ],
+        }
+        ocr = sorted(tesseract_seconds(page) for _ in range(args.repeat))
+
+    def med(values: list[float]) -> float:
+        return sorted(values)[len(values) // 2]
+
+    today = dt.date.today().isoformat()
+    lines = [
+        f"## {SECTION}",
+        "",
+        f"Measured {today} by `benchmarks/forensics_benchmark.py` on a {os.cpu_count()}-core "
+        "machine shared with other jobs (timings are noisy). "
+        f"Python {platform.python_version()}, OpenCV {cv2.__version__}.",
+        "",
+        "Image-level ROC AUC of `tamper_score`; pixel F1 of the fused heatmap thresholded at 128 "
+        "(mean over tampered images; both ends of a copy are in the mask); untampered pages "
+        "with a warning / a critical finding; tampered pages with a warning or critical finding.",
+        "",
+        "| set | untampered / tampered | AUC | pixel F1 | untampered: warning / critical "
+        "| tampered found | highest untampered score | lowest tampered score |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    comments = []
+    for name, outcomes in results.items():
+        rows = summary(name, outcomes)
+        lines.append(rows[0])
+        comments += rows[1:]
+    lines += [""]
+    lines += [
+        "Per sample: "
+        + ", ".join(
+            f"{Path(o.case.name).stem} {o.score:.2f}"
+            + (f" (F1 {o.f1:.2f})" if o.f1 is not None else "")
+            for o in results["samples letters (splice, clone vs untampered)"]
+        )
+        + ".",
+        "",
+        "Re-printed edits (retyped date or line, weekday, impossible date, Arabic paragraph, "
+        "letterhead shift) are rendered and scanned again rather than edited in pixels; pixel "
+        "forensics is not expected to see them, and the layout, dates and script checks are. "
+        "Their scores: "
+        + ", ".join(f"{Path(o.case.name).stem} {o.score:.2f}" for o in reprinted_out)
+        + ".",
+        "",
+    ]
+    lines += [c.replace("<!-- ", "Missed: ").replace(" -->", ".") for c in comments]
+    if comments:
+        lines.append("")
+    w_for = med([r["wall"] for r in runs["forensics"]])
+    lines += [
+        "Time and memory on a 300-dpi A4 page (2480 x 3508, PNG), each run in a fresh process "
+        f"(median of {args.repeat}; peak = VmHWM of the process, imports included):",
+        "",
+        "| run | wall | CPU | peak memory |",
+        "| --- | --- | --- | --- |",
+    ]
+    for name, rs in runs.items():
+        lines.append(
+            f"| {name} (whole `analyze`) | {med([r['wall'] for r in rs]):.2f} s | "
+            f"{med([r['cpu'] for r in rs]):.2f} s | {max(r['peak'] for r in rs) / 2**20:.0f} MiB |"
+        )
+    lines += [
+        f"| one Tesseract pass (`fas`, OMP_THREAD_LIMIT=1) | {ocr[len(ocr) // 2]:.2f} s | | |",
+        "",
+        f"Forensics / OCR time ratio: {w_for / ocr[len(ocr) // 2]:.2f}.",
+        "",
+    ]
+    text = "\n".join(lines)
+    print(text)
+    if args.write:
+        write_section(ROOT / "benchmarks" / "RESULTS.md", SECTION, text)
+
+
+def write_section(path: Path, title: str, text: str) -> None:
+    """Replace the section headed `## title` (up to the next `## `) or append it."""
+    old = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n\n"
+    lines = old.splitlines(keepends=True)
+    start = next((i for i, line in enumerate(lines) if line.strip() == f"## {title}"), None)
+    if start is None:
+        new = old.rstrip("\n") + "\n\n" + text.rstrip("\n") + "\n"
+    else:
+        end = next(
+            (i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines)
+        )
+        new = "".join(lines[:start]) + text.rstrip("\n") + "\n\n" + "".join(lines[end:])
+    path.write_text(new.rstrip("\n") + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -18,5 +18,10 @@ RUN bash scripts/dev.sh install \
 
 USER 10001
 VOLUME ["/data"]
-# The main job: every sample document checked, reports written under /data/samples.
-CMD ["bash", "-c", "workbench check samples/*.png samples/*.jpg --out /data/samples"]
+ENV WORKBENCH_STORE=/data/store
+EXPOSE 8501
+HEALTHCHECK --interval=30s --timeout=5s --start-period=300s --retries=3 \
+    CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8501/_stcore/health', timeout=4)"]
+# The main job: the review app, with the samples analysed into the store on first start.
+# Inside a container the app must listen beyond loopback to be reachable through -p 8501:8501.
+CMD ["workbench", "app", "--samples", "samples", "--port", "8501", "--address", "0.0.0.0"]

@@ -2,7 +2,7 @@
 # The project's single entry point for a fresh Debian machine (run as root) and for CI.
 #
 #   bash scripts/dev.sh install   system packages + .venv with the package and its extras
-#   bash scripts/dev.sh run       install, then the main job over the samples
+#   bash scripts/dev.sh run       install, then the app on 127.0.0.1:8501 over the samples
 #   bash scripts/dev.sh test      install, then linters, type checks and the whole test suite
 #
 # The Dockerfile runs the same 'install' step, so CI exercises what the image does.
@@ -15,10 +15,10 @@ VENV="${WORKBENCH_VENV:-$ROOT/.venv}"
 # Debian packages: Tesseract with the Persian, Arabic, English and orientation models; fonts
 # with Persian glyphs (the samples and any re-typesetting use them); FriBiDi, which Pillow's
 # right-to-left layout loads at run time. ExifTool is the reference the metadata tests compare
-# against (not a run-time dependency).
+# against (not a run-time dependency); Chromium is the browser the app's end-to-end test drives.
 APT_PACKAGES=(
   tesseract-ocr tesseract-ocr-fas tesseract-ocr-ara tesseract-ocr-eng tesseract-ocr-osd
-  fonts-farsiweb fonts-noto-core libfribidi0 libraqm0 libimage-exiftool-perl
+  fonts-farsiweb fonts-noto-core libfribidi0 libraqm0 libimage-exiftool-perl chromium
 )
 
 log() { printf '==> %s\n' "$*" >&2; }
@@ -74,18 +74,9 @@ install() {
 
 run_main() {
   install
-  local out="${WORKBENCH_OUT:-$ROOT/out/samples}"
-  mapfile -t documents < <(
-    find samples -maxdepth 1 -type f \
-      \( -name '*.png' -o -name '*.jpg' -o -name '*.tif' -o -name '*.pdf' -o -name '*.html' \
-         -o -name '*.txt' \) | sort
-  )
-  if [ "${#documents[@]}" -eq 0 ]; then
-    log "no sample documents found under samples/"
-    exit 1
-  fi
-  log "checking ${#documents[@]} sample documents; reports under $out"
-  "$VENV/bin/workbench" check "${documents[@]}" --out "$out"
+  # The app over the samples, on the embedded SQLite store (default: the per-user data folder;
+  # WORKBENCH_STORE chooses another). Samples not yet in the store are analysed first.
+  exec "$VENV/bin/workbench" app --samples samples --port "${WORKBENCH_PORT:-8501}"
 }
 
 run_tests() {

@@ -342,8 +342,17 @@ def _store_option(function: Any) -> Any:
     "[default: ./samples when present].",
 )
 @click.option("--no-seed", is_flag=True, help="Start without analysing the samples first.")
-def app(store_path: Path | None, port: int, samples: Path | None, no_seed: bool) -> None:
-    """Start the review app on 127.0.0.1, with the samples analysed on first start."""
+@click.option(
+    "--address",
+    default="127.0.0.1",
+    show_default=True,
+    help="Interface to listen on (the app has no log-in: keep it on loopback unless a proxy "
+    "in front of it authenticates users).",
+)
+def app(
+    store_path: Path | None, port: int, samples: Path | None, no_seed: bool, address: str
+) -> None:
+    """Start the review app (on 127.0.0.1 by default), with the samples analysed first."""
     import importlib.util
 
     from workbench.review import seed_from_manifest
@@ -373,14 +382,14 @@ def app(store_path: Path | None, port: int, samples: Path | None, no_seed: bool)
     limits = Limits.from_env()
     argv = [
         sys.executable, "-m", "streamlit", "run", str(script),
-        "--server.address", "127.0.0.1",
+        "--server.address", address,
         "--server.port", str(port),
         "--server.headless", "true",
         "--browser.gatherUsageStats", "false",
         "--server.maxUploadSize", str(max(1, limits.max_file_bytes // (1024 * 1024))),
     ]  # fmt: skip
     os.environ["WORKBENCH_STORE"] = str(folder)
-    click.echo(f"workbench app on http://127.0.0.1:{port} (store {folder})", err=True)
+    click.echo(f"workbench app on http://{address}:{port} (store {folder})", err=True)
     os.execv(sys.executable, argv)
 
 

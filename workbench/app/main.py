@@ -10,6 +10,7 @@ from workbench.app.shared import (
     DOCUMENT_PAGE,
     DOCUMENTS_PAGE,
     EXPORT_PAGE,
+    reviewer_input,
     store_path,
 )
 
@@ -24,5 +25,6 @@ navigation = st.navigation(
         st.Page(EXPORT_PAGE, title="Export", icon=":material/download:"),
     ]
 )
+reviewer_input()
 st.sidebar.caption(f"Store: `{store_path()}`")
 navigation.run()

@@ -74,18 +74,27 @@ def artifact_image(sha256: str, artifact_id: str, run_id: int, store_folder: str
     raise KeyError(artifact_id)
 
 
-def reviewer_name() -> str:
-    """The reviewer's name from the sidebar (required for every change)."""
-    return st.sidebar.text_input(
+def reviewer_input() -> None:
+    """The reviewer's name field; drawn once by the entry script so every page shares it."""
+    st.sidebar.text_input(
         "Reviewer", key="reviewer", help="Your name; recorded with every answer and sign-off."
-    ).strip()
+    )
+
+
+def reviewer_name() -> str:
+    """The reviewer's name as typed in the sidebar (required for every change)."""
+    return str(st.session_state.get("reviewer") or "").strip()
 
 
 def selected_document() -> str | None:
-    """SHA-256 of the document chosen in the URL (``?doc=``), if it is in the store."""
-    sha = st.query_params.get("doc")
+    """SHA-256 of the document being reviewed, if it is in the store.
+
+    The URL's ``?doc=`` decides (a reload keeps it); moving between pages through the
+    sidebar keeps the document last viewed in this session.
+    """
+    sha = st.query_params.get("doc") or st.session_state.get("current_document")
     if sha and get_store().has_document(sha):
-        return sha
+        return str(sha)
     return None
 
 
@@ -112,8 +121,10 @@ def choose_document() -> str | None:
         placeholder="Choose a document",
         key="document_picker",
     )
-    if chosen and chosen != sha:
-        st.query_params["doc"] = chosen
+    if chosen:
+        st.session_state["current_document"] = chosen
+        if st.query_params.get("doc") != chosen:
+            st.query_params["doc"] = chosen
     return chosen
 
 

@@ -17,7 +17,6 @@ from workbench.app.shared import (
     get_store,
     md,
     page_images,
-    reviewer_name,
     store_path,
 )
 from workbench.export.overlay import (
@@ -32,7 +31,6 @@ from workbench.model import Finding
 from workbench.review import load_review
 
 st.title("Document")
-reviewer_name()
 sha = choose_document()
 if sha is None:
     st.stop()

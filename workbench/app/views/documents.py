@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from workbench.app.shared import DOCUMENT_PAGE, get_checklist, get_store, reviewer_name
+from workbench.app.shared import DOCUMENT_PAGE, get_checklist, get_store
 from workbench.model import Severity
 from workbench.store import DocumentFilter
 
 SEVERITIES = ["info", "notice", "warning", "critical"]
 
 st.title("Documents")
-reviewer_name()
 store = get_store()
 
 left, middle, right = st.columns(3)

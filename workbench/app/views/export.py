@@ -10,7 +10,6 @@ from workbench.app.shared import (
     get_store,
     md,
     page_images,
-    reviewer_name,
     store_path,
 )
 from workbench.errors import UsageError
@@ -26,7 +25,6 @@ LABELS = {
 }
 
 st.title("Export")
-reviewer_name()
 sha = choose_document()
 if sha is None:
     st.stop()

@@ -545,9 +545,9 @@ class ScriptCheck(Check):
             reasons = sorted({r for ln in group for r in ln.reasons})
             language = any(ln.arabic_language for ln in group)
             strong = language or "ara_model_fits_better" in reasons
+            # An Arabic passage amid Persian lines weighs more than a trait of the whole page
+            # (old typing software) or digits alone (a keyboard setting).
             severity = Severity.WARNING if (strong and not whole) else Severity.NOTICE
-            if not strong and not whole and reasons == ["arabic_indic_digits"]:
-                severity = Severity.NOTICE
             box = union_box(ln.box for ln in group)
             said = [_REASON_TEXT[r] for r in reasons]
             what = (

@@ -33,7 +33,7 @@ from checks.compression import DOUBLE_COMPRESSION_THRESHOLD, FIRST_QUALITY_RESID
 from tests.imaging.test_double_jpeg import textured  # noqa: E402
 from tests.scanned import scanned_letter  # noqa: E402
 from workbench.imaging.double_jpeg import double_compression_evidence  # noqa: E402
-from workbench.imaging.jpeg import parse_jpeg, standard_tables  # noqa: E402
+from workbench.imaging.jpeg import estimate_quality, parse_jpeg, standard_tables  # noqa: E402
 
 SECTION = "Double JPEG compression"
 Q2S = (75, 85, 92)
@@ -52,9 +52,12 @@ def evaluate(data: bytes) -> tuple[float | None, int | None, bool, float]:
     image = Image.open(io.BytesIO(data))
     image.draft("YCbCr", image.size)
     luminance = np.asarray(image)[..., 0]
-    ev = double_compression_evidence(
-        luminance, parse_jpeg(data).quantization_tables[0], candidates=CANDIDATES
-    )
+    table = parse_jpeg(data).quantization_tables[0]
+    current = estimate_quality({0: table})
+    top = current.quality if current else 100
+    # As the compression check does: only coarser first saves are candidates.
+    candidates = {q: t for q, t in CANDIDATES.items() if q < top}
+    ev = double_compression_evidence(luminance, table, candidates=candidates)
     elapsed = time.perf_counter() - start
     first_ok = (
         ev.first_quality_residue is not None and ev.first_quality_residue <= FIRST_QUALITY_RESIDUE
@@ -125,7 +128,8 @@ def main() -> None:
         f"Measured {dt.date.today().isoformat()} by `benchmarks/double_jpeg.py` on a 2-core "
         "machine "
         "shared with other jobs (timings are noisy). "
-        f"{platform.python_implementation()} {platform.python_version()}, {os.cpu_count()} CPUs.",
+        f"{platform.python_implementation()} {platform.python_version()}, {os.cpu_count()} CPUs, "
+        f"load average {os.getloadavg()[0]:.1f} when it finished.",
         f"Images: {len(sources)} ({', '.join(n for n, _ in sources[:3])}, ...); each saved once "
         f"at Q2 in {Q2S} and twice at Q1 in {Q1S} then Q2 (Pillow/libjpeg-turbo, same grid).",
         "",

@@ -204,10 +204,11 @@ class CompressionCheck(Check):
             return {"score": None, "detected": False, "reason": f"cannot be decoded: {exc}"}
         if image.mode not in ("YCbCr", "L"):
             return {"score": None, "detected": False, "reason": f"{image.mode} JPEG not analysed"}
-        luminance = np.asarray(image)
-        if luminance.ndim == 3:
-            luminance = luminance[..., 0]
-        candidates = {q: tables[0] for q, tables in _LIBJPEG.items()}
+        luminance = np.asarray(image.getchannel(0) if image.mode == "YCbCr" else image)
+        # Only a first save with coarser steps than the current ones can be recognised.
+        current = estimate_quality(s.quantization_tables)
+        top = current.quality if current else 100
+        candidates = {q: tables[0] for q, tables in _LIBJPEG.items() if q < top}
         ev = double_compression_evidence(luminance, table, candidates=candidates)
         first_recognised = (
             ev.first_quality is not None

@@ -1,10 +1,13 @@
 from __future__ import annotations
 
 import difflib
+import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PIL import Image
+from rapidfuzz.distance import Levenshtein
 from workbench_checks.ocr import OcrCheck
 
 from tests.text_pages import LETTER_LINES, NOTO_SANS, render_page
@@ -192,3 +195,31 @@ def test_ocr_is_shared_with_other_checks(persian_path: Path) -> None:
     report = run_pipeline(context, [OcrCheck(), _TextReader()])
     assert engine.calls == 1
     assert report.results["text_reader"]["text"] == report.results["ocr"]["pages"][0]["text"]
+
+
+SAMPLES = Path(__file__).resolve().parents[2] / "samples"
+
+
+def sample(kind: str) -> dict[str, Any]:
+    manifest = json.loads((SAMPLES / "manifest.json").read_text(encoding="utf-8"))
+    return next(d for d in manifest["documents"] if d["kind"] == kind)
+
+
+@pytest.mark.skipif(not (SAMPLES / "manifest.json").exists(), reason="samples not generated")
+def test_questioned_sample_text_is_in_the_report() -> None:
+    doc = sample("questioned")
+    claims = json.loads(
+        (SAMPLES / doc["path"]).with_suffix(".claims.json").read_text(encoding="utf-8")
+    )
+    report = analyze(SAMPLES / doc["path"], claims=claims, only=["ocr"])
+    (page,) = report.results["ocr"]["pages"]
+    assert page["language"] == "fas"
+    body = "\n".join(doc["truth"]["body_lines"])
+    # The body lines, in order: a small edit distance on a 150-dpi recompressed JPEG.
+    start = page["text"].find(doc["truth"]["body_lines"][0][:10])
+    assert start >= 0, page["text"]
+    read = page["text"][start : start + len(body)]
+    errors = Levenshtein.distance(" ".join(read.split()), " ".join(body.split()))
+    assert errors / len(body) < 0.05
+    assert "تاریخ" in page["text"] and "۱۳۸۰" in page["text"]
+    validate_report(report_to_dict(report))

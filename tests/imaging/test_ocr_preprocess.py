@@ -13,6 +13,7 @@ from workbench.imaging.ocr_preprocess import (
     prepare_for_ocr,
     rescale,
     rotate_right_angle,
+    warp,
 )
 
 
@@ -63,6 +64,16 @@ def test_rescale_maps_back() -> None:
     bigger, to_source = rescale(page, 2.0)
     assert bigger.shape == (200, 400)
     assert apply(to_source, 300, 150) == pytest.approx((150, 75))
+
+
+def test_warp_maps_back() -> None:
+    page = np.full((100, 200), 255, np.uint8)
+    page[20:24, 150:154] = 0
+    turned, to_source = warp(page, 3.0, 1.5)
+    assert turned.shape == (150, 300)
+    ys, xs = np.nonzero(turned < 128)
+    x, y = apply(to_source, xs.mean(), ys.mean())
+    assert (x, y) == pytest.approx((151.5, 21.5), abs=1.0)
 
 
 def test_prepare_rescales_small_type_and_records_steps() -> None:

@@ -20,7 +20,7 @@ from typing import Any
 from workbench import __version__
 from workbench.check import Check, Need
 from workbench.context import Context
-from workbench.model import CheckResult, Report, Status, ToolInfo
+from workbench.model import CheckResult, Finding, Report, Status, ToolInfo
 
 log = logging.getLogger(__name__)
 _CODE = re.compile(r"^[a-z0-9_]+\.[a-z0-9_.]+$")
@@ -90,13 +90,19 @@ def run_check(check: Check, context: Context) -> CheckResult:
     return replace(result, duration_s=round(time.perf_counter() - started, 4))
 
 
+def _worst_first(finding: Finding) -> int:
+    return -int(finding.severity)
+
+
 def assemble_report(context: Context, results: Sequence[CheckResult]) -> Report:
     """The report of one document from its checks' results.
 
     Findings are ordered worst first, keeping the run order of checks among equals.
     """
-    findings = [f for r in results for f in r.findings]
-    findings.sort(key=lambda f: -f.severity)
+    # Each check's findings are ordered like the report's list (worst first, stable), so a
+    # report read back from JSON, which regroups that list by check, compares equal.
+    results = [replace(r, findings=tuple(sorted(r.findings, key=_worst_first))) for r in results]
+    findings = sorted((f for r in results for f in r.findings), key=_worst_first)
     data: dict[str, dict[str, Any]] = {r.name: r.results for r in results if r.results is not None}
     return Report(
         tool=TOOL,

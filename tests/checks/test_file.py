@@ -56,3 +56,12 @@ def test_text_document(tmp_path: Path) -> None:
     report = analyze(path, only=["file"])
     assert report.results["file"]["page_count"] == 0
     assert report.results["file"]["encoding"] == "utf-8"
+
+
+def test_low_resolution_report_round_trips(tmp_path: Path) -> None:
+    from workbench.serialize import report_from_json, report_to_json
+
+    path = tmp_path / "small.jpg"
+    Image.new("RGB", (600, 850), "white").save(path)
+    report = analyze(path, only=["file"])
+    assert report_from_json(report_to_json(report)) == report

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import difflib
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -124,6 +125,13 @@ def test_missing_language_data_is_actionable(tmp_path: Path) -> None:
         engine.check("fas")
     with pytest.raises(ToolUnavailableError, match="'zzz' is missing"):
         default_engine().recognize(render_page(LETTER_LINES[:1]), "fas+zzz")
+
+
+def test_engine_with_its_own_binary_path() -> None:
+    binary = shutil.which("tesseract")
+    assert binary is not None
+    page = Tesseract(command=binary).recognize(render_page(LETTER_LINES[:1]), "fas").page
+    assert page.text == LETTER_LINES[0]
 
 
 def test_missing_binary_is_actionable(tmp_path: Path) -> None:

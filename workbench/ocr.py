@@ -244,7 +244,8 @@ class Tesseract:
     def _call(self, function: Any, image: Image.Image, **kwargs: Any) -> Any:
         """Call a pytesseract function with this engine's binary; map failures to our errors."""
         try:
-            if self.path == pytesseract.pytesseract.tesseract_cmd:
+            if self.path == shutil.which(pytesseract.pytesseract.tesseract_cmd):
+                # pytesseract already runs this binary: no need to serialise calls.
                 return function(image, timeout=self.timeout_s, **kwargs)
             with _COMMAND_LOCK:
                 saved = pytesseract.pytesseract.tesseract_cmd

@@ -301,6 +301,45 @@ def normalize_image(img: Image.Image) -> Image.Image:
     return img.convert("RGB")
 
 
+class _DecodedPages:
+    """Pages decoded while loading: their geometry, and those kept in memory.
+
+    Pages are kept while the pixel budget allows; the rest are decoded again on demand.
+    """
+
+    def __init__(self, budget: int) -> None:
+        self.infos: list[PageInfo] = []
+        self.kept: dict[int, Image.Image] = {}
+        self._budget = budget
+
+    def add(self, index: int, page: Image.Image, dpi: tuple[float, float] | None) -> None:
+        self.infos.append(PageInfo(index=index, width=page.width, height=page.height, dpi=dpi))
+        pixels = page.width * page.height
+        if sum(p.width * p.height for p in self.kept.values()) + pixels <= self._budget:
+            self.kept[index] = page
+
+    def document(
+        self,
+        path: Path,
+        data: bytes,
+        sha256: str,
+        media_type: str,
+        properties: dict[str, Any],
+        decode: Callable[[int], Image.Image],
+    ) -> Document:
+        return Document(
+            path=path,
+            sha256=sha256,
+            size_bytes=len(data),
+            media_type=media_type,
+            pages=tuple(self.infos),
+            properties=properties,
+            _decode=decode,
+            _decoded=self.kept,
+            _data=data,
+        )
+
+
 def _load_image(path: Path, data: bytes, sha256: str, fmt: str, limits: Limits) -> Document:
     media_type = IMAGE_FORMATS[fmt]
     try:
@@ -327,9 +366,7 @@ def _load_image(path: Path, data: bytes, sha256: str, fmt: str, limits: Limits) 
             im.load()
             return normalize_image(im)
 
-    pages: list[PageInfo] = []
-    decoded: dict[int, Image.Image] = {}
-    kept_pixels = 0
+    pages = _DecodedPages(limits.keep_decoded_pixels)
     with img:
         for index in range(frames):
             try:
@@ -349,21 +386,8 @@ def _load_image(path: Path, data: bytes, sha256: str, fmt: str, limits: Limits) 
                 raise CorruptFileError(
                     f"{path}: this {fmt} file cannot be decoded{where}: {exc}"
                 ) from None
-            pages.append(PageInfo(index=index, width=page.width, height=page.height, dpi=dpi))
-            if kept_pixels + page.width * page.height <= limits.keep_decoded_pixels:
-                decoded[index] = page
-                kept_pixels += page.width * page.height
-    return Document(
-        path=path,
-        sha256=sha256,
-        size_bytes=len(data),
-        media_type=media_type,
-        pages=tuple(pages),
-        properties=properties,
-        _decode=decode,
-        _decoded=decoded,
-        _data=data,
-    )
+            pages.add(index, page, dpi)
+    return pages.document(path, data, sha256, media_type, properties, decode)
 
 
 def _pdf_page_dpi(width_pt: float, height_pt: float, limits: Limits) -> float:
@@ -422,30 +446,15 @@ def _load_pdf(path: Path, data: bytes, sha256: str, limits: Limits) -> Document:
         finally:
             doc.close()
 
-    pages: list[PageInfo] = []
-    decoded: dict[int, Image.Image] = {}
-    kept_pixels = 0
+    pages = _DecodedPages(limits.keep_decoded_pixels)
     for index, (w_pt, h_pt) in enumerate(sizes):
         try:
             page = decode(index)
         except pdfium.PdfiumError as exc:
             raise CorruptFileError(f"{path}: page {index + 1} cannot be rendered ({exc})") from None
         dpi = round(_pdf_page_dpi(w_pt, h_pt, limits), 2)
-        pages.append(PageInfo(index=index, width=page.width, height=page.height, dpi=(dpi, dpi)))
-        if kept_pixels + page.width * page.height <= limits.keep_decoded_pixels:
-            decoded[index] = page
-            kept_pixels += page.width * page.height
-    return Document(
-        path=path,
-        sha256=sha256,
-        size_bytes=len(data),
-        media_type=PDF_MEDIA_TYPE,
-        pages=tuple(pages),
-        properties=properties,
-        _decode=decode,
-        _decoded=decoded,
-        _data=data,
-    )
+        pages.add(index, page, (dpi, dpi))
+    return pages.document(path, data, sha256, PDF_MEDIA_TYPE, properties, decode)
 
 
 class _TextExtractor(html.parser.HTMLParser):

@@ -191,7 +191,7 @@ Speed of classification (one line = one sentence of the set above):
 | `classify()` in process, lines per second of CPU time | {speeds["in_process_cpu"]:,.0f} |
 | `workbench script` on standard input, {speeds["n_lines"]:.0f} lines incl. start-up, \
 lines per second | {speeds["command"]:,.0f} |
-| `workbench script`, same run less a one-line run (start-up discounted), lines per second | \
+| `workbench script`, same run less a one-word run (start-up discounted), lines per second | \
 {speeds["marginal"]:,.0f} |
 | `workbench script`, one line, seconds (start-up and model loading) | {speeds["one"]:.2f} |
 """

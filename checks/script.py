@@ -57,6 +57,8 @@ LANGUAGE_NAMES: dict[str, str] = {
 }  # fmt: skip
 
 #: Per-line results are kept for at most this many lines, per-word for this many words.
+#: Words are classified by their letters and vocabulary only (no statistical detector): one
+#: word rarely decides, so many words answer "und", and a page of them stays fast.
 MAX_LINES = 5000
 MAX_WORDS = 5000
 #: A line counts as Arabic when the classifier says so with at least this confidence.
@@ -221,7 +223,7 @@ class ScriptCheck(Check):
                     break
                 c = cache.get(word)
                 if c is None:
-                    c = cache[word] = classify(word)
+                    c = cache[word] = classify(word, statistical=False)
                 word_rows.append({"text": word, "line": number, **c.as_dict(detail=False)})
 
         findings: list[Finding] = []
@@ -448,7 +450,9 @@ class ScriptCheck(Check):
                 if len(word_rows) < word_budget:
                     wc = cache.get(word.text)
                     if wc is None:
-                        wc = cache[word.text] = classify(word.text, code_points_trusted=False)
+                        wc = cache[word.text] = classify(
+                            word.text, code_points_trusted=False, statistical=False
+                        )
                     word_rows.append(
                         {
                             "text": word.text,
@@ -508,7 +512,8 @@ class ScriptCheck(Check):
             # Western digits ``fas`` read among Arabic-Indic glyphs are misread ٤ and ٦.
             return DigitCounts(0, eastern + mine.western, 0), votes
         if votes["persian"]:
-            return DigitCounts(eastern, 0, mine.western), votes
+            # Likewise, Western digits among Persian glyphs are misread ۴ and ۶.
+            return DigitCounts(eastern + mine.western, 0, 0), votes
         theirs = count_digits(other.text) if other is not None else DigitCounts()
         if (
             other is not None

@@ -559,7 +559,9 @@ def words(text: str) -> list[str]:
     return _WORD_RE.findall(text.translate(_STRIP))
 
 
-def classify(text: str, *, code_points_trusted: bool = True) -> Classification:
+def classify(
+    text: str, *, code_points_trusted: bool = True, statistical: bool = True
+) -> Classification:
     """Script, language, digit systems and evidence for `text` taken as one item.
 
     Parameters
@@ -572,6 +574,10 @@ def classify(text: str, *, code_points_trusted: bool = True) -> Classification:
         False for OCR output, whose yeh/kaf code points come from the OCR model rather than
         from the page: the yeh/kaf spelling is then still reported as ``orthography`` but
         carries no weight for the language.
+    statistical : bool
+        False to leave the statistical detector out (orthography and vocabulary only): for
+        bulk per-word tables, where a millisecond per word adds up and "und" is an honest
+        answer for a word without telling letters.
 
     Returns
     -------
@@ -596,9 +602,9 @@ def classify(text: str, *, code_points_trusted: bool = True) -> Classification:
     script = max(per_script, key=lambda k: per_script[k])
     if script == "Arabic":
         return _classify_arabic(
-            text, counts, by_class, digits, per_script["Arabic"], code_points_trusted
+            text, counts, by_class, digits, per_script["Arabic"], code_points_trusted, statistical
         )
-    return _classify_other(text, script, digits, per_script[script])
+    return _classify_other(text, script, digits, per_script[script], statistical)
 
 
 def _no_letters(text: str, digits: DigitCounts) -> Classification:
@@ -615,7 +621,9 @@ def _confidence(p: float, letters: int) -> float:
     return p * (1.0 - math.exp(-letters / LETTERS_SCALE))
 
 
-def _classify_other(text: str, script: str, digits: DigitCounts, letters: int) -> Classification:
+def _classify_other(
+    text: str, script: str, digits: DigitCounts, letters: int, statistical: bool = True
+) -> Classification:
     """Text in a script other than Arabic: the script itself or lingua names the language."""
     single = _SINGLE_LANGUAGE_SCRIPTS.get(script)
     if single is not None:
@@ -630,7 +638,7 @@ def _classify_other(text: str, script: str, digits: DigitCounts, letters: int) -
             evidence=(Evidence("script", single, letters, (), 0.0),),
             decided_by=("script",),
         )
-    probs = _lingua_probabilities(text, script) if letters >= MIN_LETTERS else {}
+    probs = _lingua_probabilities(text, script) if letters >= MIN_LETTERS and statistical else {}
     if not probs:
         return Classification(script, UNDETERMINED, 0.0, digits, letters)
     best = max(probs, key=lambda k: probs[k])
@@ -686,6 +694,7 @@ def _classify_arabic(
     digits: DigitCounts,
     letters: int,
     trusted: bool,
+    statistical: bool = True,
 ) -> Classification:
     scores = _Scores()
     for lang, prior in PRIORS.items():
@@ -701,7 +710,7 @@ def _classify_arabic(
 
     total = scores.total()
     ranked = _ranked(total)
-    if ranked[0][1] - ranked[1][1] < DECISIVE_MARGIN:
+    if statistical and ranked[0][1] - ranked[1][1] < DECISIVE_MARGIN:
         sample = text if trusted else text.translate(_FOLD_YEH_KAF)
         probs = _lingua_probabilities(sample, "Arabic")
         if probs:

@@ -64,8 +64,9 @@ def test_bad_upload_is_refused_and_nothing_stored(store: Store) -> None:
 def test_exports_escape_document_strings(store: Store, scan: Upload) -> None:
     claims = Claims(author="[click](http://evil.example) <img src=x onerror=alert(1)>")
     sha = analyse_upload(store, scan, claims=claims, reviewer="Ana", only=["file"])
-    store.answer_item(sha, "prov.hash", "consistent", "recorded <b>here</b>", reviewer="Ana",
-                      expected_version=0)
+    store.answer_item(
+        sha, "prov.hash", "consistent", "recorded <b>here</b>", reviewer="Ana", expected_version=0
+    )
     review = load_review(store, sha)
     previews = [make_preview(0, letter_image())]
 
@@ -87,8 +88,13 @@ def test_exports_escape_document_strings(store: Store, scan: Upload) -> None:
 
 
 def test_claimreview_needs_an_agreed_verdict(store: Store, scan: Upload) -> None:
-    sha = analyse_upload(store, scan, claims=Claims(date="2001-05-14", author="A. Signatory"),
-                         reviewer="Ana", only=["file"])
+    sha = analyse_upload(
+        store,
+        scan,
+        claims=Claims(date="2001-05-14", author="A. Signatory"),
+        reviewer="Ana",
+        only=["file"],
+    )
     with pytest.raises(UsageError, match="signed off"):
         claim_review(load_review(store, sha))
     store.sign_off(sha, reviewer="Ana", verdict="not_as_claimed", reason="Title wrong for date")
@@ -104,3 +110,62 @@ def test_claimreview_needs_an_agreed_verdict(store: Store, scan: Upload) -> None
 
 def test_escape_markdown() -> None:
     assert escape_markdown("a *b* [c](d)\n# e") == "a \\*b\\* \\[c\\]\\(d\\) \\# e"
+
+
+def test_overlay_layers_colour_words_by_language() -> None:
+    from workbench.export.overlay import LANGUAGE_RGB, draw_boxes, report_layers
+    from workbench.model import DocumentInfo, PageInfo, Report, ToolInfo
+
+    results = {
+        "ocr": {
+            "pages": [
+                {
+                    "index": 0,
+                    "language": "fas",
+                    "text": "x",
+                    "words": [{"text": "a", "box": [1, 1, 5, 5]}],
+                }
+            ]
+        },
+        "script": {
+            "dominant": {"script": "Arabic", "language": "fa", "confidence": 1.0},
+            "pages": [
+                {
+                    "index": 0,
+                    "words": [
+                        {"text": "a", "box": [1, 1, 5, 5], "language": "ar"},
+                        {"text": "b", "box": "hostile", "language": "fa"},
+                    ],
+                }
+            ],
+        },
+        "dates": {
+            "found": [
+                {
+                    "text": "d",
+                    "calendar": "solar_hijri",
+                    "gregorian": "2001-05-14",
+                    "page": 0,
+                    "box": [2, 2, 3, 3],
+                }
+            ]
+        },
+    }
+    report = Report(
+        tool=ToolInfo("workbench", "0"),
+        document=DocumentInfo("x.png", "0" * 64, 1, "image/png", (PageInfo(0, 20, 20),)),
+        claims=None,
+        checks=(),
+        findings=(),
+        results=results,
+        artifacts=(),
+    )
+    layers = report_layers(report, 0)
+    (word,) = layers["OCR words (by language)"]
+    assert word.colour == LANGUAGE_RGB["ar"]
+    assert layers["Dates found"][0].label == "2001-05-14"
+    assert report_layers(report, 1) == {}
+    from PIL import Image
+
+    drawn = draw_boxes(Image.new("RGB", (20, 20), "white"), [word])
+    assert drawn.getpixel((1, 1)) == LANGUAGE_RGB["ar"]

@@ -98,10 +98,12 @@ def report_layers(report: Report, page: int) -> dict[str, list[Box]]:
     layers: dict[str, list[Box]] = {}
     results = report.results
     words: list[Box] = []
-    for ocr_page in _pages(results, "ocr"):
-        if ocr_page.get("index") != page:
-            continue
-        for word in ocr_page.get("words", []):
+    # The script check's per-word rows carry each word's language; plain OCR words do not.
+    sources = [p for p in _pages(results, "script") if p.get("index") == page] or [
+        p for p in _pages(results, "ocr") if p.get("index") == page
+    ]
+    for source in sources:
+        for word in source.get("words", []):
             if not isinstance(word, dict):
                 continue
             language = str(word.get("language") or "")

@@ -51,6 +51,25 @@ def _limits(max_file_bytes: int | None, max_pixels: int | None, max_pages: int |
     return Limits(**{**vars(limits), **overrides})
 
 
+# Options several commands share, defined once so their meaning cannot drift apart.
+_references_option = click.option(
+    "--reference",
+    "references",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="A genuine exemplar of the same issuer to compare against (repeatable).",
+)
+_only_option = click.option(
+    "--only", help="Comma-separated names of the checks to run (see 'workbench checks')."
+)
+_store_option = click.option(
+    "--store",
+    "store_path",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Store folder [default: $WORKBENCH_STORE, else the per-user data folder].",
+)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="workbench")
 @click.option("-v", "--verbose", is_flag=True, help="Log progress and diagnostics on stderr.")
@@ -64,20 +83,14 @@ def main(verbose: bool) -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option(
-    "--reference",
-    "references",
-    multiple=True,
-    type=click.Path(path_type=Path),
-    help="A genuine exemplar of the same issuer to compare against (repeatable).",
-)
+@_references_option
 @click.option(
     "--claims",
     "claims_file",
     type=click.Path(path_type=Path),
     help="JSON file of claims: date, author, addressee, office, language, source.",
 )
-@click.option("--only", help="Comma-separated names of the checks to run (see 'workbench checks').")
+@_only_option
 @click.option(
     "--format",
     "fmt",
@@ -244,20 +257,9 @@ def script_command(text: str | None, evidence: bool) -> None:
     help="Local worker processes, one document each [default: number of cores].",
 )
 @click.option("--dask", "dask_address", help="Run on the Dask scheduler at this address.")
-@click.option(
-    "--reference",
-    "references",
-    multiple=True,
-    type=click.Path(path_type=Path),
-    help="A genuine exemplar of the same issuer to compare against (repeatable).",
-)
-@click.option(
-    "--store",
-    "store_path",
-    type=click.Path(path_type=Path, file_okay=False),
-    help="Store folder [default: $WORKBENCH_STORE, else the per-user data folder].",
-)
-@click.option("--only", help="Comma-separated names of the checks to run (see 'workbench checks').")
+@_references_option
+@_store_option
+@_only_option
 @click.option(
     "--retry-failed",
     is_flag=True,
@@ -321,15 +323,6 @@ def batch(
     click.echo(f"summary: {summary.csv_path}")
     click.echo(f"store: {summary.store}")
     sys.exit(summary.exit_code)
-
-
-def _store_option(function: Any) -> Any:
-    return click.option(
-        "--store",
-        "store_path",
-        type=click.Path(path_type=Path, file_okay=False),
-        help="Store folder [default: $WORKBENCH_STORE, else the per-user data folder].",
-    )(function)
 
 
 @main.command()

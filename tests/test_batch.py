@@ -308,6 +308,7 @@ def test_dask_on_a_local_cluster(tmp_path: Path) -> None:
     folder = tmp_path / "in"
     _letters(folder, 4)
     _broken_files(folder / "bad")
+    (exemplar,) = _letters(tmp_path / "exemplars", 1, suffix=".jpg")
     out, store = tmp_path / "out", tmp_path / "store"
     with distributed.LocalCluster(
         processes=True,
@@ -322,7 +323,7 @@ def test_dask_on_a_local_cluster(tmp_path: Path) -> None:
             main,
             [
                 *("batch", str(folder), "--dask", address, "--out", str(out)),
-                *("--store", str(store), "--only", "file"),
+                *("--store", str(store), "--only", "file", "--reference", str(exemplar)),
             ],
         )
     assert result.exit_code == 1, result.output
@@ -335,6 +336,7 @@ def test_dask_on_a_local_cluster(tmp_path: Path) -> None:
         assert s.run_count() == 8
         run = s.latest_run(rows["letter000.png"]["sha256"])
         assert run is not None and run.options["executor"] == f"dask:{address}"
+        assert run.options["references"] == [sha256_file(exemplar)]
         report = s.latest_report(rows["letter000.png"]["sha256"])
         assert report is not None and report.document.path == str(folder / "letter000.png")
 

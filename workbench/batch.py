@@ -164,8 +164,8 @@ def walk(root: Path, exclude: Sequence[Path] = ()) -> tuple[list[Path], list[Ski
 class Task:
     """One document to analyse, as sent to a worker.
 
-    ``data`` carries the file's bytes when the worker may not see the same file system
-    (Dask); local workers read ``path`` themselves.
+    ``data`` and ``reference_data`` carry the bytes of the file and of the exemplars when the
+    worker may not see the same file system (Dask); local workers read the paths themselves.
     """
 
     path: str
@@ -174,6 +174,7 @@ class Task:
     only: tuple[str, ...] | None
     limits: Limits
     data: bytes | None = None
+    reference_data: tuple[bytes, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -252,12 +253,30 @@ def _worker_registry() -> Registry:
     return registry
 
 
-def _worker_references(paths: tuple[str, ...], limits: Limits) -> tuple[Document, ...]:
-    key = ("references", paths, limits)
-    refs = _WORKER_STATE.get(str(key))
+def _worker_references(task: Task) -> tuple[Document, ...]:
+    """The task's exemplars, loaded once per worker (from their bytes when they travelled)."""
+    key = str(("references", task.references, task.limits))
+    refs = _WORKER_STATE.get(key)
     if refs is None:
-        refs = load_references(paths, limits)
-        _WORKER_STATE[str(key)] = refs
+        if not task.reference_data:
+            refs = load_references(task.references, task.limits)
+        else:
+            folder = Path(tempfile.mkdtemp(prefix="workbench-references-"))
+            try:
+                loaded = []
+                for i, (name, data) in enumerate(
+                    zip(task.references, task.reference_data, strict=True)
+                ):
+                    local = folder / str(i) / Path(name).name
+                    local.parent.mkdir()
+                    local.write_bytes(data)
+                    document = load_document(local, task.limits)
+                    document.path = Path(name)
+                    loaded.append(document)
+                refs = tuple(loaded)
+            finally:
+                shutil.rmtree(folder, ignore_errors=True)
+        _WORKER_STATE[key] = refs
     return tuple(refs)
 
 
@@ -300,7 +319,7 @@ def analyse_task(task: Task) -> TaskResult:
                 error=f"{task.path}: the file changed after it was hashed; run the batch again",
             )
         document.path = Path(task.path)
-        refs = _worker_references(task.references, task.limits)
+        refs = _worker_references(task)
         analysis = analyze_document(
             document,
             references=refs,
@@ -688,9 +707,12 @@ def run_batch(
                 _write_report(folder, report, {})
             done(_row_from_report(str(relative), report, "reused", None))
 
+        remote = isinstance(executor, DaskExecutor)
+        reference_data = tuple(p.read_bytes() for p in options.references) if remote else ()
+
         def tasks() -> Iterator[Task]:
             for sha, paths in todo.items():
-                data = paths[0].read_bytes() if isinstance(executor, DaskExecutor) else None
+                data = paths[0].read_bytes() if remote else None
                 yield Task(
                     path=str(paths[0]),
                     sha256=sha,
@@ -698,6 +720,7 @@ def run_batch(
                     only=options.only,
                     limits=options.limits,
                     data=data,
+                    reference_data=reference_data,
                 )
 
         peaks: dict[str, int] = {}

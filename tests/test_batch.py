@@ -266,8 +266,14 @@ def test_resume_after_kill_9(tmp_path: Path) -> None:
         "--workers",
         "1",
     ]
+    scratch = tmp_path / "scratch"  # the workers' temporary folder, private to this test
+    scratch.mkdir()
     process = subprocess.Popen(
-        command, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True
+        command,
+        stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        text=True,
+        env={**os.environ, "TMPDIR": str(scratch)},
     )
     assert process.stderr is not None
     deadline = time.monotonic() + 120
@@ -283,6 +289,8 @@ def test_resume_after_kill_9(tmp_path: Path) -> None:
     # the workers notice their parent is gone and exit instead of lingering
     _, alive = psutil.wait_procs(helpers, timeout=30)
     assert not alive, f"processes outlived the killed batch: {alive}"
+    # and they remove the scratch folder of the document they were working on
+    assert not list(scratch.glob("workbench-batch-*")), "scratch folders left behind"
     with Store.open(store) as s:
         stored_before = s.run_count()
     assert 3 <= stored_before < total, "the run was not killed mid-way"

@@ -226,9 +226,10 @@ def _exit_with_parent(parent: int, interval_s: float = 1.0) -> None:
         time.sleep(interval_s)
         try:
             os.kill(parent, 0)
-        except ProcessLookupError:
-            os._exit(1)
-        except PermissionError:  # the pid was reused by another user's process
+        except (ProcessLookupError, PermissionError):  # gone (or the pid reused by another user)
+            scratch = _WORKER_STATE.get("scratch")
+            if scratch is not None:
+                shutil.rmtree(scratch, ignore_errors=True)
             os._exit(1)
 
 
@@ -291,6 +292,7 @@ def analyse_task(task: Task) -> TaskResult:
     started = now_iso()
     clock = time.perf_counter()
     scratch = Path(tempfile.mkdtemp(prefix="workbench-batch-"))
+    _WORKER_STATE["scratch"] = scratch  # removed by the parent watch if the batch dies
     worker = f"{os.uname().nodename}:{os.getpid()}"
 
     def result(status: str, **kwargs: Any) -> TaskResult:
@@ -343,6 +345,7 @@ def analyse_task(task: Task) -> TaskResult:
         log.error("internal error on %s:\n%s", task.path, traceback.format_exc())
         return result("error", error=f"internal error: {type(exc).__name__}: {exc}")
     finally:
+        _WORKER_STATE.pop("scratch", None)
         shutil.rmtree(scratch, ignore_errors=True)
 
 

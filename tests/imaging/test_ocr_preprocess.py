@@ -80,7 +80,7 @@ def test_prepare_rescales_small_type_and_records_steps() -> None:
     page = gray_page(16)
     prepared = prepare_for_ocr(page)
     assert prepared.steps["scale"] > 1.25
-    assert prepared.image.shape[1] == round(page.shape[1] * prepared.steps["scale"])
+    assert abs(prepared.image.shape[1] - page.shape[1] * prepared.steps["scale"]) < 2
     # The map back sends the prepared image's far corner to the page's.
     h, w = prepared.image.shape
     assert apply(prepared.to_page, w, h) == pytest.approx((page.shape[1], page.shape[0]), abs=1)

@@ -16,10 +16,12 @@ import cv2
 import numpy as np
 
 #: Median height, in pixels, of the letter bodies Tesseract is given after rescaling.
-#: Chosen by the benchmark's sweep of 14-24 px (see RESULTS.md): 300-dpi pages read best
-#: shrunk to about 16 px letters (the character error rate of body type fell by a half or
-#: more, and shrinking makes Tesseract faster).
-TARGET_TEXT_HEIGHT = 16.0
+#: Chosen by sweeps of 14-26 px (see RESULTS.md): shrinking 300-dpi body type (letters of
+#: 25-30 px) lowered the error rate of rendered pages, most at 16 px; but at 16-18 px thin
+#: glyphs suffered on the samples corpus (the '/' of dates read as '1', the bold heading
+#: dropped), which the dates and letter checks depend on. 22 px kept those and most of
+#: the gain on body text.
+TARGET_TEXT_HEIGHT = 22.0
 #: Rescaling is skipped when the factor is within this ratio of 1 (not worth the time).
 RESCALE_TOLERANCE = 1.1
 #: Text this small or smaller is enlarged to the target; larger text is never enlarged.
@@ -353,9 +355,9 @@ def prepare_for_ocr(
         if height is not None:
             target = target_height or TARGET_TEXT_HEIGHT
             factor = float(np.clip(target / height, MIN_DOWNSCALE, MAX_UPSCALE))
-            if 1 / RESCALE_TOLERANCE < factor < RESCALE_TOLERANCE:
-                factor = 1.0
-            elif factor > 1.0 and height > MAX_HEIGHT_TO_ENLARGE:
+            negligible = 1 / RESCALE_TOLERANCE < factor < RESCALE_TOLERANCE
+            readable = factor > 1.0 and height > MAX_HEIGHT_TO_ENLARGE
+            if negligible or readable:
                 factor = 1.0
         done["text_height_px"] = None if height is None else round(height, 1)
         done["scale"] = round(factor, 3)

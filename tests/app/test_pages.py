@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.app.conftest import APP, QUESTIONED, Case
@@ -127,3 +130,43 @@ def test_analyse_page_rejects_bad_claims_and_bad_files(case: Case) -> None:
     at.run()
     next(b for b in at.button if b.label == "Analyse").click().run()
     assert any("Claims not accepted" in e.value for e in at.error)
+
+
+def test_hostile_metadata_is_shown_as_text_everywhere(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PIL import Image
+
+    from tests.fixtures import letter_image
+    from workbench.review import Upload, analyse_upload
+
+    hostile = "<script>alert(1)</script> [click](http://evil.example) **bold**"
+    exif = Image.Exif()
+    exif[0x0131] = f"Adobe Photoshop 7.0 {hostile}"  # Software
+    exif[0x013B] = hostile  # Artist
+    path = tmp_path / "hostile.jpg"
+    letter_image().save(path, quality=85, exif=exif)
+    folder = tmp_path / "store"
+    with Store.open(folder) as store:
+        sha = analyse_upload(
+            store,
+            Upload(f"{hostile}.jpg", path.read_bytes()),
+            reviewer="Ana",
+            only=["file", "metadata"],
+        )
+    monkeypatch.setenv("WORKBENCH_STORE", str(folder))
+    for page in ("document", "checklist", "export", None):
+        at = app(Case(folder, sha), page)
+        rendered = [
+            *(m.value for m in at.markdown),
+            *(c.value for c in at.caption),
+            *(e.label for e in at.expander),
+            *(s.value for s in at.subheader),
+        ]
+        for text in rendered:
+            assert "[click](http" not in text, (page, text)
+            assert "<script>" not in text, (page, text)
+            assert "**bold**" not in text, (page, text)
+    document_page = app(Case(folder, sha), "document")
+    labels = [e.label for e in document_page.expander]
+    assert any("editing software" in label.lower() for label in labels), labels

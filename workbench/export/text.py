@@ -47,6 +47,6 @@ def render_text(report: Report, *, verbose: bool = False) -> str:
     if hidden:
         lines.append(
             f"  ({hidden} info finding{'s' if hidden != 1 else ''} not shown; "
-            "use --verbose or --format json)"
+            "use --all-findings or --format json)"
         )
     return "\n".join(lines)

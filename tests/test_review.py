@@ -109,7 +109,7 @@ def test_claimreview_needs_an_agreed_verdict(store: Store, scan: Upload) -> None
 
 
 def test_escape_markdown() -> None:
-    assert escape_markdown("a *b* [c](d)\n# e") == "a \\*b\\* \\[c\\]\\(d\\) \\# e"
+    assert escape_markdown("a *b* [c](d)\n# e-f.g") == "a \\*b\\* \\[c\\]\\(d\\) \\# e-f.g"
 
 
 def test_overlay_layers_colour_words_by_language() -> None:

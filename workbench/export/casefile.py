@@ -35,7 +35,10 @@ EXPORT_FORMATS = {
     "md": ("text/markdown", "md"),
     "claimreview": ("application/ld+json", "claimreview.jsonld"),
 }
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~])")
+# Characters that start emphasis, code, links, images, HTML, tables or headings. The text is
+# flattened to one line inside other text, so list and numbering markers (- + .) cannot start
+# a block and are left readable.
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#!|<>~$])")
 
 
 def escape_markdown(text: str) -> str:

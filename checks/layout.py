@@ -363,9 +363,17 @@ class LayoutCheck(Check):
                     for b in blocks
                 ]
             aligned = warp_to(questioned, reg.matrix, fixed.shape)
-            fixed_ink, q_ink = ink_mask(fixed), ink_mask(aligned)
             sigma = max(1.0, fixed.shape[1] / 900)
-            f_soft, q_soft = soft_ink(fixed_ink, sigma), soft_ink(q_ink, sigma)
+
+            def exemplar_ink(
+                page: np.ndarray = fixed, blur: float = sigma
+            ) -> tuple[np.ndarray, np.ndarray]:
+                ink = ink_mask(page)
+                return ink, soft_ink(ink, blur)
+
+            fixed_ink, f_soft = context.cached(("layout.ink", ref.sha256), exemplar_ink)
+            q_ink = ink_mask(aligned)
+            q_soft = soft_ink(q_ink, sigma)
             search = max(20, round(fixed.shape[1] * 0.04))
             results = [
                 compare_block(b, fixed, aligned, f_soft, q_soft, q_ink, search=search)

@@ -115,7 +115,7 @@ def register(
     *,
     fixed_mask: np.ndarray | None = None,
     work_width: int = WORK_WIDTH,
-    max_features: int = 3000,
+    max_features: int = 2000,
     min_inliers: int = MIN_INLIERS,
 ) -> Registration:
     """Estimate the similarity transform that maps `moving` onto `fixed`.

@@ -45,6 +45,7 @@ from workbench.imaging.template import (
 )
 from workbench.loading import Document
 from workbench.model import Artifact, CheckResult, Finding, Region, Severity
+from workbench.serialize import region_to_dict
 
 #: Questioned-line / exemplar-line ratios (after removing the page-wide ratio) that count as
 #: a different type.
@@ -82,20 +83,6 @@ def _region(box: tuple[int, int, int, int], label: str, score: float | None = No
         label=label,
         score=None if score is None else round(float(score), 4),
     )
-
-
-def _region_dict(region: Region) -> dict[str, Any]:
-    out: dict[str, Any] = {
-        "x": region.x,
-        "y": region.y,
-        "width": region.width,
-        "height": region.height,
-    }
-    if region.label is not None:
-        out["label"] = region.label
-    if region.score is not None:
-        out["score"] = region.score
-    return out
 
 
 def _union(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
@@ -195,7 +182,7 @@ class LayoutCheck(Check):
                     dict(
                         m.to_dict(),
                         block=block_of.get(m.index),
-                        page_box=_region_dict(_region(plines.page_box(m), "line")),
+                        page_box=region_to_dict(_region(plines.page_box(m), "line")),
                     )
                     for m in plines.lines
                 ],
@@ -401,7 +388,7 @@ class LayoutCheck(Check):
                 found_box = r.found_box or r.block.box
                 q_box = transform_box(_union(r.block.box, found_box), inv_q)
                 region = _region(q_box, label, 1.0 - r.score)
-                entry["changed_regions"].append(_region_dict(region))
+                entry["changed_regions"].append(region_to_dict(region))
                 block_hits.setdefault(b_index, []).append((ref, r, label, region))
             entry["blocks"] = zone_rows
             line_rows = self._compare_lines(context, ref, reg, qlines)

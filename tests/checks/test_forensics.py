@@ -30,6 +30,7 @@ def box(region: object) -> tuple[int, int, int, int]:
     return (region.x, region.y, region.width, region.height)  # type: ignore[attr-defined]
 
 
+@pytest.mark.slow
 def test_clean_letter_is_quiet_and_writes_every_map(tmp_path: Path) -> None:
     path = save_png(letter_page(seed=3).image, tmp_path / "letter.png")
     report = run(path, out=tmp_path / "out")
@@ -47,12 +48,14 @@ def test_clean_letter_is_quiet_and_writes_every_map(tmp_path: Path) -> None:
     assert set(page["scores"]) == {"clone", "ghost", "noise", "ela"}
 
 
+@pytest.mark.slow
 def test_heatmap_is_null_without_an_output_folder(tmp_path: Path) -> None:
     path = save_png(letter_page(seed=4).image, tmp_path / "letter.png")
     (page,) = run(path).results["forensics"]["pages"]
     assert page["heatmap"] is None and all(v is None for v in page["maps"].values())
 
 
+@pytest.mark.slow
 def test_cloned_seal_raises_a_clone_finding_with_both_regions(tmp_path: Path) -> None:
     letter = letter_page(seed=5)
     cx, cy = letter.seal_center
@@ -73,6 +76,7 @@ def test_cloned_seal_raises_a_clone_finding_with_both_regions(tmp_path: Path) ->
     assert page["tamper_score"] >= 0.6 and page["clones"][0]["matches"] >= 10
 
 
+@pytest.mark.slow
 def test_signature_pasted_from_a_jpeg_raises_a_splice_finding(tmp_path: Path) -> None:
     letter = letter_page(seed=6)
     x, y, w, h = letter.signature_box
@@ -89,6 +93,7 @@ def test_signature_pasted_from_a_jpeg_raises_a_splice_finding(tmp_path: Path) ->
     assert "img.splice" in splices[0].checklist
 
 
+@pytest.mark.slow
 def test_jpeg_page_reports_its_quality_without_alarms(tmp_path: Path) -> None:
     path = tmp_path / "letter.jpg"
     Image.fromarray(letter_page(seed=7).image).save(path, quality=80)

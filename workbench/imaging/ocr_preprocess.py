@@ -8,7 +8,6 @@ measurement (``benchmarks/ocr_benchmark.py``; figures in ``benchmarks/RESULTS.md
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -377,14 +376,3 @@ def prepare_for_ocr(
         image = binarise(image)
         done["binarise"] = "adaptive_gaussian"
     return Preprocessed(image, to_page, effective_dpi, done)
-
-
-def steps_from_options(options: Mapping[str, Any]) -> Steps:
-    """`Steps` from a mapping of step names to booleans (unknown names are ignored)."""
-    return Steps(
-        deskew=bool(options.get("deskew", DEFAULT_STEPS.deskew)),
-        rescale=bool(options.get("rescale", DEFAULT_STEPS.rescale)),
-        denoise=bool(options.get("denoise", DEFAULT_STEPS.denoise)),
-        binarise=bool(options.get("binarise", DEFAULT_STEPS.binarise)),
-        keep_noisy_rows=bool(options.get("keep_noisy_rows", DEFAULT_STEPS.keep_noisy_rows)),
-    )

@@ -29,6 +29,8 @@ from PIL import Image
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from results_file import write_section  # noqa: E402  (benchmarks/ is the script folder)
+
 from checks.compression import DOUBLE_COMPRESSION_THRESHOLD, FIRST_QUALITY_RESIDUE  # noqa: E402
 from tests.imaging.test_double_jpeg import textured  # noqa: E402
 from tests.scanned import scanned_letter  # noqa: E402
@@ -151,22 +153,7 @@ def main() -> None:
     text = "\n".join(lines)
     print(text)
     if args.write:
-        write_section(ROOT / "benchmarks" / "RESULTS.md", SECTION, text)
-
-
-def write_section(path: Path, title: str, text: str) -> None:
-    """Replace the section headed `## title` (up to the next `## `) or append it."""
-    old = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n\n"
-    lines = old.splitlines(keepends=True)
-    start = next((i for i, line in enumerate(lines) if line.strip() == f"## {title}"), None)
-    if start is None:
-        new = old.rstrip("\n") + "\n\n" + text.rstrip("\n") + "\n"
-    else:
-        end = next(
-            (i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines)
-        )
-        new = "".join(lines[:start]) + text.rstrip("\n") + "\n\n" + "".join(lines[end:])
-    path.write_text(new.rstrip("\n") + "\n", encoding="utf-8")
+        write_section(SECTION, text)
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ from tests.fixtures import letter_image
 from workbench.errors import InputError, UsageError
 from workbench.export.casefile import claim_review, escape_markdown, export_review
 from workbench.export.html import make_preview
-from workbench.model import Claims
+from workbench.model import Claims, Severity
 from workbench.review import Upload, analyse_upload, checklist_progress, load_review
 from workbench.store import Store
 
@@ -169,3 +169,17 @@ def test_overlay_layers_colour_words_by_language() -> None:
 
     drawn = draw_boxes(Image.new("RGB", (20, 20), "white"), [word])
     assert drawn.getpixel((1, 1)) == LANGUAGE_RGB["ar"]
+
+
+def test_finding_counts_by_check_in_one_query(store: Store, scan: Upload) -> None:
+    sha = analyse_upload(store, scan, reviewer="Ana", only=["file", "metadata"])
+    run = store.latest_run(sha, ok_only=True)
+    assert run is not None
+    expected: dict[str, int] = {}
+    for finding in store.findings(sha):
+        if finding.severity >= Severity.NOTICE:
+            expected[finding.check] = expected.get(finding.check, 0) + 1
+    assert store.finding_counts_by_check([run.id]) == {run.id: expected}
+    everything = store.finding_counts_by_check([run.id], min_severity=Severity.INFO)
+    assert sum(everything[run.id].values()) == len(store.findings(sha))
+    assert store.finding_counts_by_check([]) == {}

@@ -32,12 +32,10 @@ documents = [
 ]
 total_items = len(get_checklist().item_ids())
 
+per_run = store.finding_counts_by_check([d.run_id for d in documents if d.run_id is not None])
 rows = []
 for d in documents:
-    per_check: dict[str, int] = {}
-    for finding in store.findings(d.document.sha256):
-        if finding.severity > Severity.INFO:
-            per_check[finding.check] = per_check.get(finding.check, 0) + 1
+    per_check = per_run.get(d.run_id, {}) if d.run_id is not None else {}
     rows.append(
         {
             "document": d.document.original_name,

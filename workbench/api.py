@@ -34,6 +34,17 @@ class Analysis:
     report: Report
     out_dir: Path | None
 
+    def artifact_bytes(self) -> dict[str, bytes]:
+        """The bytes of the artifacts written, keyed by their path in the report."""
+        if self.out_dir is None:
+            return {}
+        found = {}
+        for artifact in self.report.artifacts:
+            path = self.out_dir / artifact.path
+            if path.is_file():
+                found[artifact.path] = path.read_bytes()
+        return found
+
 
 def report_folder(out: Path, document: Document) -> Path:
     """The folder under `out` that holds one document's report and artifacts."""

@@ -330,14 +330,10 @@ def analyse_task(task: Task) -> TaskResult:
             limits=task.limits,
             registry=_worker_registry(),
         )
-        artifacts: dict[str, bytes] = {}
-        if analysis.out_dir is not None:
-            for artifact in analysis.report.artifacts:
-                produced = analysis.out_dir / artifact.path
-                if produced.is_file():
-                    artifacts[artifact.path] = produced.read_bytes()
         return result(
-            "ok", report_json=report_to_json(analysis.report, indent=None), artifacts=artifacts
+            "ok",
+            report_json=report_to_json(analysis.report, indent=None),
+            artifacts=analysis.artifact_bytes(),
         )
     except WorkbenchError as exc:
         return result("error", error=str(exc).replace(str(source), task.path))

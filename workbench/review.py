@@ -115,12 +115,7 @@ def analyse_upload(
             registry=registry or discover(),
             progress=progress,
         )
-        artifacts: dict[str, bytes] = {}
-        if analysis.out_dir is not None:
-            for artifact in analysis.report.artifacts:
-                path = analysis.out_dir / artifact.path
-                if path.is_file():
-                    artifacts[artifact.path] = path.read_bytes()
+        artifacts = analysis.artifact_bytes()
         for ref in references:
             store.ingest_document(ref, actor=reviewer)
         store.ingest_document(document, actor=reviewer)

@@ -2,16 +2,18 @@ from __future__ import annotations
 
 import difflib
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pytest
-from PIL import Image, features
+from PIL import Image, ImageDraw, ImageFont, features
 
-from tests.text_pages import LETTER_LINES, NOTO_SANS, render_page
+from tests.text_pages import LETTER_LINES, NAZLI, NOTO_SANS, render_page
 from workbench.check import Check
 from workbench.context import Context
 from workbench.errors import ToolUnavailableError
+from workbench.imaging.ocr_preprocess import Steps
 from workbench.loading import load_document
 from workbench.model import CheckResult, Claims
 from workbench.ocr import (
@@ -117,6 +119,56 @@ def test_short_persian_lines_are_kept() -> None:
     page.paste(english, (0, persian.height))
     lines = [line.text for line in default_engine().recognize(page, "fas").page.lines]
     assert LETTER_LINES[0] in lines and LETTER_LINES[1] in lines
+
+
+def centred_heading_letter() -> tuple[Image.Image, tuple[int, int, int, int]]:
+    """A letter whose centred heading Tesseract's page layout analysis skips (Nazli, 44 px)."""
+    face = ImageFont.truetype(str(NAZLI), 44, layout_engine=ImageFont.Layout.RAQM)
+    page = Image.new("L", (2480, 1200), 255)
+    draw = ImageDraw.Draw(page)
+    heading = LETTER_LINES[0]
+    x = (page.width - draw.textlength(heading, font=face, direction="rtl")) / 2
+    draw.text((x, 220), heading, font=face, fill=0, direction="rtl")
+    x0, y0, x1, y1 = draw.textbbox((x, 220), heading, font=face, direction="rtl")
+    y = 350
+    for line in LETTER_LINES[1:]:
+        length = draw.textlength(line, font=face, direction="rtl")
+        draw.text((page.width - 220 - length, y), line, font=face, fill=0, direction="rtl")
+        y += 84
+    return page, (int(x0), int(y0), int(x1 - x0), int(y1 - y0))
+
+
+def test_a_skipped_heading_is_read_again_in_its_place() -> None:
+    page, (hx, hy, hw, hh) = centred_heading_letter()
+    engine = default_engine()
+    plain = engine.recognize(page, "fas", steps=replace(Steps(), recover_lines=False))
+    assert LETTER_LINES[0] not in plain.page.text  # what the step is for
+    result = engine.recognize(page, "fas")
+    assert result.steps["recovered_lines"] == 1
+    first = result.page.lines[0]
+    assert first.text == LETTER_LINES[0]
+    x, y, w, h = first.box
+    margin = 20  # word boxes hold a little paper around the ink
+    assert hx - margin <= x and x + w <= hx + hw + margin
+    assert hy - margin <= y and y + h <= hy + hh + margin
+    assert similarity(result.page.text, EXPECTED) > 0.95
+
+
+def test_a_misread_persian_comma_is_restored() -> None:
+    lines = [
+        "به استحضار می‌رساند، جلسه هماهنگی روز دوشنبه برگزار خواهد شد.",
+        "با سلام و احترام، گزارش جلسه به پیوست ارسال می‌شود.",
+        "به منظور صرفه‌جویی در مصرف انرژی، چراغ‌ها خاموش شوند.",
+    ]
+    page = render_page(lines, size=40, width=2480)
+    engine = default_engine()
+    plain = engine.recognize(page, "fas", steps=replace(Steps(), fix_commas=False)).page.text
+    assert plain.count("،") < 3  # Tesseract reads some of them as « . », « , » or « » »
+    result = engine.recognize(page, "fas")
+    assert result.page.text.count("،") == 3
+    assert result.steps["commas_fixed"] == 3 - plain.count("،")
+    # Full stops stay full stops.
+    assert [line.text[-1] for line in result.page.lines] == [".", ".", "."]
 
 
 def test_missing_language_data_is_actionable(tmp_path: Path) -> None:

@@ -51,12 +51,25 @@ class Steps:
     #: rows, full of dots and small letter groups, look like noise to it; short lines such
     #: as a heading or a signature line were dropped whole.
     keep_noisy_rows: bool = True
+    #: After reading (`workbench.imaging.ocr_postprocess`, applied by `workbench.ocr`): read
+    #: again, one line at a time, line-shaped ink that no word box covers (headings,
+    #: closings and list entries Tesseract's layout analysis skipped).
+    recover_lines: bool = True
+    #: After reading: « ، » misread as « . », « , » or « » » is put back where the glyph's
+    #: shape (or the Latin comma inside Persian or Arabic text) says so.
+    fix_commas: bool = True
 
     @classmethod
     def none(cls) -> Steps:
         """No step at all: the page as decoded, Tesseract at its defaults."""
         return cls(
-            deskew=False, rescale=False, denoise=False, binarise=False, keep_noisy_rows=False
+            deskew=False,
+            rescale=False,
+            denoise=False,
+            binarise=False,
+            keep_noisy_rows=False,
+            recover_lines=False,
+            fix_commas=False,
         )
 
 

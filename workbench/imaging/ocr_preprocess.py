@@ -14,19 +14,20 @@ from typing import Any
 import cv2
 import numpy as np
 
-#: Median height, in pixels, of the letter bodies Tesseract is given after rescaling.
-#: Chosen by sweeps of 14-26 px (see RESULTS.md): shrinking 300-dpi body type (letters of
-#: 25-30 px) lowered the error rate of rendered pages, most at 16 px; but at 16-18 px thin
-#: glyphs suffered on the samples corpus (the '/' of dates read as '1', the bold heading
-#: dropped), which the dates and letter checks depend on. 22 px kept those and most of
-#: the gain on body text.
-TARGET_TEXT_HEIGHT = 22.0
+#: Median height, in pixels, of the letter bodies Tesseract is given when larger type is
+#: shrunk. Chosen by sweeps of 14-30 px (see RESULTS.md): shrinking 300-dpi body type
+#: (letters of 25-30 px) lowers the error rate, least at 16-18 px. At 16-18 px a bold
+#: heading can read too badly to be kept, which the reading again of skipped lines
+#: (`Steps.recover_lines`) repairs; 18 px read the samples corpus best.
+TARGET_TEXT_HEIGHT = 18.0
 #: Rescaling is skipped when the factor is within this ratio of 1 (not worth the time).
 RESCALE_TOLERANCE = 1.1
-#: Text this small or smaller is enlarged to the target; larger text is never enlarged.
-#: Enlarging 150-dpi web JPEGs (letters of 12-15 px) made them read slightly worse in the
-#: benchmark; only type smaller than that is helped by more pixels.
-MAX_HEIGHT_TO_ENLARGE = 10.0
+#: Text this small or smaller (150-dpi web JPEGs: letters of 12-16 px) is enlarged, to
+#: `ENLARGED_TEXT_HEIGHT`; text between this and the target is left as it is.
+MAX_HEIGHT_TO_ENLARGE = 16.0
+#: Small type is enlarged to letters this tall: enlarging only to `TARGET_TEXT_HEIGHT`
+#: gained nothing on 150-dpi pages, to 22 px it lowered their error rate.
+ENLARGED_TEXT_HEIGHT = 22.0
 #: Never enlarge more than this (a tiny thumbnail does not become readable) nor shrink below.
 MAX_UPSCALE = 3.0
 MIN_DOWNSCALE = 0.35
@@ -341,7 +342,8 @@ def prepare_for_ocr(
     steps : Steps
         Which steps to run.
     target_height : float, optional
-        Letter-body height in pixels to rescale to (default `TARGET_TEXT_HEIGHT`).
+        Letter-body height in pixels to rescale to (default: `TARGET_TEXT_HEIGHT` for
+        larger type, `ENLARGED_TEXT_HEIGHT` for type of `MAX_HEIGHT_TO_ENLARGE` or less).
 
     Returns
     -------
@@ -366,11 +368,14 @@ def prepare_for_ocr(
     if steps.rescale:
         height = estimate_text_height(image)
         if height is not None:
-            target = target_height or TARGET_TEXT_HEIGHT
+            if target_height:
+                target = target_height
+            elif height <= MAX_HEIGHT_TO_ENLARGE:
+                target = ENLARGED_TEXT_HEIGHT
+            else:
+                target = min(TARGET_TEXT_HEIGHT, height)
             factor = float(np.clip(target / height, MIN_DOWNSCALE, MAX_UPSCALE))
-            negligible = 1 / RESCALE_TOLERANCE < factor < RESCALE_TOLERANCE
-            readable = factor > 1.0 and height > MAX_HEIGHT_TO_ENLARGE
-            if negligible or readable:
+            if 1 / RESCALE_TOLERANCE < factor < RESCALE_TOLERANCE:
                 factor = 1.0
         done["text_height_px"] = None if height is None else round(height, 1)
         done["scale"] = round(factor, 3)

@@ -7,7 +7,7 @@ import pytest
 from PIL import Image
 
 from workbench.check import Check, Need
-from workbench.context import Context
+from workbench.context import ArtifactWriter, Context
 from workbench.loading import load_document
 from workbench.model import CheckResult, Region, Severity, Status
 from workbench.pipeline import ProgressEvent, run_pipeline
@@ -111,6 +111,17 @@ def test_no_artifacts_without_output_folder(jpeg_letter: Path) -> None:
     report = run_pipeline(Context(document=load_document(jpeg_letter)), [Heatmap()])
     assert report.artifacts == ()
     assert report.findings[0].code == "heat.hot"
+
+
+def test_run_length_png_keeps_every_pixel(tmp_path: Path) -> None:
+    rng = np.random.default_rng(0)
+    image = np.repeat(rng.integers(0, 256, (30, 1), dtype=np.uint8), 40, axis=1)
+    image[::7] = rng.integers(0, 256, image[::7].shape, dtype=np.uint8)  # some grain too
+    art = ArtifactWriter("heat", tmp_path).write_png(
+        "map", image, kind="tamper_heatmap", run_length=True
+    )
+    assert art is not None and art.media_type == "image/png"
+    assert np.array_equal(np.asarray(Image.open(tmp_path / art.path)), image)
 
 
 def test_page_checks_skipped_on_text(tmp_path: Path) -> None:

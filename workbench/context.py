@@ -28,6 +28,10 @@ T = TypeVar("T")
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9_.-]+")
 
 
+#: zlib's Z_RLE strategy, as Pillow's PNG writer takes it (``compress_type``).
+_Z_RLE = 3
+
+
 @dataclass(frozen=True)
 class ArtifactWriter:
     """Writes one check's artifacts under ``<out>/artifacts/<check>/``.
@@ -67,14 +71,27 @@ class ArtifactWriter:
         )
 
     def write_png(
-        self, name: str, image: Image.Image | np.ndarray, *, kind: str, page: int | None = None
+        self,
+        name: str,
+        image: Image.Image | np.ndarray,
+        *,
+        kind: str,
+        page: int | None = None,
+        run_length: bool = False,
     ) -> Artifact | None:
-        """Store an image (PIL image or uint8 array) as a PNG artifact."""
+        """Store an image (PIL image or uint8 array) as a PNG artifact.
+
+        ``run_length`` compresses with zlib's run-length strategy instead of the default. For
+        maps made of flat areas (heatmaps, masks) it gives files as small several times
+        faster, and for grainy maps of the same page (error levels) about as small ones ten
+        times faster; scans and photographs compress better with the default.
+        """
         if self.root is None:
             return None
         pil = image if isinstance(image, Image.Image) else Image.fromarray(np.asarray(image))
         buffer = io.BytesIO()
-        pil.save(buffer, format="PNG", optimize=False)
+        options = {"compress_type": _Z_RLE} if run_length else {}
+        pil.save(buffer, format="PNG", optimize=False, **options)
         if not name.lower().endswith(".png"):
             name += ".png"
         return self.write_bytes(

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import cv2
 import numpy as np
 
 from tests.forensic_fixtures import (
@@ -11,6 +12,8 @@ from tests.forensic_fixtures import (
 )
 from workbench.imaging.copymove import (
     _HASH_WEIGHTS,
+    _sampled_windows,
+    _sift_features,
     block_clones,
     block_hashes,
     clone_map,
@@ -96,3 +99,32 @@ def test_tiny_and_flat_images_are_harmless() -> None:
     assert keypoint_clones(np.zeros((20, 20), np.uint8)) == []
     assert block_clones(np.zeros((20, 20), np.uint8)) == []
     assert block_clones(np.full((200, 200), 255, np.uint8)) == []
+
+
+def test_sampled_windows_are_those_of_the_page_hashes() -> None:
+    # Strip-wise sampling must select and order exactly what the whole page's hashes give.
+    img = scene((300, 280), seed=9)  # more window rows than one strip holds
+    img[100:180, 40:60] = 200  # a flat patch: its windows are too flat to keep
+    keys, ys, xs = _sampled_windows(img, 8, 16, 1.5)
+    hashes = block_hashes(img, 8)
+    f = img.astype(np.float32)
+    mean = cv2.boxFilter(f, -1, (8, 8), anchor=(0, 0), borderType=cv2.BORDER_CONSTANT)
+    square = cv2.boxFilter(f * f, -1, (8, 8), anchor=(0, 0), borderType=cv2.BORDER_CONSTANT)
+    mean, square = mean[:293, :273], square[:293, :273]
+    std = np.sqrt(np.maximum(square - mean**2, 0.0))
+    ry, rx = np.nonzero((hashes % 16 == 0) & (std >= 1.5))
+    order = np.argsort(hashes[ry, rx], kind="stable")
+    assert np.array_equal(keys, hashes[ry, rx][order])
+    assert np.array_equal(ys, ry[order]) and np.array_equal(xs, rx[order])
+
+
+def test_sift_in_bands_finds_the_keypoints_of_the_whole_image() -> None:
+    img = shapes_scene((900, 700), seed=3)  # two bands
+    points, descriptors = _sift_features(img, 5000)
+    assert descriptors.shape == (len(points), 128)
+    whole = cv2.SIFT_create(nfeatures=5000).detect(img, None)
+    reference = {(round(k.pt[0], 1), round(k.pt[1], 1)) for k in whole}
+    found = {(round(float(x), 1), round(float(y), 1)) for x, y in points}
+    assert len(reference & found) >= 0.97 * len(reference)
+    capped, _ = _sift_features(img, 100)
+    assert len(capped) == 100

@@ -43,3 +43,17 @@ def test_whole_page_jpeg_quality_is_estimated_and_not_a_ghost() -> None:
     ghost = jpeg_ghost(page)
     assert page_quality_estimate(ghost) == 80
     assert ghost_strength(ghost).max() < 0.3
+
+
+def test_curves_of_selected_tiles_equal_those_of_the_whole_page() -> None:
+    # Selected tiles are re-saved packed together; a grayscale JPEG codes every 8 x 8 block
+    # on its own, so their curves must be exactly those of the whole page.
+    img = jpeg(scene((160, 224), seed=4), 80)
+    tiles = np.random.default_rng(1).random((10, 14)) < 0.3
+    whole, _ = ghost_curves(img)
+    part, resaved = ghost_curves(img, tiles=tiles, keep=(90,))
+    assert np.array_equal(part[:, tiles], whole[:, tiles])
+    assert not part[:, ~tiles].any()
+    assert set(resaved) == {90} and resaved[90].shape == img.shape
+    none, _ = ghost_curves(img, tiles=np.zeros((10, 14), bool), keep=())
+    assert not none.any()

@@ -2,10 +2,14 @@ from __future__ import annotations
 
 import numpy as np
 
+from workbench.imaging.blocks import block_mean, block_sum
 from workbench.imaging.noise import (
+    edge_mask,
     noise_inconsistency,
+    noise_residual,
     noise_sigma_map,
     noise_strength,
+    residual_block_mean,
 )
 
 
@@ -45,3 +49,16 @@ def test_region_with_added_noise_is_found() -> None:
 def test_uniform_page_is_quiet() -> None:
     result = noise_inconsistency(noisy((512, 512), 3.0, seed=4), 32)
     assert noise_strength(result).max() == 0
+
+
+def test_strips_give_the_numbers_of_the_whole_page() -> None:
+    img = noisy((600, 160), 2.0).astype(np.int16)
+    img[240:300, 40:120] += 90  # strokes across a strip boundary (256)
+    page = np.clip(img, 0, 255).astype(np.uint8)
+    residual, flat = noise_residual(page), ~edge_mask(page, 40.0)
+    total, count = block_sum(np.where(flat, residual, 0.0), 32), block_sum(flat, 32)
+    sigma, valid = noise_sigma_map(page, 32)
+    assert np.array_equal(valid, count >= 0.3 * 32 * 32) and (count < 32 * 32).any()
+    expected = np.sqrt(np.pi / 2.0) / 6.0 * total / np.maximum(count, 1.0)
+    np.testing.assert_allclose(sigma[valid], expected[valid], rtol=1e-12)
+    np.testing.assert_allclose(residual_block_mean(page, 16), block_mean(residual, 16))

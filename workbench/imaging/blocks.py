@@ -7,6 +7,7 @@ These helpers do that bookkeeping once, so every method reports on the same grid
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import cv2
@@ -48,6 +49,43 @@ def block_mean(image: np.ndarray, block: int) -> np.ndarray:
         return np.zeros((bh, bw), dtype=np.float64)
     trimmed = np.ascontiguousarray(arr[: bh * block, : bw * block])
     return cv2.resize(trimmed, (bw, bh), interpolation=cv2.INTER_AREA).astype(np.float64)
+
+
+#: Rows of a page processed at a time by the strip-wise statistics: a strip of float32 pixels
+#: of an A4 page at 300 dpi is then about 2.5 MB. Page-sized float temporaries cost more in
+#: fresh memory (page faults on every allocation) than the arithmetic on them.
+STRIP_ROWS = 256
+
+
+def row_strips(
+    height: int, block: int, halo: int = 0, rows: int = STRIP_ROWS
+) -> Iterator[tuple[int, int, int, int]]:
+    """Split the whole blocks of a page into horizontal strips, with context rows around each.
+
+    Parameters
+    ----------
+    height : int
+        Page height in pixels.
+    block : int
+        Tile side; strips hold whole tiles only, so rows past the last whole tile are left out.
+    halo : int
+        Rows of context a filter needs on each side (clipped at the page's top and bottom,
+        where the filter's own border rule applies as it would on the whole page).
+    rows : int
+        Approximate strip height; rounded down to whole tiles (at least one).
+
+    Yields
+    ------
+    (y0, y1, a0, a1)
+        The strip covers page rows ``[y0, y1)``, tiles ``y0 // block`` to ``y1 // block``;
+        read rows ``[a0, a1)`` and keep rows ``y0 - a0`` to ``y1 - a0`` of the result.
+
+    """
+    step = max(rows // block, 1) * block
+    end = (height // block) * block
+    for y0 in range(0, end, step):
+        y1 = min(y0 + step, end)
+        yield y0, y1, max(y0 - halo, 0), min(y1 + halo, height)
 
 
 def block_sum(image: np.ndarray, block: int) -> np.ndarray:

@@ -33,7 +33,7 @@ from typing import Literal
 import cv2
 import numpy as np
 
-from workbench.imaging.blocks import Box
+from workbench.imaging.blocks import STRIP_ROWS, Box
 from workbench.imaging.noise import edge_mask
 
 
@@ -144,8 +144,18 @@ def background_correlation(
     m = np.asarray(matrix, dtype=np.float64)
     offset = m[:, :2] @ np.array([x0, y0], dtype=np.float64) + m[:, 2]
     local = np.hstack([m[:, :2], offset[:, None]])
+    # Only the part of the page the target region is read from (with a margin for the
+    # interpolation) is converted and warped, not the whole page; shifting the map by whole
+    # pixels leaves the interpolation weights as they were.
+    corners = np.array([[0, 0, 1], [x1 - x0, 0, 1], [0, y1 - y0, 1], [x1 - x0, y1 - y0, 1]])
+    reach = corners @ local.T
+    tx0 = int(np.clip(np.floor(reach[:, 0].min()) - 2, 0, w - 1))
+    ty0 = int(np.clip(np.floor(reach[:, 1].min()) - 2, 0, h - 1))
+    tx1 = int(np.clip(np.ceil(reach[:, 0].max()) + 3, tx0 + 1, w))
+    ty1 = int(np.clip(np.ceil(reach[:, 1].max()) + 3, ty0 + 1, h))
+    local[:, 2] -= (tx0, ty0)
     tgt = cv2.warpAffine(
-        gray.astype(np.float32),
+        gray[ty0:ty1, tx0:tx1].astype(np.float32),
         local,
         (x1 - x0, y1 - y0),
         flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
@@ -292,6 +302,52 @@ def _link_components(a: np.ndarray, b: np.ndarray, radius: float) -> np.ndarray:
     return np.array([find(i) for i in range(n)])
 
 
+#: SIFT runs on horizontal bands of about this many rows (plus `SIFT_HALO` rows of context on
+#: each side) instead of the whole page: its scale space is built on the image doubled in
+#: size, so a whole 1240-pixel page needs over 200 MB of it at once, while a band needs a
+#: third of that, reused from band to band (fresh memory is slow to come by: on a full page
+#: this was faster despite the overlap). The keypoints are the same but for a few of the
+#: largest ones (over 99% of them are found at the same place).
+SIFT_BAND_ROWS = 384
+SIFT_HALO = 32
+
+
+def _sift_features(work: np.ndarray, max_keypoints: int) -> tuple[np.ndarray, np.ndarray]:
+    """SIFT keypoint positions ``(N, 2)`` and descriptors ``(N, 128)`` of an image.
+
+    The image is processed in bands (`SIFT_BAND_ROWS`); each keypoint is kept from the band
+    whose core rows hold it, and at most the ``max_keypoints`` strongest of all bands are
+    returned, top to bottom.
+    """
+    sift = cv2.SIFT_create(nfeatures=max_keypoints)  # type: ignore[attr-defined]
+    h = work.shape[0]
+    bands = max(round(h / SIFT_BAND_ROWS), 1)
+    rows = -(-h // bands)
+    points: list[tuple[float, float]] = []
+    strength: list[float] = []
+    chunks: list[np.ndarray] = []
+    for y0 in range(0, h, rows):
+        # Bands start on a multiple of 64 rows so that the octaves (each half the previous)
+        # sample the same pixels as on the whole image.
+        a0 = max((y0 - SIFT_HALO) // 64 * 64, 0)
+        a1 = min(y0 + rows + SIFT_HALO, h)
+        keypoints, descriptors = sift.detectAndCompute(work[a0:a1], None)
+        if descriptors is None:
+            continue
+        core = [i for i, k in enumerate(keypoints) if y0 <= k.pt[1] + a0 < y0 + rows]
+        points += [(keypoints[i].pt[0], keypoints[i].pt[1] + a0) for i in core]
+        strength += [keypoints[i].response for i in core]
+        chunks.append(descriptors[core])
+    if not points:
+        return np.zeros((0, 2), dtype=np.float64), np.zeros((0, 128), dtype=np.float32)
+    found = np.asarray(points, dtype=np.float64)
+    described = np.vstack(chunks)
+    if len(found) > max_keypoints:
+        strongest = np.sort(np.argsort(-np.asarray(strength), kind="stable")[:max_keypoints])
+        found, described = found[strongest], described[strongest]
+    return found, described
+
+
 def keypoint_clones(
     gray: np.ndarray,
     *,
@@ -338,11 +394,9 @@ def keypoint_clones(
         if factor == 1.0
         else cv2.resize(img, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
     )
-    sift = cv2.SIFT_create(nfeatures=max_keypoints)  # type: ignore[attr-defined]
-    keypoints, descriptors = sift.detectAndCompute(work, None)
-    if descriptors is None or len(keypoints) < 2 * min_matches:
+    points, descriptors = _sift_features(work, max_keypoints)
+    if len(points) < 2 * min_matches:
         return []
-    points = np.array([k.pt for k in keypoints], dtype=np.float64)
     pairs = _g2nn_pairs(descriptors, points, ratio, min_distance * factor)
     if len(pairs) < min_matches:
         return []
@@ -447,6 +501,49 @@ def block_hashes(gray: np.ndarray, block: int = 8) -> np.ndarray:
     return full[: h - block + 1, : w - block + 1].astype(np.int64)
 
 
+def _sampled_windows(
+    img: np.ndarray, block: int, sample: int, min_std: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Hash, row and column of the sampled, non-flat windows, sorted by hash (then position).
+
+    Only the windows whose hash is a multiple of ``sample`` are kept, so the per-pixel work
+    is one correlation and one integer test; the standard deviation that rules out flat
+    windows is computed from OpenCV's box filters and read at the kept windows only. This
+    is what `block_hashes` followed by a page-sized selection would give, at about half the
+    cost and a fraction of the memory.
+    """
+    h, w = img.shape
+    hh, ww = h - block + 1, w - block + 1
+    kernel = _HASH_WEIGHTS[:block, :block].astype(np.float32)
+    size, corner, border = (block, block), (0, 0), cv2.BORDER_CONSTANT
+    chunks: list[np.ndarray] = []
+    # Strips of window rows, each read with the block - 1 rows below it that its windows
+    # reach into; every kept window lies wholly inside its strip, so the values are those
+    # of the whole page, without page-sized float temporaries.
+    for y0 in range(0, hh, STRIP_ROWS):
+        y1 = min(y0 + STRIP_ROWS, hh)
+        part = img[y0 : y1 + block - 1]
+        full = cv2.filter2D(
+            part.astype(np.float32), cv2.CV_32F, kernel, anchor=corner, borderType=border
+        )
+        hashes = full[: y1 - y0, :ww].astype(np.int32)  # exact integers below 2**24
+        # For a power of two, the remainder is a bit mask, several times cheaper to take.
+        power_of_two = sample & (sample - 1) == 0
+        picked = (hashes & (sample - 1) if power_of_two else hashes % sample) == 0
+        at = np.flatnonzero(picked)  # row-major positions within the strip's windows
+        ys, xs = np.divmod(at, ww)
+        mean = cv2.boxFilter(part, cv2.CV_32F, size, anchor=corner, borderType=border)[ys, xs]
+        square = cv2.sqrBoxFilter(part, cv2.CV_32F, size, anchor=corner, borderType=border)
+        at = at[np.sqrt(np.maximum(square[ys, xs] - mean**2, 0.0)) >= min_std]
+        lin = at.astype(np.int64) + y0 * ww
+        chunks.append((hashes.ravel()[at].astype(np.int64) << 32) | lin)
+    # One sort of (hash, position) packed in an int64 orders by hash and keeps the row-major
+    # order within a hash, as a stable argsort of the hashes would, at less cost.
+    packed = np.sort(np.concatenate(chunks)) if chunks else np.zeros(0, dtype=np.int64)
+    rows, cols = np.divmod(packed & 0xFFFFFFFF, ww)
+    return packed >> 32, rows, cols
+
+
 def block_clones(
     gray: np.ndarray,
     *,
@@ -498,19 +595,9 @@ def block_clones(
     h, w = img.shape
     if h < 4 * block or w < 4 * block:
         return []
-    hashes = block_hashes(img, block)
-    f = img.astype(np.float32)
-    mean = cv2.boxFilter(f, -1, (block, block), anchor=(0, 0), borderType=cv2.BORDER_CONSTANT)
-    sq = cv2.boxFilter(f * f, -1, (block, block), anchor=(0, 0), borderType=cv2.BORDER_CONSTANT)
-    hh, ww = hashes.shape
-    std = np.sqrt(np.maximum(sq[:hh, :ww] - mean[:hh, :ww] ** 2, 0.0))
-    chosen = (hashes % sample == 0) & (std >= min_std)
-    ys, xs = np.nonzero(chosen)
-    if len(ys) < min_votes:
+    keys, ys, xs = _sampled_windows(img, block, sample, min_std)
+    if len(keys) < min_votes:
         return []
-    keys = hashes[ys, xs]
-    order = np.argsort(keys, kind="stable")
-    keys, ys, xs = keys[order], ys[order], xs[order]
     # Group sizes, to skip hash values shared by too many windows.
     starts = np.r_[0, np.nonzero(keys[1:] != keys[:-1])[0] + 1]
     sizes = np.diff(np.r_[starts, len(keys)])

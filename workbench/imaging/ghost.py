@@ -17,18 +17,21 @@ from JPEG pieces of equal quality shows nothing.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 import cv2
 import numpy as np
 
-from workbench.imaging.blocks import block_mean, robust_zscore, smooth_blocks
+from workbench.imaging.blocks import block_mean, robust_zscore, row_strips, smooth_blocks
 from workbench.imaging.ela import jpeg_roundtrip
-from workbench.imaging.noise import noise_residual
+from workbench.imaging.noise import residual_block_mean
 
 #: Qualities tried; the ghost of common editor and web settings (60-90) falls among them.
-DEFAULT_QUALITIES: tuple[int, ...] = (50, 60, 70, 75, 80, 85, 90, 95)
+#: Nothing above 90: a ghost is the sharp drop of the error in the step *into* its quality,
+#: and a step into 95 is one every block takes (there is almost nothing left to lose), so it
+#: was never used and its re-save of the whole page was wasted work.
+DEFAULT_QUALITIES: tuple[int, ...] = (50, 60, 70, 75, 80, 85, 90)
 
 
 @dataclass(frozen=True)
@@ -65,7 +68,12 @@ class GhostMap:
 
 
 def ghost_curves(
-    gray: np.ndarray, qualities: Sequence[int] = DEFAULT_QUALITIES, block: int = 16
+    gray: np.ndarray,
+    qualities: Sequence[int] = DEFAULT_QUALITIES,
+    block: int = 16,
+    *,
+    tiles: np.ndarray | None = None,
+    keep: Collection[int] | None = None,
 ) -> tuple[np.ndarray, dict[int, np.ndarray]]:
     """Blockwise mean squared difference between a page and its re-saves at each quality.
 
@@ -77,26 +85,77 @@ def ghost_curves(
         Re-save qualities.
     block : int
         Tile side in pixels; a multiple of 8 keeps tiles on the JPEG grid.
+    tiles : (H // block, W // block) bool array, optional
+        Only these tiles are measured; the others get 0 at every quality (and so are not
+        valid for `jpeg_ghost`). A grayscale JPEG codes every 8 x 8 block on its own, so
+        the selected tiles are packed side by side into a smaller image and only that is
+        re-saved: their curves are exactly those of a re-save of the whole page.
+    keep : collection of int, optional
+        Qualities whose whole re-saved page the caller needs (error level analysis); those
+        are re-saved in full. Default: every quality.
 
     Returns
     -------
     curves : (len(qualities), H // block, W // block) float64
     resaved : dict quality -> (H, W) uint8
-        The re-saved pages, for callers that reuse one (error level analysis).
+        The re-saved pages named in ``keep``.
 
     """
     img = np.asarray(gray, dtype=np.uint8)
     h, w = img.shape
     bh, bw = h // block, w // block
-    curves = []
+    curves = np.zeros((len(qualities), bh, bw), dtype=np.float64)
     resaved: dict[int, np.ndarray] = {}
-    for q in qualities:
+    wanted = {int(q) for q in qualities} if keep is None else {int(q) for q in keep}
+    selected = None if tiles is None else np.asarray(tiles, dtype=bool)[:bh, :bw]
+    packed = None
+    count = 0
+    if selected is not None and selected.mean() <= MAX_PACKED_SHARE:
+        packed, count = _pack_tiles(img, selected, block), int(selected.sum())
+    for k, q in enumerate(qualities):
+        if packed is not None and int(q) not in wanted:
+            if count:  # with no tile selected there is nothing to measure
+                curves[k][selected] = _packed_curve(packed, q, count, block)
+            continue
         again = jpeg_roundtrip(img, q)
-        resaved[int(q)] = again
-        diff = cv2.absdiff(img[: bh * block, : bw * block], again[: bh * block, : bw * block])
-        square = cv2.multiply(diff, diff, dtype=cv2.CV_32F)
-        curves.append(block_mean(square, block))
-    return np.stack(curves), resaved
+        if int(q) in wanted:
+            resaved[int(q)] = again
+        for y0, y1, _, _ in row_strips(h, block):
+            diff = cv2.absdiff(img[y0:y1, : bw * block], again[y0:y1, : bw * block])
+            square = cv2.multiply(diff, diff, dtype=cv2.CV_32F)
+            curves[k, y0 // block : y1 // block] = block_mean(square, block)
+    if selected is not None:
+        curves[:, ~selected] = 0.0
+    return curves, resaved
+
+
+#: Packing the selected tiles pays while they are at most this share of the page.
+MAX_PACKED_SHARE = 0.7
+#: Tiles per row of the packed image (a JPEG side must stay below 65,500 pixels).
+_PACKED_COLUMNS = 128
+
+
+def _pack_tiles(img: np.ndarray, selected: np.ndarray, block: int) -> np.ndarray:
+    """The selected ``block`` x ``block`` tiles of a page side by side, row-major, in one image."""
+    bh, bw = selected.shape
+    tiles = img[: bh * block, : bw * block].reshape(bh, block, bw, block).swapaxes(1, 2)
+    chosen = tiles[selected]  # (n, block, block)
+    n = len(chosen)
+    cols = max(min(n, _PACKED_COLUMNS), 1)
+    rows = -(-n // cols)
+    grid = np.zeros((rows * cols, block, block), dtype=np.uint8)
+    grid[:n] = chosen
+    return np.ascontiguousarray(
+        grid.reshape(rows, cols, block, block).swapaxes(1, 2).reshape(rows * block, cols * block)
+    )
+
+
+def _packed_curve(packed: np.ndarray, quality: int, count: int, block: int) -> np.ndarray:
+    """Mean squared re-save difference of the first ``count`` tiles of a packed image."""
+    again = jpeg_roundtrip(packed, quality)
+    diff = cv2.absdiff(packed, again)
+    square = cv2.multiply(diff, diff, dtype=cv2.CV_32F)
+    return block_mean(square, block).ravel()[:count]
 
 
 def jpeg_ghost(
@@ -142,7 +201,7 @@ def jpeg_ghost(
     peak = curves.max(axis=0)
     # Featureless blocks (blank paper after compression) requantise erratically, mostly in
     # their average level, and carry no ghost: only blocks with some fine texture count.
-    texture = block_mean(noise_residual(gray), block)[: peak.shape[0], : peak.shape[1]]
+    texture = residual_block_mean(gray, block)[: peak.shape[0], : peak.shape[1]]
     valid = (peak >= min_energy) & (texture >= min_texture)
     # Blocks on the page border carry scanner and cropping edges, not compression history.
     valid[[0, -1], :] = False
@@ -155,11 +214,10 @@ def jpeg_ghost(
     ratio = smoothed[1:] / np.maximum(smoothed[:-1], 1e-9)
     enough = int(valid.sum()) >= 3
     typical = np.median(ratio[:, valid], axis=1) if enough else np.ones(len(qs) - 1)
-    # Steps into the top quality (where everything barely changes) are left out, and so is
-    # every step from the first one where the page as a whole drops sharply: the page itself
-    # was saved there, and above it every block is idempotent.
+    # Every step from the first one where the page as a whole drops sharply is left out: the
+    # page itself was saved there, and above it every block is idempotent. (Steps into a top
+    # quality where everything barely changes, such as 95, are not worth trying at all.)
     usable = np.ones(len(qs) - 1, dtype=bool)
-    usable[-1] = False
     own = _own_step(typical, min_typical)
     if own is not None:
         usable[own:] = False
@@ -185,13 +243,13 @@ def page_quality_estimate(ghost: GhostMap, min_typical: float = 0.5) -> int | No
     A page last saved at quality q changes little when re-saved at q or above, so the median
     block's error drops most sharply at the step into q. Returns None when no step drops below
     ``min_typical`` of the previous error (the page was not saved as JPEG within the tried
-    range, or at the top quality).
+    range, or above it).
     """
     if int(ghost.valid.sum()) < 3 or len(ghost.qualities) < 2:
         return None
     c = ghost.curves[:, ghost.valid]
     ratio = c[1:].sum(axis=1) / np.maximum(c[:-1].sum(axis=1), 1e-9)
-    low = np.nonzero(ratio[:-1] < min_typical)[0]
+    low = np.nonzero(ratio < min_typical)[0]
     if low.size == 0:
         return None
     step = int(low[np.argmin(ratio[low])])

@@ -24,10 +24,13 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from workbench.imaging.blocks import block_sum, robust_zscore, smooth_blocks
+from workbench.imaging.blocks import block_mean, block_sum, robust_zscore, row_strips, smooth_blocks
 
 _IMMERKAER = np.array([[1, -2, 1], [-2, 4, -2], [1, -2, 1]], dtype=np.float32)
 _SCALE = float(np.sqrt(np.pi / 2.0) / 6.0)
+#: Rows of context the edge mask needs around a strip: Gaussian (sigma 1.5, radius 6) +
+#: Sobel (1) + growth (up to a few pixels), rounded up with room to spare.
+_HALO = 16
 
 
 @dataclass(frozen=True)
@@ -104,13 +107,40 @@ def noise_sigma_map(
     valid : bool array of the same shape
 
     """
-    residual = noise_residual(gray)
-    flat = ~edge_mask(gray, edge_threshold)
-    total = block_sum(np.where(flat, residual, 0.0), block)
-    count = block_sum(flat, block)
+    img = np.asarray(gray)
+    h, w = img.shape[:2]
+    bh, bw = h // block, w // block
+    total = np.zeros((bh, bw), dtype=np.float64)
+    count = np.zeros((bh, bw), dtype=np.float64)
+    # Strip by strip (with context rows for the filters), which gives the same numbers as
+    # the whole page at once without its page-sized float temporaries.
+    for y0, y1, a0, a1 in row_strips(h, block, _HALO):
+        part = img[a0:a1]
+        keep = slice(y0 - a0, y1 - a0)
+        residual = noise_residual(part)[keep]
+        flat = ~edge_mask(part, edge_threshold)[keep]
+        rows = slice(y0 // block, y1 // block)
+        total[rows] = block_sum(np.where(flat, residual, 0.0), block)
+        count[rows] = block_sum(flat, block)
     valid = count >= min_fraction * block * block
     sigma = np.where(valid, _SCALE * total / np.maximum(count, 1.0), 0.0)
     return sigma, valid
+
+
+def residual_block_mean(gray: np.ndarray, block: int) -> np.ndarray:
+    """Mean absolute Immerkaer residual of each whole ``block`` x ``block`` tile.
+
+    How much fine texture (noise, grain, detail) a tile has, edges included; computed strip
+    by strip like `noise_sigma_map`. Returns ``(H // block, W // block)`` float64.
+    """
+    img = np.asarray(gray)
+    h, w = img.shape[:2]
+    out = np.zeros((h // block, w // block), dtype=np.float64)
+    for y0, y1, a0, a1 in row_strips(h, block, 1):
+        out[y0 // block : y1 // block] = block_mean(
+            noise_residual(img[a0:a1])[y0 - a0 : y1 - a0], block
+        )
+    return out
 
 
 def noise_inconsistency(

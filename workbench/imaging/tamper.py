@@ -20,7 +20,12 @@ from workbench.imaging.copymove import (
     keypoint_clones,
     merge_clones,
 )
-from workbench.imaging.ela import error_level, error_level_anomaly, error_level_display
+from workbench.imaging.ela import (
+    error_level_anomaly,
+    error_level_display,
+    error_levels,
+    gradient_block_mean,
+)
 from workbench.imaging.fusion import fuse_maps, tamper_score
 from workbench.imaging.ghost import (
     DEFAULT_QUALITIES,
@@ -40,6 +45,10 @@ NOISE_BLOCK = 32
 ELA_BLOCK = 16
 #: Resolution (pixels) of the grid the maps are fused on; divides every block size above.
 CELL = 4
+#: Mean gradient (grey levels) above which a tile holds print or other marks, not blank paper.
+INK_EDGE = 2.0
+#: JPEG ghosts are measured on tiles within this many tiles of one with marks.
+GHOST_REACH = 2
 
 
 @dataclass(frozen=True)
@@ -128,7 +137,15 @@ def analyse_page(
     else:
         qualities = (ELA_QUALITY,)
         notes.append("The page was rescaled for analysis, so JPEG ghosts were not computed.")
-    curves, resaved = ghost_curves(img, qualities, GHOST_BLOCK)
+    # Edge content per tile, shared by error level analysis (which ignores blank tiles) and
+    # JPEG ghosts, which are measured only on and around print: blank paper far from any
+    # mark is where nothing was pasted that a reader would care about, and on a sparse
+    # page it is most of the re-saving work.
+    edge = gradient_block_mean(img, ELA_BLOCK)
+    near_ink = cv2.dilate(
+        (edge >= INK_EDGE).astype(np.uint8), np.ones((2 * GHOST_REACH + 1,) * 2, np.uint8)
+    ).astype(bool)
+    curves, resaved = ghost_curves(img, qualities, GHOST_BLOCK, tiles=near_ink, keep=(ELA_QUALITY,))
     splice: list[Box] = []
     ghost_q: list[int] = []
     page_quality: int | None = None
@@ -152,8 +169,8 @@ def analyse_page(
             qs = ghost.quality[by0:by1, bx0:bx1][sel]
             ghost_q.append(int(np.bincount(qs).argmax()) if qs.size else 0)
 
-    ela = error_level(img, ELA_QUALITY, resaved=resaved[ELA_QUALITY])
-    ela_z, ela_valid = error_level_anomaly(ela, img, ELA_BLOCK)
+    ela = error_levels(img, ELA_QUALITY, resaved=resaved[ELA_QUALITY])
+    ela_z, ela_valid = error_level_anomaly(ela, img, ELA_BLOCK, min_edge=INK_EDGE, edge=edge)
     e_strength = strength_from_z(np.abs(ela_z), 4.0, 8.0) * ela_valid
     if not jpeg_grid:
         e_strength = np.zeros_like(e_strength)

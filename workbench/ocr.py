@@ -18,6 +18,10 @@ Choices, and why:
   for Persian and Arabic, with embedded left-to-right runs kept in their own order.
 - Boxes are always in pixels of the decoded page, whatever the preprocessing did (rotation,
   deskew, rescaling): each box is mapped back through the inverse transform.
+- After the page is read, line-shaped ink that no word box covers is read again line by
+  line, and misread Persian commas are restored
+  (`workbench.imaging.ocr_postprocess`): both repair Tesseract's page analysis, not its
+  model, and both are measured steps that `Steps` can turn off.
 """
 
 from __future__ import annotations

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
+import cv2
 import numpy as np
 from PIL import Image
 
@@ -82,21 +83,31 @@ class ArtifactWriter:
         """Store an image (PIL image or uint8 array) as a PNG artifact.
 
         ``run_length`` compresses with zlib's run-length strategy instead of the default. For
-        maps made of flat areas (heatmaps, masks) it gives files as small several times
-        faster, and for grainy maps of the same page (error levels) about as small ones ten
-        times faster; scans and photographs compress better with the default.
+        maps made of flat areas (heatmaps, masks) it gives small files several times faster,
+        and for grainy maps of a whole page (error levels) files as small twenty times
+        faster; scans and photographs compress better with the default. A grayscale array
+        then goes through OpenCV's PNG writer, whose row filters cost less than Pillow's.
         """
         if self.root is None:
             return None
-        pil = image if isinstance(image, Image.Image) else Image.fromarray(np.asarray(image))
-        buffer = io.BytesIO()
-        options = {"compress_type": _Z_RLE} if run_length else {}
-        pil.save(buffer, format="PNG", optimize=False, **options)
         if not name.lower().endswith(".png"):
             name += ".png"
-        return self.write_bytes(
-            name, buffer.getvalue(), kind=kind, media_type="image/png", page=page
-        )
+        data: bytes | None = None
+        gray = isinstance(image, np.ndarray) and image.ndim == 2 and image.dtype == np.uint8
+        if run_length and gray:
+            ok, encoded = cv2.imencode(
+                ".png",
+                np.ascontiguousarray(image),
+                [cv2.IMWRITE_PNG_STRATEGY, cv2.IMWRITE_PNG_STRATEGY_RLE],
+            )
+            data = encoded.tobytes() if ok else None
+        if data is None:
+            pil = image if isinstance(image, Image.Image) else Image.fromarray(np.asarray(image))
+            buffer = io.BytesIO()
+            options = {"compress_type": _Z_RLE} if run_length else {}
+            pil.save(buffer, format="PNG", optimize=False, **options)
+            data = buffer.getvalue()
+        return self.write_bytes(name, data, kind=kind, media_type="image/png", page=page)
 
 
 @dataclass

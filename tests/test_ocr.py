@@ -4,6 +4,7 @@ import difflib
 import shutil
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -13,15 +14,17 @@ from tests.text_pages import LETTER_LINES, NAZLI, NOTO_SANS, render_page
 from workbench.check import Check
 from workbench.context import Context
 from workbench.errors import ToolUnavailableError
-from workbench.imaging.ocr_preprocess import Steps
+from workbench.imaging.ocr_preprocess import Steps, estimate_text_height
 from workbench.loading import load_document
 from workbench.model import CheckResult, Claims
 from workbench.ocr import (
     OcrPage,
     OcrResult,
     Tesseract,
+    _insert_lines,
     default_engine,
     language_for_claim,
+    page_from_data,
     split_language,
 )
 from workbench.pipeline import run_pipeline
@@ -154,16 +157,60 @@ def test_a_skipped_heading_is_read_again_in_its_place() -> None:
     assert similarity(result.page.text, EXPECTED) > 0.95
 
 
+def test_words_missed_inside_a_read_line_are_not_read_again_as_a_line() -> None:
+    page = np.asarray(render_page(LETTER_LINES, size=36, width=1500).convert("L"))
+    engine = default_engine()
+    data = engine.data(Image.fromarray(page), "fas")
+    words = [i for i, t in enumerate(data["text"]) if int(data["level"][i]) == 5 and t.strip()]
+    third = [i for i in words if data["line_num"][i] == data["line_num"][words[-1]]]
+    for i in third[1:3]:  # Tesseract "missed" two words inside the last line
+        data["text"][i] = ""
+    height = estimate_text_height(page)
+    assert height is not None
+    _, recovered = engine._recover_lines(page, data, "fas", height, None)
+    assert recovered == 0
+
+
+def test_a_recovered_line_is_placed_in_its_column() -> None:
+    def column(names: list[str], x: int, first_block: int) -> list[tuple[Any, ...]]:
+        return [(first_block + n, name, x, 100 + 100 * n) for n, name in enumerate(names)]
+
+    # Tesseract's order: the right column, then the left one.
+    rows = column(["R1", "R2", "R3", "R4"], 1000, 1) + column(["L1", "L2", "L3"], 100, 5)
+    data: dict[str, list[Any]] = {
+        "level": [5] * len(rows),
+        "block_num": [r[0] for r in rows],
+        "par_num": [1] * len(rows),
+        "line_num": [1] * len(rows),
+        "word_num": [1] * len(rows),
+        "left": [r[2] for r in rows],
+        "top": [r[3] for r in rows],
+        "width": [400] * len(rows),
+        "height": [40] * len(rows),
+        "conf": [90.0] * len(rows),
+        "text": [r[1] for r in rows],
+    }
+    recovered = [
+        [("L4", 90.0, (100, 400, 400, 40))],  # below the left column's last line
+        [("R2b", 90.0, (1000, 250, 400, 40))],  # between R2 and R3
+        [("Heading", 90.0, (600, 20, 300, 40))],  # over both columns, above them
+    ]
+    merged = _insert_lines(data, recovered)
+    text = page_from_data(merged, index=0, language="fas").text.split("\n")
+    assert text == ["Heading", "R1", "R2", "R2b", "R3", "R4", "L1", "L2", "L3", "L4"]
+
+
 def test_a_misread_persian_comma_is_restored() -> None:
     lines = [
         "به استحضار می‌رساند، جلسه هماهنگی روز دوشنبه برگزار خواهد شد.",
         "با سلام و احترام، گزارش جلسه به پیوست ارسال می‌شود.",
         "به منظور صرفه‌جویی در مصرف انرژی، چراغ‌ها خاموش شوند.",
     ]
-    page = render_page(lines, size=40, width=2480)
+    naskh = Path("/usr/share/fonts/truetype/noto/NotoNaskhArabic-Regular.ttf")
+    page = render_page(lines, font=naskh, size=44, width=2480)
     engine = default_engine()
     plain = engine.recognize(page, "fas", steps=replace(Steps(), fix_commas=False)).page.text
-    assert plain.count("،") < 3  # Tesseract reads some of them as « . », « , » or « » »
+    assert plain.count("،") < 3  # Tesseract reads some of them as « . » or « , »
     result = engine.recognize(page, "fas")
     assert result.page.text.count("،") == 3
     assert result.steps["commas_fixed"] == 3 - plain.count("،")

@@ -44,7 +44,11 @@ import pytesseract
 from PIL import Image
 
 from workbench.errors import ToolUnavailableError, WorkbenchError
-from workbench.imaging.ocr_postprocess import arabic_comma_fixes, uncovered_text_regions
+from workbench.imaging.ocr_postprocess import (
+    arabic_comma_fixes,
+    continues_a_line,
+    uncovered_text_regions,
+)
 from workbench.imaging.ocr_preprocess import (
     DEFAULT_STEPS,
     Steps,
@@ -71,6 +75,11 @@ RECOVER_MIN_CONFIDENCE = 70.0
 #: a line image of a few dozen pixels reads differently at slightly different sizes (a
 #: bold heading shrunk with the body text read at 66 and, a quarter larger, at 88).
 RECOVER_SCALES = (1.0, 1.25, 0.8)
+#: A reading with a mean confidence under this is ink that is not text (a seal, a
+#: signature, a rule): it is not tried again at the other scales.
+RECOVER_GIVE_UP = 40.0
+#: At most this many single-line readings per page (each costs about 0.05 s).
+MAX_RECOVER_READS = 40
 #: Debian package holding each language's data, for the error message.
 _PACKAGE = "tesseract-ocr-{}"
 _VERSION = re.compile(r"tesseract\s+v?(\d+)\.(\d+)(?:\.(\d+))?", re.IGNORECASE)
@@ -410,12 +419,14 @@ class Tesseract:
         done: dict[str, Any] = {**prepared.steps, "keep_noisy_rows": steps.keep_noisy_rows}
         if steps.recover_lines or steps.fix_commas:
             text_height = _prepared_text_height(prepared.image, prepared.steps)
-            if text_height is not None and steps.recover_lines:
-                data, recovered = self._recover_lines(
-                    prepared.image, data, language, text_height, dpi_hint
-                )
+            if steps.recover_lines:
+                recovered = 0
+                if text_height is not None:
+                    data, recovered = self._recover_lines(
+                        prepared.image, data, language, text_height, dpi_hint
+                    )
                 done["recovered_lines"] = recovered
-            if text_height is not None and steps.fix_commas:
+            if steps.fix_commas:
                 data, fixed = _fix_commas(prepared.image, data, text_height)
                 done["commas_fixed"] = fixed
         height, width = gray.shape
@@ -434,20 +445,35 @@ class Tesseract:
     ) -> tuple[dict[str, list[Any]], int]:
         """Read, one line at a time, the line-shaped ink the page reading skipped.
 
-        Each region of `uncovered_text_regions` is cropped with a margin and read as a
-        single line (``--psm 7``); its words are kept when their mean confidence reaches
-        `RECOVER_MIN_CONFIDENCE` and they hold at least two letters or digits. Kept lines
-        are placed in reading order by their height on the page. Returns the new columns
-        and how many lines were added.
+        Each region of `uncovered_text_regions` that does not continue a line already read
+        (`continues_a_line`) is cropped with a margin, the words already read in the crop
+        painted out, and read as a single line (``--psm 7``) at the scales of
+        `RECOVER_SCALES`; the first reading whose mean confidence reaches
+        `RECOVER_MIN_CONFIDENCE`, with at least two letters or digits, is kept. A reading
+        far below that (under `RECOVER_GIVE_UP`) is not tried at other scales, at most
+        `MAX_RECOVER_READS` readings are made per page, and a region Tesseract fails on is
+        skipped. Kept lines are placed in reading order (`_insert_lines`). Returns the new
+        columns and how many lines were added.
         """
-        regions = uncovered_text_regions(image, list(_word_rows(data).values()), text_height)
+        boxes = list(_word_rows(data).values())
+        regions = uncovered_text_regions(image, boxes, text_height)
+        read_lines = list(_line_boxes(data).values())
         pad = max(1, round(0.4 * text_height))
         lines: list[list[tuple[str, float, tuple[int, int, int, int]]]] = []
+        reads = 0
         for x, y, w, h in regions:
+            if continues_a_line((x, y, w, h), read_lines, text_height):
+                continue
             x0, y0 = max(x - pad, 0), max(y - pad, 0)
-            crop = image[y0 : y + h + pad, x0 : x + w + pad]
+            crop = _paint_out(image[y0 : y + h + pad, x0 : x + w + pad], boxes, (x0, y0))
             for factor in RECOVER_SCALES:
-                words = self._read_line(crop, language, factor, dpi)
+                if reads >= MAX_RECOVER_READS:
+                    break
+                reads += 1
+                try:
+                    words = self._read_line(crop, language, factor, dpi)
+                except OcrFailedError:
+                    break
                 if not words:
                     continue
                 mean = sum(conf for _, conf, _ in words) / len(words)
@@ -459,6 +485,8 @@ class Tesseract:
                             for text, conf, (left, top, width, height) in words
                         ]
                     )
+                    break
+                if mean < RECOVER_GIVE_UP:
                     break
         if not lines:
             return data, 0
@@ -511,6 +539,11 @@ def _box_of(data: dict[str, list[Any]], i: int) -> tuple[int, int, int, int]:
     )
 
 
+def _line_key(data: dict[str, list[Any]], i: int) -> tuple[int, int, int]:
+    """The (block, paragraph, line) numbers of row `i`: which line a word is on."""
+    return int(data["block_num"][i]), int(data["par_num"][i]), int(data["line_num"][i])
+
+
 def _word_rows(data: dict[str, list[Any]]) -> dict[int, tuple[int, int, int, int]]:
     """Row index -> box of every non-empty word in Tesseract's columns."""
     return {i: _box_of(data, i) for i in range(len(data.get("text", []))) if _is_word(data, i)}
@@ -526,32 +559,71 @@ def _words_of(
     ]
 
 
+def _line_boxes(
+    data: dict[str, list[Any]],
+) -> dict[tuple[int, int, int], tuple[int, int, int, int]]:
+    """(block, paragraph, line) -> box of the line's words, in Tesseract's reading order."""
+    members: dict[tuple[int, int, int], list[tuple[int, int, int, int]]] = {}
+    for i, box in _word_rows(data).items():
+        members.setdefault(_line_key(data, i), []).append(box)
+    return {key: union_box(boxes) for key, boxes in members.items()}
+
+
+def _paint_out(
+    crop: np.ndarray, boxes: Iterable[tuple[int, int, int, int]], origin: tuple[int, int]
+) -> np.ndarray:
+    """A copy of `crop` (taken at `origin` of the page) with the words already read in white.
+
+    The crop's margin reaches into neighbouring words; reading them again would add
+    fragments of them to the recovered line.
+    """
+    out = crop.copy()
+    ox, oy = origin
+    height, width = out.shape[:2]
+    for x, y, w, h in boxes:
+        x0, y0 = max(x - ox, 0), max(y - oy, 0)
+        x1, y1 = min(x + w - ox, width), min(y + h - oy, height)
+        if x0 < x1 and y0 < y1:
+            out[y0:y1, x0:x1] = 255
+    return out
+
+
 def _insert_lines(
     data: dict[str, list[Any]],
     lines: list[list[tuple[str, float, tuple[int, int, int, int]]]],
 ) -> dict[str, list[Any]]:
     """Tesseract's columns with `lines` added as word rows, each in its own block.
 
-    A new line goes before the first existing line (in reading order) whose middle is
-    lower on the page than its own, so the page text reads top to bottom as printed.
+    A new line goes among the lines read in its column (those whose horizontal extent
+    overlaps its own; all lines when none does, as for a centred heading): before the
+    first of them, in reading order, whose middle is lower on the page, or else after the
+    last of them. The page text then reads top to bottom within each column.
     """
     keys = list(data)
     n = len(data.get("text", []))
     rows = [{k: data[k][i] for k in keys} for i in range(n)]
-    middles: dict[tuple[int, int, int], list[float]] = {}
+    line_box = _line_boxes(data)
     first_row: dict[tuple[int, int, int], int] = {}
-    for i in range(n):
-        if _is_word(data, i):
-            key = (int(data["block_num"][i]), int(data["par_num"][i]), int(data["line_num"][i]))
-            first_row.setdefault(key, i)
-            middles.setdefault(key, []).append(data["top"][i] + data["height"][i] / 2)
+    for i in _word_rows(data):
+        first_row.setdefault(_line_key(data, i), i)
     order = sorted(first_row, key=first_row.__getitem__)
     block = max((int(b) for b in data.get("block_num", [0])), default=0)
     inserts: dict[int, list[dict[str, Any]]] = {}
     for words in lines:
         block += 1
-        middle = float(np.mean([top + height / 2 for _, _, (_, top, _, height) in words]))
-        at = next((first_row[k] for k in order if np.mean(middles[k]) > middle), n)
+        x0, y0, w, h = union_box(box for _, _, box in words)
+        middle = y0 + h / 2
+        column = [
+            k for k in order if line_box[k][0] < x0 + w and x0 < line_box[k][0] + line_box[k][2]
+        ] or order
+        below = [k for k in column if line_box[k][1] + line_box[k][3] / 2 > middle]
+        if below:
+            at = first_row[below[0]]
+        elif column:
+            after = order.index(column[-1]) + 1
+            at = first_row[order[after]] if after < len(order) else n
+        else:
+            at = n
         new_rows = []
         for number, (text, conf, (left, top, width, height)) in enumerate(words, start=1):
             row: dict[str, Any] = dict.fromkeys(keys, 0)
@@ -579,11 +651,11 @@ def _insert_lines(
 
 
 def _fix_commas(
-    image: np.ndarray, data: dict[str, list[Any]], text_height: float
+    image: np.ndarray, data: dict[str, list[Any]], text_height: float | None
 ) -> tuple[dict[str, list[Any]], int]:
     """Tesseract's columns with misread Persian commas put back (`arabic_comma_fixes`)."""
     rows = list(_word_rows(data))
-    words = [(str(data["text"][i]).strip(), _box_of(data, i)) for i in rows]
+    words = [(str(data["text"][i]).strip(), _box_of(data, i), _line_key(data, i)) for i in rows]
     fixes = arabic_comma_fixes(image, words, text_height)
     if not fixes:
         return data, 0

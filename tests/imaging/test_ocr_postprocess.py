@@ -12,8 +12,10 @@ from tests.text_pages import NAZLI
 from workbench.imaging.ocr_postprocess import (
     arabic_comma_fixes,
     comma_like,
+    continues_a_line,
     uncovered_text_regions,
 )
+from workbench.imaging.ocr_preprocess import estimate_text_height
 
 NOTO_NASKH = Path("/usr/share/fonts/truetype/noto/NotoNaskhArabic-Regular.ttf")
 Box = tuple[int, int, int, int]
@@ -69,8 +71,15 @@ def glyph(text: str, font: Path, size: int, *, blur: float = 0.0) -> tuple[np.nd
 
 
 def letter_height(font: Path, size: int) -> float:
-    """Height of a letter body («ه») of the face: what the page's text height measures."""
-    return float(glyph("ه", font, size)[1][3])
+    """The page's text height as the OCR measures it, for a paragraph in this face."""
+    face = ImageFont.truetype(str(font), size, layout_engine=ImageFont.Layout.RAQM)
+    page = Image.new("L", (size * 30, size * 8), 255)
+    draw = ImageDraw.Draw(page)
+    for n, line in enumerate(["با سلام و احترام گزارش جلسه", "به پیوست ارسال می‌شود"]):
+        draw.text((size, size + 2 * size * n), line, font=face, fill=0, direction="rtl")
+    height = estimate_text_height(np.asarray(page))
+    assert height is not None
+    return height
 
 
 @pytest.mark.parametrize("font", [NAZLI, NOTO_NASKH], ids=["nazli", "noto-naskh"])
@@ -96,19 +105,32 @@ def test_comma_fixes_follow_the_script_and_the_glyph() -> None:
     height = letter_height(NAZLI, size)
     comma_image, comma_box = glyph("احترام،", NAZLI, size)
     stop_image, stop_box = glyph("احترام.", NAZLI, size)
-    # The page image only matters for « . » and « » »: give each word its own glyph box.
+    # The page image only matters for « . »: give each word its own glyph box.
     page = np.concatenate([comma_image, stop_image], axis=1)
     shift = comma_image.shape[1]
     stop_on_page = (stop_box[0] + shift, *stop_box[1:])
+    nowhere = (0, 0, 10, 10)
     words = [
-        ("احترام,", (0, 0, 10, 10)),  # Latin comma after Persian letters: always « ، »
-        ("Hello,", (0, 0, 10, 10)),  # Latin text keeps its comma
-        ("احترام.", comma_box),  # read as a full stop, shaped like a comma
-        ("احترام.", stop_on_page),  # a real full stop
-        ("«سلام", (0, 0, 10, 10)),
-        ("احترام»", comma_box),  # closes the quotation opened before: a real guillemet
-        ("احترام»", comma_box),  # nothing open: the comma-shaped glyph is « ، »
-        ("۱۴۰۱.", comma_box),  # digits only: not a word whose comma is in question
+        ("احترام,", nowhere, 1),  # Latin comma after Persian letters: « ، »
+        ("Hello,", nowhere, 7),  # Latin text keeps its comma
+        ("تهران,", nowhere, 2),  # followed by Latin words on its line: kept
+        ("Iran", nowhere, 2),
+        ("احترام.", comma_box, 3),  # read as a full stop, shaped like a comma
+        ("احترام.", stop_on_page, 3),  # a real full stop
+        ("احترام»", comma_box, 4),  # guillemets are left alone
+        ("۱۴۰۱.", comma_box, 4),  # digits only: not a word whose comma is in question
+        ("سلام", nowhere, 5),
+        (",", nowhere, 5),  # a lone comma after a Persian word on its line
+        (",", nowhere, 6),  # a lone comma opening a line: no word to go by
     ]
     fixes = arabic_comma_fixes(page, words, height)
-    assert fixes == {0: "احترام،", 2: "احترام،", 6: "احترام،"}
+    assert fixes == {0: "احترام،", 4: "احترام،", 9: "،"}
+    # Without a measure of the text height only the Latin-comma rule applies.
+    assert arabic_comma_fixes(page, words, None) == {0: "احترام،", 9: "،"}
+
+
+def test_ink_beside_a_line_already_read_continues_it() -> None:
+    line = (400, 100, 800, 40)
+    assert continues_a_line((1230, 104, 60, 36), [line], text_height=20)  # just beside it
+    assert not continues_a_line((100, 104, 200, 36), [line], text_height=20)  # another column
+    assert not continues_a_line((500, 160, 300, 36), [line], text_height=20)  # the next line

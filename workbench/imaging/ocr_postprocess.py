@@ -11,7 +11,8 @@ they are not the recognition model's but its page analysis's, and the pixels say
   heading (« بسمه تعالی »), a closing (« با تشکر ») or a name in a list, even with its
   noise filter for rows turned off. `uncovered_text_regions` finds line-shaped ink that no
   word box covers, so the caller can read each such region as one line.
-- **The Persian comma.** « ، » is read as « . » or « , » (and, in some bold faces, as « » »).
+- **The Persian comma.** « ، » is read as « . » or « , » (and, in some bold faces, as « » »,
+  which is left alone: a real closing guillemet looks too much alike).
   The characters differ in shape where the model hesitates: a full stop is a dot about as
   round as it is small, the Persian comma an elongated hook. `comma_like` measures the last glyph of
   a word (its leftmost ink, in right-to-left text), and `arabic_comma_fixes` decides which
@@ -53,6 +54,7 @@ COMMA_HEIGHT = (0.2, 0.8)
 
 _ARABIC_LETTER = re.compile(r"[\u0620-\u064A\u066E-\u06D3\u06FA-\u06FC]")
 _ARABIC_SCRIPT = re.compile(r"[\u0600-\u06FF\u0750-\u077F\uFB50-\uFDFF\uFE70-\uFEFF]")
+_LATIN_LETTER = re.compile(r"[A-Za-z\u00C0-\u024F]")
 
 Box = tuple[int, int, int, int]
 
@@ -184,46 +186,68 @@ def _spread(gray: np.ndarray, component: np.ndarray) -> tuple[float, float]:
     return float(np.sqrt(large / max(small, 1e-6))), float(np.sqrt(max(large, 0.0)))
 
 
+def continues_a_line(region: Box, line_boxes: Sequence[Box], text_height: float) -> bool:
+    """Whether `region` lies on a line already read, beside its words.
+
+    Ink left over beside the words of a line that was read (a word Tesseract missed inside
+    it, a dot) is not a skipped line; reading it alone would add a fragment as a line of its
+    own. A region continues a line when it shares most of its height with that line and
+    is within three text heights of it sideways (columns stand further apart).
+    """
+    x, y, w, h = region
+    for lx, ly, lw, lh in line_boxes:
+        shared = min(y + h, ly + lh) - max(y, ly)
+        if shared <= 0.5 * min(h, lh):
+            continue
+        gap = max(lx - (x + w), x - (lx + lw), 0)
+        if gap <= 3 * text_height:
+            return True
+    return False
+
+
 def arabic_comma_fixes(
     gray: np.ndarray,
-    words: Sequence[tuple[str, Box]],
-    text_height: float,
+    words: Sequence[tuple[str, Box, object]],
+    text_height: float | None,
 ) -> dict[int, str]:
     """Words of a Persian or Arabic page that end in a misread « ، », with their correction.
 
     Args:
         gray: the page as Tesseract read it.
-        words: each word's text and box, in reading order (line by line).
-        text_height: median height of letter bodies, in `gray`'s pixels.
+        words: each word's text, box and line (any value equal for the words of one line),
+            in reading order.
+        text_height: median height of letter bodies, in `gray`'s pixels; None when the
+            page gave no measure (then only the first rule applies).
 
     Returns:
         ``{index in words: corrected text}``.
 
-    The rules, in order of the evidence they need:
+    The rules:
 
-    - a Latin « , » ending a word written in Arabic script (or standing alone between such
-      words) is « ، »: Persian and Arabic typing uses no other comma, and the two glyphs
+    - a Latin « , » ending a word written in Arabic script (or standing alone after such a
+      word on its line) is « ، », unless the next word on the line is in Latin letters
+      (« تهران, Iran »): Persian and Arabic typing uses no other comma, and the two glyphs
       differ only by a turn the model does not always see;
-    - « . » ending such a word is « ، » when its glyph has a comma's shape (`comma_like`);
-    - « » » ending such a word is « ، » when no « « » opened a quotation before it on the page
-      and its glyph has a comma's shape (a closing guillemet comes after an opening one).
+    - « . » ending such a word is « ، » when its glyph has a comma's shape (`comma_like`).
+
+    A « » » read for a comma is left alone: a closing guillemet has the same elongated
+    strokes, and its opening « may be on another page.
 
     """
     fixes: dict[int, str] = {}
-    open_quotes = 0
-    for index, (text, box) in enumerate(words):
-        open_quotes += text.count("«")
+    for index, (text, box, line) in enumerate(words):
         stem, last = text[:-1], text[-1:]
-        if last not in {",", ".", "»"}:
+        if last not in {",", "."}:
             continue
-        context = stem or (words[index - 1][0] if index else "")
-        if not _ARABIC_SCRIPT.search(context) or not _ARABIC_LETTER.search(context + stem):
+        previous = words[index - 1] if index else None
+        context = stem or (previous[0] if previous and previous[2] == line else "")
+        if not _ARABIC_SCRIPT.search(context) or not _ARABIC_LETTER.search(context):
             continue
-        if last == "," or (last == "." and comma_like(gray, box, text_height)):
+        if last == ",":
+            following = words[index + 1] if index + 1 < len(words) else None
+            if following and following[2] == line and _LATIN_LETTER.search(following[0]):
+                continue
             fixes[index] = stem + "،"
-        elif last == "»":
-            if open_quotes > 0:
-                open_quotes -= 1
-            elif comma_like(gray, box, text_height):
-                fixes[index] = stem + "،"
+        elif text_height and comma_like(gray, box, text_height):
+            fixes[index] = stem + "،"
     return fixes

@@ -56,7 +56,7 @@ class ForensicsCheck(Check):
     """Error levels, noise, copy-move and JPEG ghosts, fused per page."""
 
     name = "forensics"
-    version = "2"
+    version = "3"
     title = "Pixel forensics: cloned regions, foreign compression and noise"
     explanation = (
         "Looks for local traces of image editing on each page: regions copied from elsewhere "

@@ -62,3 +62,17 @@ def test_strips_give_the_numbers_of_the_whole_page() -> None:
     expected = np.sqrt(np.pi / 2.0) / 6.0 * total / np.maximum(count, 1.0)
     np.testing.assert_allclose(sigma[valid], expected[valid], rtol=1e-12)
     np.testing.assert_allclose(residual_block_mean(page, 16), block_mean(residual, 16))
+
+
+def test_shadows_clipped_to_black_are_not_smooth_regions() -> None:
+    # A photograph's black surround or night sky has no noise left: it is left out, not
+    # reported as a suspiciously smooth region.
+    img = noisy((256, 256), 2.0).astype(np.int16) - 60
+    img[64:192, 96:224] = 0
+    page = np.clip(img, 0, 255).astype(np.uint8)
+    _, valid = noise_sigma_map(page, 32)
+    assert not valid[2:6, 3:7].any() and valid[:, :2].all()
+    assert noise_strength(noise_inconsistency(page, 32)).max() < 0.3
+    whitened = noisy((256, 256), 2.0)
+    whitened[64:192, 96:224] = 255  # a patch whitened in an editor still shows
+    assert noise_strength(noise_inconsistency(whitened, 32)).max() >= 0.3

@@ -312,14 +312,18 @@ SIFT_BAND_ROWS = 384
 SIFT_HALO = 32
 
 
-def _sift_features(work: np.ndarray, max_keypoints: int) -> tuple[np.ndarray, np.ndarray]:
+def _sift_features(
+    work: np.ndarray, max_keypoints: int, contrast: float = 0.04
+) -> tuple[np.ndarray, np.ndarray]:
     """SIFT keypoint positions ``(N, 2)`` and descriptors ``(N, 128)`` of an image.
 
     The image is processed in bands (`SIFT_BAND_ROWS`); each keypoint is kept from the band
     whose core rows hold it, and at most the ``max_keypoints`` strongest of all bands are
     returned, top to bottom.
     """
-    sift = cv2.SIFT_create(nfeatures=max_keypoints)  # type: ignore[attr-defined]
+    sift = cv2.SIFT_create(  # type: ignore[attr-defined]
+        nfeatures=max_keypoints, contrastThreshold=contrast
+    )
     h = work.shape[0]
     bands = max(round(h / SIFT_BAND_ROWS), 1)
     rows = -(-h // bands)
@@ -353,8 +357,9 @@ def keypoint_clones(
     *,
     max_side: int = 1240,
     max_keypoints: int = 5000,
+    contrast: float = 0.02,
     ratio: float = 0.6,
-    min_matches: int = 10,
+    min_matches: int = 6,
     min_distance: float = 40.0,
     link_radius: float = 90.0,
     match_scale: float = 25.0,
@@ -370,10 +375,16 @@ def keypoint_clones(
         verification runs at full resolution.
     max_keypoints : int
         Strongest keypoints kept.
+    contrast : float
+        SIFT's contrast threshold. Half OpenCV's default (0.04): a copy of a moderately
+        textured patch of a photograph (a wall, a face, a coffee cup) otherwise holds too
+        few keypoints to be found once rescaled; printed pages gain only a few percent more.
     ratio : float
         Generalised 2NN ratio threshold.
     min_matches : int
-        Fewest geometrically consistent matches for a candidate.
+        Fewest geometrically consistent matches for a candidate. Six are enough to fix a
+        similarity transform with some redundancy; chance groups of that size are common on
+        text, but every candidate must then also match in content and in background grain.
     min_distance : float
         Matches closer than this (page pixels) are ignored: a region matches itself nearby.
     link_radius : float
@@ -394,7 +405,7 @@ def keypoint_clones(
         if factor == 1.0
         else cv2.resize(img, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
     )
-    points, descriptors = _sift_features(work, max_keypoints)
+    points, descriptors = _sift_features(work, max_keypoints, contrast)
     if len(points) < 2 * min_matches:
         return []
     pairs = _g2nn_pairs(descriptors, points, ratio, min_distance * factor)

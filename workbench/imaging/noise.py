@@ -86,6 +86,7 @@ def noise_sigma_map(
     *,
     edge_threshold: float = 40.0,
     min_fraction: float = 0.3,
+    black: float = 3,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Immerkaer noise estimate of each block, from its edge-free pixels only.
 
@@ -99,6 +100,11 @@ def noise_sigma_map(
         Sobel |gx| + |gy| above which a pixel (and its neighbours) is treated as an edge.
     min_fraction : float
         A block needs at least this share of edge-free pixels to be estimated.
+    black : float
+        Pixels whose 3 x 3 neighbourhood is no brighter than this are left out too: shadows
+        clipped to black (night sky, the surround of a photograph) have no noise left to
+        measure and would otherwise stand out as suspiciously smooth. Print is an edge and
+        is left out anyway; white is kept, so a patch whitened in an editor still shows.
 
     Returns
     -------
@@ -119,6 +125,8 @@ def noise_sigma_map(
         keep = slice(y0 - a0, y1 - a0)
         residual = noise_residual(part)[keep]
         flat = ~edge_mask(part, edge_threshold)[keep]
+        if black >= 0:
+            flat &= cv2.dilate(part, np.ones((3, 3), np.uint8))[keep] > black
         rows = slice(y0 // block, y1 // block)
         total[rows] = block_sum(np.where(flat, residual, 0.0), block)
         count[rows] = block_sum(flat, block)

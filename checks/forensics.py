@@ -122,27 +122,33 @@ class ForensicsCheck(Check):
 
         writer = context.artifacts
         stem = f"page{index + 1}"
-        # Page-sized maps: zlib's run-length strategy writes them as small as the default
-        # does, in a fraction of the time (the grainy error-level map took seconds).
-        heat = writer.write_png(
-            f"{stem}_tamper_heatmap",
-            full(traces.heatmap),
-            kind="tamper_heatmap",
-            page=index,
-            run_length=True,
-        )
         kinds = {
             "ela": "ela_heatmap",
             "noise": "noise_map",
             "clone": "copymove_map",
             "ghost": "ghost_map",
         }
-        maps = {
-            method: writer.write_png(
-                f"{stem}_{kind}", full(traces.maps[method]), kind=kind, page=index, run_length=True
+        heat: Artifact | None = None
+        maps: dict[str, Artifact | None] = dict.fromkeys(kinds)
+        if writer.enabled:
+            # Page-sized maps are painted one at a time, only when they are kept, and written
+            # with zlib's run-length strategy: as small as the default, in a fraction of the
+            # time (the grainy error-level map took seconds).
+            heat = writer.write_png(
+                f"{stem}_tamper_heatmap",
+                full(traces.heatmap),
+                kind="tamper_heatmap",
+                page=index,
+                run_length=True,
             )
-            for method, kind in kinds.items()
-        }
+            for method, kind in kinds.items():
+                maps[method] = writer.write_png(
+                    f"{stem}_{kind}",
+                    full(traces.map(method)),
+                    kind=kind,
+                    page=index,
+                    run_length=True,
+                )
         result: dict[str, Any] = {
             "index": index,
             "tamper_score": round(traces.tamper_score, 4),

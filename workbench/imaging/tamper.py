@@ -55,18 +55,21 @@ GHOST_REACH = 2
 class PageTraces:
     """What the pixel-forensic methods found on one page.
 
+    The page-sized maps (`heatmap`, `maps`) are painted from coarser grids when asked for,
+    so an analysis whose maps are not written anywhere does not pay for them.
+
     Attributes
     ----------
     shape : (H, W)
         Size of the analysed page.
-    heatmap : (H, W) uint8
-        Fused trace strength, 0 = none, 255 = strongest.
     tamper_score : float in [0, 1]
     scores : dict method -> float in [0, 1]
         Strongest region of each method (``clone``, ``ghost``, ``noise``, ``ela``).
-    maps : dict method -> (H, W) uint8
-        Each method's own map for viewing: error levels scaled for display (``ela``), and
-        the strength maps of the others.
+    cells : dict name -> (ceil(H / CELL), ceil(W / CELL)) uint8
+        The fused trace strength (``fused``) and the strength maps of ``noise``, ``clone``
+        and ``ghost`` on the fusion grid, 0 = none, 255 = strongest.
+    error_levels : (H, W) uint8
+        Error levels of the page (grey levels), as `error_levels` gives them.
     clones : list of ClonePair
     splice_regions, noise_regions, ela_regions : list of Box
         Regions whose compression history, noise level, or error level departs from the page.
@@ -82,10 +85,10 @@ class PageTraces:
     """
 
     shape: tuple[int, int]
-    heatmap: np.ndarray
     tamper_score: float
     scores: dict[str, float]
-    maps: dict[str, np.ndarray]
+    cells: dict[str, np.ndarray]
+    error_levels: np.ndarray
     clones: list[ClonePair]
     splice_regions: list[Box]
     noise_regions: list[Box]
@@ -94,6 +97,26 @@ class PageTraces:
     ghost_qualities: list[int]
     noise_sigma: float
     notes: list[str] = field(default_factory=list)
+
+    @property
+    def heatmap(self) -> np.ndarray:
+        """(H, W) uint8 fused trace strength, 0 = none, 255 = strongest."""
+        return upsample_blocks(self.cells["fused"], CELL, self.shape)
+
+    def map(self, method: str) -> np.ndarray:
+        """One method's own (H, W) uint8 map for viewing.
+
+        Error levels scaled for display (``ela``), or the strength map of ``noise``,
+        ``clone`` or ``ghost``.
+        """
+        if method == "ela":
+            return error_level_display(self.error_levels)
+        return upsample_blocks(self.cells[method], CELL, self.shape)
+
+    @property
+    def maps(self) -> dict[str, np.ndarray]:
+        """Every method's own map (see `map`), keyed by method."""
+        return {method: self.map(method) for method in ("ela", "noise", "clone", "ghost")}
 
 
 def _region_strength(boxes: list[Box]) -> float:
@@ -218,23 +241,21 @@ def analyse_page(
         "noise": upsample_blocks(n_strength, NOISE_BLOCK // CELL, grid),
         "ela": upsample_blocks(e_strength, ELA_BLOCK // CELL, grid),
     }
-    heatmap = upsample_blocks(fuse_maps(maps_float, grid), CELL, (h, w))
     scores = {
         "clone": max((p.strength for p in pairs), default=0.0),
         "ghost": _region_strength(splice),
         "noise": _region_strength(noise_boxes),
         "ela": _region_strength(ela_boxes),
     }
-    view = {"ela": error_level_display(ela)}
+    cells = {"fused": fuse_maps(maps_float, grid)}
     for method in ("noise", "clone", "ghost"):
-        cells = np.rint(maps_float[method] * 255).astype(np.uint8)
-        view[method] = upsample_blocks(cells, CELL, (h, w))
+        cells[method] = np.rint(maps_float[method] * 255).astype(np.uint8)
     return PageTraces(
         shape=(h, w),
-        heatmap=heatmap,
         tamper_score=tamper_score(scores),
         scores=scores,
-        maps=view,
+        cells=cells,
+        error_levels=ela,
         clones=pairs,
         splice_regions=splice,
         noise_regions=noise_boxes,

@@ -569,6 +569,27 @@ def _line_boxes(
     return {key: union_box(boxes) for key, boxes in members.items()}
 
 
+def _columns(
+    line_box: dict[tuple[int, int, int], tuple[int, int, int, int]],
+) -> dict[tuple[int, int, int], int]:
+    """Line -> column number, for lines whose horizontal extents overlap, however chained.
+
+    On a letter the full-width body lines overlap every short line (addressee, closing),
+    so the page is one column; two columns of text never overlap and stay two.
+    """
+    keys = list(line_box)
+    spans = sorted((line_box[k][0], line_box[k][0] + line_box[k][2], k) for k in keys)
+    column: dict[tuple[int, int, int], int] = {}
+    number, reach = -1, None
+    for start, end, key in spans:  # a sweep: overlapping spans chain into one column
+        if reach is None or start >= reach:
+            number += 1
+            reach = end
+        reach = max(reach, end)
+        column[key] = number
+    return column
+
+
 def _paint_out(
     crop: np.ndarray, boxes: Iterable[tuple[int, int, int, int]], origin: tuple[int, int]
 ) -> np.ndarray:
@@ -594,10 +615,10 @@ def _insert_lines(
 ) -> dict[str, list[Any]]:
     """Tesseract's columns with `lines` added as word rows, each in its own block.
 
-    A new line goes among the lines read in its column (those whose horizontal extent
-    overlaps its own; all lines when none does, as for a centred heading): before the
-    first of them, in reading order, whose middle is lower on the page, or else after the
-    last of them. The page text then reads top to bottom within each column.
+    A new line goes among the lines of its column (`_columns`; all lines when it overlaps
+    no column or several, as a centred heading may): before the first of them, in reading
+    order, whose middle is lower on the page, or else after the last of them. The page
+    text then reads top to bottom within each column.
     """
     keys = list(data)
     n = len(data.get("text", []))
@@ -607,15 +628,19 @@ def _insert_lines(
     for i in _word_rows(data):
         first_row.setdefault(_line_key(data, i), i)
     order = sorted(first_row, key=first_row.__getitem__)
+    columns = _columns(line_box)
     block = max((int(b) for b in data.get("block_num", [0])), default=0)
     inserts: dict[int, list[dict[str, Any]]] = {}
     for words in lines:
         block += 1
         x0, y0, w, h = union_box(box for _, _, box in words)
         middle = y0 + h / 2
-        column = [
-            k for k in order if line_box[k][0] < x0 + w and x0 < line_box[k][0] + line_box[k][2]
-        ] or order
+        touched = {
+            columns[k]
+            for k in order
+            if line_box[k][0] < x0 + w and x0 < line_box[k][0] + line_box[k][2]
+        }
+        column = [k for k in order if columns[k] in touched] if len(touched) == 1 else order
         below = [k for k in column if line_box[k][1] + line_box[k][3] / 2 > middle]
         if below:
             at = first_row[below[0]]

@@ -407,6 +407,20 @@ def markdown(
     return lines
 
 
+def compared(
+    table: dict[tuple[str, str], Measure], names: Sequence[str], against: Measure
+) -> list[str]:
+    """One line per reader in `names`: its CER and CPU time over all pages, and `against`'s."""
+    lines = []
+    for name in names:
+        m = table[(name, "all")]
+        lines.append(
+            f"- {name}: CER {m.cer:.2%} vs {against.cer:.2%}, "
+            f"{m.cpu_per_page:.2f} vs {against.cpu_per_page:.2f} CPU s/page"
+        )
+    return lines
+
+
 def write_section(text: str) -> None:
     path = ROOT / "benchmarks" / "RESULTS.md"
     start, end = "<!-- ocr-benchmark:start -->", "<!-- ocr-benchmark:end -->"
@@ -511,21 +525,9 @@ def main() -> None:
     if not args.no_steps:
         base = table[("no preprocessing", "all")]
         lines += ["", "Each step alone, against no preprocessing (all pages):", ""]
-        for name in readers:
-            if name.endswith(" only"):
-                m = table[(name, "all")]
-                lines.append(
-                    f"- {name}: CER {m.cer:.2%} vs {base.cer:.2%}, "
-                    f"{m.cpu_per_page:.2f} vs {base.cpu_per_page:.2f} CPU s/page"
-                )
+        lines += compared(table, [n for n in readers if n.endswith(" only")], base)
         lines += ["", "Each default step left out, and each other step added (all pages):", ""]
-        for name in readers:
-            if name.startswith("default "):
-                m = table[(name, "all")]
-                lines.append(
-                    f"- {name}: CER {m.cer:.2%} vs {wb.cer:.2%}, "
-                    f"{m.cpu_per_page:.2f} vs {wb.cpu_per_page:.2f} CPU s/page"
-                )
+        lines += compared(table, [n for n in readers if n.startswith("default ")], wb)
     text = "\n".join(lines)
     print(text)
     if args.write:

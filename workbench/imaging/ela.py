@@ -93,23 +93,7 @@ def error_levels(
 def error_level(
     image: np.ndarray, quality: int = DEFAULT_QUALITY, *, resaved: np.ndarray | None = None
 ) -> np.ndarray:
-    """Per-pixel error level: absolute change after one JPEG save at ``quality``.
-
-    Parameters
-    ----------
-    image : (H, W) or (H, W, 3) uint8 array
-        The page as decoded.
-    quality : int
-        Quality of the re-save.
-    resaved : array like `image`, optional
-        The re-saved image when the caller already has it (JPEG ghosts compute it too).
-
-    Returns
-    -------
-    (H, W) float32 array in [0, 1]
-        `error_levels` divided by 255.
-
-    """
+    """`error_levels` (same parameters) as a float32 array in [0, 1]: grey levels / 255."""
     return error_levels(image, quality, resaved=resaved).astype(np.float32) / 255.0
 
 

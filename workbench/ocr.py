@@ -758,31 +758,18 @@ def page_from_data(
     words: list[OcrWord] = []
     line_keys: dict[tuple[int, int, int], int] = {}
     line_words: list[list[int]] = []
-    for i, raw in enumerate(data.get("text", [])):
-        text = str(raw).strip() if raw is not None else ""
-        if not text or int(data["level"][i]) != 5:
-            continue
-        key = (int(data["block_num"][i]), int(data["par_num"][i]), int(data["line_num"][i]))
+    for i, box in _word_rows(data).items():
+        key = _line_key(data, i)
         if key not in line_keys:
             line_keys[key] = len(line_words)
             line_words.append([])
         conf = float(data["conf"][i])
-        box = _box_to_page(
-            (
-                int(data["left"][i]),
-                int(data["top"][i]),
-                int(data["width"][i]),
-                int(data["height"][i]),
-            ),
-            affine,
-            bounds,
-        )
         line_words[line_keys[key]].append(len(words))
         words.append(
             OcrWord(
-                text=text,
+                text=str(data["text"][i]).strip(),
                 confidence=round(conf, 2) if conf >= 0 else None,
-                box=box,
+                box=_box_to_page(box, affine, bounds),
                 line=line_keys[key],
                 block=key[0],
             )

@@ -507,51 +507,28 @@ def convert(calendar: Calendar, year: int, month: int, day: int) -> Interpretati
     after the 29th, since a sighted calendar may well have that day; anything else a library
     refuses is `IMPOSSIBLE`, except years outside a library's range (`UNCONVERTIBLE`).
     """
+
+    def refused(status: DateStatus, problem: str) -> Interpretation:
+        return Interpretation(calendar, year, month, day, None, status, problem)
+
     if calendar is Calendar.SOLAR_HIJRI:
         try:
             day_g = jdatetime.date(year, month, day).togregorian()
         except ValueError:
             if not 1 <= year <= 9377:
-                return Interpretation(
-                    calendar,
-                    year,
-                    month,
-                    day,
-                    None,
-                    DateStatus.UNCONVERTIBLE,
-                    f"year {year} is outside what the converter covers",
+                return refused(
+                    DateStatus.UNCONVERTIBLE, f"year {year} is outside what the converter covers"
                 )
-            return Interpretation(
-                calendar,
-                year,
-                month,
-                day,
-                None,
-                DateStatus.IMPOSSIBLE,
-                _solar_problem(year, month, day),
-            )
+            return refused(DateStatus.IMPOSSIBLE, _solar_problem(year, month, day))
         return Interpretation(calendar, year, month, day, day_g, DateStatus.VALID)
     if calendar is Calendar.LUNAR_HIJRI:
         if not 1 <= month <= 12:
-            return Interpretation(
-                calendar,
-                year,
-                month,
-                day,
-                None,
+            return refused(
                 DateStatus.IMPOSSIBLE,
                 f"there is no month {month} in the lunar Hijri calendar (it has 12 months)",
             )
         if not 1 <= day <= 30:
-            return Interpretation(
-                calendar,
-                year,
-                month,
-                day,
-                None,
-                DateStatus.IMPOSSIBLE,
-                f"a lunar month has 29 or 30 days, not {day}",
-            )
+            return refused(DateStatus.IMPOSSIBLE, f"a lunar month has 29 or 30 days, not {day}")
         note = None
         try:
             if day == 30 and Hijri(year, month, 1).month_length() == 29:
@@ -563,17 +540,12 @@ def convert(calendar: Calendar, year: int, month: int, day: int) -> Interpretati
             else:
                 day_g = Hijri(year, month, day).to_gregorian()
         except OverflowError:
-            return Interpretation(
-                calendar,
-                year,
-                month,
-                day,
-                None,
+            return refused(
                 DateStatus.UNCONVERTIBLE,
                 f"lunar year {year} is outside the Umm al-Qura tables (1343-1500 AH)",
             )
         except ValueError as exc:
-            return Interpretation(calendar, year, month, day, None, DateStatus.IMPOSSIBLE, str(exc))
+            return refused(DateStatus.IMPOSSIBLE, str(exc))
         gregorian = dt.date.fromordinal(day_g.toordinal())
         return Interpretation(calendar, year, month, day, gregorian, DateStatus.VALID, note=note)
     try:
@@ -587,7 +559,7 @@ def convert(calendar: Calendar, year: int, month: int, day: int) -> Interpretati
             else f"{exc}"
         )
         status = DateStatus.IMPOSSIBLE if 1 <= year <= 9999 else DateStatus.UNCONVERTIBLE
-        return Interpretation(calendar, year, month, day, None, status, problem)
+        return refused(status, problem)
 
 
 def to_solar_hijri(day: dt.date) -> tuple[int, int, int]:

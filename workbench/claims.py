@@ -1,7 +1,8 @@
 """Reading the claims made about a document from a JSON file or a mapping.
 
 Claims are what a fact-checker was told: the date the document bears, who signed it, to whom,
-from which office, in which language, and where it came from. Values are checked for form
+from which office, in which language, where it came from, and for a list how many entries it
+has (``count``). Values are checked for form
 (an ISO date, an ISO 639-1 language code) so that a typo is reported before analysis, not
 silently ignored by the checks that compare against it.
 """
@@ -39,6 +40,14 @@ def parse_claims(data: Mapping[str, Any], where: str = "claims") -> Claims:
             raise ClaimsError(
                 f"{where}: date {date!r} is not an ISO 8601 date (YYYY-MM-DD, YYYY-MM or YYYY)"
             ) from None
+    count = data.get("count")
+    if count is not None:
+        if isinstance(count, str) and count.strip().isdigit():
+            data = {**data, "count": int(count)}
+        elif isinstance(count, bool) or not isinstance(count, int) or count < 0:
+            raise ClaimsError(
+                f"{where}: count {count!r} must be a whole number of entries (e.g. 149)"
+            )
     language = data.get("language")
     if language is not None and not _LANGUAGE.match(language):
         raise ClaimsError(

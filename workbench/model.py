@@ -101,12 +101,14 @@ class Claims:
     office: str | None = None
     language: str | None = None
     source: str | None = None
+    #: Number of entries a list is said to have ("a list of 149 names").
+    count: int | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     def is_empty(self) -> bool:
         """True when no claim at all was made."""
         named = (self.date, self.author, self.addressee, self.office, self.language, self.source)
-        return all(v is None for v in named) and not self.extra
+        return all(v is None for v in named) and self.count is None and not self.extra
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,8 @@ from workbench.model import (
 )
 
 CLAIM_FIELDS = ("date", "author", "addressee", "office", "language", "source")
+#: Claims that are numbers, not text.
+NUMBER_CLAIM_FIELDS = ("count",)
 
 
 def region_to_dict(region: Region) -> dict[str, Any]:
@@ -60,7 +62,7 @@ def region_from_dict(data: dict[str, Any]) -> Region:
 def claims_to_dict(claims: Claims) -> dict[str, Any]:
     """Claims as the contract's ``claims`` object (extra keys kept beside the named ones)."""
     out: dict[str, Any] = dict(claims.extra)
-    for name in CLAIM_FIELDS:
+    for name in (*CLAIM_FIELDS, *NUMBER_CLAIM_FIELDS):
         value = getattr(claims, name)
         if value is not None:
             out[name] = value
@@ -69,8 +71,9 @@ def claims_to_dict(claims: Claims) -> dict[str, Any]:
 
 def claims_from_dict(data: dict[str, Any]) -> Claims:
     """Inverse of `claims_to_dict`; unknown keys go to ``extra``."""
-    named = {k: data[k] for k in CLAIM_FIELDS if data.get(k) is not None}
-    extra = {k: v for k, v in data.items() if k not in CLAIM_FIELDS}
+    fields = (*CLAIM_FIELDS, *NUMBER_CLAIM_FIELDS)
+    named = {k: data[k] for k in fields if data.get(k) is not None}
+    extra = {k: v for k, v in data.items() if k not in fields}
     return Claims(**named, extra=extra)
 
 

@@ -71,7 +71,7 @@ def find_list_columns(gray: np.ndarray, *, rtl: bool = True) -> ListLayout | Non
     `rtl`: numbers stand on the right of names (Persian, Arabic); otherwise on the left.
     """
     ink = np.asarray(gray) < INK_LEVEL
-    height, width = ink.shape
+    width = ink.shape[1]
     body_top = _body_top(ink)
     profile = ink[body_top:].sum(axis=0)
     runs = [r for r in _runs(profile > 2) if r[1] - r[0] >= MIN_RUN]

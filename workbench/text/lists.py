@@ -224,7 +224,9 @@ def split_numbered_line(line: str) -> tuple[int | None, str]:
     return number, " ".join(words)
 
 
-def parse_text_rows(lines: Iterable[str], *, min_words: int = 2, max_words: int = 5) -> list[ListRow]:
+def parse_text_rows(
+    lines: Iterable[str], *, min_words: int = 2, max_words: int = 5
+) -> list[ListRow]:
     """Rows from the lines of a typed list: numbered lines of 2-5 words, in order.
 
     A line is a row when it starts (or ends) with a row number, or when it is a short run of
@@ -299,7 +301,8 @@ class NumberingProblem:
         """Plain words for a finding."""
         if self.kind == "gap":
             missing = (
-                f"{self.after + 1}" if self.after is not None and self.number == self.after + 2
+                f"{self.after + 1}"
+                if self.after is not None and self.number == self.after + 2
                 else f"{(self.after or 0) + 1}-{self.number - 1}"
             )
             return f"after row {self.after} comes row {self.number} (missing {missing})"
@@ -344,7 +347,9 @@ class RowComparison:
     only_in_b: list[ListRow]
 
 
-def compare_rows(a: Sequence[ListRow], b: Sequence[ListRow], *, same: float = 90.0) -> RowComparison:
+def compare_rows(
+    a: Sequence[ListRow], b: Sequence[ListRow], *, same: float = 90.0
+) -> RowComparison:
     """Compare two readings of one list (the HTML and a scan), position by position.
 
     Rows at the same position whose names are at least `same` similar count as matched;

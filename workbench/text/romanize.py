@@ -1,4 +1,4 @@
-"""Latin spellings of Persian names, and comparing a name typed in Latin letters with one read in Persian.
+"""Latin spellings of Persian names, and comparing a name typed in Latin with one read in Persian.
 
 A Persian name has no single Latin spelling: «مرتضی» is Morteza, Mortaza or Murtaza, and the
 honorific «سید» is written Seyyed, Seyed, Sayyid or Sayed. Spellings come from

@@ -1,0 +1,435 @@
+"""The ``lists`` check: a list of people read into rows, counted, and checked for repeats.
+
+A list of names published with a document ("a list of 149 operatives") is parsed into rows:
+from the largest table of an HTML page, from numbered lines of a text, or from a scanned page
+typed in columns, which is read column by column (`workbench.imaging.columns`) because a
+whole-page reading joins columns and drops short lines. Each row gets the Latin spellings of
+its name. Findings: the number of rows against a claimed count (``count`` in the claims) or a
+number the list states of itself («۱۴۹ نفر»), rows naming the same person twice, gaps or
+repeats in the printed row numbers, and, when an exemplar of the same list is given (the HTML
+beside its scan), the rows where the two differ.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+import cv2
+import numpy as np
+from PIL import Image
+
+from workbench.check import Check, Need
+from workbench.context import Context
+from workbench.errors import ToolUnavailableError, WorkbenchError
+from workbench.imaging.columns import ListLayout, find_list_columns
+from workbench.loading import Document
+from workbench.model import CheckResult, Finding, Region, Severity
+from workbench.text.lists import (
+    ListRow,
+    compare_rows,
+    duplicate_rows,
+    numbering_problems,
+    parse_html_table,
+    parse_number,
+    parse_text_rows,
+    split_name,
+    split_numbered_line,
+    stated_counts,
+)
+from workbench.text.romanize import romanize
+
+#: A page is read as a list when its OCR has at least this many short lines of names...
+MIN_SHORT_LINES = 30
+#: ...and these make up at least this share of its lines.
+MIN_SHORT_SHARE = 0.6
+#: Fewer rows than this and the document is not treated as a list.
+MIN_ROWS = 5
+#: Scales each column of names is read at; per row, the most confident reading is kept.
+READ_SCALES = (1.0, 1.5, 0.75)
+#: Share of rows whose printed number must be read for the numbering to be judged on a scan.
+RELIABLE_NUMBERS = 0.9
+
+
+@dataclass
+class _Parsed:
+    rows: list[ListRow]
+    source: str  # "html", "text" or "scan"
+    heading: str
+    numbers_read: int | None = None  # scans: rows whose printed number OCR read as expected
+
+
+def _short_name_line(text: str) -> bool:
+    _, rest = split_numbered_line(text)
+    words = rest.split()
+    return 2 <= len(words) <= 4 and not any(ch.isdigit() for ch in rest)
+
+
+def _read_lines(engine: Any, image: np.ndarray, scale: float) -> list[tuple[str, float, float]]:
+    """(text, centre y in the crop, mean confidence) of each line Tesseract reads at `scale`."""
+    scaled = image if scale == 1.0 else cv2.resize(image, None, fx=scale, fy=scale)
+    data = engine.data(Image.fromarray(scaled), "fas", psm=6, dpi=300, keep_noisy_rows=True)
+    lines: dict[tuple[int, int, int], list[int]] = {}
+    for i, text in enumerate(data["text"]):
+        if str(text).strip():
+            key = (data["block_num"][i], data["par_num"][i], data["line_num"][i])
+            lines.setdefault(key, []).append(i)
+    out = []
+    for members in lines.values():
+        text = " ".join(str(data["text"][i]) for i in members)
+        y = float(np.mean([data["top"][i] + data["height"][i] / 2 for i in members])) / scale
+        conf = float(np.mean([max(float(data["conf"][i]), 0.0) for i in members]))
+        out.append((text, y, conf))
+    return out
+
+
+def read_list_page(engine: Any, gray: np.ndarray, layout: ListLayout, page: int) -> list[ListRow]:
+    """Rows of a list page typed in columns, below its heading.
+
+    Each column's names are read at several scales and the most confident reading of each
+    row is kept; the row numbers are read from their own strip and paired by height.
+    """
+    height = gray.shape[0]
+    top = layout.body_top
+    rows: list[ListRow] = []
+    for column in layout.columns:
+        x0, x1 = column.names
+        crop = np.ascontiguousarray(gray[top:height, max(0, x0 - 15) : x1])
+        readings = [_read_lines(engine, crop, s) for s in READ_SCALES]
+        base = [r for r in readings[0] if _short_name_line(r[0]) or r[2] > 0]
+        numbers: list[tuple[str, float, float]] = []
+        if column.numbers is not None:
+            n0, n1 = column.numbers
+            strip = np.pad(gray[top:height, n0 : n1 + 15], ((0, 0), (60, 60)), constant_values=255)
+            numbers = _read_lines(engine, np.ascontiguousarray(strip), 1.0)
+        pitch = _pitch([y for _, y, _ in base])
+        for text, y, conf in base:
+            best = (text, conf)
+            for other in readings[1:]:
+                near = [r for r in other if abs(r[1] - y) < pitch / 2]
+                for t, _, c in near:
+                    if c > best[1] and _short_name_line(t):
+                        best = (t, c)
+            number_text = [t for t, ny, _ in numbers if abs(ny - y) < pitch / 2]
+            number = parse_number(number_text[0]) if number_text else None
+            _, name = split_numbered_line(best[0])
+            if not name:
+                continue
+            given, surname = split_name(name)
+            box = (x0, int(top + y - pitch / 2), x1 - x0, int(pitch))
+            rows.append(
+                ListRow(
+                    index=len(rows) + 1,
+                    number=number,
+                    name=given,
+                    surname=surname,
+                    page=page,
+                    box=box,
+                    confidence=best[1],
+                )
+            )
+    return rows
+
+
+def _pitch(ys: list[float]) -> float:
+    if len(ys) < 2:
+        return 60.0
+    return float(np.median(np.diff(sorted(ys))))
+
+
+def _parse_document(document: Document) -> _Parsed | None:
+    """Rows of a text or HTML document (None when it holds no list)."""
+    if document.html:
+        rows = parse_html_table(document.html)
+        if len(rows) >= MIN_ROWS:
+            return _Parsed(rows, "html", document.text or "")
+    rows = parse_text_rows((document.text or "").splitlines())
+    if len(rows) >= MIN_ROWS:
+        return _Parsed(rows, "text", document.text or "")
+    return None
+
+
+class ListsCheck(Check):
+    """Rows of a list of people, their count, duplicates and numbering."""
+
+    name = "lists"
+    version = "1"
+    title = "A list of people: its rows, count, repeats and numbering"
+    explanation = (
+        "Reads a list of people into rows (row number, name, surname, father's name, other "
+        "columns): from an HTML table, numbered lines of text, or a scanned page typed in "
+        "columns, read column by column. Each name gets its likely Latin spellings. It reports "
+        "the number of rows against a claimed count or the number the list states of itself "
+        "(«۱۴۹ نفر»), rows naming the same person twice, gaps or repeats in the row numbers, "
+        "and, given another copy of the list as an exemplar (the web page beside its scan), "
+        "the rows where the two differ. On a scan, OCR can miss or misread a row: a count one "
+        "or two short is first a question for the page itself."
+    )
+    needs = frozenset({Need.TEXT})
+    order = 76
+
+    def run(self, context: Context) -> CheckResult:
+        """Parse the list, then count and compare it."""
+        try:
+            parsed = self._parse(context, context.document)
+        except ToolUnavailableError as exc:
+            return self.skipped(f"OCR is not available, so the page cannot be read: {exc}")
+        except WorkbenchError as exc:
+            return self.error(f"OCR failed: {exc}")
+        if parsed is None:
+            return self.skipped(
+                "The document does not read as a list of people (no table, numbered lines or "
+                "columns of short name lines were found)."
+            )
+        rows = parsed.rows
+        findings = self._count(context, parsed)
+        findings += self._duplicates(rows)
+        findings += self._numbering(parsed)
+        comparison: dict[str, Any] | None = None
+        for reference in context.references:
+            try:
+                other = self._parse(context, reference)
+            except WorkbenchError:
+                continue
+            if other is not None:
+                found, comparison = self._compare(parsed, other, reference)
+                findings += found
+                break
+        spelled = []
+        for row in rows:
+            data = row.as_dict()
+            spelling = romanize(row.full_name) if row.full_name else None
+            data["latin"] = list(spelling.latin) if spelling else []
+            if row.father:
+                data["father_latin"] = list(romanize(row.father).latin)
+            spelled.append(data)
+        results: dict[str, Any] = {
+            "source": parsed.source,
+            "count": len(rows),
+            "stated_counts": [{"count": n, "text": t} for n, t in stated_counts(parsed.heading)],
+            "rows": spelled,
+        }
+        if comparison is not None:
+            results["comparison"] = comparison
+        return self.ok(findings=findings, results=results)
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def _parse(self, context: Context, document: Document) -> _Parsed | None:
+        if not document.pages:
+            return _parse_document(document)
+        rows: list[ListRow] = []
+        headings: list[str] = []
+        for page in document.pages:
+            ocr = context.ocr(page.index, "fas", document=document)
+            lines = [line.text for line in ocr.lines]
+            short = sum(1 for t in lines if _short_name_line(t))
+            if short < MIN_SHORT_LINES or short < MIN_SHORT_SHARE * max(len(lines), 1):
+                continue
+            gray = np.asarray(context.page_gray(page.index, document=document))
+            layout = find_list_columns(gray)
+            if layout is None:
+                continue
+            page_rows = read_list_page(context.ocr_engine(), gray, layout, page.index)
+            heading = "\n".join(
+                line.text for line in ocr.lines if line.box[1] + line.box[3] <= layout.body_top
+            )
+            for row in page_rows:
+                rows.append(
+                    ListRow(
+                        index=len(rows) + 1,
+                        number=row.number,
+                        name=row.name,
+                        surname=row.surname,
+                        page=row.page,
+                        box=row.box,
+                        confidence=row.confidence,
+                    )
+                )
+            headings.append(heading)
+        if len(rows) < MIN_ROWS:
+            return None
+        # OCR of short row numbers («۱۲.») is unreliable: keep them only when nearly all read
+        # as the sequence their positions imply, else number the rows by position.
+        agree = sum(1 for r in rows if r.number == r.index)
+        if agree < RELIABLE_NUMBERS * len(rows):
+            rows = [replace(r, number=None) for r in rows]
+        return _Parsed(rows, "scan", "\n".join(headings), numbers_read=agree)
+
+    # -- judging -----------------------------------------------------------------------------
+
+    def _count(self, context: Context, parsed: _Parsed) -> list[Finding]:
+        n = len(parsed.rows)
+        stated: list[tuple[int, str, str]] = []
+        claimed = context.claims.count if context.claims is not None else None
+        if claimed is not None:
+            stated.append((claimed, "the claims say", "claims"))
+        for number, text in stated_counts(parsed.heading):
+            stated.append((number, f"the list's own text says («{text}»)", "document"))
+        scan_note = (
+            " The rows were read by OCR from a scan: a row missed or split by OCR changes the "
+            "count, so compare the page itself before drawing a conclusion."
+            if parsed.source == "scan"
+            else ""
+        )
+        if not stated:
+            return [
+                self.finding(
+                    "rows_counted",
+                    Severity.INFO,
+                    f"The list has {n} rows",
+                    f"{n} rows were read from the {parsed.source}. No count was claimed (give "
+                    "one as `count` in the claims) and the list states none of itself." + scan_note,
+                    evidence={"rows": n, "source": parsed.source},
+                    checklist=["prov.original"],
+                )
+            ]
+        findings = []
+        for number, said, origin in stated:
+            if number == n:
+                findings.append(
+                    self.finding(
+                        "count_matches",
+                        Severity.INFO,
+                        f"The list has {n} rows, as {said}",
+                        f"{n} rows were read from the {parsed.source}, as {said}.",
+                        evidence={"rows": n, "stated": number, "origin": origin},
+                        checklist=["prov.original"],
+                    )
+                )
+            else:
+                findings.append(
+                    self.finding(
+                        "count_differs",
+                        Severity.WARNING if parsed.source != "scan" else Severity.NOTICE,
+                        f"The list has {n} rows, but {said} {number}",
+                        f"{n} rows were read from the {parsed.source}, while {said} {number}. "
+                        "A list "
+                        "extended or shortened after its count was written is consistent with "
+                        "this; so are a count that was simply wrong, rows split over two lines "
+                        "and, in a claim, a figure quoted from memory." + scan_note,
+                        evidence={
+                            "rows": n,
+                            "stated": number,
+                            "origin": origin,
+                            "difference": n - number,
+                        },
+                        checklist=["prov.original"],
+                    )
+                )
+        return findings
+
+    def _duplicates(self, rows: list[ListRow]) -> list[Finding]:
+        findings = []
+        for group in duplicate_rows(rows):
+            first = group[0]
+            positions = ", ".join(str(r.number or r.index) for r in group)
+            who = first.full_name + (f" (father {first.father})" if first.father else "")
+            findings.append(
+                self.finding(
+                    "duplicate_row",
+                    Severity.NOTICE,
+                    f"«{first.full_name}» is listed {len(group)} times",
+                    f"Rows {positions} name the same person: {who}. Two people can share a "
+                    "name and even a father's name; a row copied twice while the list was "
+                    "assembled is consistent with this too.",
+                    page=first.page,
+                    regions=[Region(*r.box, label=f"row {r.index}") for r in group if r.box],
+                    evidence={"rows": [r.as_dict() for r in group]},
+                    checklist=["prov.original"],
+                )
+            )
+        return findings
+
+    def _numbering(self, parsed: _Parsed) -> list[Finding]:
+        rows = parsed.rows
+        numbered = [r for r in rows if r.number is not None]
+        if parsed.source == "scan" and not numbered:
+            read = parsed.numbers_read or 0
+            return [
+                self.finding(
+                    "numbering_unread",
+                    Severity.INFO,
+                    "The row numbers could not be read reliably",
+                    f"OCR read the expected row number on {read} of {len(rows)} rows, too few "
+                    "to judge the numbering, so the rows are numbered by their position. Check "
+                    "the printed numbers on the page.",
+                    evidence={"numbers_read": read, "rows": len(rows)},
+                    checklist=["prov.original"],
+                )
+            ]
+        problems = numbering_problems(rows)
+        if not problems:
+            return []
+        described = "; ".join(p.describe() for p in problems[:10])
+        more = f" (and {len(problems) - 10} more)" if len(problems) > 10 else ""
+        return [
+            self.finding(
+                "numbering",
+                Severity.NOTICE,
+                f"The row numbers skip or repeat in {len(problems)} place(s)",
+                f"In the printed numbering, {described}{more}. Rows removed or inserted after "
+                "the list was numbered are consistent with this; so is a numbering slip in the "
+                "original, or, on a scan, a number misread by OCR.",
+                evidence={
+                    "problems": [
+                        {"kind": p.kind, "after": p.after, "number": p.number, "index": p.index}
+                        for p in problems
+                    ]
+                },
+                checklist=["prov.original"],
+            )
+        ]
+
+    def _compare(
+        self, parsed: _Parsed, other: _Parsed, reference: Document
+    ) -> tuple[list[Finding], dict[str, Any]]:
+        result = compare_rows(parsed.rows, other.rows)
+        summary: dict[str, Any] = {
+            "reference": reference.path.name,
+            "reference_source": other.source,
+            "reference_rows": len(other.rows),
+            "matched": result.matched,
+            "differing": [
+                {"index": a.index, "here": a.full_name, "reference": b.full_name, "score": s}
+                for a, b, s in result.differing
+            ],
+            "only_here": [r.index for r in result.only_in_a],
+            "only_in_reference": [r.index for r in result.only_in_b],
+        }
+        n = len(parsed.rows)
+        if not result.differing and not result.only_in_a and not result.only_in_b:
+            return [
+                self.finding(
+                    "same_as_reference",
+                    Severity.INFO,
+                    f"All {n} rows read the same as in {reference.path.name}",
+                    f"Row by row, the {n} names of this {parsed.source} match the {other.source} "
+                    f"copy {reference.path.name}.",
+                    evidence=summary,
+                    checklist=["prov.original"],
+                )
+            ], summary
+        shown = "; ".join(
+            f"row {a.index}: «{a.full_name}» here, «{b.full_name}» there"
+            for a, b, _ in result.differing[:8]
+        )
+        severity = (
+            Severity.NOTICE
+            if parsed.source == "scan" or other.source == "scan"
+            else (Severity.WARNING)
+        )
+        return [
+            self.finding(
+                "differs_from_reference",
+                severity,
+                f"{len(result.differing) + len(result.only_in_a) + len(result.only_in_b)} rows "
+                f"differ from {reference.path.name}",
+                f"{result.matched} of {n} rows read the same as the {other.source} copy "
+                f"{reference.path.name} ({len(other.rows)} rows). {shown}. Two versions of the "
+                "list are consistent with this; on a scan, so is an OCR misreading of a name, "
+                "which the page itself settles.",
+                evidence=summary,
+                checklist=["prov.original"],
+            )
+        ], summary

@@ -1,0 +1,322 @@
+"""People, titles and offices in the text of a Persian letter, and claims about them.
+
+An official letter names its addressee under the heading («جناب آقای مهندس بهروز آذرمهر /
+مدیرکل محترم امور طرح‌های استانی»), its signatory and title under the closing formula
+(«سیدمرتضی کاویان‌پور / رئیس دفتر بازرسی و نظارت»), its issuing bodies in the letterhead
+(«وزارت آب و آبادانی / دفتر بازرسی و نظارت»), and people in the body after an honorific
+(«آقایان کامران صدری و داوود فرزین‌فر»). Honorifics, titles and kinds of bodies come from a
+data file (``workbench/data/people.toml``) with their English renderings, so a claim typed in
+English ("heads the Ministry of ...") is compared with the page by kind of post and body.
+
+Everything here is a pure function of text; the ``people`` check places the results on the page.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from rapidfuzz import fuzz
+
+from workbench.text.matching import compact, normalize
+
+__all__ = [
+    "ClaimedPerson",
+    "Lexicon",
+    "Title",
+    "body_of",
+    "clean_name",
+    "lexicon",
+    "names_in_line",
+    "parse_claimed_person",
+    "parse_office_claim",
+    "parse_title",
+    "persian_similarity",
+    "split_honorifics",
+]
+
+_ARABIC_SCRIPT = re.compile(r"[\u0600-\u06ff]")
+_WORD = re.compile(r"^[\u0621-\u064a\u0670\u067e\u0686\u0698\u06a9\u06af\u06cc\u06c0\u200c]+$")
+#: Words that end a name read after an honorific in running text.
+_STOP = frozenset(
+    "و در به از با که را تا برای این آن جهت نیز هم طی ضمن انجام است شد شود بود ، ،".split()
+)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One group of synonymous words: Persian forms, English forms, a kind."""
+
+    persian: tuple[str, ...]
+    english: tuple[str, ...]
+    kind: str = ""
+    plural: bool = False
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Honorifics, titles and kinds of bodies, longest Persian forms first."""
+
+    honorifics: tuple[Entry, ...]
+    titles: tuple[Entry, ...]
+    bodies: tuple[Entry, ...]
+
+    def english_kinds(self, text: str, entries: Sequence[Entry]) -> list[tuple[str, int]]:
+        """Kinds named in English text, with the position of each mention."""
+        low = " " + re.sub(r"[^a-z\- ]+", " ", text.lower()) + " "
+        found: list[tuple[str, int]] = []
+        for entry in entries:
+            for word in sorted(entry.english, key=len, reverse=True):
+                pos = low.find(f" {word.lower().rstrip('.')} ")
+                if pos >= 0 and all(k != entry.kind for k, _ in found):
+                    found.append((entry.kind, pos))
+        return sorted(found, key=lambda kp: kp[1])
+
+
+def _entries(raw: list[dict[str, Any]]) -> tuple[Entry, ...]:
+    return tuple(
+        Entry(
+            persian=tuple(sorted((normalize(p) for p in r.get("persian", [])), key=len)[::-1]),
+            english=tuple(r.get("english", [])),
+            kind=str(r.get("kind", "")),
+            plural=bool(r.get("plural", False)),
+        )
+        for r in raw
+    )
+
+
+@cache
+def lexicon() -> Lexicon:
+    """The shipped lexicon of honorifics, titles and bodies."""
+    text = resources.files("workbench.data").joinpath("people.toml").read_text("utf-8")
+    data = tomllib.loads(text)
+    return Lexicon(
+        _entries(data.get("honorifics", [])),
+        _entries(data.get("titles", [])),
+        _entries(data.get("bodies", [])),
+    )
+
+
+def _starts(words: list[str], form: str) -> int:
+    """How many of `words` the Persian form `form` covers at their start (0 if it does not)."""
+    parts = form.split()
+    if len(words) < len(parts):
+        return 0
+    joined = [compact(w) for w in words[: len(parts)]]
+    return len(parts) if joined == [compact(p) for p in parts] else 0
+
+
+def split_honorifics(words: list[str]) -> tuple[list[str], list[str], bool]:
+    """(honorifics, rest, plural) of words that begin with honorifics («جناب آقای مهندس ...»)."""
+    found: list[str] = []
+    plural = False
+    rest = list(words)
+    progress = True
+    while rest and progress:
+        progress = False
+        for entry in lexicon().honorifics:
+            for form in entry.persian:
+                n = _starts(rest, form)
+                if n:
+                    found.append(" ".join(rest[:n]))
+                    rest = rest[n:]
+                    plural = plural or entry.plural
+                    progress = True
+                    break
+            if progress:
+                break
+    return found, rest, plural
+
+
+def clean_name(text: str) -> str:
+    """A name as OCR gives it, without stray marks, digits and one-letter fragments."""
+    words = [w.strip(".,،:;-_()[]«»\"'|") for w in text.split()]
+    kept = [w for w in words if len(w) > 1 and _WORD.match(w)]
+    return " ".join(kept)
+
+
+@dataclass(frozen=True)
+class Title:
+    """A post and the body it belongs to, as printed («رئیس دفتر بازرسی و نظارت»)."""
+
+    text: str
+    kind: str | None  # kind of post (head, director_general, ...), None if not recognised
+    body_kind: str | None  # kind of body (office, ministry, ...)
+    body: str | None  # the body's name as printed
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {
+            "text": self.text,
+            "kind": self.kind,
+            "body_kind": self.body_kind,
+            "body": self.body,
+        }
+
+
+def body_of(text: str) -> tuple[str | None, str | None]:
+    """(kind, name) of the first body a Persian text names: «دفتر بازرسی و نظارت» -> office."""
+    words = text.split()
+    for i in range(len(words)):
+        for entry in lexicon().bodies:
+            for form in entry.persian:
+                if _starts(words[i:], form):
+                    return entry.kind, " ".join(words[i:])
+    return None, None
+
+
+def parse_title(text: str) -> Title | None:
+    """The post and body named by a title line, or None when it names neither."""
+    words = clean_name_keep_joiners(text).split()
+    kind = None
+    for i in range(min(len(words), 3)):
+        for entry in lexicon().titles:
+            if any(_starts(words[i:], form) for form in entry.persian):
+                kind = entry.kind
+                break
+        if kind:
+            break
+    body_kind, body = body_of(" ".join(words))
+    if kind is None and body_kind is None:
+        return None
+    return Title(" ".join(words), kind, body_kind, body)
+
+
+def clean_name_keep_joiners(text: str) -> str:
+    """`clean_name` for title lines (keeps «و», the only one-letter word titles use)."""
+    words = [w.strip(".,،:;-_()[]«»\"'|") for w in text.split()]
+    return " ".join(w for w in words if (len(w) > 1 or w == "و") and _WORD.match(w))
+
+
+def names_in_line(line: str) -> list[tuple[list[str], str]]:
+    """Names that follow an honorific in a line of running text: ``[(honorifics, name)]``.
+
+    A plural honorific («آقایان») takes every name joined by «و»; a singular one takes up to
+    three words, stopping at punctuation or a function word.
+    """
+    words = line.split()
+    out: list[tuple[list[str], str]] = []
+    i = 0
+    while i < len(words):
+        honorifics, rest, plural = split_honorifics(words[i:])
+        if not honorifics:
+            i += 1
+            continue
+        consumed = len(words) - i - len(rest)
+        taken: list[str] = []
+        names: list[list[str]] = [[]]
+        for word in rest:
+            bare = word.strip(".,،:;()«»")
+            if not bare or bare in _STOP or not _WORD.match(bare):
+                if plural and bare == "و" and names[-1]:
+                    names.append([])
+                    taken.append(word)
+                    continue
+                break
+            names[-1].append(bare)
+            taken.append(word)
+            if word.endswith(("،", ",", ".")):
+                if plural:
+                    names.append([])
+                    continue
+                break
+            if not plural and len(names[-1]) >= 3:
+                break
+        for name in names:
+            if len(name) >= 2:
+                out.append((honorifics, " ".join(name)))
+        i += consumed + max(len(taken), 1)
+    return out
+
+
+def persian_similarity(a: str, b: str) -> float:
+    """Similarity (0-100) of two Persian names in their compact forms."""
+    ca, cb = compact(a), compact(b)
+    if not ca or not cb:
+        return 0.0
+    return float(fuzz.ratio(ca, cb))
+
+
+# -- claims -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ClaimedPerson:
+    """A claim about a person: the name, and the post and body said to be theirs."""
+
+    raw: str
+    name: str
+    latin: bool  # typed in Latin letters (compared through spellings), else Persian
+    role: str  # the rest of the claim («who heads the Ministry of ...»)
+    title_kind: str | None
+    body_kind: str | None
+    honorifics: tuple[str, ...] = field(default=())
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {
+            "claim": self.raw,
+            "name": self.name,
+            "script": "latin" if self.latin else "persian",
+            "role": self.role or None,
+            "title_kind": self.title_kind,
+            "body_kind": self.body_kind,
+        }
+
+
+_LATIN_HONORIFIC = re.compile(
+    r"^(?:(?:mr|mrs|ms|dr|eng|engineer|doctor|messrs|his excellency|hojjatoleslam|"
+    r"hojatoleslam|ayatollah|general)\.?\s+)+",
+    re.IGNORECASE,
+)
+
+
+def parse_claimed_person(text: str) -> ClaimedPerson:
+    """Split a claim such as "Seyyed Morteza Kavianpour, who heads the Ministry of X".
+
+    The name ends at the first comma, parenthesis, dash or "who"; the rest is the role, whose
+    post and body are recognised by kind (English or Persian words of the lexicon).
+    """
+    raw = text.strip()
+    latin = not _ARABIC_SCRIPT.search(raw)
+    if latin:
+        parts = re.split(r",|\(|\s[-–—]\s|\swho\s|\swhose\s|;", raw, maxsplit=1)
+        name = _LATIN_HONORIFIC.sub("", parts[0].strip())
+        role = parts[1].strip(" )") if len(parts) > 1 else ""
+        titles = lexicon().english_kinds(role, lexicon().titles)
+        bodies = lexicon().english_kinds(role, lexicon().bodies)
+        return ClaimedPerson(
+            raw,
+            name,
+            True,
+            role,
+            titles[0][0] if titles else None,
+            bodies[0][0] if bodies else None,
+        )
+    parts = re.split(r"[،,(]|\s[-–—]\s", normalize(raw), maxsplit=1)
+    honorifics, rest, _ = split_honorifics(parts[0].split())
+    role = parts[1].strip(" )") if len(parts) > 1 else ""
+    title = parse_title(role) if role else None
+    return ClaimedPerson(
+        raw,
+        " ".join(rest),
+        False,
+        role,
+        title.kind if title else None,
+        title.body_kind if title else None,
+        tuple(honorifics),
+    )
+
+
+def parse_office_claim(text: str) -> tuple[str | None, bool]:
+    """(kind of body, typed in Latin) of a claimed office («Ministry of X», «دفتر ...»)."""
+    latin = not _ARABIC_SCRIPT.search(text)
+    if latin:
+        kinds = lexicon().english_kinds(text, lexicon().bodies)
+        return (kinds[0][0] if kinds else None), True
+    return body_of(text)[0], False

@@ -21,19 +21,15 @@ from workbench.check import Check, Need
 from workbench.context import Context
 from workbench.errors import ToolUnavailableError, WorkbenchError
 from workbench.model import CheckResult, Finding, Region, Severity
-from workbench.text.matching import find_phrase
 from workbench.text.people import (
     ClaimedPerson,
     Title,
     body_of,
-    clean_name,
     clean_name_keep_joiners,
-    names_in_line,
+    letter_people,
     parse_claimed_person,
     parse_office_claim,
-    parse_title,
     persian_similarity,
-    split_honorifics,
 )
 from workbench.text.romanize import latin_similarity, romanize
 
@@ -41,8 +37,6 @@ from workbench.text.romanize import latin_similarity, romanize
 SAME_NAME = 85.0
 #: Lines at the top of a page searched for the addressee and the letterhead.
 TOP_LINES = 12
-#: Lines under the closing formula searched for the signatory.
-SIGNATURE_LINES = 6
 
 _KIND_WORDS = {
     "head": "head",
@@ -182,74 +176,24 @@ class PeopleCheck(Check):
 
     def _people(self, lines: list[_Line]) -> list[_Person]:
         convention = conventions.load()
-        persons: list[_Person] = []
-        used: set[int] = set()
-        addressee = self._addressee(lines, convention)
-        if addressee is not None:
-            persons.append(addressee[0])
-            used.update(addressee[1])
-        signatory = self._signatory(lines, convention)
-        if signatory is not None:
-            persons.append(signatory[0])
-            used.update(signatory[1])
-        for n, line in enumerate(lines):
-            if n in used:
-                continue
-            for honorifics, name in names_in_line(line.text):
-                persons.append(_Person("body", name, honorifics, None, line))
-        return persons
-
-    def _addressee(
-        self, lines: list[_Line], convention: conventions.Convention
-    ) -> tuple[_Person, list[int]] | None:
-        element = convention.element("addressee")
-        patterns = element.patterns if element else ()
-        for n, line in enumerate(lines[:TOP_LINES]):
-            words = line.text.split()
-            honorifics, rest, _ = split_honorifics(words)
-            labelled = any(find_phrase(p, words, min_score=90) for p in patterns)
-            name = clean_name(" ".join(rest))
-            if not honorifics or len(name.split()) < 2 or parse_title(name):
-                if not labelled:
-                    continue
-            if len(name.split()) < 2:
-                continue
-            title_line = lines[n + 1] if n + 1 < len(lines) else None
-            title = parse_title(title_line.text) if title_line else None
-            return (
-                _Person("addressee", name, honorifics, title, line, title_line if title else None),
-                [n, n + 1] if title else [n],
+        addressee = convention.element("addressee")
+        closing = convention.element("closing")
+        found = letter_people(
+            [line.text for line in lines],
+            addressee.patterns if addressee else (),
+            closing.patterns if closing else (),
+        )
+        return [
+            _Person(
+                p.role,
+                p.name,
+                list(p.honorifics),
+                p.title,
+                lines[p.line],
+                lines[p.title_line] if p.title_line is not None else None,
             )
-        return None
-
-    def _signatory(
-        self, lines: list[_Line], convention: conventions.Convention
-    ) -> tuple[_Person, list[int]] | None:
-        element = convention.element("closing")
-        patterns = element.patterns if element else ()
-        start = None
-        for n in range(len(lines) - 1, -1, -1):
-            words = lines[n].text.split()
-            if any(find_phrase(p, words, min_score=88) for p in patterns):
-                start = n + 1
-                break
-        if start is None:
-            return None
-        for n in range(start, min(len(lines), start + SIGNATURE_LINES)):
-            words = lines[n].text.split()
-            honorifics, rest, _ = split_honorifics(words)
-            name = clean_name(" ".join(rest))
-            if len(name.split()) < 2 or parse_title(name) is not None:
-                continue
-            title_line = lines[n + 1] if n + 1 < len(lines) else None
-            title = parse_title(title_line.text) if title_line else None
-            return (
-                _Person(
-                    "signatory", name, honorifics, title, lines[n], title_line if title else None
-                ),
-                [n, n + 1] if title else [n],
-            )
-        return None
+            for p in found
+        ]
 
     def _letterhead(self, lines: list[_Line]) -> list[tuple[str, str]]:
         """The bodies named at the top of the page: (text, kind), the higher body first."""
@@ -410,7 +354,7 @@ class PeopleCheck(Check):
     def _office(
         self, office: str, persons: list[_Person], letterhead: list[tuple[str, str]]
     ) -> tuple[list[Finding], dict[str, Any]]:
-        kind, latin = parse_office_claim(office)
+        kind, _ = parse_office_claim(office)
         signatory = next((p for p in persons if p.role == "signatory"), None)
         issuing = signatory.title if signatory and signatory.title else None
         summary: dict[str, Any] = {

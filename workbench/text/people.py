@@ -23,7 +23,7 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from workbench.text.matching import compact, normalize
+from workbench.text.matching import compact, find_phrase, normalize
 
 __all__ = [
     "ClaimedPerson",
@@ -31,6 +31,7 @@ __all__ = [
     "Title",
     "body_of",
     "clean_name",
+    "letter_people",
     "lexicon",
     "names_in_line",
     "parse_claimed_person",
@@ -44,7 +45,7 @@ _ARABIC_SCRIPT = re.compile(r"[\u0600-\u06ff]")
 _WORD = re.compile(r"^[\u0621-\u064a\u0670\u067e\u0686\u0698\u06a9\u06af\u06cc\u06c0\u200c]+$")
 #: Words that end a name read after an honorific in running text.
 _STOP = frozenset(
-    "و در به از با که را تا برای این آن جهت نیز هم طی ضمن انجام است شد شود بود ، ،".split()
+    "و در به از با که را تا برای این آن جهت نیز هم طی ضمن انجام است شد شود بود".split()
 )
 
 
@@ -320,3 +321,87 @@ def parse_office_claim(text: str) -> tuple[str | None, bool]:
         kinds = lexicon().english_kinds(text, lexicon().bodies)
         return (kinds[0][0] if kinds else None), True
     return body_of(text)[0], False
+
+
+# -- a letter's people --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NamedPerson:
+    """A person a letter names: role, name as printed, honorifics, title, and line numbers."""
+
+    role: str  # "signatory", "addressee" or "body"
+    name: str
+    honorifics: tuple[str, ...]
+    title: Title | None
+    line: int
+    title_line: int | None
+
+
+def _title_below(lines: Sequence[str], n: int) -> tuple[Title | None, int | None]:
+    if n + 1 < len(lines):
+        title = parse_title(lines[n + 1])
+        if title is not None:
+            return title, n + 1
+    return None, None
+
+
+def find_addressee(
+    lines: Sequence[str], patterns: Sequence[str], *, top: int = 12
+) -> NamedPerson | None:
+    """The addressee: the first top line with an honorific or an addressee phrase, and a name."""
+    for n, line in enumerate(lines[:top]):
+        words = line.split()
+        honorifics, rest, _ = split_honorifics(words)
+        labelled = any(find_phrase(p, words, min_score=90) for p in patterns)
+        name = clean_name(" ".join(rest))
+        if len(name.split()) < 2 or parse_title(name) is not None:
+            continue
+        if not honorifics and not labelled:
+            continue
+        title, title_line = _title_below(lines, n)
+        return NamedPerson("addressee", name, tuple(honorifics), title, n, title_line)
+    return None
+
+
+def find_signatory(
+    lines: Sequence[str], closing_patterns: Sequence[str], *, window: int = 6
+) -> NamedPerson | None:
+    """The signatory: the first name line under the last closing formula, with its title."""
+    start = None
+    for n in range(len(lines) - 1, -1, -1):
+        if any(find_phrase(p, lines[n].split(), min_score=88) for p in closing_patterns):
+            start = n + 1
+            break
+    if start is None:
+        return None
+    for n in range(start, min(len(lines), start + window)):
+        honorifics, rest, _ = split_honorifics(lines[n].split())
+        name = clean_name(" ".join(rest))
+        if len(name.split()) < 2 or parse_title(name) is not None:
+            continue
+        title, title_line = _title_below(lines, n)
+        return NamedPerson("signatory", name, tuple(honorifics), title, n, title_line)
+    return None
+
+
+def letter_people(
+    lines: Sequence[str], addressee_patterns: Sequence[str], closing_patterns: Sequence[str]
+) -> list[NamedPerson]:
+    """Addressee, signatory and the people named after an honorific in the other lines."""
+    people: list[NamedPerson] = []
+    used: set[int] = set()
+    for person in (
+        find_addressee(lines, addressee_patterns),
+        find_signatory(lines, closing_patterns),
+    ):
+        if person is not None:
+            people.append(person)
+            used.add(person.line)
+            if person.title_line is not None:
+                used.add(person.title_line)
+    for n, line in enumerate(lines):
+        if n not in used:
+            for honorifics, name in names_in_line(line):
+                people.append(NamedPerson("body", name, tuple(honorifics), None, n, None))
+    return people

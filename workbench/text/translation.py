@@ -1,0 +1,251 @@
+"""A translation compared with its original: sentences aligned, anchors that appear in one only.
+
+A translation published beside a Persian letter can add what the letter does not say. The
+comparison works without a translation engine, on what survives translation unchanged:
+
+- **anchors**: numbers (Persian or Latin digits), dates in any calendar (compared as Gregorian
+  days, so «۱۳۸۰/۰۲/۲۴» and "14 May 2001" are one date; `workbench.text.dates`), and names
+  (Persian names read after an honorific or in the signature block, compared with the
+  translation's names through their Latin spellings; `workbench.text.romanize`);
+- **sentences**, aligned in order by length (the Gale-Church method: a translation's sentence
+  lengths follow the original's at a near-constant ratio), so a sentence with no counterpart
+  in the other text stands out.
+
+Everything here is a pure function of the two texts and the original's names.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from workbench.text.dates import find_dates
+from workbench.text.romanize import latin_similarity, romanize
+
+__all__ = [
+    "Alignment",
+    "Difference",
+    "align_sentences",
+    "compare_translation",
+    "english_names",
+    "sentences",
+]
+
+_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
+_NUMBER = re.compile(r"\d+(?:[.,٫٬]\d+)*")
+_SENTENCE_END = re.compile(r"(?<=[.!?؟])\s+|\n\s*\n")
+#: Words of a sentence below which it is a heading or a field, not a sentence to align.
+MIN_WORDS = 5
+#: Similarity (0-100) at which a Latin name counts as a spelling of a Persian one.
+SAME_NAME = 80.0
+#: Honorifics before a name in English text.
+_EN_HONORIFIC = re.compile(
+    r"\b(?:Mr|Mrs|Ms|Dr|Messrs|Engineer|Eng|Seyyed|Seyed|Sayyid|Hojjatoleslam|Ayatollah)\.?\s+"
+    r"((?:(?:Engineer|Dr)\.?\s+)?[A-Z][a-z'\-]+(?:\s+[A-Z][a-z'\-]+){0,2}"
+    r"(?:\s+and\s+[A-Z][a-z'\-]+(?:\s+[A-Z][a-z'\-]+){0,2})*)"
+)
+#: Penalties of the sentence alignment (in the units of the length cost).
+SKIP_COST = 3.0
+MERGE_COST = 1.5
+
+
+@dataclass(frozen=True)
+class Difference:
+    """Something present in one text and absent from the other."""
+
+    kind: str  # "number", "date", "name" or "sentence"
+    side: str  # "translation" (only there) or "original"
+    value: str
+    context: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {
+            "kind": self.kind,
+            "only_in": self.side,
+            "value": self.value,
+            "context": self.context,
+        }
+
+
+@dataclass(frozen=True)
+class Alignment:
+    """Sentences of the two texts paired in order (an empty side has no counterpart)."""
+
+    pairs: list[tuple[list[str], list[str]]]
+    ratio: float  # translation characters per original character
+
+    def as_dicts(self) -> list[dict[str, Any]]:
+        """JSON-ready rows: the original's and the translation's sentences of each pair."""
+        return [{"original": list(a), "translation": list(b)} for a, b in self.pairs]
+
+
+@dataclass
+class Comparison:
+    """The result of comparing a translation with its original."""
+
+    differences: list[Difference] = field(default_factory=list)
+    alignment: Alignment | None = None
+    anchors: dict[str, Any] = field(default_factory=dict)
+
+
+def sentences(text: str) -> list[str]:
+    """Sentences of a text (split at . ! ? ؟ and blank lines), lines joined, trimmed."""
+    joined = re.sub(r"(?<![.!?؟:\n])\n(?!\n)", " ", text)
+    parts = [re.sub(r"\s+", " ", p).strip() for p in _SENTENCE_END.split(joined)]
+    return [p for p in parts if p]
+
+
+def _long(items: Sequence[str]) -> list[str]:
+    return [s for s in items if len(s.split()) >= MIN_WORDS]
+
+
+def align_sentences(original: Sequence[str], translation: Sequence[str]) -> Alignment:
+    """Pair sentences in order by length (1-1, 1-0, 0-1, 2-1, 1-2), Gale-Church style."""
+    a = [len(s) for s in original]
+    b = [len(s) for s in translation]
+    ratio = (sum(b) / sum(a)) if sum(a) else 1.0
+
+    def cost(la: int, lb: int) -> float:
+        expected = la * ratio
+        return abs(lb - expected) / math.sqrt(expected + lb + 1.0) if la or lb else 0.0
+
+    n, m = len(a), len(b)
+    best = [[math.inf] * (m + 1) for _ in range(n + 1)]
+    back: list[list[tuple[int, int]]] = [[(0, 0)] * (m + 1) for _ in range(n + 1)]
+    best[0][0] = 0.0
+    moves = (
+        (1, 1, 0.0),
+        (1, 0, SKIP_COST),
+        (0, 1, SKIP_COST),
+        (2, 1, MERGE_COST),
+        (1, 2, MERGE_COST),
+    )
+    for i in range(n + 1):
+        for j in range(m + 1):
+            if best[i][j] == math.inf:
+                continue
+            for di, dj, penalty in moves:
+                ni, nj = i + di, j + dj
+                if ni > n or nj > m:
+                    continue
+                la, lb = sum(a[i:ni]), sum(b[j:nj])
+                c = best[i][j] + penalty + (cost(la, lb) if di and dj else 0.0)
+                if c < best[ni][nj]:
+                    best[ni][nj] = c
+                    back[ni][nj] = (di, dj)
+    pairs: list[tuple[list[str], list[str]]] = []
+    i, j = n, m
+    while i or j:
+        di, dj = back[i][j]
+        pairs.append((list(original[i - di : i]), list(translation[j - dj : j])))
+        i, j = i - di, j - dj
+    pairs.reverse()
+    return Alignment(pairs, round(ratio, 3))
+
+
+def _dates(text: str) -> tuple[dict[str, str], list[tuple[int, int]]]:
+    """Gregorian days (ISO) of the valid dates in `text` with their text, and their spans."""
+    days: dict[str, str] = {}
+    spans = []
+    for found in find_dates(text):
+        spans.append((found.start, found.end))
+        if found.gregorian is not None:
+            days.setdefault(found.gregorian.isoformat(), found.text)
+    return days, spans
+
+
+def _numbers(text: str, spans: Sequence[tuple[int, int]]) -> Counter[str]:
+    """Numbers outside date spans, as Latin digits without grouping marks."""
+    converted = text.translate(_DIGITS)
+    out: Counter[str] = Counter()
+    for m in _NUMBER.finditer(converted):
+        if any(s <= m.start() < e for s, e in spans):
+            continue
+        value = re.sub(r"[,٬]", "", m[0]).replace("٫", ".").lstrip("0") or "0"
+        out[value] += 1
+    return out
+
+
+def english_names(text: str) -> list[str]:
+    """Names that follow an honorific in English text ("Messrs A B and C D" gives both)."""
+    out = []
+    for m in _EN_HONORIFIC.finditer(text):
+        chunk = re.sub(r"^(?:Engineer|Dr)\.?\s+", "", m[1])
+        for name in re.split(r"\s+and\s+", chunk):
+            if len(name.split()) >= 2:
+                out.append(name.strip())
+    return out
+
+
+def _around(text: str, needle: str, width: int = 60) -> str:
+    pos = text.find(needle)
+    if pos < 0:
+        return ""
+    return re.sub(r"\s+", " ", text[max(0, pos - width) : pos + len(needle) + width]).strip()
+
+
+def compare_translation(
+    original: str, translation: str, original_names: Sequence[str]
+) -> Comparison:
+    """Compare a translation with its original text; `original_names` are its Persian names."""
+    result = Comparison()
+    days_o, spans_o = _dates(original)
+    days_t, spans_t = _dates(translation)
+    for day, text in days_t.items():
+        if day not in days_o:
+            result.differences.append(
+                Difference("date", "translation", f"{text} ({day})", _around(translation, text))
+            )
+    for day, text in days_o.items():
+        if day not in days_t:
+            result.differences.append(
+                Difference("date", "original", f"{text} ({day})", _around(original, text))
+            )
+    nums_o, nums_t = _numbers(original, spans_o), _numbers(translation, spans_t)
+    converted_o, converted_t = original.translate(_DIGITS), translation
+    for value, count in (nums_t - nums_o).items():
+        result.differences.append(
+            Difference("number", "translation", value, _around(converted_t, value))
+        )
+        del count
+    for value in nums_o - nums_t:
+        result.differences.append(
+            Difference("number", "original", value, _around(converted_o, value))
+        )
+    spellings = {name: romanize(name).latin for name in original_names}
+    names_t = english_names(translation)
+    for name in names_t:
+        if not any(latin_similarity(name, s)[0] >= SAME_NAME for s in spellings.values()):
+            result.differences.append(
+                Difference("name", "translation", name, _around(translation, name))
+            )
+    for persian, latin in spellings.items():
+        words = re.findall(r"[A-Z][a-z'\-]+(?:\s+[A-Z][a-z'\-]+){1,3}", translation)
+        if latin and not any(latin_similarity(w, latin)[0] >= SAME_NAME for w in words):
+            result.differences.append(
+                Difference(
+                    "name", "original", f"{persian} ({latin[0]})", _around(original, persian)
+                )
+            )
+    long_o, long_t = _long(sentences(original)), _long(sentences(translation))
+    alignment = align_sentences(long_o, long_t)
+    for a, b in alignment.pairs:
+        if not a:
+            result.differences.extend(Difference("sentence", "translation", s) for s in b)
+        elif not b:
+            result.differences.extend(Difference("sentence", "original", s) for s in a)
+    result.alignment = alignment
+    result.anchors = {
+        "dates": {"original": sorted(days_o), "translation": sorted(days_t)},
+        "numbers": {"original": sorted(nums_o), "translation": sorted(nums_t)},
+        "names": {
+            "original": [{"persian": p, "latin": list(s)} for p, s in spellings.items()],
+            "translation": names_t,
+        },
+    }
+    return result

@@ -15,6 +15,7 @@ from typing import Any
 
 from workbench.claims import parse_claims
 from workbench.context import Context
+from workbench.errors import InputError
 from workbench.limits import Limits
 from workbench.loading import Document, load_document
 from workbench.model import Claims, Report
@@ -65,6 +66,19 @@ def load_references(
     return tuple(r if isinstance(r, Document) else load_document(r, limits) for r in references)
 
 
+def load_translation(path: PathLike, limits: Limits | None = None) -> str:
+    """The text of a translation file (plain text or HTML), loaded with the usual guards.
+
+    Raises:
+        InputError: the file cannot be read or is not text.
+
+    """
+    document = load_document(path, limits)
+    if document.text is None:
+        raise InputError(f"{path}: a translation must be a text or HTML file")
+    return document.text
+
+
 def analyze_document(
     document: Document,
     *,
@@ -75,8 +89,9 @@ def analyze_document(
     limits: Limits | None = None,
     registry: Registry | None = None,
     progress: ProgressCallback | None = None,
+    translation: str | None = None,
 ) -> Analysis:
-    """Run the checks over an already loaded document."""
+    """Run the checks over an already loaded document (`translation`: its supplied translation)."""
     registry = registry or discover()
     checks = registry.select(only)
     out_dir = report_folder(Path(out), document) if out is not None else None
@@ -85,6 +100,7 @@ def analyze_document(
         claims=_claims(claims),
         references=tuple(references),
         limits=limits or Limits(),
+        translation=translation,
     )
     report = run_pipeline(context, checks, out_dir=out_dir, progress=progress)
     if out_dir is not None:

@@ -18,7 +18,7 @@ from typing import Any
 import click
 
 from workbench import __version__
-from workbench.api import Analysis, analyze_document, load_references
+from workbench.api import Analysis, analyze_document, load_references, load_translation
 from workbench.claims import load_claims
 from workbench.errors import InputError, UsageError, WorkbenchError
 from workbench.export.html import Preview, make_preview, render_html
@@ -88,7 +88,13 @@ def main(verbose: bool) -> None:
     "--claims",
     "claims_file",
     type=click.Path(path_type=Path),
-    help="JSON file of claims: date, author, addressee, office, language, source.",
+    help="JSON file of claims: date, author, addressee, office, language, source, count.",
+)
+@click.option(
+    "--translation",
+    "translation_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="A translation supplied with the document (text or HTML), compared with its text.",
 )
 @_only_option
 @click.option(
@@ -112,6 +118,7 @@ def check(
     paths: Sequence[Path],
     references: Sequence[Path],
     claims_file: Path | None,
+    translation_file: Path | None,
     only: str | None,
     fmt: str,
     out: Path | None,
@@ -128,6 +135,12 @@ def check(
         registry.select(selected)
         claims: Claims | None = load_claims(claims_file) if claims_file else None
     except UsageError as exc:
+        raise click.UsageError(str(exc)) from None
+    translation: str | None = None
+    try:
+        if translation_file is not None:
+            translation = load_translation(translation_file, limits)
+    except InputError as exc:
         raise click.UsageError(str(exc)) from None
 
     failures = 0
@@ -151,6 +164,7 @@ def check(
                 out=out,
                 limits=limits,
                 registry=registry,
+                translation=translation,
             )
         except WorkbenchError as exc:
             failures += 1

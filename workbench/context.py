@@ -124,6 +124,8 @@ class Context:
     limits: Limits = field(default_factory=Limits)
     artifacts: ArtifactWriter = field(default_factory=lambda: ArtifactWriter("none", None))
     options: dict[str, Any] = field(default_factory=dict)
+    #: The text of a translation supplied with the document (compared by the translation check).
+    translation: str | None = None
     _cache: dict[Hashable, Any] = field(default_factory=dict, repr=False)
     _lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
 
@@ -136,6 +138,7 @@ class Context:
             limits=self.limits,
             artifacts=ArtifactWriter(name, out_dir),
             options=self.options,
+            translation=self.translation,
             _cache=self._cache,
             _lock=self._lock,
         )

@@ -114,6 +114,7 @@ def analyse_upload(
             limits=limits,
             registry=registry or discover(),
             progress=progress,
+            translation=translation_doc.text if translation_doc is not None else None,
         )
         artifacts = analysis.artifact_bytes()
         for ref in references:

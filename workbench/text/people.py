@@ -45,7 +45,7 @@ _ARABIC_SCRIPT = re.compile(r"[\u0600-\u06ff]")
 _WORD = re.compile(r"^[\u0621-\u064a\u0670\u067e\u0686\u0698\u06a9\u06af\u06cc\u06c0\u200c]+$")
 #: Words that end a name read after an honorific in running text.
 _STOP = frozenset(
-    "و در به از با که را تا برای این آن جهت نیز هم طی ضمن انجام است شد شود بود".split()
+    re.split(r"\s+", "و در به از با که را تا برای این آن جهت نیز هم طی ضمن انجام است شد شود بود")
 )
 
 

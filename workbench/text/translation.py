@@ -40,14 +40,17 @@ _NUMBER = re.compile(r"\d+(?:[.,٫٬]\d+)*")
 _SENTENCE_END = re.compile(r"(?<=[.!?؟])\s+|\n\s*\n")
 #: Words of a sentence below which it is a heading or a field, not a sentence to align.
 MIN_WORDS = 5
+#: A sentence without counterpart is reported from this many words (shorter: fields, notes).
+REPORT_WORDS = 10
 #: Similarity (0-100) at which a Latin name counts as a spelling of a Persian one.
 SAME_NAME = 80.0
 #: Honorifics before a name in English text.
 _EN_HONORIFIC = re.compile(
-    r"\b(?:Mr|Mrs|Ms|Dr|Messrs|Engineer|Eng|Seyyed|Seyed|Sayyid|Hojjatoleslam|Ayatollah)\.?\s+"
-    r"((?:(?:Engineer|Dr)\.?\s+)?[A-Z][a-z'\-]+(?:\s+[A-Z][a-z'\-]+){0,2}"
-    r"(?:\s+and\s+[A-Z][a-z'\-]+(?:\s+[A-Z][a-z'\-]+){0,2})*)"
+    r"\b(Mr|Mrs|Ms|Dr|Messrs|Engineer|Eng|Seyyed|Seyed|Sayyid|Hojjatoleslam|Ayatollah)\.? +"
+    r"((?:(?:Engineer|Dr)\.? +)?[A-Z][a-z'\-]+(?: [A-Z][a-z'\-]+){0,2}"
+    r"(?: and [A-Z][a-z'\-]+(?: [A-Z][a-z'\-]+){0,2})*)"
 )
+_CAPITALISED = re.compile(r"[A-Z][a-z'\-]+")
 #: Penalties of the sentence alignment (in the units of the length cost).
 SKIP_COST = 3.0
 MERGE_COST = 1.5
@@ -94,10 +97,32 @@ class Comparison:
 
 
 def sentences(text: str) -> list[str]:
-    """Sentences of a text (split at . ! ? ؟ and blank lines), lines joined, trimmed."""
-    joined = re.sub(r"(?<![.!?؟:\n])\n(?!\n)", " ", text)
-    parts = [re.sub(r"\s+", " ", p).strip() for p in _SENTENCE_END.split(joined)]
-    return [p for p in parts if p]
+    """Sentences of a text, split at . ! ? ؟ and at the end of short lines (headings, fields).
+
+    A line of `MIN_WORDS` words or more runs on into the next one (a wrapped line of a
+    paragraph); a shorter line ends its segment. Bracketed notes («[signature]», "(fictional
+    document)") are a translator's additions and are left out.
+    """
+    text = re.sub(r"\[[^\]]{0,300}\]|\([^)]{0,300}\)", " ", text)
+    segments: list[str] = []
+    current: list[str] = []
+    for line in text.splitlines():
+        words = line.split()
+        if not words:
+            if current:
+                segments.append(" ".join(current))
+                current = []
+            continue
+        current.append(" ".join(words))
+        if len(words) < MIN_WORDS or re.search(r"[.!?؟:]$", words[-1]):
+            segments.append(" ".join(current))
+            current = []
+    if current:
+        segments.append(" ".join(current))
+    out = []
+    for segment in segments:
+        out += [p.strip() for p in _SENTENCE_END.split(segment) if p.strip()]
+    return out
 
 
 def _long(items: Sequence[str]) -> list[str]:
@@ -171,15 +196,38 @@ def _numbers(text: str, spans: Sequence[tuple[int, int]]) -> Counter[str]:
     return out
 
 
+def _date_parts(text: str, spans: Sequence[tuple[int, int]]) -> set[str]:
+    """The numbers inside a text's dates («۱۳۸۰/۰۲/۲۴» -> 1380, 2, 24), as `_numbers` gives them."""
+    parts: set[str] = set()
+    for start, end in spans:
+        parts.update(_numbers(text[start:end], []))
+    return parts
+
+
 def english_names(text: str) -> list[str]:
     """Names that follow an honorific in English text ("Messrs A B and C D" gives both)."""
     out = []
     for m in _EN_HONORIFIC.finditer(text):
-        chunk = re.sub(r"^(?:Engineer|Dr)\.?\s+", "", m[1])
-        for name in re.split(r"\s+and\s+", chunk):
+        chunk = re.sub(r"^(?:Engineer|Dr)\.? +", "", m[2])
+        names = re.split(r" and ", chunk) if m[1] == "Messrs" else [chunk.split(" and ")[0]]
+        for name in names:
+            if m[1] in ("Seyyed", "Seyed", "Sayyid"):
+                name = f"{m[1]} {name}"
             if len(name.split()) >= 2:
                 out.append(name.strip())
     return out
+
+
+def _found_in(text: str, spellings: Sequence[str]) -> bool:
+    """Whether a run of capitalised words of `text` is one of `spellings` (within tolerance)."""
+    words = [m[0] for m in _CAPITALISED.finditer(text)]
+    longest = max((len(s.split()) for s in spellings), default=0)
+    for start in range(len(words)):
+        for size in range(max(1, longest - 1), longest + 2):
+            window = " ".join(words[start : start + size])
+            if window and latin_similarity(window, spellings)[0] >= SAME_NAME:
+                return True
+    return False
 
 
 def _around(text: str, needle: str, width: int = 60) -> str:
@@ -207,6 +255,9 @@ def compare_translation(
                 Difference("date", "original", f"{text} ({day})", _around(original, text))
             )
     nums_o, nums_t = _numbers(original, spans_o), _numbers(translation, spans_t)
+    in_dates = _date_parts(original, spans_o) | _date_parts(translation, spans_t)
+    nums_o = Counter({k: v for k, v in nums_o.items() if k not in in_dates and len(k) > 1})
+    nums_t = Counter({k: v for k, v in nums_t.items() if k not in in_dates and len(k) > 1})
     converted_o, converted_t = original.translate(_DIGITS), translation
     for value, count in (nums_t - nums_o).items():
         result.differences.append(
@@ -225,8 +276,7 @@ def compare_translation(
                 Difference("name", "translation", name, _around(translation, name))
             )
     for persian, latin in spellings.items():
-        words = re.findall(r"[A-Z][a-z'\-]+(?:\s+[A-Z][a-z'\-]+){1,3}", translation)
-        if latin and not any(latin_similarity(w, latin)[0] >= SAME_NAME for w in words):
+        if latin and not _found_in(translation, latin):
             result.differences.append(
                 Difference(
                     "name", "original", f"{persian} ({latin[0]})", _around(original, persian)
@@ -236,9 +286,15 @@ def compare_translation(
     alignment = align_sentences(long_o, long_t)
     for a, b in alignment.pairs:
         if not a:
-            result.differences.extend(Difference("sentence", "translation", s) for s in b)
+            result.differences.extend(
+                Difference("sentence", "translation", s)
+                for s in b
+                if len(s.split()) >= REPORT_WORDS
+            )
         elif not b:
-            result.differences.extend(Difference("sentence", "original", s) for s in a)
+            result.differences.extend(
+                Difference("sentence", "original", s) for s in a if len(s.split()) >= REPORT_WORDS
+            )
     result.alignment = alignment
     result.anchors = {
         "dates": {"original": sorted(days_o), "translation": sorted(days_t)},

@@ -1,0 +1,133 @@
+"""The people, lists and translation checks on the samples: real scans, real text."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from workbench import analyze
+from workbench.api import analyze_document, load_translation
+from workbench.claims import load_claims
+from workbench.loading import load_document
+from workbench.model import Report
+from workbench.serialize import report_to_dict, validate_report
+from workbench.text.matching import compact
+
+SAMPLES = Path(__file__).resolve().parents[2] / "samples"
+QUESTIONED = SAMPLES / "questioned" / "letter_1380-02-24.jpg"
+CLAIMS = SAMPLES / "questioned" / "letter_1380-02-24.claims.json"
+TRANSLATION = SAMPLES / "questioned" / "letter_1380-02-24.en.txt"
+LIST_HTML = SAMPLES / "lists" / "names_149.html"
+LIST_SCAN = SAMPLES / "lists" / "names_149_scan.jpg"
+
+needs_tesseract = pytest.mark.skipif(shutil.which("tesseract") is None, reason="needs Tesseract")
+
+
+def truth_names() -> list[str]:
+    manifest = json.loads((SAMPLES / "manifest.json").read_text(encoding="utf-8"))
+    entry = next(d for d in manifest["documents"] if d["path"] == "lists/names_149_scan.jpg")
+    return list(entry["truth"]["names"])
+
+
+def codes(report: Report) -> set[str]:
+    return {f.code for f in report.findings}
+
+
+@needs_tesseract
+def test_questioned_letter_people_against_claims() -> None:
+    report = analyze(QUESTIONED, claims=load_claims(CLAIMS), only=["people"])
+    validate_report(report_to_dict(report))
+    found = codes(report)
+    assert {"people.author_found", "people.addressee_found"} <= found
+    assert "people.author_title_differs" in found
+    assert "people.office_differs" in found
+    persons = {p["role"]: p for p in report.results["people"]["persons"]}
+    assert persons["signatory"]["persian"] == "سیدمرتضی کاویان‌پور"
+    assert "Seyyed Morteza Kavianpour" in persons["signatory"]["latin"]
+    assert persons["addressee"]["persian"] == "بهروز آذرمهر"
+    assert "Behrouz Azarmehr" in persons["addressee"]["latin"]
+    assert persons["signatory"]["title"]["body_kind"] == "office"
+
+
+@needs_tesseract
+def test_claim_in_persian_and_a_name_not_on_the_page() -> None:
+    claims = {"author": "سید مرتضی کاویان‌پور", "addressee": "Kenneth Timmerman"}
+    report = analyze(QUESTIONED, claims=claims, only=["people"])
+    found = codes(report)
+    assert "people.author_found" in found
+    assert "people.addressee_not_found" in found
+
+
+def test_html_list_rows_and_count() -> None:
+    report = analyze(LIST_HTML, claims={"count": 149}, only=["lists"])
+    validate_report(report_to_dict(report))
+    rows = report.results["lists"]["rows"]
+    assert len(rows) == 149
+    assert rows[0]["name"] == "سیاوش" and rows[0]["father"] == "مجید"
+    assert rows[0]["latin"][0] == "Siavash Golzari"
+    assert [f.code for f in report.findings].count("lists.count_matches") == 2
+    wrong = analyze(LIST_HTML, claims={"count": 150}, only=["lists"])
+    assert "lists.count_differs" in codes(wrong)
+
+
+def test_text_list_duplicates_and_numbering(tmp_path: Path) -> None:
+    lines = [f"{i}. {name}" for i, name in enumerate(truth_names()[:20], start=1)]
+    lines[7] = "9. " + truth_names()[3]  # row 8 missing, row 4 repeated as row 9
+    path = tmp_path / "list.txt"
+    path.write_text("فهرست اسامی (۲۰ نفر)\n" + "\n".join(lines), encoding="utf-8")
+    report = analyze(path, only=["lists"])
+    found = codes(report)
+    assert {"lists.duplicate_row", "lists.numbering", "lists.count_matches"} <= found
+
+
+@needs_tesseract
+@pytest.mark.slow
+def test_scanned_list_read_column_by_column() -> None:
+    document = load_document(LIST_SCAN)
+    reference = load_document(LIST_HTML)
+    analysis = analyze_document(
+        document, references=[reference], claims={"count": 149}, only=["lists"]
+    )
+    results = analysis.report.results["lists"]
+    names = [r["full_name"] for r in results["rows"]]
+    exact = sum(compact(a) == compact(b) for a, b in zip(names, truth_names(), strict=False))
+    assert exact >= 145
+    found = codes(analysis.report)
+    assert "lists.count_matches" in found
+    assert "lists.count_differs" not in found
+    assert results["stated_counts"][0]["count"] == 149
+    assert results["comparison"]["matched"] >= 145
+
+
+@needs_tesseract
+def test_faithful_translation_raises_nothing_and_changes_are_found(tmp_path: Path) -> None:
+    document = load_document(QUESTIONED)
+    faithful = load_translation(TRANSLATION)
+    report = analyze_document(document, only=["translation"], translation=faithful).report
+    assert codes(report) == {"translation.anchors_agree"}
+    assert report.results["translation"]["alignment"]
+    changed = (
+        faithful.replace("88724153", "88724157")
+        .replace("Kamran Sadri", "Kamran Rostami")
+        .replace(
+            "He stressed that",
+            "The Minister also approved a payment of forty thousand dollars to the firm for "
+            "its cooperation. He stressed that",
+        )
+        .replace("Monday, 14 May 2001", "Tuesday, 15 May 2001")
+    )
+    report = analyze_document(document, only=["translation"], translation=changed).report
+    found = codes(report)
+    assert "translation.number_only_in_translation" in found
+    assert "translation.name_only_in_translation" in found
+    assert "translation.sentence_only_in_translation" in found
+    assert "translation.date_only_in_translation" in found
+
+
+def test_translation_skipped_without_one() -> None:
+    report = analyze(LIST_HTML, only=["translation"])
+    check = report.check("translation")
+    assert check is not None and check.status.value == "skipped"

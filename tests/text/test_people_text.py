@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from workbench.text.lists import numbering_problems, parse_text_rows, stated_counts
+from workbench.text.people import names_in_line, parse_claimed_person, parse_title
+from workbench.text.romanize import latin_key, latin_similarity, romanize, split_seyyed
+
+
+def test_seyyed_split_and_spellings() -> None:
+    assert split_seyyed("سیدمرتضی کاویان‌پور") == ("سید", "مرتضی کاویانپور")
+    assert split_seyyed("بهرام سیدی")[0] is None
+    spelling = romanize("سیدمرتضی کاویان‌پور")
+    assert spelling.best == "Seyyed Morteza Kavianpour"
+
+
+def test_latin_variants_compare_equal() -> None:
+    assert latin_key("Seyed Morteza Kavian-Pour") == latin_key("Sayyid Morteza Kavianpoor")
+    score, _ = latin_similarity("Morteza Kavianpour", ["Seyyed Morteza Kavianpour"])
+    assert score == 100.0
+
+
+def test_titles_and_claims() -> None:
+    title = parse_title("رئیس دفتر بازرسی و نظارت")
+    assert title is not None and (title.kind, title.body_kind) == ("head", "office")
+    claim = parse_claimed_person("Seyyed Morteza Kavianpour, who heads the Ministry of Water")
+    assert claim.name == "Seyyed Morteza Kavianpour"
+    assert (claim.title_kind, claim.body_kind) == ("head", "ministry")
+
+
+def test_names_after_plural_honorific() -> None:
+    line = "آقایان کامران صدری و داوود فرزین‌فر، انجام گیرد"
+    assert [n for _, n in names_in_line(line)] == ["کامران صدری", "داوود فرزین‌فر"]
+
+
+def test_list_text_helpers() -> None:
+    rows = parse_text_rows(["۱. سیاوش گلزاری", "۲. الناز یزدانی", "۴. هما رحیمی"])
+    assert [r.number for r in rows] == [1, 2, 4]
+    assert [p.kind for p in numbering_problems(rows)] == ["gap"]
+    assert stated_counts("دفتر بازرسی و نظارت، سال ۱۳۸۰ (۱۴۹ نفر)")[0][0] == 149

@@ -320,7 +320,7 @@ def compare_translation(
     long_o, long_t = _long(sentences(original)), _long(sentences(translation))
     alignment = align_sentences(long_o, long_t)
     for a, b in alignment.pairs:
-        if len(a) == 1 and len(b) == 2 or len(a) == 2 and len(b) == 1:
+        if sorted((len(a), len(b))) == [1, 2]:
             extra = _unmatched_of_merge(a, b, alignment.ratio)
             if extra is not None:
                 result.differences.append(extra)

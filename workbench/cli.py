@@ -406,9 +406,10 @@ def app(
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["json", "html", "md", "claimreview"]),
+    type=click.Choice(["json", "html", "md", "claimreview", "csv"]),
     default="json",
     show_default=True,
+    help="csv: the rows of a list (row number, name, surname, father's name, Latin spellings).",
 )
 @click.option(
     "--output",
@@ -436,3 +437,32 @@ def export_command(document: str, store_path: Path | None, fmt: str, output: Pat
         click.echo(data.decode("utf-8"), nl=False)
     else:
         output.write_bytes(data)
+
+
+@main.command("names")
+@click.argument("query")
+@_store_option
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+def names_command(query: str, store_path: Path | None, fmt: str) -> None:
+    """Stored documents that mention the person QUERY (in Persian or Latin letters)."""
+    from workbench.mentions import find_mentions
+    from workbench.store import Store, StoreError
+
+    try:
+        with Store.open(store_path) as store:
+            mentions = find_mentions(store, query)
+    except StoreError as exc:
+        raise click.UsageError(str(exc)) from None
+    if fmt == "json":
+        click.echo(json.dumps([m.as_dict() for m in mentions], ensure_ascii=False, indent=2))
+        return
+    if not mentions:
+        click.echo(f"no stored document mentions {query!r}")
+    for m in mentions:
+        latin = ", ".join(m.latin[:2])
+        click.echo(
+            f"{m.sha256[:12]}  {m.document}  {m.source} {m.role}: {m.persian} ({latin})  "
+            f"{m.score:.0f}"
+        )

@@ -8,6 +8,8 @@ Markdown link in metadata is shown as text.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 from collections.abc import Sequence
@@ -34,7 +36,21 @@ EXPORT_FORMATS = {
     "json": ("application/json", "json"),
     "md": ("text/markdown", "md"),
     "claimreview": ("application/ld+json", "claimreview.jsonld"),
+    "csv": ("text/csv", "rows.csv"),
 }
+#: Columns of the list rows export, in order.
+ROW_COLUMNS = (
+    "index",
+    "number",
+    "name",
+    "surname",
+    "father",
+    "full_name",
+    "latin",
+    "other",
+    "page",
+    "confidence",
+)
 # Characters that start emphasis, code, links, images, HTML, tables or headings. The text is
 # flattened to one line inside other text, so list and numbering markers (- + .) cannot start
 # a block and are left readable.
@@ -256,6 +272,34 @@ def claim_review(review: Review) -> dict[str, Any]:
     }
 
 
+def list_rows_csv(review: Review) -> str:
+    """The rows the lists check read, as CSV (Latin spellings joined by « | »).
+
+    Raises:
+        UsageError: the document's report has no list rows.
+
+    """
+    report = require_report(review)
+    rows = (report.results.get("lists") or {}).get("rows")
+    if not rows:
+        raise UsageError(
+            f"document {review.document.sha256[:12]} has no list rows (the lists check found "
+            "no list in it, or did not run)"
+        )
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(ROW_COLUMNS)
+    for row in rows:
+        values = []
+        for column in ROW_COLUMNS:
+            value = row.get(column)
+            if isinstance(value, list):
+                value = " | ".join(str(v) for v in value)
+            values.append("" if value is None else value)
+        writer.writerow(values)
+    return buffer.getvalue()
+
+
 def export_review(
     review: Review, fmt: str, previews: Sequence[Preview] = ()
 ) -> tuple[bytes, str, str]:
@@ -271,6 +315,8 @@ def export_review(
         text = json.dumps(review_json(review), ensure_ascii=False, indent=2)
     elif fmt == "md":
         text = review_markdown(review)
+    elif fmt == "csv":
+        text = list_rows_csv(review)
     else:
         text = json.dumps(claim_review(review), ensure_ascii=False, indent=2)
     return text.encode("utf-8"), media_type, name

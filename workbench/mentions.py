@@ -1,0 +1,120 @@
+"""Names across the store: which stored documents mention a person, and which names two share.
+
+The ``people`` and ``lists`` checks put every name they read into their results, in Persian
+with its Latin spellings. Searching is a query over the latest successful report of each
+stored document (the results are part of the stored report, so no table of its own is
+needed), with the same comparison the checks use: a Persian query against the Persian names in
+their compact form, a Latin one against the spellings through `workbench.text.romanize`.
+The app's "documents that mention this person" and "names of this letter that are on a list"
+are built on it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from workbench.model import Report
+from workbench.store import Store
+from workbench.text.people import persian_similarity
+from workbench.text.romanize import latin_similarity
+
+#: Similarity (0-100) at which a stored name counts as the queried one.
+SAME_NAME = 88.0
+_ARABIC_SCRIPT = re.compile(r"[\u0600-\u06ff]")
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A name as one stored document gives it."""
+
+    sha256: str
+    document: str  # the original file name
+    source: str  # "people" (a letter) or "lists" (a list row)
+    role: str  # signatory, addressee, body, or "row N"
+    persian: str
+    latin: tuple[str, ...]
+    score: float = 100.0
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {
+            "sha256": self.sha256,
+            "document": self.document,
+            "source": self.source,
+            "role": self.role,
+            "persian": self.persian,
+            "latin": list(self.latin),
+            "score": round(self.score, 1),
+        }
+
+
+def names_in_report(report: Report, sha256: str, document: str) -> Iterator[Mention]:
+    """Every name a report's people and lists results hold."""
+    people = report.results.get("people") or {}
+    for person in people.get("persons", []) or []:
+        if isinstance(person, dict) and person.get("persian"):
+            yield Mention(
+                sha256,
+                document,
+                "people",
+                str(person.get("role", "")),
+                str(person["persian"]),
+                tuple(str(s) for s in person.get("latin", []) or []),
+            )
+    lists = report.results.get("lists") or {}
+    for row in lists.get("rows", []) or []:
+        if isinstance(row, dict) and row.get("full_name"):
+            yield Mention(
+                sha256,
+                document,
+                "lists",
+                f"row {row.get('number') or row.get('index')}",
+                str(row["full_name"]),
+                tuple(str(s) for s in row.get("latin", []) or []),
+            )
+
+
+def stored_names(store: Store) -> Iterator[Mention]:
+    """The names of every stored document's latest successful analysis."""
+    for summary in store.list_documents():
+        record = summary.document
+        report = store.latest_report(record.sha256)
+        if report is not None:
+            yield from names_in_report(report, record.sha256, record.original_name)
+
+
+def similarity(query: str, mention: Mention) -> float:
+    """How well a query (Persian or Latin letters) matches a stored name, 0-100."""
+    if _ARABIC_SCRIPT.search(query):
+        return persian_similarity(query, mention.persian)
+    return latin_similarity(query, mention.latin)[0]
+
+
+def find_mentions(store: Store, query: str, *, min_score: float = SAME_NAME) -> list[Mention]:
+    """Stored names matching `query`, best first (one per document and name)."""
+    best: dict[tuple[str, str, str], Mention] = {}
+    for mention in stored_names(store):
+        score = similarity(query, mention)
+        if score < min_score:
+            continue
+        key = (mention.sha256, mention.source, mention.persian)
+        if key not in best or score > best[key].score:
+            best[key] = Mention(**{**mention.__dict__, "score": score})
+    return sorted(best.values(), key=lambda m: (-m.score, m.document, m.role))
+
+
+def shared_names(store: Store, sha256: str) -> list[tuple[Mention, Mention]]:
+    """Names of one stored document that other stored documents also give (theirs, ours)."""
+    ours: list[Mention] = []
+    others: list[Mention] = []
+    for mention in stored_names(store):
+        (ours if mention.sha256 == sha256 else others).append(mention)
+    pairs = []
+    for mine in ours:
+        for other in others:
+            if persian_similarity(mine.persian, other.persian) >= SAME_NAME:
+                pairs.append((mine, other))
+    return pairs

@@ -10,6 +10,7 @@ from workbench.app.shared import (
     DOCUMENT_PAGE,
     DOCUMENTS_PAGE,
     EXPORT_PAGE,
+    PEOPLE_PAGE,
     reviewer_input,
     store_path,
 )
@@ -22,6 +23,7 @@ navigation = st.navigation(
         st.Page(ANALYSE_PAGE, title="Analyse", icon=":material/upload_file:"),
         st.Page(DOCUMENT_PAGE, title="Document", icon=":material/description:"),
         st.Page(CHECKLIST_PAGE, title="Checklist", icon=":material/checklist:"),
+        st.Page(PEOPLE_PAGE, title="People and lists", icon=":material/group:"),
         st.Page(EXPORT_PAGE, title="Export", icon=":material/download:"),
     ]
 )

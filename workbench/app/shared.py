@@ -29,6 +29,7 @@ DOCUMENTS_PAGE = str(PAGES_DIR / "documents.py")
 DOCUMENT_PAGE = str(PAGES_DIR / "document.py")
 CHECKLIST_PAGE = str(PAGES_DIR / "checklist.py")
 EXPORT_PAGE = str(PAGES_DIR / "export.py")
+PEOPLE_PAGE = str(PAGES_DIR / "people.py")
 
 
 def store_path() -> str:
@@ -130,12 +131,13 @@ def choose_document() -> str | None:
 
 def document_links(sha256: str) -> None:
     """Links to the other views of the same document, keeping it selected."""
-    columns = st.columns(3)
+    columns = st.columns(4)
     for column, (page, label, icon) in zip(
         columns,
         [
             (DOCUMENT_PAGE, "Evidence", ":material/description:"),
             (CHECKLIST_PAGE, "Checklist", ":material/checklist:"),
+            (PEOPLE_PAGE, "People and lists", ":material/group:"),
             (EXPORT_PAGE, "Export", ":material/download:"),
         ],
         strict=True,

@@ -22,6 +22,7 @@ LABELS = {
     "json": "JSON (report, claims, checklist, sign-offs, audit)",
     "md": "Markdown",
     "claimreview": "ClaimReview JSON-LD (schema.org) of the verdict",
+    "csv": "CSV of the list rows (names with their Latin spellings)",
 }
 
 st.title("Export")

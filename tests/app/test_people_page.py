@@ -1,0 +1,54 @@
+"""The people and lists page through Streamlit's AppTest, on a store with real analyses."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.app.conftest import APP, QUESTIONED, SAMPLES
+from workbench.claims import parse_claims
+from workbench.review import Upload, analyse_upload
+from workbench.store import Store
+
+pytestmark = pytest.mark.skipif(shutil.which("tesseract") is None, reason="needs Tesseract")
+
+
+def test_people_page_shows_names_mentions_list_rows_and_alignment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "store"
+    claims = json.loads((SAMPLES / "questioned" / "letter_1380-02-24.claims.json").read_text())
+    html_list = SAMPLES / "lists" / "names_149.html"
+    with Store.open(folder) as store:
+        sha = analyse_upload(
+            store,
+            Upload(QUESTIONED.name, QUESTIONED.read_bytes()),
+            claims=parse_claims(claims),
+            translation=Upload(
+                "letter.en.txt", (SAMPLES / "questioned" / "letter_1380-02-24.en.txt").read_bytes()
+            ),
+            reviewer="Setup",
+            only=["people", "translation"],
+        )
+        list_sha = analyse_upload(
+            store, Upload(html_list.name, html_list.read_bytes()), reviewer="Setup", only=["lists"]
+        )
+    monkeypatch.setenv("WORKBENCH_STORE", str(folder))
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["doc"] = sha
+    at.run()
+    at.switch_page("views/people.py")
+    at.run()
+    assert not at.exception, at.exception
+    people = at.dataframe[0].value
+    assert "سیدمرتضی کاویان‌پور" in list(people["name"])
+    assert any("Seyyed Morteza Kavianpour" in s for s in people["Latin spellings"])
+    assert any("<mark" in h.proto.body for h in at.get("html")), "anchors not marked"
+    at.text_input(key="names-query").input("Kamran Hedayati")
+    at.run()
+    found = at.dataframe[0].value
+    assert list(found["sha256"]) == [list_sha]

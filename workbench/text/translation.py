@@ -37,6 +37,12 @@ __all__ = [
 
 _DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
 _NUMBER = re.compile(r"\d+(?:[.,٫٬]\d+)*")
+#: Abbreviations whose full stop ends no sentence ("Mr. Sadri", "10 a.m.", "No. 12").
+_ABBREVIATION = re.compile(
+    r"\b(?:Mr|Mrs|Ms|Dr|Messrs|Eng|No|Nos|St|Ave|Prof|Gen|Col|Jr|Sr|vs|etc|i\.e|e\.g|"
+    r"a\.m|p\.m)\.",
+    re.IGNORECASE,
+)
 _SENTENCE_END = re.compile(r"(?<=[.!?؟])\s+|\n\s*\n")
 #: Words of a sentence below which it is a heading or a field, not a sentence to align.
 MIN_WORDS = 5
@@ -121,7 +127,10 @@ def sentences(text: str) -> list[str]:
         segments.append(" ".join(current))
     out = []
     for segment in segments:
-        out += [p.strip() for p in _SENTENCE_END.split(segment) if p.strip()]
+        protected = _ABBREVIATION.sub(lambda m: m[0].replace(".", "\u2024"), segment)
+        for part in _SENTENCE_END.split(protected):
+            if part.strip():
+                out.append(part.strip().replace("\u2024", "."))
     return out
 
 

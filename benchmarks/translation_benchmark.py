@@ -40,10 +40,36 @@ from workbench.text.romanize import romanize  # noqa: E402
 from workbench.text.translation import compare_translation  # noqa: E402
 
 FA_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
-MONTHS_FA = "فروردین اردیبهشت خرداد تیر مرداد شهریور مهر آبان آذر دی بهمن اسفند".split()
-MONTHS_EN = (
-    "January February March April May June July August September October November December".split()
+MONTHS_FA = tuple(
+    [
+        "فروردین",
+        "اردیبهشت",
+        "خرداد",
+        "تیر",
+        "مرداد",
+        "شهریور",
+        "مهر",
+        "آبان",
+        "آذر",
+        "دی",
+        "بهمن",
+        "اسفند",
+    ]
 )
+MONTHS_EN = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 
 DEV = [
     (
@@ -268,7 +294,7 @@ def _alter(
         parts = [p.replace(value, new, 1) for p in parts]
     elif altered == "date":
         value = rng.choice(slots["date"])
-        day = int([w for w in value.replace(",", "").split() if w.isdigit()][0])
+        day = int(next(w for w in value.replace(",", "").split() if w.isdigit()))
         new_day = day + 1 if day < 28 else day - 1
         new = value.replace(str(day), str(new_day), 1)
         parts = [p.replace(value, new, 1) for p in parts]
@@ -360,7 +386,11 @@ def main() -> None:
         "development set: at any threshold on a pair's length deviation that raised nothing "
         "on faithful letters, at most 28% of changed sentences stood out). A changed sentence "
         "that touches a number, date or name is found through that anchor. The Latin "
-        "spellings of the names come from the same romanizer the comparison uses.\n"
+        "spellings of the names come from the same romanizer the comparison uses. Two fixes "
+        "were made after a first run showed two false alarms on faithful letters of the "
+        "independent set (a hyphenated surname cut at its hyphen, a candidate spelling in "
+        "lower case); the figures above are from the run after them, so that set is no longer "
+        "entirely unseen for those two cases.\n"
     )
     print(text)
     if args.write:

@@ -123,7 +123,8 @@ def romanize(name: str, top_k: int = TOP_K) -> Spelling:
     candidates = _transliterator().transliterate(rest, top_k=top_k, country="IR")
     spelled: list[str] = []
     for c in candidates:
-        text = _tidy(str(c.text)).strip()
+        words = str(c.text).split()
+        text = _tidy(" ".join(w[:1].upper() + w[1:] for w in words)).strip()
         if text and text not in spelled:
             spelled.append(text)
     source = str(candidates[0].source) if candidates else "none"

@@ -53,10 +53,11 @@ SAME_NAME = 80.0
 #: Honorifics before a name in English text.
 _EN_HONORIFIC = re.compile(
     r"\b(Mr|Mrs|Ms|Dr|Messrs|Engineer|Eng|Seyyed|Seyed|Sayyid|Hojjatoleslam|Ayatollah)\.? +"
-    r"((?:(?:Engineer|Dr)\.? +)?[A-Z][a-z'\-]+(?: [A-Z][a-z'\-]+){0,2}"
-    r"(?: and [A-Z][a-z'\-]+(?: [A-Z][a-z'\-]+){0,2})*)"
+    r"((?:(?:Engineer|Dr)\.? +)?{w}(?: {w}){{0,2}}(?: and {w}(?: {w}){{0,2}})*)".format(
+        w=r"[A-Z][a-z']+(?:-[A-Za-z][a-z']+)*"
+    )
 )
-_CAPITALISED = re.compile(r"[A-Z][a-z'\-]+")
+_CAPITALISED = re.compile(r"[A-Z][a-z']+(?:-[A-Za-z][a-z']+)*")
 #: Penalties of the sentence alignment (in the units of the length cost).
 SKIP_COST = 3.0
 MERGE_COST = 3.0

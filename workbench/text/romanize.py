@@ -105,7 +105,8 @@ def _tidy(latin: str) -> str:
     Only the common suffix-like parts are joined, as Persian newspapers spell them.
     """
     return re.sub(
-        r"\b(\w+) (Pour|Pur|Poor|Far|Nejad|Nezhad|Zadeh|Zade|Nia|Rad|Fard|Manesh|Dust|Doost)\b",
+        r"\b(\w+) (Pour|Pur|Poor|Far|Nejad|Nezhad|Zadeh|Zade|Nia|Rad|Fard|Manesh|Dust|Doost)"
+        r"(?![\w-])",
         lambda m: m[1] + m[2].lower(),
         latin,
     )
@@ -138,9 +139,9 @@ def romanize(name: str, top_k: int = TOP_K) -> Spelling:
 _FOLDS: tuple[tuple[str, str], ...] = (
     (r"\b(seyyed|seyed|sayyid|sayyed|sayed|seyyid|syed|said|sayid|sid)\b", "s"),
     (r"\b(seyyedeh|seyedeh|sayyida|sayyede)\b", "s"),
-    (r"\b(mohammad|mohamad|muhammad|mohammed|mohamed|mahammad)", "mhmd"),
-    (r"ou|oo|uu|ow\b", "u"),
-    (r"ee|ie|iy|ey\b", "i"),
+    (r"mohammad|mohamad|muhammad|mohammed|mohamed|mahammad", "mhmd"),
+    (r"ou|oo|uu", "u"),
+    (r"ee|ie|iy", "i"),
     (r"aa", "a"),
     (r"w", "v"),
     (r"q|gh", "g"),
@@ -164,9 +165,12 @@ def latin_key(text: str) -> str:
     ascii_text = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
     ascii_text = re.sub(r"[^a-z\s]", " ", ascii_text)
     ascii_text = re.sub(r"\s+", " ", ascii_text).strip()
-    for pattern, replacement in _FOLDS:
+    for pattern, replacement in _FOLDS[:2]:  # whole words: the honorific
         ascii_text = re.sub(pattern, replacement, ascii_text)
-    return ascii_text.replace(" ", "")
+    ascii_text = ascii_text.replace(" ", "")
+    for pattern, replacement in _FOLDS[2:]:
+        ascii_text = re.sub(pattern, replacement, ascii_text)
+    return ascii_text
 
 
 def latin_similarity(typed: str, spellings: Iterable[str]) -> tuple[float, str | None]:

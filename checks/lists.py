@@ -23,6 +23,7 @@ from workbench.check import Check, Need
 from workbench.context import Context
 from workbench.errors import ToolUnavailableError, WorkbenchError
 from workbench.imaging.columns import ListLayout, find_list_columns
+from workbench.imaging.ocr_preprocess import estimate_skew, warp
 from workbench.loading import Document
 from workbench.model import CheckResult, Finding, Region, Severity
 from workbench.text.lists import (
@@ -47,6 +48,10 @@ MIN_SHORT_SHARE = 0.6
 MIN_ROWS = 5
 #: Scales each column of names is read at; per row, the most confident reading is kept.
 READ_SCALES = (1.0, 1.5, 0.75)
+#: Tilt (degrees) from which a page is levelled before its columns are looked for; below it,
+#: resampling costs more letters than the tilt (the samples' scan at 0.3°: 149 names exact as
+#: it is, 145 levelled).
+MIN_SKEW = 0.4
 #: Share of rows whose printed number must be read for the numbering to be judged on a scan.
 RELIABLE_NUMBERS = 0.9
 
@@ -129,6 +134,20 @@ def read_list_page(engine: Any, gray: np.ndarray, layout: ListLayout, page: int)
                 )
             )
     return rows
+
+
+def _to_page(
+    box: tuple[int, int, int, int] | None, affine: np.ndarray
+) -> tuple[int, int, int, int] | None:
+    """A box of the levelled page mapped back to the page's pixels (its bounding box)."""
+    if box is None:
+        return None
+    x, y, w, h = box
+    corners = np.array([[x, y, 1], [x + w, y, 1], [x, y + h, 1], [x + w, y + h, 1]], float)
+    mapped = corners @ np.asarray(affine, float).T
+    x0, y0 = mapped.min(axis=0)
+    x1, y1 = mapped.max(axis=0)
+    return round(x0), round(y0), round(x1 - x0), round(y1 - y0)
 
 
 def _pitch(ys: list[float]) -> float:
@@ -227,10 +246,17 @@ class ListsCheck(Check):
             if short < MIN_SHORT_LINES or short < MIN_SHORT_SHARE * max(len(lines), 1):
                 continue
             gray = np.asarray(context.page_gray(page.index, document=document))
+            # Columns are found by vertical gaps, which a tilt of a degree closes: level first.
+            to_page: np.ndarray | None = None
+            angle = estimate_skew(gray)
+            if abs(angle) >= MIN_SKEW:
+                gray, to_page = warp(gray, -angle, 1.0)
             layout = find_list_columns(gray)
             if layout is None:
                 continue
             page_rows = read_list_page(context.ocr_engine(), gray, layout, page.index)
+            if to_page is not None:
+                page_rows = [replace(r, box=_to_page(r.box, to_page)) for r in page_rows]
             heading = "\n".join(
                 line.text for line in ocr.lines if line.box[1] + line.box[3] <= layout.body_top
             )

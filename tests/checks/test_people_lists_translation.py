@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from workbench import analyze
 from workbench.api import analyze_document, load_translation
@@ -131,3 +132,18 @@ def test_translation_skipped_without_one() -> None:
     report = analyze(LIST_HTML, only=["translation"])
     check = report.check("translation")
     assert check is not None and check.status.value == "skipped"
+
+
+@needs_tesseract
+@pytest.mark.slow
+def test_turned_copy_of_the_scan_is_levelled_before_its_columns_are_read(tmp_path: Path) -> None:
+    scan = Image.open(LIST_SCAN)
+    turned = tmp_path / "turned.jpg"
+    scan.rotate(0.8, fillcolor=255).save(turned, quality=80, dpi=(300, 300))
+    report = analyze(turned, claims={"count": 149}, only=["lists"])
+    names = [r["full_name"] for r in report.results["lists"]["rows"]]
+    exact = sum(compact(a) == compact(b) for a, b in zip(names, truth_names(), strict=False))
+    assert exact >= 140
+    assert "lists.count_matches" in codes(report)
+    rows = report.results["lists"]["rows"]
+    assert all(0 <= r["box"]["x"] < scan.width and 0 <= r["box"]["y"] < scan.height for r in rows)

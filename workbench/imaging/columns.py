@@ -88,14 +88,19 @@ def find_list_columns(gray: np.ndarray, *, rtl: bool = True) -> ListLayout | Non
             continue
         numbers: tuple[int, int] | None = None
         names = (parts[0][0], parts[-1][1])
-        edge = parts[-1] if rtl else parts[0]
-        if len(parts) > 1 and (edge[1] - edge[0]) < 0.35 * span:
-            if rtl:
-                mid = (parts[-2][1] + edge[0]) // 2
-                names, numbers = (parts[0][0], mid), (mid, edge[1])
-            else:
-                mid = (edge[1] + parts[1][0]) // 2
-                names, numbers = (mid, parts[-1][1]), (edge[0], mid)
+        if len(parts) > 1:
+            # The numbers stand beyond the widest gap inside the column («۱۲.» may itself
+            # split into runs: digits and the full stop).
+            gaps = [parts[i + 1][0] - parts[i][1] for i in range(len(parts) - 1)]
+            cut = int(np.argmax(gaps))
+            left, right = parts[: cut + 1], parts[cut + 1 :]
+            edge = (right[0][0], right[-1][1]) if rtl else (left[0][0], left[-1][1])
+            if edge[1] - edge[0] < 0.35 * span:
+                mid = (left[-1][1] + right[0][0]) // 2
+                if rtl:
+                    names, numbers = (parts[0][0], mid), (mid, parts[-1][1])
+                else:
+                    names, numbers = (mid, parts[-1][1]), (parts[0][0], mid)
         columns.append(ListColumn(names=names, numbers=numbers))
     if not columns:
         return None

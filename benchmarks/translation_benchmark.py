@@ -24,6 +24,7 @@ folding. Run: ``python benchmarks/translation_benchmark.py [--write]``.
 from __future__ import annotations
 
 import argparse
+import calendar
 import random
 import sys
 from collections import Counter
@@ -40,36 +41,8 @@ from workbench.text.romanize import romanize  # noqa: E402
 from workbench.text.translation import compare_translation  # noqa: E402
 
 FA_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
-MONTHS_FA = tuple(
-    [
-        "فروردین",
-        "اردیبهشت",
-        "خرداد",
-        "تیر",
-        "مرداد",
-        "شهریور",
-        "مهر",
-        "آبان",
-        "آذر",
-        "دی",
-        "بهمن",
-        "اسفند",
-    ]
-)
-MONTHS_EN = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
+MONTHS_FA = tuple(jdatetime.date.j_months_fa)
+MONTHS_EN = tuple(calendar.month_name[1:])
 
 DEV = [
     (

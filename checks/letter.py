@@ -20,7 +20,7 @@ from workbench import conventions
 from workbench.check import Check, Need
 from workbench.context import Context
 from workbench.conventions import Convention, Element
-from workbench.errors import ToolUnavailableError, WorkbenchError
+from workbench.errors import WorkbenchError
 from workbench.imaging.seal import find_seals
 from workbench.model import CheckResult, Finding, Region, Severity
 from workbench.text import dates
@@ -108,10 +108,8 @@ class LetterCheck(Check):
         doc = context.document
         try:
             lines = self._lines(context)
-        except ToolUnavailableError as exc:
-            return self.skipped(f"OCR is not available, so no text to read: {exc}")
         except WorkbenchError as exc:
-            return self.error(f"OCR failed: {exc}")
+            return self.ocr_failed(exc, "so no text to read")
         source = "ocr" if doc.pages else "text"
         letters = [c for line in lines for w in line.words for c in w if c.isalpha()]
         script = sum(1 for c in letters if "\u0600" <= c <= "\u06ff" or "\ufb50" <= c <= "\ufeff")

@@ -21,7 +21,7 @@ from PIL import Image
 
 from workbench.check import Check, Need
 from workbench.context import Context
-from workbench.errors import ToolUnavailableError, WorkbenchError
+from workbench.errors import WorkbenchError
 from workbench.imaging.columns import ListLayout, find_list_columns
 from workbench.imaging.ocr_preprocess import estimate_skew, warp
 from workbench.loading import Document
@@ -191,10 +191,8 @@ class ListsCheck(Check):
         """Parse the list, then count and compare it."""
         try:
             parsed = self._parse(context, context.document)
-        except ToolUnavailableError as exc:
-            return self.skipped(f"OCR is not available, so the page cannot be read: {exc}")
         except WorkbenchError as exc:
-            return self.error(f"OCR failed: {exc}")
+            return self.ocr_failed(exc, "so the page cannot be read")
         if parsed is None:
             return self.skipped(
                 "The document does not read as a list of people (no table, numbered lines or "
@@ -260,18 +258,7 @@ class ListsCheck(Check):
             heading = "\n".join(
                 line.text for line in ocr.lines if line.box[1] + line.box[3] <= layout.body_top
             )
-            for row in page_rows:
-                rows.append(
-                    ListRow(
-                        index=len(rows) + 1,
-                        number=row.number,
-                        name=row.name,
-                        surname=row.surname,
-                        page=row.page,
-                        box=row.box,
-                        confidence=row.confidence,
-                    )
-                )
+            rows += [replace(row, index=len(rows) + i) for i, row in enumerate(page_rows, 1)]
             headings.append(heading)
         if len(rows) < MIN_ROWS:
             return None

@@ -19,7 +19,7 @@ from typing import Any
 from workbench import conventions
 from workbench.check import Check, Need
 from workbench.context import Context
-from workbench.errors import ToolUnavailableError, WorkbenchError
+from workbench.errors import WorkbenchError
 from workbench.model import CheckResult, Finding, Region, Severity
 from workbench.text.people import (
     ClaimedPerson,
@@ -130,10 +130,8 @@ class PeopleCheck(Check):
         """Find the people, then compare the claims."""
         try:
             lines = self._lines(context)
-        except ToolUnavailableError as exc:
-            return self.skipped(f"OCR is not available, so no text to read: {exc}")
         except WorkbenchError as exc:
-            return self.error(f"OCR failed: {exc}")
+            return self.ocr_failed(exc, "so no text to read")
         persons = self._people(lines)
         addressee = next((p for p in persons if p.role == "addressee"), None)
         top = lines.index(addressee.line) if addressee is not None else TOP_LINES

@@ -16,7 +16,7 @@ from typing import Any
 from workbench import conventions
 from workbench.check import Check, Need
 from workbench.context import Context
-from workbench.errors import ToolUnavailableError, WorkbenchError
+from workbench.errors import WorkbenchError
 from workbench.model import CheckResult, Finding, Severity
 from workbench.text.people import letter_people
 from workbench.text.translation import Difference, compare_translation
@@ -59,10 +59,8 @@ class TranslationCheck(Check):
             )
         try:
             original = self._text(context)
-        except ToolUnavailableError as exc:
-            return self.skipped(f"OCR is not available, so no text to compare: {exc}")
         except WorkbenchError as exc:
-            return self.error(f"OCR failed: {exc}")
+            return self.ocr_failed(exc, "so no text to compare")
         full = self._text(context, min_confidence=0.0)
         lines = [line for line in full.splitlines() if line.strip()]
         convention = conventions.load()

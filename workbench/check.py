@@ -18,6 +18,7 @@ import enum
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from workbench.errors import ToolUnavailableError, WorkbenchError
 from workbench.model import Artifact, CheckResult, Finding, Region, Severity, Status
 
 if TYPE_CHECKING:
@@ -103,6 +104,15 @@ class Check(abc.ABC):
             message=message,
             results=results,
         )
+
+    def ocr_failed(self, exc: WorkbenchError, consequence: str) -> CheckResult:
+        """`skipped` when OCR is not installed, `error` when it failed on this document.
+
+        `consequence` says what the check could not do («so no text to read»).
+        """
+        if isinstance(exc, ToolUnavailableError):
+            return self.skipped(f"OCR is not available, {consequence}: {exc}")
+        return self.error(f"OCR failed: {exc}")
 
     def error(self, message: str) -> CheckResult:
         """The check could not examine this document; `message` says why."""

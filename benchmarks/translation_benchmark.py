@@ -200,20 +200,12 @@ def make_set(kind: str, n: int, seed: int) -> list[Case]:
                 latin = _spell(name, rng, variant=kind == "independent")
                 fa, en = fa.replace("{name}", name), en.replace("{name}", latin)
                 slots["name"].append(latin)
-            if "{amount}" in fa:
-                amount = str(rng.randrange(1000, 99_000_000))
-                fa, en = (
-                    fa.replace("{amount}", amount.translate(FA_DIGITS)),
-                    en.replace("{amount}", amount),
-                )
-                slots["amount"].append(amount)
-            if "{count}" in fa:
-                count = str(rng.randrange(12, 400))
-                fa, en = (
-                    fa.replace("{count}", count.translate(FA_DIGITS)),
-                    en.replace("{count}", count),
-                )
-                slots["count"].append(count)
+            for slot, low, high in (("amount", 1000, 99_000_000), ("count", 12, 400)):
+                if "{" + slot + "}" in fa:
+                    value = str(rng.randrange(low, high))
+                    fa = fa.replace("{" + slot + "}", value.translate(FA_DIGITS))
+                    en = en.replace("{" + slot + "}", value)
+                    slots[slot].append(value)
             if "{date}" in fa:
                 dfa, den, _ = _date(rng, persian_words=kind == "independent")
                 fa, en = fa.replace("{date}", dfa), en.replace("{date}", den)

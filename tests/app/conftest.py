@@ -23,21 +23,26 @@ class Case:
     sha: str
 
 
+def analyse_questioned(store: Store, only: list[str]) -> str:
+    """Store the questioned sample with its claims and translation, analysed by `only`."""
+    claims = json.loads((SAMPLES / "questioned" / "letter_1380-02-24.claims.json").read_text())
+    return analyse_upload(
+        store,
+        Upload(QUESTIONED.name, QUESTIONED.read_bytes()),
+        claims=parse_claims(claims),
+        translation=Upload(
+            "letter.en.txt", (SAMPLES / "questioned" / "letter_1380-02-24.en.txt").read_bytes()
+        ),
+        reviewer="Setup",
+        only=only,
+    )
+
+
 @pytest.fixture
 def case(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Case]:
     """A store holding the questioned sample, analysed by the cheap checks, with its claims."""
     folder = tmp_path / "store"
-    claims = json.loads((SAMPLES / "questioned" / "letter_1380-02-24.claims.json").read_text())
     with Store.open(folder) as store:
-        sha = analyse_upload(
-            store,
-            Upload(QUESTIONED.name, QUESTIONED.read_bytes()),
-            claims=parse_claims(claims),
-            translation=Upload(
-                "letter.en.txt", (SAMPLES / "questioned" / "letter_1380-02-24.en.txt").read_bytes()
-            ),
-            reviewer="Setup",
-            only=["file"],
-        )
+        sha = analyse_questioned(store, ["file"])
     monkeypatch.setenv("WORKBENCH_STORE", str(folder))
     yield Case(folder, sha)

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import shutil
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.app.conftest import APP, QUESTIONED, SAMPLES
-from workbench.claims import parse_claims
+from tests.app.conftest import APP, SAMPLES, analyse_questioned
 from workbench.review import Upload, analyse_upload
 from workbench.store import Store
 
@@ -21,19 +19,9 @@ def test_people_page_shows_names_mentions_list_rows_and_alignment(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     folder = tmp_path / "store"
-    claims = json.loads((SAMPLES / "questioned" / "letter_1380-02-24.claims.json").read_text())
     html_list = SAMPLES / "lists" / "names_149.html"
     with Store.open(folder) as store:
-        sha = analyse_upload(
-            store,
-            Upload(QUESTIONED.name, QUESTIONED.read_bytes()),
-            claims=parse_claims(claims),
-            translation=Upload(
-                "letter.en.txt", (SAMPLES / "questioned" / "letter_1380-02-24.en.txt").read_bytes()
-            ),
-            reviewer="Setup",
-            only=["people", "translation"],
-        )
+        sha = analyse_questioned(store, ["people", "translation"])
         list_sha = analyse_upload(
             store, Upload(html_list.name, html_list.read_bytes()), reviewer="Setup", only=["lists"]
         )

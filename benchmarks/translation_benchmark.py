@@ -24,6 +24,7 @@ folding. Run: ``python benchmarks/translation_benchmark.py [--write]``.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import calendar
 import random
 import sys
@@ -332,7 +333,8 @@ def main() -> None:
     test = evaluate(make_set("independent", args.cases, seed=2))
     text = (
         "## Translation comparison (`translation`)\n\n"
-        "`benchmarks/translation_benchmark.py`: generated Persian letters of 4-6 sentences "
+        f"Measured {dt.date.today().isoformat()} by `benchmarks/translation_benchmark.py`: "
+        "generated Persian letters of 4-6 sentences "
         "with English translations, one in six faithful, the others altered once. The "
         "**development** set (templates D1-D8, farsi-faker names, «۱۳۸۰/۰۲/۲۴» / "
         '"14 May 2001", first-choice spellings, inserted sentences from pool A) was used to '

@@ -24,8 +24,8 @@ folding. Run: ``python benchmarks/translation_benchmark.py [--write]``.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import calendar
+import datetime as dt
 import random
 import sys
 from collections import Counter

@@ -24,6 +24,7 @@ from workbench.model import CheckResult, Finding, Region, Severity
 from workbench.text.people import (
     ClaimedPerson,
     Title,
+    bodies_in_line,
     body_of,
     clean_name_keep_joiners,
     letter_people,
@@ -155,6 +156,7 @@ class PeopleCheck(Check):
             findings=findings,
             results={
                 "persons": [p.as_dict() for p in persons],
+                "bodies": self._bodies(lines),
                 "letterhead": [{"text": t, "kind": k} for t, k in letterhead],
                 "claims": claims_out,
             },
@@ -192,6 +194,18 @@ class PeopleCheck(Check):
             )
             for p in found
         ]
+
+    def _bodies(self, lines: list[_Line]) -> list[dict[str, Any]]:
+        """Every ministry, office, organisation ... the text names, with where."""
+        out: list[dict[str, Any]] = []
+        for line in lines:
+            for kind, name in bodies_in_line(line.text):
+                item: dict[str, Any] = {"text": name, "kind": kind, "page": line.page}
+                if line.box is not None:
+                    x, y, w, h = line.box
+                    item["box"] = {"x": x, "y": y, "width": w, "height": h}
+                out.append(item)
+        return out
 
     def _letterhead(self, lines: list[_Line]) -> list[tuple[str, str]]:
         """The bodies named at the top of the page: (text, kind), the higher body first."""

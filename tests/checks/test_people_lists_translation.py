@@ -51,6 +51,8 @@ def test_questioned_letter_people_against_claims() -> None:
     assert persons["addressee"]["persian"] == "بهروز آذرمهر"
     assert "Behrouz Azarmehr" in persons["addressee"]["latin"]
     assert persons["signatory"]["title"]["body_kind"] == "office"
+    bodies = {(b["text"], b["kind"]) for b in report.results["people"]["bodies"]}
+    assert {("وزارت آب و آبادانی", "ministry"), ("دفتر بازرسی و نظارت", "office")} <= bodies
 
 
 @needs_tesseract

@@ -29,6 +29,7 @@ __all__ = [
     "ClaimedPerson",
     "Lexicon",
     "Title",
+    "bodies_in_line",
     "body_of",
     "clean_name",
     "letter_people",
@@ -169,6 +170,47 @@ def body_of(text: str) -> tuple[str | None, str | None]:
                 if _starts(words[i:], form):
                     return entry.kind, " ".join(words[i:])
     return None, None
+
+
+def bodies_in_line(line: str, *, max_words: int = 5, max_start: int = 2) -> list[tuple[str, str]]:
+    """The body a name line gives, as (kind, name): «- دفتر مقام محترم وزارت» -> office.
+
+    Only a body named near the start of its line (at most `max_start` words in: a letterhead
+    line, a title «رئیس دفتر ...», a copies entry) is taken: inside running text the words
+    after «وزارت» are as often a verb as part of the name. The name runs up to `max_words`
+    words, stopping at punctuation or a function word other than «و»; «این دفتر» (this office)
+    names no body.
+    """
+    words = line.split()
+    found: list[tuple[str, str]] = []
+    i = 0
+    while i <= min(max_start, len(words) - 1):
+        if i > 0 and words[i - 1] in ("این", "آن", "همین"):
+            i += 1
+            continue
+        hit = None
+        for entry in lexicon().bodies:
+            n = next((_starts(words[i:], f) for f in entry.persian if _starts(words[i:], f)), 0)
+            if n:
+                hit = (entry.kind, n)
+                break
+        if hit is None:
+            i += 1
+            continue
+        kind, n = hit
+        taken = words[i : i + n]
+        for word in words[i + n : i + max_words]:
+            bare = word.strip(".,،:;()«»")
+            if not bare or (bare in _STOP and bare != "و") or not _WORD.match(bare):
+                break
+            taken.append(bare)
+            if word != bare:
+                break
+        while taken and taken[-1] == "و":
+            taken.pop()
+        found.append((kind, " ".join(w.strip(".,،:;()«»") for w in taken)))
+        i += max(len(taken), 1)
+    return found
 
 
 def parse_title(text: str) -> Title | None:

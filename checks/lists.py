@@ -70,10 +70,12 @@ def _short_name_line(text: str) -> bool:
     return 2 <= len(words) <= 4 and not any(ch.isdigit() for ch in rest)
 
 
-def _read_lines(engine: Any, image: np.ndarray, scale: float) -> list[tuple[str, float, float]]:
+def _read_lines(
+    engine: Any, image: np.ndarray, scale: float, language: str
+) -> list[tuple[str, float, float]]:
     """(text, centre y in the crop, mean confidence) of each line Tesseract reads at `scale`."""
     scaled = image if scale == 1.0 else cv2.resize(image, None, fx=scale, fy=scale)
-    data = engine.data(Image.fromarray(scaled), "fas", psm=6, dpi=300, keep_noisy_rows=True)
+    data = engine.data(Image.fromarray(scaled), language, psm=6, dpi=300, keep_noisy_rows=True)
     lines: dict[tuple[int, int, int], list[int]] = {}
     for i, text in enumerate(data["text"]):
         if str(text).strip():
@@ -88,7 +90,9 @@ def _read_lines(engine: Any, image: np.ndarray, scale: float) -> list[tuple[str,
     return out
 
 
-def read_list_page(engine: Any, gray: np.ndarray, layout: ListLayout, page: int) -> list[ListRow]:
+def read_list_page(
+    engine: Any, gray: np.ndarray, layout: ListLayout, page: int, language: str = "fas"
+) -> list[ListRow]:
     """Rows of a list page typed in columns, below its heading.
 
     Each column's names are read at several scales and the most confident reading of each
@@ -100,13 +104,13 @@ def read_list_page(engine: Any, gray: np.ndarray, layout: ListLayout, page: int)
     for column in layout.columns:
         x0, x1 = column.names
         crop = np.ascontiguousarray(gray[top:height, max(0, x0 - 15) : x1])
-        readings = [_read_lines(engine, crop, s) for s in READ_SCALES]
+        readings = [_read_lines(engine, crop, s, language) for s in READ_SCALES]
         base = [r for r in readings[0] if _short_name_line(r[0]) or r[2] > 0]
         numbers: list[tuple[str, float, float]] = []
         if column.numbers is not None:
             n0, n1 = column.numbers
             strip = np.pad(gray[top:height, n0 : n1 + 15], ((0, 0), (60, 60)), constant_values=255)
-            numbers = _read_lines(engine, np.ascontiguousarray(strip), 1.0)
+            numbers = _read_lines(engine, np.ascontiguousarray(strip), 1.0, language)
         pitch = _pitch([y for _, y, _ in base])
         for text, y, conf in base:
             best = (text, conf)
@@ -238,7 +242,7 @@ class ListsCheck(Check):
         rows: list[ListRow] = []
         headings: list[str] = []
         for page in document.pages:
-            ocr = context.ocr(page.index, "fas", document=document)
+            ocr = context.ocr(page.index, document=document)
             lines = [line.text for line in ocr.lines]
             short = sum(1 for t in lines if _short_name_line(t))
             if short < MIN_SHORT_LINES or short < MIN_SHORT_SHARE * max(len(lines), 1):
@@ -252,7 +256,9 @@ class ListsCheck(Check):
             layout = find_list_columns(gray)
             if layout is None:
                 continue
-            page_rows = read_list_page(context.ocr_engine(), gray, layout, page.index)
+            page_rows = read_list_page(
+                context.ocr_engine(), gray, layout, page.index, context.ocr_language()
+            )
             if to_page is not None:
                 page_rows = [replace(r, box=_to_page(r.box, to_page)) for r in page_rows]
             heading = "\n".join(

@@ -149,3 +149,19 @@ def test_turned_copy_of_the_scan_is_levelled_before_its_columns_are_read(tmp_pat
     assert "lists.count_matches" in codes(report)
     rows = report.results["lists"]["rows"]
     assert all(0 <= r["box"]["x"] < scan.width and 0 <= r["box"]["y"] < scan.height for r in rows)
+
+
+@needs_tesseract
+@pytest.mark.parametrize("name", ["exemplar_02.png", "exemplar_03.png", "exemplar_04.png"])
+def test_exemplars_signatory_and_addressee_as_the_manifest_has_them(name: str) -> None:
+    manifest = json.loads((SAMPLES / "manifest.json").read_text(encoding="utf-8"))
+    truth = next(d for d in manifest["documents"] if d["path"] == f"exemplars/{name}")["truth"]
+    report = analyze(SAMPLES / "exemplars" / name, only=["people"])
+    persons = {p["role"]: p for p in report.results["people"]["persons"]}
+    assert compact(persons["signatory"]["persian"]) == compact(truth["signatory"])
+    assert persons["signatory"]["title"]["text"] == truth["signatory_title"]
+    assert compact(truth["addressee"]).endswith(compact(persons["addressee"]["persian"]))
+    # Claimed in Latin letters, with the romanizer's own spelling: matched, nothing raised.
+    claimed = {"author": persons["signatory"]["latin"][0]}
+    again = analyze(SAMPLES / "exemplars" / name, claims=claimed, only=["people"])
+    assert {f.code for f in again.findings} == {"people.author_found"}

@@ -217,17 +217,21 @@ def parse_title(text: str) -> Title | None:
     """The post and body named by a title line, or None when it names neither."""
     words = clean_name_keep_joiners(text).split()
     kind = None
+    start = 0
     for i in range(min(len(words), 3)):
         for entry in lexicon().titles:
             if any(_starts(words[i:], form) for form in entry.persian):
-                kind = entry.kind
+                kind, start = entry.kind, i
                 break
         if kind:
             break
     body_kind, body = body_of(" ".join(words))
     if kind is None and body_kind is None:
         return None
-    return Title(" ".join(words), kind, body_kind, body)
+    if kind is None and body is not None:
+        start = len(words) - len(body.split())
+    # Words before the post or body are OCR debris (a stroke of the signature, a bracket).
+    return Title(" ".join(words[start:]), kind, body_kind, body)
 
 
 def clean_name_keep_joiners(text: str) -> str:
@@ -417,14 +421,17 @@ def find_signatory(
             break
     if start is None:
         return None
+    candidates = []
     for n in range(start, min(len(lines), start + window)):
         honorifics, rest, _ = split_honorifics(lines[n].split())
         name = clean_name(" ".join(rest))
         if len(name.split()) < 2 or parse_title(name) is not None:
             continue
         title, title_line = _title_below(lines, n)
-        return NamedPerson("signatory", name, tuple(honorifics), title, n, title_line)
-    return None
+        candidates.append(NamedPerson("signatory", name, tuple(honorifics), title, n, title_line))
+    # The name stands above the title; lines read from the seal's ring text come first.
+    titled = [c for c in candidates if c.title is not None]
+    return next(iter(titled or candidates), None)
 
 
 def letter_people(

@@ -1,0 +1,211 @@
+"""Perceptual fingerprints of a page: what lets two copies of one scan be recognised.
+
+Two fingerprints are kept per page, because no single one survives every way a scan is copied:
+
+- a 256-bit **perceptual hash** (pHash: the signs of the low DCT frequencies of a 64 x 64
+  reduction, `imagehash.phash` with ``hash_size=16``). Re-saving, recompressing and rescaling
+  move it by a few bits; two different letters of one template stay tens of bits apart. A crop
+  moves it as far as a different page, so it cannot find cropped copies;
+- **ORB keypoints** on a reduction to a fixed width, matched and verified by a similarity
+  transform (RANSAC). A cropped or rescaled copy keeps most keypoints at consistent places. Two
+  letters of one template share their letterhead and footer, so only inliers in the body band of
+  the page (between 30% and 80% of its height), where the letters differ, count.
+
+Pure functions over arrays; the ``fingerprint`` check computes them per page, the case service
+compares them across the store.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import cv2
+import imagehash
+import numpy as np
+from PIL import Image
+
+#: pHash side: 16 gives 256 bits, enough to keep different pages of one template apart.
+HASH_SIZE = 16
+HASH_BITS = HASH_SIZE * HASH_SIZE
+#: Width (pixels) of the reduction keypoints are found on: independent of the scan's resolution.
+FEATURE_WIDTH = 1000
+#: Keypoints kept per page.
+MAX_FEATURES = 500
+#: Share of the page's height between which verified matches count as body matches.
+BODY_BAND = (0.3, 0.8)
+#: RANSAC reprojection tolerance, pixels of the reduction.
+RANSAC_PX = 4.0
+#: Fewer tentative matches than this and a pair is not verified at all.
+MIN_TENTATIVE = 12
+#: Nearest neighbours asked per query descriptor across the whole store (several copies of one
+#: page must each get their share of matches).
+NEIGHBOURS = 4
+#: Largest descriptor distance (of 256 bits) a tentative match may have.
+MAX_DESCRIPTOR_DISTANCE = 64
+
+
+def page_hash(gray: np.ndarray) -> str:
+    """The page's 256-bit perceptual hash as 64 hex digits.
+
+    Parameters
+    ----------
+    gray : ndarray, shape (H, W), uint8
+        The decoded page in grayscale.
+
+    """
+    return str(imagehash.phash(Image.fromarray(np.asarray(gray, np.uint8)), hash_size=HASH_SIZE))
+
+
+def hash_bits(hashes: Sequence[str]) -> np.ndarray:
+    """Hex hashes as a bit matrix, shape (N, 256) of bool, for vectorised distances."""
+    if not hashes:
+        return np.zeros((0, HASH_BITS), bool)
+    raw = np.frombuffer(b"".join(bytes.fromhex(h) for h in hashes), np.uint8)
+    return np.unpackbits(raw.reshape(len(hashes), -1), axis=1).astype(bool)
+
+
+def hash_distances(query: str, hashes: Sequence[str]) -> np.ndarray:
+    """Hamming distance (bits, 0-256) from `query` to each of `hashes`."""
+    bits = hash_bits(hashes)
+    counts: np.ndarray = np.count_nonzero(bits != hash_bits([query])[0], axis=1)
+    return counts
+
+
+@dataclass(frozen=True)
+class Features:
+    """ORB keypoints of a page reduced to `FEATURE_WIDTH` pixels wide.
+
+    ``points`` has shape (N, 2), float32, in pixels of the reduction; ``descriptors`` (N, 32)
+    uint8; ``height`` is the reduction's height.
+    """
+
+    points: np.ndarray
+    descriptors: np.ndarray
+    height: int
+
+    def to_text(self) -> dict[str, object]:
+        """A JSON-ready form: points and descriptors as base64 of their raw bytes."""
+        return {
+            "width": FEATURE_WIDTH,
+            "height": self.height,
+            "points": base64.b64encode(np.round(self.points).astype(np.int16).tobytes()).decode(),
+            "descriptors": base64.b64encode(self.descriptors.tobytes()).decode(),
+        }
+
+    @classmethod
+    def from_text(cls, data: dict[str, object]) -> Features:
+        """Read back what `to_text` wrote."""
+        points = np.frombuffer(base64.b64decode(str(data["points"])), np.int16)
+        desc = np.frombuffer(base64.b64decode(str(data["descriptors"])), np.uint8)
+        return cls(
+            points.reshape(-1, 2).astype(np.float32),
+            desc.reshape(-1, 32).copy(),
+            int(str(data["height"])),
+        )
+
+
+def page_features(gray: np.ndarray, max_features: int = MAX_FEATURES) -> Features:
+    """ORB keypoints and descriptors of a page, on a reduction `FEATURE_WIDTH` pixels wide."""
+    g = np.asarray(gray, np.uint8)
+    factor = FEATURE_WIDTH / g.shape[1]
+    small = cv2.resize(
+        g, (FEATURE_WIDTH, max(1, round(g.shape[0] * factor))), interpolation=cv2.INTER_AREA
+    )
+    orb = cv2.ORB_create(nfeatures=max_features, fastThreshold=10)  # type: ignore[attr-defined]
+    keypoints, descriptors = orb.detectAndCompute(small, None)
+    if descriptors is None or not keypoints:
+        return Features(np.zeros((0, 2), np.float32), np.zeros((0, 32), np.uint8), small.shape[0])
+    points = np.array([k.pt for k in keypoints], np.float32)
+    return Features(points, descriptors.astype(np.uint8), small.shape[0])
+
+
+@dataclass(frozen=True)
+class PageMatch:
+    """A verified keypoint match between a query page and a stored one.
+
+    ``scale`` maps query pixels onto stored pixels (both at `FEATURE_WIDTH`): below 1 the
+    query shows more than the stored page (the stored one may be a crop of it), above 1 less.
+    ``offset`` is where the query's top-left corner falls on the stored page, as a share of the
+    stored page's width and height.
+    """
+
+    inliers: int
+    body_inliers: int
+    scale: float
+    rotation_deg: float
+    offset: tuple[float, float]
+
+
+def _verify(
+    query: Features, stored: Features, pairs: np.ndarray, distances: np.ndarray
+) -> PageMatch | None:
+    # one match per query keypoint and per stored keypoint (the nearest)
+    order = np.argsort(distances, kind="stable")
+    pairs = pairs[order]
+    _, first_q = np.unique(pairs[:, 0], return_index=True)
+    pairs = pairs[np.sort(first_q)]
+    _, first_s = np.unique(pairs[:, 1], return_index=True)
+    pairs = pairs[np.sort(first_s)]
+    if len(pairs) < MIN_TENTATIVE:
+        return None
+    src = query.points[pairs[:, 0]]
+    dst = stored.points[pairs[:, 1]]
+    matrix, mask = cv2.estimateAffinePartial2D(
+        src, dst, method=cv2.RANSAC, ransacReprojThreshold=RANSAC_PX
+    )
+    if matrix is None or mask is None:
+        return None
+    keep = mask.ravel().astype(bool)
+    ys = dst[keep, 1]
+    band = (ys > BODY_BAND[0] * stored.height) & (ys < BODY_BAND[1] * stored.height)
+    scale = float(np.hypot(matrix[0, 0], matrix[1, 0]))
+    rotation = float(np.degrees(np.arctan2(matrix[1, 0], matrix[0, 0])))
+    return PageMatch(
+        inliers=int(keep.sum()),
+        body_inliers=int(band.sum()),
+        scale=round(scale, 3),
+        rotation_deg=round(rotation, 2),
+        offset=(
+            round(float(matrix[0, 2]) / FEATURE_WIDTH, 3),
+            round(float(matrix[1, 2]) / max(stored.height, 1), 3),
+        ),
+    )
+
+
+def match_pages(query: Features, stored: Sequence[Features]) -> list[PageMatch | None]:
+    """Verify `query` against every stored page at once.
+
+    One nearest-neighbour search over all stored descriptors together (Hamming distance, a few
+    neighbours each), then a similarity-transform RANSAC per stored page that received enough
+    tentative matches. Returns one entry per stored page, None where nothing was verified.
+    """
+    out: list[PageMatch | None] = [None] * len(stored)
+    sizes = [len(s.descriptors) for s in stored]
+    if not len(query.descriptors) or not sum(sizes):
+        return out
+    train = np.concatenate([s.descriptors for s in stored if len(s.descriptors)])
+    owner = np.repeat(np.arange(len(stored)), sizes)
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    matcher = cv2.BFMatcher(cv2.NORM_HAMMING)
+    k = min(NEIGHBOURS, len(train))
+    rows = [
+        (m.queryIdx, m.trainIdx, m.distance)
+        for found in matcher.knnMatch(query.descriptors, train, k=k)
+        for m in found
+        if m.distance <= MAX_DESCRIPTOR_DISTANCE
+    ]
+    if not rows:
+        return out
+    table = np.array(rows, np.float64)
+    q_idx = table[:, 0].astype(int)
+    t_idx = table[:, 1].astype(int)
+    page = owner[t_idx]
+    for p in np.unique(page):
+        sel = page == p
+        if sel.sum() < MIN_TENTATIVE:
+            continue
+        pairs = np.stack([q_idx[sel], t_idx[sel] - starts[p]], axis=1)
+        out[int(p)] = _verify(query, stored[int(p)], pairs, table[sel, 2])
+    return out

@@ -1,0 +1,191 @@
+"""Signature, seal and letterhead regions of a page, and how alike two of them are.
+
+A signature is never signed twice identically, and a seal is never stamped twice with the same
+ink and tilt; a letterhead is printed from one design, but each print and scan still differs in
+its fine detail. So two marks that agree pixel for pixel (up to a re-save or a rescale) are
+consistent with a copy. The region is cut to the ink it holds and reduced to a fixed square
+(`PATCH` pixels), so a rescaled copy and its source give the same patch; two patches are
+compared by normalised cross-correlation over small shifts. How alike two genuine impressions
+can be is measured in ``benchmarks/marks_benchmark.py``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from workbench.imaging.seal import find_seals
+
+#: Side of the square a region is reduced to.
+PATCH = 96
+#: Largest shift (share of the patch side) tried when comparing two patches.
+MAX_SHIFT = 0.06
+#: Margin (share of the ink box) kept around a region's ink.
+INK_MARGIN = 0.04
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A located mark: its kind, its box ``(x, y, width, height)`` in page pixels, its patch."""
+
+    kind: str
+    box: tuple[int, int, int, int]
+    patch: np.ndarray
+
+
+def _ink(gray: np.ndarray) -> np.ndarray:
+    """Ink mask (1 = ink) by Otsu's threshold; an empty mask for a blank image."""
+    if gray.size == 0 or int(gray.max()) - int(gray.min()) < 40:
+        return np.zeros(gray.shape, np.uint8)
+    _, ink = cv2.threshold(gray, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    return ink
+
+
+def ink_box(gray: np.ndarray, box: tuple[int, int, int, int]) -> tuple[int, int, int, int] | None:
+    """The tight box (page pixels) of the ink inside `box`, or None when it holds none."""
+    x, y, w, h = box
+    x0, y0 = max(x, 0), max(y, 0)
+    x1, y1 = min(x + w, gray.shape[1]), min(y + h, gray.shape[0])
+    if x1 - x0 < 4 or y1 - y0 < 4:
+        return None
+    ink = _ink(gray[y0:y1, x0:x1])
+    ys, xs = np.nonzero(ink)
+    if len(xs) < 20:
+        return None
+    return x0 + int(xs.min()), y0 + int(ys.min()), int(np.ptp(xs)) + 1, int(np.ptp(ys)) + 1
+
+
+def region_patch(gray: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray | None:
+    """The ink of `box` cut tight, with a small margin, reduced to `PATCH` x `PATCH` uint8."""
+    tight = ink_box(gray, box)
+    if tight is None:
+        return None
+    x, y, w, h = tight
+    mx, my = round(w * INK_MARGIN), round(h * INK_MARGIN)
+    x0, y0 = max(x - mx, 0), max(y - my, 0)
+    x1, y1 = min(x + w + mx, gray.shape[1]), min(y + h + my, gray.shape[0])
+    crop = np.asarray(gray[y0:y1, x0:x1], np.uint8)
+    return cv2.resize(crop, (PATCH, PATCH), interpolation=cv2.INTER_AREA)
+
+
+def patch_similarity(a: np.ndarray, b: np.ndarray) -> float:
+    """Normalised cross-correlation (-1 to 1) of two patches at their best small shift.
+
+    Each patch's centre is searched in the other; the two scores are averaged, so the measure
+    is symmetric.
+    """
+    m = max(1, round(PATCH * MAX_SHIFT))
+    fa, fb = np.asarray(a, np.float32), np.asarray(b, np.float32)
+    scores = []
+    for big, small in ((fa, fb), (fb, fa)):
+        centre = small[m:-m, m:-m]
+        if float(centre.std()) < 1e-3 or float(big.std()) < 1e-3:
+            return 0.0
+        scores.append(float(cv2.matchTemplate(big, centre, cv2.TM_CCOEFF_NORMED).max()))
+    return float(np.mean(scores))
+
+
+def _zone_px(
+    zone: tuple[float, float, float, float], shape: tuple[int, ...]
+) -> tuple[int, int, int, int]:
+    h, w = shape[:2]
+    return round(zone[0] * w), round(zone[1] * h), round(zone[2] * w), round(zone[3] * h)
+
+
+def _components(ink: np.ndarray, join: int) -> list[tuple[int, int, int, int, int]]:
+    """Connected ink components ``(x, y, w, h, area)`` after joining strokes `join` px apart."""
+    joined = cv2.dilate(ink, np.ones((join, join), np.uint8)) if join > 1 else ink
+    n, _, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
+    return [tuple(int(v) for v in stats[i]) for i in range(1, n)]  # type: ignore[misc]
+
+
+def find_signature(
+    gray: np.ndarray,
+    zone: tuple[float, float, float, float],
+    exclude: tuple[tuple[int, int, int, int], ...] = (),
+) -> tuple[int, int, int, int] | None:
+    """The handwritten signature in `zone` (relative ``x0, y0, x1, y1``), as a page box.
+
+    A signature is the tallest ink in the signature zone: its strokes span several text lines,
+    while the signatory's typed name and title are one line each. Components inside an
+    `exclude` box (a seal found first) are left out. None when nothing taller than about three
+    lines of text is there.
+    """
+    g = np.asarray(gray, np.uint8)
+    zx0, zy0, zx1, zy1 = _zone_px(zone, g.shape)
+    ink = _ink(g[zy0:zy1, zx0:zx1]).copy()
+    for ex, ey, ew, eh in exclude:
+        ink[max(ey - zy0, 0) : max(ey + eh - zy0, 0), max(ex - zx0, 0) : max(ex + ew - zx0, 0)] = 0
+    page_h = g.shape[0]
+    tall = [
+        c
+        for c in _components(ink, max(3, page_h // 600))
+        if c[3] >= 0.035 * page_h and c[2] >= 0.04 * g.shape[1]
+    ]
+    if not tall:
+        return None
+    x, y, w, h, _ = max(tall, key=lambda c: c[3] * c[2])
+    return zx0 + x, zy0 + y, w, h
+
+
+def find_letterhead(
+    gray: np.ndarray, zone: tuple[float, float, float, float]
+) -> tuple[int, int, int, int] | None:
+    """The letterhead block: the ink that lies wholly inside the letterhead `zone`.
+
+    Words are joined into blocks first, so a heading formula that straddles the zone's edge is
+    left out whole rather than cut.
+    """
+    g = np.asarray(gray, np.uint8)
+    zx0, zy0, zx1, zy1 = _zone_px(zone, g.shape)
+    ink = _ink(g[zy0:zy1, zx0:zx1])
+    zh, zw = ink.shape
+    inside = [
+        c
+        for c in _components(ink, max(5, g.shape[0] // 150))
+        if c[0] > 0 and c[1] >= 0 and c[0] + c[2] < zw and c[1] + c[3] < zh and c[4] > 50
+    ]
+    if not inside:
+        return None
+    x0 = min(c[0] for c in inside)
+    y0 = min(c[1] for c in inside)
+    x1 = max(c[0] + c[2] for c in inside)
+    y1 = max(c[1] + c[3] for c in inside)
+    return ink_box(g, (zx0 + x0, zy0 + y0, x1 - x0, y1 - y0))
+
+
+def find_marks(
+    gray: np.ndarray,
+    *,
+    signature_zone: tuple[float, float, float, float] | None,
+    seal_zone: tuple[float, float, float, float] | None,
+    letterhead_zone: tuple[float, float, float, float] | None,
+) -> list[Mark]:
+    """Signature, seal and letterhead of a page, where found, each with its patch."""
+    g = np.asarray(gray, np.uint8)
+    h, w = g.shape
+    found: list[tuple[str, tuple[int, int, int, int]]] = []
+    seals: list[tuple[int, int, int, int]] = []
+    if seal_zone is not None:
+        for circle in find_seals(g):
+            rx, ry = circle.x / w, circle.y / h
+            if seal_zone[0] <= rx <= seal_zone[2] and seal_zone[1] <= ry <= seal_zone[3]:
+                seals.append(circle.box())
+                found.append(("seal", circle.box()))
+                break
+    if signature_zone is not None:
+        sig = find_signature(g, signature_zone, tuple(seals))
+        if sig is not None:
+            found.append(("signature", sig))
+    if letterhead_zone is not None:
+        head = find_letterhead(g, letterhead_zone)
+        if head is not None:
+            found.append(("letterhead", head))
+    marks = []
+    for kind, box in found:
+        patch = region_patch(g, box)
+        if patch is not None:
+            marks.append(Mark(kind, box, patch))
+    return marks

@@ -44,6 +44,10 @@ MIN_TENTATIVE = 12
 NEIGHBOURS = 4
 #: Largest descriptor distance (of 256 bits) a tentative match may have.
 MAX_DESCRIPTOR_DISTANCE = 64
+#: Body-band inliers of the first, store-wide pass for a page to be verified pair by pair.
+CANDIDATE_BODY_INLIERS = 8
+#: Lowe's ratio: a match is kept when clearly nearer than the second-nearest keypoint.
+RATIO = 0.8
 
 
 def page_hash(gray: np.ndarray) -> str:
@@ -174,12 +178,30 @@ def _verify(
     )
 
 
-def match_pages(query: Features, stored: Sequence[Features]) -> list[PageMatch | None]:
-    """Verify `query` against every stored page at once.
+def match_pair(query: Features, stored: Features) -> PageMatch | None:
+    """Verify one pair: nearest neighbours with Lowe's ratio test, then RANSAC."""
+    if len(query.descriptors) < 2 or len(stored.descriptors) < 2:
+        return None
+    matcher = cv2.BFMatcher(cv2.NORM_HAMMING)
+    good = [
+        (pair[0].queryIdx, pair[0].trainIdx, pair[0].distance)
+        for pair in matcher.knnMatch(query.descriptors, stored.descriptors, k=2)
+        if len(pair) == 2 and pair[0].distance < RATIO * pair[1].distance
+    ]
+    if len(good) < MIN_TENTATIVE:
+        return None
+    table = np.array(good, np.float64)
+    return _verify(query, stored, table[:, :2].astype(int), table[:, 2])
 
-    One nearest-neighbour search over all stored descriptors together (Hamming distance, a few
-    neighbours each), then a similarity-transform RANSAC per stored page that received enough
-    tentative matches. Returns one entry per stored page, None where nothing was verified.
+
+def match_pages(query: Features, stored: Sequence[Features]) -> list[PageMatch | None]:
+    """Verify `query` against every stored page.
+
+    A first pass searches all stored descriptors together (Hamming distance, a few neighbours
+    each) and fits a similarity transform per stored page that received enough tentative
+    matches; only pages that keep `CANDIDATE_BODY_INLIERS` there are verified again pair by
+    pair with the ratio test (`match_pair`), which is what is returned. One entry per stored
+    page, None where nothing was verified.
     """
     out: list[PageMatch | None] = [None] * len(stored)
     sizes = [len(s.descriptors) for s in stored]
@@ -207,5 +229,7 @@ def match_pages(query: Features, stored: Sequence[Features]) -> list[PageMatch |
         if sel.sum() < MIN_TENTATIVE:
             continue
         pairs = np.stack([q_idx[sel], t_idx[sel] - starts[p]], axis=1)
-        out[int(p)] = _verify(query, stored[int(p)], pairs, table[sel, 2])
+        first = _verify(query, stored[int(p)], pairs, table[sel, 2])
+        if first is not None and first.body_inliers >= CANDIDATE_BODY_INLIERS:
+            out[int(p)] = match_pair(query, stored[int(p)])
     return out

@@ -76,6 +76,8 @@ def patch_similarity(a: np.ndarray, b: np.ndarray) -> float:
     Each patch's centre is searched in the other; the two scores are averaged, so the measure
     is symmetric.
     """
+    if np.shape(a) != (PATCH, PATCH) or np.shape(b) != (PATCH, PATCH):
+        return 0.0
     m = max(1, round(PATCH * MAX_SHIFT))
     fa, fb = np.asarray(a, np.float32), np.asarray(b, np.float32)
     scores = []

@@ -1,0 +1,191 @@
+"""Cases and fingerprints in the store: the rows the case service reads, and how they are written.
+
+A run's fingerprints come from its ``fingerprint`` check results and are written in the same
+transaction as the run itself (`record_fingerprints`, called by `Store.record_run`), so they
+always belong to the run that produced them; searches read the latest run's rows of each
+document. Cases are plain membership rows: one document may belong to several cases.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import sqlite3
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from workbench.model import Report
+
+if TYPE_CHECKING:
+    from workbench.store.service import Store
+
+#: The report results that carry fingerprints.
+FINGERPRINT_CHECK = "fingerprint"
+MARK_KINDS = ("signature", "seal", "letterhead")
+
+
+@dataclass(frozen=True)
+class PageFingerprint:
+    """One stored page's fingerprints (``features`` as the check wrote them)."""
+
+    document_sha256: str
+    run_id: int
+    page: int
+    width: int
+    height: int
+    phash: str
+    features: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class MarkFingerprint:
+    """One stored signature, seal or letterhead: where it is and its patch (PNG bytes)."""
+
+    document_sha256: str
+    run_id: int
+    page: int
+    kind: str
+    box: tuple[int, int, int, int]
+    patch_png: bytes
+
+
+def record_fingerprints(conn: sqlite3.Connection, run_id: int, report: Report) -> int:
+    """Write the fingerprints a report's ``fingerprint`` check produced; returns pages written.
+
+    Runs inside the caller's transaction. A report without the check writes nothing.
+    """
+    result = report.results.get(FINGERPRINT_CHECK) or {}
+    pages = [p for p in result.get("pages", []) if isinstance(p, dict) and p.get("phash")]
+    sha = report.document.sha256
+    conn.executemany(
+        "INSERT INTO page_fingerprints (run_id, document_sha256, page, width, height, phash, "
+        "features) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                run_id,
+                sha,
+                int(p["index"]),
+                int(p["width"]),
+                int(p["height"]),
+                str(p["phash"]),
+                json.dumps(p.get("features") or {}),
+            )
+            for p in pages
+        ],
+    )
+    conn.executemany(
+        "INSERT INTO mark_fingerprints (run_id, document_sha256, page, kind, x, y, width, "
+        "height, patch) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                run_id,
+                sha,
+                int(p["index"]),
+                m["kind"],
+                int(m["box"]["x"]),
+                int(m["box"]["y"]),
+                int(m["box"]["width"]),
+                int(m["box"]["height"]),
+                base64.b64decode(m["patch"]),
+            )
+            for p in pages
+            for m in p.get("marks", [])
+            if m.get("kind") in MARK_KINDS
+        ],
+    )
+    return len(pages)
+
+
+_LATEST = (
+    "JOIN (SELECT document_sha256 AS d, max(run_id) AS r FROM {table} GROUP BY document_sha256)"
+    " latest ON f.run_id = latest.r"
+)
+
+
+def page_fingerprints(store: Store, *, with_features: bool = True) -> list[PageFingerprint]:
+    """Every document's page fingerprints, from its latest fingerprinted run."""
+    columns = (
+        "f.*"
+        if with_features
+        else "f.id, f.run_id, f.document_sha256, f.page, "
+        + ("f.width, f.height, f.phash, '{}' AS features")
+    )
+    rows = store._query(
+        f"SELECT {columns} FROM page_fingerprints f "
+        f"{_LATEST.format(table='page_fingerprints')} ORDER BY f.document_sha256, f.page"
+    )
+    return [
+        PageFingerprint(
+            r["document_sha256"],
+            r["run_id"],
+            r["page"],
+            r["width"],
+            r["height"],
+            r["phash"],
+            json.loads(r["features"]),
+        )
+        for r in rows
+    ]
+
+
+def mark_fingerprints(store: Store) -> list[MarkFingerprint]:
+    """Every document's marks, from its latest fingerprinted run."""
+    rows = store._query(
+        f"SELECT f.* FROM mark_fingerprints f {_LATEST.format(table='mark_fingerprints')} "
+        "ORDER BY f.document_sha256, f.page, f.kind"
+    )
+    return [
+        MarkFingerprint(
+            r["document_sha256"],
+            r["run_id"],
+            r["page"],
+            r["kind"],
+            (r["x"], r["y"], r["width"], r["height"]),
+            bytes(r["patch"]),
+        )
+        for r in rows
+    ]
+
+
+def add_to_case(store: Store, case_name: str, sha256: str, actor: str) -> bool:
+    """Put a stored document in a case (a no-op when it is already there); True when added."""
+    from workbench.store.service import _reviewer, now_iso
+
+    name = " ".join(case_name.split())
+    who = _reviewer(actor)
+    store.document(sha256)
+    with store._write() as conn:
+        cursor = conn.execute(
+            "INSERT OR IGNORE INTO case_documents (case_name, document_sha256, added, added_by) "
+            "VALUES (?, ?, ?, ?)",
+            (name, sha256, now_iso(), who),
+        )
+        if cursor.rowcount:
+            store._audit(conn, who, sha256, "case.add", name, None, name)
+    return bool(cursor.rowcount)
+
+
+def cases(store: Store) -> list[tuple[str, int]]:
+    """Every case with how many documents it holds, by name."""
+    rows = store._query(
+        "SELECT case_name, count(*) AS n FROM case_documents GROUP BY case_name ORDER BY case_name"
+    )
+    return [(r["case_name"], r["n"]) for r in rows]
+
+
+def case_documents(store: Store, case_name: str) -> list[str]:
+    """SHA-256 of the documents in a case, in the order they joined it."""
+    rows = store._query(
+        "SELECT document_sha256 FROM case_documents WHERE case_name = ? ORDER BY added, rowid",
+        (case_name,),
+    )
+    return [r["document_sha256"] for r in rows]
+
+
+def cases_of(store: Store, sha256: str) -> list[str]:
+    """The cases a document belongs to."""
+    rows = store._query(
+        "SELECT case_name FROM case_documents WHERE document_sha256 = ? ORDER BY case_name",
+        (sha256,),
+    )
+    return [r["case_name"] for r in rows]

@@ -201,19 +201,19 @@ def likely_earlier(
     ):
         big = a if pixels(pa) > pixels(pb) else b
         votes[big] += 1
-        reasons.append(f"{'this' if big == a else 'the other'} copy has more pixels")
+        reasons.append(f"{(pa if big == a else pb).get('name')} has more pixels")
     twice = (pa.get("saved_twice"), pb.get("saved_twice"))
     if None not in twice and twice[0] != twice[1]:
         once = b if twice[0] else a
         votes[once] += 1
         reasons.append(
-            f"{'this' if once == a else 'the other'} copy shows no sign of a second JPEG save"
+            f"{(pa if once == a else pb).get('name')} shows no sign of a second JPEG save"
         )
     ta, tb = pa.get("timestamp"), pb.get("timestamp")
     if ta and tb and ta != tb:
         early = a if str(ta) < str(tb) else b
         votes[early] += 1
-        reasons.append(f"{'this' if early == a else 'the other'} copy records an earlier time")
+        reasons.append(f"{(pa if early == a else pb).get('name')} records an earlier time")
     if votes[a] == votes[b]:
         return None, reasons
     return (a if votes[a] > votes[b] else b), reasons

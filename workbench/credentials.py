@@ -54,8 +54,7 @@ class Credentials:
         return tuple(
             a
             for a in self.actions
-            if str(a.get("digitalSourceType") or "").rsplit("/", 1)[-1]
-            in GENERATIVE_SOURCE_TYPES
+            if str(a.get("digitalSourceType") or "").rsplit("/", 1)[-1] in GENERATIVE_SOURCE_TYPES
         )
 
     def to_dict(self) -> dict[str, Any]:

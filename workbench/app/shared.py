@@ -29,6 +29,7 @@ DOCUMENTS_PAGE = str(PAGES_DIR / "documents.py")
 DOCUMENT_PAGE = str(PAGES_DIR / "document.py")
 CHECKLIST_PAGE = str(PAGES_DIR / "checklist.py")
 EXPORT_PAGE = str(PAGES_DIR / "export.py")
+CASES_PAGE = str(PAGES_DIR / "cases.py")
 
 
 def store_path() -> str:

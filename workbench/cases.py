@@ -18,6 +18,7 @@ explanations remain (a scan published twice, a letterhead printed from one desig
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -27,7 +28,7 @@ import cv2
 import numpy as np
 
 from workbench.imaging.fingerprint import Features, PageMatch, hash_distances, match_pages
-from workbench.imaging.marks import patch_similarity
+from workbench.imaging.marks import coarse_vectors, ink_field_difference, patch_similarity
 from workbench.model import Finding, Region, Severity
 from workbench.store.fingerprints import (
     MarkFingerprint,
@@ -46,11 +47,16 @@ HASH_MATCH_BITS = 16
 #: Fewest verified keypoint matches in the body band for a crop to count as the same page.
 #: Different letters of one template share at most 7 there; cropped copies keep 20 or more.
 BODY_INLIERS = 16
-#: Smallest patch similarity at which a signature or seal is closer than two impressions
-#: could be (calibrated on generated repeated impressions and pixel copies, RESULTS.md).
-MARK_COPY_SIMILARITY = {"signature": 0.9, "seal": 0.9}
+#: A signature or seal is closer than two impressions could be when its shape agrees at least
+#: this well (patch correlation) and its ink differs at most this unevenly (spread of the
+#: smoothed log darkness ratio): calibrated on generated repeated impressions and pixel
+#: copies, benchmarks/marks_benchmark.py (RESULTS.md, "Signature and seal reuse").
+MARK_SHAPE_SIMILARITY = {"signature": 0.791, "seal": 0.895}
+MARK_FIELD_DIFFERENCE = {"signature": 0.068, "seal": 0.045}
 #: Smallest similarity at which two letterheads are called the same design.
 LETTERHEAD_SAME = 0.9
+#: Coarse correlation (blurred, unshifted) below which a pair is not compared in detail.
+COARSE_CANDIDATE = 0.6
 
 
 @dataclass(frozen=True)
@@ -80,6 +86,7 @@ class SharedMark:
     other_box: tuple[int, int, int, int]
     similarity: float
     copy_like: bool  # closer than two impressions could be (signature, seal)
+    ink_field: float | None = None  # spread of the ink ratio (signature, seal)
 
 
 @dataclass
@@ -132,6 +139,7 @@ class Similar:
                     "other_page": m.other_page,
                     "other_box": box(m.other_box),
                     "similarity": round(m.similarity, 3),
+                    "ink_field_difference": None if m.ink_field is None else round(m.ink_field, 4),
                     "closer_than_two_impressions": m.copy_like,
                 }
                 for m in self.shared_marks
@@ -285,31 +293,48 @@ def _patch(data: bytes) -> np.ndarray:
 def shared_marks(
     store: Store, sha256: str, marks: Sequence[MarkFingerprint] | None = None
 ) -> list[SharedMark]:
-    """Signatures and seals closer than two impressions, and letterheads of one design."""
+    """Signatures and seals closer than two impressions, and letterheads of one design.
+
+    A coarse correlation over all stored marks of the same kind picks the candidates; only
+    those are compared shift by shift.
+    """
     every = list(marks) if marks is not None else mark_fingerprints(store)
     mine = [m for m in every if m.document_sha256 == sha256]
     out: list[SharedMark] = []
-    for mark in mine:
-        patch = _patch(mark.patch_png)
-        for other in every:
-            if other.document_sha256 == sha256 or other.kind != mark.kind:
-                continue
-            score = patch_similarity(patch, _patch(other.patch_png))
-            threshold = MARK_COPY_SIMILARITY.get(mark.kind, LETTERHEAD_SAME)
-            if score < threshold:
-                continue
-            out.append(
-                SharedMark(
-                    kind=mark.kind,
-                    other=other.document_sha256,
-                    page=mark.page,
-                    box=mark.box,
-                    other_page=other.page,
-                    other_box=other.box,
-                    similarity=score,
-                    copy_like=mark.kind in MARK_COPY_SIMILARITY,
+    for kind in {m.kind for m in mine}:
+        others = [m for m in every if m.kind == kind and m.document_sha256 != sha256]
+        if not others:
+            continue
+        other_patches = [_patch(m.patch_png) for m in others]
+        coarse = coarse_vectors(other_patches)
+        threshold = MARK_SHAPE_SIMILARITY.get(kind, LETTERHEAD_SAME)
+        for mark in (m for m in mine if m.kind == kind):
+            patch = _patch(mark.patch_png)
+            first = coarse @ coarse_vectors([patch])[0]
+            for i in np.flatnonzero(first >= COARSE_CANDIDATE):
+                other = others[int(i)]
+                score = patch_similarity(patch, other_patches[int(i)])
+                if score < threshold:
+                    continue
+                field: float | None = None
+                if kind in MARK_FIELD_DIFFERENCE:
+                    field = ink_field_difference(patch, other_patches[int(i)])
+                    if math.isfinite(field) and field > MARK_FIELD_DIFFERENCE[kind]:
+                        continue  # two impressions: the same shape, differently inked
+                    # too little shared ink to compare (thin strokes): the shape decides
+                out.append(
+                    SharedMark(
+                        kind=kind,
+                        other=other.document_sha256,
+                        page=mark.page,
+                        box=mark.box,
+                        other_page=other.page,
+                        other_box=other.box,
+                        similarity=score,
+                        copy_like=field is not None,
+                        ink_field=field,
+                    )
                 )
-            )
     return sorted(out, key=lambda m: (-m.similarity, m.kind, m.other))
 
 
@@ -375,10 +400,12 @@ def findings(store: Store, result: Similar) -> list[Finding]:
                 detail=(
                     f"The {m.kind} on page {m.page + 1} agrees with the one on page "
                     f"{m.other_page + 1} of {names.get(m.other)} at similarity "
-                    f"{m.similarity:.3f}, above what separate impressions of one "
-                    f"{m.kind} reach. This is consistent with one image copied onto both "
-                    "letters. Innocent explanations: the two files are copies of one scan "
-                    "(see near-duplicates), or the office applies a printed facsimile."
+                    f"{m.similarity:.3f}, and its ink differs by a constant factor only "
+                    "where it can be compared, while separate impressions of one "
+                    f"{m.kind} differ in ink from one part to another. This is consistent "
+                    "with one image copied onto both letters. Innocent explanations: the two "
+                    "files are copies of one scan (see near-duplicates), or the office applies "
+                    "a printed facsimile."
                 ),
                 page=m.page,
                 regions=(Region(x, y, w, h, label=m.kind, score=round(m.similarity, 3)),),

@@ -19,11 +19,16 @@ import numpy as np
 from workbench.imaging.seal import find_seals
 
 #: Side of the square a region is reduced to.
-PATCH = 96
+PATCH = 128
 #: Largest shift (share of the patch side) tried when comparing two patches.
 MAX_SHIFT = 0.06
 #: Margin (share of the ink box) kept around a region's ink.
 INK_MARGIN = 0.04
+#: Largest rotation (degrees) tried when aligning two patches, and its step.
+MAX_ROTATION = 3.0
+ROTATION_STEP = 0.5
+#: Side of the coarse, blurred reduction used to skip clearly different patches quickly.
+COARSE = 24
 
 
 @dataclass(frozen=True)
@@ -87,6 +92,70 @@ def patch_similarity(a: np.ndarray, b: np.ndarray) -> float:
             return 0.0
         scores.append(float(cv2.matchTemplate(big, centre, cv2.TM_CCOEFF_NORMED).max()))
     return float(np.mean(scores))
+
+
+def _aligned(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """`b` rotated (up to `MAX_ROTATION` degrees) and shifted onto `a`: the overlapping parts."""
+    m = max(1, round(PATCH * MAX_SHIFT))
+    fa, fb = np.asarray(a, np.float32), np.asarray(b, np.float32)
+    centre = ((PATCH - 1) / 2, (PATCH - 1) / 2)
+    best: tuple[float, np.ndarray, tuple[int, int]] | None = None
+    for angle in np.arange(-MAX_ROTATION, MAX_ROTATION + 1e-6, ROTATION_STEP):
+        turn = cv2.getRotationMatrix2D(centre, float(angle), 1.0)
+        rotated = cv2.warpAffine(fb, turn, (PATCH, PATCH), borderMode=cv2.BORDER_REPLICATE)
+        inner = rotated[m:-m, m:-m]
+        if float(inner.std()) < 1e-3:
+            continue
+        scores = cv2.matchTemplate(fa, inner, cv2.TM_CCOEFF_NORMED)
+        _, score, _, (x, y) = cv2.minMaxLoc(scores)
+        if best is None or score > best[0]:
+            best = (float(score), inner, (x, y))
+    if best is None:
+        return fa[m:-m, m:-m], fb[m:-m, m:-m]
+    _, inner, (x, y) = best
+    return fa[y : y + inner.shape[0], x : x + inner.shape[1]], inner
+
+
+def ink_field_difference(a: np.ndarray, b: np.ndarray) -> float:
+    """How unevenly the ink of two aligned patches differs, smoothed (0 = same ink everywhere).
+
+    The smoothed darkness of one patch divided by the other's, over the ink they share: a pixel
+    copy (even re-saved and rescaled) changes the ink by the same factor everywhere, while two
+    impressions differ in pressure from one part of the mark to another. The spread (standard
+    deviation) of the log ratio is returned.
+    """
+    if np.shape(a) != (PATCH, PATCH) or np.shape(b) != (PATCH, PATCH):
+        return float("inf")
+    fa, fb = _aligned(a, b)
+    both = (_ink(fa.astype(np.uint8)) & _ink(fb.astype(np.uint8))).astype(np.float32)
+    sigma = PATCH / 32
+    cover = cv2.GaussianBlur(both, (0, 0), sigma)
+    keep = cover > 0.3
+    if keep.sum() < 50:
+        return float("inf")
+    dark_a = cv2.GaussianBlur((255 - fa) * both, (0, 0), sigma)
+    dark_b = cv2.GaussianBlur((255 - fb) * both, (0, 0), sigma)
+    ratio = np.log((dark_a[keep] + 1.0) / (dark_b[keep] + 1.0))
+    return float(ratio.std())
+
+
+def coarse_vectors(patches: list[np.ndarray]) -> np.ndarray:
+    """Blurred `COARSE`-pixel reductions of patches, zero-mean and unit-norm, one per row.
+
+    Their dot products are the correlations of the blurred patches without shift: a cheap
+    first pass over many stored patches, tolerant of the shifts `patch_similarity` searches.
+    """
+    if not patches:
+        return np.zeros((0, COARSE * COARSE), np.float32)
+    rows = []
+    for patch in patches:
+        small = cv2.resize(
+            np.asarray(patch, np.float32), (COARSE, COARSE), interpolation=cv2.INTER_AREA
+        )
+        small = cv2.GaussianBlur(small, (0, 0), 1.0).ravel()
+        small -= small.mean()
+        rows.append(small / (float(np.linalg.norm(small)) or 1.0))
+    return np.stack(rows).astype(np.float32)
 
 
 def _zone_px(

@@ -28,7 +28,13 @@ import cv2
 import numpy as np
 
 from workbench.imaging.fingerprint import Features, PageMatch, hash_distances, match_pages
-from workbench.imaging.marks import coarse_vectors, ink_field_difference, patch_similarity
+from workbench.imaging.marks import (
+    PATCH,
+    coarse_vectors,
+    half,
+    ink_field_difference,
+    patch_similarity,
+)
 from workbench.model import Finding, Region, Severity
 from workbench.store.fingerprints import (
     MarkFingerprint,
@@ -52,11 +58,14 @@ BODY_INLIERS = 16
 #: smoothed log darkness ratio): calibrated on generated repeated impressions and pixel
 #: copies, benchmarks/marks_benchmark.py (RESULTS.md, "Signature and seal reuse").
 MARK_SHAPE_SIMILARITY = {"signature": 0.791, "seal": 0.895}
-MARK_FIELD_DIFFERENCE = {"signature": 0.068, "seal": 0.045}
+MARK_FIELD_DIFFERENCE = {"signature": 0.105, "seal": 0.048}
 #: Smallest similarity at which two letterheads are called the same design.
 LETTERHEAD_SAME = 0.9
 #: Coarse correlation (blurred, unshifted) below which a pair is not compared in detail.
 COARSE_CANDIDATE = 0.6
+#: How far below a shape threshold a half-size comparison may fall and still go on to the
+#: full-size one (smoothing raises the half-size score, so this only skips clear misses).
+HALF_MARGIN = 0.05
 
 
 @dataclass(frozen=True)
@@ -287,7 +296,11 @@ def near_duplicates(
 
 def _patch(data: bytes) -> np.ndarray:
     decoded = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_GRAYSCALE)
-    return np.zeros((1, 1), np.uint8) if decoded is None else np.asarray(decoded, np.uint8)
+    if decoded is None:
+        return np.zeros((1, 1), np.uint8)
+    if decoded.shape != (PATCH, PATCH):  # stored by a version with another patch size
+        decoded = cv2.resize(decoded, (PATCH, PATCH), interpolation=cv2.INTER_AREA)
+    return np.asarray(decoded, np.uint8)
 
 
 def shared_marks(
@@ -306,13 +319,17 @@ def shared_marks(
         if not others:
             continue
         other_patches = [_patch(m.patch_png) for m in others]
+        other_halves = [half(p) for p in other_patches]
         coarse = coarse_vectors(other_patches)
         threshold = MARK_SHAPE_SIMILARITY.get(kind, LETTERHEAD_SAME)
         for mark in (m for m in mine if m.kind == kind):
             patch = _patch(mark.patch_png)
+            patch_half = half(patch)
             first = coarse @ coarse_vectors([patch])[0]
             for i in np.flatnonzero(first >= COARSE_CANDIDATE):
                 other = others[int(i)]
+                if patch_similarity(patch_half, other_halves[int(i)]) < threshold - HALF_MARGIN:
+                    continue
                 score = patch_similarity(patch, other_patches[int(i)])
                 if score < threshold:
                     continue

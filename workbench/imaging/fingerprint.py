@@ -46,6 +46,10 @@ NEIGHBOURS = 4
 MAX_DESCRIPTOR_DISTANCE = 64
 #: Body-band inliers of the first, store-wide pass for a page to be verified pair by pair.
 CANDIDATE_BODY_INLIERS = 8
+#: Keypoints of each stored page, and of the query, that take part in the store-wide pass
+#: (the strongest in the body band): it is the search's cost, so it is kept small.
+FIRST_PASS_STORED = 120
+FIRST_PASS_QUERY = 300
 #: Lowe's ratio: a match is kept when clearly nearer than the second-nearest keypoint.
 RATIO = 0.8
 
@@ -121,8 +125,9 @@ def page_features(gray: np.ndarray, max_features: int = MAX_FEATURES) -> Feature
     keypoints, descriptors = orb.detectAndCompute(small, None)
     if descriptors is None or not keypoints:
         return Features(np.zeros((0, 2), np.float32), np.zeros((0, 32), np.uint8), small.shape[0])
-    points = np.array([k.pt for k in keypoints], np.float32)
-    return Features(points, descriptors.astype(np.uint8), small.shape[0])
+    order = np.argsort([-k.response for k in keypoints], kind="stable")  # strongest first
+    points = np.array([keypoints[i].pt for i in order], np.float32)
+    return Features(points, descriptors[order].astype(np.uint8), small.shape[0])
 
 
 @dataclass(frozen=True)
@@ -178,6 +183,14 @@ def _verify(
     )
 
 
+def _first_pass(features: Features, count: int) -> np.ndarray:
+    """Indices of the strongest `count` keypoints in the body band (kept strongest first)."""
+    ys = features.points[:, 1]
+    band = (ys > BODY_BAND[0] * features.height) & (ys < BODY_BAND[1] * features.height)
+    chosen = np.flatnonzero(band)[:count]
+    return chosen if len(chosen) else np.arange(min(count, len(features.points)))
+
+
 def match_pair(query: Features, stored: Features) -> PageMatch | None:
     """Verify one pair: nearest neighbours with Lowe's ratio test, then RANSAC."""
     if len(query.descriptors) < 2 or len(stored.descriptors) < 2:
@@ -197,39 +210,39 @@ def match_pair(query: Features, stored: Features) -> PageMatch | None:
 def match_pages(query: Features, stored: Sequence[Features]) -> list[PageMatch | None]:
     """Verify `query` against every stored page.
 
-    A first pass searches all stored descriptors together (Hamming distance, a few neighbours
-    each) and fits a similarity transform per stored page that received enough tentative
-    matches; only pages that keep `CANDIDATE_BODY_INLIERS` there are verified again pair by
-    pair with the ratio test (`match_pair`), which is what is returned. One entry per stored
-    page, None where nothing was verified.
+    A first pass searches the strongest body-band descriptors of all stored pages together
+    (Hamming distance, a few neighbours each) and fits a similarity transform per stored
+    page that received enough tentative matches; only pages that keep
+    `CANDIDATE_BODY_INLIERS` there are verified again pair by pair with the ratio test
+    (`match_pair`), which is what is returned. One entry per stored page, None where nothing
+    was verified.
     """
     out: list[PageMatch | None] = [None] * len(stored)
-    sizes = [len(s.descriptors) for s in stored]
-    if not len(query.descriptors) or not sum(sizes):
+    present = [i for i, s in enumerate(stored) if len(s.descriptors)]
+    if not len(query.descriptors) or not present:
         return out
-    train = np.concatenate([s.descriptors for s in stored if len(s.descriptors)])
-    owner = np.repeat(np.arange(len(stored)), sizes)
-    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    picks = [_first_pass(stored[i], FIRST_PASS_STORED) for i in present]
+    query_pick = _first_pass(query, FIRST_PASS_QUERY)
     matcher = cv2.BFMatcher(cv2.NORM_HAMMING)
-    k = min(NEIGHBOURS, len(train))
+    matcher.add([stored[i].descriptors[pick] for i, pick in zip(present, picks, strict=True)])
+    k = min(NEIGHBOURS, sum(len(pick) for pick in picks))
     rows = [
-        (m.queryIdx, m.trainIdx, m.distance)
-        for found in matcher.knnMatch(query.descriptors, train, k=k)
+        (query_pick[m.queryIdx], picks[m.imgIdx][m.trainIdx], m.imgIdx, m.distance)
+        for found in matcher.knnMatch(query.descriptors[query_pick], k=k)
         for m in found
         if m.distance <= MAX_DESCRIPTOR_DISTANCE
     ]
     if not rows:
         return out
     table = np.array(rows, np.float64)
-    q_idx = table[:, 0].astype(int)
-    t_idx = table[:, 1].astype(int)
-    page = owner[t_idx]
-    for p in np.unique(page):
-        sel = page == p
+    item = table[:, 2].astype(int)
+    for p in np.unique(item):
+        sel = item == p
         if sel.sum() < MIN_TENTATIVE:
             continue
-        pairs = np.stack([q_idx[sel], t_idx[sel] - starts[p]], axis=1)
-        first = _verify(query, stored[int(p)], pairs, table[sel, 2])
+        page = stored[present[int(p)]]
+        pairs = table[sel][:, :2].astype(int)
+        first = _verify(query, page, pairs, table[sel, 3])
         if first is not None and first.body_inliers >= CANDIDATE_BODY_INLIERS:
-            out[int(p)] = match_pair(query, stored[int(p)])
+            out[present[int(p)]] = match_pair(query, page)
     return out

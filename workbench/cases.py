@@ -24,13 +24,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import cv2
 import numpy as np
 
 from workbench.imaging.fingerprint import Features, PageMatch, hash_distances, match_pages
 from workbench.imaging.marks import (
-    PATCH,
-    coarse_vectors,
+    decode_patch,
     half,
     ink_field_difference,
     patch_similarity,
@@ -62,7 +60,7 @@ MARK_FIELD_DIFFERENCE = {"signature": 0.105, "seal": 0.048}
 #: Smallest similarity at which two letterheads are called the same design.
 LETTERHEAD_SAME = 0.9
 #: Coarse correlation (blurred, unshifted) below which a pair is not compared in detail.
-COARSE_CANDIDATE = 0.6
+COARSE_CANDIDATE = 0.85
 #: How far below a shape threshold a half-size comparison may fall and still go on to the
 #: full-size one (smoothing raises the half-size score, so this only skips clear misses).
 HALF_MARGIN = 0.05
@@ -294,15 +292,6 @@ def near_duplicates(
 # -- marks shared between documents ------------------------------------------------------------
 
 
-def _patch(data: bytes) -> np.ndarray:
-    decoded = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_GRAYSCALE)
-    if decoded is None:
-        return np.zeros((1, 1), np.uint8)
-    if decoded.shape != (PATCH, PATCH):  # stored by a version with another patch size
-        decoded = cv2.resize(decoded, (PATCH, PATCH), interpolation=cv2.INTER_AREA)
-    return np.asarray(decoded, np.uint8)
-
-
 def shared_marks(
     store: Store, sha256: str, marks: Sequence[MarkFingerprint] | None = None
 ) -> list[SharedMark]:
@@ -318,24 +307,26 @@ def shared_marks(
         others = [m for m in every if m.kind == kind and m.document_sha256 != sha256]
         if not others:
             continue
-        other_patches = [_patch(m.patch_png) for m in others]
-        other_halves = [half(p) for p in other_patches]
-        coarse = coarse_vectors(other_patches)
+        coarse = np.stack([m.coarse for m in others])
+        decoded: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         threshold = MARK_SHAPE_SIMILARITY.get(kind, LETTERHEAD_SAME)
         for mark in (m for m in mine if m.kind == kind):
-            patch = _patch(mark.patch_png)
+            patch = decode_patch(mark.patch_png)
             patch_half = half(patch)
-            first = coarse @ coarse_vectors([patch])[0]
-            for i in np.flatnonzero(first >= COARSE_CANDIDATE):
+            for i in np.flatnonzero(coarse @ mark.coarse >= COARSE_CANDIDATE):
                 other = others[int(i)]
-                if patch_similarity(patch_half, other_halves[int(i)]) < threshold - HALF_MARGIN:
+                if int(i) not in decoded:
+                    full = decode_patch(other.patch_png)
+                    decoded[int(i)] = (full, half(full))
+                other_patch, other_half = decoded[int(i)]
+                if patch_similarity(patch_half, other_half) < threshold - HALF_MARGIN:
                     continue
-                score = patch_similarity(patch, other_patches[int(i)])
+                score = patch_similarity(patch, other_patch)
                 if score < threshold:
                     continue
                 field: float | None = None
                 if kind in MARK_FIELD_DIFFERENCE:
-                    field = ink_field_difference(patch, other_patches[int(i)])
+                    field = ink_field_difference(patch, other_patch)
                     if math.isfinite(field) and field > MARK_FIELD_DIFFERENCE[kind]:
                         continue  # two impressions: the same shape, differently inked
                     # too little shared ink to compare (thin strokes): the shape decides

@@ -150,6 +150,16 @@ def ink_field_difference(a: np.ndarray, b: np.ndarray) -> float:
     return float(ratio.std())
 
 
+def decode_patch(data: bytes) -> np.ndarray:
+    """A patch from its PNG bytes, at `PATCH` pixels (a patch stored at another size is resized)."""
+    decoded = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_GRAYSCALE)
+    if decoded is None:
+        return np.full((PATCH, PATCH), 255, np.uint8)
+    if decoded.shape != (PATCH, PATCH):
+        decoded = cv2.resize(decoded, (PATCH, PATCH), interpolation=cv2.INTER_AREA)
+    return np.asarray(decoded, np.uint8)
+
+
 def coarse_vectors(patches: list[np.ndarray]) -> np.ndarray:
     """Blurred `COARSE`-pixel reductions of patches, zero-mean and unit-norm, one per row.
 

@@ -14,6 +14,9 @@ import sqlite3
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
+from workbench.imaging.marks import coarse_vectors, decode_patch
 from workbench.model import Report
 
 if TYPE_CHECKING:
@@ -39,7 +42,10 @@ class PageFingerprint:
 
 @dataclass(frozen=True)
 class MarkFingerprint:
-    """One stored signature, seal or letterhead: where it is and its patch (PNG bytes)."""
+    """One stored signature, seal or letterhead: its box, patch (PNG) and coarse vector.
+
+    The coarse vector is what the first pass of a search compares (`workbench.imaging.marks`).
+    """
 
     document_sha256: str
     run_id: int
@@ -47,6 +53,7 @@ class MarkFingerprint:
     kind: str
     box: tuple[int, int, int, int]
     patch_png: bytes
+    coarse: np.ndarray
 
 
 def record_fingerprints(conn: sqlite3.Connection, run_id: int, report: Report) -> int:
@@ -75,7 +82,7 @@ def record_fingerprints(conn: sqlite3.Connection, run_id: int, report: Report) -
     )
     conn.executemany(
         "INSERT INTO mark_fingerprints (run_id, document_sha256, page, kind, x, y, width, "
-        "height, patch) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "height, patch, coarse) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             (
                 run_id,
@@ -87,6 +94,9 @@ def record_fingerprints(conn: sqlite3.Connection, run_id: int, report: Report) -
                 int(m["box"]["width"]),
                 int(m["box"]["height"]),
                 base64.b64decode(m["patch"]),
+                coarse_vectors([decode_patch(base64.b64decode(m["patch"]))])[0]
+                .astype(np.float16)
+                .tobytes(),
             )
             for p in pages
             for m in p.get("marks", [])
@@ -142,6 +152,7 @@ def mark_fingerprints(store: Store) -> list[MarkFingerprint]:
             r["kind"],
             (r["x"], r["y"], r["width"], r["height"]),
             bytes(r["patch"]),
+            np.frombuffer(r["coarse"], np.float16).astype(np.float32),
         )
         for r in rows
     ]

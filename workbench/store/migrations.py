@@ -214,7 +214,8 @@ CREATE TABLE mark_fingerprints (
     y               INTEGER NOT NULL,
     width           INTEGER NOT NULL,
     height          INTEGER NOT NULL,
-    patch           BLOB NOT NULL
+    patch           BLOB NOT NULL,
+    coarse          BLOB NOT NULL
 );
 
 CREATE INDEX cases_by_document ON case_documents (document_sha256);

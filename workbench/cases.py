@@ -55,8 +55,8 @@ BODY_INLIERS = 16
 #: this well (patch correlation) and its ink differs at most this unevenly (spread of the
 #: smoothed log darkness ratio): calibrated on generated repeated impressions and pixel
 #: copies, benchmarks/marks_benchmark.py (RESULTS.md, "Signature and seal reuse").
-MARK_SHAPE_SIMILARITY = {"signature": 0.791, "seal": 0.895}
-MARK_FIELD_DIFFERENCE = {"signature": 0.105, "seal": 0.048}
+MARK_SHAPE_SIMILARITY = {"signature": 0.79, "seal": 0.94}
+MARK_FIELD_DIFFERENCE = {"signature": 0.114, "seal": 0.053}
 #: Smallest similarity at which two letterheads are called the same design.
 LETTERHEAD_SAME = 0.9
 #: Coarse correlation (blurred, unshifted) below which a pair is not compared in detail.

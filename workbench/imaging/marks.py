@@ -22,8 +22,8 @@ from workbench.imaging.seal import find_seals
 PATCH = 128
 #: Largest shift (share of the patch side) tried when comparing two patches.
 MAX_SHIFT = 0.06
-#: Margin (share of the ink box) kept around a region's ink.
-INK_MARGIN = 0.04
+#: Margin (share of the radius) added around a seal's circle, so its whole ring is cut.
+SEAL_MARGIN = 0.08
 #: Largest rotation (degrees) tried when aligning two patches, and its step.
 MAX_ROTATION = 3.0
 ROTATION_STEP = 1.0
@@ -63,16 +63,17 @@ def ink_box(gray: np.ndarray, box: tuple[int, int, int, int]) -> tuple[int, int,
 
 
 def region_patch(gray: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray | None:
-    """The ink of `box` cut tight, with a small margin, reduced to `PATCH` x `PATCH` uint8."""
+    """The ink of `box` cut tight and reduced to `PATCH` x `PATCH` uint8.
+
+    Cutting to the ink, not to the box, frames a mark the same way whatever box found it: a
+    seal found a few pixels larger on one page than on another still gives the same patch.
+    """
     tight = ink_box(gray, box)
     if tight is None:
         return None
     x, y, w, h = tight
-    mx, my = round(w * INK_MARGIN), round(h * INK_MARGIN)
-    x0, y0 = max(x - mx, 0), max(y - my, 0)
-    x1, y1 = min(x + w + mx, gray.shape[1]), min(y + h + my, gray.shape[0])
-    crop = np.asarray(gray[y0:y1, x0:x1], np.uint8)
-    return cv2.resize(crop, (PATCH, PATCH), interpolation=cv2.INTER_AREA)
+    crop = np.asarray(gray[y : y + h, x : x + w], np.uint8)
+    return np.asarray(cv2.resize(crop, (PATCH, PATCH), interpolation=cv2.INTER_AREA))
 
 
 def patch_similarity(a: np.ndarray, b: np.ndarray) -> float:
@@ -264,8 +265,10 @@ def find_marks(
         for circle in find_seals(g):
             rx, ry = circle.x / w, circle.y / h
             if seal_zone[0] <= rx <= seal_zone[2] and seal_zone[1] <= ry <= seal_zone[3]:
-                seals.append(circle.box())
-                found.append(("seal", circle.box()))
+                r = circle.radius * (1 + SEAL_MARGIN)
+                box = (round(circle.x - r), round(circle.y - r), round(2 * r), round(2 * r))
+                seals.append(box)
+                found.append(("seal", box))
                 break
     if signature_zone is not None:
         sig = find_signature(g, signature_zone, tuple(seals))

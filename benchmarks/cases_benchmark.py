@@ -339,7 +339,7 @@ def main() -> int:
         f"## {SECTION}",
         "",
         "`python benchmarks/cases_benchmark.py --write`, thresholds in `workbench/cases.py` "
-        "(pHash within 16 bits of 256, or 16 keypoints verified in the body band). "
+        "(pHash within 16 bits of 256, or 28 keypoints verified in the body band of both pages). "
         f"Load average {load:.1f} on 2 cores when it started (other work was running).",
         "",
         "| set | letters | copies | copies matched to their letter | false matches (pairs "

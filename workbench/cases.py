@@ -48,9 +48,10 @@ from workbench.text import dates
 #: recompressed and 50-100% rescaled copies of the sample letters move by at most 4 bits;
 #: different letters of one template stay 30 or more apart (RESULTS.md, "Cases").
 HASH_MATCH_BITS = 16
-#: Fewest verified keypoint matches in the body band for a crop to count as the same page.
-#: Different letters of one template share at most 7 there; cropped copies keep 20 or more.
-BODY_INLIERS = 16
+#: Fewest verified keypoint matches in the body band of both pages for a crop to count as the
+#: same page: midway between different letters of one template (at most 21 on the development
+#: set) and copies cropped by up to 20% from one side or 10% from every side (35 or more).
+BODY_INLIERS = 28
 #: A signature or seal is closer than two impressions could be when its shape agrees at least
 #: this well (patch correlation) and its ink differs at most this unevenly (spread of the
 #: smoothed log darkness ratio): calibrated on generated repeated impressions and pixel

@@ -8,8 +8,9 @@ Two fingerprints are kept per page, because no single one survives every way a s
   moves it as far as a different page, so it cannot find cropped copies;
 - **ORB keypoints** on a reduction to a fixed width, matched and verified by a similarity
   transform (RANSAC). A cropped or rescaled copy keeps most keypoints at consistent places. Two
-  letters of one template share their letterhead and footer, so only inliers in the body band of
-  the page (between 30% and 80% of its height), where the letters differ, count.
+  letters of one template share their letterhead, greeting, closing, signatory and footer, so
+  only inliers in the body band of both pages (between 30% and 65% of their height), where the
+  letters differ, count.
 
 Pure functions over arrays; the ``fingerprint`` check computes them per page, the case service
 compares them across the store.
@@ -34,22 +35,22 @@ FEATURE_WIDTH = 1000
 #: Keypoints kept per page.
 MAX_FEATURES = 500
 #: Share of the page's height between which verified matches count as body matches.
-BODY_BAND = (0.3, 0.8)
+BODY_BAND = (0.3, 0.65)
 #: RANSAC reprojection tolerance, pixels of the reduction.
 RANSAC_PX = 4.0
 #: Fewer tentative matches than this and a pair is not verified at all.
 MIN_TENTATIVE = 12
 #: Nearest neighbours asked per query descriptor across the whole store (several copies of one
 #: page must each get their share of matches).
-NEIGHBOURS = 4
+NEIGHBOURS = 8
 #: Largest descriptor distance (of 256 bits) a tentative match may have.
 MAX_DESCRIPTOR_DISTANCE = 64
 #: Body-band inliers of the first, store-wide pass for a page to be verified pair by pair.
-CANDIDATE_BODY_INLIERS = 8
+CANDIDATE_BODY_INLIERS = 6
 #: Keypoints of each stored page, and of the query, that take part in the store-wide pass
 #: (the strongest in the body band): it is the search's cost, so it is kept small.
-FIRST_PASS_STORED = 120
-FIRST_PASS_QUERY = 300
+FIRST_PASS_STORED = 150
+FIRST_PASS_QUERY = 400
 #: Lowe's ratio: a match is kept when clearly nearer than the second-nearest keypoint.
 RATIO = 0.8
 
@@ -121,13 +122,21 @@ def page_features(gray: np.ndarray, max_features: int = MAX_FEATURES) -> Feature
     small = cv2.resize(
         g, (FEATURE_WIDTH, max(1, round(g.shape[0] * factor))), interpolation=cv2.INTER_AREA
     )
-    orb = cv2.ORB_create(nfeatures=max_features, fastThreshold=10)  # type: ignore[attr-defined]
-    keypoints, descriptors = orb.detectAndCompute(small, None)
-    if descriptors is None or not keypoints:
+    # Half the keypoints come from the body band: elsewhere the letterhead, seal and
+    # signature, the strongest corners of a letter, would take them all.
+    body = np.zeros(small.shape, np.uint8)
+    body[round(BODY_BAND[0] * small.shape[0]) : round(BODY_BAND[1] * small.shape[0])] = 255
+    found: list[tuple[float, tuple[float, float], np.ndarray]] = []
+    for mask, count in ((body, max_features // 2), (None, max_features - max_features // 2)):
+        orb = cv2.ORB_create(nfeatures=count, fastThreshold=10)  # type: ignore[attr-defined]
+        keypoints, descriptors = orb.detectAndCompute(small, mask)
+        if descriptors is not None:
+            found += [(k.response, k.pt, d) for k, d in zip(keypoints, descriptors, strict=True)]
+    if not found:
         return Features(np.zeros((0, 2), np.float32), np.zeros((0, 32), np.uint8), small.shape[0])
-    order = np.argsort([-k.response for k in keypoints], kind="stable")  # strongest first
-    points = np.array([keypoints[i].pt for i in order], np.float32)
-    return Features(points, descriptors[order].astype(np.uint8), small.shape[0])
+    found.sort(key=lambda f: -f[0])  # strongest first
+    points = np.array([f[1] for f in found], np.float32)
+    return Features(points, np.stack([f[2] for f in found]).astype(np.uint8), small.shape[0])
 
 
 @dataclass(frozen=True)
@@ -167,8 +176,9 @@ def _verify(
     if matrix is None or mask is None:
         return None
     keep = mask.ravel().astype(bool)
-    ys = dst[keep, 1]
-    band = (ys > BODY_BAND[0] * stored.height) & (ys < BODY_BAND[1] * stored.height)
+    # in the body band of both pages: letters of one template share what lies above and
+    # below it (letterhead, greeting, closing, signatory), at the same places on both
+    band = _in_band(dst[keep, 1], stored.height) & _in_band(src[keep, 1], query.height)
     scale = float(np.hypot(matrix[0, 0], matrix[1, 0]))
     rotation = float(np.degrees(np.arctan2(matrix[1, 0], matrix[0, 0])))
     return PageMatch(
@@ -183,11 +193,14 @@ def _verify(
     )
 
 
+def _in_band(ys: np.ndarray, height: int) -> np.ndarray:
+    in_band: np.ndarray = (ys > BODY_BAND[0] * height) & (ys < BODY_BAND[1] * height)
+    return in_band
+
+
 def _first_pass(features: Features, count: int) -> np.ndarray:
     """Indices of the strongest `count` keypoints in the body band (kept strongest first)."""
-    ys = features.points[:, 1]
-    band = (ys > BODY_BAND[0] * features.height) & (ys < BODY_BAND[1] * features.height)
-    chosen = np.flatnonzero(band)[:count]
+    chosen = np.flatnonzero(_in_band(features.points[:, 1], features.height))[:count]
     return chosen if len(chosen) else np.arange(min(count, len(features.points)))
 
 

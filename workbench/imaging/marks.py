@@ -17,6 +17,7 @@ import cv2
 import numpy as np
 
 from workbench.imaging.seal import find_seals
+from workbench.ocr import union_box
 
 #: Side of the square a region is reduced to.
 PATCH = 128
@@ -242,11 +243,8 @@ def find_letterhead(
     ]
     if not inside:
         return None
-    x0 = min(c[0] for c in inside)
-    y0 = min(c[1] for c in inside)
-    x1 = max(c[0] + c[2] for c in inside)
-    y1 = max(c[1] + c[3] for c in inside)
-    return ink_box(g, (zx0 + x0, zy0 + y0, x1 - x0, y1 - y0))
+    x, y, w, h = union_box(c[:4] for c in inside)
+    return ink_box(g, (zx0 + x, zy0 + y, w, h))
 
 
 def find_marks(

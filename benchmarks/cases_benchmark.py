@@ -348,7 +348,8 @@ def main() -> int:
         row("development (samples, 13 fixed copies each)", dev),
         row("independent (new letters, older scanner, 10 random copies each)", ind),
         "",
-        f"Copies missed, by kind: {missed or 'none'}.",
+        f"Copies missed, by kind: {missed or 'none'}. Examples of false matches (copy:letter): "
+        f"{dev['false_examples']} (development), {ind['false_examples']} (independent).",
         "",
         f"Search over a store of {search['pages']} fingerprinted pages ({args.synthetic} of "
         f"them synthetic rows): the near-duplicate search answered in {search['median_s']:.2f} s"

@@ -26,7 +26,6 @@ another impression of it would be).
 from __future__ import annotations
 
 import argparse
-import base64
 import functools
 import io
 import itertools
@@ -233,12 +232,7 @@ def search_time(folder: Path, synthetic: int, real: list[Path]) -> dict[str, flo
         base = page_fingerprints(store)
         marks = store._query("SELECT * FROM mark_fingerprints")
         rng = np.random.default_rng(7)
-        pool = np.concatenate(
-            [
-                np.frombuffer(base64.b64decode(p.features["descriptors"]), np.uint8).reshape(-1, 32)
-                for p in base
-            ]
-        )
+        pool = np.concatenate([p.features.descriptors for p in base if p.features is not None])
         stamp = "2026-01-01T00:00:00+00:00"
         with store._write() as conn:
             for i in range(synthetic):
@@ -255,16 +249,11 @@ def search_time(folder: Path, synthetic: int, real: list[Path]) -> dict[str, flo
                 ).lastrowid
                 picks = pool[rng.integers(0, len(pool), 500)]
                 points = rng.uniform(0, [1000, 1400], (500, 2)).astype(np.int16)
-                features = {
-                    "width": 1000,
-                    "height": 1419,
-                    "points": base64.b64encode(points.tobytes()).decode(),
-                    "descriptors": base64.b64encode(picks.tobytes()).decode(),
-                }
                 conn.execute(
                     "INSERT INTO page_fingerprints (run_id, document_sha256, page, width, height,"
-                    " phash, features) VALUES (?, ?, 0, 1748, 2480, ?, ?)",
-                    (run, sha, secrets.token_hex(32), json.dumps(features)),
+                    " phash, feature_height, points, descriptors)"
+                    " VALUES (?, ?, 0, 1748, 2480, ?, 1419, ?, ?)",
+                    (run, sha, secrets.token_hex(32), points.tobytes(), picks.tobytes()),
                 )
                 for m in [marks[int(k)] for k in rng.integers(0, len(marks), 3)] if marks else []:
                     conn.execute(

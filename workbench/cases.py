@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from workbench.imaging.fingerprint import Features, PageMatch, hash_distances, match_pages
+from workbench.imaging.fingerprint import PageMatch, hash_distances, match_pages
 from workbench.imaging.marks import (
     decode_patch,
     half,
@@ -250,16 +250,16 @@ def near_duplicates(
     others = [p for p in every if p.document_sha256 != sha256]
     if not mine or not others:
         return []
-    other_features = [Features.from_text(p.features) if p.features else None for p in others]
+    other_features = [p.features for p in others]
     usable = [i for i, f in enumerate(other_features) if f is not None]
     found: dict[tuple[str, int, int], NearDuplicate] = {}
     profiles: dict[str, dict[str, Any]] = {}
     for page in mine:
         distances = hash_distances(page.phash, [p.phash for p in others])
         matches: list[PageMatch | None] = [None] * len(others)
-        if page.features:
+        if page.features is not None:
             verified = match_pages(
-                Features.from_text(page.features),
+                page.features,
                 [other_features[i] for i in usable],  # type: ignore[misc]
             )
             for i, m in zip(usable, verified, strict=True):

@@ -9,13 +9,13 @@ document. Cases are plain membership rows: one document may belong to several ca
 from __future__ import annotations
 
 import base64
-import json
 import sqlite3
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
+from workbench.imaging.fingerprint import Features
 from workbench.imaging.marks import coarse_vectors, decode_patch
 from workbench.model import Report
 
@@ -29,7 +29,7 @@ MARK_KINDS = ("signature", "seal", "letterhead")
 
 @dataclass(frozen=True)
 class PageFingerprint:
-    """One stored page's fingerprints (``features`` as the check wrote them)."""
+    """One stored page's fingerprints: its hash and keypoints (None when not read)."""
 
     document_sha256: str
     run_id: int
@@ -37,7 +37,7 @@ class PageFingerprint:
     width: int
     height: int
     phash: str
-    features: dict[str, Any]
+    features: Features | None
 
 
 @dataclass(frozen=True)
@@ -64,10 +64,10 @@ def record_fingerprints(conn: sqlite3.Connection, run_id: int, report: Report) -
     result = report.results.get(FINGERPRINT_CHECK) or {}
     pages = [p for p in result.get("pages", []) if isinstance(p, dict) and p.get("phash")]
     sha = report.document.sha256
-    conn.executemany(
-        "INSERT INTO page_fingerprints (run_id, document_sha256, page, width, height, phash, "
-        "features) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [
+    rows = []
+    for p in pages:
+        features = Features.from_text(p["features"])
+        rows.append(
             (
                 run_id,
                 sha,
@@ -75,10 +75,15 @@ def record_fingerprints(conn: sqlite3.Connection, run_id: int, report: Report) -
                 int(p["width"]),
                 int(p["height"]),
                 str(p["phash"]),
-                json.dumps(p.get("features") or {}),
+                features.height,
+                features.points.astype(np.int16).tobytes(),
+                features.descriptors.tobytes(),
             )
-            for p in pages
-        ],
+        )
+    conn.executemany(
+        "INSERT INTO page_fingerprints (run_id, document_sha256, page, width, height, phash, "
+        "feature_height, points, descriptors) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        rows,
     )
     conn.executemany(
         "INSERT INTO mark_fingerprints (run_id, document_sha256, page, kind, x, y, width, "
@@ -113,12 +118,14 @@ _LATEST = (
 
 
 def page_fingerprints(store: Store, *, with_features: bool = True) -> list[PageFingerprint]:
-    """Every document's page fingerprints, from its latest fingerprinted run."""
+    """Every document's page fingerprints, from its latest fingerprinted run.
+
+    Keypoints are kept as raw bytes, so reading a thousand pages' worth is quick.
+    """
     columns = (
         "f.*"
         if with_features
-        else "f.id, f.run_id, f.document_sha256, f.page, "
-        + ("f.width, f.height, f.phash, '{}' AS features")
+        else ("f.run_id, f.document_sha256, f.page, f.width, f.height, f.phash")
     )
     rows = store._query(
         f"SELECT {columns} FROM page_fingerprints f "
@@ -132,7 +139,13 @@ def page_fingerprints(store: Store, *, with_features: bool = True) -> list[PageF
             r["width"],
             r["height"],
             r["phash"],
-            json.loads(r["features"]),
+            Features(
+                np.frombuffer(r["points"], np.int16).reshape(-1, 2).astype(np.float32),
+                np.frombuffer(r["descriptors"], np.uint8).reshape(-1, 32),
+                r["feature_height"],
+            )
+            if with_features
+            else None,
         )
         for r in rows
     ]

@@ -200,7 +200,9 @@ CREATE TABLE page_fingerprints (
     width           INTEGER NOT NULL,
     height          INTEGER NOT NULL,
     phash           TEXT NOT NULL CHECK (length(phash) = 64),
-    features        TEXT NOT NULL,
+    feature_height  INTEGER NOT NULL,
+    points          BLOB NOT NULL,
+    descriptors     BLOB NOT NULL,
     UNIQUE (run_id, page)
 );
 

@@ -113,7 +113,7 @@ def record_fingerprints(conn: sqlite3.Connection, run_id: int, report: Report) -
 
 _LATEST = (
     "JOIN (SELECT document_sha256 AS d, max(run_id) AS r FROM {table} GROUP BY document_sha256)"
-    " latest ON f.run_id = latest.r"
+    " latest ON f.document_sha256 = latest.d AND f.run_id = latest.r"
 )
 
 

@@ -55,3 +55,21 @@ def test_cases_page_without_cases_says_how_to_make_one(
     at.run()
     assert not at.exception, at.exception
     assert "No cases yet" in at.info[0].value
+
+
+def test_document_page_finds_the_shared_signature_on_request(leak_store: Path) -> None:
+    from workbench.store import Store, sha256_file
+
+    sha = sha256_file(SAMPLES / "tampered" / "t01_splice_signature.png")
+    with Store.open(leak_store) as store:
+        assert store.has_document(sha)
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params["doc"] = sha
+    at.run()
+    at.switch_page("views/document.py")
+    at.run()
+    assert not at.exception, at.exception
+    at.button[-1].click()
+    at.run()
+    text = " ".join(m.value for m in at.markdown)
+    assert "closer to exemplar" in text and "two impressions could be" in text

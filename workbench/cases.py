@@ -12,6 +12,10 @@ A check sees one document; this service sees the store. It compares the fingerpr
 - in a case, the **letter numbers and dates** of one office in date order, where a number that
   goes backwards in time is a notice.
 
+Fingerprints are stored with the run that computed them; the comparisons are made when asked
+(``workbench similar``, the Cases and Document pages), from the latest run of every stored
+document, so a document that joins the store is compared at once and nothing goes stale.
+
 Findings here never say "copied" or "forged": they say what agrees and what innocent
 explanations remain (a scan published twice, a letterhead printed from one design).
 """

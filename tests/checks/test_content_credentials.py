@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from pathlib import Path
+from typing import Any
 
 import c2pa
 import pytest
@@ -96,10 +97,16 @@ def signer() -> c2pa.Signer:
     )
 
 
-def _signed(signer: c2pa.Signer, actions: list[dict[str, str]], path: Path) -> Path:
+def _jpeg() -> io.BytesIO:
     page = io.BytesIO()
     letter_image(600, 800).convert("RGB").save(page, "JPEG", quality=90)
     page.seek(0)
+    return page
+
+
+def _signed(
+    signer: c2pa.Signer, actions: list[dict[str, Any]], path: Path, parent: bool = False
+) -> Path:
     manifest = {
         "claim_generator_info": [{"name": "Newsroom Desk", "version": "2.1"}],
         "title": path.name,
@@ -107,7 +114,14 @@ def _signed(signer: c2pa.Signer, actions: list[dict[str, str]], path: Path) -> P
     }
     out = io.BytesIO()
     with c2pa.Builder(manifest) as builder:
-        builder.sign(signer, "image/jpeg", page, out)
+        if parent:
+            ingredient = {
+                "title": "scan-original.jpg",
+                "relationship": "parentOf",
+                "label": "parent-scan",
+            }
+            builder.add_ingredient(ingredient, "image/jpeg", _jpeg())
+        builder.sign(signer, "image/jpeg", _jpeg(), out)
     path.write_bytes(out.getvalue())
     return path
 
@@ -125,6 +139,19 @@ def test_signed_file_reports_signer_generator_and_actions(
     assert [a["action"] for a in data["actions"]] == ["c2pa.created"]
     assert data["failures"] == [] and data["signer_untrusted"] is True
     assert [f.code for f in report.findings] == ["c2pa.present"]
+
+
+def test_ingredients_are_listed(signer: c2pa.Signer, tmp_path: Path) -> None:
+    edited: list[dict[str, Any]] = [
+        {"action": "c2pa.opened", "parameters": {"ingredientIds": ["parent-scan"]}},
+        {"action": "c2pa.cropped"},
+    ]
+    path = _signed(signer, edited, tmp_path / "cropped.jpg", parent=True)
+    data = analyze(path, only=["c2pa"]).results["c2pa"]
+    assert "c2pa.cropped" in [a["action"] for a in data["actions"]]
+    (ingredient,) = data["ingredients"]
+    assert ingredient["title"] == "scan-original.jpg"
+    assert ingredient["relationship"] == "parentOf"
 
 
 def test_generative_source_type_is_a_warning(signer: c2pa.Signer, tmp_path: Path) -> None:

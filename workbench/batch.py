@@ -43,6 +43,7 @@ from workbench.progress import BatchProgress, Done
 from workbench.registry import Registry, discover
 from workbench.serialize import report_from_json, report_to_json
 from workbench.store import Store, analysis_key, sha256_file
+from workbench.store.fingerprints import FINGERPRINT_CHECK, add_to_case
 from workbench.store.service import now_iso
 
 log = logging.getLogger(__name__)
@@ -63,6 +64,8 @@ CSV_COLUMNS = (
     "duration_s",
 )
 TOP_FINDINGS = 5
+#: Who the audit log names for the case memberships a batch run records.
+BATCH_ACTOR = "batch"
 _UNSAFE = re.compile(r"[^\w.-]+")
 
 #: Leading bytes of the formats the loader reads (the content decides, never the name).
@@ -647,6 +650,9 @@ def run_batch(
 
     """
     clock = time.perf_counter()
+    if options.only is not None and FINGERPRINT_CHECK not in options.only:
+        # every page a batch stores is fingerprinted, for the case service
+        options = replace(options, only=(*options.only, FINGERPRINT_CHECK))
     root = options.root
     if not root.is_dir():
         raise UsageError(f"{root}: not a folder")
@@ -736,6 +742,7 @@ def run_batch(
             # also when interrupted: what was stored stays stored, and the bar is left tidy
             if progress is not None:
                 progress.close()
+            _join_cases(store, root, rows)
         csv_path = out / SUMMARY_NAME
         _write_csv(csv_path, rows)
         return BatchSummary(
@@ -746,6 +753,19 @@ def run_batch(
             elapsed_s=time.perf_counter() - clock,
             peak_rss_bytes={k: v for k, v in peaks.items() if k},
         )
+
+
+def case_name(root: Path, relative: Path) -> str:
+    """The case a batch document joins: its folder, named from the batch folder down."""
+    parent = relative.parent
+    return root.resolve().name if parent == Path(".") else f"{root.resolve().name}/{parent}"
+
+
+def _join_cases(store: Store, root: Path, rows: Sequence[Row]) -> None:
+    """Put every document the run stored (or found stored) in the case of its folder."""
+    for row in rows:
+        if row.sha256 and row.status in {"analysed", "reused"}:
+            add_to_case(store, case_name(root, Path(row.path)), row.sha256, BATCH_ACTOR)
 
 
 def _record(

@@ -466,3 +466,27 @@ def names_command(query: str, store_path: Path | None, fmt: str) -> None:
             f"{m.sha256[:12]}  {m.document}  {m.source} {m.role}: {m.persian} ({latin})  "
             f"{m.score:.0f}"
         )
+
+
+@main.command("similar")
+@click.argument("document")
+@_store_option
+def similar_command(document: str, store_path: Path | None) -> None:
+    """Print, as JSON, the stored documents that share pages or marks with DOCUMENT.
+
+    DOCUMENT is a SHA-256, a unique prefix of it, or the file itself. Near-duplicates carry
+    their distance and differences; shared signatures, seals and letterheads their boxes.
+    """
+    from workbench.cases import similar
+    from workbench.review import find_document
+    from workbench.store import Store, StoreError
+    from workbench.store.fingerprints import cases_of
+
+    try:
+        with Store.open(store_path) as store:
+            sha = find_document(store, document)
+            data = similar(store, sha).to_dict(store)
+            data["cases"] = cases_of(store, sha)
+    except (UsageError, StoreError) as exc:
+        raise click.UsageError(str(exc)) from None
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))

@@ -6,6 +6,7 @@ import streamlit as st
 
 from workbench.app.shared import (
     ANALYSE_PAGE,
+    CASES_PAGE,
     CHECKLIST_PAGE,
     DOCUMENT_PAGE,
     DOCUMENTS_PAGE,
@@ -25,6 +26,7 @@ navigation = st.navigation(
         st.Page(CHECKLIST_PAGE, title="Checklist", icon=":material/checklist:"),
         st.Page(PEOPLE_PAGE, title="People and lists", icon=":material/group:"),
         st.Page(EXPORT_PAGE, title="Export", icon=":material/download:"),
+        st.Page(CASES_PAGE, title="Cases", icon=":material/folder_copy:"),
     ]
 )
 reviewer_input()

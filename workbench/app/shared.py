@@ -30,6 +30,7 @@ DOCUMENT_PAGE = str(PAGES_DIR / "document.py")
 CHECKLIST_PAGE = str(PAGES_DIR / "checklist.py")
 EXPORT_PAGE = str(PAGES_DIR / "export.py")
 PEOPLE_PAGE = str(PAGES_DIR / "people.py")
+CASES_PAGE = str(PAGES_DIR / "cases.py")
 
 
 def store_path() -> str:

@@ -20,6 +20,7 @@ from workbench.checklist import Checklist, load_checklist
 from workbench.errors import UsageError
 from workbench.export.html import SEVERITY_COLOURS, Preview, template_environment
 from workbench.model import Finding
+from workbench.provenance import Link, provenance_links
 from workbench.review import Review, require_report
 from workbench.serialize import claims_to_dict, finding_to_dict, report_to_dict
 
@@ -90,6 +91,17 @@ def _sections(review: Review, checklist: Checklist) -> list[dict[str, Any]]:
     ]
 
 
+PROVENANCE_NOTE = (
+    "Links only, opened by the reviewer: the workbench makes no request and sends no document "
+    "data. Reverse image search engines cannot open a local file, so each link opens the "
+    "engine's page, where the reviewer may upload the page image."
+)
+
+
+def _links(review: Review) -> list[Link]:
+    return provenance_links(review.claims.claims.source if review.claims else None)
+
+
 def review_html(
     review: Review, previews: Sequence[Preview] = (), checklist: Checklist | None = None
 ) -> str:
@@ -116,6 +128,8 @@ def review_html(
             ocr_pages=_ocr_texts(review),
             item=item,
             audit=review.audit,
+            links=_links(review),
+            provenance_note=PROVENANCE_NOTE,
             colours=SEVERITY_COLOURS,
             version=__version__,
         )
@@ -145,6 +159,9 @@ def review_json(review: Review) -> dict[str, Any]:
             }
             for item_id, a in sorted(review.answers.items())
         },
+        "provenance_links": [
+            {"label": link.label, "url": link.url, "what": link.what} for link in _links(review)
+        ],
         "verdict": review.verdict,
         "signoffs": [
             {"reviewer": s.reviewer, "verdict": s.verdict, "reason": s.reason, "signed": s.signed}
@@ -207,7 +224,10 @@ def review_markdown(review: Review, checklist: Checklist | None = None) -> str:
             )
             out.append(f"- `{row['item'].id}` {row['item'].question} — {state}")
         out.append("")
-    out += ["## Audit trail", ""]
+    out += ["## Provenance links", "", PROVENANCE_NOTE, ""]
+    for link in _links(review):
+        out.append(f"- [{escape_markdown(link.label)}]({link.url}): {link.what}")
+    out += ["", "## Audit trail", ""]
     for e in review.audit:
         target = f" `{e.target}`" if e.target else ""
         out.append(f"- {e.at} {escape_markdown(e.actor)}: {e.action}{target}")

@@ -10,6 +10,8 @@ one, because stores written by earlier versions must upgrade to the same shape a
 - 2: the append-only audit log of reviewer actions, and indexes for the app's lists.
 - 3: the analysis key of a run (hash of check versions and exemplars), back-filled, so that a
   batch run can tell in one indexed look-up whether a document was already analysed.
+- 4: cases (documents grouped by a batch folder or a name given at upload) and the perceptual
+  fingerprints of each run's pages and marks, which the case service compares across the store.
 """
 
 from __future__ import annotations
@@ -181,6 +183,49 @@ def _v3_analysis_key(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX runs_by_analysis ON runs (document_sha256, analysis_key, status)")
 
 
+V4_CASES = """
+CREATE TABLE case_documents (
+    case_name       TEXT NOT NULL CHECK (length(trim(case_name)) > 0),
+    document_sha256 TEXT NOT NULL REFERENCES documents (sha256),
+    added           TEXT NOT NULL,
+    added_by        TEXT NOT NULL,
+    PRIMARY KEY (case_name, document_sha256)
+);
+
+CREATE TABLE page_fingerprints (
+    id              INTEGER PRIMARY KEY,
+    run_id          INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    document_sha256 TEXT NOT NULL REFERENCES documents (sha256),
+    page            INTEGER NOT NULL,
+    width           INTEGER NOT NULL,
+    height          INTEGER NOT NULL,
+    phash           TEXT NOT NULL CHECK (length(phash) = 64),
+    feature_height  INTEGER NOT NULL,
+    points          BLOB NOT NULL,
+    descriptors     BLOB NOT NULL,
+    UNIQUE (run_id, page)
+);
+
+CREATE TABLE mark_fingerprints (
+    id              INTEGER PRIMARY KEY,
+    run_id          INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    document_sha256 TEXT NOT NULL REFERENCES documents (sha256),
+    page            INTEGER NOT NULL,
+    kind            TEXT NOT NULL CHECK (kind IN ('signature', 'seal', 'letterhead')),
+    x               INTEGER NOT NULL,
+    y               INTEGER NOT NULL,
+    width           INTEGER NOT NULL,
+    height          INTEGER NOT NULL,
+    patch           BLOB NOT NULL,
+    coarse          BLOB NOT NULL
+);
+
+CREATE INDEX cases_by_document ON case_documents (document_sha256);
+CREATE INDEX page_fingerprints_by_document ON page_fingerprints (document_sha256, run_id);
+CREATE INDEX mark_fingerprints_by_document ON mark_fingerprints (document_sha256, run_id);
+"""
+
+
 @dataclass(frozen=True)
 class Migration:
     """One step: takes the schema to `version`, by SQL script or by a Python function."""
@@ -194,6 +239,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "core tables", V1_CORE),
     Migration(2, "audit log and list indexes", V2_AUDIT),
     Migration(3, "analysis key of runs", _v3_analysis_key),
+    Migration(4, "cases and perceptual fingerprints", V4_CASES),
 )
 LATEST = MIGRATIONS[-1].version
 

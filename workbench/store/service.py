@@ -37,6 +37,7 @@ from workbench.serialize import (
     report_from_json,
     report_to_json,
 )
+from workbench.store.fingerprints import record_fingerprints
 from workbench.store.migrations import analysis_key, migrate
 from workbench.store.objects import ObjectStore
 
@@ -528,6 +529,7 @@ class Store:
                     for a, sha, size in artifact_rows
                 ],
             )
+            record_fingerprints(conn, run_id, report)
         return run_id
 
     def record_failure(

@@ -11,6 +11,7 @@ from workbench.limits import Limits
 from workbench.pipeline import ProgressEvent
 from workbench.registry import discover
 from workbench.review import Upload, analyse_upload
+from workbench.store.fingerprints import add_to_case
 
 DOCUMENT_TYPES = ["jpg", "jpeg", "png", "tif", "tiff", "bmp", "webp", "pdf", "txt", "html", "htm"]
 LANGUAGES = {
@@ -81,6 +82,7 @@ language = right.selectbox(
     "Language", list(LANGUAGES), format_func=LANGUAGES.__getitem__, key="claim_language"
 )
 source = right.text_input("Source (who supplied it, how, when)", key="claim_source")
+case_name = right.text_input("Case (optional: groups related documents)", key="case_name")
 
 names = discover().names()
 only = st.multiselect("Checks to run", names, default=names, key="checks")
@@ -130,6 +132,8 @@ if go:
                 continue
             status.update(label=f"{md(upload.name)}: analysed", state="complete", expanded=False)
             done.append((upload.name, sha))
+            if case_name.strip():
+                add_to_case(store, case_name, sha, reviewer)
     for name, sha in done:
         st.page_link(
             DOCUMENT_PAGE,

@@ -8,6 +8,7 @@ from typing import Any
 
 import streamlit as st
 
+from workbench.app.case_panel import shared_with_others
 from workbench.app.shared import (
     artifact_image,
     check_explanations,
@@ -224,3 +225,4 @@ with st.expander("Checks and their explanations"):
         st.markdown(f"**{c.name}** {c.version} — {c.status.value}, {c.duration_s:.2f} s")
         if c.name in explanations:
             st.caption(explanations[c.name])
+shared_with_others(store, sha)

@@ -1,0 +1,75 @@
+"""The Cases page through Streamlit's AppTest, over a store a batch run filled."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.app.conftest import APP, SAMPLES
+from workbench.batch import BatchOptions, run_batch
+
+TIMEOUT = 120
+
+
+@pytest.fixture
+def leak_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A case 'leak': a letter and another carrying its signature (the samples' splice)."""
+    folder = tmp_path / "leak"
+    folder.mkdir()
+    shutil.copy(SAMPLES / "exemplars" / "exemplar_02.png", folder)
+    shutil.copy(SAMPLES / "tampered" / "t01_splice_signature.png", folder)
+    store = tmp_path / "store"
+    run_batch(
+        BatchOptions(root=folder, out=tmp_path / "out", store=store, workers=1, only=("file",))
+    )
+    monkeypatch.setenv("WORKBENCH_STORE", str(store))
+    yield store
+
+
+def test_cases_page_shows_the_shared_signature_side_by_side(leak_store: Path) -> None:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.run()
+    at.switch_page("views/cases.py")
+    at.run()
+    assert not at.exception, at.exception
+    assert at.selectbox(key="case_picker").value == "leak"
+    text = " ".join(m.value for m in at.markdown)
+    assert "**Signature**" in text and "closer than two separate impressions" in text
+    assert "exemplar\\_02.png" in text or "exemplar_02.png" in text
+    assert len(at.get("image")) >= 1  # the two signatures, side by side
+    subheaders = [s.value for s in at.subheader]
+    assert "Provenance links" in subheaders and "Near-duplicates" in subheaders
+
+
+def test_cases_page_without_cases_says_how_to_make_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("WORKBENCH_STORE", str(tmp_path / "empty"))
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.run()
+    at.switch_page("views/cases.py")
+    at.run()
+    assert not at.exception, at.exception
+    assert "No cases yet" in at.info[0].value
+
+
+def test_document_page_finds_the_shared_signature_on_request(leak_store: Path) -> None:
+    from workbench.store import Store, sha256_file
+
+    sha = sha256_file(SAMPLES / "tampered" / "t01_splice_signature.png")
+    with Store.open(leak_store) as store:
+        assert store.has_document(sha)
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params["doc"] = sha
+    at.run()
+    at.switch_page("views/document.py")
+    at.run()
+    assert not at.exception, at.exception
+    at.button[-1].click()
+    at.run()
+    text = " ".join(m.value for m in at.markdown)
+    assert "closer to exemplar" in text and "two impressions could be" in text

@@ -1,0 +1,173 @@
+"""The case service over a real store: copies of one scan, a signature pasted between letters,
+case membership from a batch run, the numbering of one office's letters, ``workbench similar``."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from PIL import Image
+
+from workbench import analyze
+from workbench.batch import BatchOptions, run_batch
+from workbench.cases import (
+    case_view,
+    findings,
+    letter_serial,
+    likely_earlier,
+    numbered_letters,
+    similar,
+)
+from workbench.claims import parse_claims
+from workbench.cli import main
+from workbench.model import Severity
+from workbench.store import Store, sha256_file
+from workbench.store.fingerprints import add_to_case, case_documents, cases, cases_of
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "samples"
+
+
+@pytest.fixture(scope="module")
+def leak(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A batch over a 'leak' folder: two letters, a letter carrying the other's signature
+    (the samples' splice), and a cropped, downscaled JPEG copy of the first letter."""
+    base = tmp_path_factory.mktemp("cases")
+    folder = base / "leak"
+    folder.mkdir()
+    for name in ("exemplars/exemplar_01.png", "exemplars/exemplar_02.png"):
+        (folder / Path(name).name).write_bytes((SAMPLES / name).read_bytes())
+    splice = SAMPLES / "tampered" / "t01_splice_signature.png"
+    (folder / splice.name).write_bytes(splice.read_bytes())
+    page = Image.open(SAMPLES / "exemplars" / "exemplar_01.png").convert("RGB")
+    w, h = page.size
+    copy = page.crop((int(0.08 * w), int(0.1 * h), int(0.92 * w), int(0.95 * h)))
+    copy.resize((copy.width * 6 // 10, copy.height * 6 // 10)).save(
+        folder / "forwarded_copy.jpg", quality=75
+    )
+    store = base / "store"
+    summary = run_batch(
+        BatchOptions(root=folder, out=base / "out", store=store, workers=1, only=("file",))
+    )
+    assert summary.count("analysed") == 4
+    return folder, store
+
+
+def _sha(folder: Path, name: str) -> str:
+    return sha256_file(folder / name)
+
+
+def test_batch_fingerprints_every_page_and_files_the_case(leak: tuple[Path, Path]) -> None:
+    folder, store_path = leak
+    with Store.open(store_path) as store:
+        assert cases(store) == [("leak", 4)]
+        for name in ("exemplar_01.png", "forwarded_copy.jpg"):
+            report = store.latest_report(_sha(folder, name))
+            assert report is not None and report.check("fingerprint") is not None
+        assert cases_of(store, _sha(folder, "exemplar_02.png")) == ["leak"]
+
+
+def test_a_cropped_rescaled_copy_is_found_with_the_earlier_copy(leak: tuple[Path, Path]) -> None:
+    folder, store_path = leak
+    with Store.open(store_path) as store:
+        found = similar(store, _sha(folder, "exemplar_01.png"))
+        copy = _sha(folder, "forwarded_copy.jpg")
+        assert [d.other for d in found.near_duplicates] == [copy]
+        dup = found.near_duplicates[0]
+        assert dup.method == "keypoints" and dup.match is not None
+        assert dup.match.scale > 1.1  # the copy was downscaled to 60%
+        assert dup.earlier == found.sha256
+        assert any("more pixels" in r for r in dup.reasons)
+        assert {"width", "height", "media_type"} <= set(dup.differences)
+        # the copy's own signature is part of the same scan, not a reuse
+        assert not found.shared_marks
+
+
+def test_a_pasted_signature_is_found_on_both_letters(leak: tuple[Path, Path]) -> None:
+    folder, store_path = leak
+    with Store.open(store_path) as store:
+        splice, donor = _sha(folder, "t01_splice_signature.png"), _sha(folder, "exemplar_02.png")
+        for this, other in ((splice, donor), (donor, splice)):
+            found = similar(store, this)
+            assert not found.near_duplicates
+            signatures = [m for m in found.shared_marks if m.kind == "signature"]
+            assert [m.other for m in signatures] == [other]
+            assert signatures[0].copy_like and signatures[0].similarity > 0.95
+            # the signature sits in the lower left, where the letter puts it
+            x, y, _, _ = signatures[0].box
+            assert x < 700 and 1600 < y < 2000
+            shared = [f for f in findings(store, found) if f.code == "case.shared_signature"]
+            assert len(shared) == 1 and shared[0].severity is Severity.WARNING
+            assert "forged" not in shared[0].detail.lower()
+        # two genuine letters with their own signatures and seals share none
+        plain = similar(store, _sha(folder, "exemplar_01.png"))
+        assert not [m for m in plain.shared_marks if m.copy_like]
+
+
+def test_case_view_and_similar_command(leak: tuple[Path, Path]) -> None:
+    folder, store_path = leak
+    with Store.open(store_path) as store:
+        view = case_view(store, "leak")
+        assert len(view.documents) == 4
+        assert sum(len(s.near_duplicates) for s in view.similar.values()) == 2
+    result = CliRunner().invoke(
+        main, ["similar", str(folder / "t01_splice_signature.png"), "--store", str(store_path)]
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["document"]["name"] == "t01_splice_signature.png"
+    assert data["cases"] == ["leak"]
+    region = data["shared_regions"][0]
+    assert region["kind"] == "signature" and region["name"] == "exemplar_02.png"
+    assert set(region["box"]) == {"x", "y", "width", "height"}
+    assert region["closer_than_two_impressions"] is True
+    missing = CliRunner().invoke(main, ["similar", "0123456789ab", "--store", str(store_path)])
+    assert missing.exit_code == 2 and "no stored document" in missing.output
+
+
+def test_letter_numbers_going_backwards_in_time_are_marked(tmp_path: Path) -> None:
+    # Reports of the file check, given the letter check's reading of number and date (as it
+    # reports them), so the ordering is tested without OCR.
+    readings = {
+        "exemplar_01.png": ("۲۲۳۱/۷۹/ب", "۱۳۷۹/۱۱/۱۶"),
+        "exemplar_02.png": ("۳۳۰۷/۸۰/ب", "۱۳۸۰/۰۱/۲۷"),
+        "exemplar_03.png": ("۱۰۵۰/۸۰/ب", "۱۳۸۰/۰۴/۰۵"),
+    }
+    with Store.open(tmp_path / "store") as store:
+        for name, (number, date) in readings.items():
+            path = SAMPLES / "exemplars" / name
+            report = analyze(path, only=["file"])
+            letter = {
+                "elements": [
+                    {"name": "number", "value": number},
+                    {"name": "date", "value": date},
+                ]
+            }
+            report = replace(report, results={**report.results, "letter": letter})
+            store.record_run(report, original=path.read_bytes())
+            sha = report.document.sha256
+            office = parse_claims({"office": "Inspection Office"})
+            store.set_claims(sha, office, reviewer="Ana", expected_version=0)
+            assert add_to_case(store, "ministry letters", sha, "Ana")
+            assert not add_to_case(store, "ministry letters", sha, "Ana")
+        shas = case_documents(store, "ministry letters")
+        letters = numbered_letters(store, shas)
+    assert [r.name for r in letters] == list(readings)
+    assert [r.serial for r in letters] == [2231, 3307, 1050]
+    assert [r.backwards for r in letters] == [False, False, True]
+    assert letters[0].date == "2001-02-04"
+
+
+def test_letter_serial_and_earlier_copy_rules() -> None:
+    assert letter_serial("۲۲۳۱/۷۹/ب") == 2231
+    assert letter_serial("12/4567-ق") == 4567
+    assert letter_serial("ندارد") is None
+    a = {"name": "a.png", "width": 1748, "height": 2480, "saved_twice": False}
+    b = {"name": "b.jpg", "width": 874, "height": 1240, "saved_twice": True}
+    earlier, reasons = likely_earlier("A", a, "B", b)
+    assert earlier == "A" and len(reasons) == 2
+    tie, _ = likely_earlier("A", {"name": "a"}, "B", {"name": "b"})
+    assert tie is None

@@ -1,0 +1,215 @@
+"""Cases and fingerprints in the store: the rows the case service reads, and how they are written.
+
+A run's fingerprints come from its ``fingerprint`` check results and are written in the same
+transaction as the run itself (`record_fingerprints`, called by `Store.record_run`), so they
+always belong to the run that produced them; searches read the latest run's rows of each
+document. Cases are plain membership rows: one document may belong to several cases.
+"""
+
+from __future__ import annotations
+
+import base64
+import sqlite3
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from workbench.imaging.fingerprint import Features
+from workbench.imaging.marks import coarse_vectors, decode_patch
+from workbench.model import Report
+
+if TYPE_CHECKING:
+    from workbench.store.service import Store
+
+#: The report results that carry fingerprints.
+FINGERPRINT_CHECK = "fingerprint"
+MARK_KINDS = ("signature", "seal", "letterhead")
+
+
+@dataclass(frozen=True)
+class PageFingerprint:
+    """One stored page's fingerprints: its hash and keypoints (None when not read)."""
+
+    document_sha256: str
+    run_id: int
+    page: int
+    width: int
+    height: int
+    phash: str
+    features: Features | None
+
+
+@dataclass(frozen=True)
+class MarkFingerprint:
+    """One stored signature, seal or letterhead: its box, patch (PNG) and coarse vector.
+
+    The coarse vector is what the first pass of a search compares (`workbench.imaging.marks`).
+    """
+
+    document_sha256: str
+    run_id: int
+    page: int
+    kind: str
+    box: tuple[int, int, int, int]
+    patch_png: bytes
+    coarse: np.ndarray
+
+
+def record_fingerprints(conn: sqlite3.Connection, run_id: int, report: Report) -> int:
+    """Write the fingerprints a report's ``fingerprint`` check produced; returns pages written.
+
+    Runs inside the caller's transaction. A report without the check writes nothing.
+    """
+    result = report.results.get(FINGERPRINT_CHECK) or {}
+    pages = [p for p in result.get("pages", []) if isinstance(p, dict) and p.get("phash")]
+    sha = report.document.sha256
+    rows = []
+    for p in pages:
+        features = Features.from_text(p["features"])
+        rows.append(
+            (
+                run_id,
+                sha,
+                int(p["index"]),
+                int(p["width"]),
+                int(p["height"]),
+                str(p["phash"]),
+                features.height,
+                features.points.astype(np.int16).tobytes(),
+                features.descriptors.tobytes(),
+            )
+        )
+    conn.executemany(
+        "INSERT INTO page_fingerprints (run_id, document_sha256, page, width, height, phash, "
+        "feature_height, points, descriptors) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        rows,
+    )
+    conn.executemany(
+        "INSERT INTO mark_fingerprints (run_id, document_sha256, page, kind, x, y, width, "
+        "height, patch, coarse) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                run_id,
+                sha,
+                int(p["index"]),
+                m["kind"],
+                int(m["box"]["x"]),
+                int(m["box"]["y"]),
+                int(m["box"]["width"]),
+                int(m["box"]["height"]),
+                base64.b64decode(m["patch"]),
+                coarse_vectors([decode_patch(base64.b64decode(m["patch"]))])[0]
+                .astype(np.float16)
+                .tobytes(),
+            )
+            for p in pages
+            for m in p.get("marks", [])
+            if m.get("kind") in MARK_KINDS
+        ],
+    )
+    return len(pages)
+
+
+_LATEST = (
+    "JOIN (SELECT document_sha256 AS d, max(run_id) AS r FROM {table} GROUP BY document_sha256)"
+    " latest ON f.document_sha256 = latest.d AND f.run_id = latest.r"
+)
+
+
+def page_fingerprints(store: Store, *, with_features: bool = True) -> list[PageFingerprint]:
+    """Every document's page fingerprints, from its latest fingerprinted run.
+
+    Keypoints are kept as raw bytes, so reading a thousand pages' worth is quick.
+    """
+    columns = (
+        "f.*"
+        if with_features
+        else ("f.run_id, f.document_sha256, f.page, f.width, f.height, f.phash")
+    )
+    rows = store._query(
+        f"SELECT {columns} FROM page_fingerprints f "
+        f"{_LATEST.format(table='page_fingerprints')} ORDER BY f.document_sha256, f.page"
+    )
+    return [
+        PageFingerprint(
+            r["document_sha256"],
+            r["run_id"],
+            r["page"],
+            r["width"],
+            r["height"],
+            r["phash"],
+            Features(
+                np.frombuffer(r["points"], np.int16).reshape(-1, 2).astype(np.float32),
+                np.frombuffer(r["descriptors"], np.uint8).reshape(-1, 32),
+                r["feature_height"],
+            )
+            if with_features
+            else None,
+        )
+        for r in rows
+    ]
+
+
+def mark_fingerprints(store: Store) -> list[MarkFingerprint]:
+    """Every document's marks, from its latest fingerprinted run."""
+    rows = store._query(
+        f"SELECT f.* FROM mark_fingerprints f {_LATEST.format(table='mark_fingerprints')} "
+        "ORDER BY f.document_sha256, f.page, f.kind"
+    )
+    return [
+        MarkFingerprint(
+            r["document_sha256"],
+            r["run_id"],
+            r["page"],
+            r["kind"],
+            (r["x"], r["y"], r["width"], r["height"]),
+            bytes(r["patch"]),
+            np.frombuffer(r["coarse"], np.float16).astype(np.float32),
+        )
+        for r in rows
+    ]
+
+
+def add_to_case(store: Store, case_name: str, sha256: str, actor: str) -> bool:
+    """Put a stored document in a case (a no-op when it is already there); True when added."""
+    from workbench.store.service import _reviewer, now_iso
+
+    name = " ".join(case_name.split())
+    who = _reviewer(actor)
+    store.document(sha256)
+    with store._write() as conn:
+        cursor = conn.execute(
+            "INSERT OR IGNORE INTO case_documents (case_name, document_sha256, added, added_by) "
+            "VALUES (?, ?, ?, ?)",
+            (name, sha256, now_iso(), who),
+        )
+        if cursor.rowcount:
+            store._audit(conn, who, sha256, "case.add", name, None, name)
+    return bool(cursor.rowcount)
+
+
+def cases(store: Store) -> list[tuple[str, int]]:
+    """Every case with how many documents it holds, by name."""
+    rows = store._query(
+        "SELECT case_name, count(*) AS n FROM case_documents GROUP BY case_name ORDER BY case_name"
+    )
+    return [(r["case_name"], r["n"]) for r in rows]
+
+
+def case_documents(store: Store, case_name: str) -> list[str]:
+    """SHA-256 of the documents in a case, in the order they joined it."""
+    rows = store._query(
+        "SELECT document_sha256 FROM case_documents WHERE case_name = ? ORDER BY added, rowid",
+        (case_name,),
+    )
+    return [r["document_sha256"] for r in rows]
+
+
+def cases_of(store: Store, sha256: str) -> list[str]:
+    """The cases a document belongs to."""
+    rows = store._query(
+        "SELECT case_name FROM case_documents WHERE document_sha256 = ? ORDER BY case_name",
+        (sha256,),
+    )
+    return [r["case_name"] for r in rows]

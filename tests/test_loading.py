@@ -8,7 +8,7 @@ import pikepdf
 import pytest
 from PIL import Image
 
-from tests.fixtures import letter_image, write_png_bomb
+from tests.fixtures import gives_up_after, letter_image, write_png_bomb
 from workbench.errors import (
     CorruptFileError,
     EmptyFileError,
@@ -149,6 +149,23 @@ def test_legacy_windows_1256_text(tmp_path: Path) -> None:
 
 def test_html_to_text_skips_style_and_script() -> None:
     assert html_to_text("<style>p{}</style><p>a  b</p><script>x</script><div>c</div>") == "a b\nc"
+
+
+@pytest.mark.parametrize("unclosed", ["<a ", "<a href='x", "<!--", "<p"])
+def test_html_of_unclosed_tags_is_read_in_linear_time(tmp_path: Path, unclosed: str) -> None:
+    # 400 KB of one unclosed tag repeated took minutes with the standard library's parser.
+    page = tmp_path / "page.html"
+    page.write_text("<p>before</p>" + unclosed * (400_000 // len(unclosed)), encoding="utf-8")
+    with gives_up_after(30):
+        doc = load_document(page)
+    assert doc.media_type == "text/html"
+    assert (doc.text or "").startswith("before")
+
+
+def test_html_without_elements() -> None:
+    assert html_to_text("") == ""
+    assert html_to_text("<!-- only a comment -->") == ""
+    assert html_to_text("plain words") == "plain words"
 
 
 @pytest.mark.parametrize(

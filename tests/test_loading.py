@@ -9,6 +9,7 @@ import pytest
 from PIL import Image
 
 from tests.fixtures import gives_up_after, letter_image, write_png_bomb
+from tests.hostile import pdf_page_tree_loop, pdf_page_tree_self_only
 from workbench.errors import (
     CorruptFileError,
     EmptyFileError,
@@ -300,3 +301,11 @@ def test_original_is_not_modified(jpeg_letter: Path) -> None:
 def test_limits_from_environment() -> None:
     limits = Limits.from_env({"WORKBENCH_MAX_PIXELS": "1000", "WORKBENCH_PDF_DPI": "150"})
     assert limits.max_pixels == 1000 and limits.pdf_dpi == 150.0
+
+
+@pytest.mark.parametrize("build", [pdf_page_tree_loop, pdf_page_tree_self_only])
+def test_pdf_page_tree_that_loops_is_a_corrupt_file(tmp_path: Path, build) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "loop.pdf"
+    path.write_bytes(build())
+    with pytest.raises(CorruptFileError, match="page tree is damaged"):
+        load_document(path)

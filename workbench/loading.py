@@ -430,7 +430,13 @@ def _load_pdf(path: Path, data: bytes, sha256: str, limits: Limits) -> Document:
         }
         sizes = []
         for index in range(count):
-            w_pt, h_pt = pdf[index].get_size()
+            try:
+                w_pt, h_pt = pdf[index].get_size()
+            except pdfium.PdfiumError as exc:  # a page tree that loops or points nowhere
+                raise CorruptFileError(
+                    f"{path}: page {index + 1} of {count} cannot be loaded ({exc}); the PDF's "
+                    "page tree is damaged"
+                ) from None
             if not (w_pt > 0 and h_pt > 0 and math.isfinite(w_pt * h_pt)):
                 raise CorruptFileError(f"{path}: page {index + 1} has no usable size")
             sizes.append((w_pt, h_pt))

@@ -24,6 +24,7 @@ import re
 import resource
 import shutil
 import signal
+import stat
 import sys
 import tempfile
 import threading
@@ -39,6 +40,7 @@ from workbench.errors import UsageError, WorkbenchError
 from workbench.limits import Limits
 from workbench.loading import EXTENSION_MEDIA_TYPES, Document, load_document
 from workbench.model import Report, Severity
+from workbench.names import printable
 from workbench.progress import BatchProgress, Done
 from workbench.registry import Registry, discover
 from workbench.serialize import report_from_json, report_to_json
@@ -130,31 +132,62 @@ def sniff(path: Path) -> str | None:
     return "not a document (content is not an image, PDF or text)"
 
 
-def walk(root: Path, exclude: Sequence[Path] = ()) -> tuple[list[Path], list[Skipped]]:
+def walk(
+    root: Path, exclude: Sequence[Path] = (), *, follow_symlinks: bool = False
+) -> tuple[list[Path], list[Skipped]]:
     """Document files under `root` (recursively, sorted) and the files passed over.
 
-    Folders in `exclude` (the run's own output and store, when inside `root`) and hidden
-    folders are not entered.
+    Nothing outside `root` is read: symbolic links are reported, not followed (with
+    `follow_symlinks`, links to files inside `root` are analysed; links leading out of it
+    never are), and linked folders are not entered, so a link loop ends nothing. Folders in
+    `exclude` (the run's own output and store, when inside `root`) are not entered; files
+    inside hidden folders are listed as skipped, so every file has its row.
     """
     excluded = {p.resolve() for p in exclude}
+    top = root.resolve()
     documents: list[Path] = []
     skipped: list[Skipped] = []
     for folder, dirs, files in os.walk(root):
         here = Path(folder)
-        dirs[:] = sorted(
-            d for d in dirs if not d.startswith(".") and (here / d).resolve() not in excluded
-        )
+        hidden = any(part.startswith(".") for part in here.relative_to(root).parts)
+        entered = []
+        for name in sorted(dirs):
+            if (here / name).is_symlink():
+                skipped.append(Skipped(here / name, "symbolic link to a folder, not followed"))
+            elif (here / name).resolve() not in excluded:
+                entered.append(name)
+        dirs[:] = entered
         for name in sorted(files):
             path = here / name
-            if not path.is_file():
-                skipped.append(Skipped(path, "not a regular file"))
-                continue
-            note = sniff(path)
+            note = _file_note(path, top, follow_symlinks)
+            if note is None and hidden:
+                note = "inside a hidden folder"
             if note is None:
                 documents.append(path)
             else:
                 skipped.append(Skipped(path, note))
     return documents, skipped
+
+
+def _file_note(path: Path, top: Path, follow_symlinks: bool) -> str | None:
+    """Why the walk passes over `path`, or None when it is a document to analyse."""
+    try:
+        mode = path.lstat().st_mode
+    except OSError as exc:
+        return f"cannot be read ({exc.strerror or exc})"
+    if stat.S_ISLNK(mode):
+        if not follow_symlinks:
+            return "symbolic link, not followed (--follow-symlinks reads those inside the folder)"
+        try:
+            target = path.resolve(strict=True)
+        except (OSError, RuntimeError):
+            return "symbolic link that leads nowhere or loops"
+        if not target.is_relative_to(top):
+            return "symbolic link to a file outside the folder, not followed"
+        mode = target.stat().st_mode
+    if not stat.S_ISREG(mode):
+        return "not a regular file"
+    return sniff(path)
 
 
 # -- the work done in a worker ---------------------------------------------------------------
@@ -516,6 +549,7 @@ class BatchOptions:
     only: tuple[str, ...] | None = None
     limits: Limits = field(default_factory=Limits.from_env)
     retry_failed: bool = False
+    follow_symlinks: bool = False
 
 
 @dataclass(frozen=True)
@@ -531,6 +565,11 @@ class Row:
     top_findings: tuple[str, ...] = ()
     error: str = ""
     duration_s: float | None = None
+
+    def __post_init__(self) -> None:
+        # names that are not UTF-8, or carry control characters, are kept escaped
+        object.__setattr__(self, "path", printable(self.path))
+        object.__setattr__(self, "error", printable(self.error))
 
     def as_csv(self) -> dict[str, Any]:
         """The row as the CSV's columns."""
@@ -670,7 +709,9 @@ def run_batch(
             executor = ProcessExecutor(options.workers or os.cpu_count() or 1)
 
     with Store.open(options.store) as store:
-        documents, skipped = walk(root, exclude=[out, store.path])
+        documents, skipped = walk(
+            root, exclude=[out, store.path], follow_symlinks=options.follow_symlinks
+        )
         rows: list[Row] = [
             Row(path=str(s.path.relative_to(root)), status="skipped", error=s.note) for s in skipped
         ]
@@ -698,7 +739,7 @@ def run_batch(
                 todo.setdefault(sha, []).append(path)
                 continue
             if run.status != "ok":
-                done(Row(str(relative), sha, error=run.error or "failed", status="error"))
+                done(Row(str(relative), sha, error=f"{relative}: {run.error or 'failed'}"))
                 continue
             report = store.report(run.id)
             folder = _report_dir(out, relative, sha)
@@ -748,6 +789,12 @@ def run_batch(
         )
 
 
+def _without_path(error: str, path: Path) -> str:
+    """A document's error message without the path it starts with (other mentions: its name)."""
+    error = error.removeprefix(f"{path}: ")
+    return error.replace(str(path), path.name)
+
+
 def _record(
     store: Store,
     result: TaskResult,
@@ -762,7 +809,6 @@ def _record(
     Yields a row for every path with that content: the first analysed, its copies reused.
     """
     first = paths[0]
-    relative = first.relative_to(root)
     try:
         original = first.read_bytes()
     except OSError as exc:
@@ -771,7 +817,7 @@ def _record(
         return
     if result.status == "ok" and result.report_json is not None:
         report = report_from_json(result.report_json)
-        document = replace(report.document, path=str(first))
+        document = replace(report.document, path=printable(first))
         report = replace(report, document=document)
         try:
             store.record_run(
@@ -795,7 +841,8 @@ def _record(
             status = "analysed" if i == 0 else "reused"
             yield _row_from_report(str(rel), report, status, result.duration_s if i == 0 else None)
         return
-    error = result.error or "unknown error"
+    # Stored without the path, so that a copy of the file elsewhere is named by its own path.
+    error = _without_path(result.error or "unknown error", first)
     store.record_failure(
         original,
         first.name,
@@ -811,7 +858,7 @@ def _record(
         yield Row(
             str(path.relative_to(root)),
             result.sha256,
-            error=error.replace(str(first), str(relative)),
+            error=f"{path.relative_to(root)}: {error}",
             duration_s=result.duration_s,
         )
 

@@ -26,6 +26,7 @@ from workbench.export.text import render_text
 from workbench.limits import Limits
 from workbench.loading import Document, load_document
 from workbench.model import Claims
+from workbench.names import printable
 from workbench.registry import discover
 from workbench.serialize import report_to_dict
 from workbench.text.script import classify
@@ -34,7 +35,7 @@ log = logging.getLogger("workbench")
 
 
 def _fail_line(message: str) -> None:
-    click.echo(f"workbench: error: {message}", err=True)
+    click.echo(f"workbench: error: {printable(message)}", err=True)
 
 
 def _limits(max_file_bytes: int | None, max_pixels: int | None, max_pages: int | None) -> Limits:
@@ -265,6 +266,12 @@ def script_command(text: str | None, evidence: bool) -> None:
     is_flag=True,
     help="Analyse again the documents that failed in an earlier run (default: report them).",
 )
+@click.option(
+    "--follow-symlinks",
+    is_flag=True,
+    help="Analyse symbolic links to files inside FOLDER (default: list them as skipped); "
+    "links leading out of FOLDER are never followed.",
+)
 def batch(
     folder: Path,
     out: Path | None,
@@ -274,6 +281,7 @@ def batch(
     store_path: Path | None,
     only: str | None,
     retry_failed: bool,
+    follow_symlinks: bool,
 ) -> None:
     """Analyse every document under FOLDER: store results, write reports and summary.csv.
 
@@ -293,6 +301,7 @@ def batch(
         references=tuple(references),
         only=tuple(n.strip() for n in only.split(",") if n.strip()) if only else None,
         retry_failed=retry_failed,
+        follow_symlinks=follow_symlinks,
     )
     try:
         summary = run_batch(options, progress=make_progress())
@@ -362,7 +371,9 @@ def app(
             seeded = seed_from_manifest(
                 store,
                 samples,
-                on_document=lambda path, i, n: click.echo(f"samples: {i + 1}/{n} {path}", err=True),
+                on_document=lambda path, i, n: click.echo(
+                    f"samples: {i + 1}/{n} {printable(path)}", err=True
+                ),
             )
         for path, error in seeded.failed.items():
             _fail_line(f"sample {path}: {error}")

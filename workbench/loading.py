@@ -43,6 +43,7 @@ from workbench.errors import (
 )
 from workbench.limits import Limits
 from workbench.model import DocumentInfo, PageInfo
+from workbench.names import printable
 
 #: Raster formats Pillow may decode for us, with the media type we report for each.
 IMAGE_FORMATS: dict[str, str] = {
@@ -136,7 +137,7 @@ class Document:
     def info(self) -> DocumentInfo:
         """The identity block of the report."""
         return DocumentInfo(
-            path=str(self.path),
+            path=printable(self.path),
             sha256=self.sha256,
             size_bytes=self.size_bytes,
             media_type=self.media_type,

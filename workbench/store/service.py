@@ -29,6 +29,7 @@ from workbench.errors import UsageError, WorkbenchError
 from workbench.limits import Limits
 from workbench.loading import Document, load_document
 from workbench.model import Claims, Finding, Report, Severity
+from workbench.names import printable
 from workbench.serialize import (
     claims_from_dict,
     claims_to_dict,
@@ -346,6 +347,7 @@ class Store:
         When `actor` is given (a reviewer uploading in the app) the upload is audited.
         """
         sha256 = self.objects.put(data)
+        original_name = printable(original_name)  # a name that is not UTF-8 is kept escaped
         with self._write() as conn:
             cursor = conn.execute(
                 "INSERT OR IGNORE INTO documents (sha256, original_name, media_type, size_bytes, "
@@ -561,7 +563,7 @@ class Store:
                     started or stamp,
                     finished or stamp,
                     duration_s,
-                    error,
+                    printable(error),
                     analysis_key(check_versions, refs),
                 ),
             )

@@ -38,6 +38,9 @@ EXPORT_FORMATS = {
 # Characters that start emphasis, code, links, images, HTML, tables or headings. The text is
 # flattened to one line inside other text, so list and numbering markers (- + .) cannot start
 # a block and are left readable.
+#: Characters of JSON text that could end or open markup when it sits inside <script>; the
+#: escapes are the same JSON strings.
+_SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#!|<>~$])")
 
 
@@ -272,5 +275,7 @@ def export_review(
     elif fmt == "md":
         text = review_markdown(review)
     else:
+        # JSON-LD is pasted into a page's <script> element: no string may close it
         text = json.dumps(claim_review(review), ensure_ascii=False, indent=2)
+        text = text.translate(_SCRIPT_SAFE)
     return text.encode("utf-8"), media_type, name

@@ -170,3 +170,26 @@ def test_hostile_metadata_is_shown_as_text_everywhere(
     document_page = app(Case(folder, sha), "document")
     labels = [e.label for e in document_page.expander]
     assert any("editing software" in label.lower() for label in labels), labels
+
+
+def test_failure_messages_show_file_names_as_text(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A batch failure whose message names a file called like a Markdown link and image.
+    name = "[click](http://evil.example) ![x](http://evil.example/x.png).jpg"
+    folder = tmp_path / "store"
+    with Store.open(folder) as store:
+        store.record_failure(
+            b"\xff\xd8\xff\xe0 cut short", name, f"{name}: cannot be decoded", check_versions={}
+        )
+        sha = store.list_documents()[0].document.sha256
+    monkeypatch.setenv("WORKBENCH_STORE", str(folder))
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params["doc"] = sha
+    at.run()
+    at.switch_page("views/document.py")
+    at.run()
+    assert not at.exception, at.exception
+    errors = [e.value for e in at.error]
+    assert errors and all("](http" not in e for e in errors), errors
+    assert any("\\[click\\]\\(http" in e for e in errors), errors

@@ -102,7 +102,7 @@ if go:
         given = {k: v.strip() for k, v in fields.items() if v and v.strip()}
         claims = parse_claims(given) if given else None
     except WorkbenchError as exc:
-        st.error(f"Claims not accepted: {exc}")
+        st.error(f"Claims not accepted: {md(str(exc))}")
         st.stop()
     store = get_store()
     references = [Upload(e.name, e.getvalue()) for e in exemplars or []]
@@ -126,7 +126,7 @@ if go:
                 )
             except WorkbenchError as exc:
                 status.update(label=f"{md(upload.name)}: not analysed", state="error")
-                st.error(str(exc))
+                st.error(md(str(exc)))
                 continue
             status.update(label=f"{md(upload.name)}: analysed", state="complete", expanded=False)
             done.append((upload.name, sha))

@@ -741,6 +741,12 @@ def run_batch(
             if run.status != "ok":
                 done(Row(str(relative), sha, error=f"{relative}: {run.error or 'failed'}"))
                 continue
+            if store.objects.problem(sha) is not None:
+                try:  # the stored copy changed on disk: the file met again repairs it
+                    store.objects.put(path.read_bytes())
+                except (OSError, WorkbenchError) as exc:
+                    done(Row(str(relative), sha, error=f"{relative}: {exc}"))
+                    continue
             report = store.report(run.id)
             folder = _report_dir(out, relative, sha)
             if not (folder / "report.json").exists():
@@ -843,17 +849,20 @@ def _record(
         return
     # Stored without the path, so that a copy of the file elsewhere is named by its own path.
     error = _without_path(result.error or "unknown error", first)
-    store.record_failure(
-        original,
-        first.name,
-        error,
-        check_versions=check_versions,
-        options=run_options,
-        references=run_options["references"],
-        started=result.started,
-        finished=result.finished,
-        duration_s=result.duration_s,
-    )
+    try:
+        store.record_failure(
+            original,
+            first.name,
+            error,
+            check_versions=check_versions,
+            options=run_options,
+            references=run_options["references"],
+            started=result.started,
+            finished=result.finished,
+            duration_s=result.duration_s,
+        )
+    except WorkbenchError as exc:  # the store cannot take it (full disk): the row says so
+        error = f"{error} (and not recorded in the store: {exc})"
     for path in paths:
         yield Row(
             str(path.relative_to(root)),

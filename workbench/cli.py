@@ -424,7 +424,7 @@ def export_command(document: str, store_path: Path | None, fmt: str, output: Pat
             sha = find_document(store, document)
             review = load_review(store, sha)
             previews = []
-            if fmt == "html" and review.report is not None:
+            if fmt == "html" and review.report is not None and review.original_problem is None:
                 previews = [make_preview(i, p) for i, p in enumerate(stored_pages(store, sha))]
             data, _, _ = export_review(review, fmt, previews)
     except (UsageError, StoreError) as exc:

@@ -62,6 +62,8 @@ class Review:
     answers: dict[str, AnswerRecord]
     signoffs: list[SignOffRecord]
     audit: list[AuditEntry]
+    #: Why the stored original cannot be trusted (changed or missing on disk), or None.
+    original_problem: str | None = None
 
     @property
     def verdict(self) -> str | None:
@@ -164,6 +166,7 @@ def load_review(store: Store, sha256: str) -> Review:
         answers=store.answers(sha256),
         signoffs=store.signoffs(sha256),
         audit=store.audit(sha256),
+        original_problem=store.objects.problem(sha256),
     )
 
 

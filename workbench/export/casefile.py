@@ -95,6 +95,7 @@ def review_html(
         .render(
             title=f"Review of {review.document.original_name}",
             document=review.document,
+            original_problem=review.original_problem,
             verdict=review.verdict,
             verdict_labels=VERDICT_LABELS,
             signoffs=review.signoffs,
@@ -118,6 +119,8 @@ def review_json(review: Review) -> dict[str, Any]:
             "media_type": review.document.media_type,
             "size_bytes": review.document.size_bytes,
             "first_seen": review.document.first_seen,
+            "original_verified": review.original_problem is None,
+            "original_problem": review.original_problem,
         },
         "report": report_to_dict(review.report) if review.report else None,
         "claims": claims_to_dict(review.claims.claims) if review.claims else None,
@@ -162,6 +165,10 @@ def review_markdown(review: Review, checklist: Checklist | None = None) -> str:
         f"- Type: {escape_markdown(doc.media_type)}, {doc.size_bytes} bytes",
         f"- Verdict: {VERDICT_LABELS.get(review.verdict or '', 'not signed off')}",
     ]
+    if review.original_problem is not None:
+        out.append(
+            f"- **Stored original not verified:** {escape_markdown(review.original_problem)}"
+        )
     for s in review.signoffs:
         out.append(
             f"- Signed off by {escape_markdown(s.reviewer)} ({s.signed}): "

@@ -72,7 +72,10 @@ def _finding_key(index: int) -> str:
 
 highlight: int | None = st.session_state.get(f"highlight-{sha}")
 findings = list(report.findings)
-pages = page_images(sha, store_path()) if report.document.pages else []
+if review.original_problem is not None:
+    st.error(f"The stored original is not shown: {md(review.original_problem)}")
+verified = review.original_problem is None
+pages = page_images(sha, store_path()) if report.document.pages and verified else []
 
 view, side = st.columns([3, 2], gap="large")
 with view:

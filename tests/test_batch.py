@@ -375,5 +375,5 @@ def test_a_dying_worker_costs_only_its_document(tmp_path: Path) -> None:
         "poison.png": "error",
     }
     (poison,) = [r for r in summary.rows if r.path == "poison.png"]
-    assert "worker process died" in poison.error
+    assert "worker process ended" in poison.error
     assert summary.exit_code == 1

@@ -9,13 +9,26 @@ import json
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+import pytest
+
 from tests.fixtures import letter_image
-from workbench.batch import BatchOptions, Task, TaskResult, analyse_task, run_batch, walk
+from workbench import batch as batch_module
+from workbench.batch import (
+    BatchOptions,
+    ProcessExecutor,
+    Task,
+    TaskResult,
+    analyse_task,
+    run_batch,
+    walk,
+)
+from workbench.limits import Limits
 from workbench.progress import Done, LogProgress
-from workbench.store import Store
+from workbench.store import Store, sha256_file
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -184,3 +197,56 @@ def test_progress_lines_escape_control_characters() -> None:
     progress.start(1)
     progress.advance(Done("a\x1b]0;title\x07.jpg", "error", 0, None, "bad\rname"))
     assert "\x1b" not in stream.getvalue() and "\r" not in stream.getvalue()
+
+
+def _endless(*args: object, **kwargs: object) -> None:
+    while True:  # a check stuck in Python code, catching what it can
+        try:
+            time.sleep(0.05)
+        except Exception:
+            continue
+
+
+def test_a_document_over_the_time_limit_is_an_error_and_the_run_goes_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "scan.png"
+    letter_image(200, 300).save(path)
+    monkeypatch.setattr(batch_module, "analyze_document", _endless)
+    task = Task(str(path), sha256_file(path), (), ("file",), Limits(max_seconds=1))
+    result = analyse_task(task)
+    assert result.status == "error"
+    assert "time limit of 1 s" in (result.error or "")
+    monkeypatch.undo()
+    assert analyse_task(task).status == "ok"  # the alarm is disarmed afterwards
+
+
+def _raise_memory_error(*args: object, **kwargs: object) -> None:
+    raise MemoryError
+
+
+def test_a_document_over_the_memory_budget_is_an_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "scan.png"
+    letter_image(200, 300).save(path)
+    monkeypatch.setattr(batch_module, "analyze_document", _raise_memory_error)
+    result = analyse_task(Task(str(path), sha256_file(path), (), ("file",), Limits()))
+    assert result.status == "error" and "more memory than the budget" in (result.error or "")
+
+
+def _allocate(task: Task) -> TaskResult:
+    """Allocates `task.path` bytes (a number) in the worker."""
+    try:
+        block = bytearray(int(task.path))
+        status = f"ok {len(block)}"
+    except MemoryError:
+        status = "error"
+    return TaskResult(task.path, task.sha256, status)
+
+
+def test_worker_processes_have_a_memory_budget() -> None:
+    executor = ProcessExecutor(1, function=_allocate, memory_bytes=1536 * 2**20)
+    tasks = [Task(str(n), "x", (), None, Limits()) for n in (3 * 2**30, 64 * 2**20)]
+    results = {r.path: r.status for r in executor.run(tasks)}
+    assert results == {str(3 * 2**30): "error", str(64 * 2**20): f"ok {64 * 2**20}"}

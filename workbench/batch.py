@@ -266,13 +266,22 @@ def _exit_with_parent(parent: int, interval_s: float = 1.0) -> None:
             os._exit(1)
 
 
-def _init_process_worker(parent: int) -> None:
+def _init_process_worker(parent: int, memory_bytes: int | None = None) -> None:
     """Initialise a local worker process.
 
-    One core; Ctrl-C is handled by the parent only; the worker exits when the parent dies.
+    One core; Ctrl-C is handled by the parent only; the worker exits when the parent dies;
+    its address space is capped at `memory_bytes` (inherited by Tesseract's processes), so
+    a document that needs more fails with MemoryError instead of exhausting the machine.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     limit_threads()
+    if memory_bytes is not None:
+        _, hard = resource.getrlimit(resource.RLIMIT_AS)
+        if hard != resource.RLIM_INFINITY:
+            memory_bytes = min(memory_bytes, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, hard))
+        _WORKER_STATE["memory_bytes"] = memory_bytes
+    _WORKER_STATE["own_process"] = True
     threading.Thread(
         target=_exit_with_parent, args=(parent,), name="workbench-parent-watch", daemon=True
     ).start()
@@ -319,8 +328,51 @@ def _peak_rss_bytes() -> int:
     return int(peak if sys.platform == "darwin" else peak * 1024)
 
 
+class _OverTime(BaseException):
+    """Raised by a worker's alarm when its document runs past the time limit.
+
+    A BaseException, so that a check's own error handling cannot swallow it and let the
+    document run on.
+    """
+
+
+def _raise_over_time(signum: int, frame: object) -> None:
+    raise _OverTime
+
+
+def _time_limit(seconds: float) -> Callable[[], None]:
+    """Stop the current document after `seconds`; returns the function that disarms it.
+
+    An alarm interrupts Python code (in the main thread of a process: Dask's worker threads
+    get no alarm, Dask has its own means). Native code that never returns to Python cannot
+    be interrupted so: in a local worker process a watchdog then ends the process a little
+    later, and the parent records the document as failed.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        return lambda: None
+    previous = signal.signal(signal.SIGALRM, _raise_over_time)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    watchdog: threading.Timer | None = None
+    if _WORKER_STATE.get("own_process"):
+        watchdog = threading.Timer(seconds * 1.2 + 15, os._exit, args=(70,))
+        watchdog.daemon = True
+        watchdog.start()
+
+    def disarm() -> None:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+        if watchdog is not None:
+            watchdog.cancel()
+
+    return disarm
+
+
 def analyse_task(task: Task) -> TaskResult:
-    """Analyse one document in a worker; never raises for a bad document."""
+    """Analyse one document in a worker; never raises for a bad document.
+
+    The document has ``task.limits.max_seconds`` of wall-clock time; in a local worker
+    process its memory is capped too (see `ProcessExecutor`).
+    """
     limit_threads()
     started = now_iso()
     clock = time.perf_counter()
@@ -341,6 +393,7 @@ def analyse_task(task: Task) -> TaskResult:
             **kwargs,
         )
 
+    disarm = _time_limit(task.limits.max_seconds)
     try:
         source = Path(task.path)
         if task.data is not None:
@@ -368,12 +421,27 @@ def analyse_task(task: Task) -> TaskResult:
             report_json=report_to_json(analysis.report, indent=None),
             artifacts=analysis.artifact_bytes(),
         )
+    except _OverTime:
+        return result(
+            "error",
+            error=f"{task.path}: analysis stopped at the time limit of "
+            f"{task.limits.max_seconds:g} s per document (raise it with --max-seconds if the "
+            "file is trusted)",
+        )
+    except MemoryError:
+        budget = _WORKER_STATE.get("memory_bytes", task.limits.max_memory_bytes)
+        return result(
+            "error",
+            error=f"{task.path}: needs more memory than the budget of {budget // 2**20:,} MiB "
+            "per worker (raise it with --max-memory-bytes if the file is trusted)",
+        )
     except WorkbenchError as exc:
         return result("error", error=str(exc).replace(str(source), task.path))
     except Exception as exc:  # a bug in a check or loader must not sink the whole run
         log.error("internal error on %s:\n%s", task.path, traceback.format_exc())
         return result("error", error=f"internal error: {type(exc).__name__}: {exc}")
     finally:
+        disarm()
         _WORKER_STATE.pop("scratch", None)
         shutil.rmtree(scratch, ignore_errors=True)
 
@@ -407,14 +475,21 @@ class ProcessExecutor:
     At most ``2 * workers`` documents are in flight, so memory stays bounded however large
     the folder. A worker that dies (out of memory, a crash in a native library) breaks the
     pool; the documents in flight are retried once, one at a time in a fresh pool, and
-    recorded as errors if they break it again.
+    recorded as errors if they break it again. Each worker's address space is capped at
+    `memory_bytes` (``Limits.max_memory_bytes`` in a run).
     """
 
-    def __init__(self, workers: int, function: Callable[[Task], TaskResult] = analyse_task) -> None:
+    def __init__(
+        self,
+        workers: int,
+        function: Callable[[Task], TaskResult] = analyse_task,
+        memory_bytes: int | None = None,
+    ) -> None:
         if workers < 1:
             raise UsageError(f"--workers must be at least 1, not {workers}")
         self.workers = workers
         self.function = function
+        self.memory_bytes = memory_bytes
         method = "forkserver" if sys.platform.startswith("linux") else "spawn"
         self._context = multiprocessing.get_context(method)
 
@@ -423,7 +498,7 @@ class ProcessExecutor:
             max_workers=workers,
             mp_context=self._context,
             initializer=_init_process_worker,
-            initargs=(os.getpid(),),
+            initargs=(os.getpid(), self.memory_bytes),
         )
 
     def _rounds(
@@ -469,7 +544,11 @@ class ProcessExecutor:
         again: list[Task] = []
         yield from self._rounds(broken, 1, 1, again)
         for lost in again:
-            yield _lost(lost, "the worker process died while analysing this document")
+            yield _lost(
+                lost,
+                "the worker process ended while analysing this document (a crash in a native "
+                "library, or native code running past the time or memory limit)",
+            )
 
 
 class DaskExecutor:
@@ -706,7 +785,10 @@ def run_batch(
         if options.dask:
             executor = DaskExecutor(options.dask)
         else:
-            executor = ProcessExecutor(options.workers or os.cpu_count() or 1)
+            executor = ProcessExecutor(
+                options.workers or os.cpu_count() or 1,
+                memory_bytes=options.limits.max_memory_bytes,
+            )
 
     with Store.open(options.store) as store:
         documents, skipped = walk(

@@ -39,17 +39,13 @@ def _fail_line(message: str) -> None:
 
 
 def _limits(max_file_bytes: int | None, max_pixels: int | None, max_pages: int | None) -> Limits:
+    return _with_limits(max_file_bytes=max_file_bytes, max_pixels=max_pixels, max_pages=max_pages)
+
+
+def _with_limits(**given: float | None) -> Limits:
+    """The environment's limits with the options given on the command line."""
     limits = Limits.from_env()
-    overrides = {
-        k: v
-        for k, v in (
-            ("max_file_bytes", max_file_bytes),
-            ("max_pixels", max_pixels),
-            ("max_pages", max_pages),
-        )
-        if v is not None
-    }
-    return Limits(**{**vars(limits), **overrides})
+    return Limits(**{**vars(limits), **{k: v for k, v in given.items() if v is not None}})
 
 
 # Options several commands share, defined once so their meaning cannot drift apart.
@@ -272,6 +268,18 @@ def script_command(text: str | None, evidence: bool) -> None:
     help="Analyse symbolic links to files inside FOLDER (default: list them as skipped); "
     "links leading out of FOLDER are never followed.",
 )
+@click.option(
+    "--max-seconds",
+    type=click.FloatRange(min=1),
+    help="Stop a document's analysis after this many seconds; it becomes an error row "
+    "[default: 600].",
+)
+@click.option(
+    "--max-memory-bytes",
+    type=click.IntRange(min=256 * 1024 * 1024),
+    help="Address space of each worker process; a document needing more becomes an error "
+    "row [default: 4 GiB].",
+)
 def batch(
     folder: Path,
     out: Path | None,
@@ -282,6 +290,8 @@ def batch(
     only: str | None,
     retry_failed: bool,
     follow_symlinks: bool,
+    max_seconds: float | None,
+    max_memory_bytes: int | None,
 ) -> None:
     """Analyse every document under FOLDER: store results, write reports and summary.csv.
 
@@ -302,6 +312,7 @@ def batch(
         only=tuple(n.strip() for n in only.split(",") if n.strip()) if only else None,
         retry_failed=retry_failed,
         follow_symlinks=follow_symlinks,
+        limits=_with_limits(max_seconds=max_seconds, max_memory_bytes=max_memory_bytes),
     )
     try:
         summary = run_batch(options, progress=make_progress())

@@ -175,6 +175,8 @@ class MetadataCheck(Check):
         revisions = pdf.get("revisions") or {}
         if revisions.get("incremental_updates", 0) > 0:
             findings.append(self._pdf_updates(revisions))
+        if problems:
+            findings.append(self._unreadable(problems))
         return self.ok(findings=findings, results=results)
 
     # ----------------------------------------------------------------------------------------
@@ -522,6 +524,22 @@ class MetadataCheck(Check):
             "It removes a way to check the file's history; it is not itself a sign of "
             "editing.",
             evidence={"icc_profile": bool(icc)},
+            checklist=["meta.timeline", "prov.original"],
+        )
+
+    def _unreadable(self, problems: list[str]) -> Finding:
+        shown = "; ".join(problems[:5]) + (
+            f"; and {len(problems) - 5} more" if len(problems) > 5 else ""
+        )
+        return self.finding(
+            "unreadable",
+            Severity.NOTICE,
+            "Part of the file's metadata could not be read",
+            f"{shown}. A block that is damaged, cut short or far larger than it needs to be "
+            "is consistent with a file damaged in transfer, a program that writes unusual "
+            "metadata, or a file made to exhaust the tools that open it; what was readable "
+            "is reported as usual.",
+            evidence={"problems": problems[:50]},
             checklist=["meta.timeline", "prov.original"],
         )
 

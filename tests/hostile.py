@@ -58,3 +58,32 @@ def pdf_page_tree_self_only() -> bytes:
     return raw_pdf(
         [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [2 0 R] /Count 1 >>"]
     )
+
+
+def deflate_bomb(size: int, unit: bytes = b"\x00") -> bytes:
+    """`size` bytes of `unit` repeated, deflated (about a thousandth of that)."""
+    compressor = zlib.compressobj(9)
+    chunk = unit * (1 << 20 // len(unit))
+    parts = [compressor.compress(chunk) for _ in range(size // len(chunk))]
+    parts.append(compressor.flush())
+    return b"".join(parts)
+
+
+def pdf_metadata_bomb(size: int = 1 << 30) -> bytes:
+    """A one-page PDF whose XMP metadata stream inflates to `size` bytes."""
+    bomb = deflate_bomb(size, b" ")
+    metadata = (
+        b"<< /Type /Metadata /Subtype /XML /Filter /FlateDecode /Length "
+        + str(len(bomb)).encode()
+        + b" >>\nstream\n"
+        + bomb
+        + b"\nendstream"
+    )
+    return raw_pdf(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R /Metadata 4 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            PAGE,
+            metadata,
+        ]
+    )

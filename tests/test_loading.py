@@ -1,6 +1,10 @@
 from __future__ import annotations
 
 import io
+import json
+import resource
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -9,7 +13,7 @@ import pytest
 from PIL import Image
 
 from tests.fixtures import gives_up_after, letter_image, write_png_bomb
-from tests.hostile import pdf_page_tree_loop, pdf_page_tree_self_only
+from tests.hostile import pdf_metadata_bomb, pdf_page_tree_loop, pdf_page_tree_self_only
 from workbench.errors import (
     CorruptFileError,
     EmptyFileError,
@@ -309,3 +313,36 @@ def test_pdf_page_tree_that_loops_is_a_corrupt_file(tmp_path: Path, build) -> No
     path.write_bytes(build())
     with pytest.raises(CorruptFileError, match="page tree is damaged"):
         load_document(path)
+
+
+def _capped(gib: float) -> None:
+    cap = int(gib * 2**30)
+    resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+
+
+def test_pdf_metadata_bomb_is_reported_within_a_memory_cap(tmp_path: Path) -> None:
+    # 1 MB whose XMP stream inflates to 1 GiB: PDFium inflated it on opening (8 GB resident).
+    path = tmp_path / "bomb.pdf"
+    path.write_bytes(pdf_metadata_bomb(1 << 30))
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "workbench",
+            "check",
+            str(path),
+            "--only",
+            "file,metadata",
+            "--format",
+            "json",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        preexec_fn=lambda: _capped(1.5),
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    report = json.loads(done.stdout)
+    assert report["document"]["pages"][0]["width"] > 0
+    (finding,) = [f for f in report["findings"] if f["code"] == "metadata.unreadable"]
+    assert "decompression bomb" in finding["detail"]

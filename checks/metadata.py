@@ -26,6 +26,7 @@ from PIL import Image
 
 from workbench.check import Check
 from workbench.context import Context
+from workbench.imaging.jpeg import without_extra_exif
 from workbench.imaging.metadata import (
     Exif,
     clean_text,
@@ -186,7 +187,7 @@ class MetadataCheck(Check):
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                return Image.open(io.BytesIO(data))
+                return Image.open(io.BytesIO(without_extra_exif(data)))
         except Exception as exc:  # the loader decoded it already; this is belt and braces
             problems.append(f"image header unreadable for IPTC/ICC: {exc}"[:300])
             return None

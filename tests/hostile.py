@@ -87,3 +87,21 @@ def pdf_metadata_bomb(size: int = 1 << 30) -> bytes:
             metadata,
         ]
     )
+
+
+def jpeg_with_exif_segments(count: int, size: int = 60_000) -> bytes:
+    """A small JPEG carrying `count` Exif segments of about `size` bytes each."""
+    import io
+    import struct
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), (200, 180, 160)).save(buffer, "JPEG", quality=90)
+    jpeg = buffer.getvalue()
+    exif = Image.Exif()
+    exif[0x010F] = "Camera"
+    exif[0x010E] = "x" * size
+    payload = exif.tobytes()
+    segment = b"\xff\xe1" + struct.pack(">H", len(payload) + 2) + payload
+    return jpeg[:2] + segment * count + jpeg[2:]

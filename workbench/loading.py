@@ -42,6 +42,7 @@ from workbench.errors import (
     PixelLimitError,
     UnsupportedFormatError,
 )
+from workbench.imaging.jpeg import without_extra_exif
 from workbench.imaging.metadata import pdf_stream_bounded
 from workbench.limits import Limits
 from workbench.model import DocumentInfo, PageInfo
@@ -180,9 +181,12 @@ def load_bytes(data: bytes, name: str | Path, limits: Limits | None = None) -> D
 
     if b"%PDF-" in head:
         return _load_pdf(path, data, sha256, limits)
-    image_format = _identify_image(data)
+    decodable = without_extra_exif(data)
+    image_format = _identify_image(decodable)
     if image_format is not None:
-        return _load_image(path, data, sha256, image_format, limits)
+        document = _load_image(path, decodable, sha256, image_format, limits)
+        document._data = data  # the checks read the bytes as received
+        return document
     return _load_text(path, data, sha256)
 
 

@@ -16,6 +16,7 @@ import hashlib
 import io
 import math
 import stat
+import struct
 import threading
 import warnings
 from collections.abc import Callable
@@ -79,6 +80,22 @@ EXTENSION_MEDIA_TYPES: dict[str, str] = {
     ".htm": "text/html",
     ".xhtml": "text/html",
 }
+
+#: What Pillow's decoders raise on damaged input: beyond OSError and ValueError, a header
+#: with offsets out of range gives TypeError, IndexError or struct.error (a ValueError-free
+#: error of the struct module) depending on the plugin.
+_DECODER_ERRORS = (
+    UnidentifiedImageError,
+    OSError,
+    ValueError,
+    SyntaxError,
+    EOFError,
+    TypeError,
+    IndexError,
+    KeyError,
+    ZeroDivisionError,
+    struct.error,
+)
 
 #: Leading bytes of formats we recognise, to name them in error messages.
 _SIGNATURES: tuple[tuple[bytes, str], ...] = (
@@ -252,7 +269,7 @@ def _identify_image(data: bytes) -> str | None:
     try:
         with _open_image(data) as img:
             return str(img.format)
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError):
+    except _DECODER_ERRORS:
         return None
 
 
@@ -352,10 +369,17 @@ def _load_image(path: Path, data: bytes, sha256: str, fmt: str, limits: Limits) 
     media_type = IMAGE_FORMATS[fmt]
     try:
         img = _open_image(data)
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError) as exc:
+    except _DECODER_ERRORS as exc:
         raise CorruptFileError(f"{path}: {media_type} cannot be decoded ({exc})") from None
 
-    frames = getattr(img, "n_frames", 1) if fmt == "TIFF" else 1
+    unreadable: list[str] = []
+    try:
+        frames = getattr(img, "n_frames", 1) if fmt == "TIFF" else 1
+    except _DECODER_ERRORS as exc:  # the chain of TIFF directories is damaged after the first
+        frames = 1
+        img.close()
+        img = _open_image(data)
+        unreadable.append(f"pages after the first cannot be read ({exc})")
     if frames > limits.max_pages:
         raise PageLimitError(
             f"{path}: {frames} pages, over the limit of {limits.max_pages} (raise --max-pages)"
@@ -365,6 +389,7 @@ def _load_image(path: Path, data: bytes, sha256: str, fmt: str, limits: Limits) 
         "mode": img.mode,
         "frames": frames,
         "bits": img.info.get("bits"),
+        "unreadable": unreadable,
     }
 
     def decode(index: int) -> Image.Image:
@@ -389,7 +414,7 @@ def _load_image(path: Path, data: bytes, sha256: str, fmt: str, limits: Limits) 
                 raise
             except Image.DecompressionBombError as exc:
                 raise PixelLimitError(f"{path}: page {index + 1} is too large ({exc})") from None
-            except (OSError, ValueError, SyntaxError, EOFError, MemoryError) as exc:
+            except (*_DECODER_ERRORS, MemoryError) as exc:
                 where = f" (page {index + 1})" if frames > 1 else ""
                 raise CorruptFileError(
                     f"{path}: this {fmt} file cannot be decoded{where}: {exc}"

@@ -249,9 +249,46 @@ def test_truncated_jpeg(tmp_path: Path) -> None:
     buffer = io.BytesIO()
     letter_image(600, 800).save(buffer, format="JPEG", quality=90)
     path = tmp_path / "cut.jpg"
-    path.write_bytes(buffer.getvalue()[: len(buffer.getvalue()) // 2])
-    with pytest.raises(CorruptFileError, match="truncated"):
+    whole = buffer.getvalue()
+    path.write_bytes(whole[: len(whole) // 2])
+    doc = load_document(path)  # the top half is recovered and analysed
+    assert doc.pages[0].width == 600 and doc.pages[0].height == 800
+    (note,) = doc.properties["unreadable"]
+    assert "cut short" in note and "truncated" in note
+    top = np.asarray(doc.page_image(0))[:200].astype(int)
+    original = np.asarray(Image.open(io.BytesIO(whole)).convert("RGB"))[:200].astype(int)
+    assert np.abs(top - original).mean() < 1
+    with Image.open(io.BytesIO(whole)) as full:
+        assert full.size == (600, 800)
+    # only the header: nothing to recover
+    path.write_bytes(whole[:300])
+    with pytest.raises(CorruptFileError):
         load_document(path)
+
+
+def test_bigtiff_and_heic_are_read(tmp_path: Path) -> None:
+    import pillow_heif
+    import tifffile
+
+    rng = np.random.default_rng(3)
+    samples = rng.integers(0, 255, (120, 90, 5), dtype=np.uint8)  # five samples: Pillow refuses
+    path = tmp_path / "multispectral.tif"
+    tifffile.imwrite(
+        path, samples, bigtiff=True, photometric="minisblack", planarconfig="contig"
+    )
+    assert path.read_bytes().startswith(b"II+\x00")
+    doc = load_document(path)
+    assert doc.media_type == "image/tiff" and doc.properties["decoder"] == "tifffile"
+    assert np.array_equal(np.asarray(doc.page_image(0)), samples[:, :, :3])
+
+    heic = tmp_path / "phone.heic"
+    pillow_heif.register_heif_opener()
+    letter_image(300, 400).save(heic, quality=90)
+    doc = load_document(heic)
+    assert doc.media_type == "image/heic" and (doc.pages[0].width, doc.pages[0].height) == (
+        300,
+        400,
+    )
 
 
 def test_text_named_as_jpeg(tmp_path: Path) -> None:

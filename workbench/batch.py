@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from workbench.api import analyze_document, load_references
+from workbench.decoders import TIFF_MAGIC, looks_like_heif
 from workbench.errors import UsageError, WorkbenchError
 from workbench.limits import Limits
 from workbench.loading import EXTENSION_MEDIA_TYPES, Document, load_document
@@ -126,6 +127,8 @@ def sniff(path: Path) -> str | None:
     if head.startswith(_DOCUMENT_MAGIC) or b"%PDF-" in head[:1024]:
         return None
     if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return None
+    if head.startswith(TIFF_MAGIC) or looks_like_heif(head):
         return None
     if _looks_like_text(head):
         return None

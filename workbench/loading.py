@@ -31,6 +31,7 @@ from lxml import etree
 from lxml import html as lxml_html
 from PIL import Image, ImageFile, UnidentifiedImageError
 
+from workbench.decoders import TIFF_MAGIC, register_heif, tiff_page, tiff_page_shapes
 from workbench.errors import (
     CorruptFileError,
     EmptyFileError,
@@ -57,6 +58,7 @@ IMAGE_FORMATS: dict[str, str] = {
     "TIFF": "image/tiff",
     "BMP": "image/bmp",
     "WEBP": "image/webp",
+    "HEIF": "image/heic",  # through pillow-heif (workbench/decoders.py)
 }
 PDF_MEDIA_TYPE = "application/pdf"
 TEXT_MEDIA_TYPES = {"text/plain", "text/html"}
@@ -73,6 +75,8 @@ EXTENSION_MEDIA_TYPES: dict[str, str] = {
     ".bmp": "image/bmp",
     ".dib": "image/bmp",
     ".webp": "image/webp",
+    ".heic": "image/heic",
+    ".heif": "image/heic",
     ".pdf": PDF_MEDIA_TYPE,
     ".txt": "text/plain",
     ".text": "text/plain",
@@ -111,7 +115,7 @@ _SIGNATURES: tuple[tuple[bytes, str], ...] = (
 )
 
 # Image.MAX_IMAGE_PIXELS is process-wide; it is set to our limit only while a file is opened.
-_PIL_GUARD = threading.Lock()
+_PIL_GUARD = threading.RLock()
 
 
 @dataclass
@@ -200,11 +204,53 @@ def load_bytes(data: bytes, name: str | Path, limits: Limits | None = None) -> D
         return _load_pdf(path, data, sha256, limits)
     decodable = without_extra_exif(data)
     image_format = _identify_image(decodable)
+    if image_format is None and data.startswith(TIFF_MAGIC):
+        return _load_tifffile(path, data, sha256, limits, None)
     if image_format is not None:
-        document = _load_image(path, decodable, sha256, image_format, limits)
+        try:
+            document = _load_image(path, decodable, sha256, image_format, limits)
+        except CorruptFileError as exc:
+            if not data.startswith(TIFF_MAGIC):
+                raise
+            return _load_tifffile(path, data, sha256, limits, exc)
         document._data = data  # the checks read the bytes as received
         return document
     return _load_text(path, data, sha256)
+
+
+def _load_tifffile(
+    path: Path, data: bytes, sha256: str, limits: Limits, pillow_error: CorruptFileError | None
+) -> Document:
+    """A TIFF that Pillow refuses (BigTIFF with extra samples, say), decoded by tifffile."""
+    try:
+        shapes = tiff_page_shapes(data)
+        if not shapes:
+            raise ValueError("no pages")
+    except ValueError as exc:
+        if pillow_error is not None:
+            raise pillow_error from None
+        raise CorruptFileError(f"{path}: this TIFF file cannot be decoded ({exc})") from None
+    if len(shapes) > limits.max_pages:
+        raise PageLimitError(
+            f"{path}: {len(shapes)} pages, over the limit of {limits.max_pages} (raise --max-pages)"
+        )
+    for index, (width, height) in enumerate(shapes):
+        _check_pixels(path, width, height, limits, f"page {index + 1}")
+    pages = _DecodedPages(limits.keep_decoded_pixels)
+    for index in range(len(shapes)):
+        try:
+            pages.add(index, tiff_page(data, index), None)
+        except (ValueError, MemoryError) as exc:
+            raise CorruptFileError(f"{path}: {exc}") from None
+    properties: dict[str, Any] = {
+        "format": "TIFF",
+        "decoder": "tifffile",
+        "frames": len(shapes),
+        "unreadable": [f"Pillow could not decode it ({pillow_error})"] if pillow_error else [],
+    }
+    return pages.document(
+        path, data, sha256, "image/tiff", properties, lambda i: tiff_page(data, i)
+    )
 
 
 def _read_bounded(path: Path, limits: Limits) -> bytes:
@@ -257,6 +303,7 @@ def _open_image(data: bytes) -> Image.Image:
         saved = Image.MAX_IMAGE_PIXELS
         Image.MAX_IMAGE_PIXELS = None
         Image.init()  # registers every plugin, MPO among them
+        register_heif()
         try:
             formats = [f for f in IMAGE_FORMATS if f in Image.OPEN]
             return Image.open(io.BytesIO(data), formats=formats)
@@ -392,34 +439,51 @@ def _load_image(path: Path, data: bytes, sha256: str, fmt: str, limits: Limits) 
         "unreadable": unreadable,
     }
 
+    img.close()
+
+    def decode_page(index: int, recover: bool) -> tuple[Image.Image, tuple[float, float] | None]:
+        # Pillow's switch for cut-off data is process-wide: it is set only under the lock.
+        with _PIL_GUARD:
+            saved = ImageFile.LOAD_TRUNCATED_IMAGES
+            ImageFile.LOAD_TRUNCATED_IMAGES = recover
+            try:
+                with _open_image(data) as im:
+                    im.seek(index)
+                    _check_pixels(path, im.width, im.height, limits, f"page {index + 1}")
+                    dpi = _dpi(im.info)
+                    im.load()
+                    return normalize_image(im), dpi
+            finally:
+                ImageFile.LOAD_TRUNCATED_IMAGES = saved
+
+    recovered: set[int] = set()
+
     def decode(index: int) -> Image.Image:
-        with _open_image(data) as im:
-            im.seek(index)
-            _check_pixels(path, im.width, im.height, limits, f"page {index + 1}")
-            im.load()
-            return normalize_image(im)
+        return decode_page(index, index in recovered)[0]
 
     pages = _DecodedPages(limits.keep_decoded_pixels)
-    with img:
-        for index in range(frames):
+    for index in range(frames):
+        try:
+            page, dpi = decode_page(index, False)
+        except InputError:
+            raise
+        except Image.DecompressionBombError as exc:
+            raise PixelLimitError(f"{path}: page {index + 1} is too large ({exc})") from None
+        except (*_DECODER_ERRORS, MemoryError) as exc:
+            # Cut short or damaged: keep what the decoder recovers, and say so.
+            where = f" (page {index + 1})" if frames > 1 else ""
             try:
-                img.seek(index)
-                _check_pixels(path, img.width, img.height, limits, f"page {index + 1}")
-                dpi = _dpi(img.info)
-                # ImageFile.LOAD_TRUNCATED_IMAGES stays False: a cut-off file is an error.
-                assert not ImageFile.LOAD_TRUNCATED_IMAGES
-                img.load()
-                page = normalize_image(img)
-            except InputError:
-                raise
-            except Image.DecompressionBombError as exc:
-                raise PixelLimitError(f"{path}: page {index + 1} is too large ({exc})") from None
-            except (*_DECODER_ERRORS, MemoryError) as exc:
-                where = f" (page {index + 1})" if frames > 1 else ""
+                page, dpi = decode_page(index, True)
+            except (InputError, *_DECODER_ERRORS, MemoryError):
                 raise CorruptFileError(
                     f"{path}: this {fmt} file cannot be decoded{where}: {exc}"
                 ) from None
-            pages.add(index, page, dpi)
+            recovered.add(index)
+            unreadable.append(
+                f"page {index + 1}: the pixel data is damaged or cut short ({exc}); the part "
+                "the decoder recovered is analysed, the rest is filled in"
+            )
+        pages.add(index, page, dpi)
     return pages.document(path, data, sha256, media_type, properties, decode)
 
 
@@ -602,8 +666,8 @@ def _load_text(path: Path, data: bytes, sha256: str) -> Document:
         if seen is not None:
             raise CorruptFileError(f"{path}: starts like {seen} but cannot be decoded")
         raise UnsupportedFormatError(
-            f"{path}: not a format the workbench reads (JPEG, PNG, TIFF, BMP, WebP, PDF, text, "
-            f"HTML)"
+            f"{path}: not a format the workbench reads (JPEG, PNG, TIFF, BMP, WebP, HEIC, PDF, "
+            f"text, HTML)"
         )
     text, encoding = decoded
     is_html = _looks_like_html(text, path)

@@ -12,7 +12,10 @@ from workbench.pipeline import ProgressEvent
 from workbench.registry import discover
 from workbench.review import Upload, analyse_upload
 
-DOCUMENT_TYPES = ["jpg", "jpeg", "png", "tif", "tiff", "bmp", "webp", "pdf", "txt", "html", "htm"]
+DOCUMENT_TYPES = [
+    *("jpg", "jpeg", "png", "tif", "tiff", "bmp", "webp", "heic", "heif", "pdf"),
+    *("txt", "html", "htm"),
+]
 LANGUAGES = {
     "": "not claimed",
     "fa": "Persian (fa)",

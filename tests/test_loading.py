@@ -273,9 +273,7 @@ def test_bigtiff_and_heic_are_read(tmp_path: Path) -> None:
     rng = np.random.default_rng(3)
     samples = rng.integers(0, 255, (120, 90, 5), dtype=np.uint8)  # five samples: Pillow refuses
     path = tmp_path / "multispectral.tif"
-    tifffile.imwrite(
-        path, samples, bigtiff=True, photometric="minisblack", planarconfig="contig"
-    )
+    tifffile.imwrite(path, samples, bigtiff=True, photometric="minisblack", planarconfig="contig")
     assert path.read_bytes().startswith(b"II+\x00")
     doc = load_document(path)
     assert doc.media_type == "image/tiff" and doc.properties["decoder"] == "tifffile"

@@ -143,12 +143,16 @@ def test_upload_review_reload_and_export(server: str, tmp_path: Path) -> None:
 
         page.reload()
         idle()
-        page.get_by_label("Reviewer", exact=True).fill("Ana")
-        page.keyboard.press("Enter")
-        idle()
+        # the browser remembers the reviewer: no name typed again after the reload
+        expect(page.get_by_label("Reviewer", exact=True)).to_have_value("Ana")
         item = checklist_item(page, "prov.hash")
         expect(item.get_by_text("Last saved by Ana")).to_be_visible()
         expect(item.get_by_role("radio", name="consistent", exact=True)).to_be_checked()
+        other = checklist_item(page, "meta.timeline")
+        other.get_by_text("cannot tell", exact=True).click()
+        idle()
+        expect(other.get_by_text("Saved.")).to_be_visible()
+        expect(other.get_by_text("Last saved by Ana")).to_be_visible()
 
         page.get_by_role("link", name="Export").last.click()
         idle()

@@ -126,7 +126,7 @@ class MetadataCheck(Check):
                     icc, more = read_icc(profile)
                     problems += more
                 if image.format == "TIFF":
-                    tiff = self._tiff(image, exif)
+                    tiff = self._tiff(len(doc.pages), exif)
             if doc.media_type == "image/png":
                 png, more = png_text_chunks(data)
                 problems += more
@@ -193,8 +193,9 @@ class MetadataCheck(Check):
             return None
 
     @staticmethod
-    def _tiff(image: Image.Image, exif: Exif) -> dict[str, Any]:
-        pages = getattr(image, "n_frames", 1)
+    def _tiff(pages: int, exif: Exif) -> dict[str, Any]:
+        # the loader's page count: Pillow's n_frames walks every directory again and raises
+        # on a damaged chain
         keys = (
             "ImageWidth",
             "ImageLength",

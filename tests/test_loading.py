@@ -33,7 +33,8 @@ from workbench.errors import (
 )
 from workbench.imaging.jpeg import without_extra_exif
 from workbench.limits import Limits
-from workbench.loading import html_to_text, load_document, normalize_image
+from workbench.loading import load_document, normalize_image
+from workbench.text.html import html_to_text
 
 
 @pytest.mark.parametrize(

@@ -27,8 +27,6 @@ from typing import Any
 import numpy as np
 import pikepdf
 import pypdfium2 as pdfium
-from lxml import etree
-from lxml import html as lxml_html
 from PIL import Image, ImageFile, UnidentifiedImageError
 
 from workbench.decoders import TIFF_MAGIC, register_heif, tiff_page, tiff_page_shapes
@@ -49,6 +47,7 @@ from workbench.imaging.metadata import pdf_stream_bounded
 from workbench.limits import Limits
 from workbench.model import DocumentInfo, PageInfo
 from workbench.names import printable
+from workbench.text.html import html_to_text
 
 #: Raster formats Pillow may decode for us, with the media type we report for each.
 IMAGE_FORMATS: dict[str, str] = {
@@ -585,48 +584,6 @@ def _load_pdf(path: Path, data: bytes, sha256: str, limits: Limits) -> Document:
         dpi = round(_pdf_page_dpi(w_pt, h_pt, limits), 2)
         pages.add(index, page, (dpi, dpi))
     return pages.document(path, data, sha256, PDF_MEDIA_TYPE, properties, decode)
-
-
-_SKIP_TAGS = frozenset({"script", "style", "head", "template", "noscript", "title"})
-_BLOCK_TAGS = frozenset(
-    {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "table", "ul", "ol"}
-)
-
-
-def html_to_text(source: str) -> str:
-    """The visible text of an HTML document, one block per line.
-
-    Parsed by libxml2's HTML parser (through lxml) in linear time: the standard library's
-    parser rescans unclosed tags and took minutes on 400 KB of them. Script, style and head
-    are skipped; block ends become newlines.
-    """
-    parser = lxml_html.HTMLParser(
-        recover=True, no_network=True, remove_comments=True, remove_pis=True
-    )
-    try:
-        root = lxml_html.document_fromstring(source.replace("\x00", ""), parser=parser)
-    except (etree.ParserError, ValueError):  # no element at all: empty or only a comment
-        return ""
-    parts: list[str] = []
-    skipping = 0
-    for event, element in etree.iterwalk(root, events=("start", "end")):
-        tag = element.tag if isinstance(element.tag, str) else ""
-        if event == "start":
-            if tag in _SKIP_TAGS:
-                skipping += 1
-            elif not skipping:
-                if tag in _BLOCK_TAGS:
-                    parts.append("\n")
-                parts.append(element.text or "")
-            continue
-        if tag in _SKIP_TAGS:
-            skipping -= 1
-        elif not skipping and tag in _BLOCK_TAGS:
-            parts.append("\n")
-        if not skipping:
-            parts.append(element.tail or "")
-    lines = (" ".join(line.split()) for line in "".join(parts).splitlines())
-    return "\n".join(line for line in lines if line)
 
 
 def _decode_text(data: bytes) -> tuple[str, str] | None:

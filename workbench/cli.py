@@ -11,6 +11,8 @@ import json
 import logging
 import os
 import sys
+import threading
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -365,10 +367,15 @@ def batch(
 def app(
     store_path: Path | None, port: int, samples: Path | None, no_seed: bool, address: str
 ) -> None:
-    """Start the review app (on 127.0.0.1 by default), with the samples analysed first."""
-    import importlib.util
+    """Start the review app (on 127.0.0.1 by default); the samples are analysed meanwhile.
 
-    from workbench.review import seed_from_manifest
+    The app serves at once: the samples not yet in the store are analysed by a background
+    process, and appear on the Documents page as each is done.
+    """
+    import importlib.util
+    import subprocess
+
+    from workbench.review import write_seed_progress
     from workbench.store import Store, default_store_path
 
     if importlib.util.find_spec("streamlit") is None:
@@ -378,20 +385,10 @@ def app(
     if samples is not None and not no_seed:
         if not (samples / "manifest.json").is_file():
             raise click.UsageError(f"{samples}: no manifest.json (see samples/README.md)")
-        with Store.open(folder) as store:
-            seeded = seed_from_manifest(
-                store,
-                samples,
-                on_document=lambda path, i, n: click.echo(
-                    f"samples: {i + 1}/{n} {printable(path)}", err=True
-                ),
-            )
-        for path, error in seeded.failed.items():
-            _fail_line(f"sample {path}: {error}")
-        click.echo(
-            f"samples: {len(seeded.analysed)} analysed, {len(seeded.already_present)} already "
-            f"in the store at {folder}",
-            err=True,
+        Store.open(folder).close()  # created (and migrated) once, before two processes use it
+        write_seed_progress(folder, total=0, done=0, current=None, finished=False)
+        subprocess.Popen(
+            [sys.executable, "-m", "workbench", "seed", str(samples), "--store", str(folder)]
         )
     script = Path(__file__).parent / "app" / "main.py"
     limits = Limits.from_env()
@@ -406,6 +403,53 @@ def app(
     os.environ["WORKBENCH_STORE"] = str(folder)
     click.echo(f"workbench app on http://{address}:{port} (store {folder})", err=True)
     os.execv(sys.executable, argv)
+
+
+@main.command("seed", hidden=True)
+@click.argument("samples", type=click.Path(path_type=Path, file_okay=False))
+@_store_option
+def seed_command(samples: Path, store_path: Path | None) -> None:
+    """Analyse the samples folder into the store, recording progress for the app."""
+    from workbench.review import seed_from_manifest, write_seed_progress
+    from workbench.store import Store, default_store_path
+
+    folder = store_path or default_store_path()
+    progress: dict[str, Any] = {"total": 0, "done": 0, "current": None, "finished": False}
+
+    def on_document(path: str, index: int, total: int) -> None:
+        progress.update(total=total, done=index, current=path)
+        write_seed_progress(folder, **progress)
+        click.echo(f"samples: {index + 1}/{total} {printable(path)}", err=True)
+
+    write_seed_progress(folder, **progress)
+    parent = os.getppid()
+
+    def exit_with_the_app() -> None:  # the app process ended: stop between transactions
+        while os.getppid() == parent:
+            time.sleep(1)
+        os._exit(1)
+
+    threading.Thread(target=exit_with_the_app, daemon=True).start()
+    try:
+        with Store.open(folder) as store:
+            seeded = seed_from_manifest(store, samples, on_document=on_document)
+    except WorkbenchError as exc:
+        write_seed_progress(folder, **{**progress, "finished": True, "error": str(exc)})
+        _fail_line(str(exc))
+        sys.exit(exc.exit_code)
+    done = len(seeded.analysed) + len(seeded.already_present) + len(seeded.failed)
+    write_seed_progress(
+        folder,
+        **{**progress, "done": done, "current": None, "finished": True},
+        failed=seeded.failed,
+    )
+    for path, error in seeded.failed.items():
+        _fail_line(f"sample {path}: {error}")
+    click.echo(
+        f"samples: {len(seeded.analysed)} analysed, {len(seeded.already_present)} already "
+        f"in the store at {folder}",
+        err=True,
+    )
 
 
 @main.command("export")

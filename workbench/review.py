@@ -265,6 +265,27 @@ def seed_from_manifest(
     return result
 
 
+#: File in the store folder where background seeding says how far it got.
+SEED_PROGRESS_NAME = "seeding.json"
+
+
+def write_seed_progress(store_folder: Path, **progress: Any) -> None:
+    """Record how far seeding got (total, done, current, finished, failed), atomically."""
+    target = store_folder / SEED_PROGRESS_NAME
+    part = target.with_name(target.name + ".part")
+    part.write_text(json.dumps(progress, ensure_ascii=False), encoding="utf-8")
+    part.replace(target)
+
+
+def read_seed_progress(store_folder: Path) -> dict[str, Any] | None:
+    """What `write_seed_progress` last recorded, or None when no seeding was started."""
+    try:
+        value = json.loads((store_folder / SEED_PROGRESS_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return value if isinstance(value, dict) else None
+
+
 def find_document(store: Store, reference: str) -> str:
     """The SHA-256 of a stored document named by a file path, its hash, or a unique prefix."""
     path = Path(reference)

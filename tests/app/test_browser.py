@@ -166,3 +166,40 @@ def test_upload_review_reload_and_export(server: str, tmp_path: Path) -> None:
     html = target.read_text("utf-8")
     assert html.startswith("<!DOCTYPE html>")
     assert "prov.hash" in html and "consistent" in html and "data:image/jpeg;base64," in html
+
+
+def test_app_serves_while_the_samples_are_analysed(tmp_path: Path) -> None:
+    from workbench.review import read_seed_progress
+
+    port = _free_port()
+    store = tmp_path / "store"
+    process = subprocess.Popen(
+        [
+            *(sys.executable, "-m", "workbench", "app", "--samples", str(ROOT / "samples")),
+            *("--port", str(port), "--store", str(store)),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        cwd=tmp_path,
+        start_new_session=True,  # the app and its seeding process, ended together below
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(
+                    f"http://127.0.0.1:{port}/_stcore/health", timeout=2
+                ) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.5)
+        else:
+            pytest.fail("the app did not become healthy within 120 s")
+        # healthy while the samples are still being analysed in the background
+        progress = read_seed_progress(store)
+        assert progress is not None and progress["finished"] is False, progress
+        assert progress["total"] == 0 or progress["done"] < progress["total"]
+    finally:
+        os.killpg(process.pid, 15)
+        process.wait(timeout=30)

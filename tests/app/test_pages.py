@@ -193,3 +193,19 @@ def test_failure_messages_show_file_names_as_text(
     errors = [e.value for e in at.error]
     assert errors and all("](http" not in e for e in errors), errors
     assert any("\\[click\\]\\(http" in e for e in errors), errors
+
+
+def test_documents_page_shows_samples_being_analysed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from workbench.review import write_seed_progress
+
+    folder = tmp_path / "store"
+    Store.open(folder).close()
+    write_seed_progress(folder, total=17, done=3, current="genuine/control_01.png", finished=False)
+    monkeypatch.setenv("WORKBENCH_STORE", str(folder))
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.run()
+    assert not at.exception, at.exception
+    texts = [p.proto.text for p in at.get("progress")]
+    assert any("3 of 17 done" in t and "control\\_01" in t for t in texts), texts

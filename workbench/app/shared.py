@@ -91,7 +91,7 @@ def reviewer_input() -> None:
     the sign-in and cannot be typed.
     """
     header = os.environ.get("WORKBENCH_REVIEWER_HEADER")
-    signed_in = (st.context.headers.get(header) or "").strip() if header else ""
+    signed_in = _text(st.context.headers.get(header)) if header else ""
     if signed_in:
         st.session_state["reviewer"] = signed_in[:200]
         st.sidebar.text_input(
@@ -99,7 +99,7 @@ def reviewer_input() -> None:
         )
         return
     if "reviewer" not in st.session_state:
-        remembered = unquote(st.context.cookies.get(REVIEWER_COOKIE) or "").strip()
+        remembered = unquote(_text(st.context.cookies.get(REVIEWER_COOKIE)))
         st.session_state["reviewer"] = remembered[:200]
         st.session_state["reviewer_remembered"] = st.session_state["reviewer"]
     st.sidebar.text_input(
@@ -111,6 +111,11 @@ def reviewer_input() -> None:
     if name != st.session_state.get("reviewer_remembered"):
         _remember_in_browser(name)
         st.session_state["reviewer_remembered"] = name
+
+
+def _text(value: object) -> str:
+    """A header or cookie value as stripped text ('' when absent or not text)."""
+    return value.strip() if isinstance(value, str) else ""
 
 
 def _remember_in_browser(name: str) -> None:

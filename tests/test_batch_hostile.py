@@ -207,13 +207,17 @@ def _endless(*args: object, **kwargs: object) -> None:
             continue
 
 
+def _scan_task(folder: Path, limits: Limits) -> Task:
+    path = folder / "scan.png"
+    letter_image(200, 300).save(path)
+    return Task(str(path), sha256_file(path), (), ("file",), limits)
+
+
 def test_a_document_over_the_time_limit_is_an_error_and_the_run_goes_on(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    path = tmp_path / "scan.png"
-    letter_image(200, 300).save(path)
     monkeypatch.setattr(batch_module, "analyze_document", _endless)
-    task = Task(str(path), sha256_file(path), (), ("file",), Limits(max_seconds=1))
+    task = _scan_task(tmp_path, Limits(max_seconds=1))
     result = analyse_task(task)
     assert result.status == "error"
     assert "time limit of 1 s" in (result.error or "")
@@ -228,10 +232,8 @@ def _raise_memory_error(*args: object, **kwargs: object) -> None:
 def test_a_document_over_the_memory_budget_is_an_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    path = tmp_path / "scan.png"
-    letter_image(200, 300).save(path)
     monkeypatch.setattr(batch_module, "analyze_document", _raise_memory_error)
-    result = analyse_task(Task(str(path), sha256_file(path), (), ("file",), Limits()))
+    result = analyse_task(_scan_task(tmp_path, Limits()))
     assert result.status == "error" and "more memory than the budget" in (result.error or "")
 
 

@@ -40,6 +40,18 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def _wait_healthy(url: str, seconds: float = 120) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    pytest.fail(f"the app did not become healthy within {seconds:g} s")
+
+
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[str]:
     if not Path(CHROMIUM).exists():
@@ -65,16 +77,7 @@ def server(tmp_path: Path) -> Iterator[str]:
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.5)
-        else:
-            pytest.fail("the app did not become healthy within 120 s")
+        _wait_healthy(url)
         yield url
     finally:
         process.terminate()
@@ -184,18 +187,7 @@ def test_app_serves_while_the_samples_are_analysed(tmp_path: Path) -> None:
         start_new_session=True,  # the app and its seeding process, ended together below
     )
     try:
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(
-                    f"http://127.0.0.1:{port}/_stcore/health", timeout=2
-                ) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.5)
-        else:
-            pytest.fail("the app did not become healthy within 120 s")
+        _wait_healthy(f"http://127.0.0.1:{port}")
         # healthy while the samples are still being analysed in the background
         progress = read_seed_progress(store)
         assert progress is not None and progress["finished"] is False, progress

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from tests.store.helpers import file_report, letter_file
+from tests.store.helpers import file_report, letter_file, tamper_original
 from tests.test_batch_hostile import InProcess
 from workbench.batch import BatchOptions, run_batch
 from workbench.cli import main
@@ -27,14 +27,6 @@ def _stored(store: Store, folder: Path) -> str:
     report = file_report(path)
     store.record_run(report, original=path.read_bytes(), options={"only": ["file"]})
     return report.document.sha256
-
-
-def _tamper(store: Store, sha: str) -> None:
-    path = store.original_path(sha)
-    path.chmod(0o644)
-    data = bytearray(path.read_bytes())
-    data[100] ^= 0xFF
-    path.write_bytes(bytes(data))
 
 
 def test_object_errors_are_store_errors() -> None:
@@ -100,7 +92,7 @@ def test_corrupted_object_is_noticed_by_exports_and_repaired_by_batch(tmp_path: 
     run_batch(options, executor=InProcess())
     with Store.open(tmp_path / "s") as store:
         sha = store.list_documents()[0].document.sha256
-        _tamper(store, sha)
+        tamper_original(store, sha)
         review = load_review(store, sha)
         assert review.original_problem is not None and "modified" in review.original_problem
         data = json.loads(export_review(review, "json")[0])

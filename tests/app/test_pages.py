@@ -27,6 +27,20 @@ def app(case: Case, page: str | None = None, reviewer: str | None = None) -> App
     return at
 
 
+def analysed(at: AppTest, seconds: float = 120) -> None:
+    """Rerun the page until the uploads it queued are analysed (the page polls by itself)."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        pending = [p for p in at.get("progress")] + [i for i in at.info if "waiting" in i.value]
+        if not pending and (at.success or at.error):
+            return
+        time.sleep(0.2)
+        at.run()
+    pytest.fail("the uploads were not analysed in time")
+
+
 def test_documents_lists_the_stored_document(case: Case) -> None:
     at = app(case)
     assert at.title[0].value == "Documents"
@@ -112,8 +126,10 @@ def test_analyse_page_uploads_and_stores(case: Case) -> None:
     at.text_input(key="claim_date").input("2001-05-14")
     at.run()
     next(b for b in at.button if b.label == "Analyse").click().run()
+    analysed(at)
     assert not at.exception, at.exception
     assert not at.error, [e.value for e in at.error]
+    assert any("new-scan.png: analysed" in s.value for s in at.success)
     with Store.open(case.store_path) as store:
         names = [d.document.original_name for d in store.list_documents()]
     assert "new-scan.png" in names
@@ -125,6 +141,7 @@ def test_analyse_page_rejects_bad_claims_and_bad_files(case: Case) -> None:
     at.multiselect(key="checks").set_value(["file"])
     at.run()
     next(b for b in at.button if b.label == "Analyse").click().run()
+    analysed(at)
     assert any("rename it" in e.value for e in at.error)
     at.text_input(key="claim_date").input("14 May 2001")
     at.run()

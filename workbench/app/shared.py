@@ -18,6 +18,7 @@ import streamlit as st
 import streamlit.components.v1 as components
 from PIL import Image
 
+from workbench.app.jobs import JobQueue
 from workbench.checklist import Checklist, load_checklist
 from workbench.export.casefile import escape_markdown as md
 from workbench.registry import discover
@@ -47,6 +48,12 @@ def _open_store(path: str) -> Store:
 def get_store() -> Store:
     """The app's store, opened once per process."""
     return _open_store(store_path())
+
+
+@st.cache_resource(show_spinner=False)
+def job_queue() -> JobQueue:
+    """The app's analysis queue and its worker thread, one per process."""
+    return JobQueue()
 
 
 @st.cache_resource(show_spinner=False)

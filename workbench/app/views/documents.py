@@ -6,7 +6,14 @@ from pathlib import Path
 
 import streamlit as st
 
-from workbench.app.shared import DOCUMENT_PAGE, get_checklist, get_store, md, store_path
+from workbench.app.shared import (
+    DOCUMENT_PAGE,
+    get_checklist,
+    get_store,
+    job_queue,
+    md,
+    store_path,
+)
 from workbench.model import Severity
 from workbench.review import read_seed_progress
 from workbench.store import DocumentFilter
@@ -35,6 +42,11 @@ def seeding_panel(shown: int) -> None:
     if len(get_store().list_documents()) != shown:
         st.rerun()
 
+
+running = job_queue().unfinished()
+if running:
+    states = (f"{md(j.name)} ({j.status})" for j in running)
+    st.info(f"Being analysed: {'; '.join(states)}. They appear below when done.")
 
 seeding = read_seed_progress(Path(store_path()))
 if seeding is not None and not seeding.get("finished"):

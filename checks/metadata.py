@@ -118,6 +118,12 @@ class MetadataCheck(Check):
             exif = read_exif(data)
             problems += exif.problems
             image = self._open(data, problems)
+            embedded = image.info.get("exif") if image is not None else None
+            if not exif.tags and isinstance(embedded, bytes) and embedded:
+                # WebP and HEIF keep Exif in a chunk or item of their own, which exifread does
+                # not look for; Pillow hands over its TIFF block.
+                exif = read_exif(embedded.removeprefix(b"Exif\x00\x00"))
+                problems += exif.problems
             if image is not None:
                 iptc, more = read_iptc(image)
                 problems += more
@@ -263,7 +269,8 @@ class MetadataCheck(Check):
                     iso_date(
                         exif.text("EXIF DateTimeDigitized"), exif.text("EXIF OffsetTimeDigitized")
                     ),
-                    iso_date(xmp_text(xmp, "xmp:CreateDate")),
+                    # in a PDF, xmp:CreateDate is the document's creation, not a digitization
+                    None if pdf else iso_date(xmp_text(xmp, "xmp:CreateDate")),
                 ]
             ),
             "modified": first_present(

@@ -195,7 +195,7 @@ def main() -> None:
     lines = [
         f"Measured {dt.date.today().isoformat()} by `benchmarks/metadata_other_tools.py` with "
         f"ExifTool {version} (the independent set: no file written by the project's code; "
-        "the development set is the section \"Metadata summary vs ExifTool\").",
+        'the development set is the section "Metadata summary vs ExifTool").',
         f"{len(files)} files, {len(failed)} without a report; {agreed}/{compared} field "
         f"comparisons agree ({100 * agreed / max(compared, 1):.1f}%).",
         "",

@@ -21,12 +21,10 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import io
-import json
 import shutil
 import subprocess
 import sys
 import tempfile
-from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -34,9 +32,8 @@ sys.path.insert(0, str(ROOT))
 
 from PIL import Image, ImageDraw  # noqa: E402
 
+from benchmarks.metadata_vs_exiftool import compare_with_exiftool, exiftool_version  # noqa: E402
 from benchmarks.results_file import write_section  # noqa: E402
-from tests.metadata_files import SUMMARY_FIELDS, compare_summary  # noqa: E402
-from workbench import analyze  # noqa: E402
 
 SECTION = "Metadata vs ExifTool: files written by other tools"
 
@@ -161,36 +158,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--write", action="store_true", help="update benchmarks/RESULTS.md")
     args = parser.parse_args()
-    if shutil.which("exiftool") is None:
-        sys.exit("exiftool is not installed (apt-get install libimage-exiftool-perl)")
-    version = subprocess.run(["exiftool", "-ver"], capture_output=True, text=True).stdout.strip()
+    version = exiftool_version()
     with tempfile.TemporaryDirectory() as tmp:
         files = build(Path(tmp) / "files")
-        out = subprocess.run(
-            ["exiftool", "-j", "-n", "-q", *map(str, files)], capture_output=True, text=True
-        ).stdout
-        records = {str(Path(r["SourceFile"])): r for r in json.loads(out)}
-        agree: Counter[str] = Counter()
-        total: Counter[str] = Counter()
-        present: Counter[str] = Counter()
-        misses: list[str] = []
-        failed: list[str] = []
-        for path in files:
-            record = records.get(str(path))
-            if record is None:
-                failed.append(f"{path.name}: ExifTool gave no record")
-                continue
-            try:
-                summary = analyze(path, only=["metadata"]).results["metadata"]["summary"]
-            except Exception as exc:
-                failed.append(f"{path.name}: {type(exc).__name__}: {exc}")
-                continue
-            for name, ours, theirs, ok in compare_summary(summary, record):
-                total[name] += 1
-                agree[name] += ok
-                present[name] += theirs is not None
-                if not ok:
-                    misses.append(f"{path.name} {name}: ours {ours!r}, ExifTool {theirs!r}")
+        result = compare_with_exiftool(files)
+    agree, total, misses, failed = result.agree, result.total, result.misses, result.failed
     compared, agreed = sum(total.values()), sum(agree.values())
     lines = [
         f"Measured {dt.date.today().isoformat()} by `benchmarks/metadata_other_tools.py` with "
@@ -201,7 +173,7 @@ def main() -> None:
         "",
         "| field | agree / compared | ExifTool has a value |",
         "| --- | --- | --- |",
-        *(f"| {n} | {agree[n]}/{total[n]} | {present[n]} |" for n in SUMMARY_FIELDS if total[n]),
+        *result.table(),
     ]
     if misses:
         lines += ["", "Disagreements:", "", *(f"- {m}" for m in misses[:40])]

@@ -23,6 +23,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -35,13 +36,66 @@ from workbench import analyze  # noqa: E402
 SECTION = "Metadata summary vs ExifTool"
 
 
+@dataclass
+class Agreement:
+    """Field-by-field agreement of the metadata summary with ExifTool over some files."""
+
+    agree: Counter[str] = field(default_factory=Counter)
+    total: Counter[str] = field(default_factory=Counter)
+    present: Counter[str] = field(default_factory=Counter)
+    misses: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    times: list[float] = field(default_factory=list)
+
+    def table(self) -> list[str]:
+        """The Markdown table rows, one per compared field."""
+        return [
+            f"| {n} | {self.agree[n]}/{self.total[n]} | {self.present[n]} |"
+            for n in SUMMARY_FIELDS
+            if self.total[n]
+        ]
+
+
+def exiftool_version() -> str:
+    """ExifTool's version; exits with a message when it is not installed."""
+    if shutil.which("exiftool") is None:
+        sys.exit("exiftool is not installed (apt-get install libimage-exiftool-perl)")
+    return subprocess.run(["exiftool", "-ver"], capture_output=True, text=True).stdout.strip()
+
+
+def compare_with_exiftool(files: list[Path]) -> Agreement:
+    """Run ``exiftool -j -n`` and the metadata check on `files`; compare every summary field."""
+    out = subprocess.run(
+        ["exiftool", "-j", "-n", "-q", *map(str, files)], capture_output=True, text=True
+    ).stdout
+    records = {str(Path(r["SourceFile"])): r for r in json.loads(out)}
+    result = Agreement()
+    for path in files:
+        record = records.get(str(path))
+        if record is None:
+            result.failed.append(f"{path.name}: ExifTool gave no record")
+            continue
+        start = time.perf_counter()
+        try:
+            summary = analyze(path, only=["metadata"]).results["metadata"]["summary"]
+        except Exception as exc:  # a file without a report is a result, not a crash
+            result.failed.append(f"{path.name}: {type(exc).__name__}: {exc}")
+            continue
+        result.times.append(time.perf_counter() - start)
+        for name, ours, theirs, ok in compare_summary(summary, record):
+            result.total[name] += 1
+            result.agree[name] += ok
+            result.present[name] += theirs is not None
+            if not ok:
+                result.misses.append(f"{path.name} {name}: ours {ours!r}, ExifTool {theirs!r}")
+    return result
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--write", action="store_true", help="update benchmarks/RESULTS.md")
     args = parser.parse_args()
-    if shutil.which("exiftool") is None:
-        sys.exit("exiftool is not installed (apt-get install libimage-exiftool-perl)")
-    version = subprocess.run(["exiftool", "-ver"], capture_output=True, text=True).stdout.strip()
+    version = exiftool_version()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "files"
         build_folder(folder)
@@ -53,28 +107,8 @@ def main() -> None:
                 for p in samples.rglob("*")
                 if p.suffix in (".jpg", ".png", ".tif", ".pdf") and "masks" not in p.parts
             )
-        out = subprocess.run(
-            ["exiftool", "-j", "-n", "-q", *map(str, files)], capture_output=True, text=True
-        ).stdout
-        records = {str(Path(r["SourceFile"])): r for r in json.loads(out)}
-        agree: Counter[str] = Counter()
-        total: Counter[str] = Counter()
-        present: Counter[str] = Counter()
-        misses: list[str] = []
-        times: list[float] = []
-        for path in files:
-            record = records.get(str(path))
-            if record is None:
-                continue
-            start = time.perf_counter()
-            summary = analyze(path, only=["metadata"]).results["metadata"]["summary"]
-            times.append(time.perf_counter() - start)
-            for name, ours, theirs, ok in compare_summary(summary, record):
-                total[name] += 1
-                agree[name] += ok
-                present[name] += theirs is not None
-                if not ok:
-                    misses.append(f"{path.name} {name}: ours {ours!r}, ExifTool {theirs!r}")
+        result = compare_with_exiftool(files)
+    agree, total, misses, times = result.agree, result.total, result.misses, result.times
     compared = sum(total.values())
     agreed = sum(agree.values())
     lines = [
@@ -88,7 +122,7 @@ def main() -> None:
         "",
         "| field | agree / compared | ExifTool has a value |",
         "| --- | --- | --- |",
-        *[f"| {n} | {agree[n]}/{total[n]} | {present[n]} |" for n in SUMMARY_FIELDS if total[n]],
+        *result.table(),
         "",
         f"Median time of the metadata check alone per file (load included): "
         f"{1000 * sorted(times)[len(times) // 2]:.0f} ms.",

@@ -42,6 +42,7 @@ from workbench.imaging.jpeg import (
     parse_jpeg,
     standard_tables,
     subsampling,
+    without_extra_exif,
 )
 from workbench.model import CheckResult, Finding, Severity
 
@@ -197,7 +198,7 @@ class CompressionCheck(Check):
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                image = Image.open(io.BytesIO(data))
+                image = Image.open(io.BytesIO(without_extra_exif(data)))
                 image.draft("YCbCr", image.size)  # decode the coded samples, not RGB
                 image.load()
         except (OSError, ValueError, SyntaxError) as exc:

@@ -70,6 +70,22 @@ class FileCheck(Check):
                 checklist=["prov.hash"],
             )
         ]
+        unreadable = [str(u) for u in doc.properties.get("unreadable") or []]
+        if unreadable:
+            findings.append(
+                self.finding(
+                    "partly_decoded",
+                    Severity.NOTICE,
+                    "Part of the file could not be decoded",
+                    "; ".join(unreadable[:5])
+                    + ". A file cut short or damaged is consistent with an interrupted download "
+                    "or copy, a failing disk, or a file handled by unusual software; the checks "
+                    "that read the bytes (metadata, compression) ran as usual, and those that "
+                    "read the pixels saw only what was recovered.",
+                    evidence={"unreadable": unreadable[:20]},
+                    checklist=["prov.original"],
+                )
+            )
         if claimed is None:
             findings.append(
                 self.finding(

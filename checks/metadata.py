@@ -26,6 +26,7 @@ from PIL import Image
 
 from workbench.check import Check
 from workbench.context import Context
+from workbench.imaging.jpeg import without_extra_exif
 from workbench.imaging.metadata import (
     Exif,
     clean_text,
@@ -117,6 +118,12 @@ class MetadataCheck(Check):
             exif = read_exif(data)
             problems += exif.problems
             image = self._open(data, problems)
+            embedded = image.info.get("exif") if image is not None else None
+            if not exif.tags and isinstance(embedded, bytes) and embedded:
+                # WebP and HEIF keep Exif in a chunk or item of their own, which exifread does
+                # not look for; Pillow hands over its TIFF block.
+                exif = read_exif(embedded.removeprefix(b"Exif\x00\x00"))
+                problems += exif.problems
             if image is not None:
                 iptc, more = read_iptc(image)
                 problems += more
@@ -125,7 +132,7 @@ class MetadataCheck(Check):
                     icc, more = read_icc(profile)
                     problems += more
                 if image.format == "TIFF":
-                    tiff = self._tiff(image, exif)
+                    tiff = self._tiff(len(doc.pages), exif)
             if doc.media_type == "image/png":
                 png, more = png_text_chunks(data)
                 problems += more
@@ -175,6 +182,8 @@ class MetadataCheck(Check):
         revisions = pdf.get("revisions") or {}
         if revisions.get("incremental_updates", 0) > 0:
             findings.append(self._pdf_updates(revisions))
+        if problems:
+            findings.append(self._unreadable(problems))
         return self.ok(findings=findings, results=results)
 
     # ----------------------------------------------------------------------------------------
@@ -184,14 +193,15 @@ class MetadataCheck(Check):
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                return Image.open(io.BytesIO(data))
+                return Image.open(io.BytesIO(without_extra_exif(data)))
         except Exception as exc:  # the loader decoded it already; this is belt and braces
             problems.append(f"image header unreadable for IPTC/ICC: {exc}"[:300])
             return None
 
     @staticmethod
-    def _tiff(image: Image.Image, exif: Exif) -> dict[str, Any]:
-        pages = getattr(image, "n_frames", 1)
+    def _tiff(pages: int, exif: Exif) -> dict[str, Any]:
+        # the loader's page count: Pillow's n_frames walks every directory again and raises
+        # on a damaged chain
         keys = (
             "ImageWidth",
             "ImageLength",
@@ -259,7 +269,8 @@ class MetadataCheck(Check):
                     iso_date(
                         exif.text("EXIF DateTimeDigitized"), exif.text("EXIF OffsetTimeDigitized")
                     ),
-                    iso_date(xmp_text(xmp, "xmp:CreateDate")),
+                    # in a PDF, xmp:CreateDate is the document's creation, not a digitization
+                    None if pdf else iso_date(xmp_text(xmp, "xmp:CreateDate")),
                 ]
             ),
             "modified": first_present(
@@ -522,6 +533,22 @@ class MetadataCheck(Check):
             "It removes a way to check the file's history; it is not itself a sign of "
             "editing.",
             evidence={"icc_profile": bool(icc)},
+            checklist=["meta.timeline", "prov.original"],
+        )
+
+    def _unreadable(self, problems: list[str]) -> Finding:
+        shown = "; ".join(problems[:5]) + (
+            f"; and {len(problems) - 5} more" if len(problems) > 5 else ""
+        )
+        return self.finding(
+            "unreadable",
+            Severity.NOTICE,
+            "Part of the file's metadata could not be read",
+            f"{shown}. A block that is damaged, cut short or far larger than it needs to be "
+            "is consistent with a file damaged in transfer, a program that writes unusual "
+            "metadata, or a file made to exhaust the tools that open it; what was readable "
+            "is reported as usual.",
+            evidence={"problems": problems[:50]},
             checklist=["meta.timeline", "prov.original"],
         )
 

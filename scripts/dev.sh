@@ -75,7 +75,8 @@ install() {
 run_main() {
   install
   # The app over the samples, on the embedded SQLite store (default: the per-user data folder;
-  # WORKBENCH_STORE chooses another). Samples not yet in the store are analysed first.
+  # WORKBENCH_STORE chooses another). It serves at once; samples not yet in the store are
+  # analysed in the background.
   exec "$VENV/bin/workbench" app --samples samples --port "${WORKBENCH_PORT:-8501}"
 }
 

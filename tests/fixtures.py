@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import signal
 import struct
 import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -43,3 +46,23 @@ def write_png_bomb(path: Path, width: int, height: int) -> None:
         + chunk(b"IDAT", bytes(body))
         + chunk(b"IEND", b"")
     )
+
+
+@contextmanager
+def gives_up_after(seconds: float) -> Iterator[None]:
+    """Raise TimeoutError in the block after `seconds` (main thread only).
+
+    A guard against superlinear work, set far above the expected time: it turns a run that
+    would take minutes into a failure rather than measuring speed.
+    """
+
+    def expire(signum: int, frame: object) -> None:
+        raise TimeoutError(f"still running after {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)

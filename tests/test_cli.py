@@ -38,8 +38,8 @@ def bad_inputs(tmp_path: Path) -> dict[str, Path]:
     empty.write_bytes(b"")
     buffer = io.BytesIO()
     letter_image(600, 800).save(buffer, format="JPEG")
-    truncated = bad / "truncated.jpg"
-    truncated.write_bytes(buffer.getvalue()[:5000])
+    header_only = bad / "header-only.jpg"  # cut before any pixel: nothing to recover
+    header_only.write_bytes(buffer.getvalue()[:300])
     text = bad / "text.jpg"
     text.write_text("not an image\n", encoding="utf-8")
     bomb = bad / "bomb.png"
@@ -55,7 +55,7 @@ def bad_inputs(tmp_path: Path) -> dict[str, Path]:
     directory.mkdir()
     return {
         "empty": empty,
-        "truncated": truncated,
+        "header-only": header_only,
         "text": text,
         "bomb": bomb,
         "encrypted": encrypted,
@@ -96,11 +96,24 @@ def test_bad_inputs_fail_one_line_each_while_good_ones_are_reported(
         (line,) = [ln for ln in lines if str(path) in ln]
         assert line.startswith("workbench: error: "), (name, line)
     joined = result.stderr
-    assert "empty" in joined and "truncated" in joined and "rename it to .txt" in joined
+    assert "empty" in joined and "cannot be decoded" in joined and "rename it to .txt" in joined
     assert "30000x30000" in joined and "password" in joined and "directory" in joined
     assert "no such file" in joined
     reports = json.loads(result.stdout)
     assert [Path(r["document"]["path"]).name for r in reports] == ["letter.jpg", "letter.png"]
+
+
+def test_truncated_jpeg_is_reported_from_its_recovered_part(tmp_path: Path) -> None:
+    buffer = io.BytesIO()
+    letter_image(600, 800).save(buffer, format="JPEG")
+    truncated = tmp_path / "truncated.jpg"
+    truncated.write_bytes(buffer.getvalue()[:5000])
+    result = run("check", truncated, "--only", "file,metadata,compression", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    (finding,) = [f for f in report["findings"] if f["code"] == "file.partly_decoded"]
+    assert "truncated" in finding["detail"]
+    assert report["document"]["pages"][0]["width"] == 600
 
 
 def test_text_output_and_out_folder(jpeg_letter: Path, tmp_path: Path) -> None:

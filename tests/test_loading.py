@@ -1,6 +1,10 @@
 from __future__ import annotations
 
 import io
+import json
+import resource
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -8,7 +12,14 @@ import pikepdf
 import pytest
 from PIL import Image
 
-from tests.fixtures import letter_image, write_png_bomb
+from tests.fixtures import gives_up_after, letter_image, write_png_bomb
+from tests.hostile import (
+    jpeg_with_exif_segments,
+    pdf_metadata_bomb,
+    pdf_page_tree_loop,
+    pdf_page_tree_self_only,
+)
+from workbench.api import analyze_document
 from workbench.errors import (
     CorruptFileError,
     EmptyFileError,
@@ -20,8 +31,10 @@ from workbench.errors import (
     PixelLimitError,
     UnsupportedFormatError,
 )
+from workbench.imaging.jpeg import without_extra_exif
 from workbench.limits import Limits
-from workbench.loading import html_to_text, load_document, normalize_image
+from workbench.loading import load_document, normalize_image
+from workbench.text.html import html_to_text
 
 
 @pytest.mark.parametrize(
@@ -151,6 +164,23 @@ def test_html_to_text_skips_style_and_script() -> None:
     assert html_to_text("<style>p{}</style><p>a  b</p><script>x</script><div>c</div>") == "a b\nc"
 
 
+@pytest.mark.parametrize("unclosed", ["<a ", "<a href='x", "<!--", "<p"])
+def test_html_of_unclosed_tags_is_read_in_linear_time(tmp_path: Path, unclosed: str) -> None:
+    # 400 KB of one unclosed tag repeated took minutes with the standard library's parser.
+    page = tmp_path / "page.html"
+    page.write_text("<p>before</p>" + unclosed * (400_000 // len(unclosed)), encoding="utf-8")
+    with gives_up_after(30):
+        doc = load_document(page)
+    assert doc.media_type == "text/html"
+    assert (doc.text or "").startswith("before")
+
+
+def test_html_without_elements() -> None:
+    assert html_to_text("") == ""
+    assert html_to_text("<!-- only a comment -->") == ""
+    assert html_to_text("plain words") == "plain words"
+
+
 @pytest.mark.parametrize(
     ("mode", "make"),
     [
@@ -220,9 +250,44 @@ def test_truncated_jpeg(tmp_path: Path) -> None:
     buffer = io.BytesIO()
     letter_image(600, 800).save(buffer, format="JPEG", quality=90)
     path = tmp_path / "cut.jpg"
-    path.write_bytes(buffer.getvalue()[: len(buffer.getvalue()) // 2])
-    with pytest.raises(CorruptFileError, match="truncated"):
+    whole = buffer.getvalue()
+    path.write_bytes(whole[: len(whole) // 2])
+    doc = load_document(path)  # the top half is recovered and analysed
+    assert doc.pages[0].width == 600 and doc.pages[0].height == 800
+    (note,) = doc.properties["unreadable"]
+    assert "cut short" in note and "truncated" in note
+    top = np.asarray(doc.page_image(0))[:200].astype(int)
+    original = np.asarray(Image.open(io.BytesIO(whole)).convert("RGB"))[:200].astype(int)
+    assert np.abs(top - original).mean() < 1
+    with Image.open(io.BytesIO(whole)) as full:
+        assert full.size == (600, 800)
+    # only the header: nothing to recover
+    path.write_bytes(whole[:300])
+    with pytest.raises(CorruptFileError):
         load_document(path)
+
+
+def test_bigtiff_and_heic_are_read(tmp_path: Path) -> None:
+    import pillow_heif
+    import tifffile
+
+    rng = np.random.default_rng(3)
+    samples = rng.integers(0, 255, (120, 90, 5), dtype=np.uint8)  # five samples: Pillow refuses
+    path = tmp_path / "multispectral.tif"
+    tifffile.imwrite(path, samples, bigtiff=True, photometric="minisblack", planarconfig="contig")
+    assert path.read_bytes().startswith(b"II+\x00")
+    doc = load_document(path)
+    assert doc.media_type == "image/tiff" and doc.properties["decoder"] == "tifffile"
+    assert np.array_equal(np.asarray(doc.page_image(0)), samples[:, :, :3])
+
+    heic = tmp_path / "phone.heic"
+    pillow_heif.register_heif_opener()
+    letter_image(300, 400).save(heic, quality=90)
+    doc = load_document(heic)
+    assert doc.media_type == "image/heic" and (doc.pages[0].width, doc.pages[0].height) == (
+        300,
+        400,
+    )
 
 
 def test_text_named_as_jpeg(tmp_path: Path) -> None:
@@ -283,3 +348,61 @@ def test_original_is_not_modified(jpeg_letter: Path) -> None:
 def test_limits_from_environment() -> None:
     limits = Limits.from_env({"WORKBENCH_MAX_PIXELS": "1000", "WORKBENCH_PDF_DPI": "150"})
     assert limits.max_pixels == 1000 and limits.pdf_dpi == 150.0
+
+
+@pytest.mark.parametrize("build", [pdf_page_tree_loop, pdf_page_tree_self_only])
+def test_pdf_page_tree_that_loops_is_a_corrupt_file(tmp_path: Path, build) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "loop.pdf"
+    path.write_bytes(build())
+    with pytest.raises(CorruptFileError, match="page tree is damaged"):
+        load_document(path)
+
+
+def _capped(gib: float) -> None:
+    cap = int(gib * 2**30)
+    resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+
+
+def test_pdf_metadata_bomb_is_reported_within_a_memory_cap(tmp_path: Path) -> None:
+    # 1 MB whose XMP stream inflates to 1 GiB: PDFium inflated it on opening (8 GB resident).
+    path = tmp_path / "bomb.pdf"
+    path.write_bytes(pdf_metadata_bomb(1 << 30))
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "workbench",
+            "check",
+            str(path),
+            "--only",
+            "file,metadata",
+            "--format",
+            "json",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        preexec_fn=lambda: _capped(1.5),
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    report = json.loads(done.stdout)
+    assert report["document"]["pages"][0]["width"] > 0
+    (finding,) = [f for f in report["findings"] if f["code"] == "metadata.unreadable"]
+    assert "decompression bomb" in finding["detail"]
+
+
+def test_jpeg_with_many_exif_segments_opens_in_linear_time(tmp_path: Path) -> None:
+    # Pillow concatenates Exif segments one by one: 240 s for these 1,600 of 60 KB.
+    path = tmp_path / "segments.jpg"
+    path.write_bytes(jpeg_with_exif_segments(1600))
+    with gives_up_after(60):
+        doc = load_document(path)
+        report = analyze_document(doc, only=["file", "metadata", "compression"]).report
+    assert doc.data() == path.read_bytes()  # the checks read the bytes as received
+    assert np.asarray(doc.page_image(0)).shape == (48, 64, 3)
+    assert {c.name: c.status.value for c in report.checks} == {
+        "file": "ok",
+        "metadata": "ok",
+        "compression": "ok",
+    }
+    assert without_extra_exif(jpeg_with_exif_segments(1)) == jpeg_with_exif_segments(1)

@@ -108,6 +108,15 @@ def test_claimreview_needs_an_agreed_verdict(store: Store, scan: Upload) -> None
         claim_review(load_review(store, sha))
 
 
+def test_claimreview_cannot_close_the_script_element(store: Store, scan: Upload) -> None:
+    author = "</script><script>alert(1)</script>"
+    sha = analyse_upload(store, scan, claims=Claims(author=author), reviewer="Ana", only=["file"])
+    store.sign_off(sha, reviewer="Ana", verdict="not_as_claimed", reason="</script> & more")
+    data = export_review(load_review(store, sha), "claimreview")[0].decode("utf-8")
+    assert "</script" not in data and "<" not in data
+    assert json.loads(data)["itemReviewed"]["author"]["name"] == author
+
+
 def test_escape_markdown() -> None:
     assert escape_markdown("a *b* [c](d)\n# e-f.g") == "a \\*b\\* \\[c\\]\\(d\\) \\# e-f.g"
 

@@ -24,6 +24,7 @@ import re
 import resource
 import shutil
 import signal
+import stat
 import sys
 import tempfile
 import threading
@@ -35,10 +36,12 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from workbench.api import analyze_document, load_references
+from workbench.decoders import TIFF_MAGIC, looks_like_heif
 from workbench.errors import UsageError, WorkbenchError
 from workbench.limits import Limits
 from workbench.loading import EXTENSION_MEDIA_TYPES, Document, load_document
 from workbench.model import Report, Severity
+from workbench.names import printable
 from workbench.progress import BatchProgress, Done
 from workbench.registry import Registry, discover
 from workbench.serialize import report_from_json, report_to_json
@@ -128,36 +131,69 @@ def sniff(path: Path) -> str | None:
         return None
     if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
         return None
+    if head.startswith(TIFF_MAGIC) or looks_like_heif(head):
+        return None
     if _looks_like_text(head):
         return None
     return "not a document (content is not an image, PDF or text)"
 
 
-def walk(root: Path, exclude: Sequence[Path] = ()) -> tuple[list[Path], list[Skipped]]:
+def walk(
+    root: Path, exclude: Sequence[Path] = (), *, follow_symlinks: bool = False
+) -> tuple[list[Path], list[Skipped]]:
     """Document files under `root` (recursively, sorted) and the files passed over.
 
-    Folders in `exclude` (the run's own output and store, when inside `root`) and hidden
-    folders are not entered.
+    Nothing outside `root` is read: symbolic links are reported, not followed (with
+    `follow_symlinks`, links to files inside `root` are analysed; links leading out of it
+    never are), and linked folders are not entered, so a link loop ends nothing. Folders in
+    `exclude` (the run's own output and store, when inside `root`) are not entered; files
+    inside hidden folders are listed as skipped, so every file has its row.
     """
     excluded = {p.resolve() for p in exclude}
+    top = root.resolve()
     documents: list[Path] = []
     skipped: list[Skipped] = []
     for folder, dirs, files in os.walk(root):
         here = Path(folder)
-        dirs[:] = sorted(
-            d for d in dirs if not d.startswith(".") and (here / d).resolve() not in excluded
-        )
+        hidden = any(part.startswith(".") for part in here.relative_to(root).parts)
+        entered = []
+        for name in sorted(dirs):
+            if (here / name).is_symlink():
+                skipped.append(Skipped(here / name, "symbolic link to a folder, not followed"))
+            elif (here / name).resolve() not in excluded:
+                entered.append(name)
+        dirs[:] = entered
         for name in sorted(files):
             path = here / name
-            if not path.is_file():
-                skipped.append(Skipped(path, "not a regular file"))
-                continue
-            note = sniff(path)
+            note = _file_note(path, top, follow_symlinks)
+            if note is None and hidden:
+                note = "inside a hidden folder"
             if note is None:
                 documents.append(path)
             else:
                 skipped.append(Skipped(path, note))
     return documents, skipped
+
+
+def _file_note(path: Path, top: Path, follow_symlinks: bool) -> str | None:
+    """Why the walk passes over `path`, or None when it is a document to analyse."""
+    try:
+        mode = path.lstat().st_mode
+    except OSError as exc:
+        return f"cannot be read ({exc.strerror or exc})"
+    if stat.S_ISLNK(mode):
+        if not follow_symlinks:
+            return "symbolic link, not followed (--follow-symlinks reads those inside the folder)"
+        try:
+            target = path.resolve(strict=True)
+        except (OSError, RuntimeError):
+            return "symbolic link that leads nowhere or loops"
+        if not target.is_relative_to(top):
+            return "symbolic link to a file outside the folder, not followed"
+        mode = target.stat().st_mode
+    if not stat.S_ISREG(mode):
+        return "not a regular file"
+    return sniff(path)
 
 
 # -- the work done in a worker ---------------------------------------------------------------
@@ -236,13 +272,22 @@ def _exit_with_parent(parent: int, interval_s: float = 1.0) -> None:
             os._exit(1)
 
 
-def _init_process_worker(parent: int) -> None:
+def _init_process_worker(parent: int, memory_bytes: int | None = None) -> None:
     """Initialise a local worker process.
 
-    One core; Ctrl-C is handled by the parent only; the worker exits when the parent dies.
+    One core; Ctrl-C is handled by the parent only; the worker exits when the parent dies;
+    its address space is capped at `memory_bytes` (inherited by Tesseract's processes), so
+    a document that needs more fails with MemoryError instead of exhausting the machine.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     limit_threads()
+    if memory_bytes is not None:
+        _, hard = resource.getrlimit(resource.RLIMIT_AS)
+        if hard != resource.RLIM_INFINITY:
+            memory_bytes = min(memory_bytes, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, hard))
+        _WORKER_STATE["memory_bytes"] = memory_bytes
+    _WORKER_STATE["own_process"] = True
     threading.Thread(
         target=_exit_with_parent, args=(parent,), name="workbench-parent-watch", daemon=True
     ).start()
@@ -289,8 +334,51 @@ def _peak_rss_bytes() -> int:
     return int(peak if sys.platform == "darwin" else peak * 1024)
 
 
+class _OverTime(BaseException):
+    """Raised by a worker's alarm when its document runs past the time limit.
+
+    A BaseException, so that a check's own error handling cannot swallow it and let the
+    document run on.
+    """
+
+
+def _raise_over_time(signum: int, frame: object) -> None:
+    raise _OverTime
+
+
+def _time_limit(seconds: float) -> Callable[[], None]:
+    """Stop the current document after `seconds`; returns the function that disarms it.
+
+    An alarm interrupts Python code (in the main thread of a process: Dask's worker threads
+    get no alarm, Dask has its own means). Native code that never returns to Python cannot
+    be interrupted so: in a local worker process a watchdog then ends the process a little
+    later, and the parent records the document as failed.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        return lambda: None
+    previous = signal.signal(signal.SIGALRM, _raise_over_time)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    watchdog: threading.Timer | None = None
+    if _WORKER_STATE.get("own_process"):
+        watchdog = threading.Timer(seconds * 1.2 + 15, os._exit, args=(70,))
+        watchdog.daemon = True
+        watchdog.start()
+
+    def disarm() -> None:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+        if watchdog is not None:
+            watchdog.cancel()
+
+    return disarm
+
+
 def analyse_task(task: Task) -> TaskResult:
-    """Analyse one document in a worker; never raises for a bad document."""
+    """Analyse one document in a worker; never raises for a bad document.
+
+    The document has ``task.limits.max_seconds`` of wall-clock time; in a local worker
+    process its memory is capped too (see `ProcessExecutor`).
+    """
     limit_threads()
     started = now_iso()
     clock = time.perf_counter()
@@ -311,6 +399,7 @@ def analyse_task(task: Task) -> TaskResult:
             **kwargs,
         )
 
+    disarm = _time_limit(task.limits.max_seconds)
     try:
         source = Path(task.path)
         if task.data is not None:
@@ -338,12 +427,27 @@ def analyse_task(task: Task) -> TaskResult:
             report_json=report_to_json(analysis.report, indent=None),
             artifacts=analysis.artifact_bytes(),
         )
+    except _OverTime:
+        return result(
+            "error",
+            error=f"{task.path}: analysis stopped at the time limit of "
+            f"{task.limits.max_seconds:g} s per document (raise it with --max-seconds if the "
+            "file is trusted)",
+        )
+    except MemoryError:
+        budget = _WORKER_STATE.get("memory_bytes", task.limits.max_memory_bytes)
+        return result(
+            "error",
+            error=f"{task.path}: needs more memory than the budget of {budget // 2**20:,} MiB "
+            "per worker (raise it with --max-memory-bytes if the file is trusted)",
+        )
     except WorkbenchError as exc:
         return result("error", error=str(exc).replace(str(source), task.path))
     except Exception as exc:  # a bug in a check or loader must not sink the whole run
         log.error("internal error on %s:\n%s", task.path, traceback.format_exc())
         return result("error", error=f"internal error: {type(exc).__name__}: {exc}")
     finally:
+        disarm()
         _WORKER_STATE.pop("scratch", None)
         shutil.rmtree(scratch, ignore_errors=True)
 
@@ -377,14 +481,21 @@ class ProcessExecutor:
     At most ``2 * workers`` documents are in flight, so memory stays bounded however large
     the folder. A worker that dies (out of memory, a crash in a native library) breaks the
     pool; the documents in flight are retried once, one at a time in a fresh pool, and
-    recorded as errors if they break it again.
+    recorded as errors if they break it again. Each worker's address space is capped at
+    `memory_bytes` (``Limits.max_memory_bytes`` in a run).
     """
 
-    def __init__(self, workers: int, function: Callable[[Task], TaskResult] = analyse_task) -> None:
+    def __init__(
+        self,
+        workers: int,
+        function: Callable[[Task], TaskResult] = analyse_task,
+        memory_bytes: int | None = None,
+    ) -> None:
         if workers < 1:
             raise UsageError(f"--workers must be at least 1, not {workers}")
         self.workers = workers
         self.function = function
+        self.memory_bytes = memory_bytes
         method = "forkserver" if sys.platform.startswith("linux") else "spawn"
         self._context = multiprocessing.get_context(method)
 
@@ -393,7 +504,7 @@ class ProcessExecutor:
             max_workers=workers,
             mp_context=self._context,
             initializer=_init_process_worker,
-            initargs=(os.getpid(),),
+            initargs=(os.getpid(), self.memory_bytes),
         )
 
     def _rounds(
@@ -439,7 +550,11 @@ class ProcessExecutor:
         again: list[Task] = []
         yield from self._rounds(broken, 1, 1, again)
         for lost in again:
-            yield _lost(lost, "the worker process died while analysing this document")
+            yield _lost(
+                lost,
+                "the worker process ended while analysing this document (a crash in a native "
+                "library, or native code running past the time or memory limit)",
+            )
 
 
 class DaskExecutor:
@@ -519,6 +634,7 @@ class BatchOptions:
     only: tuple[str, ...] | None = None
     limits: Limits = field(default_factory=Limits.from_env)
     retry_failed: bool = False
+    follow_symlinks: bool = False
 
 
 @dataclass(frozen=True)
@@ -534,6 +650,11 @@ class Row:
     top_findings: tuple[str, ...] = ()
     error: str = ""
     duration_s: float | None = None
+
+    def __post_init__(self) -> None:
+        # names that are not UTF-8, or carry control characters, are kept escaped
+        object.__setattr__(self, "path", printable(self.path))
+        object.__setattr__(self, "error", printable(self.error))
 
     def as_csv(self) -> dict[str, Any]:
         """The row as the CSV's columns."""
@@ -673,10 +794,15 @@ def run_batch(
         if options.dask:
             executor = DaskExecutor(options.dask)
         else:
-            executor = ProcessExecutor(options.workers or os.cpu_count() or 1)
+            executor = ProcessExecutor(
+                options.workers or os.cpu_count() or 1,
+                memory_bytes=options.limits.max_memory_bytes,
+            )
 
     with Store.open(options.store) as store:
-        documents, skipped = walk(root, exclude=[out, store.path])
+        documents, skipped = walk(
+            root, exclude=[out, store.path], follow_symlinks=options.follow_symlinks
+        )
         rows: list[Row] = [
             Row(path=str(s.path.relative_to(root)), status="skipped", error=s.note) for s in skipped
         ]
@@ -704,8 +830,14 @@ def run_batch(
                 todo.setdefault(sha, []).append(path)
                 continue
             if run.status != "ok":
-                done(Row(str(relative), sha, error=run.error or "failed", status="error"))
+                done(Row(str(relative), sha, error=f"{relative}: {run.error or 'failed'}"))
                 continue
+            if store.objects.problem(sha) is not None:
+                try:  # the stored copy changed on disk: the file met again repairs it
+                    store.objects.put(path.read_bytes())
+                except (OSError, WorkbenchError) as exc:
+                    done(Row(str(relative), sha, error=f"{relative}: {exc}"))
+                    continue
             report = store.report(run.id)
             folder = _report_dir(out, relative, sha)
             if not (folder / "report.json").exists():
@@ -768,6 +900,12 @@ def _join_cases(store: Store, root: Path, rows: Sequence[Row]) -> None:
             add_to_case(store, case_name(root, Path(row.path)), row.sha256, BATCH_ACTOR)
 
 
+def _without_path(error: str, path: Path) -> str:
+    """A document's error message without the path it starts with (other mentions: its name)."""
+    error = error.removeprefix(f"{path}: ")
+    return error.replace(str(path), path.name)
+
+
 def _record(
     store: Store,
     result: TaskResult,
@@ -782,7 +920,6 @@ def _record(
     Yields a row for every path with that content: the first analysed, its copies reused.
     """
     first = paths[0]
-    relative = first.relative_to(root)
     try:
         original = first.read_bytes()
     except OSError as exc:
@@ -791,7 +928,7 @@ def _record(
         return
     if result.status == "ok" and result.report_json is not None:
         report = report_from_json(result.report_json)
-        document = replace(report.document, path=str(first))
+        document = replace(report.document, path=printable(first))
         report = replace(report, document=document)
         try:
             store.record_run(
@@ -815,23 +952,27 @@ def _record(
             status = "analysed" if i == 0 else "reused"
             yield _row_from_report(str(rel), report, status, result.duration_s if i == 0 else None)
         return
-    error = result.error or "unknown error"
-    store.record_failure(
-        original,
-        first.name,
-        error,
-        check_versions=check_versions,
-        options=run_options,
-        references=run_options["references"],
-        started=result.started,
-        finished=result.finished,
-        duration_s=result.duration_s,
-    )
+    # Stored without the path, so that a copy of the file elsewhere is named by its own path.
+    error = _without_path(result.error or "unknown error", first)
+    try:
+        store.record_failure(
+            original,
+            first.name,
+            error,
+            check_versions=check_versions,
+            options=run_options,
+            references=run_options["references"],
+            started=result.started,
+            finished=result.finished,
+            duration_s=result.duration_s,
+        )
+    except WorkbenchError as exc:  # the store cannot take it (full disk): the row says so
+        error = f"{error} (and not recorded in the store: {exc})"
     for path in paths:
         yield Row(
             str(path.relative_to(root)),
             result.sha256,
-            error=error.replace(str(first), str(relative)),
+            error=f"{path.relative_to(root)}: {error}",
             duration_s=result.duration_s,
         )
 

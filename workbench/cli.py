@@ -11,6 +11,8 @@ import json
 import logging
 import os
 import sys
+import threading
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -26,6 +28,7 @@ from workbench.export.text import render_text
 from workbench.limits import Limits
 from workbench.loading import Document, load_document
 from workbench.model import Claims
+from workbench.names import printable
 from workbench.registry import discover
 from workbench.serialize import report_to_dict
 from workbench.text.script import classify
@@ -34,21 +37,17 @@ log = logging.getLogger("workbench")
 
 
 def _fail_line(message: str) -> None:
-    click.echo(f"workbench: error: {message}", err=True)
+    click.echo(f"workbench: error: {printable(message)}", err=True)
 
 
 def _limits(max_file_bytes: int | None, max_pixels: int | None, max_pages: int | None) -> Limits:
+    return _with_limits(max_file_bytes=max_file_bytes, max_pixels=max_pixels, max_pages=max_pages)
+
+
+def _with_limits(**given: float | None) -> Limits:
+    """The environment's limits with the options given on the command line."""
     limits = Limits.from_env()
-    overrides = {
-        k: v
-        for k, v in (
-            ("max_file_bytes", max_file_bytes),
-            ("max_pixels", max_pixels),
-            ("max_pages", max_pages),
-        )
-        if v is not None
-    }
-    return Limits(**{**vars(limits), **overrides})
+    return Limits(**{**vars(limits), **{k: v for k, v in given.items() if v is not None}})
 
 
 # Options several commands share, defined once so their meaning cannot drift apart.
@@ -279,6 +278,24 @@ def script_command(text: str | None, evidence: bool) -> None:
     is_flag=True,
     help="Analyse again the documents that failed in an earlier run (default: report them).",
 )
+@click.option(
+    "--follow-symlinks",
+    is_flag=True,
+    help="Analyse symbolic links to files inside FOLDER (default: list them as skipped); "
+    "links leading out of FOLDER are never followed.",
+)
+@click.option(
+    "--max-seconds",
+    type=click.FloatRange(min=1),
+    help="Stop a document's analysis after this many seconds; it becomes an error row "
+    "[default: 600].",
+)
+@click.option(
+    "--max-memory-bytes",
+    type=click.IntRange(min=256 * 1024 * 1024),
+    help="Address space of each worker process; a document needing more becomes an error "
+    "row [default: 4 GiB].",
+)
 def batch(
     folder: Path,
     out: Path | None,
@@ -288,6 +305,9 @@ def batch(
     store_path: Path | None,
     only: str | None,
     retry_failed: bool,
+    follow_symlinks: bool,
+    max_seconds: float | None,
+    max_memory_bytes: int | None,
 ) -> None:
     """Analyse every document under FOLDER: store results, write reports and summary.csv.
 
@@ -307,6 +327,8 @@ def batch(
         references=tuple(references),
         only=tuple(n.strip() for n in only.split(",") if n.strip()) if only else None,
         retry_failed=retry_failed,
+        follow_symlinks=follow_symlinks,
+        limits=_with_limits(max_seconds=max_seconds, max_memory_bytes=max_memory_bytes),
     )
     try:
         summary = run_batch(options, progress=make_progress())
@@ -359,10 +381,15 @@ def batch(
 def app(
     store_path: Path | None, port: int, samples: Path | None, no_seed: bool, address: str
 ) -> None:
-    """Start the review app (on 127.0.0.1 by default), with the samples analysed first."""
-    import importlib.util
+    """Start the review app (on 127.0.0.1 by default); the samples are analysed meanwhile.
 
-    from workbench.review import seed_from_manifest
+    The app serves at once: the samples not yet in the store are analysed by a background
+    process, and appear on the Documents page as each is done.
+    """
+    import importlib.util
+    import subprocess
+
+    from workbench.review import write_seed_progress
     from workbench.store import Store, default_store_path
 
     if importlib.util.find_spec("streamlit") is None:
@@ -372,18 +399,10 @@ def app(
     if samples is not None and not no_seed:
         if not (samples / "manifest.json").is_file():
             raise click.UsageError(f"{samples}: no manifest.json (see samples/README.md)")
-        with Store.open(folder) as store:
-            seeded = seed_from_manifest(
-                store,
-                samples,
-                on_document=lambda path, i, n: click.echo(f"samples: {i + 1}/{n} {path}", err=True),
-            )
-        for path, error in seeded.failed.items():
-            _fail_line(f"sample {path}: {error}")
-        click.echo(
-            f"samples: {len(seeded.analysed)} analysed, {len(seeded.already_present)} already "
-            f"in the store at {folder}",
-            err=True,
+        Store.open(folder).close()  # created (and migrated) once, before two processes use it
+        write_seed_progress(folder, total=0, done=0, current=None, finished=False)
+        subprocess.Popen(
+            [sys.executable, "-m", "workbench", "seed", str(samples), "--store", str(folder)]
         )
     script = Path(__file__).parent / "app" / "main.py"
     limits = Limits.from_env()
@@ -398,6 +417,53 @@ def app(
     os.environ["WORKBENCH_STORE"] = str(folder)
     click.echo(f"workbench app on http://{address}:{port} (store {folder})", err=True)
     os.execv(sys.executable, argv)
+
+
+@main.command("seed", hidden=True)
+@click.argument("samples", type=click.Path(path_type=Path, file_okay=False))
+@_store_option
+def seed_command(samples: Path, store_path: Path | None) -> None:
+    """Analyse the samples folder into the store, recording progress for the app."""
+    from workbench.review import seed_from_manifest, write_seed_progress
+    from workbench.store import Store, default_store_path
+
+    folder = store_path or default_store_path()
+    progress: dict[str, Any] = {"total": 0, "done": 0, "current": None, "finished": False}
+
+    def on_document(path: str, index: int, total: int) -> None:
+        progress.update(total=total, done=index, current=path)
+        write_seed_progress(folder, **progress)
+        click.echo(f"samples: {index + 1}/{total} {printable(path)}", err=True)
+
+    write_seed_progress(folder, **progress)
+    parent = os.getppid()
+
+    def exit_with_the_app() -> None:  # the app process ended: stop between transactions
+        while os.getppid() == parent:
+            time.sleep(1)
+        os._exit(1)
+
+    threading.Thread(target=exit_with_the_app, daemon=True).start()
+    try:
+        with Store.open(folder) as store:
+            seeded = seed_from_manifest(store, samples, on_document=on_document)
+    except WorkbenchError as exc:
+        write_seed_progress(folder, **{**progress, "finished": True, "error": str(exc)})
+        _fail_line(str(exc))
+        sys.exit(exc.exit_code)
+    done = len(seeded.analysed) + len(seeded.already_present) + len(seeded.failed)
+    write_seed_progress(
+        folder,
+        **{**progress, "done": done, "current": None, "finished": True},
+        failed=seeded.failed,
+    )
+    for path, error in seeded.failed.items():
+        _fail_line(f"sample {path}: {error}")
+    click.echo(
+        f"samples: {len(seeded.analysed)} analysed, {len(seeded.already_present)} already "
+        f"in the store at {folder}",
+        err=True,
+    )
 
 
 @main.command("export")
@@ -428,7 +494,7 @@ def export_command(document: str, store_path: Path | None, fmt: str, output: Pat
             sha = find_document(store, document)
             review = load_review(store, sha)
             previews = []
-            if fmt == "html" and review.report is not None:
+            if fmt == "html" and review.report is not None and review.original_problem is None:
                 previews = [make_preview(i, p) for i, p in enumerate(stored_pages(store, sha))]
             data, _, _ = export_review(review, fmt, previews)
     except (UsageError, StoreError) as exc:

@@ -56,6 +56,10 @@ class EncryptedDocumentError(InputError):
     """The document is password-protected and cannot be opened without the password."""
 
 
+class StoreError(WorkbenchError):
+    """A store operation was refused or the store is unusable (read-only, full, damaged)."""
+
+
 class UsageError(WorkbenchError):
     """The command was called wrongly (unknown check, unreadable claims file): exit code 2."""
 

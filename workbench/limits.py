@@ -2,7 +2,8 @@
 
 Defaults suit scans of letters and reports; every limit can be raised per call, on the
 command line, or through environment variables (``WORKBENCH_MAX_FILE_BYTES``,
-``WORKBENCH_MAX_PIXELS``, ``WORKBENCH_MAX_PAGES``, ``WORKBENCH_PDF_DPI``).
+``WORKBENCH_MAX_PIXELS``, ``WORKBENCH_MAX_PAGES``, ``WORKBENCH_PDF_DPI``,
+``WORKBENCH_MAX_SECONDS``, ``WORKBENCH_MAX_MEMORY_BYTES``).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from workbench.errors import UsageError
 
 @dataclass(frozen=True)
 class Limits:
-    """Guards applied while loading a document.
+    """Guards applied while loading and analysing a document.
 
     Attributes:
         max_file_bytes: largest file read at all (default 256 MiB).
@@ -27,6 +28,11 @@ class Limits:
             otherwise exceed ``max_pixels``.
         keep_decoded_pixels: pixel budget for keeping pages decoded during loading in memory,
             so the checks need not decode them again; larger documents are re-decoded on use.
+        max_seconds: wall-clock time a batch worker may spend on one document (default 10
+            minutes; a page takes seconds); a document over it is an error row.
+        max_memory_bytes: address space of a batch worker process (default 4 GiB; a full
+            page with every check peaks near 1 GiB of it); a document that needs more is an
+            error row. Address space, not resident memory: libraries and thread stacks count.
 
     """
 
@@ -35,6 +41,8 @@ class Limits:
     max_pages: int = 200
     pdf_dpi: float = 300.0
     keep_decoded_pixels: int = 60_000_000
+    max_seconds: float = 600.0
+    max_memory_bytes: int = 4 * 1024**3
 
     def __post_init__(self) -> None:
         for f in fields(self):
@@ -51,7 +59,7 @@ class Limits:
             if raw is None:
                 continue
             try:
-                value: float = float(raw) if f.name == "pdf_dpi" else int(raw)
+                value: float = float(raw) if f.type in (float, "float") else int(raw)
             except ValueError:
                 raise UsageError(f"WORKBENCH_{f.name.upper()}={raw!r} is not a number") from None
             values[f.name] = value

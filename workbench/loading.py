@@ -13,10 +13,10 @@ problem in plain words; the original file is only ever opened for reading.
 from __future__ import annotations
 
 import hashlib
-import html.parser
 import io
 import math
 import stat
+import struct
 import threading
 import warnings
 from collections.abc import Callable
@@ -25,9 +25,11 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pikepdf
 import pypdfium2 as pdfium
 from PIL import Image, ImageFile, UnidentifiedImageError
 
+from workbench.decoders import TIFF_MAGIC, register_heif, tiff_page, tiff_page_shapes
 from workbench.errors import (
     CorruptFileError,
     EmptyFileError,
@@ -40,8 +42,12 @@ from workbench.errors import (
     PixelLimitError,
     UnsupportedFormatError,
 )
+from workbench.imaging.jpeg import without_extra_exif
+from workbench.imaging.metadata import pdf_stream_bounded
 from workbench.limits import Limits
 from workbench.model import DocumentInfo, PageInfo
+from workbench.names import printable
+from workbench.text.html import html_to_text
 
 #: Raster formats Pillow may decode for us, with the media type we report for each.
 IMAGE_FORMATS: dict[str, str] = {
@@ -51,6 +57,7 @@ IMAGE_FORMATS: dict[str, str] = {
     "TIFF": "image/tiff",
     "BMP": "image/bmp",
     "WEBP": "image/webp",
+    "HEIF": "image/heic",  # through pillow-heif (workbench/decoders.py)
 }
 PDF_MEDIA_TYPE = "application/pdf"
 TEXT_MEDIA_TYPES = {"text/plain", "text/html"}
@@ -67,6 +74,8 @@ EXTENSION_MEDIA_TYPES: dict[str, str] = {
     ".bmp": "image/bmp",
     ".dib": "image/bmp",
     ".webp": "image/webp",
+    ".heic": "image/heic",
+    ".heif": "image/heic",
     ".pdf": PDF_MEDIA_TYPE,
     ".txt": "text/plain",
     ".text": "text/plain",
@@ -74,6 +83,22 @@ EXTENSION_MEDIA_TYPES: dict[str, str] = {
     ".htm": "text/html",
     ".xhtml": "text/html",
 }
+
+#: What Pillow's decoders raise on damaged input: beyond OSError and ValueError, a header
+#: with offsets out of range gives TypeError, IndexError or struct.error (a ValueError-free
+#: error of the struct module) depending on the plugin.
+_DECODER_ERRORS = (
+    UnidentifiedImageError,
+    OSError,
+    ValueError,
+    SyntaxError,
+    EOFError,
+    TypeError,
+    IndexError,
+    KeyError,
+    ZeroDivisionError,
+    struct.error,
+)
 
 #: Leading bytes of formats we recognise, to name them in error messages.
 _SIGNATURES: tuple[tuple[bytes, str], ...] = (
@@ -89,7 +114,7 @@ _SIGNATURES: tuple[tuple[bytes, str], ...] = (
 )
 
 # Image.MAX_IMAGE_PIXELS is process-wide; it is set to our limit only while a file is opened.
-_PIL_GUARD = threading.Lock()
+_PIL_GUARD = threading.RLock()
 
 
 @dataclass
@@ -135,7 +160,7 @@ class Document:
     def info(self) -> DocumentInfo:
         """The identity block of the report."""
         return DocumentInfo(
-            path=str(self.path),
+            path=printable(self.path),
             sha256=self.sha256,
             size_bytes=self.size_bytes,
             media_type=self.media_type,
@@ -176,10 +201,55 @@ def load_bytes(data: bytes, name: str | Path, limits: Limits | None = None) -> D
 
     if b"%PDF-" in head:
         return _load_pdf(path, data, sha256, limits)
-    image_format = _identify_image(data)
+    decodable = without_extra_exif(data)
+    image_format = _identify_image(decodable)
+    if image_format is None and data.startswith(TIFF_MAGIC):
+        return _load_tifffile(path, data, sha256, limits, None)
     if image_format is not None:
-        return _load_image(path, data, sha256, image_format, limits)
+        try:
+            document = _load_image(path, decodable, sha256, image_format, limits)
+        except CorruptFileError as exc:
+            if not data.startswith(TIFF_MAGIC):
+                raise
+            return _load_tifffile(path, data, sha256, limits, exc)
+        document._data = data  # the checks read the bytes as received
+        return document
     return _load_text(path, data, sha256)
+
+
+def _load_tifffile(
+    path: Path, data: bytes, sha256: str, limits: Limits, pillow_error: CorruptFileError | None
+) -> Document:
+    """A TIFF that Pillow refuses (BigTIFF with extra samples, say), decoded by tifffile."""
+    try:
+        shapes = tiff_page_shapes(data)
+        if not shapes:
+            raise ValueError("no pages")
+    except ValueError as exc:
+        if pillow_error is not None:
+            raise pillow_error from None
+        raise CorruptFileError(f"{path}: this TIFF file cannot be decoded ({exc})") from None
+    if len(shapes) > limits.max_pages:
+        raise PageLimitError(
+            f"{path}: {len(shapes)} pages, over the limit of {limits.max_pages} (raise --max-pages)"
+        )
+    for index, (width, height) in enumerate(shapes):
+        _check_pixels(path, width, height, limits, f"page {index + 1}")
+    pages = _DecodedPages(limits.keep_decoded_pixels)
+    for index in range(len(shapes)):
+        try:
+            pages.add(index, tiff_page(data, index), None)
+        except (ValueError, MemoryError) as exc:
+            raise CorruptFileError(f"{path}: {exc}") from None
+    properties: dict[str, Any] = {
+        "format": "TIFF",
+        "decoder": "tifffile",
+        "frames": len(shapes),
+        "unreadable": [f"Pillow could not decode it ({pillow_error})"] if pillow_error else [],
+    }
+    return pages.document(
+        path, data, sha256, "image/tiff", properties, lambda i: tiff_page(data, i)
+    )
 
 
 def _read_bounded(path: Path, limits: Limits) -> bytes:
@@ -232,6 +302,7 @@ def _open_image(data: bytes) -> Image.Image:
         saved = Image.MAX_IMAGE_PIXELS
         Image.MAX_IMAGE_PIXELS = None
         Image.init()  # registers every plugin, MPO among them
+        register_heif()
         try:
             formats = [f for f in IMAGE_FORMATS if f in Image.OPEN]
             return Image.open(io.BytesIO(data), formats=formats)
@@ -244,7 +315,7 @@ def _identify_image(data: bytes) -> str | None:
     try:
         with _open_image(data) as img:
             return str(img.format)
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError):
+    except _DECODER_ERRORS:
         return None
 
 
@@ -344,10 +415,17 @@ def _load_image(path: Path, data: bytes, sha256: str, fmt: str, limits: Limits) 
     media_type = IMAGE_FORMATS[fmt]
     try:
         img = _open_image(data)
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError) as exc:
+    except _DECODER_ERRORS as exc:
         raise CorruptFileError(f"{path}: {media_type} cannot be decoded ({exc})") from None
 
-    frames = getattr(img, "n_frames", 1) if fmt == "TIFF" else 1
+    unreadable: list[str] = []
+    try:
+        frames = getattr(img, "n_frames", 1) if fmt == "TIFF" else 1
+    except _DECODER_ERRORS as exc:  # the chain of TIFF directories is damaged after the first
+        frames = 1
+        img.close()
+        img = _open_image(data)
+        unreadable.append(f"pages after the first cannot be read ({exc})")
     if frames > limits.max_pages:
         raise PageLimitError(
             f"{path}: {frames} pages, over the limit of {limits.max_pages} (raise --max-pages)"
@@ -357,36 +435,54 @@ def _load_image(path: Path, data: bytes, sha256: str, fmt: str, limits: Limits) 
         "mode": img.mode,
         "frames": frames,
         "bits": img.info.get("bits"),
+        "unreadable": unreadable,
     }
 
+    img.close()
+
+    def decode_page(index: int, recover: bool) -> tuple[Image.Image, tuple[float, float] | None]:
+        # Pillow's switch for cut-off data is process-wide: it is set only under the lock.
+        with _PIL_GUARD:
+            saved = ImageFile.LOAD_TRUNCATED_IMAGES
+            ImageFile.LOAD_TRUNCATED_IMAGES = recover
+            try:
+                with _open_image(data) as im:
+                    im.seek(index)
+                    _check_pixels(path, im.width, im.height, limits, f"page {index + 1}")
+                    dpi = _dpi(im.info)
+                    im.load()
+                    return normalize_image(im), dpi
+            finally:
+                ImageFile.LOAD_TRUNCATED_IMAGES = saved
+
+    recovered: set[int] = set()
+
     def decode(index: int) -> Image.Image:
-        with _open_image(data) as im:
-            im.seek(index)
-            _check_pixels(path, im.width, im.height, limits, f"page {index + 1}")
-            im.load()
-            return normalize_image(im)
+        return decode_page(index, index in recovered)[0]
 
     pages = _DecodedPages(limits.keep_decoded_pixels)
-    with img:
-        for index in range(frames):
+    for index in range(frames):
+        try:
+            page, dpi = decode_page(index, False)
+        except InputError:
+            raise
+        except Image.DecompressionBombError as exc:
+            raise PixelLimitError(f"{path}: page {index + 1} is too large ({exc})") from None
+        except (*_DECODER_ERRORS, MemoryError) as exc:
+            # Cut short or damaged: keep what the decoder recovers, and say so.
+            where = f" (page {index + 1})" if frames > 1 else ""
             try:
-                img.seek(index)
-                _check_pixels(path, img.width, img.height, limits, f"page {index + 1}")
-                dpi = _dpi(img.info)
-                # ImageFile.LOAD_TRUNCATED_IMAGES stays False: a cut-off file is an error.
-                assert not ImageFile.LOAD_TRUNCATED_IMAGES
-                img.load()
-                page = normalize_image(img)
-            except InputError:
-                raise
-            except Image.DecompressionBombError as exc:
-                raise PixelLimitError(f"{path}: page {index + 1} is too large ({exc})") from None
-            except (OSError, ValueError, SyntaxError, EOFError, MemoryError) as exc:
-                where = f" (page {index + 1})" if frames > 1 else ""
+                page, dpi = decode_page(index, True)
+            except (InputError, *_DECODER_ERRORS, MemoryError):
                 raise CorruptFileError(
                     f"{path}: this {fmt} file cannot be decoded{where}: {exc}"
                 ) from None
-            pages.add(index, page, dpi)
+            recovered.add(index)
+            unreadable.append(
+                f"page {index + 1}: the pixel data is damaged or cut short ({exc}); the part "
+                "the decoder recovered is analysed, the rest is filled in"
+            )
+        pages.add(index, page, dpi)
     return pages.document(path, data, sha256, media_type, properties, decode)
 
 
@@ -399,9 +495,36 @@ def _pdf_page_dpi(width_pt: float, height_pt: float, limits: Limits) -> float:
     return dpi
 
 
-def _load_pdf(path: Path, data: bytes, sha256: str, limits: Limits) -> Document:
+#: Largest XMP metadata stream PDFium is given to open: it inflates the whole stream when
+#: it opens a document (a 1 MB stream inflating to 1 GiB took 8 GB).
+MAX_PDF_METADATA_BYTES = 16 * 1024 * 1024
+
+
+def _renderable_pdf(data: bytes) -> bytes:
+    """`data`, or a copy without its XMP stream when that stream is a decompression bomb.
+
+    Only the copy handed to the renderer changes; the metadata check reads the original
+    and reports the oversized stream. pikepdf reads streams lazily, so this costs little.
+    """
     try:
-        pdf = pdfium.PdfDocument(data)
+        with pikepdf.open(io.BytesIO(data)) as pdf:
+            meta = pdf.Root.get("/Metadata")
+            if meta is None or not isinstance(meta, pikepdf.Stream):
+                return data
+            if pdf_stream_bounded(meta, MAX_PDF_METADATA_BYTES) is not None:
+                return data
+            del pdf.Root.Metadata
+            out = io.BytesIO()
+            pdf.save(out)
+            return out.getvalue()
+    except Exception:  # pikepdf cannot read it: PDFium decides whether it opens
+        return data
+
+
+def _load_pdf(path: Path, data: bytes, sha256: str, limits: Limits) -> Document:
+    rendered = _renderable_pdf(data)
+    try:
+        pdf = pdfium.PdfDocument(rendered)
     except pdfium.PdfiumError as exc:
         if "password" in str(exc).lower():
             raise EncryptedDocumentError(
@@ -429,7 +552,13 @@ def _load_pdf(path: Path, data: bytes, sha256: str, limits: Limits) -> Document:
         }
         sizes = []
         for index in range(count):
-            w_pt, h_pt = pdf[index].get_size()
+            try:
+                w_pt, h_pt = pdf[index].get_size()
+            except pdfium.PdfiumError as exc:  # a page tree that loops or points nowhere
+                raise CorruptFileError(
+                    f"{path}: page {index + 1} of {count} cannot be loaded ({exc}); the PDF's "
+                    "page tree is damaged"
+                ) from None
             if not (w_pt > 0 and h_pt > 0 and math.isfinite(w_pt * h_pt)):
                 raise CorruptFileError(f"{path}: page {index + 1} has no usable size")
             sizes.append((w_pt, h_pt))
@@ -439,7 +568,7 @@ def _load_pdf(path: Path, data: bytes, sha256: str, limits: Limits) -> Document:
     def decode(index: int) -> Image.Image:
         w_pt, h_pt = sizes[index]
         dpi = _pdf_page_dpi(w_pt, h_pt, limits)
-        doc = pdfium.PdfDocument(data)
+        doc = pdfium.PdfDocument(rendered)
         try:
             bitmap = doc[index].render(scale=dpi / 72, fill_color=(255, 255, 255, 255))
             return normalize_image(bitmap.to_pil())
@@ -455,48 +584,6 @@ def _load_pdf(path: Path, data: bytes, sha256: str, limits: Limits) -> Document:
         dpi = round(_pdf_page_dpi(w_pt, h_pt, limits), 2)
         pages.add(index, page, (dpi, dpi))
     return pages.document(path, data, sha256, PDF_MEDIA_TYPE, properties, decode)
-
-
-class _TextExtractor(html.parser.HTMLParser):
-    """Visible text of an HTML page: script and style skipped, block ends become newlines."""
-
-    _SKIP = frozenset({"script", "style", "head", "template", "noscript"})
-    _BLOCK = frozenset(
-        {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "table", "ul", "ol"}
-    )
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self._skipping = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in self._SKIP:
-            self._skipping += 1
-        elif tag in self._BLOCK:
-            self.parts.append("\n")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in self._SKIP:
-            self._skipping = max(0, self._skipping - 1)
-        elif tag in self._BLOCK:
-            self.parts.append("\n")
-
-    def handle_data(self, data: str) -> None:
-        if not self._skipping:
-            self.parts.append(data)
-
-    def text(self) -> str:
-        lines = (" ".join(line.split()) for line in "".join(self.parts).splitlines())
-        return "\n".join(line for line in lines if line)
-
-
-def html_to_text(source: str) -> str:
-    """The visible text of an HTML document, one block per line."""
-    parser = _TextExtractor()
-    parser.feed(source)
-    parser.close()
-    return parser.text()
 
 
 def _decode_text(data: bytes) -> tuple[str, str] | None:
@@ -536,8 +623,8 @@ def _load_text(path: Path, data: bytes, sha256: str) -> Document:
         if seen is not None:
             raise CorruptFileError(f"{path}: starts like {seen} but cannot be decoded")
         raise UnsupportedFormatError(
-            f"{path}: not a format the workbench reads (JPEG, PNG, TIFF, BMP, WebP, PDF, text, "
-            f"HTML)"
+            f"{path}: not a format the workbench reads (JPEG, PNG, TIFF, BMP, WebP, HEIC, PDF, "
+            f"text, HTML)"
         )
     text, encoding = decoded
     is_html = _looks_like_html(text, path)

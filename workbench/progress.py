@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import IO, Protocol
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -25,6 +26,8 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 from rich.text import Text
+
+from workbench.names import printable
 
 
 @dataclass(frozen=True)
@@ -105,12 +108,12 @@ class RichProgress:
             self._pages += done.pages
         if done.status == "error":
             self._failed += 1
-            self._progress.console.print(f"[red]failed[/red] {done.error}")
+            self._progress.console.print(f"[red]failed[/red] {escape(printable(done.error or ''))}")
         self._progress.update(self._task, advance=1, pages=self._pages, failed=self._failed)
 
     def note(self, message: str) -> None:
         """Print a note above the bar."""
-        self._progress.console.print(f"[dim]{message}[/dim]")
+        self._progress.console.print(f"[dim]{escape(printable(message))}[/dim]")
 
     def close(self) -> None:
         """Leave the final state of the bar on the screen."""
@@ -150,15 +153,16 @@ class LogProgress:
         remaining = self._total - self._done
         eta = elapsed / self._done * remaining if self._done else 0.0
         took = f" {done.duration_s:.1f}s" if done.duration_s is not None else ""
-        detail = f": {done.error}" if done.error else ""
+        detail = f": {printable(done.error)}" if done.error else ""
         self._line(
-            f"[{self._done}/{self._total}] {done.status} {done.path} ({done.pages} pages{took})"
+            f"[{self._done}/{self._total}] {done.status} {printable(done.path)} "
+            f"({done.pages} pages{took})"
             f"{detail} | {rate:.2f} pages/s, ~{eta:.0f}s left, {self._failed} failed"
         )
 
     def note(self, message: str) -> None:
         """Log a note."""
-        self._line(f"batch: {message}")
+        self._line(f"batch: {printable(message)}")
 
     def close(self) -> None:
         """Nothing to tidy up."""

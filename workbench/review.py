@@ -62,6 +62,8 @@ class Review:
     answers: dict[str, AnswerRecord]
     signoffs: list[SignOffRecord]
     audit: list[AuditEntry]
+    #: Why the stored original cannot be trusted (changed or missing on disk), or None.
+    original_problem: str | None = None
 
     @property
     def verdict(self) -> str | None:
@@ -165,6 +167,7 @@ def load_review(store: Store, sha256: str) -> Review:
         answers=store.answers(sha256),
         signoffs=store.signoffs(sha256),
         audit=store.audit(sha256),
+        original_problem=store.objects.problem(sha256),
     )
 
 
@@ -261,6 +264,27 @@ def seed_from_manifest(
         except InputError as exc:
             result.failed[path] = str(exc)
     return result
+
+
+#: File in the store folder where background seeding says how far it got.
+SEED_PROGRESS_NAME = "seeding.json"
+
+
+def write_seed_progress(store_folder: Path, **progress: Any) -> None:
+    """Record how far seeding got (total, done, current, finished, failed), atomically."""
+    target = store_folder / SEED_PROGRESS_NAME
+    part = target.with_name(target.name + ".part")
+    part.write_text(json.dumps(progress, ensure_ascii=False), encoding="utf-8")
+    part.replace(target)
+
+
+def read_seed_progress(store_folder: Path) -> dict[str, Any] | None:
+    """What `write_seed_progress` last recorded, or None when no seeding was started."""
+    try:
+        value = json.loads((store_folder / SEED_PROGRESS_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return value if isinstance(value, dict) else None
 
 
 def find_document(store: Store, reference: str) -> str:

@@ -40,6 +40,18 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def _wait_healthy(url: str, seconds: float = 120) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    pytest.fail(f"the app did not become healthy within {seconds:g} s")
+
+
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[str]:
     if not Path(CHROMIUM).exists():
@@ -65,16 +77,7 @@ def server(tmp_path: Path) -> Iterator[str]:
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.5)
-        else:
-            pytest.fail("the app did not become healthy within 120 s")
+        _wait_healthy(url)
         yield url
     finally:
         process.terminate()
@@ -143,12 +146,16 @@ def test_upload_review_reload_and_export(server: str, tmp_path: Path) -> None:
 
         page.reload()
         idle()
-        page.get_by_label("Reviewer", exact=True).fill("Ana")
-        page.keyboard.press("Enter")
-        idle()
+        # the browser remembers the reviewer: no name typed again after the reload
+        expect(page.get_by_label("Reviewer", exact=True)).to_have_value("Ana")
         item = checklist_item(page, "prov.hash")
         expect(item.get_by_text("Last saved by Ana")).to_be_visible()
         expect(item.get_by_role("radio", name="consistent", exact=True)).to_be_checked()
+        other = checklist_item(page, "meta.timeline")
+        other.get_by_text("cannot tell", exact=True).click()
+        idle()
+        expect(other.get_by_text("Saved.")).to_be_visible()
+        expect(other.get_by_text("Last saved by Ana")).to_be_visible()
 
         page.get_by_role("link", name="Export").last.click()
         idle()
@@ -162,3 +169,29 @@ def test_upload_review_reload_and_export(server: str, tmp_path: Path) -> None:
     html = target.read_text("utf-8")
     assert html.startswith("<!DOCTYPE html>")
     assert "prov.hash" in html and "consistent" in html and "data:image/jpeg;base64," in html
+
+
+def test_app_serves_while_the_samples_are_analysed(tmp_path: Path) -> None:
+    from workbench.review import read_seed_progress
+
+    port = _free_port()
+    store = tmp_path / "store"
+    process = subprocess.Popen(
+        [
+            *(sys.executable, "-m", "workbench", "app", "--samples", str(ROOT / "samples")),
+            *("--port", str(port), "--store", str(store)),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        cwd=tmp_path,
+        start_new_session=True,  # the app and its seeding process, ended together below
+    )
+    try:
+        _wait_healthy(f"http://127.0.0.1:{port}")
+        # healthy while the samples are still being analysed in the background
+        progress = read_seed_progress(store)
+        assert progress is not None and progress["finished"] is False, progress
+        assert progress["total"] == 0 or progress["done"] < progress["total"]
+    finally:
+        os.killpg(process.pid, 15)
+        process.wait(timeout=30)

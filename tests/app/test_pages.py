@@ -27,6 +27,20 @@ def app(case: Case, page: str | None = None, reviewer: str | None = None) -> App
     return at
 
 
+def analysed(at: AppTest, seconds: float = 120) -> None:
+    """Rerun the page until the uploads it queued are analysed (the page polls by itself)."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        pending = [p for p in at.get("progress")] + [i for i in at.info if "waiting" in i.value]
+        if not pending and (at.success or at.error):
+            return
+        time.sleep(0.2)
+        at.run()
+    pytest.fail("the uploads were not analysed in time")
+
+
 def test_documents_lists_the_stored_document(case: Case) -> None:
     at = app(case)
     assert at.title[0].value == "Documents"
@@ -112,8 +126,10 @@ def test_analyse_page_uploads_and_stores(case: Case) -> None:
     at.text_input(key="claim_date").input("2001-05-14")
     at.run()
     next(b for b in at.button if b.label == "Analyse").click().run()
+    analysed(at)
     assert not at.exception, at.exception
     assert not at.error, [e.value for e in at.error]
+    assert any("new-scan.png: analysed" in s.value for s in at.success)
     with Store.open(case.store_path) as store:
         names = [d.document.original_name for d in store.list_documents()]
     assert "new-scan.png" in names
@@ -125,6 +141,7 @@ def test_analyse_page_rejects_bad_claims_and_bad_files(case: Case) -> None:
     at.multiselect(key="checks").set_value(["file"])
     at.run()
     next(b for b in at.button if b.label == "Analyse").click().run()
+    analysed(at)
     assert any("rename it" in e.value for e in at.error)
     at.text_input(key="claim_date").input("14 May 2001")
     at.run()
@@ -170,3 +187,42 @@ def test_hostile_metadata_is_shown_as_text_everywhere(
     document_page = app(Case(folder, sha), "document")
     labels = [e.label for e in document_page.expander]
     assert any("editing software" in label.lower() for label in labels), labels
+
+
+def test_failure_messages_show_file_names_as_text(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A batch failure whose message names a file called like a Markdown link and image.
+    name = "[click](http://evil.example) ![x](http://evil.example/x.png).jpg"
+    folder = tmp_path / "store"
+    with Store.open(folder) as store:
+        store.record_failure(
+            b"\xff\xd8\xff\xe0 cut short", name, f"{name}: cannot be decoded", check_versions={}
+        )
+        sha = store.list_documents()[0].document.sha256
+    monkeypatch.setenv("WORKBENCH_STORE", str(folder))
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params["doc"] = sha
+    at.run()
+    at.switch_page("views/document.py")
+    at.run()
+    assert not at.exception, at.exception
+    errors = [e.value for e in at.error]
+    assert errors and all("](http" not in e for e in errors), errors
+    assert any("\\[click\\]\\(http" in e for e in errors), errors
+
+
+def test_documents_page_shows_samples_being_analysed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from workbench.review import write_seed_progress
+
+    folder = tmp_path / "store"
+    Store.open(folder).close()
+    write_seed_progress(folder, total=17, done=3, current="genuine/control_01.png", finished=False)
+    monkeypatch.setenv("WORKBENCH_STORE", str(folder))
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.run()
+    assert not at.exception, at.exception
+    texts = [p.proto.text for p in at.get("progress")]
+    assert any("3 of 17 done" in t and "control\\_01" in t for t in texts), texts

@@ -349,3 +349,20 @@ def test_genuine_samples_raise_no_warning() -> None:
         ):
             report = run(SAMPLES / path, doc.get("claims"))
             assert all(f.severity < Severity.WARNING for f in report.findings), path
+
+
+def test_exif_of_webp_and_heic_is_read(tmp_path: Path) -> None:
+    import pillow_heif
+    from PIL import Image
+
+    from workbench import analyze
+
+    exif = Image.Exif()
+    exif[0x010F] = "Apple"
+    exif[0x0110] = "iPhone 13"
+    page = Image.new("RGB", (64, 48), (240, 240, 240))
+    pillow_heif.register_heif_opener()
+    for name in ("phone.webp", "phone.heic"):
+        page.save(tmp_path / name, exif=exif.tobytes(), quality=80)
+        summary = analyze(tmp_path / name, only=["metadata"]).results["metadata"]["summary"]
+        assert (summary["make"], summary["model"]) == ("Apple", "iPhone 13"), name

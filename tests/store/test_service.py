@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.store.helpers import file_report, letter_file
+from tests.store.helpers import file_report, letter_file, tamper_original
 from workbench.errors import UsageError
 from workbench.model import Claims, Severity
 from workbench.serialize import report_to_dict
@@ -75,11 +75,7 @@ def test_same_original_is_stored_once(store: Store, stored: str, tmp_path: Path)
 
 
 def test_modified_original_is_caught(store: Store, stored: str) -> None:
-    path = store.original_path(stored)
-    path.chmod(0o644)
-    data = bytearray(path.read_bytes())
-    data[100] ^= 0xFF
-    path.write_bytes(bytes(data))
+    tamper_original(store, stored)
     with pytest.raises(ObjectCorruptedError, match="has been modified"):
         store.read_original(stored)
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import jdatetime
 import pytest
 from hijridate import Hijri
 
+from workbench.text import dates
 from workbench.text.dates import (
     Calendar,
     DateStatus,
@@ -396,3 +398,34 @@ def test_garbage_never_raises() -> None:
     noise = "٪۱۳۸۰//۲۴ ۱۳۸۰/۲/ /۲۴ ۹۹۹۹۹۹/۹۹/۹۹ ۰۰۰۰/۰۰/۰۰ \x00\ufffd" + "۱/" * 500
     for piece in (noise, noise[::-1], "ه.ق" * 50, "شنبه" * 50):
         find_dates(piece)
+
+
+class _CountingPattern:
+    """A compiled pattern that counts its `match` calls."""
+
+    def __init__(self, pattern: re.Pattern[str]) -> None:
+        self.pattern = pattern
+        self.calls = 0
+
+    def match(self, text: str) -> re.Match[str] | None:
+        self.calls += 1
+        return self.pattern.match(text)
+
+
+def test_repeated_dates_take_linear_work(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A page of repeated dated lines: each date was compared with every weekday before it.
+    line = "دوشنبه ۲۴ اردیبهشت ۱۳۸۰ و 1380/02/24 (Monday) "
+    calls = []
+    for repeat in (200, 800):
+        counter = _CountingPattern(dates._GAP_BEFORE)
+        monkeypatch.setattr(dates, "_GAP_BEFORE", counter)
+        found = find_dates(line * repeat)
+        assert len(found) == 2 * repeat
+        assert all(d.printed_weekday == "Monday" for d in found[::2])
+        calls.append(counter.calls)
+    assert calls[1] <= 4 * calls[0] + 10
+
+
+def test_overlapping_candidates_keep_the_longest() -> None:
+    found = find_dates("۲۴ اردیبهشت ۱۳۸۰ " * 50)
+    assert [d.text for d in found] == ["۲۴ اردیبهشت ۱۳۸۰"] * 50

@@ -2,19 +2,23 @@
 
 Engines and connections are cached with ``st.cache_resource``; decoded pages with
 ``st.cache_data`` keyed by document hash. ``st.session_state`` holds UI state only (the
-reviewer's name as typed, the highlighted finding); the document being viewed is in the URL's
-query string, so a reload keeps it.
+reviewer's name, which the browser also remembers in a cookie; the highlighted finding);
+the document being viewed is in the URL's query string, so a reload keeps it.
 """
 
 from __future__ import annotations
 
 import io
+import json
 import os
 from pathlib import Path
+from urllib.parse import quote, unquote
 
 import streamlit as st
+import streamlit.components.v1 as components
 from PIL import Image
 
+from workbench.app.jobs import JobQueue
 from workbench.checklist import Checklist, load_checklist
 from workbench.export.casefile import escape_markdown as md
 from workbench.registry import discover
@@ -49,6 +53,12 @@ def get_store() -> Store:
 
 
 @st.cache_resource(show_spinner=False)
+def job_queue() -> JobQueue:
+    """The app's analysis queue and its worker thread, one per process."""
+    return JobQueue()
+
+
+@st.cache_resource(show_spinner=False)
 def check_explanations() -> dict[str, str]:
     """What each installed check can and cannot show, by check name."""
     return {c.name: c.explanation for c in discover().checks}
@@ -76,10 +86,56 @@ def artifact_image(sha256: str, artifact_id: str, run_id: int, store_folder: str
     raise KeyError(artifact_id)
 
 
+#: Cookie in which the browser remembers the reviewer's name (reloads, new tabs).
+REVIEWER_COOKIE = "workbench_reviewer"
+_COOKIE_DAYS = 365
+
+
 def reviewer_input() -> None:
-    """The reviewer's name field; drawn once by the entry script so every page shares it."""
+    """The reviewer's name field; drawn once by the entry script so every page shares it.
+
+    The name is remembered by the browser (a cookie, read when a session starts), so a
+    reload or a new tab keeps it. A newsroom that signs people in at a reverse proxy names
+    the header carrying the user in ``WORKBENCH_REVIEWER_HEADER``: the name then comes from
+    the sign-in and cannot be typed.
+    """
+    header = os.environ.get("WORKBENCH_REVIEWER_HEADER")
+    signed_in = _text(st.context.headers.get(header)) if header else ""
+    if signed_in:
+        st.session_state["reviewer"] = signed_in[:200]
+        st.sidebar.text_input(
+            "Reviewer", key="reviewer", disabled=True, help="Signed in by the newsroom's sign-in."
+        )
+        return
+    if "reviewer" not in st.session_state:
+        remembered = unquote(_text(st.context.cookies.get(REVIEWER_COOKIE)))
+        st.session_state["reviewer"] = remembered[:200]
+        st.session_state["reviewer_remembered"] = st.session_state["reviewer"]
     st.sidebar.text_input(
-        "Reviewer", key="reviewer", help="Your name; recorded with every answer and sign-off."
+        "Reviewer",
+        key="reviewer",
+        help="Your name; recorded with every answer and sign-off, and remembered by this browser.",
+    )
+    name = reviewer_name()
+    if name != st.session_state.get("reviewer_remembered"):
+        _remember_in_browser(name)
+        st.session_state["reviewer_remembered"] = name
+
+
+def _text(value: object) -> str:
+    """A header or cookie value as stripped text ('' when absent or not text)."""
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _remember_in_browser(name: str) -> None:
+    """Set (or clear) the browser's reviewer cookie from a zero-height component."""
+    value = quote(name, safe="")
+    age = _COOKIE_DAYS * 86400 if name else 0
+    cookie = json.dumps(f"{REVIEWER_COOKIE}={value}; path=/; max-age={age}; SameSite=Strict")
+    components.html(
+        f"<script>try {{ window.parent.document.cookie = {cookie}; }} "
+        f"catch (e) {{ document.cookie = {cookie}; }}</script>",
+        height=0,
     )
 
 

@@ -55,6 +55,9 @@ ROW_COLUMNS = (
 # Characters that start emphasis, code, links, images, HTML, tables or headings. The text is
 # flattened to one line inside other text, so list and numbering markers (- + .) cannot start
 # a block and are left readable.
+#: Characters of JSON text that could end or open markup when it sits inside <script>; the
+#: escapes are the same JSON strings.
+_SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#!|<>~$])")
 
 
@@ -120,6 +123,7 @@ def review_html(
         .render(
             title=f"Review of {review.document.original_name}",
             document=review.document,
+            original_problem=review.original_problem,
             verdict=review.verdict,
             verdict_labels=VERDICT_LABELS,
             signoffs=review.signoffs,
@@ -145,6 +149,8 @@ def review_json(review: Review) -> dict[str, Any]:
             "media_type": review.document.media_type,
             "size_bytes": review.document.size_bytes,
             "first_seen": review.document.first_seen,
+            "original_verified": review.original_problem is None,
+            "original_problem": review.original_problem,
         },
         "report": report_to_dict(review.report) if review.report else None,
         "claims": claims_to_dict(review.claims.claims) if review.claims else None,
@@ -192,6 +198,10 @@ def review_markdown(review: Review, checklist: Checklist | None = None) -> str:
         f"- Type: {escape_markdown(doc.media_type)}, {doc.size_bytes} bytes",
         f"- Verdict: {VERDICT_LABELS.get(review.verdict or '', 'not signed off')}",
     ]
+    if review.original_problem is not None:
+        out.append(
+            f"- **Stored original not verified:** {escape_markdown(review.original_problem)}"
+        )
     for s in review.signoffs:
         out.append(
             f"- Signed off by {escape_markdown(s.reviewer)} ({s.signed}): "
@@ -338,5 +348,7 @@ def export_review(
     elif fmt == "csv":
         text = list_rows_csv(review)
     else:
+        # JSON-LD is pasted into a page's <script> element: no string may close it
         text = json.dumps(claim_review(review), ensure_ascii=False, indent=2)
+        text = text.translate(_SCRIPT_SAFE)
     return text.encode("utf-8"), media_type, name

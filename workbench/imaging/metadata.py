@@ -585,6 +585,39 @@ def pdf_revisions(data: bytes) -> dict[str, Any]:
     }
 
 
+def inflate_bounded(raw: bytes, limit: int) -> bytes | None:
+    """`raw` zlib data inflated, or None when it inflates to more than `limit` bytes.
+
+    Never holds more than `limit` bytes of output: a 1 MB stream can inflate to 1 GB.
+    """
+    d = zlib.decompressobj()
+    try:
+        out = d.decompress(raw, limit + 1)
+    except zlib.error:
+        return b""
+    return None if len(out) > limit or d.unconsumed_tail else out
+
+
+def pdf_stream_bounded(stream: Any, limit: int) -> bytes | None:
+    """A pikepdf stream's decoded bytes, or None when they would exceed `limit` bytes.
+
+    Unfiltered and Flate streams are decoded here with the bound; other filters (rare for
+    metadata) only when the raw stream is small enough that no filter can blow it past.
+    """
+    import pikepdf
+
+    raw = bytes(stream.read_raw_bytes())
+    filters = stream.get("/Filter")
+    if filters is None:
+        return raw if len(raw) <= limit else None
+    names = [str(f) for f in filters] if isinstance(filters, pikepdf.Array) else [str(filters)]
+    if names == ["/FlateDecode"] and stream.get("/DecodeParms") is None:
+        return inflate_bounded(raw, limit)
+    if len(raw) * 1100 <= limit:  # deflate's worst ratio is about 1032:1
+        return bytes(stream.read_bytes())
+    return None
+
+
 def read_pdf(data: bytes) -> tuple[dict[str, Any], bytes | None, list[str]]:
     """PDF document information, the XMP metadata stream, and problems met."""
     import pikepdf
@@ -609,7 +642,12 @@ def read_pdf(data: bytes) -> tuple[dict[str, Any], bytes | None, list[str]]:
             try:
                 meta = pdf.Root.get("/Metadata")
                 if meta is not None:
-                    xmp = bytes(meta.read_bytes())[: MAX_XMP_BYTES + 1]
+                    xmp = pdf_stream_bounded(meta, MAX_XMP_BYTES)
+                    if xmp is None:
+                        problems.append(
+                            f"PDF XMP metadata stream decodes to more than {MAX_XMP_BYTES:,} "
+                            "bytes (a decompression bomb?); not read"
+                        )
             except Exception as exc:
                 problems.append(f"PDF XMP metadata stream unreadable: {exc}"[:300])
             info["encrypted"] = bool(pdf.is_encrypted)

@@ -5,6 +5,7 @@ SQLite plus content-addressed files. Callers use `Store`; the SQL stays inside t
 
 from __future__ import annotations
 
+from workbench.errors import StoreError
 from workbench.store.migrations import LATEST as SCHEMA_VERSION
 from workbench.store.migrations import SchemaVersionError, analysis_key
 from workbench.store.objects import ObjectCorruptedError, ObjectMissingError, sha256_file
@@ -24,7 +25,6 @@ from workbench.store.service import (
     SignOffRecord,
     StaleVersionError,
     Store,
-    StoreError,
     default_store_path,
 )
 

@@ -13,16 +13,16 @@ import os
 import tempfile
 from pathlib import Path
 
-from workbench.errors import WorkbenchError
+from workbench.errors import StoreError
 
 READ_ONLY = 0o444
 
 
-class ObjectMissingError(WorkbenchError):
+class ObjectMissingError(StoreError):
     """A stored file the database refers to is not in the objects folder."""
 
 
-class ObjectCorruptedError(WorkbenchError):
+class ObjectCorruptedError(StoreError):
     """A stored file's bytes no longer match the SHA-256 it was stored under."""
 
 
@@ -52,13 +52,24 @@ class ObjectStore:
         return self.root.parent / self.relative_path(sha256)
 
     def put(self, data: bytes) -> str:
-        """Store `data` once (a no-op when present); returns its SHA-256."""
+        """Store `data` once; returns its SHA-256.
+
+        A present object is verified: when its bytes no longer match (changed on disk), it is
+        replaced by `data`, which does, so meeting the original again repairs the store.
+
+        Raises:
+            StoreError: the object cannot be written (read-only store, full disk).
+
+        """
         sha256 = hashlib.sha256(data).hexdigest()
         target = self.path(sha256)
-        if target.exists():
+        if target.exists() and self.problem(sha256) is None:
             return sha256
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".part-")
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".part-")
+        except OSError as exc:
+            raise StoreError(f"cannot write to the store at {self.root.parent}: {exc}") from None
         try:
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
@@ -66,10 +77,21 @@ class ObjectStore:
                 os.fsync(fh.fileno())
             os.chmod(tmp, READ_ONLY)
             os.replace(tmp, target)
+        except OSError as exc:
+            Path(tmp).unlink(missing_ok=True)
+            raise StoreError(f"cannot write to the store at {self.root.parent}: {exc}") from None
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
         return sha256
+
+    def problem(self, sha256: str) -> str | None:
+        """Why the object with this hash cannot be trusted (missing, changed), or None."""
+        try:
+            self.read(sha256)
+        except StoreError as exc:
+            return str(exc)
+        return None
 
     def read(self, sha256: str) -> bytes:
         """The object's bytes, after checking they still hash to `sha256`.
@@ -85,6 +107,10 @@ class ObjectStore:
         except FileNotFoundError:
             raise ObjectMissingError(
                 f"stored file {self.relative_path(sha256)} is missing from the store"
+            ) from None
+        except OSError as exc:
+            raise StoreError(
+                f"stored file {self.relative_path(sha256)} cannot be read ({exc})"
             ) from None
         actual = hashlib.sha256(data).hexdigest()
         if actual != sha256:

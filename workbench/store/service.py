@@ -25,10 +25,11 @@ from pathlib import Path
 from typing import Any, Literal, get_args
 
 from workbench import __version__
-from workbench.errors import UsageError, WorkbenchError
+from workbench.errors import StoreError, UsageError
 from workbench.limits import Limits
 from workbench.loading import Document, load_document
 from workbench.model import Claims, Finding, Report, Severity
+from workbench.names import printable
 from workbench.serialize import (
     claims_from_dict,
     claims_to_dict,
@@ -50,10 +51,6 @@ Verdict = Literal["authentic_as_claimed", "not_as_claimed", "unverified"]
 ANSWERS: tuple[str, ...] = get_args(Answer)
 VERDICTS: tuple[str, ...] = get_args(Verdict)
 MAX_SIGNOFFS = 2
-
-
-class StoreError(WorkbenchError):
-    """A store operation was refused or the store is unusable."""
 
 
 class NotFoundError(StoreError):
@@ -295,17 +292,40 @@ class Store:
         deadlock upgrading read locks; the busy timeout makes the second one wait its turn.
         """
         with self._lock:
-            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                self.conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error as exc:
+                raise self._fault(exc) from None
             try:
                 yield self.conn
-            except BaseException:
-                self.conn.execute("ROLLBACK")
+                self.conn.execute("COMMIT")
+            except BaseException as exc:
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+                if isinstance(exc, sqlite3.Error):
+                    raise self._fault(exc) from None
                 raise
-            self.conn.execute("COMMIT")
 
     def _query(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
         with self._lock:
-            return self.conn.execute(sql, params).fetchall()
+            try:
+                return self.conn.execute(sql, params).fetchall()
+            except sqlite3.Error as exc:
+                raise self._fault(exc) from None
+
+    def _fault(self, exc: sqlite3.Error) -> StoreError:
+        """A database error as one line saying what is wrong with the store.
+
+        Nothing was written: the transaction was rolled back.
+        """
+        text = str(exc)
+        if "readonly" in text or "read-only" in text:
+            why = "the store is read-only; open a writable copy or fix its permissions"
+        elif "full" in text:
+            why = "the disk is full; free space and try again"
+        else:
+            why = f"the database failed ({text})"
+        return StoreError(f"{self.path / DATABASE_NAME}: {why}; nothing was written")
 
     def _audit(
         self,
@@ -347,6 +367,7 @@ class Store:
         When `actor` is given (a reviewer uploading in the app) the upload is audited.
         """
         sha256 = self.objects.put(data)
+        original_name = printable(original_name)  # a name that is not UTF-8 is kept escaped
         with self._write() as conn:
             cursor = conn.execute(
                 "INSERT OR IGNORE INTO documents (sha256, original_name, media_type, size_bytes, "
@@ -563,7 +584,7 @@ class Store:
                     started or stamp,
                     finished or stamp,
                     duration_s,
-                    error,
+                    printable(error),
                     analysis_key(check_versions, refs),
                 ),
             )
@@ -573,6 +594,7 @@ class Store:
         self, data: bytes, name: str, sha256: str, media_type: str, pages: int
     ) -> None:
         if self.has_document(sha256):
+            self.objects.put(data)  # verifies the stored copy, repairing it when it changed
             return
         record = self.ingest_bytes(data, name, media_type, pages)
         if record.sha256 != sha256:

@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import streamlit as st
 
-from workbench.app.shared import DOCUMENT_PAGE, get_store, md, reviewer_name
+from workbench.app.jobs import Job
+from workbench.app.shared import DOCUMENT_PAGE, get_store, job_queue, md, reviewer_name
 from workbench.claims import parse_claims
 from workbench.errors import WorkbenchError
 from workbench.limits import Limits
-from workbench.pipeline import ProgressEvent
+from workbench.model import Claims
 from workbench.registry import discover
 from workbench.review import Upload, analyse_upload
 from workbench.store.fingerprints import add_to_case
 
-DOCUMENT_TYPES = ["jpg", "jpeg", "png", "tif", "tiff", "bmp", "webp", "pdf", "txt", "html", "htm"]
+DOCUMENT_TYPES = [
+    *("jpg", "jpeg", "png", "tif", "tiff", "bmp", "webp", "heic", "heif", "pdf"),
+    *("txt", "html", "htm"),
+]
 LANGUAGES = {
     "": "not claimed",
     "fa": "Persian (fa)",
@@ -25,25 +29,44 @@ LANGUAGES = {
 }
 
 
-class ProgressPanel:
-    """Shows a document's checks as they run: a bar, then one line per finished check."""
+def show_job(job: Job) -> None:
+    """One upload's state: waiting, its checks as they end, or its result."""
+    name = md(job.name)
+    if job.status == "done" and job.sha256:
+        st.success(f"{name}: analysed")
+        st.page_link(
+            DOCUMENT_PAGE,
+            label=f"Open {name}",
+            icon=":material/description:",
+            query_params={"doc": job.sha256},
+        )
+    elif job.status == "failed":
+        st.error(f"{name}: not analysed: {md(job.error or 'unknown error')}")
+    elif job.status == "running":
+        total = max(job.checks_total, 1)
+        now = f" — now {job.check_running}" if job.check_running else ""
+        st.progress(len(job.checks_done) / total, text=f"Analysing {name}{now}")
+        if job.checks_done:
+            st.text("\n".join(job.checks_done))
+    else:
+        st.info(f"{name}: waiting for the analyses before it")
 
-    def __init__(self) -> None:
-        self.bar = st.progress(0.0)
-        self.lines = st.empty()
-        self.log: list[str] = []
 
-    def __call__(self, event: ProgressEvent) -> None:
-        """Update the panel for one pipeline event."""
-        total = max(event.total, 1)
-        if event.status is None:
-            self.bar.progress(
-                event.index / total, text=f"{event.check} ({event.index + 1}/{event.total})"
-            )
-            return
-        self.log.append(f"{event.check}: {event.status.value} ({event.duration_s or 0:.1f} s)")
-        self.lines.text("\n".join(self.log))
-        self.bar.progress((event.index + 1) / total)
+def session_jobs() -> list[Job]:
+    """The jobs this browser session submitted, oldest first."""
+    queue = job_queue()
+    jobs = (queue.job(i) for i in st.session_state.get("jobs", []))
+    return [j for j in jobs if j is not None]
+
+
+@st.fragment(run_every=1)
+def jobs_panel() -> None:
+    """Polls the queue while this session's uploads are analysed, outside the script run."""
+    jobs = session_jobs()
+    for job in jobs:
+        show_job(job)
+    if all(j.status in ("done", "failed") for j in jobs):
+        st.rerun()  # show the final state without polling
 
 
 st.title("Analyse")
@@ -104,40 +127,37 @@ if go:
         given = {k: v.strip() for k, v in fields.items() if v and v.strip()}
         claims = parse_claims(given) if given else None
     except WorkbenchError as exc:
-        st.error(f"Claims not accepted: {exc}")
+        st.error(f"Claims not accepted: {md(str(exc))}")
         st.stop()
     store = get_store()
     references = [Upload(e.name, e.getvalue()) for e in exemplars or []]
     supplied = Upload(translation.name, translation.getvalue()) if translation else None
-    done: list[tuple[str, str]] = []
     for upload in documents or []:
-        with st.status(f"Analysing {md(upload.name)}", expanded=True) as status:
-            progress = ProgressPanel()
+        received = Upload(upload.name, upload.getvalue())
 
-            try:
-                sha = analyse_upload(
-                    store,
-                    Upload(upload.name, upload.getvalue()),
-                    claims=claims,
-                    exemplars=references,
-                    translation=supplied,
-                    reviewer=reviewer,
-                    limits=limits,
-                    only=only,
-                    progress=progress,
-                )
-            except WorkbenchError as exc:
-                status.update(label=f"{md(upload.name)}: not analysed", state="error")
-                st.error(str(exc))
-                continue
-            status.update(label=f"{md(upload.name)}: analysed", state="complete", expanded=False)
-            done.append((upload.name, sha))
+        def work(job: Job, received: Upload = received, claims: Claims | None = claims) -> str:
+            """Analyse and store one upload in the queue's worker thread; file it in its case."""
+            sha = analyse_upload(
+                store,
+                received,
+                claims=claims,
+                exemplars=references,
+                translation=supplied,
+                reviewer=reviewer,
+                limits=limits,
+                only=only,
+                progress=job.progress,
+            )
             if case_name.strip():
                 add_to_case(store, case_name, sha, reviewer)
-    for name, sha in done:
-        st.page_link(
-            DOCUMENT_PAGE,
-            label=f"Open {md(name)}",
-            icon=":material/description:",
-            query_params={"doc": sha},
-        )
+            return sha
+
+        job = job_queue().submit(upload.name, work)
+        st.session_state.setdefault("jobs", []).append(job.id)
+
+jobs = session_jobs()
+if any(j.status in ("queued", "running") for j in jobs):
+    jobs_panel()
+else:
+    for job in jobs:
+        show_job(job)

@@ -171,7 +171,7 @@ if submitted:
         st.success("Signed off.")
         st.rerun()
     except (UsageError, StoreError) as exc:
-        st.error(f"Not signed off: {exc}")
+        st.error(f"Not signed off: {md(str(exc))}")
 
 st.markdown("### Audit history")
 audit = load_review(store, sha).audit

@@ -55,7 +55,7 @@ if report is None:
     run = review.run
     st.error(
         "This document has no successful analysis"
-        + (f": {run.error}" if run is not None and run.error else ".")
+        + (f": {md(run.error)}" if run is not None and run.error else ".")
     )
     st.stop()
 
@@ -73,7 +73,10 @@ def _finding_key(index: int) -> str:
 
 highlight: int | None = st.session_state.get(f"highlight-{sha}")
 findings = list(report.findings)
-pages = page_images(sha, store_path()) if report.document.pages else []
+if review.original_problem is not None:
+    st.error(f"The stored original is not shown: {md(review.original_problem)}")
+verified = review.original_problem is None
+pages = page_images(sha, store_path()) if report.document.pages and verified else []
 
 view, side = st.columns([3, 2], gap="large")
 with view:
@@ -107,7 +110,7 @@ with view:
             elif background in overlays:
                 image = artifact_image(sha, background, run_id, store_path()).convert("RGB")
         except (KeyError, OSError) as exc:
-            st.warning(f"That artifact could not be read from the store: {exc}")
+            st.warning(f"That artifact could not be read from the store: {md(str(exc))}")
         boxes = [b for name in shown for b in layers[name]]
         focus = []
         if highlight is not None and highlight < len(findings) and findings[highlight].page == page:
@@ -187,7 +190,7 @@ with text_left:
                 f'font-size:1.1rem">{html.escape(str(p.get("text", "")))}</div>'
             )
     elif checks.get("ocr") is not None:
-        st.info(f"OCR: {checks['ocr'].message or 'no text found'}")
+        st.info(f"OCR: {md(checks['ocr'].message or 'no text found')}")
     else:
         st.info("OCR did not run on this document.")
 with text_right:

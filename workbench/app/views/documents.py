@@ -2,16 +2,55 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
-from workbench.app.shared import DOCUMENT_PAGE, get_checklist, get_store
+from workbench.app.shared import (
+    DOCUMENT_PAGE,
+    get_checklist,
+    get_store,
+    job_queue,
+    md,
+    store_path,
+)
 from workbench.model import Severity
+from workbench.review import read_seed_progress
 from workbench.store import DocumentFilter
 
 SEVERITIES = ["info", "notice", "warning", "critical"]
 
 st.title("Documents")
 store = get_store()
+
+
+@st.fragment(run_every=3)
+def seeding_panel(shown: int) -> None:
+    """Progress of the samples analysed in the background; the page refreshes as they land."""
+    seeding = read_seed_progress(Path(store_path()))
+    if seeding is None or seeding.get("finished"):
+        st.rerun()
+        return
+    total, done = int(seeding.get("total") or 0), int(seeding.get("done") or 0)
+    current = seeding.get("current")
+    st.progress(
+        done / total if total else 0.0,
+        text=f"Analysing the samples in the background: {done} of {total or '?'} done"
+        + (f", now {md(str(current))}" if current else "")
+        + ". Each appears below as it finishes.",
+    )
+    if len(get_store().list_documents()) != shown:
+        st.rerun()
+
+
+running = job_queue().unfinished()
+if running:
+    states = (f"{md(j.name)} ({j.status})" for j in running)
+    st.info(f"Being analysed: {'; '.join(states)}. They appear below when done.")
+
+seeding = read_seed_progress(Path(store_path()))
+if seeding is not None and not seeding.get("finished"):
+    seeding_panel(len(store.list_documents()))
 
 left, middle, right = st.columns(3)
 min_severity = left.selectbox("At least this severity", ["any", *SEVERITIES], index=0)

@@ -177,6 +177,20 @@ def segment_lines(ink: np.ndarray, *, smear: int | None = None) -> list[Box]:
     return boxes
 
 
+def stroke_width(ink: np.ndarray) -> float:
+    """Mean stroke width (pixels) of binarised ink: twice the distance transform on its ridges.
+
+    The mean over ridge pixels of the inscribed diameter (the centre pixel counts once);
+    0.0 when there is no ink.
+    """
+    dist = cv2.distanceTransform(
+        np.pad(ink, 1).astype(np.uint8), cv2.DIST_L2, cv2.DIST_MASK_PRECISE
+    )[1:-1, 1:-1]
+    ridge = (dist >= cv2.dilate(dist, np.ones((3, 3), np.float32))) & ink
+    widths = dist[ridge]
+    return float(np.mean(widths) * 2.0 - 1.0) if widths.size else 0.0
+
+
 def measure_line(ink: np.ndarray, box: Box, index: int = 0) -> LineMetrics | None:
     """Measure the typography of one line; None when the box holds too little ink."""
     x, y, w, h = box
@@ -195,13 +209,7 @@ def measure_line(ink: np.ndarray, box: Box, index: int = 0) -> LineMetrics | Non
     base = int(np.argmax(rows))
     ascender = float(base - int(np.searchsorted(cum, 0.02)))
     descender = float(int(np.searchsorted(cum, 0.98)) - base)
-    dist = cv2.distanceTransform(
-        np.pad(sub, 1).astype(np.uint8), cv2.DIST_L2, cv2.DIST_MASK_PRECISE
-    )[1:-1, 1:-1]
-    ridge = (dist >= cv2.dilate(dist, np.ones((3, 3), np.float32))) & sub
-    widths = dist[ridge]
-    # Mean over ridge pixels of the inscribed diameter (the centre pixel counts once).
-    stroke = float(np.mean(widths) * 2.0 - 1.0) if widths.size else 0.0
+    stroke = stroke_width(sub)
     density = min(1.0, total / max(1.0, core * w))
     # Baseline: the densest row in each of several chunks along the line, fitted by a line.
     chunks = max(2, min(10, w // max(1, h)))

@@ -40,12 +40,20 @@ def test_clean_letter_is_quiet_and_writes_every_map(tmp_path: Path) -> None:
     assert page["index"] == 0 and page["tamper_score"] < 0.3
     assert worst(report) in (None, Severity.INFO, Severity.NOTICE)
     kinds = {a.kind: a for a in report.artifacts}
-    assert set(kinds) >= {"tamper_heatmap", "ela_heatmap", "noise_map", "copymove_map", "ghost_map"}
+    assert set(kinds) >= {
+        "tamper_heatmap",
+        "ela_heatmap",
+        "noise_map",
+        "copymove_map",
+        "ghost_map",
+        "text_copymove_map",
+        "glyph_map",
+    }
     assert page["heatmap"] == kinds["tamper_heatmap"].id
     folder = next((tmp_path / "out").iterdir())
     heat = Image.open(folder / kinds["tamper_heatmap"].path)
     assert heat.mode == "L" and heat.size == (1240, 1754)
-    assert set(page["scores"]) == {"clone", "ghost", "noise", "ela"}
+    assert set(page["scores"]) == {"clone", "ghost", "noise", "ela", "text_clone", "glyph"}
 
 
 @pytest.mark.slow

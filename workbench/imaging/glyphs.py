@@ -32,7 +32,7 @@ import cv2
 import numpy as np
 
 from workbench.imaging.blocks import Box, box_map, strength_from_z
-from workbench.imaging.lines import stroke_width
+from workbench.imaging.lines import WEIGHT_STEP, deskew_angle, stroke_width
 from workbench.imaging.words import PageWords, Word, find_words
 
 #: Features measured per word, with the floor of their MAD (in the feature's own units, as a
@@ -46,12 +46,25 @@ WORD_Z = (5.0, 10.0)
 LINE_Z = (4.0, 8.0)
 #: Floor of the spread of line angles, degrees; lines shorter than `MIN_ANGLE_SPAN` glyph
 #: heights between their outer words have no angle.
-ANGLE_FLOOR = 0.08
-MIN_ANGLE_SPAN = 15
-#: A single word's strength is capped here (below a notice) unless at least two of its
-#: print features stand out together: one feature alone has innocent causes (a stamp's
-#: lighter ink, a bold word's wider strokes).
-WORD_CAP = 0.25
+ANGLE_FLOOR = 0.3
+MIN_ANGLE_SPAN = 25
+#: Lines narrower than this many glyph heights are not judged as lines (a seal's ring of
+#: text, a short label): their medians rest on too few letters.
+MIN_LINE_SPAN = 12
+#: Features that count in one direction only: paper grain *smoother* than the page's (a
+#: patch rendered or cleaned digitally). Rougher grain has innocent causes near stamps and
+#: page edges, and the noise method already reports it.
+ONE_SIDED: dict[str, float] = {"grain": -1.0}
+#: Stroke-width ratio beyond which print is another weight of type (as `lines.WEIGHT_STEP`).
+WEIGHT_RATIO = WEIGHT_STEP
+#: Largest line angle searched, degrees (beyond the page's skew).
+MAX_ANGLE = 2.0
+#: Horizontal gap (glyph heights) that separates two columns on one row.
+COLUMN_GAP = 4.0
+#: A single word is an outlier only when at least this many of its print features stand out
+#: together: one feature alone has innocent causes (a stamp's lighter ink, a bold word's
+#: wider strokes). A line averages many words and needs only one.
+WORD_FEATURES = 2
 #: A line is judged when it has at least this many measured words; the page when it has at
 #: least this many words and lines.
 MIN_LINE_WORDS = 3
@@ -149,16 +162,31 @@ def _baseline(page: PageWords, word: Word) -> float:
 
 
 def _assign_lines(words: list[Word], height: float) -> list[int]:
-    """Line number of each word: words whose vertical centres lie within half a glyph height."""
+    """Line number of each word.
+
+    Words whose vertical centres follow each other within 0.6 glyph heights share a row; a
+    row is split where two neighbouring words are more than `COLUMN_GAP` glyph heights apart
+    (two columns side by side, such as a letterhead's left and right blocks, are two lines).
+    """
     order = sorted(range(len(words)), key=lambda i: words[i].box.y + words[i].box.height / 2)
-    line_of = [0] * len(words)
-    current, last_centre = -1, -math.inf
+    rows: list[list[int]] = []
+    last_centre = -math.inf
     for i in order:
         centre = words[i].box.y + words[i].box.height / 2
         if centre - last_centre > 0.6 * height:
-            current += 1
-        line_of[i] = current
+            rows.append([])
+        rows[-1].append(i)
         last_centre = centre
+    line_of = [0] * len(words)
+    current = -1
+    for row in rows:
+        row.sort(key=lambda i: words[i].box.x)
+        right = -math.inf
+        for i in row:
+            if words[i].box.x - right > COLUMN_GAP * height:
+                current += 1
+            line_of[i] = current
+            right = max(right, words[i].box.x + words[i].box.width)
     return line_of
 
 
@@ -176,26 +204,45 @@ def _union(boxes: list[Box], score: float) -> Box:
     return Box(x0, y0, x1 - x0, y1 - y0, score)
 
 
-def _line_angle(members: list[WordPrint], height: float) -> float | None:
-    """Baseline angle (degrees, positive = rising to the right) of a line's words.
+def _line_angle(members: list[WordPrint], page: PageWords) -> float | None:
+    """Angle (degrees, positive = rising to the right) of a line of words.
 
-    The median of the slopes between every two words' baselines (Theil and Sen's estimator),
-    so one word whose densest row is not the baseline (a digit group) does not tilt the
-    line. None for lines too short to have a measurable angle.
+    The rotation that makes the line's ink profile sharpest (`lines.deskew_angle` on the
+    line alone): digits and letters have different densest rows, so fitting the words'
+    baselines would tilt a line that ends in a number. None for lines too short to have a
+    measurable angle.
     """
     if len(members) < MIN_LINE_WORDS:
         return None
-    xs = np.array([m.box.x + m.box.width / 2 for m in members])
-    ys = np.array([m.baseline for m in members])
-    if float(xs.max() - xs.min()) < MIN_ANGLE_SPAN * height:
+    box = _union([m.box for m in members], 0.0)
+    if box.width < MIN_ANGLE_SPAN * page.glyph_height:
         return None
-    i, j = np.triu_indices(len(xs), 1)
-    dx = xs[j] - xs[i]
-    ok = np.abs(dx) >= 2 * height
-    if not ok.any():
-        return None
-    slope = float(np.median((ys[j] - ys[i])[ok] / dx[ok]))
-    return -math.degrees(math.atan(slope))
+    pad = round(page.glyph_height)
+    y0, y1 = max(box.y - pad, 0), box.y + box.height + pad
+    ink = page.ink[y0:y1, box.x : box.x + box.width]
+    angle = deskew_angle(ink, max_degrees=MAX_ANGLE, step=0.05)
+    # At the end of the search range the profile had no clear peak: no angle.
+    return None if abs(angle) >= MAX_ANGLE - 0.1 else -angle
+
+
+def _without_innocent(devs: dict[str, dict[str, float]]) -> dict[str, dict[str, float]]:
+    """Drop the deviations that a different weight of type or a lighter ink explain.
+
+    Strokes a quarter wider or narrower than usual are another weight (a bold heading, a
+    light footer): such print is also darker or lighter and its edges differ, so stroke,
+    darkness and sharpness say nothing more. Lighter ink alone is what a stamp, a grey
+    footer or a pencil note looks like.
+    """
+    out = dict(devs)
+    stroke = out.get("stroke")
+    if stroke is not None and stroke["median"] > 0:
+        ratio = stroke["value"] / stroke["median"]
+        if ratio >= WEIGHT_RATIO or ratio <= 1.0 / WEIGHT_RATIO:
+            for name in ("stroke", "darkness", "sharpness"):
+                out.pop(name, None)
+    if set(out) == {"darkness"} and out["darkness"]["z"] < 0:
+        out.clear()
+    return out
 
 
 def glyph_consistency(
@@ -250,34 +297,52 @@ def glyph_consistency(
     def deviations(
         values: dict[str, float], low: float
     ) -> tuple[float, dict[str, dict[str, float]]]:
-        worst = 0.0
         out: dict[str, dict[str, float]] = {}
         for name, (median, spread) in stats.items():
             z = (values[name] - median) / spread
-            weighted = abs(z) * FEATURE_WEIGHTS[name]
-            if weighted >= low:
-                out[name] = {
-                    "value": round(values[name], 4),
-                    "median": round(median, 4),
-                    "z": round(z, 2),
-                }
-            worst = max(worst, weighted)
+            if z * ONE_SIDED.get(name, z) < 0 or abs(z) * FEATURE_WEIGHTS[name] < low:
+                continue
+            out[name] = {
+                "value": round(values[name], 4),
+                "median": round(median, 4),
+                "z": round(z, 2),
+            }
+        out = _without_innocent(out)
+        worst = max((abs(d["z"]) * FEATURE_WEIGHTS[n] for n, d in out.items()), default=0.0)
         return worst, out
-
-    for p in prints:
-        worst, devs = deviations(p.features, word_z[0])
-        if devs:
-            score = float(strength_from_z(np.array(worst), *word_z))
-            if len(devs) < 2:
-                score = min(score, WORD_CAP)
-            outliers.append(
-                GlyphOutlier(Box(p.box.x, p.box.y, p.box.width, p.box.height, score), "word", devs)
-            )
 
     by_line: dict[int, list[WordPrint]] = {}
     for p in prints:
         by_line.setdefault(p.line, []).append(p)
-    judged = {k: v for k, v in by_line.items() if len(v) >= MIN_LINE_WORDS}
+    judged = {
+        k: v
+        for k, v in by_line.items()
+        if len(v) >= MIN_LINE_WORDS
+        and _union([m.box for m in v], 0.0).width >= MIN_LINE_SPAN * page.glyph_height
+    }
+    # A word is judged against the page and against its own line: a retyped number stands out
+    # from both, while the words of a stamp or a note differ from the page together.
+    for members in judged.values():
+        line_medians = {
+            name: float(np.median([m.features[name] for m in members])) for name in FEATURES
+        }
+        for p in members:
+            worst, devs = deviations(p.features, word_z[0])
+            for name in list(devs):
+                spread = stats[name][1]
+                within = (p.features[name] - line_medians[name]) / spread
+                if abs(within) < word_z[0] or within * devs[name]["z"] < 0:
+                    del devs[name]
+            devs = _without_innocent(devs)
+            if len(devs) >= WORD_FEATURES:
+                worst = max(abs(d["z"]) * FEATURE_WEIGHTS[n] for n, d in devs.items())
+                score = float(strength_from_z(np.array(worst), *word_z))
+                outliers.append(
+                    GlyphOutlier(
+                        Box(p.box.x, p.box.y, p.box.width, p.box.height, score), "word", devs
+                    )
+                )
+
     if len(judged) >= MIN_LINES:
         line_values = {
             k: {name: float(np.median([m.features[name] for m in v])) for name in FEATURES}
@@ -288,7 +353,7 @@ def glyph_consistency(
             values = np.array([lv[name] for lv in line_values.values()])
             median, spread = _robust(values, FEATURES[name] * 0.5 * abs(float(np.median(values))))
             stats[name] = (median, max(spread, floors.get(name, 0.0) * 0.5))
-        angles = {k: _line_angle(v, page.glyph_height) for k, v in judged.items()}
+        angles = {k: _line_angle(v, page) for k, v in judged.items()}
         valid_angles = np.array([a for a in angles.values() if a is not None])
         angle_stats = (
             _robust(valid_angles, max(ANGLE_FLOOR, floors.get("angle", 0.0)))

@@ -30,7 +30,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 
 import forensic_corpus as fc  # noqa: E402
-from forensics_benchmark import Case, Outcome, auc, evaluate  # noqa: E402
+from forensics_benchmark import Case, Outcome, auc, evaluate, pixel_f1  # noqa: E402
 
 from workbench import analyze  # noqa: E402
 from workbench.model import Region, Severity  # noqa: E402
@@ -114,25 +114,33 @@ def layout_rows(split: str, entries: Sequence[fc.Entry], folder: Path, out: Path
 
 def dq_rows(split: str, entries: Sequence[fc.Entry], folder: Path) -> list[str]:
     """AUC of the aligned double-quantisation map's region score, foreign JPEG vs untampered."""
-    try:
-        from workbench.imaging.dq_map import dq_map_of_file
-    except ImportError:
-        return []
-    scores: dict[str, list[float]] = {"neg": [], "pos": []}
+    from workbench.imaging.dq_map import NoDqMap, dq_map_of_bytes
+
+    neg: list[float] = []
+    pos: list[float] = []
     f1s = []
+    no_map = 0
     for e in entries:
         if e.tampering not in (*UNTAMPERED, "foreign-jpeg"):
             continue
-        result = dq_map_of_file(folder / e.path)
-        score = 0.0 if result is None else result.region_score
-        scores["pos" if e.tampering == "foreign-jpeg" else "neg"].append(score)
-        if e.mask and result is not None:
+        result = dq_map_of_bytes((folder / e.path).read_bytes())
+        if isinstance(result, NoDqMap):
+            no_map += 1
+            score = 0.0
+        else:
+            score = result.region_score
+        (pos if e.tampering == "foreign-jpeg" else neg).append(score)
+        if e.mask:
             mask = np.asarray(Image.open(folder / e.mask)) > 0
-            f1s.append(result.pixel_f1(mask))
+            found = np.zeros(mask.shape, bool)
+            if not isinstance(result, NoDqMap):
+                for r in result.regions:
+                    found[r.y : r.y + r.height, r.x : r.x + r.width] = True
+            f1s.append(pixel_f1(found.astype(np.uint8) * 255, mask))
     return [
-        f"| {split} | {len(scores['neg'])} / {len(scores['pos'])} | "
-        f"{auc(scores['neg'], scores['pos']):.2f} | {np.mean(f1s) if f1s else float('nan'):.2f} | "
-        f"{max(scores['neg'], default=0):.2f} | {float(np.median(scores['pos'])):.2f} |"
+        f"| {split} | {len(neg)} / {len(pos)} | {auc(neg, pos):.2f} | "
+        f"{np.mean(f1s) if f1s else float('nan'):.2f} | {max(neg, default=0):.2f} | "
+        f"{sum(1 for s in pos if s > 0)}/{len(pos)} | {no_map} |"
     ]
 
 
@@ -179,12 +187,13 @@ def run(splits: Sequence[str], per_kind: int, work: Path, layout: bool = True) -
         ]
     if dq:
         lines += [
-            "Aligned double-quantisation map alone (`workbench/imaging/dq_map.py`), region score "
-            "of foreign-JPEG pages against untampered pages:",
+            "Aligned double-quantisation map alone (`workbench/imaging/dq_map.py`, not yet fused "
+            "into the check), region score of foreign-JPEG pages against untampered pages; a "
+            "page without a map (saved once, or last at a lower quality than before) scores 0:",
             "",
-            "| split | untampered / foreign JPEG | AUC | pixel F1 | highest untampered "
-            "| median foreign |",
-            "| --- | --- | --- | --- | --- | --- |",
+            "| split | untampered / foreign JPEG | AUC | pixel F1 (regions) | highest untampered "
+            "| foreign pages with a region | pages without a map |",
+            "| --- | --- | --- | --- | --- | --- | --- |",
             *dq,
             "",
         ]

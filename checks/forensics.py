@@ -32,6 +32,7 @@ from workbench.context import Context
 from workbench.imaging.blocks import Box
 from workbench.imaging.calibration import TextCalibration, calibrate_text
 from workbench.imaging.copymove import ClonePair
+from workbench.imaging.dq_map import DqMap, dq_map_of_bytes
 from workbench.imaging.glyphs import GlyphOutlier
 from workbench.imaging.tamper import PageTraces, analyse_page
 from workbench.imaging.textclone import TextClone
@@ -115,7 +116,8 @@ class ForensicsCheck(Check):
             if h * w > MAX_PIXELS:
                 factor = float(np.sqrt(MAX_PIXELS / (h * w)))
                 gray = cv2.resize(gray, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
-            traces = analyse_page(gray, jpeg_grid=factor == 1.0, calibration=calibration)
+            dq = self._dq_map(context, page.index, gray.shape, notes) if factor == 1.0 else None
+            traces = analyse_page(gray, jpeg_grid=factor == 1.0, calibration=calibration, dq=dq)
             notes += [f"Page {page.index + 1}: {n}" for n in traces.notes]
             page_result, page_artifacts = self._page_result(context, page.index, traces, factor)
             pages.append(page_result)
@@ -155,6 +157,22 @@ class ForensicsCheck(Check):
             pages.append(gray)
         return calibrate_text(pages) if pages else TextCalibration()
 
+    @staticmethod
+    def _dq_map(
+        context: Context, index: int, shape: tuple[int, ...], notes: list[str]
+    ) -> DqMap | None:
+        """The aligned double-quantisation map of a single-page JPEG file, when it has one."""
+        doc = context.document
+        if doc.media_type != "image/jpeg" or len(doc.pages) != 1:
+            return None
+        result = dq_map_of_bytes(doc.data())
+        if not isinstance(result, DqMap):
+            notes.append(f"Page {index + 1}: no double-quantisation map: {result.reason}")
+            return None
+        if result.probability.shape != (shape[0] // 8, shape[1] // 8):
+            return None
+        return result
+
     # -- results --------------------------------------------------------------------------
 
     def _page_result(
@@ -174,6 +192,7 @@ class ForensicsCheck(Check):
             "noise": "noise_map",
             "clone": "copymove_map",
             "ghost": "ghost_map",
+            "dq": "dq_map",
             "text_clone": "text_copymove_map",
             "glyph": "glyph_map",
         }
@@ -217,6 +236,10 @@ class ForensicsCheck(Check):
             "ela_regions": [
                 region_to_dict(_region(b, factor, "error level")) for b in traces.ela_regions
             ],
+            "dq_regions": [
+                region_to_dict(_region(b, factor, "single compression")) for b in traces.dq_regions
+            ],
+            "dq_first_steps": {str(k): v for k, v in traces.dq_first_steps.items()},
             "text_clones": [self._text_clone_dict(c, factor) for c in traces.text_clones],
             "text_floor": round(traces.text_floor, 3),
             "glyph_outliers": [
@@ -322,6 +345,9 @@ class ForensicsCheck(Check):
                     checklist=["img.splice"],
                 )
             )
+        for box in traces.dq_regions:
+            if box.score >= TRACE_NOTICE:
+                out.append(self._dq_finding(index, box, traces, factor))
         notice = max(TRACE_NOTICE, traces.calibration.threshold("text_clone", TRACE_NOTICE))
         for clone in traces.text_clones:
             if clone.strength >= notice:
@@ -336,6 +362,31 @@ class ForensicsCheck(Check):
     def _severity(strength: float, calibration: TextCalibration, method: str) -> Severity:
         warning = max(TRACE_WARNING, calibration.threshold(method, 0.0))
         return Severity.WARNING if strength >= warning else Severity.NOTICE
+
+    def _dq_finding(self, index: int, box: Box, traces: PageTraces, factor: float) -> Finding:
+        region = _region(box, factor, "single compression")
+        return self.finding(
+            "double_quantisation",
+            Severity.WARNING if box.score >= TRACE_WARNING else Severity.NOTICE,
+            "A region lacks the double JPEG compression the rest of the page shows",
+            f"On page {index + 1} (aligned double JPEG quantisation), the area at x={region.x}, "
+            f"y={region.y} ({region.width}x{region.height} px) does not show the trace of two "
+            "compressions on the file's 8x8 grid that the rest of the page shows: the page was "
+            "saved as JPEG, opened and saved again, but this area's coefficients were quantised "
+            "only once on this grid. Content pasted from another JPEG (another quality, or off "
+            "the grid), typed or drawn after the first save does this. Innocent explanations: "
+            "an area that is almost blank or clipped to pure white or black (too little to "
+            "judge), or a page cropped or shifted by a few pixels between saves (then most of "
+            "the page lacks the trace). Compare with an earlier copy of the file.",
+            page=index,
+            regions=[region],
+            evidence={
+                "method": "aligned_double_quantisation",
+                "strength": round(box.score, 3),
+                "first_steps": {str(k): v for k, v in traces.dq_first_steps.items()},
+            },
+            checklist=["img.splice"],
+        )
 
     def _text_clone_finding(
         self, index: int, clone: TextClone, traces: PageTraces, factor: float

@@ -46,6 +46,7 @@ def test_clean_letter_is_quiet_and_writes_every_map(tmp_path: Path) -> None:
         "noise_map",
         "copymove_map",
         "ghost_map",
+        "dq_map",
         "text_copymove_map",
         "glyph_map",
     }
@@ -53,7 +54,7 @@ def test_clean_letter_is_quiet_and_writes_every_map(tmp_path: Path) -> None:
     folder = next((tmp_path / "out").iterdir())
     heat = Image.open(folder / kinds["tamper_heatmap"].path)
     assert heat.mode == "L" and heat.size == (1240, 1754)
-    assert set(page["scores"]) == {"clone", "ghost", "noise", "ela", "text_clone", "glyph"}
+    assert set(page["scores"]) == {"clone", "ghost", "noise", "ela", "dq", "text_clone", "glyph"}
 
 
 @pytest.mark.slow

@@ -21,6 +21,7 @@ from workbench.imaging.copymove import (
     keypoint_clones,
     merge_clones,
 )
+from workbench.imaging.dq_map import DqMap
 from workbench.imaging.ela import (
     error_level_anomaly,
     error_level_display,
@@ -54,7 +55,9 @@ INK_EDGE = 2.0
 #: JPEG ghosts are measured on tiles within this many tiles of one with marks.
 GHOST_REACH = 2
 #: Methods with their own viewable map.
-MAP_METHODS = ("ela", "noise", "clone", "ghost", "text_clone", "glyph")
+MAP_METHODS = ("ela", "noise", "clone", "ghost", "dq", "text_clone", "glyph")
+#: Side of the aligned double-quantisation map's blocks (the JPEG grid).
+DQ_BLOCK = 8
 
 
 @dataclass(frozen=True)
@@ -70,11 +73,12 @@ class PageTraces:
         Size of the analysed page.
     tamper_score : float in [0, 1]
     scores : dict method -> float in [0, 1]
-        Strongest region of each method (``clone``, ``ghost``, ``noise``, ``ela``,
+        Strongest region of each method (``clone``, ``ghost``, ``noise``, ``ela``, ``dq``,
         ``text_clone``, ``glyph``).
     cells : dict name -> (ceil(H / CELL), ceil(W / CELL)) uint8
         The fused trace strength (``fused``) and the strength maps of ``noise``, ``clone``,
-        ``ghost``, ``text_clone`` and ``glyph`` on the fusion grid, 0 = none, 255 = strongest.
+        ``ghost``, ``dq``, ``text_clone`` and ``glyph`` on the fusion grid, 0 = none,
+        255 = strongest.
     error_levels : (H, W) uint8
         Error levels of the page (grey levels), as `error_levels` gives them.
     clones : list of ClonePair
@@ -86,6 +90,10 @@ class PageTraces:
         For each splice region, the quality at which it dips (its likely own last quality).
     noise_sigma : float
         The page's median noise level, grey levels.
+    dq_regions : list of Box
+        Regions that lack the aligned double JPEG quantisation the rest of the page shows.
+    dq_first_steps : dict
+        The first quantisation steps found (zigzag position -> step), empty without a map.
     text_clones : list of TextClone
         Words that are pixel copies of other words of the page, noise included.
     glyph_outliers : list of GlyphOutlier
@@ -112,6 +120,8 @@ class PageTraces:
     page_quality: int | None
     ghost_qualities: list[int]
     noise_sigma: float
+    dq_regions: list[Box] = field(default_factory=list)
+    dq_first_steps: dict[int, int] = field(default_factory=dict)
     text_clones: list[TextClone] = field(default_factory=list)
     glyph_outliers: list[GlyphOutlier] = field(default_factory=list)
     text_floor: float = 0.0
@@ -127,7 +137,7 @@ class PageTraces:
         """One method's own (H, W) uint8 map for viewing.
 
         Error levels scaled for display (``ela``), or the strength map of ``noise``,
-        ``clone``, ``ghost``, ``text_clone`` or ``glyph``.
+        ``clone``, ``ghost``, ``dq``, ``text_clone`` or ``glyph``.
         """
         if method == "ela":
             return error_level_display(self.error_levels)
@@ -151,6 +161,7 @@ def analyse_page(
     jpeg_grid: bool = True,
     text: bool = True,
     calibration: TextCalibration | None = None,
+    dq: DqMap | None = None,
     min_region_blocks: int = 4,
 ) -> PageTraces:
     """Run the pixel-forensic methods on one page and fuse them.
@@ -173,6 +184,9 @@ def analyse_page(
     calibration : TextCalibration, optional
         Thresholds of the text methods set from genuine exemplars (`calibrate_text`);
         traces weaker than them are dropped. Without it the page is its own reference.
+    dq : DqMap, optional
+        The page's aligned double-quantisation map (`workbench.imaging.dq_map`), made from
+        the file's own coefficients by the caller (it needs the JPEG file, not pixels).
     min_region_blocks : int
         Smallest region, in ghost blocks (16 x 16), reported for splices.
 
@@ -285,6 +299,11 @@ def analyse_page(
         "ghost": upsample_blocks(g_strength, GHOST_BLOCK // CELL, grid),
         "noise": upsample_blocks(n_strength, NOISE_BLOCK // CELL, grid),
         "ela": upsample_blocks(e_strength, ELA_BLOCK // CELL, grid),
+        "dq": (
+            upsample_blocks(dq.suspicion, DQ_BLOCK // CELL, grid)
+            if dq is not None
+            else np.zeros(grid, np.float32)
+        ),
         "text_clone": text_clone_map((h, w), copied, cell=CELL),
         "glyph": glyph_map((h, w), printed, cell=CELL),
     }
@@ -293,11 +312,12 @@ def analyse_page(
         "ghost": _region_strength(splice),
         "noise": _region_strength(noise_boxes),
         "ela": _region_strength(ela_boxes),
+        "dq": dq.region_score if dq is not None else 0.0,
         "text_clone": max((c.strength for c in copied), default=0.0),
         "glyph": max((o.strength for o in printed), default=0.0),
     }
     cells = {"fused": fuse_maps(maps_float, grid)}
-    for method in ("noise", "clone", "ghost", "text_clone", "glyph"):
+    for method in ("noise", "clone", "ghost", "dq", "text_clone", "glyph"):
         cells[method] = np.rint(maps_float[method] * 255).astype(np.uint8)
     return PageTraces(
         shape=(h, w),
@@ -312,6 +332,8 @@ def analyse_page(
         page_quality=page_quality,
         ghost_qualities=ghost_q,
         noise_sigma=noise_sigma,
+        dq_regions=list(dq.regions) if dq is not None else [],
+        dq_first_steps=dict(dq.first_steps) if dq is not None else {},
         text_clones=copied,
         glyph_outliers=printed,
         text_floor=floor,

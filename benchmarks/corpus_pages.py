@@ -170,8 +170,12 @@ class Page:
 class Typesetter:
     """Draws words right to left into an ink canvas and records their boxes."""
 
-    def __init__(self, kind: str, size_mm: tuple[float, float], dpi: int) -> None:
+    def __init__(
+        self, kind: str, size_mm: tuple[float, float], dpi: int, body: str = "", pt: float = 0.0
+    ) -> None:
         self.dpi = dpi
+        self.body = body  # body font key
+        self.size = round(pt / 72 * dpi)  # body text size in pixels
         w, h = (round(v / 25.4 * dpi) for v in size_mm)
         self.image = Image.new("L", (w, h), 0)
         self.draw = ImageDraw.Draw(self.image)
@@ -296,7 +300,20 @@ class Typesetter:
             language="fa",
         )
 
+    def label(self, x: float, y: float, text: str, key: str, size: int, anchor: str = "ms") -> None:
+        """Right-to-left text placed by `anchor` (centred on its baseline by default)."""
+        self.draw.text(
+            (x, y),
+            text,
+            font=font(key, size),
+            fill=255,
+            anchor=anchor,
+            direction="rtl",
+            language="fa",
+        )
+
     def finish(self) -> Page:
+        self.page.body_font, self.page.body_size = self.body, self.size
         self.page.ink = np.asarray(self.image, np.float32) / 255.0
         self.page.stamp = np.asarray(self.stamp_image, np.float32) / 255.0
         return self.page
@@ -370,15 +387,7 @@ def letter(
     anchor = "ms" if template.head_align == "centre" else "rs"
     hsize = round(size * 1.35)
     for k, text in enumerate((template.issuer, template.office)):
-        t.draw.text(
-            (hx, top + (k + 1) * hsize * 1.5),
-            text,
-            font=font(heading, hsize - 6 * k),
-            fill=255,
-            anchor=anchor,
-            direction="rtl",
-            language="fa",
-        )
+        t.label(hx, top + (k + 1) * hsize * 1.5, text, heading, hsize - 6 * k, anchor)
     mx, my, mr = left + t.px(10), top + t.px(9), t.px(7)
     if template.mark == "diamond":
         t.draw.polygon(
@@ -419,15 +428,7 @@ def letter(
         y = t.paragraph(right, y, right - left, words, body_font, size, size * 1.7)
         y += size * 0.8
     sx = left + t.px(30)
-    t.draw.text(
-        (sx, y + size * 2),
-        name(rng),
-        font=font(body_font, size),
-        fill=255,
-        anchor="ms",
-        direction="rtl",
-        language="fa",
-    )
+    t.label(sx, y + size * 2, name(rng), body_font, size)
     t.round_stamp(sx + t.px(8), y + size * 4, t.px(13), template.office.split()[0], body_font)
     page = t.finish()
     page.body_font, page.body_size, page.template = body_font, size, template.name
@@ -438,20 +439,11 @@ def letter(
 
 
 def form(split: str, dpi: int, rng: np.random.Generator, heading: str) -> Page:
-    body = str(rng.choice(FONTS[split].body))
-    t = Typesetter("form", (210, 297), dpi)
-    size = round(11 / 72 * dpi)
+    t = Typesetter("form", (210, 297), dpi, str(rng.choice(FONTS[split].body)), 11)
+    body, size = t.body, t.size
     right, left = t.width - t.px(20), t.px(20)
     y = t.px(25)
-    t.draw.text(
-        (t.width / 2, y),
-        "فرم درخواست " + str(rng.choice(WORDS)),
-        fill=255,
-        font=font(heading, size * 2),
-        anchor="ms",
-        direction="rtl",
-        language="fa",
-    )
+    t.label(t.width / 2, y, "فرم درخواست " + str(rng.choice(WORDS)), heading, size * 2)
     y += t.px(15)
     fields = [
         ("نام و نام خانوادگی", name(rng)),
@@ -487,15 +479,12 @@ def form(split: str, dpi: int, rng: np.random.Generator, heading: str) -> Page:
     y += t.px(15)
     y = t.paragraph(right, y, right - left, sentence(rng, 60), body, size, size * 1.7)
     t.line(left + t.px(60), y + t.px(15), ["امضا", "و", "تاریخ:", date(rng)], body, size)
-    page = t.finish()
-    page.body_font, page.body_size = body, size
-    return page
+    return t.finish()
 
 
 def names_list(split: str, dpi: int, rng: np.random.Generator, heading: str) -> Page:
-    body = str(rng.choice(FONTS[split].body))
-    t = Typesetter("list", (210, 297), dpi)
-    size = round(11 / 72 * dpi)
+    t = Typesetter("list", (210, 297), dpi, str(rng.choice(FONTS[split].body)), 11)
+    body, size = t.body, t.size
     right = t.width - t.px(22)
     y = t.px(22)
     t.line(right, y, ["فهرست", "اسامی", *sentence(rng, 3)], heading, round(size * 1.5))
@@ -511,15 +500,12 @@ def names_list(split: str, dpi: int, rng: np.random.Generator, heading: str) -> 
         ]
         t.line(right, y, words, body, size)
         y += size * 1.65
-    page = t.finish()
-    page.body_font, page.body_size = body, size
-    return page
+    return t.finish()
 
 
 def table(split: str, dpi: int, rng: np.random.Generator, heading: str) -> Page:
-    body = str(rng.choice(FONTS[split].body))
-    t = Typesetter("table", (210, 297), dpi)
-    size = round(10 / 72 * dpi)
+    t = Typesetter("table", (210, 297), dpi, str(rng.choice(FONTS[split].body)), 10)
+    body, size = t.body, t.size
     right, left = t.width - t.px(15), t.px(15)
     y = t.px(25)
     t.line(right, y, ["صورت", "پرداخت", *sentence(rng, 2)], heading, round(size * 1.5))
@@ -545,26 +531,15 @@ def table(split: str, dpi: int, rng: np.random.Generator, heading: str) -> Page:
         for x in cols:
             t.draw.line([(x, y), (x, bottom)], fill=255, width=2)
     t.line(right, bottom + t.px(12), ["جمع", "کل:", amount(rng), "ریال"], body, size)
-    page = t.finish()
-    page.body_font, page.body_size = body, size
-    return page
+    return t.finish()
 
 
 def receipt(split: str, dpi: int, rng: np.random.Generator, heading: str) -> Page:
-    body = str(rng.choice(FONTS[split].body))
-    t = Typesetter("receipt", (80, 190), dpi)
-    size = round(9 / 72 * dpi)
+    t = Typesetter("receipt", (80, 190), dpi, str(rng.choice(FONTS[split].body)), 9)
+    body, size = t.body, t.size
     right, left = t.width - t.px(5), t.px(5)
     y = t.px(15)
-    t.draw.text(
-        (t.width / 2, y),
-        "فروشگاه " + str(rng.choice(CITIES)),
-        fill=255,
-        font=font(heading, round(size * 1.4)),
-        anchor="ms",
-        direction="rtl",
-        language="fa",
-    )
+    t.label(t.width / 2, y, "فروشگاه " + str(rng.choice(CITIES)), heading, round(size * 1.4))
     y += t.px(8)
     t.line(
         right, y, ["تاریخ:", date(rng), "شماره:", fa(str(rng.integers(1000, 99999)))], body, size
@@ -577,15 +552,12 @@ def receipt(split: str, dpi: int, rng: np.random.Generator, heading: str) -> Pag
     t.rule(left, y, right, 1 if split == "dev" else 3)
     y += size * 1.6
     t.line(right, y, ["جمع", "کل:", amount(rng), "ریال"], body, size)
-    page = t.finish()
-    page.body_font, page.body_size = body, size
-    return page
+    return t.finish()
 
 
 def book(split: str, dpi: int, rng: np.random.Generator, heading: str) -> Page:
-    body = str(rng.choice(FONTS[split].body))
-    t = Typesetter("book", (135, 200), dpi)
-    size = round(10.5 / 72 * dpi)
+    t = Typesetter("book", (135, 200), dpi, str(rng.choice(FONTS[split].body)), 10.5)
+    body, size = t.body, t.size
     right, left = t.width - t.px(16), t.px(16)
     y = t.px(14)
     t.line(right, y, sentence(rng, 3), body, round(size * 0.9))
@@ -608,9 +580,7 @@ def book(split: str, dpi: int, rng: np.random.Generator, heading: str) -> Page:
                 words.insert(int(rng.integers(2, 8)), fa(str(rng.integers(1300, 1400))))
             yy = t.paragraph(x, yy, width, words, body, size, size * 1.6)
             yy += size * 0.5
-    page = t.finish()
-    page.body_font, page.body_size = body, size
-    return page
+    return t.finish()
 
 
 KINDS = ("letter", "form", "list", "table", "receipt", "book")

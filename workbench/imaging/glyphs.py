@@ -37,12 +37,15 @@ from workbench.imaging.words import PageWords, Word, find_words
 
 #: Features measured per word, with the floor of their MAD (in the feature's own units, as a
 #: fraction of the median for the ratio-like ones) so near-identical words give no alarms.
-FEATURES: dict[str, float] = {"darkness": 0.04, "sharpness": 0.08, "stroke": 0.08, "grain": 0.12}
+FEATURES: dict[str, float] = {"darkness": 0.04, "sharpness": 0.03, "stroke": 0.08, "grain": 0.12}
 #: How much each feature counts: stroke width differs innocently (bold words), grain is
 #: measured on few pixels.
-FEATURE_WEIGHTS: dict[str, float] = {"darkness": 1.0, "sharpness": 1.0, "stroke": 0.5, "grain": 0.7}
-#: Robust z-scores mapped onto strength 0..1 for single words and for whole lines.
-WORD_Z = (5.0, 10.0)
+FEATURE_WEIGHTS: dict[str, float] = {"darkness": 1.0, "sharpness": 1.0, "stroke": 0.7, "grain": 0.7}
+#: Robust z-scores mapped onto strength 0..1 for single words (their features' combined
+#: distance, root of the sum of squares) and for whole lines (the largest).
+WORD_Z = (4.5, 8.0)
+#: Weighted robust z-score from which a single word's feature counts towards its distance.
+WORD_FEATURE_Z = 2.5
 LINE_Z = (4.0, 8.0)
 #: Floor of the spread of line angles, degrees; lines shorter than `MIN_ANGLE_SPAN` glyph
 #: heights between their outer words have no angle.
@@ -225,17 +228,20 @@ def _line_angle(members: list[WordPrint], page: PageWords) -> float | None:
     return None if abs(angle) >= MAX_ANGLE - 0.1 else -angle
 
 
-def _without_innocent(devs: dict[str, dict[str, float]]) -> dict[str, dict[str, float]]:
+def _without_innocent(
+    devs: dict[str, dict[str, float]], *, line: bool
+) -> dict[str, dict[str, float]]:
     """Drop the deviations that a different weight of type or a lighter ink explain.
 
-    Strokes a quarter wider or narrower than usual are another weight (a bold heading, a
-    light footer): such print is also darker or lighter and its edges differ, so stroke,
-    darkness and sharpness say nothing more. Lighter ink alone is what a stamp, a grey
-    footer or a pencil note looks like.
+    A whole line with strokes a quarter wider or narrower than usual is set in another
+    weight (a bold heading, a light footer): such print is also darker or lighter and its
+    edges differ, so stroke, darkness and sharpness say nothing more. (A single bolder word
+    inside a line of ordinary print is kept: that is how retyped digits often look.)
+    Lighter ink alone is what a stamp, a grey footer or a pencil note looks like.
     """
     out = dict(devs)
     stroke = out.get("stroke")
-    if stroke is not None and stroke["median"] > 0:
+    if line and stroke is not None and stroke["median"] > 0:
         ratio = stroke["value"] / stroke["median"]
         if ratio >= WEIGHT_RATIO or ratio <= 1.0 / WEIGHT_RATIO:
             for name in ("stroke", "darkness", "sharpness"):
@@ -295,7 +301,7 @@ def glyph_consistency(
     outliers: list[GlyphOutlier] = []
 
     def deviations(
-        values: dict[str, float], low: float
+        values: dict[str, float], low: float, line: bool
     ) -> tuple[float, dict[str, dict[str, float]]]:
         out: dict[str, dict[str, float]] = {}
         for name, (median, spread) in stats.items():
@@ -307,7 +313,7 @@ def glyph_consistency(
                 "median": round(median, 4),
                 "z": round(z, 2),
             }
-        out = _without_innocent(out)
+        out = _without_innocent(out, line=line)
         worst = max((abs(d["z"]) * FEATURE_WEIGHTS[n] for n, d in out.items()), default=0.0)
         return worst, out
 
@@ -327,16 +333,20 @@ def glyph_consistency(
             name: float(np.median([m.features[name] for m in members])) for name in FEATURES
         }
         for p in members:
-            worst, devs = deviations(p.features, word_z[0])
+            _, devs = deviations(p.features, WORD_FEATURE_Z, False)
             for name in list(devs):
                 spread = stats[name][1]
                 within = (p.features[name] - line_medians[name]) / spread
-                if abs(within) < word_z[0] or within * devs[name]["z"] < 0:
+                if abs(within) < WORD_FEATURE_Z or within * devs[name]["z"] < 0:
                     del devs[name]
-            devs = _without_innocent(devs)
-            if len(devs) >= WORD_FEATURES:
-                worst = max(abs(d["z"]) * FEATURE_WEIGHTS[n] for n, d in devs.items())
-                score = float(strength_from_z(np.array(worst), *word_z))
+            devs = _without_innocent(devs, line=False)
+            lighter = "darkness" in devs and devs["darkness"]["z"] < 0
+            if len(devs) >= WORD_FEATURES and not lighter:
+                # Several features moderately off together: their combined distance counts.
+                combined = math.sqrt(
+                    sum((d["z"] * FEATURE_WEIGHTS[n]) ** 2 for n, d in devs.items())
+                )
+                score = float(strength_from_z(np.array(combined), *word_z))
                 outliers.append(
                     GlyphOutlier(
                         Box(p.box.x, p.box.y, p.box.width, p.box.height, score), "word", devs
@@ -361,7 +371,7 @@ def glyph_consistency(
             else None
         )
         for k, members in judged.items():
-            worst, devs = deviations(line_values[k], line_z[0])
+            worst, devs = deviations(line_values[k], line_z[0], True)
             angle = angles[k]
             if angle_stats is not None and angle is not None:
                 z = (angle - angle_stats[0]) / angle_stats[1]

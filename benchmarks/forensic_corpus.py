@@ -366,13 +366,24 @@ def retyped_digits(
     return out, [(x0, y0, x1, y1)]
 
 
+def _row(boxes: Sequence[cp.Box], box: cp.Box) -> cp.Box:
+    """The union of the boxes whose vertical middle lies within `box`'s height (a table row)."""
+    same = [b for b in boxes if box[1] <= (b[1] + b[3]) / 2 <= box[3]] or [box]
+    return (
+        min(b[0] for b in same),
+        min(b[1] for b in same),
+        max(b[2] for b in same),
+        max(b[3] for b in same),
+    )
+
+
 def foreign_jpeg(
     img: np.ndarray, page: cp.Page, donor: np.ndarray, m: np.ndarray, rng: np.random.Generator
 ) -> tuple[np.ndarray, list[cp.Box]]:
     """Replace one to three lines by the same place of `donor`, moved off the 8 x 8 grid."""
     lines = [b for b in page.lines if b[2] - b[0] > img.shape[1] * 0.25]
-    if not lines:
-        raise NoRoom("no long line")
+    if not lines:  # a table: its cells, a row at a time
+        lines = [_row(page.lines, b) for b in page.lines]
     k = int(rng.integers(len(lines)))
     chosen = lines[k : k + int(rng.integers(1, 4))]
     x0, y0, x1, y1 = moved(

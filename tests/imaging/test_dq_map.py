@@ -12,6 +12,7 @@ from tests.scanned import scanned_letter
 from workbench.imaging.dq_map import (
     DqMap,
     NoDqMap,
+    candidate_regions,
     dq_map_of_bytes,
     soft_counts_matrix,
 )
@@ -70,6 +71,9 @@ def test_block_pasted_from_another_jpeg_is_found_where_it_is(first_save: np.ndar
     outside[y0 // 8 - 4 : y1 // 8 + 4, x0 // 8 - 4 : x1 // 8 + 4] = 0
     assert float(inside.mean()) > 0.3
     assert float(outside.max()) < 0.5
+    # The fusion can redraw the regions from the map alone, at a threshold of its own.
+    assert candidate_regions(s, first_save.shape) == list(result.regions)
+    assert len(candidate_regions(s, first_save.shape, threshold=0.99, min_blocks=10**6)) == 0
 
 
 def test_single_save_and_non_jpeg_say_why_there_is_no_map() -> None:

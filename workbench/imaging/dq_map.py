@@ -252,13 +252,7 @@ def aligned_dq_map(luminance: np.ndarray, table: np.ndarray) -> DqMap | NoDqMap:
     suspicion = np.clip((-window.astype(np.float64) - low) / (high - low), 0.0, 1.0)
     inf = informative.reshape(bh, bw)
     suspicion[~cv2.dilate(inf.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)] = 0.0
-    regions = regions_from_mask(
-        suspicion >= REGION_THRESHOLD,
-        8,
-        strength=suspicion,
-        min_blocks=MIN_REGION_BLOCKS,
-        shape=y.shape[:2],
-    )
+    regions = candidate_regions(suspicion, y.shape[:2])
     share = float((llr_map[inf] > 0).mean()) if inf.any() else 0.0
     return DqMap(
         probability=probability.astype(np.float32),
@@ -266,6 +260,26 @@ def aligned_dq_map(luminance: np.ndarray, table: np.ndarray) -> DqMap | NoDqMap:
         first_steps=first,
         double_share=round(share, 4),
         regions=tuple(regions),
+    )
+
+
+def candidate_regions(
+    suspicion: np.ndarray,
+    shape: tuple[int, ...],
+    threshold: float = REGION_THRESHOLD,
+    min_blocks: int = MIN_REGION_BLOCKS,
+) -> list[Box]:
+    """Boxes in page pixels of the groups of 8 x 8 blocks whose suspicion reaches `threshold`.
+
+    Each box's score is the largest suspicion inside it; strongest first. Groups of fewer
+    than `min_blocks` blocks are left out (a lone block is as likely a stray glyph edge).
+    """
+    return regions_from_mask(
+        np.asarray(suspicion) >= threshold,
+        8,
+        strength=np.asarray(suspicion),
+        min_blocks=min_blocks,
+        shape=(int(shape[0]), int(shape[1])),
     )
 
 

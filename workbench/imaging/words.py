@@ -18,6 +18,7 @@ import cv2
 import numpy as np
 
 from workbench.imaging.blocks import Box
+from workbench.imaging.lines import ink_groups
 from workbench.imaging.template import ink_mask
 
 #: Horizontal and vertical gaps joined into one word, as fractions of the typical glyph height.
@@ -98,21 +99,13 @@ def find_words(gray: np.ndarray, *, ink: np.ndarray | None = None) -> PageWords:
         return empty
     across = max(2, round(JOIN_ACROSS * height))
     down = max(1, round(JOIN_DOWN * height))
-    joined = cv2.dilate(mask.astype(np.uint8), np.ones((2 * down + 1, across), np.uint8))
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
+    labels, groups = ink_groups(mask, (2 * down + 1, across), min_area=20)
     words: list[Word] = []
-    for i in range(1, count):
-        x, y, w, h, _ = (int(v) for v in stats[i])
-        part = (labels[y : y + h, x : x + w] == i) & mask[y : y + h, x : x + w]
-        ys, xs = np.nonzero(part)
-        if ys.size < 20:
-            continue
-        x0, y0 = x + int(xs.min()), y + int(ys.min())
-        bw, bh = int(xs.max() - xs.min()) + 1, int(ys.max() - ys.min()) + 1
+    for i, (x0, y0, bw, bh), area, _ in groups:
         if bh < 0.6 * height or bh > 4.0 * height or bw > 60 * height:
             continue
-        if ys.size > 0.8 * bw * bh:
+        if area > 0.8 * bw * bh:
             continue
-        words.append(Word(Box(x0, y0, bw, bh), int(ys.size), i))
+        words.append(Word(Box(x0, y0, bw, bh), area, i))
     words.sort(key=lambda wd: (wd.box.y // max(1, round(height)), -wd.box.x))
     return PageWords(mask, labels.astype(np.int32), tuple(words), height)

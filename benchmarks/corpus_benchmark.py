@@ -187,8 +187,9 @@ def run(splits: Sequence[str], per_kind: int, work: Path, layout: bool = True) -
         ]
     if dq:
         lines += [
-            "Aligned double-quantisation map alone (`workbench/imaging/dq_map.py`, not yet fused "
-            "into the check), region score of foreign-JPEG pages against untampered pages; a "
+            "Aligned double-quantisation map alone (`workbench/imaging/dq_map.py`; the check fuses "
+            "it with the other methods), region score of foreign-JPEG pages against untampered "
+            "pages; a "
             "page without a map (saved once, or last at a lower quality than before) scores 0:",
             "",
             "| split | untampered / foreign JPEG | AUC | pixel F1 (regions) | highest untampered "

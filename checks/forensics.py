@@ -34,7 +34,7 @@ from workbench.imaging.calibration import TextCalibration, calibrate_text
 from workbench.imaging.copymove import ClonePair
 from workbench.imaging.dq_map import DqMap, dq_map_of_bytes
 from workbench.imaging.glyphs import GlyphOutlier
-from workbench.imaging.tamper import PageTraces, analyse_page
+from workbench.imaging.tamper import CELL, PageTraces, analyse_page
 from workbench.imaging.textclone import TextClone
 from workbench.model import Artifact, CheckResult, Finding, Region, Severity
 from workbench.serialize import region_to_dict
@@ -363,11 +363,27 @@ class ForensicsCheck(Check):
         warning = max(TRACE_WARNING, calibration.threshold(method, 0.0))
         return Severity.WARNING if strength >= warning else Severity.NOTICE
 
+    @staticmethod
+    def _corroborated(box: Box, traces: PageTraces, skip: str) -> list[str]:
+        """Other methods whose map reaches the notice level somewhere inside `box`."""
+        y0, x0 = box.y // CELL, box.x // CELL
+        y1, x1 = -(-(box.y + box.height) // CELL), -(-(box.x + box.width) // CELL)
+        return [
+            method
+            for method, cells in traces.cells.items()
+            if method not in ("fused", skip)
+            and cells[y0:y1, x0:x1].size
+            and int(cells[y0:y1, x0:x1].max()) >= round(TRACE_NOTICE * 255)
+        ]
+
     def _dq_finding(self, index: int, box: Box, traces: PageTraces, factor: float) -> Finding:
         region = _region(box, factor, "single compression")
+        # The map alone raised warnings on a few untouched scans (small areas of sparse
+        # print), so on its own it is a notice, and a warning where another method agrees.
+        others = self._corroborated(box, traces, "dq")
         return self.finding(
             "double_quantisation",
-            Severity.WARNING if box.score >= TRACE_WARNING else Severity.NOTICE,
+            Severity.WARNING if box.score >= TRACE_WARNING and others else Severity.NOTICE,
             "A region lacks the double JPEG compression the rest of the page shows",
             f"On page {index + 1} (aligned double JPEG quantisation), the area at x={region.x}, "
             f"y={region.y} ({region.width}x{region.height} px) does not show the trace of two "
@@ -383,6 +399,7 @@ class ForensicsCheck(Check):
             evidence={
                 "method": "aligned_double_quantisation",
                 "strength": round(box.score, 3),
+                "also_seen_by": others,
                 "first_steps": {str(k): v for k, v in traces.dq_first_steps.items()},
             },
             checklist=["img.splice"],

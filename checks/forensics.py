@@ -1,9 +1,18 @@
 """The ``forensics`` check: local traces of pixel editing on each page.
 
 Adapts the array functions of `workbench.imaging` (error level analysis, noise-level
-inconsistency, keypoint and block copy-move, JPEG ghosts, and their fusion in
-`workbench.imaging.tamper`) to documents: one tamper heatmap and score per page, each method's
-own map as an artifact for the viewer, and findings with the regions a reviewer should look at.
+inconsistency, keypoint and block copy-move, JPEG ghosts, text copy-move, glyph and line
+consistency, and their fusion in `workbench.imaging.tamper`) to documents: one tamper heatmap
+and score per page, each method's own map as an artifact for the viewer, and findings with the
+regions a reviewer should look at. Finding codes, each naming the method that saw it:
+``forensics.clone`` (copy-move, keypoints or blocks), ``forensics.splice`` (JPEG ghosts),
+``forensics.noise_inconsistency`` (noise level), ``forensics.text_copy_move`` (words that are
+pixel copies of other words, noise included) and ``forensics.glyph_inconsistency`` (words or
+lines printed differently from the rest of the page).
+
+When genuine exemplars of the same source are given (``--reference``), the text methods'
+thresholds are set from them (`workbench.imaging.calibration`); otherwise each page is its own
+reference.
 
 Text on paper is not a photograph: printed glyphs, ruled lines and rubber stamps repeat, and
 scanners and publishers recompress whole pages. Every method therefore compares a region with
@@ -21,8 +30,12 @@ import numpy as np
 from workbench.check import Check, Need
 from workbench.context import Context
 from workbench.imaging.blocks import Box
+from workbench.imaging.calibration import TextCalibration, calibrate_text
 from workbench.imaging.copymove import ClonePair
-from workbench.imaging.tamper import PageTraces, analyse_page
+from workbench.imaging.dq_map import DqMap, dq_map_of_bytes
+from workbench.imaging.glyphs import GlyphOutlier
+from workbench.imaging.tamper import CELL, PageTraces, analyse_page
+from workbench.imaging.textclone import TextClone
 from workbench.model import Artifact, CheckResult, Finding, Region, Severity
 from workbench.serialize import region_to_dict
 
@@ -56,14 +69,21 @@ class ForensicsCheck(Check):
     """Error levels, noise, copy-move and JPEG ghosts, fused per page."""
 
     name = "forensics"
-    version = "3"
-    title = "Pixel forensics: cloned regions, foreign compression and noise"
+    version = "4"
+    title = "Pixel forensics: cloned regions and words, foreign compression, noise, retyped print"
     explanation = (
         "Looks for local traces of image editing on each page: regions copied from elsewhere "
         "on the same page (a seal or signature reused, a patch of paper covering text), "
         "regions whose JPEG compression history differs from the rest of the page (a "
-        "signature pasted from another file), and regions whose noise level differs. It "
-        "combines them into one heatmap and a score per page, and keeps each method's own map. "
+        "signature pasted from another file; in a JPEG saved twice, regions without the "
+        "double quantisation the rest of the page shows), regions whose noise level differs, "
+        "words that "
+        "are pixel copies of other words of the page (in a real scan two prints of one word "
+        "never share their noise), and words or lines printed differently from the rest of "
+        "the page (ink darkness, edge sharpness, stroke width, paper grain, line angle: a "
+        "retyped date or a spliced line). It combines them into one heatmap and a score per "
+        "page, and keeps each method's own map. Given genuine exemplars of the same source, "
+        "the text methods' thresholds are set from them. "
         "It compares each region with its own page, so it can miss an edit made before the "
         "page was printed and scanned again, or one washed out by later heavy JPEG "
         "compression; and a trace is not proof: a stamp applied twice, a rubber stamp, ruled "
@@ -83,6 +103,7 @@ class ForensicsCheck(Check):
         findings: list[Finding] = []
         artifacts: list[Artifact | None] = []
         notes: list[str] = []
+        calibration = self._calibration(context, notes)
         for page in doc.pages:
             try:
                 gray = context.page_gray(page.index)
@@ -97,7 +118,8 @@ class ForensicsCheck(Check):
             if h * w > MAX_PIXELS:
                 factor = float(np.sqrt(MAX_PIXELS / (h * w)))
                 gray = cv2.resize(gray, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
-            traces = analyse_page(gray, jpeg_grid=factor == 1.0)
+            dq = self._dq_map(context, page.index, gray.shape, notes) if factor == 1.0 else None
+            traces = analyse_page(gray, jpeg_grid=factor == 1.0, calibration=calibration, dq=dq)
             notes += [f"Page {page.index + 1}: {n}" for n in traces.notes]
             page_result, page_artifacts = self._page_result(context, page.index, traces, factor)
             pages.append(page_result)
@@ -105,8 +127,53 @@ class ForensicsCheck(Check):
             findings += self._findings(page.index, traces, factor)
         if not pages:
             return self.error(" ".join(notes) or "No page could be examined.")
-        results = {"pages": pages, "notes": notes}
+        results = {
+            "pages": pages,
+            "notes": notes,
+            "calibration": {
+                "exemplar_pages": calibration.exemplars,
+                "thresholds": {k: round(v, 3) for k, v in calibration.thresholds.items()},
+                "strongest_on_exemplars": {
+                    k: round(v, 3) for k, v in calibration.strongest.items()
+                },
+            },
+        }
         return self.ok(findings=findings, results=results, artifacts=artifacts)
+
+    @staticmethod
+    def _calibration(context: Context, notes: list[str]) -> TextCalibration:
+        """Thresholds of the text methods from the exemplars' pages (first page of each)."""
+        pages = []
+        for ref in context.references:
+            if not ref.pages:
+                continue
+            try:
+                gray = np.asarray(context.page_gray(0, document=ref))
+            except Exception as exc:  # an unreadable exemplar must not sink the check
+                notes.append(f"Exemplar {ref.path.name} could not be decoded: {exc}")
+                continue
+            h, w = gray.shape[:2]
+            if h * w > MAX_PIXELS:
+                factor = float(np.sqrt(MAX_PIXELS / (h * w)))
+                gray = cv2.resize(gray, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
+            pages.append(gray)
+        return calibrate_text(pages) if pages else TextCalibration()
+
+    @staticmethod
+    def _dq_map(
+        context: Context, index: int, shape: tuple[int, ...], notes: list[str]
+    ) -> DqMap | None:
+        """The aligned double-quantisation map of a single-page JPEG file, when it has one."""
+        doc = context.document
+        if doc.media_type != "image/jpeg" or len(doc.pages) != 1:
+            return None
+        result = dq_map_of_bytes(doc.data())
+        if not isinstance(result, DqMap):
+            notes.append(f"Page {index + 1}: no double-quantisation map: {result.reason}")
+            return None
+        if result.probability.shape != (shape[0] // 8, shape[1] // 8):
+            return None
+        return result
 
     # -- results --------------------------------------------------------------------------
 
@@ -127,6 +194,9 @@ class ForensicsCheck(Check):
             "noise": "noise_map",
             "clone": "copymove_map",
             "ghost": "ghost_map",
+            "dq": "dq_map",
+            "text_clone": "text_copymove_map",
+            "glyph": "glyph_map",
         }
         heat: Artifact | None = None
         maps: dict[str, Artifact | None] = dict.fromkeys(kinds)
@@ -168,8 +238,34 @@ class ForensicsCheck(Check):
             "ela_regions": [
                 region_to_dict(_region(b, factor, "error level")) for b in traces.ela_regions
             ],
+            "dq_regions": [
+                region_to_dict(_region(b, factor, "single compression")) for b in traces.dq_regions
+            ],
+            "dq_first_steps": {str(k): v for k, v in traces.dq_first_steps.items()},
+            "text_clones": [self._text_clone_dict(c, factor) for c in traces.text_clones],
+            "text_floor": round(traces.text_floor, 3),
+            "glyph_outliers": [
+                dict(
+                    region_to_dict(_region(o.box, factor, o.level)),
+                    level=o.level,
+                    deviations=o.deviations,
+                )
+                for o in traces.glyph_outliers
+            ],
         }
         return result, [heat, *maps.values()]
+
+    @staticmethod
+    def _text_clone_dict(clone: TextClone, factor: float) -> dict[str, Any]:
+        return {
+            "source": region_to_dict(_region(clone.source, factor, "source", clone.strength)),
+            "target": region_to_dict(_region(clone.target, factor, "copy", clone.strength)),
+            "shift": [round(v / factor, 1) for v in clone.shift],
+            "words": clone.words,
+            "difference": round(clone.difference, 3),
+            "ratio": round(clone.ratio, 3),
+            "strength": round(clone.strength, 4),
+        }
 
     @staticmethod
     def _clone_dict(pair: ClonePair, factor: float) -> dict[str, Any]:
@@ -251,7 +347,141 @@ class ForensicsCheck(Check):
                     checklist=["img.splice"],
                 )
             )
+        for box in traces.dq_regions:
+            if box.score >= TRACE_NOTICE:
+                out.append(self._dq_finding(index, box, traces, factor))
+        notice = max(TRACE_NOTICE, traces.calibration.threshold("text_clone", TRACE_NOTICE))
+        for clone in traces.text_clones:
+            if clone.strength >= notice:
+                out.append(self._text_clone_finding(index, clone, traces, factor))
+        notice = max(TRACE_NOTICE, traces.calibration.threshold("glyph", TRACE_NOTICE))
+        for outlier in traces.glyph_outliers:
+            if outlier.strength >= notice:
+                out.append(self._glyph_finding(index, outlier, traces, factor))
         return out
+
+    @staticmethod
+    def _severity(strength: float, calibration: TextCalibration, method: str) -> Severity:
+        warning = max(TRACE_WARNING, calibration.threshold(method, 0.0))
+        return Severity.WARNING if strength >= warning else Severity.NOTICE
+
+    @staticmethod
+    def _corroborated(box: Box, traces: PageTraces, skip: str) -> list[str]:
+        """Other methods whose map reaches the notice level somewhere inside `box`."""
+        y0, x0 = box.y // CELL, box.x // CELL
+        y1, x1 = -(-(box.y + box.height) // CELL), -(-(box.x + box.width) // CELL)
+        return [
+            method
+            for method, cells in traces.cells.items()
+            if method not in ("fused", skip)
+            and cells[y0:y1, x0:x1].size
+            and int(cells[y0:y1, x0:x1].max()) >= round(TRACE_NOTICE * 255)
+        ]
+
+    def _dq_finding(self, index: int, box: Box, traces: PageTraces, factor: float) -> Finding:
+        region = _region(box, factor, "single compression")
+        # The map alone raised warnings on a few untouched scans (small areas of sparse
+        # print), so on its own it is a notice, and a warning where another method agrees.
+        others = self._corroborated(box, traces, "dq")
+        return self.finding(
+            "double_quantisation",
+            Severity.WARNING if box.score >= TRACE_WARNING and others else Severity.NOTICE,
+            "A region lacks the double JPEG compression the rest of the page shows",
+            f"On page {index + 1} (aligned double JPEG quantisation), the area at x={region.x}, "
+            f"y={region.y} ({region.width}x{region.height} px) does not show the trace of two "
+            "compressions on the file's 8x8 grid that the rest of the page shows: the page was "
+            "saved as JPEG, opened and saved again, but this area's coefficients were quantised "
+            "only once on this grid. Content pasted from another JPEG (another quality, or off "
+            "the grid), typed or drawn after the first save does this. Innocent explanations: "
+            "an area that is almost blank or clipped to pure white or black (too little to "
+            "judge), or a page cropped or shifted by a few pixels between saves (then most of "
+            "the page lacks the trace). Compare with an earlier copy of the file.",
+            page=index,
+            regions=[region],
+            evidence={
+                "method": "aligned_double_quantisation",
+                "strength": round(box.score, 3),
+                "also_seen_by": others,
+                "first_steps": {str(k): v for k, v in traces.dq_first_steps.items()},
+            },
+            checklist=["img.splice"],
+        )
+
+    def _text_clone_finding(
+        self, index: int, clone: TextClone, traces: PageTraces, factor: float
+    ) -> Finding:
+        source = _region(clone.source, factor, "source", clone.strength)
+        target = _region(clone.target, factor, "copy", clone.strength)
+        words = "word" if clone.words == 1 else f"{clone.words} words moved together"
+        return self.finding(
+            "text_copy_move",
+            self._severity(clone.strength, traces.calibration, "text_clone"),
+            "Printed words match other words of the page, noise included",
+            f"On page {index + 1} (text copy-move), the print at x={target.x}, y={target.y} "
+            f"({target.width}x{target.height} px) matches the print at x={source.x}, "
+            f"y={source.y} ({words}) pixel for pixel, paper included: their difference "
+            f"({clone.difference:.2f} grey levels) is {clone.ratio:.2f} of what two separate "
+            f"patches of this page's paper differ by ({traces.text_floor:.2f}). Two prints of "
+            "the same word share their shape but not their paper grain and scanner noise; a "
+            "digital copy shares both, so this is consistent with a word copied within the "
+            "file. Either end could be the original. Innocent explanations: a page that was "
+            "generated digitally and never printed (its repeated words can be identical), "
+            "heavy noise reduction by a scanner or publisher, or a form whose field was filled "
+            "by pasting. Compare the two places side by side.",
+            page=index,
+            regions=[source, target],
+            evidence={
+                "method": "text_copy_move",
+                "shift": [round(v / factor, 1) for v in clone.shift],
+                "words": clone.words,
+                "difference": round(clone.difference, 3),
+                "paper_floor": round(traces.text_floor, 3),
+                "ratio": round(clone.ratio, 3),
+                "strength": round(clone.strength, 3),
+                "calibrated": traces.calibration.exemplars > 0,
+            },
+            checklist=["img.clone"],
+        )
+
+    def _glyph_finding(
+        self, index: int, outlier: GlyphOutlier, traces: PageTraces, factor: float
+    ) -> Finding:
+        region = _region(outlier.box, factor, f"{outlier.level} printed differently")
+        names = {
+            "darkness": "ink darkness",
+            "sharpness": "edge sharpness",
+            "stroke": "stroke width",
+            "grain": "paper grain",
+            "angle": "baseline angle",
+        }
+        described = ", ".join(
+            f"{names[k]} {d['value']:g} against the page's {d['median']:g} (robust z {d['z']:+.1f})"
+            for k, d in outlier.deviations.items()
+        )
+        what = "line" if outlier.level == "line" else "word or number"
+        return self.finding(
+            "glyph_inconsistency",
+            self._severity(outlier.strength, traces.calibration, "glyph"),
+            f"A {what} is printed differently from the rest of the page",
+            f"On page {index + 1} (glyph and line consistency), the {what} at x={region.x}, "
+            f"y={region.y} ({region.width}x{region.height} px) differs from the page's other "
+            f"words: {described}. Text retyped or spliced in later (a changed date, number or "
+            "line, typeset in another font or rendered without the scan's blur and noise) "
+            "often differs this way. Innocent explanations: a bold or emphasised word, a rubber "
+            "stamp or handwritten note, a different ribbon or toner, a line added by the issuer "
+            "on another machine, or a photocopy of a photocopy. Compare its letter shapes and "
+            "ink with its neighbours'.",
+            page=index,
+            regions=[region],
+            evidence={
+                "method": "glyph_consistency",
+                "level": outlier.level,
+                "deviations": outlier.deviations,
+                "strength": round(outlier.strength, 3),
+                "calibrated": traces.calibration.exemplars > 0,
+            },
+            checklist=["img.retyped"],
+        )
 
     def _clone_finding(self, index: int, pair: ClonePair, factor: float) -> Finding | None:
         if pair.strength < CLONE_NOTICE:

@@ -19,6 +19,8 @@ VENV="${WORKBENCH_VENV:-$ROOT/.venv}"
 APT_PACKAGES=(
   tesseract-ocr tesseract-ocr-fas tesseract-ocr-ara tesseract-ocr-eng tesseract-ocr-osd
   fonts-farsiweb fonts-noto-core libfribidi0 libraqm0 libimage-exiftool-perl chromium
+  # Faces of the independent forensic corpus (benchmarks/corpus_pages.py), none used by samples.
+  fonts-hosny-amiri fonts-sil-scheherazade fonts-sil-lateef fonts-kacst
 )
 
 log() { printf '==> %s\n' "$*" >&2; }

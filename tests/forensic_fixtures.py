@@ -209,3 +209,48 @@ def overlaps(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool
     return min(a[0] + a[2], b[0] + b[2]) > max(a[0], b[0]) and min(a[1] + a[3], b[1] + b[3]) > max(
         a[1], b[1]
     )
+
+
+NASKH = Path("/usr/share/fonts/truetype/noto/NotoNaskhArabic-Regular.ttf")
+
+
+def retype(
+    page: np.ndarray,
+    baseline: int,
+    text: str,
+    *,
+    font: Path = NASKH,
+    size: int = 30,
+    right: int = 1130,
+    left: int = 100,
+) -> tuple[np.ndarray, tuple[int, int, int, int]]:
+    """Erase a band of a scanned page with its paper tone and type `text` into it digitally.
+
+    What a forger does to a published scan: the new text is sharp and black (no print or
+    scan blur, no paper grain). Returns the edited page and the (x, y, w, h) of the band.
+    """
+    img = page.astype(np.float32)
+    h, w = img.shape
+    y0, y1 = baseline - size, baseline + size // 2
+    band = img[y0:y1, left:right]
+    paper = float(np.median(band[band > 180])) if (band > 180).any() else 235.0
+    img[y0:y1, left:right] = paper
+    ink = Image.new("L", (w, h), 0)
+    face = ImageFont.truetype(str(font), size, layout_engine=ImageFont.Layout.RAQM)
+    ImageDraw.Draw(ink).text(
+        (right, baseline), text, font=face, fill=255, anchor="rs", direction="rtl", language="fa"
+    )
+    img *= 1.0 - np.asarray(ink, np.float32) / 255.0
+    out = np.clip(np.rint(img), 0, 255).astype(np.uint8)
+    return out, (left, y0, right - left, y1 - y0)
+
+
+def copy_word(
+    page: np.ndarray, box: tuple[int, int, int, int], to: tuple[int, int], pad: int = 3
+) -> tuple[np.ndarray, tuple[int, int, int, int]]:
+    """Copy the pixels of `box` (with `pad` pixels of paper around it) to `to` (x, y)."""
+    x, y, w, h = box
+    patch = page[y - pad : y + h + pad, x - pad : x + w + pad]
+    out = page.copy()
+    out[to[1] : to[1] + patch.shape[0], to[0] : to[0] + patch.shape[1]] = patch
+    return out, (to[0], to[1], patch.shape[1], patch.shape[0])

@@ -9,6 +9,7 @@ from PIL import Image
 
 from tests.forensic_fixtures import jpeg, letter_page, overlaps, paste_transformed, save_png
 from workbench import analyze
+from workbench.export.overlay import HEATMAP_KINDS
 from workbench.model import Report, Severity
 from workbench.serialize import report_to_dict, validate_report
 
@@ -40,12 +41,13 @@ def test_clean_letter_is_quiet_and_writes_every_map(tmp_path: Path) -> None:
     assert page["index"] == 0 and page["tamper_score"] < 0.3
     assert worst(report) in (None, Severity.INFO, Severity.NOTICE)
     kinds = {a.kind: a for a in report.artifacts}
-    assert set(kinds) >= {"tamper_heatmap", "ela_heatmap", "noise_map", "copymove_map", "ghost_map"}
+    # Every per-page map the exports know of, except the layout check's.
+    assert set(kinds) >= set(HEATMAP_KINDS) - {"layout_difference"}
     assert page["heatmap"] == kinds["tamper_heatmap"].id
     folder = next((tmp_path / "out").iterdir())
     heat = Image.open(folder / kinds["tamper_heatmap"].path)
     assert heat.mode == "L" and heat.size == (1240, 1754)
-    assert set(page["scores"]) == {"clone", "ghost", "noise", "ela"}
+    assert set(page["scores"]) == {"clone", "ghost", "noise", "ela", "dq", "text_clone", "glyph"}
 
 
 @pytest.mark.slow

@@ -37,6 +37,9 @@ HEATMAP_KINDS = (
     "noise_map",
     "copymove_map",
     "ghost_map",
+    "dq_map",
+    "text_copymove_map",
+    "glyph_map",
     "layout_difference",
 )
 

@@ -7,7 +7,7 @@ These helpers do that bookkeeping once, so every method reports on the same grid
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import cv2
@@ -239,3 +239,29 @@ def regions_from_mask(
         boxes.append(Box(x0, y0, x1 - x0, y1 - y0, score))
     boxes.sort(key=lambda b: (-b.score, -b.area))
     return boxes
+
+
+def box_map(shape: tuple[int, int], boxes: Iterable[Box], cell: int = 1) -> np.ndarray:
+    """Paint boxes with their scores (the strongest wins where they overlap).
+
+    Parameters
+    ----------
+    shape : (H, W)
+        Page size.
+    boxes : iterable of Box
+        Page pixels; each is painted with its ``score``.
+    cell : int
+        Each output value covers ``cell`` x ``cell`` page pixels.
+
+    Returns
+    -------
+    (ceil(H / cell), ceil(W / cell)) float32 array
+
+    """
+    out = np.zeros((-(-shape[0] // cell), -(-shape[1] // cell)), np.float32)
+    for b in boxes:
+        y0, x0 = max(b.y, 0) // cell, max(b.x, 0) // cell
+        y1, x1 = -(-(b.y + b.height) // cell), -(-(b.x + b.width) // cell)
+        region = out[y0:y1, x0:x1]
+        np.maximum(region, np.float32(b.score), out=region)
+    return out

@@ -127,6 +127,30 @@ def rotate(image: np.ndarray, angle: float, *, border: int = 0) -> np.ndarray:
     return cv2.warpAffine(image, mat, (w, h), flags=cv2.INTER_NEAREST, borderValue=border)
 
 
+def ink_groups(
+    ink: np.ndarray, kernel: tuple[int, int], min_area: int = 1
+) -> tuple[np.ndarray, list[tuple[int, Box, int, np.ndarray]]]:
+    """Ink joined by smearing (dilation with a ``(rows, columns)`` kernel), group by group.
+
+    Returns the label image of the smeared groups and, for each group with at least
+    `min_area` ink pixels, its label, the bounding box of the ink it holds (not of the
+    smear), that ink's pixel count, and the ink inside the box that belongs to the group.
+    """
+    joined = cv2.dilate(ink.astype(np.uint8), np.ones(kernel, np.uint8))
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
+    groups: list[tuple[int, Box, int, np.ndarray]] = []
+    for i in range(1, count):
+        x, y, bw, bh, _ = (int(v) for v in stats[i])
+        part = (labels[y : y + bh, x : x + bw] == i) & ink[y : y + bh, x : x + bw]
+        ys, xs = np.nonzero(part)
+        if ys.size < max(min_area, 1):
+            continue
+        x0, y0, x1, y1 = int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1
+        box = (x + x0, y + y0, x1 - x0, y1 - y0)
+        groups.append((i, box, int(ys.size), part[y0:y1, x0:x1]))
+    return labels, groups
+
+
 def segment_lines(ink: np.ndarray, *, smear: int | None = None) -> list[Box]:
     """Find text line segments on a deskewed binarised page.
 
@@ -147,19 +171,8 @@ def segment_lines(ink: np.ndarray, *, smear: int | None = None) -> list[Box]:
     _, w = ink.shape
     k = smear or max(5, round(w * 0.025))
     u8 = ink.astype(np.uint8)
-    joined = cv2.dilate(u8, np.ones((3, k), np.uint8))
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
     boxes: list[Box] = []
-    for i in range(1, count):
-        x, y, bw, bh, _ = (int(v) for v in stats[i])
-        # Shrink the smeared component back to the ink it holds.
-        part = (labels[y : y + bh, x : x + bw] == i) & ink[y : y + bh, x : x + bw]
-        ys, xs = np.nonzero(part)
-        if ys.size == 0:
-            continue
-        x, y = x + int(xs.min()), y + int(ys.min())
-        bw, bh = int(xs.max() - xs.min()) + 1, int(ys.max() - ys.min()) + 1
-        area = int(ys.size)
+    for _, (x, y, bw, bh), area, part in ink_groups(ink, (3, k))[1]:
         if bh < 0.004 * w or bh > 0.06 * w or bw < 0.04 * w:
             continue
         if bw / max(bh, 1) < 2.0:
@@ -175,6 +188,20 @@ def segment_lines(ink: np.ndarray, *, smear: int | None = None) -> list[Box]:
         boxes.append((x, y, bw, bh))
     boxes.sort(key=lambda b: (b[1], -b[0]))
     return boxes
+
+
+def stroke_width(ink: np.ndarray) -> float:
+    """Mean stroke width (pixels) of binarised ink: twice the distance transform on its ridges.
+
+    The mean over ridge pixels of the inscribed diameter (the centre pixel counts once);
+    0.0 when there is no ink.
+    """
+    dist = cv2.distanceTransform(
+        np.pad(ink, 1).astype(np.uint8), cv2.DIST_L2, cv2.DIST_MASK_PRECISE
+    )[1:-1, 1:-1]
+    ridge = (dist >= cv2.dilate(dist, np.ones((3, 3), np.float32))) & ink
+    widths = dist[ridge]
+    return float(np.mean(widths) * 2.0 - 1.0) if widths.size else 0.0
 
 
 def measure_line(ink: np.ndarray, box: Box, index: int = 0) -> LineMetrics | None:
@@ -195,13 +222,7 @@ def measure_line(ink: np.ndarray, box: Box, index: int = 0) -> LineMetrics | Non
     base = int(np.argmax(rows))
     ascender = float(base - int(np.searchsorted(cum, 0.02)))
     descender = float(int(np.searchsorted(cum, 0.98)) - base)
-    dist = cv2.distanceTransform(
-        np.pad(sub, 1).astype(np.uint8), cv2.DIST_L2, cv2.DIST_MASK_PRECISE
-    )[1:-1, 1:-1]
-    ridge = (dist >= cv2.dilate(dist, np.ones((3, 3), np.float32))) & sub
-    widths = dist[ridge]
-    # Mean over ridge pixels of the inscribed diameter (the centre pixel counts once).
-    stroke = float(np.mean(widths) * 2.0 - 1.0) if widths.size else 0.0
+    stroke = stroke_width(sub)
     density = min(1.0, total / max(1.0, core * w))
     # Baseline: the densest row in each of several chunks along the line, fitted by a line.
     chunks = max(2, min(10, w // max(1, h)))

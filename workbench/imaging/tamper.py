@@ -13,6 +13,7 @@ import cv2
 import numpy as np
 
 from workbench.imaging.blocks import Box, regions_from_mask, strength_from_z, upsample_blocks
+from workbench.imaging.calibration import TextCalibration
 from workbench.imaging.copymove import (
     ClonePair,
     block_clones,
@@ -20,6 +21,7 @@ from workbench.imaging.copymove import (
     keypoint_clones,
     merge_clones,
 )
+from workbench.imaging.dq_map import DqMap
 from workbench.imaging.ela import (
     error_level_anomaly,
     error_level_display,
@@ -34,7 +36,10 @@ from workbench.imaging.ghost import (
     jpeg_ghost,
     page_quality_estimate,
 )
+from workbench.imaging.glyphs import GlyphOutlier, glyph_consistency, glyph_map
 from workbench.imaging.noise import noise_inconsistency, noise_strength
+from workbench.imaging.textclone import TextClone, text_clone_map, text_clones
+from workbench.imaging.words import find_words
 
 #: Below this strength a method's region is not reported (the fused map still shows it).
 REGION_THRESHOLD = 0.3
@@ -49,6 +54,10 @@ CELL = 4
 INK_EDGE = 2.0
 #: JPEG ghosts are measured on tiles within this many tiles of one with marks.
 GHOST_REACH = 2
+#: Methods with their own viewable map.
+MAP_METHODS = ("ela", "noise", "clone", "ghost", "dq", "text_clone", "glyph")
+#: Side of the aligned double-quantisation map's blocks (the JPEG grid).
+DQ_BLOCK = 8
 
 
 @dataclass(frozen=True)
@@ -64,10 +73,12 @@ class PageTraces:
         Size of the analysed page.
     tamper_score : float in [0, 1]
     scores : dict method -> float in [0, 1]
-        Strongest region of each method (``clone``, ``ghost``, ``noise``, ``ela``).
+        Strongest region of each method (``clone``, ``ghost``, ``noise``, ``ela``, ``dq``,
+        ``text_clone``, ``glyph``).
     cells : dict name -> (ceil(H / CELL), ceil(W / CELL)) uint8
-        The fused trace strength (``fused``) and the strength maps of ``noise``, ``clone``
-        and ``ghost`` on the fusion grid, 0 = none, 255 = strongest.
+        The fused trace strength (``fused``) and the strength maps of ``noise``, ``clone``,
+        ``ghost``, ``dq``, ``text_clone`` and ``glyph`` on the fusion grid, 0 = none,
+        255 = strongest.
     error_levels : (H, W) uint8
         Error levels of the page (grey levels), as `error_levels` gives them.
     clones : list of ClonePair
@@ -79,6 +90,19 @@ class PageTraces:
         For each splice region, the quality at which it dips (its likely own last quality).
     noise_sigma : float
         The page's median noise level, grey levels.
+    dq_regions : list of Box
+        Regions that lack the aligned double JPEG quantisation the rest of the page shows.
+    dq_first_steps : dict
+        The first quantisation steps found (zigzag position -> step), empty without a map.
+    text_clones : list of TextClone
+        Words that are pixel copies of other words of the page, noise included.
+    glyph_outliers : list of GlyphOutlier
+        Words and lines whose print differs from the page's other words.
+    text_floor : float
+        What two separate impressions on this page differ by at best (grey levels; 0 when
+        not measured), the yardstick of text copy-move.
+    calibration : TextCalibration
+        The thresholds the text methods were held to (from exemplars, or none).
     notes : list of str
         Methods that could not run, and why.
 
@@ -96,6 +120,12 @@ class PageTraces:
     page_quality: int | None
     ghost_qualities: list[int]
     noise_sigma: float
+    dq_regions: list[Box] = field(default_factory=list)
+    dq_first_steps: dict[int, int] = field(default_factory=dict)
+    text_clones: list[TextClone] = field(default_factory=list)
+    glyph_outliers: list[GlyphOutlier] = field(default_factory=list)
+    text_floor: float = 0.0
+    calibration: TextCalibration = field(default_factory=TextCalibration)
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -107,7 +137,7 @@ class PageTraces:
         """One method's own (H, W) uint8 map for viewing.
 
         Error levels scaled for display (``ela``), or the strength map of ``noise``,
-        ``clone`` or ``ghost``.
+        ``clone``, ``ghost``, ``dq``, ``text_clone`` or ``glyph``.
         """
         if method == "ela":
             return error_level_display(self.error_levels)
@@ -116,7 +146,7 @@ class PageTraces:
     @property
     def maps(self) -> dict[str, np.ndarray]:
         """Every method's own map (see `map`), keyed by method."""
-        return {method: self.map(method) for method in ("ela", "noise", "clone", "ghost")}
+        return {method: self.map(method) for method in MAP_METHODS}
 
 
 def _region_strength(boxes: list[Box]) -> float:
@@ -129,9 +159,15 @@ def analyse_page(
     keypoints: bool = True,
     blocks: bool = True,
     jpeg_grid: bool = True,
+    text: bool = True,
+    calibration: TextCalibration | None = None,
+    dq: DqMap | None = None,
     min_region_blocks: int = 4,
 ) -> PageTraces:
-    """Run error level analysis, noise, copy-move and JPEG ghosts on one page and fuse them.
+    """Run the pixel-forensic methods on one page and fuse them.
+
+    Error level analysis, noise, copy-move and JPEG ghosts look at the pixels; text
+    copy-move and glyph consistency look at the words printed on the page.
 
     Parameters
     ----------
@@ -143,6 +179,14 @@ def analyse_page(
     jpeg_grid : bool
         Whether the page still sits on its JPEG 8 x 8 grid. When False (a page the caller had
         to rescale), JPEG ghosts are not computed and error levels are only for viewing.
+    text : bool
+        Run the text methods (text copy-move, glyph and line consistency).
+    calibration : TextCalibration, optional
+        Thresholds of the text methods set from genuine exemplars (`calibrate_text`);
+        traces weaker than them are dropped. Without it the page is its own reference.
+    dq : DqMap, optional
+        The page's aligned double-quantisation map (`workbench.imaging.dq_map`), made from
+        the file's own coefficients by the caller (it needs the JPEG file, not pixels).
     min_region_blocks : int
         Smallest region, in ghost blocks (16 x 16), reported for splices.
 
@@ -231,6 +275,21 @@ def analyse_page(
         pairs += block_clones(img)
     pairs = merge_clones(pairs)
 
+    calib = calibration or TextCalibration()
+    copied: list[TextClone] = []
+    printed: list[GlyphOutlier] = []
+    floor = 0.0
+    if text:
+        words = find_words(img)
+        scan = text_clones(img, words=words)
+        floor = scan.floor
+        limit = calib.threshold("text_clone", 0.0)
+        copied = [c for c in scan.clones if c.strength >= limit]
+        glyphs = glyph_consistency(img, words=words, spreads=calib.spreads)
+        limit = calib.threshold("glyph", 0.0)
+        printed = [o for o in glyphs.outliers if o.strength >= limit]
+        notes += [n for n in (scan.note, glyphs.note) if n]
+
     # Maps are fused on a grid of CELL x CELL pixels (every method's blocks are whole cells)
     # and only the results are painted back at page size: fusing four page-sized float maps
     # would cost more than some of the methods.
@@ -240,15 +299,25 @@ def analyse_page(
         "ghost": upsample_blocks(g_strength, GHOST_BLOCK // CELL, grid),
         "noise": upsample_blocks(n_strength, NOISE_BLOCK // CELL, grid),
         "ela": upsample_blocks(e_strength, ELA_BLOCK // CELL, grid),
+        "dq": (
+            upsample_blocks(dq.suspicion, DQ_BLOCK // CELL, grid)
+            if dq is not None
+            else np.zeros(grid, np.float32)
+        ),
+        "text_clone": text_clone_map((h, w), copied, cell=CELL),
+        "glyph": glyph_map((h, w), printed, cell=CELL),
     }
     scores = {
         "clone": max((p.strength for p in pairs), default=0.0),
         "ghost": _region_strength(splice),
         "noise": _region_strength(noise_boxes),
         "ela": _region_strength(ela_boxes),
+        "dq": dq.region_score if dq is not None else 0.0,
+        "text_clone": max((c.strength for c in copied), default=0.0),
+        "glyph": max((o.strength for o in printed), default=0.0),
     }
     cells = {"fused": fuse_maps(maps_float, grid)}
-    for method in ("noise", "clone", "ghost"):
+    for method in ("noise", "clone", "ghost", "dq", "text_clone", "glyph"):
         cells[method] = np.rint(maps_float[method] * 255).astype(np.uint8)
     return PageTraces(
         shape=(h, w),
@@ -263,5 +332,11 @@ def analyse_page(
         page_quality=page_quality,
         ghost_qualities=ghost_q,
         noise_sigma=noise_sigma,
+        dq_regions=list(dq.regions) if dq is not None else [],
+        dq_first_steps=dict(dq.first_steps) if dq is not None else {},
+        text_clones=copied,
+        glyph_outliers=printed,
+        text_floor=floor,
+        calibration=calib,
         notes=notes,
     )

@@ -1,0 +1,99 @@
+"""The forensics check's text methods and double-quantisation map, end to end on files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from tests.forensic_fixtures import LINES, copy_word, jpeg, letter_page, overlaps, retype
+from workbench import analyze
+from workbench.imaging.words import find_words
+from workbench.model import Report, Severity
+from workbench.serialize import report_to_dict, validate_report
+
+BODY_LINE = 160 + 100 + 70 * 3
+
+
+def run(path: Path, references: list[Path] | None = None, only: str = "forensics") -> Report:
+    report = analyze(path, only=[only], references=references or [])
+    validate_report(report_to_dict(report))
+    return report
+
+
+def box(r: object) -> tuple[int, int, int, int]:
+    return (r.x, r.y, r.width, r.height)  # type: ignore[attr-defined]
+
+
+def save_jpeg(image: np.ndarray, path: Path, quality: int) -> Path:
+    Image.fromarray(image).save(path, quality=quality)
+    return path
+
+
+@pytest.mark.slow
+def test_copied_word_is_a_text_copy_move_warning(tmp_path: Path) -> None:
+    page = letter_page(seed=3).image
+    word = next(w for w in find_words(page).words if w.box.width > 60 and w.box.y > 400)
+    source = (word.box.x, word.box.y, word.box.width, word.box.height)
+    edited, target = copy_word(page, source, (300, 1000))
+    report = run(save_jpeg(edited, tmp_path / "copied.jpg", 92))
+    found = [f for f in report.findings if f.code == "forensics.text_copy_move"]
+    assert found and found[0].severity == Severity.WARNING
+    regions = [box(r) for r in found[0].regions]
+    assert any(overlaps(r, target) for r in regions) and any(overlaps(r, source) for r in regions)
+    assert found[0].evidence["method"] == "text_copy_move"
+    assert "never printed" in found[0].detail  # its innocent explanation is spelled out
+    (result,) = report.results["forensics"]["pages"]
+    assert result["scores"]["text_clone"] >= 0.5 and result["text_clones"]
+
+
+@pytest.mark.slow
+def test_retyped_line_is_a_glyph_warning_in_forensics_and_layout(tmp_path: Path) -> None:
+    edited, band = retype(letter_page(seed=3).image, BODY_LINE, LINES[4])
+    path = save_jpeg(edited, tmp_path / "retyped.jpg", 90)
+    report = run(path)
+    found = [f for f in report.findings if f.code == "forensics.glyph_inconsistency"]
+    assert found and found[0].severity == Severity.WARNING
+    assert overlaps(box(found[0].regions[0]), band)
+    assert "bold" in found[0].detail and "stamp" in found[0].detail
+    layout = run(path, only="layout")
+    lines = [
+        f
+        for f in layout.findings
+        if f.code == "layout.line_typography" and f.severity == Severity.WARNING
+    ]
+    assert any(overlaps(box(r), band) for f in lines for r in f.regions)
+
+
+@pytest.mark.slow
+def test_untouched_jpeg_letter_stays_quiet_with_and_without_exemplars(tmp_path: Path) -> None:
+    path = save_jpeg(letter_page(seed=8).image, tmp_path / "letter.jpg", 85)
+    refs = [save_jpeg(letter_page(seed=s).image, tmp_path / f"ref{s}.jpg", 85) for s in (9, 10)]
+    for references in (None, refs):
+        report = run(path, references)
+        assert not [f for f in report.findings if f.severity >= Severity.WARNING]
+    calibration = report.results["forensics"]["calibration"]
+    assert calibration["exemplar_pages"] == 2 and set(calibration["thresholds"]) == {
+        "text_clone",
+        "glyph",
+    }
+
+
+@pytest.mark.slow
+def test_region_pasted_from_another_jpeg_lacks_double_quantisation(tmp_path: Path) -> None:
+    page = letter_page(seed=6).image
+    first = jpeg(page, 80)  # the published scan
+    donor = jpeg(page, 95)  # the same page from another file, placed 3 px off the grid
+    edited = first.copy()
+    y0, y1, x0, x1 = 400, 700, 200, 1100
+    edited[y0:y1, x0:x1] = donor[y0 - 3 : y1 - 3, x0 - 3 : x1 - 3]
+    report = run(save_jpeg(edited, tmp_path / "pasted.jpg", 90))
+    found = [f for f in report.findings if f.code == "forensics.double_quantisation"]
+    # Only this map sees the paste (its content is the page's own): a notice, not a warning.
+    assert found and found[0].severity == Severity.NOTICE
+    assert found[0].evidence["also_seen_by"] == []
+    assert overlaps(box(found[0].regions[0]), (x0, y0, x1 - x0, y1 - y0))
+    (result,) = report.results["forensics"]["pages"]
+    assert result["dq_first_steps"]

@@ -1,0 +1,74 @@
+"""The independent forensic corpus: disjoint splits, masks that cover every edit, determinism."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+
+import corpus_pages as cp
+import forensic_corpus as fc
+
+pytestmark = pytest.mark.skipif(
+    bool(cp.missing_fonts("dev") + cp.missing_fonts("test")),
+    reason="the corpus fonts are not installed: " + "; ".join(cp.missing_fonts("dev")),
+)
+
+
+def test_splits_share_no_font_template_or_chain() -> None:
+    assert not cp.FONTS["dev"].keys() & cp.FONTS["test"].keys()
+    dev = {t.name for t in cp.TEMPLATES["dev"]}
+    assert dev.isdisjoint(t.name for t in cp.TEMPLATES["test"])
+    assert {c.name for c in fc.CHAINS["dev"]}.isdisjoint(c.name for c in fc.CHAINS["test"])
+    # Every kind of tampering has as many untampered pages to be compared with.
+    rows = fc.plan("dev", 4)
+    for kind in ("none", *fc.TAMPER_KINDS):
+        assert sum(r[0] == kind for r in rows) == 4
+
+
+@pytest.fixture(scope="module")
+def scanned() -> fc.Scanned:
+    chain = fc.CHAINS["dev"][2]  # 150 dpi, grey, one save
+    return fc._page("letter", "dev", chain, seed=11, template=0)
+
+
+def _outside(edited: np.ndarray, original: np.ndarray, boxes: list[cp.Box]) -> int:
+    changed = np.any(edited != original, axis=-1) if edited.ndim == 3 else edited != original
+    for x0, y0, x1, y1 in boxes:
+        changed[y0:y1, x0:x1] = False
+    return int(changed.sum())
+
+
+def test_every_edit_stays_inside_its_mask(scanned: fc.Scanned) -> None:
+    img, page, m = scanned.image, scanned.page, scanned.skew
+    chain = fc.CHAINS["dev"][2]
+    donor = fc._page("letter", "dev", chain, seed=12, template=0).image  # another letter
+    edits = {
+        "copy-move": fc.copy_move(img, page, m, np.random.default_rng(1)),
+        "spliced-line": fc.spliced_line(img, page, "dev", chain, np.random.default_rng(2)),
+        "retyped-digits": fc.retyped_digits(img, page, "dev", chain, m, np.random.default_rng(3)),
+        "foreign-jpeg": fc.foreign_jpeg(img, page, donor, m, np.random.default_rng(4)),
+    }
+    for kind, (edited, boxes) in edits.items():
+        assert boxes, kind
+        assert np.any(edited != img), f"{kind} changed nothing"
+        assert _outside(edited, img, boxes) == 0, f"{kind} changed pixels outside its mask"
+    # A copy-move's mask holds both ends, with the same pixels.
+    edited, (src, dst) = edits["copy-move"]
+    assert src != dst
+    assert np.array_equal(
+        edited[dst[1] : dst[3], dst[0] : dst[2]], img[src[1] : src[3], src[0] : src[2]]
+    )
+
+
+def test_pages_are_the_same_on_every_run(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    a = fc.make_entry("test", 5, "retyped-digits", "receipt", 0, tmp_path / "a")
+    b = fc.make_entry("test", 5, "retyped-digits", "receipt", 0, tmp_path / "b")
+    assert a.boxes and a.boxes == b.boxes and a.saves == b.saves
+    assert (tmp_path / "a" / a.path).read_bytes() == (tmp_path / "b" / b.path).read_bytes()

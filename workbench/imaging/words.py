@@ -1,0 +1,111 @@
+"""Word-sized groups of ink on a page, found from the pixels alone.
+
+The text methods of the forensics check (text copy-move, glyph consistency) compare words
+with the other words of their own page. They need word boxes on any page, including pages
+whose text OCR could not read, so the words are found from the ink: the page is binarised
+(`workbench.imaging.template.ink_mask`), the typical glyph height is measured from its ink
+components, and ink closer than about a third of that height along the line (and the dots
+above and below letters) is joined into one word.
+
+Coordinates are pixels of the page given, origin top-left.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from workbench.imaging.blocks import Box
+from workbench.imaging.lines import ink_groups
+from workbench.imaging.template import ink_mask
+
+#: Horizontal and vertical gaps joined into one word, as fractions of the typical glyph height.
+JOIN_ACROSS = 0.35
+JOIN_DOWN = 0.45
+
+
+@dataclass(frozen=True)
+class Word:
+    """One word-sized group of ink.
+
+    Attributes
+    ----------
+    box : Box
+        Bounding box of the ink, page pixels.
+    ink : int
+        Ink pixels in the box that belong to the word.
+    label : int
+        Its label in `PageWords.labels`.
+
+    """
+
+    box: Box
+    ink: int
+    label: int
+
+
+@dataclass(frozen=True)
+class PageWords:
+    """The words of a page with the binarised ink they were found on."""
+
+    ink: np.ndarray  # (H, W) bool
+    labels: np.ndarray  # (H, W) int32, 0 = background, else the label of the joined word
+    words: tuple[Word, ...]
+    glyph_height: float  # typical height of an ink component, pixels
+
+    def word_ink(self, word: Word) -> np.ndarray:
+        """The ink of `word` inside its box, as a bool array (other words' ink left out)."""
+        b = word.box
+        window = self.labels[b.y : b.y + b.height, b.x : b.x + b.width] == word.label
+        return np.asarray(window & self.ink[b.y : b.y + b.height, b.x : b.x + b.width])
+
+
+def typical_glyph_height(ink: np.ndarray) -> float:
+    """Median height of the page's ink components that are large enough to be glyphs."""
+    count, _, stats, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
+    if count <= 1:
+        return 0.0
+    heights = stats[1:, cv2.CC_STAT_HEIGHT]
+    areas = stats[1:, cv2.CC_STAT_AREA]
+    keep = (areas >= 12) & (heights >= 4) & (heights <= ink.shape[0] // 8)
+    return float(np.median(heights[keep])) if keep.any() else 0.0
+
+
+def find_words(gray: np.ndarray, *, ink: np.ndarray | None = None) -> PageWords:
+    """Word boxes of a page of dark print on light paper.
+
+    Parameters
+    ----------
+    gray : (H, W) uint8 array
+        The page.
+    ink : (H, W) bool array, optional
+        Its binarisation, when the caller has one already.
+
+    Returns
+    -------
+    PageWords
+        Words sorted top to bottom, then right to left. Groups too small to hold a word
+        (specks, a lone dot), far taller than the page's glyphs (seals, emblems, signatures
+        are kept only when they are word-sized) or nearly solid (bars) are left out.
+
+    """
+    g = np.asarray(gray, dtype=np.uint8)
+    mask = ink_mask(g) if ink is None else np.asarray(ink, dtype=bool)
+    height = typical_glyph_height(mask)
+    empty = PageWords(mask, np.zeros(mask.shape, np.int32), (), height)
+    if height < 4:
+        return empty
+    across = max(2, round(JOIN_ACROSS * height))
+    down = max(1, round(JOIN_DOWN * height))
+    labels, groups = ink_groups(mask, (2 * down + 1, across), min_area=20)
+    words: list[Word] = []
+    for i, (x0, y0, bw, bh), area, _ in groups:
+        if bh < 0.6 * height or bh > 4.0 * height or bw > 60 * height:
+            continue
+        if area > 0.8 * bw * bh:
+            continue
+        words.append(Word(Box(x0, y0, bw, bh), area, i))
+    words.sort(key=lambda wd: (wd.box.y // max(1, round(height)), -wd.box.x))
+    return PageWords(mask, labels.astype(np.int32), tuple(words), height)

@@ -194,6 +194,18 @@ class Box:
         return self.width * self.height
 
 
+def union_box(boxes: Iterable[tuple[int, int, int, int]]) -> tuple[int, int, int, int]:
+    """The smallest (x, y, w, h) box containing every box (zeros when there are none)."""
+    items = list(boxes)
+    if not items:
+        return 0, 0, 0, 0
+    x0 = min(b[0] for b in items)
+    y0 = min(b[1] for b in items)
+    x1 = max(b[0] + b[2] for b in items)
+    y1 = max(b[1] + b[3] for b in items)
+    return x0, y0, x1 - x0, y1 - y0
+
+
 def regions_from_mask(
     mask: np.ndarray,
     block: int,

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
-from workbench.imaging.blocks import Box, box_map, strength_from_z
+from workbench.imaging.blocks import Box, box_map, strength_from_z, union_box
 from workbench.imaging.lines import WEIGHT_STEP, deskew_angle, stroke_width
 from workbench.imaging.words import PageWords, Word, find_words
 
@@ -200,11 +200,7 @@ def _robust(values: np.ndarray, floor: float) -> tuple[float, float]:
 
 
 def _union(boxes: list[Box], score: float) -> Box:
-    x0 = min(b.x for b in boxes)
-    y0 = min(b.y for b in boxes)
-    x1 = max(b.x + b.width for b in boxes)
-    y1 = max(b.y + b.height for b in boxes)
-    return Box(x0, y0, x1 - x0, y1 - y0, score)
+    return Box(*union_box((b.x, b.y, b.width, b.height) for b in boxes), score)
 
 
 def _line_angle(members: list[WordPrint], page: PageWords) -> float | None:

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from workbench.imaging.blocks import union_box
 from workbench.imaging.seal import find_seals
-from workbench.ocr import union_box
 
 #: Side of the square a region is reduced to.
 PATCH = 128

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from workbench.imaging.blocks import Box, box_map
+from workbench.imaging.blocks import Box, box_map, union_box
 from workbench.imaging.words import PageWords, Word, find_words
 
 #: Shape descriptor size (rows, columns) and the mean absolute difference allowed between two
@@ -161,11 +161,7 @@ def _align(gray: np.ndarray, a: Box, b: Box) -> tuple[int, int, float]:
 
 
 def _union(boxes: list[Box]) -> Box:
-    x0 = min(b.x for b in boxes)
-    y0 = min(b.y for b in boxes)
-    x1 = max(b.x + b.width for b in boxes)
-    y1 = max(b.y + b.height for b in boxes)
-    return Box(x0, y0, x1 - x0, y1 - y0)
+    return Box(*union_box((b.x, b.y, b.width, b.height) for b in boxes))
 
 
 def residual_difference(gray: np.ndarray, a: Box, b: Box) -> float | None:

@@ -102,7 +102,7 @@ for sha, m in shown:
         crop = region(who, page, box)
         caption = f"{titles[who]}, page {page + 1}, box {box}"
         if crop is None:
-            column.caption(f"{caption}: page not available")
+            column.caption(f"{md(caption)}: page not available")
         else:
             column.image(crop, caption=caption)
 
@@ -144,7 +144,7 @@ link_columns = st.columns(len(image_search_links()))
 for column, link in zip(link_columns, image_search_links(), strict=True):
     column.link_button(link.label, link.url, help=link.what)
 for sha in view.documents:
-    with st.expander(f"{titles[sha]}: page images and source"):
+    with st.expander(f"{md(titles[sha])}: page images and source"):
         for index, image in enumerate(page_images(sha, store_path())):
             buffer = io.BytesIO()
             image.convert("RGB").save(buffer, "PNG")

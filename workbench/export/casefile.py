@@ -52,12 +52,12 @@ ROW_COLUMNS = (
     "page",
     "confidence",
 )
-# Characters that start emphasis, code, links, images, HTML, tables or headings. The text is
-# flattened to one line inside other text, so list and numbering markers (- + .) cannot start
-# a block and are left readable.
 #: Characters of JSON text that could end or open markup when it sits inside <script>; the
 #: escapes are the same JSON strings.
 _SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
+# Characters that start emphasis, code, links, images, HTML, tables or headings. The text is
+# flattened to one line inside other text, so list and numbering markers (- + .) cannot start
+# a block and are left readable.
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#!|<>~$])")
 
 

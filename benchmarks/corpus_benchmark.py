@@ -76,7 +76,7 @@ def split_rows(split: str, outcomes: Sequence[tuple[fc.Entry, Outcome]]) -> list
     return rows
 
 
-def layout_rows(split: str, entries: Sequence[fc.Entry], folder: Path, out: Path) -> list[str]:
+def layout_rows(split: str, entries: Sequence[fc.Entry], folder: Path) -> list[str]:
     """The layout check on template letters, with their template's genuine letters as exemplars."""
     by_template: dict[str, list[Path]] = {}
     for e in entries:
@@ -164,7 +164,7 @@ def run(splits: Sequence[str], per_kind: int, work: Path, layout: bool = True) -
             + "."
         )
         if layout:
-            lay += layout_rows(split, entries, folder, work)
+            lay += layout_rows(split, entries, folder)
         dq += dq_rows(split, entries, folder)
     lines = [
         "| split | tampering | untampered / tampered | AUC | pixel F1 | found (warning+) "

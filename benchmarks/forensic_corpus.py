@@ -279,8 +279,6 @@ def _typed_patch(
     size: int,
     shape: tuple[int, ...],
     paper: np.ndarray,
-    chain: Chain,
-    split: str,
     rng: np.random.Generator,
     look: bool,
 ) -> np.ndarray:
@@ -316,9 +314,7 @@ def spliced_line(
     size = round(page.body_size * float(rng.uniform(0.9, 1.15)))
     paper, _ = _paper(img, (0, 0, img.shape[1], img.shape[0]))
     words = cp.sentence(rng, int(rng.integers(3, 7)))
-    patch = _typed_patch(
-        words, cp.FONTS[split].foreign, size, img.shape, paper, chain, split, rng, True
-    )
+    patch = _typed_patch(words, cp.FONTS[split].foreign, size, img.shape, paper, rng, True)
     ph, pw = patch.shape[:2]
     if pw > img.shape[1] * 0.8:
         raise NoRoom("spliced line too long")
@@ -355,9 +351,7 @@ def retyped_digits(
         chars[i] = cp.FA_DIGITS[(cp.FA_DIGITS.index(chars[i]) + int(rng.integers(1, 9))) % 10]
     size = round(page.body_size * float(rng.uniform(0.95, 1.08)))
     retype_font = cp.FONTS[split].digits if rng.random() < 0.6 else key
-    patch = _typed_patch(
-        ["".join(chars)], retype_font, size, img.shape, paper, chain, split, rng, False
-    )
+    patch = _typed_patch(["".join(chars)], retype_font, size, img.shape, paper, rng, False)
     ph, pw = min(patch.shape[0], y1 - y0), min(patch.shape[1], x1 - x0)
     fill = np.clip(np.rint(fill), 0, 255).astype(np.uint8)
     oy, ox = (y1 - y0 - ph) // 2, (x1 - x0) - pw

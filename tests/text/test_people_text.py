@@ -1,6 +1,11 @@
 from __future__ import annotations
 
-from workbench.text.lists import numbering_problems, parse_text_rows, stated_counts
+from workbench.text.lists import (
+    numbering_problems,
+    parse_html_table,
+    parse_text_rows,
+    stated_counts,
+)
 from workbench.text.people import names_in_line, parse_claimed_person, parse_title
 from workbench.text.romanize import latin_key, latin_similarity, romanize, split_seyyed
 
@@ -36,3 +41,21 @@ def test_list_text_helpers() -> None:
     assert [r.number for r in rows] == [1, 2, 4]
     assert [p.kind for p in numbering_problems(rows)] == ["gap"]
     assert stated_counts("دفتر بازرسی و نظارت، سال ۱۳۸۰ (۱۴۹ نفر)")[0][0] == 149
+
+
+def test_html_table_with_omitted_end_tags_and_nested_table() -> None:
+    """Cells and rows may leave their end tags out; a nested table keeps its own rows."""
+    rows = parse_html_table(
+        "<table><tr><th>ردیف<th>نام<th>نام خانوادگی"
+        "<tr><td>۱<td>علی<td>رضایی<tr><td>۲<td>حسن<td>کریمی</table>"
+        "<table><tr><td>x</td></tr></table>"
+    )
+    assert [(r.number, r.name, r.surname) for r in rows] == [
+        (1, "علی", "رضایی"),
+        (2, "حسن", "کریمی"),
+    ]
+
+
+def test_html_table_in_unclosed_markup() -> None:
+    """Thousands of unclosed tags (a hostile upload) parse as no list rather than stall."""
+    assert parse_html_table("<table><tr><td>" + "<a " * 130_000) == []

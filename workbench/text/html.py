@@ -11,19 +11,28 @@ _BLOCK_TAGS = frozenset(
 )
 
 
-def html_to_text(source: str) -> str:
-    """The visible text of an HTML document, one block per line.
+def parse_html(source: str) -> lxml_html.HtmlElement | None:
+    """The element tree of an HTML document, or None when it holds no element at all.
 
     Parsed by libxml2's HTML parser (through lxml) in linear time: the standard library's
-    parser rescans unclosed tags and took minutes on 400 KB of them. Script, style and head
-    are skipped; block ends become newlines.
+    parser rescans unclosed tags and took minutes on 400 KB of them.
     """
     parser = lxml_html.HTMLParser(
         recover=True, no_network=True, remove_comments=True, remove_pis=True
     )
     try:
-        root = lxml_html.document_fromstring(source.replace("\x00", ""), parser=parser)
+        return lxml_html.document_fromstring(source.replace("\x00", ""), parser=parser)
     except (etree.ParserError, ValueError):  # no element at all: empty or only a comment
+        return None
+
+
+def html_to_text(source: str) -> str:
+    """The visible text of an HTML document, one block per line.
+
+    Script, style and head are skipped; block ends become newlines.
+    """
+    root = parse_html(source)
+    if root is None:
         return ""
     parts: list[str] = []
     skipping = 0

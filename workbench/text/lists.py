@@ -11,7 +11,6 @@ Rows keep the columns as found: ``number`` (the printed row number), ``name``, `
 
 from __future__ import annotations
 
-import html.parser
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -19,6 +18,7 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
+from workbench.text.html import parse_html
 from workbench.text.matching import compact, normalize
 
 __all__ = [
@@ -115,41 +115,27 @@ def parse_number(text: str) -> int | None:
 # -- HTML tables --------------------------------------------------------------------------------
 
 
-class _Tables(html.parser.HTMLParser):
-    """Collects every table as rows of cell texts (header cells included)."""
+def _tables(source: str) -> list[list[tuple[bool, list[str]]]]:
+    """Every table of an HTML document as rows of cell texts (header cells included).
 
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.tables: list[list[tuple[bool, list[str]]]] = []
-        self._row: list[str] | None = None
-        self._header = False
-        self._cell: list[str] | None = None
-        self._depth = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "table":
-            self._depth += 1
-            self.tables.append([])
-        elif tag == "tr" and self._depth:
-            self._row, self._header = [], False
-        elif tag in ("td", "th") and self._row is not None:
-            self._cell = []
-            self._header = self._header or tag == "th"
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in ("td", "th") and self._row is not None and self._cell is not None:
-            self._row.append(normalize("".join(self._cell)))
-            self._cell = None
-        elif tag == "tr" and self._row is not None:
-            if any(self._row) and self.tables:
-                self.tables[-1].append((self._header, self._row))
-            self._row = None
-        elif tag == "table" and self._depth:
-            self._depth -= 1
-
-    def handle_data(self, data: str) -> None:
-        if self._cell is not None:
-            self._cell.append(data)
+    Each row is (has a header cell, cell texts); a row belongs to the innermost table around
+    it, and rows whose cells are all empty are left out.
+    """
+    root = parse_html(source)
+    if root is None:
+        return []
+    tables = []
+    for table in root.iter("table"):
+        rows = []
+        for tr in table.iter("tr"):
+            if next(tr.iterancestors("table"), None) is not table:
+                continue
+            cells = [c for c in tr if c.tag in ("td", "th")]
+            texts = [normalize(c.text_content()) for c in cells]
+            if any(texts):
+                rows.append((any(c.tag == "th" for c in cells), texts))
+        tables.append(rows)
+    return tables
 
 
 def _field_of(heading: str) -> str | None:
@@ -164,12 +150,10 @@ def parse_html_table(source: str) -> list[ListRow]:
     English equivalents); without one, a first column of numbers is the row number and the
     next ones are name, surname and father's name.
     """
-    parser = _Tables()
-    parser.feed(source)
-    parser.close()
-    if not parser.tables:
+    tables = _tables(source)
+    if not tables:
         return []
-    table = max(parser.tables, key=len)
+    table = max(tables, key=len)
     fields: list[str | None] = []
     body = table
     if table and (table[0][0] or all(_field_of(c) for c in table[0][1] if c)):

@@ -9,7 +9,12 @@ import pytest
 
 from tests.fixtures import letter_image
 from workbench.errors import InputError, UsageError
-from workbench.export.casefile import claim_review, escape_markdown, export_review
+from workbench.export.casefile import (
+    claim_review,
+    escape_markdown,
+    export_review,
+    spreadsheet_text,
+)
 from workbench.export.html import make_preview
 from workbench.model import Claims, Severity
 from workbench.review import Upload, analyse_upload, checklist_progress, load_review
@@ -115,6 +120,13 @@ def test_claimreview_cannot_close_the_script_element(store: Store, scan: Upload)
     data = export_review(load_review(store, sha), "claimreview")[0].decode("utf-8")
     assert "</script" not in data and "<" not in data
     assert json.loads(data)["itemReviewed"]["author"]["name"] == author
+
+
+def test_spreadsheet_text_keeps_formulas_as_text() -> None:
+    assert spreadsheet_text('=HYPERLINK("http://x")') == '\'=HYPERLINK("http://x")'
+    assert spreadsheet_text("@SUM(A1)") == "'@SUM(A1)"
+    assert spreadsheet_text("سیاوش") == "سیاوش"
+    assert spreadsheet_text(-3) == -3
 
 
 def test_escape_markdown() -> None:

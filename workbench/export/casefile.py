@@ -52,6 +52,8 @@ ROW_COLUMNS = (
     "page",
     "confidence",
 )
+#: First characters that make a spreadsheet read a CSV cell as a formula.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 #: Characters of JSON text that could end or open markup when it sits inside <script>; the
 #: escapes are the same JSON strings.
 _SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
@@ -325,9 +327,21 @@ def list_rows_csv(review: Review) -> str:
             value = row.get(column)
             if isinstance(value, list):
                 value = " | ".join(str(v) for v in value)
-            values.append("" if value is None else value)
+            values.append("" if value is None else spreadsheet_text(value))
         writer.writerow(values)
     return buffer.getvalue()
+
+
+def spreadsheet_text(value: object) -> object:
+    """A CSV cell that a spreadsheet shows as text, never evaluates as a formula.
+
+    Names come from the document: a cell starting with = + - @ (or a tab or carriage return)
+    would run as a formula when the file is opened in a spreadsheet, so such text gets a
+    leading apostrophe. Numbers are kept as they are.
+    """
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 def export_review(

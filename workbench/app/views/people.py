@@ -60,7 +60,7 @@ if persons:
         else:
             st.caption("No other stored document mentions this person.")
 elif (people_check := report.check("people")) is not None:
-    st.caption(people_check.message or "No people were found.")
+    st.caption(md(people_check.message or "No people were found."))
 else:
     st.caption("The people check did not run on this document.")
 

@@ -446,12 +446,10 @@ def findings(store: Store, result: Similar) -> list[Finding]:
 
 # -- one office's letters in order -------------------------------------------------------------
 
-_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
-
 
 def letter_serial(value: str | None) -> int | None:
     """The serial of a letter number (its longest run of digits), in any digit system."""
-    runs = re.findall(r"\d+", (value or "").translate(_DIGITS))
+    runs = re.findall(r"\d+", dates.western_digits(value or ""))
     return int(max(runs, key=len)) if runs else None
 
 

@@ -13,7 +13,8 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
+from workbench.text.dates import persian_digits
+
 SHARED = "#d8ecff"
 ONE_SIDE = "#ffd6cc"
 
@@ -23,7 +24,7 @@ def _terms(results: Mapping[str, Any]) -> tuple[set[str], set[str]]:
     anchors = results.get("anchors") or {}
     shared: set[str] = set()
     for value in (anchors.get("numbers") or {}).get("translation", []):
-        shared.update({str(value), str(value).translate(_DIGITS)})
+        shared.update({str(value), persian_digits(str(value))})
     for name in (anchors.get("names") or {}).get("original", []):
         shared.add(str(name.get("persian", "")))
         shared.update(str(s) for s in name.get("latin", [])[:1])
@@ -32,7 +33,7 @@ def _terms(results: Mapping[str, Any]) -> tuple[set[str], set[str]]:
     for difference in results.get("differences") or []:
         if difference.get("kind") in ("number", "name"):
             value = str(difference.get("value", "")).split(" (")[0]
-            single.update({value, value.translate(_DIGITS)})
+            single.update({value, persian_digits(value)})
     return {t for t in shared - single if t.strip()}, {t for t in single if t.strip()}
 
 

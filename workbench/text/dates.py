@@ -933,6 +933,15 @@ def format_date(calendar: Calendar, year: int, month: int, day: int) -> str:
     return f"{names[calendar]} {year:04d}/{month:02d}/{day:02d}"
 
 
+_TO_PERSIAN = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
+_TO_WESTERN = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
+
+
 def persian_digits(value: str) -> str:
     """`value` with Western digits written as Persian digits (for Persian readers)."""
-    return value.translate(str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹"))
+    return value.translate(_TO_PERSIAN)
+
+
+def western_digits(value: str) -> str:
+    """`value` with Persian and Arabic-Indic digits written as Western digits (0-9)."""
+    return value.translate(_TO_WESTERN)

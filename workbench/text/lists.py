@@ -18,6 +18,7 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
+from workbench.text.dates import western_digits
 from workbench.text.html import parse_html
 from workbench.text.matching import compact, normalize
 
@@ -33,7 +34,6 @@ __all__ = [
     "stated_counts",
 ]
 
-_PERSIAN_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
 #: Column headings and the field each names.
 _HEADINGS: dict[str, str] = {
     "ردیف": "number",
@@ -108,7 +108,7 @@ class ListRow:
 
 def parse_number(text: str) -> int | None:
     """A row number written alone («۱۲.», «12)», «١٢»), else None."""
-    m = _NUMBER_TOKEN.match(text.translate(_PERSIAN_DIGITS))
+    m = _NUMBER_TOKEN.match(western_digits(text))
     return int(m[1]) if m else None
 
 
@@ -259,7 +259,7 @@ def stated_counts(text: str) -> list[tuple[int, str]]:
     """Counts a text states of itself: «۱۴۹ نفر», "149 names" -> ``[(149, "۱۴۹ نفر")]``."""
     out = []
     for m in _COUNT.finditer(normalize(text)):
-        out.append((int(m[1].translate(_PERSIAN_DIGITS)), m[0]))
+        out.append((int(western_digits(m[1])), m[0]))
     return out
 
 

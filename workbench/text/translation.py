@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from workbench.text.dates import find_dates
+from workbench.text.dates import find_dates, western_digits
 from workbench.text.romanize import latin_similarity, romanize
 
 __all__ = [
@@ -35,7 +35,6 @@ __all__ = [
     "sentences",
 ]
 
-_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
 _NUMBER = re.compile(r"\d+(?:[.,٫٬]\d+)*")
 #: Abbreviations whose full stop ends no sentence ("Mr. Sadri", "10 a.m.", "No. 12").
 _ABBREVIATION = re.compile(
@@ -211,7 +210,7 @@ def _dates(text: str) -> tuple[dict[str, str], list[tuple[int, int]]]:
 
 def _numbers(text: str, spans: Sequence[tuple[int, int]]) -> Counter[str]:
     """Numbers outside date spans, as Latin digits without grouping marks."""
-    converted = text.translate(_DIGITS)
+    converted = western_digits(text)
     out: Counter[str] = Counter()
     for m in _NUMBER.finditer(converted):
         if any(s <= m.start() < e for s, e in spans):
@@ -303,7 +302,7 @@ def compare_translation(
     in_dates = _date_parts(original, spans_o) | _date_parts(translation, spans_t)
     nums_o = Counter({k: v for k, v in nums_o.items() if k not in in_dates and len(k) > 1})
     nums_t = Counter({k: v for k, v in nums_t.items() if k not in in_dates and len(k) > 1})
-    converted_o, converted_t = original.translate(_DIGITS), translation
+    converted_o, converted_t = western_digits(original), translation
     for value, count in (nums_t - nums_o).items():
         result.differences.append(
             Difference("number", "translation", value, _around(converted_t, value))

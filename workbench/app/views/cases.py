@@ -75,11 +75,10 @@ for sha, d in pairs:
         f"{' (' + md('; '.join(d.reasons)) + ')' if d.reasons else ''}."
     )
     if d.differences:
+        # Columns named with the hash too: two copies of a page often share a file name.
+        mine, theirs = f"{titles[sha]} ({sha[:8]})", f"{titles[d.other]} ({d.other[:8]})"
         st.dataframe(
-            [
-                {"": key, titles[sha]: str(a), titles[d.other]: str(b)}
-                for key, (a, b) in d.differences.items()
-            ],
+            [{"": key, mine: str(a), theirs: str(b)} for key, (a, b) in d.differences.items()],
             hide_index=True,
         )
 

@@ -99,9 +99,9 @@ for sha, m in shown:
         (left, right), ((sha, m.page, m.box), (m.other, m.other_page, m.other_box)), strict=True
     ):
         crop = region(who, page, box)
-        caption = f"{titles[who]}, page {page + 1}, box {box}"
+        caption = f"{md(titles[who])}, page {page + 1}, box {box}"  # captions are Markdown
         if crop is None:
-            column.caption(f"{md(caption)}: page not available")
+            column.caption(f"{caption}: page not available")
         else:
             column.image(crop, caption=caption)
 

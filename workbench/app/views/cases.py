@@ -160,6 +160,6 @@ for sha in view.documents:
         if not links:
             st.caption("No web address in the claimed source, so no Wayback Machine look-up.")
         for link in links:
-            st.link_button(link.label, link.url, help=link.what)
+            st.link_button(md(link.label), link.url, help=link.what)
         for finding in findings(store, view.similar[sha]):
             st.markdown(f"- *{finding.severity.label}* {md(finding.title)}")

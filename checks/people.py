@@ -176,12 +176,10 @@ class PeopleCheck(Check):
 
     def _people(self, lines: list[_Line]) -> list[_Person]:
         convention = conventions.load()
-        addressee = convention.element("addressee")
-        closing = convention.element("closing")
         found = letter_people(
             [line.text for line in lines],
-            addressee.patterns if addressee else (),
-            closing.patterns if closing else (),
+            convention.patterns("addressee"),
+            convention.patterns("closing"),
         )
         return [
             _Person(

@@ -64,12 +64,8 @@ class TranslationCheck(Check):
         full = self._text(context, min_confidence=0.0)
         lines = [line for line in full.splitlines() if line.strip()]
         convention = conventions.load()
-        addressee = convention.element("addressee")
-        closing = convention.element("closing")
         people = letter_people(
-            lines,
-            addressee.patterns if addressee else (),
-            closing.patterns if closing else (),
+            lines, convention.patterns("addressee"), convention.patterns("closing")
         )
         comparison = compare_translation(original, translation, [p.name for p in people])
         findings = [self._finding(d) for d in comparison.differences]

@@ -67,6 +67,11 @@ class Convention:
         """The element called `name`, if the convention has one."""
         return next((e for e in self.elements if e.name == name), None)
 
+    def patterns(self, name: str) -> tuple[str, ...]:
+        """The text patterns of the element called `name` (none when it has no such element)."""
+        found = self.element(name)
+        return found.patterns if found is not None else ()
+
     def zone_name(self, rx: float, ry: float, *, template_only: bool = True) -> str | None:
         """The element(s) whose smallest zone holds the relative point, joined by ``/``.
 

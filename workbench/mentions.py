@@ -107,7 +107,7 @@ def find_mentions(store: Store, query: str, *, min_score: float = SAME_NAME) -> 
 
 
 def shared_names(store: Store, sha256: str) -> list[tuple[Mention, Mention]]:
-    """Names of one stored document that other stored documents also give (theirs, ours)."""
+    """Names of one stored document that other stored documents also give, as (ours, theirs)."""
     ours: list[Mention] = []
     others: list[Mention] = []
     for mention in stored_names(store):

@@ -168,3 +168,24 @@ def test_findings_sorted_worst_first(jpeg_letter: Path) -> None:
 
     report = run_pipeline(Context(document=load_document(jpeg_letter)), [Mixed()])
     assert [f.code for f in report.findings] == ["mixed.b", "mixed.c", "mixed.a"]
+
+
+class OutOfMemory(Check):
+    name = "hungry"
+    version = "1"
+    title = "Runs out of memory"
+    explanation = "Allocates more than the process may, as a page past the memory budget does."
+
+    def run(self, context: Context) -> CheckResult:
+        raise MemoryError
+
+
+def test_out_of_memory_is_a_plain_error_without_traceback(
+    jpeg_letter: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    report = run_pipeline(Context(document=load_document(jpeg_letter)), [OutOfMemory()])
+    (result,) = report.checks
+    assert result.status is Status.ERROR
+    assert "ran out of memory" in (result.message or "")
+    assert "--max-memory-bytes" in (result.message or "")
+    assert "Traceback" not in caplog.text and not caplog.records

@@ -82,6 +82,13 @@ def run_check(check: Check, context: Context) -> CheckResult:
     else:
         try:
             result = _validated(check, check.run(context))
+        except MemoryError:
+            # A resource limit, not a fault of the check: the document's pages do not fit the
+            # memory budget of this process (batch workers run under one). Say so, no traceback.
+            result = check.error(
+                f"check {check.name} ran out of memory on this document: its pages do not fit "
+                "the memory budget (raise --max-memory-bytes, or lower --max-pixels)"
+            )
         except Exception as exc:  # isolation: one faulty check never sinks the report
             log.exception("check %s failed on %s", check.name, context.document.path)
             result = check.error(

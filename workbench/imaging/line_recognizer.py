@@ -45,6 +45,9 @@ SIDE_PADDING = 16
 DEFAULT_PAD_TO = 2560
 #: Lines read in one network call at most (memory stays under a few hundred MB).
 BATCH_LINES = 16
+#: CPU seconds per 1,000 columns of 96-px line before a recognizer has timed itself (on the
+#: development lines, 2 busy cores: about 1.2 s for a 2,000-column line).
+FIRST_COST_ESTIMATE = 0.6
 #: ZWNJ, which the model writes between letters of one word that do not join.
 ZWNJ = "\u200c"
 #: A stand-in for ZWNJ while the bidirectional algorithm runs: a neutral that stays in place.
@@ -58,16 +61,32 @@ _INSTALL_HINT = (
 
 
 @dataclass(frozen=True)
+class RecognizedWord:
+    """One word of a recognized line: its text (reading order), confidence and x-extent.
+
+    ``x0``/``x1`` are columns of the line image that was read (CTC places each character at
+    one column; a word spans from its first to its last character's column).
+    """
+
+    text: str
+    confidence: float
+    x0: int
+    x1: int
+
+
+@dataclass(frozen=True)
 class RecognizedLine:
     """One line as the recognizer read it.
 
     ``text`` is in reading order; ``confidences`` are the per-character probabilities
-    (0-1, in display order) whose mean, times 100, is ``confidence``.
+    (0-1, in display order) whose mean, times 100, is ``confidence``; ``words`` are in
+    reading order.
     """
 
     text: str
     confidence: float | None
     confidences: tuple[float, ...]
+    words: tuple[RecognizedWord, ...] = ()
 
     @property
     def min_confidence(self) -> float | None:
@@ -173,6 +192,14 @@ class LineRecognizer:
         self.labels = {int(v[0]): k for k, v in meta["codec"].items()}
         self._network = self._load(found, meta, threads)
         self._lock = threading.Lock()
+        #: CPU seconds per 1,000 input columns, from this recognizer's own calls so far.
+        self.seconds_per_kilocolumn = FIRST_COST_ESTIMATE
+
+    def record_cost(self, seconds: float, columns: float) -> None:
+        """Fold a call's measured CPU time into `seconds_per_kilocolumn` (for budgets)."""
+        if columns > 0 and seconds > 0:
+            measured = 1000 * seconds / columns
+            self.seconds_per_kilocolumn = 0.5 * self.seconds_per_kilocolumn + 0.5 * measured
 
     def __repr__(self) -> str:
         return f"LineRecognizer({self.path.name}, pad_to={self.pad_to})"
@@ -216,11 +243,14 @@ class LineRecognizer:
         for start in range(0, len(order), BATCH_LINES):
             chunk = order[start : start + BATCH_LINES]
             images = [prepared[i] for i in chunk]
-            for i, line in zip(chunk, self._batch(images), strict=True):  # type: ignore[arg-type]
+            originals = [lines[i] for i in chunk]
+            for i, line in zip(chunk, self._batch(images, originals), strict=True):  # type: ignore[arg-type]
                 results[i] = line
         return results
 
-    def _batch(self, images: Sequence[np.ndarray]) -> list[RecognizedLine]:
+    def _batch(
+        self, images: Sequence[np.ndarray], lines: Sequence[np.ndarray]
+    ) -> list[RecognizedLine]:
         import torch
 
         widths = [img.shape[1] for img in images]
@@ -232,29 +262,65 @@ class LineRecognizer:
             logits, lengths = self._network(torch.from_numpy(batch), torch.tensor(widths))
             probs = logits.softmax(dim=2)
             best, labels = probs.max(dim=2)
+        scale = width / max(int(logits.shape[1]), 1)
         return [
-            self._decode(labels[k, : int(n)].tolist(), best[k, : int(n)].tolist())
+            self._decode(
+                labels[k, : int(n)].tolist(),
+                best[k, : int(n)].tolist(),
+                (scale, lines[k].shape[0] / self.height),
+            )
             for k, n in enumerate(lengths.tolist())
         ]
 
-    def _decode(self, labels: list[int], best: list[float]) -> RecognizedLine:
-        """Greedy CTC decoding: collapse repeats, drop blanks, keep each character's best."""
-        chars: list[str] = []
-        confidences: list[float] = []
+    def _decode(
+        self, labels: list[int], best: list[float], scale: tuple[float, float]
+    ) -> RecognizedLine:
+        """Greedy CTC decoding: collapse repeats, drop blanks, keep each character's best.
+
+        `scale` is (input columns per output step, line-image pixels per input pixel), to
+        place each character at a column of the line image.
+        """
+        chars: list[tuple[str, float, int]] = []
         previous = 0
-        for label, p in zip(labels, best, strict=True):
+        for step, (label, p) in enumerate(zip(labels, best, strict=True)):
             if label != previous and label != 0:
-                chars.append(self.labels.get(label, ""))
-                confidences.append(p)
+                column = (step + 0.5) * scale[0] - SIDE_PADDING
+                chars.append((self.labels.get(label, ""), p, max(0, round(column * scale[1]))))
             elif label == previous and label != 0:
-                confidences[-1] = max(confidences[-1], p)
+                text, q, column_at = chars[-1]
+                chars[-1] = (text, max(p, q), column_at)
             previous = label
-        display = "".join(chars).strip()
-        if not display:
+        confidences = tuple(round(p, 4) for ch, p, _ in chars if not ch.isspace())
+        if not confidences:
             return RecognizedLine("", None, ())
-        text = " ".join(to_reading_order(display).split())
+        words = _words(chars)
+        if base_direction("".join(ch for ch, _, _ in chars)) == "R":
+            words.reverse()
         mean = round(100 * sum(confidences) / len(confidences), 2)
-        return RecognizedLine(text, mean, tuple(round(c, 4) for c in confidences))
+        text = " ".join(w.text for w in words)
+        return RecognizedLine(text, mean, confidences, tuple(words))
+
+
+def _words(chars: Sequence[tuple[str, float, int]]) -> list[RecognizedWord]:
+    """The space-separated words of a display-order line, left to right, each in reading order."""
+    words: list[RecognizedWord] = []
+    current: list[tuple[str, float, int]] = []
+    for item in [*chars, (" ", 0.0, 0)]:
+        if not item[0].isspace():
+            current.append(item)
+            continue
+        if current:
+            display = "".join(ch for ch, _, _ in current)
+            words.append(
+                RecognizedWord(
+                    to_reading_order(display),
+                    round(100 * sum(p for _, p, _ in current) / len(current), 2),
+                    min(c for _, _, c in current),
+                    max(c for _, _, c in current),
+                )
+            )
+        current = []
+    return words
 
 
 _SHARED: dict[int, LineRecognizer] = {}

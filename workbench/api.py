@@ -75,8 +75,12 @@ def analyze_document(
     limits: Limits | None = None,
     registry: Registry | None = None,
     progress: ProgressCallback | None = None,
+    options: Mapping[str, Any] | None = None,
 ) -> Analysis:
-    """Run the checks over an already loaded document."""
+    """Run the checks over an already loaded document.
+
+    `options` are handed to the checks' context (e.g. ``{"ocr.reader": "tesseract"}``).
+    """
     registry = registry or discover()
     checks = registry.select(only)
     out_dir = report_folder(Path(out), document) if out is not None else None
@@ -85,6 +89,7 @@ def analyze_document(
         claims=_claims(claims),
         references=tuple(references),
         limits=limits or Limits(),
+        options=dict(options or {}),
     )
     report = run_pipeline(context, checks, out_dir=out_dir, progress=progress)
     if out_dir is not None:

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import os
 import re
+import resource
 import shutil
 import subprocess
 import threading
@@ -138,6 +139,9 @@ class OcrResult:
     preprocessed: np.ndarray = field(repr=False)
     steps: dict[str, Any]
     seconds: float
+    #: CPU seconds of this process and of Tesseract's (its child processes) for the reading:
+    #: steadier than wall-clock time on a busy machine, the budget of a second reader.
+    cpu_seconds: float | None = None
 
 
 def split_language(language: str) -> tuple[str, ...]:
@@ -364,6 +368,7 @@ class Tesseract:
         """
         self.check(language)
         started = time.perf_counter()
+        cpu_started = cpu_time()
         gray = _as_gray(image)
         steps = steps if preprocess else Steps.none()
         rotation = 0
@@ -388,6 +393,7 @@ class Tesseract:
             preprocessed=result.preprocessed,
             steps={**result.steps, "orientation_checked": osd_runs > 0},
             seconds=round(time.perf_counter() - started, 4),
+            cpu_seconds=round(cpu_time() - cpu_started, 4),
         )
 
     def _rotation(self, gray: np.ndarray) -> int:
@@ -515,6 +521,17 @@ class Tesseract:
             y1 = min(int(np.ceil((top + h) / factor)), height)
             words.append((text, conf, (x0, y0, x1 - x0, y1 - y0)))
         return words
+
+
+def cpu_time() -> float:
+    """CPU seconds used so far by this process and its finished child processes (Tesseract).
+
+    Children are counted when they end, so the difference around a reading includes the
+    Tesseract processes it ran (and any other child another thread reaped meanwhile).
+    """
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def _prepared_text_height(image: np.ndarray, steps: dict[str, Any]) -> float | None:

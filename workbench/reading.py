@@ -18,16 +18,32 @@ never reads its text: it asks for Tesseract's own readings (`Context.ocr` with a
 
 from __future__ import annotations
 
-import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
 from rapidfuzz.distance import Levenshtein
 
-from workbench.imaging.line_recognizer import LineRecognizer, RecognizedLine
-from workbench.ocr import OcrLine, OcrPage, OcrWord, union_box
+from workbench.errors import ToolUnavailableError
+from workbench.imaging.line_recognizer import (
+    LineRecognizer,
+    RecognizedLine,
+    reader_available,
+    shared_recognizer,
+)
+from workbench.ocr import (
+    FALLBACK_LANGUAGE,
+    OcrLine,
+    OcrPage,
+    OcrResult,
+    OcrWord,
+    Tesseract,
+    cpu_time,
+    split_language,
+    union_box,
+)
 from workbench.text.matching import normalize
+from workbench.text.script import classify
 
 #: Reader modes: Tesseract alone; the second reader on the lines that need it, within a CPU
 #: budget; the second reader on every line.
@@ -42,6 +58,9 @@ SECOND_MIN_CONFIDENCE = 60.0
 TESSERACT_TRUSTED = 96.0
 #: Two readings agreeing less than this (1 - normalised edit distance) make a line uncertain.
 UNCERTAIN_BELOW = 0.6
+#: A page whose ``fas`` text the classifier takes for Arabic at least this confidently is
+#: read again with ``ara`` for the report's text.
+ARABIC_PAGE_CONFIDENCE = 0.5
 #: Margin around a line box, as a share of the line's height (vertical, horizontal).
 CROP_MARGIN = (0.15, 0.3)
 
@@ -151,7 +170,7 @@ def _columns(crop: np.ndarray, height: int) -> float:
 def reread_page(
     page: OcrPage,
     gray: np.ndarray,
-    recognizer: LineRecognizer,
+    recognizer: LineRecognizer | None,
     *,
     mode: str = "auto",
     budget_s: float | None = None,
@@ -164,10 +183,15 @@ def reread_page(
     read again go through the recognizer in one call.
     """
     evidence = [LineEvidence(line.text, line_confidence(page, line)) for line in page.lines]
-    if mode == "all":
+    if recognizer is None:
+        mode = TESSERACT
+    if recognizer is None or mode == TESSERACT:
+        chosen: list[int] = []
+        skipped = 0
+    elif mode == "all":
         chosen = list(range(len(page.lines)))
         skipped = 0
-    elif mode == "auto":
+    else:
         wanted = sorted(
             (i for i, ev in enumerate(evidence) if needs_second_reading(ev)),
             key=lambda i: _confidence_or_none(evidence[i]),
@@ -176,19 +200,17 @@ def reread_page(
         for i in wanted:
             crop, _ = crop_line(gray, page.lines[i].box)
             cost = _columns(crop, recognizer.height) / 1000 * recognizer.seconds_per_kilocolumn
-            if budget_s is not None and spent + cost > budget_s and chosen:
+            if budget_s is not None and spent + cost > budget_s:
                 continue
             chosen.append(i)
             spent += cost
         skipped = len(wanted) - len(chosen)
         chosen.sort()
-    else:
-        chosen, skipped = [], 0
     crops = [crop_line(gray, page.lines[i].box) for i in chosen]
-    started = time.process_time()
-    read = recognizer.read([c for c, _ in crops]) if crops else []
-    seconds = time.process_time() - started
-    if crops:
+    started = cpu_time()
+    read = recognizer.read([c for c, _ in crops]) if recognizer and crops else []
+    seconds = cpu_time() - started
+    if recognizer and crops:
         columns = sum(_columns(c, recognizer.height) for c, _ in crops)
         recognizer.record_cost(seconds, columns)
     second = dict(zip(chosen, zip(read, (x0 for _, x0 in crops), strict=True), strict=True))
@@ -284,3 +306,71 @@ def reading_rows(reading: PageReading) -> list[dict[str, object]]:
 def uncertain_lines(reading: PageReading) -> Sequence[LineReport]:
     """The lines whose two readings disagree strongly."""
     return [r for r in reading.lines if r.uncertain]
+
+
+def page_language(page: OcrPage, engine: Tesseract) -> str:
+    """``ara`` when the ``fas`` reading of a page is Arabic text (and ``ara`` is installed)."""
+    found = classify(page.text, code_points_trusted=False)
+    if (
+        found.language == "ar"
+        and found.confidence >= ARABIC_PAGE_CONFIDENCE
+        and engine.has_language("ara")
+    ):
+        return "ara"
+    return page.language
+
+
+def read_page_text(
+    read: Callable[[str], OcrResult],
+    gray: np.ndarray,
+    *,
+    engine: Tesseract,
+    language: str | None,
+    mode: str,
+) -> tuple[OcrResult, PageReading]:
+    """The report's reading of one page, and how each line of it was produced.
+
+    `read` reads the page with Tesseract in a language (the caller caches it). With no
+    `language` the page is read with ``fas`` and, when `page_language` finds it Arabic, with
+    ``ara``. A ``fas`` page goes through `reread_page` unless `mode` is ``tesseract`` or the
+    second reader is not installed; the budget in ``auto`` is the CPU time Tesseract took.
+    The result's ``steps`` say which reader ran (``reader``).
+    """
+    if mode not in READER_MODES:
+        raise ValueError(f"unknown reader mode {mode!r}; one of {', '.join(READER_MODES)}")
+    result = read(language or FALLBACK_LANGUAGE)
+    if language is None:
+        chosen = page_language(result.page, engine)
+        if chosen != result.page.language:
+            result = read(chosen)
+    persian = split_language(result.page.language) == ("fas",)
+    reader: dict[str, object] = {"mode": mode, "second_reader": None}
+    reading: PageReading | None = None
+    if persian and mode != TESSERACT and result.page.lines:
+        if not reader_available():
+            reader["note"] = "second reader not installed (bash scripts/dev.sh install)"
+        else:
+            try:
+                recognizer = shared_recognizer()
+            except ToolUnavailableError as exc:
+                reader["note"] = str(exc)
+            else:
+                budget = result.cpu_seconds if result.cpu_seconds is not None else result.seconds
+                reading = reread_page(result.page, gray, recognizer, mode=mode, budget_s=budget)
+                reader.update(
+                    second_reader=SECOND,
+                    lines_read_again=reading.lines_read_again,
+                    lines_kept=sum(1 for r in reading.lines if r.reader == SECOND),
+                    skipped_for_budget=reading.skipped_for_budget,
+                    seconds=reading.second_seconds,
+                )
+    if reading is None:
+        reading = reread_page(result.page, gray, None, mode=TESSERACT)
+    done = OcrResult(
+        page=reading.page,
+        preprocessed=result.preprocessed,
+        steps={**result.steps, "reader": reader},
+        seconds=round(result.seconds + reading.second_seconds, 4),
+        cpu_seconds=result.cpu_seconds,
+    )
+    return done, reading

@@ -43,11 +43,13 @@ SIDE_PADDING = 16
 #: Lines are padded on the right to at least this width (the training width is 2,560; the
 #: line benchmark found what narrower padding costs in accuracy). 0 pads to the batch's widest.
 DEFAULT_PAD_TO = 2560
+#: Batches are padded to a multiple of this many columns (see `LineRecognizer._batch`).
+WIDTH_STEP = 256
 #: Lines read in one network call at most (memory stays under a few hundred MB).
 BATCH_LINES = 16
-#: CPU seconds per 1,000 columns of 96-px line before a recognizer has timed itself (on the
-#: development lines, 2 busy cores: about 1.2 s for a 2,000-column line).
-FIRST_COST_ESTIMATE = 0.6
+#: CPU seconds per 1,000 columns of 96-px line before a recognizer has timed itself (one
+#: thread, measured on a letter's lines: 0.8-1.0).
+FIRST_COST_ESTIMATE = 1.0
 #: ZWNJ, which the model writes between letters of one word that do not join.
 ZWNJ = "\u200c"
 #: A stand-in for ZWNJ while the bidirectional algorithm runs: a neutral that stays in place.
@@ -161,7 +163,9 @@ class LineRecognizer:
     Args:
         path: the safetensors file (default: the one in the installed ``parisaocr``).
         pad_to: width every line is padded to on the right (see `DEFAULT_PAD_TO`).
-        threads: torch's intra-op threads (None leaves torch's default).
+        threads: torch's intra-op threads. One by default, as Tesseract runs: parallelism
+            comes from pages and documents, and on two busy cores torch's extra threads
+            spent more time waiting than working.
 
     Loading takes about a second and 50 MB; calls are serialised (one network, one lock).
 
@@ -175,7 +179,7 @@ class LineRecognizer:
         path: Path | None = None,
         *,
         pad_to: int = DEFAULT_PAD_TO,
-        threads: int | None = None,
+        threads: int | None = 1,
     ) -> None:
         found = path or model_path()
         if found is None or not reader_available():
@@ -254,7 +258,9 @@ class LineRecognizer:
         import torch
 
         widths = [img.shape[1] for img in images]
-        width = max(max(widths), self.pad_to)
+        # Widths rounded up to a multiple of WIDTH_STEP: torch prepares its kernels once per
+        # input shape, and a handful of shapes are reused from line to line and page to page.
+        width = max(-(-max(widths) // WIDTH_STEP) * WIDTH_STEP, self.pad_to)
         batch = np.zeros((len(images), 3, self.height, width), dtype=np.float32)
         for k, img in enumerate(images):
             batch[k, :, :, : img.shape[1]] = img

@@ -333,7 +333,8 @@ def read_page_text(
     `read` reads the page with Tesseract in a language (the caller caches it). With no
     `language` the page is read with ``fas`` and, when `page_language` finds it Arabic, with
     ``ara``. A ``fas`` page goes through `reread_page` unless `mode` is ``tesseract`` or the
-    second reader is not installed; the budget in ``auto`` is the CPU time Tesseract took.
+    second reader is not installed; the budget in ``auto`` is the CPU time Tesseract took
+    (none for an image of a single line).
     The result's ``steps`` say which reader ran (``reader``).
     """
     if mode not in READER_MODES:
@@ -355,7 +356,13 @@ def read_page_text(
             except ToolUnavailableError as exc:
                 reader["note"] = str(exc)
             else:
-                budget = result.cpu_seconds if result.cpu_seconds is not None else result.seconds
+                # A line image is the line to read, whatever Tesseract's single-line pass
+                # cost; on a page the second reader stays within Tesseract's time.
+                budget: float | None = (
+                    result.cpu_seconds if result.cpu_seconds is not None else result.seconds
+                )
+                if result.steps.get("single_line"):
+                    budget = None
                 reading = reread_page(result.page, gray, recognizer, mode=mode, budget_s=budget)
                 reader.update(
                     second_reader=SECOND,

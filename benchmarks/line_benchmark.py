@@ -32,10 +32,8 @@ import json
 import platform
 import random
 import re
-import resource
 import sys
 import time
-import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,15 +41,14 @@ from pathlib import Path
 import numpy as np
 import pytesseract
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
-from rapidfuzz.distance import Levenshtein
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.ocr_benchmark import ARABIC, FARSIWEB, NOTO, PERSIAN  # noqa: E402
+from benchmarks.ocr_benchmark import ARABIC, FARSIWEB, NOTO, PERSIAN, Measure, normalise  # noqa: E402
 from benchmarks.results_file import write_section  # noqa: E402
 from workbench.imaging.line_recognizer import LineRecognizer  # noqa: E402
-from workbench.ocr import Tesseract  # noqa: E402
+from workbench.ocr import Tesseract, cpu_time  # noqa: E402
 from workbench.reading import (  # noqa: E402
     LineEvidence,
     choose_line,
@@ -93,31 +90,23 @@ class Line:
     language: str  # "fa" or "ar"
 
 
-def strict(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFC", text).split())
-
-
 def relaxed(text: str) -> str:
-    return " ".join(_DIACRITICS.sub("", strict(text)).translate(_FOLD).split())
+    return " ".join(_DIACRITICS.sub("", normalise(text)).translate(_FOLD).split())
 
 
 @dataclass
 class Score:
-    strict_errors: int = 0
-    relaxed_errors: int = 0
-    strict_chars: int = 0
-    relaxed_chars: int = 0
+    """Errors counted on the texts as they are (strict) and `relaxed`."""
+
+    strict: Measure = field(default_factory=Measure)
+    relaxed: Measure = field(default_factory=Measure)
 
     def add(self, truth: str, read: str) -> None:
-        self.strict_errors += Levenshtein.distance(strict(truth), strict(read))
-        self.strict_chars += len(strict(truth))
-        self.relaxed_errors += Levenshtein.distance(relaxed(truth), relaxed(read))
-        self.relaxed_chars += len(relaxed(truth))
+        self.strict.add(truth, read, 0.0, 0.0)
+        self.relaxed.add(relaxed(truth), relaxed(read), 0.0, 0.0)
 
     def row(self) -> str:
-        s = self.strict_errors / max(self.strict_chars, 1)
-        r = self.relaxed_errors / max(self.relaxed_chars, 1)
-        return f"{100 * s:.2f}% | {100 * r:.2f}%"
+        return f"{self.strict.cer:.2%} | {self.relaxed.cer:.2%}"
 
 
 @dataclass
@@ -127,12 +116,6 @@ class Readings:
     text: dict[str, list[str]] = field(default_factory=dict)
     confidence: dict[str, list[float | None]] = field(default_factory=dict)
     cpu: dict[str, float] = field(default_factory=dict)
-
-
-def cpu_now() -> float:
-    own = resource.getrusage(resource.RUSAGE_SELF)
-    children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def load_real(folder: str, language: str, limit: int | None) -> list[Line]:
@@ -185,7 +168,7 @@ def render_lines() -> list[Line]:
 
 
 def tesseract_psm7(lines: Sequence[Line], lang: str, out: Readings, key: str) -> None:
-    started = cpu_now()
+    started = cpu_time()
     texts, confs = [], []
     for line in lines:
         data = pytesseract.image_to_data(
@@ -196,22 +179,22 @@ def tesseract_psm7(lines: Sequence[Line], lang: str, out: Readings, key: str) ->
         texts.append(" ".join(t for t, _ in words))
         confs.append(sum(c for _, c in words) / len(words) if words else None)
     out.text[key], out.confidence[key] = texts, confs
-    out.cpu[key] = cpu_now() - started
+    out.cpu[key] = cpu_time() - started
 
 
 def workbench_recognize(lines: Sequence[Line], lang: str, out: Readings, key: str) -> None:
     engine = Tesseract()
-    started = cpu_now()
+    started = cpu_time()
     out.text[key] = [engine.recognize(line.image, lang).page.text for line in lines]
-    out.cpu[key] = cpu_now() - started
+    out.cpu[key] = cpu_time() - started
 
 
 def second_reader(
     lines: Sequence[Line], recognizer: LineRecognizer, out: Readings, key: str
 ) -> None:
-    started = cpu_now()
+    started = cpu_time()
     read = recognizer.read([line.image for line in lines])
-    out.cpu[key] = cpu_now() - started
+    out.cpu[key] = cpu_time() - started
     out.text[key] = [r.text for r in read]
     out.confidence[key] = [r.confidence for r in read]
 

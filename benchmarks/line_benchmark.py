@@ -282,6 +282,11 @@ def evaluate(
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--limit", type=int, default=None, help="lines per real set")
+    parser.add_argument(
+        "--sets",
+        default="fa,ar,rendered-fa,rendered-ar",
+        help="comma-separated sets to run: fa, ar (scanned), rendered-fa, rendered-ar",
+    )
     parser.add_argument("--dump", type=Path, default=None, help="folder for per-line JSON")
     parser.add_argument("--write", action="store_true", help="update benchmarks/RESULTS.md")
     args = parser.parse_args(argv)
@@ -322,10 +327,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             False,
         ),
     ]
-    for name, load, lang, pads in jobs:
+    wanted = set(args.sets.split(","))
+    keys = ["fa", "ar", "rendered-fa", "rendered-ar"][-len(jobs) :]
+    for key, (name, load, lang, pads) in zip(keys, jobs, strict=True):
+        if key not in wanted:
+            continue
         lines = load()
         print(f"{name}: {len(lines)} lines", file=sys.stderr)
         sections += evaluate(name, lines, lang, pads, args.dump)
+        print("\n".join(sections), flush=True)
     version = ".".join(map(str, Tesseract().version))
     elapsed = time.perf_counter() - started
     header = [

@@ -260,7 +260,7 @@ def evaluate(
         cost = out.cpu[tess] + out.cpu["Persian recognizer"] * reread / n
         rows.append(f"| {label} | {score.row()} | {cost / n:.3f} | {reread} |")
     if pads:
-        subset = lines[:48]
+        subset = lines[:24]
         rows += ["", f"Padding width (first {len(subset)} lines, one batch each):", ""]
         rows += [
             "| pad lines to | CER strict | CER relaxed | CPU s/line |",

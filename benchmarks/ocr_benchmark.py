@@ -459,11 +459,14 @@ def main() -> None:
     parser.add_argument("--no-steps", action="store_true", help="skip the step study")
     parser.add_argument("--write", action="store_true", help="update benchmarks/RESULTS.md")
     parser.add_argument("--verbose", action="store_true")
+    parser.add_argument("--language", help="only pages read in this model (fas or ara)")
     args = parser.parse_args()
 
     engine = Tesseract()
     engine.check("fas+ara")
     pages = build_pages(args.pages) + sample_pages()
+    if args.language:
+        pages = [p for p in pages if p.language == args.language]
     kinds = ["clean300", "large300", "web150", "samples", "all"]
     readers: dict[str, Reader] = {
         "raw tesseract": raw_reader,

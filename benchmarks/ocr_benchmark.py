@@ -493,6 +493,7 @@ def main() -> None:
         readers["default + binarise"] = workbench_reader(engine, Steps(binarise=True))
     print(f"{len(pages)} pages, {len(readers)} readers", flush=True)
     table = run(pages, readers, args.verbose)
+    kinds = [k for k in kinds if ("raw tesseract", k) in table]
     turned = turned_pages(pages)
     turned_table = run(
         turned,

@@ -29,6 +29,7 @@ from workbench.ocr import (
     Tesseract,
     page_from_data,
 )
+from workbench.reading import SECOND, TESSERACT, PageReading, reading_rows, uncertain_lines
 from workbench.text.script import char_script
 
 #: A page whose words average below this confidence (0-100) is read unreliably.
@@ -95,9 +96,14 @@ def _word_dict(word: OcrWord) -> dict[str, Any]:
     }
 
 
-def page_results(result: OcrResult) -> dict[str, Any]:
-    """One entry of ``results.ocr.pages`` (named as in the report schema)."""
+def page_results(result: OcrResult, reading: PageReading | None = None) -> dict[str, Any]:
+    """One entry of ``results.ocr.pages`` (named as in the report schema).
+
+    With a `reading`, each line says which reader's text it holds and, when it was read by
+    both, both readings, their agreement and whether the line is uncertain.
+    """
     page = result.page
+    provenance = {row["index"]: row for row in reading_rows(reading)} if reading else {}
     return {
         "index": page.index,
         "language": page.language,
@@ -110,6 +116,7 @@ def page_results(result: OcrResult) -> dict[str, Any]:
                 "box": list(line.box),
                 "text": line.text,
                 "mean_confidence": _line_confidence(page, line),
+                **{k: v for k, v in provenance.get(line.index, {}).items() if k != "index"},
             }
             for line in page.lines
         ],
@@ -122,7 +129,7 @@ class OcrCheck(Check):
     """Page text by Tesseract, with low-confidence regions and unexpected scripts."""
 
     name = "ocr"
-    version = "1"
+    version = "2"
     title = "Text of each page (OCR), with unreliable regions"
     explanation = (
         "Reads the text of every page with Tesseract (Persian by default, or the claimed "
@@ -130,9 +137,13 @@ class OcrCheck(Check):
         "its box and Tesseract's confidence, in reading order (right to left for Persian). It "
         "points out pages and lines read with low confidence, whose text should not be relied "
         "on without a fluent reader, and words in a script other than the claimed language's. "
-        "OCR makes mistakes even on clean pages: it is a finding aid, not a transcript, and it "
-        "cannot tell which script was printed (the Persian model writes Persian letters "
-        "whatever the page shows)."
+        "On Persian pages, lines Tesseract read with low confidence are read again by a second "
+        "reader (ParisaOCR's recognizer, trained on printed Persian books) and the more "
+        "confident reading is kept; each line says which reader produced it, and lines whose "
+        "two readings differ strongly are listed with both. Without a claimed language, a page "
+        "whose text is Arabic is read with the Arabic model. OCR makes mistakes even on clean "
+        "pages: it is a finding aid, not a transcript, and it cannot tell which script was "
+        "printed (the Persian models write Persian letters whatever the page shows)."
     )
     needs = frozenset({Need.PAGES})
     order = 20
@@ -153,7 +164,7 @@ class OcrCheck(Check):
         artifacts = []
         for info in doc.pages:
             try:
-                result = context.ocr_result(info.index, language)
+                result, reading = context.text_reading(info.index)
             except ToolUnavailableError as exc:
                 return self.skipped(f"OCR is not available: {exc}")
             except OcrFailedError as exc:
@@ -162,8 +173,11 @@ class OcrCheck(Check):
                 )
                 findings.append(self._failed(info.index, str(exc)))
                 continue
-            pages.append(page_results(result))
+            pages.append(page_results(result, reading))
             findings += self._confidence_findings(result.page)
+            uncertain = self._uncertain_lines(reading)
+            if uncertain is not None:
+                findings.append(uncertain)
             latin = self._latin_lines(context, info.index, result.page)
             foreign = self._script_finding(result.page, claimed, latin)
             if foreign is not None:
@@ -178,7 +192,12 @@ class OcrCheck(Check):
             )
         if pages and all("error" in p for p in pages):
             return self.error(f"Tesseract failed on every page: {pages[0]['error']}")
-        results = {"language": language, "claimed_language": claimed, "pages": pages}
+        results = {
+            "language": language,
+            "claimed_language": claimed,
+            "reader": context.reader_mode(),
+            "pages": pages,
+        }
         return self.ok(findings=findings, results=results, artifacts=artifacts)
 
     def _failed(self, index: int, message: str) -> Finding:
@@ -191,6 +210,42 @@ class OcrCheck(Check):
             "this; so can a very large page.",
             page=index,
             evidence={"message": message},
+            checklist=["lang.ocr"],
+        )
+
+    def _uncertain_lines(self, reading: PageReading) -> Finding | None:
+        """Lines the two readers read very differently: both readings, for a reviewer."""
+        lines = uncertain_lines(reading)
+        if not lines:
+            return None
+        page = reading.page
+        regions = [
+            _region(page.lines[r.index].box, f"line {r.index + 1}", r.agreement)
+            for r in lines[:MAX_REGIONS]
+        ]
+        return self.finding(
+            "uncertain_lines",
+            Severity.INFO,
+            "Lines the two OCR readers read differently",
+            f"{len(lines)} line(s) on page {page.index + 1} were read very differently by "
+            "Tesseract and by the second Persian reader; the report keeps the more confident "
+            "reading, but neither may be right. Damaged, small or unusual type, a seal or a "
+            "signature over the text, and text in another language all do this. Read these "
+            "lines in the image before relying on names, numbers or dates in them.",
+            page=page.index,
+            regions=regions,
+            evidence={
+                "lines": [
+                    {
+                        "index": r.index,
+                        "kept": r.reader,
+                        TESSERACT: r.tesseract.text,
+                        SECOND: r.second.text if r.second else None,
+                        "agreement": r.agreement,
+                    }
+                    for r in lines
+                ]
+            },
             checklist=["lang.ocr"],
         )
 

@@ -90,8 +90,13 @@ def analyze_document(
     registry: Registry | None = None,
     progress: ProgressCallback | None = None,
     translation: str | None = None,
+    options: Mapping[str, Any] | None = None,
 ) -> Analysis:
-    """Run the checks over an already loaded document (`translation`: its supplied translation)."""
+    """Run the checks over an already loaded document.
+
+    `translation` is its supplied translation; `options` are handed to the checks' context
+    (e.g. ``{"ocr.reader": "tesseract"}``).
+    """
     registry = registry or discover()
     checks = registry.select(only)
     out_dir = report_folder(Path(out), document) if out is not None else None
@@ -101,6 +106,7 @@ def analyze_document(
         references=tuple(references),
         limits=limits or Limits(),
         translation=translation,
+        options=dict(options or {}),
     )
     report = run_pipeline(context, checks, out_dir=out_dir, progress=progress)
     if out_dir is not None:

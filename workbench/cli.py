@@ -29,6 +29,7 @@ from workbench.limits import Limits
 from workbench.loading import Document, load_document
 from workbench.model import Claims
 from workbench.names import printable
+from workbench.reading import READER_MODES
 from workbench.registry import discover
 from workbench.serialize import report_to_dict
 from workbench.text.script import classify
@@ -113,6 +114,14 @@ def main(verbose: bool) -> None:
 @click.option("--max-pixels", type=click.IntRange(min=1), help="Refuse pages with more pixels.")
 @click.option("--max-pages", type=click.IntRange(min=1), help="Refuse documents with more pages.")
 @click.option("--all-findings", is_flag=True, help="In text output, list info findings too.")
+@click.option(
+    "--reader",
+    type=click.Choice(READER_MODES),
+    default=None,
+    help="OCR readers for the report's text: auto (Tesseract, and the second Persian reader "
+    "on the lines that need it, when installed; the default), tesseract (Tesseract alone), "
+    "all (the second reader on every line of Persian pages). Also WORKBENCH_READER.",
+)
 def check(
     paths: Sequence[Path],
     references: Sequence[Path],
@@ -125,6 +134,7 @@ def check(
     max_pixels: int | None,
     max_pages: int | None,
     all_findings: bool,
+    reader: str | None,
 ) -> None:
     """Run the checks on each document PATH and print what they found."""
     try:
@@ -164,6 +174,7 @@ def check(
                 limits=limits,
                 registry=registry,
                 translation=translation,
+                options={"ocr.reader": reader} if reader else None,
             )
         except WorkbenchError as exc:
             failures += 1

@@ -9,6 +9,7 @@ flagged so; take a copy to modify).
 from __future__ import annotations
 
 import io
+import os
 import re
 import threading
 from collections.abc import Callable, Hashable
@@ -24,6 +25,7 @@ from workbench.limits import Limits
 from workbench.loading import Document
 from workbench.model import Artifact, Claims
 from workbench.ocr import OcrPage, OcrResult, Tesseract, default_engine, language_for_claim
+from workbench.reading import PageReading, read_page_text
 
 T = TypeVar("T")
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9_.-]+")
@@ -216,15 +218,52 @@ class Context:
 
         return self.cached(("ocr", doc.sha256, index, lang), compute)
 
+    def reader_mode(self) -> str:
+        """How the report's text is read: ``options["ocr.reader"]``, else ``auto``.
+
+        ``auto``: Tesseract, and on Persian pages the second reader on the lines that need it
+        (when installed); ``tesseract``: Tesseract alone; ``all``: the second reader on every
+        line of Persian pages. See `workbench.reading`. Without the option, the environment
+        variable ``WORKBENCH_READER`` (so batch runs and the app follow it too).
+        """
+        mode = self.options.get("ocr.reader") or os.environ.get("WORKBENCH_READER")
+        return mode if isinstance(mode, str) and mode else "auto"
+
+    def text_reading(
+        self, index: int, *, document: Document | None = None
+    ) -> tuple[OcrResult, PageReading]:
+        """The report's reading of page `index`: the language the page is in, both readers.
+
+        With a claimed language, its model reads the page; without one, the page is read with
+        ``fas`` and, when that text is Arabic, with ``ara`` (`workbench.reading.read_page_text`,
+        which the ``script`` check's own ``ara`` reading then reuses from the cache). Persian
+        pages then go through the second reader as `reader_mode` says.
+        """
+        doc = document or self.document
+        claimed = self.claims.language if self.claims is not None else None
+
+        def compute() -> tuple[OcrResult, PageReading]:
+            return read_page_text(
+                lambda language: self.ocr_result(index, language, document=doc),
+                self.page_gray(index, document=doc),
+                engine=self.ocr_engine(),
+                language=self.ocr_language() if claimed else None,
+                mode=self.reader_mode(),
+            )
+
+        return self.cached(("text", doc.sha256, index, self.reader_mode()), compute)
+
     def ocr(
         self, index: int, language: str | None = None, *, document: Document | None = None
     ) -> OcrPage:
-        """The text of page `index` read by Tesseract in `language`, once per document.
+        """The text of page `index`: `text_reading` without a language, else Tesseract's.
 
         Every check that asks for the same page and language gets the same `OcrPage`; OCR is
         the expensive step and runs once per (document, page, language). `language` is a
-        Tesseract language string (``"fas"``, ``"ara"``, ``"fas+eng"``); None means the
-        document's default, `ocr_language`. Boxes are in pixels of the decoded page.
+        Tesseract language string (``"fas"``, ``"ara"``, ``"fas+eng"``): Tesseract's own
+        reading in that model, which is what orthographic evidence must use (the second
+        reader writes Persian letters whatever the page shows). None means the report's
+        text (`text_reading`). Boxes are in pixels of the decoded page.
 
         Raises:
             ToolUnavailableError: Tesseract or the language's data is not installed.
@@ -232,4 +271,6 @@ class Context:
             IndexError: the page does not exist.
 
         """
+        if language is None:
+            return self.text_reading(index, document=document)[0].page
         return self.ocr_result(index, language, document=document).page

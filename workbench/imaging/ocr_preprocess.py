@@ -167,6 +167,38 @@ def estimate_text_height(gray: np.ndarray) -> float | None:
     return float(np.median(tall))
 
 
+def looks_like_one_line(gray: np.ndarray) -> bool:
+    """Whether the image is a single line of text (a line or word cut from a page).
+
+    Rows with ink form bands; bands closer than a third of the tallest one's height are one
+    band (dots and diacritics above and below a line). One band of text in an image at least
+    twice as wide as tall is a line image, which Tesseract reads best as one line (``--psm
+    7``): its page segmentation, and the rescaling tuned on pages, cost accuracy there.
+    """
+    height, width = gray.shape[:2]
+    if height < 8 or width < 2 * height:
+        return False
+    mask = ink_mask(gray)
+    if not mask.any() or mask.mean() > 0.5:
+        return False
+    rows = mask.sum(axis=1) > max(1, 0.002 * width)
+    bands: list[list[int]] = []
+    for y, inked in enumerate(rows):
+        if inked and bands and y - bands[-1][1] <= 1:
+            bands[-1][1] = y
+        elif inked:
+            bands.append([y, y])
+    tallest = max(b[1] - b[0] + 1 for b in bands)
+    merged: list[list[int]] = []
+    for band in bands:
+        if merged and band[0] - merged[-1][1] < tallest / 3:
+            merged[-1][1] = band[1]
+        else:
+            merged.append(list(band))
+    text_bands = [b for b in merged if b[1] - b[0] + 1 >= tallest / 3]
+    return len(text_bands) == 1
+
+
 def estimate_skew(gray: np.ndarray, max_angle: float = MAX_SKEW) -> float:
     """The angle in degrees (counter-clockwise positive) by which text lines are tilted.
 

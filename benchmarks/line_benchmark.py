@@ -1,0 +1,357 @@
+"""Line OCR benchmark: character error rate and CPU seconds per line, per reader and policy.
+
+Two sets of text-line images:
+
+- ``fa-print-dev`` / ``ar-print-dev`` (development set, tuned on): lines scanned from printed
+  books, read in place from ``../shared/data/ocr-real-lines/`` (never copied); skipped with
+  a note when that folder is absent.
+- ``rendered`` (independent set, never tuned on): Persian and Arabic sentences of the page
+  benchmark set by this file in seven faces (none of which the dev lines use), then "printed
+  and scanned" by code: rescaled, blurred, noised, and either binarised (a bitonal scan) or
+  saved as a JPEG.
+
+Readers: raw Tesseract in single-line mode (``--psm 7``, the anchor of the data's README);
+``Tesseract.recognize`` (what the ``ocr`` check calls; it now detects a single line); the
+Persian recognizer (`workbench.imaging.line_recognizer`) reading each set in one batch.
+Policies combine the two per line (`workbench.reading.choose_line`), reading every line
+again or only the lines `workbench.reading.needs_second_reading` selects.
+
+CER = edit distance / reference characters. "strict": NFC, whitespace collapsed. "relaxed"
+additionally folds what the transcriptions make inconsistently or what says nothing of the
+reader: diacritics dropped, ZWNJ as a space, Arabic yeh/kaf as Persian, all digits as ASCII.
+
+Usage: ``python benchmarks/line_benchmark.py [--limit N] [--write]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import io
+import json
+import platform
+import random
+import re
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pytesseract
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.ocr_benchmark import ARABIC, FARSIWEB, NOTO, PERSIAN, Measure, normalise  # noqa: E402
+from benchmarks.results_file import write_section  # noqa: E402
+from workbench.imaging.line_recognizer import LineRecognizer  # noqa: E402
+from workbench.ocr import Tesseract, cpu_time  # noqa: E402
+from workbench.reading import (  # noqa: E402
+    LineEvidence,
+    choose_line,
+    needs_second_reading,
+)
+
+DATA = ROOT.parent / "shared" / "data" / "ocr-real-lines"
+#: Faces of the independent set (the page benchmark renders pages, not lines, in five).
+RENDER_FONTS: list[tuple[Path, str]] = [
+    (FARSIWEB / "nazli.ttf", "fa"),
+    (FARSIWEB / "nazlib.ttf", "fa"),
+    (FARSIWEB / "homa.ttf", "fa"),
+    (FARSIWEB / "titr.ttf", "fa"),
+    (NOTO / "NotoNaskhArabic-Regular.ttf", "fa"),
+    (NOTO / "NotoSansArabic-Bold.ttf", "fa"),
+    (NOTO / "NotoKufiArabic-Regular.ttf", "fa"),
+    (NOTO / "NotoNaskhArabic-Regular.ttf", "ar"),
+    (NOTO / "NotoSansArabic-Regular.ttf", "ar"),
+]
+PAD_WIDTHS = (0, 1280, 2560)
+_DIACRITICS = re.compile("[\u064b-\u065f\u0670\u0640]")
+_FOLD = str.maketrans(
+    {
+        "\u200c": " ",
+        "ي": "ی",
+        "ى": "ی",
+        "ك": "ک",
+        **{d: str(i) for i, d in enumerate("٠١٢٣٤٥٦٧٨٩")},
+        **{d: str(i) for i, d in enumerate("۰۱۲۳۴۵۶۷۸۹")},
+    }
+)
+
+
+@dataclass(frozen=True)
+class Line:
+    name: str
+    image: np.ndarray
+    truth: str
+    language: str  # "fa" or "ar"
+
+
+def relaxed(text: str) -> str:
+    return " ".join(_DIACRITICS.sub("", normalise(text)).translate(_FOLD).split())
+
+
+@dataclass
+class Score:
+    """Errors counted on the texts as they are (strict) and `relaxed`."""
+
+    strict: Measure = field(default_factory=Measure)
+    relaxed: Measure = field(default_factory=Measure)
+
+    def add(self, truth: str, read: str) -> None:
+        self.strict.add(truth, read, 0.0, 0.0)
+        self.relaxed.add(relaxed(truth), relaxed(read), 0.0, 0.0)
+
+    def row(self) -> str:
+        return f"{self.strict.cer:.2%} | {self.relaxed.cer:.2%}"
+
+
+@dataclass
+class Readings:
+    """Per line: each reader's text and confidence; per reader: CPU seconds in total."""
+
+    text: dict[str, list[str]] = field(default_factory=dict)
+    confidence: dict[str, list[float | None]] = field(default_factory=dict)
+    cpu: dict[str, float] = field(default_factory=dict)
+
+
+def load_real(folder: str, language: str, limit: int | None) -> list[Line]:
+    path = DATA / folder
+    files = sorted(path.glob("*.png"))[:limit]
+    lines = []
+    for f in files:
+        truth = f.with_name(f.name[: -len(".png")] + ".gt.txt").read_text(encoding="utf-8")
+        with Image.open(f) as img:
+            lines.append(Line(f.stem, np.asarray(img.convert("L")), truth.strip(), language))
+    return lines
+
+
+def degrade(img: Image.Image, rng: random.Random) -> np.ndarray:
+    """Print and scan a rendered line: rescale, blur, noise, then binarise or JPEG."""
+    factor = rng.uniform(0.55, 0.9)
+    small = img.resize((max(1, int(img.width * factor)), max(1, int(img.height * factor))))
+    small = small.filter(ImageFilter.GaussianBlur(rng.uniform(0.4, 1.1)))
+    arr = np.asarray(small, dtype=np.float32)
+    arr = arr + np.random.default_rng(rng.randrange(1 << 30)).normal(0, 12, arr.shape)
+    arr = np.clip(arr, 0, 255).astype(np.uint8)
+    if rng.random() < 0.5:
+        return np.where(arr < rng.uniform(110, 150), 0, 255).astype(np.uint8)
+    buffer = io.BytesIO()
+    Image.fromarray(arr).save(buffer, "JPEG", quality=rng.randint(45, 75))
+    buffer.seek(0)
+    return np.asarray(Image.open(buffer).convert("L"))
+
+
+def render_lines() -> list[Line]:
+    rng = random.Random(13)
+    lines: list[Line] = []
+    for font_path, language in RENDER_FONTS:
+        if not font_path.exists():
+            continue
+        sentences = PERSIAN if language == "fa" else ARABIC
+        font = ImageFont.truetype(str(font_path), 44)
+        for k, sentence in enumerate(rng.sample(sentences, 6)):
+            words = sentence.split()
+            text = " ".join(words[: rng.randint(5, 9)])
+            draw = ImageDraw.Draw(Image.new("L", (1, 1)))
+            left, top, right, bottom = draw.textbbox((0, 0), text, font=font, direction="rtl")
+            img = Image.new("L", (right - left + 40, bottom - top + 30), 255)
+            ImageDraw.Draw(img).text(
+                (20 - left, 15 - top), text, font=font, fill=0, direction="rtl"
+            )
+            name = f"{font_path.stem}-{language}-{k}"
+            lines.append(Line(name, degrade(img, rng), text, language))
+    return lines
+
+
+def tesseract_psm7(lines: Sequence[Line], lang: str, out: Readings, key: str) -> None:
+    started = cpu_time()
+    texts, confs = [], []
+    for line in lines:
+        data = pytesseract.image_to_data(
+            Image.fromarray(line.image), lang=lang, config="--psm 7", output_type="dict"
+        )
+        pairs = zip(data["text"], data["conf"], strict=True)
+        words = [(t.strip(), float(c)) for t, c in pairs if t.strip()]
+        texts.append(" ".join(t for t, _ in words))
+        confs.append(sum(c for _, c in words) / len(words) if words else None)
+    out.text[key], out.confidence[key] = texts, confs
+    out.cpu[key] = cpu_time() - started
+
+
+def workbench_recognize(lines: Sequence[Line], lang: str, out: Readings, key: str) -> None:
+    engine = Tesseract()
+    started = cpu_time()
+    out.text[key] = [engine.recognize(line.image, lang).page.text for line in lines]
+    out.cpu[key] = cpu_time() - started
+
+
+def second_reader(
+    lines: Sequence[Line], recognizer: LineRecognizer, out: Readings, key: str
+) -> None:
+    started = cpu_time()
+    read = recognizer.read([line.image for line in lines])
+    out.cpu[key] = cpu_time() - started
+    out.text[key] = [r.text for r in read]
+    out.confidence[key] = [r.confidence for r in read]
+
+
+def policy(
+    lines: Sequence[Line], out: Readings, tess: str, second: str, *, every_line: bool
+) -> tuple[list[str], int]:
+    """The text each policy keeps per line, and how many lines it read again."""
+    texts, reread = [], 0
+    for i in range(len(lines)):
+        first = LineEvidence(out.text[tess][i], out.confidence[tess][i])
+        if not every_line and not needs_second_reading(first):
+            texts.append(first.text)
+            continue
+        reread += 1
+        other = LineEvidence(out.text[second][i], out.confidence[second][i])
+        texts.append(choose_line(first, other).text)
+    return texts, reread
+
+
+def evaluate(
+    name: str, lines: list[Line], lang: str, pads: bool, dump: Path | None = None
+) -> list[str]:
+    out = Readings()
+    tesseract_psm7(lines, lang, out, f"tesseract {lang} --psm 7")
+    if lang != "fas":
+        tesseract_psm7(lines, "fas", out, "tesseract fas --psm 7")
+    workbench_recognize(lines, lang, out, f"Tesseract.recognize ({lang})")
+    recognizer = LineRecognizer(pad_to=0)
+    second_reader(lines, recognizer, out, "Persian recognizer")
+    if dump is not None:
+        records = [
+            {
+                "name": line.name,
+                "truth": line.truth,
+                **{
+                    k: [out.text[k][i], out.confidence.get(k, [None] * len(lines))[i]]
+                    for k in out.text
+                },
+            }
+            for i, line in enumerate(lines)
+        ]
+        path = dump / f"{name.split()[0]}-{lang}.json"
+        path.write_text(json.dumps(records, ensure_ascii=False, indent=1), encoding="utf-8")
+    rows = [
+        f"### {name}: {len(lines)} lines",
+        "",
+        "| reader or policy | CER strict | CER relaxed | CPU s/line | lines read again |",
+        "| --- | ---: | ---: | ---: | ---: |",
+    ]
+    n = max(len(lines), 1)
+    for key, texts in out.text.items():
+        score = Score()
+        for line, text in zip(lines, texts, strict=True):
+            score.add(line.truth, text)
+        rows.append(f"| {key} | {score.row()} | {out.cpu[key] / n:.3f} | |")
+    tess = f"tesseract {lang} --psm 7"
+    for label, every in (("choice, every line read again", True), ("choice, default", False)):
+        texts, reread = policy(lines, out, tess, "Persian recognizer", every_line=every)
+        score = Score()
+        for line, text in zip(lines, texts, strict=True):
+            score.add(line.truth, text)
+        cost = out.cpu[tess] + out.cpu["Persian recognizer"] * reread / n
+        rows.append(f"| {label} | {score.row()} | {cost / n:.3f} | {reread} |")
+    if pads:
+        subset = lines[:24]
+        rows += ["", f"Padding width (first {len(subset)} lines, one batch each):", ""]
+        rows += [
+            "| pad lines to | CER strict | CER relaxed | CPU s/line |",
+            "| ---: | ---: | ---: | ---: |",
+        ]
+        for pad in PAD_WIDTHS:
+            sweep = Readings()
+            second_reader(subset, LineRecognizer(pad_to=pad), sweep, "p")
+            score = Score()
+            for line, text in zip(subset, sweep.text["p"], strict=True):
+                score.add(line.truth, text)
+            rows.append(
+                f"| {pad or 'widest in batch'} | {score.row()} "
+                f"| {sweep.cpu['p'] / len(subset):.3f} |"
+            )
+    return [*rows, ""]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--limit", type=int, default=None, help="lines per real set")
+    parser.add_argument(
+        "--sets",
+        default="fa,ar,rendered-fa,rendered-ar",
+        help="comma-separated sets to run: fa, ar (scanned), rendered-fa, rendered-ar",
+    )
+    parser.add_argument("--dump", type=Path, default=None, help="folder for per-line JSON")
+    parser.add_argument("--write", action="store_true", help="update benchmarks/RESULTS.md")
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    sections: list[str] = []
+    jobs: list[tuple[str, Callable[[], list[Line]], str, bool]] = []
+    if DATA.is_dir():
+        jobs += [
+            (
+                "fa-print-dev (development set)",
+                lambda: load_real("fa-print-dev", "fa", args.limit),
+                "fas",
+                True,
+            ),
+            (
+                "ar-print-dev (development set)",
+                lambda: load_real("ar-print-dev", "ar", args.limit),
+                "ara",
+                False,
+            ),
+        ]
+    else:
+        sections.append(
+            f"(the scanned lines were not found beside the project: {DATA.name} skipped)\n"
+        )
+    rendered = render_lines()
+    jobs += [
+        (
+            "rendered Persian (independent set)",
+            lambda: [x for x in rendered if x.language == "fa"],
+            "fas",
+            False,
+        ),
+        (
+            "rendered Arabic (independent set)",
+            lambda: [x for x in rendered if x.language == "ar"],
+            "ara",
+            False,
+        ),
+    ]
+    wanted = set(args.sets.split(","))
+    keys = ["fa", "ar", "rendered-fa", "rendered-ar"][-len(jobs) :]
+    for key, (name, load, lang, pads) in zip(keys, jobs, strict=True):
+        if key not in wanted:
+            continue
+        lines = load()
+        print(f"{name}: {len(lines)} lines", file=sys.stderr)
+        sections += evaluate(name, lines, lang, pads, args.dump)
+        print("\n".join(sections), flush=True)
+    version = ".".join(map(str, Tesseract().version))
+    elapsed = time.perf_counter() - started
+    header = [
+        "## OCR of text lines (`benchmarks/line_benchmark.py`)",
+        "",
+        f"Measured {dt.date.today().isoformat()} on a 2-core machine shared with other work "
+        f"(CPU seconds, this process and Tesseract's), Tesseract {version}, Python "
+        f"{platform.python_version()}, torch CPU build. Run time {elapsed:.0f} s.",
+        "",
+    ]
+    text = "\n".join(header + sections)
+    print(text)
+    if args.write:
+        write_section("OCR of text lines (`benchmarks/line_benchmark.py`)", text)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,383 @@
+"""The reader seam: Tesseract finds the lines, a second reader re-reads some, one reading kept.
+
+Tesseract stays the layout engine (words, boxes, reading order). On Persian pages a second
+reader, ParisaOCR's recognizer (`workbench.imaging.line_recognizer`), re-reads line images
+Tesseract already found; no second detector runs. Per line, `choose_line` keeps one reading
+from the two readers' confidences and their agreement, and marks a line whose readings differ
+strongly as uncertain, so the report can show a reviewer both.
+
+Which lines are read again (`needs_second_reading`) and how a reading is kept were set on the
+development lines of ``benchmarks/line_benchmark.py`` (scanned book lines) and checked on its
+independent rendered lines; the figures are in ``benchmarks/RESULTS.md``. In the default mode
+(``auto``) the lines read again per page are also capped so the second reader costs at most
+about as much CPU time as Tesseract's reading of the page did; ``all`` re-reads every line.
+
+The second reader writes Persian letters whatever the page shows, so the ``script`` check
+never reads its text: it asks for Tesseract's own readings (`Context.ocr` with a language).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+from rapidfuzz.distance import Levenshtein
+
+from workbench.errors import ToolUnavailableError
+from workbench.imaging.line_recognizer import (
+    LineRecognizer,
+    RecognizedLine,
+    reader_available,
+    shared_recognizer,
+)
+from workbench.ocr import (
+    FALLBACK_LANGUAGE,
+    OcrLine,
+    OcrPage,
+    OcrResult,
+    OcrWord,
+    Tesseract,
+    cpu_time,
+    split_language,
+    union_box,
+)
+from workbench.text.matching import normalize
+from workbench.text.script import classify
+
+#: Reader modes: Tesseract alone; the second reader on the lines that need it, within a CPU
+#: budget; the second reader on every line.
+READER_MODES = ("auto", "tesseract", "all")
+TESSERACT = "tesseract"
+SECOND = "parisaocr"
+#: Lines Tesseract read with a mean word confidence under this are read again.
+REREAD_BELOW = 92.0
+#: The second reading is kept when its mean character confidence (0-100) is at least this ...
+SECOND_MIN_CONFIDENCE = 60.0
+#: ... unless Tesseract was this confident and the second reader less so.
+TESSERACT_TRUSTED = 96.0
+#: Two readings agreeing less than this (1 - normalised edit distance) make a line uncertain.
+UNCERTAIN_BELOW = 0.6
+#: A page whose ``fas`` text the classifier takes for Arabic at least this confidently is
+#: read again with ``ara`` for the report's text.
+ARABIC_PAGE_CONFIDENCE = 0.5
+#: Margin around a line box, as a share of the line's height (vertical, horizontal).
+CROP_MARGIN = (0.15, 0.3)
+
+
+@dataclass(frozen=True)
+class LineEvidence:
+    """One reader's reading of a line: its text and mean confidence (0-100, None if none)."""
+
+    text: str
+    confidence: float | None
+
+
+@dataclass(frozen=True)
+class LineChoice:
+    """Which reading of a line was kept, and why a reviewer may want to look."""
+
+    text: str
+    reader: str
+    agreement: float | None
+    uncertain: bool
+
+
+@dataclass(frozen=True)
+class LineReport:
+    """How one line of the report's text was produced (``results.ocr.pages[].lines[]``)."""
+
+    index: int
+    reader: str
+    tesseract: LineEvidence
+    second: LineEvidence | None
+    agreement: float | None
+    uncertain: bool
+
+
+@dataclass(frozen=True)
+class PageReading:
+    """The report's reading of a page: the page, which reader made each line, and at what cost."""
+
+    page: OcrPage
+    mode: str
+    lines: tuple[LineReport, ...]
+    second_seconds: float
+    lines_read_again: int
+    skipped_for_budget: int
+
+
+def needs_second_reading(first: LineEvidence) -> bool:
+    """Whether a line Tesseract read should be read again (low or missing confidence)."""
+    return first.confidence is None or first.confidence < REREAD_BELOW
+
+
+def agreement(a: str, b: str) -> float:
+    """1 minus the normalised edit distance of the two texts, compared letters only."""
+    left, right = normalize(a), normalize(b)
+    if not left and not right:
+        return 1.0
+    return round(1.0 - float(Levenshtein.normalized_distance(left, right)), 3)
+
+
+def choose_line(first: LineEvidence, second: LineEvidence) -> LineChoice:
+    """Keep Tesseract's reading or the second reader's, by confidence.
+
+    The second reader is kept unless it found nothing, was unsure of its own reading
+    (`SECOND_MIN_CONFIDENCE`), or Tesseract was very sure (`TESSERACT_TRUSTED`) while it was
+    less so. Readings agreeing under `UNCERTAIN_BELOW` mark the line uncertain either way.
+    """
+    if not second.text.strip():
+        return LineChoice(first.text, TESSERACT, None, False)
+    agree = agreement(first.text, second.text)
+    uncertain = bool(first.text.strip()) and agree < UNCERTAIN_BELOW
+    second_conf = second.confidence or 0.0
+    first_conf = first.confidence if first.confidence is not None else -1.0
+    keep_second = second_conf >= SECOND_MIN_CONFIDENCE and not (
+        first_conf >= TESSERACT_TRUSTED and second_conf < first_conf
+    )
+    if keep_second or not first.text.strip():
+        return LineChoice(second.text, SECOND, agree, uncertain)
+    return LineChoice(first.text, TESSERACT, agree, uncertain)
+
+
+def _confidence_or_none(evidence: LineEvidence) -> float:
+    """A line's confidence for sorting (a line with none first)."""
+    return evidence.confidence if evidence.confidence is not None else -1.0
+
+
+def line_confidence(page: OcrPage, line: OcrLine) -> float | None:
+    """Mean confidence of a line's words (None when Tesseract gave none)."""
+    values = [c for i in line.words if (c := page.words[i].confidence) is not None]
+    return round(sum(values) / len(values), 2) if values else None
+
+
+def crop_line(gray: np.ndarray, box: tuple[int, int, int, int]) -> tuple[np.ndarray, int]:
+    """The line image under `box` with a margin (`CROP_MARGIN`), and its left edge on the page."""
+    x, y, w, h = box
+    my, mx = round(CROP_MARGIN[0] * h), round(CROP_MARGIN[1] * h)
+    height, width = gray.shape[:2]
+    x0, x1 = max(x - mx, 0), min(x + w + mx, width)
+    y0, y1 = max(y - my, 0), min(y + h + my, height)
+    return np.ascontiguousarray(gray[y0:y1, x0:x1]), x0
+
+
+def _columns(crop: np.ndarray, height: int) -> float:
+    """Columns the line becomes at the recognizer's input height (what its cost grows with)."""
+    return float(crop.shape[1] * height / max(crop.shape[0], 1))
+
+
+def reread_page(
+    page: OcrPage,
+    gray: np.ndarray,
+    recognizer: LineRecognizer | None,
+    *,
+    mode: str = "auto",
+    budget_s: float | None = None,
+) -> PageReading:
+    """`page` with the lines the second reader read better replaced by its readings.
+
+    `mode` is one of `READER_MODES`. In ``auto`` the lines `needs_second_reading` selects are
+    read, least confident first, while their estimated cost stays within `budget_s` CPU
+    seconds (None: no cap); ``all`` reads every line; ``tesseract`` reads none. The lines
+    read again go through the recognizer in one call.
+    """
+    evidence = [LineEvidence(line.text, line_confidence(page, line)) for line in page.lines]
+    if recognizer is None:
+        mode = TESSERACT
+    if recognizer is None or mode == TESSERACT:
+        chosen: list[int] = []
+        skipped = 0
+    elif mode == "all":
+        chosen = list(range(len(page.lines)))
+        skipped = 0
+    else:
+        wanted = sorted(
+            (i for i, ev in enumerate(evidence) if needs_second_reading(ev)),
+            key=lambda i: _confidence_or_none(evidence[i]),
+        )
+        chosen, spent = [], 0.0
+        for i in wanted:
+            crop, _ = crop_line(gray, page.lines[i].box)
+            cost = _columns(crop, recognizer.height) / 1000 * recognizer.seconds_per_kilocolumn
+            if budget_s is not None and spent + cost > budget_s:
+                continue
+            chosen.append(i)
+            spent += cost
+        skipped = len(wanted) - len(chosen)
+        chosen.sort()
+    crops = [crop_line(gray, page.lines[i].box) for i in chosen]
+    started = cpu_time()
+    read = recognizer.read([c for c, _ in crops]) if recognizer and crops else []
+    seconds = cpu_time() - started
+    if recognizer and crops:
+        columns = sum(_columns(c, recognizer.height) for c, _ in crops)
+        recognizer.record_cost(seconds, columns)
+    second = dict(zip(chosen, zip(read, (x0 for _, x0 in crops), strict=True), strict=True))
+    reports: list[LineReport] = []
+    replaced: dict[int, tuple[RecognizedLine, int]] = {}
+    for i in range(len(page.lines)):
+        if i not in second:
+            reports.append(LineReport(i, TESSERACT, evidence[i], None, None, False))
+            continue
+        reading, x0 = second[i]
+        other = LineEvidence(reading.text, reading.confidence)
+        choice = choose_line(evidence[i], other)
+        if choice.reader == SECOND:
+            replaced[i] = (reading, x0)
+        reports.append(
+            LineReport(i, choice.reader, evidence[i], other, choice.agreement, choice.uncertain)
+        )
+    return PageReading(
+        page=_with_lines(page, replaced),
+        mode=mode,
+        lines=tuple(reports),
+        second_seconds=round(seconds, 3),
+        lines_read_again=len(chosen),
+        skipped_for_budget=skipped,
+    )
+
+
+def _with_lines(page: OcrPage, replaced: dict[int, tuple[RecognizedLine, int]]) -> OcrPage:
+    """`page` with the words of some lines replaced by the second reader's.
+
+    A replacing word's box spans the line's height and its characters' columns; the block
+    number is the line's first word's.
+    """
+    if not replaced:
+        return page
+    words: list[OcrWord] = []
+    lines: list[OcrLine] = []
+    for line in page.lines:
+        if line.index not in replaced:
+            start = len(words)
+            words.extend(replace(page.words[w]) for w in line.words)
+            lines.append(replace(line, words=tuple(range(start, len(words)))))
+            continue
+        reading, x0 = replaced[line.index]
+        block = page.words[line.words[0]].block if line.words else 0
+        _, y, _, h = line.box
+        start = len(words)
+        for word in reading.words:
+            words.append(
+                OcrWord(
+                    text=word.text,
+                    confidence=word.confidence,
+                    box=(x0 + word.x0, y, max(word.x1 - word.x0, 1), h),
+                    line=line.index,
+                    block=block,
+                )
+            )
+        members = tuple(range(start, len(words)))
+        box = union_box(words[w].box for w in members) if members else line.box
+        text = " ".join(words[w].text for w in members)
+        lines.append(OcrLine(index=line.index, box=box, text=text, words=members))
+    confidences = [w.confidence for w in words if w.confidence is not None]
+    mean = round(sum(confidences) / len(confidences), 2) if confidences else None
+    return OcrPage(
+        index=page.index,
+        language=page.language,
+        text="\n".join(line.text for line in lines),
+        words=tuple(words),
+        lines=tuple(lines),
+        mean_confidence=mean,
+    )
+
+
+def reading_rows(reading: PageReading) -> list[dict[str, object]]:
+    """Per-line provenance for the report: reader, both readings where read twice."""
+    rows: list[dict[str, object]] = []
+    for report in reading.lines:
+        row: dict[str, object] = {"index": report.index, "reader": report.reader}
+        if report.second is not None:
+            row["readings"] = {
+                TESSERACT: {
+                    "text": report.tesseract.text,
+                    "confidence": report.tesseract.confidence,
+                },
+                SECOND: {"text": report.second.text, "confidence": report.second.confidence},
+            }
+            row["agreement"] = report.agreement
+            row["uncertain"] = report.uncertain
+        rows.append(row)
+    return rows
+
+
+def uncertain_lines(reading: PageReading) -> Sequence[LineReport]:
+    """The lines whose two readings disagree strongly."""
+    return [r for r in reading.lines if r.uncertain]
+
+
+def page_language(page: OcrPage, engine: Tesseract) -> str:
+    """``ara`` when the ``fas`` reading of a page is Arabic text (and ``ara`` is installed)."""
+    found = classify(page.text, code_points_trusted=False)
+    if (
+        found.language == "ar"
+        and found.confidence >= ARABIC_PAGE_CONFIDENCE
+        and engine.has_language("ara")
+    ):
+        return "ara"
+    return page.language
+
+
+def read_page_text(
+    read: Callable[[str], OcrResult],
+    gray: np.ndarray,
+    *,
+    engine: Tesseract,
+    language: str | None,
+    mode: str,
+) -> tuple[OcrResult, PageReading]:
+    """The report's reading of one page, and how each line of it was produced.
+
+    `read` reads the page with Tesseract in a language (the caller caches it). With no
+    `language` the page is read with ``fas`` and, when `page_language` finds it Arabic, with
+    ``ara``. A ``fas`` page goes through `reread_page` unless `mode` is ``tesseract`` or the
+    second reader is not installed; the budget in ``auto`` is the CPU time Tesseract took
+    (none for an image of a single line).
+    The result's ``steps`` say which reader ran (``reader``).
+    """
+    if mode not in READER_MODES:
+        raise ValueError(f"unknown reader mode {mode!r}; one of {', '.join(READER_MODES)}")
+    result = read(language or FALLBACK_LANGUAGE)
+    if language is None:
+        chosen = page_language(result.page, engine)
+        if chosen != result.page.language:
+            result = read(chosen)
+    persian = split_language(result.page.language) == ("fas",)
+    reader: dict[str, object] = {"mode": mode, "second_reader": None}
+    reading: PageReading | None = None
+    if persian and mode != TESSERACT and result.page.lines:
+        if not reader_available():
+            reader["note"] = "second reader not installed (bash scripts/dev.sh install)"
+        else:
+            try:
+                recognizer = shared_recognizer()
+            except ToolUnavailableError as exc:
+                reader["note"] = str(exc)
+            else:
+                # A line image is the line to read, whatever Tesseract's single-line pass
+                # cost; on a page the second reader stays within Tesseract's time.
+                budget: float | None = (
+                    result.cpu_seconds if result.cpu_seconds is not None else result.seconds
+                )
+                if result.steps.get("single_line"):
+                    budget = None
+                reading = reread_page(result.page, gray, recognizer, mode=mode, budget_s=budget)
+                reader.update(
+                    second_reader=SECOND,
+                    lines_read_again=reading.lines_read_again,
+                    lines_kept=sum(1 for r in reading.lines if r.reader == SECOND),
+                    skipped_for_budget=reading.skipped_for_budget,
+                    seconds=reading.second_seconds,
+                )
+    if reading is None:
+        reading = reread_page(result.page, gray, None, mode=TESSERACT)
+    done = OcrResult(
+        page=reading.page,
+        preprocessed=result.preprocessed,
+        steps={**result.steps, "reader": reader},
+        seconds=round(result.seconds + reading.second_seconds, 4),
+        cpu_seconds=result.cpu_seconds,
+    )
+    return done, reading

@@ -30,9 +30,10 @@ import numpy as np
 from workbench.check import Check, Need
 from workbench.context import Context
 from workbench.errors import ToolUnavailableError, WorkbenchError
+from workbench.imaging.blocks import union_box
 from workbench.imaging.digit_shapes import count_systems, digit_systems
 from workbench.model import CheckResult, Finding, Region, Severity
-from workbench.ocr import OcrPage, OcrWord, union_box
+from workbench.ocr import OcrPage, OcrWord
 from workbench.text.script import (
     UNDETERMINED,
     Classification,

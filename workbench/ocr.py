@@ -45,6 +45,7 @@ import pytesseract
 from PIL import Image
 
 from workbench.errors import ToolUnavailableError, WorkbenchError
+from workbench.imaging.blocks import union_box
 from workbench.imaging.ocr_postprocess import (
     arabic_comma_fixes,
     continues_a_line,
@@ -760,18 +761,6 @@ def _box_to_page(
     x1 = int(np.clip(np.ceil(mapped[:, 0].max()), 0, width))
     y1 = int(np.clip(np.ceil(mapped[:, 1].max()), 0, height))
     return x0, y0, max(x1 - x0, 0), max(y1 - y0, 0)
-
-
-def union_box(boxes: Iterable[tuple[int, int, int, int]]) -> tuple[int, int, int, int]:
-    """The smallest (x, y, w, h) box containing every box (zeros when there are none)."""
-    items = list(boxes)
-    if not items:
-        return 0, 0, 0, 0
-    x0 = min(b[0] for b in items)
-    y0 = min(b[1] for b in items)
-    x1 = max(b[0] + b[2] for b in items)
-    y1 = max(b[1] + b[3] for b in items)
-    return x0, y0, x1 - x0, y1 - y0
 
 
 def page_from_data(

@@ -25,6 +25,7 @@ import numpy as np
 from rapidfuzz.distance import Levenshtein
 
 from workbench.errors import ToolUnavailableError
+from workbench.imaging.blocks import union_box
 from workbench.imaging.line_recognizer import (
     LineRecognizer,
     RecognizedLine,
@@ -40,7 +41,6 @@ from workbench.ocr import (
     Tesseract,
     cpu_time,
     split_language,
-    union_box,
 )
 from workbench.text.matching import normalize
 from workbench.text.script import classify

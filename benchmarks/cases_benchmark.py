@@ -51,7 +51,7 @@ from results_file import write_section  # noqa: E402  (benchmarks/ is the script
 
 from workbench import analyze  # noqa: E402
 from workbench.cases import near_duplicates, shared_marks  # noqa: E402
-from workbench.imaging.marks import coarse_vectors  # noqa: E402
+from workbench.imaging.layout.marks import coarse_vectors  # noqa: E402
 from workbench.store import Store  # noqa: E402
 from workbench.store.fingerprints import page_fingerprints  # noqa: E402
 

@@ -7,7 +7,8 @@ letters included), untampered pages with a warning or critical finding, and tamp
 found at warning or above. The layout check is then run on every letter of a template with
 the three genuine letters of the same template as exemplars: at which severity its findings
 touch a retyped number, a spliced line or a copied word, and the worst severity genuine
-letters get. Finally the aligned double-quantisation map (`workbench.imaging.dq_map`) alone:
+letters get. Finally the aligned double-quantisation map
+(`workbench.imaging.forensic.dq_map`) alone:
 AUC of its region score on foreign-JPEG pages against untampered ones.
 
 Called by ``benchmarks/forensics_benchmark.py`` (which writes RESULTS.md); runnable alone:
@@ -114,7 +115,7 @@ def layout_rows(split: str, entries: Sequence[fc.Entry], folder: Path) -> list[s
 
 def dq_rows(split: str, entries: Sequence[fc.Entry], folder: Path) -> list[str]:
     """AUC of the aligned double-quantisation map's region score, foreign JPEG vs untampered."""
-    from workbench.imaging.dq_map import NoDqMap, dq_map_of_bytes
+    from workbench.imaging.forensic.dq_map import NoDqMap, dq_map_of_bytes
 
     neg: list[float] = []
     pos: list[float] = []
@@ -187,7 +188,8 @@ def run(splits: Sequence[str], per_kind: int, work: Path, layout: bool = True) -
         ]
     if dq:
         lines += [
-            "Aligned double-quantisation map alone (`workbench/imaging/dq_map.py`; the check fuses "
+            "Aligned double-quantisation map alone (`workbench/imaging/forensic/dq_map.py`; "
+            "the check fuses "
             "it with the other methods), region score of foreign-JPEG pages against untampered "
             "pages; a "
             "page without a map (saved once, or last at a lower quality than before) scores 0:",

@@ -1,4 +1,4 @@
-"""Accuracy of the double-JPEG evidence (`workbench.imaging.double_jpeg`) and its cost per page.
+"""Accuracy of the double-JPEG evidence (`workbench.imaging.forensic.double_jpeg`), cost per page.
 
 Images are compressed once at Q2 and twice (Q1 then Q2, same 8x8 grid) with Pillow's
 libjpeg-turbo; the compression check's decision (score >= threshold, or a recognised first
@@ -32,10 +32,10 @@ sys.path.insert(0, str(ROOT))
 from results_file import write_section  # noqa: E402  (benchmarks/ is the script folder)
 
 from checks.compression import DOUBLE_COMPRESSION_THRESHOLD, FIRST_QUALITY_RESIDUE  # noqa: E402
-from tests.imaging.test_double_jpeg import textured  # noqa: E402
+from tests.imaging.forensic.test_double_jpeg import textured  # noqa: E402
 from tests.scanned import scanned_letter  # noqa: E402
-from workbench.imaging.double_jpeg import double_compression_evidence  # noqa: E402
-from workbench.imaging.jpeg import estimate_quality, parse_jpeg, standard_tables  # noqa: E402
+from workbench.formats.jpeg import estimate_quality, parse_jpeg, standard_tables  # noqa: E402
+from workbench.imaging.forensic.double_jpeg import double_compression_evidence  # noqa: E402
 
 SECTION = "Double JPEG compression"
 Q2S = (75, 85, 92)

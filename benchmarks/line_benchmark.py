@@ -12,7 +12,7 @@ Two sets of text-line images:
 
 Readers: raw Tesseract in single-line mode (``--psm 7``, the anchor of the data's README);
 ``Tesseract.recognize`` (what the ``ocr`` check calls; it now detects a single line); the
-Persian recognizer (`workbench.imaging.line_recognizer`) reading each set in one batch.
+Persian recognizer (`workbench.imaging.recognition.line_recognizer`) reading each set in one batch.
 Policies combine the two per line (`workbench.reading.choose_line`), reading every line
 again or only the lines `workbench.reading.needs_second_reading` selects.
 
@@ -47,7 +47,7 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.ocr_benchmark import ARABIC, FARSIWEB, NOTO, PERSIAN, Measure, normalise  # noqa: E402
 from benchmarks.results_file import write_section  # noqa: E402
-from workbench.imaging.line_recognizer import LineRecognizer  # noqa: E402
+from workbench.imaging.recognition.line_recognizer import LineRecognizer  # noqa: E402
 from workbench.ocr import Tesseract, cpu_time  # noqa: E402
 from workbench.reading import (  # noqa: E402
     LineEvidence,

@@ -13,7 +13,7 @@ Two sets of pairs, each made of genuine repeated impressions and of forged pairs
 
 A forged pair is one scanned impression and a pixel copy of it, re-saved as JPEG (quality 55 to
 95) and rescaled (50 to 100%), as a forger pasting a signature onto a second letter would. The
-patches and their similarity are exactly the service's (`workbench.imaging.marks`).
+patches and their similarity are exactly the service's (`workbench.imaging.layout.marks`).
 
     python benchmarks/marks_benchmark.py [--pairs N] [--write]
 
@@ -40,7 +40,7 @@ import generate  # noqa: E402  (samples/generate.py, the project's corpus genera
 from results_file import write_section  # noqa: E402  (benchmarks/ is the script folder)
 
 from workbench.cases import COARSE_CANDIDATE, MARK_FIELD_DIFFERENCE, MARK_SHAPE_SIMILARITY  # noqa: E402
-from workbench.imaging.marks import (  # noqa: E402
+from workbench.imaging.layout.marks import (  # noqa: E402
     coarse_vectors,
     ink_field_difference,
     patch_similarity,

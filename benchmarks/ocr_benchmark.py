@@ -49,7 +49,7 @@ from rapidfuzz.distance import Levenshtein
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from workbench.imaging.ocr_preprocess import Steps  # noqa: E402
+from workbench.imaging.recognition.ocr_preprocess import Steps  # noqa: E402
 from workbench.ocr import Tesseract  # noqa: E402
 from workbench.reading import read_page_text  # noqa: E402
 

@@ -1,9 +1,9 @@
 """The ``compression`` check: how a JPEG was encoded, by what, and whether it was encoded twice.
 
 Reads the quantization tables, frame and APP segments of the file's own bytes
-(`workbench.imaging.jpeg`), estimates the libjpeg quality, matches the tables and segments
+(`workbench.formats.jpeg`), estimates the libjpeg quality, matches the tables and segments
 against known encoder signatures, and measures periodic artefacts in the DCT coefficient
-histograms that a second JPEG save leaves (`workbench.imaging.double_jpeg`). Other formats
+histograms that a second JPEG save leaves (`workbench.imaging.forensic.double_jpeg`). Other formats
 get their format name only: a PNG or TIFF has no quantization history to read.
 
 Encoder signatures and where they come from:
@@ -34,8 +34,7 @@ from PIL import Image
 
 from workbench.check import Check, Need
 from workbench.context import Context
-from workbench.imaging.double_jpeg import double_compression_evidence
-from workbench.imaging.jpeg import (
+from workbench.formats.jpeg import (
     JpegStructure,
     NotJpegError,
     estimate_quality,
@@ -44,6 +43,7 @@ from workbench.imaging.jpeg import (
     subsampling,
     without_extra_exif,
 )
+from workbench.imaging.forensic.double_jpeg import double_compression_evidence
 from workbench.model import CheckResult, Finding, Severity
 
 #: Score from which the histogram periodicity is reported as a second compression. Single

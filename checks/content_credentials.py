@@ -1,6 +1,6 @@
 """The ``c2pa`` check: Content Credentials, when the file carries them.
 
-Reads the file's C2PA manifest store (`workbench.credentials`): whether there is one, who
+Reads the file's C2PA manifest store (`workbench.formats.credentials`): whether there is one, who
 signed it, the program that made the claim, the actions recorded (including a generative-AI
 source type) and the ingredients, and whether the manifest still validates against the file.
 Scans of paper letters almost never carry Content Credentials; their absence says nothing.
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from workbench.check import Check
 from workbench.context import Context
-from workbench.credentials import CredentialsUnavailable, read_credentials
+from workbench.formats.credentials import CredentialsUnavailable, read_credentials
 from workbench.model import CheckResult, Finding, Severity
 
 

@@ -25,7 +25,7 @@ import holidays
 from workbench.check import Check, Need
 from workbench.context import Context
 from workbench.errors import ToolUnavailableError, WorkbenchError
-from workbench.imaging.blocks import union_box
+from workbench.geometry import union_box
 from workbench.model import CheckResult, Finding, Region, Severity
 from workbench.ocr import OcrPage
 from workbench.text.dates import (

@@ -2,7 +2,7 @@
 
 Per page it records a perceptual hash and keypoints (`workbench.imaging.fingerprint`) and the
 signature, seal and letterhead regions found where the letter convention puts them, each cut
-to its ink and reduced to a small patch (`workbench.imaging.marks`). It compares nothing: a
+to its ink and reduced to a small patch (`workbench.imaging.layout.marks`). It compares nothing: a
 check sees one document. The case service (`workbench.cases`) compares these fingerprints
 across the stored documents, for near-duplicate pages and for marks reused between letters.
 """
@@ -19,7 +19,7 @@ from workbench import conventions
 from workbench.check import Check, Need
 from workbench.context import Context
 from workbench.imaging.fingerprint import page_features, page_hash
-from workbench.imaging.marks import find_marks
+from workbench.imaging.layout.marks import find_marks
 from workbench.model import CheckResult
 
 #: Which convention element's first zone locates each kind of mark.

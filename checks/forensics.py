@@ -2,17 +2,17 @@
 
 Adapts the array functions of `workbench.imaging` (error level analysis, noise-level
 inconsistency, keypoint and block copy-move, JPEG ghosts, text copy-move, glyph and line
-consistency, and their fusion in `workbench.imaging.tamper`) to documents: one tamper heatmap
-and score per page, each method's own map as an artifact for the viewer, and findings with the
-regions a reviewer should look at. Finding codes, each naming the method that saw it:
+consistency, and their fusion in `workbench.imaging.forensic.tamper`) to documents: one tamper
+heatmap and score per page, each method's own map as an artifact for the viewer, and findings
+with the regions a reviewer should look at. Finding codes, each naming the method that saw it:
 ``forensics.clone`` (copy-move, keypoints or blocks), ``forensics.splice`` (JPEG ghosts),
 ``forensics.noise_inconsistency`` (noise level), ``forensics.text_copy_move`` (words that are
 pixel copies of other words, noise included) and ``forensics.glyph_inconsistency`` (words or
 lines printed differently from the rest of the page).
 
 When genuine exemplars of the same source are given (``--reference``), the text methods'
-thresholds are set from them (`workbench.imaging.calibration`); otherwise each page is its own
-reference.
+thresholds are set from them (`workbench.imaging.forensic.calibration`); otherwise each page is
+its own reference.
 
 Text on paper is not a photograph: printed glyphs, ruled lines and rubber stamps repeat, and
 scanners and publishers recompress whole pages. Every method therefore compares a region with
@@ -29,13 +29,13 @@ import numpy as np
 
 from workbench.check import Check, Need
 from workbench.context import Context
-from workbench.imaging.blocks import Box
-from workbench.imaging.calibration import TextCalibration, calibrate_text
-from workbench.imaging.copymove import ClonePair
-from workbench.imaging.dq_map import DqMap, dq_map_of_bytes
-from workbench.imaging.glyphs import GlyphOutlier
-from workbench.imaging.tamper import CELL, PageTraces, analyse_page
-from workbench.imaging.textclone import TextClone
+from workbench.geometry import Box
+from workbench.imaging.forensic.calibration import TextCalibration, calibrate_text
+from workbench.imaging.forensic.copymove import ClonePair
+from workbench.imaging.forensic.dq_map import DqMap, dq_map_of_bytes
+from workbench.imaging.forensic.glyphs import GlyphOutlier
+from workbench.imaging.forensic.tamper import CELL, PageTraces, analyse_page
+from workbench.imaging.forensic.textclone import TextClone
 from workbench.model import Artifact, CheckResult, Finding, Region, Severity
 from workbench.serialize import region_to_dict
 

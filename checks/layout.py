@@ -22,7 +22,19 @@ import numpy as np
 from workbench import conventions
 from workbench.check import Check, Need
 from workbench.context import Context
-from workbench.imaging.glyphs import glyph_consistency
+from workbench.geometry import iou
+from workbench.imaging.forensic.glyphs import glyph_consistency
+from workbench.imaging.layout.comparison import difference_map, ink_overlay
+from workbench.imaging.layout.registration import Registration, register, transform_box, warp_to
+from workbench.imaging.layout.template import (
+    BlockComparison,
+    TemplateBlock,
+    compare_block,
+    ink_constancy,
+    ink_mask,
+    soft_ink,
+    template_blocks,
+)
 from workbench.imaging.lines import (
     LineMetrics,
     deskew_angle,
@@ -33,17 +45,6 @@ from workbench.imaging.lines import (
     rotate_box_back,
     segment_lines,
 )
-from workbench.imaging.overlay import difference_map, ink_overlay
-from workbench.imaging.registration import Registration, register, transform_box, warp_to
-from workbench.imaging.template import (
-    BlockComparison,
-    TemplateBlock,
-    compare_block,
-    ink_constancy,
-    ink_mask,
-    soft_ink,
-    template_blocks,
-)
 from workbench.loading import Document
 from workbench.model import Artifact, CheckResult, Finding, Region, Severity
 from workbench.serialize import region_to_dict
@@ -51,7 +52,8 @@ from workbench.serialize import region_to_dict
 #: Questioned-line / exemplar-line ratios (after removing the page-wide ratio) that count as
 #: a different type.
 EXEMPLAR_LINE_LIMITS = {"stroke_width": 0.3, "ink_height": 0.18}
-#: Strength of a glyph-consistency outlier (`workbench.imaging.glyphs`) that makes a warning.
+#: Strength of a glyph-consistency outlier (`workbench.imaging.forensic.glyphs`) that makes a
+#: warning.
 PRINT_WARNING = 0.5
 
 
@@ -102,14 +104,6 @@ def _for_display(rgb: np.ndarray, max_width: int = 1240) -> np.ndarray:
     return np.asarray(
         cv2.resize(rgb, (max_width, round(rgb.shape[0] * factor)), interpolation=cv2.INTER_AREA)
     )
-
-
-def _iou(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> float:
-    w = min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0])
-    h = min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1])
-    inter = max(w, 0) * max(h, 0)
-    union = a[2] * a[3] + b[2] * b[3] - inter
-    return inter / union if union > 0 else 0.0
 
 
 class LayoutCheck(Check):
@@ -607,9 +601,9 @@ class LayoutCheck(Check):
             qbox = transform_box(qlines.page_box(q), reg.matrix)
             best, best_iou = None, 0.0
             for e in elines.lines:
-                iou = _iou(qbox, elines.page_box(e))
-                if iou > best_iou:
-                    best, best_iou = e, iou
+                score = iou(qbox, elines.page_box(e))
+                if score > best_iou:
+                    best, best_iou = e, score
             if best is not None and best_iou >= 0.5:
                 pairs.append((q, best, best_iou))
         if len(pairs) < 4:
@@ -620,14 +614,14 @@ class LayoutCheck(Check):
         }
         usual = {f: float(np.median(v)) for f, v in ratios.items()}
         rows = []
-        for i, (q, e, iou) in enumerate(pairs):
+        for i, (q, e, match_iou) in enumerate(pairs):
             rel = {f: round(float(ratios[f][i] / usual[f]), 3) for f in EXEMPLAR_LINE_LIMITS}
             different = any(abs(v - 1.0) >= EXEMPLAR_LINE_LIMITS[f] for f, v in rel.items())
             rows.append(
                 {
                     "line": q.index,
                     "exemplar_line": e.index,
-                    "iou": round(iou, 3),
+                    "iou": round(match_iou, 3),
                     "relative": rel,
                     "different": different,
                 }

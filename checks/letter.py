@@ -21,7 +21,7 @@ from workbench.check import Check, Need
 from workbench.context import Context
 from workbench.conventions import Convention, Element
 from workbench.errors import WorkbenchError
-from workbench.imaging.seal import find_seals
+from workbench.imaging.layout.seal import find_seals
 from workbench.model import CheckResult, Finding, Region, Severity
 from workbench.text import dates
 from workbench.text.matching import compact, find_phrase

@@ -2,7 +2,7 @@
 
 A list of names published with a document ("a list of 149 operatives") is parsed into rows:
 from the largest table of an HTML page, from numbered lines of a text, or from a scanned page
-typed in columns, which is read column by column (`workbench.imaging.columns`) because a
+typed in columns, which is read column by column (`workbench.imaging.layout.columns`) because a
 whole-page reading joins columns and drops short lines. Each row gets the Latin spellings of
 its name. Findings: the number of rows against a claimed count (``count`` in the claims) or a
 number the list states of itself («۱۴۹ نفر»), rows naming the same person twice, gaps or
@@ -22,8 +22,8 @@ from PIL import Image
 from workbench.check import Check, Need
 from workbench.context import Context
 from workbench.errors import WorkbenchError
-from workbench.imaging.columns import ListLayout, find_list_columns
-from workbench.imaging.ocr_preprocess import estimate_skew, warp
+from workbench.imaging.layout.columns import ListLayout, find_list_columns
+from workbench.imaging.recognition.ocr_preprocess import estimate_skew, warp
 from workbench.loading import Document
 from workbench.model import CheckResult, Finding, Region, Severity
 from workbench.text.lists import (

@@ -2,7 +2,7 @@
 
 Reads EXIF (all IFDs, GPS, the thumbnail), XMP with its editing history, IPTC, the ICC
 profile, PNG text, TIFF tags and PDF information, XMP and revisions from the file's bytes
-(`workbench.imaging.metadata`), normalises the fields every reviewer asks about into
+(`workbench.formats.metadata`), normalises the fields every reviewer asks about into
 ``results.metadata.summary``, and reports what deserves a look: editing software, a thumbnail
 showing other content than the image, timestamps that disagree with each other or with the
 claimed date, metadata stripped entirely, GPS coordinates, and PDFs saved more than once.
@@ -26,8 +26,8 @@ from PIL import Image
 
 from workbench.check import Check
 from workbench.context import Context
-from workbench.imaging.jpeg import without_extra_exif
-from workbench.imaging.metadata import (
+from workbench.formats.jpeg import without_extra_exif
+from workbench.formats.metadata import (
     Exif,
     clean_text,
     find_xmp,

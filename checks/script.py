@@ -30,8 +30,8 @@ import numpy as np
 from workbench.check import Check, Need
 from workbench.context import Context
 from workbench.errors import ToolUnavailableError, WorkbenchError
-from workbench.imaging.blocks import union_box
-from workbench.imaging.digit_shapes import count_systems, digit_systems
+from workbench.geometry import iou, union_box
+from workbench.imaging.recognition.digit_shapes import count_systems, digit_systems
 from workbench.model import CheckResult, Finding, Region, Severity
 from workbench.ocr import OcrPage, OcrWord
 from workbench.text.script import (
@@ -108,15 +108,6 @@ def _ends_with_dotted_yeh(text: str) -> bool:
     return len(word) >= 2 and word.endswith(ARABIC_YEH)
 
 
-def _iou(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> float:
-    w = min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0])
-    h = min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1])
-    if w <= 0 or h <= 0:
-        return 0.0
-    inter = w * h
-    return inter / float(a[2] * a[3] + b[2] * b[3] - inter)
-
-
 def match_words(
     words: Sequence[OcrWord], others: Sequence[OcrWord], *, min_iou: float = MATCH_IOU
 ) -> list[OcrWord | None]:
@@ -141,7 +132,7 @@ def match_words(
                 if id(o) in seen:
                     continue
                 seen.add(id(o))
-                score = _iou(w.box, o.box)
+                score = iou(w.box, o.box)
                 if score >= best_iou:
                     best, best_iou = o, score
         out.append(best)

@@ -31,7 +31,7 @@ from workbench.errors import (
     PixelLimitError,
     UnsupportedFormatError,
 )
-from workbench.imaging.jpeg import without_extra_exif
+from workbench.formats.jpeg import without_extra_exif
 from workbench.limits import Limits
 from workbench.loading import load_document, normalize_image
 from workbench.text.html import html_to_text

@@ -14,7 +14,7 @@ from tests.text_pages import LETTER_LINES, NAZLI, NOTO_SANS, render_page
 from workbench.check import Check
 from workbench.context import Context
 from workbench.errors import ToolUnavailableError
-from workbench.imaging.ocr_preprocess import Steps, estimate_text_height
+from workbench.imaging.recognition.ocr_preprocess import Steps, estimate_text_height
 from workbench.loading import load_document
 from workbench.model import CheckResult, Claims
 from workbench.ocr import (

@@ -15,7 +15,7 @@ from workbench import analyze
 from workbench.api import analyze_document
 from workbench.cli import main
 from workbench.context import Context
-from workbench.imaging.line_recognizer import reader_available, shared_recognizer
+from workbench.imaging.recognition.line_recognizer import reader_available, shared_recognizer
 from workbench.loading import load_document
 from workbench.ocr import Tesseract
 from workbench.reading import (

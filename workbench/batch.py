@@ -36,8 +36,8 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from workbench.api import analyze_document, load_references
-from workbench.decoders import TIFF_MAGIC, looks_like_heif
 from workbench.errors import UsageError, WorkbenchError
+from workbench.formats.decoders import TIFF_MAGIC, looks_like_heif
 from workbench.limits import Limits
 from workbench.loading import EXTENSION_MEDIA_TYPES, Document, load_document
 from workbench.model import Report, Severity

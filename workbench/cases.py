@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 
 from workbench.imaging.fingerprint import PageMatch, hash_distances, match_pages
-from workbench.imaging.marks import (
+from workbench.imaging.layout.marks import (
     decode_patch,
     half,
     ink_field_difference,

@@ -19,7 +19,7 @@ from typing import Any
 
 import click
 
-from workbench import __version__
+from workbench._version import __version__
 from workbench.api import Analysis, analyze_document, load_references, load_translation
 from workbench.claims import load_claims
 from workbench.errors import InputError, UsageError, WorkbenchError
@@ -400,7 +400,7 @@ def app(
     import importlib.util
     import subprocess
 
-    from workbench.review import write_seed_progress
+    from workbench.casework import write_seed_progress
     from workbench.store import Store, default_store_path
 
     if importlib.util.find_spec("streamlit") is None:
@@ -435,7 +435,7 @@ def app(
 @_store_option
 def seed_command(samples: Path, store_path: Path | None) -> None:
     """Analyse the samples folder into the store, recording progress for the app."""
-    from workbench.review import seed_from_manifest, write_seed_progress
+    from workbench.casework import seed_from_manifest, write_seed_progress
     from workbench.store import Store, default_store_path
 
     folder = store_path or default_store_path()
@@ -495,9 +495,9 @@ def seed_command(samples: Path, store_path: Path | None) -> None:
 )
 def export_command(document: str, store_path: Path | None, fmt: str, output: Path | None) -> None:
     """Export a stored DOCUMENT (SHA-256, a unique prefix of it, or the file itself)."""
+    from workbench.casework import find_document, load_review, stored_pages
     from workbench.export.casefile import export_review
     from workbench.export.html import make_preview
-    from workbench.review import find_document, load_review, stored_pages
     from workbench.store import Store, StoreError
 
     try:
@@ -555,7 +555,7 @@ def similar_command(document: str, store_path: Path | None) -> None:
     their distance and differences; shared signatures, seals and letterheads their boxes.
     """
     from workbench.cases import similar
-    from workbench.review import find_document
+    from workbench.casework import find_document
     from workbench.store import Store, StoreError
     from workbench.store.fingerprints import cases_of
 

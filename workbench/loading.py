@@ -29,7 +29,6 @@ import pikepdf
 import pypdfium2 as pdfium
 from PIL import Image, ImageFile, UnidentifiedImageError
 
-from workbench.decoders import TIFF_MAGIC, register_heif, tiff_page, tiff_page_shapes
 from workbench.errors import (
     CorruptFileError,
     EmptyFileError,
@@ -42,8 +41,9 @@ from workbench.errors import (
     PixelLimitError,
     UnsupportedFormatError,
 )
-from workbench.imaging.jpeg import without_extra_exif
-from workbench.imaging.metadata import pdf_stream_bounded
+from workbench.formats.decoders import TIFF_MAGIC, register_heif, tiff_page, tiff_page_shapes
+from workbench.formats.jpeg import without_extra_exif
+from workbench.formats.metadata import pdf_stream_bounded
 from workbench.limits import Limits
 from workbench.model import DocumentInfo, PageInfo
 from workbench.names import printable
@@ -57,7 +57,7 @@ IMAGE_FORMATS: dict[str, str] = {
     "TIFF": "image/tiff",
     "BMP": "image/bmp",
     "WEBP": "image/webp",
-    "HEIF": "image/heic",  # through pillow-heif (workbench/decoders.py)
+    "HEIF": "image/heic",  # through pillow-heif (workbench/formats/decoders.py)
 }
 PDF_MEDIA_TYPE = "application/pdf"
 TEXT_MEDIA_TYPES = {"text/plain", "text/html"}

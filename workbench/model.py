@@ -11,6 +11,8 @@ import enum
 from dataclasses import dataclass, field
 from typing import Any
 
+from workbench import geometry
+
 SCHEMA_VERSION = "1"
 
 
@@ -61,9 +63,12 @@ class Region:
 
     def intersection(self, other: Region) -> int:
         """Pixels shared with `other` (0 when they do not overlap)."""
-        w = min(self.x + self.width, other.x + other.width) - max(self.x, other.x)
-        h = min(self.y + self.height, other.y + other.height) - max(self.y, other.y)
-        return max(w, 0) * max(h, 0)
+        return geometry.intersection(self.xywh, other.xywh)
+
+    @property
+    def xywh(self) -> tuple[int, int, int, int]:
+        """The region as an ``(x, y, w, h)`` tuple, for the helpers of `workbench.geometry`."""
+        return self.x, self.y, self.width, self.height
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ Choices, and why:
   deskew, rescaling): each box is mapped back through the inverse transform.
 - After the page is read, line-shaped ink that no word box covers is read again line by
   line, and misread Persian commas are restored
-  (`workbench.imaging.ocr_postprocess`): both repair Tesseract's page analysis, not its
+  (`workbench.imaging.recognition.ocr_postprocess`): both repair Tesseract's page analysis, not its
   model, and both are measured steps that `Steps` can turn off.
 """
 
@@ -45,13 +45,13 @@ import pytesseract
 from PIL import Image
 
 from workbench.errors import ToolUnavailableError, WorkbenchError
-from workbench.imaging.blocks import union_box
-from workbench.imaging.ocr_postprocess import (
+from workbench.geometry import union_box
+from workbench.imaging.recognition.ocr_postprocess import (
     arabic_comma_fixes,
     continues_a_line,
     uncovered_text_regions,
 )
-from workbench.imaging.ocr_preprocess import (
+from workbench.imaging.recognition.ocr_preprocess import (
     DEFAULT_STEPS,
     Steps,
     estimate_text_height,
@@ -356,7 +356,7 @@ class Tesseract:
             index: the page's index, recorded in the result.
             dpi: the resolution the file declares, if any (a hint for rescaling).
             preprocess: orientation, deskew, rescaling and cleaning before reading
-                (`workbench.imaging.ocr_preprocess`); off, the page is read as it is.
+                (`workbench.imaging.recognition.ocr_preprocess`); off, the page is read as it is.
             steps: which preprocessing steps run (the measured defaults).
 
         Orientation detection (Tesseract's OSD, about 0.3 s a page) runs only when the page

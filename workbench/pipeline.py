@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from workbench import __version__
+from workbench._version import __version__
 from workbench.check import Check, Need
 from workbench.context import Context
 from workbench.model import CheckResult, Finding, Report, Status, ToolInfo

@@ -1,10 +1,10 @@
 """The reader seam: Tesseract finds the lines, a second reader re-reads some, one reading kept.
 
 Tesseract stays the layout engine (words, boxes, reading order). On Persian pages a second
-reader, ParisaOCR's recognizer (`workbench.imaging.line_recognizer`), re-reads line images
-Tesseract already found; no second detector runs. Per line, `choose_line` keeps one reading
-from the two readers' confidences and their agreement, and marks a line whose readings differ
-strongly as uncertain, so the report can show a reviewer both.
+reader, ParisaOCR's recognizer (`workbench.imaging.recognition.line_recognizer`), re-reads
+line images Tesseract already found; no second detector runs. Per line, `choose_line` keeps
+one reading from the two readers' confidences and their agreement, and marks a line whose
+readings differ strongly as uncertain, so the report can show a reviewer both.
 
 Which lines are read again (`needs_second_reading`) and how a reading is kept were set on the
 development lines of ``benchmarks/line_benchmark.py`` (scanned book lines) and checked on its
@@ -25,8 +25,8 @@ import numpy as np
 from rapidfuzz.distance import Levenshtein
 
 from workbench.errors import ToolUnavailableError
-from workbench.imaging.blocks import union_box
-from workbench.imaging.line_recognizer import (
+from workbench.geometry import union_box
+from workbench.imaging.recognition.line_recognizer import (
     LineRecognizer,
     RecognizedLine,
     reader_available,

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from workbench.casework import Upload, analyse_upload
 from workbench.claims import parse_claims
-from workbench.review import Upload, analyse_upload
 from workbench.store import Store
 
 ROOT = Path(__file__).resolve().parents[2]

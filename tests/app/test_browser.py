@@ -172,7 +172,7 @@ def test_upload_review_reload_and_export(server: str, tmp_path: Path) -> None:
 
 
 def test_app_serves_while_the_samples_are_analysed(tmp_path: Path) -> None:
-    from workbench.review import read_seed_progress
+    from workbench.casework import read_seed_progress
 
     port = _free_port()
     store = tmp_path / "store"

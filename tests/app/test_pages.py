@@ -155,7 +155,7 @@ def test_hostile_metadata_is_shown_as_text_everywhere(
     from PIL import Image
 
     from tests.fixtures import letter_image
-    from workbench.review import Upload, analyse_upload
+    from workbench.casework import Upload, analyse_upload
 
     hostile = "<script>alert(1)</script> [click](http://evil.example) **bold**"
     exif = Image.Exif()
@@ -215,7 +215,7 @@ def test_failure_messages_show_file_names_as_text(
 def test_documents_page_shows_samples_being_analysed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from workbench.review import write_seed_progress
+    from workbench.casework import write_seed_progress
 
     folder = tmp_path / "store"
     Store.open(folder).close()

@@ -9,7 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.app.conftest import APP, SAMPLES, analyse_questioned
-from workbench.review import Upload, analyse_upload
+from workbench.casework import Upload, analyse_upload
 from workbench.store import Store
 
 pytestmark = pytest.mark.skipif(shutil.which("tesseract") is None, reason="needs Tesseract")

@@ -12,7 +12,7 @@ from PIL import Image
 
 from tests.scanned import scanned_letter
 from workbench import analyze
-from workbench.imaging.jpeg import standard_tables
+from workbench.formats.jpeg import standard_tables
 from workbench.model import Report, Severity, Status
 from workbench.serialize import report_to_dict, validate_report
 

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from workbench.imaging.layout.template import ink_mask
 from workbench.imaging.lines import (
     deskew_angle,
     group_lines,
@@ -15,7 +16,6 @@ from workbench.imaging.lines import (
     rotate_box_back,
     segment_lines,
 )
-from workbench.imaging.template import ink_mask
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 

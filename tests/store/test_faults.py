@@ -14,11 +14,11 @@ from click.testing import CliRunner
 from tests.store.helpers import file_report, letter_file, tamper_original
 from tests.test_batch_hostile import InProcess
 from workbench.batch import BatchOptions, run_batch
+from workbench.casework import load_review
 from workbench.cli import main
 from workbench.errors import StoreError
 from workbench.export.casefile import export_review
 from workbench.model import Claims
-from workbench.review import load_review
 from workbench.store import ObjectCorruptedError, Store
 
 

@@ -1,5 +1,5 @@
 """The Streamlit app: upload, evidence on the page, the reviewer checklist, sign-off, export.
 
 Pages only show and collect; analysis, storage and rendering happen in the service layer
-(`workbench.review`, `workbench.store`, `workbench.export`).
+(`workbench.casework`, `workbench.store`, `workbench.export`).
 """

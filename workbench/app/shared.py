@@ -19,10 +19,10 @@ import streamlit.components.v1 as components
 from PIL import Image
 
 from workbench.app.jobs import JobQueue
+from workbench.casework import stored_pages
 from workbench.checklist import Checklist, load_checklist
 from workbench.export.casefile import escape_markdown as md
 from workbench.registry import discover
-from workbench.review import stored_pages
 from workbench.store import Store, default_store_path
 
 __all__ = ["md"]

@@ -15,13 +15,13 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from workbench import __version__
+from workbench._version import __version__
+from workbench.casework import Review, require_report
 from workbench.checklist import Checklist, load_checklist
 from workbench.errors import UsageError
 from workbench.export.html import SEVERITY_COLOURS, Preview, template_environment
 from workbench.model import Finding
 from workbench.provenance import Link, provenance_links
-from workbench.review import Review, require_report
 from workbench.serialize import claims_to_dict, finding_to_dict, report_to_dict
 
 VERDICT_LABELS = {

@@ -8,10 +8,11 @@ These helpers do that bookkeeping once, so every method reports on the same grid
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 
 import cv2
 import numpy as np
+
+from workbench.geometry import Box
 
 
 def block_view(image: np.ndarray, block: int) -> np.ndarray:
@@ -176,34 +177,6 @@ def smooth_blocks(values: np.ndarray, valid: np.ndarray, size: int = 3) -> np.nd
 def strength_from_z(z: np.ndarray, low: float, high: float) -> np.ndarray:
     """Map a deviation onto [0, 1]: 0 up to ``low``, rising linearly to 1 at ``high``."""
     return np.clip((np.asarray(z, dtype=np.float64) - low) / (high - low), 0.0, 1.0)
-
-
-@dataclass(frozen=True)
-class Box:
-    """An axis-aligned box in page pixels, origin top-left, with the strength it was found at."""
-
-    x: int
-    y: int
-    width: int
-    height: int
-    score: float = 0.0
-
-    @property
-    def area(self) -> int:
-        """Pixels covered."""
-        return self.width * self.height
-
-
-def union_box(boxes: Iterable[tuple[int, int, int, int]]) -> tuple[int, int, int, int]:
-    """The smallest (x, y, w, h) box containing every box (zeros when there are none)."""
-    items = list(boxes)
-    if not items:
-        return 0, 0, 0, 0
-    x0 = min(b[0] for b in items)
-    y0 = min(b[1] for b in items)
-    x1 = max(b[0] + b[2] for b in items)
-    y1 = max(b[1] + b[3] for b in items)
-    return x0, y0, x1 - x0, y1 - y0
 
 
 def regions_from_mask(

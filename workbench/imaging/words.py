@@ -3,7 +3,7 @@
 The text methods of the forensics check (text copy-move, glyph consistency) compare words
 with the other words of their own page. They need word boxes on any page, including pages
 whose text OCR could not read, so the words are found from the ink: the page is binarised
-(`workbench.imaging.template.ink_mask`), the typical glyph height is measured from its ink
+(`workbench.imaging.layout.template.ink_mask`), the typical glyph height is measured from its ink
 components, and ink closer than about a third of that height along the line (and the dots
 above and below letters) is joined into one word.
 
@@ -17,9 +17,9 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from workbench.imaging.blocks import Box
+from workbench.geometry import Box
+from workbench.imaging.layout.template import ink_mask
 from workbench.imaging.lines import ink_groups
-from workbench.imaging.template import ink_mask
 
 #: Horizontal and vertical gaps joined into one word, as fractions of the typical glyph height.
 JOIN_ACROSS = 0.35

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from workbench.imaging.fingerprint import Features
-from workbench.imaging.marks import coarse_vectors, decode_patch
+from workbench.imaging.layout.marks import coarse_vectors, decode_patch
 from workbench.model import Report
 
 if TYPE_CHECKING:
@@ -44,7 +44,8 @@ class PageFingerprint:
 class MarkFingerprint:
     """One stored signature, seal or letterhead: its box, patch (PNG) and coarse vector.
 
-    The coarse vector is what the first pass of a search compares (`workbench.imaging.marks`).
+    The coarse vector is what the first pass of a search compares
+    (`workbench.imaging.layout.marks`).
     """
 
     document_sha256: str

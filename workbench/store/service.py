@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, get_args
 
-from workbench import __version__
+from workbench._version import __version__
 from workbench.errors import StoreError, UsageError
 from workbench.limits import Limits
 from workbench.loading import Document, load_document

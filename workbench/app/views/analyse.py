@@ -6,12 +6,12 @@ import streamlit as st
 
 from workbench.app.jobs import Job
 from workbench.app.shared import DOCUMENT_PAGE, get_store, job_queue, md, reviewer_name
+from workbench.casework import Upload, analyse_upload
 from workbench.claims import parse_claims
 from workbench.errors import WorkbenchError
 from workbench.limits import Limits
 from workbench.model import Claims
 from workbench.registry import discover
-from workbench.review import Upload, analyse_upload
 from workbench.store.fingerprints import add_to_case
 
 DOCUMENT_TYPES = [

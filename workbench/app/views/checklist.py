@@ -19,8 +19,8 @@ from workbench.app.shared import (
     md,
     reviewer_name,
 )
+from workbench.casework import checklist_progress, load_review
 from workbench.errors import UsageError
-from workbench.review import checklist_progress, load_review
 from workbench.store import StaleVersionError, StoreError
 
 ANSWER_LABELS = {

@@ -20,6 +20,7 @@ from workbench.app.shared import (
     page_images,
     store_path,
 )
+from workbench.casework import load_review
 from workbench.export.overlay import (
     HEATMAP_KINDS,
     blend_heatmap,
@@ -29,7 +30,6 @@ from workbench.export.overlay import (
     report_layers,
 )
 from workbench.model import Finding
-from workbench.review import load_review
 
 st.title("Document")
 sha = choose_document()

@@ -14,8 +14,8 @@ from workbench.app.shared import (
     md,
     store_path,
 )
+from workbench.casework import read_seed_progress
 from workbench.model import Severity
-from workbench.review import read_seed_progress
 from workbench.store import DocumentFilter
 
 SEVERITIES = ["info", "notice", "warning", "critical"]

@@ -12,10 +12,10 @@ from workbench.app.shared import (
     page_images,
     store_path,
 )
+from workbench.casework import load_review
 from workbench.errors import UsageError
 from workbench.export.casefile import export_review
 from workbench.export.html import make_preview
-from workbench.review import load_review
 
 LABELS = {
     "html": "HTML report (printable, self-contained)",

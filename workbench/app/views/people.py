@@ -5,9 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 from workbench.app.shared import choose_document, document_links, get_store, md
+from workbench.casework import load_review
 from workbench.export.alignment import alignment_html
 from workbench.mentions import find_mentions, shared_names
-from workbench.review import load_review
 
 st.title("People and lists")
 query = st.text_input(

@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from workbench.imaging.blocks import regions_from_mask, robust_zscore, upsample_blocks
+from workbench.imaging.forensic.fusion import fuse_maps, tamper_score
+
+
+def test_fused_heatmap_is_the_weighted_maximum() -> None:
+    a = np.zeros((4, 4))
+    a[0, 0] = 1.0
+    b = np.zeros((2, 2))
+    b[1, 1] = 0.5  # a coarser map is stretched to the page
+    heat = fuse_maps({"clone": a, "noise": b}, (4, 4), {"clone": 1.0, "noise": 0.8})
+    assert heat.dtype == np.uint8 and heat.shape == (4, 4)
+    assert heat[0, 0] == 255 and heat[3, 3] == round(0.4 * 255) and heat[0, 3] == 0
+
+
+def test_tamper_score_is_a_noisy_or() -> None:
+    assert tamper_score({}) == 0.0
+    assert tamper_score({"clone": 0.0, "ghost": 0.0}) == 0.0
+    one = tamper_score({"clone": 0.5}, {"clone": 1.0})
+    two = tamper_score({"clone": 0.5, "ghost": 0.5}, {"clone": 1.0, "ghost": 1.0})
+    assert one == pytest.approx(0.5) and two == pytest.approx(0.75)
+    assert tamper_score({"clone": 7.0, "ghost": float("nan")}) == 1.0
+
+
+def test_block_helpers() -> None:
+    values = np.arange(6, dtype=np.float64).reshape(2, 3)
+    big = upsample_blocks(values, 4, (10, 13))
+    assert big.shape == (10, 13) and big[9, 12] == 5 and big[0, 4] == 1
+    z = robust_zscore(np.array([1.0, 1.1, 0.9, 1.0, 9.0]))
+    assert z[-1] > 10 and abs(z[0]) < 1
+    mask = np.zeros((6, 6), bool)
+    mask[1:3, 1:4] = True
+    mask[5, 5] = True
+    (box,) = regions_from_mask(mask, 16, min_blocks=2)
+    assert (box.x, box.y, box.width, box.height) == (16, 16, 48, 32)

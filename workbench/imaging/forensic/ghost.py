@@ -1,0 +1,267 @@
+"""JPEG ghosts: regions whose compression history differs from the rest of the page.
+
+H. Farid, "Exposing digital forgeries from JPEG ghosts", IEEE Trans. Information Forensics
+and Security 4(1), 2009. Re-saving an image at a range of qualities and measuring the
+difference block by block shows a dip (a "ghost") at the quality a region was last saved at:
+content already quantised at quality q barely changes when quantised at q again. A signature
+pasted from another JPEG into a page with another history dips at its own quality while the
+rest of the page does not.
+
+The curves are normalised per block by the block's largest difference (the error at the
+lowest quality), so text and blank paper compare on one scale, and each block's curve is
+compared with the median curve of the page. Limits: the pasted region must sit on the same
+8 x 8 grid as the page (cropping by a non-multiple of 8 before pasting hides it), a later save
+at a lower quality than the region's washes the ghost out, and a page that was itself assembled
+from JPEG pieces of equal quality shows nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from workbench.imaging.blocks import block_mean, robust_zscore, row_strips, smooth_blocks
+from workbench.imaging.forensic.ela import jpeg_roundtrip
+from workbench.imaging.forensic.noise import residual_block_mean
+
+#: Qualities tried; the ghost of common editor and web settings (60-90) falls among them.
+#: Nothing above 90: a ghost is the sharp drop of the error in the step *into* its quality,
+#: and a step into 95 is one every block takes (there is almost nothing left to lose), so it
+#: was never used and its re-save of the whole page was wasted work.
+DEFAULT_QUALITIES: tuple[int, ...] = (50, 60, 70, 75, 80, 85, 90)
+
+
+@dataclass(frozen=True)
+class GhostMap:
+    """Per-block JPEG ghost evidence.
+
+    Attributes
+    ----------
+    qualities : tuple of int
+        The re-save qualities, in the order of the first axis of ``curves``.
+    curves : (Q, BH, BW) float64
+        Mean squared difference (levels squared) of each block after each re-save.
+    depth : (BH, BW) float64 in [0, 1]
+        How much more sharply the block's error drops at one quality step than the page's
+        median block does there (relative shortfall of the step ratio, over 3 x 3 blocks).
+    quality : (BH, BW) int
+        The quality at which that shortfall occurs (the region's likely last quality).
+    z : (BH, BW) float64
+        Robust z-score of ``depth`` against the page.
+    valid : (BH, BW) bool
+        Blocks with enough content to have a ghost (blank or saturated blocks do not).
+    block : int
+        Tile side in pixels.
+
+    """
+
+    qualities: tuple[int, ...]
+    curves: np.ndarray
+    depth: np.ndarray
+    quality: np.ndarray
+    z: np.ndarray
+    valid: np.ndarray
+    block: int
+
+
+def ghost_curves(
+    gray: np.ndarray,
+    qualities: Sequence[int] = DEFAULT_QUALITIES,
+    block: int = 16,
+    *,
+    tiles: np.ndarray | None = None,
+    keep: Collection[int] | None = None,
+) -> tuple[np.ndarray, dict[int, np.ndarray]]:
+    """Blockwise mean squared difference between a page and its re-saves at each quality.
+
+    Parameters
+    ----------
+    gray : (H, W) uint8 array
+        Page luminance.
+    qualities : sequence of int
+        Re-save qualities.
+    block : int
+        Tile side in pixels; a multiple of 8 keeps tiles on the JPEG grid.
+    tiles : (H // block, W // block) bool array, optional
+        Only these tiles are measured; the others get 0 at every quality (and so are not
+        valid for `jpeg_ghost`). A grayscale JPEG codes every 8 x 8 block on its own, so
+        the selected tiles are packed side by side into a smaller image and only that is
+        re-saved: their curves are exactly those of a re-save of the whole page.
+    keep : collection of int, optional
+        Qualities whose whole re-saved page the caller needs (error level analysis); those
+        are re-saved in full. Default: every quality.
+
+    Returns
+    -------
+    curves : (len(qualities), H // block, W // block) float64
+    resaved : dict quality -> (H, W) uint8
+        The re-saved pages named in ``keep``.
+
+    """
+    img = np.asarray(gray, dtype=np.uint8)
+    h, w = img.shape
+    bh, bw = h // block, w // block
+    curves = np.zeros((len(qualities), bh, bw), dtype=np.float64)
+    resaved: dict[int, np.ndarray] = {}
+    wanted = {int(q) for q in qualities} if keep is None else {int(q) for q in keep}
+    selected = None if tiles is None else np.asarray(tiles, dtype=bool)[:bh, :bw]
+    packed = None
+    count = 0
+    if selected is not None and selected.mean() <= MAX_PACKED_SHARE:
+        packed, count = _pack_tiles(img, selected, block), int(selected.sum())
+    for k, q in enumerate(qualities):
+        if packed is not None and int(q) not in wanted:
+            if count:  # with no tile selected there is nothing to measure
+                curves[k][selected] = _packed_curve(packed, q, count, block)
+            continue
+        again = jpeg_roundtrip(img, q)
+        if int(q) in wanted:
+            resaved[int(q)] = again
+        for y0, y1, _, _ in row_strips(h, block):
+            diff = cv2.absdiff(img[y0:y1, : bw * block], again[y0:y1, : bw * block])
+            square = cv2.multiply(diff, diff, dtype=cv2.CV_32F)
+            curves[k, y0 // block : y1 // block] = block_mean(square, block)
+    if selected is not None:
+        curves[:, ~selected] = 0.0
+    return curves, resaved
+
+
+#: Packing the selected tiles pays while they are at most this share of the page.
+MAX_PACKED_SHARE = 0.7
+#: Tiles per row of the packed image (a JPEG side must stay below 65,500 pixels).
+_PACKED_COLUMNS = 128
+
+
+def _pack_tiles(img: np.ndarray, selected: np.ndarray, block: int) -> np.ndarray:
+    """The selected ``block`` x ``block`` tiles of a page side by side, row-major, in one image."""
+    bh, bw = selected.shape
+    tiles = img[: bh * block, : bw * block].reshape(bh, block, bw, block).swapaxes(1, 2)
+    chosen = tiles[selected]  # (n, block, block)
+    n = len(chosen)
+    cols = max(min(n, _PACKED_COLUMNS), 1)
+    rows = -(-n // cols)
+    grid = np.zeros((rows * cols, block, block), dtype=np.uint8)
+    grid[:n] = chosen
+    return np.ascontiguousarray(
+        grid.reshape(rows, cols, block, block).swapaxes(1, 2).reshape(rows * block, cols * block)
+    )
+
+
+def _packed_curve(packed: np.ndarray, quality: int, count: int, block: int) -> np.ndarray:
+    """Mean squared re-save difference of the first ``count`` tiles of a packed image."""
+    again = jpeg_roundtrip(packed, quality)
+    diff = cv2.absdiff(packed, again)
+    square = cv2.multiply(diff, diff, dtype=cv2.CV_32F)
+    return block_mean(square, block).ravel()[:count]
+
+
+def jpeg_ghost(
+    gray: np.ndarray,
+    qualities: Sequence[int] = DEFAULT_QUALITIES,
+    block: int = 16,
+    *,
+    min_energy: float = 0.5,
+    min_texture: float = 0.12,
+    min_typical: float = 0.5,
+    curves: np.ndarray | None = None,
+) -> GhostMap:
+    """Find blocks whose re-save error dips where the rest of the page's does not.
+
+    Parameters
+    ----------
+    gray : (H, W) uint8 array
+        Page luminance.
+    qualities : sequence of int
+        Re-save qualities, ascending.
+    block : int
+        Tile side in pixels (a multiple of 8).
+    min_energy : float
+        Blocks whose largest mean squared difference is below this (levels squared) are
+        too flat to carry a ghost and are marked invalid.
+    min_texture : float
+        Blocks whose mean absolute high-pass residual (Immerkaer's mask, grey levels) is
+        below this are featureless and marked invalid.
+    min_typical : float
+        Quality steps at which the page's median block keeps less than this share of its
+        error are skipped: the page itself was saved there, so every block drops.
+    curves : array, optional
+        Precomputed output of `ghost_curves` for the same arguments.
+
+    Returns
+    -------
+    GhostMap
+
+    """
+    qs = tuple(int(q) for q in qualities)
+    if curves is None:
+        curves, _ = ghost_curves(gray, qs, block)
+    peak = curves.max(axis=0)
+    # Featureless blocks (blank paper after compression) requantise erratically, mostly in
+    # their average level, and carry no ghost: only blocks with some fine texture count.
+    texture = residual_block_mean(gray, block)[: peak.shape[0], : peak.shape[1]]
+    valid = (peak >= min_energy) & (texture >= min_texture)
+    # Blocks on the page border carry scanner and cropping edges, not compression history.
+    valid[[0, -1], :] = False
+    valid[:, [0, -1]] = False
+    # A region last saved at quality q is (nearly) idempotent there: its error drops sharply
+    # from the quality below to q, while content never saved at q loses its error gradually
+    # as the quality rises, whatever its texture. The step ratio D(q_k) / D(q_k-1), taken over
+    # 3 x 3 neighbouring blocks (single-block curves jitter), measures that drop.
+    smoothed = np.stack([smooth_blocks(c, valid) * 9.0 for c in curves])
+    ratio = smoothed[1:] / np.maximum(smoothed[:-1], 1e-9)
+    enough = int(valid.sum()) >= 3
+    typical = np.median(ratio[:, valid], axis=1) if enough else np.ones(len(qs) - 1)
+    # Every step from the first one where the page as a whole drops sharply is left out: the
+    # page itself was saved there, and above it every block is idempotent. (Steps into a top
+    # quality where everything barely changes, such as 95, are not worth trying at all.)
+    usable = np.ones(len(qs) - 1, dtype=bool)
+    own = _own_step(typical, min_typical)
+    if own is not None:
+        usable[own:] = False
+    relative = (typical[:, None, None] - ratio) / np.maximum(typical, 1e-9)[:, None, None]
+    relative[~usable] = -np.inf
+    best = np.argmax(relative, axis=0)
+    depth = np.take_along_axis(relative, best[None], axis=0)[0]
+    depth = np.where(valid & np.isfinite(depth), np.clip(depth, 0.0, 1.0), 0.0)
+    quality = np.asarray(qs[1:])[best]
+    z = robust_zscore(depth, valid, floor=0.05)
+    return GhostMap(qs, curves, depth, quality, z, valid, block)
+
+
+def _own_step(typical: np.ndarray, min_typical: float) -> int | None:
+    """Index of the first quality step at which the page's median block loses most of its error."""
+    low = np.nonzero(~(typical >= min_typical))[0]
+    return int(low[0]) if low.size else None
+
+
+def page_quality_estimate(ghost: GhostMap, min_typical: float = 0.5) -> int | None:
+    """The JPEG quality the page as a whole was last saved at, if it shows.
+
+    A page last saved at quality q changes little when re-saved at q or above, so the median
+    block's error drops most sharply at the step into q. Returns None when no step drops below
+    ``min_typical`` of the previous error (the page was not saved as JPEG within the tried
+    range, or above it).
+    """
+    if int(ghost.valid.sum()) < 3 or len(ghost.qualities) < 2:
+        return None
+    c = ghost.curves[:, ghost.valid]
+    ratio = c[1:].sum(axis=1) / np.maximum(c[:-1].sum(axis=1), 1e-9)
+    low = np.nonzero(ratio < min_typical)[0]
+    if low.size == 0:
+        return None
+    step = int(low[np.argmin(ratio[low])])
+    return ghost.qualities[step + 1]
+
+
+def ghost_strength(ghost: GhostMap) -> np.ndarray:
+    """Per-block strength in [0, 1]: the ghost's depth where it also stands out from the page.
+
+    Both are required: a deep dip that many blocks share is the page's own history, and a
+    block that stands out with a shallow dip is noise.
+    """
+    standout = np.clip((ghost.z - 4.0) / 2.0, 0.0, 1.0)
+    deep = np.clip((ghost.depth - 0.75) / 0.15, 0.0, 1.0)
+    return np.asarray(np.where(ghost.valid, standout * deep, 0.0), dtype=np.float64)

@@ -1,0 +1,1 @@
+"""Page layout from the pixels: templates, registration, columns, seals, signatures, letterheads."""

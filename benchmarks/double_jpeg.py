@@ -33,7 +33,7 @@ from results_file import write_section  # noqa: E402  (benchmarks/ is the script
 
 from checks.compression import DOUBLE_COMPRESSION_THRESHOLD, FIRST_QUALITY_RESIDUE  # noqa: E402
 from tests.imaging.forensic.test_double_jpeg import textured  # noqa: E402
-from tests.scanned import scanned_letter  # noqa: E402
+from tests.support.scanned import scanned_letter  # noqa: E402
 from workbench.formats.jpeg import estimate_quality, parse_jpeg, standard_tables  # noqa: E402
 from workbench.imaging.forensic.double_jpeg import double_compression_evidence  # noqa: E402
 

@@ -54,7 +54,7 @@ sys.path.insert(0, str(ROOT))
 
 from results_file import write_section  # noqa: E402  (benchmarks/ is the script folder)
 
-from tests.forensic_fixtures import jpeg, letter_page, paste_transformed, shapes_scene  # noqa: E402
+from tests.support.forensic_fixtures import jpeg, letter_page, paste_transformed, shapes_scene  # noqa: E402
 from workbench import analyze  # noqa: E402
 from workbench.model import Severity  # noqa: E402
 

@@ -1,7 +1,7 @@
 """Metadata summary vs ExifTool on files written by other tools than the project's code.
 
 The independent set of the metadata benchmark (the development set is
-`benchmarks/metadata_vs_exiftool.py`, whose files `tests/metadata_files.py` builds byte by
+`benchmarks/metadata_vs_exiftool.py`, whose files `tests/support/metadata_files.py` builds byte by
 byte). Here the pixels come from Pillow and libheif's encoder (through pillow-heif), PDFs
 from pikepdf, and the camera, phone, scanner and editor tags are written by ExifTool itself
 (``exiftool -Make=... -DateTimeOriginal=...``), the way those devices' own software leaves

@@ -4,7 +4,7 @@ Files: the folder `tests/metadata_files.build_folder` writes (camera-, scanner- 
 editor-shaped JPEGs with EXIF, GPS, thumbnails, orientation, XMP history and ICC profiles; PNG
 text; a 16-bit TIFF with tags; PDFs with Info, one saved twice) plus every image and PDF of the
 samples corpus when it has been generated. The field mapping to ExifTool's tag names is
-`tests.metadata_files.exiftool_expected` (PDF dates: CreateDate -> created; PDF Producer ->
+`tests.support.metadata_files.exiftool_expected` (PDF dates: CreateDate -> created; PDF Producer ->
 software; pixel fields are not compared for PDFs, which ExifTool does not rasterise).
 
     .venv/bin/python benchmarks/metadata_vs_exiftool.py [--write]
@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.double_jpeg import write_section  # noqa: E402
-from tests.metadata_files import SUMMARY_FIELDS, build_folder, compare_summary  # noqa: E402
+from tests.support.metadata_files import SUMMARY_FIELDS, build_folder, compare_summary  # noqa: E402
 from workbench import analyze  # noqa: E402
 
 SECTION = "Metadata summary vs ExifTool"

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.fixtures import letter_image
+from tests.support.fixtures import letter_image
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ import pytest
 from click.testing import CliRunner
 from PIL import Image
 
-from tests.fixtures import letter_image
+from tests.support.fixtures import letter_image
 from workbench.batch import (
     BatchOptions,
     Task,

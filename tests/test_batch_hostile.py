@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.fixtures import letter_image
+from tests.support.fixtures import letter_image
 from workbench import batch as batch_module
 from workbench.batch import (
     BatchOptions,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.fixtures import letter_image
+from tests.support.fixtures import letter_image
 from workbench.casework import Upload, analyse_upload, checklist_progress, load_review
 from workbench.errors import InputError, UsageError
 from workbench.export.casefile import (

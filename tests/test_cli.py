@@ -13,7 +13,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from tests.fixtures import letter_image, write_png_bomb
+from tests.support.fixtures import letter_image, write_png_bomb
 from workbench.serialize import validate_report
 
 WORKBENCH = [sys.executable, "-m", "workbench"]

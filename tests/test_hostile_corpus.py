@@ -1,4 +1,4 @@
-"""The hostile corpus (tests/hostile.py): every file ends in a report or a one-line error.
+"""The hostile corpus (tests/support/hostile.py): every file ends in a report or a one-line error.
 
 One test loads every file here (fast); the other runs a batch over the whole folder, with
 its symbolic links, pipe and hostile names, under a time limit and a memory budget per
@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.hostile import write_corpus
+from tests.support.hostile import write_corpus
 from workbench.batch import BatchOptions, run_batch
 from workbench.errors import InputError
 from workbench.limits import Limits

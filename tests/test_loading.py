@@ -12,8 +12,8 @@ import pikepdf
 import pytest
 from PIL import Image
 
-from tests.fixtures import gives_up_after, letter_image, write_png_bomb
-from tests.hostile import (
+from tests.support.fixtures import gives_up_after, letter_image, write_png_bomb
+from tests.support.hostile import (
     jpeg_with_exif_segments,
     pdf_metadata_bomb,
     pdf_page_tree_loop,

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont, features
 
-from tests.text_pages import LETTER_LINES, NAZLI, NOTO_SANS, render_page
+from tests.support.text_pages import LETTER_LINES, NAZLI, NOTO_SANS, render_page
 from workbench.check import Check
 from workbench.context import Context
 from workbench.errors import ToolUnavailableError

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 from PIL import Image
 
-from tests.text_pages import LETTER_LINES, render_page
+from tests.support.text_pages import LETTER_LINES, render_page
 from workbench import analyze
 from workbench.api import analyze_document
 from workbench.cli import main

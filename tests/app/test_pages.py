@@ -117,7 +117,7 @@ def test_analyse_page_uploads_and_stores(case: Case) -> None:
     at = app(case, "analyse", reviewer="Ana")
     import io
 
-    from tests.fixtures import letter_image
+    from tests.support.fixtures import letter_image
 
     buffer = io.BytesIO()
     letter_image().save(buffer, format="PNG")
@@ -154,7 +154,7 @@ def test_hostile_metadata_is_shown_as_text_everywhere(
 ) -> None:
     from PIL import Image
 
-    from tests.fixtures import letter_image
+    from tests.support.fixtures import letter_image
     from workbench.casework import Upload, analyse_upload
 
     hostile = "<script>alert(1)</script> [click](http://evil.example) **bold**"

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from tests.scanned import scanned_letter
+from tests.support.scanned import scanned_letter
 from workbench import analyze
 from workbench.formats.jpeg import standard_tables
 from workbench.model import Report, Severity, Status

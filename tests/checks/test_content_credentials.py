@@ -15,7 +15,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from PIL import Image
 
-from tests.fixtures import letter_image
+from tests.support.fixtures import letter_image
 from workbench import analyze
 from workbench.model import Severity, Status
 

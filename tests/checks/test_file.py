@@ -4,7 +4,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from tests.fixtures import letter_image
+from tests.support.fixtures import letter_image
 from workbench import analyze
 
 

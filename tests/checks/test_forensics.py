@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from tests.forensic_fixtures import jpeg, letter_page, overlaps, paste_transformed, save_png
+from tests.support.forensic_fixtures import jpeg, letter_page, overlaps, paste_transformed, save_png
 from workbench import analyze
 from workbench.export.overlay import HEATMAP_KINDS
 from workbench.model import Report, Severity

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from tests.forensic_fixtures import LINES, copy_word, jpeg, letter_page, overlaps, retype
+from tests.support.forensic_fixtures import LINES, copy_word, jpeg, letter_page, overlaps, retype
 from workbench import analyze
 from workbench.imaging.words import find_words
 from workbench.model import Report, Severity

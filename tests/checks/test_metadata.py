@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 from PIL import Image
 
-from tests.metadata_files import (
+from tests.support.metadata_files import (
     ASCII,
     build_folder,
     camera_jpeg,

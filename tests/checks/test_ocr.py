@@ -10,7 +10,7 @@ from PIL import Image
 from rapidfuzz.distance import Levenshtein
 from workbench_checks.ocr import OcrCheck
 
-from tests.text_pages import LETTER_LINES, NOTO_SANS, render_page
+from tests.support.text_pages import LETTER_LINES, NOTO_SANS, render_page
 from workbench import analyze
 from workbench.check import Check
 from workbench.context import Context

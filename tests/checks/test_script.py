@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from PIL import features
 
-from tests.text_pages import FARSIWEB, LETTER_LINES, render_page
+from tests.support.text_pages import FARSIWEB, LETTER_LINES, render_page
 from workbench import analyze
 from workbench.model import Claims, Finding, Region, Report
 from workbench.serialize import report_to_dict, validate_report

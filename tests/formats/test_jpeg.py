@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from tests.fixtures import letter_image
+from tests.support.fixtures import letter_image
 from workbench.formats.jpeg import (
     ANNEX_K_LUMINANCE,
     NotJpegError,

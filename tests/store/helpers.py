@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.fixtures import letter_image
+from tests.support.fixtures import letter_image
 from workbench.api import analyze
 from workbench.model import Report
 from workbench.store import Store

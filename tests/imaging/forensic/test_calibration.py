@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.forensic_fixtures import LINES, jpeg, letter_page, retype
+from tests.support.forensic_fixtures import LINES, jpeg, letter_page, retype
 from workbench.imaging.forensic.calibration import MIN_THRESHOLD, TextCalibration, calibrate_text
 from workbench.imaging.forensic.glyphs import FEATURES
 from workbench.imaging.forensic.tamper import analyse_page

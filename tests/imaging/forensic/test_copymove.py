@@ -3,7 +3,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from tests.forensic_fixtures import (
+from tests.support.forensic_fixtures import (
     jpeg,
     letter_page,
     overlaps,

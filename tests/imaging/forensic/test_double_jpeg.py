@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from tests.scanned import scanned_letter
+from tests.support.scanned import scanned_letter
 from workbench.formats.jpeg import parse_jpeg
 from workbench.imaging.forensic.double_jpeg import block_dct, double_compression_evidence
 

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from tests.scanned import scanned_letter
+from tests.support.scanned import scanned_letter
 from workbench.imaging.forensic.dq_map import (
     DqMap,
     NoDqMap,

@@ -3,7 +3,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tests.forensic_fixtures import jpeg, scene, texture
+from tests.support.forensic_fixtures import jpeg, scene, texture
 from workbench.imaging.forensic.ela import (
     _level_percentile,
     error_level,

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from tests.forensic_fixtures import jpeg, scene
+from tests.support.forensic_fixtures import jpeg, scene
 from workbench.imaging.forensic.ghost import (
     ghost_curves,
     ghost_strength,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.forensic_fixtures import LINES, jpeg, letter_page, overlaps, retype
+from tests.support.forensic_fixtures import LINES, jpeg, letter_page, overlaps, retype
 from workbench.imaging.forensic.glyphs import glyph_consistency, glyph_map
 
 #: Baseline of the fifth line of `letter_page` (line 4 of its body).

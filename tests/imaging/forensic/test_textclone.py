@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from tests.forensic_fixtures import copy_word, jpeg, letter_page, overlaps
-from tests.text_pages import LETTER_LINES, render_page
+from tests.support.forensic_fixtures import copy_word, jpeg, letter_page, overlaps
+from tests.support.text_pages import LETTER_LINES, render_page
 from workbench.geometry import Box
 from workbench.imaging.forensic.textclone import text_clone_map, text_clones
 from workbench.imaging.words import find_words

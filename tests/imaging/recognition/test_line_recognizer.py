@@ -12,7 +12,7 @@ import pytest
 from PIL import Image
 from rapidfuzz.distance import Levenshtein
 
-from tests.text_pages import LETTER_LINES, render_page
+from tests.support.text_pages import LETTER_LINES, render_page
 from workbench.errors import ToolUnavailableError
 from workbench.imaging.recognition.line_recognizer import (
     LineRecognizer,

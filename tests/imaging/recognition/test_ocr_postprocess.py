@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
-from tests.text_pages import NAZLI
+from tests.support.text_pages import NAZLI
 from workbench.imaging.recognition.ocr_postprocess import (
     arabic_comma_fixes,
     comma_like,

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from tests.text_pages import LETTER_LINES, render_page
+from tests.support.text_pages import LETTER_LINES, render_page
 from workbench.imaging.recognition.ocr_preprocess import (
     Steps,
     estimate_skew,

@@ -17,7 +17,7 @@ import numpy as np
 import pikepdf
 from PIL import Image, ImageCms, PngImagePlugin, TiffImagePlugin
 
-from tests.scanned import scanned_letter
+from tests.support.scanned import scanned_letter
 
 ASCII, SHORT, LONG, RATIONAL, UNDEFINED = 2, 3, 4, 5, 7
 Entry = tuple[int, int, Any]  # tag, type, value(s)

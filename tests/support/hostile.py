@@ -186,7 +186,7 @@ def _images() -> dict[str, bytes]:
     """Valid small files of every raster format, the base of truncations and variants."""
     import io
 
-    from tests.fixtures import letter_image
+    from tests.support.fixtures import letter_image
 
     page = letter_image(240, 340, seed=4)
     out: dict[str, bytes] = {}

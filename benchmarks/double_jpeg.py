@@ -30,9 +30,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from results_file import write_section  # noqa: E402  (benchmarks/ is the script folder)
+from workbench_checks.compression import DOUBLE_COMPRESSION_THRESHOLD, FIRST_QUALITY_RESIDUE  # noqa: E402
 
-from checks.compression import DOUBLE_COMPRESSION_THRESHOLD, FIRST_QUALITY_RESIDUE  # noqa: E402
-from tests.imaging.forensic.test_double_jpeg import textured  # noqa: E402
+from tests.support.forensic_fixtures import textured  # noqa: E402
 from tests.support.scanned import scanned_letter  # noqa: E402
 from workbench.formats.jpeg import estimate_quality, parse_jpeg, standard_tables  # noqa: E402
 from workbench.imaging.forensic.double_jpeg import double_compression_evidence  # noqa: E402

@@ -13,7 +13,7 @@ import pytest
 from PIL import Image
 
 from tests.support.fixtures import gives_up_after, letter_image, write_png_bomb
-from tests.support.hostile import (
+from tests.support.hostile_files import (
     jpeg_with_exif_segments,
     pdf_metadata_bomb,
     pdf_page_tree_loop,

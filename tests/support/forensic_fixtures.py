@@ -78,6 +78,18 @@ def shapes_scene(shape: tuple[int, int] = (600, 800), seed: int = 0, count: int 
     return np.clip(np.rint(img), 0, 255).astype(np.uint8)
 
 
+def textured(seed: int, size: tuple[int, int] = (640, 480)) -> Image.Image:
+    """A photograph-like image: smooth structure at several scales plus fine grain."""
+    rng = np.random.default_rng(seed)
+    w, h = size
+    img = np.zeros((h, w, 3), np.float32)
+    for scale in (4, 16, 64):
+        noise = rng.normal(0, 1, (h // scale + 2, w // scale + 2, 3)).astype(np.float32)
+        img += cv2.resize(noise, (w, h), interpolation=cv2.INTER_CUBIC) * 40
+    img += rng.normal(0, 3, (h, w, 3)).astype(np.float32)
+    return Image.fromarray(np.clip(img + 128, 0, 255).astype(np.uint8))
+
+
 def jpeg(image: np.ndarray, quality: int) -> np.ndarray:
     """Round-trip an array through a JPEG file at `quality`."""
     buf = io.BytesIO()

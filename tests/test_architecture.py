@@ -2,14 +2,18 @@
 
 The contracts live in ``pyproject.toml`` (``[tool.importlinter]``) and are checked by
 import-linter's ``lint-imports``, which follows indirect imports too; its report names the
-import chain that breaks a contract.
+import chain that breaks a contract. Tests and benchmarks are outside those packages, so
+their two rules are checked here: benchmarks take shared helpers from ``tests.support``
+only, and the checks are imported under their installed name, ``workbench_checks``.
 """
 
 from __future__ import annotations
 
+import ast
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -46,3 +50,35 @@ def test_pure_modules_load_neither_opencv_nor_tesseract() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+def imported_modules(folder: Path) -> Iterator[tuple[str, str]]:
+    """``(file, module)`` for every absolute import in the Python files under ``folder``."""
+    for path in sorted(folder.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                for alias in node.names:
+                    yield path.relative_to(ROOT).as_posix(), alias.name
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                yield path.relative_to(ROOT).as_posix(), node.module
+
+
+def test_benchmarks_import_helpers_from_tests_support_only() -> None:
+    wrong = [
+        (path, module)
+        for path, module in imported_modules(ROOT / "benchmarks")
+        if (module == "tests" or module.startswith("tests."))
+        and not (module == "tests.support" or module.startswith("tests.support."))
+    ]
+    assert wrong == [], "benchmarks import test modules; move the helper into tests/support"
+
+
+def test_checks_are_imported_as_workbench_checks() -> None:
+    wrong = [
+        (path, module)
+        for folder in ("tests", "benchmarks", "workbench", "samples")
+        for path, module in imported_modules(ROOT / folder)
+        if module == "checks" or module.startswith("checks.")
+    ]
+    assert wrong == [], "import the checks as workbench_checks, the name they install under"

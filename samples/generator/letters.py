@@ -1,7 +1,7 @@
 """What the letters say: fictional people, text pools, names and the corpus's letter plans.
 
 Every office, person and number is invented. ``make_spec`` turns a plan into a ``LetterSpec``;
-the questioned letter, its translation and its claims are written out here too.
+the questioned letter's text, its English translation and the claims made of it are here too.
 """
 
 from __future__ import annotations

@@ -46,7 +46,8 @@ from workbench.progress import BatchProgress, Done
 from workbench.registry import Registry, discover
 from workbench.serialize import report_from_json, report_to_json
 from workbench.store import Store, analysis_key, sha256_file
-from workbench.store.fingerprints import FINGERPRINT_CHECK, add_to_case
+from workbench.store.cases import add_to_case
+from workbench.store.fingerprints import FINGERPRINT_CHECK
 from workbench.store.service import now_iso
 
 log = logging.getLogger(__name__)

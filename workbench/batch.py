@@ -37,9 +37,9 @@ from typing import Any, Protocol
 
 from workbench.api import analyze_document, load_references
 from workbench.errors import UsageError, WorkbenchError
-from workbench.formats.decoders import TIFF_MAGIC, looks_like_heif
+from workbench.formats.filetype import extension_media_type, looks_like_document
 from workbench.limits import Limits
-from workbench.loading import EXTENSION_MEDIA_TYPES, Document, load_document
+from workbench.loading import Document, load_document
 from workbench.model import Report, Severity
 from workbench.names import printable
 from workbench.progress import BatchProgress, Done
@@ -72,16 +72,6 @@ TOP_FINDINGS = 5
 BATCH_ACTOR = "batch"
 _UNSAFE = re.compile(r"[^\w.-]+")
 
-#: Leading bytes of the formats the loader reads (the content decides, never the name).
-_DOCUMENT_MAGIC: tuple[bytes, ...] = (
-    b"\xff\xd8\xff",  # JPEG
-    b"\x89PNG\r\n\x1a\n",
-    b"II*\x00",  # TIFF, little-endian
-    b"MM\x00*",  # TIFF, big-endian
-    b"BM",  # BMP
-)
-
-
 # -- finding the documents -------------------------------------------------------------------
 
 
@@ -91,22 +81,6 @@ class Skipped:
 
     path: Path
     note: str
-
-
-def _looks_like_text(head: bytes) -> bool:
-    if head.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
-        return True
-    if b"\x00" in head:
-        return False
-    for encoding in ("utf-8", "cp1256"):
-        try:
-            # a multi-byte character may be cut at the end of the sample
-            text = head.decode(encoding) if encoding != "utf-8" else head[:-4].decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\n\r\f")
-        return controls <= max(2, len(text) // 1000)
-    return False
 
 
 def sniff(path: Path) -> str | None:
@@ -119,7 +93,7 @@ def sniff(path: Path) -> str | None:
     """
     if path.name.startswith("."):
         return "hidden file"
-    if path.suffix.lower() in EXTENSION_MEDIA_TYPES:
+    if extension_media_type(path) is not None:
         return None
     try:
         with path.open("rb") as fh:
@@ -128,13 +102,7 @@ def sniff(path: Path) -> str | None:
         return f"cannot be read ({exc.strerror or exc})"
     if not head:
         return "empty file with no document extension"
-    if head.startswith(_DOCUMENT_MAGIC) or b"%PDF-" in head[:1024]:
-        return None
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return None
-    if head.startswith(TIFF_MAGIC) or looks_like_heif(head):
-        return None
-    if _looks_like_text(head):
+    if looks_like_document(head):
         return None
     return "not a document (content is not an image, PDF or text)"
 

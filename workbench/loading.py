@@ -42,6 +42,18 @@ from workbench.errors import (
     UnsupportedFormatError,
 )
 from workbench.formats.decoders import TIFF_MAGIC, register_heif, tiff_page, tiff_page_shapes
+from workbench.formats.filetype import (
+    EXTENSION_MEDIA_TYPES as EXTENSION_MEDIA_TYPES,  # re-exported: where callers found it
+)
+from workbench.formats.filetype import (
+    PDF_MEDIA_TYPE,
+    TEXT_MEDIA_TYPES,
+    decode_text,
+    describe_signature,
+    extension_media_type,
+    is_pdf,
+    looks_like_html,
+)
 from workbench.formats.jpeg import without_extra_exif
 from workbench.formats.metadata import pdf_stream_bounded
 from workbench.limits import Limits
@@ -59,30 +71,6 @@ IMAGE_FORMATS: dict[str, str] = {
     "WEBP": "image/webp",
     "HEIF": "image/heic",  # through pillow-heif (workbench/formats/decoders.py)
 }
-PDF_MEDIA_TYPE = "application/pdf"
-TEXT_MEDIA_TYPES = {"text/plain", "text/html"}
-
-#: What a file name's extension promises, used only to report a mismatch with the content.
-EXTENSION_MEDIA_TYPES: dict[str, str] = {
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".jpe": "image/jpeg",
-    ".jfif": "image/jpeg",
-    ".png": "image/png",
-    ".tif": "image/tiff",
-    ".tiff": "image/tiff",
-    ".bmp": "image/bmp",
-    ".dib": "image/bmp",
-    ".webp": "image/webp",
-    ".heic": "image/heic",
-    ".heif": "image/heic",
-    ".pdf": PDF_MEDIA_TYPE,
-    ".txt": "text/plain",
-    ".text": "text/plain",
-    ".html": "text/html",
-    ".htm": "text/html",
-    ".xhtml": "text/html",
-}
 
 #: What Pillow's decoders raise on damaged input: beyond OSError and ValueError, a header
 #: with offsets out of range gives TypeError, IndexError or struct.error (a ValueError-free
@@ -98,19 +86,6 @@ _DECODER_ERRORS = (
     KeyError,
     ZeroDivisionError,
     struct.error,
-)
-
-#: Leading bytes of formats we recognise, to name them in error messages.
-_SIGNATURES: tuple[tuple[bytes, str], ...] = (
-    (b"\xff\xd8\xff", "a JPEG image"),
-    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
-    (b"II*\x00", "a TIFF image"),
-    (b"MM\x00*", "a TIFF image"),
-    (b"BM", "a BMP image"),
-    (b"GIF8", "a GIF image"),
-    (b"PK\x03\x04", "a ZIP archive (perhaps an office document)"),
-    (b"%PDF-", "a PDF document"),
-    (b"\x00\x00\x00\x0cjP  ", "a JPEG 2000 image"),
 )
 
 # Image.MAX_IMAGE_PIXELS is process-wide; it is set to our limit only while a file is opened.
@@ -141,7 +116,7 @@ class Document:
     @property
     def extension_media_type(self) -> str | None:
         """The media type the file name's extension promises, or None for unknown extensions."""
-        return EXTENSION_MEDIA_TYPES.get(self.path.suffix.lower())
+        return extension_media_type(self.path)
 
     def data(self) -> bytes:
         """The file's bytes as they were read (the original on disk is never touched)."""
@@ -197,9 +172,8 @@ def load_bytes(data: bytes, name: str | Path, limits: Limits | None = None) -> D
             f"{limits.max_file_bytes:,} bytes"
         )
     sha256 = hashlib.sha256(data).hexdigest()
-    head = data[:1024]
 
-    if b"%PDF-" in head:
+    if is_pdf(data):
         return _load_pdf(path, data, sha256, limits)
     decodable = without_extra_exif(data)
     image_format = _identify_image(decodable)
@@ -280,15 +254,6 @@ def _read_bounded(path: Path, limits: Limits) -> bytes:
     if not data:
         raise EmptyFileError(f"{path}: the file is empty (0 bytes)")
     return data
-
-
-def _describe_signature(data: bytes) -> str | None:
-    for magic, name in _SIGNATURES:
-        if data.startswith(magic):
-            return name
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "a WebP image"
-    return None
 
 
 def _open_image(data: bytes) -> Image.Image:
@@ -586,40 +551,11 @@ def _load_pdf(path: Path, data: bytes, sha256: str, limits: Limits) -> Document:
     return pages.document(path, data, sha256, PDF_MEDIA_TYPE, properties, decode)
 
 
-def _decode_text(data: bytes) -> tuple[str, str] | None:
-    """(text, encoding) when `data` is text in a plausible encoding, else None."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        candidates = ["utf-8-sig"]
-    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        candidates = ["utf-16"]
-    else:
-        if b"\x00" in data:
-            return None
-        # Windows-1256 is how much Persian and Arabic text of the 1990s-2000s was stored.
-        candidates = ["utf-8", "cp1256"]
-    for encoding in candidates:
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\n\r\f")
-        if controls <= max(2, len(text) // 1000):
-            return text, encoding
-    return None
-
-
-def _looks_like_html(text: str, path: Path) -> bool:
-    if path.suffix.lower() in (".html", ".htm", ".xhtml"):
-        return True
-    start = text.lstrip()[:512].lower()
-    return start.startswith(("<!doctype html", "<html")) or "<body" in start
-
-
 def _load_text(path: Path, data: bytes, sha256: str) -> Document:
-    claimed = EXTENSION_MEDIA_TYPES.get(path.suffix.lower())
-    decoded = _decode_text(data)
+    claimed = extension_media_type(path)
+    decoded = decode_text(data)
     if decoded is None:
-        seen = _describe_signature(data)
+        seen = describe_signature(data)
         if seen is not None:
             raise CorruptFileError(f"{path}: starts like {seen} but cannot be decoded")
         raise UnsupportedFormatError(
@@ -627,7 +563,7 @@ def _load_text(path: Path, data: bytes, sha256: str) -> Document:
             f"text, HTML)"
         )
     text, encoding = decoded
-    is_html = _looks_like_html(text, path)
+    is_html = looks_like_html(text, path)
     media_type = "text/html" if is_html else "text/plain"
     if claimed is not None and claimed not in TEXT_MEDIA_TYPES:
         # A text file posing as an image is refused rather than analysed as something it

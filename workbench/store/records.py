@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from dataclasses import dataclass, fields
-from typing import Any, Literal, TypeVar, get_args
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, get_args
 
 from workbench.errors import StoreError
 from workbench.model import Claims, Severity
@@ -22,7 +22,10 @@ ANSWERS: tuple[str, ...] = get_args(Answer)
 VERDICTS: tuple[str, ...] = get_args(Verdict)
 MAX_SIGNOFFS = 2
 
-R = TypeVar("R")
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+R = TypeVar("R", bound="DataclassInstance")
 
 
 def from_row(cls: type[R], row: sqlite3.Row, *, decode: tuple[str, ...] = (), **given: Any) -> R:
@@ -32,7 +35,7 @@ def from_row(cls: type[R], row: sqlite3.Row, *, decode: tuple[str, ...] = (), **
     supplies fields that are not plain columns (or that need converting) by name.
     """
     values: dict[str, Any] = {}
-    for f in fields(cls):  # type: ignore[arg-type]
+    for f in fields(cls):
         if f.name in given:
             values[f.name] = given[f.name]
         elif f.name in decode:

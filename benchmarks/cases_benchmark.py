@@ -230,11 +230,11 @@ def search_time(folder: Path, synthetic: int, real: list[Path]) -> dict[str, flo
     with Store.open(folder / "store") as store:
         shas = [store_page(store, p)[0] for p in real]
         base = page_fingerprints(store)
-        marks = store._query("SELECT * FROM mark_fingerprints")
+        marks = store.query("SELECT * FROM mark_fingerprints")
         rng = np.random.default_rng(7)
         pool = np.concatenate([p.features.descriptors for p in base if p.features is not None])
         stamp = "2026-01-01T00:00:00+00:00"
-        with store._write() as conn:
+        with store.transaction() as conn:
             for i in range(synthetic):
                 sha = secrets.token_hex(32)
                 conn.execute(

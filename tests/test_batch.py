@@ -187,7 +187,7 @@ class _HeatmapCheck(Check):
 
 
 def test_worker_returns_artifacts_that_the_store_keeps(tmp_path: Path) -> None:
-    import workbench.batch as batch
+    import workbench.batch.worker as batch
 
     (path,) = _letters(tmp_path / "in", 1)
     saved = batch._WORKER_STATE.pop("registry", None)

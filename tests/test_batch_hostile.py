@@ -16,7 +16,6 @@ from pathlib import Path
 import pytest
 
 from tests.support.fixtures import letter_image
-from workbench import batch as batch_module
 from workbench.batch import (
     BatchOptions,
     ProcessExecutor,
@@ -26,6 +25,7 @@ from workbench.batch import (
     run_batch,
     walk,
 )
+from workbench.batch import worker as batch_worker
 from workbench.limits import Limits
 from workbench.progress import Done, LogProgress
 from workbench.store import Store, sha256_file
@@ -216,7 +216,7 @@ def _scan_task(folder: Path, limits: Limits) -> Task:
 def test_a_document_over_the_time_limit_is_an_error_and_the_run_goes_on(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(batch_module, "analyze_document", _endless)
+    monkeypatch.setattr(batch_worker, "analyze_document", _endless)
     task = _scan_task(tmp_path, Limits(max_seconds=1))
     result = analyse_task(task)
     assert result.status == "error"
@@ -232,7 +232,7 @@ def _raise_memory_error(*args: object, **kwargs: object) -> None:
 def test_a_document_over_the_memory_budget_is_an_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(batch_module, "analyze_document", _raise_memory_error)
+    monkeypatch.setattr(batch_worker, "analyze_document", _raise_memory_error)
     result = analyse_task(_scan_task(tmp_path, Limits()))
     assert result.status == "error" and "more memory than the budget" in (result.error or "")
 

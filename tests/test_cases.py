@@ -25,7 +25,7 @@ from workbench.claims import parse_claims
 from workbench.cli import main
 from workbench.model import Severity
 from workbench.store import Store, sha256_file
-from workbench.store.fingerprints import add_to_case, case_documents, cases, cases_of
+from workbench.store.cases import add_to_case, case_documents, cases, cases_of
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "samples"

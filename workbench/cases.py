@@ -38,10 +38,10 @@ from workbench.imaging.layout.marks import (
     patch_similarity,
 )
 from workbench.model import Finding, Region, Severity
+from workbench.store.cases import case_documents
 from workbench.store.fingerprints import (
     MarkFingerprint,
     PageFingerprint,
-    case_documents,
     mark_fingerprints,
     page_fingerprints,
 )

@@ -557,7 +557,7 @@ def similar_command(document: str, store_path: Path | None) -> None:
     from workbench.cases import similar
     from workbench.casework import find_document
     from workbench.store import Store, StoreError
-    from workbench.store.fingerprints import cases_of
+    from workbench.store.cases import cases_of
 
     try:
         with Store.open(store_path) as store:

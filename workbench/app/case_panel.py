@@ -11,7 +11,7 @@ import streamlit as st
 from workbench.app.shared import CASES_PAGE, md
 from workbench.cases import findings, similar
 from workbench.store import Store
-from workbench.store.fingerprints import cases_of
+from workbench.store.cases import cases_of
 
 
 def shared_with_others(store: Store, sha256: str) -> None:

@@ -1,9 +1,9 @@
-"""Cases and fingerprints in the store: the rows the case service reads, and how they are written.
+"""Fingerprints in the store: the rows the case service compares, and how they are written.
 
 A run's fingerprints come from its ``fingerprint`` check results and are written in the same
 transaction as the run itself (`record_fingerprints`, called by `Store.record_run`), so they
 always belong to the run that produced them; searches read the latest run's rows of each
-document. Cases are plain membership rows: one document may belong to several cases.
+document, through the store's public `Database.query` (case membership: `workbench.store.cases`).
 """
 
 from __future__ import annotations
@@ -11,16 +11,13 @@ from __future__ import annotations
 import base64
 import sqlite3
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from workbench.imaging.fingerprint import Features
 from workbench.imaging.layout.marks import coarse_vectors, decode_patch
 from workbench.model import Report
-
-if TYPE_CHECKING:
-    from workbench.store.service import Store
+from workbench.store.database import Database
 
 #: The report results that carry fingerprints.
 FINGERPRINT_CHECK = "fingerprint"
@@ -118,7 +115,7 @@ _LATEST = (
 )
 
 
-def page_fingerprints(store: Store, *, with_features: bool = True) -> list[PageFingerprint]:
+def page_fingerprints(store: Database, *, with_features: bool = True) -> list[PageFingerprint]:
     """Every document's page fingerprints, from its latest fingerprinted run.
 
     Keypoints are kept as raw bytes, so reading a thousand pages' worth is quick.
@@ -128,7 +125,7 @@ def page_fingerprints(store: Store, *, with_features: bool = True) -> list[PageF
         if with_features
         else ("f.run_id, f.document_sha256, f.page, f.width, f.height, f.phash")
     )
-    rows = store._query(
+    rows = store.query(
         f"SELECT {columns} FROM page_fingerprints f "
         f"{_LATEST.format(table='page_fingerprints')} ORDER BY f.document_sha256, f.page"
     )
@@ -152,9 +149,9 @@ def page_fingerprints(store: Store, *, with_features: bool = True) -> list[PageF
     ]
 
 
-def mark_fingerprints(store: Store) -> list[MarkFingerprint]:
+def mark_fingerprints(store: Database) -> list[MarkFingerprint]:
     """Every document's marks, from its latest fingerprinted run."""
-    rows = store._query(
+    rows = store.query(
         f"SELECT f.* FROM mark_fingerprints f {_LATEST.format(table='mark_fingerprints')} "
         "ORDER BY f.document_sha256, f.page, f.kind"
     )
@@ -170,47 +167,3 @@ def mark_fingerprints(store: Store) -> list[MarkFingerprint]:
         )
         for r in rows
     ]
-
-
-def add_to_case(store: Store, case_name: str, sha256: str, actor: str) -> bool:
-    """Put a stored document in a case (a no-op when it is already there); True when added."""
-    from workbench.store.service import _reviewer, now_iso
-
-    name = " ".join(case_name.split())
-    who = _reviewer(actor)
-    store.document(sha256)
-    with store._write() as conn:
-        cursor = conn.execute(
-            "INSERT OR IGNORE INTO case_documents (case_name, document_sha256, added, added_by) "
-            "VALUES (?, ?, ?, ?)",
-            (name, sha256, now_iso(), who),
-        )
-        if cursor.rowcount:
-            store._audit(conn, who, sha256, "case.add", name, None, name)
-    return bool(cursor.rowcount)
-
-
-def cases(store: Store) -> list[tuple[str, int]]:
-    """Every case with how many documents it holds, by name."""
-    rows = store._query(
-        "SELECT case_name, count(*) AS n FROM case_documents GROUP BY case_name ORDER BY case_name"
-    )
-    return [(r["case_name"], r["n"]) for r in rows]
-
-
-def case_documents(store: Store, case_name: str) -> list[str]:
-    """SHA-256 of the documents in a case, in the order they joined it."""
-    rows = store._query(
-        "SELECT document_sha256 FROM case_documents WHERE case_name = ? ORDER BY added, rowid",
-        (case_name,),
-    )
-    return [r["document_sha256"] for r in rows]
-
-
-def cases_of(store: Store, sha256: str) -> list[str]:
-    """The cases a document belongs to."""
-    rows = store._query(
-        "SELECT case_name FROM case_documents WHERE document_sha256 = ? ORDER BY case_name",
-        (sha256,),
-    )
-    return [r["case_name"] for r in rows]

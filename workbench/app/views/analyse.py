@@ -12,7 +12,7 @@ from workbench.errors import WorkbenchError
 from workbench.limits import Limits
 from workbench.model import Claims
 from workbench.registry import discover
-from workbench.store.fingerprints import add_to_case
+from workbench.store.cases import add_to_case
 
 DOCUMENT_TYPES = [
     *("jpg", "jpeg", "png", "tif", "tiff", "bmp", "webp", "heic", "heif", "pdf"),

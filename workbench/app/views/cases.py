@@ -10,7 +10,7 @@ from PIL import Image
 from workbench.app.shared import DOCUMENT_PAGE, get_store, md, page_images, store_path
 from workbench.cases import case_view, findings
 from workbench.provenance import image_search_links, wayback_links
-from workbench.store.fingerprints import cases
+from workbench.store.cases import cases
 
 st.title("Cases")
 store = get_store()

@@ -1,0 +1,287 @@
+"""The work done in a batch worker: one document analysed, within its time and memory limits.
+
+A worker receives a `Task` and sends back a `TaskResult` (the report as contract JSON with its
+artifacts, or the error); it never writes the store. A local worker process keeps to one core,
+caps its address space, and ends when the batch process is gone; its state (the registry and
+exemplars it loaded once, its scratch folder) lives in `_WORKER_STATE`.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import resource
+import shutil
+import signal
+import sys
+import tempfile
+import threading
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from workbench.api import analyze_document, load_references
+from workbench.errors import WorkbenchError
+from workbench.limits import Limits
+from workbench.loading import Document, load_document
+from workbench.registry import Registry, discover
+from workbench.serialize import report_to_json
+from workbench.store.database import now_iso
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Task:
+    """One document to analyse, as sent to a worker.
+
+    ``data`` and ``reference_data`` carry the bytes of the file and of the exemplars when the
+    worker may not see the same file system (Dask); local workers read the paths themselves.
+    """
+
+    path: str
+    sha256: str
+    references: tuple[str, ...]
+    only: tuple[str, ...] | None
+    limits: Limits
+    data: bytes | None = None
+    reference_data: tuple[bytes, ...] = ()
+
+
+@dataclass(frozen=True)
+class TaskResult:
+    """What a worker sends back: the report (contract JSON) and its artifacts, or the error."""
+
+    path: str
+    sha256: str
+    status: str
+    report_json: str | None = None
+    artifacts: dict[str, bytes] = field(default_factory=dict)
+    error: str | None = None
+    started: str = ""
+    finished: str = ""
+    duration_s: float = 0.0
+    peak_rss_bytes: int = 0
+    worker: str = ""
+
+
+_WORKER_STATE: dict[str, Any] = {}
+
+
+def limit_threads() -> None:
+    """Keep a worker to one core: Tesseract's OpenMP threads and OpenCV's pool.
+
+    Parallelism comes from running one document per worker; Tesseract's own threads only
+    spin against each other on a busy machine (2.3 s instead of 0.5 s a page, measured).
+    """
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    if "threads_limited" in _WORKER_STATE:
+        return
+    try:
+        import cv2
+
+        cv2.setNumThreads(1)
+    except ImportError:  # OpenCV is a dependency, but the batch must not need it
+        pass
+    _WORKER_STATE["threads_limited"] = True
+
+
+def _exit_with_parent(parent: int, interval_s: float = 1.0) -> None:
+    """End this worker soon after the batch process is gone (killed with -9, say).
+
+    Pool workers otherwise outlive a killed parent: they finish the documents already
+    queued and then wait forever on a queue nobody writes to, holding their memory.
+    """
+    while True:
+        time.sleep(interval_s)
+        try:
+            os.kill(parent, 0)
+        except (ProcessLookupError, PermissionError):  # gone (or the pid reused by another user)
+            scratch = _WORKER_STATE.get("scratch")
+            if scratch is not None:
+                shutil.rmtree(scratch, ignore_errors=True)
+            os._exit(1)
+
+
+def init_process_worker(parent: int, memory_bytes: int | None = None) -> None:
+    """Initialise a local worker process.
+
+    One core; Ctrl-C is handled by the parent only; the worker exits when the parent dies;
+    its address space is capped at `memory_bytes` (inherited by Tesseract's processes), so
+    a document that needs more fails with MemoryError instead of exhausting the machine.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    limit_threads()
+    if memory_bytes is not None:
+        _, hard = resource.getrlimit(resource.RLIMIT_AS)
+        if hard != resource.RLIM_INFINITY:
+            memory_bytes = min(memory_bytes, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, hard))
+        _WORKER_STATE["memory_bytes"] = memory_bytes
+    _WORKER_STATE["own_process"] = True
+    threading.Thread(
+        target=_exit_with_parent, args=(parent,), name="workbench-parent-watch", daemon=True
+    ).start()
+
+
+def _worker_registry() -> Registry:
+    registry = _WORKER_STATE.get("registry")
+    if registry is None:
+        registry = discover()
+        _WORKER_STATE["registry"] = registry
+    assert isinstance(registry, Registry)
+    return registry
+
+
+def _worker_references(task: Task) -> tuple[Document, ...]:
+    """The task's exemplars, loaded once per worker (from their bytes when they travelled)."""
+    key = str(("references", task.references, task.limits))
+    refs = _WORKER_STATE.get(key)
+    if refs is None:
+        if not task.reference_data:
+            refs = load_references(task.references, task.limits)
+        else:
+            folder = Path(tempfile.mkdtemp(prefix="workbench-references-"))
+            try:
+                loaded = []
+                for i, (name, data) in enumerate(
+                    zip(task.references, task.reference_data, strict=True)
+                ):
+                    local = folder / str(i) / Path(name).name
+                    local.parent.mkdir()
+                    local.write_bytes(data)
+                    document = load_document(local, task.limits)
+                    document.path = Path(name)
+                    loaded.append(document)
+                refs = tuple(loaded)
+            finally:
+                shutil.rmtree(folder, ignore_errors=True)
+        _WORKER_STATE[key] = refs
+    return tuple(refs)
+
+
+def _peak_rss_bytes() -> int:
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return int(peak if sys.platform == "darwin" else peak * 1024)
+
+
+class _OverTime(BaseException):
+    """Raised by a worker's alarm when its document runs past the time limit.
+
+    A BaseException, so that a check's own error handling cannot swallow it and let the
+    document run on.
+    """
+
+
+def _raise_over_time(signum: int, frame: object) -> None:
+    raise _OverTime
+
+
+def _time_limit(seconds: float) -> Callable[[], None]:
+    """Stop the current document after `seconds`; returns the function that disarms it.
+
+    An alarm interrupts Python code (in the main thread of a process: Dask's worker threads
+    get no alarm, Dask has its own means). Native code that never returns to Python cannot
+    be interrupted so: in a local worker process a watchdog then ends the process a little
+    later, and the parent records the document as failed.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        return lambda: None
+    previous = signal.signal(signal.SIGALRM, _raise_over_time)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    watchdog: threading.Timer | None = None
+    if _WORKER_STATE.get("own_process"):
+        watchdog = threading.Timer(seconds * 1.2 + 15, os._exit, args=(70,))
+        watchdog.daemon = True
+        watchdog.start()
+
+    def disarm() -> None:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+        if watchdog is not None:
+            watchdog.cancel()
+
+    return disarm
+
+
+def analyse_task(task: Task) -> TaskResult:
+    """Analyse one document in a worker; never raises for a bad document.
+
+    The document has ``task.limits.max_seconds`` of wall-clock time; in a local worker
+    process its memory is capped too (see `ProcessExecutor`).
+    """
+    limit_threads()
+    started = now_iso()
+    clock = time.perf_counter()
+    scratch = Path(tempfile.mkdtemp(prefix="workbench-batch-"))
+    _WORKER_STATE["scratch"] = scratch  # removed by the parent watch if the batch dies
+    worker = f"{os.uname().nodename}:{os.getpid()}"
+
+    def result(status: str, **kwargs: Any) -> TaskResult:
+        return TaskResult(
+            path=task.path,
+            sha256=task.sha256,
+            status=status,
+            started=started,
+            finished=now_iso(),
+            duration_s=round(time.perf_counter() - clock, 4),
+            peak_rss_bytes=_peak_rss_bytes(),
+            worker=worker,
+            **kwargs,
+        )
+
+    disarm = _time_limit(task.limits.max_seconds)
+    try:
+        source = Path(task.path)
+        if task.data is not None:
+            source = scratch / "input" / Path(task.path).name
+            source.parent.mkdir()
+            source.write_bytes(task.data)
+        document = load_document(source, task.limits)
+        if document.sha256 != task.sha256:
+            return result(
+                "error",
+                error=f"{task.path}: the file changed after it was hashed; run the batch again",
+            )
+        document.path = Path(task.path)
+        refs = _worker_references(task)
+        analysis = analyze_document(
+            document,
+            references=refs,
+            only=task.only,
+            out=scratch / "out",
+            limits=task.limits,
+            registry=_worker_registry(),
+        )
+        return result(
+            "ok",
+            report_json=report_to_json(analysis.report, indent=None),
+            artifacts=analysis.artifact_bytes(),
+        )
+    except _OverTime:
+        return result(
+            "error",
+            error=f"{task.path}: analysis stopped at the time limit of "
+            f"{task.limits.max_seconds:g} s per document (raise it with --max-seconds if the "
+            "file is trusted)",
+        )
+    except MemoryError:
+        budget = _WORKER_STATE.get("memory_bytes", task.limits.max_memory_bytes)
+        return result(
+            "error",
+            error=f"{task.path}: needs more memory than the budget of {budget // 2**20:,} MiB "
+            "per worker (raise it with --max-memory-bytes if the file is trusted)",
+        )
+    except WorkbenchError as exc:
+        return result("error", error=str(exc).replace(str(source), task.path))
+    except Exception as exc:  # a bug in a check or loader must not sink the whole run
+        log.error("internal error on %s:\n%s", task.path, traceback.format_exc())
+        return result("error", error=f"internal error: {type(exc).__name__}: {exc}")
+    finally:
+        disarm()
+        _WORKER_STATE.pop("scratch", None)
+        shutil.rmtree(scratch, ignore_errors=True)

@@ -1,0 +1,236 @@
+"""Raster images: JPEG, PNG, TIFF (Pillow, or tifffile when Pillow refuses), BMP, WebP, HEIC.
+
+Every page is decoded once while loading to prove it decodes; a page cut short or damaged
+is kept as far as the decoder recovers it, and the document says so. Pillow's process-wide
+switches (the decompression-bomb guard, loading truncated images) are changed only under a
+lock, and the workbench's own pixel limit applies to every page before it is decoded.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import struct
+import threading
+import warnings
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from PIL import Image, ImageFile, UnidentifiedImageError
+
+from workbench.errors import CorruptFileError, InputError, PageLimitError, PixelLimitError
+from workbench.formats.decoders import register_heif, tiff_page, tiff_page_shapes
+from workbench.limits import Limits
+from workbench.loading.document import DecodedPages, Document, check_pixels
+
+#: Raster formats Pillow may decode for us, with the media type we report for each.
+IMAGE_FORMATS: dict[str, str] = {
+    "JPEG": "image/jpeg",
+    "MPO": "image/jpeg",  # camera JPEGs with a second frame; the first frame is the image
+    "PNG": "image/png",
+    "TIFF": "image/tiff",
+    "BMP": "image/bmp",
+    "WEBP": "image/webp",
+    "HEIF": "image/heic",  # through pillow-heif (workbench/formats/decoders.py)
+}
+
+#: What Pillow's decoders raise on damaged input: beyond OSError and ValueError, a header
+#: with offsets out of range gives TypeError, IndexError or struct.error (a ValueError-free
+#: error of the struct module) depending on the plugin.
+_DECODER_ERRORS = (
+    UnidentifiedImageError,
+    OSError,
+    ValueError,
+    SyntaxError,
+    EOFError,
+    TypeError,
+    IndexError,
+    KeyError,
+    ZeroDivisionError,
+    struct.error,
+)
+
+# Image.MAX_IMAGE_PIXELS is process-wide; it is set to our limit only while a file is opened.
+_PIL_GUARD = threading.RLock()
+
+
+def open_image(data: bytes) -> Image.Image:
+    """Image.open reading only the header, with Pillow's process-wide bomb guard lifted.
+
+    The workbench applies its own pixel limit (`check_pixels`) to every page before it is
+    decoded; Pillow's guard is lifted only while the header is parsed, under a lock.
+    """
+    with _PIL_GUARD, warnings.catch_warnings():
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        saved = Image.MAX_IMAGE_PIXELS
+        Image.MAX_IMAGE_PIXELS = None
+        Image.init()  # registers every plugin, MPO among them
+        register_heif()
+        try:
+            formats = [f for f in IMAGE_FORMATS if f in Image.OPEN]
+            return Image.open(io.BytesIO(data), formats=formats)
+        finally:
+            Image.MAX_IMAGE_PIXELS = saved
+
+
+def identify_image(data: bytes) -> str | None:
+    """The Pillow format name when the content is a raster image we read, else None."""
+    try:
+        with open_image(data) as img:
+            return str(img.format)
+    except _DECODER_ERRORS:
+        return None
+
+
+def _dpi(info: dict[Any, Any]) -> tuple[float, float] | None:
+    raw = info.get("dpi")
+    try:
+        x, y = (float(v) for v in raw)  # type: ignore[union-attr]
+    except (TypeError, ValueError):
+        return None
+    if not (math.isfinite(x) and math.isfinite(y)) or x <= 1 or y <= 1 or max(x, y) > 100_000:
+        return None
+    return (round(x, 2), round(y, 2))
+
+
+def normalize_image(img: Image.Image) -> Image.Image:
+    """Convert any decoded image to a new 8-bit RGB image.
+
+    16-bit and 32-bit integer greyscale are scaled to 8 bits by their data range; float images
+    by their value range; transparency is composited over white (paper), not dropped to black.
+    """
+    mode = img.mode
+    if mode == "RGB":
+        return img.copy()  # never hand out the decoder's own buffer (TIFF seek reuses it)
+    if mode in ("I;16", "I;16B", "I;16L", "I;16N", "I"):
+        arr = np.asarray(img).astype(np.float64)
+        top = 65535.0 if mode.startswith("I;16") or arr.max(initial=0) > 255 else 255.0
+        scaled = np.clip(np.rint(arr * (255.0 / top)), 0, 255).astype(np.uint8)
+        return Image.fromarray(scaled).convert("RGB")
+    if mode == "F":
+        arr = np.nan_to_num(np.asarray(img, dtype=np.float64))
+        lo, hi = float(arr.min(initial=0.0)), float(arr.max(initial=0.0))
+        span = hi - lo or 1.0
+        scaled = np.clip(np.rint((arr - lo) * (255.0 / span)), 0, 255).astype(np.uint8)
+        return Image.fromarray(scaled).convert("RGB")
+    if mode == "P":
+        img = img.convert("RGBA" if "transparency" in img.info else "RGB")
+    elif mode in ("PA", "LA", "La", "RGBa") or (mode == "L" and "transparency" in img.info):
+        img = img.convert("RGBA")
+    if img.mode == "RGBA":
+        background = Image.new("RGB", img.size, (255, 255, 255))
+        background.paste(img, mask=img.getchannel("A"))
+        return background
+    return img.convert("RGB")
+
+
+def load_image(path: Path, data: bytes, sha256: str, fmt: str, limits: Limits) -> Document:
+    """Decode every page of an image Pillow identified as `fmt` (a key of `IMAGE_FORMATS`)."""
+    media_type = IMAGE_FORMATS[fmt]
+    try:
+        img = open_image(data)
+    except _DECODER_ERRORS as exc:
+        raise CorruptFileError(f"{path}: {media_type} cannot be decoded ({exc})") from None
+
+    unreadable: list[str] = []
+    try:
+        frames = getattr(img, "n_frames", 1) if fmt == "TIFF" else 1
+    except _DECODER_ERRORS as exc:  # the chain of TIFF directories is damaged after the first
+        frames = 1
+        img.close()
+        img = open_image(data)
+        unreadable.append(f"pages after the first cannot be read ({exc})")
+    if frames > limits.max_pages:
+        raise PageLimitError(
+            f"{path}: {frames} pages, over the limit of {limits.max_pages} (raise --max-pages)"
+        )
+    properties: dict[str, Any] = {
+        "format": fmt,
+        "mode": img.mode,
+        "frames": frames,
+        "bits": img.info.get("bits"),
+        "unreadable": unreadable,
+    }
+
+    img.close()
+
+    def decode_page(index: int, recover: bool) -> tuple[Image.Image, tuple[float, float] | None]:
+        # Pillow's switch for cut-off data is process-wide: it is set only under the lock.
+        with _PIL_GUARD:
+            saved = ImageFile.LOAD_TRUNCATED_IMAGES
+            ImageFile.LOAD_TRUNCATED_IMAGES = recover
+            try:
+                with open_image(data) as im:
+                    im.seek(index)
+                    check_pixels(path, im.width, im.height, limits, f"page {index + 1}")
+                    dpi = _dpi(im.info)
+                    im.load()
+                    return normalize_image(im), dpi
+            finally:
+                ImageFile.LOAD_TRUNCATED_IMAGES = saved
+
+    recovered: set[int] = set()
+
+    def decode(index: int) -> Image.Image:
+        return decode_page(index, index in recovered)[0]
+
+    pages = DecodedPages(limits.keep_decoded_pixels)
+    for index in range(frames):
+        try:
+            page, dpi = decode_page(index, False)
+        except InputError:
+            raise
+        except Image.DecompressionBombError as exc:
+            raise PixelLimitError(f"{path}: page {index + 1} is too large ({exc})") from None
+        except (*_DECODER_ERRORS, MemoryError) as exc:
+            # Cut short or damaged: keep what the decoder recovers, and say so.
+            where = f" (page {index + 1})" if frames > 1 else ""
+            try:
+                page, dpi = decode_page(index, True)
+            except (InputError, *_DECODER_ERRORS, MemoryError):
+                raise CorruptFileError(
+                    f"{path}: this {fmt} file cannot be decoded{where}: {exc}"
+                ) from None
+            recovered.add(index)
+            unreadable.append(
+                f"page {index + 1}: the pixel data is damaged or cut short ({exc}); the part "
+                "the decoder recovered is analysed, the rest is filled in"
+            )
+        pages.add(index, page, dpi)
+    return pages.document(path, data, sha256, media_type, properties, decode)
+
+
+def load_tifffile(
+    path: Path, data: bytes, sha256: str, limits: Limits, pillow_error: CorruptFileError | None
+) -> Document:
+    """A TIFF that Pillow refuses (BigTIFF with extra samples, say), decoded by tifffile."""
+    try:
+        shapes = tiff_page_shapes(data)
+        if not shapes:
+            raise ValueError("no pages")
+    except ValueError as exc:
+        if pillow_error is not None:
+            raise pillow_error from None
+        raise CorruptFileError(f"{path}: this TIFF file cannot be decoded ({exc})") from None
+    if len(shapes) > limits.max_pages:
+        raise PageLimitError(
+            f"{path}: {len(shapes)} pages, over the limit of {limits.max_pages} (raise --max-pages)"
+        )
+    for index, (width, height) in enumerate(shapes):
+        check_pixels(path, width, height, limits, f"page {index + 1}")
+    pages = DecodedPages(limits.keep_decoded_pixels)
+    for index in range(len(shapes)):
+        try:
+            pages.add(index, tiff_page(data, index), None)
+        except (ValueError, MemoryError) as exc:
+            raise CorruptFileError(f"{path}: {exc}") from None
+    properties: dict[str, Any] = {
+        "format": "TIFF",
+        "decoder": "tifffile",
+        "frames": len(shapes),
+        "unreadable": [f"Pillow could not decode it ({pillow_error})"] if pillow_error else [],
+    }
+    return pages.document(
+        path, data, sha256, "image/tiff", properties, lambda i: tiff_page(data, i)
+    )

@@ -21,12 +21,13 @@ from workbench.ocr import (
     OcrPage,
     OcrResult,
     Tesseract,
-    _insert_lines,
     default_engine,
     language_for_claim,
     page_from_data,
     split_language,
 )
+from workbench.ocr.recovery import recover_lines
+from workbench.ocr.tsv import insert_lines
 from workbench.pipeline import run_pipeline
 
 EXPECTED = "\n".join(LETTER_LINES)
@@ -167,7 +168,7 @@ def test_words_missed_inside_a_read_line_are_not_read_again_as_a_line() -> None:
         data["text"][i] = ""
     height = estimate_text_height(page)
     assert height is not None
-    _, recovered = engine._recover_lines(page, data, "fas", height, None)
+    _, recovered = recover_lines(engine, page, data, "fas", height, None)
     assert recovered == 0
 
 
@@ -195,7 +196,7 @@ def test_a_recovered_line_is_placed_in_its_column() -> None:
         [("R2b", 90.0, (1000, 250, 400, 40))],  # between R2 and R3
         [("Heading", 90.0, (600, 20, 300, 40))],  # over both columns, above them
     ]
-    merged = _insert_lines(data, recovered)
+    merged = insert_lines(data, recovered)
     text = page_from_data(merged, index=0, language="fas").text.split("\n")
     assert text == ["Heading", "R1", "R2", "R2b", "R3", "R4", "L1", "L2", "L3", "L4"]
 

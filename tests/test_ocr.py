@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import difflib
+import os
 import shutil
 from dataclasses import replace
 from pathlib import Path
@@ -18,6 +19,7 @@ from workbench.imaging.recognition.ocr_preprocess import Steps, estimate_text_he
 from workbench.loading import load_document
 from workbench.model import CheckResult, Claims
 from workbench.ocr import (
+    OcrFailedError,
     OcrPage,
     OcrResult,
     Tesseract,
@@ -303,3 +305,31 @@ def test_ocr_runs_once_per_page_and_language(tmp_path: Path, letter: Image.Image
     assert engine.calls == 1
     with pytest.raises(ToolUnavailableError):
         context.ocr(0, "zzz")
+
+
+def test_tesseract_runs_single_threaded_without_limiting_this_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A stand-in binary that answers the installation checks and records, when asked to
+    # read, the thread limit of the environment it was started with.
+    seen = tmp_path / "limit.txt"
+    fake = tmp_path / "tesseract"
+    fake.write_text(
+        "#!/bin/sh\n"
+        'case "$1" in\n'
+        '  --version) echo "tesseract 5.3.0";;\n'
+        '  --list-langs) echo "List of available languages (1):"; echo fas;;\n'
+        f'  *) echo "${{OMP_THREAD_LIMIT:-unset}}" > "{seen}"; exit 1;;\n'
+        "esac\n"
+    )
+    fake.chmod(0o755)
+    monkeypatch.delenv("OMP_THREAD_LIMIT", raising=False)
+    engine = Tesseract(command=str(fake))
+    with pytest.raises(OcrFailedError):
+        engine.data(Image.new("L", (40, 20), 255), "fas")
+    assert seen.read_text().strip() == "1"
+    assert "OMP_THREAD_LIMIT" not in os.environ
+    monkeypatch.setenv("OMP_THREAD_LIMIT", "2")  # a limit the user set is kept
+    with pytest.raises(OcrFailedError):
+        engine.data(Image.new("L", (40, 20), 255), "fas")
+    assert seen.read_text().strip() == "2"

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import difflib
+import os
 import shutil
 from dataclasses import replace
 from pathlib import Path
@@ -18,15 +19,17 @@ from workbench.imaging.recognition.ocr_preprocess import Steps, estimate_text_he
 from workbench.loading import load_document
 from workbench.model import CheckResult, Claims
 from workbench.ocr import (
+    OcrFailedError,
     OcrPage,
     OcrResult,
     Tesseract,
-    _insert_lines,
     default_engine,
     language_for_claim,
     page_from_data,
     split_language,
 )
+from workbench.ocr.recovery import recover_lines
+from workbench.ocr.tsv import insert_lines
 from workbench.pipeline import run_pipeline
 
 EXPECTED = "\n".join(LETTER_LINES)
@@ -167,7 +170,7 @@ def test_words_missed_inside_a_read_line_are_not_read_again_as_a_line() -> None:
         data["text"][i] = ""
     height = estimate_text_height(page)
     assert height is not None
-    _, recovered = engine._recover_lines(page, data, "fas", height, None)
+    _, recovered = recover_lines(engine, page, data, "fas", height, None)
     assert recovered == 0
 
 
@@ -195,7 +198,7 @@ def test_a_recovered_line_is_placed_in_its_column() -> None:
         [("R2b", 90.0, (1000, 250, 400, 40))],  # between R2 and R3
         [("Heading", 90.0, (600, 20, 300, 40))],  # over both columns, above them
     ]
-    merged = _insert_lines(data, recovered)
+    merged = insert_lines(data, recovered)
     text = page_from_data(merged, index=0, language="fas").text.split("\n")
     assert text == ["Heading", "R1", "R2", "R2b", "R3", "R4", "L1", "L2", "L3", "L4"]
 
@@ -302,3 +305,31 @@ def test_ocr_runs_once_per_page_and_language(tmp_path: Path, letter: Image.Image
     assert engine.calls == 1
     with pytest.raises(ToolUnavailableError):
         context.ocr(0, "zzz")
+
+
+def test_tesseract_runs_single_threaded_without_limiting_this_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A stand-in binary that answers the installation checks and records, when asked to
+    # read, the thread limit of the environment it was started with.
+    seen = tmp_path / "limit.txt"
+    fake = tmp_path / "tesseract"
+    fake.write_text(
+        "#!/bin/sh\n"
+        'case "$1" in\n'
+        '  --version) echo "tesseract 5.3.0";;\n'
+        '  --list-langs) echo "List of available languages (1):"; echo fas;;\n'
+        f'  *) echo "${{OMP_THREAD_LIMIT:-unset}}" > "{seen}"; exit 1;;\n'
+        "esac\n"
+    )
+    fake.chmod(0o755)
+    monkeypatch.delenv("OMP_THREAD_LIMIT", raising=False)
+    engine = Tesseract(command=str(fake))
+    with pytest.raises(OcrFailedError):
+        engine.data(Image.new("L", (40, 20), 255), "fas")
+    assert seen.read_text().strip() == "1"
+    assert "OMP_THREAD_LIMIT" not in os.environ
+    monkeypatch.setenv("OMP_THREAD_LIMIT", "2")  # a limit the user set is kept
+    with pytest.raises(OcrFailedError):
+        engine.data(Image.new("L", (40, 20), 255), "fas")
+    assert seen.read_text().strip() == "2"

@@ -12,15 +12,17 @@ import io
 import os
 import re
 import threading
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, TypeVar
 
 import cv2
 import numpy as np
 from PIL import Image
 
+from workbench.formats.timestamps import file_timestamps
 from workbench.limits import Limits
 from workbench.loading import Document
 from workbench.model import Artifact, Claims
@@ -184,6 +186,23 @@ class Context:
             return arr
 
         return self.cached(("page_gray", doc.sha256, index), compute)
+
+    @property
+    def file_timestamps(self) -> Mapping[str, str]:
+        """When the file says it was made or changed: ISO 8601 timestamps by source.
+
+        EXIF dates of JPEG and TIFF files and the PDF Info dates (``"EXIF DateTime"``,
+        ``"PDF CreationDate"``...), read through the metadata layer
+        (`workbench.formats.timestamps`) the first time a check asks, then shared read-only.
+        """
+        doc = self.document
+
+        def compute() -> Mapping[str, str]:
+            info = doc.properties.get("pdf_info")
+            found = file_timestamps(doc.data(), info if isinstance(info, Mapping) else None)
+            return MappingProxyType(found)
+
+        return self.cached(("file_timestamps", doc.sha256), compute)
 
     def ocr_engine(self) -> Tesseract:
         """The Tesseract installation to read with: ``options["ocr.engine"]`` or the default."""

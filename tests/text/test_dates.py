@@ -9,7 +9,7 @@ import jdatetime
 import pytest
 from hijridate import Hijri
 
-from workbench.text import dates
+from workbench.text import date_patterns
 from workbench.text.dates import (
     Calendar,
     DateStatus,
@@ -417,8 +417,8 @@ def test_repeated_dates_take_linear_work(monkeypatch: pytest.MonkeyPatch) -> Non
     line = "دوشنبه ۲۴ اردیبهشت ۱۳۸۰ و 1380/02/24 (Monday) "
     calls = []
     for repeat in (200, 800):
-        counter = _CountingPattern(dates._GAP_BEFORE)
-        monkeypatch.setattr(dates, "_GAP_BEFORE", counter)
+        counter = _CountingPattern(date_patterns.GAP_BEFORE)
+        monkeypatch.setattr(date_patterns, "GAP_BEFORE", counter)
         found = find_dates(line * repeat)
         assert len(found) == 2 * repeat
         assert all(d.printed_weekday == "Monday" for d in found[::2])

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 from PIL import Image, ImageDraw
 
+from workbench.languages import LANGUAGE_RGB, OTHER_RGB
 from workbench.model import Finding, Report
 
 SEVERITY_RGB = {
@@ -21,15 +22,6 @@ SEVERITY_RGB = {
     "warning": (210, 153, 34),
     "critical": (207, 34, 46),
 }
-LANGUAGE_RGB = {
-    "fa": (31, 111, 235),
-    "ar": (207, 34, 46),
-    "ur": (130, 80, 223),
-    "ps": (191, 135, 0),
-    "ckb": (26, 127, 55),
-    "en": (26, 127, 55),
-}
-OTHER_RGB = (110, 119, 129)
 #: Artifact kinds that are per-page heatmaps (grayscale, 0 = no trace).
 HEATMAP_KINDS = (
     "tamper_heatmap",

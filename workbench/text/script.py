@@ -30,30 +30,70 @@ Scripts are named as in ISO 15924 / the Unicode Script property (``Arabic``, ``L
 ``Cyrillic``, ...; ``Common`` for text with only punctuation or Western digits, ``Unknown``
 for empty text); languages by ISO 639-1 (``fa``, ``ar``, ``ur``, ``ps``, ``en``, ...) and
 ``ckb`` (ISO 639-3) for Kurdish Sorani, which has no two-letter code of its own.
+
+The classifier is here; what it weighs lives beside it: character scripts and digit systems
+in `workbench.text.characters`, the letter and word tables in `workbench.text.orthography`,
+the statistical detector in `workbench.text.detector`, language codes in `workbench.languages`.
 """
 
 from __future__ import annotations
 
-import functools
 import math
 import re
-import threading
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from lingua import LanguageDetector
+from workbench.languages import ARABIC_SCRIPT_LANGUAGES, UNDETERMINED
+from workbench.text.characters import (
+    DIGIT_SYSTEMS,
+    SINGLE_LANGUAGE_SCRIPTS,
+    ZWNJ,
+    DigitCounts,
+    char_script,
+    count_digits,
+    digits_from_counts,
+)
+from workbench.text.detector import lingua_probabilities, warm_up
+from workbench.text.orthography import (
+    ARABIC_YEH_KAF,
+    ARTICLE_WEIGHT,
+    CLASS_LOGP,
+    CLASS_OF,
+    FOLD_YEH_KAF,
+    LETTER_CLASSES,
+    LETTER_WEIGHT,
+    PERSIAN_PREFIX_WEIGHT,
+    PERSIAN_YEH_KAF,
+    PRIORS,
+    VOCAB_INDEX,
+    VOCABULARY,
+    VOCABULARY_WEIGHT,
+    words,
+)
 
-UNDETERMINED = "und"
+# Names the classifier's callers import from here, whichever module they now live in.
+__all__ = [
+    "ARABIC_SCRIPT_LANGUAGES",
+    "DIGIT_SYSTEMS",
+    "LETTER_CLASSES",
+    "UNDETERMINED",
+    "VOCABULARY",
+    "Classification",
+    "DigitCounts",
+    "Evidence",
+    "char_script",
+    "classify",
+    "classify_lines",
+    "classify_words",
+    "count_digits",
+    "warm_up",
+    "words",
+]
 
-#: Languages written in the Arabic script that the classifier tells apart.
-ARABIC_SCRIPT_LANGUAGES: tuple[str, ...] = ("fa", "ar", "ur", "ps", "ckb")
 
-#: Characters of the statistical detector's input: beyond this, more text adds no accuracy.
-LINGUA_MAX_CHARS = 2000
 #: Orthography and vocabulary alone decide when the best language leads by this many
 #: natural-log units (odds of about 400:1); below it the statistical detector is consulted.
 DECISIVE_MARGIN = 6.0
@@ -66,148 +106,6 @@ MIN_LETTERS = 2
 #: Letters at which the evidence is "full": confidence = p * (1 - exp(-letters / this)).
 LETTERS_SCALE = 6.0
 
-ZWNJ = "\u200c"
-
-# --------------------------------------------------------------------------------------
-# Digits
-
-#: Digit systems by name, with their ten code points.
-DIGIT_SYSTEMS: dict[str, str] = {
-    "persian": "۰۱۲۳۴۵۶۷۸۹",  # U+06F0-06F9, Extended Arabic-Indic (Persian, Urdu, Pashto)
-    "arabic_indic": "٠١٢٣٤٥٦٧٨٩",  # U+0660-0669 (Arabic; also Sorani)
-    "western": "0123456789",
-}
-_DIGIT_SYSTEM_OF: dict[str, str] = {
-    ch: name for name, digits in DIGIT_SYSTEMS.items() for ch in digits
-}
-_DIGIT_CHARS = frozenset(_DIGIT_SYSTEM_OF)
-
-
-@dataclass(frozen=True)
-class DigitCounts:
-    """How many digits of each system a text contains."""
-
-    persian: int = 0
-    arabic_indic: int = 0
-    western: int = 0
-
-    @property
-    def total(self) -> int:
-        """All digits of the three systems."""
-        return self.persian + self.arabic_indic + self.western
-
-    @property
-    def systems(self) -> tuple[str, ...]:
-        """Names of the systems in use, most used first."""
-        counts = self.as_dict()
-        return tuple(sorted((k for k, v in counts.items() if v), key=lambda k: -counts[k]))
-
-    def as_dict(self) -> dict[str, int]:
-        """``{"persian": n, "arabic_indic": n, "western": n}``, the report's digit block."""
-        return {"persian": self.persian, "arabic_indic": self.arabic_indic, "western": self.western}
-
-    def __add__(self, other: DigitCounts) -> DigitCounts:
-        return DigitCounts(
-            self.persian + other.persian,
-            self.arabic_indic + other.arabic_indic,
-            self.western + other.western,
-        )
-
-
-def count_digits(text: str) -> DigitCounts:
-    """Count Persian (۰-۹), Arabic-Indic (٠-٩) and Western (0-9) digits in `text`."""
-    return _digits_from_counts(Counter(text))
-
-
-def _digits_from_counts(counts: Mapping[str, int]) -> DigitCounts:
-    tally = {"persian": 0, "arabic_indic": 0, "western": 0}
-    for ch in _DIGIT_CHARS.intersection(counts):
-        tally[_DIGIT_SYSTEM_OF[ch]] += counts[ch]
-    return DigitCounts(**tally)
-
-
-# --------------------------------------------------------------------------------------
-# Scripts
-
-#: Words of Unicode character names that name a script, mapped to its ISO 15924 name.
-_SCRIPT_WORDS: dict[str, str] = {
-    "ARABIC": "Arabic",
-    "LATIN": "Latin",
-    "CYRILLIC": "Cyrillic",
-    "GREEK": "Greek",
-    "HEBREW": "Hebrew",
-    "SYRIAC": "Syriac",
-    "THAANA": "Thaana",
-    "ARMENIAN": "Armenian",
-    "GEORGIAN": "Georgian",
-    "DEVANAGARI": "Devanagari",
-    "BENGALI": "Bengali",
-    "GURMUKHI": "Gurmukhi",
-    "GUJARATI": "Gujarati",
-    "TAMIL": "Tamil",
-    "TELUGU": "Telugu",
-    "KANNADA": "Kannada",
-    "MALAYALAM": "Malayalam",
-    "THAI": "Thai",
-    "LAO": "Lao",
-    "TIBETAN": "Tibetan",
-    "ETHIOPIC": "Ethiopic",
-    "HANGUL": "Hangul",
-    "HIRAGANA": "Hiragana",
-    "KATAKANA": "Katakana",
-    "CJK": "Han",
-    "MONGOLIAN": "Mongolian",
-}
-
-#: Scripts written (almost) only by one language, so the script answers the language.
-_SINGLE_LANGUAGE_SCRIPTS: dict[str, str] = {
-    "Greek": "el",
-    "Hebrew": "he",
-    "Armenian": "hy",
-    "Georgian": "ka",
-    "Thai": "th",
-    "Hangul": "ko",
-    "Hiragana": "ja",
-    "Katakana": "ja",
-    "Gujarati": "gu",
-    "Gurmukhi": "pa",
-    "Tamil": "ta",
-    "Telugu": "te",
-    "Kannada": "kn",
-    "Malayalam": "ml",
-    "Lao": "lo",
-    "Thaana": "dv",
-}
-
-
-@functools.lru_cache(maxsize=4096)
-def char_script(ch: str) -> str:
-    """The ISO 15924 script name of one character (``Common`` for digits, punctuation, space).
-
-    Arabic-Indic and Persian digits count as ``Arabic`` (their Unicode script); Western digits,
-    punctuation and symbols as ``Common``; unassigned or unnamed characters as ``Unknown``.
-    """
-    code = ord(ch)
-    if code < 0x80:
-        return "Latin" if ch.isalpha() else "Common"
-    if 0x0600 <= code <= 0x06FF and code not in (0x060C, 0x061B, 0x061F, 0x0640, 0x06D4):
-        return "Arabic"
-    if ch == ZWNJ or ch == "\u200d":
-        return "Inherited"
-    category = unicodedata.category(ch)
-    if category[0] in "PSZC":
-        return "Common" if category != "Cn" else "Unknown"
-    name = unicodedata.name(ch, "")
-    if not name:
-        return "Unknown"
-    for word in name.replace("-", " ").split():
-        script = _SCRIPT_WORDS.get(word)
-        if script is not None:
-            return script
-    if category.startswith("M"):
-        return "Inherited"
-    return "Common"
-
 
 _CHAR_INFO: dict[str, tuple[str | None, str | None]] = {}
 
@@ -217,178 +115,11 @@ def _char_info(ch: str) -> tuple[str | None, str | None]:
     info = _CHAR_INFO.get(ch)
     if info is None:
         letter_script = char_script(ch) if unicodedata.category(ch)[0] == "L" else None
-        cls = _CLASS_OF.get(ch, "other") if letter_script == "Arabic" else None
+        cls = CLASS_OF.get(ch, "other") if letter_script == "Arabic" else None
         info = (letter_script, cls)
         if len(_CHAR_INFO) < 65536:
             _CHAR_INFO[ch] = info
     return info
-
-
-# --------------------------------------------------------------------------------------
-# Orthographic signals of the Arabic-script languages
-
-#: Letter classes that separate the Arabic-script languages, with their members.
-LETTER_CLASSES: dict[str, str] = {
-    "persian_letters": "پچژگ",
-    "teh_marbuta": "ة",
-    "alef_maksura": "ى",
-    "urdu_letters": "ٹڈڑںےۓہۂ",
-    "heh_doachashmee": "ھ",
-    "pashto_letters": "ټډړږښګڼۍېځڅ",
-    "sorani_letters": "ڕڵۆێە",
-    "heh": "ه",
-    "yeh_kaf": "یکيك",
-}
-_CLASS_OF: dict[str, str] = {ch: cls for cls, chars in LETTER_CLASSES.items() for ch in chars}
-
-#: Rough share of each letter class among the Arabic-script letters of running text in each
-#: language (the rest is "other"). Only the ratios between languages matter; they are
-#: deliberately blunt (a tenth of a percent stands for "rare: loanwords and typos") so that
-#: one stray letter never decides a long text.
-_CLASS_RATES: dict[str, dict[str, float]] = {
-    "fa": {
-        "persian_letters": 0.03,
-        "teh_marbuta": 0.001,
-        "alef_maksura": 0.001,
-        "urdu_letters": 0.0005,
-        "heh_doachashmee": 0.0005,
-        "pashto_letters": 0.0003,
-        "sorani_letters": 0.0003,
-        "heh": 0.07,
-        "yeh_kaf": 0.12,
-    },
-    "ar": {
-        "persian_letters": 0.0005,
-        "teh_marbuta": 0.025,
-        "alef_maksura": 0.01,
-        "urdu_letters": 0.0003,
-        "heh_doachashmee": 0.001,
-        "pashto_letters": 0.0003,
-        "sorani_letters": 0.0005,
-        "heh": 0.04,
-        "yeh_kaf": 0.09,
-    },
-    "ur": {
-        "persian_letters": 0.02,
-        "teh_marbuta": 0.0005,
-        "alef_maksura": 0.0005,
-        "urdu_letters": 0.09,
-        "heh_doachashmee": 0.015,
-        "pashto_letters": 0.0005,
-        "sorani_letters": 0.0005,
-        "heh": 0.005,
-        "yeh_kaf": 0.13,
-    },
-    "ps": {
-        "persian_letters": 0.015,
-        "teh_marbuta": 0.001,
-        "alef_maksura": 0.001,
-        "urdu_letters": 0.002,
-        "heh_doachashmee": 0.001,
-        "pashto_letters": 0.07,
-        "sorani_letters": 0.001,
-        "heh": 0.06,
-        "yeh_kaf": 0.11,
-    },
-    "ckb": {
-        "persian_letters": 0.02,
-        "teh_marbuta": 0.0003,
-        "alef_maksura": 0.0003,
-        "urdu_letters": 0.001,
-        "heh_doachashmee": 0.02,
-        "pashto_letters": 0.0005,
-        "sorani_letters": 0.12,
-        "heh": 0.01,
-        "yeh_kaf": 0.09,
-    },
-}
-_CLASS_LOGP: dict[str, dict[str, float]] = {
-    lang: {
-        **{cls: math.log(p) for cls, p in rates.items()},
-        "other": math.log(1.0 - sum(rates.values())),
-    }
-    for lang, rates in _CLASS_RATES.items()
-}
-#: Prior log-odds of the languages: Persian and Arabic are what the workbench mostly meets;
-#: Pashto and Sorani must show their own letters or words before they win.
-PRIORS: dict[str, float] = {"fa": 0.0, "ar": 0.0, "ur": 0.0, "ps": -2.0, "ckb": -2.0}
-#: The letter model is a simplification (letters are not independent): temper it so that
-#: vocabulary and the statistical detector still count on long lines.
-LETTER_WEIGHT = 0.6
-
-PERSIAN_YEH_KAF = "یک"  # U+06CC, U+06A9
-ARABIC_YEH_KAF = "يك"  # U+064A, U+0643
-
-#: Marks that carry no evidence and are removed before vocabulary look-up: harakat,
-#: superscript alef, tatweel, and the bidi controls that copy-paste leaves behind.
-_STRIP = dict.fromkeys(
-    [
-        *range(0x064B, 0x0660),
-        0x0670,
-        0x0640,
-        0x200E,
-        0x200F,
-        0x202A,
-        0x202B,
-        0x202C,
-        0x202D,
-        0x202E,
-        0x2066,
-        0x2067,
-        0x2068,
-        0x2069,
-        0xFEFF,
-    ]
-)
-_FOLD_YEH_KAF = str.maketrans({"ي": "ی", "ك": "ک"})
-_WORD_RE = re.compile(r"[^\W\d_]+(?:[\u200c\u200d][^\W\d_]+)*")
-
-
-#: Function words and formulae, in Persian code points (yeh and kaf folded), per language.
-#: Chosen to be frequent in their language and rare as whole words in the others.
-def _wordlist(words: str) -> frozenset[str]:
-    return frozenset(words.split())
-
-
-VOCABULARY: dict[str, frozenset[str]] = {
-    "fa": _wordlist(
-        """است این آن را که با برای به از در هم شد شده می نمی های ها بود کرد کرده کند
-        نیز اما تا خود شما ایشان وی اینکه آنها باید نامه جناب آقای محترم شماره پیوست
-        دارد ندارد بر روی همه چون اگر هر نیست هست بسیار سال پس شود شوند بوده گردد
-        گردید کنید نمایید فرمایید خواهد خواهشمند اینجانب موضوع احتراما رونوشت
-        ریاست اداره سازمان وزارت جمهوری اسلامی ایران دوشنبه سه‌شنبه چهارشنبه
-        پنجشنبه یکشنبه شنبه جمعه خیلی محرمانه فوری بسمه تعالی باسمه آیا چرا کجا
-        والسلام ولی زیرا بنابراین همچنین درباره مورد توسط طی جهت لطفا"""
-    ),
-    "ar": _wordlist(
-        """فی على إلى الى التی الذی هذا هذه ذلک تلک عن مع أن إن کان کانت لم لن قد حتى
-        ثم هو هی لیس أو أی عند لقد منذ هناک وفی ولا فیه فیها علیه علیها التى الذین
-        یکون یجب یرجى وقد کما إذا اذا لذلک هؤلاء أیضا ایضا بأن لأن وهو وهی الله"""
-    ),
-    "ur": _wordlist(
-        """ہے ہیں کے کی کا میں سے نے کو اور یہ وہ پر تھا تھی تھے گیا ہو ہوں جو بھی نہیں کہ
-        ایک لیے لئے کر رہا رہی رہے گئی گئے ہوا ہوئی ہوئے اپنے اپنی ساتھ بعد والے"""
-    ),
-    "ps": _wordlist(
-        """د په چې چی دا له ته کې کی یې وو دي ده څه هغه دې شو کړ کړی کړې کوي دی ولې
-        پر سره لپاره ځکه"""
-    ),
-    "ckb": _wordlist(
-        """لە بە کە ئەم ئەو بۆ لەگەڵ دەکات یان ئێمە ئێوە ئەوان بوو دەبێت هەیە نییە
-        کرد لەسەر"""
-    ),
-}
-# «کی» is Urdu "of" and colloquial Persian "when"; «که» is Persian only (Urdu writes کہ).
-_VOCAB_INDEX: dict[str, tuple[str, ...]] = {}
-for _lang, _words in VOCABULARY.items():
-    for _w in _words:
-        _VOCAB_INDEX[_w] = (*_VOCAB_INDEX.get(_w, ()), _lang)
-VOCABULARY_WEIGHT = 1.5
-#: An Arabic definite article on a longer word: frequent in Arabic, rarer in Persian
-#: (where it appears in loan phrases such as «حجت‌الاسلام»).
-ARTICLE_WEIGHT = 0.8
-#: Persian verbs with «می‌»/«نمی‌» joined by a zero-width non-joiner.
-PERSIAN_PREFIX_WEIGHT = 1.5
 
 
 # --------------------------------------------------------------------------------------
@@ -465,80 +196,6 @@ class Classification:
 
 
 # --------------------------------------------------------------------------------------
-# The statistical detector, built once per process
-
-
-class _Detectors:
-    """Lazily built lingua detectors, one per script, shared by all threads."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._built: dict[str, LanguageDetector | None] = {}
-
-    def get(self, script: str) -> LanguageDetector | None:
-        with self._lock:
-            if script not in self._built:
-                self._built[script] = _build_detector(script)
-            return self._built[script]
-
-
-def _build_detector(script: str) -> LanguageDetector | None:
-    try:
-        from lingua import Language, LanguageDetectorBuilder
-    except ImportError:  # pragma: no cover - a declared dependency; degrade, never crash
-        return None
-    if script == "Arabic":
-        # High accuracy mode: short strings are exactly where the detector is needed.
-        return LanguageDetectorBuilder.from_languages(
-            Language.PERSIAN, Language.ARABIC, Language.URDU
-        ).build()
-    languages = _LINGUA_BY_SCRIPT.get(script)
-    if not languages:
-        return None
-    chosen = [getattr(Language, name) for name in languages]
-    return LanguageDetectorBuilder.from_languages(*chosen).with_low_accuracy_mode().build()
-
-
-#: Lingua languages considered for text in other scripts (low-accuracy mode: small and fast).
-_LINGUA_BY_SCRIPT: dict[str, tuple[str, ...]] = {
-    "Latin": (
-        "ENGLISH",
-        "FRENCH",
-        "GERMAN",
-        "SPANISH",
-        "ITALIAN",
-        "PORTUGUESE",
-        "DUTCH",
-        "TURKISH",
-        "AZERBAIJANI",
-        "INDONESIAN",
-        "POLISH",
-        "SWEDISH",
-    ),
-    "Cyrillic": ("RUSSIAN", "UKRAINIAN", "BULGARIAN", "SERBIAN", "KAZAKH", "MONGOLIAN"),
-}
-
-_DETECTORS = _Detectors()
-
-
-def warm_up() -> None:
-    """Build and load the Arabic-script detector now (the first call otherwise pays ~1 s)."""
-    detector = _DETECTORS.get("Arabic")
-    if detector is not None:
-        detector.compute_language_confidence_values("این یک متن است")
-
-
-def _lingua_probabilities(text: str, script: str) -> dict[str, float]:
-    """Lingua's probabilities by ISO 639-1 code for `text` (at most `LINGUA_MAX_CHARS`)."""
-    detector = _DETECTORS.get(script)
-    if detector is None:
-        return {}
-    sample = text[:LINGUA_MAX_CHARS].encode("utf-8", "replace").decode("utf-8")
-    values = detector.compute_language_confidence_values(sample)
-    return {v.language.iso_code_639_1.name.lower(): float(v.value) for v in values}
-
-
-# --------------------------------------------------------------------------------------
 # Classification
 
 
@@ -552,11 +209,6 @@ def _clean(text: str) -> str:
     zero-width non-joiner is evidence and `words` drops the rest.
     """
     return _CONTROLS.sub(" ", text)
-
-
-def words(text: str) -> list[str]:
-    """The words of `text`: runs of letters, kept whole across zero-width (non-)joiners."""
-    return _WORD_RE.findall(text.translate(_STRIP))
 
 
 def classify(
@@ -588,7 +240,7 @@ def classify(
     """
     text = _clean(text)
     counts = Counter(text)
-    digits = _digits_from_counts(counts)
+    digits = digits_from_counts(counts)
     per_script: dict[str, int] = {}
     by_class: dict[str, int] = {}
     for ch, n in counts.items():
@@ -625,7 +277,7 @@ def _classify_other(
     text: str, script: str, digits: DigitCounts, letters: int, statistical: bool = True
 ) -> Classification:
     """Text in a script other than Arabic: the script itself or lingua names the language."""
-    single = _SINGLE_LANGUAGE_SCRIPTS.get(script)
+    single = SINGLE_LANGUAGE_SCRIPTS.get(script)
     if single is not None:
         conf = _confidence(0.95, letters)
         return Classification(
@@ -638,7 +290,7 @@ def _classify_other(
             evidence=(Evidence("script", single, letters, (), 0.0),),
             decided_by=("script",),
         )
-    probs = _lingua_probabilities(text, script) if letters >= MIN_LETTERS and statistical else {}
+    probs = lingua_probabilities(text, script) if letters >= MIN_LETTERS and statistical else {}
     if not probs:
         return Classification(script, UNDETERMINED, 0.0, digits, letters)
     best = max(probs, key=lambda k: probs[k])
@@ -711,8 +363,8 @@ def _classify_arabic(
     total = scores.total()
     ranked = _ranked(total)
     if statistical and ranked[0][1] - ranked[1][1] < DECISIVE_MARGIN:
-        sample = text if trusted else text.translate(_FOLD_YEH_KAF)
-        probs = _lingua_probabilities(sample, "Arabic")
+        sample = text if trusted else text.translate(FOLD_YEH_KAF)
+        probs = lingua_probabilities(sample, "Arabic")
         if probs:
             # Lingua knows no Pashto or Sorani: it says nothing about them (a uniform share).
             for lang in ARABIC_SCRIPT_LANGUAGES:
@@ -783,7 +435,7 @@ _CLASS_FAVOURS: dict[str, str] = {
 
 def _score_letters(counts: Mapping[str, int], by_class: Mapping[str, int], scores: _Scores) -> None:
     """Naive Bayes over letter classes: presence and absence both count."""
-    for lang, logp in _CLASS_LOGP.items():
+    for lang, logp in CLASS_LOGP.items():
         scores.add(
             "orthography", lang, LETTER_WEIGHT * sum(logp[c] * n for c, n in by_class.items())
         )
@@ -830,12 +482,12 @@ def _score_words(tokens: list[str], scores: _Scores) -> None:
     prefixed: list[str] = []
     zwnj_words = 0
     folded_tokens = (
-        [t.translate(_FOLD_YEH_KAF) for t in tokens]
+        [t.translate(FOLD_YEH_KAF) for t in tokens]
         if any("ي" in t or "ك" in t for t in tokens)
         else tokens
     )
     for token, folded in zip(tokens, folded_tokens, strict=True):
-        langs = _VOCAB_INDEX.get(folded)
+        langs = VOCAB_INDEX.get(folded)
         if langs:
             for lang in langs:
                 hits.setdefault(lang, []).append(token)

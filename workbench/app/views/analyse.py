@@ -9,6 +9,7 @@ from workbench.app.shared import DOCUMENT_PAGE, get_store, job_queue, md, review
 from workbench.casework import Upload, analyse_upload
 from workbench.claims import parse_claims
 from workbench.errors import WorkbenchError
+from workbench.languages import CLAIM_CHOICES
 from workbench.limits import Limits
 from workbench.model import Claims
 from workbench.registry import discover
@@ -18,15 +19,6 @@ DOCUMENT_TYPES = [
     *("jpg", "jpeg", "png", "tif", "tiff", "bmp", "webp", "heic", "heif", "pdf"),
     *("txt", "html", "htm"),
 ]
-LANGUAGES = {
-    "": "not claimed",
-    "fa": "Persian (fa)",
-    "ar": "Arabic (ar)",
-    "en": "English (en)",
-    "ur": "Urdu (ur)",
-    "ps": "Pashto (ps)",
-    "ckb": "Kurdish, Sorani (ckb)",
-}
 
 
 def show_job(job: Job) -> None:
@@ -102,7 +94,7 @@ author = left.text_input("Author or signatory", key="claim_author")
 addressee = left.text_input("Addressee", key="claim_addressee")
 office = right.text_input("Issuing office", key="claim_office")
 language = right.selectbox(
-    "Language", list(LANGUAGES), format_func=LANGUAGES.__getitem__, key="claim_language"
+    "Language", list(CLAIM_CHOICES), format_func=CLAIM_CHOICES.__getitem__, key="claim_language"
 )
 source = right.text_input("Source (who supplied it, how, when)", key="claim_source")
 case_name = right.text_input("Case (optional: groups related documents)", key="case_name")

@@ -13,36 +13,43 @@ and typing slips are named as innocent explanations wherever they could be one.
 from __future__ import annotations
 
 import datetime as dt
-import io
-import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-import exifread
 import holidays
 
 from workbench.check import Check, Need
 from workbench.context import Context
 from workbench.errors import ToolUnavailableError, WorkbenchError
-from workbench.geometry import union_box
-from workbench.model import CheckResult, Finding, Region, Severity
-from workbench.ocr import OcrPage
+from workbench.formats.metadata import parse_iso
+from workbench.formats.timestamps import file_timestamps as read_timestamps
+from workbench.model import CheckResult, Finding, Severity
 from workbench.text.dates import (
     LUNAR_NOTE,
     LUNAR_TOLERANCE_DAYS,
     WEEKDAYS_PERSIAN,
     Calendar,
     DateStatus,
-    FoundDate,
     find_dates,
     format_date,
-    to_lunar_hijri,
     to_solar_hijri,
 )
 
-#: Labels under which a Persian or Arabic letter prints its own date.
-DATE_LABELS = frozenset({"تاریخ", "التاریخ", "date", "dated"})
+from .found import (
+    DATE_LABELS,
+    Claimed,
+    Located,
+    box_of,
+    describe,
+    document_date,
+    entry,
+    in_calendar,
+    mostly_arabic_script,
+    page_text,
+    parse_claimed,
+    where,
+)
+
 #: Holidays are looked up for these calendars only: Solar and lunar Hijri dates are the ones
 #: an Iranian issuer writes, while a Gregorian date may belong to any country.
 HOLIDAY_CALENDARS = frozenset({Calendar.SOLAR_HIJRI, Calendar.LUNAR_HIJRI})
@@ -54,107 +61,29 @@ _CALENDAR_NAMES = {
     Calendar.LUNAR_HIJRI: "lunar Hijri",
     Calendar.GREGORIAN: "Gregorian",
 }
-_ARABIC_LETTER = re.compile(r"[\u0621-\u064a\u0671-\u06d3]")
-_LATIN_LETTER = re.compile(r"[A-Za-z]")
 
 
-@dataclass(frozen=True)
-class Claimed:
-    """The claimed date: a day, or only a month or a year (``precision``)."""
+def timestamp_days(stamps: Mapping[str, str]) -> dict[str, dt.date]:
+    """The day of each file timestamp (its own clock's day), leaving out years before 1900.
 
-    raw: str
-    day: dt.date
-    precision: str  # "day", "month" or "year"
-
-    def matches(self, date: FoundDate) -> bool:
-        """Whether any reading of `date` fits the claim (lunar readings within a day)."""
-        if self.precision == "day":
-            return date.covers(self.day)
-        for reading in date.interpretations():
-            g = reading.gregorian
-            if g is None:
-                continue
-            if g.year == self.day.year and (self.precision == "year" or g.month == self.day.month):
-                return True
-        return False
-
-
-@dataclass(frozen=True)
-class Located:
-    """A found date with where it stands: page (None for text documents) and pixel boxes."""
-
-    date: FoundDate
-    page: int | None
-    box: tuple[int, int, int, int] | None
-    weekday_box: tuple[int, int, int, int] | None
-
-    def regions(self, label: str) -> list[Region]:
-        """The date's region (and its printed weekday's), for a finding."""
-        out = []
-        if self.box is not None:
-            out.append(Region(*self.box, label=label))
-        if self.weekday_box is not None:
-            out.append(Region(*self.weekday_box, label="printed weekday"))
-        return out
-
-
-def parse_claimed(value: str | None) -> Claimed | None:
-    """The claimed date from the claims' ISO 8601 value (``YYYY-MM-DD``, ``YYYY-MM``, ``YYYY``)."""
-    if not value:
-        return None
-    value = value.strip()
-    try:
-        if re.fullmatch(r"\d{4}", value):
-            return Claimed(value, dt.date(int(value), 7, 1), "year")
-        if re.fullmatch(r"\d{4}-\d{2}", value):
-            return Claimed(value, dt.date(int(value[:4]), int(value[5:]), 15), "month")
-        return Claimed(value, dt.date.fromisoformat(value[:10]), "day")
-    except ValueError:
-        return None
-
-
-def _parse_timestamp(value: str) -> dt.date | None:
-    """The day of an EXIF (``2001:05:14 10:00:00``) or PDF (``D:20010514...``) timestamp."""
-    m = re.match(r"^\s*(?:D:)?(\d{4})[:\-]?(\d{2})[:\-]?(\d{2})", value)
-    if not m:
-        return None
-    try:
-        day = dt.date(int(m[1]), int(m[2]), int(m[3]))
-    except ValueError:
-        return None
-    return day if day.year >= 1900 else None
+    A timestamp before 1900 is a clock never set or a placeholder, not a date to compare.
+    """
+    out: dict[str, dt.date] = {}
+    for name, text in stamps.items():
+        when = parse_iso(text)
+        if when is not None and when.year >= 1900:
+            out[name] = when.date()
+    return out
 
 
 def file_timestamps(data: bytes, properties: dict[str, Any]) -> dict[str, dt.date]:
     """The days the file says it was made or changed: EXIF dates and PDF Info dates.
 
-    Read from the bytes with exifread (well under a millisecond) rather than through the
-    ``metadata`` check, which a check may not import; absent or unreadable values are skipped.
+    Read through the metadata layer (`workbench.formats.timestamps`), as
+    `Context.file_timestamps` does for the check; absent or unreadable values are skipped.
     """
-    out: dict[str, dt.date] = {}
-    if data[:3] == b"\xff\xd8\xff" or data[:4] in (b"II*\x00", b"MM\x00*"):
-        try:
-            tags = exifread.process_file(io.BytesIO(data), details=False)
-        except Exception:  # exifread raises many types on damaged files
-            tags = {}
-        for tag, name in (
-            ("EXIF DateTimeOriginal", "EXIF DateTimeOriginal"),
-            ("EXIF DateTimeDigitized", "EXIF DateTimeDigitized"),
-            ("Image DateTime", "EXIF DateTime"),
-        ):
-            if tag in tags:
-                day = _parse_timestamp(str(tags[tag]))
-                if day is not None:
-                    out[name] = day
     info = properties.get("pdf_info")
-    if isinstance(info, dict):
-        for key in ("CreationDate", "ModDate"):
-            value = info.get(key)
-            if isinstance(value, str):
-                day = _parse_timestamp(value)
-                if day is not None:
-                    out[f"PDF {key}"] = day
-    return out
+    return timestamp_days(read_timestamps(data, info if isinstance(info, Mapping) else None))
 
 
 def iran_holiday(day: dt.date) -> str | None:
@@ -171,101 +100,6 @@ def iran_holiday(day: dt.date) -> str | None:
         return None
     name = table.get(day)
     return str(name) if name else None
-
-
-def _page_text(page: OcrPage) -> tuple[str, list[tuple[int, int, int]]]:
-    """The page's text rebuilt from its lines, with (start, end, word index) of every word."""
-    parts: list[str] = []
-    spans: list[tuple[int, int, int]] = []
-    offset = 0
-    for n, line in enumerate(page.lines):
-        if n:
-            parts.append("\n")
-            offset += 1
-        for k, w in enumerate(line.words):
-            if k:
-                parts.append(" ")
-                offset += 1
-            text = page.words[w].text
-            parts.append(text)
-            spans.append((offset, offset + len(text), w))
-            offset += len(text)
-    return "".join(parts), spans
-
-
-def _box_of(
-    page: OcrPage, spans: Sequence[tuple[int, int, int]], start: int, end: int
-) -> tuple[int, int, int, int] | None:
-    boxes = [page.words[w].box for s, e, w in spans if s < end and e > start]
-    return union_box(boxes) if boxes else None
-
-
-def _describe(d: FoundDate) -> str:
-    """«text» (Solar Hijri 1380/02/24 = 2001-05-14, a Monday)."""
-    reading = format_date(d.calendar, d.year, d.month, d.day)
-    if d.gregorian is None:
-        return f"«{d.text}» ({reading}, which does not exist or cannot be converted)"
-    if d.calendar is Calendar.GREGORIAN:
-        return f"«{d.text}» ({d.gregorian.isoformat()}, a {d.weekday})"
-    return f"«{d.text}» ({reading} = {d.gregorian.isoformat()}, a {d.weekday})"
-
-
-def _in_calendar(day: dt.date, calendar: Calendar) -> str:
-    """`day` written in `calendar`, for comparing a claim in the issuer's calendar."""
-    if calendar is Calendar.SOLAR_HIJRI:
-        y, m, d = to_solar_hijri(day)
-        return format_date(calendar, y, m, d)
-    if calendar is Calendar.LUNAR_HIJRI:
-        lunar = to_lunar_hijri(day)
-        return format_date(calendar, *lunar) if lunar else "outside the lunar tables"
-    return day.isoformat()
-
-
-def _where(located: Located) -> str:
-    return f" on page {located.page + 1}" if located.page is not None else ""
-
-
-def _entry(located: Located) -> dict[str, Any]:
-    d = located.date
-    solar = to_solar_hijri(d.gregorian) if d.gregorian else None
-    lunar = to_lunar_hijri(d.gregorian) if d.gregorian else None
-    return {
-        "text": d.text,
-        "calendar": d.calendar.value,
-        "gregorian": d.gregorian.isoformat() if d.gregorian else None,
-        "weekday": d.weekday,
-        "page": located.page,
-        "box": list(located.box) if located.box else None,
-        "year": d.year,
-        "month": d.month,
-        "day": d.day,
-        "status": d.status.value,
-        "problem": d.problem,
-        "form": d.form,
-        "marker": d.marker,
-        "label": d.label,
-        "span": [d.start, d.end],
-        "solar_hijri": "{:04d}-{:02d}-{:02d}".format(*solar) if solar else None,
-        "lunar_hijri": "{:04d}-{:02d}-{:02d}".format(*lunar) if lunar else None,
-        "printed_weekday": d.printed_weekday,
-        "printed_weekday_text": d.printed_weekday_text,
-        "weekday_matches": d.weekday_matches,
-        "weekday_box": list(located.weekday_box) if located.weekday_box else None,
-        "year_looks_like": d.year_looks_like.value if d.year_looks_like else None,
-        "ambiguous": d.ambiguous,
-        "alternatives": [
-            {
-                "calendar": a.calendar.value,
-                "year": a.year,
-                "month": a.month,
-                "day": a.day,
-                "gregorian": a.gregorian.isoformat() if a.gregorian else None,
-                "status": a.status.value,
-            }
-            for a in d.alternatives
-        ],
-        "notes": list(d.notes),
-    }
 
 
 class DatesCheck(Check):
@@ -311,11 +145,11 @@ class DatesCheck(Check):
                 except WorkbenchError as exc:
                     unread.append(f"page {index + 1}: {exc}")
                     continue
-                text, spans = _page_text(page)
+                text, spans = page_text(page)
                 texts.append(text)
                 for d in find_dates(text, near=near):
-                    wbox = _box_of(page, spans, *d.weekday_span) if d.weekday_span else None
-                    located.append(Located(d, index, _box_of(page, spans, d.start, d.end), wbox))
+                    wbox = box_of(page, spans, *d.weekday_span) if d.weekday_span else None
+                    located.append(Located(d, index, box_of(page, spans, d.start, d.end), wbox))
             if unread and not texts:
                 return self.error("OCR failed on every page: " + "; ".join(unread))
         else:
@@ -325,9 +159,9 @@ class DatesCheck(Check):
             texts.append(text)
             located = [Located(d, None, None, None) for d in find_dates(text, near=near)]
 
-        timestamps = file_timestamps(doc.data(), doc.properties)
-        persian = _mostly_arabic_script("\n".join(texts))
-        main = _document_date(located)
+        timestamps = timestamp_days(context.file_timestamps)
+        persian = mostly_arabic_script("\n".join(texts))
+        main = document_date(located)
         findings: list[Finding] = []
         findings += self._claim_findings(located, main, claimed)
         findings += self._impossible(located)
@@ -336,14 +170,14 @@ class DatesCheck(Check):
         findings += self._year_calendar(located, claimed, persian)
         findings += self._holidays(located)
         results: dict[str, Any] = {
-            "found": [_entry(x) for x in located],
+            "found": [entry(x) for x in located],
             "document_date": located.index(main) if main else None,
             "claimed": (
                 {
                     "value": claimed.raw,
                     "precision": claimed.precision,
-                    "solar_hijri": _in_calendar(claimed.day, Calendar.SOLAR_HIJRI),
-                    "lunar_hijri": _in_calendar(claimed.day, Calendar.LUNAR_HIJRI),
+                    "solar_hijri": in_calendar(claimed.day, Calendar.SOLAR_HIJRI),
+                    "lunar_hijri": in_calendar(claimed.day, Calendar.LUNAR_HIJRI),
                 }
                 if claimed and claimed.precision == "day"
                 else ({"value": claimed.raw, "precision": claimed.precision} if claimed else None)
@@ -388,7 +222,7 @@ class DatesCheck(Check):
             d = target.date
             if claimed.precision == "day" and d.gregorian is not None:
                 days = (d.gregorian - claimed.day).days
-                in_issuer = _in_calendar(claimed.day, d.calendar)
+                in_issuer = in_calendar(claimed.day, d.calendar)
                 comparison = (
                     f"The claimed date {claimed.raw} is {in_issuer} in the calendar the "
                     "document uses; the two are "
@@ -405,7 +239,7 @@ class DatesCheck(Check):
                     "claim_mismatch",
                     Severity.WARNING,
                     "The document's date differs from the claimed date",
-                    f"The document is dated {_describe(d)}{_where(target)}. {comparison} "
+                    f"The document is dated {describe(d)}{where(target)}. {comparison} "
                     + (
                         f"Another date on it, «{also[0]}», does fit the claim: read which date "
                         "is the letter's own. "
@@ -427,7 +261,7 @@ class DatesCheck(Check):
                         "gregorian": d.gregorian.isoformat() if d.gregorian else None,
                         "claimed": claimed.raw,
                         "claimed_in_issuer_calendar": (
-                            _in_calendar(claimed.day, d.calendar)
+                            in_calendar(claimed.day, d.calendar)
                             if claimed.precision == "day"
                             else None
                         ),
@@ -449,7 +283,7 @@ class DatesCheck(Check):
                             "after_claim",
                             Severity.NOTICE,
                             "A date on the document is later than the claimed date",
-                            f"{_describe(d)}{_where(x)} is {(g - claimed.day).days} days after "
+                            f"{describe(d)}{where(x)} is {(g - claimed.day).days} days after "
                             f"the claimed date {claimed.raw}. A letter cannot report events "
                             "after it was written, but it can name deadlines, planned meetings "
                             "or later annotations (a receipt stamp); read the sentence around it.",
@@ -476,7 +310,7 @@ class DatesCheck(Check):
                     "impossible_date",
                     Severity.WARNING,
                     "A date that does not exist in its calendar",
-                    f"«{d.text}»{_where(x)} reads as "
+                    f"«{d.text}»{where(x)} reads as "
                     f"{format_date(d.calendar, d.year, d.month, d.day)}, which does not exist: "
                     f"{d.problem}. An issuing office's date stamp or software would not produce "
                     "it; a typing slip or an OCR misreading of one digit can (check the image).",
@@ -514,7 +348,7 @@ class DatesCheck(Check):
                     Severity.WARNING,
                     "The printed weekday does not fit the date",
                     f"«{d.printed_weekday_text}» ({d.printed_weekday}) is printed with "
-                    f"{_describe(d)}{_where(x)}, but that day is a {d.weekday} "
+                    f"{describe(d)}{where(x)}, but that day is a {d.weekday} "
                     f"(«{WEEKDAYS_PERSIAN[actual]}»).{lunar} This is consistent with a date or "
                     "a weekday changed after the fact, or with a typing slip or an OCR "
                     "misreading of a digit of the date; check both against the image.",
@@ -559,7 +393,7 @@ class DatesCheck(Check):
                     "after_file_timestamp",
                     Severity.WARNING,
                     "A date on the page is later than the file's own timestamps",
-                    f"{_describe(d)}{_where(x)} is later than the file's {listed}: the image "
+                    f"{describe(d)}{where(x)} is later than the file's {listed}: the image "
                     "or file would have been made before the date written on it. Innocent "
                     "explanations: a camera or scanner clock that was wrong or never set, or "
                     "metadata rewritten by software; a document dated in advance is rare.",
@@ -619,7 +453,7 @@ class DatesCheck(Check):
                     "year_calendar",
                     Severity.NOTICE,
                     "A year written in another calendar than the date around it",
-                    f"{_describe(d)}{_where(x)}: {reason}.{hint} Translators and some offices "
+                    f"{describe(d)}{where(x)}: {reason}.{hint} Translators and some offices "
                     "do mix calendars, and OCR can misread a year; still, an issuer writes its "
                     "dates one way, so compare with genuine letters of the same office.",
                     page=x.page,
@@ -662,7 +496,7 @@ class DatesCheck(Check):
                     "holiday",
                     Severity.INFO,
                     "The date falls on a day off in Iran",
-                    f"{_describe(d)}{_where(x)} is {what}.{estimated} Offices do issue letters "
+                    f"{describe(d)}{where(x)} is {what}.{estimated} Offices do issue letters "
                     "on such days, and lunar holidays move by a day between the Umm al-Qura and "
                     "Iran's sighted calendar, so this is a weak flag, never a conclusion.",
                     page=x.page,
@@ -677,17 +511,3 @@ class DatesCheck(Check):
                 )
             )
         return out
-
-
-def _document_date(located: Sequence[Located]) -> Located | None:
-    """The document's own date: the first one labelled «تاریخ» / Date, else the first found."""
-    for x in located:
-        if x.date.label and x.date.label.lower() in DATE_LABELS:
-            return x
-    return located[0] if located else None
-
-
-def _mostly_arabic_script(text: str) -> bool:
-    """Whether the text is mostly in Arabic script (Persian, Arabic) rather than Latin."""
-    arabic = len(_ARABIC_LETTER.findall(text))
-    return arabic > 2 * len(_LATIN_LETTER.findall(text)) and arabic >= 20

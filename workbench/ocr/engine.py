@@ -13,11 +13,13 @@ Choices, and why:
   here; a source-built ``tesserocr`` costs the same time as pytesseract.
 - Tesseract runs single-threaded (``OMP_THREAD_LIMIT=1``): on two cores its OpenMP threads
   made a page 4x slower, mostly spinning. Parallelism comes from pages and documents instead.
-  The limit is set in this process's environment at import unless the user set one.
+  The limit is put in the environment of every Tesseract process (`tesseract_environment`)
+  unless the user set one; this process's own environment is left as it is.
 - Word order within a line is Tesseract's, which is the logical (reading) order: right to left
   for Persian and Arabic, with embedded left-to-right runs kept in their own order.
 - Boxes are always in pixels of the decoded page, whatever the preprocessing did (rotation,
-  deskew, rescaling): each box is mapped back through the inverse transform.
+  deskew, rescaling): each box is mapped back through the inverse transform
+  (`workbench.ocr.tsv.page_from_data`).
 - After the page is read, line-shaped ink that no word box covers is read again line by
   line, and misread Persian commas are restored
   (`workbench.imaging.recognition.ocr_postprocess`): both repair Tesseract's page analysis, not its
@@ -33,24 +35,17 @@ import shutil
 import subprocess
 import threading
 import time
-from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from collections.abc import ItemsView, Iterator, Mapping
+from dataclasses import replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-import cv2
 import numpy as np
 import pytesseract
 from PIL import Image
 
-from workbench.errors import ToolUnavailableError, WorkbenchError
-from workbench.geometry import union_box
-from workbench.imaging.recognition.ocr_postprocess import (
-    arabic_comma_fixes,
-    continues_a_line,
-    uncovered_text_regions,
-)
+from workbench.errors import ToolUnavailableError
 from workbench.imaging.recognition.ocr_preprocess import (
     DEFAULT_STEPS,
     Steps,
@@ -59,8 +54,9 @@ from workbench.imaging.recognition.ocr_preprocess import (
     looks_sideways,
     prepare_for_ocr,
 )
-
-os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+from workbench.ocr.model import OcrFailedError, OcrResult
+from workbench.ocr.recovery import recover_lines
+from workbench.ocr.tsv import fix_commas, page_from_data
 
 #: The oldest Tesseract whose LSTM models we rely on.
 MIN_VERSION = (4, 1)
@@ -70,19 +66,6 @@ DEFAULT_TIMEOUT_S = 180
 RETRY_BELOW = 50.0
 #: Orientation detection below this confidence is ignored.
 MIN_ORIENTATION_CONFIDENCE = 2.0
-#: A line read again from ink Tesseract skipped is kept only with at least this mean word
-#: confidence: seals, signatures and rules read as low-confidence letters (below 62 on the
-#: samples corpus), the skipped headings, closings and names at 77-96.
-RECOVER_MIN_CONFIDENCE = 70.0
-#: Each skipped line is read at these scales in turn until one reading is confident enough:
-#: a line image of a few dozen pixels reads differently at slightly different sizes (a
-#: bold heading shrunk with the body text read at 66 and, a quarter larger, at 88).
-RECOVER_SCALES = (1.0, 1.25, 0.8)
-#: A reading with a mean confidence under this is ink that is not text (a seal, a
-#: signature, a rule): it is not tried again at the other scales.
-RECOVER_GIVE_UP = 40.0
-#: At most this many single-line readings per page (each costs about 0.05 s).
-MAX_RECOVER_READS = 40
 #: Debian package holding each language's data, for the error message.
 _PACKAGE = "tesseract-ocr-{}"
 _VERSION = re.compile(r"tesseract\s+v?(\d+)\.(\d+)(?:\.(\d+))?", re.IGNORECASE)
@@ -92,58 +75,41 @@ _LANG_PART = re.compile(r"^[A-Za-z_]+$")
 _COMMAND_LOCK = threading.Lock()
 
 
-class OcrFailedError(WorkbenchError):
-    """Tesseract was found and ran, but failed on this page (crash, timeout, bad image)."""
+class _TesseractEnvironment(Mapping[str, str]):
+    """The environment of Tesseract processes: this process's, with the thread limit.
 
-
-@dataclass(frozen=True)
-class OcrWord:
-    """One word as Tesseract read it."""
-
-    text: str
-    confidence: float | None  # 0-100 as Tesseract reports it, None when it gives none
-    box: tuple[int, int, int, int]  # x, y, width, height in pixels of the decoded page
-    line: int  # index of its line within the page, in reading order
-    block: int
-
-
-@dataclass(frozen=True)
-class OcrLine:
-    """One text line: its words in reading order (right to left for RTL text)."""
-
-    index: int
-    box: tuple[int, int, int, int]
-    text: str  # words joined in right-to-left reading order for RTL text
-    words: tuple[int, ...]  # indices into OcrPage.words
-
-
-@dataclass(frozen=True)
-class OcrPage:
-    """The text of one page in one Tesseract language, with word boxes and confidences."""
-
-    index: int
-    language: str  # Tesseract language string used, e.g. "fas" or "fas+eng"
-    text: str  # lines in reading order joined by "\n"
-    words: tuple[OcrWord, ...]
-    lines: tuple[OcrLine, ...]
-    mean_confidence: float | None
-
-
-@dataclass(frozen=True)
-class OcrResult:
-    """An `OcrPage` with how it was obtained: the preprocessed image and the steps taken.
-
-    ``steps`` is JSON-ready (rotation, skew angle, scale, binarisation...) so a report can
-    say what was done to the pixels before they were read.
+    A live view of ``os.environ`` (a variable set later still reaches Tesseract) with
+    ``OMP_THREAD_LIMIT=1`` added unless the user set a limit of their own.
     """
 
-    page: OcrPage
-    preprocessed: np.ndarray = field(repr=False)
-    steps: dict[str, Any]
-    seconds: float
-    #: CPU seconds of this process and of Tesseract's (its child processes) for the reading:
-    #: steadier than wall-clock time on a busy machine, the budget of a second reader.
-    cpu_seconds: float | None = None
+    def _current(self) -> dict[str, str]:
+        current = dict(os.environ)
+        current.setdefault("OMP_THREAD_LIMIT", "1")
+        return current
+
+    def __getitem__(self, key: str) -> str:
+        return self._current()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._current())
+
+    def __len__(self) -> int:
+        return len(self._current())
+
+    def items(self) -> ItemsView[str, str]:
+        """All variables at once (what `subprocess` reads), built once, not per key."""
+        return self._current().items()
+
+
+def tesseract_environment() -> Mapping[str, str]:
+    """The environment a Tesseract process runs with: this one's, single-threaded."""
+    return _TESSERACT_ENVIRONMENT
+
+
+_TESSERACT_ENVIRONMENT = _TesseractEnvironment()
+# pytesseract starts every Tesseract process with its module's ``environ`` (it takes no
+# environment argument): give it the view with the thread limit.
+pytesseract.pytesseract.environ = _TESSERACT_ENVIRONMENT
 
 
 def split_language(language: str) -> tuple[str, ...]:
@@ -198,7 +164,12 @@ class Tesseract:
     def _run(self, *args: str) -> str:
         try:
             proc = subprocess.run(
-                [self.path, *args], capture_output=True, text=True, timeout=30, check=False
+                [self.path, *args],
+                capture_output=True,
+                text=True,
+                timeout=30,
+                check=False,
+                env=tesseract_environment(),
             )
         except (OSError, subprocess.TimeoutExpired) as exc:
             raise ToolUnavailableError(f"tesseract ({self.path}) cannot be run: {exc}") from None
@@ -447,99 +418,18 @@ class Tesseract:
             if steps.recover_lines:
                 recovered = 0
                 if text_height is not None:
-                    data, recovered = self._recover_lines(
-                        prepared.image, data, language, text_height, dpi_hint
+                    data, recovered = recover_lines(
+                        self, prepared.image, data, language, text_height, dpi_hint
                     )
                 done["recovered_lines"] = recovered
             if steps.fix_commas:
-                data, fixed = _fix_commas(prepared.image, data, text_height)
+                data, fixed = fix_commas(prepared.image, data, text_height)
                 done["commas_fixed"] = fixed
         height, width = gray.shape
         page = page_from_data(
             data, index=index, language=language, to_page=prepared.to_page, size=(width, height)
         )
         return OcrResult(page=page, preprocessed=prepared.image, steps=done, seconds=0.0)
-
-    def _recover_lines(
-        self,
-        image: np.ndarray,
-        data: dict[str, list[Any]],
-        language: str,
-        text_height: float,
-        dpi: int | None,
-    ) -> tuple[dict[str, list[Any]], int]:
-        """Read, one line at a time, the line-shaped ink the page reading skipped.
-
-        Each region of `uncovered_text_regions` that does not continue a line already read
-        (`continues_a_line`) is cropped with a margin, the words already read in the crop
-        painted out, and read as a single line (``--psm 7``) at the scales of
-        `RECOVER_SCALES`; the first reading whose mean confidence reaches
-        `RECOVER_MIN_CONFIDENCE`, with at least two letters or digits, is kept. A reading
-        far below that (under `RECOVER_GIVE_UP`) is not tried at other scales, at most
-        `MAX_RECOVER_READS` readings are made per page, and a region Tesseract fails on is
-        skipped. Kept lines are placed in reading order (`_insert_lines`). Returns the new
-        columns and how many lines were added.
-        """
-        boxes = list(_word_rows(data).values())
-        regions = uncovered_text_regions(image, boxes, text_height)
-        read_lines = list(_line_boxes(data).values())
-        pad = max(1, round(0.4 * text_height))
-        lines: list[list[tuple[str, float, tuple[int, int, int, int]]]] = []
-        reads = 0
-        for x, y, w, h in regions:
-            if continues_a_line((x, y, w, h), read_lines, text_height):
-                continue
-            x0, y0 = max(x - pad, 0), max(y - pad, 0)
-            crop = _paint_out(image[y0 : y + h + pad, x0 : x + w + pad], boxes, (x0, y0))
-            for factor in RECOVER_SCALES:
-                if reads >= MAX_RECOVER_READS:
-                    break
-                reads += 1
-                try:
-                    words = self._read_line(crop, language, factor, dpi)
-                except OcrFailedError:
-                    break
-                if not words:
-                    continue
-                mean = sum(conf for _, conf, _ in words) / len(words)
-                signs = sum(ch.isalnum() for text, _, _ in words for ch in text)
-                if mean >= RECOVER_MIN_CONFIDENCE and signs >= 2:
-                    lines.append(
-                        [
-                            (text, conf, (left + x0, top + y0, width, height))
-                            for text, conf, (left, top, width, height) in words
-                        ]
-                    )
-                    break
-                if mean < RECOVER_GIVE_UP:
-                    break
-        if not lines:
-            return data, 0
-        return _insert_lines(data, lines), len(lines)
-
-    def _read_line(
-        self, crop: np.ndarray, language: str, factor: float, dpi: int | None
-    ) -> list[tuple[str, float, tuple[int, int, int, int]]]:
-        """The words of one line image read at `factor` times its size, boxes in its pixels."""
-        scaled = crop
-        if factor != 1.0:
-            interpolation = cv2.INTER_CUBIC if factor > 1 else cv2.INTER_AREA
-            scaled = cv2.resize(crop, None, fx=factor, fy=factor, interpolation=interpolation)
-        found = self.data(
-            Image.fromarray(scaled),
-            language,
-            psm=7,
-            dpi=round(dpi * factor) if dpi else None,
-            keep_noisy_rows=True,
-        )
-        height, width = crop.shape[:2]
-        words = []
-        for text, conf, (left, top, w, h) in _words_of(found):
-            x0, y0 = min(int(left / factor), width), min(int(top / factor), height)
-            x1 = min(int(np.ceil((left + w) / factor)), width)
-            y1 = min(int(np.ceil((top + h) / factor)), height)
-            words.append((text, conf, (x0, y0, x1 - x0, y1 - y0)))
-        return words
 
 
 def cpu_time() -> float:
@@ -559,171 +449,6 @@ def _prepared_text_height(image: np.ndarray, steps: dict[str, Any]) -> float | N
     if measured:
         return float(measured) * float(steps.get("scale", 1.0))
     return estimate_text_height(image)
-
-
-def _is_word(data: dict[str, list[Any]], i: int) -> bool:
-    raw = data["text"][i]
-    return int(data["level"][i]) == 5 and raw is not None and bool(str(raw).strip())
-
-
-def _box_of(data: dict[str, list[Any]], i: int) -> tuple[int, int, int, int]:
-    return (
-        int(data["left"][i]),
-        int(data["top"][i]),
-        int(data["width"][i]),
-        int(data["height"][i]),
-    )
-
-
-def _line_key(data: dict[str, list[Any]], i: int) -> tuple[int, int, int]:
-    """The (block, paragraph, line) numbers of row `i`: which line a word is on."""
-    return int(data["block_num"][i]), int(data["par_num"][i]), int(data["line_num"][i])
-
-
-def _word_rows(data: dict[str, list[Any]]) -> dict[int, tuple[int, int, int, int]]:
-    """Row index -> box of every non-empty word in Tesseract's columns."""
-    return {i: _box_of(data, i) for i in range(len(data.get("text", []))) if _is_word(data, i)}
-
-
-def _words_of(
-    data: dict[str, list[Any]],
-) -> list[tuple[str, float, tuple[int, int, int, int]]]:
-    """(text, confidence, box) of every non-empty word, in Tesseract's order."""
-    return [
-        (str(data["text"][i]).strip(), float(data["conf"][i]), box)
-        for i, box in _word_rows(data).items()
-    ]
-
-
-def _line_boxes(
-    data: dict[str, list[Any]],
-) -> dict[tuple[int, int, int], tuple[int, int, int, int]]:
-    """(block, paragraph, line) -> box of the line's words, in Tesseract's reading order."""
-    members: dict[tuple[int, int, int], list[tuple[int, int, int, int]]] = {}
-    for i, box in _word_rows(data).items():
-        members.setdefault(_line_key(data, i), []).append(box)
-    return {key: union_box(boxes) for key, boxes in members.items()}
-
-
-def _columns(
-    line_box: dict[tuple[int, int, int], tuple[int, int, int, int]],
-) -> dict[tuple[int, int, int], int]:
-    """Line -> column number, for lines whose horizontal extents overlap, however chained.
-
-    On a letter the full-width body lines overlap every short line (addressee, closing),
-    so the page is one column; two columns of text never overlap and stay two.
-    """
-    keys = list(line_box)
-    spans = sorted((line_box[k][0], line_box[k][0] + line_box[k][2], k) for k in keys)
-    column: dict[tuple[int, int, int], int] = {}
-    number, reach = -1, None
-    for start, end, key in spans:  # a sweep: overlapping spans chain into one column
-        if reach is None or start >= reach:
-            number += 1
-            reach = end
-        reach = max(reach, end)
-        column[key] = number
-    return column
-
-
-def _paint_out(
-    crop: np.ndarray, boxes: Iterable[tuple[int, int, int, int]], origin: tuple[int, int]
-) -> np.ndarray:
-    """A copy of `crop` (taken at `origin` of the page) with the words already read in white.
-
-    The crop's margin reaches into neighbouring words; reading them again would add
-    fragments of them to the recovered line.
-    """
-    out = crop.copy()
-    ox, oy = origin
-    height, width = out.shape[:2]
-    for x, y, w, h in boxes:
-        x0, y0 = max(x - ox, 0), max(y - oy, 0)
-        x1, y1 = min(x + w - ox, width), min(y + h - oy, height)
-        if x0 < x1 and y0 < y1:
-            out[y0:y1, x0:x1] = 255
-    return out
-
-
-def _insert_lines(
-    data: dict[str, list[Any]],
-    lines: list[list[tuple[str, float, tuple[int, int, int, int]]]],
-) -> dict[str, list[Any]]:
-    """Tesseract's columns with `lines` added as word rows, each in its own block.
-
-    A new line goes among the lines of its column (`_columns`; all lines when it overlaps
-    no column or several, as a centred heading may): before the first of them, in reading
-    order, whose middle is lower on the page, or else after the last of them. The page
-    text then reads top to bottom within each column.
-    """
-    keys = list(data)
-    n = len(data.get("text", []))
-    rows = [{k: data[k][i] for k in keys} for i in range(n)]
-    line_box = _line_boxes(data)
-    first_row: dict[tuple[int, int, int], int] = {}
-    for i in _word_rows(data):
-        first_row.setdefault(_line_key(data, i), i)
-    order = sorted(first_row, key=first_row.__getitem__)
-    columns = _columns(line_box)
-    block = max((int(b) for b in data.get("block_num", [0])), default=0)
-    inserts: dict[int, list[dict[str, Any]]] = {}
-    for words in lines:
-        block += 1
-        x0, y0, w, h = union_box(box for _, _, box in words)
-        middle = y0 + h / 2
-        touched = {
-            columns[k]
-            for k in order
-            if line_box[k][0] < x0 + w and x0 < line_box[k][0] + line_box[k][2]
-        }
-        column = [k for k in order if columns[k] in touched] if len(touched) == 1 else order
-        below = [k for k in column if line_box[k][1] + line_box[k][3] / 2 > middle]
-        if below:
-            at = first_row[below[0]]
-        elif column:
-            after = order.index(column[-1]) + 1
-            at = first_row[order[after]] if after < len(order) else n
-        else:
-            at = n
-        new_rows = []
-        for number, (text, conf, (left, top, width, height)) in enumerate(words, start=1):
-            row: dict[str, Any] = dict.fromkeys(keys, 0)
-            row.update(
-                level=5,
-                block_num=block,
-                par_num=1,
-                line_num=1,
-                word_num=number,
-                left=left,
-                top=top,
-                width=width,
-                height=height,
-                conf=conf,
-                text=text,
-            )
-            new_rows.append(row)
-        inserts.setdefault(at, []).extend(new_rows)
-    merged: list[dict[str, Any]] = []
-    for i in range(n + 1):
-        merged.extend(inserts.get(i, []))
-        if i < n:
-            merged.append(rows[i])
-    return {k: [row.get(k, 0) for row in merged] for k in keys}
-
-
-def _fix_commas(
-    image: np.ndarray, data: dict[str, list[Any]], text_height: float | None
-) -> tuple[dict[str, list[Any]], int]:
-    """Tesseract's columns with misread Persian commas put back (`arabic_comma_fixes`)."""
-    rows = list(_word_rows(data))
-    words = [(str(data["text"][i]).strip(), _box_of(data, i), _line_key(data, i)) for i in rows]
-    fixes = arabic_comma_fixes(image, words, text_height)
-    if not fixes:
-        return data, 0
-    text = list(data["text"])
-    for position, corrected in fixes.items():
-        text[rows[position]] = corrected
-    return {**data, "text": text}, len(fixes)
 
 
 def _as_gray(image: Image.Image | np.ndarray) -> np.ndarray:
@@ -746,79 +471,6 @@ def _as_gray(image: Image.Image | np.ndarray) -> np.ndarray:
     return arr
 
 
-def _box_to_page(
-    box: tuple[int, int, int, int],
-    to_page: np.ndarray,
-    size: tuple[int, int],
-) -> tuple[int, int, int, int]:
-    """Map an (x, y, w, h) box through the 2x3 affine `to_page`, clipped to the page."""
-    x, y, w, h = box
-    corners = np.array([[x, y, 1], [x + w, y, 1], [x, y + h, 1], [x + w, y + h, 1]], float)
-    mapped = corners @ to_page.T
-    width, height = size
-    x0 = int(np.clip(np.floor(mapped[:, 0].min()), 0, width))
-    y0 = int(np.clip(np.floor(mapped[:, 1].min()), 0, height))
-    x1 = int(np.clip(np.ceil(mapped[:, 0].max()), 0, width))
-    y1 = int(np.clip(np.ceil(mapped[:, 1].max()), 0, height))
-    return x0, y0, max(x1 - x0, 0), max(y1 - y0, 0)
-
-
-def page_from_data(
-    data: dict[str, list[Any]],
-    *,
-    index: int,
-    language: str,
-    to_page: np.ndarray | None = None,
-    size: tuple[int, int] | None = None,
-) -> OcrPage:
-    """An `OcrPage` from Tesseract's TSV columns.
-
-    Lines are Tesseract's (block, paragraph, line) triples in its output order, which is the
-    reading order; words keep Tesseract's order within a line. `to_page` maps boxes from the
-    image Tesseract read back to the decoded page of `size` (width, height).
-    """
-    affine = to_page if to_page is not None else np.array([[1.0, 0, 0], [0, 1.0, 0]])
-    bounds = size or (2**31 - 1, 2**31 - 1)
-    words: list[OcrWord] = []
-    line_keys: dict[tuple[int, int, int], int] = {}
-    line_words: list[list[int]] = []
-    for i, box in _word_rows(data).items():
-        key = _line_key(data, i)
-        if key not in line_keys:
-            line_keys[key] = len(line_words)
-            line_words.append([])
-        conf = float(data["conf"][i])
-        line_words[line_keys[key]].append(len(words))
-        words.append(
-            OcrWord(
-                text=str(data["text"][i]).strip(),
-                confidence=round(conf, 2) if conf >= 0 else None,
-                box=_box_to_page(box, affine, bounds),
-                line=line_keys[key],
-                block=key[0],
-            )
-        )
-    lines = tuple(
-        OcrLine(
-            index=n,
-            box=union_box(words[w].box for w in members),
-            text=" ".join(words[w].text for w in members),
-            words=tuple(members),
-        )
-        for n, members in enumerate(line_words)
-    )
-    confidences = [w.confidence for w in words if w.confidence is not None]
-    mean = round(sum(confidences) / len(confidences), 2) if confidences else None
-    return OcrPage(
-        index=index,
-        language=language,
-        text="\n".join(line.text for line in lines),
-        words=tuple(words),
-        lines=lines,
-        mean_confidence=mean,
-    )
-
-
 _DEFAULT: Tesseract | None = None
 _DEFAULT_LOCK = threading.Lock()
 
@@ -830,53 +482,3 @@ def default_engine() -> Tesseract:
         if _DEFAULT is None:
             _DEFAULT = Tesseract()
         return _DEFAULT
-
-
-#: ISO 639-1 (or -3) claim codes to Tesseract models; see `language_for_claim`.
-CLAIM_LANGUAGES: dict[str, str] = {
-    "fa": "fas",
-    "fas": "fas",
-    "per": "fas",
-    "prs": "fas",  # Dari is written and read like Persian
-    "ar": "ara",
-    "ara": "ara",
-    "en": "eng",
-    "eng": "eng",
-    "ur": "urd",
-    "urd": "urd",
-    "ps": "pus",
-    "pus": "pus",
-    "ku": "kur",
-    "ckb": "ckb",
-    "kmr": "kmr",
-    "ug": "uig",
-    "sd": "snd",
-    "fr": "fra",
-    "de": "deu",
-    "es": "spa",
-    "ru": "rus",
-    "tr": "tur",
-    "az": "aze",
-}
-#: The language the workbench reads when nothing better is known: its documents are
-#: mostly Persian letters.
-FALLBACK_LANGUAGE = "fas"
-
-
-def language_for_claim(claimed: str | None, engine: Tesseract | None = None) -> str:
-    """The Tesseract language to read a document claimed to be in `claimed` (ISO 639).
-
-    The rule: the claimed language's own model when it is known and installed (``fa`` ->
-    ``fas``, ``ar`` -> ``ara``, ``en`` -> ``eng``, ``ur`` -> ``urd``...); otherwise, and when
-    nothing is claimed, ``fas``. Persian is the fallback because the workbench's documents
-    are mostly Persian letters and the ``fas`` model reads Arabic-script text of related
-    languages (Urdu, Pashto, Dari) better than no text at all.
-    """
-    if not claimed:
-        return FALLBACK_LANGUAGE
-    model = CLAIM_LANGUAGES.get(claimed.strip().lower())
-    if model is None:
-        return FALLBACK_LANGUAGE
-    if model == FALLBACK_LANGUAGE:
-        return model
-    return model if (engine or default_engine()).has_language(model) else FALLBACK_LANGUAGE

@@ -22,18 +22,14 @@ of 1990s-2000s keyboards and encodings, at low severity.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from typing import Any
-
-import numpy as np
 
 from workbench.check import Check, Need
 from workbench.context import Context
 from workbench.errors import ToolUnavailableError, WorkbenchError
-from workbench.geometry import iou, union_box
-from workbench.imaging.recognition.digit_shapes import count_systems, digit_systems
+from workbench.geometry import union_box
+from workbench.languages import classifier_code, language_name
 from workbench.model import CheckResult, Finding, Region, Severity
-from workbench.ocr import OcrPage, OcrWord
 from workbench.text.script import (
     UNDETERMINED,
     Classification,
@@ -43,125 +39,17 @@ from workbench.text.script import (
     words,
 )
 
-#: Claimed-language spellings a user may give, mapped to the classifier's codes.
-LANGUAGE_ALIASES: dict[str, str] = {
-    "fa": "fa", "fas": "fa", "per": "fa", "persian": "fa", "farsi": "fa", "prs": "fa",
-    "ar": "ar", "ara": "ar", "arb": "ar", "arabic": "ar",
-    "ur": "ur", "urd": "ur", "urdu": "ur",
-    "ps": "ps", "pus": "ps", "pashto": "ps",
-    "ckb": "ckb", "ku": "ckb", "kurdish": "ckb", "sorani": "ckb",
-    "en": "en", "eng": "en", "english": "en",
-}  # fmt: skip
-LANGUAGE_NAMES: dict[str, str] = {
-    "fa": "Persian", "ar": "Arabic", "ur": "Urdu", "ps": "Pashto", "ckb": "Kurdish (Sorani)",
-    "en": "English", UNDETERMINED: "undetermined",
-}  # fmt: skip
+from .pages import LINE_CONFIDENCE, LINE_MIN_LETTERS, PageLine, line_row, read_page
 
 #: Per-line results are kept for at most this many lines, per-word for this many words.
 #: Words are classified by their letters and vocabulary only (no statistical detector): one
 #: word rarely decides, so many words answer "und", and a page of them stays fast.
 MAX_LINES = 5000
 MAX_WORDS = 5000
-#: A line counts as Arabic when the classifier says so with at least this confidence.
-LINE_CONFIDENCE = 0.5
-#: Boxes of the two readings of one word overlap at least this much (intersection over union).
-MATCH_IOU = 0.5
-#: Mean ``ara`` minus ``fas`` confidence over a line's words at which Arabic fits better (on
-#: rendered Persian lines the difference stays within a few points; Arabic lines reach 5-15).
-FIT_ARABIC = 8.0
-FIT_MIN_WORDS = 3
-#: A fit this large decides alone (measured on the samples' scans, Persian lines stay below 15).
-FIT_DECISIVE = 25.0
-#: Lines with fewer letters are never called Arabic by their text alone (a formula such as
-#: «والسلام» or «سلام علیکم» is Arabic in origin and Persian in use).
-LINE_MIN_LETTERS = 12
-#: Words ``fas`` read less confidently (seals, signatures, specks) give no digit or glyph
-#: evidence.
-MIN_WORD_CONFIDENCE = 60.0
-#: Numeric words ``fas`` read less confidently than this are not counted (seal and
-#: signature strokes read as digits); Arabic-Indic digits themselves read at 50-75.
-MIN_DIGIT_CONFIDENCE = 50.0
 #: On images, a digit system counts as mixed in only from this many digits.
 MIN_OCR_DIGITS = 2
 #: Confidence at which the dominant language is weighed against the claimed one.
 CLAIM_CONFIDENCE = 0.6
-
-ARABIC_YEH = "ي"
-_TRAILING = ".,:;!?()[]«»\"'،؛؟٪%-_/\\"
-_PERSIAN_ONLY = frozenset("پچژگ")
-_YEH_KAF = frozenset("یيکكى")
-
-
-def _norm_language(value: str | None) -> str | None:
-    if not value:
-        return None
-    key = value.strip().lower().replace("_", "-").split("-")[0]
-    return LANGUAGE_ALIASES.get(key, key)
-
-
-def _name(code: str) -> str:
-    return LANGUAGE_NAMES.get(code, code)
-
-
-def _ends_with_dotted_yeh(text: str) -> bool:
-    word = text.rstrip(_TRAILING)
-    return len(word) >= 2 and word.endswith(ARABIC_YEH)
-
-
-def match_words(
-    words: Sequence[OcrWord], others: Sequence[OcrWord], *, min_iou: float = MATCH_IOU
-) -> list[OcrWord | None]:
-    """For each word of `words`, the word of `others` read at the same place, or None.
-
-    Boxes are compared by intersection over union; `others` is bucketed by vertical position
-    so a page of a few hundred words costs a few milliseconds.
-    """
-    if not others:
-        return [None] * len(words)
-    step = max(8, int(sorted(o.box[3] for o in others)[len(others) // 2]))
-    buckets: dict[int, list[OcrWord]] = {}
-    for o in others:
-        for b in range(o.box[1] // step, (o.box[1] + o.box[3]) // step + 1):
-            buckets.setdefault(b, []).append(o)
-    out: list[OcrWord | None] = []
-    for w in words:
-        best, best_iou = None, min_iou
-        seen: set[int] = set()
-        for b in range(w.box[1] // step, (w.box[1] + w.box[3]) // step + 1):
-            for o in buckets.get(b, ()):
-                if id(o) in seen:
-                    continue
-                seen.add(id(o))
-                score = iou(w.box, o.box)
-                if score >= best_iou:
-                    best, best_iou = o, score
-        out.append(best)
-    return out
-
-
-@dataclass
-class _Line:
-    """One OCR line with its evidence (page coordinates)."""
-
-    page: int
-    index: int
-    box: tuple[int, int, int, int]
-    text: str
-    classification: Classification
-    fit: float | None = None
-    matched: int = 0
-    dotted_final_yeh: list[str] = field(default_factory=list)
-    persian_letters: int = 0
-    digits: DigitCounts = field(default_factory=DigitCounts)
-    yeh_kaf_fits: list[float] = field(default_factory=list)
-    reasons: list[str] = field(default_factory=list)
-
-    @property
-    def arabic_language(self) -> bool:
-        c = self.classification
-        return (
-            c.language == "ar" and c.confidence >= LINE_CONFIDENCE and c.letters >= LINE_MIN_LETTERS
-        )
 
 
 class ScriptCheck(Check):
@@ -324,7 +212,7 @@ class ScriptCheck(Check):
 
     def _run_pages(self, context: Context) -> CheckResult:
         doc = context.document
-        all_lines: list[_Line] = []
+        all_lines: list[PageLine] = []
         pages: list[dict[str, Any]] = []
         failures: list[str] = []
         fas_text: list[str] = []
@@ -343,9 +231,7 @@ class ScriptCheck(Check):
                 failures.append(f"page {index + 1}: {exc}")
                 continue
             gray = context.page_gray(index)
-            lines, words, page_digits = self._page(
-                index, fas, ara, gray, cache, MAX_WORDS - n_words
-            )
+            lines, words, page_digits = read_page(index, fas, ara, gray, cache, MAX_WORDS - n_words)
             n_words += len(words)
             digits = digits + page_digits
             all_lines.extend(lines)
@@ -355,7 +241,7 @@ class ScriptCheck(Check):
                     "index": index,
                     "models": [fas.language, ara.language],
                     "mean_confidence": {"fas": fas.mean_confidence, "ara": ara.mean_confidence},
-                    "lines": [self._line_row(line) for line in lines[:MAX_LINES]],
+                    "lines": [line_row(line) for line in lines[:MAX_LINES]],
                     "words": words,
                 }
             )
@@ -396,142 +282,7 @@ class ScriptCheck(Check):
         message = "; ".join(failures) if failures else None
         return self.ok(findings=findings, results=results, message=message)
 
-    def _page(
-        self,
-        index: int,
-        fas: OcrPage,
-        ara: OcrPage,
-        gray: np.ndarray,
-        cache: dict[str, Classification],
-        word_budget: int,
-    ) -> tuple[list[_Line], list[dict[str, Any]], DigitCounts]:
-        partners = match_words(fas.words, ara.words)
-        word_rows: list[dict[str, Any]] = []
-        digits = DigitCounts()
-        lines: list[_Line] = []
-        for line in fas.lines:
-            c = classify(line.text, code_points_trusted=False)
-            info = _Line(page=index, index=line.index, box=line.box, text=line.text,
-                         classification=c)  # fmt: skip
-            fits: list[float] = []
-            for wi in line.words:
-                word = fas.words[wi]
-                other = partners[wi]
-                fit = None
-                if other is not None and word.confidence is not None and other.confidence:
-                    fit = float(other.confidence) - float(word.confidence)
-                    if word.text.strip(_TRAILING):
-                        fits.append(fit)
-                    if any(ch in _YEH_KAF for ch in word.text):
-                        info.yeh_kaf_fits.append(fit)
-                noise = (word.confidence or 0.0) < MIN_WORD_CONFIDENCE
-                dotted = not noise and (
-                    _ends_with_dotted_yeh(word.text)
-                    or (other is not None and _ends_with_dotted_yeh(other.text))
-                )
-                if dotted:
-                    info.dotted_final_yeh.append(word.text)
-                info.persian_letters += sum(ch in _PERSIAN_ONLY for ch in word.text)
-                shapes: dict[str, int] | None = None
-                if (word.confidence or 0.0) < MIN_DIGIT_CONFIDENCE:
-                    word_digits = DigitCounts()
-                else:
-                    word_digits, shapes = self._word_digits(word, other, gray)
-                digits = digits + word_digits
-                info.digits = info.digits + word_digits
-                if len(word_rows) < word_budget:
-                    wc = cache.get(word.text)
-                    if wc is None:
-                        wc = cache[word.text] = classify(
-                            word.text, code_points_trusted=False, statistical=False
-                        )
-                    word_rows.append(
-                        {
-                            "text": word.text,
-                            "box": list(word.box),
-                            "line": word.line,
-                            "confidence": word.confidence,
-                            "ara_text": other.text if other is not None else None,
-                            "ara_confidence": other.confidence if other is not None else None,
-                            "fit_ara_minus_fas": None if fit is None else round(fit, 1),
-                            "dotted_final_yeh": dotted,
-                            "digit_shapes": shapes,
-                            "script": wc.script,
-                            "language": wc.language,
-                            "language_confidence": round(wc.confidence, 3),
-                        }
-                    )
-            if len(fits) >= FIT_MIN_WORDS:
-                info.fit = sum(fits) / len(fits)
-            info.matched = len(fits)
-            fits_arabic = info.fit is not None and info.fit >= FIT_ARABIC
-            if info.arabic_language:
-                info.reasons.append("arabic_language")
-            # Glyph evidence needs support: one dotted yeh in a poorly read line is noise.
-            if info.dotted_final_yeh and (
-                fits_arabic or len(info.dotted_final_yeh) >= 2 or info.arabic_language
-            ):
-                info.reasons.append("dotted_final_yeh")
-            # On real scans the fit alone varies by 10 points between Persian lines, so it
-            # only supports the other signals (or decides when it is overwhelming).
-            if fits_arabic and (info.reasons or (info.fit or 0.0) >= FIT_DECISIVE):
-                info.reasons.append("ara_model_fits_better")
-            if info.digits.arabic_indic:
-                info.reasons.append("arabic_indic_digits")
-            lines.append(info)
-        return lines, word_rows, digits
-
-    @staticmethod
-    def _word_digits(
-        word: OcrWord, other: OcrWord | None, gray: np.ndarray
-    ) -> tuple[DigitCounts, dict[str, int] | None]:
-        """The digits of one word by system, and the glyph votes when they were counted.
-
-        ``fas`` writes every Eastern digit as Persian, so the system is decided by the
-        shapes of 4, 5 and 6 on the page (`digit_systems`); where the font draws them alike
-        in both systems, by whether ``ara`` read as many Arabic-Indic digits at least as
-        confidently as ``fas`` (``ara`` misreads Persian digits badly).
-        """
-        mine = count_digits(word.text)
-        eastern = mine.persian + mine.arabic_indic
-        if not eastern:
-            return mine, None
-        x, y, w, h = word.box
-        pad = max(2, h // 8)
-        crop = gray[max(0, y - pad) : y + h + pad, max(0, x - pad) : x + w + pad]
-        votes = count_systems(digit_systems(crop))
-        if votes["arabic_indic"] > votes["persian"]:
-            # Western digits ``fas`` read among Arabic-Indic glyphs are misread ٤ and ٦.
-            return DigitCounts(0, eastern + mine.western, 0), votes
-        if votes["persian"]:
-            # Likewise, Western digits among Persian glyphs are misread ۴ and ۶.
-            return DigitCounts(eastern + mine.western, 0, 0), votes
-        theirs = count_digits(other.text) if other is not None else DigitCounts()
-        if (
-            other is not None
-            and theirs.arabic_indic == eastern
-            and other.confidence is not None
-            and word.confidence is not None
-            and other.confidence >= word.confidence
-        ):
-            return DigitCounts(0, eastern, mine.western), votes
-        return DigitCounts(eastern, 0, mine.western), votes
-
-    @staticmethod
-    def _line_row(line: _Line) -> dict[str, Any]:
-        return {
-            "line": line.index,
-            "box": list(line.box),
-            "text": line.text[:300],
-            **line.classification.as_dict(detail=False),
-            "decided_by": list(line.classification.decided_by),
-            "fit_ara_minus_fas": None if line.fit is None else round(line.fit, 1),
-            "dotted_final_yeh": line.dotted_final_yeh,
-            "digits": line.digits.as_dict(),
-            "arabic_signals": line.reasons,
-        }
-
-    def _image_orthography(self, lines: Sequence[_Line]) -> list[Finding]:
+    def _image_orthography(self, lines: Sequence[PageLine]) -> list[Finding]:
         flagged = [ln for ln in lines if ln.reasons]
         if not flagged:
             return []
@@ -598,7 +349,7 @@ class ScriptCheck(Check):
         self,
         digits: DigitCounts,
         per_line: Iterable[tuple[int, DigitCounts]],
-        boxes: dict[tuple[int, int], _Line] | None,
+        boxes: dict[tuple[int, int], PageLine] | None,
     ) -> list[Finding]:
         systems = digits.systems
         # On images one stray digit is more often an OCR misreading than a digit.
@@ -641,7 +392,7 @@ class ScriptCheck(Check):
         ]
 
     def _claim(self, context: Context, dominant: Classification, source: str) -> list[Finding]:
-        claimed = _norm_language(context.claims.language if context.claims else None)
+        claimed = classifier_code(context.claims.language if context.claims else None)
         found = dominant.language
         if (
             claimed is None
@@ -653,12 +404,12 @@ class ScriptCheck(Check):
             self.finding(
                 "language_differs_from_claim",
                 Severity.WARNING,
-                f"Written in {_name(found)}, claimed to be {_name(claimed)}",
-                f"The {source} reads as {_name(found)} (confidence "
+                f"Written in {language_name(found)}, claimed to be {language_name(claimed)}",
+                f"The {source} reads as {language_name(found)} (confidence "
                 f"{dominant.confidence:.2f}, decided by {', '.join(dominant.decided_by)}), not "
-                f"{_name(claimed)} as claimed. A claim can be loosely worded (a Persian letter "
-                "described as 'Arabic', a translation taken for the original); it is also what "
-                "a document from another source than the claimed one looks like.",
+                f"{language_name(claimed)} as claimed. A claim can be loosely worded (a Persian "
+                "letter described as 'Arabic', a translation taken for the original); it is also "
+                "what a document from another source than the claimed one looks like.",
                 evidence={
                     "claimed": claimed,
                     "found": found,
@@ -694,9 +445,9 @@ def _mean(values: Sequence[float]) -> float | None:
     return round(sum(values) / len(values), 2) if values else None
 
 
-def _groups(lines: Sequence[_Line]) -> list[list[_Line]]:
+def _groups(lines: Sequence[PageLine]) -> list[list[PageLine]]:
     """Runs of consecutive flagged lines on one page (a paragraph each)."""
-    groups: list[list[_Line]] = []
+    groups: list[list[PageLine]] = []
     for ln in lines:
         last = groups[-1][-1] if groups else None
         if last is not None and last.page == ln.page and ln.index - last.index <= 1:

@@ -9,7 +9,7 @@ from PIL import Image
 
 from tests.forensic_fixtures import jpeg, letter_page, overlaps, paste_transformed, save_png
 from workbench import analyze
-from workbench.export.overlay import HEATMAP_KINDS
+from workbench.export.layers import HEATMAP_KINDS
 from workbench.model import Report, Severity
 from workbench.serialize import report_to_dict, validate_report
 

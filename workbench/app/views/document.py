@@ -21,7 +21,7 @@ from workbench.app.shared import (
     store_path,
 )
 from workbench.casework import load_review
-from workbench.export.overlay import (
+from workbench.export.layers import (
     HEATMAP_KINDS,
     blend_heatmap,
     crop_around,

@@ -43,7 +43,7 @@ from workbench.errors import (
 )
 from workbench.formats.decoders import TIFF_MAGIC, register_heif, tiff_page, tiff_page_shapes
 from workbench.formats.jpeg import without_extra_exif
-from workbench.formats.metadata import pdf_stream_bounded
+from workbench.formats.pdf_metadata import pdf_stream_bounded
 from workbench.limits import Limits
 from workbench.model import DocumentInfo, PageInfo
 from workbench.names import printable

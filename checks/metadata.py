@@ -3,9 +3,10 @@
 Reads EXIF (all IFDs, GPS, the thumbnail), XMP with its editing history, IPTC, the ICC
 profile, PNG text, TIFF tags and PDF information, XMP and revisions from the file's bytes
 (the readers of `workbench.formats`), normalises the fields every reviewer asks about into
-``results.metadata.summary`` (`workbench.formats.summary`), and reports what deserves a look: editing software, a thumbnail
-showing other content than the image, timestamps that disagree with each other or with the
-claimed date, metadata stripped entirely, GPS coordinates, and PDFs saved more than once.
+``results.metadata.summary`` (`workbench.formats.summary`), and reports what deserves a look:
+editing software, a thumbnail showing other content than the image, timestamps that disagree
+with each other or with the claimed date, metadata stripped entirely, GPS coordinates, and
+PDFs saved more than once.
 
 Metadata is easy to write and easy to remove: its presence shows what some program recorded,
 never who did what; its absence shows nothing at all. Every finding says so.

@@ -22,7 +22,7 @@ from typing import Any
 import exifread
 import holidays
 
-from workbench.check import Check, Need
+from workbench.check import Check, Layer, LayerKind, Need
 from workbench.context import Context
 from workbench.errors import ToolUnavailableError, WorkbenchError
 from workbench.geometry import union_box
@@ -290,6 +290,15 @@ class DatesCheck(Check):
     )
     needs = frozenset({Need.TEXT})
     order = 40
+    layers = (
+        Layer(
+            LayerKind.RESULT_BOXES,
+            "Dates found",
+            colour=(130, 80, 223),
+            rows="found",
+            caption=("gregorian", "text"),
+        ),
+    )
 
     def run(self, context: Context) -> CheckResult:
         """Find, convert and check every date of the document."""

@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from workbench.check import Check, Need
+from workbench.check import Check, Layer, LayerKind, Need
 from workbench.context import Context
 from workbench.errors import ToolUnavailableError, WorkbenchError
 from workbench.geometry import iou, union_box
@@ -56,6 +56,15 @@ LANGUAGE_NAMES: dict[str, str] = {
     "fa": "Persian", "ar": "Arabic", "ur": "Urdu", "ps": "Pashto", "ckb": "Kurdish (Sorani)",
     "en": "English", UNDETERMINED: "undetermined",
 }  # fmt: skip
+#: Colours in which the page view outlines words of each language (others stay grey).
+LANGUAGE_RGB: dict[str, tuple[int, int, int]] = {
+    "fa": (31, 111, 235),
+    "ar": (207, 34, 46),
+    "ur": (130, 80, 223),
+    "ps": (191, 135, 0),
+    "ckb": (26, 127, 55),
+    "en": (26, 127, 55),
+}
 
 #: Per-line results are kept for at most this many lines, per-word for this many words.
 #: Words are classified by their letters and vocabulary only (no statistical detector): one
@@ -185,6 +194,18 @@ class ScriptCheck(Check):
     )
     needs = frozenset({Need.TEXT})
     order = 30
+    layers = (
+        Layer(
+            LayerKind.RESULT_BOXES,
+            "OCR words (by language)",
+            pages="pages",
+            rows="words",
+            thickness=1,
+            colour_by="language",
+            palette=LANGUAGE_RGB,
+            replaces="ocr",
+        ),
+    )
 
     def run(self, context: Context) -> CheckResult:
         """Classify the document's text or OCR and report orthography and language findings."""

@@ -134,7 +134,9 @@ def test_escape_markdown() -> None:
 
 
 def test_overlay_layers_colour_words_by_language() -> None:
-    from workbench.export.layers import LANGUAGE_RGB, draw_boxes, report_layers
+    from workbench_checks.script import LANGUAGE_RGB
+
+    from workbench.export.layers import draw_boxes, report_layers
     from workbench.model import DocumentInfo, PageInfo, Report, ToolInfo
 
     results = {

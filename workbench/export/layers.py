@@ -1,7 +1,9 @@
-"""Evidence drawn over a page: boxes from a report's results and findings, and heatmaps.
+"""Evidence drawn over a page: the layers the installed checks declare, and how they are drawn.
 
-The app shows these layers over the page image; they are computed here, from the report
-alone, so that any front end (the app, an export) draws the same evidence the same way.
+Each check declares its layers (`workbench.check.Layer`): boxes read from its results, heatmap
+or image artifacts, its findings' regions. They are computed here from a report alone, so that
+any front end (the app, an export) draws the same evidence the same way, and nothing here
+knows a check by name: a new check's layers appear once it is installed.
 """
 
 from __future__ import annotations
@@ -13,7 +15,9 @@ from typing import Any
 import numpy as np
 from PIL import Image, ImageDraw
 
-from workbench.model import Finding, Report
+from workbench.check import RGB, Check, Layer, LayerKind
+from workbench.geometry import Box
+from workbench.model import Artifact, Finding, Report
 
 SEVERITY_RGB = {
     "info": (91, 112, 131),
@@ -21,44 +25,49 @@ SEVERITY_RGB = {
     "warning": (210, 153, 34),
     "critical": (207, 34, 46),
 }
-LANGUAGE_RGB = {
-    "fa": (31, 111, 235),
-    "ar": (207, 34, 46),
-    "ur": (130, 80, 223),
-    "ps": (191, 135, 0),
-    "ckb": (26, 127, 55),
-    "en": (26, 127, 55),
-}
-OTHER_RGB = (110, 119, 129)
-#: Artifact kinds that are per-page heatmaps (grayscale, 0 = no trace).
-HEATMAP_KINDS = (
-    "tamper_heatmap",
-    "ela_heatmap",
-    "noise_map",
-    "copymove_map",
-    "ghost_map",
-    "dq_map",
-    "text_copymove_map",
-    "glyph_map",
-    "layout_difference",
-)
+#: Artifact layer kinds, in the order a viewer offers them (heatmaps, then pictures).
+ARTIFACT_KINDS = (LayerKind.HEATMAP, LayerKind.IMAGE)
 
 
 @dataclass(frozen=True)
-class Box:
-    """A rectangle to draw in page pixels, with its colour and an optional label."""
+class DrawnBox:
+    """A box to draw over a page: where it is, its colour, an optional label, line width."""
 
-    x: int
-    y: int
-    width: int
-    height: int
-    colour: tuple[int, int, int]
+    box: Box
+    colour: RGB
     label: str | None = None
     thickness: int = 3
 
 
-def _box(raw: Any, colour: tuple[int, int, int], label: str | None = None) -> Box | None:
-    """A Box from ``[x, y, w, h]`` or a region dict; None for anything malformed."""
+@dataclass(frozen=True)
+class PageLayer:
+    """One named layer of boxes on one page, and whether it is drawn by default."""
+
+    label: str
+    boxes: tuple[DrawnBox, ...]
+    default: bool
+    kind: LayerKind = LayerKind.RESULT_BOXES
+
+
+@dataclass(frozen=True)
+class Picture:
+    """A page-sized artifact a check declared as a heatmap or an image, with its layer."""
+
+    artifact: Artifact
+    layer: Layer
+
+
+def installed_checks(checks: Iterable[type[Check]] | None = None) -> tuple[type[Check], ...]:
+    """`checks`, or the installed checks in run order when None."""
+    if checks is not None:
+        return tuple(checks)
+    from workbench.registry import discover
+
+    return discover().checks
+
+
+def _box(raw: Any, colour: RGB, label: str | None, thickness: int) -> DrawnBox | None:
+    """A drawn box from ``[x, y, w, h]`` or a region dict; None for anything malformed."""
     try:
         if isinstance(raw, dict):
             x, y, w, h = (int(raw[k]) for k in ("x", "y", "width", "height"))
@@ -68,23 +77,52 @@ def _box(raw: Any, colour: tuple[int, int, int], label: str | None = None) -> Bo
         return None
     if w < 0 or h < 0:
         return None
-    return Box(x, y, w, h, colour, label)
+    return DrawnBox(Box(x, y, w, h), colour, label, thickness)
 
 
-def _pages(results: dict[str, Any], name: str) -> list[dict[str, Any]]:
-    pages = results.get(name, {}).get("pages", [])
-    return [p for p in pages if isinstance(p, dict)]
+def _dicts(value: Any) -> list[dict[str, Any]]:
+    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
 
 
-def finding_boxes(finding: Finding, *, highlight: bool = False) -> list[Box]:
+def _rows(layer: Layer, results: dict[str, Any], page: int) -> tuple[bool, list[dict[str, Any]]]:
+    """Whether the check has an entry for `page`, and the rows of `layer` on it."""
+    if layer.pages is not None:
+        entries = [p for p in _dicts(results.get(layer.pages)) if p.get("index") == page]
+        return bool(entries), [row for p in entries for row in _dicts(p.get(layer.rows))]
+    rows = [
+        row
+        for row in _dicts(results.get(layer.rows))
+        if row.get(layer.page_key, page if layer.unpaged_everywhere else None) == page
+    ]
+    return bool(rows), rows
+
+
+def _result_boxes(layer: Layer, rows: Iterable[dict[str, Any]]) -> list[DrawnBox]:
+    boxes = []
+    for row in rows:
+        colour = layer.colour
+        if layer.colour_by is not None:
+            colour = layer.palette.get(str(row.get(layer.colour_by) or ""), layer.colour)
+        label = None
+        if layer.caption:
+            value = None
+            for key in layer.caption:
+                value = row.get(key)
+                if value:
+                    break
+            label = str(value)
+        box = _box(row.get(layer.box), colour, label, layer.thickness)
+        if box is not None:
+            boxes.append(box)
+    return boxes
+
+
+def finding_boxes(finding: Finding, *, highlight: bool = False) -> list[DrawnBox]:
     """The regions of a finding, in its severity's colour (thicker when highlighted)."""
     colour = SEVERITY_RGB[finding.severity.label]
     return [
-        Box(
-            r.x,
-            r.y,
-            r.width,
-            r.height,
+        DrawnBox(
+            Box(r.x, r.y, r.width, r.height),
             colour,
             r.label or finding.code,
             thickness=8 if highlight else 3,
@@ -93,63 +131,101 @@ def finding_boxes(finding: Finding, *, highlight: bool = False) -> list[Box]:
     ]
 
 
-def report_layers(report: Report, page: int) -> dict[str, list[Box]]:
-    """Named layers of boxes for one page.
+def _finding_layer(finding: Finding, declared: dict[str, tuple[Layer, ...]]) -> tuple[str, bool]:
+    """The label of the layer a finding is drawn in, and whether it is drawn by default."""
+    code = finding.code.removeprefix(f"{finding.check}.")
+    for layer in declared.get(finding.check, ()):
+        if not layer.codes or code in layer.codes:
+            return layer.label, layer.default
+    return f"Findings: {finding.check}", True
 
-    OCR words coloured by language, dates found, letter elements, and each check's findings.
+
+def page_layers(
+    report: Report, page: int, checks: Iterable[type[Check]] | None = None
+) -> list[PageLayer]:
+    """The layers of boxes on one page: what the checks' results declare, then their findings.
+
+    Result layers come in the checks' run order; layers of the same label are merged, except
+    that a layer naming a check it `replaces` drops that check's boxes wherever it has an entry
+    for the page. Empty layers are left out.
     """
-    layers: dict[str, list[Box]] = {}
-    results = report.results
-    words: list[Box] = []
-    # The script check's per-word rows carry each word's language; plain OCR words do not.
-    sources = [p for p in _pages(results, "script") if p.get("index") == page] or [
-        p for p in _pages(results, "ocr") if p.get("index") == page
-    ]
-    for source in sources:
-        for word in source.get("words", []):
-            if not isinstance(word, dict):
+    classes = installed_checks(checks)
+    found: dict[str, dict[str, list[DrawnBox]]] = {}
+    defaults: dict[str, bool] = {}
+    replaced: set[tuple[str, str]] = set()
+    for cls in classes:
+        results = report.results.get(cls.name)
+        if not isinstance(results, dict):
+            continue
+        for layer in cls.layers:
+            if layer.kind is not LayerKind.RESULT_BOXES:
                 continue
-            language = str(word.get("language") or "")
-            box = _box(word.get("box"), LANGUAGE_RGB.get(language, OTHER_RGB), language or None)
-            if box is not None:
-                words.append(Box(box.x, box.y, box.width, box.height, box.colour, None, 1))
-    if words:
-        layers["OCR words (by language)"] = words
-    dates = [
-        b
-        for d in results.get("dates", {}).get("found", [])
-        if isinstance(d, dict) and d.get("page") == page and d.get("box")
-        for b in [_box(d["box"], (130, 80, 223), str(d.get("gregorian") or d.get("text")))]
-        if b is not None
-    ]
-    if dates:
-        layers["Dates found"] = dates
-    elements = [
-        b
-        for e in results.get("letter", {}).get("elements", [])
-        if isinstance(e, dict) and e.get("box") and e.get("page", page) == page
-        for b in [_box(e["box"], (26, 127, 55), str(e.get("name")))]
-        if b is not None
-    ]
-    if elements:
-        layers["Letter elements"] = elements
+            present, rows = _rows(layer, results, page)
+            if present and layer.replaces is not None:
+                replaced.add((layer.label, layer.replaces))
+            boxes = _result_boxes(layer, rows)
+            if boxes:
+                found.setdefault(layer.label, {}).setdefault(cls.name, []).extend(boxes)
+                defaults.setdefault(layer.label, layer.default)
+    layers = []
+    for label, by_check in found.items():
+        boxes = [b for name, bs in by_check.items() if (label, name) not in replaced for b in bs]
+        if boxes:
+            layers.append(PageLayer(label, tuple(boxes), defaults[label]))
+    declared = {
+        cls.name: tuple(x for x in cls.layers if x.kind is LayerKind.FINDING_BOXES)
+        for cls in classes
+    }
+    by_label: dict[str, list[DrawnBox]] = {}
+    finding_defaults: dict[str, bool] = {}
     for finding in report.findings:
         if finding.page == page and finding.regions:
-            layers.setdefault(f"Findings: {finding.check}", []).extend(finding_boxes(finding))
+            label, default = _finding_layer(finding, declared)
+            by_label.setdefault(label, []).extend(finding_boxes(finding))
+            finding_defaults.setdefault(label, default)
+    layers += [
+        PageLayer(k, tuple(v), finding_defaults[k], LayerKind.FINDING_BOXES)
+        for k, v in by_label.items()
+    ]
     return layers
 
 
-def draw_boxes(image: Image.Image, boxes: Iterable[Box]) -> Image.Image:
+def report_layers(
+    report: Report, page: int, checks: Iterable[type[Check]] | None = None
+) -> dict[str, list[DrawnBox]]:
+    """The boxes of each layer on one page, by label (see `page_layers`)."""
+    return {layer.label: list(layer.boxes) for layer in page_layers(report, page, checks)}
+
+
+def page_pictures(
+    report: Report, page: int, checks: Iterable[type[Check]] | None = None
+) -> list[Picture]:
+    """The heatmaps, then the images, the checks declared and wrote for one page."""
+    declared: dict[str, Layer] = {}
+    for cls in installed_checks(checks):
+        for layer in cls.layers:
+            if layer.kind in ARTIFACT_KINDS:
+                declared.setdefault(layer.artifact, layer)
+    return [
+        Picture(a, declared[a.kind])
+        for kind in ARTIFACT_KINDS
+        for a in report.artifacts
+        if a.page == page and a.kind in declared and declared[a.kind].kind is kind
+    ]
+
+
+def draw_boxes(image: Image.Image, boxes: Iterable[DrawnBox]) -> Image.Image:
     """A copy of `image` with `boxes` outlined (labels are left to tooltips and legends)."""
     out = image.convert("RGB").copy()
     draw = ImageDraw.Draw(out)
-    for b in boxes:
+    for drawn in boxes:
+        b = drawn.box
         if b.width <= 0 or b.height <= 0:
             continue
         draw.rectangle(
             [b.x, b.y, b.x + b.width - 1, b.y + b.height - 1],
-            outline=b.colour,
-            width=max(1, b.thickness),
+            outline=drawn.colour,
+            width=max(1, drawn.thickness),
         )
     return out
 
@@ -176,8 +252,15 @@ def blend_heatmap(image: Image.Image, heatmap: Image.Image, alpha: float = 0.55)
     return Image.fromarray(np.clip(out, 0, 255).astype(np.uint8))
 
 
+def draw_picture(image: Image.Image, picture: Picture, artifact: Image.Image) -> Image.Image:
+    """The page as `picture` shows it: a heatmap blended over it, or the image in its place."""
+    if picture.layer.kind is LayerKind.HEATMAP:
+        return blend_heatmap(image, artifact)
+    return artifact.convert("RGB")
+
+
 def crop_around(
-    image: Image.Image, boxes: Sequence[Box], zoom: float
+    image: Image.Image, boxes: Sequence[DrawnBox], zoom: float
 ) -> tuple[Image.Image, tuple[int, int]]:
     """The part of `image` shown at `zoom` (>= 1), centred on `boxes` or on the page.
 
@@ -188,8 +271,8 @@ def crop_around(
     w, h = image.size
     cw, ch = max(1, int(w / zoom)), max(1, int(h / zoom))
     if boxes:
-        cx = sum(b.x + b.width / 2 for b in boxes) / len(boxes)
-        cy = sum(b.y + b.height / 2 for b in boxes) / len(boxes)
+        cx = sum(b.box.x + b.box.width / 2 for b in boxes) / len(boxes)
+        cy = sum(b.box.y + b.box.height / 2 for b in boxes) / len(boxes)
     else:
         cx, cy = w / 2, h / 2
     left = int(min(max(cx - cw / 2, 0), w - cw))

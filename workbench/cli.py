@@ -7,6 +7,7 @@ tracebacks are reserved for bugs.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import os
@@ -201,15 +202,15 @@ def check(
         sys.exit(1)
 
 
+def _artifact_in(folder: Path, artifact: Artifact) -> Image.Image:
+    with Image.open(folder / artifact.path) as image:
+        return image.copy()
+
+
 def _previews(analysis: Analysis) -> list[Preview]:
+    """The page previews of an analysis, with the declared pictures its output folder holds."""
     document, out_dir = analysis.document, analysis.out_dir
-
-    def read(artifact: Artifact) -> Image.Image:
-        if out_dir is None:
-            raise KeyError(artifact.id)
-        with Image.open(out_dir / artifact.path) as image:
-            return image.copy()
-
+    read = functools.partial(_artifact_in, out_dir) if out_dir is not None else None
     pages = (document.page_image(p.index) for p in document.pages[:20])
     return page_previews(analysis.report, pages, read)
 

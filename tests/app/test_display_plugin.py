@@ -7,6 +7,8 @@ names it.
 
 from __future__ import annotations
 
+import os
+import subprocess
 import sys
 import textwrap
 from collections.abc import Iterator
@@ -15,7 +17,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.app.conftest import APP, Case, analyse_questioned
+from tests.app.conftest import APP, QUESTIONED, Case, analyse_questioned
 from workbench.casework import load_review, stored_artifact, stored_pages
 from workbench.export.casefile import export_review
 from workbench.export.html import page_previews
@@ -66,7 +68,7 @@ class StainCheck(Check):
 
 
 @pytest.fixture
-def stain_plugin(tmp_path: Path) -> Iterator[None]:
+def stain_plugin(tmp_path: Path) -> Iterator[Path]:
     """The plug-in as an installed distribution on sys.path for the test."""
     folder = tmp_path / "plugin"
     folder.mkdir()
@@ -81,7 +83,7 @@ def stain_plugin(tmp_path: Path) -> Iterator[None]:
     )
     sys.path.insert(0, str(folder))
     try:
-        yield
+        yield folder
     finally:
         sys.path.remove(str(folder))
         sys.modules.pop("stain_plugin", None)
@@ -144,3 +146,21 @@ def test_html_export_draws_the_plugin_heatmap_and_boxes(stained: Case) -> None:
     assert "<figcaption>Page 1: Stain heatmap</figcaption>" in html
     assert 'stroke="rgb(0, 160, 0)"' in html and "<title>stained quarter</title>" in html
     assert html.count("<svg ") == 2
+
+
+def test_command_line_report_draws_the_plugin_heatmap(stain_plugin: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    env = {**os.environ, "PYTHONPATH": str(stain_plugin), "PYTHONIOENCODING": "utf-8"}
+    argv = ["check", str(QUESTIONED), "--only", "stain", "--out", str(out)]
+    result = subprocess.run(
+        [sys.executable, "-m", "workbench", *argv],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    (folder,) = out.iterdir()
+    html = (folder / "report.html").read_text("utf-8")
+    assert "<figcaption>Page 1: Stain heatmap</figcaption>" in html
+    assert "<title>stained quarter</title>" in html

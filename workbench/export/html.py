@@ -21,7 +21,13 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from PIL import Image
 
 from workbench.check import Check, LayerKind
-from workbench.export.layers import DrawnBox, draw_picture, page_layers, page_pictures
+from workbench.export.layers import (
+    DrawnBox,
+    draw_picture,
+    installed_checks,
+    page_layers,
+    page_pictures,
+)
 from workbench.model import Artifact, Report
 from workbench.serialize import finding_to_dict
 
@@ -77,7 +83,7 @@ def page_previews(
     the checks wrote for it follows as a preview of its own, read through `read_artifact`
     (none without it, or when it cannot be read).
     """
-    classes = None if checks is None else tuple(checks)
+    classes = installed_checks(checks)
     previews = []
     for index, image in enumerate(pages):
         boxes = [

@@ -27,7 +27,7 @@ from typing import Any
 import cv2
 import numpy as np
 
-from workbench.check import Check, Need
+from workbench.check import Check, Layer, LayerKind, Need
 from workbench.context import Context
 from workbench.geometry import Box
 from workbench.imaging.forensic.calibration import TextCalibration, calibrate_text
@@ -93,6 +93,16 @@ class ForensicsCheck(Check):
     )
     needs = frozenset({Need.PAGES})
     order = 40
+    layers = (
+        Layer(LayerKind.HEATMAP, "Combined tamper heatmap", artifact="tamper_heatmap"),
+        Layer(LayerKind.HEATMAP, "Error levels", artifact="ela_heatmap"),
+        Layer(LayerKind.HEATMAP, "Noise level", artifact="noise_map"),
+        Layer(LayerKind.HEATMAP, "Copied regions", artifact="copymove_map"),
+        Layer(LayerKind.HEATMAP, "JPEG ghosts", artifact="ghost_map"),
+        Layer(LayerKind.HEATMAP, "Double quantisation", artifact="dq_map"),
+        Layer(LayerKind.HEATMAP, "Copied words", artifact="text_copymove_map"),
+        Layer(LayerKind.HEATMAP, "Print differences", artifact="glyph_map"),
+    )
 
     def run(self, context: Context) -> CheckResult:
         """Analyse every page; a page that cannot be decoded is reported and skipped."""

@@ -20,7 +20,7 @@ import cv2
 import numpy as np
 
 from workbench import conventions
-from workbench.check import Check, Need
+from workbench.check import Check, Layer, LayerKind, Need
 from workbench.context import Context
 from workbench.geometry import iou
 from workbench.imaging.forensic.glyphs import glyph_consistency
@@ -125,6 +125,10 @@ class LayoutCheck(Check):
     )
     needs = frozenset({Need.PAGES})
     order = 60
+    layers = (
+        Layer(LayerKind.HEATMAP, "Difference from the exemplar", artifact="layout_difference"),
+        Layer(LayerKind.IMAGE, "Overlay on the exemplar", artifact="layout_overlay"),
+    )
 
     def run(self, context: Context) -> CheckResult:
         """Check line consistency on every page, then compare page 1 with each exemplar."""

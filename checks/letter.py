@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from workbench import conventions
-from workbench.check import Check, Need
+from workbench.check import Check, Layer, LayerKind, Need
 from workbench.context import Context
 from workbench.conventions import Convention, Element
 from workbench.errors import WorkbenchError
@@ -101,6 +101,16 @@ class LetterCheck(Check):
     )
     needs = frozenset({Need.TEXT})
     order = 70
+    layers = (
+        Layer(
+            LayerKind.RESULT_BOXES,
+            "Letter elements",
+            colour=(26, 127, 55),
+            rows="elements",
+            unpaged_everywhere=True,
+            caption=("name",),
+        ),
+    )
 
     def run(self, context: Context) -> CheckResult:
         """Find each element of the convention in the document's text."""

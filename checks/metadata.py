@@ -2,10 +2,11 @@
 
 Reads EXIF (all IFDs, GPS, the thumbnail), XMP with its editing history, IPTC, the ICC
 profile, PNG text, TIFF tags and PDF information, XMP and revisions from the file's bytes
-(`workbench.formats.metadata`), normalises the fields every reviewer asks about into
-``results.metadata.summary``, and reports what deserves a look: editing software, a thumbnail
-showing other content than the image, timestamps that disagree with each other or with the
-claimed date, metadata stripped entirely, GPS coordinates, and PDFs saved more than once.
+(the readers of `workbench.formats`), normalises the fields every reviewer asks about into
+``results.metadata.summary`` (`workbench.formats.summary`), and reports what deserves a look:
+editing software, a thumbnail showing other content than the image, timestamps that disagree
+with each other or with the claimed date, metadata stripped entirely, GPS coordinates, and
+PDFs saved more than once.
 
 Metadata is easy to write and easy to remove: its presence shows what some program recorded,
 never who did what; its absence shows nothing at all. Every finding says so.
@@ -20,7 +21,6 @@ import re
 import warnings
 from typing import Any
 
-import cv2
 import numpy as np
 from PIL import Image
 
@@ -29,23 +29,22 @@ from workbench.context import Context
 from workbench.formats.jpeg import without_extra_exif
 from workbench.formats.metadata import (
     Exif,
-    clean_text,
-    find_xmp,
-    first_present,
-    gps_decimal,
-    iso_date,
-    json_safe,
-    parse_iso,
-    parse_xmp,
-    pdf_date,
     png_text_chunks,
     read_exif,
     read_icc,
     read_iptc,
-    read_pdf,
-    xmp_history,
-    xmp_text,
 )
+from workbench.formats.pdf_metadata import read_pdf
+from workbench.formats.summary import summary_fields, tiff_fields
+from workbench.formats.values import (
+    clean_text,
+    iso_date,
+    json_safe,
+    parse_iso,
+    pdf_date,
+)
+from workbench.formats.xmp import find_xmp, parse_xmp, xmp_history, xmp_text
+from workbench.imaging.similarity import thumbnail_similarity
 from workbench.model import CheckResult, Claims, Finding, Severity
 
 #: Image editors and retouching apps: their name in a file means it passed through them.
@@ -132,7 +131,7 @@ class MetadataCheck(Check):
                     icc, more = read_icc(profile)
                     problems += more
                 if image.format == "TIFF":
-                    tiff = self._tiff(len(doc.pages), exif)
+                    tiff = tiff_fields(len(doc.pages), exif)
             if doc.media_type == "image/png":
                 png, more = png_text_chunks(data)
                 problems += more
@@ -149,7 +148,7 @@ class MetadataCheck(Check):
             xmp, more = parse_xmp(xmp_packet)
             problems += more
         history = xmp_history(xmp)
-        summary = self._summary(context, exif, xmp, icc, pdf, png)
+        summary = summary_fields(exif, xmp, icc, pdf, png, context.document.pages)
         results.update(
             {
                 "summary": summary,
@@ -197,101 +196,6 @@ class MetadataCheck(Check):
         except Exception as exc:  # the loader decoded it already; this is belt and braces
             problems.append(f"image header unreadable for IPTC/ICC: {exc}"[:300])
             return None
-
-    @staticmethod
-    def _tiff(pages: int, exif: Exif) -> dict[str, Any]:
-        # the loader's page count: Pillow's n_frames walks every directory again and raises
-        # on a damaged chain
-        keys = (
-            "ImageWidth",
-            "ImageLength",
-            "BitsPerSample",
-            "Compression",
-            "PhotometricInterpretation",
-            "XResolution",
-            "YResolution",
-            "ResolutionUnit",
-            "Software",
-            "DateTime",
-            "Artist",
-            "HostComputer",
-            "DocumentName",
-            "ImageDescription",
-            "PageName",
-        )
-        out: dict[str, Any] = {"pages": pages}
-        for key in keys:
-            text = exif.text(f"Image {key}")
-            if text is not None:
-                out[key] = text
-        return out
-
-    def _summary(
-        self,
-        context: Context,
-        exif: Exif,
-        xmp: dict[str, Any],
-        icc: dict[str, Any],
-        pdf: dict[str, Any],
-        png: dict[str, str],
-    ) -> dict[str, Any]:
-        doc = context.document
-        info = pdf.get("info") or {}
-        orientation = None
-        values = exif.values("Image Orientation")
-        if values and isinstance(values[0], int) and 1 <= values[0] <= 8:
-            orientation = int(values[0])
-        page = doc.pages[0] if doc.pages else None
-        return {
-            "make": exif.text("Image Make") or xmp_text(xmp, "tiff:Make"),
-            "model": exif.text("Image Model") or xmp_text(xmp, "tiff:Model"),
-            "software": first_present(
-                [
-                    exif.text("Image Software"),
-                    clean_text(png["Software"]) if "Software" in png else None,
-                    xmp_text(xmp, "tiff:Software"),
-                    info.get("Producer"),
-                ]
-            ),
-            "creator_tool": xmp_text(xmp, "xmp:CreatorTool") or info.get("Creator"),
-            "created": first_present(
-                [
-                    iso_date(
-                        exif.text("EXIF DateTimeOriginal"), exif.text("EXIF OffsetTimeOriginal")
-                    ),
-                    iso_date(xmp_text(xmp, "exif:DateTimeOriginal")),
-                    iso_date(xmp_text(xmp, "photoshop:DateCreated")),
-                    pdf_date(info.get("CreationDate")),
-                ]
-            ),
-            "digitized": first_present(
-                [
-                    iso_date(
-                        exif.text("EXIF DateTimeDigitized"), exif.text("EXIF OffsetTimeDigitized")
-                    ),
-                    # in a PDF, xmp:CreateDate is the document's creation, not a digitization
-                    None if pdf else iso_date(xmp_text(xmp, "xmp:CreateDate")),
-                ]
-            ),
-            "modified": first_present(
-                [
-                    iso_date(exif.text("Image DateTime"), exif.text("EXIF OffsetTime")),
-                    iso_date(xmp_text(xmp, "xmp:ModifyDate")),
-                    pdf_date(info.get("ModDate")),
-                ]
-            ),
-            "width": page.width if page else None,
-            "height": page.height if page else None,
-            "orientation": orientation,
-            "gps_latitude": gps_decimal(exif, "Latitude"),
-            "gps_longitude": gps_decimal(exif, "Longitude"),
-            "icc_profile": icc.get("description"),
-            "has_thumbnail": exif.thumbnail is not None if doc.pages else None,
-            "artist": exif.text("Image Artist") or info.get("Author"),
-            "copyright": exif.text("Image Copyright")
-            or (clean_text(png["Copyright"]) if "Copyright" in png else None)
-            or xmp_text(xmp, "dc:rights"),
-        }
 
     # ----------------------------------------------------------------------------------------
 
@@ -604,68 +508,3 @@ def _claimed_period(claims: Claims | None) -> tuple[dt.datetime, dt.datetime] | 
         return None
     start = dt.datetime(day.year, day.month, day.day)
     return start, start + dt.timedelta(days=1, seconds=-1)
-
-
-def _ssim(a: np.ndarray, b: np.ndarray) -> float:
-    """Mean structural similarity (Wang et al. 2004, Gaussian window sigma 1.5) of two images."""
-    x, y = a.astype(np.float64), b.astype(np.float64)
-    c1, c2 = (0.01 * 255) ** 2, (0.03 * 255) ** 2
-
-    def blur(v: np.ndarray) -> np.ndarray:
-        out: np.ndarray = cv2.GaussianBlur(v, (7, 7), 1.5)
-        return out
-
-    mx, my = blur(x), blur(y)
-    sxx, syy, sxy = blur(x * x) - mx * mx, blur(y * y) - my * my, blur(x * y) - mx * my
-    num = (2 * mx * my + c1) * (2 * sxy + c2)
-    den = (mx * mx + my * my + c1) * (sxx + syy + c2)
-    return float(np.mean(num / den))
-
-
-def thumbnail_similarity(page: np.ndarray, thumb: np.ndarray, size: int = 64) -> float:
-    """Best SSIM between a thumbnail and the page, allowing letterbox bars and stretching.
-
-    Parameters
-    ----------
-    page : (H, W) uint8 array
-        The full image, grayscale.
-    thumb : (h, w) uint8 array
-        The decoded thumbnail, grayscale.
-    size : int
-        Longer side, in pixels, of the versions compared (small, so that JPEG noise of the
-        thumbnail and fine text do not dominate).
-
-    Returns
-    -------
-    float
-        The highest SSIM in [-1, 1] over the ways a program makes thumbnails: the whole
-        thumbnail stretched, or its central region of the page's aspect ratio (letterbox or
-        pillarbox bars), each also with the page rotated by 90/180/270 degrees.
-
-    """
-    th, tw = thumb.shape[:2]
-    if th < 4 or tw < 4 or page.shape[0] < 4 or page.shape[1] < 4:
-        return 0.0
-    best = -1.0
-    for k in range(4):
-        rotated = np.rot90(page, k)
-        ph, pw = rotated.shape[:2]
-        regions = [thumb]
-        aspect, t_aspect = pw / ph, tw / th
-        if abs(aspect - t_aspect) > 0.02:
-            if aspect > t_aspect:  # bars above and below
-                h = max(4, round(tw / aspect))
-                y0 = (th - h) // 2
-                regions.append(thumb[y0 : y0 + h, :])
-            else:
-                w = max(4, round(th * aspect))
-                x0 = (tw - w) // 2
-                regions.append(thumb[:, x0 : x0 + w])
-        for region in regions:
-            rh, rw = region.shape[:2]
-            scale = size / max(rh, rw)
-            dims = (max(8, round(rw * scale)), max(8, round(rh * scale)))
-            t_small = cv2.resize(np.ascontiguousarray(region), dims, interpolation=cv2.INTER_AREA)
-            p_small = cv2.resize(np.ascontiguousarray(rotated), dims, interpolation=cv2.INTER_AREA)
-            best = max(best, _ssim(t_small, p_small))
-    return best

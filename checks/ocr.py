@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 from PIL import Image
 
-from workbench.check import Check, Need
+from workbench.check import Check, Layer, LayerKind, Need
 from workbench.context import Context
 from workbench.errors import ToolUnavailableError
 from workbench.model import CheckResult, Finding, Region, Severity
@@ -147,6 +147,15 @@ class OcrCheck(Check):
     )
     needs = frozenset({Need.PAGES})
     order = 20
+    layers = (
+        Layer(
+            LayerKind.RESULT_BOXES,
+            "OCR words (by language)",
+            pages="pages",
+            rows="words",
+            thickness=1,
+        ),
+    )
 
     def run(self, context: Context) -> CheckResult:
         """OCR every page and report what a reader should verify."""

@@ -134,7 +134,8 @@ def test_escape_markdown() -> None:
 
 
 def test_overlay_layers_colour_words_by_language() -> None:
-    from workbench.export.overlay import LANGUAGE_RGB, draw_boxes, report_layers
+    from workbench.export.layers import draw_boxes, report_layers
+    from workbench.languages import LANGUAGE_RGB
     from workbench.model import DocumentInfo, PageInfo, Report, ToolInfo
 
     results = {

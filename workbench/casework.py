@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import io
 import json
 import tempfile
 from collections.abc import Callable, Sequence
@@ -306,6 +307,20 @@ def find_document(store: Store, reference: str) -> str:
     if len(matches) > 1:
         raise UsageError(f"{prefix} matches {len(matches)} documents; give more digits")
     return matches[0]
+
+
+def stored_artifact(store: Store, sha256: str, artifact_id: str) -> Image.Image:
+    """An image artifact of the latest successful run, its bytes verified against the hash.
+
+    Raises:
+        KeyError: the run wrote no artifact called `artifact_id`.
+
+    """
+    for artifact in store.artifacts(sha256):
+        if artifact.artifact_id == artifact_id:
+            with Image.open(io.BytesIO(store.read_artifact(artifact))) as image:
+                return image.copy()
+    raise KeyError(artifact_id)
 
 
 def stored_pages(store: Store, sha256: str) -> list[Image.Image]:

@@ -9,13 +9,19 @@ entry-point group, built-in ones exactly like third-party ones.
 A check returns data: it never prints, writes only through ``context.artifacts``, and does not
 raise for a bad document (it returns `skipped` or `error` with a message a user can act on).
 The pipeline still catches anything it raises, so one faulty check cannot sink a report.
+
+A check also declares how its evidence is drawn over a page (`Check.layers`): boxes read from
+its results, heatmap or image artifacts it writes, or its findings grouped under a label. The
+app and the exports draw whatever the installed checks declare, so a new check's pictures
+appear everywhere without editing them.
 """
 
 from __future__ import annotations
 
 import abc
 import enum
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from workbench.errors import ToolUnavailableError, WorkbenchError
@@ -34,6 +40,58 @@ class Need(enum.StrEnum):
     CLAIMS = "claims"  # claims about the document
 
 
+RGB = tuple[int, int, int]
+
+
+class LayerKind(enum.StrEnum):
+    """What a display layer is drawn from."""
+
+    FINDING_BOXES = "finding_boxes"  # the regions of the check's findings, severity colours
+    RESULT_BOXES = "result_boxes"  # boxes listed in the check's results
+    HEATMAP = "heatmap"  # a per-page grayscale artifact (0 = no trace) blended over the page
+    IMAGE = "image"  # a per-page picture artifact shown in place of the page
+
+
+@dataclass(frozen=True)
+class Layer:
+    """One layer of evidence a check draws over a page, and where to find it.
+
+    ``RESULT_BOXES`` reads rows from ``results[<check name>]``: the list under `rows`, or, when
+    `pages` is set, the list under `rows` of each per-page entry of ``results[pages]`` (whose
+    ``index`` is its page). Each row's ``box`` is ``[x, y, w, h]`` or a region dict; rows that
+    are not dicts or whose box is malformed are left out. ``HEATMAP`` and ``IMAGE`` name the
+    artifact ``kind`` the check writes. ``FINDING_BOXES`` gathers the check's findings whose
+    code is in `codes` (all when empty); findings of a check that declares no such layer are
+    drawn under «Findings: <check name>».
+    """
+
+    kind: LayerKind
+    label: str
+    #: Drawn when the viewer has not chosen: preselected in the app, drawn in static exports.
+    default: bool = False
+    colour: RGB = (110, 119, 129)
+    thickness: int = 3
+    # RESULT_BOXES: where the rows and their boxes are
+    rows: str = ""
+    pages: str | None = None
+    box: str = "box"
+    #: Key of a row's page index; a row without one is on every page when `unpaged_everywhere`.
+    page_key: str = "page"
+    unpaged_everywhere: bool = False
+    #: Keys of a row's caption, the first non-empty one wins; none: no caption.
+    caption: tuple[str, ...] = ()
+    #: Key of a row value choosing the box colour from `palette` (`colour` when not in it).
+    colour_by: str | None = None
+    palette: Mapping[str, RGB] = field(default_factory=dict)
+    #: Name of another check declaring a layer of the same label that this one replaces on
+    #: every page where this check has an entry (a richer reading of the same boxes).
+    replaces: str | None = None
+    # HEATMAP / IMAGE: the artifact kind
+    artifact: str = ""
+    # FINDING_BOXES: which of the check's finding codes (all when empty)
+    codes: tuple[str, ...] = ()
+
+
 class Check(abc.ABC):
     """Base class of every check; subclasses set the class attributes and implement `run`."""
 
@@ -44,6 +102,9 @@ class Check(abc.ABC):
     needs: ClassVar[frozenset[Need]] = frozenset()
     #: Position in reports and in the run order (lower first); ties broken by name.
     order: ClassVar[int] = 100
+    #: How the check's evidence is drawn over a page (see `Layer`); its findings' regions
+    #: are drawn in any case.
+    layers: ClassVar[tuple[Layer, ...]] = ()
 
     @abc.abstractmethod
     def run(self, context: Context) -> CheckResult:

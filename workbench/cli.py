@@ -7,6 +7,7 @@ tracebacks are reserved for bugs.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import os
@@ -18,16 +19,17 @@ from pathlib import Path
 from typing import Any
 
 import click
+from PIL import Image
 
 from workbench._version import __version__
 from workbench.api import Analysis, analyze_document, load_references, load_translation
 from workbench.claims import load_claims
 from workbench.errors import InputError, UsageError, WorkbenchError
-from workbench.export.html import Preview, make_preview, render_html
+from workbench.export.html import Preview, page_previews, render_html
 from workbench.export.text import render_text
 from workbench.limits import Limits
 from workbench.loading import Document, load_document
-from workbench.model import Claims
+from workbench.model import Artifact, Claims
 from workbench.names import printable
 from workbench.reading import READER_MODES
 from workbench.registry import discover
@@ -182,7 +184,7 @@ def check(
             continue
         analyses.append(analysis)
         if out is not None and analysis.out_dir is not None:
-            html = render_html([analysis.report], [_previews(analysis.document)])
+            html = render_html([analysis.report], [_previews(analysis)])
             (analysis.out_dir / "report.html").write_text(html, encoding="utf-8")
         if fmt == "text":
             click.echo(render_text(analysis.report, verbose=all_findings))
@@ -195,15 +197,22 @@ def check(
         if data is not None:
             click.echo(json.dumps(data, ensure_ascii=False, indent=2))
     elif fmt == "html" and analyses:
-        click.echo(
-            render_html([a.report for a in analyses], [_previews(a.document) for a in analyses])
-        )
+        click.echo(render_html([a.report for a in analyses], [_previews(a) for a in analyses]))
     if failures:
         sys.exit(1)
 
 
-def _previews(document: Document) -> list[Preview]:
-    return [make_preview(p.index, document.page_image(p.index)) for p in document.pages[:20]]
+def _artifact_in(folder: Path, artifact: Artifact) -> Image.Image:
+    with Image.open(folder / artifact.path) as image:
+        return image.copy()
+
+
+def _previews(analysis: Analysis) -> list[Preview]:
+    """The page previews of an analysis, with the declared pictures its output folder holds."""
+    document, out_dir = analysis.document, analysis.out_dir
+    read = functools.partial(_artifact_in, out_dir) if out_dir is not None else None
+    pages = (document.page_image(p.index) for p in document.pages[:20])
+    return page_previews(analysis.report, pages, read)
 
 
 @main.command("checks")
@@ -495,9 +504,9 @@ def seed_command(samples: Path, store_path: Path | None) -> None:
 )
 def export_command(document: str, store_path: Path | None, fmt: str, output: Path | None) -> None:
     """Export a stored DOCUMENT (SHA-256, a unique prefix of it, or the file itself)."""
-    from workbench.casework import find_document, load_review, stored_pages
+    from workbench.casework import find_document, load_review, stored_artifact, stored_pages
     from workbench.export.casefile import export_review
-    from workbench.export.html import make_preview
+    from workbench.export.html import page_previews
     from workbench.store import Store, StoreError
 
     try:
@@ -506,7 +515,11 @@ def export_command(document: str, store_path: Path | None, fmt: str, output: Pat
             review = load_review(store, sha)
             previews = []
             if fmt == "html" and review.report is not None and review.original_problem is None:
-                previews = [make_preview(i, p) for i, p in enumerate(stored_pages(store, sha))]
+                previews = page_previews(
+                    review.report,
+                    stored_pages(store, sha),
+                    lambda artifact: stored_artifact(store, sha, artifact.id),
+                )
             data, _, _ = export_review(review, fmt, previews)
     except (UsageError, StoreError) as exc:
         raise click.UsageError(str(exc)) from None

@@ -18,11 +18,11 @@ from typing import Any
 
 import holidays
 
-from workbench.check import Check, Need
+from workbench.check import Check, Layer, LayerKind, Need
 from workbench.context import Context
 from workbench.errors import ToolUnavailableError, WorkbenchError
-from workbench.formats.metadata import parse_iso
 from workbench.formats.timestamps import file_timestamps as read_timestamps
+from workbench.formats.values import parse_iso
 from workbench.model import CheckResult, Finding, Severity
 from workbench.text.dates import (
     LUNAR_NOTE,
@@ -124,6 +124,15 @@ class DatesCheck(Check):
     )
     needs = frozenset({Need.TEXT})
     order = 40
+    layers = (
+        Layer(
+            LayerKind.RESULT_BOXES,
+            "Dates found",
+            colour=(130, 80, 223),
+            rows="found",
+            caption=("gregorian", "text"),
+        ),
+    )
 
     def run(self, context: Context) -> CheckResult:
         """Find, convert and check every date of the document."""

@@ -24,11 +24,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from workbench.check import Check, Need
+from workbench.check import Check, Layer, LayerKind, Need
 from workbench.context import Context
 from workbench.errors import ToolUnavailableError, WorkbenchError
 from workbench.geometry import union_box
-from workbench.languages import classifier_code, language_name
+from workbench.languages import LANGUAGE_RGB, OTHER_RGB, classifier_code, language_name
 from workbench.model import CheckResult, Finding, Region, Severity
 from workbench.text.script import (
     UNDETERMINED,
@@ -73,6 +73,19 @@ class ScriptCheck(Check):
     )
     needs = frozenset({Need.TEXT})
     order = 30
+    layers = (
+        Layer(
+            LayerKind.RESULT_BOXES,
+            "OCR words (by language)",
+            pages="pages",
+            rows="words",
+            colour=OTHER_RGB,
+            thickness=1,
+            colour_by="language",
+            palette=LANGUAGE_RGB,
+            replaces="ocr",
+        ),
+    )
 
     def run(self, context: Context) -> CheckResult:
         """Classify the document's text or OCR and report orthography and language findings."""

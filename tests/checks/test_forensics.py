@@ -6,10 +6,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PIL import Image
+from workbench_checks.forensics import ForensicsCheck
 
 from tests.support.forensic_fixtures import jpeg, letter_page, overlaps, paste_transformed, save_png
 from workbench import analyze
-from workbench.export.overlay import HEATMAP_KINDS
 from workbench.model import Report, Severity
 from workbench.serialize import report_to_dict, validate_report
 
@@ -41,8 +41,8 @@ def test_clean_letter_is_quiet_and_writes_every_map(tmp_path: Path) -> None:
     assert page["index"] == 0 and page["tamper_score"] < 0.3
     assert worst(report) in (None, Severity.INFO, Severity.NOTICE)
     kinds = {a.kind: a for a in report.artifacts}
-    # Every per-page map the exports know of, except the layout check's.
-    assert set(kinds) >= set(HEATMAP_KINDS) - {"layout_difference"}
+    # Every per-page map the check declares for the app and the exports.
+    assert set(kinds) >= {layer.artifact for layer in ForensicsCheck.layers}
     assert page["heatmap"] == kinds["tamper_heatmap"].id
     folder = next((tmp_path / "out").iterdir())
     heat = Image.open(folder / kinds["tamper_heatmap"].path)

@@ -1,7 +1,9 @@
 """A self-contained HTML summary of one or more reports.
 
 Everything is inside the one file: styles inline, page previews embedded as data URIs, and the
-regions of findings drawn over the page as SVG rectangles in page coordinates. Every string
+regions of findings drawn over the page as SVG rectangles in page coordinates, with the other
+layers the checks declare as drawn by default (`workbench.check.Layer`): their boxes as more
+rectangles, their heatmaps and images as further figures of the page. Every string
 that comes from a document or a check passes through Jinja's autoescaping, so markup in
 metadata or file names is shown as text, never interpreted.
 """
@@ -11,14 +13,25 @@ from __future__ import annotations
 import base64
 import io
 import json
-from collections.abc import Sequence
+import logging
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from PIL import Image
 
-from workbench.model import Report
+from workbench.check import Check, LayerKind
+from workbench.export.layers import (
+    DrawnBox,
+    draw_picture,
+    installed_checks,
+    page_layers,
+    page_pictures,
+)
+from workbench.model import Artifact, Report
 from workbench.serialize import finding_to_dict
+
+log = logging.getLogger(__name__)
 
 PREVIEW_MAX_SIDE = 1000
 SEVERITY_COLOURS = {
@@ -31,15 +44,23 @@ SEVERITY_COLOURS = {
 
 @dataclass(frozen=True)
 class Preview:
-    """A page image to embed, at the size of the decoded page's coordinate system."""
+    """A page image to embed, at the size of the decoded page's coordinate system.
+
+    `label` names the layer drawn over the page (a heatmap, an image in its place; None for
+    the page itself); `boxes` are the declared boxes drawn over it besides the findings'.
+    """
 
     page: int
     width: int
     height: int
     data_uri: str
+    label: str | None = None
+    boxes: tuple[DrawnBox, ...] = ()
 
 
-def make_preview(page: int, image: Image.Image) -> Preview:
+def make_preview(
+    page: int, image: Image.Image, label: str | None = None, boxes: Iterable[DrawnBox] = ()
+) -> Preview:
     """A downscaled JPEG of `image` as a data URI, keeping the page's own coordinates."""
     width, height = image.size
     small = image.convert("RGB")
@@ -47,7 +68,43 @@ def make_preview(page: int, image: Image.Image) -> Preview:
     buffer = io.BytesIO()
     small.save(buffer, format="JPEG", quality=80)
     encoded = base64.b64encode(buffer.getvalue()).decode("ascii")
-    return Preview(page, width, height, f"data:image/jpeg;base64,{encoded}")
+    return Preview(page, width, height, f"data:image/jpeg;base64,{encoded}", label, tuple(boxes))
+
+
+def page_previews(
+    report: Report,
+    pages: Iterable[Image.Image],
+    read_artifact: Callable[[Artifact], Image.Image] | None = None,
+    checks: Iterable[type[Check]] | None = None,
+) -> list[Preview]:
+    """The previews of a report's pages with what the checks declare drawn by default.
+
+    Each page carries the boxes of its default result layers; each default heatmap or image
+    the checks wrote for it follows as a preview of its own, read through `read_artifact`
+    (none without it, or when it cannot be read).
+    """
+    classes = installed_checks(checks)
+    previews = []
+    for index, image in enumerate(pages):
+        boxes = [
+            box
+            for layer in page_layers(report, index, classes)
+            if layer.default and layer.kind is LayerKind.RESULT_BOXES
+            for box in layer.boxes
+        ]
+        previews.append(make_preview(index, image, boxes=boxes))
+        if read_artifact is None:
+            continue
+        for picture in page_pictures(report, index, classes):
+            if not picture.layer.default:
+                continue
+            try:
+                drawn = draw_picture(image, picture, read_artifact(picture.artifact))
+            except (KeyError, OSError) as exc:
+                log.warning("artifact %s could not be read: %s", picture.artifact.id, exc)
+                continue
+            previews.append(make_preview(index, drawn, label=picture.layer.label))
+    return previews
 
 
 def template_environment() -> Environment:

@@ -13,7 +13,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from workbench.formats.metadata import iso_date, pdf_date, read_exif
+from workbench.formats.metadata import read_exif
+from workbench.formats.values import iso_date, pdf_date
 
 #: EXIF tags holding when an image was taken, digitised and changed, with the name each
 #: timestamp is reported under.

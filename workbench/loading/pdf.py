@@ -19,7 +19,7 @@ from PIL import Image
 
 from workbench.errors import CorruptFileError, EncryptedDocumentError, PageLimitError
 from workbench.formats.filetype import PDF_MEDIA_TYPE
-from workbench.formats.metadata import pdf_stream_bounded
+from workbench.formats.pdf_metadata import pdf_stream_bounded
 from workbench.limits import Limits
 from workbench.loading.document import DecodedPages, Document
 from workbench.loading.raster import normalize_image

@@ -11,16 +11,14 @@ from tests.support.forensic_fixtures import (
     scene,
     shapes_scene,
 )
-from workbench.imaging.forensic.copymove import (
+from workbench.imaging.forensic.copymove import clone_map, merge_clones
+from workbench.imaging.forensic.copymove_blocks import (
     _HASH_WEIGHTS,
     _sampled_windows,
-    _sift_features,
     block_clones,
     block_hashes,
-    clone_map,
-    keypoint_clones,
-    merge_clones,
 )
+from workbench.imaging.forensic.copymove_keypoints import _sift_features, keypoint_clones
 
 
 def box(b: object) -> tuple[int, int, int, int]:

@@ -21,13 +21,13 @@ from workbench.app.shared import (
     store_path,
 )
 from workbench.casework import load_review
-from workbench.export.overlay import (
-    HEATMAP_KINDS,
-    blend_heatmap,
+from workbench.export.layers import (
     crop_around,
     draw_boxes,
+    draw_picture,
     finding_boxes,
-    report_layers,
+    page_layers,
+    page_pictures,
 )
 from workbench.model import Finding
 
@@ -84,34 +84,34 @@ with view:
         page = 0
         if len(pages) > 1:
             page = st.number_input("Page", 1, len(pages), 1) - 1
-        layers = report_layers(report, page)
+        layers = {layer.label: layer for layer in page_layers(report, page)}
         shown = st.multiselect(
             "Overlays",
             list(layers),
-            default=[k for k in layers if k.startswith("Findings")],
+            default=[k for k, layer in layers.items() if layer.default],
             key=f"layers-{sha}",
         )
         run_id = review.run.id if review.run else -1
-        heatmaps = {a.id: a for a in report.artifacts if a.page == page and a.kind in HEATMAP_KINDS}
-        overlays = {
-            a.id: a for a in report.artifacts if a.page == page and a.kind == "layout_overlay"
-        }
+        pictures = {p.artifact.id: p for p in page_pictures(report, page)}
+        choices = ["page", *pictures]
         background = st.radio(
             "Background",
-            ["page", *heatmaps, *overlays],
+            choices,
+            index=next(
+                (i for i, k in enumerate(choices) if k in pictures and pictures[k].layer.default), 0
+            ),
             horizontal=True,
             format_func=lambda k: "the page" if k == "page" else md(k.split("/", 1)[-1]),
             key=f"background-{sha}",
         )
         image = pages[page]
         try:
-            if background in heatmaps:
-                image = blend_heatmap(image, artifact_image(sha, background, run_id, store_path()))
-            elif background in overlays:
-                image = artifact_image(sha, background, run_id, store_path()).convert("RGB")
+            if background in pictures:
+                picture = artifact_image(sha, background, run_id, store_path())
+                image = draw_picture(image, pictures[background], picture)
         except (KeyError, OSError) as exc:
             st.warning(f"That artifact could not be read from the store: {md(str(exc))}")
-        boxes = [b for name in shown for b in layers[name]]
+        boxes = [b for name in shown for b in layers[name].boxes]
         focus = []
         if highlight is not None and highlight < len(findings) and findings[highlight].page == page:
             focus = finding_boxes(findings[highlight], highlight=True)

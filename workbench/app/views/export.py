@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from workbench.app.shared import (
+    artifact_image,
     choose_document,
     document_links,
     get_store,
@@ -15,7 +16,7 @@ from workbench.app.shared import (
 from workbench.casework import load_review
 from workbench.errors import UsageError
 from workbench.export.casefile import export_review
-from workbench.export.html import make_preview
+from workbench.export.html import page_previews
 
 LABELS = {
     "html": "HTML report (printable, self-contained)",
@@ -36,7 +37,12 @@ st.subheader(md(review.document.original_name))
 
 previews = []
 if review.report is not None and review.report.document.pages:
-    previews = [make_preview(i, img) for i, img in enumerate(page_images(sha, store_path()))]
+    run_id = review.run.id if review.run else -1
+    previews = page_previews(
+        review.report,
+        page_images(sha, store_path()),
+        lambda artifact: artifact_image(review.document.sha256, artifact.id, run_id, store_path()),
+    )
 
 for fmt, label in LABELS.items():
     try:

@@ -15,13 +15,9 @@ import numpy as np
 from workbench.geometry import Box
 from workbench.imaging.blocks import regions_from_mask, strength_from_z, upsample_blocks
 from workbench.imaging.forensic.calibration import TextCalibration
-from workbench.imaging.forensic.copymove import (
-    ClonePair,
-    block_clones,
-    clone_map,
-    keypoint_clones,
-    merge_clones,
-)
+from workbench.imaging.forensic.copymove import ClonePair, clone_map, merge_clones
+from workbench.imaging.forensic.copymove_blocks import block_clones
+from workbench.imaging.forensic.copymove_keypoints import keypoint_clones
 from workbench.imaging.forensic.dq_map import DqMap
 from workbench.imaging.forensic.ela import (
     error_level_anomaly,

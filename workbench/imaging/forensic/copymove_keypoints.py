@@ -1,0 +1,255 @@
+"""Keypoint-based copy-move detection, for textured content (seals, signatures, photographs).
+
+SIFT keypoints (D. Lowe, IJCV 2004) matched against the page itself with the generalised
+2-nearest-neighbour ratio test, matched pairs grouped by where both ends lie, and each group's
+geometry estimated as a similarity transform with RANSAC, after I. Amerini et al., "A
+SIFT-based forensic method for copy-move attack detection and transformation recovery", IEEE
+TIFS 6(3), 2011. Candidates are verified as every copy-move candidate is
+(`workbench.imaging.forensic.copymove`).
+"""
+
+from __future__ import annotations
+
+import math
+
+import cv2
+import numpy as np
+
+from workbench import geometry
+from workbench.geometry import Box
+from workbench.imaging.forensic.copymove import ClonePair, background_correlation, clone_strength
+
+
+def _box_from_points(points: np.ndarray, pad: int, shape: tuple[int, int]) -> Box:
+    h, w = shape
+    x0 = max(int(np.floor(points[:, 0].min())) - pad, 0)
+    y0 = max(int(np.floor(points[:, 1].min())) - pad, 0)
+    x1 = min(int(np.ceil(points[:, 0].max())) + pad + 1, w)
+    y1 = min(int(np.ceil(points[:, 1].max())) + pad + 1, h)
+    return Box(x0, y0, max(x1 - x0, 0), max(y1 - y0, 0))
+
+
+def _polygon(points: np.ndarray) -> tuple[tuple[int, int], ...]:
+    hull = cv2.convexHull(np.round(points).astype(np.int32))
+    return tuple((int(p[0][0]), int(p[0][1])) for p in hull)
+
+
+def _g2nn_pairs(
+    descriptors: np.ndarray, points: np.ndarray, ratio: float, min_distance: float
+) -> np.ndarray:
+    """Self-matches passing the generalised 2NN test, as unique (i, j) rows with i < j."""
+    # Approximate nearest neighbours (randomised k-d trees): exhaustive matching of a few
+    # thousand SIFT descriptors costs more than detecting them.
+    matcher = cv2.FlannBasedMatcher({"algorithm": 1, "trees": 4}, {"checks": 64})
+    knn = matcher.knnMatch(descriptors, descriptors, k=4)
+    pairs: set[tuple[int, int]] = set()
+    for row in knn:
+        others = [m for m in row if m.trainIdx != m.queryIdx]
+        for k in range(len(others) - 1):
+            if others[k].distance >= ratio * max(others[k + 1].distance, 1e-6):
+                break
+            i, j = others[k].queryIdx, others[k].trainIdx
+            if float(np.hypot(*(points[i] - points[j]))) >= min_distance:
+                pairs.add((min(i, j), max(i, j)))
+    if not pairs:
+        return np.zeros((0, 2), dtype=np.int64)
+    return np.array(sorted(pairs), dtype=np.int64)
+
+
+def _link_components(a: np.ndarray, b: np.ndarray, radius: float) -> np.ndarray:
+    """Label groups of pairs whose two ends both lie near each other (either orientation)."""
+    n = len(a)
+    parent = np.arange(n)
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = int(parent[i])
+        return i
+
+    r2 = radius * radius
+    chunk = 512
+    for start in range(0, n, chunk):
+        sa, sb = a[start : start + chunk, None, :], b[start : start + chunk, None, :]
+        same = (((sa - a[None]) ** 2).sum(-1) < r2) & (((sb - b[None]) ** 2).sum(-1) < r2)
+        cross = (((sa - b[None]) ** 2).sum(-1) < r2) & (((sb - a[None]) ** 2).sum(-1) < r2)
+        rows, cols = np.nonzero(same | cross)
+        for i, j in zip((rows + start).tolist(), cols.tolist(), strict=True):
+            if i < j:
+                ri, rj = find(i), find(j)
+                if ri != rj:
+                    parent[max(ri, rj)] = min(ri, rj)
+    return np.array([find(i) for i in range(n)])
+
+
+#: SIFT runs on horizontal bands of about this many rows (plus `SIFT_HALO` rows of context on
+#: each side) instead of the whole page: its scale space is built on the image doubled in
+#: size, so a whole 1240-pixel page needs over 200 MB of it at once, while a band needs a
+#: third of that, reused from band to band (fresh memory is slow to come by: on a full page
+#: this was faster despite the overlap). The keypoints are the same but for a few of the
+#: largest ones (over 99% of them are found at the same place).
+SIFT_BAND_ROWS = 384
+SIFT_HALO = 32
+
+
+def _sift_features(
+    work: np.ndarray, max_keypoints: int, contrast: float = 0.04
+) -> tuple[np.ndarray, np.ndarray]:
+    """SIFT keypoint positions ``(N, 2)`` and descriptors ``(N, 128)`` of an image.
+
+    The image is processed in bands (`SIFT_BAND_ROWS`); each keypoint is kept from the band
+    whose core rows hold it, and at most the ``max_keypoints`` strongest of all bands are
+    returned, top to bottom.
+    """
+    sift = cv2.SIFT_create(  # type: ignore[attr-defined]
+        nfeatures=max_keypoints, contrastThreshold=contrast
+    )
+    h = work.shape[0]
+    bands = max(round(h / SIFT_BAND_ROWS), 1)
+    rows = -(-h // bands)
+    points: list[tuple[float, float]] = []
+    strength: list[float] = []
+    chunks: list[np.ndarray] = []
+    for y0 in range(0, h, rows):
+        # Bands start on a multiple of 64 rows so that the octaves (each half the previous)
+        # sample the same pixels as on the whole image.
+        a0 = max((y0 - SIFT_HALO) // 64 * 64, 0)
+        a1 = min(y0 + rows + SIFT_HALO, h)
+        keypoints, descriptors = sift.detectAndCompute(work[a0:a1], None)
+        if descriptors is None:
+            continue
+        core = [i for i, k in enumerate(keypoints) if y0 <= k.pt[1] + a0 < y0 + rows]
+        points += [(keypoints[i].pt[0], keypoints[i].pt[1] + a0) for i in core]
+        strength += [keypoints[i].response for i in core]
+        chunks.append(descriptors[core])
+    if not points:
+        return np.zeros((0, 2), dtype=np.float64), np.zeros((0, 128), dtype=np.float32)
+    found = np.asarray(points, dtype=np.float64)
+    described = np.vstack(chunks)
+    if len(found) > max_keypoints:
+        strongest = np.sort(np.argsort(-np.asarray(strength), kind="stable")[:max_keypoints])
+        found, described = found[strongest], described[strongest]
+    return found, described
+
+
+def keypoint_clones(
+    gray: np.ndarray,
+    *,
+    max_side: int = 1240,
+    max_keypoints: int = 5000,
+    contrast: float = 0.02,
+    ratio: float = 0.6,
+    min_matches: int = 6,
+    min_distance: float = 40.0,
+    link_radius: float = 90.0,
+    match_scale: float = 25.0,
+) -> list[ClonePair]:
+    """Find copied textured regions by matching SIFT keypoints of a page against itself.
+
+    Parameters
+    ----------
+    gray : (H, W) uint8 array
+        Page luminance at full resolution.
+    max_side : int
+        The page is downscaled so its longer side is at most this for keypoint detection;
+        verification runs at full resolution.
+    max_keypoints : int
+        Strongest keypoints kept.
+    contrast : float
+        SIFT's contrast threshold. Half OpenCV's default (0.04): a copy of a moderately
+        textured patch of a photograph (a wall, a face, a coffee cup) otherwise holds too
+        few keypoints to be found once rescaled; printed pages gain only a few percent more.
+    ratio : float
+        Generalised 2NN ratio threshold.
+    min_matches : int
+        Fewest geometrically consistent matches for a candidate. Six are enough to fix a
+        similarity transform with some redundancy; chance groups of that size are common on
+        text, but every candidate must then also match in content and in background grain.
+    min_distance : float
+        Matches closer than this (page pixels) are ignored: a region matches itself nearby.
+    link_radius : float
+        Two matches belong to one group when both their ends lie within this (page pixels).
+    match_scale : float
+        Number of matches at which the match evidence reaches 63% of its maximum.
+
+    Returns
+    -------
+    list of ClonePair, strongest first.
+
+    """
+    img = np.asarray(gray, dtype=np.uint8)
+    h, w = img.shape
+    factor = min(1.0, max_side / max(h, w, 1))
+    work = (
+        img
+        if factor == 1.0
+        else cv2.resize(img, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
+    )
+    points, descriptors = _sift_features(work, max_keypoints, contrast)
+    if len(points) < 2 * min_matches:
+        return []
+    pairs = _g2nn_pairs(descriptors, points, ratio, min_distance * factor)
+    if len(pairs) < min_matches:
+        return []
+    a, b = points[pairs[:, 0]], points[pairs[:, 1]]
+    labels = _link_components(a, b, link_radius * factor)
+    found: list[ClonePair] = []
+    for label in np.unique(labels):
+        members = np.nonzero(labels == label)[0]
+        if len(members) < min_matches:
+            continue
+        src, dst = a[members].copy(), b[members].copy()
+        # Orient every pair like the group's median displacement.
+        disp = dst - src
+        ref = disp[np.argsort(np.hypot(disp[:, 0], disp[:, 1]))[len(disp) // 2]]
+        flip = (disp @ ref) < 0
+        src[flip], dst[flip] = dst[flip], src[flip].copy()
+        matrix, inliers = cv2.estimateAffinePartial2D(
+            src.astype(np.float32),
+            dst.astype(np.float32),
+            method=cv2.RANSAC,
+            ransacReprojThreshold=3.0,
+            maxIters=2000,
+            confidence=0.995,
+        )
+        if matrix is None or inliers is None:
+            continue
+        keep = inliers.ravel().astype(bool)
+        if int(keep.sum()) < min_matches:
+            continue
+        src_full, dst_full = src[keep] / factor, dst[keep] / factor
+        full = matrix.astype(np.float64).copy()
+        full[:, 2] /= factor
+        # Counter-clockwise as seen on screen, as cv2.getRotationMatrix2D takes its angle.
+        rotation = math.degrees(math.atan2(full[0, 1], full[0, 0]))
+        scale = math.hypot(full[0, 0], full[1, 0])
+        if not 0.5 <= scale <= 2.0:
+            continue
+        pad = round(12 / factor)
+        source = _box_from_points(src_full, pad, (h, w))
+        target = _box_from_points(dst_full, pad, (h, w))
+        spread = np.ptp(src_full, axis=0)
+        if min(spread) < 6 or geometry.overlap(source, target) > 0.2:
+            continue  # one spot, or a texture sliding along itself (a ruled line)
+        texture, content = background_correlation(img, full, source)
+        if content < 0.5:
+            continue
+        n = int(keep.sum())
+        strength = clone_strength(n, texture, rotation, scale, match_scale=match_scale)
+        found.append(
+            ClonePair(
+                source=Box(source.x, source.y, source.width, source.height, strength),
+                target=Box(target.x, target.y, target.width, target.height, strength),
+                method="keypoint",
+                matches=n,
+                transform=tuple(float(v) for v in full.ravel()),  # type: ignore[arg-type]
+                rotation=rotation,
+                scale=scale,
+                texture_correlation=texture,
+                strength=strength,
+                source_polygon=_polygon(src_full),
+                target_polygon=_polygon(dst_full),
+            )
+        )
+    found.sort(key=lambda p: -p.strength)
+    return found

@@ -432,6 +432,9 @@ def app(
         "--server.port", str(port),
         "--server.headless", "true",
         "--browser.gatherUsageStats", "false",
+        # A served app does not follow edits to its source: watching files only costs CPU,
+        # and a file written beside the code (a checkout, an export) would rerun the page.
+        "--server.fileWatcherType", "none",
         "--server.maxUploadSize", str(max(1, limits.max_file_bytes // (1024 * 1024))),
     ]  # fmt: skip
     os.environ["WORKBENCH_STORE"] = str(folder)

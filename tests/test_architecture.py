@@ -82,3 +82,42 @@ def test_checks_are_imported_as_workbench_checks() -> None:
         if module == "checks" or module.startswith("checks.")
     ]
     assert wrong == [], "import the checks as workbench_checks, the name they install under"
+
+
+def layered_modules() -> set[str]:
+    """Every module or package the layers contract of ``pyproject.toml`` places."""
+    text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    start = text.index('name = "Layers: nothing imports upwards"')
+    block = text[text.index("layers = [", start) : text.index("]", text.index("layers = [", start))]
+    names: set[str] = set()
+    for line in block.splitlines()[1:]:
+        line = line.strip().strip(",").strip('"')
+        names.update(part.strip() for part in line.replace("|", ":").split(":") if part.strip())
+    return names
+
+
+def test_every_workbench_module_has_a_layer() -> None:
+    # A new top-level module outside the layers would go unchecked by the contract.
+    placed = layered_modules()
+    modules = {
+        f"workbench.{path.stem if path.is_file() else path.name}"
+        for path in (ROOT / "workbench").iterdir()
+        if (path.suffix == ".py" and path.stem != "__init__")
+        or (path.is_dir() and (path / "__init__.py").exists())
+    }
+    assert modules - placed == set()
+
+
+#: The largest a module may grow; a longer one is split along its seams (ARCHITECTURE.md).
+MAX_MODULE_LINES = 600
+
+
+def test_no_module_reaches_the_size_limit() -> None:
+    folders = ("workbench", "checks", "samples", "benchmarks", "tests", "scripts")
+    long = {
+        str(path.relative_to(ROOT)): count
+        for folder in folders
+        for path in sorted((ROOT / folder).rglob("*.py"))
+        if (count := len(path.read_text(encoding="utf-8").splitlines())) >= MAX_MODULE_LINES
+    }
+    assert long == {}

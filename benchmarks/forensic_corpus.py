@@ -34,6 +34,7 @@ Deterministic: every page has its own seed; files are written to a cache folder,
 from __future__ import annotations
 
 import argparse
+import hashlib
 import io
 import json
 import sys
@@ -43,6 +44,7 @@ from pathlib import Path
 
 import cv2
 import numpy as np
+import PIL
 from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -535,7 +537,7 @@ def build(out: Path, split: str, per_kind: int = 16) -> list[Entry]:
         raise SystemExit(f"the {split} split cannot be generated: " + "; ".join(missing))
     folder = out / split
     manifest = folder / "manifest.json"
-    key = {"split": split, "per_kind": per_kind, "version": VERSION}
+    key = {"split": split, "per_kind": per_kind, "version": stamp()}
     if manifest.exists():
         data = json.loads(manifest.read_text(encoding="utf-8"))
         if data.get("key") == key:
@@ -554,8 +556,21 @@ def build(out: Path, split: str, per_kind: int = 16) -> list[Entry]:
     return entries
 
 
-#: Bump when generation changes, so that cached corpora are made again.
+#: Bump when generation changes in a way the source stamp below cannot see (fonts, data).
 VERSION = 1
+
+
+def stamp() -> str:
+    """Version stamp of a cached corpus: `VERSION`, the generator's source and Pillow's version.
+
+    Any edit of this module or of ``corpus_pages.py``, or another Pillow (its JPEG encoder
+    and text layout make the pixels), gives another stamp, so a cache made by other code is
+    generated again instead of being measured as if it were current.
+    """
+    digest = hashlib.sha256()
+    for name in ("forensic_corpus.py", "corpus_pages.py"):
+        digest.update((Path(__file__).resolve().parent / name).read_bytes())
+    return f"{VERSION}-{PIL.__version__}-{digest.hexdigest()[:16]}"
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -4,11 +4,13 @@ For each split separately (``dev``, the one thresholds may be tuned on, and ``te
 on and never tuned on): image-level ROC AUC of ``tamper_score``, mean pixel F1 of the fused
 heatmap, a table per kind of tampering (each kind against the untampered pages, exemplar
 letters included), untampered pages with a warning or critical finding, and tampered pages
-found at warning or above. The layout check is then run on every letter of a template with
-the three genuine letters of the same template as exemplars: at which severity its findings
-touch a retyped number, a spliced line or a copied word, and the worst severity genuine
-letters get. Finally the aligned double-quantisation map (`workbench.imaging.dq_map`) alone:
-AUC of its region score on foreign-JPEG pages against untampered ones.
+found at warning or above. The layout and forensics checks are then run on every letter of
+a template with the three genuine letters of the same template as exemplars: at which
+severity their findings touch a retyped number, a spliced line or a copied word, and the
+worst severity genuine letters get. Finally the aligned double-quantisation map
+(`workbench.imaging.dq_map`) alone: AUC of its region score on foreign-JPEG pages against
+untampered ones. Each method's own score and the fused score per scan chain are tabled too,
+to show which signal holds on which split and chain.
 
 Called by ``benchmarks/forensics_benchmark.py`` (which writes RESULTS.md); runnable alone:
 
@@ -37,6 +39,8 @@ from workbench.model import Region, Severity  # noqa: E402
 
 CACHE = HERE.parent / "out" / "forensic-corpus"
 UNTAMPERED = ("none", "exemplar")
+#: The checks run on template letters with their exemplars.
+LETTER_CHECKS = ("layout", "forensics")
 
 
 def cases(entries: Sequence[fc.Entry], folder: Path) -> list[tuple[fc.Entry, Case]]:
@@ -76,8 +80,49 @@ def split_rows(split: str, outcomes: Sequence[tuple[fc.Entry, Outcome]]) -> list
     return rows
 
 
+#: The methods of the forensics check, in the order of the per-method table.
+METHODS = ("clone", "ghost", "noise", "ela", "dq", "text_clone", "glyph")
+
+
+def method_rows(split: str, outcomes: Sequence[tuple[fc.Entry, Outcome]]) -> list[str]:
+    """AUC of each method's own page score, per kind, then of the fused score per scan chain."""
+    neg = [o for e, o in outcomes if e.tampering in UNTAMPERED]
+    rows = []
+    for kind in fc.TAMPER_KINDS:
+        pos = [o for e, o in outcomes if e.tampering == kind]
+        cells = [
+            f"{auc([o.methods.get(m, 0.0) for o in neg], [o.methods.get(m, 0.0) for o in pos]):.2f}"
+            for m in METHODS
+        ]
+        rows.append(f"| {split} | {kind} | " + " | ".join(cells) + " |")
+    return rows
+
+
+def chain_rows(split: str, outcomes: Sequence[tuple[fc.Entry, Outcome]]) -> list[str]:
+    """AUC of `tamper_score` per scan chain and kind, against the chain's own untampered pages."""
+    rows = []
+    for chain in sorted({e.chain for e, _ in outcomes}):
+        mine = [(e, o) for e, o in outcomes if e.chain == chain]
+        neg = [o.score for e, o in mine if e.tampering in UNTAMPERED]
+        cells = []
+        for kind in fc.TAMPER_KINDS:
+            pos = [o.score for e, o in mine if e.tampering == kind]
+            cells.append(f"{auc(neg, pos):.2f} ({len(pos)})")
+        rows.append(
+            f"| {split} | {chain} | {len(neg)} | {float(np.median(neg)):.2f} | "
+            + " | ".join(cells)
+            + " |"
+        )
+    return rows
+
+
 def layout_rows(split: str, entries: Sequence[fc.Entry], folder: Path) -> list[str]:
-    """The layout check on template letters, with their template's genuine letters as exemplars."""
+    """Layout and forensics on template letters, their template's genuine letters as exemplars.
+
+    As a reviewer runs them with ``--reference``: the layout check compares the template,
+    the forensics check sets its text methods' thresholds from the exemplars. A finding of
+    either counts on a tampered letter when its region touches the edit.
+    """
     by_template: dict[str, list[Path]] = {}
     for e in entries:
         if e.tampering == "exemplar" and e.template:
@@ -90,9 +135,12 @@ def layout_rows(split: str, entries: Sequence[fc.Entry], folder: Path) -> list[s
         levels: list[str] = []
         for e in letters:
             report = analyze(
-                folder / e.path, references=by_template[e.template or ""], only=["layout"], out=None
+                folder / e.path,
+                references=by_template[e.template or ""],
+                only=list(LETTER_CHECKS),
+                out=None,
             )
-            found = [f for f in report.findings if f.check == "layout"]
+            found = [f for f in report.findings if f.check in LETTER_CHECKS]
             if e.boxes:
                 truths = [Region(x0, y0, x1 - x0, y1 - y0) for x0, y0, x1, y1 in e.boxes]
                 found = [
@@ -146,7 +194,7 @@ def dq_rows(split: str, entries: Sequence[fc.Entry], folder: Path) -> list[str]:
 
 def run(splits: Sequence[str], per_kind: int, work: Path, layout: bool = True) -> list[str]:
     """The corpus part of the "Pixel forensics" section, as Markdown lines."""
-    table, lay, dq, notes = [], [], [], []
+    table, lay, dq, notes, per_method, per_chain = [], [], [], [], [], []
     for split in splits:
         entries = fc.build(CACHE, split, per_kind)
         folder = CACHE / split
@@ -154,6 +202,8 @@ def run(splits: Sequence[str], per_kind: int, work: Path, layout: bool = True) -
         outcomes = evaluate([c for _, c in pairs], work)
         joined = list(zip(entries, outcomes, strict=True))
         table += split_rows(split, joined)
+        per_method += method_rows(split, joined)
+        per_chain += chain_rows(split, joined)
         missed = [o.case.name for _, o in joined if o.case.tampered and _sev(o) < Severity.WARNING]
         alarms = [
             o.case.name for _, o in joined if not o.case.tampered and _sev(o) >= Severity.WARNING
@@ -174,11 +224,28 @@ def run(splits: Sequence[str], per_kind: int, work: Path, layout: bool = True) -
         "",
         *notes,
         "",
+        "Each method's own page score (its strongest region), AUC per kind against the "
+        "untampered pages of the split:",
+        "",
+        "| split | tampering | " + " | ".join(METHODS) + " |",
+        "| --- | --- |" + " --- |" * len(METHODS),
+        *per_method,
+        "",
+        "`tamper_score` per scan chain: AUC of each kind against the chain's own untampered "
+        "pages (tampered pages of the kind in brackets):",
+        "",
+        "| split | chain | untampered | median untampered score | "
+        + " | ".join(fc.TAMPER_KINDS)
+        + " |",
+        "| --- | --- | --- | --- |" + " --- |" * len(fc.TAMPER_KINDS),
+        *per_chain,
+        "",
     ]
     if lay:
         lines += [
-            "Layout check on the template letters, each compared with the three genuine letters "
-            "of its template (findings counted when their region touches the edit):",
+            "Layout and forensics checks on the template letters, each run with the three genuine "
+            "letters of its template as exemplars (`--reference`; findings of either check "
+            "counted when their region touches the edit):",
             "",
             "| split | letters | count | severity |",
             "| --- | --- | --- | --- |",

@@ -42,7 +42,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import cv2
@@ -83,6 +83,8 @@ class Outcome:
     f1: float | None
     worst: Severity | None
     seconds: float
+    #: Each method's page score (`workbench.imaging.tamper.PageTraces.scores`).
+    methods: dict[str, float] = field(default_factory=dict)
 
 
 def auc(negatives: Sequence[float], positives: Sequence[float]) -> float:
@@ -359,7 +361,9 @@ def evaluate(cases: Sequence[Case], out: Path) -> list[Outcome]:
             heat = np.asarray(Image.open(folder / art.path))
             f1 = pixel_f1(heat, case.mask)
         worst = max((f.severity for f in report.findings), default=None)
-        outcomes.append(Outcome(case, float(page["tamper_score"]), f1, worst, seconds))
+        outcomes.append(
+            Outcome(case, float(page["tamper_score"]), f1, worst, seconds, dict(page["scores"]))
+        )
     return outcomes
 
 

@@ -15,7 +15,8 @@ JPEG, and saved again (often at another quality):
   by another chain, saved at another quality, and taken off the 8 x 8 grid.
 
 A mask marks every changed region (both ends of a copy-move). Untampered pages go through
-the same chains, including the second save, so a re-saved JPEG alone is no sign of editing.
+the same chains and are saved again like the edited ones (opened and re-saved unchanged), so
+a page saved once more than its chain is no sign of editing.
 
 Two splits from disjoint ingredients: ``dev`` (the one thresholds may be tuned on) and
 ``test`` (reported on, never tuned on). They differ in fonts and letter templates (see
@@ -483,10 +484,11 @@ def make_entry(
                 edited = scanned
         except NoRoom:
             continue
-        data = sc.data  # an untouched page: the file as its last save wrote it
-        if tampering in TAMPER_KINDS:
-            saves.append(int(rng.choice(chain.resave)))
-            data = jpeg_bytes(edited, saves[-1], chain.subsampling, chain.dpi)
+        # Every page is opened and saved once more, edited or not: otherwise an untouched
+        # page of a chain with one save would be the only kind of page saved once, and the
+        # number of saves alone (which the double-quantisation map sees) would tell them apart.
+        saves.append(int(rng.choice(chain.resave)))
+        data = jpeg_bytes(edited, saves[-1], chain.subsampling, chain.dpi)
         path = folder / f"{name}.jpg"
         path.write_bytes(data)
         mask_rel = None

@@ -4,13 +4,13 @@ For each split separately (``dev``, the one thresholds may be tuned on, and ``te
 on and never tuned on): image-level ROC AUC of ``tamper_score``, mean pixel F1 of the fused
 heatmap, a table per kind of tampering (each kind against the untampered pages, exemplar
 letters included), untampered pages with a warning or critical finding, and tampered pages
-found at warning or above. The layout and forensics checks are then run on every letter of
-a template with the three genuine letters of the same template as exemplars: at which
-severity their findings touch a retyped number, a spliced line or a copied word, and the
-worst severity genuine letters get. Finally the aligned double-quantisation map
-(`workbench.imaging.dq_map`) alone: AUC of its region score on foreign-JPEG pages against
-untampered ones. Each method's own score and the fused score per scan chain are tabled too,
-to show which signal holds on which split and chain.
+found at warning or above. The layout check is then run on every letter of a template with
+the three genuine letters of the same template as exemplars, and its findings are joined with
+the forensics check's on the same letter: at which severity they touch a retyped number, a
+spliced line or a copied word, and the worst severity genuine letters get. Finally the
+aligned double-quantisation map (`workbench.imaging.dq_map`) alone: AUC of its region score
+on foreign-JPEG pages against untampered ones. Each method's own score and the fused score
+per scan chain are tabled too, to show which signal holds on which split and chain.
 
 Called by ``benchmarks/forensics_benchmark.py`` (which writes RESULTS.md); runnable alone:
 
@@ -39,8 +39,6 @@ from workbench.model import Region, Severity  # noqa: E402
 
 CACHE = HERE.parent / "out" / "forensic-corpus"
 UNTAMPERED = ("none", "exemplar")
-#: The checks run on template letters with their exemplars.
-LETTER_CHECKS = ("layout", "forensics")
 
 
 def cases(entries: Sequence[fc.Entry], folder: Path) -> list[tuple[fc.Entry, Case]]:
@@ -116,12 +114,18 @@ def chain_rows(split: str, outcomes: Sequence[tuple[fc.Entry, Outcome]]) -> list
     return rows
 
 
-def layout_rows(split: str, entries: Sequence[fc.Entry], folder: Path) -> list[str]:
-    """Layout and forensics on template letters, their template's genuine letters as exemplars.
+def layout_rows(
+    split: str,
+    entries: Sequence[fc.Entry],
+    folder: Path,
+    forensics: dict[str, Outcome] | None = None,
+) -> list[str]:
+    """The layout check on template letters, their template's genuine letters as exemplars.
 
-    As a reviewer runs them with ``--reference``: the layout check compares the template,
-    the forensics check sets its text methods' thresholds from the exemplars. A finding of
-    either counts on a tampered letter when its region touches the edit.
+    As a reviewer runs it with ``--reference``. The forensics check's findings on the same
+    letter (from `evaluate`, without exemplars) are counted with the layout check's when
+    `forensics` is given: how each word is printed is reported by forensics only. A finding
+    counts on a tampered letter when its region touches the edit.
     """
     by_template: dict[str, list[Path]] = {}
     for e in entries:
@@ -135,12 +139,11 @@ def layout_rows(split: str, entries: Sequence[fc.Entry], folder: Path) -> list[s
         levels: list[str] = []
         for e in letters:
             report = analyze(
-                folder / e.path,
-                references=by_template[e.template or ""],
-                only=list(LETTER_CHECKS),
-                out=None,
+                folder / e.path, references=by_template[e.template or ""], only=["layout"], out=None
             )
-            found = [f for f in report.findings if f.check in LETTER_CHECKS]
+            found = [f for f in report.findings if f.check == "layout"]
+            if forensics is not None and e.name in forensics:
+                found += forensics[e.name].findings
             if e.boxes:
                 truths = [Region(x0, y0, x1 - x0, y1 - y0) for x0, y0, x1, y1 in e.boxes]
                 found = [
@@ -154,7 +157,7 @@ def layout_rows(split: str, entries: Sequence[fc.Entry], folder: Path) -> list[s
         what = "genuine letters, worst finding" if kind == "none" else f"{kind}: finding on it"
         rows.append(
             f"| {split} | {what} | {len(letters)} | "
-            + ", ".join(f"{k} {v}" for k, v in counts.items())
+            + ", ".join(f"{k}: {v}" for k, v in counts.items())
             + " |"
         )
     return rows
@@ -214,7 +217,7 @@ def run(splits: Sequence[str], per_kind: int, work: Path, layout: bool = True) -
             + "."
         )
         if layout:
-            lay += layout_rows(split, entries, folder)
+            lay += layout_rows(split, entries, folder, {o.case.name: o for _, o in joined})
         dq += dq_rows(split, entries, folder)
     lines = [
         "| split | tampering | untampered / tampered | AUC | pixel F1 | found (warning+) "
@@ -243,9 +246,10 @@ def run(splits: Sequence[str], per_kind: int, work: Path, layout: bool = True) -
     ]
     if lay:
         lines += [
-            "Layout and forensics checks on the template letters, each run with the three genuine "
-            "letters of its template as exemplars (`--reference`; findings of either check "
-            "counted when their region touches the edit):",
+            "Layout check on the template letters, each run with the three genuine letters of "
+            "its template as exemplars (`--reference`), together with the forensics check's "
+            "findings on the same letter (page-only thresholds; how words are printed is "
+            "reported by forensics only); a finding counts when its region touches the edit:",
             "",
             "| split | letters | count | severity |",
             "| --- | --- | --- | --- |",

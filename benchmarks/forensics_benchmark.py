@@ -56,7 +56,7 @@ from results_file import write_section  # noqa: E402  (benchmarks/ is the script
 
 from tests.forensic_fixtures import jpeg, letter_page, paste_transformed, shapes_scene  # noqa: E402
 from workbench import analyze  # noqa: E402
-from workbench.model import Severity  # noqa: E402
+from workbench.model import Finding, Severity  # noqa: E402
 
 SECTION = "Pixel forensics"
 PHOTO_SET = "natural photographs, copy-move (half JPEG 90)"
@@ -85,6 +85,7 @@ class Outcome:
     seconds: float
     #: Each method's page score (`workbench.imaging.tamper.PageTraces.scores`).
     methods: dict[str, float] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
 
 
 def auc(negatives: Sequence[float], positives: Sequence[float]) -> float:
@@ -362,7 +363,15 @@ def evaluate(cases: Sequence[Case], out: Path) -> list[Outcome]:
             f1 = pixel_f1(heat, case.mask)
         worst = max((f.severity for f in report.findings), default=None)
         outcomes.append(
-            Outcome(case, float(page["tamper_score"]), f1, worst, seconds, dict(page["scores"]))
+            Outcome(
+                case,
+                float(page["tamper_score"]),
+                f1,
+                worst,
+                seconds,
+                dict(page["scores"]),
+                list(report.findings),
+            )
         )
     return outcomes
 

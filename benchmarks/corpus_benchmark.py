@@ -195,14 +195,16 @@ def dq_rows(split: str, entries: Sequence[fc.Entry], folder: Path) -> list[str]:
     ]
 
 
-def run(splits: Sequence[str], per_kind: int, work: Path, layout: bool = True) -> list[str]:
+def run(
+    splits: Sequence[str], per_kind: int, work: Path, layout: bool = True, jobs: int = 1
+) -> list[str]:
     """The corpus part of the "Pixel forensics" section, as Markdown lines."""
     table, lay, dq, notes, per_method, per_chain = [], [], [], [], [], []
     for split in splits:
         entries = fc.build(CACHE, split, per_kind)
         folder = CACHE / split
         pairs = cases(entries, folder)
-        outcomes = evaluate([c for _, c in pairs], work)
+        outcomes = evaluate([c for _, c in pairs], work, jobs)
         joined = list(zip(entries, outcomes, strict=True))
         table += split_rows(split, joined)
         per_method += method_rows(split, joined)
@@ -279,9 +281,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--split", choices=sorted(fc.CHAINS), action="append")
     parser.add_argument("--per-kind", type=int, default=16)
     parser.add_argument("--no-layout", action="store_true")
+    parser.add_argument("--jobs", type=int, default=1, help="processes for the forensics runs")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
-        lines = run(args.split or ["dev", "test"], args.per_kind, Path(tmp), not args.no_layout)
+        lines = run(
+            args.split or ["dev", "test"], args.per_kind, Path(tmp), not args.no_layout, args.jobs
+        )
     print("\n".join(lines))
 
 

@@ -5,11 +5,12 @@ on and never tuned on): image-level ROC AUC of ``tamper_score``, mean pixel F1 o
 heatmap, a table per kind of tampering (each kind against the untampered pages, exemplar
 letters included), untampered pages with a warning or critical finding, and tampered pages
 found at warning or above. The layout check is then run on every letter of a template with
-the three genuine letters of the same template as exemplars: at which severity its findings
-touch a retyped number, a spliced line or a copied word, and the worst severity genuine
-letters get. Finally the aligned double-quantisation map
-(`workbench.imaging.forensic.dq_map`) alone:
-AUC of its region score on foreign-JPEG pages against untampered ones.
+the three genuine letters of the same template as exemplars, and its findings are joined with
+the forensics check's on the same letter: at which severity they touch a retyped number, a
+spliced line or a copied word, and the worst severity genuine letters get. Finally the
+aligned double-quantisation map (`workbench.imaging.forensic.dq_map`) alone: AUC of its region score
+on foreign-JPEG pages against untampered ones. Each method's own score and the fused score
+per scan chain are tabled too, to show which signal holds on which split and chain.
 
 Called by ``benchmarks/forensics_benchmark.py`` (which writes RESULTS.md); runnable alone:
 
@@ -77,8 +78,55 @@ def split_rows(split: str, outcomes: Sequence[tuple[fc.Entry, Outcome]]) -> list
     return rows
 
 
-def layout_rows(split: str, entries: Sequence[fc.Entry], folder: Path) -> list[str]:
-    """The layout check on template letters, with their template's genuine letters as exemplars."""
+#: The methods of the forensics check, in the order of the per-method table.
+METHODS = ("clone", "ghost", "noise", "ela", "dq", "text_clone", "glyph")
+
+
+def method_rows(split: str, outcomes: Sequence[tuple[fc.Entry, Outcome]]) -> list[str]:
+    """AUC of each method's own page score, per kind, then of the fused score per scan chain."""
+    neg = [o for e, o in outcomes if e.tampering in UNTAMPERED]
+    rows = []
+    for kind in fc.TAMPER_KINDS:
+        pos = [o for e, o in outcomes if e.tampering == kind]
+        cells = [
+            f"{auc([o.methods.get(m, 0.0) for o in neg], [o.methods.get(m, 0.0) for o in pos]):.2f}"
+            for m in METHODS
+        ]
+        rows.append(f"| {split} | {kind} | " + " | ".join(cells) + " |")
+    return rows
+
+
+def chain_rows(split: str, outcomes: Sequence[tuple[fc.Entry, Outcome]]) -> list[str]:
+    """AUC of `tamper_score` per scan chain and kind, against the chain's own untampered pages."""
+    rows = []
+    for chain in sorted({e.chain for e, _ in outcomes}):
+        mine = [(e, o) for e, o in outcomes if e.chain == chain]
+        neg = [o.score for e, o in mine if e.tampering in UNTAMPERED]
+        cells = []
+        for kind in fc.TAMPER_KINDS:
+            pos = [o.score for e, o in mine if e.tampering == kind]
+            cells.append(f"{auc(neg, pos):.2f} ({len(pos)})")
+        rows.append(
+            f"| {split} | {chain} | {len(neg)} | {float(np.median(neg)):.2f} | "
+            + " | ".join(cells)
+            + " |"
+        )
+    return rows
+
+
+def layout_rows(
+    split: str,
+    entries: Sequence[fc.Entry],
+    folder: Path,
+    forensics: dict[str, Outcome] | None = None,
+) -> list[str]:
+    """The layout check on template letters, their template's genuine letters as exemplars.
+
+    As a reviewer runs it with ``--reference``. The forensics check's findings on the same
+    letter (from `evaluate`, without exemplars) are counted with the layout check's when
+    `forensics` is given: how each word is printed is reported by forensics only. A finding
+    counts on a tampered letter when its region touches the edit.
+    """
     by_template: dict[str, list[Path]] = {}
     for e in entries:
         if e.tampering == "exemplar" and e.template:
@@ -94,6 +142,8 @@ def layout_rows(split: str, entries: Sequence[fc.Entry], folder: Path) -> list[s
                 folder / e.path, references=by_template[e.template or ""], only=["layout"], out=None
             )
             found = [f for f in report.findings if f.check == "layout"]
+            if forensics is not None and e.name in forensics:
+                found += forensics[e.name].findings
             if e.boxes:
                 truths = [Region(x0, y0, x1 - x0, y1 - y0) for x0, y0, x1, y1 in e.boxes]
                 found = [
@@ -107,7 +157,7 @@ def layout_rows(split: str, entries: Sequence[fc.Entry], folder: Path) -> list[s
         what = "genuine letters, worst finding" if kind == "none" else f"{kind}: finding on it"
         rows.append(
             f"| {split} | {what} | {len(letters)} | "
-            + ", ".join(f"{k} {v}" for k, v in counts.items())
+            + ", ".join(f"{k}: {v}" for k, v in counts.items())
             + " |"
         )
     return rows
@@ -145,16 +195,20 @@ def dq_rows(split: str, entries: Sequence[fc.Entry], folder: Path) -> list[str]:
     ]
 
 
-def run(splits: Sequence[str], per_kind: int, work: Path, layout: bool = True) -> list[str]:
+def run(
+    splits: Sequence[str], per_kind: int, work: Path, layout: bool = True, jobs: int = 1
+) -> list[str]:
     """The corpus part of the "Pixel forensics" section, as Markdown lines."""
-    table, lay, dq, notes = [], [], [], []
+    table, lay, dq, notes, per_method, per_chain = [], [], [], [], [], []
     for split in splits:
         entries = fc.build(CACHE, split, per_kind)
         folder = CACHE / split
         pairs = cases(entries, folder)
-        outcomes = evaluate([c for _, c in pairs], work)
+        outcomes = evaluate([c for _, c in pairs], work, jobs)
         joined = list(zip(entries, outcomes, strict=True))
         table += split_rows(split, joined)
+        per_method += method_rows(split, joined)
+        per_chain += chain_rows(split, joined)
         missed = [o.case.name for _, o in joined if o.case.tampered and _sev(o) < Severity.WARNING]
         alarms = [
             o.case.name for _, o in joined if not o.case.tampered and _sev(o) >= Severity.WARNING
@@ -165,7 +219,7 @@ def run(splits: Sequence[str], per_kind: int, work: Path, layout: bool = True) -
             + "."
         )
         if layout:
-            lay += layout_rows(split, entries, folder)
+            lay += layout_rows(split, entries, folder, {o.case.name: o for _, o in joined})
         dq += dq_rows(split, entries, folder)
     lines = [
         "| split | tampering | untampered / tampered | AUC | pixel F1 | found (warning+) "
@@ -175,11 +229,29 @@ def run(splits: Sequence[str], per_kind: int, work: Path, layout: bool = True) -
         "",
         *notes,
         "",
+        "Each method's own page score (its strongest region), AUC per kind against the "
+        "untampered pages of the split:",
+        "",
+        "| split | tampering | " + " | ".join(METHODS) + " |",
+        "| --- | --- |" + " --- |" * len(METHODS),
+        *per_method,
+        "",
+        "`tamper_score` per scan chain: AUC of each kind against the chain's own untampered "
+        "pages (tampered pages of the kind in brackets):",
+        "",
+        "| split | chain | untampered | median untampered score | "
+        + " | ".join(fc.TAMPER_KINDS)
+        + " |",
+        "| --- | --- | --- | --- |" + " --- |" * len(fc.TAMPER_KINDS),
+        *per_chain,
+        "",
     ]
     if lay:
         lines += [
-            "Layout check on the template letters, each compared with the three genuine letters "
-            "of its template (findings counted when their region touches the edit):",
+            "Layout check on the template letters, each run with the three genuine letters of "
+            "its template as exemplars (`--reference`), together with the forensics check's "
+            "findings on the same letter (page-only thresholds; how words are printed is "
+            "reported by forensics only); a finding counts when its region touches the edit:",
             "",
             "| split | letters | count | severity |",
             "| --- | --- | --- | --- |",
@@ -210,9 +282,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--split", choices=sorted(fc.CHAINS), action="append")
     parser.add_argument("--per-kind", type=int, default=16)
     parser.add_argument("--no-layout", action="store_true")
+    parser.add_argument("--jobs", type=int, default=1, help="processes for the forensics runs")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
-        lines = run(args.split or ["dev", "test"], args.per_kind, Path(tmp), not args.no_layout)
+        lines = run(
+            args.split or ["dev", "test"], args.per_kind, Path(tmp), not args.no_layout, args.jobs
+        )
     print("\n".join(lines))
 
 

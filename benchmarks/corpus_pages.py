@@ -386,15 +386,23 @@ def letter(
     hx = t.width / 2 if template.head_align == "centre" else right
     anchor = "ms" if template.head_align == "centre" else "rs"
     hsize = round(size * 1.35)
+    # Sizes and line widths in page pixels scale with the resolution, so that one template
+    # prints the same on paper whatever the scan's dpi (a fixed pixel offset made the office
+    # line 10% smaller at 150 dpi than at 300, which the layout check rightly reported).
+    lw = dpi / 300
     for k, text in enumerate((template.issuer, template.office)):
-        t.label(hx, top + (k + 1) * hsize * 1.5, text, heading, hsize - 6 * k, anchor)
+        t.label(hx, top + (k + 1) * hsize * 1.5, text, heading, hsize - round(6 * lw) * k, anchor)
     mx, my, mr = left + t.px(10), top + t.px(9), t.px(7)
     if template.mark == "diamond":
         t.draw.polygon(
-            [(mx, my - mr), (mx + mr, my), (mx, my + mr), (mx - mr, my)], outline=255, width=3
+            [(mx, my - mr), (mx + mr, my), (mx, my + mr), (mx - mr, my)],
+            outline=255,
+            width=max(1, round(3 * lw)),
         )
     elif template.mark == "ring":
-        t.draw.ellipse([mx - mr, my - mr, mx + mr, my + mr], outline=255, width=4)
+        t.draw.ellipse(
+            [mx - mr, my - mr, mx + mr, my + mr], outline=255, width=max(1, round(4 * lw))
+        )
     else:
         for k in range(4):
             t.draw.rectangle(
@@ -402,12 +410,12 @@ def letter(
             )
     y = top + t.px(24)
     if template.rule == "double":
-        t.rule(left, y, right, 3)
+        t.rule(left, y, right, max(1, round(3 * lw)))
         t.rule(left, y + t.px(1.2), right, 1)
     elif template.rule == "single":
-        t.rule(left, y, right, 2)
+        t.rule(left, y, right, max(1, round(2 * lw)))
     else:
-        t.rect((left - t.px(4), y, right + t.px(4), t.px(200)), 2)
+        t.rect((left - t.px(4), y, right + t.px(4), t.px(200)), max(1, round(2 * lw)))
     y += t.px(8)
     block = [
         ("شماره:", fa(f"{rng.integers(100, 9999)}/{rng.integers(10, 99)}")),

@@ -15,7 +15,8 @@ JPEG, and saved again (often at another quality):
   by another chain, saved at another quality, and taken off the 8 x 8 grid.
 
 A mask marks every changed region (both ends of a copy-move). Untampered pages go through
-the same chains, including the second save, so a re-saved JPEG alone is no sign of editing.
+the same chains and are saved again like the edited ones (opened and re-saved unchanged), so
+a page saved once more than its chain is no sign of editing.
 
 Two splits from disjoint ingredients: ``dev`` (the one thresholds may be tuned on) and
 ``test`` (reported on, never tuned on). They differ in fonts and letter templates (see
@@ -34,6 +35,7 @@ Deterministic: every page has its own seed; files are written to a cache folder,
 from __future__ import annotations
 
 import argparse
+import hashlib
 import io
 import json
 import sys
@@ -43,6 +45,7 @@ from pathlib import Path
 
 import cv2
 import numpy as np
+import PIL
 from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -481,10 +484,11 @@ def make_entry(
                 edited = scanned
         except NoRoom:
             continue
-        data = sc.data  # an untouched page: the file as its last save wrote it
-        if tampering in TAMPER_KINDS:
-            saves.append(int(rng.choice(chain.resave)))
-            data = jpeg_bytes(edited, saves[-1], chain.subsampling, chain.dpi)
+        # Every page is opened and saved once more, edited or not: otherwise an untouched
+        # page of a chain with one save would be the only kind of page saved once, and the
+        # number of saves alone (which the double-quantisation map sees) would tell them apart.
+        saves.append(int(rng.choice(chain.resave)))
+        data = jpeg_bytes(edited, saves[-1], chain.subsampling, chain.dpi)
         path = folder / f"{name}.jpg"
         path.write_bytes(data)
         mask_rel = None
@@ -535,7 +539,7 @@ def build(out: Path, split: str, per_kind: int = 16) -> list[Entry]:
         raise SystemExit(f"the {split} split cannot be generated: " + "; ".join(missing))
     folder = out / split
     manifest = folder / "manifest.json"
-    key = {"split": split, "per_kind": per_kind, "version": VERSION}
+    key = {"split": split, "per_kind": per_kind, "version": stamp()}
     if manifest.exists():
         data = json.loads(manifest.read_text(encoding="utf-8"))
         if data.get("key") == key:
@@ -554,8 +558,21 @@ def build(out: Path, split: str, per_kind: int = 16) -> list[Entry]:
     return entries
 
 
-#: Bump when generation changes, so that cached corpora are made again.
+#: Bump when generation changes in a way the source stamp below cannot see (fonts, data).
 VERSION = 1
+
+
+def stamp() -> str:
+    """Version stamp of a cached corpus: `VERSION`, the generator's source and Pillow's version.
+
+    Any edit of this module or of ``corpus_pages.py``, or another Pillow (its JPEG encoder
+    and text layout make the pixels), gives another stamp, so a cache made by other code is
+    generated again instead of being measured as if it were current.
+    """
+    digest = hashlib.sha256()
+    for name in ("forensic_corpus.py", "corpus_pages.py"):
+        digest.update((Path(__file__).resolve().parent / name).read_bytes())
+    return f"{VERSION}-{PIL.__version__}-{digest.hexdigest()[:16]}"
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -69,7 +69,7 @@ class ForensicsCheck(Check):
     """Error levels, noise, copy-move and JPEG ghosts, fused per page."""
 
     name = "forensics"
-    version = "4"
+    version = "5"
     title = "Pixel forensics: cloned regions and words, foreign compression, noise, retyped print"
     explanation = (
         "Looks for local traces of image editing on each page: regions copied from elsewhere "
@@ -274,6 +274,9 @@ class ForensicsCheck(Check):
             "words": clone.words,
             "difference": round(clone.difference, 3),
             "ratio": round(clone.ratio, 3),
+            "next_difference": (
+                None if clone.next_difference is None else round(clone.next_difference, 3)
+            ),
             "strength": round(clone.strength, 4),
         }
 
@@ -423,6 +426,12 @@ class ForensicsCheck(Check):
         source = _region(clone.source, factor, "source", clone.strength)
         target = _region(clone.target, factor, "copy", clone.strength)
         words = "word" if clone.words == 1 else f"{clone.words} words moved together"
+        nearest = (
+            ""
+            if clone.next_difference is None
+            else f", while the closest other pair of words on the page differs by "
+            f"{clone.next_difference:.2f}"
+        )
         return self.finding(
             "text_copy_move",
             self._severity(clone.strength, traces.calibration, "text_clone"),
@@ -431,7 +440,8 @@ class ForensicsCheck(Check):
             f"({target.width}x{target.height} px) matches the print at x={source.x}, "
             f"y={source.y} ({words}) pixel for pixel, paper included: their difference "
             f"({clone.difference:.2f} grey levels) is {clone.ratio:.2f} of what two separate "
-            f"patches of this page's paper differ by ({traces.text_floor:.2f}). Two prints of "
+            f"patches of this page's paper differ by ({traces.text_floor:.2f}){nearest}. "
+            "Two prints of "
             "the same word share their shape but not their paper grain and scanner noise; a "
             "digital copy shares both, so this is consistent with a word copied within the "
             "file. Either end could be the original. Innocent explanations: a page that was "
@@ -447,6 +457,9 @@ class ForensicsCheck(Check):
                 "difference": round(clone.difference, 3),
                 "paper_floor": round(traces.text_floor, 3),
                 "ratio": round(clone.ratio, 3),
+                "next_difference": (
+                    None if clone.next_difference is None else round(clone.next_difference, 3)
+                ),
                 "strength": round(clone.strength, 3),
                 "calibrated": traces.calibration.exemplars > 0,
             },

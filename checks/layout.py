@@ -8,12 +8,15 @@ page is registered onto each exemplar, the template the exemplars share (letterh
 rules, footer) is compared block by block, and a moved, rescaled or redrawn block is reported
 with where it lies. Body text differs between letters and is not part of the template, so it
 raises nothing by being different.
+
+How each word is *printed* (ink darkness, edge sharpness, stroke width, paper grain) is the
+``forensics`` check's glyph consistency; it is reported there once, not here as well.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 import cv2
@@ -23,7 +26,6 @@ from workbench import conventions
 from workbench.check import Check, Layer, LayerKind, Need
 from workbench.context import Context
 from workbench.geometry import iou
-from workbench.imaging.forensic.glyphs import glyph_consistency
 from workbench.imaging.layout.comparison import difference_map, ink_overlay
 from workbench.imaging.layout.registration import Registration, register, transform_box, warp_to
 from workbench.imaging.layout.template import (
@@ -52,9 +54,6 @@ from workbench.serialize import region_to_dict
 #: Questioned-line / exemplar-line ratios (after removing the page-wide ratio) that count as
 #: a different type.
 EXEMPLAR_LINE_LIMITS = {"stroke_width": 0.3, "ink_height": 0.18}
-#: Strength of a glyph-consistency outlier (`workbench.imaging.forensic.glyphs`) that makes a
-#: warning.
-PRINT_WARNING = 0.5
 
 
 @dataclass(frozen=True)
@@ -110,7 +109,7 @@ class LayoutCheck(Check):
     """Template comparison with exemplars, and line typography consistency."""
 
     name = "layout"
-    version = "2"
+    version = "3"
     title = "Layout against genuine exemplars, and typography of each line"
     explanation = (
         "Measures every text line of the page (size, stroke width, baseline, margins) and "
@@ -143,7 +142,6 @@ class LayoutCheck(Check):
             plines = _lines_of(np.asarray(gray))
             lines_by_page[page.index] = plines
             findings.extend(self._line_findings(page.index, plines, results))
-            findings.extend(self._print_findings(page.index, np.asarray(gray), findings))
         messages: list[str] = []
         if not context.references:
             messages.append(
@@ -222,61 +220,6 @@ class LayoutCheck(Check):
                 )
             )
         return findings
-
-    def _print_findings(
-        self, index: int, gray: np.ndarray, findings: list[Finding]
-    ) -> list[Finding]:
-        """Lines and numbers printed differently (glyph consistency) raise a warning.
-
-        A line whose type differs from its block (above) is only a notice: headings, quotes and
-        names differ by design. A line or number whose *print* differs too - darker, sharper,
-        smoother paper than every other word of the page - is what text typed into a scan
-        looks like, so the line's notice becomes a warning, and such print on a line the
-        typography did not flag is reported at warning level in its own right.
-        """
-        new: list[Finding] = []
-        for outlier in glyph_consistency(gray).outliers:
-            if outlier.strength < PRINT_WARNING:
-                continue
-            b = outlier.box
-            region = _region((b.x, b.y, b.width, b.height), outlier.level, outlier.strength)
-            evidence = {"print": outlier.deviations, "print_strength": round(outlier.strength, 3)}
-            same = [
-                i
-                for i, f in enumerate(findings)
-                if f.code.endswith("line_typography")
-                and f.page == index
-                and any(r.intersection(region) > 0 for r in f.regions)
-            ]
-            for i in same:
-                findings[i] = replace(
-                    findings[i],
-                    severity=max(findings[i].severity, Severity.WARNING),
-                    evidence={**findings[i].evidence, **evidence},
-                )
-            if same:
-                continue
-            what = "line" if outlier.level == "line" else "word or number"
-            described = ", ".join(f"{k} z {d['z']:+.1f}" for k, d in outlier.deviations.items())
-            new.append(
-                self.finding(
-                    "line_typography",
-                    Severity.WARNING,
-                    f"A {what} is printed differently from the rest of the page",
-                    f"On page {index + 1}, the {what} at x={region.x}, y={region.y} "
-                    f"({region.width}x{region.height} px) is printed differently from every other "
-                    f"word of the page ({described}: ink darkness, edge sharpness, stroke width "
-                    "or paper grain, as robust z-scores). A number or line typed into a scan, "
-                    "or spliced in from another file, looks like this. Innocent explanations: "
-                    "a bold or emphasised word, a stamp or handwritten note over the text, a "
-                    "line added by the issuer on another machine.",
-                    page=index,
-                    regions=[region],
-                    evidence={**evidence, "level": outlier.level, "compared_with": "page print"},
-                    checklist=["img.retyped"],
-                )
-            )
-        return new
 
     # -- exemplar comparison -----------------------------------------------------------------
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import sys
 from pathlib import Path
 
 import numpy as np
+import PIL
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
@@ -72,3 +74,20 @@ def test_pages_are_the_same_on_every_run(tmp_path: Path) -> None:
     b = fc.make_entry("test", 5, "retyped-digits", "receipt", 0, tmp_path / "b")
     assert a.boxes and a.boxes == b.boxes and a.saves == b.saves
     assert (tmp_path / "a" / a.path).read_bytes() == (tmp_path / "b" / b.path).read_bytes()
+
+
+def test_untouched_pages_are_saved_once_more_like_edited_ones(tmp_path: Path) -> None:
+    # Otherwise the number of saves alone would tell edited pages from untouched ones.
+    untouched = fc.make_entry("dev", 1, "none", "receipt", 0, tmp_path)
+    edited = fc.make_entry("dev", 1, "retyped-digits", "receipt", 0, tmp_path)
+    chain = next(c for c in fc.CHAINS["dev"] if c.name == untouched.chain)
+    assert len(untouched.saves) == len(chain.saves) + 1 == len(edited.saves)
+    assert untouched.saves[-1] in chain.resave and untouched.mask is None
+
+
+def test_the_cache_stamp_follows_the_generator_source() -> None:
+    # A cache made by other generator code or another Pillow has another stamp.
+    digest = hashlib.sha256()
+    for name in ("forensic_corpus.py", "corpus_pages.py"):
+        digest.update((Path(fc.__file__).parent / name).read_bytes())
+    assert fc.stamp() == f"{fc.VERSION}-{PIL.__version__}-{digest.hexdigest()[:16]}"

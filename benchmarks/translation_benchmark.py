@@ -134,6 +134,41 @@ TEST = [
     ),
 ]
 
+#: A second translator's English for the development set's templates (same slots, other words
+#: and order); each sentence of a development letter takes one of the two at random.
+DEV_FREE = [
+    "At the meeting held on {date} it was agreed that this office should receive the "
+    "project's progress report no later than the end of this month.",
+    "This year's approved funding for the project is {amount} rials; all spending has to stay "
+    "within the terms of the agreement.",
+    "Only Mr. {name} is to deal with the contractor, and this office is to be sent an account "
+    "of what is done.",
+    "Experts from this office who inspected the site found that work on some of the water "
+    "supply canals is considerably behind schedule.",
+    "Kindly arrange for someone from your directorate-general to be present at the "
+    "coordination meeting on {date}.",
+    "A list of the {count} employees put forward for the training course is enclosed.",
+    "We are grateful to your directorate-general for its warm help in organising the site visits.",
+    "Ms. {name} is to hold the files of contract no. {amount}.",
+]
+
+#: A second translator's English for the independent set's templates (same slots, other
+#: words and order); each sentence of an independent letter takes one of the two at random.
+TEST_FREE = [
+    "Please be advised that letter no. {amount} from Mr. {name} reached us on {date}.",
+    "Because funding is short, work on the project's second stage is suspended until further "
+    "notice, and the contractors will be told so.",
+    "Repairing the head office building and its facilities is expected to cost {amount} rials.",
+    "The technical committee will next meet at 10 a.m. on {date}, in the assembly hall of the "
+    "head office.",
+    "Ms. {name} will be responsible for pursuing this matter and for writing the final report.",
+    "The report we received states that {count} cars have been allocated for visiting the "
+    "flood-hit areas of the province.",
+    "Kindly inform this deputy office at your earliest convenience of the outcome of the "
+    "measures taken.",
+    "For his information, Dr. {name} has been sent a copy of this letter.",
+]
+
 INSERT_A = [
     "The Minister has also approved an additional payment to the contractor for its "
     "cooperation in this matter.",
@@ -195,6 +230,8 @@ def make_set(kind: str, n: int, seed: int) -> list[Case]:
         slots: dict[str, list[str]] = {"amount": [], "date": [], "name": [], "count": []}
         for t in chosen:
             fa, en = templates[t]
+            if rng.random() < 0.5:
+                en = (DEV_FREE if kind == "development" else TEST_FREE)[t]
             if "{name}" in fa:
                 name = rng.choice(names)
                 used_names.append(name)
@@ -285,25 +322,35 @@ def _names(kind: str) -> list[str]:
     return list(entry["truth"]["names"])
 
 
-def evaluate(cases: list[Case]) -> dict[str, Counter[str]]:
-    """Per alteration: how many cases, how many found (faithful: how many raised anything)."""
+def evaluate(cases: list[Case], use_meaning: bool = True) -> dict[str, Counter[str]]:
+    """Per alteration: how many cases, how many found (faithful: how many raised anything).
+
+    Also the false alarms of the meaning comparison, counted over sentence pairs: in letters
+    whose sentences all keep their meaning (faithful ones, and those with only a number, date
+    or name changed), how many pairs were compared by meaning and how many were reported.
+    """
     totals: Counter[str] = Counter()
     found: Counter[str] = Counter()
     kinds = {
-        "sentence_inserted": "sentence",
-        "sentence_changed": "sentence",
-        "number": "number",
-        "date": "date",
-        "name": "name",
+        "sentence_inserted": {"sentence", "meaning"},
+        "sentence_changed": {"sentence", "meaning"},
+        "number": {"number"},
+        "date": {"date"},
+        "name": {"name"},
     }
     for case in cases:
-        result = compare_translation(case.original, case.translation, case.names)
+        result = compare_translation(
+            case.original, case.translation, case.names, use_meaning=use_meaning
+        )
         key = case.altered or "faithful"
         totals[key] += 1
         if case.altered is None:
             found[key] += bool(result.differences)
         else:
-            found[key] += any(d.kind == kinds[case.altered] for d in result.differences)
+            found[key] += any(d.kind in kinds[case.altered] for d in result.differences)
+        if case.altered in (None, "number", "date", "name") and result.alignment is not None:
+            totals["meaning_pairs"] += sum(s is not None for s in result.alignment.similarity)
+            found["meaning_pairs"] += sum(d.kind == "meaning" for d in result.differences)
     return {"cases": totals, "found": found}
 
 
@@ -321,6 +368,11 @@ def table(name: str, scores: dict[str, Counter[str]]) -> str:
     )
     n, f = scores["cases"]["faithful"], scores["found"]["faithful"]
     rows.append(f"| faithful: anything raised (false alarms) | {n} | {f} ({f / max(n, 1):.0%}) |")
+    n, f = scores["cases"]["meaning_pairs"], scores["found"]["meaning_pairs"]
+    rows.append(
+        f"| sentence pairs of unchanged meaning: reported by meaning (false alarms) | {n} | "
+        f"{f} ({f / max(n, 1):.1%}) |"
+    )
     return "\n".join(rows)
 
 

@@ -475,13 +475,13 @@ def _compare_meaning(alignment: Alignment, result: Comparison) -> Alignment:
         oi, tj = starts[k]
         score = float(matrix[oi, tj])
         similarity[k] = round(score, 3)
-        row = [matrix[oi, c] for c in range(tj - MEANING_WINDOW, tj + MEANING_WINDOW + 1)
-               if 0 <= c < end_t and c != tj]  # fmt: skip
-        column = [matrix[r, tj] for r in range(oi - MEANING_WINDOW, oi + MEANING_WINDOW + 1)
-                  if 0 <= r < end_o and r != oi]  # fmt: skip
-        rival = max(row + column, default=-1.0)
         if len(translation[tj].split()) < REPORT_WORDS:
             continue  # a field or a heading: too little to weigh its meaning
+        near_t = range(max(0, tj - MEANING_WINDOW), min(end_t, tj + MEANING_WINDOW + 1))
+        near_o = range(max(0, oi - MEANING_WINDOW), min(end_o, oi + MEANING_WINDOW + 1))
+        rivals = [float(matrix[oi, c]) for c in near_t if c != tj]
+        rivals += [float(matrix[r, tj]) for r in near_o if r != oi]
+        rival = max(rivals, default=-1.0)
         if (score < MEANING_FLOOR and score - rival < MEANING_MARGIN) or score < MEANING_LOW:
             result.differences.append(
                 Difference(

@@ -4,9 +4,11 @@ The translation (``workbench check DOC --translation FILE``, or the app's upload
 sentence by sentence with the OCR text or the document's text, and the anchors that survive
 translation are compared (`workbench.text.translation`): numbers, dates in any calendar (as
 Gregorian days), and names through their Latin spellings. A number, date, name or whole
-sentence found in one text and not the other is reported. Translators add notes (a Gregorian
-date in brackets, "[signature]") and drop headings; OCR misses words. Each difference is
-something to read in both texts, not a conclusion.
+sentence found in one text and not the other is reported, and so is a translated sentence
+whose meaning, read by a multilingual sentence model, is far from the original sentence it
+stands beside. Translators add notes (a Gregorian date in brackets, "[signature]"), drop
+headings and paraphrase; OCR misses words. Each difference is something to read in both
+texts, not a conclusion.
 """
 
 from __future__ import annotations
@@ -19,7 +21,12 @@ from workbench.context import Context
 from workbench.errors import WorkbenchError
 from workbench.model import CheckResult, Finding, Severity
 from workbench.text.people import letter_people
-from workbench.text.translation import Difference, compare_translation
+from workbench.text.translation import (
+    MEANING_FLOOR,
+    MEANING_LOW,
+    Difference,
+    compare_translation,
+)
 
 #: OCR words and lines read with a lower confidence (0-100) are not compared.
 MIN_CONF = 60.0
@@ -29,6 +36,7 @@ _WHAT = {
     "date": "A date",
     "name": "A name",
     "sentence": "A sentence",
+    "meaning": "A sentence",
 }
 
 
@@ -36,15 +44,17 @@ class TranslationCheck(Check):
     """Numbers, dates, names and sentences of a supplied translation against the original."""
 
     name = "translation"
-    version = "1"
+    version = "2"
     title = "The supplied translation against the document's text"
     explanation = (
         "Aligns a translation supplied with the document with the document's text (OCR or "
         "text), sentence by sentence by length, and compares what survives translation: "
         "numbers, dates in any calendar (as Gregorian days) and names through their Latin "
         "spellings. It reports a number, date, name or whole sentence present in one and "
-        "absent from the other. It does not judge the wording: a translator's note, a dropped "
-        "heading or an OCR gap also shows as a difference, so read both texts."
+        "absent from the other, and a translated sentence whose meaning (read by a "
+        "multilingual sentence model, offline) is far from the original sentence beside it. "
+        "It does not judge the wording: a translator's note or paraphrase, a dropped heading "
+        "or an OCR gap also shows as a difference, so read both texts."
     )
     needs = frozenset({Need.TEXT})
     order = 78
@@ -70,15 +80,32 @@ class TranslationCheck(Check):
         comparison = compare_translation(original, translation, [p.name for p in people])
         findings = [self._finding(d) for d in comparison.differences]
         if not findings:
+            by_meaning = (
+                " and its meaning is close to the original sentence beside it"
+                if comparison.meaning_model
+                else ""
+            )
             findings.append(
                 self.finding(
                     "anchors_agree",
                     Severity.INFO,
                     "The translation's numbers, dates, names and sentences match the original",
                     "Every number, date and name found in either text was found in the other, "
-                    "and every sentence has a counterpart. The wording itself still needs a "
-                    "reader of both languages.",
+                    f"and every sentence has a counterpart{by_meaning}. The wording itself "
+                    "still needs a reader of both languages.",
                     evidence={"anchors": comparison.anchors},
+                    checklist=["lang.ocr"],
+                )
+            )
+        if comparison.notes:
+            findings.append(
+                self.finding(
+                    "partly_compared",
+                    Severity.INFO,
+                    "Part of the comparison was not made",
+                    " ".join(comparison.notes)
+                    + " What was left out was not compared, so no difference there is reported.",
+                    evidence={"notes": comparison.notes},
                     checklist=["lang.ocr"],
                 )
             )
@@ -89,6 +116,8 @@ class TranslationCheck(Check):
             "alignment": comparison.alignment.as_dicts() if comparison.alignment else [],
             "length_ratio": comparison.alignment.ratio if comparison.alignment else None,
             "differences": [d.as_dict() for d in comparison.differences],
+            "meaning_model": comparison.meaning_model,
+            "notes": comparison.notes,
         }
         return self.ok(findings=findings, results=results)
 
@@ -114,6 +143,8 @@ class TranslationCheck(Check):
         return "\n".join(lines)
 
     def _finding(self, difference: Difference) -> Finding:
+        if difference.kind == "meaning":
+            return self._meaning_finding(difference)
         where = "translation" if difference.side == "translation" else "original"
         other = "original" if where == "translation" else "translation"
         shown = difference.value if len(difference.value) < 90 else difference.value[:87] + "..."
@@ -132,6 +163,24 @@ class TranslationCheck(Check):
             + (f" (in: «{difference.context}»)" if difference.context else "")
             + f". A {where} that adds to or drops from the {other} is consistent with this; "
             f"so is {innocent}. Read the passage in both texts.",
+            evidence=difference.as_dict(),
+            checklist=["lang.ocr"],
+        )
+
+    def _meaning_finding(self, difference: Difference) -> Finding:
+        shown = difference.value if len(difference.value) < 90 else difference.value[:87] + "..."
+        return self.finding(
+            "sentence_meaning_differs",
+            Severity.WARNING,
+            f"A sentence of the translation does not say what the original beside it says: {shown}",
+            f"The translation's «{difference.value}» stands where the original has "
+            f"«{difference.context}», and a multilingual sentence model finds the two far apart "
+            f"(similarity {difference.similarity}: below {MEANING_FLOOR}, and no closer than "
+            "a neighbouring sentence, or below "
+            f"{MEANING_LOW}). A translation that replaces or adds a sentence is consistent with "
+            "this; so are a free paraphrase or a translator's summary, sentences split or "
+            "joined differently, and an original sentence OCR misread. Read the two sentences "
+            "side by side.",
             evidence=difference.as_dict(),
             checklist=["lang.ocr"],
         )

@@ -128,6 +128,15 @@ def test_faithful_translation_raises_nothing_and_changes_are_found(tmp_path: Pat
     assert "translation.name_only_in_translation" in found
     assert "translation.sentence_only_in_translation" in found
     assert "translation.date_only_in_translation" in found
+    paragraphs = faithful.split("\n\n")
+    stressed = next(i for i, p in enumerate(paragraphs) if p.startswith("He stressed"))
+    paragraphs[stressed] = (  # the same length, no number, date or name: another meaning
+        "He added that the contractors had finished their work on the dam well ahead of\n"
+        "schedule, and that everyone involved in the project deserved the thanks of the office."
+    )
+    replaced = "\n\n".join(paragraphs)
+    report = analyze_document(document, only=["translation"], translation=replaced).report
+    assert codes(report) == {"translation.sentence_meaning_differs"}
 
 
 def test_translation_skipped_without_one() -> None:

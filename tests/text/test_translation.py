@@ -1,0 +1,130 @@
+"""The translation comparison on the questioned sample's own text: meaning and input bounds."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from workbench.text import meaning
+from workbench.text import translation as tr
+
+needs_model = pytest.mark.skipif(
+    meaning.unavailable() is not None, reason=f"no sentence model: {meaning.unavailable()}"
+)
+
+SAMPLES = Path(__file__).resolve().parents[2] / "samples"
+#: The body of the questioned sample letter, as its generator writes it (fictional text).
+PARAGRAPHS_FA = [
+    "پیرو جلسه روز شنبه\xa0۲۲\xa0اردیبهشت\xa0۱۳۸۰ و بنا به دستور مقام محترم وزارت، مقرر گردید "
+    "بررسی قراردادهای طرح سد مخزنی کوهسار با دقت و سرعت بیشتری انجام شود.",
+    "ایشان تأکید فرمودند که در این مرحله باید بسیار دقیق و هوشیار بود تا هیچ سندی که بر جایگاه "
+    "و برنامه\u200cهای آینده این وزارتخانه اثر منفی بگذارد، بر جای نماند.",
+    "همچنین مقرر شد ارتباط با پیمانکار طرف قرارداد مانند گذشته تنها از طریق دو نفر، آقایان "
+    "کامران صدری و داوود فرزین\u200cفر، انجام گیرد و گزارش اقدامات تا پایان خرداد ماه به این "
+    "دفتر ارسال شود.",
+]
+ORIGINAL = "\n\n".join(PARAGRAPHS_FA)
+#: The sample translation's English for the same three paragraphs.
+PARAGRAPHS_EN = [
+    "Following the meeting of Saturday 22 Ordibehesht 1380 [12 May 2001], and by order of His "
+    "Excellency the Minister, it was decided that the review of the contracts of the Kuhsar "
+    "reservoir dam project be carried out with greater care and speed.",
+    "He stressed that at this stage we must be very careful and very alert, so that no "
+    "document is left behind that could have a negative effect on the standing and the future "
+    "plans of this ministry.",
+    "It was also decided that, as before, contact with the contracting firm be made only "
+    "through two people, Messrs Kamran Sadri and Davoud Farzinfar, and that a report of the "
+    "actions taken be sent to this office by the end of the month of Khordad.",
+]
+NAMES = ["کامران صدری", "داوود فرزین\u200cفر"]
+
+
+def compare(paragraphs: list[str]) -> tr.Comparison:
+    return tr.compare_translation(ORIGINAL, "\n\n".join(paragraphs), NAMES)
+
+
+def test_sample_paragraphs_are_the_sample_translation() -> None:
+    sample = (SAMPLES / "questioned" / "letter_1380-02-24.en.txt").read_text(encoding="utf-8")
+    for paragraph in PARAGRAPHS_EN:
+        assert " ".join(paragraph.split()) in " ".join(sample.split())
+
+
+@needs_model
+def test_faithful_and_reworded_translations_raise_nothing() -> None:
+    faithful = compare(PARAGRAPHS_EN)
+    assert faithful.differences == [] and faithful.notes == []
+    assert faithful.meaning_model == meaning.MODEL
+    assert faithful.alignment is not None
+    assert all(s is not None and s > tr.MEANING_FLOOR for s in faithful.alignment.similarity)
+    reworded = list(PARAGRAPHS_EN)
+    reworded[1] = (
+        "He insisted that everyone be extremely careful and watchful now, so that no paper "
+        "remains that might harm the reputation or the future programmes of the ministry."
+    )
+    assert compare(reworded).differences == []
+
+
+@needs_model
+def test_replaced_sentence_without_anchors_is_reported_by_meaning() -> None:
+    changed = list(PARAGRAPHS_EN)
+    changed[1] = (
+        "He added that the contractors had completed their work well ahead of schedule and "
+        "deserved the thanks of everyone involved in this project."
+    )
+    result = compare(changed)
+    assert [d.kind for d in result.differences] == ["meaning"]
+    difference = result.differences[0]
+    assert difference.value == changed[1] and difference.side == "translation"
+    assert difference.context.startswith("ایشان تأکید")
+    assert difference.similarity is not None and difference.similarity < tr.MEANING_FLOOR
+
+
+def test_without_the_model_anchors_are_still_compared(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(meaning, "unavailable", lambda: "the sentence model is not installed")
+    changed = list(PARAGRAPHS_EN)
+    changed[2] = changed[2].replace("Kamran Sadri", "Kamran Rostami")
+    result = compare(changed)
+    assert result.meaning_model is None
+    assert any("not compared by meaning" in note for note in result.notes)
+    assert [d.kind for d in result.differences] == ["name", "name"]
+
+
+def test_without_meaning_the_result_is_the_anchors_alone() -> None:
+    result = tr.compare_translation(ORIGINAL, "\n\n".join(PARAGRAPHS_EN), NAMES, use_meaning=False)
+    assert result.differences == [] and result.notes == [] and result.meaning_model is None
+    assert result.alignment is not None and result.alignment.similarity == ()
+
+
+def test_alignment_of_a_normal_letter_is_not_cut() -> None:
+    original = tr._long(tr.sentences(ORIGINAL))
+    translation = tr._long(tr.sentences("\n\n".join(PARAGRAPHS_EN)))
+    alignment = tr.align_sentences(original, translation)
+    assert alignment.totals is None
+    assert [(len(a), len(b)) for a, b in alignment.pairs] == [(1, 1)] * 3
+    at_the_limit = tr.align_sentences(original * 83, translation * 83)  # 249 each
+    assert at_the_limit.totals is None and len(at_the_limit.pairs) == 249
+
+
+def test_huge_input_returns_with_a_too_large_note() -> None:
+    """Counts that differ by thousands: aligned in their first part, and the notes say so."""
+    original = "\n\n".join(PARAGRAPHS_FA * 1000)  # 3000 sentences
+    translation = "\n\n".join(PARAGRAPHS_EN * 12000)  # 36000 sentences, 2.3 MB
+    result = tr.compare_translation(original, translation, NAMES, use_meaning=False)
+    notes = " ".join(result.notes)
+    assert f"compared only the first {tr.MAX_CHARS}" in notes
+    assert "Too large to align" in notes and f"compared only the first {tr.MAX_ALIGN}" in notes
+    assert result.alignment is not None and result.alignment.totals is not None
+    assert len([s for a, _ in result.alignment.pairs for s in a]) == tr.MAX_ALIGN
+
+
+@needs_model
+def test_many_pairs_are_compared_by_meaning_in_their_first_part() -> None:
+    original = "\n\n".join(PARAGRAPHS_FA * 30)  # 90 sentences
+    translation = "\n\n".join(PARAGRAPHS_EN * 30)
+    result = tr.compare_translation(original, translation, NAMES)
+    assert any(f"compared only the first {tr.MAX_MEANING}" in note for note in result.notes)
+    assert result.alignment is not None
+    compared = [s for s in result.alignment.similarity if s is not None]
+    assert len(compared) == tr.MAX_MEANING
+    assert not [d for d in result.differences if d.kind == "meaning"]

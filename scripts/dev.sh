@@ -66,7 +66,7 @@ install_python() {
   fi
   log "installing the workbench and its extras into $VENV (Python $version)"
   "$VENV/bin/python" -m pip install -q --upgrade pip
-  "$VENV/bin/python" -m pip install -q -e ".[app,dev,reader]"
+  "$VENV/bin/python" -m pip install -q -e ".[app,dev,reader,meaning]"
   # ParisaOCR's Persian line recognizer (Apache-2.0) ships inside its wheel; the workbench
   # runs it with the CPU torch of the 'reader' extra, so the wheel's own dependencies
   # (Kraken, torchvision, a GPU build of torch) are not installed.

@@ -32,7 +32,8 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 
 import forensic_corpus as fc  # noqa: E402
-from forensics_benchmark import Case, Outcome, auc, evaluate, pixel_f1  # noqa: E402
+from forensic_sets import Case  # noqa: E402
+from forensics_benchmark import Outcome, auc, evaluate, pixel_f1  # noqa: E402
 
 from workbench import analyze  # noqa: E402
 from workbench.model import Region, Severity  # noqa: E402

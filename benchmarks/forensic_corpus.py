@@ -560,17 +560,19 @@ def build(out: Path, split: str, per_kind: int = 16) -> list[Entry]:
 
 #: Bump when generation changes in a way the source stamp below cannot see (fonts, data).
 VERSION = 1
+#: The generator's source files (in this folder), hashed into the cache stamp.
+SOURCES = ("forensic_corpus.py", "corpus_pages.py", "corpus_text.py")
 
 
 def stamp() -> str:
     """Version stamp of a cached corpus: `VERSION`, the generator's source and Pillow's version.
 
-    Any edit of this module or of ``corpus_pages.py``, or another Pillow (its JPEG encoder
-    and text layout make the pixels), gives another stamp, so a cache made by other code is
-    generated again instead of being measured as if it were current.
+    Any edit of this module, ``corpus_pages.py`` or ``corpus_text.py``, or another Pillow (its
+    JPEG encoder and text layout make the pixels), gives another stamp, so a cache made by other
+    code is generated again instead of being measured as if it were current.
     """
     digest = hashlib.sha256()
-    for name in ("forensic_corpus.py", "corpus_pages.py"):
+    for name in SOURCES:
         digest.update((Path(__file__).resolve().parent / name).read_bytes())
     return f"{VERSION}-{PIL.__version__}-{digest.hexdigest()[:16]}"
 

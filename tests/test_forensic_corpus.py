@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import sys
 from pathlib import Path
@@ -87,7 +88,19 @@ def test_untouched_pages_are_saved_once_more_like_edited_ones(tmp_path: Path) ->
 
 def test_the_cache_stamp_follows_the_generator_source() -> None:
     # A cache made by other generator code or another Pillow has another stamp.
+    folder = Path(fc.__file__).parent
     digest = hashlib.sha256()
-    for name in ("forensic_corpus.py", "corpus_pages.py"):
-        digest.update((Path(fc.__file__).parent / name).read_bytes())
+    for name in fc.SOURCES:
+        digest.update((folder / name).read_bytes())
     assert fc.stamp() == f"{fc.VERSION}-{PIL.__version__}-{digest.hexdigest()[:16]}"
+    # Every module of this folder that generation imports is among the hashed sources.
+    local = {path.stem for path in folder.glob("*.py")}
+    imported = set()
+    for name in fc.SOURCES:
+        tree = ast.parse((folder / name).read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module in local:
+                imported.add(node.module)
+            elif isinstance(node, ast.Import):
+                imported.update(a.name for a in node.names if a.name in local)
+    assert {f"{m}.py" for m in imported} <= set(fc.SOURCES)

@@ -140,8 +140,17 @@ def base_direction(text: str) -> str:
 
 
 def to_reading_order(display: str) -> str:
-    """A line written left to right as printed, in reading order (ZWNJ kept in place)."""
-    from bidi import get_display
+    """A line written left to right as printed, in reading order (ZWNJ kept in place).
+
+    The model names each glyph by its look: on a right-to-left line, the bracket printed at
+    the right of ``[را]`` looks like ``]`` and opens it. Putting the line in reading order
+    therefore also mirrors brackets and guillemets in right-to-left runs (rule L4 of the
+    bidirectional algorithm). The Rust-backed ``bidi.get_display`` reorders without
+    mirroring and turned every bracket of the scanned book lines around (``]را[``);
+    python-bidi's pure-Python algorithm (``bidi.algorithm``, from which Kraken's own bidi
+    code, used to train the model, was taken) mirrors.
+    """
+    from bidi.algorithm import get_display
 
     protected = display.replace(ZWNJ, _ZWNJ_STAND_IN)
     logical = get_display(protected, base_dir=base_direction(display))

@@ -49,9 +49,6 @@ DEFAULT_PAD_TO = 0
 WIDTH_STEP = 256
 #: Lines read in one network call at most (memory stays under a few hundred MB).
 BATCH_LINES = 16
-#: CPU seconds per 1,000 columns of 96-px line before a recognizer has timed itself (one
-#: thread, measured on a letter's lines: 0.8-1.0).
-FIRST_COST_ESTIMATE = 1.0
 #: ZWNJ, which the model writes between letters of one word that do not join.
 ZWNJ = "\u200c"
 #: A stand-in for ZWNJ while the bidirectional algorithm runs: a neutral that stays in place.
@@ -207,14 +204,6 @@ class LineRecognizer:
         self.labels = {int(v[0]): k for k, v in meta["codec"].items()}
         self._network = self._load(found, meta, threads)
         self._lock = threading.Lock()
-        #: CPU seconds per 1,000 input columns, from this recognizer's own calls so far.
-        self.seconds_per_kilocolumn = FIRST_COST_ESTIMATE
-
-    def record_cost(self, seconds: float, columns: float) -> None:
-        """Fold a call's measured CPU time into `seconds_per_kilocolumn` (for budgets)."""
-        if columns > 0 and seconds > 0:
-            measured = 1000 * seconds / columns
-            self.seconds_per_kilocolumn = 0.5 * self.seconds_per_kilocolumn + 0.5 * measured
 
     def __repr__(self) -> str:
         return f"LineRecognizer({self.path.name}, pad_to={self.pad_to})"

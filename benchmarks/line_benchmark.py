@@ -214,11 +214,11 @@ def second_reader(
 
 
 def policy(
-    lines: Sequence[Line], out: Readings, tess: str, second: str, *, every_line: bool
+    count: int, out: Readings, tess: str, second: str, *, every_line: bool
 ) -> tuple[list[str], int]:
     """The text each policy keeps per line, and how many lines it read again."""
     texts, reread = [], 0
-    for i in range(len(lines)):
+    for i in range(count):
         first = LineEvidence(out.text[tess][i], out.confidence[tess][i])
         if not every_line and not needs_second_reading(first):
             texts.append(first.text)
@@ -229,9 +229,8 @@ def policy(
     return texts, reread
 
 
-def evaluate(
-    name: str, lines: list[Line], lang: str, pads: bool, dump: Path | None = None
-) -> list[str]:
+def read_set(lines: Sequence[Line], lang: str) -> Readings:
+    """Every reader's reading of every line, with the CPU time each reader took."""
     out = Readings()
     tesseract_psm7(lines, lang, out, f"tesseract {lang} --psm 7")
     if lang != "fas":
@@ -239,40 +238,76 @@ def evaluate(
     workbench_recognize(lines, lang, out, f"Tesseract.recognize ({lang})")
     recognizer = LineRecognizer(pad_to=0)
     second_reader(lines, recognizer, out, "Persian recognizer")
-    if dump is not None:
-        records = [
-            {
-                "name": line.name,
-                "truth": line.truth,
-                **{
-                    k: [out.text[k][i], out.confidence.get(k, [None] * len(lines))[i]]
-                    for k in out.text
-                },
-            }
-            for i, line in enumerate(lines)
-        ]
-        path = dump / f"{name.split()[0]}-{lang}.json"
-        path.write_text(json.dumps(records, ensure_ascii=False, indent=1), encoding="utf-8")
+    return out
+
+
+def save_readings(path: Path, lines: Sequence[Line], out: Readings) -> None:
+    """The readings of a set (or part of one) as JSON, to merge parts run separately."""
+    records = [
+        {
+            "name": line.name,
+            "truth": line.truth,
+            **{
+                k: [out.text[k][i], out.confidence.get(k, [None] * len(lines))[i]] for k in out.text
+            },
+        }
+        for i, line in enumerate(lines)
+    ]
+    data = {"lines": records, "cpu": out.cpu}
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+def load_readings(paths: Sequence[Path]) -> tuple[list[str], Readings]:
+    """Truths and readings of parts saved by `save_readings`, joined (CPU times summed)."""
+    truths: list[str] = []
+    out = Readings()
+    for path in paths:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        for record in data["lines"]:
+            truths.append(record["truth"])
+            for key, value in record.items():
+                if key in ("name", "truth"):
+                    continue
+                out.text.setdefault(key, []).append(value[0])
+                out.confidence.setdefault(key, []).append(value[1])
+        for key, seconds in data["cpu"].items():
+            out.cpu[key] = out.cpu.get(key, 0.0) + seconds
+    return truths, out
+
+
+def table(name: str, truths: Sequence[str], out: Readings, lang: str) -> list[str]:
+    """CER strict and relaxed and CPU seconds per line, per reader and per choice policy."""
     rows = [
-        f"### {name}: {len(lines)} lines",
+        f"### {name}: {len(truths)} lines",
         "",
         "| reader or policy | CER strict | CER relaxed | CPU s/line | lines read again |",
         "| --- | ---: | ---: | ---: | ---: |",
     ]
-    n = max(len(lines), 1)
+    n = max(len(truths), 1)
     for key, texts in out.text.items():
         score = Score()
-        for line, text in zip(lines, texts, strict=True):
-            score.add(line.truth, text)
+        for truth, text in zip(truths, texts, strict=True):
+            score.add(truth, text)
         rows.append(f"| {key} | {score.row()} | {out.cpu[key] / n:.3f} | |")
     tess = f"tesseract {lang} --psm 7"
     for label, every in (("choice, every line read again", True), ("choice, default", False)):
-        texts, reread = policy(lines, out, tess, "Persian recognizer", every_line=every)
+        texts, reread = policy(len(truths), out, tess, "Persian recognizer", every_line=every)
         score = Score()
-        for line, text in zip(lines, texts, strict=True):
-            score.add(line.truth, text)
+        for truth, text in zip(truths, texts, strict=True):
+            score.add(truth, text)
         cost = out.cpu[tess] + out.cpu["Persian recognizer"] * reread / n
         rows.append(f"| {label} | {score.row()} | {cost / n:.3f} | {reread} |")
+    return rows
+
+
+def evaluate(
+    name: str, lines: list[Line], lang: str, pads: bool, dump: Path | None = None
+) -> list[str]:
+    out = read_set(lines, lang)
+    if dump is not None:
+        part = name.rsplit("part ", 1)[1].replace("/", "of") if ", part " in name else "all"
+        save_readings(dump / f"{name.split()[0]}-{lang}.{part}.json", lines, out)
+    rows = table(name, [line.truth for line in lines], out, lang)
     if pads:
         subset = lines[:24]
         rows += ["", f"Padding width (first {len(subset)} lines, one batch each):", ""]
@@ -378,7 +413,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         metavar="N",
         help="also measure the auto budget's costs on N pages per kind of the page benchmark",
     )
+    parser.add_argument(
+        "--part",
+        default=None,
+        metavar="K/N",
+        help="read only lines K, K+N, K+2N, ... of each set (parts run side by side; --dump)",
+    )
+    parser.add_argument(
+        "--merge",
+        nargs="+",
+        type=Path,
+        default=None,
+        metavar="JSON",
+        help="print the table of one set from the --dump files of its parts, reading nothing",
+    )
+    parser.add_argument("--lang", default="fas", help="the set's Tesseract model (--merge)")
     args = parser.parse_args(argv)
+    if args.merge:
+        truths, merged = load_readings(args.merge)
+        name = args.merge[0].stem.split(".")[0]
+        print("\n".join(table(f"{name} (parts merged)", truths, merged, args.lang)))
+        return 0
+    part = tuple(int(x) for x in args.part.split("/")) if args.part else None
     started = time.perf_counter()
     sections: list[str] = []
     if args.cost:
@@ -425,6 +481,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if key not in wanted:
             continue
         lines = load()
+        if part is not None:
+            lines = lines[part[0] :: part[1]]
+            name = f"{name}, part {part[0]}/{part[1]}"
         print(f"{name}: {len(lines)} lines", file=sys.stderr)
         sections += evaluate(name, lines, lang, pads and not args.no_pads, args.dump)
         print("\n".join(sections), flush=True)

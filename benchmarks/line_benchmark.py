@@ -18,7 +18,10 @@ again or only the lines `workbench.reading.needs_second_reading` selects.
 
 CER = edit distance / reference characters. "strict": NFC, whitespace collapsed. "relaxed"
 additionally folds what the transcriptions make inconsistently or what says nothing of the
-reader: diacritics dropped, ZWNJ as a space, Arabic yeh/kaf as Persian, all digits as ASCII.
+reader: diacritics dropped, ZWNJ as a space, Arabic yeh/kaf as Persian, all digits as ASCII,
+and heh with hamza (``ۀ``, the ezafe mark) as heh: the hamza typed as a separate mark is a
+diacritic and already dropped, so the precomposed letter is folded the same way (ParisaOCR's
+own relaxed metric folds it too).
 
 Usage: ``python benchmarks/line_benchmark.py [--limit N] [--write]``.
 """
@@ -45,13 +48,23 @@ from PIL import Image, ImageDraw, ImageFilter, ImageFont
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.ocr_benchmark import ARABIC, FARSIWEB, NOTO, PERSIAN, Measure, normalise  # noqa: E402
+from benchmarks.ocr_benchmark import (  # noqa: E402
+    ARABIC,
+    FARSIWEB,
+    NOTO,
+    PERSIAN,
+    Measure,
+    build_pages,
+    normalise,
+    sample_pages,
+)
 from benchmarks.results_file import write_section  # noqa: E402
 from workbench.imaging.recognition.line_recognizer import LineRecognizer  # noqa: E402
 from workbench.ocr import Tesseract, cpu_time  # noqa: E402
 from workbench.reading import (  # noqa: E402
     LineEvidence,
     choose_line,
+    crop_line,
     needs_second_reading,
 )
 
@@ -73,6 +86,7 @@ _DIACRITICS = re.compile("[\u064b-\u065f\u0670\u0640]")
 _FOLD = str.maketrans(
     {
         "\u200c": " ",
+        "ۀ": "ه",
         "ي": "ی",
         "ى": "ی",
         "ك": "ک",
@@ -200,11 +214,11 @@ def second_reader(
 
 
 def policy(
-    lines: Sequence[Line], out: Readings, tess: str, second: str, *, every_line: bool
+    count: int, out: Readings, tess: str, second: str, *, every_line: bool
 ) -> tuple[list[str], int]:
     """The text each policy keeps per line, and how many lines it read again."""
     texts, reread = [], 0
-    for i in range(len(lines)):
+    for i in range(count):
         first = LineEvidence(out.text[tess][i], out.confidence[tess][i])
         if not every_line and not needs_second_reading(first):
             texts.append(first.text)
@@ -215,9 +229,8 @@ def policy(
     return texts, reread
 
 
-def evaluate(
-    name: str, lines: list[Line], lang: str, pads: bool, dump: Path | None = None
-) -> list[str]:
+def read_set(lines: Sequence[Line], lang: str) -> Readings:
+    """Every reader's reading of every line, with the CPU time each reader took."""
     out = Readings()
     tesseract_psm7(lines, lang, out, f"tesseract {lang} --psm 7")
     if lang != "fas":
@@ -225,40 +238,76 @@ def evaluate(
     workbench_recognize(lines, lang, out, f"Tesseract.recognize ({lang})")
     recognizer = LineRecognizer(pad_to=0)
     second_reader(lines, recognizer, out, "Persian recognizer")
-    if dump is not None:
-        records = [
-            {
-                "name": line.name,
-                "truth": line.truth,
-                **{
-                    k: [out.text[k][i], out.confidence.get(k, [None] * len(lines))[i]]
-                    for k in out.text
-                },
-            }
-            for i, line in enumerate(lines)
-        ]
-        path = dump / f"{name.split()[0]}-{lang}.json"
-        path.write_text(json.dumps(records, ensure_ascii=False, indent=1), encoding="utf-8")
+    return out
+
+
+def save_readings(path: Path, lines: Sequence[Line], out: Readings) -> None:
+    """The readings of a set (or part of one) as JSON, to merge parts run separately."""
+    records = [
+        {
+            "name": line.name,
+            "truth": line.truth,
+            **{
+                k: [out.text[k][i], out.confidence.get(k, [None] * len(lines))[i]] for k in out.text
+            },
+        }
+        for i, line in enumerate(lines)
+    ]
+    data = {"lines": records, "cpu": out.cpu}
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+def load_readings(paths: Sequence[Path]) -> tuple[list[str], Readings]:
+    """Truths and readings of parts saved by `save_readings`, joined (CPU times summed)."""
+    truths: list[str] = []
+    out = Readings()
+    for path in paths:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        for record in data["lines"]:
+            truths.append(record["truth"])
+            for key, value in record.items():
+                if key in ("name", "truth"):
+                    continue
+                out.text.setdefault(key, []).append(value[0])
+                out.confidence.setdefault(key, []).append(value[1])
+        for key, seconds in data["cpu"].items():
+            out.cpu[key] = out.cpu.get(key, 0.0) + seconds
+    return truths, out
+
+
+def table(name: str, truths: Sequence[str], out: Readings, lang: str) -> list[str]:
+    """CER strict and relaxed and CPU seconds per line, per reader and per choice policy."""
     rows = [
-        f"### {name}: {len(lines)} lines",
+        f"### {name}: {len(truths)} lines",
         "",
         "| reader or policy | CER strict | CER relaxed | CPU s/line | lines read again |",
         "| --- | ---: | ---: | ---: | ---: |",
     ]
-    n = max(len(lines), 1)
+    n = max(len(truths), 1)
     for key, texts in out.text.items():
         score = Score()
-        for line, text in zip(lines, texts, strict=True):
-            score.add(line.truth, text)
+        for truth, text in zip(truths, texts, strict=True):
+            score.add(truth, text)
         rows.append(f"| {key} | {score.row()} | {out.cpu[key] / n:.3f} | |")
     tess = f"tesseract {lang} --psm 7"
     for label, every in (("choice, every line read again", True), ("choice, default", False)):
-        texts, reread = policy(lines, out, tess, "Persian recognizer", every_line=every)
+        texts, reread = policy(len(truths), out, tess, "Persian recognizer", every_line=every)
         score = Score()
-        for line, text in zip(lines, texts, strict=True):
-            score.add(line.truth, text)
+        for truth, text in zip(truths, texts, strict=True):
+            score.add(truth, text)
         cost = out.cpu[tess] + out.cpu["Persian recognizer"] * reread / n
         rows.append(f"| {label} | {score.row()} | {cost / n:.3f} | {reread} |")
+    return rows
+
+
+def evaluate(
+    name: str, lines: list[Line], lang: str, pads: bool, dump: Path | None = None
+) -> list[str]:
+    out = read_set(lines, lang)
+    if dump is not None:
+        part = name.rsplit("part ", 1)[1].replace("/", "of") if ", part " in name else "all"
+        save_readings(dump / f"{name.split()[0]}-{lang}.{part}.json", lines, out)
+    rows = table(name, [line.truth for line in lines], out, lang)
     if pads:
         subset = lines[:24]
         rows += ["", f"Padding width (first {len(subset)} lines, one batch each):", ""]
@@ -279,6 +328,73 @@ def evaluate(
     return [*rows, ""]
 
 
+def cost_section(per_kind: int) -> list[str]:
+    """What the ``auto`` budget of `workbench.reading` is computed from, measured together.
+
+    On the page benchmark's pages (`benchmarks.ocr_benchmark.build_pages` and the samples'
+    letters): one raw Tesseract pass (``fas``, what ``auto`` is held to) on every page, fitted
+    as CPU seconds per megapixel plus seconds per text line; the second reader on every line
+    of the first page of each kind, as CPU seconds per 1,000 columns of line at its input
+    height; and what reading every line of a page costs, in raw Tesseract passes.
+    """
+    engine = Tesseract()
+    recognizer = LineRecognizer(pad_to=0)
+    pages = build_pages(per_kind) + sample_pages()[:per_kind]
+    measured: list[tuple[str, float, int, float, float, float | None]] = []
+    read_kinds: set[str] = set()
+    for page in pages:
+        gray = np.asarray(page.image.convert("L"))
+        started = cpu_time()
+        pytesseract.image_to_data(page.image, lang="fas")
+        raw = cpu_time() - started
+        lines = engine.recognize(gray, page.language).page.lines
+        crops = [crop_line(gray, line.box)[0] for line in lines]
+        columns = sum(c.shape[1] * recognizer.height / max(c.shape[0], 1) for c in crops)
+        second: float | None = None
+        if page.kind not in read_kinds:
+            read_kinds.add(page.kind)
+            started = cpu_time()
+            recognizer.read(crops)
+            second = cpu_time() - started
+        measured.append((page.kind, gray.size / 1e6, len(lines), raw, columns, second))
+    design = np.array([[mpx, n] for _, mpx, n, _, _, _ in measured], dtype=float)
+    target = np.array([raw for *_, raw, _, _ in measured], dtype=float)
+    (per_mpx, per_line), *_ = np.linalg.lstsq(design, target, rcond=None)
+    read = [(cols, sec) for *_, cols, sec in measured if sec is not None]
+    per_kcol = 1000 * sum(sec for _, sec in read) / max(sum(cols for cols, _ in read), 1.0)
+    rows = [
+        "### Cost of the second reader against one Tesseract pass (pages)",
+        "",
+        "| pages | megapixels | text lines | raw Tesseract CPU s | predicted | "
+        "columns of line | every line by the second reader, CPU s | in raw passes |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    kinds = dict.fromkeys(kind for kind, *_ in measured)
+    for kind in kinds:
+        group = [m for m in measured if m[0] == kind]
+        n = len(group)
+        mpx = sum(m[1] for m in group) / n
+        count = sum(m[2] for m in group) / n
+        raw = sum(m[3] for m in group) / n
+        cols = sum(m[4] for m in group) / n
+        timed = [m[5] for m in group if m[5] is not None]
+        every = f"{timed[0]:.1f} (1 page)" if timed else ""
+        rows.append(
+            f"| {kind} ({n}) | {mpx:.2f} | {count:.1f} | {raw:.2f} "
+            f"| {per_mpx * mpx + per_line * count:.2f} | {cols:,.0f} | {every} "
+            f"| {cols / 1000 * per_kcol / raw:.1f} |"
+        )
+    rows += [
+        "",
+        f"Fitted on these pages: one raw Tesseract pass takes {per_mpx:.3f} CPU s per megapixel "
+        f"plus {per_line:.3f} s per text line; the second reader takes {per_kcol:.3f} CPU s per "
+        "1,000 columns of line (`workbench.reading.TESSERACT_SECONDS_PER_MEGAPIXEL`, "
+        "`TESSERACT_SECONDS_PER_LINE`, `SECOND_SECONDS_PER_KILOCOLUMN`).",
+        "",
+    ]
+    return rows
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--limit", type=int, default=None, help="lines per real set")
@@ -288,10 +404,42 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="comma-separated sets to run: fa, ar (scanned), rendered-fa, rendered-ar",
     )
     parser.add_argument("--dump", type=Path, default=None, help="folder for per-line JSON")
+    parser.add_argument("--no-pads", action="store_true", help="skip the padding-width sweep")
     parser.add_argument("--write", action="store_true", help="update benchmarks/RESULTS.md")
+    parser.add_argument(
+        "--cost",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also measure the auto budget's costs on N pages per kind of the page benchmark",
+    )
+    parser.add_argument(
+        "--part",
+        default=None,
+        metavar="K/N",
+        help="read only lines K, K+N, K+2N, ... of each set (parts run side by side; --dump)",
+    )
+    parser.add_argument(
+        "--merge",
+        nargs="+",
+        type=Path,
+        default=None,
+        metavar="JSON",
+        help="print the table of one set from the --dump files of its parts, reading nothing",
+    )
+    parser.add_argument("--lang", default="fas", help="the set's Tesseract model (--merge)")
     args = parser.parse_args(argv)
+    if args.merge:
+        truths, merged = load_readings(args.merge)
+        name = args.merge[0].stem.split(".")[0]
+        print("\n".join(table(f"{name} (parts merged)", truths, merged, args.lang)))
+        return 0
+    part = tuple(int(x) for x in args.part.split("/")) if args.part else None
     started = time.perf_counter()
     sections: list[str] = []
+    if args.cost:
+        sections += cost_section(args.cost)
+        print("\n".join(sections), flush=True)
     jobs: list[tuple[str, Callable[[], list[Line]], str, bool]] = []
     if DATA.is_dir():
         jobs += [
@@ -333,8 +481,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if key not in wanted:
             continue
         lines = load()
+        if part is not None:
+            lines = lines[part[0] :: part[1]]
+            name = f"{name}, part {part[0]}/{part[1]}"
         print(f"{name}: {len(lines)} lines", file=sys.stderr)
-        sections += evaluate(name, lines, lang, pads, args.dump)
+        sections += evaluate(name, lines, lang, pads and not args.no_pads, args.dump)
         print("\n".join(sections), flush=True)
     version = ".".join(map(str, Tesseract().version))
     elapsed = time.perf_counter() - started

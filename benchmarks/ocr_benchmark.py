@@ -553,7 +553,8 @@ def main() -> None:
     lines += [
         "",
         "The `ocr` check's text (`workbench.reading`: the page language chosen from the text when "
-        "none is claimed, and on Persian pages the second reader within Tesseract's CPU time), "
+        "none is claimed, and on Persian pages the second reader within about one raw Tesseract "
+        "pass, a budget computed from the page's size and lines), "
         "by language of the page:",
         "",
         *markdown(table, ["raw tesseract", "workbench", *report_rows], ["lang-fas", "lang-ara"]),

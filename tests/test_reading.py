@@ -22,6 +22,7 @@ from workbench.reading import (
     SECOND,
     TESSERACT,
     LineEvidence,
+    budget_columns,
     choose_line,
     needs_second_reading,
     reread_page,
@@ -32,6 +33,9 @@ needs_reader = pytest.mark.skipif(
     not reader_available(),
     reason="the second reader is not installed (bash scripts/dev.sh install)",
 )
+SCANNED_LINES = Path(__file__).resolve().parents[2] / "shared" / "data" / "ocr-real-lines"
+README = Path(__file__).resolve().parents[1] / "README.md"
+TIME_KEYS = frozenset({"seconds", "cpu_seconds"})
 NOTO_NASKH = Path("/usr/share/fonts/truetype/noto/NotoNaskhArabic-Regular.ttf")
 ARABIC_LINES = (
     "السيد المدير العام المحترم",
@@ -114,11 +118,68 @@ def test_every_line_mode_keeps_the_layout(every_line: Context) -> None:
 def test_auto_mode_stays_within_its_budget(persian_page: Path) -> None:
     gray = np.asarray(Image.open(persian_page).convert("L"))
     result = Tesseract().recognize(gray, "fas")
-    reading = reread_page(result.page, gray, shared_recognizer(), mode="auto", budget_s=0.0)
+    reading = reread_page(result.page, gray, shared_recognizer(), mode="auto", budget=0.0)
     assert reading.lines_read_again == 0
     assert reading.page == result.page
     wanted = [r for r in reading.lines if needs_second_reading(r.tesseract)]
     assert reading.skipped_for_budget == len(wanted)
+
+
+def test_the_budget_grows_with_the_page_and_its_lines() -> None:
+    letter_300 = budget_columns((3508, 2480), 20)
+    letter_150 = budget_columns((1754, 1240), 20)
+    assert letter_300 > letter_150 > budget_columns((1754, 1240), 5) > 0
+    assert budget_columns((3508, 2480), 20) == letter_300  # nothing measured at run time
+    # About one raw Tesseract pass: on a page of body type, a line or two of it.
+    assert 500 < letter_300 < 5_000
+
+
+@pytest.fixture(scope="module")
+def scanned_lines_page(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A 150-dpi page holding real scanned book lines (read from the shared data, not copied)."""
+    folder = SCANNED_LINES / "fa-print-dev"
+    if not folder.is_dir():
+        pytest.skip(f"the scanned lines are not beside the project ({folder.name} missing)")
+    page = Image.new("L", (1240, 1754), 255)
+    y = 120
+    files = sorted(folder.glob("*.png"))
+    short = sorted(files, key=lambda png: Image.open(png).width)[:3]
+    for png in short + [f for f in files if f not in short][:7]:
+        with Image.open(png) as line:
+            image = line.convert("L")
+        if image.width > 1100:
+            image = image.resize((1100, round(image.height * 1100 / image.width)))
+        page.paste(image, (1240 - 70 - image.width, y))
+        y += image.height + 40
+    path = tmp_path_factory.mktemp("reading") / "scanned-lines.png"
+    page.convert("RGB").save(path)
+    return path
+
+
+def _without_times(value: object) -> object:
+    """A report part with its run times left out (they are the only thing that may differ)."""
+    if isinstance(value, dict):
+        return {k: _without_times(v) for k, v in value.items() if k not in TIME_KEYS}
+    if isinstance(value, list):
+        return [_without_times(v) for v in value]
+    return value
+
+
+@needs_reader
+def test_auto_mode_reads_the_same_lines_again_on_every_run(scanned_lines_page: Path) -> None:
+    runs = []
+    for _ in range(2):
+        analysis = analyze_document(load_document(scanned_lines_page), only=["ocr"])
+        data = report_to_dict(analysis.report)
+        validate_report(data)
+        runs.append(data["results"]["ocr"])
+    reader = runs[0]["pages"][0]["preprocessing"]["reader"]
+    assert reader["second_reader"] == SECOND
+    lines = len(runs[0]["pages"][0]["lines"])
+    assert reader["budget_columns"] == budget_columns((1754, 1240), lines)
+    # Scanned print: Tesseract is unsure of every line, the budget lets some be read again.
+    assert reader["lines_read_again"] >= 1 and reader["skipped_for_budget"] >= 1
+    assert _without_times(runs[0]) == _without_times(runs[1])
 
 
 def test_tesseract_mode_reads_once(persian_page: Path) -> None:
@@ -147,6 +208,15 @@ def test_report_says_which_reader_made_each_line(persian_page: Path) -> None:
         assert set(line["readings"]) == {TESSERACT, SECOND}
         assert 0.0 <= line["agreement"] <= 1.0
         assert line["text"] == line["readings"][line["reader"]]["text"]
+        assert isinstance(line["uncertain"], bool)
+    # The schema does not name these fields (it allows more than it names): the README's
+    # section on the report does, each of them.
+    documented = README.read_text(encoding="utf-8").split("## The report", 1)[1]
+    documented = documented.split("\n## ", 1)[0]
+    fields = {key for line in page["lines"] for key in line}
+    fields |= set(page["preprocessing"]["reader"])
+    for name in sorted(fields | {"reader", "note"}):
+        assert f"`{name}`" in documented or f".{name}`" in documented, name
 
 
 def test_script_evidence_never_comes_from_the_second_reader(every_line: Context) -> None:

@@ -102,6 +102,17 @@ def test_blank_and_empty_images_read_as_nothing(recognizer: LineRecognizer) -> N
 def test_bidi_keeps_the_half_space_and_digit_order() -> None:
     # Display order (as printed, left to right) -> reading order.
     assert to_reading_order("دنوش\u200cیم ۱۲۳") == "۱۲۳ می\u200cشوند"
+    # Glyphs are named by their look; in reading order, brackets open the right way.
+    assert to_reading_order("[ار] نیشس") == "سشین [را]"
+    assert to_reading_order("«ملاس»") == "«سالم»"
+
+
+def test_brackets_are_read_the_way_they_were_printed(recognizer: LineRecognizer) -> None:
+    text = "صلاح همگنان [را] بخیر (خواند) و «گفت»"
+    read = recognizer.read([line_image(text)])[0].text
+    for opening, closing in ("[]", "()", "«»"):
+        assert opening in read and closing in read, read
+        assert read.index(opening) < read.index(closing), read
 
 
 def test_scanned_persian_lines_read_better_than_tesseract(recognizer: LineRecognizer) -> None:

@@ -50,9 +50,6 @@ DEFAULT_PAD_TO = 0
 WIDTH_STEP = 256
 #: Lines read in one network call at most (memory stays under a few hundred MB).
 BATCH_LINES = 16
-#: CPU seconds per 1,000 columns of 96-px line before a recognizer has timed itself (one
-#: thread, measured on a letter's lines: 0.8-1.0).
-FIRST_COST_ESTIMATE = 1.0
 #: ZWNJ, which the model writes between letters of one word that do not join.
 ZWNJ = "\u200c"
 #: A stand-in for ZWNJ while the bidirectional algorithm runs: a neutral that stays in place.
@@ -141,8 +138,17 @@ def base_direction(text: str) -> str:
 
 
 def to_reading_order(display: str) -> str:
-    """A line written left to right as printed, in reading order (ZWNJ kept in place)."""
-    from bidi import get_display
+    """A line written left to right as printed, in reading order (ZWNJ kept in place).
+
+    The model names each glyph by its look: on a right-to-left line, the bracket printed at
+    the right of ``[را]`` looks like ``]`` and opens it. Putting the line in reading order
+    therefore also mirrors brackets and guillemets in right-to-left runs (rule L4 of the
+    bidirectional algorithm). The Rust-backed ``bidi.get_display`` reorders without
+    mirroring and turned every bracket of the scanned book lines around (``]را[``);
+    python-bidi's pure-Python algorithm (``bidi.algorithm``, from which Kraken's own bidi
+    code, used to train the model, was taken) mirrors.
+    """
+    from bidi.algorithm import get_display
 
     protected = display.replace(ZWNJ, _ZWNJ_STAND_IN)
     logical = get_display(protected, base_dir=base_direction(display))
@@ -199,14 +205,6 @@ class LineRecognizer:
         self.labels = {int(v[0]): k for k, v in meta["codec"].items()}
         self._network = self._load(found, meta, threads)
         self._lock = threading.Lock()
-        #: CPU seconds per 1,000 input columns, from this recognizer's own calls so far.
-        self.seconds_per_kilocolumn = FIRST_COST_ESTIMATE
-
-    def record_cost(self, seconds: float, columns: float) -> None:
-        """Fold a call's measured CPU time into `seconds_per_kilocolumn` (for budgets)."""
-        if columns > 0 and seconds > 0:
-            measured = 1000 * seconds / columns
-            self.seconds_per_kilocolumn = 0.5 * self.seconds_per_kilocolumn + 0.5 * measured
 
     def __repr__(self) -> str:
         return f"LineRecognizer({self.path.name}, pad_to={self.pad_to})"

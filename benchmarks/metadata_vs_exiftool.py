@@ -133,7 +133,7 @@ def main() -> None:
     text = "\n".join(lines)
     print(text)
     if args.write:
-        write_section(ROOT / "benchmarks" / "RESULTS.md", SECTION, text)
+        write_section(SECTION, text)
 
 
 if __name__ == "__main__":

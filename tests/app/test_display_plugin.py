@@ -182,3 +182,21 @@ def test_html_export_leaves_out_a_picture_whose_stored_file_is_damaged(stained: 
     assert result.exit_code == 0, result.output
     assert "<title>stained quarter</title>" in result.output
     assert "Stain heatmap" not in result.output
+
+
+def test_app_warns_when_the_default_heatmap_file_is_damaged(stained: Case) -> None:
+    # The declared heatmap is drawn as soon as the page opens; a stored file that changed
+    # since it was stored is a warning beside the page, not a failed page.
+    with Store.open(stained.store_path) as store:
+        (record,) = [a for a in store.artifacts(stained.sha) if a.kind == "stain_map"]
+        damaged = store.objects.path(record.object_sha256)
+    damaged.chmod(0o644)
+    damaged.write_bytes(b"not the heatmap")
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["doc"] = stained.sha
+    at.run()
+    at.switch_page("views/document.py")
+    at.run()
+    assert not at.exception, at.exception
+    assert any("could not be read from the store" in w.value for w in at.warning)
+    assert len(at.get("image")) == 1

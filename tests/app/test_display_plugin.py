@@ -15,10 +15,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from streamlit.testing.v1 import AppTest
 
 from tests.app.conftest import APP, QUESTIONED, Case, analyse_questioned
 from workbench.casework import load_review, stored_artifact, stored_pages
+from workbench.cli import main
 from workbench.export.casefile import export_review
 from workbench.export.html import page_previews
 from workbench.export.layers import page_layers, page_pictures
@@ -164,3 +166,37 @@ def test_command_line_report_draws_the_plugin_heatmap(stain_plugin: Path, tmp_pa
     html = (folder / "report.html").read_text("utf-8")
     assert "<figcaption>Page 1: Stain heatmap</figcaption>" in html
     assert "<title>stained quarter</title>" in html
+
+
+def test_html_export_leaves_out_a_picture_whose_stored_file_is_damaged(stained: Case) -> None:
+    # A heatmap whose object no longer matches its hash is left out with a warning, as a
+    # picture that cannot be read is; the report itself is still exported.
+    with Store.open(stained.store_path) as store:
+        (record,) = [a for a in store.artifacts(stained.sha) if a.kind == "stain_map"]
+        damaged = store.objects.path(record.object_sha256)
+    damaged.chmod(0o644)
+    damaged.write_bytes(b"not the heatmap")
+    result = CliRunner().invoke(
+        main, ["export", stained.sha, "--store", str(stained.store_path), "--format", "html"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "<title>stained quarter</title>" in result.output
+    assert "Stain heatmap" not in result.output
+
+
+def test_app_warns_when_the_default_heatmap_file_is_damaged(stained: Case) -> None:
+    # The declared heatmap is drawn as soon as the page opens; a stored file that changed
+    # since it was stored is a warning beside the page, not a failed page.
+    with Store.open(stained.store_path) as store:
+        (record,) = [a for a in store.artifacts(stained.sha) if a.kind == "stain_map"]
+        damaged = store.objects.path(record.object_sha256)
+    damaged.chmod(0o644)
+    damaged.write_bytes(b"not the heatmap")
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["doc"] = stained.sha
+    at.run()
+    at.switch_page("views/document.py")
+    at.run()
+    assert not at.exception, at.exception
+    assert any("could not be read from the store" in w.value for w in at.warning)
+    assert len(at.get("image")) == 1

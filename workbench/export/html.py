@@ -21,6 +21,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from PIL import Image
 
 from workbench.check import Check, LayerKind
+from workbench.errors import WorkbenchError
 from workbench.export.layers import (
     DrawnBox,
     draw_picture,
@@ -100,7 +101,8 @@ def page_previews(
                 continue
             try:
                 drawn = draw_picture(image, picture, read_artifact(picture.artifact))
-            except (KeyError, OSError) as exc:
+            except (KeyError, OSError, WorkbenchError) as exc:
+                # WorkbenchError: a store's object missing or changed since it was stored
                 log.warning("artifact %s could not be read: %s", picture.artifact.id, exc)
                 continue
             previews.append(make_preview(index, drawn, label=picture.layer.label))

@@ -21,6 +21,7 @@ from workbench.app.shared import (
     store_path,
 )
 from workbench.casework import load_review
+from workbench.errors import StoreError
 from workbench.export.layers import (
     crop_around,
     draw_boxes,
@@ -109,7 +110,7 @@ with view:
             if background in pictures:
                 picture = artifact_image(sha, background, run_id, store_path())
                 image = draw_picture(image, pictures[background], picture)
-        except (KeyError, OSError) as exc:
+        except (KeyError, OSError, StoreError) as exc:
             st.warning(f"That artifact could not be read from the store: {md(str(exc))}")
         boxes = [b for name in shown for b in layers[name].boxes]
         focus = []

@@ -106,7 +106,7 @@ class DatesCheck(Check):
     """Dates on the page, converted between calendars and checked against claims and file."""
 
     name = "dates"
-    version = "1"
+    version = "2"
     title = "Dates, calendars and printed weekdays"
     explanation = (
         "Finds the dates the document bears: Solar Hijri (the calendar of Iranian letters, "

@@ -181,7 +181,11 @@ def test_html_export_leaves_out_a_picture_whose_stored_file_is_damaged(stained: 
     )
     assert result.exit_code == 0, result.output
     assert "<title>stained quarter</title>" in result.output
-    assert "Stain heatmap" not in result.output
+    assert "<figcaption>Page 1: Stain heatmap</figcaption>" not in result.output
+    assert (
+        "<figcaption>Page 1: Stain heatmap &mdash; left out: its stored file could not be read"
+        in result.output
+    )
 
 
 def test_app_warns_when_the_default_heatmap_file_is_damaged(stained: Case) -> None:

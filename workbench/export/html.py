@@ -49,6 +49,9 @@ class Preview:
 
     `label` names the layer drawn over the page (a heatmap, an image in its place; None for
     the page itself); `boxes` are the declared boxes drawn over it besides the findings'.
+    `unavailable` says why a declared picture could not be drawn (its stored file missing,
+    changed or unreadable): such a preview has no image, and the export says the picture was
+    left out rather than silently dropping it.
     """
 
     page: int
@@ -57,6 +60,7 @@ class Preview:
     data_uri: str
     label: str | None = None
     boxes: tuple[DrawnBox, ...] = ()
+    unavailable: str | None = None
 
 
 def make_preview(
@@ -82,7 +86,8 @@ def page_previews(
 
     Each page carries the boxes of its default result layers; each default heatmap or image
     the checks wrote for it follows as a preview of its own, read through `read_artifact`
-    (none without it, or when it cannot be read).
+    (none without it). A picture that cannot be read becomes a preview without an image whose
+    `unavailable` says why, so the export shows that something was left out.
     """
     classes = installed_checks(checks)
     previews = []
@@ -104,6 +109,16 @@ def page_previews(
             except (KeyError, OSError, WorkbenchError) as exc:
                 # WorkbenchError: a store's object missing or changed since it was stored
                 log.warning("artifact %s could not be read: %s", picture.artifact.id, exc)
+                previews.append(
+                    Preview(
+                        index,
+                        image.width,
+                        image.height,
+                        "",
+                        picture.layer.label,
+                        unavailable=f"its stored file could not be read ({type(exc).__name__})",
+                    )
+                )
                 continue
             previews.append(make_preview(index, drawn, label=picture.layer.label))
     return previews

@@ -174,3 +174,25 @@ def test_exemplars_signatory_and_addressee_as_the_manifest_has_them(name: str) -
     claimed = {"author": persons["signatory"]["latin"][0]}
     again = analyze(SAMPLES / "exemplars" / name, claims=claimed, only=["people"])
     assert {f.code for f in again.findings} == {"people.author_found"}
+
+
+@needs_tesseract
+def test_bodies_named_in_the_running_text_of_a_rendered_page(tmp_path: Path) -> None:
+    from tests.support.text_pages import render_page
+
+    page = render_page(
+        [
+            "جناب آقای دکتر رضایی",
+            "با سلام و احترام گزارش سازمان برنامه و بودجه کشور به پیوست ارسال می‌شود.",
+            "مقرر شد این دفتر با اداره کل امور مالیاتی استان تهران هماهنگ کند.",
+            "خواهشمند است دستور فرمایید نماینده آن اداره در جلسه حضور یابد.",
+        ]
+    )
+    path = tmp_path / "letter.png"
+    page.save(path)
+    report = analyze(path, only=["people"])
+    bodies = {(b["text"], b["kind"], b["where"]) for b in report.results["people"]["bodies"]}
+    assert ("سازمان برنامه و بودجه کشور", "organisation", "running text") in bodies
+    assert ("اداره کل امور مالیاتی استان تهران", "directorate_general", "running text") in bodies
+    # «آن اداره» refers to the addressee's department and names none
+    assert not any(text.startswith("اداره در") for text, _, _ in bodies)

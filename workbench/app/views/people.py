@@ -64,6 +64,14 @@ elif (people_check := report.check("people")) is not None:
 else:
     st.caption("The people check did not run on this document.")
 
+bodies = [b for b in people.get("bodies", []) if isinstance(b, dict)]
+if bodies:
+    st.markdown("#### Ministries, offices and organisations named")
+    st.dataframe(
+        [{"name": b.get("text"), "kind": b.get("kind"), "where": b.get("where")} for b in bodies],
+        hide_index=True,
+    )
+
 on_lists = [(mine, other) for mine, other in shared_names(store, sha) if other.source == "lists"]
 if on_lists:
     st.markdown("#### Names of this document that are on a stored list")

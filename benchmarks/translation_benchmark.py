@@ -175,6 +175,22 @@ TEST_FREE = [
     "For his information, Dr. {name} has been sent a copy of this letter.",
 ]
 
+#: A third translator's English for the development set's templates: terse, reordered, with
+#: the letter's formulas dropped. Only the development set has it, so that thresholds chosen
+#: there have seen freer renderings than either set's second wording.
+DEV_TERSE = [
+    "Progress report on the project due at this office by month's end, as agreed at the "
+    "{date} meeting.",
+    "Budget approved for the project this year: {amount} rials, to be spent only as the "
+    "agreement allows.",
+    "Dealings with the contractor go through Mr. {name} alone, who reports back to this office.",
+    "Our inspectors report that parts of the water canals are well behind schedule.",
+    "Your directorate-general should send someone to the coordination meeting of {date}.",
+    "{count} staff nominated for the training course; names attached.",
+    "Thanks to the directorate-general for its help with the field visits.",
+    "Files for contract {amount} stay with Ms. {name}.",
+]
+
 INSERT_A = [
     "The Minister has also approved an additional payment to the contractor for its "
     "cooperation in this matter.",
@@ -229,6 +245,8 @@ def make_set(kind: str, n: int, seed: int) -> list[Case]:
     inserts = INSERT_A if kind == "development" else INSERT_B
     names = _names(kind)
     alterations = [None, "sentence_inserted", "sentence_changed", "number", "date", "name"]
+    # Its own random stream, so the letters themselves do not depend on how they are split.
+    restructuring = random.Random(seed + 1000)
     cases = []
     for i in range(n):
         chosen = rng.sample(range(len(templates)), rng.randint(4, 6))
@@ -236,8 +254,11 @@ def make_set(kind: str, n: int, seed: int) -> list[Case]:
         slots: dict[str, list[str]] = {"amount": [], "date": [], "name": [], "count": []}
         for t in chosen:
             fa, en = templates[t]
-            if rng.random() < 0.5:
-                en = (DEV_FREE if kind == "development" else TEST_FREE)[t]
+            wording = rng.random()
+            if kind == "independent" and wording < 0.5:
+                en = TEST_FREE[t]
+            elif kind == "development" and wording < 2 / 3:
+                en = (DEV_FREE if wording < 1 / 3 else DEV_TERSE)[t]
             if "{name}" in fa:
                 name = rng.choice(names)
                 used_names.append(name)
@@ -264,6 +285,8 @@ def make_set(kind: str, n: int, seed: int) -> list[Case]:
         if altered == "name" and not slots["name"]:
             altered = "sentence_inserted"
         en_parts = _alter(en_parts, altered, slots, rng, inserts, names, kind, templates, chosen)
+        if kind == "development":
+            en_parts = _restructure(en_parts, restructuring)
         original = "\n\n".join(fa_parts)
         translation = "\n\n".join(en_parts)
         cases.append(Case(original, translation, used_names, altered))
@@ -312,6 +335,55 @@ def _alter(
         other = _spell(rng.choice(names), rng, variant=kind == "independent")
         parts = [p.replace(value, other, 1) for p in parts]
     return parts
+
+
+#: Words that may start a sentence in lower case once it is joined to the one before.
+_SENTENCE_OPENERS = frozenset(
+    [
+        "The",
+        "It",
+        "According",
+        "Please",
+        "Following",
+        "At",
+        "This",
+        "Only",
+        "Experts",
+        "Kindly",
+        "A",
+        "We",
+        "Our",
+        "Your",
+        "Thanks",
+        "Budget",
+        "Progress",
+        "Dealings",
+        "Files",
+    ]
+)
+
+
+def _restructure(parts: list[str], rng: random.Random) -> list[str]:
+    """Split and join sentences as translators do (development set only).
+
+    A sentence with ", and " becomes two sentences (one time in four), and two neighbouring
+    sentences become one joined with "; " (one letter in three), so the alignment meets
+    two-to-one and one-to-two pairs that change nothing of the content.
+    """
+    out = []
+    for part in parts:
+        head, sep, tail = part.partition(", and ")
+        if sep and len(tail.split()) >= 4 and rng.random() < 0.25:
+            out.append(f"{head}. {tail[0].upper()}{tail[1:]}")
+        else:
+            out.append(part)
+    if len(out) >= 2 and rng.random() < 1 / 3:
+        at = rng.randrange(len(out) - 1)
+        first, second = out[at], out[at + 1]
+        if second.split()[0] in _SENTENCE_OPENERS:
+            second = second[0].lower() + second[1:]
+        out[at : at + 2] = [f"{first.rstrip('.')}; {second}"]
+    return out
 
 
 def _names(kind: str) -> list[str]:

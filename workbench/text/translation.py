@@ -101,6 +101,8 @@ class Difference:
     context: str = ""
     #: For "meaning": the similarity of the sentence with the original one it is aligned with.
     similarity: float | None = None
+    #: Why it was reported, in words (for "meaning": which evidence decided).
+    reason: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
@@ -112,7 +114,17 @@ class Difference:
         }
         if self.similarity is not None:
             out["similarity"] = self.similarity
+        if self.reason:
+            out["reason"] = self.reason
         return out
+
+    def explained(self) -> str:
+        """One line saying what was found and why, for the pair it belongs to."""
+        if self.reason:
+            return self.reason
+        if self.kind == "sentence":
+            return f"a sentence of the {self.side} with no counterpart in the other text"
+        return f"{self.kind} «{self.value}» only in the {self.side}"
 
 
 @dataclass(frozen=True)
@@ -125,19 +137,50 @@ class Alignment:
     similarity: tuple[float | None, ...] = ()
     #: Sentence counts of the two texts when they were too many to align whole (None: whole).
     totals: tuple[int, int] | None = None
+    #: Per pair, why it was reported (the differences found in it, in words; empty: none).
+    flags: tuple[tuple[str, ...], ...] = ()
 
     def as_dicts(self) -> list[dict[str, Any]]:
         """JSON-ready rows: the original's and the translation's sentences of each pair.
 
-        With ``similarity`` when the pairs were compared by meaning (0-1, higher is closer).
+        With ``similarity`` when the pairs were compared by meaning (0-1, higher is closer),
+        and ``flags`` when a difference was found in the pair (why, in words).
         """
         rows: list[dict[str, Any]] = []
         for k, (a, b) in enumerate(self.pairs):
             row: dict[str, Any] = {"original": list(a), "translation": list(b)}
             if k < len(self.similarity) and self.similarity[k] is not None:
                 row["similarity"] = self.similarity[k]
+            if k < len(self.flags) and self.flags[k]:
+                row["flags"] = list(self.flags[k])
             rows.append(row)
         return rows
+
+    def with_flags(self, differences: Sequence[Difference]) -> Alignment:
+        """The same alignment with each difference placed on the pair whose text holds it.
+
+        A sentence or meaning difference belongs to the pair holding that sentence; a number,
+        date or name to the first pair of its side whose text holds it (a date or name that
+        no sentence holds whole, or one in a heading left out of the alignment, is placed
+        nowhere: the findings still report it).
+        """
+        flags: list[list[str]] = [[] for _ in self.pairs]
+        for difference in differences:
+            side = 0 if difference.side == "original" else 1
+            needle = difference.value.split(" (")[0] if difference.kind != "sentence" else ""
+            for k, pair in enumerate(self.pairs):
+                texts = pair[side]
+                if difference.kind in ("sentence", "meaning"):
+                    hit = difference.value in texts
+                else:
+                    joined = western_digits(" ".join(texts)) if side == 0 else " ".join(texts)
+                    hit = bool(needle) and (needle in joined or needle in " ".join(texts))
+                if hit:
+                    flags[k].append(difference.explained())
+                    break
+        return Alignment(
+            self.pairs, self.ratio, self.similarity, self.totals, tuple(tuple(f) for f in flags)
+        )
 
 
 @dataclass
@@ -421,7 +464,7 @@ def compare_translation(
             result.differences.extend(
                 Difference("sentence", "original", s) for s in a if len(s.split()) >= REPORT_WORDS
             )
-    result.alignment = alignment
+    result.alignment = alignment.with_flags(result.differences)
     result.anchors = {
         "dates": {"original": sorted(days_o), "translation": sorted(days_t)},
         "numbers": {"original": sorted(nums_o), "translation": sorted(nums_t)},

@@ -106,7 +106,10 @@ st.markdown("#### Translation beside the original")
 if isinstance(translation, dict):
     st.caption(
         "Sentences aligned in order; numbers and names found in both texts are marked blue, "
-        "those found in one text only red; a row with one side empty has no counterpart."
+        "those found in one text only red; a row with one side empty has no counterpart. The "
+        "last column gives each pair's meaning similarity (0-1, from the sentence model; "
+        "unrelated sentences of a letter score about 0.8) and, for a pair the check "
+        "reported, why."
     )
     st.html(alignment_html(translation))
 else:

@@ -29,6 +29,7 @@ import datetime as dt
 import random
 import sys
 from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -400,6 +401,24 @@ def _names(kind: str) -> list[str]:
     return list(entry["truth"]["names"])
 
 
+def evaluate_sets(
+    sets: list[list[Case]], jobs: int, use_meaning: bool = True
+) -> list[dict[str, Counter[str]]]:
+    """`evaluate` of each set, over `jobs` processes in all (each loads its own model)."""
+    if jobs <= 1:
+        return [evaluate(cases, use_meaning) for cases in sets]
+    chunks = [(n, cases[k::jobs]) for n, cases in enumerate(sets) for k in range(jobs)]
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        parts = list(pool.map(evaluate, [c for _, c in chunks], [use_meaning] * len(chunks)))
+    return [
+        {
+            key: sum((p[key] for (m, _), p in zip(chunks, parts, strict=True) if m == n), Counter())
+            for key in ("cases", "found")
+        }
+        for n in range(len(sets))
+    ]
+
+
 def evaluate(cases: list[Case], use_meaning: bool = True) -> dict[str, Counter[str]]:
     """Per alteration: how many cases, how many found (faithful: how many raised anything).
 
@@ -458,10 +477,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=300)
     parser.add_argument("--write", action="store_true", help="write RESULTS.md's section")
+    parser.add_argument("--jobs", type=int, default=1, help="processes (default 1)")
     args = parser.parse_args()
     dev_set = make_set("development", args.cases, seed=1)
     test_set = make_set("independent", args.cases, seed=2)
-    dev, test = evaluate(dev_set), evaluate(test_set)
+    dev, test = evaluate_sets([dev_set, test_set], args.jobs)
     anchors_only = {
         name: evaluate(cases, use_meaning=False)
         for name, cases in (("development", dev_set), ("independent", test_set))

@@ -32,7 +32,7 @@ from typing import Any
 
 from workbench.text import meaning
 from workbench.text.dates import find_dates, western_digits
-from workbench.text.romanize import latin_similarity, romanize
+from workbench.text.romanize import SEYYED_FORMS, SEYYEDEH_FORMS, latin_similarity, romanize
 
 __all__ = [
     "Alignment",
@@ -340,6 +340,35 @@ def _unmatched_of_merge(a: list[str], b: list[str], ratio: float) -> Difference 
     return None
 
 
+def _unless_split(a: list[str], b: list[str], extra: Difference) -> Difference | None:
+    """`extra`, unless the two sentences are one sentence split (or two joined) by the translator.
+
+    The single sentence of a one-to-two pair is compared by meaning with the sentence kept
+    and with the two sentences together: when the two together are at least as close to it,
+    the left-over sentence carries part of its content (a split or a join), and nothing is
+    reported; otherwise the left-over sentence is reported, with both similarities.
+    """
+    single, pair = (a[0], b) if len(a) == 1 else (b[0], a)
+    keep = pair[0] if pair[1] == extra.value else pair[1]
+    matrix = meaning.similarities([single], [keep, " ".join(pair)])
+    if matrix is None:
+        return extra
+    alone, together = float(matrix[0, 0]), float(matrix[0, 1])
+    if together >= alone:
+        return None
+    return Difference(
+        extra.kind,
+        extra.side,
+        extra.value,
+        extra.context,
+        reason=(
+            f"a sentence of the {extra.side} with no counterpart: the {extra.side} sentence "
+            f"beside it matches the other text's sentence alone ({alone:.3f}) better than "
+            f"the two together ({together:.3f})"
+        ),
+    )
+
+
 def _date_parts(text: str, spans: Sequence[tuple[int, int]]) -> set[str]:
     """The numbers inside a text's dates («۱۳۸۰/۰۲/۲۴» -> 1380, 2, 24), as `_numbers` gives them."""
     parts: set[str] = set()
@@ -362,6 +391,33 @@ def english_names(text: str) -> list[str]:
     return out
 
 
+def _surname(name: str) -> tuple[int, str]:
+    """(words, last word) of a Latin name, without a leading Seyyed/Seyyedeh."""
+    words = [w for w in name.split() if w not in SEYYED_FORMS + SEYYEDEH_FORMS]
+    return len(words), words[-1] if words else ""
+
+
+def same_name(typed: str, spellings: Sequence[str]) -> bool:
+    """Whether a Latin name is one of `spellings` of a Persian name, surname included.
+
+    The whole names must agree within `SAME_NAME`, and, when both are written in the same
+    number of words, so must their last words: people who share a given name («Khodakaram
+    Shabani», «Khodakaram Seyfi») are as alike as two spellings of one name when their
+    whole names alone are compared, and the surname is what tells them apart. Names written
+    in different numbers of words («Kavianpour», «Kavian Pour») are compared whole.
+    """
+    words, last = _surname(typed)
+    for spelling in spellings:
+        if latin_similarity(typed, [spelling])[0] < SAME_NAME:
+            continue
+        other_words, other_last = _surname(spelling)
+        if words < 2 or words != other_words:
+            return True
+        if latin_similarity(last, [other_last])[0] >= SAME_NAME:
+            return True
+    return False
+
+
 def _found_in(text: str, spellings: Sequence[str]) -> bool:
     """Whether a run of capitalised words of `text` is one of `spellings` (within tolerance)."""
     words = [m[0] for m in _CAPITALISED.finditer(text)]
@@ -369,7 +425,7 @@ def _found_in(text: str, spellings: Sequence[str]) -> bool:
     for start in range(len(words)):
         for size in range(max(1, longest - 1), longest + 2):
             window = " ".join(words[start : start + size])
-            if window and latin_similarity(window, spellings)[0] >= SAME_NAME:
+            if window and same_name(window, spellings):
                 return True
     return False
 
@@ -427,7 +483,7 @@ def compare_translation(
     spellings = {name: romanize(name).latin for name in original_names}
     names_t = english_names(translation)
     for name in names_t:
-        if not any(latin_similarity(name, s)[0] >= SAME_NAME for s in spellings.values()):
+        if not any(same_name(name, s) for s in spellings.values()):
             result.differences.append(
                 Difference("name", "translation", name, _around(translation, name))
             )
@@ -451,6 +507,8 @@ def compare_translation(
     for a, b in alignment.pairs:
         if sorted((len(a), len(b))) == [1, 2]:
             extra = _unmatched_of_merge(a, b, alignment.ratio)
+            if extra is not None and result.meaning_model is not None:
+                extra = _unless_split(a, b, extra)
             if extra is not None:
                 result.differences.append(extra)
             continue

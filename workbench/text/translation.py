@@ -587,6 +587,13 @@ def _compare_meaning(alignment: Alignment, result: Comparison) -> Alignment:
         rivals += [float(matrix[r, tj]) for r in near_o if r != oi]
         rival = max(rivals, default=-1.0)
         if (score < MEANING_FLOOR and score - rival < MEANING_MARGIN) or score < MEANING_LOW:
+            if score < MEANING_LOW:
+                why = f"below {MEANING_LOW}, whatever the neighbours"
+            else:
+                why = (
+                    f"below {MEANING_FLOOR}, and a neighbouring sentence is as close to one "
+                    f"of the two ({rival:.3f})"
+                )
             result.differences.append(
                 Difference(
                     "meaning",
@@ -594,6 +601,8 @@ def _compare_meaning(alignment: Alignment, result: Comparison) -> Alignment:
                     translation[tj],
                     original[oi],
                     similarity=round(score, 3),
+                    reason=f"meaning far from the original beside it: similarity {score:.3f}, "
+                    + why,
                 )
             )
     return Alignment(alignment.pairs, alignment.ratio, tuple(similarity), alignment.totals)

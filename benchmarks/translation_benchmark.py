@@ -8,7 +8,8 @@ alteration and raise nothing on the faithful ones.
 
 Two sets, made differently:
 
-- **development** (tuned on): sentence templates D1-D8, names from farsi-faker's pools, dates
+- **development** (decided on): sentence templates D1-D8 in three wordings with sentences
+  split and joined, names from farsi-faker's pools, dates
   written «۱۳۸۰/۰۲/۲۴» / "14 May 2001", names spelled with the romanizer's first candidate,
   inserted sentences from pool A;
 - **independent** (reported): other templates T1-T8 with other wording and subjects, names
@@ -509,7 +510,7 @@ def main() -> None:
         "nor joins. "
         f"{args.cases} letters per set; text against text (no OCR); sentence model "
         f"{MODEL}.\n\n"
-        + table("development (tuned on)", dev)
+        + table("development (decided on)", dev)
         + "\n\n"
         + table("independent (reported)", test)
         + "\n\n"

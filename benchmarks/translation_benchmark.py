@@ -8,7 +8,8 @@ alteration and raise nothing on the faithful ones.
 
 Two sets, made differently:
 
-- **development** (tuned on): sentence templates D1-D8, names from farsi-faker's pools, dates
+- **development** (decided on): sentence templates D1-D8 in three wordings with sentences
+  split and joined, names from farsi-faker's pools, dates
   written «۱۳۸۰/۰۲/۲۴» / "14 May 2001", names spelled with the romanizer's first candidate,
   inserted sentences from pool A;
 - **independent** (reported): other templates T1-T8 with other wording and subjects, names
@@ -29,6 +30,7 @@ import datetime as dt
 import random
 import sys
 from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -175,6 +177,22 @@ TEST_FREE = [
     "For his information, Dr. {name} has been sent a copy of this letter.",
 ]
 
+#: A third translator's English for the development set's templates: terse, reordered, with
+#: the letter's formulas dropped. Only the development set has it, so that thresholds chosen
+#: there have seen freer renderings than either set's second wording.
+DEV_TERSE = [
+    "Progress report on the project due at this office by month's end, as agreed at the "
+    "{date} meeting.",
+    "Budget approved for the project this year: {amount} rials, to be spent only as the "
+    "agreement allows.",
+    "Dealings with the contractor go through Mr. {name} alone, who reports back to this office.",
+    "Our inspectors report that parts of the water canals are well behind schedule.",
+    "Your directorate-general should send someone to the coordination meeting of {date}.",
+    "{count} staff nominated for the training course; names attached.",
+    "Thanks to the directorate-general for its help with the field visits.",
+    "Files for contract {amount} stay with Ms. {name}.",
+]
+
 INSERT_A = [
     "The Minister has also approved an additional payment to the contractor for its "
     "cooperation in this matter.",
@@ -229,6 +247,8 @@ def make_set(kind: str, n: int, seed: int) -> list[Case]:
     inserts = INSERT_A if kind == "development" else INSERT_B
     names = _names(kind)
     alterations = [None, "sentence_inserted", "sentence_changed", "number", "date", "name"]
+    # Its own random stream, so the letters themselves do not depend on how they are split.
+    restructuring = random.Random(seed + 1000)
     cases = []
     for i in range(n):
         chosen = rng.sample(range(len(templates)), rng.randint(4, 6))
@@ -236,8 +256,11 @@ def make_set(kind: str, n: int, seed: int) -> list[Case]:
         slots: dict[str, list[str]] = {"amount": [], "date": [], "name": [], "count": []}
         for t in chosen:
             fa, en = templates[t]
-            if rng.random() < 0.5:
-                en = (DEV_FREE if kind == "development" else TEST_FREE)[t]
+            wording = rng.random()
+            if kind == "independent" and wording < 0.5:
+                en = TEST_FREE[t]
+            elif kind == "development" and wording < 2 / 3:
+                en = (DEV_FREE if wording < 1 / 3 else DEV_TERSE)[t]
             if "{name}" in fa:
                 name = rng.choice(names)
                 used_names.append(name)
@@ -264,6 +287,8 @@ def make_set(kind: str, n: int, seed: int) -> list[Case]:
         if altered == "name" and not slots["name"]:
             altered = "sentence_inserted"
         en_parts = _alter(en_parts, altered, slots, rng, inserts, names, kind, templates, chosen)
+        if kind == "development":
+            en_parts = _restructure(en_parts, restructuring)
         original = "\n\n".join(fa_parts)
         translation = "\n\n".join(en_parts)
         cases.append(Case(original, translation, used_names, altered))
@@ -314,6 +339,55 @@ def _alter(
     return parts
 
 
+#: Words that may start a sentence in lower case once it is joined to the one before.
+_SENTENCE_OPENERS = frozenset(
+    [
+        "The",
+        "It",
+        "According",
+        "Please",
+        "Following",
+        "At",
+        "This",
+        "Only",
+        "Experts",
+        "Kindly",
+        "A",
+        "We",
+        "Our",
+        "Your",
+        "Thanks",
+        "Budget",
+        "Progress",
+        "Dealings",
+        "Files",
+    ]
+)
+
+
+def _restructure(parts: list[str], rng: random.Random) -> list[str]:
+    """Split and join sentences as translators do (development set only).
+
+    A sentence with ", and " becomes two sentences (one time in four), and two neighbouring
+    sentences become one joined with "; " (one letter in three), so the alignment meets
+    two-to-one and one-to-two pairs that change nothing of the content.
+    """
+    out = []
+    for part in parts:
+        head, sep, tail = part.partition(", and ")
+        if sep and len(tail.split()) >= 4 and rng.random() < 0.25:
+            out.append(f"{head}. {tail[0].upper()}{tail[1:]}")
+        else:
+            out.append(part)
+    if len(out) >= 2 and rng.random() < 1 / 3:
+        at = rng.randrange(len(out) - 1)
+        first, second = out[at], out[at + 1]
+        if second.split()[0] in _SENTENCE_OPENERS:
+            second = second[0].lower() + second[1:]
+        out[at : at + 2] = [f"{first.rstrip('.')}; {second}"]
+    return out
+
+
 def _names(kind: str) -> list[str]:
     if kind == "development":
         from farsi_faker.data.seed_names import FEMALE_NAMES, LAST_NAMES, MALE_NAMES
@@ -326,6 +400,24 @@ def _names(kind: str) -> list[str]:
     manifest = json.loads((ROOT / "samples" / "manifest.json").read_text(encoding="utf-8"))
     entry = next(d for d in manifest["documents"] if d["path"] == "lists/names_149.html")
     return list(entry["truth"]["names"])
+
+
+def evaluate_sets(
+    sets: list[list[Case]], jobs: int, use_meaning: bool = True
+) -> list[dict[str, Counter[str]]]:
+    """`evaluate` of each set, over `jobs` processes in all (each loads its own model)."""
+    if jobs <= 1:
+        return [evaluate(cases, use_meaning) for cases in sets]
+    chunks = [(n, cases[k::jobs]) for n, cases in enumerate(sets) for k in range(jobs)]
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        parts = list(pool.map(evaluate, [c for _, c in chunks], [use_meaning] * len(chunks)))
+    return [
+        {
+            key: sum((p[key] for (m, _), p in zip(chunks, parts, strict=True) if m == n), Counter())
+            for key in ("cases", "found")
+        }
+        for n in range(len(sets))
+    ]
 
 
 def evaluate(cases: list[Case], use_meaning: bool = True) -> dict[str, Counter[str]]:
@@ -386,10 +478,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=300)
     parser.add_argument("--write", action="store_true", help="write RESULTS.md's section")
+    parser.add_argument("--jobs", type=int, default=1, help="processes (default 1)")
     args = parser.parse_args()
     dev_set = make_set("development", args.cases, seed=1)
     test_set = make_set("independent", args.cases, seed=2)
-    dev, test = evaluate(dev_set), evaluate(test_set)
+    dev, test = evaluate_sets([dev_set, test_set], args.jobs)
     anchors_only = {
         name: evaluate(cases, use_meaning=False)
         for name, cases in (("development", dev_set), ("independent", test_set))
@@ -403,19 +496,21 @@ def main() -> None:
         "## Translation comparison (`translation`)\n\n"
         f"Measured {dt.date.today().isoformat()} by `benchmarks/translation_benchmark.py`: "
         "generated Persian letters of 4-6 sentences with English translations, one in six "
-        "faithful, the others altered once. Each sentence's English is one of two wordings "
-        "at random: a close one and a freer one of another translator (other words and "
-        "order, the same content). The **development** set (templates D1-D8 and their free "
-        "wordings, farsi-faker names, «۱۳۸۰/۰۲/۲۴» / "
-        '"14 May 2001", first-choice spellings, inserted sentences from pool A) was used to '
-        "tune the alignment costs and thresholds and the meaning thresholds "
-        f"(`MEANING_FLOOR` {MEANING_FLOOR}, `MEANING_MARGIN` {MEANING_MARGIN}, `MEANING_LOW` "
-        f"{MEANING_LOW}); the **independent** set (templates T1-T8 and their free wordings, "
-        'with other subjects, the samples\' 149 names, «۲۴ اردیبهشت ۱۳۸۰» / "May 14, 2001", '
-        "second- or third-choice spellings, pool B) was not. "
+        "faithful, the others altered once. The **development** set (templates D1-D8, "
+        "farsi-faker names, «۱۳۸۰/۰۲/۲۴» / "
+        '"14 May 2001", first-choice spellings, inserted sentences from pool A) gives each '
+        "sentence one of three wordings at random (a close one, a freer one of another "
+        "translator, a terse reordered one that drops the letter's formulas) and splits a "
+        'sentence at ", and" (one time in four) or joins two with ";" (one letter in three), '
+        "as translators do; it is the set decisions are made on (`MEANING_FLOOR` "
+        f"{MEANING_FLOOR}, `MEANING_MARGIN` {MEANING_MARGIN}, `MEANING_LOW` {MEANING_LOW}). "
+        "The **independent** set (templates T1-T8 with other subjects, the samples' 149 "
+        'names, «۲۴ اردیبهشت ۱۳۸۰» / "May 14, 2001", second- or third-choice spellings, '
+        "pool B) gives each sentence one of two wordings (close, free) and neither splits "
+        "nor joins. "
         f"{args.cases} letters per set; text against text (no OCR); sentence model "
         f"{MODEL}.\n\n"
-        + table("development (tuned on)", dev)
+        + table("development (decided on)", dev)
         + "\n\n"
         + table("independent (reported)", test)
         + "\n\n"
@@ -429,16 +524,20 @@ def main() -> None:
         f"{changed(anchors_only['independent'])} (independent). The last row counts, over "
         "the letters whose sentences all keep their meaning (faithful ones and those with "
         "only a number, date or name changed), the sentence pairs compared by meaning and "
-        "those reported. Thresholds were chosen on the development set only. A first trial "
-        "run of 24 letters per set showed false alarms on the independent set's free "
-        "wordings and led to free wordings being added to the development set too. The "
-        "first full run, with `MEANING_FLOOR` 0.85 and `MEANING_LOW` 0.80 (equally good "
-        "choices on the development set), found on the independent set 48/50 changed "
-        "sentences and 247/250 alterations, but raised something on 5/50 faithful letters "
-        "(17/966 sentence pairs of unchanged meaning reported); the thresholds were then "
-        "lowered to the most cautious of the choices that found the same on the development "
-        "set, and the figures above are from that second run, so the independent set is no "
-        "longer unseen for that choice. The Latin spellings of the names come from the same "
+        "those reported. What was seen when: the meaning thresholds were chosen on the "
+        "development set as it was before it was widened (two wordings, no splits or joins); "
+        "a first full run with `MEANING_FLOOR` 0.85 and `MEANING_LOW` 0.80 raised something "
+        "on 5/50 faithful independent letters, and the thresholds were lowered to the most "
+        "cautious of the choices equal on the development set, so the independent set is not "
+        "unseen for that choice (that run: development 238/250 alterations and 0/50 faithful "
+        "letters raised; independent 247/250 and 2/50). Since then the development set was "
+        "widened; its joined sentences raised the one-to-two pairs' left-over sentence as an "
+        "addition, and a one-to-two pair is now compared by meaning with both sentences "
+        "together before it is reported (decided on development letters only). The one name "
+        "change the independent set missed was diagnosed by reading that letter: the new "
+        "name shared the old one's long given name and scored exactly the whole-name "
+        "threshold, so surnames must now agree too; that change is not independent of the "
+        "independent set. The Latin spellings of the names come from the same "
         "romanizer the comparison uses.\n"
     )
     print(text)

@@ -24,7 +24,7 @@ from workbench.model import CheckResult, Finding, Region, Severity
 from workbench.text.people import (
     ClaimedPerson,
     Title,
-    bodies_in_line,
+    bodies_in_text,
     body_of,
     clean_name_keep_joiners,
     letter_people,
@@ -111,7 +111,7 @@ class PeopleCheck(Check):
     """Names, titles and offices on the page, against the claimed author, addressee, office."""
 
     name = "people"
-    version = "1"
+    version = "2"
     title = "People, titles and offices, and the claims about them"
     explanation = (
         "Reads the signatory and title under the closing formula, the addressee and title "
@@ -197,8 +197,13 @@ class PeopleCheck(Check):
         """Every ministry, office, organisation ... the text names, with where."""
         out: list[dict[str, Any]] = []
         for line in lines:
-            for kind, name in bodies_in_line(line.text):
-                item: dict[str, Any] = {"text": name, "kind": kind, "page": line.page}
+            for kind, name, where in bodies_in_text(line.text):
+                item: dict[str, Any] = {
+                    "text": name,
+                    "kind": kind,
+                    "where": where,
+                    "page": line.page,
+                }
                 if line.box is not None:
                     x, y, w, h = line.box
                     item["box"] = {"x": x, "y": y, "width": w, "height": h}

@@ -44,7 +44,7 @@ class TranslationCheck(Check):
     """Numbers, dates, names and sentences of a supplied translation against the original."""
 
     name = "translation"
-    version = "2"
+    version = "3"
     title = "The supplied translation against the document's text"
     explanation = (
         "Aligns a translation supplied with the document with the document's text (OCR or "

@@ -1,10 +1,11 @@
 """Names across the store: which stored documents mention a person, and which names two share.
 
 The ``people`` and ``lists`` checks put every name they read into their results, in Persian
-with its Latin spellings. Searching is a query over the latest successful report of each
-stored document (the results are part of the stored report, so no table of its own is
-needed), with the same comparison the checks use: a Persian query against the Persian names in
-their compact form, a Latin one against the spellings through `workbench.text.romanize`.
+with its Latin spellings, and the store indexes them when it stores a report
+(`workbench.store.names`). Searching reads that index for the latest successful analysis of
+each stored document, never the reports themselves, and compares with the same comparison
+the checks use: a Persian query against the Persian names in their compact form, a Latin one
+against the spellings through `workbench.text.romanize`.
 The app's "documents that mention this person" and "names of this letter that are on a list"
 are built on it.
 """
@@ -18,6 +19,8 @@ from typing import Any
 
 from workbench.model import Report
 from workbench.store import Store
+from workbench.store.names import names_in_results
+from workbench.store.names import stored_names as index_rows
 from workbench.text.people import persian_similarity
 from workbench.text.romanize import latin_similarity
 
@@ -53,37 +56,16 @@ class Mention:
 
 def names_in_report(report: Report, sha256: str, document: str) -> Iterator[Mention]:
     """Every name a report's people and lists results hold."""
-    people = report.results.get("people") or {}
-    for person in people.get("persons", []) or []:
-        if isinstance(person, dict) and person.get("persian"):
-            yield Mention(
-                sha256,
-                document,
-                "people",
-                str(person.get("role", "")),
-                str(person["persian"]),
-                tuple(str(s) for s in person.get("latin", []) or []),
-            )
-    lists = report.results.get("lists") or {}
-    for row in lists.get("rows", []) or []:
-        if isinstance(row, dict) and row.get("full_name"):
-            yield Mention(
-                sha256,
-                document,
-                "lists",
-                f"row {row.get('number') or row.get('index')}",
-                str(row["full_name"]),
-                tuple(str(s) for s in row.get("latin", []) or []),
-            )
+    for source, role, persian, latin in names_in_results(report.results):
+        yield Mention(sha256, document, source, role, persian, tuple(latin))
 
 
 def stored_names(store: Store) -> Iterator[Mention]:
-    """The names of every stored document's latest successful analysis."""
-    for summary in store.list_documents():
-        record = summary.document
-        report = store.latest_report(record.sha256)
-        if report is not None:
-            yield from names_in_report(report, record.sha256, record.original_name)
+    """The names of every stored document's latest successful analysis (the names index)."""
+    for row in index_rows(store):
+        yield Mention(
+            row.document_sha256, row.document, row.source, row.role, row.persian, row.latin
+        )
 
 
 def similarity(query: str, mention: Mention) -> float:

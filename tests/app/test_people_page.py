@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -36,6 +37,10 @@ def test_people_page_shows_names_mentions_list_rows_and_alignment(
     assert "سیدمرتضی کاویان‌پور" in list(people["name"])
     assert any("Seyyed Morteza Kavianpour" in s for s in people["Latin spellings"])
     assert any("<mark" in h.proto.body for h in at.get("html")), "anchors not marked"
+    (aligned,) = [h.proto.body for h in at.get("html") if "Meaning similarity" in h.proto.body]
+    assert re.search(r'class="similarity">0\.\d{3}<', aligned), "no pair's similarity shown"
+    bodies = at.dataframe[1].value  # the ministries and offices the page names
+    assert "دفتر بازرسی و نظارت" in list(bodies["name"])
     at.text_input(key="names-query").input("Kamran Hedayati")
     at.run()
     found = at.dataframe[0].value

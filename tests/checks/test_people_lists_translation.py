@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import shutil
 from pathlib import Path
@@ -12,6 +13,7 @@ from PIL import Image
 from workbench import analyze
 from workbench.api import analyze_document, load_translation
 from workbench.claims import load_claims
+from workbench.export.alignment import alignment_html
 from workbench.loading import load_document
 from workbench.model import Report
 from workbench.serialize import report_to_dict, validate_report
@@ -128,6 +130,10 @@ def test_faithful_translation_raises_nothing_and_changes_are_found(tmp_path: Pat
     assert "translation.name_only_in_translation" in found
     assert "translation.sentence_only_in_translation" in found
     assert "translation.date_only_in_translation" in found
+    # each difference is placed on the aligned pair that holds it, with why
+    flags = [f for row in report.results["translation"]["alignment"] for f in row.get("flags", [])]
+    assert any("Kamran Rostami" in f and "only in the translation" in f for f in flags)
+    assert any("no counterpart" in f for f in flags)
     paragraphs = faithful.split("\n\n")
     stressed = next(i for i, p in enumerate(paragraphs) if p.startswith("He stressed"))
     paragraphs[stressed] = (  # the same length, no number, date or name: another meaning
@@ -137,6 +143,13 @@ def test_faithful_translation_raises_nothing_and_changes_are_found(tmp_path: Pat
     replaced = "\n\n".join(paragraphs)
     report = analyze_document(document, only=["translation"], translation=replaced).report
     assert codes(report) == {"translation.sentence_meaning_differs"}
+    rows = report.results["translation"]["alignment"]
+    (flagged,) = [row for row in rows if row.get("flags")]
+    assert flagged["translation"][0].startswith("He added")
+    assert "similarity" in flagged["flags"][0] and flagged["similarity"] < 0.9
+    shown = alignment_html(report.results["translation"])
+    assert html.escape(flagged["flags"][0]) in shown
+    assert f"{flagged['similarity']:.3f}" in shown
 
 
 def test_translation_skipped_without_one() -> None:
@@ -174,3 +187,25 @@ def test_exemplars_signatory_and_addressee_as_the_manifest_has_them(name: str) -
     claimed = {"author": persons["signatory"]["latin"][0]}
     again = analyze(SAMPLES / "exemplars" / name, claims=claimed, only=["people"])
     assert {f.code for f in again.findings} == {"people.author_found"}
+
+
+@needs_tesseract
+def test_bodies_named_in_the_running_text_of_a_rendered_page(tmp_path: Path) -> None:
+    from tests.support.text_pages import render_page
+
+    page = render_page(
+        [
+            "جناب آقای دکتر رضایی",
+            "با سلام و احترام گزارش سازمان برنامه و بودجه کشور به پیوست ارسال می‌شود.",
+            "مقرر شد این دفتر با اداره کل امور مالیاتی استان تهران هماهنگ کند.",
+            "خواهشمند است دستور فرمایید نماینده آن اداره در جلسه حضور یابد.",
+        ]
+    )
+    path = tmp_path / "letter.png"
+    page.save(path)
+    report = analyze(path, only=["people"])
+    bodies = {(b["text"], b["kind"], b["where"]) for b in report.results["people"]["bodies"]}
+    assert ("سازمان برنامه و بودجه کشور", "organisation", "running text") in bodies
+    assert ("اداره کل امور مالیاتی استان تهران", "directorate_general", "running text") in bodies
+    # «آن اداره» refers to the addressee's department and names none
+    assert not any(text.startswith("اداره در") for text, _, _ in bodies)

@@ -59,3 +59,35 @@ def test_html_table_with_omitted_end_tags_and_nested_table() -> None:
 def test_html_table_in_unclosed_markup() -> None:
     """Thousands of unclosed tags (a hostile upload) parse as no list rather than stall."""
     assert parse_html_table("<table><tr><td>" + "<a " * 130_000) == []
+
+
+def test_bodies_named_in_running_text() -> None:
+    from workbench.text.people import bodies_in_text
+
+    line = "به استحضار می‌رساند گزارش وزارت امور خارجه و سازمان برنامه و بودجه کشور مطرح شد."
+    assert bodies_in_text(line) == [
+        ("ministry", "وزارت امور خارجه", "running text"),
+        ("organisation", "سازمان برنامه و بودجه کشور", "running text"),
+    ]
+    # the first half of a compound verb is not part of the name
+    line = "مقرر شد این دفتر با اداره کل امور مالیاتی استان تهران هماهنگ کند."
+    assert bodies_in_text(line) == [
+        ("directorate_general", "اداره کل امور مالیاتی استان تهران", "running text")
+    ]
+    assert bodies_in_text("پرونده به دفتر حقوقی وزارت نیرو فرستاده شد.") == [
+        ("office", "دفتر حقوقی وزارت نیرو", "line start")
+    ]
+    # «است» joins the name to what is said of it
+    assert bodies_in_text("متولی این امر سازمان حج و زیارت است.") == [
+        ("organisation", "سازمان حج و زیارت", "running text")
+    ]
+
+
+def test_body_words_that_name_no_body() -> None:
+    from workbench.text.people import bodies_in_text
+
+    # taking part (شرکت در), a body referred back to (ذیربط), "this office", "is run" (اداره)
+    assert bodies_in_text("تعداد ۲۰ نفر برای شرکت در دوره آموزشی معرفی شدند.") == []
+    assert bodies_in_text("موضوع به اطلاع اداره کل ذیربط رسید.") == []
+    assert bodies_in_text("گزارش به این دفتر ارسال شود.") == []
+    assert bodies_in_text("این سازمان توسط هیئت مدیره اداره می‌شود.") == []

@@ -128,3 +128,35 @@ def test_many_pairs_are_compared_by_meaning_in_their_first_part() -> None:
     compared = [s for s in result.alignment.similarity if s is not None]
     assert len(compared) == tr.MAX_MEANING
     assert not [d for d in result.differences if d.kind == "meaning"]
+
+
+def test_a_person_with_the_same_given_name_is_another_name() -> None:
+    assert tr.same_name("Kamran Sadri", ["Kamran Sadri", "Kamran Sadry"])
+    assert tr.same_name("Seyyed Morteza Kavianpour", ["Seyyed Morteza Kavian Pour"])
+    assert not tr.same_name("Kamran Saberi", ["Kamran Sadri"])  # whole names alike, surnames not
+    changed = list(PARAGRAPHS_EN)
+    changed[2] = changed[2].replace("Kamran Sadri", "Kamran Saberi")
+    result = tr.compare_translation(ORIGINAL, "\n\n".join(changed), NAMES, use_meaning=False)
+    assert ("name", "translation", "Kamran Saberi") in [
+        (d.kind, d.side, d.value) for d in result.differences
+    ]
+
+
+@needs_model
+def test_a_sentence_split_by_the_translator_is_no_addition() -> None:
+    split = list(PARAGRAPHS_EN)
+    split[2] = (
+        "It was also decided that, as before, contact with the contracting firm be made only "
+        "through two people, Messrs Kamran Sadri and Davoud Farzinfar. A report of the actions "
+        "taken is to be sent to this office by the end of the month of Khordad."
+    )
+    result = compare(split)
+    assert [d.kind for d in result.differences if d.kind == "sentence"] == []
+    added = list(PARAGRAPHS_EN)
+    added[1] += (
+        " The representatives of the foreign company will take part in the meeting as observers "
+        "without the knowledge of the board."
+    )
+    result = compare(added)
+    (extra,) = [d for d in result.differences if d.kind in ("sentence", "meaning")]
+    assert "foreign company" in extra.value and extra.side == "translation"

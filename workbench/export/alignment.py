@@ -3,7 +3,8 @@
 Presentation only: the ``translation`` check aligned the sentences and listed the anchors
 (numbers, dates, names) and the differences; this turns its results into an escaped HTML table
 for the app and the exports. Anchors found in both texts are marked in one colour, those found
-in one text only in another.
+in one text only in another; each pair shows its meaning similarity and, when the check
+reported something in it, why (the check's words, not recomputed here).
 """
 
 from __future__ import annotations
@@ -17,6 +18,9 @@ from workbench.text.dates import persian_digits
 
 SHARED = "#d8ecff"
 ONE_SIDE = "#ffd6cc"
+#: Rows: a pair with a difference, and a sentence with no counterpart.
+FLAGGED = "#ffe8e0"
+UNPAIRED = "#fff3cd"
 
 
 def _terms(results: Mapping[str, Any]) -> tuple[set[str], set[str]]:
@@ -58,15 +62,36 @@ def alignment_html(results: Mapping[str, Any]) -> str:
     for pair in results.get("alignment") or []:
         original = " ".join(pair.get("original", []))
         translation = " ".join(pair.get("translation", []))
-        missing = ' style="background:#fff3cd"' if not original or not translation else ""
+        flags = [str(f) for f in pair.get("flags") or []]
+        if flags:
+            style = f' style="background:{FLAGGED}"'
+        elif not original or not translation:
+            style = f' style="background:{UNPAIRED}"'
+        else:
+            style = ""
         rows.append(
-            f'<tr{missing}><td dir="rtl" lang="fa" style="text-align:right">'
+            f'<tr{style}><td dir="rtl" lang="fa" style="text-align:right">'
             f"{_mark(original, shared, single) or '—'}</td>"
-            f'<td lang="en">{_mark(translation, shared, single) or "—"}</td></tr>'
+            f'<td lang="en">{_mark(translation, shared, single) or "—"}</td>'
+            f"<td>{_similarity(pair.get('similarity'))}{_flags(flags)}</td></tr>"
         )
     return (
         '<table style="width:100%;border-collapse:collapse" border="1" cellpadding="6">'
-        "<thead><tr><th>Original</th><th>Translation</th></tr></thead><tbody>"
+        "<thead><tr><th>Original</th><th>Translation</th>"
+        "<th>Meaning similarity, why reported</th></tr></thead><tbody>"
         + "".join(rows)
         + "</tbody></table>"
     )
+
+
+def _similarity(value: Any) -> str:
+    """A pair's meaning similarity as the check gave it, or a dash when it was not compared."""
+    if isinstance(value, int | float):
+        return f'<span class="similarity">{float(value):.3f}</span>'
+    return '<span class="similarity">—</span>'
+
+
+def _flags(flags: Iterable[str]) -> str:
+    """Why the check reported a pair: its differences, as the check worded them."""
+    items = "".join(f"<li>{html.escape(f)}</li>" for f in flags)
+    return f'<ul class="flags" style="margin:4px 0 0 1em;padding:0">{items}</ul>' if items else ""

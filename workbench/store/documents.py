@@ -24,6 +24,7 @@ from workbench.serialize import finding_from_dict, region_to_dict, report_from_j
 from workbench.store.database import Database, now_iso, require_reviewer, to_json
 from workbench.store.fingerprints import record_fingerprints
 from workbench.store.migrations import analysis_key
+from workbench.store.names import record_names
 from workbench.store.records import (
     ArtifactRecord,
     DocumentRecord,
@@ -246,6 +247,7 @@ class Documents(Database):
                 ],
             )
             record_fingerprints(conn, run_id, report)
+            record_names(conn, run_id, doc.sha256, report.results)
         return run_id
 
     def record_failure(

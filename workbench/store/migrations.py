@@ -12,6 +12,8 @@ one, because stores written by earlier versions must upgrade to the same shape a
   batch run can tell in one indexed look-up whether a document was already analysed.
 - 4: cases (documents grouped by a batch folder or a name given at upload) and the perceptual
   fingerprints of each run's pages and marks, which the case service compares across the store.
+- 5: the names index (the people and list names of each run, `workbench.store.names`), filled
+  from the latest successful run of each stored document.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from workbench.errors import WorkbenchError
+from workbench.store.names import backfill_names
 
 
 class SchemaVersionError(WorkbenchError):
@@ -226,6 +229,30 @@ CREATE INDEX mark_fingerprints_by_document ON mark_fingerprints (document_sha256
 """
 
 
+V5_NAMES = """
+CREATE TABLE names (
+    id              INTEGER PRIMARY KEY,
+    run_id          INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    document_sha256 TEXT NOT NULL REFERENCES documents (sha256),
+    source          TEXT NOT NULL CHECK (source IN ('people', 'lists')),
+    role            TEXT NOT NULL,
+    persian         TEXT NOT NULL,
+    compact         TEXT NOT NULL,
+    latin           TEXT NOT NULL DEFAULT '[]'
+);
+
+CREATE INDEX names_by_run ON names (run_id);
+CREATE INDEX names_by_compact ON names (compact);
+"""
+
+
+def _v5_names(conn: sqlite3.Connection) -> None:
+    """The names table, filled from the reports already stored."""
+    for statement in _statements(V5_NAMES):
+        conn.execute(statement)
+    backfill_names(conn)
+
+
 @dataclass(frozen=True)
 class Migration:
     """One step: takes the schema to `version`, by SQL script or by a Python function."""
@@ -240,6 +267,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(2, "audit log and list indexes", V2_AUDIT),
     Migration(3, "analysis key of runs", _v3_analysis_key),
     Migration(4, "cases and perceptual fingerprints", V4_CASES),
+    Migration(5, "names index", _v5_names),
 )
 LATEST = MIGRATIONS[-1].version
 

@@ -30,6 +30,7 @@ __all__ = [
     "Lexicon",
     "Title",
     "bodies_in_line",
+    "bodies_in_text",
     "body_of",
     "clean_name",
     "letter_people",
@@ -209,6 +210,95 @@ def bodies_in_line(line: str, *, max_words: int = 5, max_start: int = 2) -> list
         while taken and taken[-1] == "و":
             taken.pop()
         found.append((kind, " ".join(w.strip(".,،:;()«»") for w in taken)))
+        i += max(len(taken), 1)
+    return found
+
+
+#: Words that end a body's name in running text besides `_STOP`: verbs, and words that point
+#: back to a body already named («ذیربط», «مربوط», «مذکور») rather than name one.
+_RUNNING_STOP = frozenset(
+    re.split(
+        r"\s+",
+        "است نیست هست شد شدند شده شود شوند گردید گردد گردیده گردند نمود نماید نمایند نموده کرد کند "
+        "کنند کرده کردند کننده کنندگان دارد دارند داشت باشد باشند بود بودند خواهد خواهند "
+        "ذیربط ذیربطه ذی‌ربط مربوط مربوطه مذکور یادشده متبوع فوق مورد محل",
+    )
+)
+#: Words before a body word that make it a reference, not a name («این دفتر», «هر سازمان»).
+_REFERRING = frozenset({"این", "آن", "همین", "همان", "هر", "کدام", "چند", "دیگر"})
+#: Words inside a body's name that are left out of it (courtesy, not name).
+_COURTESY = frozenset({"محترم", "معظم"})
+
+
+#: Words into a line up to which a body is read as the line's subject (letterhead, title, copies).
+LINE_START = 2
+#: Verbs that join a body's name to what is said of it, so the word before them is still name.
+_COPULAS = frozenset({"است", "نیست", "هست", "بود", "بودند", "باشد", "باشند"})
+
+
+def _body_word(words: list[str]) -> bool:
+    """Whether `words` begin with a kind of body («سازمان ...», «اداره کل ...»)."""
+    return any(_starts(words, f) for entry in lexicon().bodies for f in entry.persian)
+
+
+def _is_verb(word: str) -> bool:
+    """Whether a word is a verb form a body's name cannot contain («می‌شود», «نمی‌گردد»)."""
+    return word in _RUNNING_STOP or bool(re.match(r"^(?:ن?می)[\u200c ]?\S", word))
+
+
+def bodies_in_text(line: str, *, max_words: int = 5) -> list[tuple[str, str, str]]:
+    """Every body a line names, as (kind, name, where): where is "line start" or "running text".
+
+    A body within `LINE_START` words of its line's start is a letterhead line, a title or a
+    copies entry; further in it is named in running text. Either way the words after
+    «وزارت», «سازمان», «اداره کل», «دفتر» ... are taken as its name only while they can be
+    one: the name stops at a verb («اداره می‌شود»: is run), a function word, a word that
+    points back («اداره کل ذیربط»: the relevant directorate-general) or punctuation, and
+    a body word after «این», «آن», «هر» ... refers to a body and names none. A body word with
+    no name word after it («شرکت در جلسه»: taking part in the meeting) is not a body.
+    """
+    found: list[tuple[str, str, str]] = []
+    words = line.split()
+    i = 0
+    while i < len(words):
+        if i > 0 and words[i - 1] in _REFERRING:
+            i += 1
+            continue
+        hit = None
+        for entry in lexicon().bodies:
+            n = next((_starts(words[i:], f) for f in entry.persian if _starts(words[i:], f)), 0)
+            if n:
+                hit = (entry.kind, n)
+                break
+        if hit is None:
+            i += 1
+            continue
+        kind, n = hit
+        taken = words[i : i + n]
+        following = words[i + n : i + n + max_words + 1]
+        for k, word in enumerate(following):
+            bare = word.strip(".,،:;()«»")
+            if bare and _is_verb(bare):
+                # «... هماهنگ کند», «... ارسال می‌شود»: the word before a verb other than «است»
+                # is the first half of a compound verb, not part of the name.
+                if bare not in _COPULAS and len(taken) > n:
+                    taken.pop()
+                break
+            if not bare or (bare in _STOP and bare != "و") or not _WORD.match(bare):
+                break
+            if k == max_words:
+                break  # the name is long enough; this word was read only to see if it is a verb
+            if bare == "و" and k + 1 < len(following) and _body_word(following[k + 1 :]):
+                break  # «وزارت امور خارجه و سازمان ...»: a second body begins
+            if bare not in _COURTESY:
+                taken.append(bare)
+            if word != bare:
+                break
+        while taken and taken[-1] == "و":
+            taken.pop()
+        if len(taken) > n:
+            where = "line start" if i <= LINE_START else "running text"
+            found.append((kind, " ".join(w.strip(".,،:;()«»") for w in taken), where))
         i += max(len(taken), 1)
     return found
 

@@ -32,14 +32,17 @@ from typing import Any
 
 from workbench.text import meaning
 from workbench.text.dates import find_dates, western_digits
-from workbench.text.romanize import latin_similarity, romanize
+from workbench.text.romanize import romanize
+from workbench.text.translation_names import SAME_NAME, english_names, found_in, same_name
 
 __all__ = [
+    "SAME_NAME",
     "Alignment",
     "Difference",
     "align_sentences",
     "compare_translation",
     "english_names",
+    "same_name",
     "sentences",
 ]
 
@@ -55,16 +58,6 @@ _SENTENCE_END = re.compile(r"(?<=[.!?؟])\s+|\n\s*\n")
 MIN_WORDS = 5
 #: A sentence without counterpart is reported from this many words (shorter: fields, notes).
 REPORT_WORDS = 12
-#: Similarity (0-100) at which a Latin name counts as a spelling of a Persian one.
-SAME_NAME = 80.0
-#: Honorifics before a name in English text.
-_EN_HONORIFIC = re.compile(
-    r"\b(Mr|Mrs|Ms|Dr|Messrs|Engineer|Eng|Seyyed|Seyed|Sayyid|Hojjatoleslam|Ayatollah)\.? +"
-    r"((?:(?:Engineer|Dr)\.? +)?{w}(?: {w}){{0,2}}(?: and {w}(?: {w}){{0,2}})*)".format(
-        w=r"[A-Z][a-z']+(?:-[A-Za-z][a-z']+)*"
-    )
-)
-_CAPITALISED = re.compile(r"[A-Z][a-z']+(?:-[A-Za-z][a-z']+)*")
 #: Penalties of the sentence alignment (in the units of the length cost).
 SKIP_COST = 3.0
 MERGE_COST = 3.0
@@ -101,6 +94,8 @@ class Difference:
     context: str = ""
     #: For "meaning": the similarity of the sentence with the original one it is aligned with.
     similarity: float | None = None
+    #: Why it was reported, in words (for "meaning": which evidence decided).
+    reason: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
@@ -112,7 +107,17 @@ class Difference:
         }
         if self.similarity is not None:
             out["similarity"] = self.similarity
+        if self.reason:
+            out["reason"] = self.reason
         return out
+
+    def explained(self) -> str:
+        """One line saying what was found and why, for the pair it belongs to."""
+        if self.reason:
+            return self.reason
+        if self.kind == "sentence":
+            return f"a sentence of the {self.side} with no counterpart in the other text"
+        return f"{self.kind} «{self.value}» only in the {self.side}"
 
 
 @dataclass(frozen=True)
@@ -125,19 +130,50 @@ class Alignment:
     similarity: tuple[float | None, ...] = ()
     #: Sentence counts of the two texts when they were too many to align whole (None: whole).
     totals: tuple[int, int] | None = None
+    #: Per pair, why it was reported (the differences found in it, in words; empty: none).
+    flags: tuple[tuple[str, ...], ...] = ()
 
     def as_dicts(self) -> list[dict[str, Any]]:
         """JSON-ready rows: the original's and the translation's sentences of each pair.
 
-        With ``similarity`` when the pairs were compared by meaning (0-1, higher is closer).
+        With ``similarity`` when the pairs were compared by meaning (0-1, higher is closer),
+        and ``flags`` when a difference was found in the pair (why, in words).
         """
         rows: list[dict[str, Any]] = []
         for k, (a, b) in enumerate(self.pairs):
             row: dict[str, Any] = {"original": list(a), "translation": list(b)}
             if k < len(self.similarity) and self.similarity[k] is not None:
                 row["similarity"] = self.similarity[k]
+            if k < len(self.flags) and self.flags[k]:
+                row["flags"] = list(self.flags[k])
             rows.append(row)
         return rows
+
+    def with_flags(self, differences: Sequence[Difference]) -> Alignment:
+        """The same alignment with each difference placed on the pair whose text holds it.
+
+        A sentence or meaning difference belongs to the pair holding that sentence; a number,
+        date or name to the first pair of its side whose text holds it (a date or name that
+        no sentence holds whole, or one in a heading left out of the alignment, is placed
+        nowhere: the findings still report it).
+        """
+        flags: list[list[str]] = [[] for _ in self.pairs]
+        for difference in differences:
+            side = 0 if difference.side == "original" else 1
+            needle = difference.value.split(" (")[0] if difference.kind != "sentence" else ""
+            for k, pair in enumerate(self.pairs):
+                texts = pair[side]
+                if difference.kind in ("sentence", "meaning"):
+                    hit = difference.value in texts
+                else:
+                    joined = western_digits(" ".join(texts)) if side == 0 else " ".join(texts)
+                    hit = bool(needle) and (needle in joined or needle in " ".join(texts))
+                if hit:
+                    flags[k].append(difference.explained())
+                    break
+        return Alignment(
+            self.pairs, self.ratio, self.similarity, self.totals, tuple(tuple(f) for f in flags)
+        )
 
 
 @dataclass
@@ -297,38 +333,41 @@ def _unmatched_of_merge(a: list[str], b: list[str], ratio: float) -> Difference 
     return None
 
 
+def _unless_split(a: list[str], b: list[str], extra: Difference) -> Difference | None:
+    """`extra`, unless the two sentences are one sentence split (or two joined) by the translator.
+
+    The single sentence of a one-to-two pair is compared by meaning with the sentence kept
+    and with the two sentences together: when the two together are at least as close to it,
+    the left-over sentence carries part of its content (a split or a join), and nothing is
+    reported; otherwise the left-over sentence is reported, with both similarities.
+    """
+    single, pair = (a[0], b) if len(a) == 1 else (b[0], a)
+    keep = pair[0] if pair[1] == extra.value else pair[1]
+    matrix = meaning.similarities([single], [keep, " ".join(pair)])
+    if matrix is None:
+        return extra
+    alone, together = float(matrix[0, 0]), float(matrix[0, 1])
+    if together >= alone:
+        return None
+    return Difference(
+        extra.kind,
+        extra.side,
+        extra.value,
+        extra.context,
+        reason=(
+            f"a sentence of the {extra.side} with no counterpart: the {extra.side} sentence "
+            f"beside it matches the other text's sentence alone ({alone:.3f}) better than "
+            f"the two together ({together:.3f})"
+        ),
+    )
+
+
 def _date_parts(text: str, spans: Sequence[tuple[int, int]]) -> set[str]:
     """The numbers inside a text's dates («۱۳۸۰/۰۲/۲۴» -> 1380, 2, 24), as `_numbers` gives them."""
     parts: set[str] = set()
     for start, end in spans:
         parts.update(_numbers(text[start:end], []))
     return parts
-
-
-def english_names(text: str) -> list[str]:
-    """Names that follow an honorific in English text ("Messrs A B and C D" gives both)."""
-    out = []
-    for m in _EN_HONORIFIC.finditer(text):
-        chunk = re.sub(r"^(?:Engineer|Dr)\.? +", "", m[2])
-        names = re.split(r" and ", chunk) if m[1] == "Messrs" else [chunk.split(" and ")[0]]
-        for name in names:
-            if m[1] in ("Seyyed", "Seyed", "Sayyid"):
-                name = f"{m[1]} {name}"
-            if len(name.split()) >= 2:
-                out.append(name.strip())
-    return out
-
-
-def _found_in(text: str, spellings: Sequence[str]) -> bool:
-    """Whether a run of capitalised words of `text` is one of `spellings` (within tolerance)."""
-    words = [m[0] for m in _CAPITALISED.finditer(text)]
-    longest = max((len(s.split()) for s in spellings), default=0)
-    for start in range(len(words)):
-        for size in range(max(1, longest - 1), longest + 2):
-            window = " ".join(words[start : start + size])
-            if window and latin_similarity(window, spellings)[0] >= SAME_NAME:
-                return True
-    return False
 
 
 def _around(text: str, needle: str, width: int = 60) -> str:
@@ -384,12 +423,12 @@ def compare_translation(
     spellings = {name: romanize(name).latin for name in original_names}
     names_t = english_names(translation)
     for name in names_t:
-        if not any(latin_similarity(name, s)[0] >= SAME_NAME for s in spellings.values()):
+        if not any(same_name(name, s) for s in spellings.values()):
             result.differences.append(
                 Difference("name", "translation", name, _around(translation, name))
             )
     for persian, latin in spellings.items():
-        if latin and not _found_in(translation, latin):
+        if latin and not found_in(translation, latin):
             result.differences.append(
                 Difference(
                     "name", "original", f"{persian} ({latin[0]})", _around(original, persian)
@@ -408,6 +447,8 @@ def compare_translation(
     for a, b in alignment.pairs:
         if sorted((len(a), len(b))) == [1, 2]:
             extra = _unmatched_of_merge(a, b, alignment.ratio)
+            if extra is not None and result.meaning_model is not None:
+                extra = _unless_split(a, b, extra)
             if extra is not None:
                 result.differences.append(extra)
             continue
@@ -421,7 +462,7 @@ def compare_translation(
             result.differences.extend(
                 Difference("sentence", "original", s) for s in a if len(s.split()) >= REPORT_WORDS
             )
-    result.alignment = alignment
+    result.alignment = alignment.with_flags(result.differences)
     result.anchors = {
         "dates": {"original": sorted(days_o), "translation": sorted(days_t)},
         "numbers": {"original": sorted(nums_o), "translation": sorted(nums_t)},
@@ -486,6 +527,13 @@ def _compare_meaning(alignment: Alignment, result: Comparison) -> Alignment:
         rivals += [float(matrix[r, tj]) for r in near_o if r != oi]
         rival = max(rivals, default=-1.0)
         if (score < MEANING_FLOOR and score - rival < MEANING_MARGIN) or score < MEANING_LOW:
+            if score < MEANING_LOW:
+                why = f"below {MEANING_LOW}, whatever the neighbours"
+            else:
+                why = (
+                    f"below {MEANING_FLOOR}, and a neighbouring sentence is as close to one "
+                    f"of the two ({rival:.3f})"
+                )
             result.differences.append(
                 Difference(
                     "meaning",
@@ -493,6 +541,8 @@ def _compare_meaning(alignment: Alignment, result: Comparison) -> Alignment:
                     translation[tj],
                     original[oi],
                     similarity=round(score, 3),
+                    reason=f"meaning far from the original beside it: similarity {score:.3f}, "
+                    + why,
                 )
             )
     return Alignment(alignment.pairs, alignment.ratio, tuple(similarity), alignment.totals)

@@ -64,6 +64,14 @@ elif (people_check := report.check("people")) is not None:
 else:
     st.caption("The people check did not run on this document.")
 
+bodies = [b for b in people.get("bodies", []) if isinstance(b, dict)]
+if bodies:
+    st.markdown("#### Ministries, offices and organisations named")
+    st.dataframe(
+        [{"name": b.get("text"), "kind": b.get("kind"), "where": b.get("where")} for b in bodies],
+        hide_index=True,
+    )
+
 on_lists = [(mine, other) for mine, other in shared_names(store, sha) if other.source == "lists"]
 if on_lists:
     st.markdown("#### Names of this document that are on a stored list")
@@ -98,7 +106,10 @@ st.markdown("#### Translation beside the original")
 if isinstance(translation, dict):
     st.caption(
         "Sentences aligned in order; numbers and names found in both texts are marked blue, "
-        "those found in one text only red; a row with one side empty has no counterpart."
+        "those found in one text only red; a row with one side empty has no counterpart. The "
+        "last column gives each pair's meaning similarity (0-1, from the sentence model; "
+        "unrelated sentences of a letter score about 0.8) and, for a pair the check "
+        "reported, why."
     )
     st.html(alignment_html(translation))
 else:

@@ -7,6 +7,7 @@ import io
 import numpy as np
 import pytest
 from PIL import Image
+from skimage import data
 
 from tests.support.scanned import scanned_letter
 from workbench.imaging.forensic.paper_steps import paper_mask, paper_steps
@@ -60,3 +61,8 @@ def test_print_is_not_paper(page: np.ndarray) -> None:
     paper = paper_mask(page)
     dark = page < np.median(page) - 40
     assert not (paper & dark).any()
+
+
+def test_a_photograph_is_not_judged() -> None:
+    result = paper_steps(np.asarray(data.camera()))
+    assert result.regions == [] and result.note

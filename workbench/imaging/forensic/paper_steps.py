@@ -70,6 +70,11 @@ MARGIN = 24
 JOIN = (13, 15)
 #: A region needs a step at least this long, in blocks.
 MIN_BLOCKS = 4
+#: The method judges pages that are mostly light bare paper: at least this share of pixels
+#: within `INK_MARGIN` of the page's median, and that median at least `PAPER_LEVEL`. A
+#: photograph has straight edges between surfaces of other tones everywhere.
+PAPER_PAGE = 0.8
+PAPER_LEVEL = 150.0
 
 
 @dataclass(frozen=True)
@@ -94,6 +99,8 @@ class PaperSteps:
     regions: list[Box]
     paper_share: float
     method: str = METHOD
+    #: Why the page was not judged (empty when it was).
+    note: str = ""
 
     @property
     def region_score(self) -> float:
@@ -177,12 +184,26 @@ def paper_steps(gray: np.ndarray) -> PaperSteps:
     """
     g = np.asarray(gray, dtype=np.float32)
     h, w = g.shape
+    bh, bw = -(-h // BLOCK), -(-w // BLOCK)
+    level = float(np.median(g))
+    flat = float((np.abs(g - level) <= INK_MARGIN).mean())
+    if flat < PAPER_PAGE or level < PAPER_LEVEL:
+        empty = np.zeros((bh, bw), np.float64)
+        return PaperSteps(
+            empty,
+            empty.copy(),
+            [],
+            0.0,
+            note=(
+                "Paper tone steps were not measured: the page is not mostly light bare paper "
+                f"({flat:.0%} of it near its median tone {level:.0f})."
+            ),
+        )
     paper = paper_mask(g)
     zr = np.abs(row_steps(g, paper))
     zc = np.abs(row_steps(g.T, paper.T)).T
     z = np.maximum(zr, zc)
     z[:MARGIN], z[-MARGIN:], z[:, :MARGIN], z[:, -MARGIN:] = 0, 0, 0, 0
-    bh, bw = -(-h // BLOCK), -(-w // BLOCK)
     pad = ((0, bh * BLOCK - h), (0, bw * BLOCK - w))
     zb = np.pad(z, pad).reshape(bh, BLOCK, bw, BLOCK).max(axis=(1, 3)).astype(np.float64)
     strength, regions = step_regions(zb, (h, w))

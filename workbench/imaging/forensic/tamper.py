@@ -270,6 +270,8 @@ def analyse_page(
 
     # Straight steps in the paper's tone: the edges of a patch that brought its own paper.
     steps = paper_steps(img)
+    if steps.note:
+        notes.append(steps.note)
 
     pairs: list[ClonePair] = []
     if keypoints:

@@ -152,10 +152,14 @@ def row_steps(gray: np.ndarray, paper: np.ndarray) -> np.ndarray:
     use = ((counts[below] >= SIDE) & (counts[above] >= SIDE)).astype(np.float32)
     diff[lo:hi] = (sums[below] - sums[above]) * (use / SIDE)
     both[lo:hi] = use
+    del sums, counts, use, ok  # page-sized arrays: keep the peak memory down
     total = cv2.boxFilter(diff, -1, (LENGTH, 1), normalize=False, borderType=cv2.BORDER_CONSTANT)
+    del diff
     n = cv2.boxFilter(both, -1, (LENGTH, 1), normalize=False, borderType=cv2.BORDER_CONSTANT)
+    del both
     enough = n >= LENGTH * MIN_PAPER
     mean = np.where(enough, total / np.maximum(n, 1.0), 0.0).astype(np.float32)
+    del total, n
     z = np.zeros_like(mean)
     for phase in range(BLOCK):
         rows, valid = mean[phase::BLOCK], enough[phase::BLOCK]
@@ -200,12 +204,17 @@ def paper_steps(gray: np.ndarray) -> PaperSteps:
             ),
         )
     paper = paper_mask(g)
-    zr = np.abs(row_steps(g, paper))
-    zc = np.abs(row_steps(g.T, paper.T)).T
-    z = np.maximum(zr, zc)
-    z[:MARGIN], z[-MARGIN:], z[:, :MARGIN], z[:, -MARGIN:] = 0, 0, 0, 0
     pad = ((0, bh * BLOCK - h), (0, bw * BLOCK - w))
-    zb = np.pad(z, pad).reshape(bh, BLOCK, bw, BLOCK).max(axis=(1, 3)).astype(np.float64)
+
+    def block_max(z: np.ndarray) -> np.ndarray:
+        z = np.abs(z)
+        z[:MARGIN], z[-MARGIN:], z[:, :MARGIN], z[:, -MARGIN:] = 0, 0, 0, 0
+        return np.asarray(np.pad(z, pad).reshape(bh, BLOCK, bw, BLOCK).max(axis=(1, 3)))
+
+    # One direction at a time, each reduced to blocks at once (page-sized float maps add up).
+    zb = block_max(row_steps(g, paper))
+    zb = np.maximum(zb, block_max(np.ascontiguousarray(row_steps(g.T, paper.T).T)))
+    zb = zb.astype(np.float64)
     strength, regions = step_regions(zb, (h, w))
     return PaperSteps(zb, strength, regions, float(paper.mean()))
 

@@ -128,7 +128,8 @@ DIAGNOSIS = [
     "straight edge. Averaged along 48 pixels of a row or column of bare paper, the strongest "
     "step at the edge of each edited region of dev lay at robust z 9.9-28 for the 16 "
     "foreign-JPEG blocks, 3.5-48 for the spliced lines (10 of 16 above 10) and 3.2-25 for "
-    "the copy-moves, and at most 10.1 anywhere on the 22 untouched dev pages; `paper_step` (`workbench/imaging/forensic/paper_steps.py`) "
+    "the copy-moves, and at most 10.1 anywhere on the 22 untouched dev pages; `paper_step` "
+    "(`workbench/imaging/forensic/paper_steps.py`) "
     "maps it, with its z range (10-24) and join size set on dev. It cannot see a line "
     "darken-blended onto paper of the same tone (only its ink lands) nor digits retyped on "
     "paper filled with the page's own median colour.",

@@ -8,8 +8,7 @@ with the regions a reviewer should look at. Finding codes, each naming the metho
 ``forensics.clone`` (copy-move, keypoints or blocks), ``forensics.splice`` (JPEG ghosts),
 ``forensics.noise_inconsistency`` (noise level), ``forensics.text_copy_move`` (words that are
 pixel copies of other words, noise included), ``forensics.glyph_inconsistency`` (words or
-lines printed differently from the rest of the page) and ``forensics.paper_step`` (a patch
-whose paper tone ends in a straight edge).
+lines printed differently) and ``forensics.paper_step`` (paper tone steps).
 
 When genuine exemplars of the same source are given (``--reference``), the text methods'
 thresholds are set from them (`workbench.imaging.forensic.calibration`); otherwise each page is
@@ -51,10 +50,8 @@ CLONE_WARNING = 0.4
 CLONE_NOTICE = 0.3
 TRACE_WARNING = 0.5
 TRACE_NOTICE = 0.3
-#: A paper-tone step region is a warning at this strength where another method agrees, and
-#: at `PAPER_STEP_ALONE` on its own (a shaded band printed on purpose has no other trace).
-PAPER_STEP_WARNING = TRACE_WARNING
-PAPER_STEP_ALONE = 0.9
+#: A paper tone step warns where another method agrees, or alone (shaded bands exist) at 0.9.
+PAPER_STEP_WARNING, PAPER_STEP_ALONE = TRACE_WARNING, 0.9
 
 
 def _region(box: Box, factor: float, label: str, score: float | None = None) -> Region:
@@ -82,8 +79,7 @@ class ForensicsCheck(Check):
         "regions whose JPEG compression history differs from the rest of the page (a "
         "signature pasted from another file; in a JPEG saved twice, regions without the "
         "double quantisation the rest of the page shows), regions whose noise level differs, "
-        "patches whose bare paper has a tone of its own that ends in a straight edge (a line "
-        "or block pasted with its paper, an erasure filled with a flat colour), "
+        "patches of paper of another tone ending in a straight edge (pasted with their paper), "
         "words that "
         "are pixel copies of other words of the page (in a real scan two prints of one word "
         "never share their noise), and words or lines printed differently from the rest of "
@@ -262,8 +258,7 @@ class ForensicsCheck(Check):
             ],
             "dq_first_steps": {str(k): v for k, v in traces.dq_first_steps.items()},
             "paper_step_regions": [
-                region_to_dict(_region(b, factor, "paper tone step"))
-                for b in traces.paper_step_regions
+                region_to_dict(_region(b, factor, "paper step")) for b in traces.paper_step_regions
             ],
             "text_clones": [self._text_clone_dict(c, factor) for c in traces.text_clones],
             "text_floor": round(traces.text_floor, 3),
@@ -378,7 +373,7 @@ class ForensicsCheck(Check):
                 out.append(self._dq_finding(index, box, traces, factor))
         for box in traces.paper_step_regions:
             if box.score >= TRACE_NOTICE:
-                out.append(self._paper_step_finding(index, box, traces, factor))
+                out.append(self._step_finding(index, box, traces, factor))
         notice = max(TRACE_NOTICE, traces.calibration.threshold("text_clone", TRACE_NOTICE))
         for clone in traces.text_clones:
             if clone.strength >= notice:
@@ -436,32 +431,23 @@ class ForensicsCheck(Check):
             checklist=["img.splice"],
         )
 
-    def _paper_step_finding(
-        self, index: int, box: Box, traces: PageTraces, factor: float
-    ) -> Finding:
+    def _step_finding(self, index: int, box: Box, traces: PageTraces, factor: float) -> Finding:
         region = _region(box, factor, "paper tone step")
-        others = self._corroborated(box, traces, "paper_step")
+        seen = self._corroborated(box, traces, "paper_step")
+        evidence = dict(method="paper_tone_steps", strength=round(box.score, 3), also_seen_by=seen)
+        limit = PAPER_STEP_WARNING if seen else PAPER_STEP_ALONE
         return self.finding(
             "paper_step",
-            Severity.WARNING
-            if box.score >= PAPER_STEP_ALONE or (box.score >= PAPER_STEP_WARNING and others)
-            else Severity.NOTICE,
+            Severity.WARNING if box.score >= limit else Severity.NOTICE,
             "A patch of the page has a paper tone of its own, ending in a straight edge",
-            f"On page {index + 1} (paper tone steps), the area at x={region.x}, y={region.y} "
-            f"({region.width}x{region.height} px) is bounded by straight edges along which the "
-            "tone of the bare paper changes abruptly, by far more than the paper changes "
-            "anywhere else on the page. A line or block cut from another scan or typeset and "
-            "pasted with its own paper, or an erasure filled with a flat colour, does this. "
-            "Innocent explanations: a band shaded or coloured on purpose (a form's header, a "
-            "table's shaded row), the edge of a sheet or a fold in the scan, a shadow, or a "
-            "scanner stitching two passes. Look at the area's edges at high zoom.",
+            f"On page {index + 1}, the bare paper's tone steps along straight edges around "
+            f"x={region.x}, y={region.y} ({region.width}x{region.height} px), far more than "
+            "elsewhere: a line or block pasted with its own paper, or an erasure filled flat. "
+            "Innocent explanations: a band shaded on purpose (a form's header, a table row), a "
+            "sheet's edge or fold, a shadow, a scanner stitching two passes. Zoom in on edges.",
             page=index,
             regions=[region],
-            evidence={
-                "method": "paper_tone_steps",
-                "strength": round(box.score, 3),
-                "also_seen_by": others,
-            },
+            evidence=evidence,
             checklist=["img.splice"],
         )
 

@@ -80,7 +80,7 @@ def split_rows(split: str, outcomes: Sequence[tuple[fc.Entry, Outcome]]) -> list
 
 
 #: The methods of the forensics check, in the order of the per-method table.
-METHODS = ("clone", "ghost", "noise", "ela", "dq", "text_clone", "glyph")
+METHODS = ("clone", "ghost", "noise", "ela", "dq", "text_clone", "glyph", "paper_step")
 
 
 def method_rows(split: str, outcomes: Sequence[tuple[fc.Entry, Outcome]]) -> list[str]:

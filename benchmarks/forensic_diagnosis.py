@@ -39,7 +39,7 @@ from workbench.imaging.forensic.tamper import MAP_METHODS, analyse_page  # noqa:
 
 CACHE = HERE.parent / "out" / "forensic-corpus"
 UNTAMPERED = ("none", "exemplar")
-METHODS = ("clone", "ghost", "noise", "ela", "dq", "text_clone", "glyph")
+METHODS = ("clone", "ghost", "noise", "ela", "dq", "text_clone", "glyph", "paper_step")
 
 
 def page_record(entry: fc.Entry, folder: Path) -> dict[str, Any]:

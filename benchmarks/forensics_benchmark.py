@@ -115,6 +115,24 @@ DIAGNOSIS = [
     "glyph consistency). The rule that explains away another weight of type looks at stroke "
     "width only, and at 150 dpi this heading's strokes stay below the weight step. It is "
     "left as measured: a change made now would have been made after seeing test.",
+    "- *The JPEG-domain and noise methods* (diagnosed on dev only). A foreign-JPEG block and "
+    "a spliced line reach the final file before the page's last save, which quantises them "
+    "on the page's grid like everything else: on the edited regions of dev the 1-D "
+    "high-frequency energy of 8-pixel segments, measured at each of the 8 grid offsets, "
+    "showed no dip at the pasted block's own offset that stood out from the page's text "
+    "(robust z inside the regions at most 4.6, on untouched text up to 12), and JPEG ghosts "
+    "and error levels saw nothing either; a map of that grid offset was therefore not "
+    "added. Noise is flattened by the saves at quality 60-90 on both sides of the edge. "
+    "What the edits do keep is their *paper*: a line scanned on its own or a block of "
+    "another scan has a tone of its own, one to eight grey levels off the page, ending in a "
+    "straight edge. Averaged along 48 pixels of a row or column of bare paper, the strongest "
+    "step at the edge of each edited region of dev lay at robust z 9.9-28 for the 16 "
+    "foreign-JPEG blocks, 3.5-48 for the spliced lines (10 of 16 above 10) and 3.2-25 for "
+    "the copy-moves, and at most 10.1 anywhere on the 22 untouched dev pages; `paper_step` "
+    "(`workbench/imaging/forensic/paper_steps.py`) "
+    "maps it, with its z range (10-24) and join size set on dev. It cannot see a line "
+    "darken-blended onto paper of the same tone (only its ink lands) nor digits retyped on "
+    "paper filled with the page's own median colour.",
     "",
 ]
 
@@ -369,7 +387,10 @@ def main(argv: Sequence[str] | None = None) -> None:
         "(the map alone had warned on four untouched test pages), so the test split's warning"
         " counts are not untouched by that choice; and text copy-move's comparison with the "
         "page's own next-closest pair (below) was chosen because of the test diagnosis, "
-        "though its constant was set from dev's genuine pages. The other methods' thresholds "
+        "though its constant was set from dev's genuine pages. The paper tone steps' "
+        "z range and join size and their fusion weight were set on **dev** only (the rule that "
+        "a step alone below 0.9 is a notice was fixed before test was run). The other methods' "
+        "thresholds "
         "were set before either split existed. Untampered pages include the genuine template "
         "letters.",
         "",

@@ -7,8 +7,8 @@ heatmap and score per page, each method's own map as an artifact for the viewer,
 with the regions a reviewer should look at. Finding codes, each naming the method that saw it:
 ``forensics.clone`` (copy-move, keypoints or blocks), ``forensics.splice`` (JPEG ghosts),
 ``forensics.noise_inconsistency`` (noise level), ``forensics.text_copy_move`` (words that are
-pixel copies of other words, noise included) and ``forensics.glyph_inconsistency`` (words or
-lines printed differently from the rest of the page).
+pixel copies of other words, noise included), ``forensics.glyph_inconsistency`` (words or
+lines printed differently) and ``forensics.paper_step`` (paper tone steps).
 
 When genuine exemplars of the same source are given (``--reference``), the text methods'
 thresholds are set from them (`workbench.imaging.forensic.calibration`); otherwise each page is
@@ -50,6 +50,8 @@ CLONE_WARNING = 0.4
 CLONE_NOTICE = 0.3
 TRACE_WARNING = 0.5
 TRACE_NOTICE = 0.3
+#: A paper tone step warns where another method agrees, or alone (shaded bands exist) at 0.9.
+PAPER_STEP_WARNING, PAPER_STEP_ALONE = TRACE_WARNING, 0.9
 
 
 def _region(box: Box, factor: float, label: str, score: float | None = None) -> Region:
@@ -69,7 +71,7 @@ class ForensicsCheck(Check):
     """Error levels, noise, copy-move and JPEG ghosts, fused per page."""
 
     name = "forensics"
-    version = "5"
+    version = "6"
     title = "Pixel forensics: cloned regions and words, foreign compression, noise, retyped print"
     explanation = (
         "Looks for local traces of image editing on each page: regions copied from elsewhere "
@@ -77,6 +79,7 @@ class ForensicsCheck(Check):
         "regions whose JPEG compression history differs from the rest of the page (a "
         "signature pasted from another file; in a JPEG saved twice, regions without the "
         "double quantisation the rest of the page shows), regions whose noise level differs, "
+        "patches of paper of another tone ending in a straight edge (pasted with their paper), "
         "words that "
         "are pixel copies of other words of the page (in a real scan two prints of one word "
         "never share their noise), and words or lines printed differently from the rest of "
@@ -102,6 +105,7 @@ class ForensicsCheck(Check):
         Layer(LayerKind.HEATMAP, "Double quantisation", artifact="dq_map"),
         Layer(LayerKind.HEATMAP, "Copied words", artifact="text_copymove_map"),
         Layer(LayerKind.HEATMAP, "Print differences", artifact="glyph_map"),
+        Layer(LayerKind.HEATMAP, "Paper tone steps", artifact="paper_step_map"),
     )
 
     def run(self, context: Context) -> CheckResult:
@@ -207,6 +211,7 @@ class ForensicsCheck(Check):
             "dq": "dq_map",
             "text_clone": "text_copymove_map",
             "glyph": "glyph_map",
+            "paper_step": "paper_step_map",
         }
         heat: Artifact | None = None
         maps: dict[str, Artifact | None] = dict.fromkeys(kinds)
@@ -252,6 +257,9 @@ class ForensicsCheck(Check):
                 region_to_dict(_region(b, factor, "single compression")) for b in traces.dq_regions
             ],
             "dq_first_steps": {str(k): v for k, v in traces.dq_first_steps.items()},
+            "paper_step_regions": [
+                region_to_dict(_region(b, factor, "paper step")) for b in traces.paper_step_regions
+            ],
             "text_clones": [self._text_clone_dict(c, factor) for c in traces.text_clones],
             "text_floor": round(traces.text_floor, 3),
             "glyph_outliers": [
@@ -363,6 +371,9 @@ class ForensicsCheck(Check):
         for box in traces.dq_regions:
             if box.score >= TRACE_NOTICE:
                 out.append(self._dq_finding(index, box, traces, factor))
+        for box in traces.paper_step_regions:
+            if box.score >= TRACE_NOTICE:
+                out.append(self._step_finding(index, box, traces, factor))
         notice = max(TRACE_NOTICE, traces.calibration.threshold("text_clone", TRACE_NOTICE))
         for clone in traces.text_clones:
             if clone.strength >= notice:
@@ -417,6 +428,26 @@ class ForensicsCheck(Check):
                 "also_seen_by": others,
                 "first_steps": {str(k): v for k, v in traces.dq_first_steps.items()},
             },
+            checklist=["img.splice"],
+        )
+
+    def _step_finding(self, index: int, box: Box, traces: PageTraces, factor: float) -> Finding:
+        region = _region(box, factor, "paper tone step")
+        seen = self._corroborated(box, traces, "paper_step")
+        evidence = dict(method="paper_tone_steps", strength=round(box.score, 3), also_seen_by=seen)
+        limit = PAPER_STEP_WARNING if seen else PAPER_STEP_ALONE
+        return self.finding(
+            "paper_step",
+            Severity.WARNING if box.score >= limit else Severity.NOTICE,
+            "A patch of the page has a paper tone of its own, ending in a straight edge",
+            f"On page {index + 1}, the bare paper's tone steps along straight edges around "
+            f"x={region.x}, y={region.y} ({region.width}x{region.height} px), far more than "
+            "elsewhere: a line or block pasted with its own paper, or an erasure filled flat. "
+            "Innocent explanations: a band shaded on purpose (a form's header, a table row), a "
+            "sheet's edge or fold, a shadow, a scanner stitching two passes. Zoom in on edges.",
+            page=index,
+            regions=[region],
+            evidence=evidence,
             checklist=["img.splice"],
         )
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
@@ -9,6 +10,7 @@ from PIL import Image
 from workbench_checks.forensics import ForensicsCheck
 
 from tests.support.forensic_fixtures import jpeg, letter_page, overlaps, paste_transformed, save_png
+from tests.support.scanned import scanned_letter
 from workbench import analyze
 from workbench.model import Report, Severity
 from workbench.serialize import report_to_dict, validate_report
@@ -47,7 +49,16 @@ def test_clean_letter_is_quiet_and_writes_every_map(tmp_path: Path) -> None:
     folder = next((tmp_path / "out").iterdir())
     heat = Image.open(folder / kinds["tamper_heatmap"].path)
     assert heat.mode == "L" and heat.size == (1240, 1754)
-    assert set(page["scores"]) == {"clone", "ghost", "noise", "ela", "dq", "text_clone", "glyph"}
+    assert set(page["scores"]) == {
+        "clone",
+        "ghost",
+        "noise",
+        "ela",
+        "dq",
+        "text_clone",
+        "glyph",
+        "paper_step",
+    }
 
 
 @pytest.mark.slow
@@ -186,3 +197,25 @@ def test_questioned_letter_shows_its_recompression_quality() -> None:
     assert page["jpeg_quality_estimate"] == last
     assert not [f for f in report.findings if f.severity >= Severity.CRITICAL]
     assert np.isfinite(page["tamper_score"])
+
+
+@pytest.mark.slow
+def test_block_pasted_with_its_own_paper_raises_a_paper_step_finding(tmp_path: Path) -> None:
+    def resaved(image: np.ndarray, quality: int) -> np.ndarray:
+        buffer = io.BytesIO()
+        Image.fromarray(image).save(buffer, format="JPEG", quality=quality)
+        return np.asarray(Image.open(io.BytesIO(buffer.getvalue()))).copy()
+
+    page = resaved(np.asarray(scanned_letter(seed=0)), 80)
+    other = np.asarray(scanned_letter(seed=1)).astype(np.int16) - 6  # darker paper
+    donor = resaved(np.clip(other, 0, 255).astype(np.uint8), 85)
+    x0, y0, x1, y1 = 203, 597, 861, 803
+    page[y0:y1, x0:x1] = donor[y0 + 40 : y1 + 40, x0:x1]
+    path = tmp_path / "pasted.jpg"
+    Image.fromarray(page).save(path, quality=90)
+    report = run(path)
+    found = [f for f in report.findings if f.code == "forensics.paper_step"]
+    assert found and found[0].evidence["method"] == "paper_tone_steps"
+    assert overlaps(box(found[0].regions[0]), (x0, y0, x1 - x0, y1 - y0))
+    (page_result,) = report.results["forensics"]["pages"]
+    assert page_result["scores"]["paper_step"] > 0.5 and page_result["paper_step_regions"]

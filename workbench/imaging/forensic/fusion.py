@@ -16,14 +16,16 @@ import numpy as np
 #: How much each method's trace counts. Clones verified on background texture and JPEG ghosts
 #: are specific, and so are words that share their noise with other words (text copy-move)
 #: and regions without the page's aligned double JPEG quantisation;
-#: noise departures and words printed differently (a bold word, a stamp) have more innocent
-#: causes; raw error levels the most.
+#: noise departures, words printed differently (a bold word, a stamp) and straight steps in
+#: the paper's tone (a shaded band, a fold) have more innocent causes; raw error levels the
+#: most.
 DEFAULT_WEIGHTS: dict[str, float] = {
     "clone": 1.0,
     "ghost": 0.9,
     "dq": 0.9,
     "text_clone": 0.9,
     "glyph": 0.8,
+    "paper_step": 0.8,
     "noise": 0.7,
     "ela": 0.4,
 }

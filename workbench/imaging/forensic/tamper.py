@@ -35,6 +35,7 @@ from workbench.imaging.forensic.ghost import (
 )
 from workbench.imaging.forensic.glyphs import GlyphOutlier, glyph_consistency, glyph_map
 from workbench.imaging.forensic.noise import noise_inconsistency, noise_strength
+from workbench.imaging.forensic.paper_steps import paper_steps
 from workbench.imaging.forensic.textclone import TextClone, text_clone_map, text_clones
 from workbench.imaging.words import find_words
 
@@ -52,9 +53,11 @@ INK_EDGE = 2.0
 #: JPEG ghosts are measured on tiles within this many tiles of one with marks.
 GHOST_REACH = 2
 #: Methods with their own viewable map.
-MAP_METHODS = ("ela", "noise", "clone", "ghost", "dq", "text_clone", "glyph")
+MAP_METHODS = ("ela", "noise", "clone", "ghost", "dq", "text_clone", "glyph", "paper_step")
 #: Side of the aligned double-quantisation map's blocks (the JPEG grid).
 DQ_BLOCK = 8
+#: Side of the paper-step map's blocks.
+PAPER_BLOCK = 8
 
 
 @dataclass(frozen=True)
@@ -71,11 +74,11 @@ class PageTraces:
     tamper_score : float in [0, 1]
     scores : dict method -> float in [0, 1]
         Strongest region of each method (``clone``, ``ghost``, ``noise``, ``ela``, ``dq``,
-        ``text_clone``, ``glyph``).
+        ``text_clone``, ``glyph``, ``paper_step``).
     cells : dict name -> (ceil(H / CELL), ceil(W / CELL)) uint8
         The fused trace strength (``fused``) and the strength maps of ``noise``, ``clone``,
-        ``ghost``, ``dq``, ``text_clone`` and ``glyph`` on the fusion grid, 0 = none,
-        255 = strongest.
+        ``ghost``, ``dq``, ``text_clone``, ``glyph`` and ``paper_step`` on the fusion grid,
+        0 = none, 255 = strongest.
     error_levels : (H, W) uint8
         Error levels of the page (grey levels), as `error_levels` gives them.
     clones : list of ClonePair
@@ -102,6 +105,8 @@ class PageTraces:
         The thresholds the text methods were held to (from exemplars, or none).
     notes : list of str
         Methods that could not run, and why.
+    paper_step_regions : list of Box
+        Regions bounded by straight steps in the paper's tone (a patch of other paper).
 
     """
 
@@ -124,6 +129,7 @@ class PageTraces:
     text_floor: float = 0.0
     calibration: TextCalibration = field(default_factory=TextCalibration)
     notes: list[str] = field(default_factory=list)
+    paper_step_regions: list[Box] = field(default_factory=list)
 
     @property
     def heatmap(self) -> np.ndarray:
@@ -134,7 +140,7 @@ class PageTraces:
         """One method's own (H, W) uint8 map for viewing.
 
         Error levels scaled for display (``ela``), or the strength map of ``noise``,
-        ``clone``, ``ghost``, ``dq``, ``text_clone`` or ``glyph``.
+        ``clone``, ``ghost``, ``dq``, ``text_clone``, ``glyph`` or ``paper_step``.
         """
         if method == "ela":
             return error_level_display(self.error_levels)
@@ -262,6 +268,11 @@ def analyse_page(
     sigma_valid = noise.sigma[noise.valid]
     noise_sigma = float(np.median(sigma_valid)) if sigma_valid.size else 0.0
 
+    # Straight steps in the paper's tone: the edges of a patch that brought its own paper.
+    steps = paper_steps(img)
+    if steps.note:
+        notes.append(steps.note)
+
     pairs: list[ClonePair] = []
     if keypoints:
         try:
@@ -303,6 +314,7 @@ def analyse_page(
         ),
         "text_clone": text_clone_map((h, w), copied, cell=CELL),
         "glyph": glyph_map((h, w), printed, cell=CELL),
+        "paper_step": upsample_blocks(steps.strength, PAPER_BLOCK // CELL, grid),
     }
     scores = {
         "clone": max((p.strength for p in pairs), default=0.0),
@@ -312,9 +324,10 @@ def analyse_page(
         "dq": dq.region_score if dq is not None else 0.0,
         "text_clone": max((c.strength for c in copied), default=0.0),
         "glyph": max((o.strength for o in printed), default=0.0),
+        "paper_step": steps.region_score,
     }
     cells = {"fused": fuse_maps(maps_float, grid)}
-    for method in ("noise", "clone", "ghost", "dq", "text_clone", "glyph"):
+    for method in ("noise", "clone", "ghost", "dq", "text_clone", "glyph", "paper_step"):
         cells[method] = np.rint(maps_float[method] * 255).astype(np.uint8)
     return PageTraces(
         shape=(h, w),
@@ -336,4 +349,5 @@ def analyse_page(
         text_floor=floor,
         calibration=calib,
         notes=notes,
+        paper_step_regions=steps.regions,
     )

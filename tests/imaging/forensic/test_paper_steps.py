@@ -1,0 +1,68 @@
+"""Paper tone steps on rendered, scanned letter pages saved as JPEG."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pytest
+from PIL import Image
+from skimage import data
+
+from tests.support.scanned import scanned_letter
+from workbench.imaging.forensic.paper_steps import paper_mask, paper_steps
+
+#: Where the foreign block is pasted (x0, y0, x1, y1), off the 8 x 8 grid.
+PASTE = (203, 597, 861, 803)
+
+
+def jpeg_gray(image: np.ndarray, quality: int) -> np.ndarray:
+    """`image` saved as JPEG at `quality` and decoded to luminance."""
+    buffer = io.BytesIO()
+    Image.fromarray(image).save(buffer, format="JPEG", quality=quality)
+    return np.asarray(Image.open(io.BytesIO(buffer.getvalue())).convert("L")).copy()
+
+
+@pytest.fixture(scope="module")
+def page() -> np.ndarray:
+    """A scanned letter as its scanner saved it (quality 80), decoded to luminance."""
+    return jpeg_gray(np.asarray(scanned_letter(seed=0)), 80)
+
+
+def test_untouched_resaved_page_has_no_step(page: np.ndarray) -> None:
+    result = paper_steps(jpeg_gray(page, 90))
+    assert result.regions == []
+    assert result.region_score == 0.0
+    assert float(result.strength.max()) == 0.0
+    # A letter is mostly paper.
+    assert result.paper_share > 0.5
+
+
+def test_block_from_another_scan_is_found_where_it_is(page: np.ndarray) -> None:
+    # Another scan of another letter, on paper five grey levels darker, saved on its own.
+    other = np.asarray(scanned_letter(seed=1)).astype(np.int16) - 5
+    donor = jpeg_gray(np.clip(other, 0, 255).astype(np.uint8), 85)
+    x0, y0, x1, y1 = PASTE
+    edited = page.copy()
+    edited[y0:y1, x0:x1] = donor[y0 + 40 : y1 + 40, x0:x1]
+    result = paper_steps(jpeg_gray(edited, 90))
+    assert result.region_score > 0.5
+    best = result.regions[0]
+    cx, cy = best.x + best.width / 2, best.y + best.height / 2
+    assert x0 <= cx <= x1 and y0 <= cy <= y1
+    # The region covers most of the patch, and the map is zero far from it.
+    overlap_w = min(best.x + best.width, x1) - max(best.x, x0)
+    overlap_h = min(best.y + best.height, y1) - max(best.y, y0)
+    assert overlap_w * overlap_h > 0.5 * (x1 - x0) * (y1 - y0)
+    assert float(result.strength[: y0 // 8 - 20].max()) == 0.0
+
+
+def test_print_is_not_paper(page: np.ndarray) -> None:
+    paper = paper_mask(page)
+    dark = page < np.median(page) - 40
+    assert not (paper & dark).any()
+
+
+def test_a_photograph_is_not_judged() -> None:
+    result = paper_steps(np.asarray(data.camera()))
+    assert result.regions == [] and result.note

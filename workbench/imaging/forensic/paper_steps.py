@@ -1,0 +1,256 @@
+"""Straight steps in the paper's tone: the edges of a pasted rectangle of other paper.
+
+A scanned page's paper changes tone only slowly (uneven lighting, the paper's own cloud), and
+its noise and JPEG blocking are the same everywhere. A line typeset and scanned on its own, a
+block cut from another scan, or an erasure filled with a flat colour brings its own paper
+with it: a patch whose tone differs from the page around it by a grey level or a few, ending
+in a straight edge that runs across the paper for the whole width (or height) of the patch.
+A grey level is invisible to a reader, but averaged along an edge of a hundred pixels it is
+many times the paper's noise.
+
+The map follows the idea of lighting and background-level inconsistency (a pasted region
+carries the acquisition conditions of its source: M. K. Johnson and H. Farid, *Exposing
+digital forgeries by detecting inconsistencies in lighting*, ACM MM&Sec 2005; the local
+noise and level consistency of B. Mahdian and S. Saic, *Using noise inconsistencies for blind
+image forensics*, Image and Vision Computing 27(10), 2009), in the form a text page allows:
+
+1. paper pixels are those far from any print (darker than the page's paper by a margin,
+   grown by a few pixels);
+2. at every row boundary, the mean tone of the paper a few pixels below minus a few pixels
+   above, averaged along `LENGTH` pixels of the row (paper pixels only); the same along
+   columns. Leaving a gap of a pixel on each side of the boundary means that a thin ruled
+   line contributes to neither side;
+3. each value is divided by the page's own spread of such values, measured separately for
+   each position on the 8 x 8 JPEG grid (block boundaries carry the compression's own small
+   steps), so the result is a robust z against the page;
+4. blocks crossed by a strong step are joined with their neighbours within a patch's height,
+   and each group's bounding box is a region.
+
+Innocent causes: a coloured or shaded band printed on purpose (a form's header, a table's
+shaded row), a sheet whose edge or a fold lies in the scan, the shadow of a ruler or a clip,
+and a scanner's stitching of two passes. A patch pasted with its paper blended away (only
+its ink kept) and of the same tone leaves no step.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from workbench.geometry import Box
+from workbench.imaging.blocks import regions_from_mask, strength_from_z
+
+METHOD = (
+    "straight steps in the paper tone along rows and columns, robust z per JPEG grid phase "
+    "(Johnson & Farid 2005; Mahdian & Saic 2009)"
+)
+BLOCK = 8
+#: Pixels along a row (or column) each step is averaged over.
+LENGTH = 48
+#: Share of `LENGTH` that must be paper for a value to count.
+MIN_PAPER = 0.6
+#: Darker than the page's paper by this many grey levels is print, not paper.
+INK_MARGIN = 12.0
+#: Print is grown by this many pixels before the rest counts as paper (halos, blur).
+INK_GROW = 5
+#: Rows (columns) each side of a boundary that are averaged, and the gap left at it.
+SIDE, GAP = 3, 1
+#: Smallest robust scale of a step (grey levels): on a page whose paper JPEG has made flat, a
+#: step of a fraction of a grey level is rounding, not evidence.
+MIN_SCALE = 0.25
+#: Robust z at which a step starts to count and where its strength reaches 1. Set on the dev
+#: split of the independent corpus (``benchmarks/forensic_corpus.py``), never on its test split.
+Z_RANGE = (10.0, 24.0)
+#: Pixels at the page's edges that are not judged (the scan's own border).
+MARGIN = 24
+#: Steps within this many blocks of each other vertically (horizontally) join one region (odd
+#: sizes, so that the closing does not shift the mask); set on the dev split.
+JOIN = (13, 15)
+#: A region needs a step at least this long, in blocks.
+MIN_BLOCKS = 4
+#: The method judges pages that are mostly light bare paper: at least this share of pixels
+#: within `INK_MARGIN` of the page's median, and that median at least `PAPER_LEVEL`. A
+#: photograph has straight edges between surfaces of other tones everywhere.
+PAPER_PAGE = 0.8
+PAPER_LEVEL = 150.0
+
+
+@dataclass(frozen=True)
+class PaperSteps:
+    """Where the paper's tone steps along a straight edge.
+
+    Attributes
+    ----------
+    z : (H // 8, W // 8) float64
+        Strongest absolute robust z of a row or column step crossing each block.
+    strength : (H // 8, W // 8) float64
+        The regions painted with their strength, in [0, 1] (the map fusion takes).
+    regions : list of Box
+        Bounding boxes of joined steps, strongest first; ``score`` in [0, 1].
+    paper_share : float
+        Share of the page that counted as paper.
+
+    """
+
+    z: np.ndarray
+    strength: np.ndarray
+    regions: list[Box]
+    paper_share: float
+    method: str = METHOD
+    #: Why the page was not judged (empty when it was).
+    note: str = ""
+
+    @property
+    def region_score(self) -> float:
+        """Strength of the strongest region, 0 when there is none."""
+        return max((r.score for r in self.regions), default=0.0)
+
+
+def paper_mask(gray: np.ndarray) -> np.ndarray:
+    """Pixels of bare paper: not print, and not within `INK_GROW` pixels of it."""
+    g = np.asarray(gray, dtype=np.float32)
+    paper = float(np.median(g))
+    ink = (g < paper - INK_MARGIN).astype(np.uint8)
+    size = 2 * INK_GROW + 1
+    return ~np.asarray(cv2.dilate(ink, np.ones((size, size), np.uint8)), dtype=bool)
+
+
+def row_steps(gray: np.ndarray, paper: np.ndarray) -> np.ndarray:
+    """Robust z of the paper's tone step at every row boundary, averaged along the row.
+
+    Parameters
+    ----------
+    gray : (H, W) float32
+        Page luminance.
+    paper : (H, W) bool
+        Paper pixels (`paper_mask`).
+
+    Returns
+    -------
+    (H, W) float32
+        Row ``y`` holds the step between the rows just below ``y`` and just above it (0 where
+        there is too little paper to judge).
+
+    """
+    g = np.asarray(gray, dtype=np.float32)
+    ok = paper.astype(np.float32)
+    h = g.shape[0]
+    # Means of SIDE rows, each side of the boundary, of paper pixels only; a pixel column
+    # counts when all its rows on both sides are paper.
+    kernel = np.ones((SIDE, 1), np.float32)
+    sums = cv2.filter2D(g * ok, -1, kernel, anchor=(0, 0), borderType=cv2.BORDER_CONSTANT)
+    counts = cv2.filter2D(ok, -1, kernel, anchor=(0, 0), borderType=cv2.BORDER_CONSTANT)
+    below_off, above_off = GAP + 1, -(GAP + SIDE)
+    diff = np.zeros_like(g)
+    both = np.zeros_like(g)
+    lo, hi = max(0, -above_off), h - (below_off + SIDE)
+    if hi <= lo:
+        return diff
+    below, above = slice(lo + below_off, hi + below_off), slice(lo + above_off, hi + above_off)
+    use = ((counts[below] >= SIDE) & (counts[above] >= SIDE)).astype(np.float32)
+    diff[lo:hi] = (sums[below] - sums[above]) * (use / SIDE)
+    both[lo:hi] = use
+    del sums, counts, use, ok  # page-sized arrays: keep the peak memory down
+    total = cv2.boxFilter(diff, -1, (LENGTH, 1), normalize=False, borderType=cv2.BORDER_CONSTANT)
+    del diff
+    n = cv2.boxFilter(both, -1, (LENGTH, 1), normalize=False, borderType=cv2.BORDER_CONSTANT)
+    del both
+    enough = n >= LENGTH * MIN_PAPER
+    mean = np.where(enough, total / np.maximum(n, 1.0), 0.0).astype(np.float32)
+    del total, n
+    z = np.zeros_like(mean)
+    for phase in range(BLOCK):
+        rows, valid = mean[phase::BLOCK], enough[phase::BLOCK]
+        values = rows[valid]
+        if values.size < 50:
+            continue
+        med = float(np.median(values))
+        scale = max(1.4826 * float(np.median(np.abs(values - med))), MIN_SCALE)
+        z[phase::BLOCK] = np.where(valid, (rows - med) / scale, 0.0)
+    return z
+
+
+def paper_steps(gray: np.ndarray) -> PaperSteps:
+    """Straight steps of the paper's tone on a page (see the module notes).
+
+    Parameters
+    ----------
+    gray : (H, W) uint8 array
+        Page luminance.
+
+    Returns
+    -------
+    PaperSteps
+        On the 8 x 8 block grid, ``(ceil(H / 8), ceil(W / 8))``.
+
+    """
+    g = np.asarray(gray, dtype=np.float32)
+    h, w = g.shape
+    bh, bw = -(-h // BLOCK), -(-w // BLOCK)
+    level = float(np.median(g))
+    flat = float((np.abs(g - level) <= INK_MARGIN).mean())
+    if flat < PAPER_PAGE or level < PAPER_LEVEL:
+        empty = np.zeros((bh, bw), np.float64)
+        return PaperSteps(
+            empty,
+            empty.copy(),
+            [],
+            0.0,
+            note=(
+                "Paper tone steps were not measured: the page is not mostly light bare paper "
+                f"({flat:.0%} of it near its median tone {level:.0f})."
+            ),
+        )
+    paper = paper_mask(g)
+    pad = ((0, bh * BLOCK - h), (0, bw * BLOCK - w))
+
+    def block_max(z: np.ndarray) -> np.ndarray:
+        z = np.abs(z)
+        z[:MARGIN], z[-MARGIN:], z[:, :MARGIN], z[:, -MARGIN:] = 0, 0, 0, 0
+        return np.asarray(np.pad(z, pad).reshape(bh, BLOCK, bw, BLOCK).max(axis=(1, 3)))
+
+    # One direction at a time, each reduced to blocks at once (page-sized float maps add up).
+    zb = block_max(row_steps(g, paper))
+    zb = np.maximum(zb, block_max(np.ascontiguousarray(row_steps(g.T, paper.T).T)))
+    zb = zb.astype(np.float64)
+    strength, regions = step_regions(zb, (h, w))
+    return PaperSteps(zb, strength, regions, float(paper.mean()))
+
+
+def step_regions(
+    z: np.ndarray,
+    shape: tuple[int, int],
+    *,
+    z_range: tuple[float, float] = Z_RANGE,
+    join: tuple[int, int] = JOIN,
+    min_blocks: int = MIN_BLOCKS,
+) -> tuple[np.ndarray, list[Box]]:
+    """Regions from the per-block step z (`PaperSteps.z`): the painted map and the boxes.
+
+    Steps that run along at least `min_blocks` blocks are kept (a speck is not an edge), and
+    the edges of one patch (its top and bottom, its sides) are joined into one group by a
+    closing of `join` (across, along) blocks; each group's box scores its strongest step.
+    """
+    h, w = shape
+    step = strength_from_z(z, *z_range)
+    hit = (step > 0).astype(np.uint8)
+    runs = np.maximum(
+        cv2.morphologyEx(hit, cv2.MORPH_OPEN, np.ones((1, min_blocks), np.uint8)),
+        cv2.morphologyEx(hit, cv2.MORPH_OPEN, np.ones((min_blocks, 1), np.uint8)),
+    )
+    across, along = join
+    joined = cv2.morphologyEx(
+        runs, cv2.MORPH_CLOSE, np.ones((across, along), np.uint8), borderType=cv2.BORDER_CONSTANT
+    )
+    regions = regions_from_mask(
+        joined.astype(bool), BLOCK, strength=step * runs, min_blocks=min_blocks, shape=(h, w)
+    )
+    regions = [r for r in regions if r.score > 0]
+    strength = np.zeros(z.shape, np.float64)
+    for r in sorted(regions, key=lambda b: b.score):
+        y0, x0 = r.y // BLOCK, r.x // BLOCK
+        y1, x1 = -(-(r.y + r.height) // BLOCK), -(-(r.x + r.width) // BLOCK)
+        strength[y0:y1, x0:x1] = r.score
+    return strength, regions

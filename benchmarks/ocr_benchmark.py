@@ -453,21 +453,32 @@ def write_section(text: str) -> None:
     path.write_text(updated, encoding="utf-8")
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--pages", type=int, default=10, help="pages per kind")
-    parser.add_argument("--no-steps", action="store_true", help="skip the step study")
-    parser.add_argument("--write", action="store_true", help="update benchmarks/RESULTS.md")
-    parser.add_argument("--verbose", action="store_true")
-    parser.add_argument("--language", help="only pages read in this model (fas or ara)")
-    args = parser.parse_args()
+def save_tables(path: Path, tables: Sequence[dict[tuple[str, str], Measure]]) -> None:
+    """The measures of a run (or part of one) as JSON, to join parts run side by side."""
+    data = [
+        [{"reader": r, "kind": k, **dataclasses.asdict(m)} for (r, k), m in t.items()]
+        for t in tables
+    ]
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
 
-    engine = Tesseract()
-    engine.check("fas+ara")
-    pages = build_pages(args.pages) + sample_pages()
-    if args.language:
-        pages = [p for p in pages if p.language == args.language]
-    kinds = ["clean300", "large300", "web150", "samples", "all"]
+
+def load_tables(paths: Sequence[Path]) -> list[dict[tuple[str, str], Measure]]:
+    """Measures saved by `save_tables`, summed over the parts (errors, characters, seconds)."""
+    joined: list[dict[tuple[str, str], Measure]] = []
+    for path in paths:
+        for n, rows in enumerate(json.loads(path.read_text(encoding="utf-8"))):
+            if n == len(joined):
+                joined.append({})
+            for row in rows:
+                key = (row.pop("reader"), row.pop("kind"))
+                m = joined[n].setdefault(key, Measure())
+                for name, value in row.items():
+                    setattr(m, name, getattr(m, name) + value)
+    return joined
+
+
+def build_readers(engine: Tesseract, steps: bool) -> dict[str, Reader]:
+    """The readers compared: raw, the workbench, the report's text, and the step study."""
     readers: dict[str, Reader] = {
         "raw tesseract": raw_reader,
         "workbench": workbench_reader(engine),
@@ -477,7 +488,7 @@ def main() -> None:
             engine, claimed=False, mode="tesseract"
         ),
     }
-    if not args.no_steps:
+    if steps:
         none = Steps.none()
         readers["no preprocessing"] = workbench_reader(engine, none)
         for step in ALL_STEPS:
@@ -491,19 +502,65 @@ def main() -> None:
                 )
         readers["default + denoise"] = workbench_reader(engine, Steps(denoise=True))
         readers["default + binarise"] = workbench_reader(engine, Steps(binarise=True))
-    print(f"{len(pages)} pages, {len(readers)} readers", flush=True)
-    table = run(pages, readers, args.verbose)
-    kinds = [k for k in kinds if ("raw tesseract", k) in table]
-    turned = turned_pages(pages)
-    turned_table = run(
-        turned,
-        {
-            "raw tesseract": raw_reader,
-            "workbench": workbench_reader(engine),
-            "no preprocessing": workbench_reader(engine, Steps.none()),
-        },
-        args.verbose,
+    return readers
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--pages", type=int, default=10, help="pages per kind")
+    parser.add_argument("--no-steps", action="store_true", help="skip the step study")
+    parser.add_argument("--write", action="store_true", help="update benchmarks/RESULTS.md")
+    parser.add_argument("--verbose", action="store_true")
+    parser.add_argument("--language", help="only pages read in this model (fas or ara)")
+    parser.add_argument(
+        "--part",
+        default=None,
+        metavar="K/N",
+        help="read only pages K, K+N, K+2N, ... (parts run side by side; with --dump)",
     )
+    parser.add_argument("--no-turned", action="store_true", help="skip the turned and tilted pages")
+    parser.add_argument("--dump", type=Path, default=None, help="save the measures as JSON")
+    parser.add_argument(
+        "--merge",
+        nargs="+",
+        type=Path,
+        default=None,
+        metavar="JSON",
+        help="report the parts saved with --dump, reading nothing",
+    )
+    args = parser.parse_args()
+
+    engine = Tesseract()
+    engine.check("fas+ara")
+    readers = build_readers(engine, not args.no_steps)
+    if args.merge:
+        table, turned_table = load_tables(args.merge)
+        count = max(m.pages for (r, k), m in table.items() if k == "all")
+    else:
+        pages = build_pages(args.pages) + sample_pages()
+        if args.language:
+            pages = [p for p in pages if p.language == args.language]
+        turned = [] if args.no_turned else turned_pages(pages)
+        if args.part:
+            k, n = (int(x) for x in args.part.split("/"))
+            pages, turned = pages[k::n], turned[k::n]
+        count = len(pages)
+        print(f"{len(pages)} pages, {len(readers)} readers", flush=True)
+        table = run(pages, readers, args.verbose)
+        turned_table = run(
+            turned,
+            {
+                "raw tesseract": raw_reader,
+                "workbench": workbench_reader(engine),
+                "no preprocessing": workbench_reader(engine, Steps.none()),
+            },
+            args.verbose,
+        )
+        if args.dump:
+            save_tables(args.dump, [table, turned_table])
+    readers = {name: readers[name] for name in readers if (name, "all") in table}
+    kinds = ["clean300", "large300", "web150", "samples", "all"]
+    kinds = [k for k in kinds if ("raw tesseract", k) in table]
 
     raw, wb = table[("raw tesseract", "all")], table[("workbench", "all")]
     lines = [
@@ -511,7 +568,7 @@ def main() -> None:
         "",
         f"Measured {dt.date.today().isoformat()} on a 2-core machine shared with other work "
         f"(timings are noisy), Tesseract {'.'.join(map(str, engine.version))} single-threaded, "
-        f"Python {platform.python_version()}. {len(pages)} pages ({args.pages} per kind) of "
+        f"Python {platform.python_version()}. {count} pages ({args.pages} per kind) of "
         "Persian (`fas`) and Arabic (`ara`) sentences in Nazli, Homa, Titr, Noto Naskh Arabic "
         "and Noto Sans Arabic; CER = edit distance / reference characters, whitespace collapsed.",
         "",

@@ -355,16 +355,17 @@ def line_is_arabic(fas: OcrPage, ara: OcrPage) -> bool:
     One line's ``fas`` text is often too short for the classifier: some scanned Arabic lines
     of ``benchmarks/line_benchmark.py`` were taken for Persian and given the Persian reader,
     which writes Persian letters into Arabic text. The line is Arabic when its ``ara`` text is
-    classified Arabic at least `ARABIC_PAGE_CONFIDENCE`, the ``ara`` model read it at least
-    as confidently as ``fas`` (mean word confidence), and the ``fas`` reading holds none of
-    the letters Arabic lacks (`PERSIAN_ONLY_LETTERS`). Persian lines full of Arabic phrases
+    classified as a language other than Persian at least `ARABIC_PAGE_CONFIDENCE` (one short
+    rendered Arabic line of that benchmark is taken for Urdu), the ``ara`` model read it at
+    least as confidently as ``fas`` (mean word confidence), and the ``fas`` reading holds
+    none of the letters Arabic lacks (`PERSIAN_ONLY_LETTERS`). Persian lines full of Arabic phrases
     (the Gulistan lines of that benchmark) pass the first two tests: the third keeps most of
     them Persian.
     """
     if PERSIAN_ONLY_LETTERS & set(fas.text):
         return False
     found = classify(ara.text, code_points_trusted=False)
-    if found.language != "ar" or found.confidence < ARABIC_PAGE_CONFIDENCE:
+    if found.language in ("fa", "und") or found.confidence < ARABIC_PAGE_CONFIDENCE:
         return False
     return (ara.mean_confidence or 0.0) >= (fas.mean_confidence or 0.0)
 
@@ -383,9 +384,9 @@ def read_page_text(
     `language` the page is read with ``fas`` and, when `page_language` finds it Arabic, with
     ``ara``; an image of a single line that does not look Arabic is also read with ``ara``
     (one more single-line pass, which the ``script`` check makes anyway) and kept in
-    ``ara`` when `line_is_arabic`. A ``fas`` page goes through `reread_page` unless `mode` is ``tesseract`` or the
-    second reader is not installed; the budget in ``auto`` is `budget_columns` of the page
-    (none for an image of a single line).
+    ``ara`` when `line_is_arabic`. A ``fas`` page goes through `reread_page` unless `mode`
+    is ``tesseract`` or the second reader is not installed; the budget in ``auto`` is
+    `budget_columns` of the page (none for an image of a single line).
     The result's ``steps`` say which reader ran (``reader``).
     """
     if mode not in READER_MODES:

@@ -20,7 +20,9 @@ Character error rate = Levenshtein distance / reference length, after collapsing
 (line breaks count as one space) and NFC normalisation.
 
 Usage: ``python benchmarks/ocr_benchmark.py [--pages N] [--no-steps] [--write]``; ``--write``
-replaces the OCR section of ``benchmarks/RESULTS.md``.
+replaces the OCR section of ``benchmarks/RESULTS.md``. On a busy machine the pages can be read
+in parts side by side (``--part K/N --dump part-K.json``, one process each) and reported
+together with ``--merge part-*.json`` (with ``--write`` if wanted), reading nothing again.
 """
 
 from __future__ import annotations

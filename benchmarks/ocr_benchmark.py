@@ -38,7 +38,6 @@ import random
 import resource
 import sys
 import time
-import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,6 +50,7 @@ from rapidfuzz.distance import Levenshtein
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.ocr_measure import Measure, load_tables, normalise, save_tables  # noqa: E402
 from workbench.imaging.recognition.ocr_preprocess import Steps  # noqa: E402
 from workbench.ocr import Tesseract  # noqa: E402
 from workbench.reading import read_page_text  # noqa: E402
@@ -289,44 +289,9 @@ def sample_pages() -> list[Page]:
     return pages
 
 
-def normalise(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFC", text).split())
-
-
 def cer(truth: str, read: str) -> float:
     ref, hyp = normalise(truth), normalise(read)
     return Levenshtein.distance(ref, hyp) / max(len(ref), 1)
-
-
-@dataclass
-class Measure:
-    errors: int = 0
-    chars: int = 0
-    seconds: float = 0.0
-    cpu: float = 0.0
-    pages: int = 0
-
-    def add(self, truth: str, read: str, seconds: float, cpu: float) -> None:
-        ref, hyp = normalise(truth), normalise(read)
-        self.errors += Levenshtein.distance(ref, hyp)
-        self.chars += len(ref)
-        self.seconds += seconds
-        self.cpu += cpu
-        self.pages += 1
-
-    @property
-    def cer(self) -> float:
-        return self.errors / max(self.chars, 1)
-
-    @property
-    def per_page(self) -> float:
-        """Wall-clock seconds per page (noisy on a shared machine)."""
-        return self.seconds / max(self.pages, 1)
-
-    @property
-    def cpu_per_page(self) -> float:
-        """CPU seconds per page, this process and Tesseract's (steadier under load)."""
-        return self.cpu / max(self.pages, 1)
 
 
 Reader = Callable[[Page], str]
@@ -453,30 +418,6 @@ def write_section(text: str) -> None:
     else:
         updated = current.rstrip("\n") + "\n\n" + block
     path.write_text(updated, encoding="utf-8")
-
-
-def save_tables(path: Path, tables: Sequence[dict[tuple[str, str], Measure]]) -> None:
-    """The measures of a run (or part of one) as JSON, to join parts run side by side."""
-    data = [
-        [{"reader": r, "kind": k, **dataclasses.asdict(m)} for (r, k), m in t.items()]
-        for t in tables
-    ]
-    path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
-
-
-def load_tables(paths: Sequence[Path]) -> list[dict[tuple[str, str], Measure]]:
-    """Measures saved by `save_tables`, summed over the parts (errors, characters, seconds)."""
-    joined: list[dict[tuple[str, str], Measure]] = []
-    for path in paths:
-        for n, rows in enumerate(json.loads(path.read_text(encoding="utf-8"))):
-            if n == len(joined):
-                joined.append({})
-            for row in rows:
-                key = (row.pop("reader"), row.pop("kind"))
-                m = joined[n].setdefault(key, Measure())
-                for name, value in row.items():
-                    setattr(m, name, getattr(m, name) + value)
-    return joined
 
 
 def build_readers(engine: Tesseract, steps: bool) -> dict[str, Reader]:

@@ -66,6 +66,7 @@ from workbench.reading import (  # noqa: E402
     choose_line,
     crop_line,
     needs_second_reading,
+    read_page_text,
 )
 
 DATA = ROOT.parent / "shared" / "data" / "ocr-real-lines"
@@ -82,6 +83,8 @@ RENDER_FONTS: list[tuple[Path, str]] = [
     (NOTO / "NotoSansArabic-Regular.ttf", "ar"),
 ]
 PAD_WIDTHS = (0, 1280, 2560)
+#: The row of the ``ocr`` check's own text (`check_text`).
+CHECK_TEXT = "ocr check, no claimed language"
 _DIACRITICS = re.compile("[\u064b-\u065f\u0670\u0640]")
 _FOLD = str.maketrans(
     {
@@ -203,6 +206,29 @@ def workbench_recognize(lines: Sequence[Line], lang: str, out: Readings, key: st
     out.cpu[key] = cpu_time() - started
 
 
+def check_text(lines: Sequence[Line], out: Readings, key: str) -> None:
+    """The ``ocr`` check's text of each line image analysed with no claimed language.
+
+    `workbench.reading.read_page_text` as `Context.text_reading` calls it: read with ``fas``
+    as one line, again with ``ara`` when that text is Arabic, and on a Persian line the
+    second reader, each line on its own (not batched), as a line image is analysed.
+    """
+    engine = Tesseract()
+    started = cpu_time()
+    texts = []
+    for line in lines:
+        result, _ = read_page_text(
+            lambda language, image=line.image: engine.recognize(image, language),
+            line.image,
+            engine=engine,
+            language=None,
+            mode="auto",
+        )
+        texts.append(result.page.text)
+    out.text[key] = texts
+    out.cpu[key] = cpu_time() - started
+
+
 def second_reader(
     lines: Sequence[Line], recognizer: LineRecognizer, out: Readings, key: str
 ) -> None:
@@ -229,15 +255,20 @@ def policy(
     return texts, reread
 
 
-def read_set(lines: Sequence[Line], lang: str) -> Readings:
-    """Every reader's reading of every line, with the CPU time each reader took."""
+def read_set(lines: Sequence[Line], lang: str, second: bool = True) -> Readings:
+    """Every reader's reading of every line, with the CPU time each reader took.
+
+    Without `second` the Persian recognizer's own row (and the policies built on it) is
+    left out; the ``ocr`` check's text still runs it where the check would.
+    """
     out = Readings()
     tesseract_psm7(lines, lang, out, f"tesseract {lang} --psm 7")
     if lang != "fas":
         tesseract_psm7(lines, "fas", out, "tesseract fas --psm 7")
     workbench_recognize(lines, lang, out, f"Tesseract.recognize ({lang})")
-    recognizer = LineRecognizer(pad_to=0)
-    second_reader(lines, recognizer, out, "Persian recognizer")
+    if second:
+        second_reader(lines, LineRecognizer(pad_to=0), out, "Persian recognizer")
+    check_text(lines, out, CHECK_TEXT)
     return out
 
 
@@ -290,6 +321,8 @@ def table(name: str, truths: Sequence[str], out: Readings, lang: str) -> list[st
             score.add(truth, text)
         rows.append(f"| {key} | {score.row()} | {out.cpu[key] / n:.3f} | |")
     tess = f"tesseract {lang} --psm 7"
+    if "Persian recognizer" not in out.text:
+        return rows
     for label, every in (("choice, every line read again", True), ("choice, default", False)):
         texts, reread = policy(len(truths), out, tess, "Persian recognizer", every_line=every)
         score = Score()
@@ -301,30 +334,31 @@ def table(name: str, truths: Sequence[str], out: Readings, lang: str) -> list[st
 
 
 def evaluate(
-    name: str, lines: list[Line], lang: str, pads: bool, dump: Path | None = None
+    name: str, lines: list[Line], lang: str, dump: Path | None = None, second: bool = True
 ) -> list[str]:
-    out = read_set(lines, lang)
+    out = read_set(lines, lang, second)
     if dump is not None:
         part = name.rsplit("part ", 1)[1].replace("/", "of") if ", part " in name else "all"
         save_readings(dump / f"{name.split()[0]}-{lang}.{part}.json", lines, out)
-    rows = table(name, [line.truth for line in lines], out, lang)
-    if pads:
-        subset = lines[:24]
-        rows += ["", f"Padding width (first {len(subset)} lines, one batch each):", ""]
-        rows += [
-            "| pad lines to | CER strict | CER relaxed | CPU s/line |",
-            "| ---: | ---: | ---: | ---: |",
-        ]
-        for pad in PAD_WIDTHS:
-            sweep = Readings()
-            second_reader(subset, LineRecognizer(pad_to=pad), sweep, "p")
-            score = Score()
-            for line, text in zip(subset, sweep.text["p"], strict=True):
-                score.add(line.truth, text)
-            rows.append(
-                f"| {pad or 'widest in batch'} | {score.row()} "
-                f"| {sweep.cpu['p'] / len(subset):.3f} |"
-            )
+    return [*table(name, [line.truth for line in lines], out, lang), ""]
+
+
+def padding_sweep(lines: Sequence[Line]) -> list[str]:
+    """The second reader with its lines padded to each of `PAD_WIDTHS`, one batch each."""
+    rows = [f"Padding width (first {len(lines)} lines of fa-print-dev, one batch each):", ""]
+    rows += [
+        "| pad lines to | CER strict | CER relaxed | CPU s/line |",
+        "| ---: | ---: | ---: | ---: |",
+    ]
+    for pad in PAD_WIDTHS:
+        sweep = Readings()
+        second_reader(lines, LineRecognizer(pad_to=pad), sweep, "p")
+        score = Score()
+        for line, text in zip(lines, sweep.text["p"], strict=True):
+            score.add(line.truth, text)
+        rows.append(
+            f"| {pad or 'widest in batch'} | {score.row()} | {sweep.cpu['p'] / len(lines):.3f} |"
+        )
     return [*rows, ""]
 
 
@@ -400,12 +434,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, default=None, help="lines per real set")
     parser.add_argument(
         "--sets",
-        default="fa,ar,rendered-fa,rendered-ar",
-        help="comma-separated sets to run: fa, ar (scanned), rendered-fa, rendered-ar",
+        default="fa,pads,ar,rendered-fa,rendered-ar",
+        help="comma-separated sets to run: fa, ar (scanned), rendered-fa, rendered-ar, and "
+        "pads (the padding-width sweep on the first 24 lines of fa)",
     )
     parser.add_argument("--dump", type=Path, default=None, help="folder for per-line JSON")
-    parser.add_argument("--no-pads", action="store_true", help="skip the padding-width sweep")
     parser.add_argument("--write", action="store_true", help="update benchmarks/RESULTS.md")
+    parser.add_argument(
+        "--no-second",
+        action="store_true",
+        help="leave out the Persian recognizer's row and the policies (the slow part)",
+    )
     parser.add_argument(
         "--cost",
         type=int,
@@ -440,20 +479,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.cost:
         sections += cost_section(args.cost)
         print("\n".join(sections), flush=True)
-    jobs: list[tuple[str, Callable[[], list[Line]], str, bool]] = []
+    wanted = set(args.sets.split(","))
+    if "pads" in wanted and DATA.is_dir():
+        sections += padding_sweep(load_real("fa-print-dev", "fa", 24))
+        print("\n".join(sections), flush=True)
+    jobs: list[tuple[str, Callable[[], list[Line]], str]] = []
     if DATA.is_dir():
         jobs += [
             (
                 "fa-print-dev (development set)",
                 lambda: load_real("fa-print-dev", "fa", args.limit),
                 "fas",
-                True,
             ),
             (
                 "ar-print-dev (development set)",
                 lambda: load_real("ar-print-dev", "ar", args.limit),
                 "ara",
-                False,
             ),
         ]
     else:
@@ -466,18 +507,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             "rendered Persian (independent set)",
             lambda: [x for x in rendered if x.language == "fa"],
             "fas",
-            False,
         ),
         (
             "rendered Arabic (independent set)",
             lambda: [x for x in rendered if x.language == "ar"],
             "ara",
-            False,
         ),
     ]
-    wanted = set(args.sets.split(","))
     keys = ["fa", "ar", "rendered-fa", "rendered-ar"][-len(jobs) :]
-    for key, (name, load, lang, pads) in zip(keys, jobs, strict=True):
+    for key, (name, load, lang) in zip(keys, jobs, strict=True):
         if key not in wanted:
             continue
         lines = load()
@@ -485,7 +523,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             lines = lines[part[0] :: part[1]]
             name = f"{name}, part {part[0]}/{part[1]}"
         print(f"{name}: {len(lines)} lines", file=sys.stderr)
-        sections += evaluate(name, lines, lang, pads and not args.no_pads, args.dump)
+        sections += evaluate(name, lines, lang, args.dump, not args.no_second)
         print("\n".join(sections), flush=True)
     version = ".".join(map(str, Tesseract().version))
     elapsed = time.perf_counter() - started

@@ -20,7 +20,9 @@ Character error rate = Levenshtein distance / reference length, after collapsing
 (line breaks count as one space) and NFC normalisation.
 
 Usage: ``python benchmarks/ocr_benchmark.py [--pages N] [--no-steps] [--write]``; ``--write``
-replaces the OCR section of ``benchmarks/RESULTS.md``.
+replaces the OCR section of ``benchmarks/RESULTS.md``. On a busy machine the pages can be read
+in parts side by side (``--part K/N --dump part-K.json``, one process each) and reported
+together with ``--merge part-*.json`` (with ``--write`` if wanted), reading nothing again.
 """
 
 from __future__ import annotations
@@ -36,7 +38,6 @@ import random
 import resource
 import sys
 import time
-import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,6 +50,7 @@ from rapidfuzz.distance import Levenshtein
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.ocr_measure import Measure, load_tables, normalise, save_tables  # noqa: E402
 from workbench.imaging.recognition.ocr_preprocess import Steps  # noqa: E402
 from workbench.ocr import Tesseract  # noqa: E402
 from workbench.reading import read_page_text  # noqa: E402
@@ -287,44 +289,9 @@ def sample_pages() -> list[Page]:
     return pages
 
 
-def normalise(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFC", text).split())
-
-
 def cer(truth: str, read: str) -> float:
     ref, hyp = normalise(truth), normalise(read)
     return Levenshtein.distance(ref, hyp) / max(len(ref), 1)
-
-
-@dataclass
-class Measure:
-    errors: int = 0
-    chars: int = 0
-    seconds: float = 0.0
-    cpu: float = 0.0
-    pages: int = 0
-
-    def add(self, truth: str, read: str, seconds: float, cpu: float) -> None:
-        ref, hyp = normalise(truth), normalise(read)
-        self.errors += Levenshtein.distance(ref, hyp)
-        self.chars += len(ref)
-        self.seconds += seconds
-        self.cpu += cpu
-        self.pages += 1
-
-    @property
-    def cer(self) -> float:
-        return self.errors / max(self.chars, 1)
-
-    @property
-    def per_page(self) -> float:
-        """Wall-clock seconds per page (noisy on a shared machine)."""
-        return self.seconds / max(self.pages, 1)
-
-    @property
-    def cpu_per_page(self) -> float:
-        """CPU seconds per page, this process and Tesseract's (steadier under load)."""
-        return self.cpu / max(self.pages, 1)
 
 
 Reader = Callable[[Page], str]
@@ -453,21 +420,8 @@ def write_section(text: str) -> None:
     path.write_text(updated, encoding="utf-8")
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--pages", type=int, default=10, help="pages per kind")
-    parser.add_argument("--no-steps", action="store_true", help="skip the step study")
-    parser.add_argument("--write", action="store_true", help="update benchmarks/RESULTS.md")
-    parser.add_argument("--verbose", action="store_true")
-    parser.add_argument("--language", help="only pages read in this model (fas or ara)")
-    args = parser.parse_args()
-
-    engine = Tesseract()
-    engine.check("fas+ara")
-    pages = build_pages(args.pages) + sample_pages()
-    if args.language:
-        pages = [p for p in pages if p.language == args.language]
-    kinds = ["clean300", "large300", "web150", "samples", "all"]
+def build_readers(engine: Tesseract, steps: bool) -> dict[str, Reader]:
+    """The readers compared: raw, the workbench, the report's text, and the step study."""
     readers: dict[str, Reader] = {
         "raw tesseract": raw_reader,
         "workbench": workbench_reader(engine),
@@ -477,7 +431,7 @@ def main() -> None:
             engine, claimed=False, mode="tesseract"
         ),
     }
-    if not args.no_steps:
+    if steps:
         none = Steps.none()
         readers["no preprocessing"] = workbench_reader(engine, none)
         for step in ALL_STEPS:
@@ -491,19 +445,65 @@ def main() -> None:
                 )
         readers["default + denoise"] = workbench_reader(engine, Steps(denoise=True))
         readers["default + binarise"] = workbench_reader(engine, Steps(binarise=True))
-    print(f"{len(pages)} pages, {len(readers)} readers", flush=True)
-    table = run(pages, readers, args.verbose)
-    kinds = [k for k in kinds if ("raw tesseract", k) in table]
-    turned = turned_pages(pages)
-    turned_table = run(
-        turned,
-        {
-            "raw tesseract": raw_reader,
-            "workbench": workbench_reader(engine),
-            "no preprocessing": workbench_reader(engine, Steps.none()),
-        },
-        args.verbose,
+    return readers
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--pages", type=int, default=10, help="pages per kind")
+    parser.add_argument("--no-steps", action="store_true", help="skip the step study")
+    parser.add_argument("--write", action="store_true", help="update benchmarks/RESULTS.md")
+    parser.add_argument("--verbose", action="store_true")
+    parser.add_argument("--language", help="only pages read in this model (fas or ara)")
+    parser.add_argument(
+        "--part",
+        default=None,
+        metavar="K/N",
+        help="read only pages K, K+N, K+2N, ... (parts run side by side; with --dump)",
     )
+    parser.add_argument("--no-turned", action="store_true", help="skip the turned and tilted pages")
+    parser.add_argument("--dump", type=Path, default=None, help="save the measures as JSON")
+    parser.add_argument(
+        "--merge",
+        nargs="+",
+        type=Path,
+        default=None,
+        metavar="JSON",
+        help="report the parts saved with --dump, reading nothing",
+    )
+    args = parser.parse_args()
+
+    engine = Tesseract()
+    engine.check("fas+ara")
+    readers = build_readers(engine, not args.no_steps)
+    if args.merge:
+        table, turned_table = load_tables(args.merge)
+        count = max(m.pages for (r, k), m in table.items() if k == "all")
+    else:
+        pages = build_pages(args.pages) + sample_pages()
+        if args.language:
+            pages = [p for p in pages if p.language == args.language]
+        turned = [] if args.no_turned else turned_pages(pages)
+        if args.part:
+            k, n = (int(x) for x in args.part.split("/"))
+            pages, turned = pages[k::n], turned[k::n]
+        count = len(pages)
+        print(f"{len(pages)} pages, {len(readers)} readers", flush=True)
+        table = run(pages, readers, args.verbose)
+        turned_table = run(
+            turned,
+            {
+                "raw tesseract": raw_reader,
+                "workbench": workbench_reader(engine),
+                "no preprocessing": workbench_reader(engine, Steps.none()),
+            },
+            args.verbose,
+        )
+        if args.dump:
+            save_tables(args.dump, [table, turned_table])
+    readers = {name: readers[name] for name in readers if (name, "all") in table}
+    kinds = ["clean300", "large300", "web150", "samples", "all"]
+    kinds = [k for k in kinds if ("raw tesseract", k) in table]
 
     raw, wb = table[("raw tesseract", "all")], table[("workbench", "all")]
     lines = [
@@ -511,7 +511,7 @@ def main() -> None:
         "",
         f"Measured {dt.date.today().isoformat()} on a 2-core machine shared with other work "
         f"(timings are noisy), Tesseract {'.'.join(map(str, engine.version))} single-threaded, "
-        f"Python {platform.python_version()}. {len(pages)} pages ({args.pages} per kind) of "
+        f"Python {platform.python_version()}. {count} pages ({args.pages} per kind) of "
         "Persian (`fas`) and Arabic (`ara`) sentences in Nazli, Homa, Titr, Noto Naskh Arabic "
         "and Noto Sans Arabic; CER = edit distance / reference characters, whitespace collapsed.",
         "",

@@ -28,6 +28,7 @@ from workbench.reading import (
     reread_page,
 )
 from workbench.serialize import report_to_dict, validate_report
+from workbench.text.script import classify
 
 needs_reader = pytest.mark.skipif(
     not reader_available(),
@@ -233,6 +234,28 @@ def test_an_arabic_page_without_a_claim_is_read_with_ara(arabic_page: Path) -> N
     assert result.page.text == context.ocr(0, "ara").text
     claimed = Context(document=load_document(arabic_page), claims=None)
     assert claimed.ocr(0).language == "ara"
+
+
+def test_an_arabic_line_image_whose_fas_text_looks_persian_is_read_with_ara() -> None:
+    """A scanned Arabic line (development lines) that the ``fas`` model reads as Persian.
+
+    Without a claimed language the line was given the ``fas`` reading and the Persian
+    reader, which write Persian letters into Arabic text; its ``ara`` reading decides now.
+    A scanned Persian line stays Persian.
+    """
+    arabic = SCANNED_LINES / "ar-print-dev" / "094fff94-0002-4de0-aba7-a518ae268d01.png"
+    persian = sorted((SCANNED_LINES / "fa-print-dev").glob("*.png"))[:1]
+    if not arabic.exists() or not persian:
+        pytest.skip("the scanned lines are not beside the project (ocr-real-lines missing)")
+    context = Context(document=load_document(arabic))
+    fas_text = context.ocr(0, "fas").text
+    assert classify(fas_text, code_points_trusted=False).language == "fa"  # the case at issue
+    result, reading = context.text_reading(0)
+    assert result.page.language == "ara"
+    assert result.page.text == context.ocr(0, "ara").text
+    assert reading.lines_read_again == 0
+    assert "ی" not in result.page.text and "ک" not in result.page.text
+    assert Context(document=load_document(persian[0])).text_reading(0)[0].page.language == "fas"
 
 
 def test_an_unknown_reader_mode_is_an_error(persian_page: Path) -> None:

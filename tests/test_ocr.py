@@ -85,6 +85,28 @@ def test_words_of_a_line_are_in_right_to_left_reading_order(letter_result: OcrRe
     assert line.box[0] + line.box[2] == max(rights)
 
 
+def test_regions_are_read_alone_in_page_pixels(
+    letter: Image.Image, letter_result: OcrResult, tmp_path: Path
+) -> None:
+    # Two lines of five, read again (as the script check reads with `ara`): only their words
+    # come back, at the boxes the whole-page reading found for them.
+    page = letter_result.page
+    chosen = (page.lines[1], page.lines[3])
+    engine = default_engine()
+    regions = engine.recognize_regions(letter, "fas", [ln.box for ln in chosen]).page
+    assert [ln.text for ln in regions.lines] == [ln.text for ln in chosen]
+    for line, again in zip(chosen, regions.lines, strict=True):
+        assert all(abs(a - b) <= 4 for a, b in zip(line.box, again.box, strict=True))
+    assert engine.recognize_regions(letter, "fas", []).page.words == ()
+    # The context returns the whole-page reading instead once it has one.
+    letter.save(tmp_path / "letter.png")
+    context = Context(document=load_document(tmp_path / "letter.png"))
+    boxes = tuple(ln.box for ln in chosen)
+    assert len(context.ocr_regions(0, "fas", boxes).lines) == 2
+    whole = context.ocr(0, "fas")
+    assert context.ocr_regions(0, "fas", boxes) is whole
+
+
 def test_boxes_are_in_pixels_of_the_decoded_page(letter: Image.Image) -> None:
     upright = default_engine().recognize(letter, "fas").page
     turned = default_engine().recognize(letter.rotate(180), "fas")

@@ -120,11 +120,13 @@ def init_process_worker(parent: int, memory_bytes: int | None = None) -> None:
     ).start()
 
 
-def _worker_registry() -> Registry:
-    registry = _WORKER_STATE.get("registry")
+def _worker_registry(only: tuple[str, ...] | None = None) -> Registry:
+    """The checks a task runs, loaded once per worker (only those it names, when it does)."""
+    key = "registry" if only is None else "registry:" + ",".join(only)
+    registry = _WORKER_STATE.get(key)
     if registry is None:
-        registry = discover()
-        _WORKER_STATE["registry"] = registry
+        registry = discover(only=only)
+        _WORKER_STATE[key] = registry
     assert isinstance(registry, Registry)
     return registry
 
@@ -247,7 +249,7 @@ def analyse_task(task: Task) -> TaskResult:
             only=task.only,
             out=scratch / "out",
             limits=task.limits,
-            registry=_worker_registry(),
+            registry=_worker_registry(task.only),
         )
         return result(
             "ok",

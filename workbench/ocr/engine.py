@@ -29,6 +29,7 @@ Choices, and why:
 from __future__ import annotations
 
 import importlib
+import importlib.abc
 import os
 import re
 import resource
@@ -61,22 +62,35 @@ from workbench.ocr.recovery import recover_lines
 from workbench.ocr.tsv import fix_commas, page_from_data
 
 
+class _NoPandasForPytesseract(importlib.abc.MetaPathFinder):
+    """Refuses ``import pandas`` to pytesseract's own module code, and to nothing else."""
+
+    def find_spec(self, name: str, path: Any = None, target: Any = None) -> None:
+        if name == "pandas" or name.startswith("pandas."):
+            frame = sys._getframe(1)
+            while frame is not None:
+                if frame.f_globals.get("__name__") == "pytesseract.pytesseract":
+                    raise ModuleNotFoundError("pandas is not used through pytesseract")
+                frame = frame.f_back  # type: ignore[assignment]
+        return None
+
+
 def _import_pytesseract() -> ModuleType:
     """pytesseract, imported without pandas.
 
-    pytesseract imports pandas whenever it is installed (the app's Streamlit brings it),
-    for a DataFrame output the workbench never asks for; that import was the largest part of
-    every command's start-up (1.45 s of 3.1 s before ``workbench --help`` answered, on a
-    loaded machine). Hiding pandas while pytesseract loads makes it skip that output; a
-    process that has imported pandas already (the app) is left as it is.
+    pytesseract imports pandas whenever it is installed (Streamlit brings it) for a
+    DataFrame output never used here: 1.45 s of the 3.1 s before ``workbench --help``
+    answered on a loaded machine. A finder refuses pandas to pytesseract's own code only
+    (another thread importing pandas meanwhile is not affected).
     """
     if "pytesseract" in sys.modules or "pandas" in sys.modules:
         return importlib.import_module("pytesseract")
-    sys.modules["pandas"] = None  # type: ignore[assignment]  # "import pandas" now fails
+    finder = _NoPandasForPytesseract()
+    sys.meta_path.insert(0, finder)
     try:
         return importlib.import_module("pytesseract")
     finally:
-        del sys.modules["pandas"]
+        sys.meta_path.remove(finder)
 
 
 pytesseract = _import_pytesseract()
@@ -421,13 +435,11 @@ class Tesseract:
     ) -> OcrResult:
         """Read only the regions `boxes` (``(x, y, w, h)``, page pixels) of one upright page.
 
-        For evidence wanted on a few lines of a page already read once. Each region, widened
-        by a third of its height for the dots and marks a line box may cut, is kept in its
-        band of rows at its place across the page; everything else in those rows is painted
-        with the page's paper tone, and the bands are stacked one under the other with a
-        blank gap, so Tesseract sees only these lines and its cost follows them rather than
-        the page. The stack is read as `recognize` reads a page (deskew, rescaling,
-        cleaning), without orientation detection (the page's orientation is known), and
+        For evidence wanted on a few lines of a page already read once. Each region (widened
+        by a third of its height for dots a line box may cut) keeps its band of rows, the
+        rest of the band painted with the paper tone; the bands are stacked with blank gaps,
+        so Tesseract's cost follows these lines, not the page. The stack is read as
+        `recognize` reads a page, without orientation detection (the page is upright), and
         every box is moved back to page pixels. With no boxes nothing is read.
         """
         gray = _as_gray(image)

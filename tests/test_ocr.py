@@ -15,6 +15,7 @@ from tests.support.text_pages import LETTER_LINES, NAZLI, NOTO_SANS, render_page
 from workbench.check import Check
 from workbench.context import Context
 from workbench.errors import ToolUnavailableError
+from workbench.geometry import iou
 from workbench.imaging.recognition.ocr_preprocess import Steps, estimate_text_height
 from workbench.loading import load_document
 from workbench.model import CheckResult, Claims
@@ -83,6 +84,29 @@ def test_words_of_a_line_are_in_right_to_left_reading_order(letter_result: OcrRe
     # The line's box is the union of its words' boxes.
     assert line.box[0] == min(w.box[0] for w in words)
     assert line.box[0] + line.box[2] == max(rights)
+
+
+def test_regions_are_read_alone_in_page_pixels(
+    letter: Image.Image, letter_result: OcrResult, tmp_path: Path
+) -> None:
+    # Two lines of five, read again (as the script check reads with `ara`): only their words
+    # come back, at the boxes the whole-page reading found for them.
+    page = letter_result.page
+    chosen = (page.lines[1], page.lines[3])
+    engine = default_engine()
+    regions = engine.recognize_regions(letter, "fas", [ln.box for ln in chosen]).page
+    assert [ln.text for ln in regions.lines] == [ln.text for ln in chosen]
+    for line, again in zip(chosen, regions.lines, strict=True):
+        # Same place on the page (the stack may be rescaled differently: boxes move a little).
+        assert iou(line.box, again.box) > 0.7
+    assert engine.recognize_regions(letter, "fas", []).page.words == ()
+    # The context returns the whole-page reading instead once it has one.
+    letter.save(tmp_path / "letter.png")
+    context = Context(document=load_document(tmp_path / "letter.png"))
+    boxes = tuple(ln.box for ln in chosen)
+    assert len(context.ocr_regions(0, "fas", boxes).lines) == 2
+    whole = context.ocr(0, "fas")
+    assert context.ocr_regions(0, "fas", boxes) is whole
 
 
 def test_boxes_are_in_pixels_of_the_decoded_page(letter: Image.Image) -> None:

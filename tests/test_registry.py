@@ -86,3 +86,12 @@ def test_third_party_plugin_found_through_entry_points(
 def test_unknown_check_named() -> None:
     with pytest.raises(UnknownCheckError, match=r"available: .*file"):
         discover().select(["nonesuch"])
+
+
+def test_chosen_checks_alone_are_loaded() -> None:
+    registry = discover(only=["metadata", "file"])
+    assert set(registry.names()) == {"file", "metadata"}
+    assert {"ocr", "script", "forensics"} <= set(registry.registered)
+    # An unknown name among the chosen ones still lists every registered check.
+    with pytest.raises(UnknownCheckError, match=r"available: .*forensics"):
+        discover(only=["file", "nonesuch"]).select(["file", "nonesuch"])

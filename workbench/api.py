@@ -21,6 +21,7 @@ from workbench.loading import Document, load_document
 from workbench.model import Claims, Report
 from workbench.pipeline import ProgressCallback, run_pipeline
 from workbench.registry import Registry, discover
+from workbench.runtime import apply_thread_policy
 from workbench.serialize import report_to_json
 
 PathLike = str | Path
@@ -97,6 +98,7 @@ def analyze_document(
     `translation` is its supplied translation; `options` are handed to the checks' context
     (e.g. ``{"ocr.reader": "tesseract"}``).
     """
+    apply_thread_policy()
     registry = registry or discover()
     checks = registry.select(only)
     out_dir = report_folder(Path(out), document) if out is not None else None

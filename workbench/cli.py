@@ -16,25 +16,23 @@ import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-from PIL import Image
 
 from workbench._version import __version__
-from workbench.api import Analysis, analyze_document, load_references, load_translation
-from workbench.claims import load_claims
 from workbench.errors import InputError, UsageError, WorkbenchError
-from workbench.export.html import Preview, page_previews, render_html
-from workbench.export.text import render_text
 from workbench.limits import Limits
-from workbench.loading import Document, load_document
-from workbench.model import Artifact, Claims
 from workbench.names import printable
-from workbench.reading import READER_MODES
-from workbench.registry import discover
-from workbench.serialize import report_to_dict
-from workbench.text.script import classify
+from workbench.runtime import READER_MODES
+
+if TYPE_CHECKING:
+    from PIL import Image
+
+    from workbench.api import Analysis
+    from workbench.export.html import Preview
+    from workbench.loading import Document
+    from workbench.model import Artifact, Claims
 
 log = logging.getLogger("workbench")
 
@@ -139,10 +137,18 @@ def check(
     reader: str | None,
 ) -> None:
     """Run the checks on each document PATH and print what they found."""
+    from workbench.api import analyze_document, load_references, load_translation
+    from workbench.claims import load_claims
+    from workbench.export.html import render_html
+    from workbench.export.text import render_text
+    from workbench.loading import load_document
+    from workbench.registry import discover
+    from workbench.serialize import report_to_dict
+
     try:
         limits = _limits(max_file_bytes, max_pixels, max_pages)
-        registry = discover()
         selected = only.split(",") if only else None
+        registry = discover(only=selected)
         registry.select(selected)
         claims: Claims | None = load_claims(claims_file) if claims_file else None
     except UsageError as exc:
@@ -203,12 +209,16 @@ def check(
 
 
 def _artifact_in(folder: Path, artifact: Artifact) -> Image.Image:
+    from PIL import Image
+
     with Image.open(folder / artifact.path) as image:
         return image.copy()
 
 
 def _previews(analysis: Analysis) -> list[Preview]:
     """The page previews of an analysis, with the declared pictures its output folder holds."""
+    from workbench.export.html import page_previews
+
     document, out_dir = analysis.document, analysis.out_dir
     read = functools.partial(_artifact_in, out_dir) if out_dir is not None else None
     pages = (document.page_image(p.index) for p in document.pages[:20])
@@ -221,6 +231,8 @@ def _previews(analysis: Analysis) -> list[Preview]:
 )
 def list_checks(fmt: str) -> None:
     """List the installed checks with their versions and what they can show."""
+    from workbench.registry import discover
+
     registry = discover()
     if fmt == "json":
         data = {
@@ -261,6 +273,8 @@ def script_command(text: str | None, evidence: bool) -> None:
     "language" is an ISO 639-1 code (fa, ar, ur, ps, en, ...; ckb for Kurdish Sorani), or
     "und" when the item is too short to tell (a date, a number).
     """
+    from workbench.text.script import classify
+
     out = sys.stdout.buffer
 
     def emit(item: str) -> None:

@@ -16,9 +16,8 @@ from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-import cv2
 import numpy as np
 from PIL import Image
 
@@ -26,8 +25,13 @@ from workbench.formats.timestamps import file_timestamps
 from workbench.limits import Limits
 from workbench.loading import Document
 from workbench.model import Artifact, Claims
-from workbench.ocr import OcrPage, OcrResult, Tesseract, default_engine, language_for_claim
-from workbench.reading import PageReading, read_page_text
+
+if TYPE_CHECKING:
+    from workbench.ocr import OcrPage, OcrResult, Tesseract
+    from workbench.reading import PageReading
+
+# OpenCV and the OCR layer are imported by the methods that use them, so that a run of
+# checks that read no text (file, metadata) does not load them.
 
 T = TypeVar("T")
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9_.-]+")
@@ -99,6 +103,8 @@ class ArtifactWriter:
         data: bytes | None = None
         gray = isinstance(image, np.ndarray) and image.ndim == 2 and image.dtype == np.uint8
         if run_length and gray:
+            import cv2
+
             ok, encoded = cv2.imencode(
                 ".png",
                 np.ascontiguousarray(image),
@@ -206,6 +212,8 @@ class Context:
 
     def ocr_engine(self) -> Tesseract:
         """The Tesseract installation to read with: ``options["ocr.engine"]`` or the default."""
+        from workbench.ocr import Tesseract, default_engine
+
         engine = self.options.get("ocr.engine")
         return engine if isinstance(engine, Tesseract) else default_engine()
 
@@ -216,6 +224,8 @@ class Context:
         language's model when installed (``fa`` -> ``fas``, ``ar`` -> ``ara``, ``en`` ->
         ``eng``, ``ur`` -> ``urd``...), otherwise, and when nothing is claimed, ``fas``.
         """
+        from workbench.ocr import language_for_claim
+
         claimed = self.claims.language if self.claims is not None else None
         return language_for_claim(claimed, self.ocr_engine())
 
@@ -236,6 +246,43 @@ class Context:
             )
 
         return self.cached(("ocr", doc.sha256, index, lang), compute)
+
+    def ocr_regions(
+        self,
+        index: int,
+        language: str,
+        boxes: tuple[tuple[int, int, int, int], ...],
+        *,
+        document: Document | None = None,
+    ) -> OcrPage:
+        """Tesseract's reading in `language` of only `boxes` (page pixels) of page `index`.
+
+        For evidence a check needs on a few lines only (the ``script`` check's ``ara``
+        reading of lines that may be Arabic), at a fraction of a whole page's cost
+        (`Tesseract.recognize_regions`). When the whole page has already been read in
+        `language`, that reading is returned instead: it costs nothing more and sees more.
+        """
+        doc = document or self.document
+        with self._lock:
+            whole = self._cache.get(("ocr", doc.sha256, index, language))
+        if whole is not None:
+            return whole.page  # type: ignore[no-any-return]
+
+        def compute() -> OcrPage:
+            dpi = doc.pages[index].dpi if 0 <= index < len(doc.pages) else None
+            return (
+                self.ocr_engine()
+                .recognize_regions(
+                    self.page_gray(index, document=doc),
+                    language,
+                    boxes,
+                    index=index,
+                    dpi=(dpi[0] + dpi[1]) / 2 if dpi else None,
+                )
+                .page
+            )
+
+        return self.cached(("ocr_regions", doc.sha256, index, language, boxes), compute)
 
     def reader_mode(self) -> str:
         """How the report's text is read: ``options["ocr.reader"]``, else ``auto``.
@@ -260,6 +307,8 @@ class Context:
         """
         doc = document or self.document
         claimed = self.claims.language if self.claims is not None else None
+
+        from workbench.reading import read_page_text
 
         def compute() -> tuple[OcrResult, PageReading]:
             return read_page_text(

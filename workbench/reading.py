@@ -45,12 +45,12 @@ from workbench.ocr import (
     cpu_time,
     split_language,
 )
+from workbench.runtime import READER_MODES
 from workbench.text.matching import normalize
 from workbench.text.script import classify
 
 #: Reader modes: Tesseract alone; the second reader on the lines that need it, within a CPU
 #: budget; the second reader on every line.
-READER_MODES = ("auto", "tesseract", "all")
 TESSERACT = "tesseract"
 SECOND = "parisaocr"
 #: Lines Tesseract read with a mean word confidence under this are read again.

@@ -34,6 +34,8 @@ class Registry:
 
     checks: tuple[type[Check], ...]
     broken: tuple[BrokenCheck, ...] = ()
+    #: Every registered name, loaded or not (`discover` with `only` loads some).
+    registered: tuple[str, ...] = ()
 
     def names(self) -> list[str]:
         """Names of the loadable checks, in run order."""
@@ -47,9 +49,8 @@ class Registry:
         broken = next((b for b in self.broken if b.name == name), None)
         if broken is not None:
             raise UnknownCheckError(f"check {name!r} is installed but broken: {broken.error}")
-        raise UnknownCheckError(
-            f"unknown check {name!r}; available: {', '.join(self.names()) or 'none'}"
-        )
+        known = sorted(set(self.registered) - {b.name for b in self.broken}) or self.names()
+        raise UnknownCheckError(f"unknown check {name!r}; available: {', '.join(known) or 'none'}")
 
     def select(self, only: Iterable[str] | None = None) -> list[Check]:
         """Instances of the checks named in `only` (all when None), in run order."""
@@ -72,11 +73,20 @@ def _validate(ep: EntryPoint, obj: object) -> type[Check]:
     return obj
 
 
-def discover(group: str = ENTRY_POINT_GROUP) -> Registry:
-    """Load every check registered in `group`; failures are collected, not raised."""
+def discover(group: str = ENTRY_POINT_GROUP, only: Iterable[str] | None = None) -> Registry:
+    """Load the checks registered in `group`, those named in `only` or all of them.
+
+    Failures are collected, not raised. Loading a check imports its module and what that
+    needs (OpenCV, the OCR layer, the language and sentence models' code): a run of a few
+    cheap checks loads only those.
+    """
     found: dict[str, type[Check]] = {}
     broken: list[BrokenCheck] = []
-    for ep in sorted(entry_points(group=group), key=lambda e: e.name):
+    registered = sorted(entry_points(group=group), key=lambda e: e.name)
+    wanted = None if only is None else {n.strip() for n in only}
+    for ep in registered:
+        if wanted is not None and ep.name not in wanted:
+            continue
         if ep.name in found:
             log.warning("check %s registered twice; keeping %s", ep.name, found[ep.name])
             continue
@@ -86,4 +96,8 @@ def discover(group: str = ENTRY_POINT_GROUP) -> Registry:
             log.warning("check %s (%s) could not be loaded: %s", ep.name, ep.value, exc)
             broken.append(BrokenCheck(ep.name, ep.value, f"{type(exc).__name__}: {exc}"))
     ordered = sorted(found.values(), key=lambda c: (c.order, c.name))
-    return Registry(checks=tuple(ordered), broken=tuple(broken))
+    return Registry(
+        checks=tuple(ordered),
+        broken=tuple(broken),
+        registered=tuple(dict.fromkeys(ep.name for ep in registered)),
+    )

@@ -11,8 +11,6 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-import jsonschema
-
 from workbench.model import (
     Artifact,
     CheckResult,
@@ -238,5 +236,7 @@ def report_schema() -> dict[str, Any]:
 
 def validate_report(data: dict[str, Any]) -> None:
     """Raise `jsonschema.ValidationError` when `data` does not follow the report contract."""
+    import jsonschema  # only validation needs it: kept out of every command's start-up
+
     validator = jsonschema.Draft202012Validator(report_schema())
     validator.validate(data)

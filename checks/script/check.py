@@ -2,8 +2,11 @@
 
 Text and HTML documents are classified directly (`workbench.text.script`). On page images the
 code points come from the OCR model, not the paper: Tesseract's ``fas`` model writes Arabic
-words in Persian letters and ``ara`` cannot write Persian letters at all. So every page is
-read with both models through the shared context, words are matched by box overlap, and three
+words in Persian letters and ``ara`` cannot write Persian letters at all. So the lines that
+may be Arabic are read with both models: the ``fas`` reading is the shared context's, and
+``ara`` reads only the lines whose ``fas`` reading points at Arabic (`lines_needing_ara`: an
+Arabic text, Arabic letter forms, Eastern digits, or words ``fas`` reads poorly), or the whole
+page when the report reads it in ``ara`` anyway. Words are matched by box overlap, and three
 kinds of evidence are used beside the text's vocabulary and letters:
 
 * the relative fit of the two models on the same words (``ara`` confidence minus ``fas``
@@ -30,6 +33,8 @@ from workbench.errors import ToolUnavailableError, WorkbenchError
 from workbench.geometry import union_box
 from workbench.languages import LANGUAGE_RGB, OTHER_RGB, classifier_code, language_name
 from workbench.model import CheckResult, Finding, Region, Severity
+from workbench.ocr import OcrPage
+from workbench.reading import page_language
 from workbench.text.script import (
     UNDETERMINED,
     Classification,
@@ -39,7 +44,14 @@ from workbench.text.script import (
     words,
 )
 
-from .pages import LINE_CONFIDENCE, LINE_MIN_LETTERS, PageLine, line_row, read_page
+from .pages import (
+    LINE_CONFIDENCE,
+    LINE_MIN_LETTERS,
+    PageLine,
+    line_row,
+    lines_needing_ara,
+    read_page,
+)
 
 #: Per-line results are kept for at most this many lines, per-word for this many words.
 #: Words are classified by their letters and vocabulary only (no statistical detector): one
@@ -56,7 +68,7 @@ class ScriptCheck(Check):
     """Language, orthography and digit systems, per word, line and document."""
 
     name = "script"
-    version = "2"
+    version = "3"
     title = "Language, Persian or Arabic orthography, and digit systems"
     explanation = (
         "Classifies the text of the document (its OCR on page images) by script and language "
@@ -235,7 +247,7 @@ class ScriptCheck(Check):
         for index in range(len(doc.pages)):
             try:
                 fas = context.ocr(index, "fas")
-                ara = context.ocr(index, "ara")
+                ara, ara_lines = _ara_reading(context, index, fas)
             except ToolUnavailableError as exc:
                 return self.skipped(
                     f"The script of page images needs the Persian and Arabic OCR models: {exc}"
@@ -254,6 +266,8 @@ class ScriptCheck(Check):
                     "index": index,
                     "models": [fas.language, ara.language],
                     "mean_confidence": {"fas": fas.mean_confidence, "ara": ara.mean_confidence},
+                    # Which fas lines ara read: None for the whole page.
+                    "ara_lines": ara_lines,
                     "lines": [line_row(line) for line in lines[:MAX_LINES]],
                     "words": words,
                 }
@@ -452,6 +466,23 @@ _REASON_TEXT = {
     "arabic_indic_digits": "Arabic-Indic digits (the shapes of ٤ ٥ ٦ on the page, or the "
     "Arabic model's reading where the font draws both systems alike)",
 }
+
+
+def _ara_reading(context: Context, index: int, fas: OcrPage) -> tuple[OcrPage, list[int] | None]:
+    """The ``ara`` reading the evidence of page `index` needs, and which ``fas`` lines it covers.
+
+    A page the report reads in ``ara`` (claimed Arabic, or Arabic text found by the ``fas``
+    reading) has its whole ``ara`` reading in the context already; any other page is read in
+    ``ara`` on the lines that may be Arabic only (`lines_needing_ara`), not a second time
+    whole. ``None`` for the lines means the whole page.
+    """
+    engine = context.ocr_engine()
+    engine.check("ara")
+    if context.ocr_language() == "ara" or page_language(fas, engine) == "ara":
+        return context.ocr(index, "ara"), None
+    needed = lines_needing_ara(fas, context.page_gray(index))
+    boxes = tuple(fas.lines[i].box for i in needed)
+    return context.ocr_regions(index, "ara", boxes), [fas.lines[i].index for i in needed]
 
 
 def _mean(values: Sequence[float]) -> float | None:

@@ -1,8 +1,10 @@
 """The script check's evidence on page images: the ``fas`` and ``ara`` readings compared.
 
-On a scan the code points come from the OCR model, not the paper, so each page is read with
-both models (through the shared context) and each ``fas`` word is paired with the ``ara``
-word read at the same place (`match_words`). A line then carries three kinds of evidence
+On a scan the code points come from the OCR model, not the paper, so the lines that may be
+Arabic are read with both models (the ``fas`` reading is the shared context's; the ``ara``
+reading covers only the lines `lines_needing_ara` picks, unless the whole page was read in
+``ara`` anyway) and each ``fas`` word is paired with the ``ara`` word read at the same place
+(`match_words`). A line then carries three kinds of evidence
 beside its text: which model fits it better, dotted final yeh (which Persian print never
 has) and Persian-only letters, and its digits by system, decided by the digit glyphs on the
 page where the models cannot tell (`digits_of_word`). `workbench_checks.script.check` turns
@@ -45,6 +47,12 @@ MIN_DIGIT_CONFIDENCE = 50.0
 ARABIC_YEH = "ي"
 TRAILING = ".,:;!?()[]«»\"'،؛؟٪%-_/\\"
 PERSIAN_ONLY = frozenset("پچژگ")
+#: Code points ``fas`` writes only where it sees Arabic letter forms (dotted yeh, Arabic kaf,
+#: teh marbuta, alef maksura).
+ARABIC_FORMS = frozenset("يكةى")
+#: A line's fit can decide alone only if some `FIT_MIN_WORDS` of its words were read by
+#: ``fas`` with at most this mean confidence (``ara`` confidences do not exceed 100).
+DECISIVE_FAS_CEILING = 100.0 - FIT_DECISIVE
 YEH_KAF = frozenset("یيکكى")
 
 
@@ -108,6 +116,45 @@ class PageLine:
         return (
             c.language == "ar" and c.confidence >= LINE_CONFIDENCE and c.letters >= LINE_MIN_LETTERS
         )
+
+
+def lines_needing_ara(fas: OcrPage, gray: np.ndarray) -> list[int]:
+    """Positions in ``fas.lines`` of the lines whose evidence needs the ``ara`` reading.
+
+    The ``ara`` reading raises no signal of its own on a line: it supports signals the
+    ``fas`` reading and the glyphs give, decides the digit system where the glyphs cannot,
+    and only an overwhelming fit decides alone. So a line is read with ``ara`` when it has
+    any of: a text that reads as Arabic; a word with an Arabic letter form (``fas`` writes
+    a dotted yeh as ي); digits whose glyphs read as Arabic-Indic or tell neither system
+    (`digits_of_word`); or words read so poorly by ``fas`` (mean confidence at most
+    `DECISIVE_FAS_CEILING`) that ``ara`` could beat them by `FIT_DECISIVE`. A Persian line
+    read confidently, with Persian digit shapes if any, has none of these.
+    """
+    needed: list[int] = []
+    for position, line in enumerate(fas.lines):
+        words = [fas.words[i] for i in line.words]
+        read = [
+            float(w.confidence)
+            for w in words
+            if w.confidence is not None and w.text.strip(TRAILING)
+        ]
+        arabic_text = classify(line.text, code_points_trusted=False).language == "ar"
+        forms = any(
+            (w.confidence or 0.0) >= MIN_WORD_CONFIDENCE and not ARABIC_FORMS.isdisjoint(w.text)
+            for w in words
+        )
+        poorly_read = len(read) >= FIT_MIN_WORDS and sum(read) / len(read) <= DECISIVE_FAS_CEILING
+        if arabic_text or forms or poorly_read or any(_digits_need_ara(w, gray) for w in words):
+            needed.append(position)
+    return needed
+
+
+def _digits_need_ara(word: OcrWord, gray: np.ndarray) -> bool:
+    """Whether the word's digits are Arabic-Indic by their glyphs, or undecided by them."""
+    if (word.confidence or 0.0) < MIN_DIGIT_CONFIDENCE:
+        return False
+    _, votes = digits_of_word(word, None, gray)
+    return votes is not None and (votes["arabic_indic"] > 0 or votes["persian"] == 0)
 
 
 def read_page(

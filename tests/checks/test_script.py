@@ -163,10 +163,16 @@ def test_persian_page(persian_page: Path) -> None:
     assert mixed.severity.label == "info"
     assert data["digits"]["western"] >= 8 and data["digits"]["persian"] >= 6
     assert any(on_line(r, len(LETTER_LINES)) > 0.5 for r in mixed.regions)
-    # Per-word data of both models lives under results.script, matched by box.
-    words = data["pages"][0]["words"]
+    # Per-word data of both models lives under results.script, matched by box. The page is
+    # not read a second time whole: `ara` reads the lines that may carry Arabic evidence,
+    # here the line of digits (whose shapes tell no system), not the confident Persian lines.
+    page = data["pages"][0]
+    words = page["words"]
     assert all(len(w["box"]) == 4 for w in words)
-    assert sum(w["ara_text"] is not None for w in words) > 0.8 * len(words)
+    assert page["ara_lines"] == [page["lines"][-1]["line"]]
+    again = [w for w in words if w["line"] in page["ara_lines"]]
+    assert sum(w["ara_text"] is not None for w in again) > 0.8 * len(again)
+    assert all(w["ara_text"] is None for w in words if w["line"] not in page["ara_lines"])
     assert {w["language"] for w in words} <= {"fa", "ar", "ur", "ps", "ckb", "und"}
     json.dumps(data, ensure_ascii=False)
 
@@ -185,6 +191,10 @@ def test_arabic_paragraph_on_a_persian_page(arabic_paragraph_page: Path) -> None
         assert on_line(region, persian) < 0.2
     lines = report.results["script"]["pages"][0]["lines"]
     assert [ln["language"] for ln in lines if ln["arabic_signals"]] == ["ar", "ar"]
+    # Only the lines that may be Arabic were read with `ara`: the two Arabic ones among them.
+    read_again = report.results["script"]["pages"][0]["ara_lines"]
+    assert {lines[3]["line"], lines[4]["line"]} <= set(read_again)
+    assert len(read_again) < len(lines)
 
 
 @pytest.mark.slow

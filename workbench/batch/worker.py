@@ -28,6 +28,7 @@ from workbench.errors import WorkbenchError
 from workbench.limits import Limits
 from workbench.loading import Document, load_document
 from workbench.registry import Registry, discover
+from workbench.runtime import apply_thread_policy
 from workbench.serialize import report_to_json
 from workbench.store.database import now_iso
 
@@ -72,22 +73,13 @@ _WORKER_STATE: dict[str, Any] = {}
 
 
 def limit_threads() -> None:
-    """Keep a worker to one core: Tesseract's OpenMP threads and OpenCV's pool.
+    """Keep a worker to the thread policy (`workbench.runtime`): one thread per library.
 
     Parallelism comes from running one document per worker; Tesseract's own threads only
     spin against each other on a busy machine (2.3 s instead of 0.5 s a page, measured).
     """
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
-    os.environ.setdefault("OMP_NUM_THREADS", "1")
-    if "threads_limited" in _WORKER_STATE:
-        return
-    try:
-        import cv2
-
-        cv2.setNumThreads(1)
-    except ImportError:  # OpenCV is a dependency, but the batch must not need it
-        pass
-    _WORKER_STATE["threads_limited"] = True
+    apply_thread_policy()
 
 
 def _exit_with_parent(parent: int, interval_s: float = 1.0) -> None:
@@ -128,11 +120,13 @@ def init_process_worker(parent: int, memory_bytes: int | None = None) -> None:
     ).start()
 
 
-def _worker_registry() -> Registry:
-    registry = _WORKER_STATE.get("registry")
+def _worker_registry(only: tuple[str, ...] | None = None) -> Registry:
+    """The checks a task runs, loaded once per worker (only those it names, when it does)."""
+    key = "registry" if only is None else "registry:" + ",".join(only)
+    registry = _WORKER_STATE.get(key)
     if registry is None:
-        registry = discover()
-        _WORKER_STATE["registry"] = registry
+        registry = discover(only=only)
+        _WORKER_STATE[key] = registry
     assert isinstance(registry, Registry)
     return registry
 
@@ -255,7 +249,7 @@ def analyse_task(task: Task) -> TaskResult:
             only=task.only,
             out=scratch / "out",
             limits=task.limits,
-            registry=_worker_registry(),
+            registry=_worker_registry(task.only),
         )
         return result(
             "ok",

@@ -28,21 +28,24 @@ Choices, and why:
 
 from __future__ import annotations
 
+import importlib
+import importlib.abc
 import os
 import re
 import resource
 import shutil
 import subprocess
+import sys
 import threading
 import time
-from collections.abc import ItemsView, Iterator, Mapping
+from collections.abc import ItemsView, Iterator, Mapping, Sequence
 from dataclasses import replace
 from functools import cached_property
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import numpy as np
-import pytesseract
 from PIL import Image
 
 from workbench.errors import ToolUnavailableError
@@ -54,9 +57,44 @@ from workbench.imaging.recognition.ocr_preprocess import (
     looks_sideways,
     prepare_for_ocr,
 )
-from workbench.ocr.model import OcrFailedError, OcrResult
+from workbench.ocr.model import OcrFailedError, OcrPage, OcrResult
 from workbench.ocr.recovery import recover_lines
 from workbench.ocr.tsv import fix_commas, page_from_data
+
+
+class _NoPandasForPytesseract(importlib.abc.MetaPathFinder):
+    """Refuses ``import pandas`` to pytesseract's own module code, and to nothing else."""
+
+    def find_spec(self, name: str, path: Any = None, target: Any = None) -> None:
+        if name == "pandas" or name.startswith("pandas."):
+            frame = sys._getframe(1)
+            while frame is not None:
+                if frame.f_globals.get("__name__") == "pytesseract.pytesseract":
+                    raise ModuleNotFoundError("pandas is not used through pytesseract")
+                frame = frame.f_back  # type: ignore[assignment]
+        return None
+
+
+def _import_pytesseract() -> ModuleType:
+    """pytesseract, imported without pandas.
+
+    pytesseract imports pandas whenever it is installed (Streamlit brings it) for a
+    DataFrame output never used here: 1.45 s of the 3.1 s before ``workbench --help``
+    answered on a loaded machine. A finder refuses pandas to pytesseract's own code only
+    (another thread importing pandas meanwhile is not affected).
+    """
+    if "pytesseract" in sys.modules or "pandas" in sys.modules:
+        return importlib.import_module("pytesseract")
+    finder = _NoPandasForPytesseract()
+    sys.meta_path.insert(0, finder)
+    try:
+        return importlib.import_module("pytesseract")
+    finally:
+        sys.meta_path.remove(finder)
+
+
+pytesseract = _import_pytesseract()
+
 
 #: The oldest Tesseract whose LSTM models we rely on.
 MIN_VERSION = (4, 1)
@@ -66,6 +104,8 @@ DEFAULT_TIMEOUT_S = 180
 RETRY_BELOW = 50.0
 #: Orientation detection below this confidence is ignored.
 MIN_ORIENTATION_CONFIDENCE = 2.0
+#: Percentile of a page's grey levels taken as its paper tone (text is a small dark share).
+PAPER_PERCENTILE = 90
 #: Debian package holding each language's data, for the error message.
 _PACKAGE = "tesseract-ocr-{}"
 _VERSION = re.compile(r"tesseract\s+v?(\d+)\.(\d+)(?:\.(\d+))?", re.IGNORECASE)
@@ -317,6 +357,7 @@ class Tesseract:
         dpi: float | None = None,
         preprocess: bool = True,
         steps: Steps = DEFAULT_STEPS,
+        orientation: bool = True,
     ) -> OcrResult:
         """Read one page.
 
@@ -329,6 +370,8 @@ class Tesseract:
             preprocess: orientation, deskew, rescaling and cleaning before reading
                 (`workbench.imaging.recognition.ocr_preprocess`); off, the page is read as it is.
             steps: which preprocessing steps run (the measured defaults).
+            orientation: whether orientation detection may run (off when the page is
+                known to be upright).
 
         Orientation detection (Tesseract's OSD, about 0.3 s a page) runs only when the page
         looks turned by 90 degrees, or when the first reading has a mean confidence under
@@ -353,12 +396,17 @@ class Tesseract:
         steps = steps if preprocess else Steps.none()
         rotation = 0
         osd_runs = 0
-        if preprocess and looks_sideways(gray):
+        if preprocess and orientation and looks_sideways(gray):
             osd_runs += 1
             rotation = self._rotation(gray)
         result = self._read(gray, language, index=index, dpi=dpi, rotation=rotation, steps=steps)
         confidence = result.page.mean_confidence
-        if preprocess and osd_runs == 0 and (confidence is None or confidence < RETRY_BELOW):
+        if (
+            preprocess
+            and orientation
+            and osd_runs == 0
+            and (confidence is None or confidence < RETRY_BELOW)
+        ):
             # An upside-down page reads as low-confidence noise: ask for the orientation.
             osd_runs += 1
             rotation = self._rotation(gray)
@@ -375,6 +423,67 @@ class Tesseract:
             seconds=round(time.perf_counter() - started, 4),
             cpu_seconds=round(cpu_time() - cpu_started, 4),
         )
+
+    def recognize_regions(
+        self,
+        image: Image.Image | np.ndarray,
+        language: str,
+        boxes: Sequence[tuple[int, int, int, int]],
+        *,
+        index: int = 0,
+        dpi: float | None = None,
+    ) -> OcrResult:
+        """Read only the regions `boxes` (``(x, y, w, h)``, page pixels) of one upright page.
+
+        For evidence wanted on a few lines of a page already read once. Each region (widened
+        by a third of its height for dots a line box may cut) keeps its band of rows, the
+        rest of the band painted with the paper tone; the bands are stacked with blank gaps,
+        so Tesseract's cost follows these lines, not the page. The stack is read as
+        `recognize` reads a page, without orientation detection (the page is upright), and
+        every box is moved back to page pixels. With no boxes nothing is read.
+        """
+        gray = _as_gray(image)
+        height, width = gray.shape
+        if not boxes:
+            page = OcrPage(index, language, "", (), (), None)
+            return OcrResult(page=page, preprocessed=gray, steps={"regions": 0}, seconds=0.0)
+        paper = int(np.percentile(gray, PAPER_PERCENTILE))
+        masked = np.full_like(gray, paper)
+        bands: list[list[int]] = []
+        for x, y, w, h in sorted(boxes, key=lambda b: b[1]):
+            pad = max(2, h // 3)
+            top, bottom = max(0, y - pad), min(height, y + h + pad)
+            left, right = max(0, x - pad), min(width, x + w + pad)
+            masked[top:bottom, left:right] = gray[top:bottom, left:right]
+            if bands and top <= bands[-1][1]:
+                bands[-1][1] = max(bands[-1][1], bottom)
+            else:
+                bands.append([top, bottom])
+        gap = max(8, max(h for _, _, _, h in boxes))
+        pieces: list[np.ndarray] = []
+        offsets: list[tuple[int, int, int]] = []  # (top in the stack, bottom, top on the page)
+        row = 0
+        for top, bottom in bands:
+            if pieces:
+                pieces.append(np.full((gap, width), paper, dtype=np.uint8))
+                row += gap
+            pieces.append(masked[top:bottom])
+            offsets.append((row, row + bottom - top, top))
+            row += bottom - top
+        stack = np.ascontiguousarray(np.vstack(pieces))
+        result = self.recognize(stack, language, index=index, dpi=dpi, orientation=False)
+
+        def to_page(box: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
+            middle = box[1] + box[3] / 2
+            start, _, page_top = min(offsets, key=lambda o: _distance(middle, o[0], o[1]))
+            return (box[0], box[1] - start + page_top, box[2], box[3])
+
+        page = replace(
+            result.page,
+            words=tuple(replace(w, box=to_page(w.box)) for w in result.page.words),
+            lines=tuple(replace(ln, box=to_page(ln.box)) for ln in result.page.lines),
+        )
+        return replace(result, page=page, steps={**result.steps, "regions": len(boxes)})
 
     def _read_single_line(self, gray: np.ndarray, language: str, *, index: int) -> OcrResult:
         """An image of one line of text, read as one line (``--psm 7``) as it is.
@@ -441,6 +550,11 @@ def cpu_time() -> float:
     own = resource.getrusage(resource.RUSAGE_SELF)
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def _distance(value: float, low: int, high: int) -> float:
+    """How far `value` lies outside ``[low, high)`` (0 inside)."""
+    return max(0.0, low - value, value - high)
 
 
 def _prepared_text_height(image: np.ndarray, steps: dict[str, Any]) -> float | None:

@@ -33,6 +33,7 @@ import numpy as np
 from PIL import Image
 
 from workbench.errors import ToolUnavailableError
+from workbench.runtime import library_threads
 
 if TYPE_CHECKING:
     from workbench.imaging.recognition.line_network import LineNetwork
@@ -172,9 +173,10 @@ class LineRecognizer:
     Args:
         path: the safetensors file (default: the one in the installed ``parisaocr``).
         pad_to: width every line is padded to on the right (see `DEFAULT_PAD_TO`).
-        threads: torch's intra-op threads. One by default, as Tesseract runs: parallelism
-            comes from pages and documents, and on two busy cores torch's extra threads
-            spent more time waiting than working.
+        threads: torch's intra-op threads. By default the thread policy's count
+            (`workbench.runtime.library_threads`, one unless ``WORKBENCH_THREADS`` says
+            otherwise), as Tesseract runs: parallelism comes from pages and documents, and
+            on two busy cores torch's extra threads spent more time waiting than working.
 
     Loading takes about a second and 50 MB; calls are serialised (one network, one lock).
 
@@ -188,7 +190,7 @@ class LineRecognizer:
         path: Path | None = None,
         *,
         pad_to: int = DEFAULT_PAD_TO,
-        threads: int | None = 1,
+        threads: int | None = None,
     ) -> None:
         found = path or model_path()
         if found is None or not reader_available():
@@ -216,8 +218,7 @@ class LineRecognizer:
 
         from workbench.imaging.recognition.line_network import LineNetwork
 
-        if threads is not None:
-            torch.set_num_threads(threads)
+        torch.set_num_threads(threads if threads is not None else library_threads())
         prefix = f"{meta['prefix']}.nn."
         stored = load_file(str(path))
         weights = {

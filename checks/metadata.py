@@ -74,7 +74,7 @@ class MetadataCheck(Check):
     """EXIF, XMP, IPTC, ICC, PNG/TIFF text and PDF metadata, normalised and weighed."""
 
     name = "metadata"
-    version = "1"
+    version = "2"
     title = "File metadata: software, timestamps, thumbnail, GPS and PDF revisions"
     explanation = (
         "Reads the metadata the file carries (EXIF with GPS and the embedded thumbnail, XMP "

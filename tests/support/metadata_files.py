@@ -397,6 +397,26 @@ def exiftool_iso(value: Any) -> str | None:
     return iso
 
 
+def _aperture(record: dict[str, Any], axis: int) -> int | None:
+    """Width (axis 0) or height (1) of a HEIF's clean aperture in ``exiftool -n`` output."""
+    parts = str(record.get("CleanAperture") or "").split()
+    try:
+        return int(float(parts[axis])) if len(parts) >= 2 else None
+    except ValueError:
+        return None
+
+
+def exiftool_history(record: dict[str, Any]) -> list[tuple[Any, Any]] | None:
+    """(action, software agent) of each XMP history event ExifTool lists, or None."""
+    actions = record.get("HistoryAction")
+    if actions is None:
+        return None
+    agents = record.get("HistorySoftwareAgent")
+    actions = actions if isinstance(actions, list) else [actions]
+    agents = agents if isinstance(agents, list) else [agents] * len(actions)
+    return list(zip(actions, agents, strict=False))
+
+
 def exiftool_expected(record: dict[str, Any]) -> dict[str, Any]:
     """The summary fields as ExifTool reports them, by the mapping this project documents."""
     pdf = record.get("FileType") == "PDF"
@@ -422,8 +442,10 @@ def exiftool_expected(record: dict[str, Any]) -> dict[str, Any]:
         ),
         "digitized": None if pdf else exiftool_iso(first("SubSecCreateDate", "CreateDate")),
         "modified": exiftool_iso(first("SubSecModifyDate", "ModifyDate")),
-        "width": None if pdf else first("ImageWidth"),
-        "height": None if pdf else first("ImageHeight"),
+        # HEIF: the size after the clean aperture (what a decoder shows), when ExifTool
+        # reports one; ImageWidth and ImageHeight are the coded extent (even, for 4:2:0)
+        "width": None if pdf else _aperture(record, 0) or first("ImageWidth"),
+        "height": None if pdf else _aperture(record, 1) or first("ImageHeight"),
         "orientation": first("Orientation"),
         "gps_latitude": first("GPSLatitude"),
         "gps_longitude": first("GPSLongitude"),

@@ -285,7 +285,10 @@ def read_icc(profile: bytes) -> tuple[dict[str, Any], list[str]]:
 
 
 def png_text_chunks(data: bytes) -> tuple[dict[str, str], list[str]]:
-    """tEXt, zTXt and iTXt chunks of a PNG by keyword (capped; zTXt/iTXt decompressed)."""
+    """tEXt, zTXt and iTXt chunks of a PNG by keyword (capped; zTXt/iTXt decompressed).
+
+    The tIME chunk, when present, is under ``"tIME"`` as ISO 8601 text.
+    """
     out: dict[str, str] = {}
     problems: list[str] = []
     pos = 8
@@ -296,7 +299,14 @@ def png_text_chunks(data: bytes) -> tuple[dict[str, str], list[str]]:
         if kind == b"IEND":
             break
         try:
-            if kind == b"tEXt":
+            if kind == b"tIME" and len(body) == 7:
+                # the time of the last change of the image, UTC by the PNG specification;
+                # kept as written, as ExifTool reports it
+                year, month, day, hour, minute, second = struct.unpack(">HBBBBB", body)
+                out["tIME"] = (
+                    f"{year:04d}-{month:02d}-{day:02d}T{hour:02d}:{minute:02d}:{second:02d}"
+                )
+            elif kind == b"tEXt":
                 key, _, text = body.partition(b"\x00")
                 out[decode_text(key)] = clean_text(text.decode("latin-1"))
             elif kind == b"zTXt":

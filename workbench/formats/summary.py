@@ -104,6 +104,7 @@ def summary_fields(
         "modified": first_present(
             [
                 iso_date(exif.text("Image DateTime"), exif.text("EXIF OffsetTime")),
+                iso_date(png.get("tIME")),
                 iso_date(xmp_text(xmp, "xmp:ModifyDate")),
                 pdf_date(info.get("ModDate")),
             ]

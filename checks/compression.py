@@ -206,7 +206,7 @@ class CompressionCheck(Check):
                 image = Image.open(io.BytesIO(without_extra_exif(data)))
                 image.draft("YCbCr", image.size)  # decode the coded samples, not RGB
                 image.load()
-        except (OSError, ValueError, SyntaxError) as exc:
+        except Exception as exc:  # damaged files raise struct.error, TypeError, IndexError...
             return {"score": None, "detected": False, "reason": f"cannot be decoded: {exc}"}
         if image.mode not in ("YCbCr", "L"):
             return {"score": None, "detected": False, "reason": f"{image.mode} JPEG not analysed"}

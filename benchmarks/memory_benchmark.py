@@ -26,6 +26,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -110,13 +111,19 @@ def measure(path: Path, only: list[str] | None) -> dict[str, object]:
     }
 
 
-def _one(path: Path, only: list[str] | None) -> dict[str, object]:
-    """`measure` in a forked child, so each document's peak is its own."""
+def _in_child(function: Any, *args: Any) -> Any:
+    """`function(*args)` computed in a forked child process of its own."""
     import multiprocessing
 
     context = multiprocessing.get_context("fork")
     with context.Pool(1) as pool:
-        return pool.apply(measure, (path, only))  # type: ignore[no-any-return]
+        return pool.apply(function, args)
+
+
+def _one(path: Path, only: list[str] | None) -> dict[str, object]:
+    """`measure` in a forked child, so each document's peak is its own."""
+    result: dict[str, object] = _in_child(measure, path, only)
+    return result
 
 
 def main() -> None:
@@ -129,7 +136,9 @@ def main() -> None:
     args = parser.parse_args()
     only = args.only.split(",") if args.only else None
     with tempfile.TemporaryDirectory() as tmp:
-        page, pdf = make_documents(Path(tmp))
+        # made in a process of their own: the enlarged page must not swell the memory that
+        # the measuring processes, forked from this one, start with
+        page, pdf = _in_child(make_documents, Path(tmp))
         chosen = {"page": [page], "pdf": [pdf], "both": [page, pdf]}[args.document]
         results = [_one(path, only) for path in chosen]
     lines = [

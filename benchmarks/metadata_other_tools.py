@@ -2,13 +2,15 @@
 
 The independent set of the metadata benchmark (the development set is
 `benchmarks/metadata_vs_exiftool.py`, whose files `tests/support/metadata_files.py` builds byte by
-byte). Here the pixels come from Pillow and libheif's encoder (through pillow-heif), PDFs
+byte). Here the pixels come from Pillow, libheif's encoder (through pillow-heif) and
+ImageMagick's ``convert`` (JPEG, PNG, TIFF and Photoshop files, when it is installed), PDFs
 from pikepdf, and the camera, phone, scanner and editor tags are written by ExifTool itself
 (``exiftool -Make=... -DateTimeOriginal=...``), the way those devices' own software leaves
-them (ImageMagick is not installed on the measuring machine, so it is not among the
-writers): maker, model, software, dates with offsets, GPS, orientation, artist, copyright,
-XMP creator tool and history, thumbnails. Each file's summary is compared field by field
-with ``exiftool -j -n`` through the same mapping as the development set.
+them: maker, model, software, dates with offsets, GPS, orientation, artist, copyright,
+XMP creator tool and an editing history of several events, a Canon maker note, thumbnails
+(one file carries three: EXIF's, Photoshop's and XMP's). Each file's summary is compared
+field by field with ``exiftool -j -n`` through the same mapping as the development set,
+and each XMP history event by event (action and software agent).
 
     .venv/bin/python benchmarks/metadata_other_tools.py [--write]
 
@@ -22,6 +24,7 @@ import argparse
 import datetime as dt
 import io
 import shutil
+import struct
 import subprocess
 import sys
 import tempfile
@@ -68,6 +71,38 @@ DEVICES: dict[str, list[str]] = {
 }  # fmt: skip
 
 
+def _imagemagick() -> str | None:
+    """ImageMagick's ``convert`` (or ``magick``), when installed, else None.
+
+    A stand-in that only converts PNG to PPM does not count: the version must name it.
+    """
+    for name in ("magick", "convert"):
+        path = shutil.which(name)
+        if path is None:
+            continue
+        done = subprocess.run([path, "-version"], capture_output=True, text=True)
+        if "ImageMagick" in done.stdout.split("\n", 1)[0]:
+            return path
+    return None
+
+
+def _writers() -> str:
+    """The tools that wrote the files, with their versions."""
+    import pikepdf
+    import PIL
+    import pillow_heif
+
+    magick = _imagemagick()
+    imagemagick = "not installed"
+    if magick is not None:
+        first = subprocess.run([magick, "-version"], capture_output=True, text=True).stdout
+        imagemagick = first.split("\n", 1)[0].removeprefix("Version: ").split(" https")[0]
+    return (
+        f"Pillow {PIL.__version__}, libheif {pillow_heif.libheif_version()} (pillow-heif), "
+        f"{imagemagick}, pikepdf {pikepdf.__version__}, ExifTool"
+    )
+
+
 def _page() -> Image.Image:
     """A page-like image drawn by Pillow's own drawing (not the project's fixtures)."""
     img = Image.new("RGB", (620, 877), (246, 244, 238))
@@ -99,6 +134,24 @@ def build(folder: Path) -> list[Path]:
     target = folder / "base-libheif.heic"
     page.save(target, quality=85)
     bases["libheif.heic"] = target
+    # ImageMagick's convert writes JPEG, PNG, TIFF and Photoshop files with metadata of its
+    # own (PNG dates, TIFF software); when it is installed
+    if _imagemagick() is not None:
+        source = folder / "source.ppm"
+        page.save(source)
+        for name, options in {
+            "imagemagick.jpg": ["-quality", "87", "-sampling-factor", "2x2"],
+            "imagemagick.png": [],
+            "imagemagick.tif": ["-compress", "zip"],
+            "imagemagick.psd": [],
+        }.items():
+            target = folder / f"base-{name}"
+            subprocess.run(
+                [_imagemagick() or "convert", str(source), *options, str(target)],
+                check=True,
+                capture_output=True,
+            )
+            bases[name] = target
     files: list[Path] = []
     for base_name, base in bases.items():
         for device, tags in DEVICES.items():
@@ -123,6 +176,56 @@ def build(folder: Path) -> list[Path]:
             capture_output=True,
         )
         files.append(target)
+    # Several thumbnails in one file: EXIF's (IFD1), Photoshop's (APP13) and XMP's.
+    target = folder / "thumbnails-pillow.jpg"
+    shutil.copy(folder / "camera-pillow.jpg", target)
+    subprocess.run(
+        ["exiftool", "-q", "-overwrite_original", f"-ThumbnailImage<={thumb}",
+         f"-PhotoshopThumbnail<={thumb}", "-XMP-xmp:ThumbnailsFormat=JPEG",
+         "-XMP-xmp:ThumbnailsWidth=160", "-XMP-xmp:ThumbnailsHeight=226", str(target)],
+        check=True,
+        capture_output=True,
+    )  # fmt: skip
+    files.append(target)
+    # An XMP editing history of several events, as an editor leaves it after a few saves.
+    for base_name in ("pillow.jpg", "pillow.png", "pillow.tif", "imagemagick.psd"):
+        if base_name not in bases:
+            continue
+        target = folder / f"history-{base_name}"
+        shutil.copy(bases[base_name], target)
+        events = [
+            ("created", "2022:08:29 11:00:00+04:30", "Adobe Photoshop 24.1 (Windows)"),
+            ("converted", "2022:08:29 11:05:10+04:30", "Adobe Photoshop 24.1 (Windows)"),
+            ("saved", "2022:08:30 18:12:45+04:30", "Adobe Photoshop 24.1 (Windows)"),
+            ("saved", "2023:01:04 09:30:00+03:30", "GIMP 2.10"),
+        ]
+        subprocess.run(
+            ["exiftool", "-q", "-overwrite_original", *DEVICES["editor"][:2],
+             *(f"-XMP-xmpMM:History+={{Action={a},When={w},SoftwareAgent={s},Changed=/}}"
+               for a, w, s in events),
+             str(target)],
+            check=True,
+            capture_output=True,
+        )  # fmt: skip
+        files.append(target)
+    # Maker notes: a Canon maker note IFD written into the EXIF by Pillow, then the rest of
+    # a camera's tags by ExifTool (which decodes the maker note as Canon's).
+    target = folder / "makernote-pillow.jpg"
+    exif = Image.Exif()
+    exif[0x010F] = "Canon"
+    exif[0x0110] = "Canon EOS 80D"
+    maker = struct.pack("<H", 2)
+    maker += struct.pack("<HHII", 0x0010, 4, 1, 0x80000350)  # CanonModelID: EOS 80D
+    maker += struct.pack("<HHII", 0x000C, 4, 1, 123456789)  # SerialNumber
+    maker += struct.pack("<I", 0)
+    exif.get_ifd(0x8769)[0x927C] = maker
+    page.save(target, quality=90, exif=exif)
+    subprocess.run(
+        ["exiftool", "-q", "-overwrite_original", *DEVICES["camera"][2:], str(target)],
+        check=True,
+        capture_output=True,
+    )
+    files.append(target)
     # PDFs written by pikepdf (Info and XMP), one saved again incrementally by ExifTool.
     for label, info in {
         "word": {"/Producer": "Microsoft® Word 2016", "/Creator": "Microsoft® Word 2016",
@@ -170,6 +273,9 @@ def main() -> None:
         'the development set is the section "Metadata summary vs ExifTool").',
         f"{len(files)} files, {len(failed)} without a report; {agreed}/{compared} field "
         f"comparisons agree ({100 * agreed / max(compared, 1):.1f}%).",
+        f"Writers: {_writers()}. Sizes of HEIF files are compared after their clean "
+        "aperture (ExifTool's CleanAperture; its ImageHeight is the coded extent, 878 for a "
+        "877-pixel page encoded in 4:2:0). History: the XMP editing history, event by event.",
         "",
         "| field | agree / compared | ExifTool has a value |",
         "| --- | --- | --- |",

@@ -30,7 +30,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.double_jpeg import write_section  # noqa: E402
-from tests.support.metadata_files import SUMMARY_FIELDS, build_folder, compare_summary  # noqa: E402
+from tests.support.metadata_files import (  # noqa: E402
+    SUMMARY_FIELDS,
+    build_folder,
+    compare_summary,
+    exiftool_history,
+)
 from workbench import analyze  # noqa: E402
 
 SECTION = "Metadata summary vs ExifTool"
@@ -51,7 +56,7 @@ class Agreement:
         """The Markdown table rows, one per compared field."""
         return [
             f"| {n} | {self.agree[n]}/{self.total[n]} | {self.present[n]} |"
-            for n in SUMMARY_FIELDS
+            for n in (*SUMMARY_FIELDS, "history")
             if self.total[n]
         ]
 
@@ -77,11 +82,25 @@ def compare_with_exiftool(files: list[Path]) -> Agreement:
             continue
         start = time.perf_counter()
         try:
-            summary = analyze(path, only=["metadata"]).results["metadata"]["summary"]
+            metadata = analyze(path, only=["metadata"]).results["metadata"]
+            summary = metadata["summary"]
         except Exception as exc:  # a file without a report is a result, not a crash
             result.failed.append(f"{path.name}: {type(exc).__name__}: {exc}")
             continue
         result.times.append(time.perf_counter() - start)
+        theirs_history = exiftool_history(record)
+        if theirs_history is not None:
+            # the XMP editing history, event by event: (action, software agent)
+            history = (metadata.get("xmp") or {}).get("history") or []
+            ours_history = [(e.get("action"), e.get("software_agent")) for e in history]
+            ok = ours_history == theirs_history
+            result.total["history"] += 1
+            result.agree["history"] += ok
+            result.present["history"] += 1
+            if not ok:
+                result.misses.append(
+                    f"{path.name} history: ours {ours_history!r}, ExifTool {theirs_history!r}"
+                )
         for name, ours, theirs, ok in compare_summary(summary, record):
             result.total[name] += 1
             result.agree[name] += ok

@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 from PIL import Image
 
-from workbench.check import Check, Need
+from workbench.check import Check
 from workbench.context import Context
 from workbench.formats.jpeg import (
     JpegStructure,
@@ -79,12 +79,17 @@ class CompressionCheck(Check):
         "crop between saves hides the first save. Recompression by publishers and messaging "
         "apps is common and innocent; the check says so. Non-JPEG files get their format only."
     )
-    needs = frozenset({Need.PAGES})
     order = 20
 
     def run(self, context: Context) -> CheckResult:
-        """Describe the JPEG encoding and report recompression and editor signatures."""
+        """Describe the JPEG encoding and report recompression and editor signatures.
+
+        It reads the file's bytes, not its decoded pages, so a JPEG whose pixels cannot be
+        decoded is examined too; text and HTML documents have no image encoding.
+        """
         doc = context.document
+        if doc.text is not None and not doc.pages:
+            return self.skipped(f"needs page images; this document is {doc.media_type} text")
         fmt = str(doc.properties.get("format") or doc.media_type)
         if doc.media_type != "image/jpeg":
             return self.ok(
@@ -201,7 +206,7 @@ class CompressionCheck(Check):
                 image = Image.open(io.BytesIO(without_extra_exif(data)))
                 image.draft("YCbCr", image.size)  # decode the coded samples, not RGB
                 image.load()
-        except (OSError, ValueError, SyntaxError) as exc:
+        except Exception as exc:  # damaged files raise struct.error, TypeError, IndexError...
             return {"score": None, "detected": False, "reason": f"cannot be decoded: {exc}"}
         if image.mode not in ("YCbCr", "L"):
             return {"score": None, "detected": False, "reason": f"{image.mode} JPEG not analysed"}

@@ -70,6 +70,25 @@ class FileCheck(Check):
                 checklist=["prov.hash"],
             )
         ]
+        undecoded = doc.properties.get("undecoded")
+        if undecoded:
+            results["undecoded"] = str(undecoded)
+            findings.append(
+                self.finding(
+                    "not_decoded",
+                    Severity.NOTICE,
+                    "The image's pixels could not be decoded",
+                    f"No page of this {doc.media_type} file could be decoded: {undecoded}. "
+                    "A file cut short or damaged is consistent with an interrupted download or "
+                    "copy, a failing disk, or software that wrote it unusually; a format the "
+                    "workbench does not decode says nothing about the file. The checks that "
+                    "read the bytes (metadata, compression) ran as usual; those that read the "
+                    "pixels or the text could not. A complete copy, or the image exported to "
+                    "JPEG, PNG or TIFF, can be analysed in full.",
+                    evidence={"reason": str(undecoded), "media_type": doc.media_type},
+                    checklist=["prov.original"],
+                )
+            )
         unreadable = [str(u) for u in doc.properties.get("unreadable") or []]
         if unreadable:
             findings.append(

@@ -35,6 +35,7 @@ from workbench.formats.metadata import (
     read_iptc,
 )
 from workbench.formats.pdf_metadata import read_pdf
+from workbench.formats.psd import is_psd, read_psd_metadata
 from workbench.formats.summary import summary_fields, tiff_fields
 from workbench.formats.values import (
     clean_text,
@@ -73,7 +74,7 @@ class MetadataCheck(Check):
     """EXIF, XMP, IPTC, ICC, PNG/TIFF text and PDF metadata, normalised and weighed."""
 
     name = "metadata"
-    version = "1"
+    version = "2"
     title = "File metadata: software, timestamps, thumbnail, GPS and PDF revisions"
     explanation = (
         "Reads the metadata the file carries (EXIF with GPS and the embedded thumbnail, XMP "
@@ -110,9 +111,14 @@ class MetadataCheck(Check):
         tiff: dict[str, Any] = {}
         xmp_packet: bytes | None = None
         is_image = doc.media_type.startswith("image/")
+        size: tuple[int, int] | None = None
         if doc.media_type == "application/pdf":
             pdf, xmp_packet, pdf_problems = read_pdf(data)
             problems += pdf_problems
+        elif is_psd(data):
+            psd = read_psd_metadata(data)
+            exif, iptc, icc, xmp_packet, size = psd.exif, psd.iptc, psd.icc, psd.xmp, psd.size
+            problems += psd.problems
         elif is_image:
             exif = read_exif(data)
             problems += exif.problems
@@ -148,7 +154,7 @@ class MetadataCheck(Check):
             xmp, more = parse_xmp(xmp_packet)
             problems += more
         history = xmp_history(xmp)
-        summary = summary_fields(exif, xmp, icc, pdf, png, context.document.pages)
+        summary = summary_fields(exif, xmp, icc, pdf, png, doc.pages, image=is_image, size=size)
         results.update(
             {
                 "summary": summary,

@@ -36,10 +36,6 @@ def bad_inputs(tmp_path: Path) -> dict[str, Path]:
     bad.mkdir()
     empty = bad / "empty.jpg"
     empty.write_bytes(b"")
-    buffer = io.BytesIO()
-    letter_image(600, 800).save(buffer, format="JPEG")
-    header_only = bad / "header-only.jpg"  # cut before any pixel: nothing to recover
-    header_only.write_bytes(buffer.getvalue()[:300])
     text = bad / "text.jpg"
     text.write_text("not an image\n", encoding="utf-8")
     bomb = bad / "bomb.png"
@@ -55,7 +51,6 @@ def bad_inputs(tmp_path: Path) -> dict[str, Path]:
     directory.mkdir()
     return {
         "empty": empty,
-        "header-only": header_only,
         "text": text,
         "bomb": bomb,
         "encrypted": encrypted,
@@ -96,7 +91,7 @@ def test_bad_inputs_fail_one_line_each_while_good_ones_are_reported(
         (line,) = [ln for ln in lines if str(path) in ln]
         assert line.startswith("workbench: error: "), (name, line)
     joined = result.stderr
-    assert "empty" in joined and "cannot be decoded" in joined and "rename it to .txt" in joined
+    assert "empty" in joined and "cannot be opened" in joined and "rename it to .txt" in joined
     assert "30000x30000" in joined and "password" in joined and "directory" in joined
     assert "no such file" in joined
     reports = json.loads(result.stdout)
@@ -114,6 +109,42 @@ def test_truncated_jpeg_is_reported_from_its_recovered_part(tmp_path: Path) -> N
     (finding,) = [f for f in report["findings"] if f["code"] == "file.partly_decoded"]
     assert "truncated" in finding["detail"]
     assert report["document"]["pages"][0]["width"] == 600
+
+
+def test_jpeg_cut_before_its_pixels_is_reported_from_its_bytes(tmp_path: Path) -> None:
+    buffer = io.BytesIO()
+    letter_image(600, 800).save(buffer, format="JPEG", quality=80)
+    header_only = tmp_path / "header-only.jpg"
+    header_only.write_bytes(buffer.getvalue()[:300])
+    result = run(
+        "check", header_only, "--only", "file,metadata,compression,forensics", "--format", "json"
+    )
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    validate_report(report)
+    assert report["document"]["pages"] == []
+    codes = [f["code"] for f in report["findings"]]
+    assert "file.not_decoded" in codes
+    status = {c["name"]: c["status"] for c in report["checks"]}
+    assert status == {"file": "ok", "metadata": "ok", "compression": "ok", "forensics": "skipped"}
+
+
+def test_a_document_over_the_memory_budget_is_one_line_and_the_others_go_on(
+    jpeg_letter: Path, png_letter: Path, tmp_path: Path
+) -> None:
+    # a 20,000 x 20,000 page (allowed by --max-pixels) is 1.2 GB as RGB: past a budget of
+    # 1 GiB of address space whatever the interpreter and its libraries take of it
+    large = tmp_path / "large.png"
+    write_png_bomb(large, 20_000, 20_000)
+    result = run(
+        *("check", jpeg_letter, large, png_letter, "--format", "json"),
+        *("--max-memory-bytes", str(2**30), "--max-pixels", str(400_000_000)),
+    )
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith(f"workbench: error: {large}") and "1,024 MiB" in line, line
+    reports = json.loads(result.stdout)
+    assert [Path(r["document"]["path"]).name for r in reports] == ["letter.jpg", "letter.png"]
 
 
 def test_text_output_and_out_folder(jpeg_letter: Path, tmp_path: Path) -> None:

@@ -261,10 +261,11 @@ def test_truncated_jpeg(tmp_path: Path) -> None:
     assert np.abs(top - original).mean() < 1
     with Image.open(io.BytesIO(whole)) as full:
         assert full.size == (600, 800)
-    # only the header: nothing to recover
+    # only the header: no pixels to recover, the bytes are still a document to report on
     path.write_bytes(whole[:300])
-    with pytest.raises(CorruptFileError):
-        load_document(path)
+    doc = load_document(path)
+    assert doc.pages == () and doc.media_type == "image/jpeg"
+    assert "cannot be decoded" in doc.properties["undecoded"]
 
 
 def test_bigtiff_and_heic_are_read(tmp_path: Path) -> None:
@@ -406,3 +407,21 @@ def test_jpeg_with_many_exif_segments_opens_in_linear_time(tmp_path: Path) -> No
         "compression": "ok",
     }
     assert without_extra_exif(jpeg_with_exif_segments(1)) == jpeg_with_exif_segments(1)
+
+
+@pytest.mark.parametrize("orientation", [3, 6, 8])
+def test_tiff_pages_keep_their_stored_grid_whatever_the_orientation(
+    tmp_path: Path, orientation: int
+) -> None:
+    # Pillow turns TIFF pages upright as it loads them; the workbench keeps the stored grid
+    # (the orientation is metadata) as it does for JPEGs
+    page = letter_image(300, 420, seed=5)
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    path = tmp_path / f"oriented-{orientation}.tif"
+    page.save(path, compression="tiff_deflate", exif=exif)
+    with Image.open(path) as check:
+        assert check.tag_v2.get(0x0112) == orientation  # the file says it
+    doc = load_document(path)
+    assert (doc.pages[0].width, doc.pages[0].height) == (300, 420)
+    assert np.array_equal(np.asarray(doc.page_image(0)), np.asarray(page))

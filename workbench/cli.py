@@ -32,17 +32,13 @@ if TYPE_CHECKING:
     from workbench.api import Analysis
     from workbench.export.html import Preview
     from workbench.loading import Document
-    from workbench.model import Artifact, Claims
+    from workbench.model import Artifact, Claims, Report
 
 log = logging.getLogger("workbench")
 
 
 def _fail_line(message: str) -> None:
     click.echo(f"workbench: error: {printable(message)}", err=True)
-
-
-def _limits(max_file_bytes: int | None, max_pixels: int | None, max_pages: int | None) -> Limits:
-    return _with_limits(max_file_bytes=max_file_bytes, max_pixels=max_pixels, max_pages=max_pages)
 
 
 def _with_limits(**given: float | None) -> Limits:
@@ -61,6 +57,18 @@ _references_option = click.option(
 )
 _only_option = click.option(
     "--only", help="Comma-separated names of the checks to run (see 'workbench checks')."
+)
+_max_seconds_option = click.option(
+    "--max-seconds",
+    type=click.FloatRange(min=1),
+    help="Stop a document's analysis after this many seconds; it becomes a one-line error "
+    "(an error row in a batch) [default: 600].",
+)
+_max_memory_option = click.option(
+    "--max-memory-bytes",
+    type=click.IntRange(min=256 * 1024 * 1024),
+    help="Address space for analysing one document; a document needing more becomes a "
+    "one-line error (an error row in a batch) [default: 4 GiB].",
 )
 _store_option = click.option(
     "--store",
@@ -113,6 +121,8 @@ def main(verbose: bool) -> None:
 @click.option("--max-file-bytes", type=click.IntRange(min=1), help="Refuse larger files.")
 @click.option("--max-pixels", type=click.IntRange(min=1), help="Refuse pages with more pixels.")
 @click.option("--max-pages", type=click.IntRange(min=1), help="Refuse documents with more pages.")
+@_max_seconds_option
+@_max_memory_option
 @click.option("--all-findings", is_flag=True, help="In text output, list info findings too.")
 @click.option(
     "--reader",
@@ -133,11 +143,18 @@ def check(
     max_file_bytes: int | None,
     max_pixels: int | None,
     max_pages: int | None,
+    max_seconds: float | None,
+    max_memory_bytes: int | None,
     all_findings: bool,
     reader: str | None,
 ) -> None:
-    """Run the checks on each document PATH and print what they found."""
+    """Run the checks on each document PATH and print what they found.
+
+    Each document is analysed within the per-document time and memory limits of a batch
+    run; one over either is a one-line error and the others go on.
+    """
     from workbench.api import analyze_document, load_references, load_translation
+    from workbench.batch.isolated import run_within_limits
     from workbench.claims import load_claims
     from workbench.export.html import render_html
     from workbench.export.text import render_text
@@ -146,18 +163,19 @@ def check(
     from workbench.serialize import report_to_dict
 
     try:
-        limits = _limits(max_file_bytes, max_pixels, max_pages)
+        limits = _with_limits(
+            max_file_bytes=max_file_bytes,
+            max_pixels=max_pixels,
+            max_pages=max_pages,
+            max_seconds=max_seconds,
+            max_memory_bytes=max_memory_bytes,
+        )
         selected = only.split(",") if only else None
         registry = discover(only=selected)
         registry.select(selected)
         claims: Claims | None = load_claims(claims_file) if claims_file else None
-    except UsageError as exc:
-        raise click.UsageError(str(exc)) from None
-    translation: str | None = None
-    try:
-        if translation_file is not None:
-            translation = load_translation(translation_file, limits)
-    except InputError as exc:
+        translation = load_translation(translation_file, limits) if translation_file else None
+    except (UsageError, InputError) as exc:
         raise click.UsageError(str(exc)) from None
 
     failures = 0
@@ -169,41 +187,44 @@ def check(
             failures += 1
             _fail_line(f"exemplar {exc}")
 
-    analyses: list[Analysis] = []
+    def analyse(path: Path) -> tuple[Report, list[Preview]]:
+        analysis = analyze_document(
+            load_document(path, limits),
+            references=refs,
+            claims=claims,
+            only=selected,
+            out=out,
+            limits=limits,
+            registry=registry,
+            translation=translation,
+            options={"ocr.reader": reader} if reader else None,
+        )
+        previews = _previews(analysis) if out is not None or fmt == "html" else []
+        if analysis.out_dir is not None:
+            html = render_html([analysis.report], [previews])
+            (analysis.out_dir / "report.html").write_text(html, encoding="utf-8")
+        return analysis.report, previews
+
+    done: list[tuple[Report, list[Preview]]] = []
     for path in paths:
-        try:
-            document = load_document(path, limits)
-            analysis = analyze_document(
-                document,
-                references=refs,
-                claims=claims,
-                only=selected,
-                out=out,
-                limits=limits,
-                registry=registry,
-                translation=translation,
-                options={"ocr.reader": reader} if reader else None,
-            )
+        try:  # each document in a process of its own, held to the per-document limits
+            done.append(run_within_limits(functools.partial(analyse, path), limits, str(path)))
         except WorkbenchError as exc:
             failures += 1
             _fail_line(str(exc))
             continue
-        analyses.append(analysis)
-        if out is not None and analysis.out_dir is not None:
-            html = render_html([analysis.report], [_previews(analysis)])
-            (analysis.out_dir / "report.html").write_text(html, encoding="utf-8")
         if fmt == "text":
-            click.echo(render_text(analysis.report, verbose=all_findings))
+            click.echo(render_text(done[-1][0], verbose=all_findings))
             click.echo()
 
     if fmt == "json":
-        data: Any = [report_to_dict(a.report) for a in analyses]
+        data: Any = [report_to_dict(report) for report, _ in done]
         if len(paths) == 1:
             data = data[0] if data else None
         if data is not None:
             click.echo(json.dumps(data, ensure_ascii=False, indent=2))
-    elif fmt == "html" and analyses:
-        click.echo(render_html([a.report for a in analyses], [_previews(a) for a in analyses]))
+    elif fmt == "html" and done:
+        click.echo(render_html([d[0] for d in done], [d[1] for d in done]))
     if failures:
         sys.exit(1)
 
@@ -318,18 +339,8 @@ def script_command(text: str | None, evidence: bool) -> None:
     help="Analyse symbolic links to files inside FOLDER (default: list them as skipped); "
     "links leading out of FOLDER are never followed.",
 )
-@click.option(
-    "--max-seconds",
-    type=click.FloatRange(min=1),
-    help="Stop a document's analysis after this many seconds; it becomes an error row "
-    "[default: 600].",
-)
-@click.option(
-    "--max-memory-bytes",
-    type=click.IntRange(min=256 * 1024 * 1024),
-    help="Address space of each worker process; a document needing more becomes an error "
-    "row [default: 4 GiB].",
-)
+@_max_seconds_option
+@_max_memory_option
 def batch(
     folder: Path,
     out: Path | None,

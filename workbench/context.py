@@ -1,7 +1,9 @@
 """The shared, lazily computed evidence every check of one document draws on.
 
 Decoding a page, converting it to greyscale, and later OCR happen once per document however
-many checks ask, because they ask the context rather than doing the work themselves. Values
+many checks ask, because they ask the context rather than doing the work themselves. Page
+pixels are the exception that memory imposes: they are kept within a budget (the page asked
+for last always), and a page dropped from it is decoded again when asked for. Values
 handed out are shared: treat arrays and images from the context as read-only (arrays are
 flagged so; take a copy to modify).
 """
@@ -12,6 +14,7 @@ import io
 import os
 import re
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,6 +38,20 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9_.-]+")
+
+
+#: Bytes of page pixels (images and arrays) a context keeps for its checks beyond the page
+#: asked for last: about seven 300-dpi A4 pages in grey. Pages beyond it are decoded again.
+PIXEL_CACHE_BYTES = 64 * 2**20
+
+
+def _pixel_bytes(value: object) -> int:
+    """The memory held by cached pixels: an array's bytes, or an image's (4 per RGB pixel)."""
+    if isinstance(value, np.ndarray):
+        return int(value.nbytes)
+    if isinstance(value, Image.Image):
+        return value.width * value.height * 4
+    return 0
 
 
 #: zlib's Z_RLE strategy, as Pillow's PNG writer takes it (``compress_type``).
@@ -138,6 +155,8 @@ class Context:
     translation: str | None = None
     _cache: dict[Hashable, Any] = field(default_factory=dict, repr=False)
     _lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
+    #: The cached page pixels (keys of `_cache`) with their sizes in bytes, oldest use first.
+    _pixels: OrderedDict[Hashable, int] = field(default_factory=OrderedDict, repr=False)
 
     def for_check(self, name: str, out_dir: Path | None) -> Context:
         """A view for check `name`: same document and cache, its own artifact writer."""
@@ -151,6 +170,7 @@ class Context:
             translation=self.translation,
             _cache=self._cache,
             _lock=self._lock,
+            _pixels=self._pixels,
         )
 
     def cached(self, key: Hashable, compute: Callable[[], T]) -> T:
@@ -166,32 +186,56 @@ class Context:
             self._cache[key] = value
             return value
 
+    def cached_pixels(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """`cached` for page pixels, which are kept within `PIXEL_CACHE_BYTES`.
+
+        The pixels asked for last are always kept; older ones are dropped, least recently
+        used first, while the total is over the budget, and decoded again if asked for
+        again. Pages are what fills memory (a 100-megapixel page is 400 MB as an RGB image,
+        100 MB as greyscale), and a document of 200 pages cannot keep them all.
+        """
+        with self._lock:
+            if key in self._cache:
+                self._pixels.move_to_end(key)
+                return self._cache[key]  # type: ignore[no-any-return]
+            value = compute()
+            self._cache[key] = value
+            self._pixels[key] = _pixel_bytes(value)
+            while len(self._pixels) > 1 and sum(self._pixels.values()) > PIXEL_CACHE_BYTES:
+                oldest, _ = self._pixels.popitem(last=False)
+                self._cache.pop(oldest, None)
+            return value
+
     def page_image(self, index: int, *, document: Document | None = None) -> Image.Image:
         """Page `index` of the document (or of a reference) as a shared 8-bit RGB image."""
         doc = document or self.document
-        return self.cached(("page_image", doc.sha256, index), lambda: doc.page_image(index))
+        return self.cached_pixels(("page_image", doc.sha256, index), lambda: doc.page_image(index))
 
     def page_rgb(self, index: int, *, document: Document | None = None) -> np.ndarray:
         """Page `index` as a read-only ``(height, width, 3)`` uint8 array."""
         doc = document or self.document
 
         def compute() -> np.ndarray:
-            arr = np.array(self.page_image(index, document=doc), dtype=np.uint8)
+            arr = np.array(doc.page_image(index), dtype=np.uint8)
             arr.flags.writeable = False
             return arr
 
-        return self.cached(("page_rgb", doc.sha256, index), compute)
+        return self.cached_pixels(("page_rgb", doc.sha256, index), compute)
 
     def page_gray(self, index: int, *, document: Document | None = None) -> np.ndarray:
-        """Page `index` as a read-only ``(height, width)`` uint8 luminance array (ITU-R 601)."""
+        """Page `index` as a read-only ``(height, width)`` uint8 luminance array (ITU-R 601).
+
+        Converted from a decoded copy that is not kept: the checks read pages in grey, and
+        the RGB image is four times its size.
+        """
         doc = document or self.document
 
         def compute() -> np.ndarray:
-            arr = np.array(self.page_image(index, document=doc).convert("L"), dtype=np.uint8)
+            arr = np.array(doc.page_image(index).convert("L"), dtype=np.uint8)
             arr.flags.writeable = False
             return arr
 
-        return self.cached(("page_gray", doc.sha256, index), compute)
+        return self.cached_pixels(("page_gray", doc.sha256, index), compute)
 
     @property
     def file_timestamps(self) -> Mapping[str, str]:

@@ -45,6 +45,12 @@ def unmet_need(check: Check, context: Context) -> str | None:
     """Why `check` cannot run on this document, or None when it can."""
     doc = context.document
     for need in check.needs:
+        undecoded = doc.properties.get("undecoded")
+        if need in (Need.PAGES, Need.TEXT) and not doc.pages and undecoded:
+            return (
+                f"needs page images; the pixels of this {doc.media_type} file could not be "
+                f"decoded ({undecoded})"
+            )
         if need is Need.PAGES and not doc.pages:
             return f"needs page images; this document is {doc.media_type} text"
         if need is Need.TEXT and not doc.pages and not (doc.text or "").strip():

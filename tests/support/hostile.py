@@ -340,3 +340,51 @@ def write_corpus(folder: Path, outside: Path) -> list[Path]:
     (links / "to-inside.png").symlink_to(folder / "shapes" / "one-pixel.png")
     os.mkfifo(links / "pipe.jpg")
     return written
+
+
+def tiny_file(index: int) -> tuple[str, bytes]:
+    """The `index`-th of the "many tiny files" case: a name and a few bytes, each its own.
+
+    Cycles through what a folder of thousands of leftovers holds: empty files with document
+    names, single bytes, bare format signatures, headers cut short, images of a few pixels,
+    a line of text, and files with no extension or an odd one.
+    """
+    import io
+
+    from PIL import Image
+
+    tag = str(index).encode()
+    kind = index % 10
+    if kind == 0:
+        return f"empty-{index}.jpg", b""
+    if kind == 1:
+        return f"byte-{index}", bytes([index % 256])
+    if kind == 2:
+        return f"magic-{index}.png", b"\x89PNG\r\n\x1a\n" + tag
+    if kind == 3:
+        return f"header-{index}.jpg", b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + tag
+    if kind == 4:
+        return f"pdf-{index}.pdf", b"%PDF-1.4\n" + tag
+    if kind == 5:
+        buffer = io.BytesIO()
+        Image.new("L", (4 + index % 5, 3), index % 256).save(buffer, "PNG")
+        return f"pixels-{index}.png", buffer.getvalue()
+    if kind == 6:
+        return f"note-{index}.txt", "نامه ".encode() + tag
+    if kind == 7:
+        return f"odd-{index}.xyz", b"\x00\x01" + tag
+    if kind == 8:
+        return f"tiff-{index}.tif", b"II*\x00\x08\x00\x00\x00" + tag
+    return f"gif-{index}.gif", b"GIF89a" + tag
+
+
+def write_tiny_files(folder: Path, count: int) -> list[Path]:
+    """Write `count` tiny files (`tiny_file`) into `folder`, 500 to a sub-folder."""
+    written = []
+    for index in range(count):
+        name, data = tiny_file(index)
+        path = folder / f"part-{index // 500}" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        written.append(path)
+    return written

@@ -288,6 +288,67 @@ def pdf_saved_twice(path: Path) -> None:
     path.write_bytes(data + body + xref + trailer)
 
 
+def _psd_resource(resource_id: int, data: bytes) -> bytes:
+    """One Photoshop image resource: ``8BIM``, id, empty Pascal name, size, padded data."""
+    return (
+        b"8BIM"
+        + struct.pack(">H", resource_id)
+        + b"\x00\x00"
+        + struct.pack(">I", len(data))
+        + data
+        + b"\x00" * (len(data) % 2)
+    )
+
+
+def psd_file(
+    image: Image.Image,
+    *,
+    software: str | None = None,
+    xmp: bytes | None = None,
+    iptc_byline: str | None = None,
+) -> bytes:
+    """A Photoshop document (PSD version 1, RGB, 8 bits, raw merged image, no layers).
+
+    Written by the layout of Adobe's file format specification: EXIF (resource 0x0422, a
+    TIFF block with IFD0 Software), XMP (0x0424) and IPTC (0x0404) image resources.
+    """
+    rgb = image.convert("RGB")
+    width, height = rgb.size
+    resources = b""
+    if software is not None:
+        block = exif_block([(0x0131, ASCII, software)])
+        resources += _psd_resource(0x0422, block.removeprefix(b"Exif\x00\x00"))
+    if xmp is not None:
+        resources += _psd_resource(0x0424, xmp)
+    if iptc_byline is not None:
+        value = iptc_byline.encode("utf-8")
+        resources += _psd_resource(0x0404, b"\x1c\x02\x50" + struct.pack(">H", len(value)) + value)
+    header = b"8BPS" + struct.pack(">H6xHIIHH", 1, 3, height, width, 8, 3)
+    planes = np.asarray(rgb).transpose(2, 0, 1).tobytes()  # channel by channel
+    return (
+        header
+        + struct.pack(">I", 0)  # colour mode data
+        + struct.pack(">I", len(resources))
+        + resources
+        + struct.pack(">I", 0)  # layer and mask information
+        + struct.pack(">H", 0)  # raw image data
+        + planes
+    )
+
+
+def photoshop_psd(path: Path) -> None:
+    """A Photoshop document with EXIF Software, XMP history and an IPTC by-line."""
+    history = [("created", "2022-08-29T11:00:00+04:30", "Adobe Photoshop 24.1 (Windows)")]
+    path.write_bytes(
+        psd_file(
+            page(9, (300, 420)),
+            software="Adobe Photoshop 24.1 (Windows)",
+            xmp=xmp_packet("Adobe Photoshop 24.1 (Windows)", history, modify="2022-08-30T18:12:45"),
+            iptc_byline="A. Editor",
+        )
+    )
+
+
 def build_folder(folder: Path) -> dict[str, dict[str, Any]]:
     """Write every file above into `folder`; returns {name: facts known by construction}."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -303,6 +364,7 @@ def build_folder(folder: Path) -> dict[str, dict[str, Any]]:
     tiff_16bit(folder / "scan16.tif")
     pdf_with_info(folder / "info.pdf")
     pdf_saved_twice(folder / "saved_twice.pdf")
+    photoshop_psd(folder / "photoshop.psd")
     for name in [p.name for p in folder.iterdir()]:
         facts.setdefault(name, {})
     return facts
@@ -335,6 +397,26 @@ def exiftool_iso(value: Any) -> str | None:
     return iso
 
 
+def _aperture(record: dict[str, Any], axis: int) -> int | None:
+    """Width (axis 0) or height (1) of a HEIF's clean aperture in ``exiftool -n`` output."""
+    parts = str(record.get("CleanAperture") or "").split()
+    try:
+        return int(float(parts[axis])) if len(parts) >= 2 else None
+    except ValueError:
+        return None
+
+
+def exiftool_history(record: dict[str, Any]) -> list[tuple[Any, Any]] | None:
+    """(action, software agent) of each XMP history event ExifTool lists, or None."""
+    actions = record.get("HistoryAction")
+    if actions is None:
+        return None
+    agents = record.get("HistorySoftwareAgent")
+    actions = actions if isinstance(actions, list) else [actions]
+    agents = agents if isinstance(agents, list) else [agents] * len(actions)
+    return list(zip(actions, agents, strict=False))
+
+
 def exiftool_expected(record: dict[str, Any]) -> dict[str, Any]:
     """The summary fields as ExifTool reports them, by the mapping this project documents."""
     pdf = record.get("FileType") == "PDF"
@@ -360,8 +442,10 @@ def exiftool_expected(record: dict[str, Any]) -> dict[str, Any]:
         ),
         "digitized": None if pdf else exiftool_iso(first("SubSecCreateDate", "CreateDate")),
         "modified": exiftool_iso(first("SubSecModifyDate", "ModifyDate")),
-        "width": None if pdf else first("ImageWidth"),
-        "height": None if pdf else first("ImageHeight"),
+        # HEIF: the size after the clean aperture (what a decoder shows), when ExifTool
+        # reports one; ImageWidth and ImageHeight are the coded extent (even, for 4:2:0)
+        "width": None if pdf else _aperture(record, 0) or first("ImageWidth"),
+        "height": None if pdf else _aperture(record, 1) or first("ImageHeight"),
         "orientation": first("Orientation"),
         "gps_latitude": first("GPSLatitude"),
         "gps_longitude": first("GPSLongitude"),

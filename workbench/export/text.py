@@ -23,7 +23,14 @@ def render_text(report: Report, *, verbose: bool = False) -> str:
     lines = [
         _clean(doc.path),
         f"  sha256 {doc.sha256}  {doc.size_bytes:,} bytes  {doc.media_type}",
-        f"  pages  {len(doc.pages)}" + (f" ({pages})" if pages else " (text document)"),
+        f"  pages  {len(doc.pages)}"
+        + (
+            f" ({pages})"
+            if pages
+            else " (text document)"
+            if doc.media_type.startswith("text/")
+            else " (its pixels could not be decoded)"
+        ),
     ]
     if report.claims is not None and not report.claims.is_empty():
         claimed = {k: v for k, v in vars(report.claims).items() if k != "extra" and v is not None}

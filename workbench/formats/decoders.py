@@ -81,6 +81,8 @@ def tiff_page(data: bytes, index: int) -> Image.Image:
     try:
         with tifffile.TiffFile(io.BytesIO(data)) as tif:
             array = np.asarray(tif.pages[index].asarray())
+    except MemoryError:
+        raise  # the memory budget, not damage
     except Exception as exc:
         raise ValueError(f"tifffile cannot decode page {index + 1}: {exc}") from None
     return Image.fromarray(_to_rgb8(array), "RGB")

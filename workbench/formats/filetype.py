@@ -31,6 +31,9 @@ EXTENSION_MEDIA_TYPES: dict[str, str] = {
     ".webp": "image/webp",
     ".heic": "image/heic",
     ".heif": "image/heic",
+    ".gif": "image/gif",
+    ".jp2": "image/jp2",
+    ".psd": "image/vnd.adobe.photoshop",
     ".pdf": PDF_MEDIA_TYPE,
     ".txt": "text/plain",
     ".text": "text/plain",
@@ -40,19 +43,33 @@ EXTENSION_MEDIA_TYPES: dict[str, str] = {
 }
 
 #: Leading bytes of formats we recognise: how to name each in a message, and whether the
-#: loader reads it (a GIF or a ZIP is recognised only to say what it is).
+#: loader reads it (a ZIP is recognised only to say what it is).
 SIGNATURES: tuple[tuple[bytes, str, bool], ...] = (
     (b"\xff\xd8\xff", "a JPEG image", True),
     (b"\x89PNG\r\n\x1a\n", "a PNG image", True),
     (b"II*\x00", "a TIFF image", True),
     (b"MM\x00*", "a TIFF image", True),
     (b"BM", "a BMP image", True),
-    (b"GIF8", "a GIF image", False),
+    (b"GIF8", "a GIF image", True),
     (b"PK\x03\x04", "a ZIP archive (perhaps an office document)", False),
     (b"%PDF-", "a PDF document", True),
-    (b"\x00\x00\x00\x0cjP  ", "a JPEG 2000 image", False),
+    (b"\x00\x00\x00\x0cjP  ", "a JPEG 2000 image", True),
+    (b"8BPS", "a Photoshop document (PSD)", True),
 )
 _READ_MAGIC = tuple(magic for magic, _, read in SIGNATURES if read)
+
+#: Image formats recognised from their leading bytes, with their media type: the loader
+#: decodes the pixels of some (`workbench.loading.raster.IMAGE_FORMATS`); for the others, and
+#: for any of them whose pixels cannot be decoded, the checks that read the bytes still run.
+IMAGE_SIGNATURES: tuple[tuple[bytes, str], ...] = (
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    *((magic, "image/tiff") for magic in TIFF_MAGIC),
+    (b"BM", "image/bmp"),
+    (b"GIF8", "image/gif"),
+    (b"\x00\x00\x00\x0cjP  ", "image/jp2"),
+    (b"8BPS", "image/vnd.adobe.photoshop"),
+)
 
 #: The byte order marks of UTF-8 and UTF-16 text.
 _UTF8_BOM = b"\xef\xbb\xbf"
@@ -74,6 +91,22 @@ def is_webp(data: bytes) -> bool:
     return data[:4] == b"RIFF" and data[8:12] == b"WEBP"
 
 
+def image_media_type(data: bytes) -> str | None:
+    """The media type of an image told from its leading bytes alone, or None.
+
+    What a file that fails to decode is reported as: JPEG, PNG, TIFF, BMP, GIF, JPEG 2000,
+    Photoshop, WebP or HEIC.
+    """
+    for magic, media_type in IMAGE_SIGNATURES:
+        if data.startswith(magic):
+            return media_type
+    if is_webp(data):
+        return "image/webp"
+    if looks_like_heif(data):
+        return "image/heic"
+    return None
+
+
 def describe_signature(data: bytes) -> str | None:
     """What `data` starts like ("a PNG image", "a ZIP archive ..."), or None when unknown."""
     for magic, name, _ in SIGNATURES:
@@ -81,6 +114,8 @@ def describe_signature(data: bytes) -> str | None:
             return name
     if is_webp(data):
         return "a WebP image"
+    if looks_like_heif(data):
+        return "an HEIC/HEIF image"
     return None
 
 
@@ -142,7 +177,9 @@ def looks_like_html(text: str, path: Path) -> bool:
 def looks_like_document(head: bytes) -> bool:
     """Whether the first bytes of a file start like a format the loader reads.
 
-    JPEG, PNG, TIFF (and BigTIFF), BMP, WebP, HEIC, PDF or text; decoding may still fail.
+    JPEG, PNG, TIFF (and BigTIFF), BMP, WebP, HEIC, PDF or text, or an image whose bytes the
+    checks read though its pixels are not decoded (GIF, JPEG 2000, Photoshop); decoding may
+    still fail.
     """
     if head.startswith(_READ_MAGIC) or is_pdf(head) or is_webp(head):
         return True

@@ -170,8 +170,37 @@ def read_iptc(image: Image.Image) -> tuple[dict[str, Any], list[str]]:
         info = IptcImagePlugin.getiptcinfo(image)  # type: ignore[arg-type]
     except Exception as exc:  # malformed IIM records
         return {}, [f"IPTC could not be read: {type(exc).__name__}: {exc}"[:300]]
+    return _iptc_fields(info), []
+
+
+def read_iim(data: bytes) -> tuple[dict[str, Any], list[str]]:
+    """IPTC IIM datasets held as raw bytes (a Photoshop IPTC resource) by name, and problems.
+
+    Each dataset is the tag byte 0x1C, its record and dataset numbers and a two-byte length
+    (an extended length is refused as damage: no text field needs one); one pass forward.
+    """
+    info: dict[tuple[int, int], list[bytes]] = {}
+    offset, problems = 0, []
+    while offset + 5 <= len(data) and len(info) < MAX_ITEMS:
+        if data[offset] != 0x1C:
+            if data[offset:].strip(b"\x00"):  # writers pad the block with zeros
+                problems.append(f"IPTC dataset at byte {offset} has no 0x1C tag marker")
+            break
+        record, dataset = data[offset + 1], data[offset + 2]
+        (length,) = struct.unpack(">H", data[offset + 3 : offset + 5])
+        if length & 0x8000:
+            problems.append(f"IPTC dataset {record}:{dataset} has an extended length")
+            break
+        info.setdefault((record, dataset), []).append(data[offset + 5 : offset + 5 + length])
+        offset += 5 + length
+    values = {k: v[0] if len(v) == 1 else v for k, v in info.items()}
+    return _iptc_fields(values), problems
+
+
+def _iptc_fields(info: dict[Any, Any] | None) -> dict[str, Any]:
+    """IIM datasets keyed ``(record, dataset)`` as named, JSON-safe values."""
     if not info:
-        return {}, []
+        return {}
     out: dict[str, Any] = {}
     for key, value in list(info.items())[:MAX_ITEMS]:
         if not (isinstance(key, tuple) and len(key) == 2):
@@ -180,7 +209,7 @@ def read_iptc(image: Image.Image) -> tuple[dict[str, Any], list[str]]:
         vals = value if isinstance(value, list) else [value]
         texts = [decode_text(v) if isinstance(v, bytes) else str(v) for v in vals]
         out[name] = json_safe(texts if len(texts) > 1 else texts[0])
-    return out, []
+    return out
 
 
 # --------------------------------------------------------------------------------------------
@@ -256,7 +285,10 @@ def read_icc(profile: bytes) -> tuple[dict[str, Any], list[str]]:
 
 
 def png_text_chunks(data: bytes) -> tuple[dict[str, str], list[str]]:
-    """tEXt, zTXt and iTXt chunks of a PNG by keyword (capped; zTXt/iTXt decompressed)."""
+    """tEXt, zTXt and iTXt chunks of a PNG by keyword (capped; zTXt/iTXt decompressed).
+
+    The tIME chunk, when present, is under ``"tIME"`` as ISO 8601 text.
+    """
     out: dict[str, str] = {}
     problems: list[str] = []
     pos = 8
@@ -267,7 +299,14 @@ def png_text_chunks(data: bytes) -> tuple[dict[str, str], list[str]]:
         if kind == b"IEND":
             break
         try:
-            if kind == b"tEXt":
+            if kind == b"tIME" and len(body) == 7:
+                # the time of the last change of the image, UTC by the PNG specification;
+                # kept as written, as ExifTool reports it
+                year, month, day, hour, minute, second = struct.unpack(">HBBBBB", body)
+                out["tIME"] = (
+                    f"{year:04d}-{month:02d}-{day:02d}T{hour:02d}:{minute:02d}:{second:02d}"
+                )
+            elif kind == b"tEXt":
                 key, _, text = body.partition(b"\x00")
                 out[decode_text(key)] = clean_text(text.decode("latin-1"))
             elif kind == b"zTXt":

@@ -53,11 +53,16 @@ def summary_fields(
     pdf: dict[str, Any],
     png: dict[str, str],
     pages: Sequence[PageInfo],
+    *,
+    image: bool | None = None,
+    size: tuple[int, int] | None = None,
 ) -> dict[str, Any]:
     """The fields every reviewer asks about, each from the first standard that records it.
 
     `pages` are the document's decoded pages (none for a text document): the first gives the
-    size, and only an image can carry an EXIF thumbnail.
+    size, or `size` (from the file's header) when no page was decoded. Only an image can
+    carry an EXIF thumbnail: `image` says whether the document is one (by default, whether
+    it has pages; an image whose pixels could not be decoded has none).
     """
     info = pdf.get("info") or {}
     orientation = None
@@ -65,6 +70,8 @@ def summary_fields(
     if values and isinstance(values[0], int) and 1 <= values[0] <= 8:
         orientation = int(values[0])
     page = pages[0] if pages else None
+    width, height = (page.width, page.height) if page else (size or (None, None))
+    image = bool(pages) if image is None else image
     return {
         "make": exif.text("Image Make") or xmp_text(xmp, "tiff:Make"),
         "model": exif.text("Image Model") or xmp_text(xmp, "tiff:Model"),
@@ -97,17 +104,18 @@ def summary_fields(
         "modified": first_present(
             [
                 iso_date(exif.text("Image DateTime"), exif.text("EXIF OffsetTime")),
+                iso_date(png.get("tIME")),
                 iso_date(xmp_text(xmp, "xmp:ModifyDate")),
                 pdf_date(info.get("ModDate")),
             ]
         ),
-        "width": page.width if page else None,
-        "height": page.height if page else None,
+        "width": width,
+        "height": height,
         "orientation": orientation,
         "gps_latitude": gps_decimal(exif, "Latitude"),
         "gps_longitude": gps_decimal(exif, "Longitude"),
         "icc_profile": icc.get("description"),
-        "has_thumbnail": exif.thumbnail is not None if pages else None,
+        "has_thumbnail": exif.thumbnail is not None if image else None,
         "artist": exif.text("Image Artist") or info.get("Author"),
         "copyright": exif.text("Image Copyright")
         or (clean_text(png["Copyright"]) if "Copyright" in png else None)

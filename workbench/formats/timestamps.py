@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from workbench.formats.metadata import read_exif
+from workbench.formats.psd import is_psd, read_psd_metadata
 from workbench.formats.values import iso_date, pdf_date
 
 #: EXIF tags holding when an image was taken, digitised and changed, with the name each
@@ -50,13 +51,17 @@ def pdf_timestamp(raw: str) -> str | None:
 def file_timestamps(data: bytes, pdf_info: Mapping[str, Any] | None = None) -> dict[str, str]:
     """The file's timestamps as ISO 8601 text, by source (``"EXIF DateTime"``, ``"PDF ModDate"``).
 
-    EXIF is read from JPEG and TIFF bytes; PDF dates from the Info dictionary the loader
+    EXIF is read from JPEG, TIFF and Photoshop bytes; PDF dates from the Info dictionary the loader
     keeps in the document's properties (``pdf_info``). Absent, blank or impossible values
     are left out, and damaged metadata gives no timestamps rather than an error.
     """
     out: dict[str, str] = {}
+    exif = None
     if carries_exif(data):
         exif = read_exif(data)
+    elif is_psd(data):  # Photoshop keeps its EXIF in an image resource
+        exif = read_psd_metadata(data).exif
+    if exif is not None:
         for tag, name in EXIF_TIMESTAMPS:
             value = iso_date(exif.text(tag))
             if value is not None:

@@ -36,6 +36,7 @@ from workbench.formats.filetype import (
     decode_text,
     describe_signature,
     extension_media_type,
+    image_media_type,
     is_pdf,
     looks_like_html,
 )
@@ -45,10 +46,12 @@ from workbench.loading.document import Document
 from workbench.loading.pdf import MAX_PDF_METADATA_BYTES, load_pdf
 from workbench.loading.raster import (
     IMAGE_FORMATS,
+    UNDECODED_MEDIA_TYPES,
     identify_image,
     load_image,
     load_tifffile,
     normalize_image,
+    unidentified_reason,
 )
 from workbench.text.html import html_to_text
 
@@ -99,18 +102,60 @@ def load_bytes(data: bytes, name: str | Path, limits: Limits | None = None) -> D
         return load_pdf(path, data, sha256, limits)
     decodable = without_extra_exif(data)
     image_format = identify_image(decodable)
-    if image_format is None and data.startswith(TIFF_MAGIC):
-        return load_tifffile(path, data, sha256, limits, None)
-    if image_format is not None:
-        try:
-            document = load_image(path, decodable, sha256, image_format, limits)
-        except CorruptFileError as exc:
-            if not data.startswith(TIFF_MAGIC):
-                raise
-            return load_tifffile(path, data, sha256, limits, exc)
-        document._data = data  # the checks read the bytes as received
-        return document
+    try:
+        if image_format is None and data.startswith(TIFF_MAGIC):
+            return load_tifffile(path, data, sha256, limits, None)
+        if image_format is not None:
+            try:
+                document = load_image(path, decodable, sha256, image_format, limits)
+            except CorruptFileError as exc:
+                if not data.startswith(TIFF_MAGIC):
+                    raise
+                return load_tifffile(path, data, sha256, limits, exc)
+            document._data = data  # the checks read the bytes as received
+            return document
+    except CorruptFileError as exc:
+        return _bytes_only(path, data, sha256, _reason(path, str(exc)))
+    if image_media_type(data) is not None:
+        return _bytes_only(path, data, sha256, _undecoded_reason(decodable))
     return _load_text(path, data, sha256)
+
+
+def _reason(path: Path, message: str) -> str:
+    """A decoder's error message without the file name it starts with."""
+    return message.removeprefix(f"{path}: ")
+
+
+def _undecoded_reason(data: bytes) -> str:
+    """Why the pixels of an image that no decoder of the workbench identified are not read."""
+    media_type = image_media_type(data)
+    name = describe_signature(data) or "an image"
+    if media_type in UNDECODED_MEDIA_TYPES:
+        return (
+            f"the file is {name}, a format whose pixels the workbench does not decode (it "
+            "reads JPEG, PNG, TIFF, BMP, WebP, HEIC and PDF pages)"
+        )
+    why = unidentified_reason(data)
+    return f"the file starts like {name} but its pixels cannot be decoded ({why})"
+
+
+def _bytes_only(path: Path, data: bytes, sha256: str, reason: str) -> Document:
+    """An image whose pixels cannot be decoded: no pages, its bytes for the checks that read them.
+
+    The file, metadata and compression checks read the bytes of a file cut short, damaged or
+    in a format whose pixels the workbench does not decode; the ``file`` check reports why
+    there are no pages (``file.not_decoded``), and the checks that need pixels say so.
+    """
+    media_type = image_media_type(data) or "application/octet-stream"
+    return Document(
+        path=path,
+        sha256=sha256,
+        size_bytes=len(data),
+        media_type=media_type,
+        pages=(),
+        properties={"format": media_type.rsplit("/", 1)[-1].upper(), "undecoded": reason},
+        _data=data,
+    )
 
 
 def _read_bounded(path: Path, limits: Limits) -> bytes:

@@ -35,6 +35,14 @@ IMAGE_FORMATS: dict[str, str] = {
     "HEIF": "image/heic",  # through pillow-heif (workbench/formats/decoders.py)
 }
 
+#: Image formats recognised from their bytes whose pixels the workbench does not decode: the
+#: checks that read the bytes (file, metadata) still run on them.
+UNDECODED_MEDIA_TYPES = frozenset({"image/gif", "image/jp2", "image/vnd.adobe.photoshop"})
+
+#: Formats whose decoder gives all of the picture or none: told to go on past damage, HEIF's
+#: (libheif through pillow-heif) hands back a black page, which is no part of the picture.
+_NO_PARTIAL_DECODING = frozenset({"HEIF"})
+
 #: What Pillow's decoders raise on damaged input: beyond OSError and ValueError, a header
 #: with offsets out of range gives TypeError, IndexError or struct.error (a ValueError-free
 #: error of the struct module) depending on the plugin.
@@ -83,6 +91,43 @@ def identify_image(data: bytes) -> str | None:
         return None
 
 
+def unidentified_reason(data: bytes) -> str:
+    """Pillow's words for why it cannot open `data` (which `identify_image` refused)."""
+    try:
+        with open_image(data):
+            return "the decoder opened it only on a second attempt"
+    except _DECODER_ERRORS as exc:
+        return str(exc) or type(exc).__name__
+
+
+#: The transposition that undoes what Pillow's TIFF reader applies for each EXIF
+#: orientation (it turns TIFF pages upright while loading them, ImageOps.exif_transpose).
+_UNDO_ORIENTATION = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_90,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_270,
+}
+
+
+def _stored_grid(im: Image.Image, orientation: object) -> Image.Image:
+    """`im` with its pixels back in the grid the file stores, when the reader turned them.
+
+    Forensic methods need the stored grid, and the orientation is metadata for the
+    ``metadata`` check; Pillow turns TIFF pages upright as it loads them (JPEGs it leaves),
+    and removes the orientation tag when it does.
+    """
+    undo = _UNDO_ORIENTATION.get(orientation) if isinstance(orientation, int) else None
+    if undo is None or 274 in im.tag_v2:  # type: ignore[attr-defined]
+        return im  # Pillow drops the tag when it has turned the pixels
+    turned = im.transpose(undo)
+    im.close()
+    return turned
+
+
 def _dpi(info: dict[Any, Any]) -> tuple[float, float] | None:
     raw = info.get("dpi")
     try:
@@ -94,15 +139,17 @@ def _dpi(info: dict[Any, Any]) -> tuple[float, float] | None:
     return (round(x, 2), round(y, 2))
 
 
-def normalize_image(img: Image.Image) -> Image.Image:
+def normalize_image(img: Image.Image, *, owned: bool = False) -> Image.Image:
     """Convert any decoded image to a new 8-bit RGB image.
 
     16-bit and 32-bit integer greyscale are scaled to 8 bits by their data range; float images
     by their value range; transparency is composited over white (paper), not dropped to black.
+    An RGB image is copied unless `owned` says the caller opened it for this page alone (a
+    decoder's buffer is reused when the file is seeked to another page).
     """
     mode = img.mode
     if mode == "RGB":
-        return img.copy()  # never hand out the decoder's own buffer (TIFF seek reuses it)
+        return img if owned else img.copy()
     if mode in ("I;16", "I;16B", "I;16L", "I;16N", "I"):
         arr = np.asarray(img).astype(np.float64)
         top = 65535.0 if mode.startswith("I;16") or arr.max(initial=0) > 255 else 255.0
@@ -160,15 +207,22 @@ def load_image(path: Path, data: bytes, sha256: str, fmt: str, limits: Limits) -
         with _PIL_GUARD:
             saved = ImageFile.LOAD_TRUNCATED_IMAGES
             ImageFile.LOAD_TRUNCATED_IMAGES = recover
+            page: Image.Image | None = None
+            im = open_image(data)
             try:
-                with open_image(data) as im:
-                    im.seek(index)
-                    check_pixels(path, im.width, im.height, limits, f"page {index + 1}")
-                    dpi = _dpi(im.info)
-                    im.load()
-                    return normalize_image(im), dpi
+                im.seek(index)
+                check_pixels(path, im.width, im.height, limits, f"page {index + 1}")
+                dpi = _dpi(im.info)
+                orientation = im.tag_v2.get(274) if fmt == "TIFF" else None  # type: ignore[attr-defined]
+                im.load()
+                # this image was opened for this page alone: an RGB page is handed out as
+                # decoded, not copied (a 100-megapixel page is 400 MB)
+                page = normalize_image(_stored_grid(im, orientation), owned=True)
+                return page, dpi
             finally:
                 ImageFile.LOAD_TRUNCATED_IMAGES = saved
+                if page is not im:
+                    im.close()
 
     recovered: set[int] = set()
 
@@ -183,18 +237,25 @@ def load_image(path: Path, data: bytes, sha256: str, fmt: str, limits: Limits) -
             raise
         except Image.DecompressionBombError as exc:
             raise PixelLimitError(f"{path}: page {index + 1} is too large ({exc})") from None
-        except (*_DECODER_ERRORS, MemoryError) as exc:
+        except MemoryError:
+            raise  # the memory budget, not damage: the caller reports it as such
+        except _DECODER_ERRORS as exc:
             # Cut short or damaged: keep what the decoder recovers, and say so.
             where = f" (page {index + 1})" if frames > 1 else ""
+            why = " ".join(str(exc).split()) or type(exc).__name__
+            failed = CorruptFileError(f"{path}: this {fmt} file cannot be decoded{where}: {why}")
+            if fmt in _NO_PARTIAL_DECODING:
+                raise failed from None
             try:
                 page, dpi = decode_page(index, True)
-            except (InputError, *_DECODER_ERRORS, MemoryError):
-                raise CorruptFileError(
-                    f"{path}: this {fmt} file cannot be decoded{where}: {exc}"
-                ) from None
+            except (InputError, *_DECODER_ERRORS):
+                raise failed from None
+            low, high = page.convert("L").getextrema()
+            if low == high:  # one flat colour: the fill, nothing of the picture came back
+                raise failed from None
             recovered.add(index)
             unreadable.append(
-                f"page {index + 1}: the pixel data is damaged or cut short ({exc}); the part "
+                f"page {index + 1}: the pixel data is damaged or cut short ({why}); the part "
                 "the decoder recovered is analysed, the rest is filled in"
             )
         pages.add(index, page, dpi)
@@ -223,7 +284,7 @@ def load_tifffile(
     for index in range(len(shapes)):
         try:
             pages.add(index, tiff_page(data, index), None)
-        except (ValueError, MemoryError) as exc:
+        except ValueError as exc:  # MemoryError is the budget, reported as such
             raise CorruptFileError(f"{path}: {exc}") from None
     properties: dict[str, Any] = {
         "format": "TIFF",

@@ -1,0 +1,176 @@
+"""Peak memory of one document's analysis: a 100-megapixel page and 200 blank PDF pages.
+
+The documents are made here: a scan of the questioned sample letter enlarged to 8,500 x
+11,700 pixels (99.5 million, just under the pixel limit) and saved as a JPEG at quality 90,
+the heaviest kind for the checks (the JPEG methods of the forensics check run on it); and a
+31 KB PDF of 200 blank Letter pages (the page limit), rasterised at 300 dpi. Every installed
+check runs, as `workbench check` runs them (in-process here, so the process's own memory
+is what is measured). A thread samples the resident memory of this process every 20 ms,
+and the peak during each check is reported with the peak of the whole document
+(``ru_maxrss``, which includes loading). Tesseract runs as a child process and is not
+counted (its peak is reported apart, from ``RUSAGE_CHILDREN``).
+
+    .venv/bin/python benchmarks/memory_benchmark.py [--only CHECKS] [--write]
+
+``--write`` replaces the "Memory per document" section of benchmarks/RESULTS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import resource
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from PIL import Image  # noqa: E402
+
+from benchmarks.results_file import write_section  # noqa: E402
+from tests.support.hostile_files import pdf_pages  # noqa: E402
+from workbench.api import analyze_document  # noqa: E402
+from workbench.loading import load_document  # noqa: E402
+from workbench.pipeline import ProgressEvent  # noqa: E402
+
+SECTION = "Memory per document"
+SAMPLE = ROOT / "samples" / "questioned" / "letter_1380-02-24.jpg"
+MIB = 2**20
+
+
+def _rss() -> int:
+    with open("/proc/self/statm", encoding="ascii") as fh:
+        return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+class Sampler:
+    """Resident memory sampled in a thread; the peak per phase (check) of the analysis."""
+
+    def __init__(self) -> None:
+        self.phase = "load"
+        self.peaks: dict[str, int] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            rss = _rss()
+            if rss > self.peaks.get(self.phase, 0):
+                self.peaks[self.phase] = rss
+            time.sleep(0.02)
+
+    def __enter__(self) -> Sampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *args: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def progress(self, event: ProgressEvent) -> None:
+        """Pipeline progress: the phase is the check running."""
+        self.phase = event.check if event.status is None else "between checks"
+
+
+def make_documents(folder: Path) -> list[Path]:
+    """The 100-megapixel JPEG page and the PDF of 200 blank pages."""
+    if not SAMPLE.exists():
+        sys.exit(f"{SAMPLE} is missing; run samples/generate.py first")
+    page = folder / "page-100mpx.jpg"
+    with Image.open(SAMPLE) as letter:
+        big = letter.convert("RGB").resize((8500, 11700), Image.Resampling.LANCZOS)
+    big.save(page, quality=90, dpi=(1000, 1000))
+    del big
+    blank = folder / "blank-200-pages.pdf"
+    blank.write_bytes(pdf_pages(200, 612, 792))
+    return [page, blank]
+
+
+def measure(path: Path, only: list[str] | None) -> dict[str, object]:
+    """Peak resident memory of loading and analysing `path`, overall and per check."""
+    started = time.perf_counter()
+    with Sampler() as sampler:
+        document = load_document(path)
+        analysis = analyze_document(document, only=only, progress=sampler.progress)
+    statuses = {c.name: c.status.value for c in analysis.report.checks}
+    return {
+        "name": path.name,
+        "bytes": path.stat().st_size,
+        "pages": len(document.pages),
+        "seconds": time.perf_counter() - started,
+        "peak": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
+        "children_peak": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024,
+        "checks": {k: v for k, v in sampler.peaks.items() if k in statuses},
+        "statuses": statuses,
+    }
+
+
+def _in_child(function: Any, *args: Any) -> Any:
+    """`function(*args)` computed in a forked child process of its own."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    with context.Pool(1) as pool:
+        return pool.apply(function, args)
+
+
+def _one(path: Path, only: list[str] | None) -> dict[str, object]:
+    """`measure` in a forked child, so each document's peak is its own."""
+    result: dict[str, object] = _in_child(measure, path, only)
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--only", help="comma-separated checks (default: every installed one)")
+    parser.add_argument(
+        "--document", choices=("page", "pdf", "both"), default="both", help="which to measure"
+    )
+    parser.add_argument("--write", action="store_true", help="update benchmarks/RESULTS.md")
+    args = parser.parse_args()
+    only = args.only.split(",") if args.only else None
+    with tempfile.TemporaryDirectory() as tmp:
+        # made in a process of their own: the enlarged page must not swell the memory that
+        # the measuring processes, forked from this one, start with
+        page, pdf = _in_child(make_documents, Path(tmp))
+        chosen = {"page": [page], "pdf": [pdf], "both": [page, pdf]}[args.document]
+        results = [_one(path, only) for path in chosen]
+    lines = [
+        f"## {SECTION}",
+        "",
+        f"Measured {dt.date.today().isoformat()} by `benchmarks/memory_benchmark.py` on a "
+        "2-core machine shared with other jobs; "
+        + ("every installed check" if only is None else f"checks {', '.join(only)}")
+        + ", default limits. Peak resident memory of the analysing process (loading "
+        "included; Tesseract's own process apart), and the highest peak during each check.",
+        "",
+        "| document | pages | peak | Tesseract's peak | time | highest checks |",
+        "| --- | ---: | ---: | ---: | ---: | --- |",
+    ]
+    for r in results:
+        checks = r["checks"]
+        assert isinstance(checks, dict)
+        top = sorted(checks.items(), key=lambda kv: -kv[1])[:4]
+        lines.append(
+            f"| {r['name']} ({int(r['bytes']) // 1024:,} KB) | {r['pages']} "  # type: ignore[call-overload]
+            f"| {int(r['peak']) // MIB:,} MiB | {int(r['children_peak']) // MIB:,} MiB "  # type: ignore[call-overload]
+            f"| {float(r['seconds']):.0f} s | "  # type: ignore[arg-type]
+            + ", ".join(f"{name} {peak // MIB:,} MiB" for name, peak in top)
+            + " |"
+        )
+    text = "\n".join(lines) + "\n"
+    print(text)
+    for r in results:
+        print(r["name"], r["statuses"])
+    if args.write:
+        write_section(SECTION, text)
+
+
+if __name__ == "__main__":
+    main()

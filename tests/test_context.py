@@ -1,0 +1,54 @@
+"""The per-document context keeps page pixels within a budget, the page asked for last always."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tests.support.fixtures import letter_image
+from workbench import context as context_module
+from workbench.context import Context
+from workbench.limits import Limits
+from workbench.loading import load_document
+
+
+def _pages(tmp_path: Path, count: int) -> Path:
+    images = [letter_image(400, 500, seed=i) for i in range(count)]
+    path = tmp_path / "pages.tif"
+    images[0].save(path, save_all=True, append_images=images[1:], compression="tiff_deflate")
+    return path
+
+
+def _cached_gray_pages(context: Context) -> list[int]:
+    return sorted(key[2] for key in context._cache if key[0] == "page_gray")
+
+
+def test_pages_beyond_the_budget_are_dropped_and_decoded_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(context_module, "PIXEL_CACHE_BYTES", 3 * 400 * 500)  # three grey pages
+    document = load_document(_pages(tmp_path, 8), Limits(keep_decoded_pixels=1))
+    context = Context(document=document)
+    first = context.page_gray(0).copy()
+    for index in range(8):
+        gray = context.page_gray(index)
+        assert gray.shape == (500, 400) and not gray.flags.writeable
+        assert context.page_gray(index) is gray  # shared while it is kept
+    assert _cached_gray_pages(context) == [5, 6, 7]
+    assert np.array_equal(context.page_gray(0), first)  # decoded again, the same pixels
+    assert _cached_gray_pages(context) == [0, 6, 7]
+
+
+def test_the_page_asked_for_last_is_kept_whatever_its_size(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(context_module, "PIXEL_CACHE_BYTES", 1)
+    context = Context(document=load_document(_pages(tmp_path, 2)))
+    gray = context.page_gray(1)
+    assert context.page_gray(1) is gray and _cached_gray_pages(context) == [1]
+    view = context.for_check("forensics", None)
+    assert view.page_gray(1) is gray  # the checks' views share the cache and its budget
+    view.page_gray(0)
+    assert _cached_gray_pages(context) == [0]

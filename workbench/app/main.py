@@ -12,6 +12,7 @@ from workbench.app.shared import (
     DOCUMENTS_PAGE,
     EXPORT_PAGE,
     PEOPLE_PAGE,
+    job_queue,
     reviewer_input,
     store_path,
 )
@@ -30,5 +31,6 @@ navigation = st.navigation(
     ]
 )
 reviewer_input()
+job_queue()  # the queue's dispatcher runs from the first page served: queued uploads resume
 st.sidebar.caption(f"Store: `{store_path()}`")
 navigation.run()

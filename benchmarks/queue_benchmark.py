@@ -1,0 +1,116 @@
+"""How soon the app's queue shows an upload's first findings, and how long the whole analysis takes.
+
+The questioned sample is submitted to the queue of a fresh store (the app's `JobQueue`, its
+worker process started with the queue, every check), one upload at a time, and the queue's
+own record says when each check ended relative to the submission. The first upload meets a
+worker still loading the checks (the app just started); the later ones a warm worker. The
+page polls the queue once a second, so a reviewer sees the first findings up to a second
+after they are recorded.
+
+    python benchmarks/queue_benchmark.py [--rounds 5] [--write]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.results_file import write_section  # noqa: E402
+from workbench.batch.jobqueue import Job, JobQueue  # noqa: E402
+from workbench.casework import Upload  # noqa: E402
+from workbench.store import Store  # noqa: E402
+
+QUESTIONED = ROOT / "samples" / "questioned" / "letter_1380-02-24.jpg"
+TITLE = "App queue: first findings after an upload"
+
+
+def _wait(queue: JobQueue, job_id: str) -> Job:
+    while True:
+        job = queue.job(job_id)
+        if job is not None and job.finished:
+            return job
+        time.sleep(0.05)
+
+
+def measure(rounds: int) -> list[dict[str, float]]:
+    """Per upload: seconds to the first check's end, to the first findings, to the end."""
+    out = []
+    with tempfile.TemporaryDirectory() as tmp, Store.open(Path(tmp) / "store") as store:
+        queue = JobQueue(store).start()
+        try:
+            for i in range(rounds):
+                upload = Upload(QUESTIONED.name, QUESTIONED.read_bytes())
+                job = _wait(queue, queue.submit(upload, reviewer="benchmark"))
+                if job.status != "done":
+                    raise SystemExit(f"round {i}: {job.error}")
+                with_findings = [e.after_s for e in job.ended if e.findings]
+                out.append(
+                    {
+                        "first_check_s": job.ended[0].after_s,
+                        "first_findings_s": with_findings[0] if with_findings else float("nan"),
+                        "first_check": job.ended[0].check,
+                        "checks": len(job.ended),
+                        "all_s": job.ended[-1].after_s,
+                        "load": os.getloadavg()[0],
+                    }
+                )
+                print(out[-1], flush=True)
+        finally:
+            queue.close()
+    return out
+
+
+def report(rows: list[dict[str, float]]) -> str:
+    """The RESULTS.md section."""
+    warm = rows[1:] or rows
+    first = [r["first_findings_s"] for r in warm]
+    total = [r["all_s"] for r in warm]
+    loads = [r["load"] for r in rows]
+    return "\n".join(
+        [
+            f"## {TITLE}",
+            "",
+            "`benchmarks/queue_benchmark.py`: the questioned sample "
+            f"(`samples/questioned/{QUESTIONED.name}`, 150 dpi) submitted {len(rows)} times to "
+            "the app's queue (every check, one worker process), one after another; times from "
+            "the submission, as the queue recorded them. The page polls once a second, so a "
+            "reviewer sees them up to 1 s later.",
+            "",
+            "| upload | first check ends | first findings | all checks end |",
+            "| --- | --- | --- | --- |",
+            f"| first, worker still loading the checks | {rows[0]['first_check_s']:.2f} s | "
+            f"{rows[0]['first_findings_s']:.2f} s | {rows[0]['all_s']:.1f} s |",
+            f"| later ones, median of {len(warm)} | "
+            f"{statistics.median(r['first_check_s'] for r in warm):.2f} s | "
+            f"{statistics.median(first):.2f} s (max {max(first):.2f} s) | "
+            f"{statistics.median(total):.1f} s |",
+            "",
+            f"Checks, in the order they end: {int(rows[0]['checks'])}, `file` first. Machine: "
+            f"{os.cpu_count()} cores shared with other work, load average "
+            f"{min(loads):.1f}-{max(loads):.1f} during the run.",
+        ]
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--write", action="store_true", help="update benchmarks/RESULTS.md")
+    args = parser.parse_args()
+    rows = measure(args.rounds)
+    text = report(rows)
+    print(text)
+    if args.write:
+        write_section(TITLE, text)
+
+
+if __name__ == "__main__":
+    main()

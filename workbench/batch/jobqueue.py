@@ -40,9 +40,9 @@ from typing import IO, Any, Self
 from workbench.batch.executors import WORKER_LOST, local_pool
 from workbench.batch.worker import Task, TaskResult, analyse_task, warm_up
 from workbench.casework import Upload, record_upload
-from workbench.errors import WorkbenchError
+from workbench.errors import StoreError, WorkbenchError
 from workbench.limits import Limits
-from workbench.model import Claims, Finding
+from workbench.model import Claims, DocumentInfo, Finding
 from workbench.names import printable
 from workbench.pipeline import ProgressEvent
 from workbench.registry import discover
@@ -142,6 +142,15 @@ def analyse_job(task: Task, events: str) -> TaskResult:
     return analyse_task(task, progress=_EventLog(Path(events)))
 
 
+def _file_name(name: str, default: str) -> str:
+    """The last part of an uploaded file's name, escaped as the store keeps names.
+
+    `default` stands in for a name that is empty or a dot.
+    """
+    last = printable(Path(name).name)
+    return last if last not in ("", ".", "..") else default
+
+
 def _atomic_json(path: Path, value: dict[str, Any]) -> None:
     part = path.with_name(path.name + ".part")
     part.write_text(json.dumps(value, ensure_ascii=False), encoding="utf-8")
@@ -194,7 +203,10 @@ class JobQueue:
     ) -> None:
         self.store = store
         self.folder = Path(store.path) / QUEUE_FOLDER
-        self.folder.mkdir(exist_ok=True)
+        try:
+            self.folder.mkdir(exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"{self.folder}: cannot create the analysis queue ({exc})") from None
         self.limits = limits or Limits.from_env()
         self.function = function
         self._wake = threading.Event()
@@ -218,6 +230,26 @@ class JobQueue:
     ) -> str:
         """Queue an upload with what comes with it; returns the job's id at once."""
         job_id = f"{time.time_ns():020d}-{secrets.token_hex(3)}"
+        try:
+            self._stage(job_id, upload, reviewer, claims, exemplars, translation, only, case)
+        except OSError as exc:  # a full disk, a read-only store
+            shutil.rmtree(self.folder / f"{_NEW}{job_id}", ignore_errors=True)
+            raise StoreError(f"{printable(upload.name)}: cannot be queued ({exc})") from None
+        self._wake.set()
+        return job_id
+
+    def _stage(
+        self,
+        job_id: str,
+        upload: Upload,
+        reviewer: str,
+        claims: Claims | None,
+        exemplars: Sequence[Upload],
+        translation: Upload | None,
+        only: Sequence[str] | None,
+        case: str | None,
+    ) -> None:
+        """Write a job's folder aside, then move it into the queue whole."""
         staging = self.folder / f"{_NEW}{job_id}"
         staging.mkdir()
         (staging / _DOCUMENT).write_bytes(upload.data)
@@ -227,22 +259,20 @@ class JobQueue:
             (staging / _TRANSLATION).write_bytes(translation.data)
         state = {
             "id": job_id,
-            "name": Path(upload.name).name or "upload",
+            "name": _file_name(upload.name, "upload"),
             "status": "queued",
             "submitted": time.time(),
             "submitted_at": now_iso(),
             "reviewer": reviewer,
             "claims": claims_to_dict(claims) if claims is not None else None,
-            "exemplars": [Path(e.name).name or "exemplar" for e in exemplars],
-            "translation": (Path(translation.name).name or "translation") if translation else None,
+            "exemplars": [_file_name(e.name, "exemplar") for e in exemplars],
+            "translation": _file_name(translation.name, "translation") if translation else None,
             "only": list(only) if only is not None else None,
             "case": case.strip() if case and case.strip() else None,
             "attempts": 0,
         }
         _atomic_json(staging / STATE_NAME, state)
         staging.rename(self.folder / job_id)  # the job appears whole, or not at all
-        self._wake.set()
-        return job_id
 
     def job(self, job_id: str) -> Job | None:
         """The job with this id, None when the queue has no such job."""
@@ -379,28 +409,11 @@ class JobQueue:
         state["started_at"] = now_iso()
         self._write_state(job_id, state)
         (folder / EVENTS_NAME).unlink(missing_ok=True)  # a resumed job reports afresh
-        data = (folder / _DOCUMENT).read_bytes()
-        exemplars = [
-            Upload(name, (folder / f"exemplar-{i}").read_bytes())
-            for i, name in enumerate(state.get("exemplars") or [])
-        ]
-        translation = None
-        if state.get("translation"):
-            translation = Upload(state["translation"], (folder / _TRANSLATION).read_bytes())
-        claims = claims_from_dict(state["claims"]) if state.get("claims") else None
-        only = tuple(state["only"]) if state.get("only") is not None else None
-        task = Task(
-            path=state["name"],
-            sha256=hashlib.sha256(data).hexdigest(),
-            references=tuple(e.name for e in exemplars),
-            only=only,
-            limits=self.limits,
-            data=data,
-            reference_data=tuple(e.data for e in exemplars),
-            claims=claims,
-            translation=translation.name if translation is not None else None,
-            translation_data=translation.data if translation is not None else None,
-        )
+        try:
+            task = self._task(folder, state)
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            self._fail(job_id, state, f"the queued upload cannot be read back ({exc})")
+            return
         try:
             result = self._worker().submit(self.function, task, str(folder / EVENTS_NAME)).result()
         except Exception as exc:  # the worker died, or the task could not be sent or returned
@@ -414,37 +427,58 @@ class JobQueue:
             self._fail(job_id, state, result.error or "unknown error", task, result)
             return
         try:
-            sha = self._record(state, task, result, exemplars, translation, claims)
+            sha = self._record(state, task, result)
         except WorkbenchError as exc:
-            self._fail(job_id, state, f"not stored: {exc}")
+            self._fail(job_id, state, f"not stored: {exc}", task, result)
+            return
+        except Exception as exc:  # a bug while recording must not leave the job running
+            log.error("recording %s: %s", task.path, traceback.format_exc())
+            self._fail(job_id, state, f"not stored: internal error: {type(exc).__name__}: {exc}")
             return
         self._finish(job_id, state, status="done", sha256=sha)
 
-    def _record(
-        self,
-        state: dict[str, Any],
-        task: Task,
-        result: TaskResult,
-        exemplars: list[Upload],
-        translation: Upload | None,
-        claims: Claims | None,
-    ) -> str:
+    def _task(self, folder: Path, state: dict[str, Any]) -> Task:
+        """The worker's task for a queued job, its files read back from the job's folder."""
+        data = (folder / _DOCUMENT).read_bytes()
+        names = [str(n) for n in state.get("exemplars") or []]
+        translation = state.get("translation")
+        return Task(
+            path=str(state["name"]),
+            sha256=hashlib.sha256(data).hexdigest(),
+            references=tuple(names),
+            only=tuple(state["only"]) if state.get("only") is not None else None,
+            limits=self.limits,
+            data=data,
+            reference_data=tuple(
+                (folder / f"exemplar-{i}").read_bytes() for i in range(len(names))
+            ),
+            claims=claims_from_dict(state["claims"]) if state.get("claims") else None,
+            translation=str(translation) if translation else None,
+            translation_data=(folder / _TRANSLATION).read_bytes() if translation else None,
+        )
+
+    def _record(self, state: dict[str, Any], task: Task, result: TaskResult) -> str:
         """Write a worker's report to the store, with what came with the upload."""
         assert result.report_json is not None
         loaded = {info.sha256: info for info in result.inputs}
 
-        def info(upload: Upload) -> Any:
-            return loaded[hashlib.sha256(upload.data).hexdigest()]
+        def received(name: str, data: bytes) -> tuple[Upload, DocumentInfo]:
+            return Upload(name, data), loaded[hashlib.sha256(data).hexdigest()]
 
+        translation = None
+        if task.translation is not None and task.translation_data is not None:
+            translation = received(task.translation, task.translation_data)
         reviewer = str(state["reviewer"])
         sha = record_upload(
             self.store,
             report_from_json(result.report_json),
             Upload(task.path, task.data or b""),
             artifacts=result.artifacts,
-            claims=claims,
-            exemplars=[(e, info(e)) for e in exemplars],
-            translation=(translation, info(translation)) if translation is not None else None,
+            claims=task.claims,
+            exemplars=[
+                received(n, d) for n, d in zip(task.references, task.reference_data, strict=True)
+            ],
+            translation=translation,
             reviewer=reviewer,
             only=task.only,
             started=result.started,

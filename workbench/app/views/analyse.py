@@ -106,15 +106,19 @@ if go:
     references = [Upload(e.name, e.getvalue()) for e in exemplars or []]
     supplied = Upload(translation.name, translation.getvalue()) if translation else None
     for upload in documents or []:
-        job_id = job_queue().submit(
-            Upload(upload.name, upload.getvalue()),
-            reviewer=reviewer,
-            claims=claims,
-            exemplars=references,
-            translation=supplied,
-            only=only,
-            case=case_name,
-        )
+        try:
+            job_id = job_queue().submit(
+                Upload(upload.name, upload.getvalue()),
+                reviewer=reviewer,
+                claims=claims,
+                exemplars=references,
+                translation=supplied,
+                only=only,
+                case=case_name,
+            )
+        except WorkbenchError as exc:  # the store's folder cannot take it (a full disk)
+            st.error(md(str(exc)))
+            continue
         st.session_state.setdefault("jobs", []).append(job_id)
 
 jobs = session_jobs()

@@ -167,15 +167,11 @@ def _read_events(path: Path, submitted: float) -> tuple[int, str | None, tuple[C
     for raw in lines:
         try:  # the last line may be half written
             event = json.loads(raw)
-        except ValueError:
-            continue
-        total = int(event.get("total", total))
-        if "status" not in event:
-            running = str(event["check"])
-            continue
-        running = None
-        ended.append(
-            CheckEnd(
+            total = int(event.get("total", total))
+            if "status" not in event:
+                running = str(event["check"])
+                continue
+            end = CheckEnd(
                 check=str(event["check"]),
                 status=str(event["status"]),
                 duration_s=float(event.get("duration_s") or 0.0),
@@ -183,7 +179,10 @@ def _read_events(path: Path, submitted: float) -> tuple[int, str | None, tuple[C
                 findings=tuple(finding_from_dict(f) for f in event.get("findings", [])),
                 after_s=round(float(event["t"]) - submitted, 3),
             )
-        )
+        except (ValueError, KeyError, TypeError, AttributeError):
+            continue
+        running = None
+        ended.append(end)
     return total, running, tuple(ended)
 
 
@@ -211,6 +210,7 @@ class JobQueue:
         self.function = function
         self._wake = threading.Event()
         self._stop = threading.Event()
+        self._warm = threading.Event()
         self._thread: threading.Thread | None = None
         self._lock_file: IO[bytes] | None = None
         self._pool: cf.ProcessPoolExecutor | None = None
@@ -304,6 +304,15 @@ class JobQueue:
         """Jobs queued or running, oldest first."""
         return [j for j in self.jobs() if not j.finished]
 
+    def warm(self) -> None:
+        """Have the worker process start and load the checks now, before an upload arrives.
+
+        The worker otherwise starts with the first job, whose first findings then wait for
+        the imports (seconds on a loaded machine); the Analyse page asks for it on opening.
+        """
+        self._warm.set()
+        self._wake.set()
+
     # -- the dispatcher ----------------------------------------------------------------------
 
     def start(self) -> Self:
@@ -334,6 +343,8 @@ class JobQueue:
                 if self._lock_file is None and not self._take_lock():
                     self._stop.wait(2.0)  # another process runs the queue; take over if it ends
                     continue
+                if self._warm.is_set() and self._pool is None:
+                    self._worker()
                 job_id = next((i for i in self._ids() if self._status(i) == "queued"), None)
                 if job_id is None:
                     self._wake.wait(1.0)
@@ -353,7 +364,6 @@ class JobQueue:
             return False
         self._lock_file = handle
         self._recover()
-        self._worker()  # started (and warmed up) before the first upload arrives
         return True
 
     def _recover(self) -> None:
@@ -383,6 +393,7 @@ class JobQueue:
                 shutil.rmtree(self.folder / job_id, ignore_errors=True)
 
     def _worker(self) -> cf.ProcessPoolExecutor:
+        """The worker process, started (and loading the checks) on first use."""
         if self._stop.is_set():
             raise RuntimeError("the analysis queue is closing")
         if self._pool is None:

@@ -31,9 +31,13 @@ def session_jobs() -> list[Job]:
     return [j for j in jobs if j is not None]
 
 
-@st.fragment(run_every=1)
+@st.fragment(run_every=0.5)
 def jobs_panel() -> None:
-    """Polls the queue while this session's uploads are analysed, outside the script run."""
+    """Polls the queue while this session's uploads are analysed, outside the script run.
+
+    Twice a second: the cheap checks end within a fraction of a second of the upload, and
+    the reviewer should see them as soon as they do.
+    """
     jobs = session_jobs()
     for job in jobs:
         with st.container(border=True):
@@ -43,6 +47,7 @@ def jobs_panel() -> None:
 
 
 st.title("Analyse")
+job_queue().warm()  # the worker loads the checks while the reviewer picks files
 reviewer = reviewer_name()
 limits = Limits.from_env()
 st.caption(

@@ -22,6 +22,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import textwrap
 import time
 import urllib.request
 from pathlib import Path
@@ -146,7 +147,7 @@ def report(rows: list[dict[str, float]], browser: list[float] | None = None) -> 
     first = [r["first_findings_s"] for r in warm]
     total = [r["all_s"] for r in warm]
     loads = [r["load"] for r in rows]
-    return "\n".join(
+    return _wrapped(
         [
             f"## {TITLE}",
             "",
@@ -170,6 +171,13 @@ def report(rows: list[dict[str, float]], browser: list[float] | None = None) -> 
             f"{min(loads):.1f}-{max(loads):.1f} during the run.",
             *(_browser_lines(browser) if browser else []),
         ]
+    )
+
+
+def _wrapped(lines: list[str]) -> str:
+    """The section with its prose wrapped like the rest of RESULTS.md (tables left alone)."""
+    return "\n".join(
+        line if line.startswith(("|", "#")) else textwrap.fill(line, 95) for line in lines
     )
 
 

@@ -99,6 +99,10 @@ def test_failures_are_isolated(jpeg_letter: Path, tmp_path: Path) -> None:
     assert all(c.duration_s >= 0 for c in report.checks)
     assert [f.code for f in report.findings] == ["heat.hot"]
     assert len(events) == 10 and events[-1].status is Status.SKIPPED
+    # the event after each check carries its result, findings included, as the report has it
+    ended = [e.result for e in events if e.result is not None]
+    assert [r.name for r in ended] == [c.name for c in report.checks]
+    assert [f.code for r in ended for f in r.findings] == ["heat.hot"]
 
     (artifact,) = report.artifacts
     assert artifact.id == "heat/page0-heat" and artifact.path == "artifacts/heat/page0-heat.png"

@@ -26,7 +26,7 @@ from workbench.claims import parse_claims
 from workbench.errors import InputError, UsageError
 from workbench.limits import Limits
 from workbench.loading import Document, load_bytes
-from workbench.model import Claims, Report
+from workbench.model import Claims, DocumentInfo, Report
 from workbench.pipeline import ProgressCallback
 from workbench.registry import Registry, discover
 from workbench.store import (
@@ -120,21 +120,74 @@ def analyse_upload(
             translation=translation_doc.text if translation_doc is not None else None,
         )
         artifacts = analysis.artifact_bytes()
-        for ref in references:
-            store.ingest_document(ref, actor=reviewer)
-        store.ingest_document(document, actor=reviewer)
-        store.record_run(
-            analysis.report,
-            original=document.data(),
-            original_name=upload.name,
-            options={"only": list(only) if only else None, "source": "app"},
-            references=[r.sha256 for r in references],
-            artifacts=artifacts,
+    return record_upload(
+        store,
+        analysis.report,
+        Upload(upload.name, document.data()),
+        artifacts=artifacts,
+        claims=claims,
+        exemplars=[(Upload(r.path.name, r.data()), r.info()) for r in references],
+        translation=(
+            (Upload(translation_doc.path.name, translation_doc.data()), translation_doc.info())
+            if translation_doc is not None
+            else None
+        ),
+        reviewer=reviewer,
+        only=only,
+    )
+
+
+def record_upload(
+    store: Store,
+    report: Report,
+    upload: Upload,
+    *,
+    artifacts: dict[str, bytes],
+    claims: Claims | None,
+    exemplars: Sequence[tuple[Upload, DocumentInfo]],
+    translation: tuple[Upload, DocumentInfo] | None,
+    reviewer: str,
+    only: Sequence[str] | None,
+    started: str | None = None,
+    finished: str | None = None,
+    duration_s: float | None = None,
+) -> str:
+    """Store an analysed upload: the run, its exemplars, its claims and its translation.
+
+    The analysis may have run elsewhere (the app's worker process): the supporting files
+    come with what loading them told (type, pages), so nothing is decoded here. Returns the
+    document's SHA-256.
+    """
+    for ref, info in exemplars:
+        store.ingest_bytes(
+            ref.data, Path(ref.name).name, info.media_type, len(info.pages), actor=reviewer
         )
+    document = report.document
+    store.ingest_bytes(
+        upload.data,
+        Path(upload.name).name or "upload",
+        document.media_type,
+        len(document.pages),
+        actor=reviewer,
+    )
+    store.record_run(
+        report,
+        original=upload.data,
+        original_name=upload.name,
+        options={"only": list(only) if only else None, "source": "app"},
+        references=[info.sha256 for _, info in exemplars],
+        started=started,
+        finished=finished,
+        duration_s=duration_s,
+        artifacts=artifacts,
+    )
     extra: dict[str, Any] = dict(claims.extra) if claims is not None else {}
-    if translation_doc is not None:
-        store.ingest_document(translation_doc, actor=reviewer)
-        extra[TRANSLATION_KEY] = translation_doc.sha256
+    if translation is not None:
+        text, info = translation
+        store.ingest_bytes(
+            text.data, Path(text.name).name, info.media_type, len(info.pages), actor=reviewer
+        )
+        extra[TRANSLATION_KEY] = info.sha256
     if claims is not None or extra:
         base = claims or Claims()
         current = store.claims(document.sha256)

@@ -29,13 +29,18 @@ TOOL = ToolInfo(name="workbench", version=__version__)
 
 @dataclass(frozen=True)
 class ProgressEvent:
-    """Reported before (``status`` None) and after each check of a document."""
+    """Reported before (``status`` None) and after each check of a document.
+
+    The event after a check carries its validated ``result`` (findings included), so a
+    caller can show each check's findings as soon as it ends instead of at the report's end.
+    """
 
     check: str
     index: int
     total: int
     status: Status | None = None
     duration_s: float | None = None
+    result: CheckResult | None = None
 
 
 ProgressCallback = Callable[[ProgressEvent], None]
@@ -147,5 +152,7 @@ def run_pipeline(
         result = run_check(check, context.for_check(check.name, out_dir))
         results.append(result)
         if progress is not None:
-            progress(ProgressEvent(check.name, index, total, result.status, result.duration_s))
+            progress(
+                ProgressEvent(check.name, index, total, result.status, result.duration_s, result)
+            )
     return assemble_report(context, results)

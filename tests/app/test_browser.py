@@ -104,6 +104,7 @@ def test_upload_review_reload_and_export(server: str, tmp_path: Path) -> None:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1400, "height": 1100}, accept_downloads=True)
         page.set_default_timeout(240_000)
+        expect.set_options(timeout=240_000)  # a loaded machine: waits are long, never timed
 
         def idle() -> None:
             page.wait_for_timeout(300)

@@ -1,91 +1,76 @@
-"""Analyses that run outside the page's script run: a queue and one worker thread per app.
+"""How the app shows queued analyses: each upload's state and its checks' findings as they end.
 
-A Streamlit script run stops when the reviewer leaves the page or another event reruns it,
-so an upload analysed inside it was interrupted or held up the page. Here each upload is
-a job put on a process-wide queue; one worker thread analyses the jobs in turn (the
-machine's cores go to the checks, not to several documents at once), and the pages read
-the jobs' state to show progress. A job whose analysis raises is marked failed with its
-error; the store is written only once an analysis has finished, so a failure leaves
-nothing half-written.
+The queue itself (its folder in the store, the worker process, recording the results) is a
+service, `workbench.batch.jobqueue`; this module only draws what the queue reports, for the
+Analyse page (the uploads of this session, with findings) and the Documents page (what is
+still being analysed, by anyone).
 """
 
 from __future__ import annotations
 
-import itertools
-import queue
-import threading
-from collections.abc import Callable
-from dataclasses import dataclass, field
+import streamlit as st
 
-from workbench.errors import WorkbenchError
-from workbench.pipeline import ProgressEvent
+from workbench.app.shared import DOCUMENT_PAGE, md
+from workbench.batch.jobqueue import CheckEnd, Job
 
-
-@dataclass
-class Job:
-    """One upload being analysed: its state as the worker updates it."""
-
-    id: int
-    name: str
-    status: str = "queued"  # queued, running, done, failed
-    sha256: str | None = None
-    error: str | None = None
-    checks_done: list[str] = field(default_factory=list)
-    check_running: str | None = None
-    checks_total: int = 0
-
-    def progress(self, event: ProgressEvent) -> None:
-        """Record one pipeline event (a check starting or ending)."""
-        self.checks_total = event.total
-        if event.status is None:
-            self.check_running = event.check
-        else:
-            self.check_running = None
-            took = f"{event.duration_s:.1f} s" if event.duration_s is not None else ""
-            self.checks_done.append(f"{event.check}: {event.status.value} {took}".strip())
+#: How each severity is coloured in the list of a check's findings.
+_COLOURS = {"critical": "red", "warning": "orange", "notice": "blue", "info": "gray"}
+#: Findings listed per check while the analysis runs; the document page has them all.
+_SHOWN = 8
 
 
-Work = Callable[[Job], str]
+def _check_lines(end: CheckEnd) -> str:
+    """A check's end as Markdown: its status and time, then its findings, worst first."""
+    head = f"**{md(end.check)}** · {md(end.status)} · {end.duration_s:.1f} s"
+    if end.message and end.status != "ok":
+        head += f" — {md(end.message)}"
+    lines = [head]
+    for finding in end.findings[:_SHOWN]:
+        label = finding.severity.label
+        where = f" (page {finding.page + 1})" if finding.page is not None else ""
+        colour = _COLOURS.get(label, "gray")
+        lines.append(f"- :{colour}[{label.upper()}] {md(finding.title)}{where}")
+    if len(end.findings) > _SHOWN:
+        lines.append(f"- and {len(end.findings) - _SHOWN} more")
+    if not end.findings and end.status == "ok":
+        lines.append("- no findings")
+    return "\n".join(lines)
 
 
-class JobQueue:
-    """Jobs in submission order, analysed one at a time by a daemon thread."""
+def show_findings_so_far(job: Job) -> None:
+    """Each ended check of a job with its findings, in the order the checks ran."""
+    for end in job.ended:
+        st.markdown(_check_lines(end))
 
-    def __init__(self) -> None:
-        self._jobs: dict[int, Job] = {}
-        self._pending: queue.Queue[tuple[Job, Work]] = queue.Queue()
-        self._ids = itertools.count(1)
-        self._lock = threading.Lock()
-        self._worker = threading.Thread(target=self._run, name="workbench-analysis", daemon=True)
-        self._worker.start()
 
-    def submit(self, name: str, work: Work) -> Job:
-        """Queue `work` (which analyses and stores, returning the document's SHA-256)."""
-        with self._lock:
-            job = Job(id=next(self._ids), name=name)
-            self._jobs[job.id] = job
-        self._pending.put((job, work))
-        return job
-
-    def job(self, job_id: int) -> Job | None:
-        """The job with this id, if this process has it."""
-        return self._jobs.get(job_id)
-
-    def unfinished(self) -> list[Job]:
-        """Jobs queued or running, oldest first."""
-        with self._lock:
-            return [j for j in self._jobs.values() if j.status in ("queued", "running")]
-
-    def _run(self) -> None:
-        while True:
-            job, work = self._pending.get()
-            job.status = "running"
-            try:
-                job.sha256 = work(job)
-                job.status = "done"
-            except WorkbenchError as exc:
-                job.error, job.status = str(exc), "failed"
-            except Exception as exc:  # a bug in a check must not stop the worker
-                job.error, job.status = f"internal error: {type(exc).__name__}: {exc}", "failed"
-            finally:
-                self._pending.task_done()
+def show_job(job: Job, *, findings: bool = True) -> None:
+    """One upload's state: waiting, its checks as they end (with findings), or its result."""
+    name = md(job.name)
+    if job.status == "done" and job.sha256:
+        st.success(f"{name}: analysed")
+        st.page_link(
+            DOCUMENT_PAGE,
+            label=f"Open {name}",
+            icon=":material/description:",
+            query_params={"doc": job.sha256},
+        )
+        if findings and job.ended:
+            with st.expander("Findings as each check ended"):
+                show_findings_so_far(job)
+    elif job.status == "failed":
+        st.error(f"{name}: not analysed: {md(job.error or 'unknown error')}")
+        if findings and job.ended:
+            with st.expander("Checks that ended before it failed"):
+                show_findings_so_far(job)
+    elif job.status == "running":
+        total = max(job.checks_total, len(job.ended), 1)
+        now = f" — now {md(job.check_running)}" if job.check_running else ""
+        st.progress(
+            len(job.ended) / total,
+            text=f"Analysing {name}: {len(job.ended)} of {job.checks_total or '?'} checks "
+            f"done{now}",
+        )
+        if findings:
+            show_findings_so_far(job)
+    else:
+        st.info(f"{name}: queued, waiting for the analyses before it")

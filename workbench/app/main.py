@@ -12,9 +12,12 @@ from workbench.app.shared import (
     DOCUMENTS_PAGE,
     EXPORT_PAGE,
     PEOPLE_PAGE,
+    job_queue,
+    md,
     reviewer_input,
     store_path,
 )
+from workbench.errors import StoreError
 
 st.set_page_config(page_title="Document authentication workbench", layout="wide")
 
@@ -30,5 +33,9 @@ navigation = st.navigation(
     ]
 )
 reviewer_input()
+try:
+    job_queue()  # the queue's dispatcher runs from the first page served: queued uploads resume
+except StoreError as exc:
+    st.sidebar.error(f"Uploads cannot be analysed: {md(str(exc))}")
 st.sidebar.caption(f"Store: `{store_path()}`")
 navigation.run()

@@ -1,4 +1,4 @@
-"""What every page of the app shares: the store, the checklist, the reviewer, the document.
+"""What every page of the app shares: the store, its queue, the checklist, the reviewer.
 
 Engines and connections are cached with ``st.cache_resource``; decoded pages with
 ``st.cache_data`` keyed by document hash. ``st.session_state`` holds UI state only (the
@@ -18,10 +18,11 @@ import streamlit as st
 import streamlit.components.v1 as components
 from PIL import Image
 
-from workbench.app.jobs import JobQueue
+from workbench.batch.jobqueue import JobQueue
 from workbench.casework import stored_pages
 from workbench.checklist import Checklist, load_checklist
 from workbench.export.casefile import escape_markdown as md
+from workbench.limits import Limits
 from workbench.registry import discover
 from workbench.store import Store, default_store_path
 
@@ -53,9 +54,17 @@ def get_store() -> Store:
 
 
 @st.cache_resource(show_spinner=False)
+def _job_queue(path: str) -> JobQueue:
+    return JobQueue(_open_store(path), limits=Limits.from_env()).start()
+
+
 def job_queue() -> JobQueue:
-    """The app's analysis queue and its worker thread, one per process."""
-    return JobQueue()
+    """The store's analysis queue, its dispatcher running in this process (one per process).
+
+    The queue lives in the store folder, so uploads queued before a restart are analysed
+    once the app serves again.
+    """
+    return _job_queue(store_path())
 
 
 @st.cache_resource(show_spinner=False)

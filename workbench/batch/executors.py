@@ -28,6 +28,28 @@ class Executor(Protocol):
         ...
 
 
+#: What a document's error says when its worker process ended under it.
+WORKER_LOST = (
+    "the worker process ended while analysing this document (a crash in a native library, "
+    "or native code running past the time or memory limit)"
+)
+
+
+def local_pool(workers: int, memory_bytes: int | None = None) -> cf.ProcessPoolExecutor:
+    """A pool of local worker processes, each set up by `init_process_worker`.
+
+    Forkserver on Linux, spawn elsewhere; each worker keeps to one core, has its address
+    space capped at `memory_bytes` and ends when this process is gone.
+    """
+    method = "forkserver" if sys.platform.startswith("linux") else "spawn"
+    return cf.ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=multiprocessing.get_context(method),
+        initializer=init_process_worker,
+        initargs=(os.getpid(), memory_bytes),
+    )
+
+
 def _lost(task: Task, why: str) -> TaskResult:
     stamp = now_iso()
     return TaskResult(
@@ -61,16 +83,9 @@ class ProcessExecutor:
         self.workers = workers
         self.function = function
         self.memory_bytes = memory_bytes
-        method = "forkserver" if sys.platform.startswith("linux") else "spawn"
-        self._context = multiprocessing.get_context(method)
 
     def _pool(self, workers: int) -> cf.ProcessPoolExecutor:
-        return cf.ProcessPoolExecutor(
-            max_workers=workers,
-            mp_context=self._context,
-            initializer=init_process_worker,
-            initargs=(os.getpid(), self.memory_bytes),
-        )
+        return local_pool(workers, self.memory_bytes)
 
     def _rounds(
         self, tasks: Iterable[Task], workers: int, window: int, broken: list[Task]
@@ -115,11 +130,7 @@ class ProcessExecutor:
         again: list[Task] = []
         yield from self._rounds(broken, 1, 1, again)
         for lost in again:
-            yield _lost(
-                lost,
-                "the worker process ended while analysing this document (a crash in a native "
-                "library, or native code running past the time or memory limit)",
-            )
+            yield _lost(lost, WORKER_LOST)
 
 
 class DaskExecutor:

@@ -8,6 +8,7 @@ exemplars it loaded once, its scratch folder) lives in `_WORKER_STATE`.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import resource
@@ -24,9 +25,11 @@ from pathlib import Path
 from typing import Any
 
 from workbench.api import analyze_document, load_references
-from workbench.errors import WorkbenchError
+from workbench.errors import InputError, WorkbenchError
 from workbench.limits import Limits
-from workbench.loading import Document, load_document
+from workbench.loading import Document, load_bytes, load_document
+from workbench.model import Claims, DocumentInfo
+from workbench.pipeline import ProgressCallback
 from workbench.registry import Registry, discover
 from workbench.runtime import apply_thread_policy
 from workbench.serialize import report_to_json
@@ -40,7 +43,10 @@ class Task:
     """One document to analyse, as sent to a worker.
 
     ``data`` and ``reference_data`` carry the bytes of the file and of the exemplars when the
-    worker may not see the same file system (Dask); local workers read the paths themselves.
+    worker may not see the same file system (Dask) or when they are uploads (the app's
+    queue); local workers read the paths themselves. An upload also brings the claims made
+    about it and a supplied translation (``translation`` names it, ``translation_data`` holds
+    its bytes when given).
     """
 
     path: str
@@ -50,6 +56,9 @@ class Task:
     limits: Limits
     data: bytes | None = None
     reference_data: tuple[bytes, ...] = ()
+    claims: Claims | None = None
+    translation: str | None = None
+    translation_data: bytes | None = None
 
 
 @dataclass(frozen=True)
@@ -67,6 +76,9 @@ class TaskResult:
     duration_s: float = 0.0
     peak_rss_bytes: int = 0
     worker: str = ""
+    #: The exemplars and the translation as loaded (type, pages), so the process that
+    #: records them in the store need not decode them again.
+    inputs: tuple[DocumentInfo, ...] = ()
 
 
 _WORKER_STATE: dict[str, Any] = {}
@@ -120,6 +132,16 @@ def init_process_worker(parent: int, memory_bytes: int | None = None) -> None:
     ).start()
 
 
+def warm_up() -> None:
+    """Load the checks (and the libraries they import) before the first document arrives.
+
+    A long-lived worker (the app's) calls it once when it starts, so that an upload's first
+    findings do not wait for imports.
+    """
+    limit_threads()
+    _worker_registry()
+
+
 def _worker_registry(only: tuple[str, ...] | None = None) -> Registry:
     """The checks a task runs, loaded once per worker (only those it names, when it does)."""
     key = "registry" if only is None else "registry:" + ",".join(only)
@@ -132,10 +154,16 @@ def _worker_registry(only: tuple[str, ...] | None = None) -> Registry:
 
 
 def _worker_references(task: Task) -> tuple[Document, ...]:
-    """The task's exemplars, loaded once per worker (from their bytes when they travelled)."""
-    key = str(("references", task.references, task.limits))
+    """The task's exemplars, loaded once per worker (from their bytes when they travelled).
+
+    Only the last set is kept: a long-lived worker meets many sets, one after another.
+    """
+    digests = tuple(hashlib.sha256(d).hexdigest() for d in task.reference_data)
+    key = str(("references", task.references, digests, task.limits))
     refs = _WORKER_STATE.get(key)
     if refs is None:
+        for stale in [k for k in _WORKER_STATE if k.startswith("('references'")]:
+            del _WORKER_STATE[stale]
         if not task.reference_data:
             refs = load_references(task.references, task.limits)
         else:
@@ -202,11 +230,25 @@ def _time_limit(seconds: float) -> Callable[[], None]:
     return disarm
 
 
-def analyse_task(task: Task) -> TaskResult:
+def _translation(task: Task) -> Document | None:
+    """The task's translation, loaded with the usual guards; it must be text or HTML."""
+    if task.translation is None:
+        return None
+    if task.translation_data is not None:
+        document = load_bytes(task.translation_data, Path(task.translation).name, task.limits)
+    else:
+        document = load_document(task.translation, task.limits)
+    if document.text is None:
+        raise InputError(f"{task.translation}: a translation must be a text or HTML file")
+    return document
+
+
+def analyse_task(task: Task, progress: ProgressCallback | None = None) -> TaskResult:
     """Analyse one document in a worker; never raises for a bad document.
 
     The document has ``task.limits.max_seconds`` of wall-clock time; in a local worker
-    process its memory is capped too (see `ProcessExecutor`).
+    process its memory is capped too (see `ProcessExecutor`). `progress` hears of each
+    check as it starts and ends (with its result).
     """
     limit_threads()
     started = now_iso()
@@ -243,18 +285,26 @@ def analyse_task(task: Task) -> TaskResult:
             )
         document.path = Path(task.path)
         refs = _worker_references(task)
+        translation = _translation(task)
         analysis = analyze_document(
             document,
             references=refs,
+            claims=task.claims,
             only=task.only,
             out=scratch / "out",
             limits=task.limits,
             registry=_worker_registry(task.only),
+            progress=progress,
+            translation=translation.text if translation is not None else None,
         )
+        inputs = [r.info() for r in refs]
+        if translation is not None:
+            inputs.append(translation.info())
         return result(
             "ok",
             report_json=report_to_json(analysis.report, indent=None),
             artifacts=analysis.artifact_bytes(),
+            inputs=tuple(inputs),
         )
     except _OverTime:
         return result(

@@ -1,47 +1,27 @@
-"""Analyse: upload documents with the claims made about them, run the checks, store results."""
+"""Analyse: upload documents with the claims made about them; they are queued and analysed.
+
+Each upload becomes a job of the store's queue, analysed by a worker process outside the
+page's script run; the page polls the queue and shows each check's findings as it ends.
+"""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from workbench.app.jobs import Job
-from workbench.app.shared import DOCUMENT_PAGE, get_store, job_queue, md, reviewer_name
-from workbench.casework import Upload, analyse_upload
+from workbench.app.jobs import show_job
+from workbench.app.shared import get_store, job_queue, md, reviewer_name
+from workbench.batch.jobqueue import Job
+from workbench.casework import Upload
 from workbench.claims import parse_claims
 from workbench.errors import WorkbenchError
 from workbench.languages import CLAIM_CHOICES
 from workbench.limits import Limits
-from workbench.model import Claims
 from workbench.registry import discover
-from workbench.store.cases import add_to_case
 
 DOCUMENT_TYPES = [
     *("jpg", "jpeg", "png", "tif", "tiff", "bmp", "webp", "heic", "heif", "pdf"),
     *("txt", "html", "htm"),
 ]
-
-
-def show_job(job: Job) -> None:
-    """One upload's state: waiting, its checks as they end, or its result."""
-    name = md(job.name)
-    if job.status == "done" and job.sha256:
-        st.success(f"{name}: analysed")
-        st.page_link(
-            DOCUMENT_PAGE,
-            label=f"Open {name}",
-            icon=":material/description:",
-            query_params={"doc": job.sha256},
-        )
-    elif job.status == "failed":
-        st.error(f"{name}: not analysed: {md(job.error or 'unknown error')}")
-    elif job.status == "running":
-        total = max(job.checks_total, 1)
-        now = f" — now {job.check_running}" if job.check_running else ""
-        st.progress(len(job.checks_done) / total, text=f"Analysing {name}{now}")
-        if job.checks_done:
-            st.text("\n".join(job.checks_done))
-    else:
-        st.info(f"{name}: waiting for the analyses before it")
 
 
 def session_jobs() -> list[Job]:
@@ -51,17 +31,23 @@ def session_jobs() -> list[Job]:
     return [j for j in jobs if j is not None]
 
 
-@st.fragment(run_every=1)
+@st.fragment(run_every=0.5)
 def jobs_panel() -> None:
-    """Polls the queue while this session's uploads are analysed, outside the script run."""
+    """Polls the queue while this session's uploads are analysed, outside the script run.
+
+    Twice a second: the cheap checks end within a fraction of a second of the upload, and
+    the reviewer should see them as soon as they do.
+    """
     jobs = session_jobs()
     for job in jobs:
-        show_job(job)
-    if all(j.status in ("done", "failed") for j in jobs):
+        with st.container(border=True):
+            show_job(job)
+    if all(j.finished for j in jobs):
         st.rerun()  # show the final state without polling
 
 
 st.title("Analyse")
+job_queue().warm()  # the worker loads the checks while the reviewer picks files
 reviewer = reviewer_name()
 limits = Limits.from_env()
 st.caption(
@@ -121,35 +107,29 @@ if go:
     except WorkbenchError as exc:
         st.error(f"Claims not accepted: {md(str(exc))}")
         st.stop()
-    store = get_store()
+    get_store()  # opened (and migrated) before the queue's dispatcher uses it
     references = [Upload(e.name, e.getvalue()) for e in exemplars or []]
     supplied = Upload(translation.name, translation.getvalue()) if translation else None
     for upload in documents or []:
-        received = Upload(upload.name, upload.getvalue())
-
-        def work(job: Job, received: Upload = received, claims: Claims | None = claims) -> str:
-            """Analyse and store one upload in the queue's worker thread; file it in its case."""
-            sha = analyse_upload(
-                store,
-                received,
+        try:
+            job_id = job_queue().submit(
+                Upload(upload.name, upload.getvalue()),
+                reviewer=reviewer,
                 claims=claims,
                 exemplars=references,
                 translation=supplied,
-                reviewer=reviewer,
-                limits=limits,
                 only=only,
-                progress=job.progress,
+                case=case_name,
             )
-            if case_name.strip():
-                add_to_case(store, case_name, sha, reviewer)
-            return sha
-
-        job = job_queue().submit(upload.name, work)
-        st.session_state.setdefault("jobs", []).append(job.id)
+        except WorkbenchError as exc:  # the store's folder cannot take it (a full disk)
+            st.error(md(str(exc)))
+            continue
+        st.session_state.setdefault("jobs", []).append(job_id)
 
 jobs = session_jobs()
-if any(j.status in ("queued", "running") for j in jobs):
+if any(not j.finished for j in jobs):
     jobs_panel()
 else:
     for job in jobs:
-        show_job(job)
+        with st.container(border=True):
+            show_job(job)

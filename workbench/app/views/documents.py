@@ -6,6 +6,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from workbench.app.jobs import show_job
 from workbench.app.shared import (
     DOCUMENT_PAGE,
     get_checklist,
@@ -43,10 +44,21 @@ def seeding_panel(shown: int) -> None:
         st.rerun()
 
 
-running = job_queue().unfinished()
-if running:
-    states = (f"{md(j.name)} ({j.status})" for j in running)
-    st.info(f"Being analysed: {'; '.join(states)}. They appear below when done.")
+@st.fragment(run_every=2)
+def queue_panel(shown: list[str]) -> None:
+    """Uploads still queued or being analysed, by anyone; the page refreshes as they end."""
+    running = job_queue().unfinished()
+    if [j.id for j in running] != shown:
+        st.rerun()  # one ended (its document joins the table) or another was queued
+        return
+    st.markdown(f"**Being analysed ({len(running)})**: each appears below when done.")
+    for job in running:
+        show_job(job, findings=False)
+
+
+unfinished = [j.id for j in job_queue().unfinished()]
+if unfinished:
+    queue_panel(unfinished)
 
 seeding = read_seed_progress(Path(store_path()))
 if seeding is not None and not seeding.get("finished"):

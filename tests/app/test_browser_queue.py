@@ -1,0 +1,76 @@
+"""The analysis queue in headless Chromium: two uploads at once, the first showing its checks'
+findings as they end while the second waits, and the Documents page listing both."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.app.conftest import QUESTIONED, SAMPLES
+from tests.app.test_browser import CHROMIUM, CHROMIUM_ARGS, IDLE, SCREENSHOTS, server
+
+__all__ = ["server"]  # the app fixture, shared with the other browser tests
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+SECOND = SAMPLES / "exemplars" / "exemplar_01.png"
+
+
+def test_two_uploads_queue_and_the_first_shows_findings_as_checks_end(
+    server: str, tmp_path: Path
+) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1100})
+        page.set_default_timeout(240_000)
+        expect.set_options(timeout=240_000)  # a loaded machine: waits are long, never timed
+
+        def idle() -> None:
+            page.wait_for_timeout(300)
+            page.wait_for_selector(IDLE)
+
+        page.goto(server)
+        idle()
+        page.get_by_label("Reviewer", exact=True).fill("Ana")
+        page.keyboard.press("Enter")
+        idle()
+        page.get_by_role("link", name="Analyse").click()
+        idle()
+        page.locator("[data-testid='stFileUploaderDropzoneInput']").first.set_input_files(
+            [str(QUESTIONED), str(SECOND)]
+        )
+        idle()
+        page.get_by_role("button", name="Analyse", exact=True).click()
+        clicked = time.monotonic()
+        # the first upload's cheap checks end with their findings while it is still running
+        expect(page.get_by_text("file · ok", exact=False).first).to_be_visible()
+        first_findings_s = time.monotonic() - clicked
+        finding = page.get_by_text("SHA-256 of the file as received").first
+        expect(finding).to_be_visible()
+        finding.scroll_into_view_if_needed()
+        page.screenshot(path=SCREENSHOTS / "analyse-queue.png")
+        # ... while the first is still being analysed and the second waits its turn
+        expect(page.get_by_text(f"Analysing {QUESTIONED.name}", exact=False)).to_be_visible()
+        expect(
+            page.get_by_text(f"{SECOND.name}: queued, waiting for the analyses before it")
+        ).to_be_visible()
+        expect(page.get_by_text("The JPEG was compressed more than once").first).to_be_visible()
+        print(f"first findings shown {first_findings_s:.1f} s after the click")
+
+        page.get_by_role("link", name="Documents").click()
+        expect(page.get_by_text("Being analysed", exact=False)).to_be_visible()
+        expect(page.get_by_text(SECOND.name, exact=False).first).to_be_visible()
+        page.screenshot(path=SCREENSHOTS / "documents-queue.png")
+
+        page.get_by_role("link", name="Analyse").click()
+        expect(page.get_by_text(f"{QUESTIONED.name}: analysed")).to_be_visible()
+        expect(page.get_by_text(f"{SECOND.name}: analysed")).to_be_visible()
+        page.get_by_role("link", name="Documents").click()
+        idle()
+        expect(page.get_by_text("2 document(s)", exact=False)).to_be_visible()
+        browser.close()

@@ -21,6 +21,7 @@ from typing import Any
 from PIL import Image
 
 from workbench.api import analyze_document
+from workbench.cases import search_and_store
 from workbench.checklist import Checklist, load_checklist
 from workbench.claims import parse_claims
 from workbench.errors import InputError, UsageError
@@ -131,6 +132,7 @@ def analyse_upload(
             references=[r.sha256 for r in references],
             artifacts=artifacts,
         )
+        search_and_store(store, document.sha256)  # what it shares with the stored documents
     extra: dict[str, Any] = dict(claims.extra) if claims is not None else {}
     if translation_doc is not None:
         store.ingest_document(translation_doc, actor=reviewer)

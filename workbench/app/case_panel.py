@@ -9,7 +9,8 @@ from __future__ import annotations
 import streamlit as st
 
 from workbench.app.shared import CASES_PAGE, md
-from workbench.cases import findings, similar
+from workbench.case_findings import findings
+from workbench.cases import similar
 from workbench.store import Store
 from workbench.store.cases import cases_of
 

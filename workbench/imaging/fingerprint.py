@@ -54,8 +54,10 @@ RANSAC_PX = 4.0
 #: Fewer tentative matches than this and a pair is not verified at all.
 MIN_TENTATIVE = 12
 #: Nearest neighbours asked per query descriptor across the whole store (several copies of one
-#: page must each get their share of matches).
-NEIGHBOURS = 8
+#: page must each get their share of matches: with 8, a letter stored with 13 copies of itself
+#: lost its cropped copies to the closer ones; the brute-force pass computes every distance
+#: anyway, so more neighbours cost little).
+NEIGHBOURS = 24
 #: Largest descriptor distance (of 256 bits) a tentative match may have.
 MAX_DESCRIPTOR_DISTANCE = 64
 #: Body-band inliers of the first, store-wide pass for a page to be verified pair by pair.

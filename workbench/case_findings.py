@@ -26,9 +26,14 @@ def findings(store: Store, result: Similar) -> list[Finding]:
         how = (
             f"perceptual hashes {d.distance} bits apart of 256"
             if d.method == "hash"
-            else f"{d.match.body_inliers if d.match else 0} keypoints verified in the body of "
-            f"the page, scale {d.match.scale if d.match else 1:.2f}"
+            else f"{d.match.inliers if d.match else 0} keypoints verified, scale "
+            f"{d.match.scale if d.match else 1:.2f}"
         )
+        if d.agreement is not None:
+            how += (
+                f"; {d.agreement.share:.0%} of the {d.agreement.inked} inked blocks where the "
+                "pages overlap agree pixel by pixel"
+            )
         out.append(
             Finding(
                 check="case",

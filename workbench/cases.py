@@ -163,6 +163,14 @@ class Similar:
                         "rotation_deg": d.match.rotation_deg,
                         "offset": list(d.match.offset),
                     },
+                    "pixels": None
+                    if d.agreement is None
+                    else {
+                        "inked_blocks": d.agreement.inked,
+                        "agreeing_blocks": d.agreement.agreeing,
+                        "share": round(d.agreement.share, 3),
+                        "covered": d.agreement.covered,
+                    },
                     "differences": d.differences,
                     "likely_earlier": d.earlier,
                     "reasons": list(d.reasons),

@@ -136,7 +136,8 @@ class Agreement:
     """How the pixels of two pages agree where the fitted transform lays one onto the other.
 
     ``inked`` blocks of the overlap carry ink on either page; ``agreeing`` of them show the
-    same ink on both. ``covered`` is the overlap's share of the smaller page.
+    same ink on both. ``covered`` is the overlap's share of the smaller page (a crop covers
+    all of itself and part of its original).
     """
 
     inked: int
@@ -198,7 +199,9 @@ def overlap_agreement(query: np.ndarray, stored: np.ndarray, matrix: Sequence[fl
     full = blocks(inside).min(axis=2) > 0
     inked = full & (np.maximum(q_spread, spread_here) >= INK_SPREAD)
     agreeing = inked & (q_spread > 1e-3) & (best >= BLOCK_AGREE)
-    smaller = min(h * w, query.shape[0] * query.shape[1])
+    # the query's area as laid onto the stored page (the reductions share a width, not a scale)
+    laid = query.shape[0] * query.shape[1] * abs(float(np.linalg.det(m[:, :2])))
+    smaller = min(h * w, laid)
     covered = min(1.0, int(full.sum()) * BLOCK * BLOCK / max(smaller, 1))
     return Agreement(int(inked.sum()), int(agreeing.sum()), round(covered, 3))
 

@@ -63,6 +63,7 @@ from workbench.store.fingerprints import (
     mark_fingerprints,
     page_fingerprints,
     page_thumbs,
+    pages_sharing_a_band,
 )
 from workbench.store.service import Store
 
@@ -251,7 +252,8 @@ def near_duplicates(
     profiles: dict[str, dict[str, Any]] = {}
     thumbs = _Thumbs(store)
     for page in mine:
-        distances = hash_distances(page.phash, [p.phash for p in others])
+        # hash candidates by the indexed band look-up (every page within HASH_MATCH_BITS)
+        by_band = {p.id for p in pages_sharing_a_band(store, page.phash)}
         matches: list[PageMatch | None] = [None] * len(others)
         if page.features is not None:
             verified = match_pages(
@@ -262,12 +264,15 @@ def near_duplicates(
                 matches[i] = m
         for i, other in enumerate(others):
             m = matches[i]
-            if int(distances[i]) > HASH_MATCH_BITS and m is None:
+            if other.id not in by_band and m is None:
+                continue
+            distance = int(hash_distances(page.phash, [other.phash])[0])
+            if distance > HASH_MATCH_BITS and m is None:
                 continue
             if m is None and page.features is not None and other.features is not None:
                 m = match_pair(page.features, other.features)
             agreement = thumbs.agreement(page, other, m)
-            same, method = _same_page(int(distances[i]), m, agreement)
+            same, method = _same_page(distance, m, agreement)
             if not same:
                 continue
             for sha in (sha256, other.document_sha256):
@@ -281,7 +286,7 @@ def near_duplicates(
                 page=page.page,
                 other_page=other.page,
                 method=method,
-                distance=int(distances[i]),
+                distance=distance,
                 match=m,
                 differences=differences(pa, pb),
                 earlier=earlier,

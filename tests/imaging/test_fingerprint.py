@@ -127,3 +127,5 @@ def test_hash_bands_find_every_hash_within_the_band_count() -> None:
         assert hash_distances(a, [b])[0] == HASH_BANDS - 1
         assert any(x == y for x, y in zip(hash_bands(a), hash_bands(b), strict=True))
     assert len(hash_bands("f" * 64)) == HASH_BANDS
+    # so the indexed look-up finds every page the hash rule would match
+    assert HASH_BANDS - 1 >= HASH_MATCH_BITS

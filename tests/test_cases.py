@@ -18,7 +18,7 @@ from workbench.batch import BatchOptions, run_batch
 from workbench.case_copies import likely_earlier
 from workbench.case_findings import findings
 from workbench.case_letters import letter_serial, numbered_letters
-from workbench.cases import case_view, similar, stored_similar
+from workbench.cases import case_view, search_and_store, similar, stored_similar
 from workbench.claims import parse_claims
 from workbench.cli import main
 from workbench.imaging.fingerprint import HASH_BANDS
@@ -140,7 +140,7 @@ def test_letter_numbers_going_backwards_in_time_are_marked(tmp_path: Path) -> No
     with Store.open(tmp_path / "store") as store:
         for name, (number, date) in readings.items():
             path = SAMPLES / "exemplars" / name
-            report = analyze(path, only=["file"])
+            report = analyze(path, only=["file", "fingerprint"])
             letter = {
                 "elements": [
                     {"name": "number", "value": number},
@@ -150,12 +150,19 @@ def test_letter_numbers_going_backwards_in_time_are_marked(tmp_path: Path) -> No
             report = replace(report, results={**report.results, "letter": letter})
             store.record_run(report, original=path.read_bytes())
             sha = report.document.sha256
+            if name != "exemplar_03.png":  # stored with the search; the last read from its report
+                search_and_store(store, sha)
             office = parse_claims({"office": "Inspection Office"})
             store.set_claims(sha, office, reviewer="Ana", expected_version=0)
             assert add_to_case(store, "ministry letters", sha, "Ana")
             assert not add_to_case(store, "ministry letters", sha, "Ana")
         shas = case_documents(store, "ministry letters")
         letters = numbered_letters(store, shas)
+        stored = store.query("SELECT letter_number, letter_date FROM case_searches ORDER BY run_id")
+        assert [tuple(r) for r in stored] == [
+            ("۲۲۳۱/۷۹/ب", "2001-02-04"),
+            ("۳۳۰۷/۸۰/ب", "2001-04-16"),
+        ]
     assert [r.name for r in letters] == list(readings)
     assert [r.serial for r in letters] == [2231, 3307, 1050]
     assert [r.backwards for r in letters] == [False, False, True]

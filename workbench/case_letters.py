@@ -2,6 +2,8 @@
 
 Offices number their outgoing letters in sequence, so a number lower than that of an
 earlier-dated letter of the same office is a notice for the case view (`workbench.cases`).
+The reading is stored when the document is searched (`workbench.store.cases`), so a case view
+does not parse every report again.
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from workbench.model import Report
+from workbench.store.cases import LetterReading, stored_letter_readings
 from workbench.store.service import Store
 from workbench.text import dates
 
@@ -34,6 +38,16 @@ class NumberedLetter:
     backwards: bool = False
 
 
+def letter_reading(report: Report) -> LetterReading:
+    """The number and date a report's letter check read (the date also as ISO Gregorian)."""
+    elements = {e.get("name"): e for e in (report.results.get("letter") or {}).get("elements", [])}
+    number = (elements.get("number") or {}).get("value")
+    date_text = (elements.get("date") or {}).get("value")
+    found = dates.find_dates(date_text) if date_text else []
+    iso = found[0].gregorian.isoformat() if found and found[0].gregorian else None
+    return LetterReading(number, date_text, iso)
+
+
 def numbered_letters(store: Store, shas: Sequence[str]) -> list[NumberedLetter]:
     """The letters of `shas` with their numbers and dates, each office's in date order.
 
@@ -43,30 +57,27 @@ def numbered_letters(store: Store, shas: Sequence[str]) -> list[NumberedLetter]:
     are the innocent explanations).
     """
     rows: list[NumberedLetter] = []
+    stored = stored_letter_readings(store, shas)
     for sha in shas:
-        report = store.latest_report(sha)
-        if report is None:
-            continue
-        elements = {
-            e.get("name"): e for e in (report.results.get("letter") or {}).get("elements", [])
-        }
-        number = (elements.get("number") or {}).get("value")
-        date_text = (elements.get("date") or {}).get("value")
-        found = dates.find_dates(date_text) if date_text else []
-        iso = found[0].gregorian.isoformat() if found and found[0].gregorian else None
+        reading = stored.get(sha)
+        if reading is None:  # not searched when stored: read the report
+            report = store.latest_report(sha)
+            if report is None:
+                continue
+            reading = letter_reading(report)
         claims = store.claims(sha)
         office = claims.claims.office if claims is not None else None
-        if number is None and iso is None:
+        if reading.number is None and reading.date is None:
             continue
         rows.append(
             NumberedLetter(
                 sha,
                 store.document(sha).original_name,
                 office,
-                number,
-                letter_serial(number),
-                date_text,
-                iso,
+                reading.number,
+                letter_serial(reading.number),
+                reading.date_text,
+                reading.date,
             )
         )
     rows.sort(key=lambda r: (r.office or "", r.date or "9999", r.serial or 0))

@@ -33,7 +33,7 @@ from typing import Any
 import numpy as np
 
 from workbench.case_copies import copy_profile, differences, likely_earlier
-from workbench.case_letters import NumberedLetter, numbered_letters
+from workbench.case_letters import NumberedLetter, letter_reading, numbered_letters
 from workbench.imaging.fingerprint import (
     Agreement,
     PageMatch,
@@ -419,7 +419,9 @@ def search_and_store(store: Store, sha256: str) -> Similar | None:
     compared = store.query(
         "SELECT count(*) AS n FROM page_fingerprints WHERE document_sha256 != ?", (sha256,)
     )[0]["n"]
-    record_case_search(store, run, sha256, int(compared), links)
+    report = store.latest_report(sha256)
+    letter = letter_reading(report) if report is not None else None
+    record_case_search(store, run, sha256, int(compared), links, letter)
     return result
 
 

@@ -29,7 +29,7 @@ STEPS = [m.version for m in MIGRATIONS]
 
 def test_steps_are_numbered_in_order() -> None:
     # numbers are handed out per change, so one may be skipped until its step lands
-    assert STEPS[0] == 1 and STEPS == sorted(set(STEPS)) and STEPS[-1] == SCHEMA_VERSION
+    assert STEPS[0] == 1 and sorted(set(STEPS)) == STEPS and STEPS[-1] == SCHEMA_VERSION
 
 
 @pytest.mark.parametrize("start", [0, *STEPS])

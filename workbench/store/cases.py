@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from workbench.store.database import Database, now_iso, require_reviewer
 from workbench.store.documents import Documents
@@ -83,6 +83,42 @@ class CaseLink:
 LINK_KINDS = ("near_duplicate", "signature", "seal", "letterhead")
 
 
+class LetterReading(NamedTuple):
+    """A letter's number and date as its letter check read them (date also as ISO Gregorian)."""
+
+    number: str | None
+    date_text: str | None
+    date: str | None
+
+
+def stored_letter_readings(store: Database, shas: Sequence[str]) -> dict[str, LetterReading]:
+    """The readings stored with the searches of the documents' latest successful runs.
+
+    A document whose latest successful run was not searched is left out.
+    """
+    out: dict[str, LetterReading] = {}
+    wanted = list(dict.fromkeys(shas))
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        rows = store.query(
+            "SELECT s.document_sha256, s.letter_number, s.letter_date_text, s.letter_date "
+            "FROM case_searches s JOIN (SELECT document_sha256 AS d, max(id) AS r FROM runs "
+            "WHERE status = 'ok' GROUP BY document_sha256) latest "
+            "ON latest.d = s.document_sha256 AND latest.r = s.run_id "
+            f"WHERE s.document_sha256 IN ({','.join('?' * len(chunk))})",
+            tuple(chunk),
+        )
+        out.update(
+            {
+                r["document_sha256"]: LetterReading(
+                    r["letter_number"], r["letter_date_text"], r["letter_date"]
+                )
+                for r in rows
+            }
+        )
+    return out
+
+
 def latest_fingerprinted_run(store: Database, sha256: str) -> int | None:
     """The id of the document's latest run that stored page fingerprints, or None."""
     rows = store.query(
@@ -102,16 +138,20 @@ def record_case_search(
     sha256: str,
     pages_compared: int,
     links: Sequence[tuple[int, str, str, int, int, dict[str, Any]]],
+    letter: LetterReading | None = None,
 ) -> None:
     """Store one run's search and what it found, in one transaction (a repeat is a no-op).
 
-    `links` are ``(other_run_id, other_sha256, kind, page, other_page, detail)``.
+    `links` are ``(other_run_id, other_sha256, kind, page, other_page, detail)``; `letter` is
+    the number and date the run's letter check read, for the case's numbering.
     """
+    reading = letter or LetterReading(None, None, None)
     with store.transaction() as conn:
         cursor = conn.execute(
             "INSERT OR IGNORE INTO case_searches (run_id, document_sha256, searched, "
-            "pages_compared) VALUES (?, ?, ?, ?)",
-            (run_id, sha256, now_iso(), pages_compared),
+            "pages_compared, letter_number, letter_date_text, letter_date) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (run_id, sha256, now_iso(), pages_compared, *reading),
         )
         if not cursor.rowcount:
             return

@@ -13,9 +13,10 @@ one, because stores written by earlier versions must upgrade to the same shape a
 - 4: cases (documents grouped by a batch folder or a name given at upload) and the perceptual
   fingerprints of each run's pages and marks, which the case service compares across the store.
 - 6: what the case service found, stored when a document is stored (``case_searches``: which
-  runs were searched; ``case_links``: the near-duplicate pages and shared marks found, append-only),
-  the bands of each page hash for an indexed look-up (back-filled), and a small grey reduction
-  of each page for checking candidates pixel by pixel (empty for pages fingerprinted before).
+  runs were searched, with the letter number and date each read; ``case_links``: the
+  near-duplicate pages and shared marks found, append-only), the bands of each page hash for
+  an indexed look-up (back-filled), and a small grey reduction of each page for checking
+  candidates pixel by pixel (empty for pages fingerprinted before).
 
 Step numbers are handed out per change, so a step may follow one that is more than one number
 below it: a step takes the store from the previous step's version to its own.
@@ -248,7 +249,10 @@ CREATE TABLE case_searches (
     run_id          INTEGER PRIMARY KEY REFERENCES runs (id) ON DELETE CASCADE,
     document_sha256 TEXT NOT NULL REFERENCES documents (sha256),
     searched        TEXT NOT NULL,
-    pages_compared  INTEGER NOT NULL
+    pages_compared  INTEGER NOT NULL,
+    letter_number   TEXT,
+    letter_date_text TEXT,
+    letter_date     TEXT
 );
 
 CREATE TABLE case_links (

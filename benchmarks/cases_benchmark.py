@@ -21,6 +21,7 @@ they match nothing, random hashes, and each stored mark's patch turned and inked
 another impression of it would be).
 
     python benchmarks/cases_benchmark.py [--write] [--quick] [--synthetic N]
+        [--saved DIR] [--parts dev,indep,search,cost]
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import cv2
 import numpy as np
@@ -315,22 +317,48 @@ def main() -> int:
     parser.add_argument("--write", action="store_true")
     parser.add_argument("--quick", action="store_true", help="fewer letters, no cost ratio")
     parser.add_argument("--synthetic", type=int, default=1000)
+    parser.add_argument(
+        "--saved",
+        type=Path,
+        help="folder keeping each part's result (dev, indep, search, cost) as JSON: parts "
+        "found there are read, not measured again, so parts can be measured by separate runs",
+    )
+    parser.add_argument(
+        "--parts", default="dev,indep,search,cost", help="the parts to measure (comma-separated)"
+    )
     args = parser.parse_args()
     load = os.getloadavg()[0]
+    wanted = set(args.parts.split(","))
+    results: dict[str, Any] = {}
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
+
+        def part(name: str, measure: Callable[[], Any]) -> None:
+            saved = args.saved / f"{name}.json" if args.saved else None
+            if saved is not None and saved.exists():
+                results[name] = json.loads(saved.read_text(encoding="utf-8"))
+            elif name in wanted:
+                results[name] = measure()
+                if saved is not None:
+                    saved.parent.mkdir(parents=True, exist_ok=True)
+                    saved.write_text(json.dumps(results[name]), encoding="utf-8")
+            print(name, json.dumps(results.get(name)), flush=True)
+
+        def independent() -> dict[str, object]:
+            made = work / "made"
+            made.mkdir()
+            letters = indep_letters(made, 3 if args.quick else 8)
+            return evaluate(letters, indep_variants(np.random.default_rng(11)), work / "indep")
+
         dev_set = dev_letters()[: 5 if args.quick else None]
-        dev = evaluate(dev_set, dev_variants(), work / "dev")
-        print("development", json.dumps(dev))
-        made = work / "made"
-        made.mkdir()
-        letters = indep_letters(made, 3 if args.quick else 8)
-        ind = evaluate(letters, indep_variants(np.random.default_rng(11)), work / "indep")
-        print("independent", json.dumps(ind))
-        search = search_time(work / "search", args.synthetic, dev_letters()[:3])
-        print("search", search)
-        costs = [] if args.quick else cost_ratio(dev_letters()[:3])
-        print("cost", costs)
+        part("dev", lambda: evaluate(dev_set, dev_variants(), work / "dev"))
+        part("indep", independent)
+        part("search", lambda: search_time(work / "search", args.synthetic, dev_letters()[:3]))
+        part("cost", lambda: [] if args.quick else cost_ratio(dev_letters()[:3]))
+    if not {"dev", "indep", "search"} <= set(results):
+        return 0  # a partial run: its parts are saved
+    dev, ind, search = results["dev"], results["indep"], results["search"]
+    costs = results.get("cost") or []
 
     def row(name: str, r: dict[str, object]) -> str:
         return (

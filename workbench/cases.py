@@ -92,6 +92,11 @@ MARK_FIELD_DIFFERENCE = {"signature": 0.114, "seal": 0.053}
 LETTERHEAD_SAME = 0.9
 #: Coarse correlation (blurred, unshifted) below which a pair is not compared in detail.
 COARSE_CANDIDATE = 0.85
+#: Most marks compared in detail with each mark, the closest by coarse correlation first: a
+#: pasted copy is closer than every separate impression, and the letters of one office all
+#: share its seal and letterhead, so without a bound the comparisons (and the stored links)
+#: would grow with the square of the store.
+MARK_CANDIDATES = 16
 #: How far below a shape threshold a half-size comparison may fall and still go on to the
 #: full-size one (smoothing raises the half-size score, so this only skips clear misses).
 HALF_MARGIN = 0.05
@@ -329,8 +334,8 @@ def shared_marks(
 ) -> list[SharedMark]:
     """Signatures and seals closer than two impressions, and letterheads of one design.
 
-    A coarse correlation over all stored marks of the same kind picks the candidates; only
-    those are compared shift by shift.
+    A coarse correlation over all stored marks of the same kind picks the candidates (at most
+    `MARK_CANDIDATES`, the closest); only those are compared shift by shift.
     """
     every = list(marks) if marks is not None else mark_fingerprints(store)
     mine = [m for m in every if m.document_sha256 == sha256]
@@ -345,7 +350,9 @@ def shared_marks(
         for mark in (m for m in mine if m.kind == kind):
             patch = decode_patch(mark.patch_png)
             patch_half = half(patch)
-            for i in np.flatnonzero(coarse @ mark.coarse >= COARSE_CANDIDATE):
+            scores = coarse @ mark.coarse
+            above = np.flatnonzero(scores >= COARSE_CANDIDATE)
+            for i in above[np.argsort(-scores[above], kind="stable")][:MARK_CANDIDATES]:
                 other = others[int(i)]
                 if int(i) not in decoded:
                     full = decode_patch(other.patch_png)

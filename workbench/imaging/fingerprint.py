@@ -408,7 +408,10 @@ def match_pages(query: Features, stored: Sequence[Features]) -> list[PageMatch |
         (query_pick[m.queryIdx], picks[m.imgIdx][m.trainIdx], m.imgIdx, m.distance)
         for found in matcher.knnMatch(query.descriptors[query_pick], k=k)
         for m in found
+        # OpenCV numbers the train sets it kept: guard against one it dropped
         if m.distance <= MAX_DESCRIPTOR_DISTANCE
+        and m.imgIdx < len(picks)
+        and m.trainIdx < len(picks[m.imgIdx])
     ]
     if not rows:
         return out

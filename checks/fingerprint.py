@@ -1,6 +1,7 @@
 """The ``fingerprint`` check: what lets the store recognise this page, and its marks, elsewhere.
 
-Per page it records a perceptual hash and keypoints (`workbench.imaging.fingerprint`) and the
+Per page it records a perceptual hash, keypoints and a small grey reduction of the page (what a
+candidate copy is checked against pixel by pixel; `workbench.imaging.fingerprint`) and the
 signature, seal and letterhead regions found where the letter convention puts them, each cut
 to its ink and reduced to a small patch (`workbench.imaging.layout.marks`). It compares nothing: a
 check sees one document. The case service (`workbench.cases`) compares these fingerprints
@@ -18,7 +19,7 @@ import numpy as np
 from workbench import conventions
 from workbench.check import Check, Need
 from workbench.context import Context
-from workbench.imaging.fingerprint import page_features, page_hash
+from workbench.imaging.fingerprint import encode_thumb, page_features, page_hash, page_thumb
 from workbench.imaging.layout.marks import find_marks
 from workbench.model import CheckResult
 
@@ -35,7 +36,7 @@ class FingerprintCheck(Check):
     """Perceptual fingerprints of each page and of its signature, seal and letterhead."""
 
     name = "fingerprint"
-    version = "1"
+    version = "2"
     title = "Perceptual fingerprints of the pages and of their signature, seal and letterhead"
     explanation = (
         "Computes, for each page, a perceptual hash (which survives re-saving, recompression "
@@ -69,6 +70,7 @@ class FingerprintCheck(Check):
                     "height": page.height,
                     "phash": page_hash(gray),
                     "features": page_features(gray).to_text(),
+                    "thumb": base64.b64encode(encode_thumb(page_thumb(gray))).decode(),
                     "marks": [
                         {
                             "kind": m.kind,

@@ -4,6 +4,8 @@ case membership from a batch run, the numbering of one office's letters, ``workb
 from __future__ import annotations
 
 import json
+import shutil
+import sqlite3
 from dataclasses import replace
 from pathlib import Path
 
@@ -13,19 +15,18 @@ from PIL import Image
 
 from workbench import analyze
 from workbench.batch import BatchOptions, run_batch
-from workbench.cases import (
-    case_view,
-    findings,
-    letter_serial,
-    likely_earlier,
-    numbered_letters,
-    similar,
-)
+from workbench.case_copies import likely_earlier
+from workbench.case_findings import findings
+from workbench.case_letters import letter_serial, numbered_letters
+from workbench.cases import case_view, search_and_store, similar, stored_similar
 from workbench.claims import parse_claims
 from workbench.cli import main
+from workbench.imaging.fingerprint import HASH_BANDS
 from workbench.model import Severity
-from workbench.store import Store, sha256_file
+from workbench.store import SCHEMA_VERSION, Store, sha256_file
 from workbench.store.cases import add_to_case, case_documents, cases, cases_of
+from workbench.store.fingerprints import pages_sharing_a_band
+from workbench.store.migrations import migrate, schema_version
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "samples"
@@ -139,7 +140,7 @@ def test_letter_numbers_going_backwards_in_time_are_marked(tmp_path: Path) -> No
     with Store.open(tmp_path / "store") as store:
         for name, (number, date) in readings.items():
             path = SAMPLES / "exemplars" / name
-            report = analyze(path, only=["file"])
+            report = analyze(path, only=["file", "fingerprint"])
             letter = {
                 "elements": [
                     {"name": "number", "value": number},
@@ -149,12 +150,19 @@ def test_letter_numbers_going_backwards_in_time_are_marked(tmp_path: Path) -> No
             report = replace(report, results={**report.results, "letter": letter})
             store.record_run(report, original=path.read_bytes())
             sha = report.document.sha256
+            if name != "exemplar_03.png":  # stored with the search; the last read from its report
+                search_and_store(store, sha)
             office = parse_claims({"office": "Inspection Office"})
             store.set_claims(sha, office, reviewer="Ana", expected_version=0)
             assert add_to_case(store, "ministry letters", sha, "Ana")
             assert not add_to_case(store, "ministry letters", sha, "Ana")
         shas = case_documents(store, "ministry letters")
         letters = numbered_letters(store, shas)
+        stored = store.query("SELECT letter_number, letter_date FROM case_searches ORDER BY run_id")
+        assert [tuple(r) for r in stored] == [
+            ("۲۲۳۱/۷۹/ب", "2001-02-04"),
+            ("۳۳۰۷/۸۰/ب", "2001-04-16"),
+        ]
     assert [r.name for r in letters] == list(readings)
     assert [r.serial for r in letters] == [2231, 3307, 1050]
     assert [r.backwards for r in letters] == [False, False, True]
@@ -171,3 +179,72 @@ def test_letter_serial_and_earlier_copy_rules() -> None:
     assert earlier == "A" and len(reasons) == 2
     tie, _ = likely_earlier("A", {"name": "a"}, "B", {"name": "b"})
     assert tie is None
+
+
+def test_batch_stores_what_each_search_found(leak: tuple[Path, Path]) -> None:
+    folder, store_path = leak
+    with Store.open(store_path) as store:
+        # every document the batch stored was searched as it was stored, before any reading
+        assert len(store.query("SELECT * FROM case_searches")) == 4
+        links = store.query("SELECT kind, document_sha256, other_sha256 FROM case_links")
+        kinds = {r["kind"] for r in links}
+        assert {"near_duplicate", "signature"} <= kinds
+        original, copy = _sha(folder, "exemplar_01.png"), _sha(folder, "forwarded_copy.jpg")
+        # one search found the pair (the later-stored document's); both sides read it
+        assert stored_similar(store, copy).near_duplicates[0].other == original
+        seen_from_original = stored_similar(store, original).near_duplicates[0]
+        assert seen_from_original.other == copy
+        assert seen_from_original.match is not None and seen_from_original.match.scale > 1.1
+        assert seen_from_original.agreement is not None
+        assert seen_from_original.agreement.share >= 0.9
+        # a new run of a document is searched again; its older links no longer count
+        before = len(store.query("SELECT * FROM case_searches"))
+        path = folder / "exemplar_01.png"
+        store.record_run(analyze(path, only=["file", "fingerprint"]), original=path.read_bytes())
+        assert not stored_similar(store, original).near_duplicates
+        assert [d.other for d in similar(store, original).near_duplicates] == [copy]
+        assert len(store.query("SELECT * FROM case_searches")) == before + 1
+
+
+def test_a_v4_store_with_fingerprints_upgrades_and_is_searched(
+    leak: tuple[Path, Path], tmp_path: Path
+) -> None:
+    folder, store_path = leak
+    original, copy = _sha(folder, "exemplar_01.png"), _sha(folder, "forwarded_copy.jpg")
+    old = tmp_path / "v4"
+    shutil.copytree(store_path / "objects", old / "objects")
+    conn = sqlite3.connect(old / "workbench.sqlite3", isolation_level=None)
+    migrate(conn, target=4)
+    conn.execute("ATTACH DATABASE ? AS new", (str(store_path / "workbench.sqlite3"),))
+    wanted = f"IN ('{original}', '{copy}')"
+    columns = (
+        "id, run_id, document_sha256, page, width, height, phash, feature_height, points, "
+        "descriptors"
+    )
+    conn.execute(f"INSERT INTO documents SELECT * FROM new.documents WHERE sha256 {wanted}")
+    first_runs = "SELECT min(id) FROM new.runs GROUP BY document_sha256"
+    conn.execute(
+        f"INSERT INTO runs SELECT * FROM new.runs WHERE document_sha256 {wanted} "
+        f"AND id IN ({first_runs})"
+    )
+    conn.execute(
+        f"INSERT INTO page_fingerprints ({columns}) SELECT {columns} FROM new.page_fingerprints "
+        "WHERE run_id IN (SELECT id FROM runs)"
+    )
+    conn.execute("DETACH DATABASE new")
+    conn.close()
+    with Store.open(old) as store:
+        assert schema_version(store.conn) == SCHEMA_VERSION
+        # the hash bands were back-filled; the pages have no reduction to check pixels against
+        assert len(store.query("SELECT * FROM page_hash_bands")) == 2 * HASH_BANDS
+        assert store.query("SELECT count(thumb) AS n FROM page_fingerprints")[0]["n"] == 0
+        phash = store.query(
+            "SELECT phash FROM page_fingerprints WHERE document_sha256 = ?", (copy,)
+        )[0]["phash"]
+        assert copy in {p.document_sha256 for p in pages_sharing_a_band(store, phash)}
+        # never searched: the first reading searches (keypoints alone decide) and stores it
+        assert not store.query("SELECT * FROM case_searches")
+        found = similar(store, original)
+        assert [d.other for d in found.near_duplicates] == [copy]
+        assert found.near_duplicates[0].agreement is None
+        assert len(store.query("SELECT * FROM case_searches")) == 1

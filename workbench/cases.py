@@ -12,9 +12,12 @@ A check sees one document; this service sees the store. It compares the fingerpr
 - in a case, the **letter numbers and dates** of one office in date order, where a number that
   goes backwards in time is a notice.
 
-Fingerprints are stored with the run that computed them; the comparisons are made when asked
-(``workbench similar``, the Cases and Document pages), from the latest run of every stored
-document, so a document that joins the store is compared at once and nothing goes stale.
+Fingerprints are stored with the run that computed them; the comparisons are made when a batch
+or an upload stores a document (`search_and_store`), against the latest run of every stored
+document, and what they find is stored (`workbench.store.cases`): ``workbench similar`` and the
+Cases and Document pages read it. A link found by either document's search counts for both, and
+only links between the latest runs of both documents count, so a document analysed again is
+searched again and nothing goes stale.
 
 Findings here never say "copied" or "forged": they say what agrees and what innocent
 explanations remain (a scan published twice, a letterhead printed from one design).
@@ -23,38 +26,61 @@ explanations remain (a scan published twice, a letterhead printed from one desig
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
 
-from workbench.imaging.fingerprint import PageMatch, hash_distances, match_pages
+from workbench.case_copies import copy_profile, differences, likely_earlier
+from workbench.case_letters import NumberedLetter, letter_reading, numbered_letters
+from workbench.imaging.fingerprint import (
+    Agreement,
+    PageMatch,
+    decode_thumb,
+    hash_distances,
+    match_pages,
+    match_pair,
+    overlap_agreement,
+)
 from workbench.imaging.layout.marks import (
     decode_patch,
     half,
     ink_field_difference,
     patch_similarity,
 )
-from workbench.model import Finding, Region, Severity
-from workbench.store.cases import case_documents
+from workbench.store.cases import (
+    CaseLink,
+    case_documents,
+    latest_fingerprinted_run,
+    record_case_search,
+    stored_links,
+    was_searched,
+)
 from workbench.store.fingerprints import (
     MarkFingerprint,
     PageFingerprint,
     mark_fingerprints,
     page_fingerprints,
+    page_thumbs,
+    pages_sharing_a_band,
 )
 from workbench.store.service import Store
-from workbench.text import dates
 
 #: Largest pHash distance (bits of 256) for two pages to be the same scan. Re-saved,
 #: recompressed and 50-100% rescaled copies of the sample letters move by at most 4 bits;
 #: different letters of one template stay 30 or more apart (RESULTS.md, "Cases").
 HASH_MATCH_BITS = 16
-#: Fewest verified keypoint matches in the body band of both pages for a crop to count as the
-#: same page: midway between different letters of one template (at most 21 on the development
-#: set) and copies cropped by up to 20% from one side or 10% from every side (35 or more).
+#: A candidate is a copy when at least this share of the inked blocks of the overlap agree
+#: pixel by pixel, over at least `MIN_INKED_BLOCKS` of them: copies of the development letters
+#: agreed on 0.90 or more, different letters of the template (sharing paragraphs) on at most
+#: 0.79 (RESULTS.md, "Cases"; the independent set is only measured).
+AGREEING_SHARE = 0.85
+MIN_INKED_BLOCKS = 40
+#: Pages fingerprinted without a reduction: fewest verified keypoint matches in the body band
+#: of both pages for a crop to count as the same page: midway between different letters of
+#: one template (at most 21 on the development set) and copies cropped by up to 20% from one
+#: side or 10% from every side (35 or more).
 BODY_INLIERS = 28
 #: A signature or seal is closer than two impressions could be when its shape agrees at least
 #: this well (patch correlation) and its ink differs at most this unevenly (spread of the
@@ -66,6 +92,11 @@ MARK_FIELD_DIFFERENCE = {"signature": 0.114, "seal": 0.053}
 LETTERHEAD_SAME = 0.9
 #: Coarse correlation (blurred, unshifted) below which a pair is not compared in detail.
 COARSE_CANDIDATE = 0.85
+#: Most marks compared in detail with each mark, the closest by coarse correlation first: a
+#: pasted copy is closer than every separate impression, and the letters of one office all
+#: share its seal and letterhead, so without a bound the comparisons (and the stored links)
+#: would grow with the square of the store.
+MARK_CANDIDATES = 16
 #: How far below a shape threshold a half-size comparison may fall and still go on to the
 #: full-size one (smoothing raises the half-size score, so this only skips clear misses).
 HALF_MARGIN = 0.05
@@ -84,6 +115,8 @@ class NearDuplicate:
     differences: dict[str, Any]
     earlier: str | None  # sha256 of the copy that is likely the earlier, or None
     reasons: tuple[str, ...]
+    agreement: Agreement | None = None  # the overlap checked pixel by pixel, where it could be
+    other_run: int = 0  # the other document's run whose fingerprints matched
 
 
 @dataclass(frozen=True)
@@ -99,6 +132,7 @@ class SharedMark:
     similarity: float
     copy_like: bool  # closer than two impressions could be (signature, seal)
     ink_field: float | None = None  # spread of the ink ratio (signature, seal)
+    other_run: int = 0  # the other document's run whose fingerprints matched
 
 
 @dataclass
@@ -111,7 +145,7 @@ class Similar:
 
     def to_dict(self, store: Store) -> dict[str, Any]:
         """The JSON-ready form printed by ``workbench similar``."""
-        names = _names(store, {self.sha256, *self.others()})
+        names = document_names(store, {self.sha256, *self.others()})
 
         def box(b: tuple[int, int, int, int]) -> dict[str, int]:
             return dict(zip(("x", "y", "width", "height"), b, strict=True))
@@ -134,6 +168,14 @@ class Similar:
                         "scale": d.match.scale,
                         "rotation_deg": d.match.rotation_deg,
                         "offset": list(d.match.offset),
+                    },
+                    "pixels": None
+                    if d.agreement is None
+                    else {
+                        "inked_blocks": d.agreement.inked,
+                        "agreeing_blocks": d.agreement.agreeing,
+                        "share": round(d.agreement.share, 3),
+                        "covered": d.agreement.covered,
                     },
                     "differences": d.differences,
                     "likely_earlier": d.earlier,
@@ -163,7 +205,8 @@ class Similar:
         return {d.other for d in self.near_duplicates} | {m.other for m in self.shared_marks}
 
 
-def _names(store: Store, shas: set[str]) -> dict[str, str]:
+def document_names(store: Store, shas: set[str]) -> dict[str, str]:
+    """The stored names of documents (a removed one is named by its hash)."""
     out = {}
     for sha in shas:
         try:
@@ -176,79 +219,33 @@ def _names(store: Store, shas: set[str]) -> dict[str, str]:
 # -- copies of one page ------------------------------------------------------------------------
 
 
-def copy_profile(store: Store, sha256: str) -> dict[str, Any]:
-    """What tells copies of one scan apart: size, pixels, compression, metadata times."""
-    record = store.document(sha256)
-    report = store.latest_report(sha256)
-    results = report.results if report is not None else {}
-    compression = results.get("compression") or {}
-    summary = (results.get("metadata") or {}).get("summary") or {}
-    pages = (results.get("file") or {}).get("pages") or []
-    first = pages[0] if pages else {}
-    double = compression.get("double_compression") or {}
-    return {
-        "name": record.original_name,
-        "media_type": record.media_type,
-        "size_bytes": record.size_bytes,
-        "width": first.get("width"),
-        "height": first.get("height"),
-        "jpeg_quality": compression.get("quality_estimate"),
-        "saved_twice": double.get("detected"),
-        "software": summary.get("software"),
-        "timestamp": summary.get("created") or summary.get("digitized") or summary.get("modified"),
-    }
+def _same_page(
+    distance: int, match: PageMatch | None, agreement: Agreement | None
+) -> tuple[bool, str]:
+    """Whether a candidate is a copy of the page, and by which evidence.
 
-
-def likely_earlier(
-    a: str, pa: dict[str, Any], b: str, pb: dict[str, Any]
-) -> tuple[str | None, list[str]]:
-    """Which of two copies is likely the earlier, and why (None when nothing tells).
-
-    A copy with more pixels, fewer saves and an earlier recorded time is the likelier
-    source: cropping, downscaling and re-saving only lose information. Every sign is weak
-    alone (a publisher may upscale, metadata may be rewritten), so they are counted.
+    With both pages' reductions stored, the pixels of the overlap decide (a shared paragraph
+    verifies as keypoints, not as pixels); pages fingerprinted before the reductions were kept
+    fall back on the hash and the body-band keypoints alone.
     """
-    votes = {a: 0, b: 0}
-    reasons: list[str] = []
-
-    def pixels(p: dict[str, Any]) -> int:
-        return int(p.get("width") or 0) * int(p.get("height") or 0)
-
-    if (
-        pixels(pa)
-        and pixels(pb)
-        and max(pixels(pa), pixels(pb)) > 1.02 * min(pixels(pa), pixels(pb))
-    ):
-        big = a if pixels(pa) > pixels(pb) else b
-        votes[big] += 1
-        reasons.append(f"{(pa if big == a else pb).get('name')} has more pixels")
-    twice = (pa.get("saved_twice"), pb.get("saved_twice"))
-    if None not in twice and twice[0] != twice[1]:
-        once = b if twice[0] else a
-        votes[once] += 1
-        reasons.append(
-            f"{(pa if once == a else pb).get('name')} shows no sign of a second JPEG save"
-        )
-    ta, tb = pa.get("timestamp"), pb.get("timestamp")
-    if ta and tb and ta != tb:
-        early = a if str(ta) < str(tb) else b
-        votes[early] += 1
-        reasons.append(f"{(pa if early == a else pb).get('name')} records an earlier time")
-    if votes[a] == votes[b]:
-        return None, reasons
-    return (a if votes[a] > votes[b] else b), reasons
-
-
-def _differences(pa: dict[str, Any], pb: dict[str, Any]) -> dict[str, Any]:
-    keys = ("media_type", "size_bytes", "width", "height", "jpeg_quality", "saved_twice")
-    diff = {k: [pa.get(k), pb.get(k)] for k in (*keys, "software", "timestamp")}
-    return {k: v for k, v in diff.items() if v[0] != v[1]}
+    by_hash = distance <= HASH_MATCH_BITS
+    method = "hash" if by_hash else "keypoints"
+    if agreement is not None:
+        same = agreement.inked >= MIN_INKED_BLOCKS and agreement.share >= AGREEING_SHARE
+        return same, method
+    return by_hash or (match is not None and match.body_inliers >= BODY_INLIERS), method
 
 
 def near_duplicates(
     store: Store, sha256: str, pages: Sequence[PageFingerprint] | None = None
 ) -> list[NearDuplicate]:
-    """The stored pages that are copies of a page of `sha256` (hash or verified keypoints)."""
+    """The stored pages that are copies of a page of `sha256`.
+
+    Candidates come from the hash (within `HASH_MATCH_BITS`) and from keypoints verified by a
+    similarity transform (`match_pages`); each is then checked pixel by pixel over the overlap
+    the transform gives (`overlap_agreement`), so that a letter sharing a paragraph or a
+    template with this one is not taken for a copy of it.
+    """
     every = list(pages) if pages is not None else page_fingerprints(store)
     mine = [p for p in every if p.document_sha256 == sha256]
     others = [p for p in every if p.document_sha256 != sha256]
@@ -258,8 +255,10 @@ def near_duplicates(
     usable = [i for i, f in enumerate(other_features) if f is not None]
     found: dict[tuple[str, int, int], NearDuplicate] = {}
     profiles: dict[str, dict[str, Any]] = {}
+    thumbs = _Thumbs(store)
     for page in mine:
-        distances = hash_distances(page.phash, [p.phash for p in others])
+        # hash candidates by the indexed band look-up (every page within HASH_MATCH_BITS)
+        by_band = {p.id for p in pages_sharing_a_band(store, page.phash)}
         matches: list[PageMatch | None] = [None] * len(others)
         if page.features is not None:
             verified = match_pages(
@@ -270,9 +269,16 @@ def near_duplicates(
                 matches[i] = m
         for i, other in enumerate(others):
             m = matches[i]
-            by_hash = int(distances[i]) <= HASH_MATCH_BITS
-            by_keys = m is not None and m.body_inliers >= BODY_INLIERS
-            if not (by_hash or by_keys):
+            if other.id not in by_band and m is None:
+                continue
+            distance = int(hash_distances(page.phash, [other.phash])[0])
+            if distance > HASH_MATCH_BITS and m is None:
+                continue
+            if m is None and page.features is not None and other.features is not None:
+                m = match_pair(page.features, other.features)
+            agreement = thumbs.agreement(page, other, m)
+            same, method = _same_page(distance, m, agreement)
+            if not same:
                 continue
             for sha in (sha256, other.document_sha256):
                 if sha not in profiles:
@@ -284,14 +290,40 @@ def near_duplicates(
                 other=other.document_sha256,
                 page=page.page,
                 other_page=other.page,
-                method="hash" if by_hash else "keypoints",
-                distance=int(distances[i]),
+                method=method,
+                distance=distance,
                 match=m,
-                differences=_differences(pa, pb),
+                differences=differences(pa, pb),
                 earlier=earlier,
                 reasons=tuple(reasons),
+                agreement=agreement,
+                other_run=other.run_id,
             )
     return sorted(found.values(), key=lambda d: (d.distance, d.other))
+
+
+class _Thumbs:
+    """The stored page reductions, read once each, and the overlap checks made with them."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.cache: dict[int, np.ndarray | None] = {}
+
+    def get(self, page: PageFingerprint) -> np.ndarray | None:
+        if page.id not in self.cache:
+            data = page_thumbs(self.store, [page.id]).get(page.id)
+            self.cache[page.id] = decode_thumb(data) if data is not None else None
+        return self.cache[page.id]
+
+    def agreement(
+        self, page: PageFingerprint, other: PageFingerprint, match: PageMatch | None
+    ) -> Agreement | None:
+        if match is None or not match.matrix:
+            return None
+        mine, theirs = self.get(page), self.get(other)
+        if mine is None or theirs is None:
+            return None
+        return overlap_agreement(mine, theirs, match.matrix)
 
 
 # -- marks shared between documents ------------------------------------------------------------
@@ -302,8 +334,8 @@ def shared_marks(
 ) -> list[SharedMark]:
     """Signatures and seals closer than two impressions, and letterheads of one design.
 
-    A coarse correlation over all stored marks of the same kind picks the candidates; only
-    those are compared shift by shift.
+    A coarse correlation over all stored marks of the same kind picks the candidates (at most
+    `MARK_CANDIDATES`, the closest); only those are compared shift by shift.
     """
     every = list(marks) if marks is not None else mark_fingerprints(store)
     mine = [m for m in every if m.document_sha256 == sha256]
@@ -318,7 +350,9 @@ def shared_marks(
         for mark in (m for m in mine if m.kind == kind):
             patch = decode_patch(mark.patch_png)
             patch_half = half(patch)
-            for i in np.flatnonzero(coarse @ mark.coarse >= COARSE_CANDIDATE):
+            scores = coarse @ mark.coarse
+            above = np.flatnonzero(scores >= COARSE_CANDIDATE)
+            for i in above[np.argsort(-scores[above], kind="stable")][:MARK_CANDIDATES]:
                 other = others[int(i)]
                 if int(i) not in decoded:
                     full = decode_patch(other.patch_png)
@@ -346,15 +380,150 @@ def shared_marks(
                         similarity=score,
                         copy_like=field is not None,
                         ink_field=field,
+                        other_run=other.run_id,
                     )
                 )
     return sorted(out, key=lambda m: (-m.similarity, m.kind, m.other))
 
 
 def similar(store: Store, sha256: str) -> Similar:
-    """What `sha256` shares with every other stored document."""
+    """What `sha256` shares with every other stored document, as stored.
+
+    The search is made, and stored, when a document is stored (`search_and_store`); a
+    document whose latest run was never searched (a store written before searches were kept)
+    is searched now, once.
+    """
     store.document(sha256)
+    run = latest_fingerprinted_run(store, sha256)
+    if run is None:
+        return Similar(sha256)
+    if not was_searched(store, run):
+        search_and_store(store, sha256)
+    return stored_similar(store, sha256)
+
+
+def search(store: Store, sha256: str) -> Similar:
+    """Compare `sha256`'s latest fingerprints with every other stored document's, now."""
     return _combined(sha256, near_duplicates(store, sha256), shared_marks(store, sha256))
+
+
+def search_and_store(store: Store, sha256: str) -> Similar | None:
+    """Search the store for `sha256` and keep what was found with its latest run.
+
+    Called when a batch or an upload stores a document; None when it has no fingerprints.
+    """
+    run = latest_fingerprinted_run(store, sha256)
+    if run is None:
+        return None
+    result = search(store, sha256)
+    links = [
+        (d.other_run, d.other, "near_duplicate", d.page, d.other_page, _duplicate_detail(d))
+        for d in result.near_duplicates
+    ] + [
+        (m.other_run, m.other, m.kind, m.page, m.other_page, _mark_detail(m))
+        for m in result.shared_marks
+    ]
+    compared = store.query(
+        "SELECT count(*) AS n FROM page_fingerprints WHERE document_sha256 != ?", (sha256,)
+    )[0]["n"]
+    report = store.latest_report(sha256)
+    letter = letter_reading(report) if report is not None else None
+    record_case_search(store, run, sha256, int(compared), links, letter)
+    return result
+
+
+def stored_similar(store: Store, sha256: str) -> Similar:
+    """What the stored searches found between `sha256` and the other documents.
+
+    A link found by either document's search counts for both; the document's own reading of
+    a pair is preferred where both searches found it.
+    """
+    dups: dict[tuple[str, int, int], NearDuplicate] = {}
+    marks: dict[tuple[str, str, int, int], SharedMark] = {}
+    for link in sorted(stored_links(store, sha256), key=lambda k: k.flipped, reverse=True):
+        if link.kind == "near_duplicate":
+            dups[(link.other_sha256, link.page, link.other_page)] = _duplicate_from(link)
+        else:
+            key = (link.kind, link.other_sha256, link.page, link.other_page)
+            marks[key] = _mark_from(link)
+    return _combined(
+        sha256,
+        sorted(dups.values(), key=lambda d: (d.distance, d.other)),
+        sorted(marks.values(), key=lambda m: (-m.similarity, m.kind, m.other)),
+    )
+
+
+def _duplicate_detail(d: NearDuplicate) -> dict[str, Any]:
+    return {
+        "method": d.method,
+        "distance": d.distance,
+        "match": None if d.match is None else asdict(d.match),
+        "agreement": None if d.agreement is None else asdict(d.agreement),
+        "differences": d.differences,
+        "earlier": d.earlier,
+        "reasons": list(d.reasons),
+    }
+
+
+def _duplicate_from(link: CaseLink) -> NearDuplicate:
+    detail = link.detail
+    match = detail.get("match")
+    page_match = None
+    if match is not None:
+        page_match = PageMatch(
+            **{
+                **match,
+                "offset": tuple(match["offset"]),
+                "matrix": tuple(match["matrix"]),
+                "heights": tuple(match["heights"]),
+            }
+        )
+        if link.flipped:
+            page_match = page_match.inverted()
+    differences = detail.get("differences") or {}
+    if link.flipped:
+        differences = {k: list(reversed(v)) for k, v in differences.items()}
+    agreement = detail.get("agreement")
+    return NearDuplicate(
+        other=link.other_sha256,
+        page=link.page,
+        other_page=link.other_page,
+        method=str(detail["method"]),
+        distance=int(detail["distance"]),
+        match=page_match,
+        differences=differences,
+        earlier=detail.get("earlier"),
+        reasons=tuple(detail.get("reasons") or ()),
+        agreement=None if agreement is None else Agreement(**agreement),
+    )
+
+
+def _mark_detail(m: SharedMark) -> dict[str, Any]:
+    return {
+        "box": list(m.box),
+        "other_box": list(m.other_box),
+        "similarity": m.similarity,
+        "copy_like": m.copy_like,
+        "ink_field": m.ink_field,
+    }
+
+
+def _mark_from(link: CaseLink) -> SharedMark:
+    detail = link.detail
+    box, other_box = detail["box"], detail["other_box"]
+    if link.flipped:
+        box, other_box = other_box, box
+    return SharedMark(
+        kind=link.kind,
+        other=link.other_sha256,
+        page=link.page,
+        box=(int(box[0]), int(box[1]), int(box[2]), int(box[3])),
+        other_page=link.other_page,
+        other_box=(int(other_box[0]), int(other_box[1]), int(other_box[2]), int(other_box[3])),
+        similarity=float(detail["similarity"]),
+        copy_like=bool(detail["copy_like"]),
+        ink_field=None if detail.get("ink_field") is None else float(detail["ink_field"]),
+    )
 
 
 def _combined(sha256: str, dups: list[NearDuplicate], marks: list[SharedMark]) -> Similar:
@@ -362,156 +531,6 @@ def _combined(sha256: str, dups: list[NearDuplicate], marks: list[SharedMark]) -
     copies = {(d.other, d.page, d.other_page) for d in dups}
     kept = [m for m in marks if (m.other, m.page, m.other_page) not in copies]
     return Similar(sha256, dups, kept)
-
-
-def findings(store: Store, result: Similar) -> list[Finding]:
-    """The case-level findings of one document, in the report model's terms."""
-    names = _names(store, result.others())
-    out: list[Finding] = []
-    for d in result.near_duplicates:
-        earlier = (
-            "this copy"
-            if d.earlier == result.sha256
-            else names.get(d.other, "the other copy")
-            if d.earlier
-            else "neither copy clearly"
-        )
-        how = (
-            f"perceptual hashes {d.distance} bits apart of 256"
-            if d.method == "hash"
-            else f"{d.match.body_inliers if d.match else 0} keypoints verified in the body of "
-            f"the page, scale {d.match.scale if d.match else 1:.2f}"
-        )
-        out.append(
-            Finding(
-                check="case",
-                code="case.near_duplicate",
-                severity=Severity.INFO,
-                title=f"This page also appears as {names.get(d.other)}",
-                detail=(
-                    f"Page {d.page + 1} matches page {d.other_page + 1} of "
-                    f"{names.get(d.other)} ({how}). Differences: "
-                    f"{', '.join(d.differences) or 'none recorded'}. Likely earlier: {earlier}"
-                    f"{' (' + '; '.join(d.reasons) + ')' if d.reasons else ''}. The same scan "
-                    "published or forwarded twice is the common, innocent explanation; compare "
-                    "the copies for edits made between them."
-                ),
-                page=d.page,
-                evidence={"other": d.other, "distance": d.distance, "method": d.method},
-                checklist=("prov.original",),
-            )
-        )
-    for m in result.shared_marks:
-        x, y, w, h = m.box
-        if m.copy_like:
-            finding = Finding(
-                check="case",
-                code=f"case.shared_{m.kind}",
-                severity=Severity.WARNING,
-                title=f"The {m.kind} is closer to {names.get(m.other)}'s than two "
-                f"impressions could be",
-                detail=(
-                    f"The {m.kind} on page {m.page + 1} agrees with the one on page "
-                    f"{m.other_page + 1} of {names.get(m.other)} at similarity "
-                    f"{m.similarity:.3f}, and its ink differs by a constant factor only "
-                    "where it can be compared, while separate impressions of one "
-                    f"{m.kind} differ in ink from one part to another. This is consistent "
-                    "with one image copied onto both letters. Innocent explanations: the two "
-                    "files are copies of one scan (see near-duplicates), or the office applies "
-                    "a printed facsimile."
-                ),
-                page=m.page,
-                regions=(Region(x, y, w, h, label=m.kind, score=round(m.similarity, 3)),),
-                evidence={"other": m.other, "other_box": list(m.other_box)},
-                checklist=("form.signature",),
-            )
-        else:
-            finding = Finding(
-                check="case",
-                code="case.same_letterhead",
-                severity=Severity.INFO,
-                title=f"Same letterhead design as {names.get(m.other)}",
-                detail=(
-                    f"The letterhead agrees with {names.get(m.other)}'s at similarity "
-                    f"{m.similarity:.3f}: one design, as letters of one office share. It says "
-                    "nothing about either letter on its own."
-                ),
-                page=m.page,
-                regions=(Region(x, y, w, h, label="letterhead"),),
-                evidence={"other": m.other},
-            )
-        out.append(finding)
-    return out
-
-
-# -- one office's letters in order -------------------------------------------------------------
-
-
-def letter_serial(value: str | None) -> int | None:
-    """The serial of a letter number (its longest run of digits), in any digit system."""
-    runs = re.findall(r"\d+", dates.western_digits(value or ""))
-    return int(max(runs, key=len)) if runs else None
-
-
-@dataclass(frozen=True)
-class NumberedLetter:
-    """One letter's number and date as its letter check read them."""
-
-    sha256: str
-    name: str
-    office: str | None
-    number: str | None
-    serial: int | None
-    date_text: str | None
-    date: str | None  # ISO Gregorian
-    backwards: bool = False
-
-
-def numbered_letters(store: Store, shas: Sequence[str]) -> list[NumberedLetter]:
-    """The letters of `shas` with their numbers and dates, each office's in date order.
-
-    A letter whose serial is lower than that of an earlier-dated letter of the same office has
-    ``backwards`` set: offices number their outgoing letters in sequence through the year, so
-    this is a notice (a new year's series, another register of the office, or an OCR misreading
-    are the innocent explanations).
-    """
-    rows: list[NumberedLetter] = []
-    for sha in shas:
-        report = store.latest_report(sha)
-        if report is None:
-            continue
-        elements = {
-            e.get("name"): e for e in (report.results.get("letter") or {}).get("elements", [])
-        }
-        number = (elements.get("number") or {}).get("value")
-        date_text = (elements.get("date") or {}).get("value")
-        found = dates.find_dates(date_text) if date_text else []
-        iso = found[0].gregorian.isoformat() if found and found[0].gregorian else None
-        claims = store.claims(sha)
-        office = claims.claims.office if claims is not None else None
-        if number is None and iso is None:
-            continue
-        rows.append(
-            NumberedLetter(
-                sha,
-                store.document(sha).original_name,
-                office,
-                number,
-                letter_serial(number),
-                date_text,
-                iso,
-            )
-        )
-    rows.sort(key=lambda r: (r.office or "", r.date or "9999", r.serial or 0))
-    out: list[NumberedLetter] = []
-    highest: dict[str | None, int] = {}
-    for r in rows:
-        top = highest.get(r.office)
-        back = r.date is not None and r.serial is not None and top is not None and r.serial < top
-        if r.date is not None and r.serial is not None:
-            highest[r.office] = max(top or 0, r.serial)
-        out.append(NumberedLetter(**{**r.__dict__, "backwards": back}))
-    return out
 
 
 @dataclass
@@ -525,13 +544,15 @@ class CaseView:
 
 
 def case_view(store: Store, case_name: str) -> CaseView:
-    """Everything the case view shows, computed from the store's fingerprints and reports."""
+    """Everything the case view shows: the stored links among the case's documents, in order."""
     shas = case_documents(store, case_name)
     members = set(shas)
-    pages = [p for p in page_fingerprints(store) if p.document_sha256 in members]
-    marks = [m for m in mark_fingerprints(store) if m.document_sha256 in members]
-    found = {
-        sha: _combined(sha, near_duplicates(store, sha, pages), shared_marks(store, sha, marks))
-        for sha in shas
-    }
+    found = {}
+    for sha in shas:
+        everything = similar(store, sha)
+        found[sha] = Similar(
+            sha,
+            [d for d in everything.near_duplicates if d.other in members],
+            [m for m in everything.shared_marks if m.other in members],
+        )
     return CaseView(case_name, shas, found, numbered_letters(store, shas))

@@ -21,6 +21,7 @@ from typing import Any
 from PIL import Image
 
 from workbench.api import analyze_document
+from workbench.cases import search_and_store
 from workbench.checklist import Checklist, load_checklist
 from workbench.claims import parse_claims
 from workbench.errors import InputError, UsageError
@@ -181,6 +182,7 @@ def record_upload(
         duration_s=duration_s,
         artifacts=artifacts,
     )
+    search_and_store(store, document.sha256)  # what it shares with the stored documents
     extra: dict[str, Any] = dict(claims.extra) if claims is not None else {}
     if translation is not None:
         text, info = translation

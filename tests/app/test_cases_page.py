@@ -57,7 +57,7 @@ def test_cases_page_without_cases_says_how_to_make_one(
     assert "No cases yet" in at.info[0].value
 
 
-def test_document_page_finds_the_shared_signature_on_request(leak_store: Path) -> None:
+def test_document_page_shows_the_shared_signature_found_when_stored(leak_store: Path) -> None:
     from workbench.store import Store, sha256_file
 
     sha = sha256_file(SAMPLES / "tampered" / "t01_splice_signature.png")
@@ -69,7 +69,6 @@ def test_document_page_finds_the_shared_signature_on_request(leak_store: Path) -
     at.switch_page("views/document.py")
     at.run()
     assert not at.exception, at.exception
-    at.button[-1].click()
-    at.run()
+    # the batch searched the store as it stored the letters: no button, no search now
     text = " ".join(m.value for m in at.markdown)
     assert "closer to exemplar" in text and "two impressions could be" in text

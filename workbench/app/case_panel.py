@@ -1,7 +1,8 @@
 """The Document page's view of the store: copies of this page and marks shared with others.
 
-Searching the store takes a moment, so it runs when the reviewer asks; the Cases page shows
-the same evidence for a whole case, with the shared marks side by side.
+The store was searched when the document was stored, so this only reads what that search (and
+the later searches of other documents) found; the Cases page shows the same evidence for a whole
+case, with the shared marks side by side.
 """
 
 from __future__ import annotations
@@ -9,16 +10,15 @@ from __future__ import annotations
 import streamlit as st
 
 from workbench.app.shared import CASES_PAGE, md
-from workbench.cases import findings, similar
+from workbench.case_findings import findings
+from workbench.cases import similar
 from workbench.store import Store
 from workbench.store.cases import cases_of
 
 
 def shared_with_others(store: Store, sha256: str) -> None:
-    """A button that searches the store, then the case-level findings of this document."""
+    """The case-level findings of this document: copies of its pages, marks shared with others."""
     st.markdown("#### In the store")
-    if not st.button("Look for copies of this page and shared signatures or seals"):
-        return
     found = findings(store, similar(store, sha256))
     if not found:
         st.caption("No other stored document shares a page, a signature or a seal with this one.")

@@ -29,6 +29,7 @@ from workbench.batch.output import (
     write_report,
 )
 from workbench.batch.worker import Task, TaskResult
+from workbench.cases import search_and_store
 from workbench.errors import UsageError, WorkbenchError
 from workbench.limits import Limits
 from workbench.names import printable
@@ -254,6 +255,8 @@ def _record(
                 duration_s=result.duration_s,
                 artifacts=result.artifacts,
             )
+            # what it shares with the stored documents, kept for the case view
+            search_and_store(store, result.sha256)
         except WorkbenchError as exc:
             for path in paths:
                 yield Row(str(path.relative_to(root)), result.sha256, error=str(exc))

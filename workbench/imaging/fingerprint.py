@@ -12,6 +12,18 @@ Two fingerprints are kept per page, because no single one survives every way a s
   only inliers in the body band of both pages (between 30% and 65% of their height), where the
   letters differ, count.
 
+Keypoints alone cannot tell a copy from a letter that shares a paragraph with it (form letters,
+one office's stock phrases): the shared paragraph verifies as a copy would. So a candidate is
+also checked **pixel by pixel over the whole overlap**: a small grey reduction of each page
+(`THUMB_WIDTH` wide, kept with the fingerprints) is laid onto the other by the fitted transform,
+and the inked blocks of the overlap are compared one by one (`overlap_agreement`). A copy agrees
+nearly everywhere, however it was cropped, scaled or recompressed; a different letter disagrees
+wherever its text differs, even if one paragraph is word for word the same.
+
+For an indexed search, the hash is also cut into `HASH_BANDS` bands (`hash_bands`): two hashes
+within `HASH_BANDS - 1` bits of each other agree exactly on at least one band (pigeonhole), so a
+look-up of equal bands finds every candidate without reading every stored hash.
+
 Pure functions over arrays; the ``fingerprint`` check computes them per page, the case service
 compares them across the store.
 """
@@ -19,6 +31,7 @@ compares them across the store.
 from __future__ import annotations
 
 import base64
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -41,8 +54,10 @@ RANSAC_PX = 4.0
 #: Fewer tentative matches than this and a pair is not verified at all.
 MIN_TENTATIVE = 12
 #: Nearest neighbours asked per query descriptor across the whole store (several copies of one
-#: page must each get their share of matches).
-NEIGHBOURS = 8
+#: page must each get their share of matches: with 8, a letter stored with 13 copies of itself
+#: lost its cropped copies to the closer ones; the brute-force pass computes every distance
+#: anyway, so more neighbours cost little).
+NEIGHBOURS = 24
 #: Largest descriptor distance (of 256 bits) a tentative match may have.
 MAX_DESCRIPTOR_DISTANCE = 64
 #: Body-band inliers of the first, store-wide pass for a page to be verified pair by pair.
@@ -53,6 +68,21 @@ FIRST_PASS_STORED = 150
 FIRST_PASS_QUERY = 400
 #: Lowe's ratio: a match is kept when clearly nearer than the second-nearest keypoint.
 RATIO = 0.8
+#: Width (pixels) of the grey reduction kept per page for checking the overlap of a candidate.
+THUMB_WIDTH = 400
+#: JPEG quality of the stored reduction (about 25 KB for an A5 letter).
+THUMB_QUALITY = 80
+#: Side (pixels of the reduction) of the blocks compared, about two lines of body text.
+BLOCK = 16
+#: How far (pixels of the reduction) a block may move to meet its counterpart: what the fitted
+#: transform leaves of misalignment.
+BLOCK_SHIFT = 2
+#: A block is inked when its grey levels spread at least this much (standard deviation).
+INK_SPREAD = 12.0
+#: Correlation at which two blocks show the same ink.
+BLOCK_AGREE = 0.6
+#: Bands the 256-bit hash is cut into for the indexed look-up (15 or 16 bits each).
+HASH_BANDS = 17
 
 
 def page_hash(gray: np.ndarray) -> str:
@@ -65,6 +95,115 @@ def page_hash(gray: np.ndarray) -> str:
 
     """
     return str(imagehash.phash(Image.fromarray(np.asarray(gray, np.uint8)), hash_size=HASH_SIZE))
+
+
+def hash_bands(phash: str) -> list[int]:
+    """The hash cut into `HASH_BANDS` consecutive bands of bits, each as an integer.
+
+    Two hashes at most ``HASH_BANDS - 1`` bits apart share at least one band exactly.
+    """
+    bits = "".join(f"{int(c, 16):04b}" for c in phash)
+    edges = np.linspace(0, len(bits), HASH_BANDS + 1).round().astype(int)
+    return [int(bits[a:b], 2) for a, b in itertools.pairwise(edges)]
+
+
+def page_thumb(gray: np.ndarray) -> np.ndarray:
+    """The page reduced to `THUMB_WIDTH` pixels wide (grey, area averaging)."""
+    g = np.asarray(gray, np.uint8)
+    size = (THUMB_WIDTH, max(1, round(g.shape[0] * THUMB_WIDTH / g.shape[1])))
+    out: np.ndarray = cv2.resize(g, size, interpolation=cv2.INTER_AREA)
+    return out
+
+
+def encode_thumb(thumb: np.ndarray) -> bytes:
+    """The reduction as JPEG bytes, as it is kept with the fingerprints."""
+    ok, data = cv2.imencode(".jpg", thumb, [cv2.IMWRITE_JPEG_QUALITY, THUMB_QUALITY])
+    if not ok:
+        raise ValueError("the page reduction could not be encoded")
+    return bytes(data)
+
+
+def decode_thumb(data: bytes) -> np.ndarray:
+    """Read back what `encode_thumb` wrote."""
+    out = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_GRAYSCALE)
+    if out is None:
+        raise ValueError("the stored page reduction cannot be decoded")
+    return np.asarray(out, np.uint8)
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """How the pixels of two pages agree where the fitted transform lays one onto the other.
+
+    ``inked`` blocks of the overlap carry ink on either page; ``agreeing`` of them show the
+    same ink on both. ``covered`` is the overlap's share of the smaller page (a crop covers
+    all of itself and part of its original).
+    """
+
+    inked: int
+    agreeing: int
+    covered: float
+
+    @property
+    def share(self) -> float:
+        """Agreeing blocks as a share of the inked ones (0 when none is inked)."""
+        return self.agreeing / self.inked if self.inked else 0.0
+
+
+def overlap_agreement(query: np.ndarray, stored: np.ndarray, matrix: Sequence[float]) -> Agreement:
+    """Compare two page reductions block by block where `matrix` lays `query` onto `stored`.
+
+    Each block of `BLOCK` pixels inside the overlap that is inked on either page is compared
+    with the other page's ink around it (normalised correlation, `BLOCK_SHIFT` pixels of play).
+
+    Parameters
+    ----------
+    query, stored : ndarray (H, W) uint8
+        The reductions (`page_thumb`) of the two pages.
+    matrix : six floats
+        The transform fitted on the keypoints (`PageMatch.matrix`), in pixels of the
+        `FEATURE_WIDTH` reductions; both thumbnails are scaled alike, so only its translation
+        changes.
+
+    """
+    m = np.array(matrix, np.float64).reshape(2, 3)
+    m[:, 2] *= THUMB_WIDTH / FEATURE_WIDTH
+    h, w = stored.shape
+    rows, cols = h // BLOCK, w // BLOCK
+    if rows == 0 or cols == 0:
+        return Agreement(0, 0, 0.0)
+    size = (cols * BLOCK, rows * BLOCK)
+    warped = cv2.warpAffine(query.astype(np.float32), m, size, flags=cv2.INTER_LINEAR)
+    inside = cv2.warpAffine(np.ones(query.shape, np.uint8), m, size, flags=cv2.INTER_NEAREST)
+    pad = BLOCK_SHIFT
+    padded = cv2.copyMakeBorder(stored.astype(np.float32), pad, pad, pad, pad, cv2.BORDER_REPLICATE)
+
+    def blocks(a: np.ndarray) -> np.ndarray:
+        return a.reshape(rows, BLOCK, cols, BLOCK).swapaxes(1, 2).reshape(rows, cols, -1)
+
+    q = blocks(warped)
+    q_centred = q - q.mean(axis=2, keepdims=True)
+    q_spread = np.sqrt((q_centred**2).mean(axis=2))
+    best = np.full((rows, cols), -1.0)
+    spread_here = np.zeros((rows, cols))
+    for dy in range(-pad, pad + 1):
+        for dx in range(-pad, pad + 1):
+            t = blocks(padded[pad + dy : pad + dy + size[1], pad + dx : pad + dx + size[0]])
+            t_centred = t - t.mean(axis=2, keepdims=True)
+            t_spread = np.sqrt((t_centred**2).mean(axis=2))
+            if dx == dy == 0:
+                spread_here = t_spread
+            with np.errstate(divide="ignore", invalid="ignore"):
+                r = (q_centred * t_centred).mean(axis=2) / (q_spread * t_spread)
+            best = np.maximum(best, np.nan_to_num(r, nan=-1.0, posinf=-1.0, neginf=-1.0))
+    full = blocks(inside).min(axis=2) > 0
+    inked = full & (np.maximum(q_spread, spread_here) >= INK_SPREAD)
+    agreeing = inked & (q_spread > 1e-3) & (best >= BLOCK_AGREE)
+    # the query's area as laid onto the stored page (the reductions share a width, not a scale)
+    laid = query.shape[0] * query.shape[1] * abs(float(np.linalg.det(m[:, :2])))
+    smaller = min(h * w, laid)
+    covered = min(1.0, int(full.sum()) * BLOCK * BLOCK / max(smaller, 1))
+    return Agreement(int(inked.sum()), int(agreeing.sum()), round(covered, 3))
 
 
 def hash_bits(hashes: Sequence[str]) -> np.ndarray:
@@ -154,6 +293,30 @@ class PageMatch:
     scale: float
     rotation_deg: float
     offset: tuple[float, float]
+    #: The fitted transform itself (2 x 3, row by row), query pixels onto stored pixels at
+    #: `FEATURE_WIDTH`, for checking the pixels of the overlap (`overlap_agreement`).
+    matrix: tuple[float, ...] = ()
+    #: Heights of the query's and the stored page's `FEATURE_WIDTH` reductions.
+    heights: tuple[int, int] = (0, 0)
+
+    def inverted(self) -> PageMatch:
+        """The same match read from the stored page's side (stored pixels onto the query's)."""
+        if len(self.matrix) != 6:
+            return self
+        forward = np.vstack([np.array(self.matrix, np.float64).reshape(2, 3), [0.0, 0.0, 1.0]])
+        back = np.linalg.inv(forward)[:2]
+        return PageMatch(
+            inliers=self.inliers,
+            body_inliers=self.body_inliers,
+            scale=round(float(np.hypot(back[0, 0], back[1, 0])), 3),
+            rotation_deg=round(float(np.degrees(np.arctan2(back[1, 0], back[0, 0]))), 2),
+            offset=(
+                round(float(back[0, 2]) / FEATURE_WIDTH, 3),
+                round(float(back[1, 2]) / max(self.heights[0], 1), 3),
+            ),
+            matrix=tuple(float(v) for v in back.ravel()),
+            heights=(self.heights[1], self.heights[0]),
+        )
 
 
 def _verify(
@@ -190,6 +353,8 @@ def _verify(
             round(float(matrix[0, 2]) / FEATURE_WIDTH, 3),
             round(float(matrix[1, 2]) / max(stored.height, 1), 3),
         ),
+        matrix=tuple(float(v) for v in matrix.ravel()),
+        heights=(query.height, stored.height),
     )
 
 
@@ -243,7 +408,10 @@ def match_pages(query: Features, stored: Sequence[Features]) -> list[PageMatch |
         (query_pick[m.queryIdx], picks[m.imgIdx][m.trainIdx], m.imgIdx, m.distance)
         for found in matcher.knnMatch(query.descriptors[query_pick], k=k)
         for m in found
+        # OpenCV numbers the train sets it kept: guard against one it dropped
         if m.distance <= MAX_DESCRIPTOR_DISTANCE
+        and m.imgIdx < len(picks)
+        and m.trainIdx < len(picks[m.imgIdx])
     ]
     if not rows:
         return out

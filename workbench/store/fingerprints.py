@@ -4,17 +4,22 @@ A run's fingerprints come from its ``fingerprint`` check results and are written
 transaction as the run itself (`record_fingerprints`, called by `Store.record_run`), so they
 always belong to the run that produced them; searches read the latest run's rows of each
 document, through the store's public `Database.query` (case membership: `workbench.store.cases`).
+
+Each page's hash is also written cut into bands (`hash_bands`), so that the pages within a few
+bits of a hash are found by an indexed look-up (`pages_sharing_a_band`), and the small grey
+reduction of the page is kept for checking candidates pixel by pixel (`page_thumbs`).
 """
 
 from __future__ import annotations
 
 import base64
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from workbench.imaging.fingerprint import Features
+from workbench.imaging.fingerprint import Features, hash_bands
 from workbench.imaging.layout.marks import coarse_vectors, decode_patch
 from workbench.model import Report
 from workbench.store.database import Database
@@ -35,6 +40,8 @@ class PageFingerprint:
     height: int
     phash: str
     features: Features | None
+    #: The row's id, by which its reduction is read (`page_thumbs`).
+    id: int = 0
 
 
 @dataclass(frozen=True)
@@ -76,13 +83,19 @@ def record_fingerprints(conn: sqlite3.Connection, run_id: int, report: Report) -
                 features.height,
                 features.points.astype(np.int16).tobytes(),
                 features.descriptors.tobytes(),
+                base64.b64decode(p["thumb"]) if p.get("thumb") else None,
             )
         )
-    conn.executemany(
-        "INSERT INTO page_fingerprints (run_id, document_sha256, page, width, height, phash, "
-        "feature_height, points, descriptors) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        rows,
-    )
+    for row in rows:
+        fid = conn.execute(
+            "INSERT INTO page_fingerprints (run_id, document_sha256, page, width, height, phash, "
+            "feature_height, points, descriptors, thumb) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            row,
+        ).lastrowid
+        conn.executemany(
+            "INSERT INTO page_hash_bands (fingerprint_id, band, value) VALUES (?, ?, ?)",
+            [(fid, band, value) for band, value in enumerate(hash_bands(str(row[5])))],
+        )
     conn.executemany(
         "INSERT INTO mark_fingerprints (run_id, document_sha256, page, kind, x, y, width, "
         "height, patch, coarse) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -120,10 +133,8 @@ def page_fingerprints(store: Database, *, with_features: bool = True) -> list[Pa
 
     Keypoints are kept as raw bytes, so reading a thousand pages' worth is quick.
     """
-    columns = (
-        "f.*"
-        if with_features
-        else ("f.run_id, f.document_sha256, f.page, f.width, f.height, f.phash")
+    columns = "f.id, f.run_id, f.document_sha256, f.page, f.width, f.height, f.phash" + (
+        ", f.feature_height, f.points, f.descriptors" if with_features else ""
     )
     rows = store.query(
         f"SELECT {columns} FROM page_fingerprints f "
@@ -144,9 +155,53 @@ def page_fingerprints(store: Database, *, with_features: bool = True) -> list[Pa
             )
             if with_features
             else None,
+            r["id"],
         )
         for r in rows
     ]
+
+
+def pages_sharing_a_band(store: Database, phash: str) -> list[PageFingerprint]:
+    """The latest-run pages whose hash equals `phash` on at least one band (no keypoints).
+
+    Every page within ``HASH_BANDS - 1`` bits of `phash` is among them; an indexed look-up.
+    """
+    bands = hash_bands(phash)
+    where = " OR ".join("(b.band = ? AND b.value = ?)" for _ in bands)
+    rows = store.query(
+        "SELECT DISTINCT f.id, f.run_id, f.document_sha256, f.page, f.width, f.height, f.phash "
+        f"FROM page_hash_bands b JOIN page_fingerprints f ON f.id = b.fingerprint_id "
+        f"{_LATEST.format(table='page_fingerprints')} WHERE {where}",
+        tuple(v for band, value in enumerate(bands) for v in (band, value)),
+    )
+    return [
+        PageFingerprint(
+            r["document_sha256"],
+            r["run_id"],
+            r["page"],
+            r["width"],
+            r["height"],
+            r["phash"],
+            None,
+            r["id"],
+        )
+        for r in rows
+    ]
+
+
+def page_thumbs(store: Database, ids: Sequence[int]) -> dict[int, bytes]:
+    """The stored page reductions (JPEG) of the fingerprint rows `ids` that have one."""
+    out: dict[int, bytes] = {}
+    wanted = sorted(set(ids))
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        rows = store.query(
+            f"SELECT id, thumb FROM page_fingerprints WHERE id IN ({','.join('?' * len(chunk))})"
+            " AND thumb IS NOT NULL",
+            tuple(chunk),
+        )
+        out.update({r["id"]: bytes(r["thumb"]) for r in rows})
+    return out
 
 
 def mark_fingerprints(store: Database) -> list[MarkFingerprint]:

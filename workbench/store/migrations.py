@@ -14,6 +14,11 @@ one, because stores written by earlier versions must upgrade to the same shape a
   fingerprints of each run's pages and marks, which the case service compares across the store.
 - 5: the names index (the people and list names of each run, `workbench.store.names`), filled
   from the latest successful run of each stored document.
+- 6: what the case service found, stored when a document is stored (``case_searches``: which
+  runs were searched, with the letter number and date each read; ``case_links``: the
+  near-duplicate pages and shared marks found, append-only), the bands of each page hash for
+  an indexed look-up (back-filled), and a small grey reduction of each page for checking
+  candidates pixel by pixel (empty for pages fingerprinted before).
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from workbench.errors import WorkbenchError
+from workbench.imaging.fingerprint import hash_bands
 from workbench.store.names import backfill_names
 
 
@@ -253,6 +259,61 @@ def _v5_names(conn: sqlite3.Connection) -> None:
     backfill_names(conn)
 
 
+V6_CASE_LINKS = """
+ALTER TABLE page_fingerprints ADD COLUMN thumb BLOB;
+
+CREATE TABLE page_hash_bands (
+    fingerprint_id  INTEGER NOT NULL REFERENCES page_fingerprints (id) ON DELETE CASCADE,
+    band            INTEGER NOT NULL,
+    value           INTEGER NOT NULL,
+    PRIMARY KEY (fingerprint_id, band)
+);
+
+CREATE TABLE case_searches (
+    run_id          INTEGER PRIMARY KEY REFERENCES runs (id) ON DELETE CASCADE,
+    document_sha256 TEXT NOT NULL REFERENCES documents (sha256),
+    searched        TEXT NOT NULL,
+    pages_compared  INTEGER NOT NULL,
+    letter_number   TEXT,
+    letter_date_text TEXT,
+    letter_date     TEXT
+);
+
+CREATE TABLE case_links (
+    id              INTEGER PRIMARY KEY,
+    run_id          INTEGER NOT NULL REFERENCES case_searches (run_id) ON DELETE CASCADE,
+    document_sha256 TEXT NOT NULL REFERENCES documents (sha256),
+    other_run_id    INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    other_sha256    TEXT NOT NULL REFERENCES documents (sha256),
+    kind            TEXT NOT NULL
+        CHECK (kind IN ('near_duplicate', 'signature', 'seal', 'letterhead')),
+    page            INTEGER NOT NULL,
+    other_page      INTEGER NOT NULL,
+    detail          TEXT NOT NULL
+);
+
+CREATE TRIGGER case_links_no_update BEFORE UPDATE ON case_links
+BEGIN
+    SELECT RAISE(ABORT, 'case_links is append-only: links cannot be changed');
+END;
+
+CREATE INDEX page_hash_bands_by_value ON page_hash_bands (band, value);
+CREATE INDEX case_searches_by_document ON case_searches (document_sha256);
+CREATE INDEX case_links_by_document ON case_links (document_sha256, run_id);
+CREATE INDEX case_links_by_other ON case_links (other_sha256, other_run_id);
+"""
+
+
+def _v6_case_links(conn: sqlite3.Connection) -> None:
+    for statement in _statements(V6_CASE_LINKS):
+        conn.execute(statement)
+    rows = conn.execute("SELECT id, phash FROM page_fingerprints").fetchall()
+    conn.executemany(
+        "INSERT INTO page_hash_bands (fingerprint_id, band, value) VALUES (?, ?, ?)",
+        [(fid, band, value) for fid, phash in rows for band, value in enumerate(hash_bands(phash))],
+    )
+
+
 @dataclass(frozen=True)
 class Migration:
     """One step: takes the schema to `version`, by SQL script or by a Python function."""
@@ -268,6 +329,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(3, "analysis key of runs", _v3_analysis_key),
     Migration(4, "cases and perceptual fingerprints", V4_CASES),
     Migration(5, "names index", _v5_names),
+    Migration(6, "stored case links, hash bands and page reductions", _v6_case_links),
 )
 LATEST = MIGRATIONS[-1].version
 
@@ -303,6 +365,7 @@ def migrate(conn: sqlite3.Connection, target: int = LATEST) -> list[int]:
 
     """
     applied: list[int] = []
+    previous = 0
     for step in MIGRATIONS:
         if step.version > target:
             break
@@ -316,8 +379,9 @@ def migrate(conn: sqlite3.Connection, target: int = LATEST) -> list[int]:
                 )
             if current >= step.version:
                 conn.execute("COMMIT")
+                previous = step.version
                 continue
-            if current != step.version - 1:
+            if current != previous:
                 raise SchemaVersionError(f"store schema {current} cannot take step {step.version}")
             if isinstance(step.apply, str):
                 for statement in _statements(step.apply):
@@ -330,4 +394,5 @@ def migrate(conn: sqlite3.Connection, target: int = LATEST) -> list[int]:
             conn.execute("ROLLBACK")
             raise
         applied.append(step.version)
+        previous = step.version
     return applied

@@ -8,7 +8,8 @@ import streamlit as st
 from PIL import Image
 
 from workbench.app.shared import DOCUMENT_PAGE, get_store, md, page_images, store_path
-from workbench.cases import case_view, findings
+from workbench.case_findings import findings
+from workbench.cases import case_view
 from workbench.provenance import image_search_links, wayback_links
 from workbench.store.cases import cases
 

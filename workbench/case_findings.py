@@ -1,0 +1,96 @@
+"""The case service's results as findings in the report model's terms, for the app and exports.
+
+Near-duplicates are notices (a scan published twice is common and innocent), a signature or
+seal closer than two impressions could be is a warning, a shared letterhead a notice.
+"""
+
+from __future__ import annotations
+
+from workbench.cases import Similar, document_names
+from workbench.model import Finding, Region, Severity
+from workbench.store.service import Store
+
+
+def findings(store: Store, result: Similar) -> list[Finding]:
+    """The case-level findings of one document, in the report model's terms."""
+    names = document_names(store, result.others())
+    out: list[Finding] = []
+    for d in result.near_duplicates:
+        earlier = (
+            "this copy"
+            if d.earlier == result.sha256
+            else names.get(d.other, "the other copy")
+            if d.earlier
+            else "neither copy clearly"
+        )
+        how = (
+            f"perceptual hashes {d.distance} bits apart of 256"
+            if d.method == "hash"
+            else f"{d.match.inliers if d.match else 0} keypoints verified, scale "
+            f"{d.match.scale if d.match else 1:.2f}"
+        )
+        if d.agreement is not None:
+            how += (
+                f"; {d.agreement.share:.0%} of the {d.agreement.inked} inked blocks where the "
+                "pages overlap agree pixel by pixel"
+            )
+        out.append(
+            Finding(
+                check="case",
+                code="case.near_duplicate",
+                severity=Severity.INFO,
+                title=f"This page also appears as {names.get(d.other)}",
+                detail=(
+                    f"Page {d.page + 1} matches page {d.other_page + 1} of "
+                    f"{names.get(d.other)} ({how}). Differences: "
+                    f"{', '.join(d.differences) or 'none recorded'}. Likely earlier: {earlier}"
+                    f"{' (' + '; '.join(d.reasons) + ')' if d.reasons else ''}. The same scan "
+                    "published or forwarded twice is the common, innocent explanation; compare "
+                    "the copies for edits made between them."
+                ),
+                page=d.page,
+                evidence={"other": d.other, "distance": d.distance, "method": d.method},
+                checklist=("prov.original",),
+            )
+        )
+    for m in result.shared_marks:
+        x, y, w, h = m.box
+        if m.copy_like:
+            finding = Finding(
+                check="case",
+                code=f"case.shared_{m.kind}",
+                severity=Severity.WARNING,
+                title=f"The {m.kind} is closer to {names.get(m.other)}'s than two "
+                f"impressions could be",
+                detail=(
+                    f"The {m.kind} on page {m.page + 1} agrees with the one on page "
+                    f"{m.other_page + 1} of {names.get(m.other)} at similarity "
+                    f"{m.similarity:.3f}, and its ink differs by a constant factor only "
+                    "where it can be compared, while separate impressions of one "
+                    f"{m.kind} differ in ink from one part to another. This is consistent "
+                    "with one image copied onto both letters. Innocent explanations: the two "
+                    "files are copies of one scan (see near-duplicates), or the office applies "
+                    "a printed facsimile."
+                ),
+                page=m.page,
+                regions=(Region(x, y, w, h, label=m.kind, score=round(m.similarity, 3)),),
+                evidence={"other": m.other, "other_box": list(m.other_box)},
+                checklist=("form.signature",),
+            )
+        else:
+            finding = Finding(
+                check="case",
+                code="case.same_letterhead",
+                severity=Severity.INFO,
+                title=f"Same letterhead design as {names.get(m.other)}",
+                detail=(
+                    f"The letterhead agrees with {names.get(m.other)}'s at similarity "
+                    f"{m.similarity:.3f}: one design, as letters of one office share. It says "
+                    "nothing about either letter on its own."
+                ),
+                page=m.page,
+                regions=(Region(x, y, w, h, label="letterhead"),),
+                evidence={"other": m.other},
+            )
+        out.append(finding)
+    return out

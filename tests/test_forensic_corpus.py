@@ -10,6 +10,9 @@ from pathlib import Path
 import numpy as np
 import PIL
 import pytest
+from PIL import Image
+
+from workbench.imaging.forensic.glyphs import glyph_consistency
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 
@@ -104,3 +107,17 @@ def test_the_cache_stamp_follows_the_generator_source() -> None:
             elif isinstance(node, ast.Import):
                 imported.update(a.name for a in node.names if a.name in local)
     assert {f"{m}.py" for m in imported} <= set(fc.SOURCES)
+
+
+def test_a_genuine_letters_larger_bold_heading_is_not_printed_differently(
+    tmp_path: Path,
+) -> None:
+    # A genuine letter of a test template at 150 dpi: its issuer line, set larger in the bold
+    # face, has a darker ink core than the body while its strokes stay below the weight step
+    # (line darkness z +6.9). Another size of type explains that darkness; the line is not a
+    # print outlier.
+    entry = fc.make_entry("test", 82, "exemplar", "letter", 0, tmp_path)
+    gray = np.asarray(Image.open(tmp_path / entry.path).convert("L"))
+    scan = glyph_consistency(gray)
+    assert scan.lines >= 4
+    assert max((o.strength for o in scan.outliers), default=0.0) < 0.5

@@ -121,3 +121,28 @@ def test_a_genuine_letters_larger_bold_heading_is_not_printed_differently(
     scan = glyph_consistency(gray)
     assert scan.lines >= 4
     assert max((o.strength for o in scan.outliers), default=0.0) < 0.5
+
+
+def test_retyped_digits_on_a_150_dpi_letter_are_found_where_they_were_typed(
+    tmp_path: Path,
+) -> None:
+    # Dev letters of one template through one 150-dpi grey chain: an untouched one, and one
+    # whose number was erased and typed again. At this resolution the retyped digits differ
+    # from the page and from their own line by z 3 to 4 in darkness, sharpness and stroke.
+    plain = fc.make_entry("dev", 2, "none", "letter", 1, tmp_path)
+    edited = fc.make_entry("dev", 50, "retyped-digits", "letter", 1, tmp_path)
+    assert plain.chain == edited.chain and plain.template == edited.template
+    untouched = glyph_consistency(np.asarray(Image.open(tmp_path / plain.path).convert("L")))
+    assert max((o.strength for o in untouched.outliers), default=0.0) < 0.5
+    scan = glyph_consistency(np.asarray(Image.open(tmp_path / edited.path).convert("L")))
+    ((x0, y0, x1, y1),) = edited.boxes
+    on_edit = [
+        o
+        for o in scan.outliers
+        if o.box.x < x1
+        and o.box.x + o.box.width > x0
+        and o.box.y < y1
+        and o.box.y + o.box.height > y0
+    ]
+    assert on_edit and max(o.strength for o in on_edit) >= 0.5
+    assert all(o.strength < 0.5 for o in scan.outliers if o not in on_edit)

@@ -80,6 +80,10 @@ WORD_FEATURES = 2
 #: least this many words and lines.
 MIN_LINE_WORDS = 3
 MIN_WORDS = 12
+#: Words narrower than this many glyph heights (a lone letter or digit, a single stroke) are
+#: not judged alone: the stroke width of a lone upright stroke is its own width, and its
+#: edges are too few for a sharpness of their own. They still count in their line.
+MIN_WORD_WIDTH = 1.0
 MIN_LINES = 4
 
 
@@ -351,6 +355,8 @@ def glyph_consistency(
             name: float(np.median([m.features[name] for m in members])) for name in FEATURES
         }
         for p in members:
+            if p.box.width < MIN_WORD_WIDTH * page.glyph_height:
+                continue
             _, devs = deviations(p.features, WORD_FEATURE_Z, False)
             for name in list(devs):
                 spread = stats[name][1]

@@ -10,6 +10,9 @@ from pathlib import Path
 import numpy as np
 import PIL
 import pytest
+from PIL import Image
+
+from workbench.imaging.forensic.glyphs import glyph_consistency
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 
@@ -104,3 +107,52 @@ def test_the_cache_stamp_follows_the_generator_source() -> None:
             elif isinstance(node, ast.Import):
                 imported.update(a.name for a in node.names if a.name in local)
     assert {f"{m}.py" for m in imported} <= set(fc.SOURCES)
+
+
+def test_a_genuine_letters_larger_bold_heading_is_not_printed_differently(
+    tmp_path: Path,
+) -> None:
+    # A genuine letter of a test template at 150 dpi: its issuer line, set larger in the bold
+    # face, has a darker ink core than the body while its strokes stay below the weight step
+    # (line darkness z +6.9). Another size of type explains that darkness; the line is not a
+    # print outlier.
+    entry = fc.make_entry("test", 82, "exemplar", "letter", 0, tmp_path)
+    gray = np.asarray(Image.open(tmp_path / entry.path).convert("L"))
+    scan = glyph_consistency(gray)
+    assert scan.lines >= 4
+    assert max((o.strength for o in scan.outliers), default=0.0) < 0.5
+
+
+def test_retyped_digits_on_a_150_dpi_letter_are_found_where_they_were_typed(
+    tmp_path: Path,
+) -> None:
+    # Dev letters of one template through one 150-dpi grey chain: an untouched one, and one
+    # whose number was erased and typed again. At this resolution the retyped digits differ
+    # from the page and from their own line by z 3 to 4 in darkness, sharpness and stroke.
+    plain = fc.make_entry("dev", 2, "none", "letter", 1, tmp_path)
+    edited = fc.make_entry("dev", 50, "retyped-digits", "letter", 1, tmp_path)
+    assert plain.chain == edited.chain and plain.template == edited.template
+    untouched = glyph_consistency(np.asarray(Image.open(tmp_path / plain.path).convert("L")))
+    assert max((o.strength for o in untouched.outliers), default=0.0) < 0.5
+    scan = glyph_consistency(np.asarray(Image.open(tmp_path / edited.path).convert("L")))
+    ((x0, y0, x1, y1),) = edited.boxes
+    on_edit = [
+        o
+        for o in scan.outliers
+        if o.box.x < x1
+        and o.box.x + o.box.width > x0
+        and o.box.y < y1
+        and o.box.y + o.box.height > y0
+    ]
+    assert on_edit and max(o.strength for o in on_edit) >= 0.5
+    assert all(o.strength < 0.5 for o in scan.outliers if o not in on_edit)
+
+
+def test_lone_letters_of_a_genuine_letter_are_not_judged_alone(tmp_path: Path) -> None:
+    # A genuine letter of a test template whose lone upright letters (5 to 6 px wide at
+    # 150 dpi) measured as strokes wider and edges softer than the page's words (stroke z
+    # +5.3, sharpness z -2.9). Words narrower than a glyph height are not judged alone.
+    entry = fc.make_entry("test", 84, "exemplar", "letter", 1, tmp_path)
+    scan = glyph_consistency(np.asarray(Image.open(tmp_path / entry.path).convert("L")))
+    assert scan.lines >= 4
+    assert max((o.strength for o in scan.outliers), default=0.0) < 0.5

@@ -3,7 +3,9 @@
 Each method's map is already calibrated against its own page (0 where the page looks like
 itself, 1 at the strongest trace), so fusion can stay simple and explainable: the heatmap is
 the largest weighted trace at each pixel, and the page score is a noisy-OR of the methods'
-strongest regions, so one clear trace is enough and agreeing traces add up.
+strongest regions, so one clear trace is enough and agreeing traces add up. How much each
+method counts is learned from the independent corpus's dev split (``benchmarks/fit_fusion.py``)
+where a method was fitted there, and reasoned otherwise.
 """
 
 from __future__ import annotations
@@ -13,13 +15,15 @@ from collections.abc import Mapping
 import cv2
 import numpy as np
 
-#: How much each method's trace counts. Clones verified on background texture and JPEG ghosts
-#: are specific, and so are words that share their noise with other words (text copy-move)
-#: and regions without the page's aligned double JPEG quantisation;
-#: noise departures, words printed differently (a bold word, a stamp) and straight steps in
-#: the paper's tone (a shaded band, a fold) have more innocent causes; raw error levels the
-#: most.
-DEFAULT_WEIGHTS: dict[str, float] = {
+from workbench.imaging.forensic.fusion_weights import LEARNED_WEIGHTS
+
+#: How much each method's trace counts, as reasoned before any fit. Clones verified on
+#: background texture and JPEG ghosts are specific, and so are words that share their noise
+#: with other words (text copy-move) and regions without the page's aligned double JPEG
+#: quantisation; noise departures, words printed differently (a bold word, a stamp) and
+#: straight steps in the paper's tone (a shaded band, a fold) have more innocent causes; raw
+#: error levels the most.
+REASONED_WEIGHTS: dict[str, float] = {
     "clone": 1.0,
     "ghost": 0.9,
     "dq": 0.9,
@@ -29,6 +33,10 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "noise": 0.7,
     "ela": 0.4,
 }
+#: The weights in use: those fitted on the independent corpus's dev split
+#: (`fusion_weights.LEARNED_WEIGHTS`, written by ``benchmarks/fit_fusion.py``) where a method
+#: was fitted, the reasoned ones otherwise.
+DEFAULT_WEIGHTS: dict[str, float] = {**REASONED_WEIGHTS, **LEARNED_WEIGHTS}
 
 
 def resize_map(values: np.ndarray, shape: tuple[int, int]) -> np.ndarray:

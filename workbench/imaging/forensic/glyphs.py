@@ -43,8 +43,10 @@ FEATURES: dict[str, float] = {"darkness": 0.04, "sharpness": 0.03, "stroke": 0.0
 #: measured on few pixels.
 FEATURE_WEIGHTS: dict[str, float] = {"darkness": 1.0, "sharpness": 1.0, "stroke": 0.7, "grain": 0.7}
 #: Robust z-scores mapped onto strength 0..1 for single words (their features' combined
-#: distance, root of the sum of squares) and for whole lines (the largest).
-WORD_Z = (4.5, 8.0)
+#: distance, root of the sum of squares) and for whole lines (the largest). A word counts
+#: only when two features stand out from both the page and its own line, which no word of
+#: an untouched dev page did; retyped digits at 150 dpi differ by z 3 to 4 per feature.
+WORD_Z = (3.0, 6.0)
 #: Weighted robust z-score from which a single word's feature counts towards its distance.
 WORD_FEATURE_Z = 2.5
 LINE_Z = (4.0, 8.0)
@@ -61,6 +63,11 @@ MIN_LINE_SPAN = 12
 ONE_SIDED: dict[str, float] = {"grain": -1.0}
 #: Stroke-width ratio beyond which print is another weight of type (as `lines.WEIGHT_STEP`).
 WEIGHT_RATIO = WEIGHT_STEP
+#: Ratio of a line's word height to the page's beyond which the line is set in another size
+#: of type (a heading, a letterhead's issuer line, a small footer). At 150 dpi a bold heading's
+#: strokes can stay below `WEIGHT_RATIO` while its larger, heavier letters still reach a
+#: darker ink core than the body's thin strokes: type size explains that darkness too.
+SIZE_RATIO = 1.2
 #: Largest line angle searched, degrees (beyond the page's skew).
 MAX_ANGLE = 2.0
 #: Horizontal gap (glyph heights) that separates two columns on one row.
@@ -73,6 +80,10 @@ WORD_FEATURES = 2
 #: least this many words and lines.
 MIN_LINE_WORDS = 3
 MIN_WORDS = 12
+#: Words narrower than this many glyph heights (a lone letter or digit, a single stroke) are
+#: not judged alone: the stroke width of a lone upright stroke is its own width, and its
+#: edges are too few for a sharpness of their own. They still count in their line.
+MIN_WORD_WIDTH = 1.0
 MIN_LINES = 4
 
 
@@ -84,6 +95,7 @@ class WordPrint:
     line: int
     baseline: float  # page row of the word's densest ink row
     features: dict[str, float]
+    height: float = 0.0  # box height, in the page's glyph heights (type size, not judged)
 
 
 @dataclass(frozen=True)
@@ -226,23 +238,35 @@ def _line_angle(members: list[WordPrint], page: PageWords) -> float | None:
 
 
 def _without_innocent(
-    devs: dict[str, dict[str, float]], *, line: bool
+    devs: dict[str, dict[str, float]], *, line: bool, size: float = 1.0
 ) -> dict[str, dict[str, float]]:
-    """Drop the deviations that a different weight of type or a lighter ink explain.
+    """Drop the deviations that a different weight or size of type or a lighter ink explain.
 
     A whole line with strokes a quarter wider or narrower than usual is set in another
     weight (a bold heading, a light footer): such print is also darker or lighter and its
-    edges differ, so stroke, darkness and sharpness say nothing more. (A single bolder word
-    inside a line of ordinary print is kept: that is how retyped digits often look.)
-    Lighter ink alone is what a stamp, a grey footer or a pencil note looks like.
+    edges differ, so stroke, darkness and sharpness say nothing more. The same holds for a
+    whole line set in another size (``size``: its words' height relative to the page's, at
+    least `SIZE_RATIO` apart) as far as stroke and darkness go: its heavier or finer strokes
+    reach another ink darkness even where their width, measured in pixels at low
+    resolution, stays below the weight step. (A single bolder word inside a line of ordinary
+    print is kept: that is how retyped digits often look.) Lighter ink alone is what a
+    stamp, a grey footer or a pencil note looks like.
     """
     out = dict(devs)
     stroke = out.get("stroke")
+    other_weight = False
     if line and stroke is not None and stroke["median"] > 0:
         ratio = stroke["value"] / stroke["median"]
-        if ratio >= WEIGHT_RATIO or ratio <= 1.0 / WEIGHT_RATIO:
-            for name in ("stroke", "darkness", "sharpness"):
-                out.pop(name, None)
+        other_weight = ratio >= WEIGHT_RATIO or ratio <= 1.0 / WEIGHT_RATIO
+    other_size = line and (size >= SIZE_RATIO or size <= 1.0 / SIZE_RATIO)
+    if other_weight:
+        for name in ("stroke", "darkness", "sharpness"):
+            out.pop(name, None)
+    elif other_size:
+        # Edge sharpness is measured per grey level of contrast, so type size alone does not
+        # change it: a line typed in another size without the scan's blur still shows there.
+        for name in ("stroke", "darkness"):
+            out.pop(name, None)
     if set(out) == {"darkness"} and out["darkness"]["z"] < 0:
         out.clear()
     return out
@@ -286,9 +310,10 @@ def glyph_consistency(
         return GlyphScan([], [], 0, "Too few words to compare their print with each other.")
     line_of = _assign_lines([w for w, _ in measured], page.glyph_height)
     prints = [
-        WordPrint(w.box, line, _baseline(page, w), f)
+        WordPrint(w.box, line, _baseline(page, w), f, w.box.height / max(page.glyph_height, 1.0))
         for (w, f), line in zip(measured, line_of, strict=True)
     ]
+    page_height = float(np.median([p.height for p in prints]))
     floors = dict(spreads or {})
     stats: dict[str, tuple[float, float]] = {}
     for name, floor in FEATURES.items():
@@ -298,7 +323,7 @@ def glyph_consistency(
     outliers: list[GlyphOutlier] = []
 
     def deviations(
-        values: dict[str, float], low: float, line: bool
+        values: dict[str, float], low: float, line: bool, size: float = 1.0
     ) -> tuple[float, dict[str, dict[str, float]]]:
         out: dict[str, dict[str, float]] = {}
         for name, (median, spread) in stats.items():
@@ -310,7 +335,7 @@ def glyph_consistency(
                 "median": round(median, 4),
                 "z": round(z, 2),
             }
-        out = _without_innocent(out, line=line)
+        out = _without_innocent(out, line=line, size=size)
         worst = max((abs(d["z"]) * FEATURE_WEIGHTS[n] for n, d in out.items()), default=0.0)
         return worst, out
 
@@ -330,6 +355,8 @@ def glyph_consistency(
             name: float(np.median([m.features[name] for m in members])) for name in FEATURES
         }
         for p in members:
+            if p.box.width < MIN_WORD_WIDTH * page.glyph_height:
+                continue
             _, devs = deviations(p.features, WORD_FEATURE_Z, False)
             for name in list(devs):
                 spread = stats[name][1]
@@ -368,7 +395,8 @@ def glyph_consistency(
             else None
         )
         for k, members in judged.items():
-            worst, devs = deviations(line_values[k], line_z[0], True)
+            size = float(np.median([m.height for m in members])) / max(page_height, 1e-6)
+            worst, devs = deviations(line_values[k], line_z[0], True, size)
             angle = angles[k]
             if angle_stats is not None and angle is not None:
                 z = (angle - angle_stats[0]) / angle_stats[1]

@@ -87,3 +87,10 @@ def test_seals_stamped_on_two_letters_differ_but_a_rescaled_copy_does_not(
     copy = cv2.imdecode(data, cv2.IMREAD_GRAYSCALE)
     patch = region_patch(copy, (0, 0, copy.shape[1], copy.shape[0]))
     assert patch is not None and copy_like("seal", one.patch, patch)
+
+
+@pytest.mark.parametrize("shape", [(1, 1), (1, 2000), (2000, 1)])
+def test_a_page_too_small_for_its_zones_has_no_marks(shape: tuple[int, int]) -> None:
+    # A page a pixel high rounds the signature and letterhead zones to no pixels at all.
+    ink = np.zeros(shape, np.uint8)
+    assert find_marks(ink, **ZONES) == []

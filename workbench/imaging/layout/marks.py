@@ -189,7 +189,12 @@ def _zone_px(
 
 
 def _components(ink: np.ndarray, join: int) -> list[tuple[int, int, int, int, int]]:
-    """Connected ink components ``(x, y, w, h, area)`` after joining strokes `join` px apart."""
+    """Connected ink components ``(x, y, w, h, area)`` after joining strokes `join` px apart.
+
+    A zone that rounds to no pixels (a page a few pixels high) has none.
+    """
+    if ink.size == 0:
+        return []
     joined = cv2.dilate(ink, np.ones((join, join), np.uint8)) if join > 1 else ink
     n, _, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
     return [tuple(int(v) for v in stats[i]) for i in range(1, n)]  # type: ignore[misc]

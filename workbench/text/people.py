@@ -173,6 +173,15 @@ def body_of(text: str) -> tuple[str | None, str | None]:
     return None, None
 
 
+def _body_at(words: list[str], i: int) -> tuple[str, int] | None:
+    """The kind of body whose name starts at ``words[i]`` and how many words that name has."""
+    for entry in lexicon().bodies:
+        n = next((_starts(words[i:], f) for f in entry.persian if _starts(words[i:], f)), 0)
+        if n:
+            return entry.kind, n
+    return None
+
+
 def bodies_in_line(line: str, *, max_words: int = 5, max_start: int = 2) -> list[tuple[str, str]]:
     """The body a name line gives, as (kind, name): «- دفتر مقام محترم وزارت» -> office.
 
@@ -189,12 +198,7 @@ def bodies_in_line(line: str, *, max_words: int = 5, max_start: int = 2) -> list
         if i > 0 and words[i - 1] in ("این", "آن", "همین"):
             i += 1
             continue
-        hit = None
-        for entry in lexicon().bodies:
-            n = next((_starts(words[i:], f) for f in entry.persian if _starts(words[i:], f)), 0)
-            if n:
-                hit = (entry.kind, n)
-                break
+        hit = _body_at(words, i)
         if hit is None:
             i += 1
             continue
@@ -264,12 +268,7 @@ def bodies_in_text(line: str, *, max_words: int = 5) -> list[tuple[str, str, str
         if i > 0 and words[i - 1] in _REFERRING:
             i += 1
             continue
-        hit = None
-        for entry in lexicon().bodies:
-            n = next((_starts(words[i:], f) for f in entry.persian if _starts(words[i:], f)), 0)
-            if n:
-                hit = (entry.kind, n)
-                break
+        hit = _body_at(words, i)
         if hit is None:
             i += 1
             continue

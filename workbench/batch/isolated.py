@@ -7,7 +7,9 @@ cannot take memory back from native code that has run out of it, nor stop native
 never returns, so each document runs in a forked child: the child caps its own address space
 and sends back what it computed (or the error it met), and the parent ends a child that is
 still running at the time limit. Forking keeps what the parent has already loaded (the
-checks, exemplars), so a document costs no new start-up. Where processes cannot be forked,
+checks, exemplars), so a document costs no new start-up; the child's cap is therefore the
+address space it inherited plus the budget, so that what the parent had already loaded
+(models, libraries) is not counted against the document. Where processes cannot be forked,
 the work runs in this process without the limits.
 """
 
@@ -30,9 +32,24 @@ T = TypeVar("T")
 _GRACE_SECONDS = 5.0
 
 
+def _inherited_address_space() -> int:
+    """The address space this process holds now, in bytes (0 where it cannot be read)."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as fh:
+            pages = int(fh.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 0
+    return pages * resource.getpagesize()
+
+
 def _child(work: Callable[[], Any], conn: Connection, memory_bytes: int) -> None:
-    """Run `work` under the address-space cap and send ``(kind, value)`` back to the parent."""
+    """Run `work` under the address-space cap and send ``(kind, value)`` back to the parent.
+
+    The cap is the budget on top of what the fork inherited: a parent that has loaded the
+    checks' models (a test run, a long command) must not leave the document no room at all.
+    """
     signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C ends the child with the command
+    memory_bytes += _inherited_address_space()
     _, hard = resource.getrlimit(resource.RLIMIT_AS)
     if hard != resource.RLIM_INFINITY:
         memory_bytes = min(memory_bytes, hard)

@@ -32,7 +32,7 @@ T = TypeVar("T")
 _GRACE_SECONDS = 5.0
 
 
-def _inherited_address_space() -> int:
+def inherited_address_space() -> int:
     """The address space this process holds now, in bytes (0 where it cannot be read)."""
     try:
         with open("/proc/self/statm", encoding="ascii") as fh:
@@ -49,7 +49,7 @@ def _child(work: Callable[[], Any], conn: Connection, memory_bytes: int) -> None
     checks' models (a test run, a long command) must not leave the document no room at all.
     """
     signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C ends the child with the command
-    memory_bytes += _inherited_address_space()
+    memory_bytes += inherited_address_space()
     _, hard = resource.getrlimit(resource.RLIMIT_AS)
     if hard != resource.RLIM_INFINITY:
         memory_bytes = min(memory_bytes, hard)

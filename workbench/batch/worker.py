@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from workbench.api import analyze_document, load_references
+from workbench.batch.isolated import inherited_address_space
 from workbench.errors import InputError, WorkbenchError
 from workbench.limits import Limits
 from workbench.loading import Document, load_bytes, load_document
@@ -115,16 +116,18 @@ def init_process_worker(parent: int, memory_bytes: int | None = None) -> None:
     """Initialise a local worker process.
 
     One core; Ctrl-C is handled by the parent only; the worker exits when the parent dies;
-    its address space is capped at `memory_bytes` (inherited by Tesseract's processes), so
-    a document that needs more fails with MemoryError instead of exhausting the machine.
+    its address space is capped at `memory_bytes` on top of what it holds when it starts
+    (inherited by Tesseract's processes), so a document that needs more fails with
+    MemoryError instead of exhausting the machine.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     limit_threads()
     if memory_bytes is not None:
+        cap = memory_bytes + inherited_address_space()
         _, hard = resource.getrlimit(resource.RLIMIT_AS)
         if hard != resource.RLIM_INFINITY:
-            memory_bytes = min(memory_bytes, hard)
-        resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, hard))
+            cap = min(cap, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
         _WORKER_STATE["memory_bytes"] = memory_bytes
     _WORKER_STATE["own_process"] = True
     threading.Thread(

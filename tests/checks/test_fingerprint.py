@@ -4,8 +4,18 @@ import base64
 import re
 from pathlib import Path
 
+import numpy as np
+from PIL import Image
+
 from workbench import analyze
-from workbench.imaging.fingerprint import decode_thumb
+from workbench.imaging.fingerprint import (
+    FEATURE_WIDTH,
+    MAX_ASPECT,
+    decode_thumb,
+    page_features,
+    page_thumb,
+    reduction_size,
+)
 from workbench.model import Status
 from workbench.serialize import report_to_dict, validate_report
 
@@ -34,3 +44,41 @@ def test_a_text_document_is_skipped(tmp_path: Path) -> None:
     path.write_text("بسمه تعالی\nشماره: ۱۲۳\n", encoding="utf-8")
     result = analyze(path, only=["fingerprint"]).check("fingerprint")
     assert result is not None and result.status is Status.SKIPPED
+
+
+def test_pages_of_extreme_shapes_are_fingerprinted_within_bounds(tmp_path: Path) -> None:
+    # a strip one pixel wide and 30,000 tall, and one 30,000 wide and one high, with ink
+    # every few pixels: reduced to a fixed width they would ask for gigabytes
+    for size in ((1, 30000), (30000, 1)):
+        pixels = np.full(size[::-1], 250, np.uint8)
+        pixels.reshape(-1)[::7] = 20
+        path = tmp_path / f"strip-{size[0]}x{size[1]}.png"
+        Image.fromarray(pixels).save(path)
+        report = analyze(path, only=["fingerprint"])
+        result = report.check("fingerprint")
+        assert result is not None and result.status is Status.OK, result
+        (page,) = report.results["fingerprint"]["pages"]
+        assert (page["width"], page["height"]) == size
+        assert re.fullmatch(r"[0-9a-f]{64}", page["phash"])
+        assert page["features"]["descriptors"] == ""  # a strip holds no keypoints
+        assert page["features"]["height"] <= FEATURE_WIDTH * MAX_ASPECT
+        thumb = decode_thumb(base64.b64decode(page["thumb"]))
+        assert max(thumb.shape) <= 400 * MAX_ASPECT
+
+
+def test_a_very_tall_page_keeps_its_keypoints_in_bounds() -> None:
+    # a letter stacked twelve times: 21 times as tall as wide
+    letter = Image.open(SAMPLES / "exemplars" / "exemplar_02.png").convert("L")
+    letter = letter.resize((300, round(300 * letter.height / letter.width)))
+    tall = np.vstack([np.asarray(letter)] * 12)
+    assert tall.shape[0] > MAX_ASPECT * tall.shape[1]
+    features = page_features(tall)
+    assert len(features.points) > 100
+    assert features.height == FEATURE_WIDTH * MAX_ASPECT
+    width = reduction_size(tall.shape, FEATURE_WIDTH)[0]
+    assert features.width == width < FEATURE_WIDTH
+    assert features.points[:, 0].max() < width
+    assert features.points[:, 1].max() < features.height
+    # the grey reduction is the keypoint one scaled by the same factor as for any page
+    thumb = page_thumb(tall)
+    assert thumb.shape == (400 * MAX_ASPECT, round(width * 400 / FEATURE_WIDTH))

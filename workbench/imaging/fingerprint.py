@@ -45,6 +45,13 @@ HASH_SIZE = 16
 HASH_BITS = HASH_SIZE * HASH_SIZE
 #: Width (pixels) of the reduction keypoints are found on: independent of the scan's resolution.
 FEATURE_WIDTH = 1000
+#: Most times as tall as wide a reduction is made (`reduction_size`): a page a few pixels wide
+#: and thousands tall would otherwise be reduced to gigabytes, and keypoint rows (stored as
+#: 16-bit integers) must stay below 32,768. No letter or list page comes near it.
+MAX_ASPECT = 10
+#: Smallest side (pixels of the reduction) ORB is run on: its 31-pixel border leaves nothing of
+#: a narrower image, and its pyramid cannot reduce a strip one pixel high.
+MIN_FEATURE_SIDE = 64
 #: Keypoints kept per page.
 MAX_FEATURES = 500
 #: Share of the page's height between which verified matches count as body matches.
@@ -107,11 +114,25 @@ def hash_bands(phash: str) -> list[int]:
     return [int(bits[a:b], 2) for a, b in itertools.pairwise(edges)]
 
 
+def reduction_size(shape: tuple[int, ...], width: int) -> tuple[int, int]:
+    """``(width, height)`` of the reduction of a page of `shape` made `width` pixels wide.
+
+    A page more than `MAX_ASPECT` times as tall as wide is reduced to `width` times
+    `MAX_ASPECT` pixels tall instead (and so narrower than `width`). The keypoint reduction
+    (`FEATURE_WIDTH`) and the grey one (`THUMB_WIDTH`) are bounded alike, so one is always
+    the other scaled by ``THUMB_WIDTH / FEATURE_WIDTH``, which `overlap_agreement` relies on.
+    """
+    h, w = max(int(shape[0]), 1), max(int(shape[1]), 1)
+    factor = min(width / w, width * MAX_ASPECT / h)
+    return max(1, round(w * factor)), max(1, round(h * factor))
+
+
 def page_thumb(gray: np.ndarray) -> np.ndarray:
-    """The page reduced to `THUMB_WIDTH` pixels wide (grey, area averaging)."""
+    """The page reduced to `THUMB_WIDTH` pixels wide (grey, area averaging; `reduction_size`)."""
     g = np.asarray(gray, np.uint8)
-    size = (THUMB_WIDTH, max(1, round(g.shape[0] * THUMB_WIDTH / g.shape[1])))
-    out: np.ndarray = cv2.resize(g, size, interpolation=cv2.INTER_AREA)
+    out: np.ndarray = cv2.resize(
+        g, reduction_size(g.shape, THUMB_WIDTH), interpolation=cv2.INTER_AREA
+    )
     return out
 
 
@@ -226,17 +247,20 @@ class Features:
     """ORB keypoints of a page reduced to `FEATURE_WIDTH` pixels wide.
 
     ``points`` has shape (N, 2), float32, in pixels of the reduction; ``descriptors`` (N, 32)
-    uint8; ``height`` is the reduction's height.
+    uint8; ``height`` is the reduction's height. (A page more than `MAX_ASPECT` times as tall
+    as wide has a narrower reduction: `reduction_size`.)
     """
 
     points: np.ndarray
     descriptors: np.ndarray
     height: int
+    #: The reduction's width (`FEATURE_WIDTH` but for a page of an extreme shape).
+    width: int = FEATURE_WIDTH
 
     def to_text(self) -> dict[str, object]:
         """A JSON-ready form: points and descriptors as base64 of their raw bytes."""
         return {
-            "width": FEATURE_WIDTH,
+            "width": self.width,
             "height": self.height,
             "points": base64.b64encode(np.round(self.points).astype(np.int16).tobytes()).decode(),
             "descriptors": base64.b64encode(self.descriptors.tobytes()).decode(),
@@ -251,16 +275,21 @@ class Features:
             points.reshape(-1, 2).astype(np.float32),
             desc.reshape(-1, 32).copy(),
             int(str(data["height"])),
+            int(str(data.get("width", FEATURE_WIDTH))),
         )
 
 
 def page_features(gray: np.ndarray, max_features: int = MAX_FEATURES) -> Features:
-    """ORB keypoints and descriptors of a page, on a reduction `FEATURE_WIDTH` pixels wide."""
+    """ORB keypoints and descriptors of a page, on a reduction `FEATURE_WIDTH` pixels wide.
+
+    A page of an extreme shape is reduced within bounds (`reduction_size`); a reduction with
+    a side under `MIN_FEATURE_SIDE` pixels (a strip of a page) has no keypoints.
+    """
     g = np.asarray(gray, np.uint8)
-    factor = FEATURE_WIDTH / g.shape[1]
-    small = cv2.resize(
-        g, (FEATURE_WIDTH, max(1, round(g.shape[0] * factor))), interpolation=cv2.INTER_AREA
-    )
+    small = cv2.resize(g, reduction_size(g.shape, FEATURE_WIDTH), interpolation=cv2.INTER_AREA)
+    none = Features(np.zeros((0, 2), np.float32), np.zeros((0, 32), np.uint8), *small.shape)
+    if min(small.shape) < MIN_FEATURE_SIDE:
+        return none
     # Half the keypoints come from the body band: elsewhere the letterhead, seal and
     # signature, the strongest corners of a letter, would take them all.
     body = np.zeros(small.shape, np.uint8)
@@ -272,10 +301,11 @@ def page_features(gray: np.ndarray, max_features: int = MAX_FEATURES) -> Feature
         if descriptors is not None:
             found += [(k.response, k.pt, d) for k, d in zip(keypoints, descriptors, strict=True)]
     if not found:
-        return Features(np.zeros((0, 2), np.float32), np.zeros((0, 32), np.uint8), small.shape[0])
+        return none
     found.sort(key=lambda f: -f[0])  # strongest first
     points = np.array([f[1] for f in found], np.float32)
-    return Features(points, np.stack([f[2] for f in found]).astype(np.uint8), small.shape[0])
+    descriptors = np.stack([f[2] for f in found]).astype(np.uint8)
+    return Features(points, descriptors, *small.shape)
 
 
 @dataclass(frozen=True)

@@ -140,25 +140,28 @@ def page_fingerprints(store: Database, *, with_features: bool = True) -> list[Pa
         f"SELECT {columns} FROM page_fingerprints f "
         f"{_LATEST.format(table='page_fingerprints')} ORDER BY f.document_sha256, f.page"
     )
-    return [
-        PageFingerprint(
-            r["document_sha256"],
-            r["run_id"],
-            r["page"],
-            r["width"],
-            r["height"],
-            r["phash"],
-            Features(
-                np.frombuffer(r["points"], np.int16).reshape(-1, 2).astype(np.float32),
-                np.frombuffer(r["descriptors"], np.uint8).reshape(-1, 32),
-                r["feature_height"],
-            )
-            if with_features
-            else None,
-            r["id"],
+    return [_page_fingerprint(r, with_features=with_features) for r in rows]
+
+
+def _page_fingerprint(row: sqlite3.Row, *, with_features: bool) -> PageFingerprint:
+    """A `PageFingerprint` from a ``page_fingerprints`` row (keypoints when asked and selected)."""
+    features = None
+    if with_features:
+        features = Features(
+            np.frombuffer(row["points"], np.int16).reshape(-1, 2).astype(np.float32),
+            np.frombuffer(row["descriptors"], np.uint8).reshape(-1, 32),
+            row["feature_height"],
         )
-        for r in rows
-    ]
+    return PageFingerprint(
+        row["document_sha256"],
+        row["run_id"],
+        row["page"],
+        row["width"],
+        row["height"],
+        row["phash"],
+        features,
+        row["id"],
+    )
 
 
 def pages_sharing_a_band(store: Database, phash: str) -> list[PageFingerprint]:
@@ -174,19 +177,7 @@ def pages_sharing_a_band(store: Database, phash: str) -> list[PageFingerprint]:
         f"{_LATEST.format(table='page_fingerprints')} WHERE {where}",
         tuple(v for band, value in enumerate(bands) for v in (band, value)),
     )
-    return [
-        PageFingerprint(
-            r["document_sha256"],
-            r["run_id"],
-            r["page"],
-            r["width"],
-            r["height"],
-            r["phash"],
-            None,
-            r["id"],
-        )
-        for r in rows
-    ]
+    return [_page_fingerprint(r, with_features=False) for r in rows]
 
 
 def page_thumbs(store: Database, ids: Sequence[int]) -> dict[int, bytes]:

@@ -17,10 +17,11 @@ from workbench import analyze
 from workbench.batch import BatchOptions, run_batch
 from workbench.case_copies import likely_earlier
 from workbench.case_findings import findings
-from workbench.case_letters import letter_serial, numbered_letters
+from workbench.case_letters import letter_serial, letter_series, numbered_letters
 from workbench.cases import case_view, search_and_store, similar, stored_similar
 from workbench.claims import parse_claims
 from workbench.cli import main
+from workbench.errors import StoreError
 from workbench.imaging.fingerprint import HASH_BANDS
 from workbench.model import Severity
 from workbench.store import SCHEMA_VERSION, Store, sha256_file
@@ -173,6 +174,10 @@ def test_letter_serial_and_earlier_copy_rules() -> None:
     assert letter_serial("۲۲۳۱/۷۹/ب") == 2231
     assert letter_serial("12/4567-ق") == 4567
     assert letter_serial("ندارد") is None
+    assert letter_series("۱۰۵۰/۸۰/ب") == letter_series("۳۳۰۷ / ۸۰ / ب") == "#/80/ب"
+    assert letter_series("۲۲۳۱/۷۹/ب") == "#/79/ب"
+    assert letter_series("12/4567-ق") == "12/#-ق"
+    assert letter_series("4567") is None and letter_series("ندارد") is None
     a = {"name": "a.png", "width": 1748, "height": 2480, "saved_twice": False}
     b = {"name": "b.jpg", "width": 874, "height": 1240, "saved_twice": True}
     earlier, reasons = likely_earlier("A", a, "B", b)
@@ -248,3 +253,94 @@ def test_a_v4_store_with_fingerprints_upgrades_and_is_searched(
         assert [d.other for d in found.near_duplicates] == [copy]
         assert found.near_duplicates[0].agreement is None
         assert len(store.query("SELECT * FROM case_searches")) == 1
+
+
+def test_a_number_going_backwards_is_stored_on_both_letters(tmp_path: Path) -> None:
+    # Three letters, given the letter check's reading (as it reports it): the last is dated
+    # latest but numbered lowest. Only the second is of its series (register ب, year 80); the
+    # first's year restarts the numbering. Each is searched as it is stored.
+    readings = {
+        "exemplar_01.png": ("۲۲۳۱/۷۹/ب", "۱۳۷۹/۱۱/۱۶"),
+        "exemplar_02.png": ("۳۳۰۷/۸۰/ب", "۱۳۸۰/۰۱/۲۷"),
+        "exemplar_03.png": ("۱۰۵۰/۸۰/ب", "۱۳۸۰/۰۴/۰۵"),
+    }
+    shas = {}
+    store_path = tmp_path / "store"
+    with Store.open(store_path) as store:
+        for name, (number, date) in readings.items():
+            path = SAMPLES / "exemplars" / name
+            report = analyze(path, only=["file", "fingerprint"])
+            letter = {
+                "elements": [
+                    {"name": "number", "value": number},
+                    {"name": "date", "value": date},
+                ]
+            }
+            report = replace(report, results={**report.results, "letter": letter})
+            store.record_run(report, original=path.read_bytes())
+            shas[name] = report.document.sha256
+            search_and_store(store, shas[name])
+            assert add_to_case(store, "office letters", shas[name], "Ana")
+        kinds = [r["kind"] for r in store.query("SELECT kind FROM case_links")]
+        # found by the last letter's search, against the earlier one of its series
+        assert kinds.count("letter_order") == 1
+        late = similar(store, shas["exemplar_03.png"])
+        assert [o.other for o in late.letter_order] == [shas["exemplar_02.png"]]
+        assert not similar(store, shas["exemplar_01.png"]).letter_order
+        # the earlier letters read the same links, turned round
+        (seen,) = similar(store, shas["exemplar_02.png"]).letter_order
+        assert seen.other == shas["exemplar_03.png"]
+        assert (seen.number, seen.date) == ("۳۳۰۷/۸۰/ب", "2001-04-16")
+        assert (seen.other_number, seen.other_date) == ("۱۰۵۰/۸۰/ب", "2001-06-26")
+        notices = [f for f in findings(store, similar(store, shas["exemplar_02.png"]))]
+        order = [f for f in notices if f.code == "case.letter_order"]
+        assert len(order) == 1 and order[0].severity is Severity.NOTICE
+        assert "۱۰۵۰/۸۰/ب" in order[0].detail and "۳۳۰۷/۸۰/ب" in order[0].detail
+        assert "forged" not in order[0].detail.lower()
+        # the case view shows it without any office named by a reviewer
+        view = case_view(store, "office letters")
+        assert len(view.similar[shas["exemplar_02.png"]].letter_order) == 1
+        assert [r.backwards for r in view.letters] == [False, False, True]
+    result = CliRunner().invoke(
+        main, ["similar", shas["exemplar_02.png"], "--store", str(store_path)]
+    )
+    assert result.exit_code == 0, result.output
+    (entry,) = json.loads(result.output)["letter_order"]
+    assert entry["name"] == "exemplar_03.png"
+    assert (entry["number"], entry["date"]) == ("۳۳۰۷/۸۰/ب", "2001-04-16")
+    assert (entry["other_number"], entry["other_date"]) == ("۱۰۵۰/۸۰/ب", "2001-06-26")
+
+
+def test_a_v6_store_keeps_its_links_and_takes_letter_order_links(tmp_path: Path) -> None:
+    folder = tmp_path / "v6"
+    folder.mkdir()
+    conn = sqlite3.connect(folder / "workbench.sqlite3", isolation_level=None)
+    migrate(conn, target=6)
+    stamp = "2026-01-01T00:00:00+00:00"
+    for sha in ("ab" * 32, "cd" * 32):
+        conn.execute(
+            "INSERT INTO documents VALUES (?, 'letter.png', 'image/png', 1, 1, ?, 'objects/x')",
+            (sha, stamp),
+        )
+        conn.execute(
+            "INSERT INTO runs (document_sha256, tool_name, tool_version, check_versions, started,"
+            " finished, status, report_json) VALUES (?, 'workbench', 'x', '{}', ?, ?, 'ok', '{}')",
+            (sha, stamp, stamp),
+        )
+    search = "INSERT INTO case_searches VALUES (2, ?, ?, 1, NULL, NULL, NULL)"
+    conn.execute(search, ("cd" * 32, stamp))
+    link = (
+        "INSERT INTO case_links (run_id, document_sha256, other_run_id, other_sha256, kind, page,"
+        " other_page, detail) VALUES (2, ?, 1, ?, ?, 0, 0, '{}')"
+    )
+    conn.execute(link, ("cd" * 32, "ab" * 32, "seal"))
+    with pytest.raises(sqlite3.IntegrityError):
+        conn.execute(link, ("cd" * 32, "ab" * 32, "letter_order"))
+    conn.close()
+    with Store.open(folder) as store:
+        assert schema_version(store.conn) == SCHEMA_VERSION
+        assert [r["kind"] for r in store.query("SELECT kind FROM case_links")] == ["seal"]
+        with store.transaction() as c:
+            c.execute(link, ("cd" * 32, "ab" * 32, "letter_order"))
+        with pytest.raises(StoreError, match="append-only"), store.transaction() as c:
+            c.execute("UPDATE case_links SET page = 1")

@@ -1,7 +1,8 @@
 """The case service's results as findings in the report model's terms, for the app and exports.
 
 Near-duplicates are notices (a scan published twice is common and innocent), a signature or
-seal closer than two impressions could be is a warning, a shared letterhead a notice.
+seal closer than two impressions could be is a warning, a shared letterhead a notice, and a
+letter number that goes backwards in time against a letter of the same numbering series a notice.
 """
 
 from __future__ import annotations
@@ -93,4 +94,31 @@ def findings(store: Store, result: Similar) -> list[Finding]:
                 evidence={"other": m.other},
             )
         out.append(finding)
+    for o in result.letter_order:
+        other = names.get(o.other, o.other[:12])
+        earlier, later = ("This letter", other) if o.date < o.other_date else (other, "this one")
+        out.append(
+            Finding(
+                check="case",
+                code="case.letter_order",
+                severity=Severity.NOTICE,
+                title=f"Letter number goes backwards in time against {other}",
+                detail=(
+                    f"This letter is numbered {o.number} and dated {o.date_text} ({o.date}); "
+                    f"{other}, of the same numbering series, is numbered {o.other_number} and "
+                    f"dated {o.other_date_text} ({o.other_date}). {earlier} is "
+                    f"dated earlier but carries a higher number than {later}, while offices "
+                    "number their outgoing letters in sequence. Innocent explanations: a new "
+                    "year's series, another register of the office, or a misread number or date."
+                ),
+                evidence={
+                    "other": o.other,
+                    "number": o.number,
+                    "date": o.date,
+                    "other_number": o.other_number,
+                    "other_date": o.other_date,
+                },
+                checklist=("form.conventions",),
+            )
+        )
     return out

@@ -24,6 +24,22 @@ def letter_serial(value: str | None) -> int | None:
     return int(max(runs, key=len)) if runs else None
 
 
+def letter_series(value: str | None) -> str | None:
+    """A letter number with its serial replaced by ``#``: the register and year it belongs to.
+
+    ``۱۰۵۰/۸۰/ب`` and ``۳۳۰۷/۸۰/ب`` are both ``#/80/ب``: one office's register for one year,
+    where serials grow with the dates. None for a number that is only a serial (nothing tells
+    whose register it is) or has no digits.
+    """
+    text = "".join(dates.western_digits(value or "").split())
+    runs = list(re.finditer(r"\d+", text))
+    if not runs:
+        return None
+    serial = max(runs, key=lambda m: len(m.group()))
+    series = text[: serial.start()] + "#" + text[serial.end() :]
+    return series if series.strip("#-/ .") else None
+
+
 @dataclass(frozen=True)
 class NumberedLetter:
     """One letter's number and date as its letter check read them."""

@@ -9,6 +9,9 @@ A check sees one document; this service sees the store. It compares the fingerpr
 - **shared marks**: a signature or seal closer to another document's than two separate
   impressions could be (thresholds measured in ``benchmarks/marks_benchmark.py``), and the same
   letterhead design;
+- **letter numbers that go backwards in time**: letters of one numbering series (the same number
+  but for its serial: one register, one year) where the one dated earlier carries the higher
+  number, a notice on both;
 - in a case, the **letter numbers and dates** of one office in date order, where a number that
   goes backwards in time is a notice.
 
@@ -27,13 +30,30 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 
 from workbench.case_copies import copy_profile, differences, likely_earlier
-from workbench.case_letters import NumberedLetter, letter_reading, numbered_letters
+from workbench.case_letters import (
+    NumberedLetter,
+    letter_reading,
+    letter_series,
+    numbered_letters,
+)
+from workbench.case_links import (
+    LetterOrder,
+    NearDuplicate,
+    SharedMark,
+    duplicate_detail,
+    duplicate_from,
+    letter_order,
+    mark_detail,
+    mark_from,
+    order_detail,
+    order_from,
+)
 from workbench.imaging.fingerprint import (
     Agreement,
     PageMatch,
@@ -50,10 +70,11 @@ from workbench.imaging.layout.marks import (
     patch_similarity,
 )
 from workbench.store.cases import (
-    CaseLink,
+    LetterReading,
     case_documents,
     latest_fingerprinted_run,
     record_case_search,
+    searched_letters,
     stored_links,
     was_searched,
 )
@@ -102,39 +123,6 @@ MARK_CANDIDATES = 16
 HALF_MARGIN = 0.05
 
 
-@dataclass(frozen=True)
-class NearDuplicate:
-    """A page of the queried document that also appears in another stored document."""
-
-    other: str
-    page: int
-    other_page: int
-    method: str  # "hash" or "keypoints"
-    distance: int  # pHash bits
-    match: PageMatch | None
-    differences: dict[str, Any]
-    earlier: str | None  # sha256 of the copy that is likely the earlier, or None
-    reasons: tuple[str, ...]
-    agreement: Agreement | None = None  # the overlap checked pixel by pixel, where it could be
-    other_run: int = 0  # the other document's run whose fingerprints matched
-
-
-@dataclass(frozen=True)
-class SharedMark:
-    """A signature, seal or letterhead the queried document shares with another."""
-
-    kind: str
-    other: str
-    page: int
-    box: tuple[int, int, int, int]
-    other_page: int
-    other_box: tuple[int, int, int, int]
-    similarity: float
-    copy_like: bool  # closer than two impressions could be (signature, seal)
-    ink_field: float | None = None  # spread of the ink ratio (signature, seal)
-    other_run: int = 0  # the other document's run whose fingerprints matched
-
-
 @dataclass
 class Similar:
     """Everything a document shares with the rest of the store."""
@@ -142,6 +130,7 @@ class Similar:
     sha256: str
     near_duplicates: list[NearDuplicate] = field(default_factory=list)
     shared_marks: list[SharedMark] = field(default_factory=list)
+    letter_order: list[LetterOrder] = field(default_factory=list)
 
     def to_dict(self, store: Store) -> dict[str, Any]:
         """The JSON-ready form printed by ``workbench similar``."""
@@ -198,11 +187,28 @@ class Similar:
                 }
                 for m in self.shared_marks
             ],
+            "letter_order": [
+                {
+                    "sha256": o.other,
+                    "name": names.get(o.other),
+                    "number": o.number,
+                    "date": o.date,
+                    "date_text": o.date_text,
+                    "other_number": o.other_number,
+                    "other_date": o.other_date,
+                    "other_date_text": o.other_date_text,
+                }
+                for o in self.letter_order
+            ],
         }
 
     def others(self) -> set[str]:
         """The other documents named anywhere in this result."""
-        return {d.other for d in self.near_duplicates} | {m.other for m in self.shared_marks}
+        return (
+            {d.other for d in self.near_duplicates}
+            | {m.other for m in self.shared_marks}
+            | {o.other for o in self.letter_order}
+        )
 
 
 def document_names(store: Store, shas: set[str]) -> dict[str, str]:
@@ -416,18 +422,27 @@ def search_and_store(store: Store, sha256: str) -> Similar | None:
     if run is None:
         return None
     result = search(store, sha256)
-    links = [
-        (d.other_run, d.other, "near_duplicate", d.page, d.other_page, _duplicate_detail(d))
-        for d in result.near_duplicates
-    ] + [
-        (m.other_run, m.other, m.kind, m.page, m.other_page, _mark_detail(m))
-        for m in result.shared_marks
-    ]
+    report = store.latest_report(sha256)
+    letter = letter_reading(report) if report is not None else None
+    if letter is not None:
+        result.letter_order = _letters_out_of_order(store, sha256, letter)
+    links = (
+        [
+            (d.other_run, d.other, "near_duplicate", d.page, d.other_page, duplicate_detail(d))
+            for d in result.near_duplicates
+        ]
+        + [
+            (m.other_run, m.other, m.kind, m.page, m.other_page, mark_detail(m))
+            for m in result.shared_marks
+        ]
+        + [
+            (o.other_run, o.other, "letter_order", 0, 0, order_detail(o))
+            for o in result.letter_order
+        ]
+    )
     compared = store.query(
         "SELECT count(*) AS n FROM page_fingerprints WHERE document_sha256 != ?", (sha256,)
     )[0]["n"]
-    report = store.latest_report(sha256)
-    letter = letter_reading(report) if report is not None else None
     record_case_search(store, run, sha256, int(compared), links, letter)
     return result
 
@@ -440,90 +455,42 @@ def stored_similar(store: Store, sha256: str) -> Similar:
     """
     dups: dict[tuple[str, int, int], NearDuplicate] = {}
     marks: dict[tuple[str, str, int, int], SharedMark] = {}
+    order: dict[str, LetterOrder] = {}
     for link in sorted(stored_links(store, sha256), key=lambda k: k.flipped, reverse=True):
         if link.kind == "near_duplicate":
-            dups[(link.other_sha256, link.page, link.other_page)] = _duplicate_from(link)
+            dups[(link.other_sha256, link.page, link.other_page)] = duplicate_from(link)
+        elif link.kind == "letter_order":
+            order[link.other_sha256] = order_from(link)
         else:
             key = (link.kind, link.other_sha256, link.page, link.other_page)
-            marks[key] = _mark_from(link)
-    return _combined(
+            marks[key] = mark_from(link)
+    found = _combined(
         sha256,
         sorted(dups.values(), key=lambda d: (d.distance, d.other)),
         sorted(marks.values(), key=lambda m: (-m.similarity, m.kind, m.other)),
     )
+    found.letter_order = sorted(order.values(), key=lambda o: (o.other_date, o.other))
+    return found
 
 
-def _duplicate_detail(d: NearDuplicate) -> dict[str, Any]:
-    return {
-        "method": d.method,
-        "distance": d.distance,
-        "match": None if d.match is None else asdict(d.match),
-        "agreement": None if d.agreement is None else asdict(d.agreement),
-        "differences": d.differences,
-        "earlier": d.earlier,
-        "reasons": list(d.reasons),
-    }
+def _letters_out_of_order(store: Store, sha256: str, letter: LetterReading) -> list[LetterOrder]:
+    """Stored letters of this one's numbering series whose numbers go backwards against it.
 
-
-def _duplicate_from(link: CaseLink) -> NearDuplicate:
-    detail = link.detail
-    match = detail.get("match")
-    page_match = None
-    if match is not None:
-        page_match = PageMatch(
-            **{
-                **match,
-                "offset": tuple(match["offset"]),
-                "matrix": tuple(match["matrix"]),
-                "heights": tuple(match["heights"]),
-            }
-        )
-        if link.flipped:
-            page_match = page_match.inverted()
-    differences = detail.get("differences") or {}
-    if link.flipped:
-        differences = {k: list(reversed(v)) for k, v in differences.items()}
-    agreement = detail.get("agreement")
-    return NearDuplicate(
-        other=link.other_sha256,
-        page=link.page,
-        other_page=link.other_page,
-        method=str(detail["method"]),
-        distance=int(detail["distance"]),
-        match=page_match,
-        differences=differences,
-        earlier=detail.get("earlier"),
-        reasons=tuple(detail.get("reasons") or ()),
-        agreement=None if agreement is None else Agreement(**agreement),
-    )
-
-
-def _mark_detail(m: SharedMark) -> dict[str, Any]:
-    return {
-        "box": list(m.box),
-        "other_box": list(m.other_box),
-        "similarity": m.similarity,
-        "copy_like": m.copy_like,
-        "ink_field": m.ink_field,
-    }
-
-
-def _mark_from(link: CaseLink) -> SharedMark:
-    detail = link.detail
-    box, other_box = detail["box"], detail["other_box"]
-    if link.flipped:
-        box, other_box = other_box, box
-    return SharedMark(
-        kind=link.kind,
-        other=link.other_sha256,
-        page=link.page,
-        box=(int(box[0]), int(box[1]), int(box[2]), int(box[3])),
-        other_page=link.other_page,
-        other_box=(int(other_box[0]), int(other_box[1]), int(other_box[2]), int(other_box[3])),
-        similarity=float(detail["similarity"]),
-        copy_like=bool(detail["copy_like"]),
-        ink_field=None if detail.get("ink_field") is None else float(detail["ink_field"]),
-    )
+    The series (the number but for its serial: register and year, `letter_series`) stands for
+    "one office's register", known when the document is stored, before any reviewer names its
+    office or case; a number that is only a serial is compared with nothing.
+    """
+    series = letter_series(letter.number)
+    if series is None:
+        return []
+    out = []
+    for other, (run, reading) in sorted(searched_letters(store).items()):
+        if other == sha256 or letter_series(reading.number) != series:
+            continue
+        found = letter_order(letter, other, reading, run)
+        if found is not None:
+            out.append(found)
+    return out
 
 
 def _combined(sha256: str, dups: list[NearDuplicate], marks: list[SharedMark]) -> Similar:
@@ -554,5 +521,12 @@ def case_view(store: Store, case_name: str) -> CaseView:
             sha,
             [d for d in everything.near_duplicates if d.other in members],
             [m for m in everything.shared_marks if m.other in members],
+            [o for o in everything.letter_order if o.other in members],
         )
-    return CaseView(case_name, shas, found, numbered_letters(store, shas))
+    # the later-dated letter of a stored pair is the one whose number went backwards
+    later = {sha for sha, f in found.items() for o in f.letter_order if o.date > o.other_date}
+    letters = [
+        replace(r, backwards=True) if r.sha256 in later else r
+        for r in numbered_letters(store, shas)
+    ]
+    return CaseView(case_name, shas, found, letters)

@@ -80,7 +80,7 @@ class CaseLink:
     flipped: bool
 
 
-LINK_KINDS = ("near_duplicate", "signature", "seal", "letterhead")
+LINK_KINDS = ("near_duplicate", "signature", "seal", "letterhead", "letter_order")
 
 
 class LetterReading(NamedTuple):
@@ -117,6 +117,28 @@ def stored_letter_readings(store: Database, shas: Sequence[str]) -> dict[str, Le
             }
         )
     return out
+
+
+def searched_letters(store: Database) -> dict[str, tuple[int, LetterReading]]:
+    """The searched run and letter reading of every document read with a number and a date.
+
+    Only each document's latest fingerprinted run counts; a document whose latest run was not
+    searched, or whose letter check read no number or no date, is left out.
+    """
+    rows = store.query(
+        "SELECT s.run_id, s.document_sha256, s.letter_number, s.letter_date_text, "
+        "s.letter_date FROM case_searches s JOIN (SELECT document_sha256 AS d, "
+        "max(run_id) AS r FROM page_fingerprints GROUP BY document_sha256) latest "
+        "ON latest.d = s.document_sha256 AND latest.r = s.run_id "
+        "WHERE s.letter_number IS NOT NULL AND s.letter_date IS NOT NULL"
+    )
+    return {
+        r["document_sha256"]: (
+            int(r["run_id"]),
+            LetterReading(r["letter_number"], r["letter_date_text"], r["letter_date"]),
+        )
+        for r in rows
+    }
 
 
 def latest_fingerprinted_run(store: Database, sha256: str) -> int | None:

@@ -19,6 +19,9 @@ one, because stores written by earlier versions must upgrade to the same shape a
   near-duplicate pages and shared marks found, append-only), the bands of each page hash for
   an indexed look-up (back-filled), and a small grey reduction of each page for checking
   candidates pixel by pixel (empty for pages fingerprinted before).
+- 7: case links may also be ``letter_order``: two letters of one numbering series whose
+  numbers go backwards in time, found when a document is stored (the table is rebuilt, as
+  SQLite cannot change a CHECK constraint; its rows, trigger and indexes are kept).
 """
 
 from __future__ import annotations
@@ -314,6 +317,37 @@ def _v6_case_links(conn: sqlite3.Connection) -> None:
     )
 
 
+V7_LETTER_ORDER = """
+CREATE TABLE case_links_v7 (
+    id              INTEGER PRIMARY KEY,
+    run_id          INTEGER NOT NULL REFERENCES case_searches (run_id) ON DELETE CASCADE,
+    document_sha256 TEXT NOT NULL REFERENCES documents (sha256),
+    other_run_id    INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    other_sha256    TEXT NOT NULL REFERENCES documents (sha256),
+    kind            TEXT NOT NULL
+        CHECK (kind IN ('near_duplicate', 'signature', 'seal', 'letterhead', 'letter_order')),
+    page            INTEGER NOT NULL,
+    other_page      INTEGER NOT NULL,
+    detail          TEXT NOT NULL
+);
+
+INSERT INTO case_links_v7 SELECT id, run_id, document_sha256, other_run_id, other_sha256, kind,
+    page, other_page, detail FROM case_links;
+
+DROP TABLE case_links;
+
+ALTER TABLE case_links_v7 RENAME TO case_links;
+
+CREATE TRIGGER case_links_no_update BEFORE UPDATE ON case_links
+BEGIN
+    SELECT RAISE(ABORT, 'case_links is append-only: links cannot be changed');
+END;
+
+CREATE INDEX case_links_by_document ON case_links (document_sha256, run_id);
+CREATE INDEX case_links_by_other ON case_links (other_sha256, other_run_id);
+"""
+
+
 @dataclass(frozen=True)
 class Migration:
     """One step: takes the schema to `version`, by SQL script or by a Python function."""
@@ -330,6 +364,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(4, "cases and perceptual fingerprints", V4_CASES),
     Migration(5, "names index", _v5_names),
     Migration(6, "stored case links, hash bands and page reductions", _v6_case_links),
+    Migration(7, "letter numbers going backwards as case links", V7_LETTER_ORDER),
 )
 LATEST = MIGRATIONS[-1].version
 

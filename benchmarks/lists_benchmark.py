@@ -77,6 +77,38 @@ def independent_scan(path: Path, people: list[tuple[str, str]]) -> None:
     Image.fromarray(grey).save(path, quality=70, dpi=(200, 200))
 
 
+NASKH = Path("/usr/share/fonts/truetype/noto/NotoNaskhArabic-Regular.ttf")
+
+
+def development_scan(path: Path, people: list[tuple[str, str]]) -> None:
+    """A development list: two right-to-left columns in Noto Naskh, scanned at 200 dpi.
+
+    Made to develop the column reading on a layout other than the samples' (its own names,
+    seed 16; another face; «ردیف. نام نام خانوادگی» with the father's name in a column of
+    its own; Latin row numbers on its second half), without reading the independent list.
+    """
+    width, height = 1654, 2339  # A4 at 200 dpi
+    page = Image.new("L", (width, height), 255)
+    draw = ImageDraw.Draw(page)
+    title = ImageFont.truetype(str(NASKH), 44, layout_engine=ImageFont.Layout.RAQM)
+    body = ImageFont.truetype(str(NASKH), 30, layout_engine=ImageFont.Layout.RAQM)
+    heading = f"فهرست کارکنان شرکت‌کننده در دوره، {len(people)} نفر".translate(FA_DIGITS)
+    draw.text((width / 2, 140), heading, font=title, fill=0, anchor="ms", direction="rtl")
+    per_column = (len(people) + 1) // 2
+    for i, (name, father) in enumerate(people):
+        column, row = divmod(i, per_column)
+        right = width - 120 - column * (width - 240) // 2
+        number = f"{i + 1}." if i >= len(people) // 2 else f"{i + 1}.".translate(FA_DIGITS)
+        y = 240 + row * 42
+        draw.text((right, y), f"{number} {name}", font=body, fill=0, anchor="ra", direction="rtl")
+        draw.text((right - 470, y), father, font=body, fill=0, anchor="ra", direction="rtl")
+    page = page.rotate(-0.5, resample=Image.Resampling.BICUBIC, fillcolor=250)
+    page = page.filter(ImageFilter.GaussianBlur(0.6))
+    noise = np.random.default_rng(16).normal(0.0, 5.0, (height, width))
+    grey = np.clip(np.asarray(page, np.float32) * 0.95 + 8 + noise, 0, 255).astype(np.uint8)
+    Image.fromarray(grey).save(path, quality=75, dpi=(200, 200))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--write", action="store_true", help="write RESULTS.md's section")

@@ -163,3 +163,15 @@ def test_a_sentence_split_by_the_translator_is_no_addition() -> None:
     result = compare(added)
     (extra,) = [d for d in result.differences if d.kind in ("sentence", "meaning")]
     assert "foreign company" in extra.value and extra.side == "translation"
+
+
+@needs_model
+def test_two_sentences_joined_by_the_translator_raise_nothing() -> None:
+    joined = [
+        PARAGRAPHS_EN[0].rstrip(".") + "; he stressed" + PARAGRAPHS_EN[1][len("He stressed") :],
+        PARAGRAPHS_EN[2],
+    ]
+    result = compare(joined)
+    assert result.differences == []
+    assert result.alignment is not None
+    assert [(len(a), len(b)) for a, b in result.alignment.pairs] == [(2, 1), (1, 1)]

@@ -193,6 +193,12 @@ def _word_layout(engine: Any, gray: np.ndarray, language: str) -> WordLayout | N
     return layout_from_words(words)
 
 
+def _reading_layout(words: WordLayout) -> ListLayout:
+    """The parts of each column to read (names, numbers), from the layout found in the words."""
+    columns = tuple(ListColumn(c.fields[0], c.numbers) for c in words.columns)
+    return ListLayout(words.body_top, columns)
+
+
 def _pitch(ys: list[float]) -> float:
     if len(ys) < 2:
         return 60.0
@@ -294,16 +300,14 @@ class ListsCheck(Check):
                 gray, to_page = warp(gray, -angle, 1.0)
             engine, language = context.ocr_engine(), context.ocr_language()
             fathers: tuple[tuple[int, int] | None, ...] = ()
-            layout: ListLayout | None = None
-            words = _word_layout(engine, gray, language)
+            # The ink's columns when every one shows its numbers (the samples' scan is read
+            # best so); else the columns the page's words line up in.
+            layout: ListLayout | None = find_list_columns(gray)
+            numbered = layout is not None and all(c.numbers for c in layout.columns)
+            words = None if numbered else _word_layout(engine, gray, language)
             if words is not None:
-                layout = ListLayout(
-                    words.body_top,
-                    tuple(ListColumn(c.fields[0], c.numbers) for c in words.columns),
-                )
+                layout = _reading_layout(words)
                 fathers = tuple(c.fields[1] if len(c.fields) > 1 else None for c in words.columns)
-            else:
-                layout = find_list_columns(gray)
             if layout is None:
                 continue
             page_rows = read_list_page(engine, gray, layout, page.index, language, fathers)

@@ -73,6 +73,8 @@ class WordLayout:
 
     body_top: int
     columns: tuple[WordColumn, ...]
+    #: The median height of the page's words, in pixels (a margin around a field's words).
+    word_height: int = 0
 
 
 def _line_ups(numbers: list[WordBox], tolerance: float) -> list[list[WordBox]]:
@@ -145,4 +147,4 @@ def layout_from_words(words: Sequence[WordBox]) -> WordLayout | None:
         body_top = edge if body_top is None else min(body_top, edge)
     if not columns or body_top is None:
         return None
-    return WordLayout(max(0, body_top), tuple(columns))
+    return WordLayout(max(0, body_top), tuple(columns), round(height))

@@ -175,7 +175,7 @@ def main() -> None:
         "row format, from this file, were known: the split of a father's name written "
         "after the name («(فرزند ...)») was written knowing that format, so that figure is "
         "not independent of it. "
-        "this table. Exact: name and surname equal to the truth's in their compact form (letter "
+        "Exact: name and surname equal to the truth's in their compact form (letter "
         "variants, joiners and spaces aside), row by row.\n\n"
         + "\n".join(rows)
         + "\n\nOn the questioned letter with its claims, the people check reports: "

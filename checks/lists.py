@@ -22,10 +22,11 @@ from PIL import Image
 from workbench.check import Check, Need
 from workbench.context import Context
 from workbench.errors import WorkbenchError
-from workbench.imaging.layout.columns import ListLayout, find_list_columns
+from workbench.imaging.layout.columns import ListColumn, ListLayout, find_list_columns
 from workbench.imaging.recognition.ocr_preprocess import estimate_skew, warp
 from workbench.loading import Document
 from workbench.model import CheckResult, Finding, Region, Severity
+from workbench.text.list_layout import WordBox, WordLayout, layout_from_words
 from workbench.text.lists import (
     ListRow,
     compare_rows,
@@ -34,6 +35,7 @@ from workbench.text.lists import (
     parse_html_table,
     parse_number,
     parse_text_rows,
+    split_father,
     split_name,
     split_numbered_line,
     stated_counts,
@@ -65,7 +67,7 @@ class _Parsed:
 
 
 def _short_name_line(text: str) -> bool:
-    _, rest = split_numbered_line(text)
+    _, rest = split_numbered_line(split_father(text)[0])
     words = rest.split()
     return 2 <= len(words) <= 4 and not any(ch.isdigit() for ch in rest)
 
@@ -91,17 +93,24 @@ def _read_lines(
 
 
 def read_list_page(
-    engine: Any, gray: np.ndarray, layout: ListLayout, page: int, language: str = "fas"
+    engine: Any,
+    gray: np.ndarray,
+    layout: ListLayout,
+    page: int,
+    language: str = "fas",
+    fathers: tuple[tuple[int, int] | None, ...] = (),
 ) -> list[ListRow]:
     """Rows of a list page typed in columns, below its heading.
 
     Each column's names are read at several scales and the most confident reading of each
-    row is kept; the row numbers are read from their own strip and paired by height.
+    row is kept; the row numbers are read from their own strip and paired by height, and so
+    are the fathers' names when a column has a field of them (`fathers`, per column). A
+    father's name written after the name («(فرزند حسن)») is split from it.
     """
     height = gray.shape[0]
     top = layout.body_top
     rows: list[ListRow] = []
-    for column in layout.columns:
+    for k, column in enumerate(layout.columns):
         x0, x1 = column.names
         crop = np.ascontiguousarray(gray[top:height, max(0, x0 - 15) : x1])
         readings = [_read_lines(engine, crop, s, language) for s in READ_SCALES]
@@ -111,6 +120,12 @@ def read_list_page(
             n0, n1 = column.numbers
             strip = np.pad(gray[top:height, n0 : n1 + 15], ((0, 0), (60, 60)), constant_values=255)
             numbers = _read_lines(engine, np.ascontiguousarray(strip), 1.0, language)
+        father_lines: list[tuple[str, float, float]] = []
+        field = fathers[k] if k < len(fathers) else None
+        if field is not None:
+            f0, f1 = field
+            crop = np.ascontiguousarray(gray[top:height, max(0, f0 - 15) : f1 + 15])
+            father_lines = _read_lines(engine, crop, 1.0, language)
         pitch = _pitch([y for _, y, _ in base])
         for text, y, conf in base:
             best = (text, conf)
@@ -121,10 +136,14 @@ def read_list_page(
                         best = (t, c)
             number_text = [t for t, ny, _ in numbers if abs(ny - y) < pitch / 2]
             number = parse_number(number_text[0]) if number_text else None
-            _, name = split_numbered_line(best[0])
+            named, father = split_father(best[0])
+            _, name = split_numbered_line(named)
             if not name:
                 continue
             given, surname = split_name(name)
+            if not father:
+                beside = [t for t, fy, _ in father_lines if abs(fy - y) < pitch / 2]
+                father = split_numbered_line(beside[0])[1] if beside else ""
             box = (x0, int(top + y - pitch / 2), x1 - x0, int(pitch))
             rows.append(
                 ListRow(
@@ -132,6 +151,7 @@ def read_list_page(
                     number=number,
                     name=given,
                     surname=surname,
+                    father=father,
                     page=page,
                     box=box,
                     confidence=best[1],
@@ -152,6 +172,31 @@ def _to_page(
     x0, y0 = mapped.min(axis=0)
     x1, y1 = mapped.max(axis=0)
     return round(x0), round(y0), round(x1 - x0), round(y1 - y0)
+
+
+def _word_layout(engine: Any, gray: np.ndarray, language: str) -> WordLayout | None:
+    """The list's columns from the words a sparse OCR pass finds on the (levelled) page.
+
+    Sparse reading (Tesseract's page mode 11) finds words wherever they stand, so the row
+    numbers' line-ups show the columns whatever the gaps between them
+    (`workbench.text.list_layout`). None when no column of row numbers shows (an unnumbered
+    list is then laid out from its ink, `find_list_columns`).
+    """
+    data = engine.data(Image.fromarray(gray), language, psm=11, dpi=300, keep_noisy_rows=True)
+    words = [
+        WordBox(str(text), int(x), int(y), int(w), int(h))
+        for text, x, y, w, h in zip(
+            data["text"], data["left"], data["top"], data["width"], data["height"], strict=True
+        )
+        if str(text).strip()
+    ]
+    return layout_from_words(words)
+
+
+def _reading_layout(words: WordLayout) -> ListLayout:
+    """The parts of each column to read (names, numbers), from the layout found in the words."""
+    columns = tuple(ListColumn(c.fields[0], c.numbers) for c in words.columns)
+    return ListLayout(words.body_top, columns)
 
 
 def _pitch(ys: list[float]) -> float:
@@ -253,12 +298,19 @@ class ListsCheck(Check):
             angle = estimate_skew(gray)
             if abs(angle) >= MIN_SKEW:
                 gray, to_page = warp(gray, -angle, 1.0)
-            layout = find_list_columns(gray)
+            engine, language = context.ocr_engine(), context.ocr_language()
+            fathers: tuple[tuple[int, int] | None, ...] = ()
+            # The ink's columns when every one shows its numbers (the samples' scan is read
+            # best so); else the columns the page's words line up in.
+            layout: ListLayout | None = find_list_columns(gray)
+            numbered = layout is not None and all(c.numbers for c in layout.columns)
+            words = None if numbered else _word_layout(engine, gray, language)
+            if words is not None:
+                layout = _reading_layout(words)
+                fathers = tuple(c.fields[1] if len(c.fields) > 1 else None for c in words.columns)
             if layout is None:
                 continue
-            page_rows = read_list_page(
-                context.ocr_engine(), gray, layout, page.index, context.ocr_language()
-            )
+            page_rows = read_list_page(engine, gray, layout, page.index, language, fathers)
             if to_page is not None:
                 page_rows = [replace(r, box=_to_page(r.box, to_page)) for r in page_rows]
             heading = "\n".join(

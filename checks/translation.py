@@ -21,12 +21,7 @@ from workbench.context import Context
 from workbench.errors import WorkbenchError
 from workbench.model import CheckResult, Finding, Severity
 from workbench.text.people import letter_people
-from workbench.text.translation import (
-    MEANING_FLOOR,
-    MEANING_LOW,
-    Difference,
-    compare_translation,
-)
+from workbench.text.translation import Difference, compare_translation
 
 #: OCR words and lines read with a lower confidence (0-100) are not compared.
 MIN_CONF = 60.0
@@ -44,15 +39,16 @@ class TranslationCheck(Check):
     """Numbers, dates, names and sentences of a supplied translation against the original."""
 
     name = "translation"
-    version = "3"
+    version = "4"
     title = "The supplied translation against the document's text"
     explanation = (
         "Aligns a translation supplied with the document with the document's text (OCR or "
-        "text), sentence by sentence by length, and compares what survives translation: "
+        "text), sentence by sentence by meaning (a multilingual sentence model, offline) and "
+        "by the anchors two sentences share, and compares what survives translation: "
         "numbers, dates in any calendar (as Gregorian days) and names through their Latin "
         "spellings. It reports a number, date, name or whole sentence present in one and "
-        "absent from the other, and a translated sentence whose meaning (read by a "
-        "multilingual sentence model, offline) is far from the original sentence beside it. "
+        "absent from the other, and a translated sentence much further in meaning from the "
+        "original sentence beside it than the letter's other sentence pairs are. "
         "It does not judge the wording: a translator's note or paraphrase, a dropped heading "
         "or an OCR gap also shows as a difference, so read both texts."
     )
@@ -175,9 +171,8 @@ class TranslationCheck(Check):
             f"A sentence of the translation does not say what the original beside it says: {shown}",
             f"The translation's «{difference.value}» stands where the original has "
             f"«{difference.context}», and a multilingual sentence model finds the two far apart "
-            f"(similarity {difference.similarity}: below {MEANING_FLOOR}, and no closer than "
-            "a neighbouring sentence, or below "
-            f"{MEANING_LOW}). A translation that replaces or adds a sentence is consistent with "
+            f"beside the letter's other sentence pairs ({difference.reason}). A translation "
+            "that replaces or adds a sentence is consistent with "
             "this; so are a free paraphrase or a translator's summary, sentences split or "
             "joined differently, and an original sentence OCR misread. Read the two sentences "
             "side by side.",

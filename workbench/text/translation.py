@@ -33,9 +33,18 @@ from typing import Any
 from workbench.text import meaning
 from workbench.text.dates import find_dates, western_digits
 from workbench.text.romanize import romanize
+from workbench.text.translation_align import (
+    MAX_MEANING_ALIGN,
+    MEANING_DROP,
+    MEANING_HIGH,
+    align_by_meaning,
+)
 from workbench.text.translation_names import SAME_NAME, english_names, found_in, same_name
 
 __all__ = [
+    "MAX_MEANING_ALIGN",
+    "MEANING_DROP",
+    "MEANING_HIGH",
     "SAME_NAME",
     "Alignment",
     "Difference",
@@ -67,21 +76,6 @@ MAX_CHARS = 100_000
 #: Sentences of each text aligned: the alignment's time grows with the product of the two
 #: counts (250 x 250 takes about a second), so longer texts are aligned in their first part.
 MAX_ALIGN = 250
-#: Aligned sentence pairs compared by meaning (each sentence is run through the model).
-MAX_MEANING = 80
-#: A one-to-one pair is reported when its sentences are less similar than `MEANING_FLOOR` and
-#: a neighbouring sentence of either text is more similar to one of them by `MEANING_MARGIN`
-#: or more (the translated sentence fits elsewhere, or nowhere, better than where it stands),
-#: or when they are less similar than `MEANING_LOW` whatever the neighbours. On the
-#: benchmark's development set (benchmarks/translation_benchmark.py) faithful pairs scored
-#: 0.844 or more and replaced sentences 0.827 or less; floors from 0.83 to 0.86 found the same
-#: replaced sentences there, and the lowest is kept, as is the lower of the two `MEANING_LOW`
-#: tried (0.78, 0.80), since freer translations than the development set's score lower.
-MEANING_FLOOR = 0.83
-MEANING_MARGIN = 0.0
-MEANING_LOW = 0.78
-#: Neighbours (sentences before and after, in either text) a pair is weighed against.
-MEANING_WINDOW = 3
 
 
 @dataclass(frozen=True)
@@ -333,35 +327,6 @@ def _unmatched_of_merge(a: list[str], b: list[str], ratio: float) -> Difference 
     return None
 
 
-def _unless_split(a: list[str], b: list[str], extra: Difference) -> Difference | None:
-    """`extra`, unless the two sentences are one sentence split (or two joined) by the translator.
-
-    The single sentence of a one-to-two pair is compared by meaning with the sentence kept
-    and with the two sentences together: when the two together are at least as close to it,
-    the left-over sentence carries part of its content (a split or a join), and nothing is
-    reported; otherwise the left-over sentence is reported, with both similarities.
-    """
-    single, pair = (a[0], b) if len(a) == 1 else (b[0], a)
-    keep = pair[0] if pair[1] == extra.value else pair[1]
-    matrix = meaning.similarities([single], [keep, " ".join(pair)])
-    if matrix is None:
-        return extra
-    alone, together = float(matrix[0, 0]), float(matrix[0, 1])
-    if together >= alone:
-        return None
-    return Difference(
-        extra.kind,
-        extra.side,
-        extra.value,
-        extra.context,
-        reason=(
-            f"a sentence of the {extra.side} with no counterpart: the {extra.side} sentence "
-            f"beside it matches the other text's sentence alone ({alone:.3f}) better than "
-            f"the two together ({together:.3f})"
-        ),
-    )
-
-
 def _date_parts(text: str, spans: Sequence[tuple[int, int]]) -> set[str]:
     """The numbers inside a text's dates («۱۳۸۰/۰۲/۲۴» -> 1380, 2, 24), as `_numbers` gives them."""
     parts: set[str] = set()
@@ -435,33 +400,11 @@ def compare_translation(
                 )
             )
     long_o, long_t = _long(sentences(original)), _long(sentences(translation))
-    alignment = align_sentences(long_o, long_t)
-    if alignment.totals is not None:
-        result.notes.append(
-            f"Too large to align: the original has {alignment.totals[0]} sentences and the "
-            f"translation {alignment.totals[1]}; compared only the first "
-            f"{min(alignment.totals[0], MAX_ALIGN)} and {min(alignment.totals[1], MAX_ALIGN)}."
-        )
+    alignment = None
     if use_meaning:
-        alignment = _compare_meaning(alignment, result)
-    for a, b in alignment.pairs:
-        if sorted((len(a), len(b))) == [1, 2]:
-            extra = _unmatched_of_merge(a, b, alignment.ratio)
-            if extra is not None and result.meaning_model is not None:
-                extra = _unless_split(a, b, extra)
-            if extra is not None:
-                result.differences.append(extra)
-            continue
-        if not a:
-            result.differences.extend(
-                Difference("sentence", "translation", s)
-                for s in b
-                if len(s.split()) >= REPORT_WORDS
-            )
-        elif not b:
-            result.differences.extend(
-                Difference("sentence", "original", s) for s in a if len(s.split()) >= REPORT_WORDS
-            )
+        alignment = _align_meaning(long_o, long_t, spellings, result)
+    if alignment is None:
+        alignment = _align_length(long_o, long_t, result)
     result.alignment = alignment.with_flags(result.differences)
     result.anchors = {
         "dates": {"original": sorted(days_o), "translation": sorted(days_t)},
@@ -474,15 +417,36 @@ def compare_translation(
     return result
 
 
-def _compare_meaning(alignment: Alignment, result: Comparison) -> Alignment:
-    """Compare the one-to-one pairs by meaning; return the alignment with their similarities.
+def _anchors(
+    texts: Sequence[str], spellings: dict[str, tuple[str, ...]], persian: bool
+) -> list[frozenset[str]]:
+    """Per sentence, the keys of its anchors: numbers, Gregorian days and the original's names.
 
-    A pair is reported (a "meaning" difference) when its two sentences are less alike than
-    `MEANING_FLOOR` and a sentence within `MEANING_WINDOW` places of either is at least as
-    close to one of them, or when they are less alike than `MEANING_LOW`. A translator's
-    sentence stands beside its original even when freely worded; a sentence that stands
-    beside another one's original, or beside nothing it resembles, is what a changed or added
-    sentence looks like.
+    The keys are the same in both texts («۱۲۰» and "120" are ``number:120``; a Persian name
+    and its Latin spelling are ``name:`` the Persian name), so that the alignment can draw
+    together the sentences that share one.
+    """
+    out = []
+    for text in texts:
+        days, spans = _dates(text)
+        keys = {f"date:{day}" for day in days}
+        keys |= {f"number:{n}" for n in _numbers(text, spans) if len(n) > 1}
+        for name, latin in spellings.items():
+            if (name in text) if persian else (bool(latin) and found_in(text, latin)):
+                keys.add(f"name:{name}")
+        out.append(frozenset(keys))
+    return out
+
+
+def _align_meaning(
+    long_o: list[str], long_t: list[str], spellings: dict[str, tuple[str, ...]], result: Comparison
+) -> Alignment | None:
+    """Sentences aligned and judged by meaning (`workbench.text.translation_align`).
+
+    A sentence left without counterpart is reported from `REPORT_WORDS` words, and a pair much
+    less similar than the letter's median pair is reported as a "meaning" difference. None
+    (the caller aligns by length) when the model is unavailable, with a note, or when the
+    texts have more than `MAX_MEANING_ALIGN` sentences, with a note.
     """
     why = meaning.unavailable()
     if why is not None:
@@ -491,58 +455,75 @@ def _compare_meaning(alignment: Alignment, result: Comparison) -> Alignment:
             f"Sentences were not compared by meaning: {why}. Numbers, dates, names and "
             "sentence counts were compared."
         )
-        return alignment
-    starts: list[tuple[int, int]] = []
-    i = j = 0
-    for a, b in alignment.pairs:
-        starts.append((i, j))
-        i, j = i + len(a), j + len(b)
-    singles = [k for k, (a, b) in enumerate(alignment.pairs) if len(a) == 1 and len(b) == 1]
-    if len(singles) > MAX_MEANING:
+        return None
+    if max(len(long_o), len(long_t)) > MAX_MEANING_ALIGN:
+        result.meaning_model = None
         result.notes.append(
-            f"Too many sentences to compare by meaning: {len(singles)} pairs; compared only "
-            f"the first {MAX_MEANING}."
+            f"Too many sentences to compare by meaning: the original has {len(long_o)} and "
+            f"the translation {len(long_t)} (at most {MAX_MEANING_ALIGN}); they were aligned "
+            "by length, and numbers, dates, names and sentence counts were compared."
         )
-        singles = singles[:MAX_MEANING]
-    if not singles:
-        return alignment
-    last = singles[-1]
-    end_o = min(i, starts[last][0] + 1 + MEANING_WINDOW)
-    end_t = min(j, starts[last][1] + 1 + MEANING_WINDOW)
-    original = [s for a, _ in alignment.pairs for s in a][:end_o]
-    translation = [s for _, b in alignment.pairs for s in b][:end_t]
-    matrix = meaning.similarities(original, translation)
-    if matrix is None:
-        return alignment
-    similarity: list[float | None] = [None] * len(alignment.pairs)
-    for k in singles:
-        oi, tj = starts[k]
-        score = float(matrix[oi, tj])
-        similarity[k] = round(score, 3)
-        if len(translation[tj].split()) < REPORT_WORDS:
-            continue  # a field or a heading: too little to weigh its meaning
-        near_t = range(max(0, tj - MEANING_WINDOW), min(end_t, tj + MEANING_WINDOW + 1))
-        near_o = range(max(0, oi - MEANING_WINDOW), min(end_o, oi + MEANING_WINDOW + 1))
-        rivals = [float(matrix[oi, c]) for c in near_t if c != tj]
-        rivals += [float(matrix[r, tj]) for r in near_o if r != oi]
-        rival = max(rivals, default=-1.0)
-        if (score < MEANING_FLOOR and score - rival < MEANING_MARGIN) or score < MEANING_LOW:
-            if score < MEANING_LOW:
-                why = f"below {MEANING_LOW}, whatever the neighbours"
-            else:
-                why = (
-                    f"below {MEANING_FLOOR}, and a neighbouring sentence is as close to one "
-                    f"of the two ({rival:.3f})"
-                )
-            result.differences.append(
-                Difference(
-                    "meaning",
-                    "translation",
-                    translation[tj],
-                    original[oi],
-                    similarity=round(score, 3),
-                    reason=f"meaning far from the original beside it: similarity {score:.3f}, "
-                    + why,
-                )
+        return None
+    aligned = align_by_meaning(
+        long_o,
+        long_t,
+        _anchors(long_o, spellings, persian=True),
+        _anchors(long_t, spellings, persian=False),
+    )
+    if aligned is None:
+        result.meaning_model = None
+        return None
+    pairs = [([long_o[i] for i in a], [long_t[j] for j in b]) for a, b in aligned.steps]
+    for a, b in pairs:
+        if not a or not b:
+            side, texts = ("translation", b) if b else ("original", a)
+            result.differences.extend(
+                Difference("sentence", side, s) for s in texts if len(s.split()) >= REPORT_WORDS
             )
-    return Alignment(alignment.pairs, alignment.ratio, tuple(similarity), alignment.totals)
+    for k in aligned.outliers():
+        a, b = pairs[k]
+        score = aligned.similarity[k]
+        if len(" ".join(b).split()) < REPORT_WORDS:
+            continue  # a field or a heading: too little to weigh its meaning
+        result.differences.append(
+            Difference(
+                "meaning",
+                "translation",
+                " ".join(b),
+                " ".join(a),
+                similarity=score,
+                reason=(
+                    f"meaning far from the original beside it: similarity {score:.3f}, "
+                    f"against {aligned.median:.3f} for the letter's median pair (reported "
+                    f"below the median less {MEANING_DROP}, and below {MEANING_HIGH})"
+                ),
+            )
+        )
+    ratio = sum(map(len, long_t)) / max(1, sum(map(len, long_o)))
+    return Alignment(pairs, round(ratio, 3), tuple(aligned.similarity))
+
+
+def _align_length(long_o: list[str], long_t: list[str], result: Comparison) -> Alignment:
+    """Sentences aligned by length (no sentence model, or too many sentences for it).
+
+    A sentence without counterpart is reported from `REPORT_WORDS` words, and so is the
+    left-over sentence of a one-to-two pair that fits its length worse than the other.
+    """
+    alignment = align_sentences(long_o, long_t)
+    if alignment.totals is not None:
+        result.notes.append(
+            f"Too large to align: the original has {alignment.totals[0]} sentences and the "
+            f"translation {alignment.totals[1]}; compared only the first "
+            f"{min(alignment.totals[0], MAX_ALIGN)} and {min(alignment.totals[1], MAX_ALIGN)}."
+        )
+    for a, b in alignment.pairs:
+        if sorted((len(a), len(b))) == [1, 2]:
+            extra = _unmatched_of_merge(a, b, alignment.ratio)
+            if extra is not None:
+                result.differences.append(extra)
+        elif not a or not b:
+            side, texts = ("translation", b) if b else ("original", a)
+            result.differences.extend(
+                Difference("sentence", side, s) for s in texts if len(s.split()) >= REPORT_WORDS
+            )
+    return alignment

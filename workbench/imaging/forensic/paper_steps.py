@@ -24,7 +24,10 @@ image forensics*, Image and Vision Computing 27(10), 2009), in the form a text p
    each position on the 8 x 8 JPEG grid (block boundaries carry the compression's own small
    steps), so the result is a robust z against the page;
 4. blocks crossed by a strong step are joined with their neighbours within a patch's height,
-   and each group's bounding box is a region.
+   and each group's bounding box is a region;
+5. a region whose one side is paper of another tone than the page is grown over that patch
+   (`workbench.imaging.forensic.paper_patch`): the area a pasted block covers is painted,
+   not only the edges of it that stepped clearly.
 
 Innocent causes: a coloured or shaded band printed on purpose (a form's header, a table's
 shaded row), a sheet whose edge or a fold lies in the scan, the shadow of a ruler or a clip,
@@ -41,6 +44,7 @@ import numpy as np
 
 from workbench.geometry import Box
 from workbench.imaging.blocks import regions_from_mask, strength_from_z
+from workbench.imaging.forensic.paper_patch import fill_patch, merge_boxes, tone_sums
 
 METHOD = (
     "straight steps in the paper tone along rows and columns, robust z per JPEG grid phase "
@@ -215,8 +219,13 @@ def paper_steps(gray: np.ndarray) -> PaperSteps:
     zb = block_max(row_steps(g, paper))
     zb = np.maximum(zb, block_max(np.ascontiguousarray(row_steps(g.T, paper.T).T)))
     zb = zb.astype(np.float64)
-    strength, regions = step_regions(zb, (h, w))
-    return PaperSteps(zb, strength, regions, float(paper.mean()))
+    _, edges = step_regions(zb, (h, w))
+    if edges:
+        sums, counts = tone_sums(g, paper)
+        regions = merge_boxes([fill_patch(sums, counts, r, (h, w)) for r in edges])
+    else:
+        regions = []
+    return PaperSteps(zb, paint_regions(regions, zb.shape), regions, float(paper.mean()))
 
 
 def step_regions(
@@ -248,9 +257,14 @@ def step_regions(
         joined.astype(bool), BLOCK, strength=step * runs, min_blocks=min_blocks, shape=(h, w)
     )
     regions = [r for r in regions if r.score > 0]
-    strength = np.zeros(z.shape, np.float64)
+    return paint_regions(regions, z.shape), regions
+
+
+def paint_regions(regions: list[Box], blocks: tuple[int, int]) -> np.ndarray:
+    """The block map with each region's box painted with its score (stronger ones on top)."""
+    strength = np.zeros(blocks, np.float64)
     for r in sorted(regions, key=lambda b: b.score):
         y0, x0 = r.y // BLOCK, r.x // BLOCK
         y1, x1 = -(-(r.y + r.height) // BLOCK), -(-(r.x + r.width) // BLOCK)
         strength[y0:y1, x0:x1] = r.score
-    return strength, regions
+    return strength

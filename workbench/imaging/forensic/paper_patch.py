@@ -13,8 +13,9 @@ give the patch's level and the page's. From the edge, rows are taken into the pa
 their tone lies nearer the patch's level than the page's (rows of print with too little paper
 to judge are passed over), and the patch's sides are then followed the same way along the
 edge. The box found replaces the edge's box (a pasted block is a rectangle, and the print on
-it hides its paper). An edge whose two sides differ by less than `MIN_OFFSET` grey levels, or
-that already bounds a joined patch, keeps its own box.
+it hides its paper). A box that already joins two edges (`THICK`) is only followed along
+them, when the paper between them differs from the paper outside. An edge whose two sides
+differ by less than `MIN_OFFSET` grey levels keeps its own box.
 
 Innocent causes are those of the steps themselves: a shaded band or table row printed on
 purpose, a fold, a sheet's edge or a shadow; following the tone shows how far it reaches.
@@ -40,7 +41,7 @@ REACH = (40, 80)
 STOP = 2
 #: Rows (columns) of blocks pooled in a profile's value.
 SMOOTH = 3
-#: An edge box at least this many blocks thick already spans a joined patch.
+#: An edge box at least this many blocks thick already spans a joined patch (its two edges).
 THICK = 3
 
 
@@ -129,27 +130,34 @@ def fill_patch(sums: np.ndarray, counts: np.ndarray, edge: Box, shape: tuple[int
         return Box(flipped.y, flipped.x, flipped.height, flipped.width, edge.score)
     y0, x0 = edge.y // BLOCK, edge.x // BLOCK
     y1, x1 = -(-(edge.y + edge.height) // BLOCK), -(-(edge.x + edge.width) // BLOCK)
-    if y1 - y0 >= THICK:
-        return edge
     across, along = REACH
     up = _profile(sums[max(y0 - across, 0) : y0, x0:x1], counts[max(y0 - across, 0) : y0, x0:x1])
     down = _profile(sums[y1 : y1 + across, x0:x1], counts[y1 : y1 + across, x0:x1])
     up = up[::-1]  # nearest the edge first
     above, below = _level(up[:SIDE]), _level(down[:SIDE])
-    if not (np.isfinite(above) and np.isfinite(below)) or abs(above - below) < MIN_OFFSET:
-        return edge
-    # The patch is the side farther from the page's paper as a whole.
-    page_level = float(sums.sum() / max(float(counts.sum()), 1.0))
-    if abs(below - page_level) >= abs(above - page_level):
-        rows = _follow(down, below, above)
-        py0, py1 = y0, y1 + rows
-        patch, page = below, above
+    if y1 - y0 >= THICK:
+        # Two edges already joined: the patch lies between them, and only its ends along
+        # the edges are followed.
+        patch = _level(_profile(sums[y0:y1, x0:x1], counts[y0:y1, x0:x1]))
+        page = _level(np.concatenate([up[:SIDE], down[:SIDE]]))
+        if not (np.isfinite(patch) and np.isfinite(page)) or abs(patch - page) < MIN_OFFSET:
+            return edge
+        py0, py1 = y0, y1
     else:
-        rows = _follow(up, above, below)
-        py0, py1 = y0 - rows, y1
-        patch, page = above, below
-    if rows == 0:
-        return edge
+        if not (np.isfinite(above) and np.isfinite(below)) or abs(above - below) < MIN_OFFSET:
+            return edge
+        # The patch is the side farther from the page's paper as a whole.
+        page_level = float(sums.sum() / max(float(counts.sum()), 1.0))
+        if abs(below - page_level) >= abs(above - page_level):
+            rows = _follow(down, below, above)
+            py0, py1 = y0, y1 + rows
+            patch, page = below, above
+        else:
+            rows = _follow(up, above, below)
+            py0, py1 = y0 - rows, y1
+            patch, page = above, below
+        if rows == 0:
+            return edge
     # Along the edge: columns of the patch's rows, outwards from each end of the edge.
     band_s, band_c = sums[py0:py1], counts[py0:py1]
     left = _profile(band_s[:, max(x0 - along, 0) : x0].T, band_c[:, max(x0 - along, 0) : x0].T)

@@ -10,8 +10,6 @@ from PIL import Image
 from skimage import data
 
 from tests.support.scanned import scanned_letter
-from workbench.geometry import Box
-from workbench.imaging.forensic.paper_patch import fill_patch, tone_sums
 from workbench.imaging.forensic.paper_steps import paper_mask, paper_steps
 
 #: Where the foreign block is pasted (x0, y0, x1, y1), off the 8 x 8 grid.
@@ -68,33 +66,3 @@ def test_print_is_not_paper(page: np.ndarray) -> None:
 def test_a_photograph_is_not_judged() -> None:
     result = paper_steps(np.asarray(data.camera()))
     assert result.regions == [] and result.note
-
-
-def test_a_band_of_other_paper_is_painted_between_its_edges(page: np.ndarray) -> None:
-    # A band across the whole width, from another scan on paper five grey levels darker: it
-    # has only a top and a bottom edge, 400 pixels apart (too far apart to be joined as one
-    # patch), and the area between them is what was pasted.
-    other = np.asarray(scanned_letter(seed=1)).astype(np.int16) - 5
-    donor = jpeg_gray(np.clip(other, 0, 255).astype(np.uint8), 85)
-    y0, y1 = 451, 853
-    edited = page.copy()
-    edited[y0:y1] = donor[y0 + 40 : y1 + 40]
-    result = paper_steps(jpeg_gray(edited, 90))
-    best = result.regions[0]
-    assert best.y <= y0 + 8 and best.y + best.height >= y1 - 8
-    assert best.height < (y1 - y0) + 48
-    assert best.width > 0.8 * edited.shape[1]
-    # The middle of the band is painted, not only its edges; rows well above and below are not.
-    middle = result.strength[(y0 + y1) // 16, 20:-20]
-    assert float(middle.min()) > 0.5
-    assert float(result.strength[: y0 // 8 - 3].max()) == 0.0
-    assert float(result.strength[y1 // 8 + 4 :].max()) == 0.0
-
-
-def test_fill_keeps_an_edge_between_two_papers_of_one_tone(page: np.ndarray) -> None:
-    # An untouched page's paper, next to itself: nothing is filled from an edge that is not
-    # one (both sides at the page's level).
-    gray = jpeg_gray(page, 90).astype(np.float32)
-    sums, counts = tone_sums(gray, paper_mask(gray))
-    edge = Box(96, 448, 440, 8, 0.9)
-    assert fill_patch(sums, counts, edge, gray.shape) == edge

@@ -24,10 +24,7 @@ image forensics*, Image and Vision Computing 27(10), 2009), in the form a text p
    each position on the 8 x 8 JPEG grid (block boundaries carry the compression's own small
    steps), so the result is a robust z against the page;
 4. blocks crossed by a strong step are joined with their neighbours within a patch's height,
-   and each group's bounding box is a region;
-5. a region whose one side is paper of another tone than the page is grown over that patch
-   (`workbench.imaging.forensic.paper_patch`): the area a pasted block covers is painted,
-   not only the edges of it that stepped clearly.
+   and each group's bounding box is a region.
 
 Innocent causes: a coloured or shaded band printed on purpose (a form's header, a table's
 shaded row), a sheet whose edge or a fold lies in the scan, the shadow of a ruler or a clip,
@@ -44,7 +41,6 @@ import numpy as np
 
 from workbench.geometry import Box
 from workbench.imaging.blocks import regions_from_mask, strength_from_z
-from workbench.imaging.forensic.paper_patch import fill_patch, merge_boxes, tone_sums
 
 METHOD = (
     "straight steps in the paper tone along rows and columns, robust z per JPEG grid phase "
@@ -247,13 +243,8 @@ def paper_steps(gray: np.ndarray) -> PaperSteps:
     zb = row_step_blocks(img, paper)
     zb = np.maximum(zb, row_step_blocks(img.T.copy(), paper.T.copy()).T)
     zb = zb.astype(np.float64)
-    _, edges = step_regions(zb, (h, w))
-    if edges:
-        sums, counts = tone_sums(img, paper)
-        regions = merge_boxes([fill_patch(sums, counts, r, (h, w)) for r in edges])
-    else:
-        regions = []
-    return PaperSteps(zb, paint_regions(regions, zb.shape), regions, float(paper.mean()))
+    strength, regions = step_regions(zb, (h, w))
+    return PaperSteps(zb, strength, regions, float(paper.mean()))
 
 
 def step_regions(

@@ -34,6 +34,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import multiprocessing
 import os
 import platform
 import resource
@@ -210,7 +211,11 @@ def evaluate(cases: Sequence[Case], out: Path, jobs: int = 1) -> list[Outcome]:
     """
     if jobs <= 1 or len(cases) < 2:
         return [evaluate_one(case, out) for case in cases]
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    # Workers start from a fresh server process, not a fork of this one: a fork taken while
+    # a library thread of this process held a lock (the sets above are drawn with OpenCV)
+    # left every worker waiting on that lock for good.
+    context = multiprocessing.get_context("forkserver")
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
         return list(pool.map(evaluate_one, cases, [out] * len(cases)))
 
 

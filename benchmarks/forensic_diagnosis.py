@@ -80,7 +80,10 @@ def methods_stamp() -> str:
     digest = hashlib.sha256()
     root = HERE.parent
     for path in sorted(
-        [*(root / "workbench" / "imaging").rglob("*.py"), root / "checks" / "forensics.py"]
+        [
+            *(root / "workbench" / "imaging").rglob("*.py"),
+            *(root / "checks" / "forensics").glob("*.py"),
+        ]
     ):
         if path.name not in UNSTAMPED:
             digest.update(path.read_bytes())

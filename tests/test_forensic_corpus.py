@@ -156,3 +156,32 @@ def test_lone_letters_of_a_genuine_letter_are_not_judged_alone(tmp_path: Path) -
     scan = glyph_consistency(np.asarray(Image.open(tmp_path / entry.path).convert("L")))
     assert scan.lines >= 4
     assert max((o.strength for o in scan.outliers), default=0.0) < 0.5
+
+
+def test_retyped_digits_as_light_as_the_page_are_found_by_their_edges(tmp_path: Path) -> None:
+    # A dev letter at 300 dpi whose number was erased and typed again, and an untouched letter
+    # of the same template and chain. The retyped digits are then lightened to 60% of their
+    # contrast, so they are no darker than the page's print: only their edges, which lack the
+    # scan's blur, still differ (sharpness z about 15, against the page and their own line).
+    plain = fc.make_entry("dev", 8, "none", "letter", 1, tmp_path)
+    edited = fc.make_entry("dev", 56, "retyped-digits", "letter", 1, tmp_path)
+    assert plain.chain == edited.chain and plain.template == edited.template
+    untouched = glyph_consistency(np.asarray(Image.open(tmp_path / plain.path).convert("L")))
+    assert max((o.strength for o in untouched.outliers), default=0.0) < 0.5
+    gray = np.asarray(Image.open(tmp_path / edited.path).convert("L")).astype(np.float32)
+    ((x0, y0, x1, y1),) = edited.boxes
+    region = gray[y0:y1, x0:x1]
+    paper = float(np.median(region))
+    gray[y0:y1, x0:x1] = paper - np.maximum(paper - region, 0.0) * 0.6
+    scan = glyph_consistency(np.clip(np.rint(gray), 0, 255).astype(np.uint8))
+    on_edit = [
+        o
+        for o in scan.outliers
+        if o.box.x < x1
+        and o.box.x + o.box.width > x0
+        and o.box.y < y1
+        and o.box.y + o.box.height > y0
+    ]
+    assert on_edit and max(o.strength for o in on_edit) >= 0.5
+    assert all(set(o.deviations) == {"sharpness"} for o in on_edit if o.level == "word")
+    assert all(o.strength < 0.5 for o in scan.outliers if o not in on_edit)

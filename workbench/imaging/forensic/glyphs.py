@@ -50,6 +50,15 @@ WORD_Z = (3.0, 6.0)
 #: Weighted robust z-score from which a single word's feature counts towards its distance.
 WORD_FEATURE_Z = 2.5
 LINE_Z = (4.0, 8.0)
+#: Robust z-scores of edge sharpness alone (against both the page and the word's own line)
+#: mapped onto strength 0..1: a word whose edges are far steeper than the scan's blur allows
+#: was put on the page after the scan (retyped digits rendered straight into the file). The
+#: steepest word of any untouched dev page lay at z 6.0; retyped numbers on dev's 300-dpi
+#: pages at 10-15.
+SHARP_ALONE_Z = (7.0, 12.0)
+#: Width-to-height ratio beyond which a "word" is a ruled line (a form's rule under a
+#: letterhead reached sharpness z 8.9 on a dev page); a number or date stays well below.
+RULE_ASPECT = 12.0
 #: Floor of the spread of line angles, degrees; lines shorter than `MIN_ANGLE_SPAN` glyph
 #: heights between their outer words have no angle.
 ANGLE_FLOOR = 0.3
@@ -172,6 +181,11 @@ def _measure(gray: np.ndarray, page: PageWords, word: Word) -> dict[str, float] 
     }
 
 
+def _is_rule(box: Box) -> bool:
+    """A ruled line or a long dash: its long straight edges are steeper than any letter's."""
+    return box.width > RULE_ASPECT * box.height
+
+
 def _baseline(page: PageWords, word: Word) -> float:
     rows = page.word_ink(word).sum(axis=1)
     return float(word.box.y + int(np.argmax(rows)))
@@ -278,6 +292,7 @@ def glyph_consistency(
     words: PageWords | None = None,
     word_z: tuple[float, float] = WORD_Z,
     line_z: tuple[float, float] = LINE_Z,
+    sharp_alone: tuple[float, float] = SHARP_ALONE_Z,
     spreads: dict[str, float] | None = None,
 ) -> GlyphScan:
     """Words and lines of a page whose print differs from the page's own words.
@@ -290,6 +305,8 @@ def glyph_consistency(
         The page's words, when already found.
     word_z, line_z : (low, high)
         Robust z-scores mapped to strength 0 and 1 for single words and for lines.
+    sharp_alone : (low, high)
+        The same for a single word's edge sharpness alone (steeper edges only).
     spreads : dict feature -> float, optional
         Lower bounds for each feature's spread (1.4826 MAD) and for line ``angle``, set from
         genuine exemplars by calibration; the page's own spread is used when larger.
@@ -358,24 +375,57 @@ def glyph_consistency(
             if p.box.width < MIN_WORD_WIDTH * page.glyph_height:
                 continue
             _, devs = deviations(p.features, WORD_FEATURE_Z, False)
+            sharp_z = 0.0
             for name in list(devs):
                 spread = stats[name][1]
                 within = (p.features[name] - line_medians[name]) / spread
                 if abs(within) < WORD_FEATURE_Z or within * devs[name]["z"] < 0:
                     del devs[name]
+                elif name == "sharpness":
+                    sharp_z = min(devs[name]["z"], within)
+            sharp = devs.get("sharpness")
             devs = _without_innocent(devs, line=False)
             lighter = "darkness" in devs and devs["darkness"]["z"] < 0
+            score = 0.0
             if len(devs) >= WORD_FEATURES and not lighter:
                 # Several features moderately off together: their combined distance counts.
                 combined = math.sqrt(
                     sum((d["z"] * FEATURE_WEIGHTS[n]) ** 2 for n, d in devs.items())
                 )
                 score = float(strength_from_z(np.array(combined), *word_z))
+            if sharp is not None and sharp_z > 0 and not _is_rule(p.box):
+                # Edges far steeper than the page's and its line's: print without the scan's
+                # blur counts alone, whatever its ink darkness.
+                alone = float(strength_from_z(np.array(sharp_z), *sharp_alone))
+                if alone > score:
+                    score, devs = alone, {"sharpness": sharp}
+            if score > 0:
                 outliers.append(
                     GlyphOutlier(
                         Box(p.box.x, p.box.y, p.box.width, p.box.height, score), "word", devs
                     )
                 )
+    # A number on a line of its own or beside its label (a line too short to be judged):
+    # only its edge sharpness, against the page, counts.
+    for k, members in by_line.items():
+        if k in judged:
+            continue
+        for p in members:
+            if p.box.width < MIN_WORD_WIDTH * page.glyph_height or _is_rule(p.box):
+                continue
+            median, spread = stats["sharpness"]
+            z = (p.features["sharpness"] - median) / spread
+            alone = float(strength_from_z(np.array(z), *sharp_alone))
+            if alone > 0:
+                devs = {
+                    "sharpness": {
+                        "value": round(p.features["sharpness"], 4),
+                        "median": round(median, 4),
+                        "z": round(z, 2),
+                    }
+                }
+                box = Box(p.box.x, p.box.y, p.box.width, p.box.height, alone)
+                outliers.append(GlyphOutlier(box, "word", devs))
 
     if len(judged) >= MIN_LINES:
         line_values = {

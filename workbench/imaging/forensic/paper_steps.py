@@ -49,6 +49,8 @@ METHOD = (
 BLOCK = 8
 #: Pixels along a row (or column) each step is averaged over.
 LENGTH = 48
+#: Pixels along a row (column) pooled into one bin before steps are averaged along it.
+STRIDE = 4
 #: Share of `LENGTH` that must be paper for a value to count.
 MIN_PAPER = 0.6
 #: Darker than the page's paper by this many grey levels is print, not paper.
@@ -108,59 +110,85 @@ class PaperSteps:
         return max((r.score for r in self.regions), default=0.0)
 
 
-def paper_mask(gray: np.ndarray) -> np.ndarray:
-    """Pixels of bare paper: not print, and not within `INK_GROW` pixels of it."""
-    g = np.asarray(gray, dtype=np.float32)
-    paper = float(np.median(g))
-    ink = (g < paper - INK_MARGIN).astype(np.uint8)
+def median_level(gray: np.ndarray) -> float:
+    """Median of a uint8 page, from its histogram (as `numpy.median`, without sorting it)."""
+    g = np.asarray(gray)
+    if g.dtype != np.uint8:
+        return float(np.median(g))
+    counts = np.cumsum(np.bincount(g.ravel(), minlength=256))
+    n = int(counts[-1])
+    lo = int(np.searchsorted(counts, (n - 1) // 2, side="right"))
+    hi = int(np.searchsorted(counts, n // 2, side="right"))
+    return (lo + hi) / 2.0
+
+
+def paper_mask(gray: np.ndarray, level: float | None = None) -> np.ndarray:
+    """Pixels of bare paper: not print, and not within `INK_GROW` pixels of it.
+
+    `level` is the page's paper tone (its median), computed when not given.
+    """
+    paper = median_level(gray) if level is None else level
+    ink = (np.asarray(gray, dtype=np.float32) < paper - INK_MARGIN).astype(np.uint8)
     size = 2 * INK_GROW + 1
     return ~np.asarray(cv2.dilate(ink, np.ones((size, size), np.uint8)), dtype=bool)
 
 
-def row_steps(gray: np.ndarray, paper: np.ndarray) -> np.ndarray:
-    """Robust z of the paper's tone step at every row boundary, averaged along the row.
+def row_step_blocks(gray: np.ndarray, paper: np.ndarray) -> np.ndarray:
+    """Strongest robust z of a paper tone step at a row boundary in each 8 x 8 block.
+
+    Each row boundary's step is the mean tone of the paper `SIDE` rows below it minus
+    `SIDE` rows above it (a gap of `GAP` rows left at it), taken where a pixel column has
+    paper on all those rows, and averaged along `LENGTH` pixels of the row. Along the row,
+    pixels are first pooled into bins of `STRIDE` (a step's position along its edge matters
+    to within a block, and the binned maps are a quarter of the page). The steps are turned
+    into robust z per row phase of the JPEG grid (`BLOCK`), whose block boundaries carry the
+    compression's own small steps, and `MARGIN` pixels at the page's edges are not judged.
 
     Parameters
     ----------
-    gray : (H, W) float32
+    gray : (H, W) uint8 or float32
         Page luminance.
     paper : (H, W) bool
         Paper pixels (`paper_mask`).
 
     Returns
     -------
-    (H, W) float32
-        Row ``y`` holds the step between the rows just below ``y`` and just above it (0 where
-        there is too little paper to judge).
+    (ceil(H / 8), ceil(W / 8)) float32
+        Absolute z (0 where there is too little paper to judge).
 
     """
     g = np.asarray(gray, dtype=np.float32)
+    h, w = g.shape
+    bh, bw = -(-h // BLOCK), -(-w // BLOCK)
+    out = np.zeros((bh, bw), np.float32)
     ok = paper.astype(np.float32)
-    h = g.shape[0]
-    # Means of SIDE rows, each side of the boundary, of paper pixels only; a pixel column
-    # counts when all its rows on both sides are paper.
     kernel = np.ones((SIDE, 1), np.float32)
     sums = cv2.filter2D(g * ok, -1, kernel, anchor=(0, 0), borderType=cv2.BORDER_CONSTANT)
     counts = cv2.filter2D(ok, -1, kernel, anchor=(0, 0), borderType=cv2.BORDER_CONSTANT)
+    del ok, g
     below_off, above_off = GAP + 1, -(GAP + SIDE)
-    diff = np.zeros_like(g)
-    both = np.zeros_like(g)
     lo, hi = max(0, -above_off), h - (below_off + SIDE)
     if hi <= lo:
-        return diff
+        return out
     below, above = slice(lo + below_off, hi + below_off), slice(lo + above_off, hi + above_off)
-    use = ((counts[below] >= SIDE) & (counts[above] >= SIDE)).astype(np.float32)
-    diff[lo:hi] = (sums[below] - sums[above]) * (use / SIDE)
-    both[lo:hi] = use
-    del sums, counts, use, ok  # page-sized arrays: keep the peak memory down
-    total = cv2.boxFilter(diff, -1, (LENGTH, 1), normalize=False, borderType=cv2.BORDER_CONSTANT)
-    del diff
-    n = cv2.boxFilter(both, -1, (LENGTH, 1), normalize=False, borderType=cv2.BORDER_CONSTANT)
-    del both
+    use = (counts[below] >= SIDE) & (counts[above] >= SIDE)
+    width = bw * BLOCK
+    diff = np.zeros((h, width), np.float32)
+    both = np.zeros((h, width), np.float32)
+    diff[lo:hi, :w] = np.where(use, sums[below] - sums[above], 0.0) / SIDE
+    both[lo:hi, :w] = use
+    del sums, counts, use  # page-sized arrays: keep the peak memory down
+    bins = width // STRIDE
+    diff = diff.reshape(h, bins, STRIDE).sum(axis=2)
+    both = both.reshape(h, bins, STRIDE).sum(axis=2)
+    # An even box of LENGTH / STRIDE bins covers the pixels LENGTH / 2 either side of its bin.
+    size = (LENGTH // STRIDE, 1)
+    total = cv2.boxFilter(diff, -1, size, normalize=False, borderType=cv2.BORDER_CONSTANT)
+    n = cv2.boxFilter(both, -1, size, normalize=False, borderType=cv2.BORDER_CONSTANT)
+    del diff, both
     enough = n >= LENGTH * MIN_PAPER
     mean = np.where(enough, total / np.maximum(n, 1.0), 0.0).astype(np.float32)
-    del total, n
-    z = np.zeros_like(mean)
+    z = np.zeros((bh * BLOCK, bins), np.float32)
     for phase in range(BLOCK):
         rows, valid = mean[phase::BLOCK], enough[phase::BLOCK]
         values = rows[valid]
@@ -168,8 +196,10 @@ def row_steps(gray: np.ndarray, paper: np.ndarray) -> np.ndarray:
             continue
         med = float(np.median(values))
         scale = max(1.4826 * float(np.median(np.abs(values - med))), MIN_SCALE)
-        z[phase::BLOCK] = np.where(valid, (rows - med) / scale, 0.0)
-    return z
+        z[phase:h:BLOCK] = np.where(valid, np.abs(rows - med) / scale, 0.0)
+    z[:MARGIN], z[h - MARGIN :] = 0.0, 0.0
+    z[:, : MARGIN // STRIDE], z[:, (w - MARGIN) // STRIDE :] = 0.0, 0.0
+    return np.asarray(z.reshape(bh, BLOCK, bw, BLOCK // STRIDE).max(axis=(1, 3)))
 
 
 def paper_steps(gray: np.ndarray) -> PaperSteps:
@@ -186,11 +216,15 @@ def paper_steps(gray: np.ndarray) -> PaperSteps:
         On the 8 x 8 block grid, ``(ceil(H / 8), ceil(W / 8))``.
 
     """
-    g = np.asarray(gray, dtype=np.float32)
-    h, w = g.shape
+    img = np.asarray(gray)
+    if img.dtype != np.uint8:
+        img = np.clip(np.rint(img), 0, 255).astype(np.uint8)
+    h, w = img.shape
     bh, bw = -(-h // BLOCK), -(-w // BLOCK)
-    level = float(np.median(g))
-    flat = float((np.abs(g - level) <= INK_MARGIN).mean())
+    level = median_level(img)
+    hist = np.bincount(img.ravel(), minlength=256)
+    tones = np.arange(256)
+    flat = float(hist[np.abs(tones - level) <= INK_MARGIN].sum() / max(img.size, 1))
     if flat < PAPER_PAGE or level < PAPER_LEVEL:
         empty = np.zeros((bh, bw), np.float64)
         return PaperSteps(
@@ -203,17 +237,11 @@ def paper_steps(gray: np.ndarray) -> PaperSteps:
                 f"({flat:.0%} of it near its median tone {level:.0f})."
             ),
         )
-    paper = paper_mask(g)
-    pad = ((0, bh * BLOCK - h), (0, bw * BLOCK - w))
-
-    def block_max(z: np.ndarray) -> np.ndarray:
-        z = np.abs(z)
-        z[:MARGIN], z[-MARGIN:], z[:, :MARGIN], z[:, -MARGIN:] = 0, 0, 0, 0
-        return np.asarray(np.pad(z, pad).reshape(bh, BLOCK, bw, BLOCK).max(axis=(1, 3)))
-
-    # One direction at a time, each reduced to blocks at once (page-sized float maps add up).
-    zb = block_max(row_steps(g, paper))
-    zb = np.maximum(zb, block_max(np.ascontiguousarray(row_steps(g.T, paper.T).T)))
+    paper = paper_mask(img, level)
+    # One direction at a time, each reduced to blocks at once (page-sized float maps add up);
+    # column boundaries are the row boundaries of the transposed page (uint8 and bool copies).
+    zb = row_step_blocks(img, paper)
+    zb = np.maximum(zb, row_step_blocks(img.T.copy(), paper.T.copy()).T)
     zb = zb.astype(np.float64)
     strength, regions = step_regions(zb, (h, w))
     return PaperSteps(zb, strength, regions, float(paper.mean()))
@@ -248,9 +276,14 @@ def step_regions(
         joined.astype(bool), BLOCK, strength=step * runs, min_blocks=min_blocks, shape=(h, w)
     )
     regions = [r for r in regions if r.score > 0]
-    strength = np.zeros(z.shape, np.float64)
+    return paint_regions(regions, z.shape), regions
+
+
+def paint_regions(regions: list[Box], blocks: tuple[int, int]) -> np.ndarray:
+    """The block map with each region's box painted with its score (stronger ones on top)."""
+    strength = np.zeros(blocks, np.float64)
     for r in sorted(regions, key=lambda b: b.score):
         y0, x0 = r.y // BLOCK, r.x // BLOCK
         y1, x1 = -(-(r.y + r.height) // BLOCK), -(-(r.x + r.width) // BLOCK)
         strength[y0:y1, x0:x1] = r.score
-    return strength, regions
+    return strength

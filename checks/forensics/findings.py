@@ -1,0 +1,380 @@
+"""The forensics check's findings: one per trace worth a reviewer's look, naming its method.
+
+Each builder turns one trace of `workbench.imaging.forensic.tamper.PageTraces` into a finding of
+the check it is given (`page_findings` walks a page's traces), with its severity, the region in
+decoded-page pixels, the method that saw it and its innocent explanations; `clone_dict` and
+`text_clone_dict` are the same traces as plain results. Kept apart from the check's page loop
+so that each method's wording and severity rules are read in one place.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from workbench.check import Check
+from workbench.geometry import Box
+from workbench.imaging.forensic.calibration import TextCalibration
+from workbench.imaging.forensic.copymove import ClonePair
+from workbench.imaging.forensic.glyphs import GlyphOutlier
+from workbench.imaging.forensic.tamper import CELL, PageTraces
+from workbench.imaging.forensic.textclone import TextClone
+from workbench.model import Finding, Region, Severity
+from workbench.serialize import region_to_dict
+
+CLONE_CRITICAL = 0.6
+CLONE_WARNING = 0.4
+CLONE_NOTICE = 0.3
+TRACE_WARNING = 0.5
+TRACE_NOTICE = 0.3
+#: A paper tone step warns where another method agrees, or alone (shaded bands exist) at 0.9.
+PAPER_STEP_WARNING, PAPER_STEP_ALONE = TRACE_WARNING, 0.9
+
+
+def page_region(box: Box, factor: float, label: str, score: float | None = None) -> Region:
+    """A model region in decoded-page pixels from a box on the (possibly reduced) analysis."""
+    inv = 1.0 / factor
+    return Region(
+        x=round(box.x * inv),
+        y=round(box.y * inv),
+        width=max(round(box.width * inv), 1),
+        height=max(round(box.height * inv), 1),
+        label=label,
+        score=round(float(box.score if score is None else score), 3),
+    )
+
+
+def text_clone_dict(clone: TextClone, factor: float) -> dict[str, Any]:
+    """A word copied within the page as plain results, in decoded-page pixels."""
+    return {
+        "source": region_to_dict(page_region(clone.source, factor, "source", clone.strength)),
+        "target": region_to_dict(page_region(clone.target, factor, "copy", clone.strength)),
+        "shift": [round(v / factor, 1) for v in clone.shift],
+        "words": clone.words,
+        "difference": round(clone.difference, 3),
+        "ratio": round(clone.ratio, 3),
+        "next_difference": (
+            None if clone.next_difference is None else round(clone.next_difference, 3)
+        ),
+        "strength": round(clone.strength, 4),
+    }
+
+
+def clone_dict(pair: ClonePair, factor: float) -> dict[str, Any]:
+    """A copy-move pair (keypoints or blocks) as plain results, in decoded-page pixels."""
+    return {
+        "method": pair.method,
+        "source": region_to_dict(page_region(pair.source, factor, "source", pair.strength)),
+        "target": region_to_dict(page_region(pair.target, factor, "copy", pair.strength)),
+        "matches": pair.matches,
+        "rotation_degrees": round(pair.rotation, 2),
+        "scale": round(pair.scale, 4),
+        "shift": [round(v / factor, 1) for v in pair.shift],
+        "texture_correlation": (
+            None if pair.texture_correlation is None else round(pair.texture_correlation, 3)
+        ),
+        "strength": round(pair.strength, 4),
+    }
+
+
+def page_findings(check: Check, index: int, traces: PageTraces, factor: float) -> list[Finding]:
+    """The findings of one page's traces that reach the notice level, method by method."""
+    out: list[Finding] = []
+    for pair in traces.clones:
+        finding = clone_finding(check, index, pair, factor)
+        if finding is not None:
+            out.append(finding)
+    for box, quality in zip(traces.splice_regions, traces.ghost_qualities, strict=True):
+        severity = Severity.WARNING if box.score >= TRACE_WARNING else Severity.NOTICE
+        if box.score < TRACE_NOTICE:
+            continue
+        region = page_region(box, factor, "foreign compression")
+        out.append(
+            check.finding(
+                "splice",
+                severity,
+                "A region's JPEG compression history differs from the rest of the page",
+                f"On page {index + 1}, the area at x={region.x}, y={region.y} "
+                f"({region.width}x{region.height} px) changes much less than the rest of "
+                f"the page when re-saved as JPEG at quality {quality} (a 'JPEG ghost'): it "
+                "looks as if it was last compressed at about that quality while the page "
+                "around it was not. This is what content pasted from another JPEG file (a "
+                "signature, a seal, a line of text) leaves behind. Innocent explanations: "
+                "scanner or publishing software that compresses some areas (a logo, a photo) "
+                "separately, or a page assembled by its issuer from image pieces. Compare "
+                "with an earlier or original copy of the file.",
+                page=index,
+                regions=[region],
+                evidence={
+                    "ghost_quality": quality,
+                    "strength": round(box.score, 3),
+                    "page_quality_estimate": traces.page_quality,
+                },
+                checklist=["img.splice", "form.signature"],
+            )
+        )
+    for box in traces.noise_regions:
+        if box.score < TRACE_NOTICE:
+            continue
+        severity = Severity.WARNING if box.score >= TRACE_WARNING else Severity.NOTICE
+        region = page_region(box, factor, "noise differs")
+        out.append(
+            check.finding(
+                "noise_inconsistency",
+                severity,
+                "A region's noise level differs from the rest of the page",
+                f"On page {index + 1}, the fine grain of the area at x={region.x}, "
+                f"y={region.y} ({region.width}x{region.height} px) is clearly "
+                "smoother or rougher than the rest of the page (page median about "
+                f"{traces.noise_sigma:.2f} grey levels). Content pasted from another scan or "
+                "file, or an area smoothed to hide an erasure, does this. Innocent "
+                "explanations: a different paper or ink area (a glossy seal, a heavily inked "
+                "stamp), uneven scanner lighting, or compression that removed noise more in "
+                "some areas than in others.",
+                page=index,
+                regions=[region],
+                evidence={
+                    "strength": round(box.score, 3),
+                    "page_noise_sigma": round(traces.noise_sigma, 3),
+                },
+                checklist=["img.splice"],
+            )
+        )
+    for box in traces.dq_regions:
+        if box.score >= TRACE_NOTICE:
+            out.append(dq_finding(check, index, box, traces, factor))
+    for box in traces.paper_step_regions:
+        if box.score >= TRACE_NOTICE:
+            out.append(step_finding(check, index, box, traces, factor))
+    notice = max(TRACE_NOTICE, traces.calibration.threshold("text_clone", TRACE_NOTICE))
+    for clone in traces.text_clones:
+        if clone.strength >= notice:
+            out.append(text_clone_finding(check, index, clone, traces, factor))
+    notice = max(TRACE_NOTICE, traces.calibration.threshold("glyph", TRACE_NOTICE))
+    for outlier in traces.glyph_outliers:
+        if outlier.strength >= notice:
+            out.append(glyph_finding(check, index, outlier, traces, factor))
+    return out
+
+
+def text_severity(strength: float, calibration: TextCalibration, method: str) -> Severity:
+    """Warning from the fixed level or, when higher, the one set on exemplars; else notice."""
+    warning = max(TRACE_WARNING, calibration.threshold(method, 0.0))
+    return Severity.WARNING if strength >= warning else Severity.NOTICE
+
+
+def corroborated(box: Box, traces: PageTraces, skip: str) -> list[str]:
+    """Other methods whose map reaches the notice level somewhere inside `box`."""
+    y0, x0 = box.y // CELL, box.x // CELL
+    y1, x1 = -(-(box.y + box.height) // CELL), -(-(box.x + box.width) // CELL)
+    return [
+        method
+        for method, cells in traces.cells.items()
+        if method not in ("fused", skip)
+        and cells[y0:y1, x0:x1].size
+        and int(cells[y0:y1, x0:x1].max()) >= round(TRACE_NOTICE * 255)
+    ]
+
+
+def dq_finding(check: Check, index: int, box: Box, traces: PageTraces, factor: float) -> Finding:
+    """An area lacking the double quantisation of the rest of a twice-saved JPEG."""
+    region = page_region(box, factor, "single compression")
+    # The map alone raised warnings on a few untouched scans (small areas of sparse
+    # print), so on its own it is a notice, and a warning where another method agrees.
+    others = corroborated(box, traces, "dq")
+    return check.finding(
+        "double_quantisation",
+        Severity.WARNING if box.score >= TRACE_WARNING and others else Severity.NOTICE,
+        "A region lacks the double JPEG compression the rest of the page shows",
+        f"On page {index + 1} (aligned double JPEG quantisation), the area at x={region.x}, "
+        f"y={region.y} ({region.width}x{region.height} px) does not show the trace of two "
+        "compressions on the file's 8x8 grid that the rest of the page shows: the page was "
+        "saved as JPEG, opened and saved again, but this area's coefficients were quantised "
+        "only once on this grid. Content pasted from another JPEG (another quality, or off "
+        "the grid), typed or drawn after the first save does this. Innocent explanations: "
+        "an area that is almost blank or clipped to pure white or black (too little to "
+        "judge), or a page cropped or shifted by a few pixels between saves (then most of "
+        "the page lacks the trace). Compare with an earlier copy of the file.",
+        page=index,
+        regions=[region],
+        evidence={
+            "method": "aligned_double_quantisation",
+            "strength": round(box.score, 3),
+            "also_seen_by": others,
+            "first_steps": {str(k): v for k, v in traces.dq_first_steps.items()},
+        },
+        checklist=["img.splice"],
+    )
+
+
+def step_finding(check: Check, index: int, box: Box, traces: PageTraces, factor: float) -> Finding:
+    """A patch of paper of another tone bounded by straight edges."""
+    region = page_region(box, factor, "paper tone step")
+    seen = corroborated(box, traces, "paper_step")
+    evidence = dict(method="paper_tone_steps", strength=round(box.score, 3), also_seen_by=seen)
+    limit = PAPER_STEP_WARNING if seen else PAPER_STEP_ALONE
+    return check.finding(
+        "paper_step",
+        Severity.WARNING if box.score >= limit else Severity.NOTICE,
+        "A patch of the page has a paper tone of its own, ending in a straight edge",
+        f"On page {index + 1}, the bare paper's tone steps along straight edges around "
+        f"x={region.x}, y={region.y} ({region.width}x{region.height} px), far more than "
+        "elsewhere: a line or block pasted with its own paper, or an erasure filled flat. "
+        "Innocent explanations: a band shaded on purpose (a form's header, a table row), a "
+        "sheet's edge or fold, a shadow, a scanner stitching two passes. Zoom in on edges.",
+        page=index,
+        regions=[region],
+        evidence=evidence,
+        checklist=["img.splice"],
+    )
+
+
+def text_clone_finding(
+    check: Check, index: int, clone: TextClone, traces: PageTraces, factor: float
+) -> Finding:
+    """Words that are pixel copies of other words of the page, paper grain included."""
+    source = page_region(clone.source, factor, "source", clone.strength)
+    target = page_region(clone.target, factor, "copy", clone.strength)
+    words = "word" if clone.words == 1 else f"{clone.words} words moved together"
+    nearest = (
+        ""
+        if clone.next_difference is None
+        else f", while the closest other pair of words on the page differs by "
+        f"{clone.next_difference:.2f}"
+    )
+    return check.finding(
+        "text_copy_move",
+        text_severity(clone.strength, traces.calibration, "text_clone"),
+        "Printed words match other words of the page, noise included",
+        f"On page {index + 1} (text copy-move), the print at x={target.x}, y={target.y} "
+        f"({target.width}x{target.height} px) matches the print at x={source.x}, "
+        f"y={source.y} ({words}) pixel for pixel, paper included: their difference "
+        f"({clone.difference:.2f} grey levels) is {clone.ratio:.2f} of what two separate "
+        f"patches of this page's paper differ by ({traces.text_floor:.2f}){nearest}. "
+        "Two prints of "
+        "the same word share their shape but not their paper grain and scanner noise; a "
+        "digital copy shares both, so this is consistent with a word copied within the "
+        "file. Either end could be the original. Innocent explanations: a page that was "
+        "generated digitally and never printed (its repeated words can be identical), "
+        "heavy noise reduction by a scanner or publisher, or a form whose field was filled "
+        "by pasting. Compare the two places side by side.",
+        page=index,
+        regions=[source, target],
+        evidence={
+            "method": "text_copy_move",
+            "shift": [round(v / factor, 1) for v in clone.shift],
+            "words": clone.words,
+            "difference": round(clone.difference, 3),
+            "paper_floor": round(traces.text_floor, 3),
+            "ratio": round(clone.ratio, 3),
+            "next_difference": (
+                None if clone.next_difference is None else round(clone.next_difference, 3)
+            ),
+            "strength": round(clone.strength, 3),
+            "calibrated": traces.calibration.exemplars > 0,
+        },
+        checklist=["img.clone"],
+    )
+
+
+def glyph_finding(
+    check: Check, index: int, outlier: GlyphOutlier, traces: PageTraces, factor: float
+) -> Finding:
+    """A word or line whose print stands out from the page's own population."""
+    region = page_region(outlier.box, factor, f"{outlier.level} printed differently")
+    names = {
+        "darkness": "ink darkness",
+        "sharpness": "edge sharpness",
+        "stroke": "stroke width",
+        "grain": "paper grain",
+        "angle": "baseline angle",
+    }
+    described = ", ".join(
+        f"{names[k]} {d['value']:g} against the page's {d['median']:g} (robust z {d['z']:+.1f})"
+        for k, d in outlier.deviations.items()
+    )
+    what = "line" if outlier.level == "line" else "word or number"
+    return check.finding(
+        "glyph_inconsistency",
+        text_severity(outlier.strength, traces.calibration, "glyph"),
+        f"A {what} is printed differently from the rest of the page",
+        f"On page {index + 1} (glyph and line consistency), the {what} at x={region.x}, "
+        f"y={region.y} ({region.width}x{region.height} px) differs from the page's other "
+        f"words: {described}. Text retyped or spliced in later (a changed date, number or "
+        "line, typeset in another font or rendered without the scan's blur and noise) "
+        "often differs this way. Innocent explanations: a bold or emphasised word, a rubber "
+        "stamp or handwritten note, a different ribbon or toner, a line added by the issuer "
+        "on another machine, or a photocopy of a photocopy. Compare its letter shapes and "
+        "ink with its neighbours'.",
+        page=index,
+        regions=[region],
+        evidence={
+            "method": "glyph_consistency",
+            "level": outlier.level,
+            "deviations": outlier.deviations,
+            "strength": round(outlier.strength, 3),
+            "calibrated": traces.calibration.exemplars > 0,
+        },
+        checklist=["img.retyped"],
+    )
+
+
+def clone_finding(check: Check, index: int, pair: ClonePair, factor: float) -> Finding | None:
+    """Two matching regions, with what the paper texture around them says; None below notice."""
+    if pair.strength < CLONE_NOTICE:
+        return None
+    if pair.strength >= CLONE_CRITICAL:
+        severity = Severity.CRITICAL
+    elif pair.strength >= CLONE_WARNING:
+        severity = Severity.WARNING
+    else:
+        severity = Severity.NOTICE
+    source = page_region(pair.source, factor, "source", pair.strength)
+    target = page_region(pair.target, factor, "copy", pair.strength)
+    geometry = (
+        f"moved by ({pair.shift[0] / factor:+.0f}, {pair.shift[1] / factor:+.0f}) px"
+        if pair.method == "block"
+        else f"rotated {pair.rotation:+.1f} degrees and scaled {pair.scale * 100:.0f}%"
+    )
+    if pair.texture_correlation is None:
+        texture = (
+            "The page is too clean around the match to tell a digital copy from a repeated print."
+        )
+    elif pair.texture_correlation >= 0.3:
+        texture = (
+            "The paper grain and scanner noise around the ink match as well "
+            f"(correlation {pair.texture_correlation:.2f}), which a second impression on "
+            "paper would not reproduce: this is consistent with a digital copy."
+        )
+    else:
+        texture = (
+            "The paper grain around the ink does not match "
+            f"(correlation {pair.texture_correlation:.2f}), which fits two separate "
+            "impressions better than a digital copy."
+        )
+    return check.finding(
+        "clone",
+        severity,
+        "Two regions of the page match each other",
+        f"On page {index + 1}, the area at x={source.x}, y={source.y} "
+        f"({source.width}x{source.height} px) and the area at x={target.x}, y={target.y} "
+        f"({target.width}x{target.height} px) match in {pair.matches} places, "
+        f"{geometry}. {texture} Either could be the original. Innocent explanations: a "
+        "seal or rubber stamp applied twice on paper is a genuine repeat (its impressions "
+        "differ slightly in ink and pressure), rubber stamps and printed forms repeat by "
+        "design, and ruled lines and repeated words match each other. Compare the two "
+        "areas side by side.",
+        page=index,
+        regions=[source, target],
+        evidence={
+            "method": pair.method,
+            "matches": pair.matches,
+            "rotation_degrees": round(pair.rotation, 2),
+            "scale": round(pair.scale, 4),
+            "shift": [round(v / factor, 1) for v in pair.shift],
+            "texture_correlation": (
+                None if pair.texture_correlation is None else round(pair.texture_correlation, 3)
+            ),
+            "strength": round(pair.strength, 3),
+        },
+        checklist=["img.clone", "form.signature"],
+    )

@@ -21,7 +21,13 @@ from workbench.imaging.forensic.tamper import PageTraces, analyse_page
 from workbench.model import Artifact, CheckResult, Finding
 from workbench.serialize import region_to_dict
 
-from .findings import clone_dict, page_findings, page_region, text_clone_dict
+from .findings import (
+    clone_dict,
+    on_partly_decoded_page,
+    page_findings,
+    page_region,
+    text_clone_dict,
+)
 
 #: Larger pages are analysed at reduced size (memory grows with the page, about 60 bytes a
 #: pixel at the peak); an A4 page at 400 dpi (15.5 megapixels) still fits.
@@ -34,7 +40,7 @@ class ForensicsCheck(Check):
     """Error levels, noise, copy-move and JPEG ghosts, fused per page."""
 
     name = "forensics"
-    version = "8"
+    version = "9"
     title = "Pixel forensics: cloned regions and words, foreign compression, noise, retyped print"
     explanation = (
         "Looks for local traces of image editing on each page: regions copied from elsewhere "
@@ -81,6 +87,7 @@ class ForensicsCheck(Check):
         artifacts: list[Artifact | None] = []
         notes: list[str] = []
         calibration = self._calibration(context, notes)
+        recovered = set(doc.properties.get("recovered_pages") or ())
         for page in doc.pages:
             try:
                 gray = context.page_gray(page.index)
@@ -101,7 +108,10 @@ class ForensicsCheck(Check):
             page_result, page_artifacts = self._page_result(context, page.index, traces, factor)
             pages.append(page_result)
             artifacts += page_artifacts
-            findings += page_findings(self, page.index, traces, factor)
+            found = page_findings(self, page.index, traces, factor)
+            if page.index in recovered:
+                found = [on_partly_decoded_page(f) for f in found]
+            findings += found
         if not pages:
             return self.error(" ".join(notes) or "No page could be examined.")
         results = {

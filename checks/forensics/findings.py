@@ -9,6 +9,7 @@ so that each method's wording and severity rules are read in one place.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from workbench.check import Check
@@ -154,6 +155,30 @@ def page_findings(check: Check, index: int, traces: PageTraces, factor: float) -
         if outlier.strength >= notice:
             out.append(glyph_finding(check, index, outlier, traces, factor))
     return out
+
+
+#: Said of every trace on a page the decoder recovered only in part (a file cut short or damaged).
+PARTLY_DECODED = (
+    " This page was only partly decoded (the file is cut short or damaged): what the decoder "
+    "could not read is filled in with flat colour or coarse repeated blocks, which repeat "
+    "exactly and have no noise of their own. A trace on such a page is consistent with that "
+    "filling, so it is weighed no higher than a notice; a complete copy of the file can be "
+    "examined in full."
+)
+
+
+def on_partly_decoded_page(finding: Finding) -> Finding:
+    """`finding` as said of a page the decoder recovered only in part.
+
+    A truncated progressive JPEG comes back as a blurred page whose missing part is filled
+    with repeated blocks: copy-move and noise methods see that filling, not an edit.
+    """
+    return replace(
+        finding,
+        severity=min(finding.severity, Severity.NOTICE),
+        detail=finding.detail + PARTLY_DECODED,
+        evidence={**finding.evidence, "page_partly_decoded": True},
+    )
 
 
 def text_severity(strength: float, calibration: TextCalibration, method: str) -> Severity:

@@ -219,3 +219,25 @@ def test_block_pasted_with_its_own_paper_raises_a_paper_step_finding(tmp_path: P
     assert overlaps(box(found[0].regions[0]), (x0, y0, x1 - x0, y1 - y0))
     (page_result,) = report.results["forensics"]["pages"]
     assert page_result["scores"]["paper_step"] > 0.5 and page_result["paper_step_regions"]
+
+
+def test_a_page_recovered_in_part_weighs_its_traces_no_higher_than_a_notice(
+    tmp_path: Path,
+) -> None:
+    # A progressive JPEG cut at a tenth of its bytes decodes as a blurred page whose missing
+    # part is decoder fill: repeated blocks that copy-move matching takes for a clone.
+    from tests.support.fixtures import letter_image
+
+    buffer = io.BytesIO()
+    letter_image(240, 340, seed=4).save(buffer, "JPEG", quality=80, progressive=True)
+    data = buffer.getvalue()
+    path = tmp_path / "cut.jpg"
+    path.write_bytes(data[: len(data) // 10])
+    report = analyze(path, only=["file", "forensics"])
+    assert {f.code for f in report.findings} >= {"file.partly_decoded"}
+    traces = [f for f in report.findings if f.check == "forensics"]
+    assert traces, "the fill still shows as a trace, said of the partly decoded page"
+    for finding in traces:
+        assert finding.severity <= Severity.NOTICE
+        assert finding.evidence["page_partly_decoded"] is True
+        assert "only partly decoded" in finding.detail

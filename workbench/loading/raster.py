@@ -259,6 +259,8 @@ def load_image(path: Path, data: bytes, sha256: str, fmt: str, limits: Limits) -
                 "the decoder recovered is analysed, the rest is filled in"
             )
         pages.add(index, page, dpi)
+    # which pages hold decoder fill, for the checks that must not read it as the picture
+    properties["recovered_pages"] = sorted(recovered)
     return pages.document(path, data, sha256, media_type, properties, decode)
 
 

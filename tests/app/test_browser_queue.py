@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.app.conftest import QUESTIONED, SAMPLES
-from tests.app.test_browser import CHROMIUM, CHROMIUM_ARGS, IDLE, SCREENSHOTS, server
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, idle, server, upload
 
 __all__ = ["server"]  # the app fixture, shared with the other browser tests
 
@@ -30,22 +30,12 @@ def test_two_uploads_queue_and_the_first_shows_findings_as_checks_end(
         page.set_default_timeout(240_000)
         expect.set_options(timeout=240_000)  # a loaded machine: waits are long, never timed
 
-        def idle() -> None:
-            page.wait_for_timeout(300)
-            page.wait_for_selector(IDLE)
-
         page.goto(server)
-        idle()
+        idle(page)
         page.get_by_label("Reviewer", exact=True).fill("Ana")
         page.keyboard.press("Enter")
-        idle()
-        page.get_by_role("link", name="Analyse").click()
-        idle()
-        page.locator("[data-testid='stFileUploaderDropzoneInput']").first.set_input_files(
-            [str(QUESTIONED), str(SECOND)]
-        )
-        idle()
-        page.get_by_role("button", name="Analyse", exact=True).click()
+        idle(page)
+        upload(page, [QUESTIONED, SECOND])
         clicked = time.monotonic()
         # the first upload's cheap checks end with their findings while it is still running
         expect(page.get_by_text("file · ok", exact=False).first).to_be_visible()
@@ -71,6 +61,6 @@ def test_two_uploads_queue_and_the_first_shows_findings_as_checks_end(
         expect(page.get_by_text(f"{QUESTIONED.name}: analysed")).to_be_visible()
         expect(page.get_by_text(f"{SECOND.name}: analysed")).to_be_visible()
         page.get_by_role("link", name="Documents").click()
-        idle()
+        idle(page)
         expect(page.get_by_text("2 document(s)", exact=False)).to_be_visible()
         browser.close()

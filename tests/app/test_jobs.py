@@ -173,7 +173,10 @@ def test_a_running_and_a_queued_upload_are_cancelled_and_nothing_is_stored(
             slow = queue.submit(_upload(EXEMPLAR, "slow.png"), reviewer="Ben", only=["file"])
             waiting = queue.submit(_upload(QUESTIONED), reviewer="Ben", only=["file"])
             _running(queue, slow)
-            assert queue.cancel(waiting) and queue.cancel(slow)
+            assert queue.cancel(waiting)
+            _wait(queue, [waiting])  # at once, while slow.png is still being analysed
+            assert (job := queue.job(slow)) is not None and job.status == "running"
+            assert queue.cancel(slow)
             cancelled = _wait(queue, [slow, waiting])
             # the worker analysing slow.png was stopped: a later upload is analysed
             after = queue.submit(_upload(EXEMPLAR, "after.png"), reviewer="Ben", only=["file"])

@@ -411,6 +411,7 @@ class JobQueue:
         A cancelled job's worker process is ended (it may be deep in a decoder) and a fresh
         one started for the next job.
         """
+        polls = 0
         while True:
             try:
                 return future.result(timeout=0.25)
@@ -419,6 +420,16 @@ class JobQueue:
                     self._end_pool()
                     self._worker()
                     return None
+                polls += 1
+                if polls % 4 == 0:
+                    self._cancel_queued()
+
+    def _cancel_queued(self) -> None:
+        """Mark cancelled the queued jobs someone asked to cancel (they wait for nothing)."""
+        for job_id in self._ids():
+            state = self._state(job_id)
+            if state is not None and state.get("status") == "queued" and self._cancel_asked(job_id):
+                self._finish(job_id, state, status="cancelled")
 
     def _stored_run(self, job_id: str, sha256: str) -> int | None:
         """The id of the store's run recorded for this job, None when there is none yet."""

@@ -70,3 +70,14 @@ def test_ocr_readings_keep_their_preprocessed_image_packed(tmp_path: Path) -> No
     assert context.preprocessed_image(0, "fas") is None  # page 0 was not read
     packed = [v for k, v in context._cache.items() if k[0] == "ocr_preprocessed"]
     assert len(packed) == 1 and len(packed[0].data) < image.nbytes * 0.6  # a noisy page
+
+
+def test_a_kept_page_is_shared_with_the_context_not_copied(tmp_path: Path) -> None:
+    document = load_document(_pages(tmp_path, 2), Limits(keep_decoded_pixels=400 * 500))
+    kept = document.shared_page_image(0)
+    assert document.shared_page_image(0) is kept  # the page kept while loading
+    assert document.page_image(0) is not kept  # a copy for callers that may change it
+    assert document.shared_page_image(1) is not document.shared_page_image(1)  # not kept
+    context = Context(document=document)
+    assert context.page_image(0) is kept
+    assert np.array_equal(context.page_gray(0), np.asarray(kept.convert("L")))

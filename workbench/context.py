@@ -240,14 +240,16 @@ class Context:
     def page_image(self, index: int, *, document: Document | None = None) -> Image.Image:
         """Page `index` of the document (or of a reference) as a shared 8-bit RGB image."""
         doc = document or self.document
-        return self.cached_pixels(("page_image", doc.sha256, index), lambda: doc.page_image(index))
+        return self.cached_pixels(
+            ("page_image", doc.sha256, index), lambda: doc.shared_page_image(index)
+        )
 
     def page_rgb(self, index: int, *, document: Document | None = None) -> np.ndarray:
         """Page `index` as a read-only ``(height, width, 3)`` uint8 array."""
         doc = document or self.document
 
         def compute() -> np.ndarray:
-            arr = np.array(doc.page_image(index), dtype=np.uint8)
+            arr = np.array(doc.shared_page_image(index), dtype=np.uint8)
             arr.flags.writeable = False
             return arr
 
@@ -262,7 +264,7 @@ class Context:
         doc = document or self.document
 
         def compute() -> np.ndarray:
-            arr = np.array(doc.page_image(index).convert("L"), dtype=np.uint8)
+            arr = np.array(doc.shared_page_image(index).convert("L"), dtype=np.uint8)
             arr.flags.writeable = False
             return arr
 

@@ -30,7 +30,7 @@ from workbench.export.layers import (
     page_layers,
     page_pictures,
 )
-from workbench.model import Finding
+from workbench.model import Finding, Report
 
 st.title("Document")
 sha = choose_document()
@@ -72,7 +72,7 @@ def _finding_key(index: int) -> str:
     return f"highlight-{sha}-{index}"
 
 
-def _no_page_image() -> str:
+def _no_page_image(report: Report) -> str:
     """Why there is no page to show: a text document, or an image whose pixels did not decode."""
     media_type = report.document.media_type
     if media_type.startswith("text/"):
@@ -142,7 +142,7 @@ with view:
             caption=f"Page {page + 1} · {pages[page].width}x{pages[page].height} px",
         )
     else:
-        st.info(_no_page_image())
+        st.info(_no_page_image(report))
 
 with side:
     st.markdown("#### Findings by checklist item")

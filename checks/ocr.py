@@ -191,10 +191,11 @@ class OcrCheck(Check):
             foreign = self._script_finding(result.page, claimed, latin)
             if foreign is not None:
                 findings.append(foreign)
+            preprocessed = context.preprocessed_image(info.index, result.page.language)
             artifacts.append(
                 context.artifacts.write_png(
                     f"page{info.index + 1}_preprocessed.png",
-                    result.preprocessed,
+                    preprocessed if preprocessed is not None else result.preprocessed,
                     kind="ocr_preprocessed",
                     page=info.index,
                 )

@@ -52,3 +52,32 @@ def test_the_page_asked_for_last_is_kept_whatever_its_size(
     assert view.page_gray(1) is gray  # the checks' views share the cache and its budget
     view.page_gray(0)
     assert _cached_gray_pages(context) == [0]
+
+
+def test_ocr_readings_keep_their_preprocessed_image_packed(tmp_path: Path) -> None:
+    from workbench.ocr import default_engine
+
+    engine = default_engine()
+    engine.check("fas")
+    document = load_document(_pages(tmp_path, 2))
+    context = Context(document=document)
+    result = context.ocr_result(1, "fas")
+    assert result.preprocessed.size == 0  # the cached reading holds no page of pixels
+    assert context.ocr(1, "fas") is result.page
+    image = context.preprocessed_image(1, "fas")
+    direct = engine.recognize(context.page_gray(1), "fas", index=1)
+    assert image is not None and np.array_equal(image, direct.preprocessed)
+    assert context.preprocessed_image(0, "fas") is None  # page 0 was not read
+    packed = [v for k, v in context._cache.items() if k[0] == "ocr_preprocessed"]
+    assert len(packed) == 1 and len(packed[0].data) < image.nbytes * 0.6  # a noisy page
+
+
+def test_a_kept_page_is_shared_with_the_context_not_copied(tmp_path: Path) -> None:
+    document = load_document(_pages(tmp_path, 2), Limits(keep_decoded_pixels=400 * 500))
+    kept = document.shared_page_image(0)
+    assert document.shared_page_image(0) is kept  # the page kept while loading
+    assert document.page_image(0) is not kept  # a copy for callers that may change it
+    assert document.shared_page_image(1) is not document.shared_page_image(1)  # not kept
+    context = Context(document=document)
+    assert context.page_image(0) is kept
+    assert np.array_equal(context.page_gray(0), np.asarray(kept.convert("L")))

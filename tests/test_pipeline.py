@@ -193,3 +193,33 @@ def test_out_of_memory_is_a_plain_error_without_traceback(
     assert "ran out of memory" in (result.message or "")
     assert "--max-memory-bytes" in (result.message or "")
     assert "Traceback" not in caplog.text and not caplog.records
+
+
+class OpenCvOutOfMemory(Check):
+    name = "opencv_hungry"
+    version = "1"
+    title = "Runs out of memory in OpenCV"
+    explanation = "Resizes a page to 3.6 GB, past the memory budget it runs under."
+
+    def run(self, context: Context) -> CheckResult:
+        import cv2
+
+        cv2.resize(np.zeros((10, 10), np.uint8), (60000, 60000))
+        return self.ok()
+
+
+def _report_within_one_gib(path: Path) -> list[tuple[str, str]]:
+    report = run_pipeline(Context(document=load_document(path)), [OpenCvOutOfMemory()])
+    return [(c.status.value, c.message or "") for c in report.checks]
+
+
+def test_opencv_out_of_memory_is_a_plain_error_without_traceback(jpeg_letter: Path) -> None:
+    from workbench.batch.isolated import run_within_limits
+    from workbench.limits import Limits
+
+    limits = Limits(max_seconds=120, max_memory_bytes=2**30)
+    ((status, message),) = run_within_limits(
+        lambda: _report_within_one_gib(jpeg_letter), limits, "letter"
+    )
+    assert status == "error"
+    assert "ran out of memory" in message and "internal error" not in message

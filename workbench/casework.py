@@ -152,12 +152,16 @@ def record_upload(
     started: str | None = None,
     finished: str | None = None,
     duration_s: float | None = None,
+    job: str | None = None,
 ) -> str:
     """Store an analysed upload: the run, its exemplars, its claims and its translation.
 
     The analysis may have run elsewhere (the app's worker process): the supporting files
     come with what loading them told (type, pages), so nothing is decoded here. Returns the
-    document's SHA-256.
+    document's SHA-256. The run is stored after the claims and the translation, and records
+    `job` (the app's queued upload) when given: an interruption before it leaves no run and
+    the upload is recorded again whole (claims already held are not saved twice); one
+    after it leaves only the case search (`search_and_store`) to be done again.
     """
     for ref, info in exemplars:
         store.ingest_bytes(
@@ -171,18 +175,6 @@ def record_upload(
         len(document.pages),
         actor=reviewer,
     )
-    store.record_run(
-        report,
-        original=upload.data,
-        original_name=upload.name,
-        options={"only": list(only) if only else None, "source": "app"},
-        references=[info.sha256 for _, info in exemplars],
-        started=started,
-        finished=finished,
-        duration_s=duration_s,
-        artifacts=artifacts,
-    )
-    search_and_store(store, document.sha256)  # what it shares with the stored documents
     extra: dict[str, Any] = dict(claims.extra) if claims is not None else {}
     if translation is not None:
         text, info = translation
@@ -191,14 +183,30 @@ def record_upload(
         )
         extra[TRANSLATION_KEY] = info.sha256
     if claims is not None or extra:
-        base = claims or Claims()
+        wanted = dataclasses.replace(claims or Claims(), extra=extra)
         current = store.claims(document.sha256)
-        store.set_claims(
-            document.sha256,
-            dataclasses.replace(base, extra=extra),
-            reviewer=reviewer,
-            expected_version=current.version if current else 0,
-        )
+        if current is None or current.claims != wanted:
+            store.set_claims(
+                document.sha256,
+                wanted,
+                reviewer=reviewer,
+                expected_version=current.version if current else 0,
+            )
+    options: dict[str, Any] = {"only": list(only) if only else None, "source": "app"}
+    if job is not None:
+        options["job"] = job
+    store.record_run(
+        report,
+        original=upload.data,
+        original_name=upload.name,
+        options=options,
+        references=[info.sha256 for _, info in exemplars],
+        started=started,
+        finished=finished,
+        duration_s=duration_s,
+        artifacts=artifacts,
+    )
+    search_and_store(store, document.sha256)  # what it shares with the stored documents
     return document.sha256
 
 

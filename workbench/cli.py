@@ -437,13 +437,16 @@ def app(
         raise click.UsageError("the app needs Streamlit: pip install 'workbench[app]'")
     folder = store_path or default_store_path()
     samples = samples or (Path("samples") if (Path("samples") / "manifest.json").exists() else None)
-    if samples is not None and not no_seed:
-        if not (samples / "manifest.json").is_file():
-            raise click.UsageError(f"{samples}: no manifest.json (see samples/README.md)")
-        Store.open(folder).close()  # created (and migrated) once, before two processes use it
+    seed = samples if not no_seed else None
+    if seed is not None and not (seed / "manifest.json").is_file():
+        raise click.UsageError(f"{samples}: no manifest.json (see samples/README.md)")
+    Store.open(folder).close()  # created (and migrated) once, before several processes use it
+    # the analysis queue runs beside the server from the start, not from the first page view
+    subprocess.Popen([sys.executable, "-m", "workbench", "queue", "--store", str(folder)])
+    if seed is not None:
         write_seed_progress(folder, total=0, done=0, current=None, finished=False)
         subprocess.Popen(
-            [sys.executable, "-m", "workbench", "seed", str(samples), "--store", str(folder)]
+            [sys.executable, "-m", "workbench", "seed", str(seed), "--store", str(folder)]
         )
     script = Path(__file__).parent / "app" / "main.py"
     limits = Limits.from_env()
@@ -508,6 +511,18 @@ def seed_command(samples: Path, store_path: Path | None) -> None:
         f"in the store at {folder}",
         err=True,
     )
+
+
+@main.command("queue", hidden=True)
+@_store_option
+def queue_command(store_path: Path | None) -> None:
+    """Analyse the uploads queued in the store's queue until the app process ends."""
+    from workbench.batch.jobqueue import serve
+    from workbench.store import Store, default_store_path
+
+    parent = os.getppid()
+    with Store.open(store_path or default_store_path()) as store:
+        serve(store, while_running=lambda: os.getppid() == parent, limits=Limits.from_env())
 
 
 main.add_command(export_command)

@@ -84,6 +84,21 @@ def _validated(check: Check, result: CheckResult) -> CheckResult:
     return replace(result, name=check.name, version=check.version)
 
 
+#: OpenCV's error code for a failed allocation (``cv::Error::StsNoMem``).
+_OPENCV_NO_MEMORY = -4
+
+
+def _out_of_memory(exc: BaseException) -> bool:
+    """Whether `exc` is an allocation that failed, in Python or in OpenCV's native code.
+
+    OpenCV reports a failed allocation as its own ``cv2.error`` (code -4), not as a
+    `MemoryError`; under a memory budget that is the same resource limit.
+    """
+    if isinstance(exc, MemoryError):
+        return True
+    return type(exc).__module__ == "cv2" and getattr(exc, "code", None) == _OPENCV_NO_MEMORY
+
+
 def run_check(check: Check, context: Context) -> CheckResult:
     """Run one check with failure isolation and timing."""
     started = time.perf_counter()
@@ -93,18 +108,20 @@ def run_check(check: Check, context: Context) -> CheckResult:
     else:
         try:
             result = _validated(check, check.run(context))
-        except MemoryError:
-            # A resource limit, not a fault of the check: the document's pages do not fit the
-            # memory budget of this process (batch workers run under one). Say so, no traceback.
-            result = check.error(
-                f"check {check.name} ran out of memory on this document: its pages do not fit "
-                "the memory budget (raise --max-memory-bytes, or lower --max-pixels)"
-            )
         except Exception as exc:  # isolation: one faulty check never sinks the report
-            log.exception("check %s failed on %s", check.name, context.document.path)
-            result = check.error(
-                f"internal error in check {check.name}: {type(exc).__name__}: {exc}"
-            )
+            if _out_of_memory(exc):
+                # A resource limit, not a fault of the check: the document's pages do not fit
+                # the memory budget of this process (batch workers run under one). Say so,
+                # without a traceback.
+                result = check.error(
+                    f"check {check.name} ran out of memory on this document: its pages do not "
+                    "fit the memory budget (raise --max-memory-bytes, or lower --max-pixels)"
+                )
+            else:
+                log.exception("check %s failed on %s", check.name, context.document.path)
+                result = check.error(
+                    f"internal error in check {check.name}: {type(exc).__name__}: {exc}"
+                )
     return replace(result, duration_s=round(time.perf_counter() - started, 4))
 
 

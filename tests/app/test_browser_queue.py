@@ -1,5 +1,6 @@
 """The analysis queue in headless Chromium: two uploads at once, the first showing its checks'
-findings as they end while the second waits, and the Documents page listing both."""
+findings as they end while the second waits, and the Documents page listing both; and two
+uploads cancelled from the Documents page, the queued one and the one being analysed."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.app.conftest import QUESTIONED, SAMPLES
-from tests.app.test_browser import CHROMIUM, CHROMIUM_ARGS, IDLE, SCREENSHOTS, server
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, idle, server, upload
 
 __all__ = ["server"]  # the app fixture, shared with the other browser tests
 
@@ -30,22 +31,12 @@ def test_two_uploads_queue_and_the_first_shows_findings_as_checks_end(
         page.set_default_timeout(240_000)
         expect.set_options(timeout=240_000)  # a loaded machine: waits are long, never timed
 
-        def idle() -> None:
-            page.wait_for_timeout(300)
-            page.wait_for_selector(IDLE)
-
         page.goto(server)
-        idle()
+        idle(page)
         page.get_by_label("Reviewer", exact=True).fill("Ana")
         page.keyboard.press("Enter")
-        idle()
-        page.get_by_role("link", name="Analyse").click()
-        idle()
-        page.locator("[data-testid='stFileUploaderDropzoneInput']").first.set_input_files(
-            [str(QUESTIONED), str(SECOND)]
-        )
-        idle()
-        page.get_by_role("button", name="Analyse", exact=True).click()
+        idle(page)
+        upload(page, [QUESTIONED, SECOND])
         clicked = time.monotonic()
         # the first upload's cheap checks end with their findings while it is still running
         expect(page.get_by_text("file · ok", exact=False).first).to_be_visible()
@@ -71,6 +62,40 @@ def test_two_uploads_queue_and_the_first_shows_findings_as_checks_end(
         expect(page.get_by_text(f"{QUESTIONED.name}: analysed")).to_be_visible()
         expect(page.get_by_text(f"{SECOND.name}: analysed")).to_be_visible()
         page.get_by_role("link", name="Documents").click()
-        idle()
+        idle(page)
         expect(page.get_by_text("2 document(s)", exact=False)).to_be_visible()
+        browser.close()
+
+
+def test_uploads_are_cancelled_from_the_documents_page(server: str, tmp_path: Path) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1100})
+        page.set_default_timeout(240_000)
+        expect.set_options(timeout=240_000)
+
+        page.goto(server)
+        idle(page)
+        page.get_by_label("Reviewer", exact=True).fill("Ana")
+        page.keyboard.press("Enter")
+        idle(page)
+        upload(page, [QUESTIONED, SECOND])
+        expect(page.get_by_text(f"Analysing {QUESTIONED.name}", exact=False)).to_be_visible()
+
+        page.get_by_role("link", name="Documents").click()
+        expect(page.get_by_text("Being analysed (2)", exact=False)).to_be_visible()
+        cancel = page.get_by_role("button", name="Cancel")
+        expect(cancel).to_have_count(2)
+        cancel.last.click()  # the queued one
+        expect(page.get_by_text("Being analysed (1)", exact=False)).to_be_visible()
+        page.get_by_role("button", name="Cancel").click()  # the one being analysed
+        expect(page.get_by_text("Being analysed", exact=False)).to_have_count(0)
+        expect(page.get_by_text("No documents match", exact=False).first).to_be_visible()
+
+        page.get_by_role("link", name="Analyse").click()
+        for name in (QUESTIONED.name, SECOND.name):
+            cancelled = page.get_by_text(f"{name}: cancelled; nothing was stored for it")
+            expect(cancelled).to_be_visible()
         browser.close()

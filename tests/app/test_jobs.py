@@ -1,20 +1,26 @@
 """The app's analysis queue: uploads analysed in turn by a worker process, each check's
-findings reported as it ends, a crashing worker failing only its job, and a restart
-resuming what was queued or running."""
+findings reported as it ends, a crashing worker failing only its job, a restart resuming
+what was queued or running (and not analysing again what was stored), cancelling, and the
+queue running from the app's start."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import signal
+import subprocess
+import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from tests.app.conftest import QUESTIONED, SAMPLES
 from workbench.batch.jobqueue import EVENTS_NAME, Job, JobQueue, analyse_job
 from workbench.batch.worker import Task, TaskResult
-from workbench.casework import Upload
+from workbench.casework import Upload, analyse_upload
 from workbench.claims import parse_claims
 from workbench.store import Store
 from workbench.store.cases import case_documents
@@ -145,3 +151,109 @@ def test_a_restart_resumes_the_running_and_the_queued_uploads(tmp_path: Path) ->
         assert (resumed.status, queued.status) == ("done", "done")
         assert resumed.attempts == 2
         assert store.run_count() == 2
+
+
+def _running(queue: JobQueue, job_id: str, seconds: float = 120) -> None:
+    deadline = time.monotonic() + seconds
+    while (job := queue.job(job_id)) is not None and job.status != "running":
+        assert time.monotonic() < deadline, job
+        time.sleep(0.05)
+
+
+def test_a_running_and_a_queued_upload_are_cancelled_and_nothing_is_stored(
+    tmp_path: Path,
+) -> None:
+    with Store.open(tmp_path / "store") as store:
+        # the same file analysed before, with a reviewer's answer: left as it was
+        sha = analyse_upload(store, _upload(EXEMPLAR), reviewer="Ana", only=["file"])
+        store.answer_item(sha, "prov.hash", "consistent", "", reviewer="Ana", expected_version=0)
+        before = store.runs(sha)
+        queue = JobQueue(store, function=_hangs_on_slow).start()
+        try:
+            slow = queue.submit(_upload(EXEMPLAR, "slow.png"), reviewer="Ben", only=["file"])
+            waiting = queue.submit(_upload(QUESTIONED), reviewer="Ben", only=["file"])
+            _running(queue, slow)
+            assert queue.cancel(waiting)
+            _wait(queue, [waiting])  # at once, while slow.png is still being analysed
+            assert (job := queue.job(slow)) is not None and job.status == "running"
+            assert queue.cancel(slow)
+            cancelled = _wait(queue, [slow, waiting])
+            # the worker analysing slow.png was stopped: a later upload is analysed
+            after = queue.submit(_upload(EXEMPLAR, "after.png"), reviewer="Ben", only=["file"])
+            (done,) = _wait(queue, [after])
+        finally:
+            queue.close()
+        assert [j.status for j in cancelled] == ["cancelled", "cancelled"]
+        assert not queue.cancel(slow)  # over already
+        assert done.status == "done", done.error
+        assert not store.has_document(hashlib.sha256(QUESTIONED.read_bytes()).hexdigest())
+        assert store.runs(sha)[: len(before)] == before and len(store.runs(sha)) == 2
+        answer = store.answers(sha)["prov.hash"]
+        assert (answer.answer, answer.reviewer, answer.version) == ("consistent", "Ana", 1)
+        assert sorted(p.name for p in (queue.folder / slow).iterdir()) == ["job.json"]
+
+
+class _KilledAfterStoring(JobQueue):
+    """A dispatcher that stops (as if killed) after storing a run, before marking it done."""
+
+    def _finish(self, job_id: str, state: dict[str, Any], **outcome: Any) -> None:
+        if outcome.get("status") == "done":
+            raise KeyboardInterrupt  # ends the dispatcher thread where a kill would
+        super()._finish(job_id, state, **outcome)
+
+
+def _must_not_run(task: Task, events: str) -> TaskResult:
+    raise AssertionError(f"{task.path} analysed again")
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnhandledThreadExceptionWarning")
+def test_an_upload_stored_before_a_kill_is_not_analysed_again(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "store") as store:
+        killed = _KilledAfterStoring(store).start()
+        job_id = killed.submit(_upload(QUESTIONED), reviewer="Ana", only=["file"], case="Leak 7")
+        deadline = time.monotonic() + 240
+        while killed._thread is not None and killed._thread.is_alive():
+            assert time.monotonic() < deadline
+            time.sleep(0.1)
+        killed.close()
+        assert [j.status for j in killed.unfinished()] == ["running"]
+
+        again = JobQueue(store, function=_must_not_run).start()
+        try:
+            (job,) = _wait(again, [job_id])
+        finally:
+            again.close()
+        assert job.status == "done", job.error
+        assert job.sha256 is not None and len(store.runs(job.sha256)) == 1
+        assert job.run_id == store.runs(job.sha256)[0].id
+        assert job.sha256 in case_documents(store, "Leak 7")
+
+
+def test_the_queue_runs_from_the_start_of_the_app_before_any_page_is_viewed(
+    tmp_path: Path,
+) -> None:
+    from tests.support.browser import free_port, wait_healthy
+
+    folder = tmp_path / "store"
+    with Store.open(folder) as store:
+        job_id = JobQueue(store).submit(_upload(EXEMPLAR), reviewer="Ana", only=["file"])
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            *(sys.executable, "-m", "workbench", "app", "--no-seed"),
+            *("--port", str(port), "--store", str(folder)),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        cwd=tmp_path,
+        start_new_session=True,  # the app and its queue process, ended together below
+    )
+    try:
+        wait_healthy(f"http://127.0.0.1:{port}")  # the health check runs no page
+        with Store.open(folder) as store:
+            queue = JobQueue(store)  # only read: its dispatcher is not started
+            (job,) = _wait(queue, [job_id])
+        assert job.status == "done", job.error
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=30)

@@ -226,3 +226,21 @@ def test_documents_page_shows_samples_being_analysed(
     assert not at.exception, at.exception
     texts = [p.proto.text for p in at.get("progress")]
     assert any("3 of 17 done" in t and "control\\_01" in t for t in texts), texts
+
+
+def test_document_page_says_an_image_without_decodable_pixels_is_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from workbench.casework import Upload, analyse_upload
+
+    cut = QUESTIONED.read_bytes()[:600]  # the headers only: no pixel can be decoded
+    folder = tmp_path / "store"
+    with Store.open(folder) as store:
+        sha = analyse_upload(store, Upload("cut.jpg", cut), reviewer="Ana", only=["file"])
+    monkeypatch.setenv("WORKBENCH_STORE", str(folder))
+    at = app(Case(folder, sha), "document")
+    infos = [i.value for i in at.info]
+    assert not any("text document" in i for i in infos), infos
+    assert any(
+        i.startswith("An image (image/jpeg) whose pixels could not be decoded: ") for i in infos
+    ), infos

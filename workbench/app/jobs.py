@@ -44,7 +44,10 @@ def show_findings_so_far(job: Job) -> None:
 
 
 def show_job(job: Job, *, findings: bool = True) -> None:
-    """One upload's state: waiting, its checks as they end (with findings), or its result."""
+    """One upload's state: waiting, its checks as they end (with findings), or its result.
+
+    A job being cancelled, or cancelled, says so (the Documents page cancels uploads).
+    """
     name = md(job.name)
     if job.status == "done" and job.sha256:
         st.success(f"{name}: analysed")
@@ -62,6 +65,10 @@ def show_job(job: Job, *, findings: bool = True) -> None:
         if findings and job.ended:
             with st.expander("Checks that ended before it failed"):
                 show_findings_so_far(job)
+    elif job.status == "cancelled":
+        st.warning(f"{name}: cancelled; nothing was stored for it")
+    elif job.cancelling:
+        st.info(f"{name}: cancelling")
     elif job.status == "running":
         total = max(job.checks_total, len(job.ended), 1)
         now = f" — now {md(job.check_running)}" if job.check_running else ""

@@ -34,7 +34,7 @@ navigation = st.navigation(
 )
 reviewer_input()
 try:
-    job_queue()  # the queue's dispatcher runs from the first page served: queued uploads resume
+    job_queue()  # a stand-in dispatcher, should the queue process started with the server end
 except StoreError as exc:
     st.sidebar.error(f"Uploads cannot be analysed: {md(str(exc))}")
 st.sidebar.caption(f"Store: `{store_path()}`")

@@ -59,10 +59,12 @@ def _job_queue(path: str) -> JobQueue:
 
 
 def job_queue() -> JobQueue:
-    """The store's analysis queue, its dispatcher running in this process (one per process).
+    """The store's analysis queue, with a stand-in dispatcher thread in this process.
 
-    The queue lives in the store folder, so uploads queued before a restart are analysed
-    once the app serves again.
+    ``workbench app`` runs the queue in a process of its own from the server's start; this
+    process's dispatcher waits for that one's lock and takes over only if it ends (or when
+    the app was started without it). The queue lives in the store folder, so uploads queued
+    before a restart are analysed once the app serves again.
     """
     return _job_queue(store_path())
 

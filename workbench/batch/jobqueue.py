@@ -13,10 +13,15 @@ upload's bytes, its exemplars and translation (under fixed names; the names the 
 are in the state), ``job.json`` (the job's state, replaced atomically, written by the
 dispatcher once the job exists) and ``events.jsonl`` (one line per check started or ended,
 appended by the worker with that check's findings), from which the pages show each check's
-findings as it ends. A restart loses nothing: queued jobs wait for the next dispatcher, and
-a job that was running is analysed again (once: a second interruption fails it). The
-dispatcher holds a lock file, so two app processes over one store never run a job twice.
-The uploaded bytes leave the queue once the store holds them; originals are never changed.
+findings as it ends (`workbench.batch.jobstate`). A restart loses nothing: queued jobs wait
+for the next dispatcher, and a job that was running is analysed again (once: a second
+interruption fails it), unless its run had already been stored (the run records the job's
+id: the job is then marked done without a second analysis). The dispatcher holds a lock
+file, so two processes over one store never run a job twice; `workbench app` starts one
+(``workbench queue``) with the server, and the app's own dispatcher takes over if it ends.
+A page cancels a job by writing ``cancel`` into its folder: the dispatcher ends the worker
+if it is analysing that job and stores nothing for it. The uploaded bytes leave the queue
+once the store holds them; originals are never changed.
 """
 
 from __future__ import annotations
@@ -33,36 +38,41 @@ import threading
 import time
 import traceback
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Self
 
 from workbench.batch.executors import WORKER_LOST, local_pool
+from workbench.batch.jobstate import (
+    CANCEL_NAME,
+    EVENTS_NAME,
+    FINISHED,
+    STATE_NAME,
+    CheckEnd,
+    EventLog,
+    Job,
+    atomic_json,
+    file_name,
+    read_events,
+)
 from workbench.batch.worker import Task, TaskResult, analyse_task, warm_up
+from workbench.cases import search_and_store
 from workbench.casework import Upload, record_upload
 from workbench.errors import StoreError, WorkbenchError
 from workbench.limits import Limits
-from workbench.model import Claims, DocumentInfo, Finding
+from workbench.model import Claims, DocumentInfo
 from workbench.names import printable
-from workbench.pipeline import ProgressEvent
 from workbench.registry import discover
-from workbench.serialize import (
-    claims_from_dict,
-    claims_to_dict,
-    finding_from_dict,
-    finding_to_dict,
-    report_from_json,
-)
+from workbench.serialize import claims_from_dict, claims_to_dict, report_from_json
 from workbench.store import Store
 from workbench.store.cases import add_to_case
 from workbench.store.database import now_iso
+
+__all__ = ["EVENTS_NAME", "STATE_NAME", "CheckEnd", "Job", "JobQueue", "analyse_job"]
 
 log = logging.getLogger(__name__)
 
 #: The queue's folder inside the store folder.
 QUEUE_FOLDER = "queue"
-STATE_NAME = "job.json"
-EVENTS_NAME = "events.jsonl"
 _DOCUMENT = "document"
 _TRANSLATION = "translation"
 _LOCK = ".dispatcher.lock"
@@ -75,115 +85,24 @@ KEEP_FINISHED_S = 7 * 86400
 WorkerFunction = Callable[[Task, str], TaskResult]
 
 
-@dataclass(frozen=True)
-class CheckEnd:
-    """One check of a job as the worker reported its end, with its findings."""
+def serve(store: Store, while_running: Callable[[], bool], limits: Limits | None = None) -> None:
+    """Run the store's queue in this process while `while_running()` holds.
 
-    check: str
-    status: str
-    duration_s: float
-    message: str | None
-    findings: tuple[Finding, ...]
-    #: Seconds from the upload's submission to the end of this check.
-    after_s: float
-
-
-@dataclass(frozen=True)
-class Job:
-    """One upload in the queue: its state and the checks ended so far."""
-
-    id: str
-    name: str
-    status: str  # queued, running, done, failed
-    submitted: float
-    reviewer: str
-    sha256: str | None = None
-    error: str | None = None
-    attempts: int = 0
-    checks_total: int = 0
-    check_running: str | None = None
-    ended: tuple[CheckEnd, ...] = ()
-
-    @property
-    def finished(self) -> bool:
-        """Whether the job is over (analysed and stored, or failed)."""
-        return self.status in ("done", "failed")
-
-
-class _EventLog:
-    """The worker's side: one JSON line per check started or ended, appended to a file."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-
-    def __call__(self, event: ProgressEvent) -> None:
-        line: dict[str, Any] = {
-            "check": event.check,
-            "index": event.index,
-            "total": event.total,
-            "t": time.time(),
-        }
-        result = event.result
-        if result is not None:
-            findings = sorted(result.findings, key=lambda f: -int(f.severity))
-            line.update(
-                status=result.status.value,
-                duration_s=result.duration_s,
-                message=result.message,
-                findings=[finding_to_dict(f) for f in findings],
-            )
-        text = json.dumps(line, ensure_ascii=False, default=str)
-        with self.path.open("a", encoding="utf-8") as fh:
-            fh.write(text + "\n")
+    `workbench app` runs it in a process of its own beside the server, so that queued
+    uploads are analysed, and the worker has loaded the checks, before any page is viewed.
+    """
+    queue = JobQueue(store, limits=limits).start()
+    queue.warm()
+    try:
+        while while_running():
+            time.sleep(1.0)
+    finally:
+        queue.close()
 
 
 def analyse_job(task: Task, events: str) -> TaskResult:
     """Analyse one queued upload in a worker process, logging each check to `events`."""
-    return analyse_task(task, progress=_EventLog(Path(events)))
-
-
-def _file_name(name: str, default: str) -> str:
-    """The last part of an uploaded file's name, escaped as the store keeps names.
-
-    `default` stands in for a name that is empty or a dot.
-    """
-    last = printable(Path(name).name)
-    return last if last not in ("", ".", "..") else default
-
-
-def _atomic_json(path: Path, value: dict[str, Any]) -> None:
-    part = path.with_name(path.name + ".part")
-    part.write_text(json.dumps(value, ensure_ascii=False), encoding="utf-8")
-    part.replace(path)
-
-
-def _read_events(path: Path, submitted: float) -> tuple[int, str | None, tuple[CheckEnd, ...]]:
-    """(checks in all, the check running, the checks ended) from a job's event log."""
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError):
-        return 0, None, ()
-    total, running, ended = 0, None, []
-    for raw in lines:
-        try:  # the last line may be half written
-            event = json.loads(raw)
-            total = int(event.get("total", total))
-            if "status" not in event:
-                running = str(event["check"])
-                continue
-            end = CheckEnd(
-                check=str(event["check"]),
-                status=str(event["status"]),
-                duration_s=float(event.get("duration_s") or 0.0),
-                message=event.get("message"),
-                findings=tuple(finding_from_dict(f) for f in event.get("findings", [])),
-                after_s=round(float(event["t"]) - submitted, 3),
-            )
-        except (ValueError, KeyError, TypeError, AttributeError):
-            continue
-        running = None
-        ended.append(end)
-    return total, running, tuple(ended)
+    return analyse_task(task, progress=EventLog(Path(events)))
 
 
 class JobQueue:
@@ -259,19 +178,19 @@ class JobQueue:
             (staging / _TRANSLATION).write_bytes(translation.data)
         state = {
             "id": job_id,
-            "name": _file_name(upload.name, "upload"),
+            "name": file_name(upload.name, "upload"),
             "status": "queued",
             "submitted": time.time(),
             "submitted_at": now_iso(),
             "reviewer": reviewer,
             "claims": claims_to_dict(claims) if claims is not None else None,
-            "exemplars": [_file_name(e.name, "exemplar") for e in exemplars],
-            "translation": _file_name(translation.name, "translation") if translation else None,
+            "exemplars": [file_name(e.name, "exemplar") for e in exemplars],
+            "translation": file_name(translation.name, "translation") if translation else None,
             "only": list(only) if only is not None else None,
             "case": case.strip() if case and case.strip() else None,
             "attempts": 0,
         }
-        _atomic_json(staging / STATE_NAME, state)
+        atomic_json(staging / STATE_NAME, state)
         staging.rename(self.folder / job_id)  # the job appears whole, or not at all
 
     def job(self, job_id: str) -> Job | None:
@@ -281,7 +200,7 @@ class JobQueue:
         if state is None:
             return None
         submitted = float(state.get("submitted") or 0.0)
-        total, running, ended = _read_events(folder / EVENTS_NAME, submitted)
+        total, running, ended = read_events(folder / EVENTS_NAME, submitted)
         return Job(
             id=job_id,
             name=str(state.get("name", "")),
@@ -294,6 +213,8 @@ class JobQueue:
             checks_total=total,
             check_running=running if state.get("status") == "running" else None,
             ended=ended,
+            cancelling=str(state.get("status")) not in FINISHED and self._cancel_asked(job_id),
+            run_id=state.get("run_id"),
         )
 
     def jobs(self) -> list[Job]:
@@ -303,6 +224,28 @@ class JobQueue:
     def unfinished(self) -> list[Job]:
         """Jobs queued or running, oldest first."""
         return [j for j in self.jobs() if not j.finished]
+
+    def cancel(self, job_id: str) -> bool:
+        """Ask for a queued or running job to be stopped; True when it was not over yet.
+
+        Any process may ask (a page): the dispatcher, wherever it runs, sees the request,
+        ends the worker process if it is analysing that job, and marks the job cancelled.
+        Nothing is stored for a cancelled job; what the store already held (an earlier
+        analysis of the same file, the reviewers' answers) is left as it was.
+
+        Raises:
+            StoreError: the request cannot be written (a read-only or full store).
+
+        """
+        state = self._state(job_id)
+        if state is None or str(state.get("status")) in FINISHED:
+            return False
+        try:
+            (self.folder / job_id / CANCEL_NAME).touch()
+        except OSError as exc:
+            raise StoreError(f"{job_id}: the analysis cannot be cancelled ({exc})") from None
+        self._wake.set()
+        return True
 
     def warm(self) -> None:
         """Have the worker process start and load the checks now, before an upload arrives.
@@ -376,7 +319,9 @@ class JobQueue:
             state = self._state(job_id)
             if state is None:
                 continue
-            if state.get("status") == "running":
+            if state.get("status") in ("queued", "running") and self._cancel_asked(job_id):
+                self._finish(job_id, state, status="cancelled")
+            elif state.get("status") == "running":
                 if int(state.get("attempts") or 0) >= MAX_ATTEMPTS:
                     error = (
                         f"the analysis was interrupted {MAX_ATTEMPTS} times (the app stopped "
@@ -416,6 +361,9 @@ class JobQueue:
         state = self._state(job_id)
         if state is None:
             return
+        if self._cancel_asked(job_id):
+            self._finish(job_id, state, status="cancelled")
+            return
         state.update(status="running", attempts=int(state.get("attempts") or 0) + 1)
         state["started_at"] = now_iso()
         self._write_state(job_id, state)
@@ -425,8 +373,14 @@ class JobQueue:
         except (OSError, ValueError, KeyError, TypeError) as exc:
             self._fail(job_id, state, f"the queued upload cannot be read back ({exc})")
             return
+        run_id = self._stored_run(job_id, task.sha256)
+        if run_id is not None:  # stored before an interruption: not analysed again
+            self._complete(state, task.sha256)
+            self._finish(job_id, state, status="done", sha256=task.sha256, run_id=run_id)
+            return
         try:
-            result = self._worker().submit(self.function, task, str(folder / EVENTS_NAME)).result()
+            future = self._worker().submit(self.function, task, str(folder / EVENTS_NAME))
+            result = self._result(job_id, future)
         except Exception as exc:  # the worker died, or the task could not be sent or returned
             if self._stop.is_set():
                 return  # the queue is closing: the job stays running, to be resumed
@@ -434,11 +388,14 @@ class JobQueue:
             lost = isinstance(exc, cf.process.BrokenProcessPool)
             self._fail(job_id, state, WORKER_LOST if lost else f"{type(exc).__name__}: {exc}", task)
             return
+        if result is None or self._cancel_asked(job_id):
+            self._finish(job_id, state, status="cancelled")
+            return
         if result.status != "ok" or result.report_json is None:
             self._fail(job_id, state, result.error or "unknown error", task, result)
             return
         try:
-            sha = self._record(state, task, result)
+            sha = self._record(job_id, state, task, result)
         except WorkbenchError as exc:
             self._fail(job_id, state, f"not stored: {exc}", task, result)
             return
@@ -446,7 +403,44 @@ class JobQueue:
             log.error("recording %s: %s", task.path, traceback.format_exc())
             self._fail(job_id, state, f"not stored: internal error: {type(exc).__name__}: {exc}")
             return
-        self._finish(job_id, state, status="done", sha256=sha)
+        self._finish(job_id, state, status="done", sha256=sha, run_id=self._stored_run(job_id, sha))
+
+    def _result(self, job_id: str, future: cf.Future[TaskResult]) -> TaskResult | None:
+        """The worker's result for a job; None when the job was cancelled meanwhile.
+
+        A cancelled job's worker process is ended (it may be deep in a decoder) and a fresh
+        one started for the next job.
+        """
+        polls = 0
+        while True:
+            try:
+                return future.result(timeout=0.25)
+            except cf.TimeoutError:
+                if self._cancel_asked(job_id):
+                    self._end_pool()
+                    self._worker()
+                    return None
+                polls += 1
+                if polls % 4 == 0:
+                    self._cancel_queued()
+
+    def _cancel_queued(self) -> None:
+        """Mark cancelled the queued jobs someone asked to cancel (they wait for nothing)."""
+        for job_id in self._ids():
+            state = self._state(job_id)
+            if state is not None and state.get("status") == "queued" and self._cancel_asked(job_id):
+                self._finish(job_id, state, status="cancelled")
+
+    def _stored_run(self, job_id: str, sha256: str) -> int | None:
+        """The id of the store's run recorded for this job, None when there is none yet."""
+        runs = [r for r in self.store.runs(sha256) if r.options.get("job") == job_id]
+        return runs[-1].id if runs else None
+
+    def _complete(self, state: dict[str, Any], sha256: str) -> None:
+        """What follows a stored run, done again (it is idempotent) after an interruption."""
+        search_and_store(self.store, sha256)
+        if state.get("case"):
+            add_to_case(self.store, str(state["case"]), sha256, str(state["reviewer"]))
 
     def _task(self, folder: Path, state: dict[str, Any]) -> Task:
         """The worker's task for a queued job, its files read back from the job's folder."""
@@ -468,8 +462,12 @@ class JobQueue:
             translation_data=(folder / _TRANSLATION).read_bytes() if translation else None,
         )
 
-    def _record(self, state: dict[str, Any], task: Task, result: TaskResult) -> str:
-        """Write a worker's report to the store, with what came with the upload."""
+    def _record(self, job_id: str, state: dict[str, Any], task: Task, result: TaskResult) -> str:
+        """Write a worker's report to the store, with what came with the upload.
+
+        The run records the job's id: a dispatcher interrupted after storing it and before
+        marking the job done finds it, and does not analyse the upload again.
+        """
         assert result.report_json is not None
         loaded = {info.sha256: info for info in result.inputs}
 
@@ -495,6 +493,7 @@ class JobQueue:
             started=result.started,
             finished=result.finished,
             duration_s=result.duration_s,
+            job=job_id,
         )
         if state.get("case"):
             add_to_case(self.store, str(state["case"]), sha, reviewer)
@@ -561,9 +560,12 @@ class JobQueue:
             return None
         return value if isinstance(value, dict) else None
 
+    def _cancel_asked(self, job_id: str) -> bool:
+        return (self.folder / job_id / CANCEL_NAME).exists()
+
     def _status(self, job_id: str) -> str | None:
         state = self._state(job_id)
         return str(state.get("status")) if state is not None else None
 
     def _write_state(self, job_id: str, state: dict[str, Any]) -> None:
-        _atomic_json(self.folder / job_id / STATE_NAME, state)
+        atomic_json(self.folder / job_id / STATE_NAME, state)

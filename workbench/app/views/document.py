@@ -30,7 +30,7 @@ from workbench.export.layers import (
     page_layers,
     page_pictures,
 )
-from workbench.model import Finding
+from workbench.model import Finding, Report
 
 st.title("Document")
 sha = choose_document()
@@ -70,6 +70,23 @@ if problems:
 
 def _finding_key(index: int) -> str:
     return f"highlight-{sha}-{index}"
+
+
+def _no_page_image(report: Report) -> str:
+    """Why there is no page to show: a text document, or an image whose pixels did not decode."""
+    media_type = report.document.media_type
+    if media_type.startswith("text/"):
+        return "A text document: there is no page image; its text is below."
+    undecoded = (report.results.get("file") or {}).get("undecoded")
+    why = f": {md(str(undecoded))}" if undecoded else " (the file check says why)"
+    if media_type.startswith("image/"):
+        what = f"An image ({md(media_type)})"
+    else:
+        what = f"A file ({md(media_type)})"
+    return (
+        f"{what} whose pixels could not be decoded{why}. The checks that read its bytes ran; "
+        "the findings beside this say what they observed."
+    )
 
 
 highlight: int | None = st.session_state.get(f"highlight-{sha}")
@@ -125,7 +142,7 @@ with view:
             caption=f"Page {page + 1} · {pages[page].width}x{pages[page].height} px",
         )
     else:
-        st.info("A text document: there is no page image; its text is below.")
+        st.info(_no_page_image(report))
 
 with side:
     st.markdown("#### Findings by checklist item")

@@ -16,6 +16,7 @@ from workbench.app.shared import (
     store_path,
 )
 from workbench.casework import read_seed_progress
+from workbench.errors import StoreError
 from workbench.model import Severity
 from workbench.store import DocumentFilter
 
@@ -53,7 +54,20 @@ def queue_panel(shown: list[str]) -> None:
         return
     st.markdown(f"**Being analysed ({len(running)})**: each appears below when done.")
     for job in running:
-        show_job(job, findings=False)
+        state, action = st.columns([5, 1], vertical_alignment="center")
+        with state:
+            show_job(job, findings=False)
+        if not job.cancelling and action.button(
+            "Cancel",
+            key=f"cancel-{job.id}",
+            help="Stop analysing this upload; nothing is stored for it.",
+        ):
+            try:
+                job_queue().cancel(job.id)
+            except StoreError as exc:
+                st.error(md(str(exc)))
+            else:
+                st.rerun()
 
 
 unfinished = [j.id for j in job_queue().unfinished()]

@@ -19,7 +19,7 @@ company; a small set of turned pages measures orientation detection.
 Character error rate = Levenshtein distance / reference length, after collapsing whitespace
 (line breaks count as one space) and NFC normalisation.
 
-The pages come from `benchmarks.ocr_pages`. The step study (16 more readers) runs on a
+The pages come from `benchmarks.ocr_pages`. The step study (15 more readers) runs on a
 declared subset, the first ``--step-pages`` pages of each kind (3 by default), and its table
 compares every reader, the workbench and raw included, on those same pages; the other
 readers read every page.

@@ -5,6 +5,10 @@ Two sets of text-line images:
 - ``fa-print-dev`` / ``ar-print-dev`` (development set, tuned on): lines scanned from printed
   books, read in place from ``../shared/data/ocr-real-lines/`` (never copied); skipped with
   a note when that folder is absent.
+- ``scanned-fa`` / ``scanned-ar`` (independent set, never tuned on, the one reported):
+  running text in faces no other OCR set uses, printed and scanned by code unlike anything
+  tuned on (`benchmarks.scanned_lines`, cached under ``out/``); raw Tesseract reads it with
+  both models and the ``ocr`` check's text is also measured with ``--reader tesseract``.
 - ``rendered`` (independent set, never tuned on): Persian and Arabic sentences of the page
   benchmark set by this file in seven faces (none of which the dev lines use), then "printed
   and scanned" by code: rescaled, blurred, noised, and either binarised (a bitonal scan) or
@@ -48,17 +52,10 @@ from PIL import Image, ImageDraw, ImageFilter, ImageFont
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.ocr_benchmark import (  # noqa: E402
-    ARABIC,
-    FARSIWEB,
-    NOTO,
-    PERSIAN,
-    Measure,
-    build_pages,
-    normalise,
-    sample_pages,
-)
+from benchmarks.ocr_measure import Measure, normalise  # noqa: E402
+from benchmarks.ocr_pages import ARABIC, FARSIWEB, NOTO, PERSIAN, build_pages, sample_pages  # noqa: E402
 from benchmarks.results_file import write_section  # noqa: E402
+from benchmarks.scanned_lines import scanned_lines  # noqa: E402
 from workbench.imaging.recognition.line_recognizer import LineRecognizer  # noqa: E402
 from workbench.ocr import Tesseract, cpu_time  # noqa: E402
 from workbench.reading import (  # noqa: E402
@@ -83,8 +80,9 @@ RENDER_FONTS: list[tuple[Path, str]] = [
     (NOTO / "NotoSansArabic-Regular.ttf", "ar"),
 ]
 PAD_WIDTHS = (0, 1280, 2560)
-#: The row of the ``ocr`` check's own text (`check_text`).
+#: The rows of the ``ocr`` check's own text (`check_text`), by default and Tesseract alone.
 CHECK_TEXT = "ocr check, no claimed language"
+CHECK_TESSERACT = "ocr check, no claimed language, --reader tesseract"
 _DIACRITICS = re.compile("[\u064b-\u065f\u0670\u0640]")
 _FOLD = str.maketrans(
     {
@@ -144,6 +142,12 @@ def load_real(folder: str, language: str, limit: int | None) -> list[Line]:
         with Image.open(f) as img:
             lines.append(Line(f.stem, np.asarray(img.convert("L")), truth.strip(), language))
     return lines
+
+
+def scanned_set(language: str, limit: int | None) -> list[Line]:
+    """The independent scanned lines of `language` (`benchmarks.scanned_lines`, cached)."""
+    chosen = [x for x in scanned_lines() if x.language == language][:limit]
+    return [Line(x.name, x.image(), x.truth, language) for x in chosen]
 
 
 def degrade(img: Image.Image, rng: random.Random) -> np.ndarray:
@@ -206,7 +210,7 @@ def workbench_recognize(lines: Sequence[Line], lang: str, out: Readings, key: st
     out.cpu[key] = cpu_time() - started
 
 
-def check_text(lines: Sequence[Line], out: Readings, key: str) -> None:
+def check_text(lines: Sequence[Line], out: Readings, key: str, mode: str = "auto") -> None:
     """The ``ocr`` check's text of each line image analysed with no claimed language.
 
     `workbench.reading.read_page_text` as `Context.text_reading` calls it: read with ``fas``
@@ -222,7 +226,7 @@ def check_text(lines: Sequence[Line], out: Readings, key: str) -> None:
             line.image,
             engine=engine,
             language=None,
-            mode="auto",
+            mode=mode,
         )
         texts.append(result.page.text)
     out.text[key] = texts
@@ -255,20 +259,26 @@ def policy(
     return texts, reread
 
 
-def read_set(lines: Sequence[Line], lang: str, second: bool = True) -> Readings:
+def read_set(lines: Sequence[Line], lang: str, second: bool = True, both: bool = False) -> Readings:
     """Every reader's reading of every line, with the CPU time each reader took.
 
     Without `second` the Persian recognizer's own row (and the policies built on it) is
-    left out; the ``ocr`` check's text still runs it where the check would.
+    left out; the ``ocr`` check's text still runs it where the check would. With `both`,
+    raw Tesseract reads every line with both models and the ``ocr`` check's text is also
+    measured with ``--reader tesseract`` (the independent scanned set).
     """
     out = Readings()
     tesseract_psm7(lines, lang, out, f"tesseract {lang} --psm 7")
     if lang != "fas":
         tesseract_psm7(lines, "fas", out, "tesseract fas --psm 7")
+    elif both:
+        tesseract_psm7(lines, "ara", out, "tesseract ara --psm 7")
     workbench_recognize(lines, lang, out, f"Tesseract.recognize ({lang})")
     if second:
         second_reader(lines, LineRecognizer(pad_to=0), out, "Persian recognizer")
     check_text(lines, out, CHECK_TEXT)
+    if both:
+        check_text(lines, out, CHECK_TESSERACT, mode="tesseract")
     return out
 
 
@@ -336,7 +346,7 @@ def table(name: str, truths: Sequence[str], out: Readings, lang: str) -> list[st
 def evaluate(
     name: str, lines: list[Line], lang: str, dump: Path | None = None, second: bool = True
 ) -> list[str]:
-    out = read_set(lines, lang, second)
+    out = read_set(lines, lang, second, both=name.startswith("scanned"))
     if dump is not None:
         part = name.rsplit("part ", 1)[1].replace("/", "of") if ", part " in name else "all"
         save_readings(dump / f"{name.split()[0]}-{lang}.{part}.json", lines, out)
@@ -365,7 +375,7 @@ def padding_sweep(lines: Sequence[Line]) -> list[str]:
 def cost_section(per_kind: int) -> list[str]:
     """What the ``auto`` budget of `workbench.reading` is computed from, measured together.
 
-    On the page benchmark's pages (`benchmarks.ocr_benchmark.build_pages` and the samples'
+    On the page benchmark's pages (`benchmarks.ocr_pages.build_pages` and the samples'
     letters): one raw Tesseract pass (``fas``, what ``auto`` is held to) on every page, fitted
     as CPU seconds per megapixel plus seconds per text line; the second reader on every line
     of the first page of each kind, as CPU seconds per 1,000 columns of line at its input
@@ -434,8 +444,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, default=None, help="lines per real set")
     parser.add_argument(
         "--sets",
-        default="fa,pads,ar,rendered-fa,rendered-ar",
-        help="comma-separated sets to run: fa, ar (scanned), rendered-fa, rendered-ar, and "
+        default="fa,pads,ar,scanned-fa,scanned-ar,rendered-fa,rendered-ar",
+        help="comma-separated sets to run: fa, ar (real scans), scanned-fa, scanned-ar "
+        "(independent scans, `benchmarks/scanned_lines.py`), rendered-fa, rendered-ar, and "
         "pads (the padding-width sweep on the first 24 lines of fa)",
     )
     parser.add_argument("--dump", type=Path, default=None, help="folder for per-line JSON")
@@ -483,15 +494,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     if "pads" in wanted and DATA.is_dir():
         sections += padding_sweep(load_real("fa-print-dev", "fa", 24))
         print("\n".join(sections), flush=True)
-    jobs: list[tuple[str, Callable[[], list[Line]], str]] = []
+    jobs: list[tuple[str, str, Callable[[], list[Line]], str]] = []
     if DATA.is_dir():
         jobs += [
             (
+                "fa",
                 "fa-print-dev (development set)",
                 lambda: load_real("fa-print-dev", "fa", args.limit),
                 "fas",
             ),
             (
+                "ar",
                 "ar-print-dev (development set)",
                 lambda: load_real("ar-print-dev", "ar", args.limit),
                 "ara",
@@ -501,21 +514,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         sections.append(
             f"(the scanned lines were not found beside the project: {DATA.name} skipped)\n"
         )
-    rendered = render_lines()
-    jobs += [
-        (
-            "rendered Persian (independent set)",
-            lambda: [x for x in rendered if x.language == "fa"],
-            "fas",
-        ),
-        (
-            "rendered Arabic (independent set)",
-            lambda: [x for x in rendered if x.language == "ar"],
-            "ara",
-        ),
-    ]
-    keys = ["fa", "ar", "rendered-fa", "rendered-ar"][-len(jobs) :]
-    for key, (name, load, lang) in zip(keys, jobs, strict=True):
+    for language, model, title in (("fa", "fas", "Persian"), ("ar", "ara", "Arabic")):
+        jobs += [
+            (
+                f"scanned-{language}",
+                f"scanned {title} (independent set, `benchmarks/scanned_lines.py`)",
+                lambda language=language: scanned_set(language, args.limit),
+                model,
+            ),
+            (
+                f"rendered-{language}",
+                f"rendered {title} (independent set)",
+                lambda language=language: [x for x in render_lines() if x.language == language],
+                model,
+            ),
+        ]
+    for key, name, load, lang in jobs:
         if key not in wanted:
             continue
         lines = load()

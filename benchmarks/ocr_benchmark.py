@@ -19,10 +19,16 @@ company; a small set of turned pages measures orientation detection.
 Character error rate = Levenshtein distance / reference length, after collapsing whitespace
 (line breaks count as one space) and NFC normalisation.
 
-Usage: ``python benchmarks/ocr_benchmark.py [--pages N] [--no-steps] [--write]``; ``--write``
-replaces the OCR section of ``benchmarks/RESULTS.md``. On a busy machine the pages can be read
-in parts side by side (``--part K/N --dump part-K.json``, one process each) and reported
-together with ``--merge part-*.json`` (with ``--write`` if wanted), reading nothing again.
+The pages come from `benchmarks.ocr_pages`. The step study (15 more readers) runs on a
+declared subset, the first ``--step-pages`` pages of each kind (3 by default), and its table
+compares every reader, the workbench and raw included, on those same pages; the other
+readers read every page.
+
+Usage: ``python benchmarks/ocr_benchmark.py [--pages N] [--step-pages N] [--no-steps]
+[--jobs N] [--write]``; ``--write`` replaces the OCR section of ``benchmarks/RESULTS.md``.
+``--jobs N`` reads the pages in N processes side by side (each ``--part K/N --dump``) and
+reports them together; the same by hand: ``--part K/N --dump part-K.json`` in each process,
+then ``--merge part-*.json`` (with ``--write`` if wanted), reading nothing again.
 """
 
 from __future__ import annotations
@@ -30,118 +36,41 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import datetime as dt
-import io
-import json
 import os
 import platform
-import random
 import resource
+import subprocess
 import sys
+import tempfile
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 
 import numpy as np
 import pytesseract
-from PIL import Image, ImageDraw, ImageFilter, ImageFont
+from PIL import Image
 from rapidfuzz.distance import Levenshtein
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.ocr_measure import Measure, load_tables, normalise, save_tables  # noqa: E402
+from benchmarks.ocr_measure import (  # noqa: E402
+    Measure,
+    compared,
+    load_tables,
+    markdown,
+    normalise,
+    save_tables,
+)
+from benchmarks.ocr_pages import (  # noqa: E402
+    Page,
+    build_pages,
+    sample_pages,
+)
 from workbench.imaging.recognition.ocr_preprocess import Steps  # noqa: E402
 from workbench.ocr import Tesseract  # noqa: E402
 from workbench.reading import read_page_text  # noqa: E402
 
-FARSIWEB = Path("/usr/share/fonts/truetype/farsiweb")
-NOTO = Path("/usr/share/fonts/truetype/noto")
-
-PERSIAN = [
-    "به استحضار می‌رساند، جلسه هماهنگی روز دوشنبه در سالن اجتماعات برگزار خواهد شد.",
-    "خواهشمند است دستور فرمایید نسبت به بررسی درخواست ایشان اقدام لازم به عمل آید.",
-    "گزارش عملکرد سه ماهه نخست سال به پیوست این نامه تقدیم می‌گردد.",
-    "کتابخانه شهر از ساعت هشت صبح تا شش بعدازظهر پذیرای مراجعان است.",
-    "باران دیشب خیابان‌های مرکز شهر را شست و هوا کمی خنک‌تر شد.",
-    "دانشجویان سال اول باید تا پایان هفته فرم ثبت‌نام را تکمیل کنند.",
-    "مدیر مدرسه از همکاری صمیمانه اولیا در برگزاری نمایشگاه سپاسگزاری کرد.",
-    "لطفاً رونوشت این مکاتبه را برای اطلاع به دفتر حقوقی ارسال کنید.",
-    "قطار تهران به مشهد به دلیل تعمیرات ریل با دو ساعت تأخیر حرکت کرد.",
-    "در این طرح پژوهشی، کیفیت آب چاه‌های روستایی در دو فصل مقایسه شده است.",
-    "همکاران محترم می‌توانند پیشنهادهای خود را تا پایان ماه به واحد آموزش بفرستند.",
-    "نمایشگاه کتاب امسال با حضور ناشران داخلی و خارجی در محل همیشگی برپا شد.",
-    "پدربزرگم هر روز صبح در باغچه کوچک خانه گل‌های شمعدانی را آب می‌داد.",
-    "بر اساس مصوبه هیئت مدیره، ساعت کاری کارکنان در تابستان تغییر می‌کند.",
-    "این دستورالعمل از تاریخ ابلاغ لازم‌الاجرا است و نسخه‌های پیشین لغو می‌شود.",
-    "شرکت‌کنندگان در دوره باید گواهی پایان دوره را از دبیرخانه دریافت کنند.",
-    "به منظور صرفه‌جویی در مصرف انرژی، چراغ‌های راهرو پس از ساعت اداری خاموش شوند.",
-    "کودکان در پارک محله با شادی بادبادک‌های رنگارنگ خود را هوا می‌کردند.",
-    "مسئولیت حفظ و نگهداری اسناد بایگانی بر عهده کارشناس مربوط خواهد بود.",
-    "از جنابعالی دعوت می‌شود در مراسم بزرگداشت روز معلم شرکت فرمایید.",
-    "پرونده مورد اشاره پس از تکمیل مدارک برای رسیدگی به کمیسیون ارجاع شد.",
-    "هوای کوهستان در بهار بسیار دل‌انگیز است و گردشگران زیادی به آنجا می‌روند.",
-    "نتایج آزمون ورودی هفته آینده در تابلوی اعلانات دانشکده اعلام می‌شود.",
-    "بودجه پیشنهادی واحد فنی برای خرید تجهیزات جدید به تصویب رسید.",
-    "خانم احمدی به عنوان نماینده اداره در کارگروه استانی معرفی می‌گردد.",
-    "در صورت نیاز به اطلاعات بیشتر با شماره داخلی دفتر تماس بگیرید.",
-    "ساختمان قدیمی اداره پست پس از مرمت به موزه تاریخ شهر تبدیل شد.",
-    "والسلام، با تشکر از همکاری صمیمانه شما.",
-    "جناب آقای دکتر کریمی، معاون محترم پژوهشی دانشگاه",
-    "موضوع: درخواست تمدید مهلت ارائه گزارش نهایی طرح",
-    "شماره: ۴۵۸۲ تاریخ: ۱۴۰۱/۰۷/۱۲ پیوست: ندارد",
-    "جلسه بعدی کمیته در ساعت ۱۰ صبح روز ۲۴ اردیبهشت تشکیل می‌شود.",
-    "مادربزرگ برای نوه‌هایش از سفرهای دور و روزهای قدیم قصه می‌گفت.",
-    "کارکنان بخش مالی موظف‌اند صورت‌حساب‌ها را پیش از پایان سال تسویه کنند.",
-    "سرویس رفت و آمد کارکنان از شنبه آینده از میدان اصلی حرکت خواهد کرد.",
-    "شهرداری منطقه برای کاشت درخت در حاشیه بزرگراه از داوطلبان دعوت کرد.",
-]
-
-ARABIC = [
-    "يسرنا أن ندعوكم لحضور الاجتماع السنوي للجمعية في قاعة المؤتمرات.",
-    "تم افتتاح المكتبة العامة الجديدة في وسط المدينة يوم الخميس الماضي.",
-    "يرجى إرسال الوثائق المطلوبة قبل نهاية الشهر الحالي إلى مكتب الشؤون الإدارية.",
-    "هطلت أمطار غزيرة على المناطق الساحلية خلال عطلة نهاية الأسبوع.",
-    "أعلنت الجامعة عن بدء التسجيل في برامج الدراسات العليا للعام القادم.",
-    "نشكركم على تعاونكم الدائم ونتطلع إلى مزيد من العمل المشترك.",
-    "يقع المتحف الوطني بالقرب من الحديقة الكبيرة على ضفة النهر.",
-    "قررت اللجنة تأجيل النظر في الطلب حتى استكمال جميع المستندات.",
-    "يحتفل الطلاب في نهاية العام الدراسي بتوزيع الجوائز على المتفوقين.",
-    "تقدم الشركة خدمات الصيانة لعملائها على مدار الساعة طوال أيام الأسبوع.",
-    "كانت جدتي تروي لنا الحكايات القديمة في ليالي الشتاء الطويلة.",
-    "يجب على جميع الموظفين الالتزام بمواعيد العمل الرسمية.",
-    "وصل الوفد الزائر إلى المطار صباح اليوم واستقبله مدير المدينة.",
-    "تهدف هذه الدراسة إلى تحسين جودة المياه في القرى الصغيرة.",
-    "مع خالص التحيات والتقدير.",
-    "السيد المدير العام المحترم",
-    "الموضوع: طلب تمديد مهلة تقديم التقرير النهائي",
-    "تبدأ الدورة التدريبية الأولى في الأسبوع القادم وتستمر ثلاثة أيام.",
-]
-
-#: The frame of a letter around the body sentences: (heading, lines before, lines after).
-FRAMES = {
-    "fa": (
-        "بسمه تعالی",
-        ["جناب آقای مهندس صادقی", "مدیر کل محترم امور اداری", "با سلام و احترام"],
-        ["با تشکر", "محمدرضا نوری", "معاون اداری و مالی"],
-    ),
-    "ar": (
-        "بسم الله الرحمن الرحيم",
-        ["السيد المدير العام المحترم", "تحية طيبة وبعد"],
-        ["مع خالص التحيات", "سمير الحداد", "مدير الشؤون الإدارية"],
-    ),
-}
-
-#: (font file, language of the sentences, Tesseract language); Noto Naskh has no '/' glyph.
-FONTS: list[tuple[Path, str, str]] = [
-    (FARSIWEB / "nazli.ttf", "fa", "fas"),
-    (FARSIWEB / "homa.ttf", "fa", "fas"),
-    (FARSIWEB / "titr.ttf", "fa", "fas"),
-    (NOTO / "NotoNaskhArabic-Regular.ttf", "fa", "fas"),
-    (NOTO / "NotoNaskhArabic-Regular.ttf", "ar", "ara"),
-    (NOTO / "NotoSansArabic-Regular.ttf", "ar", "ara"),
-]
-A4_300 = (2480, 3508)
 #: Every step of `Steps`, in the order the step study reports them.
 ALL_STEPS = (
     "keep_noisy_rows",
@@ -152,141 +81,6 @@ ALL_STEPS = (
     "recover_lines",
     "fix_commas",
 )
-
-
-@dataclass(frozen=True)
-class Page:
-    """One benchmark page: the image, its text, the language to read it in."""
-
-    name: str
-    kind: str
-    image: Image.Image
-    truth: str
-    language: str
-
-
-def wrap(text: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
-    draw = ImageDraw.Draw(Image.new("L", (1, 1)))
-    lines: list[str] = []
-    current = ""
-    for word in text.split():
-        trial = f"{current} {word}".strip()
-        if current and draw.textlength(trial, font=font, direction="rtl") > width:
-            lines.append(current)
-            current = word
-        else:
-            current = trial
-    if current:
-        lines.append(current)
-    return lines
-
-
-def render(
-    sentences: Sequence[str],
-    lang: str,
-    font_path: Path,
-    size: int,
-    page: tuple[int, int],
-    margin: int,
-) -> tuple[Image.Image, str]:
-    """A letter: centred heading, short addressee lines, body paragraphs, short closing lines.
-
-    Short isolated lines matter: Tesseract's layout analysis drops some of them.
-    """
-    font = ImageFont.truetype(str(font_path), size, layout_engine=ImageFont.Layout.RAQM)
-    width, height = page
-    img = Image.new("L", page, 255)
-    draw = ImageDraw.Draw(img)
-    heading, before, after = FRAMES[lang]
-    written: list[str] = []
-    y = margin
-
-    def put(line: str, align: str) -> None:
-        nonlocal y
-        length = draw.textlength(line, font=font, direction="rtl")
-        x = {"right": width - margin - length, "centre": (width - length) / 2, "left": margin}
-        draw.text((x[align], y), line, font=font, fill=0, direction="rtl")
-        written.append(line)
-        y += int(size * 1.9)
-
-    put(heading, "centre")
-    y += size
-    for line in before:
-        put(line, "right")
-    body_end = height - margin - int(size * 1.9) * (len(after) + 1)
-    for sentence in sentences:
-        lines = wrap(sentence, font, width - 2 * margin)
-        if y + int(size * 1.9) * len(lines) > body_end:
-            break
-        for line in lines:
-            put(line, "right")
-        y += int(size * 0.6)
-    y += size
-    for n, line in enumerate(after):
-        put(line, "right" if n == 0 else "left")
-    return img, "\n".join(written)
-
-
-def degrade(img: Image.Image, rng: random.Random) -> Image.Image:
-    """A 300-dpi page turned into a 150-dpi web JPEG saved twice."""
-    angle = rng.choice([-1.2, -0.7, 0.6, 1.0])
-    tilted = img.rotate(angle, resample=Image.Resampling.BILINEAR, fillcolor=255)
-    blurred = tilted.filter(ImageFilter.GaussianBlur(0.8))
-    arr = np.asarray(blurred, dtype=np.float32)
-    noise = np.random.default_rng(rng.randrange(2**32)).normal(0, 7, arr.shape)
-    noisy = Image.fromarray(np.clip(arr * 0.92 + 12 + noise, 0, 255).astype(np.uint8))
-    half = noisy.resize((img.width // 2, img.height // 2), Image.Resampling.BILINEAR)
-    first = io.BytesIO()
-    half.save(first, "JPEG", quality=70, dpi=(150, 150))
-    second = io.BytesIO()
-    Image.open(first).save(second, "JPEG", quality=75, dpi=(150, 150))
-    return Image.open(io.BytesIO(second.getvalue())).convert("RGB")
-
-
-def build_pages(per_kind: int, seed: int = 4) -> list[Page]:
-    rng = random.Random(seed)
-    pages: list[Page] = []
-    for kind in ("clean300", "large300", "web150"):
-        for n in range(per_kind):
-            font, lang, tess = FONTS[n % len(FONTS)]
-            pool = PERSIAN if lang == "fa" else ARABIC
-            if "Noto" in font.name:
-                pool = [s for s in pool if "/" not in s]
-            sentences = rng.sample(pool, min(len(pool), 14))
-            size = 84 if kind == "large300" else rng.choice([44, 48, 52])
-            img, truth = render(sentences, lang, font, size, A4_300, 220)
-            image = degrade(img, rng) if kind == "web150" else img.convert("RGB")
-            name = f"{kind}-{n:02d}-{font.stem}-{lang}"
-            pages.append(Page(name, kind, image, truth, tess))
-    return pages
-
-
-def sample_pages() -> list[Page]:
-    """The body paragraph of each letter in the samples corpus, cropped by its manifest box.
-
-    The corpus (``samples/``) renders letters through scanner profiles; its manifest holds
-    each letter's body lines and the body's box, so the crop's text is known exactly.
-    """
-    manifest = ROOT / "samples" / "manifest.json"
-    if not manifest.exists():
-        return []
-    pages = []
-    for doc in json.loads(manifest.read_text(encoding="utf-8"))["documents"]:
-        truth = doc.get("truth") or {}
-        box = (truth.get("regions") or {}).get("body")
-        lines = truth.get("body_lines")
-        # Tampered letters' body text may differ from the manifest's lines on purpose.
-        if doc["kind"] == "tampered" or not box or not lines or truth.get("language") != "fa":
-            continue
-        path = ROOT / "samples" / doc["path"]
-        if path.suffix.lower() not in (".png", ".jpg", ".jpeg", ".tif", ".tiff"):
-            continue
-        x, y, w, h = box
-        with Image.open(path) as img:
-            pad = 20
-            crop = img.convert("RGB").crop((x - pad, y - pad, x + w + pad, y + h + pad))
-        pages.append(Page(f"samples-{path.stem}", "samples", crop, "\n".join(lines), "fas"))
-    return pages
 
 
 def cer(truth: str, read: str) -> float:
@@ -341,13 +135,29 @@ def report_reader(engine: Tesseract, *, claimed: bool, mode: str = "auto") -> Re
 
 
 def run(
-    pages: Sequence[Page], readers: dict[str, Reader], verbose: bool
+    pages: Sequence[Page],
+    readers: dict[str, Reader],
+    verbose: bool,
+    study: dict[str, Reader] | None = None,
+    studied: Collection[str] = (),
 ) -> dict[tuple[str, str], Measure]:
+    """Every reader on every page; the `study` readers only on the pages named in `studied`.
+
+    Measures are summed per page kind, over all pages and per language; the studied pages
+    are also summed as ``steps`` and ``steps-KIND`` for every reader that reads them, so the
+    step study compares readers on the same pages.
+    """
     table: dict[tuple[str, str], Measure] = {}
     for page in pages:
-        for name, reader in readers.items():
+        chosen = {**readers, **(study or {})} if page.name in studied else readers
+        for name, reader in chosen.items():
             text, seconds, cpu = timed(reader, page)
-            for kind in (page.kind, "all", f"lang-{page.language}"):
+            kinds = [page.kind, "all", f"lang-{page.language}"]
+            if page.name in studied:
+                kinds += ["steps", f"steps-{page.kind}"]
+            if name in (study or {}):
+                kinds = kinds[-2:]
+            for kind in kinds:
                 table.setdefault((name, kind), Measure()).add(page.truth, text, seconds, cpu)
             if verbose:
                 print(
@@ -356,6 +166,33 @@ def run(
                     flush=True,
                 )
     return table
+
+
+def studied_pages(pages: Sequence[Page], per_kind: int) -> set[str]:
+    """The step study's pages: the first `per_kind` of each kind (the samples' included)."""
+    names: set[str] = set()
+    for kind in dict.fromkeys(p.kind for p in pages):
+        names.update(p.name for p in [p for p in pages if p.kind == kind][:per_kind])
+    return names
+
+
+def run_parts(jobs: int, argv: Sequence[str], folder: Path) -> list[Path]:
+    """This benchmark in `jobs` processes side by side (``--part K/N --dump``); their files.
+
+    A part's own report is not printed: only the joined one is.
+    """
+    paths = [folder / f"part-{k}.json" for k in range(jobs)]
+    own = [a for a in argv if a != "--write"]
+    processes = [
+        subprocess.Popen(
+            [sys.executable, __file__, *own, "--jobs=1", f"--part={k}/{jobs}", f"--dump={path}"],
+            stdout=subprocess.DEVNULL,
+        )
+        for k, path in enumerate(paths)
+    ]
+    if any(process.wait() != 0 for process in processes):
+        raise SystemExit("a part of the benchmark failed (its output is above)")
+    return paths
 
 
 def turned_pages(pages: Sequence[Page]) -> list[Page]:
@@ -375,37 +212,6 @@ def turned_pages(pages: Sequence[Page]) -> list[Page]:
     return out
 
 
-def markdown(
-    table: dict[tuple[str, str], Measure],
-    rows: Sequence[str],
-    kinds: Sequence[str],
-) -> list[str]:
-    head = "| reader | " + " | ".join(f"{k} CER | {k} CPU s/page" for k in kinds) + " |"
-    sep = "| --- |" + " ---: | ---: |" * len(kinds)
-    lines = [head, sep]
-    for row in rows:
-        cells = []
-        for kind in kinds:
-            m = table.get((row, kind))
-            cells += ["-", "-"] if m is None else [f"{m.cer:.2%}", f"{m.cpu_per_page:.2f}"]
-        lines.append(f"| {row} | " + " | ".join(cells) + " |")
-    return lines
-
-
-def compared(
-    table: dict[tuple[str, str], Measure], names: Sequence[str], against: Measure
-) -> list[str]:
-    """One line per reader in `names`: its CER and CPU time over all pages, and `against`'s."""
-    lines = []
-    for name in names:
-        m = table[(name, "all")]
-        lines.append(
-            f"- {name}: CER {m.cer:.2%} vs {against.cer:.2%}, "
-            f"{m.cpu_per_page:.2f} vs {against.cpu_per_page:.2f} CPU s/page"
-        )
-    return lines
-
-
 def write_section(text: str) -> None:
     path = ROOT / "benchmarks" / "RESULTS.md"
     start, end = "<!-- ocr-benchmark:start -->", "<!-- ocr-benchmark:end -->"
@@ -420,9 +226,9 @@ def write_section(text: str) -> None:
     path.write_text(updated, encoding="utf-8")
 
 
-def build_readers(engine: Tesseract, steps: bool) -> dict[str, Reader]:
-    """The readers compared: raw, the workbench, the report's text, and the step study."""
-    readers: dict[str, Reader] = {
+def build_readers(engine: Tesseract) -> dict[str, Reader]:
+    """The readers compared on every page: raw, the workbench and the report's text."""
+    return {
         "raw tesseract": raw_reader,
         "workbench": workbench_reader(engine),
         "report text, claimed language": report_reader(engine, claimed=True),
@@ -431,24 +237,25 @@ def build_readers(engine: Tesseract, steps: bool) -> dict[str, Reader]:
             engine, claimed=False, mode="tesseract"
         ),
     }
-    if steps:
-        none = Steps.none()
-        readers["no preprocessing"] = workbench_reader(engine, none)
-        for step in ALL_STEPS:
-            alone = dataclasses.replace(none, **{step: True})
-            readers[f"{step.replace('_', ' ')} only"] = workbench_reader(engine, alone)
-        for step in ALL_STEPS:
-            if getattr(Steps(), step):
-                without = dataclasses.replace(Steps(), **{step: False})
-                readers[f"default without {step.replace('_', ' ')}"] = workbench_reader(
-                    engine, without
-                )
-        readers["default + denoise"] = workbench_reader(engine, Steps(denoise=True))
-        readers["default + binarise"] = workbench_reader(engine, Steps(binarise=True))
+
+
+def study_readers(engine: Tesseract) -> dict[str, Reader]:
+    """The step study: each step alone, each default step left out, each other one added."""
+    none = Steps.none()
+    readers = {"no preprocessing": workbench_reader(engine, none)}
+    for step in ALL_STEPS:
+        alone = dataclasses.replace(none, **{step: True})
+        readers[f"{step.replace('_', ' ')} only"] = workbench_reader(engine, alone)
+    for step in ALL_STEPS:
+        if getattr(Steps(), step):
+            without = dataclasses.replace(Steps(), **{step: False})
+            readers[f"default without {step.replace('_', ' ')}"] = workbench_reader(engine, without)
+    readers["default + denoise"] = workbench_reader(engine, Steps(denoise=True))
+    readers["default + binarise"] = workbench_reader(engine, Steps(binarise=True))
     return readers
 
 
-def main() -> None:
+def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--pages", type=int, default=10, help="pages per kind")
     parser.add_argument("--no-steps", action="store_true", help="skip the step study")
@@ -471,25 +278,42 @@ def main() -> None:
         metavar="JSON",
         help="report the parts saved with --dump, reading nothing",
     )
-    args = parser.parse_args()
+    parser.add_argument(
+        "--step-pages",
+        type=int,
+        default=3,
+        metavar="N",
+        help="the step study reads the first N pages of each kind (default 3; 0: every page)",
+    )
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        default=1,
+        help="read the pages in this many processes side by side, then report them together",
+    )
+    args = parser.parse_args(argv)
 
     engine = Tesseract()
     engine.check("fas+ara")
-    readers = build_readers(engine, not args.no_steps)
-    if args.merge:
+    readers = build_readers(engine)
+    study = {} if args.no_steps else study_readers(engine)
+    if args.jobs > 1 and not args.merge and not args.part:
+        with tempfile.TemporaryDirectory() as folder:
+            paths = run_parts(args.jobs, argv if argv is not None else sys.argv[1:], Path(folder))
+            table, turned_table = load_tables(paths)
+    elif args.merge:
         table, turned_table = load_tables(args.merge)
-        count = max(m.pages for (r, k), m in table.items() if k == "all")
     else:
         pages = build_pages(args.pages) + sample_pages()
         if args.language:
             pages = [p for p in pages if p.language == args.language]
+        studied = studied_pages(pages, args.step_pages or len(pages)) if study else set()
         turned = [] if args.no_turned else turned_pages(pages)
         if args.part:
             k, n = (int(x) for x in args.part.split("/"))
             pages, turned = pages[k::n], turned[k::n]
-        count = len(pages)
-        print(f"{len(pages)} pages, {len(readers)} readers", flush=True)
-        table = run(pages, readers, args.verbose)
+        print(f"{len(pages)} pages, {len(readers)} readers, the step study on {len(studied)}")
+        table = run(pages, readers, args.verbose, study, studied)
         turned_table = run(
             turned,
             {
@@ -501,7 +325,11 @@ def main() -> None:
         )
         if args.dump:
             save_tables(args.dump, [table, turned_table])
+    count = max(m.pages for (r, k), m in table.items() if k == "all")
     readers = {name: readers[name] for name in readers if (name, "all") in table}
+    study = {name: study[name] for name in study if any(r == name for r, _ in table)}
+    # The study's own pages (``steps``); measures saved before it had its own were on all.
+    steps = "steps" if ("workbench", "steps") in table else "all"
     kinds = ["clean300", "large300", "web150", "samples", "all"]
     kinds = [k for k in kinds if ("raw tesseract", k) in table]
 
@@ -559,12 +387,26 @@ def main() -> None:
         "",
         *markdown(table, ["raw tesseract", "workbench", *report_rows], ["lang-fas", "lang-ara"]),
     ]
-    if not args.no_steps:
-        base = table[("no preprocessing", "all")]
-        lines += ["", "Each step alone, against no preprocessing (all pages):", ""]
-        lines += compared(table, [n for n in readers if n.endswith(" only")], base)
-        lines += ["", "Each default step left out, and each other step added (all pages):", ""]
-        lines += compared(table, [n for n in readers if n.startswith("default ")], wb)
+    if study:
+        studied = table[("workbench", steps)].pages
+        columns = [f"{steps}-{k}" for k in kinds if k != "all"] + [steps]
+        if steps == "all":
+            columns = kinds
+        base, wb = table[("no preprocessing", steps)], table[("workbench", steps)]
+        lines += [
+            "",
+            f"Step study ({studied} pages: the first {args.step_pages or 'all'} of each kind; "
+            "the workbench and raw rows here are on the same pages):",
+            "",
+            *markdown(table, ["raw tesseract", "workbench", *study], columns),
+            "",
+            f"Each step alone, against no preprocessing ({studied} pages):",
+            "",
+        ]
+        lines += compared(table, [n for n in study if n.endswith(" only")], base, steps)
+        lines += ["", f"Each default step left out, and each other step added ({studied} pages):"]
+        lines += [""]
+        lines += compared(table, [n for n in study if n.startswith("default ")], wb, steps)
     text = "\n".join(lines)
     print(text)
     if args.write:

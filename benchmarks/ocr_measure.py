@@ -2,7 +2,7 @@
 
 `Measure` sums what `benchmarks.ocr_benchmark` and `benchmarks.line_benchmark` count;
 `save_tables` and `load_tables` let pages read in several processes side by side be
-reported together (their measures summed).
+reported together (their measures summed); `markdown` and `compared` report them.
 """
 
 from __future__ import annotations
@@ -75,3 +75,37 @@ def load_tables(paths: Sequence[Path]) -> list[dict[tuple[str, str], Measure]]:
                 for name, value in row.items():
                     setattr(m, name, getattr(m, name) + value)
     return joined
+
+
+def markdown(
+    table: dict[tuple[str, str], Measure],
+    rows: Sequence[str],
+    kinds: Sequence[str],
+) -> list[str]:
+    head = "| reader | " + " | ".join(f"{k} CER | {k} CPU s/page" for k in kinds) + " |"
+    sep = "| --- |" + " ---: | ---: |" * len(kinds)
+    lines = [head, sep]
+    for row in rows:
+        cells = []
+        for kind in kinds:
+            m = table.get((row, kind))
+            cells += ["-", "-"] if m is None else [f"{m.cer:.2%}", f"{m.cpu_per_page:.2f}"]
+        lines.append(f"| {row} | " + " | ".join(cells) + " |")
+    return lines
+
+
+def compared(
+    table: dict[tuple[str, str], Measure],
+    names: Sequence[str],
+    against: Measure,
+    kind: str = "all",
+) -> list[str]:
+    """One line per reader in `names`: its CER and CPU time on `kind`'s pages, and `against`'s."""
+    lines = []
+    for name in names:
+        m = table[(name, kind)]
+        lines.append(
+            f"- {name}: CER {m.cer:.2%} vs {against.cer:.2%}, "
+            f"{m.cpu_per_page:.2f} vs {against.cpu_per_page:.2f} CPU s/page"
+        )
+    return lines

@@ -17,14 +17,16 @@ from workbench.cli import main
 from workbench.context import Context
 from workbench.imaging.recognition.line_recognizer import reader_available, shared_recognizer
 from workbench.loading import load_document
-from workbench.ocr import Tesseract
+from workbench.ocr import OcrPage, OcrResult, Tesseract
 from workbench.reading import (
     SECOND,
     TESSERACT,
     LineEvidence,
+    agreement,
     budget_columns,
     choose_line,
     needs_second_reading,
+    read_page_text,
     reread_page,
 )
 from workbench.serialize import report_to_dict, validate_report
@@ -272,6 +274,31 @@ def test_a_line_image_is_read_as_one_line() -> None:
     assert result.steps == {"single_line": True}
     assert len(result.page.lines) == 1
     assert result.cpu_seconds is not None and result.cpu_seconds > 0
+
+
+@needs_reader
+def test_a_line_image_tesseract_finds_nothing_in_is_read_by_the_second_reader() -> None:
+    """A faint line Tesseract returns empty still reaches the second reader, as one line."""
+    page = np.asarray(render_page([LETTER_LINES[2]], size=40, margin=30).convert("L"))
+    rows = np.flatnonzero((page < 128).any(axis=1))
+    line = page[rows[0] - 8 : rows[-1] + 8]
+    engine = Tesseract()
+    found = engine.recognize(line, "fas")
+    nothing = OcrResult(
+        page=OcrPage(0, "fas", "", (), (), None),
+        preprocessed=line,
+        steps=found.steps,
+        seconds=0.0,
+    )
+    for mode, reader in (("auto", SECOND), ("tesseract", None)):
+        result, reading = read_page_text(
+            lambda _: nothing, line, engine=engine, language="fas", mode=mode
+        )
+        if reader is None:
+            assert result.page.text == "" and reading.lines_read_again == 0
+            continue
+        assert [r.reader for r in reading.lines] == [reader]
+        assert agreement(result.page.text, LETTER_LINES[2]) > 0.8, result.page.text
 
 
 def test_cli_reader_option(persian_page: Path) -> None:

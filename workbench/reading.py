@@ -384,7 +384,8 @@ def read_page_text(
     (one more single-line pass, which the ``script`` check makes anyway) and kept in
     ``ara`` when `line_is_arabic`. A ``fas`` page goes through `reread_page` unless `mode`
     is ``tesseract`` or the second reader is not installed; the budget in ``auto`` is
-    `budget_columns` of the page (none for an image of a single line).
+    `budget_columns` of the page (none for an image of a single line). A Persian line image
+    in which Tesseract found no text is still read by the second reader, as one line.
     The result's ``steps`` say which reader ran (``reader``).
     """
     if mode not in READER_MODES:
@@ -402,9 +403,17 @@ def read_page_text(
             if line_is_arabic(result.page, other.page):
                 result = other
     persian = split_language(result.page.language) == ("fas",)
+    page = result.page
+    if persian and result.steps.get("single_line") and not page.lines:
+        # Tesseract found no text in a line image (faint or broken type): the image is still
+        # the line, and the second reader reads it.
+        height, width = gray.shape[:2]
+        page = replace(
+            page, lines=(OcrLine(index=0, box=(0, 0, width, height), text="", words=()),)
+        )
     reader: dict[str, object] = {"mode": mode, "second_reader": None}
     reading: PageReading | None = None
-    if persian and mode != TESSERACT and result.page.lines:
+    if persian and mode != TESSERACT and page.lines:
         if not reader_available():
             reader["note"] = "second reader not installed (bash scripts/dev.sh install)"
         else:
@@ -418,9 +427,9 @@ def read_page_text(
                 budget = (
                     None
                     if result.steps.get("single_line")
-                    else budget_columns(gray.shape, len(result.page.lines))
+                    else budget_columns(gray.shape, len(page.lines))
                 )
-                reading = reread_page(result.page, gray, recognizer, mode=mode, budget=budget)
+                reading = reread_page(page, gray, recognizer, mode=mode, budget=budget)
                 reader.update(
                     second_reader=SECOND,
                     lines_read_again=reading.lines_read_again,

@@ -10,7 +10,13 @@ from PIL import Image
 from skimage import data
 
 from tests.support.scanned import scanned_letter
-from workbench.imaging.forensic.paper_steps import paper_mask, paper_steps
+from workbench.imaging.forensic.paper_steps import (
+    Z_RANGE,
+    median_level,
+    paper_mask,
+    paper_steps,
+    row_step_blocks,
+)
 
 #: Where the foreign block is pasted (x0, y0, x1, y1), off the 8 x 8 grid.
 PASTE = (203, 597, 861, 803)
@@ -66,3 +72,31 @@ def test_print_is_not_paper(page: np.ndarray) -> None:
 def test_a_photograph_is_not_judged() -> None:
     result = paper_steps(np.asarray(data.camera()))
     assert result.regions == [] and result.note
+
+
+def test_histogram_median_is_numpys(page: np.ndarray) -> None:
+    assert median_level(page) == float(np.median(page))
+    assert median_level(page[:-1]) == float(np.median(page[:-1]))
+
+
+def test_step_blocks_peak_on_the_patch_edges_only(page: np.ndarray) -> None:
+    # Rows of blocks along the pasted block's top and bottom edges hold the page's strongest
+    # row steps; the transposed page gives the same for its left and right edges.
+    other = np.asarray(scanned_letter(seed=1)).astype(np.int16) - 5
+    donor = jpeg_gray(np.clip(other, 0, 255).astype(np.uint8), 85)
+    x0, y0, x1, y1 = PASTE
+    edited = page.copy()
+    edited[y0:y1, x0:x1] = donor[y0 + 40 : y1 + 40, x0:x1]
+    gray = jpeg_gray(edited, 90)
+    paper = paper_mask(gray)
+    rows = row_step_blocks(gray, paper)
+    strong = np.argwhere(rows >= Z_RANGE[0])
+    assert strong.size
+    assert all(abs(r * 8 - y0) <= 16 or abs(r * 8 - y1) <= 16 for r, _ in strong)
+    assert all(x0 - 32 <= c * 8 <= x1 + 32 for _, c in strong)
+    cols = row_step_blocks(gray.T.copy(), paper.T.copy()).T
+    strong = np.argwhere(cols >= Z_RANGE[0])
+    assert strong.size
+    assert all(abs(c * 8 - x0) <= 16 or abs(c * 8 - x1) <= 16 for _, c in strong)
+    untouched = row_step_blocks(jpeg_gray(page, 90), paper_mask(jpeg_gray(page, 90)))
+    assert float(untouched.max()) < Z_RANGE[0]

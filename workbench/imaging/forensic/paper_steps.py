@@ -49,7 +49,9 @@ METHOD = (
 BLOCK = 8
 #: Pixels along a row (or column) each step is averaged over.
 LENGTH = 48
-#: Pixels along a row (column) pooled into one bin before steps are averaged along it.
+#: Pixels along a row (column) pooled into one bin before steps are averaged along it. On a
+#: 300-dpi A4 page this took the method from 1.79 to 1.04 CPU s and its own peak memory from
+#: 324 to 171 MiB (medians of three interleaved runs, 2026-12-06, load average about 24).
 STRIDE = 4
 #: Share of `LENGTH` that must be paper for a value to count.
 MIN_PAPER = 0.6

@@ -257,3 +257,16 @@ def test_the_queue_runs_from_the_start_of_the_app_before_any_page_is_viewed(
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=30)
+
+
+def test_a_worker_that_re_imports_the_app_script_builds_no_page(tmp_path: Path) -> None:
+    # A worker started from the app re-imports the parent's main script as __mp_main__ before
+    # it runs anything; it must not open a store or start a queue of its own there.
+    env = {k: v for k, v in os.environ.items() if k not in ("WORKBENCH_STORE", "XDG_DATA_HOME")}
+    env["HOME"] = str(tmp_path)
+    script = (
+        "import runpy, sys; import workbench.app.main as m; "
+        "runpy.run_path(m.__file__, run_name='__mp_main__')"
+    )
+    subprocess.run([sys.executable, "-c", script], env=env, check=True, timeout=300)
+    assert not (tmp_path / ".local" / "share" / "workbench").exists()

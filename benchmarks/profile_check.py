@@ -6,9 +6,11 @@ letter and the 300-dpi A4 list scan), every check, Tesseract as the only reader:
 - ``python -X importtime -m workbench check PAGE --only file``: the interpreter's and the
   imports' start-up, and the modules slowest to import (cumulative microseconds) when only
   the cheapest check is chosen; once more with ``--help`` (what a user waits for first);
-- ``python -m cProfile -m workbench check PAGE``: the whole process, each check's own time
-  (from the report) and the functions with the most time of their own in this process
-  (Tesseract runs in child processes: its time shows as waiting in ``select.poll``);
+- ``python -m cProfile benchmarks/profiled_workbench.py check PAGE`` (the command line with
+  the document analysed in its own process, not a forked child): the whole process, each
+  check's own time (from the report), the number of Tesseract processes, and the functions
+  with the most time of their own in this process (Tesseract runs in child processes: its
+  time shows as waiting in ``select.poll``);
 - one raw Tesseract pass (``fas``, one thread) on the same page, for scale.
 
 Writes its section, headed by ``--label``, of ``benchmarks/PROFILE.md`` (date, load average,
@@ -77,8 +79,7 @@ def call_profile(page: Path, reader: str, work: Path) -> tuple[float, dict[str, 
             "cProfile",
             "-o",
             str(stats),
-            "-m",
-            "workbench",
+            str(ROOT / "benchmarks" / "profiled_workbench.py"),
             "check",
             str(page),
             "--format",

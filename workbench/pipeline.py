@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -133,6 +134,26 @@ def assemble_report(context: Context, results: Sequence[CheckResult]) -> Report:
     )
 
 
+def _warm_up_in_background(context: Context, checks: Sequence[Check]) -> None:
+    """Call each check's `Check.warm_up` in order in one daemon thread, failures logged.
+
+    The models a later check loads (the language detector, the second reader) then load
+    while the first checks wait on Tesseract, a separate process.
+    """
+
+    def warm() -> None:
+        for check in checks:
+            if type(check).warm_up is Check.warm_up:
+                continue
+            try:
+                check.warm_up(context)
+            except Exception:  # run() meets the same problem and reports it
+                log.debug("warming up check %s failed", check.name, exc_info=True)
+
+    if any(type(check).warm_up is not Check.warm_up for check in checks):
+        threading.Thread(target=warm, name="workbench-warm-up", daemon=True).start()
+
+
 def run_pipeline(
     context: Context,
     checks: Sequence[Check],
@@ -146,6 +167,7 @@ def run_pipeline(
     """
     results: list[CheckResult] = []
     total = len(checks)
+    _warm_up_in_background(context, checks)
     for index, check in enumerate(checks):
         if progress is not None:
             progress(ProgressEvent(check.name, index, total))

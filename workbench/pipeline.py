@@ -138,7 +138,7 @@ def _warm_up_in_background(context: Context, checks: Sequence[Check]) -> None:
     """Call each check's `Check.warm_up` in order in one daemon thread, failures logged.
 
     The models a later check loads (the language detector, the second reader) then load
-    while the first checks wait on Tesseract, a separate process.
+    while the check running meanwhile waits on Tesseract, a separate process.
     """
 
     def warm() -> None:
@@ -150,8 +150,7 @@ def _warm_up_in_background(context: Context, checks: Sequence[Check]) -> None:
             except Exception:  # run() meets the same problem and reports it
                 log.debug("warming up check %s failed", check.name, exc_info=True)
 
-    if any(type(check).warm_up is not Check.warm_up for check in checks):
-        threading.Thread(target=warm, name="workbench-warm-up", daemon=True).start()
+    threading.Thread(target=warm, name="workbench-warm-up", daemon=True).start()
 
 
 def run_pipeline(
@@ -167,8 +166,14 @@ def run_pipeline(
     """
     results: list[CheckResult] = []
     total = len(checks)
-    _warm_up_in_background(context, checks)
+    warming = False
     for index, check in enumerate(checks):
+        if not warming and type(check).warm_up is not Check.warm_up:
+            # From the first check that has a warm-up (``ocr``, which starts Tesseract), not
+            # from the start: loading the language models holds the interpreter's lock, and
+            # the Python work of the checks before it (c2pa, fingerprint) would wait.
+            warming = True
+            _warm_up_in_background(context, checks[index:])
         if progress is not None:
             progress(ProgressEvent(check.name, index, total))
         result = run_check(check, context.for_check(check.name, out_dir))

@@ -5,7 +5,8 @@ models every page is recognised independently of the others, so each image's wor
 those of a separate ``image_to_data`` call on it (checked on the samples' skipped lines and
 list columns: the same words, confidences and boxes). What is saved is the process start and
 the model load of every call but the first: on the samples' A4 list scan, the 40 skipped
-lines its page reading leaves cost 2.4 s read one process each and 0.95 s read together.
+lines its page reading leaves cost 2.4 s read one process each and 0.95 s read together
+(load average 5).
 """
 
 from __future__ import annotations

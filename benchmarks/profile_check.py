@@ -6,9 +6,11 @@ letter and the 300-dpi A4 list scan), every check, Tesseract as the only reader:
 - ``python -X importtime -m workbench check PAGE --only file``: the interpreter's and the
   imports' start-up, and the modules slowest to import (cumulative microseconds) when only
   the cheapest check is chosen; once more with ``--help`` (what a user waits for first);
-- ``python -m cProfile -m workbench check PAGE``: the whole process, each check's own time
-  (from the report) and the functions with the most time of their own in this process
-  (Tesseract runs in child processes: its time shows as waiting in ``select.poll``);
+- ``python -m cProfile benchmarks/profiled_workbench.py check PAGE`` (the command line with
+  the document analysed in its own process, not a forked child): the whole process, each
+  check's own time (from the report), the number of Tesseract processes, and the functions
+  with the most time of their own in this process (Tesseract runs in child processes: its
+  time shows as waiting in ``select.poll``);
 - one raw Tesseract pass (``fas``, one thread) on the same page, for scale.
 
 Writes its section, headed by ``--label``, of ``benchmarks/PROFILE.md`` (date, load average,
@@ -65,8 +67,9 @@ def import_profile(args: list[str]) -> tuple[float, list[tuple[str, float]]]:
     return seconds, ranked[:TOP_IMPORTS]
 
 
-def call_profile(page: Path, reader: str, work: Path) -> tuple[float, dict[str, float], str]:
-    """Seconds of a profiled ``check``, each check's own seconds, the hot-function table."""
+def call_profile(page: Path, reader: str, work: Path) -> tuple[float, dict[str, float], str, int]:
+    """Seconds of a profiled ``check``, each check's own seconds, the hot-function table and
+    the number of Tesseract processes (calls of `Tesseract._call`, each one process)."""
     stats = work / f"{page.stem}.prof"
     started = time.perf_counter()
     proc = subprocess.run(
@@ -76,8 +79,7 @@ def call_profile(page: Path, reader: str, work: Path) -> tuple[float, dict[str, 
             "cProfile",
             "-o",
             str(stats),
-            "-m",
-            "workbench",
+            str(ROOT / "benchmarks" / "profiled_workbench.py"),
             "check",
             str(page),
             "--format",
@@ -96,6 +98,11 @@ def call_profile(page: Path, reader: str, work: Path) -> tuple[float, dict[str, 
     table = pstats.Stats(str(stats))
     rows = []
     entries = table.stats  # type: ignore[attr-defined]
+    processes = sum(
+        calls
+        for (filename, _, name), (_, calls, _, _, _) in entries.items()
+        if name == "_call" and filename.endswith("ocr/engine.py")
+    )
     for (filename, line, name), (_, calls, own, total, _) in sorted(
         entries.items(), key=lambda kv: -kv[1][2]
     ):
@@ -104,7 +111,7 @@ def call_profile(page: Path, reader: str, work: Path) -> tuple[float, dict[str, 
         rows.append(f"| `{place}` `{name}` | {calls} | {own:.2f} | {total:.2f} |")
         if len(rows) >= TOP_FUNCTIONS:
             break
-    return seconds, checks, "\n".join(rows)
+    return seconds, checks, "\n".join(rows), processes
 
 
 def _short(filename: str) -> str:
@@ -159,7 +166,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="workbench-profile-") as scratch:
         for label, page in RATIO_PAGES:
             raw = raw_tesseract_s(page)
-            seconds, checks, table = call_profile(page, args.reader, Path(scratch))
+            seconds, checks, table, processes = call_profile(page, args.reader, Path(scratch))
             by_check = sorted(checks.items(), key=lambda kv: -kv[1])
             out += [
                 f"### {label}",
@@ -167,7 +174,7 @@ def main() -> None:
                 f"Whole `check` under cProfile {seconds:.2f} s; raw Tesseract pass {raw:.2f} s; "
                 f"checks' own times: "
                 + ", ".join(f"`{n}` {s:.2f}" for n, s in by_check)
-                + f"; sum {sum(checks.values()):.2f} s.",
+                + f"; sum {sum(checks.values()):.2f} s; Tesseract processes {processes}.",
                 "",
                 "| function (this process; by own time) | calls | own s | cumulative s |",
                 "| --- | ---: | ---: | ---: |",

@@ -26,6 +26,7 @@ from workbench.imaging.layout.columns import ListColumn, ListLayout, find_list_c
 from workbench.imaging.recognition.ocr_preprocess import estimate_skew, warp
 from workbench.loading import Document
 from workbench.model import CheckResult, Finding, Region, Severity
+from workbench.ocr.several import data_of_images
 from workbench.text.list_layout import WordBox, WordLayout, layout_from_words
 from workbench.text.lists import (
     ListRow,
@@ -72,12 +73,8 @@ def _short_name_line(text: str) -> bool:
     return 2 <= len(words) <= 4 and not any(ch.isdigit() for ch in rest)
 
 
-def _read_lines(
-    engine: Any, image: np.ndarray, scale: float, language: str
-) -> list[tuple[str, float, float]]:
-    """(text, centre y in the crop, mean confidence) of each line Tesseract reads at `scale`."""
-    scaled = image if scale == 1.0 else cv2.resize(image, None, fx=scale, fy=scale)
-    data = engine.data(Image.fromarray(scaled), language, psm=6, dpi=300, keep_noisy_rows=True)
+def _lines_of(data: dict[str, list[Any]], scale: float) -> list[tuple[str, float, float]]:
+    """(text, centre y in the crop, mean confidence) of each line of a reading at `scale`."""
     lines: dict[tuple[int, int, int], list[int]] = {}
     for i, text in enumerate(data["text"]):
         if str(text).strip():
@@ -90,6 +87,21 @@ def _read_lines(
         conf = float(np.mean([max(float(data["conf"][i]), 0.0) for i in members]))
         out.append((text, y, conf))
     return out
+
+
+def _read_all(
+    engine: Any, images: list[tuple[np.ndarray, float]], language: str
+) -> list[list[tuple[str, float, float]]]:
+    """The lines of each (image, scale) read as a block of text, all in one Tesseract process.
+
+    Each image is read as a call of its own would read it (`data_of_images`).
+    """
+    scaled = [
+        np.ascontiguousarray(image if scale == 1.0 else cv2.resize(image, None, fx=scale, fy=scale))
+        for image, scale in images
+    ]
+    found = data_of_images(engine, scaled, language, psm=6, dpi=300, keep_noisy_rows=True)
+    return [_lines_of(data, scale) for data, (_, scale) in zip(found, images, strict=True)]
 
 
 def read_list_page(
@@ -105,27 +117,33 @@ def read_list_page(
     Each column's names are read at several scales and the most confident reading of each
     row is kept; the row numbers are read from their own strip and paired by height, and so
     are the fathers' names when a column has a field of them (`fathers`, per column). A
-    father's name written after the name («(فرزند حسن)») is split from it.
+    father's name written after the name («(فرزند حسن)») is split from it. Every reading of
+    the page is made by one Tesseract process (`workbench.ocr.several`).
     """
     height = gray.shape[0]
     top = layout.body_top
-    rows: list[ListRow] = []
+    images: list[tuple[np.ndarray, float]] = []
     for k, column in enumerate(layout.columns):
         x0, x1 = column.names
         crop = np.ascontiguousarray(gray[top:height, max(0, x0 - 15) : x1])
-        readings = [_read_lines(engine, crop, s, language) for s in READ_SCALES]
-        base = [r for r in readings[0] if _short_name_line(r[0]) or r[2] > 0]
-        numbers: list[tuple[str, float, float]] = []
+        images += [(crop, s) for s in READ_SCALES]
         if column.numbers is not None:
             n0, n1 = column.numbers
             strip = np.pad(gray[top:height, n0 : n1 + 15], ((0, 0), (60, 60)), constant_values=255)
-            numbers = _read_lines(engine, np.ascontiguousarray(strip), 1.0, language)
-        father_lines: list[tuple[str, float, float]] = []
+            images.append((strip, 1.0))
         field = fathers[k] if k < len(fathers) else None
         if field is not None:
             f0, f1 = field
-            crop = np.ascontiguousarray(gray[top:height, max(0, f0 - 15) : f1 + 15])
-            father_lines = _read_lines(engine, crop, 1.0, language)
+            images.append((np.ascontiguousarray(gray[top:height, max(0, f0 - 15) : f1 + 15]), 1.0))
+    found = iter(_read_all(engine, images, language))
+    rows: list[ListRow] = []
+    for k, column in enumerate(layout.columns):
+        x0, x1 = column.names
+        readings = [next(found) for _ in READ_SCALES]
+        base = [r for r in readings[0] if _short_name_line(r[0]) or r[2] > 0]
+        numbers = next(found) if column.numbers is not None else []
+        field = fathers[k] if k < len(fathers) else None
+        father_lines = next(found) if field is not None else []
         pitch = _pitch([y for _, y, _ in base])
         for text, y, conf in base:
             best = (text, conf)

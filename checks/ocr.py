@@ -157,6 +157,27 @@ class OcrCheck(Check):
         ),
     )
 
+    def warm_up(self, context: Context) -> None:
+        """Import torch and load the second reader's weights while Tesseract reads the page.
+
+        Only when the report's reading will use it: page images, a reader mode other than
+        ``tesseract``, a Persian (or no) claimed language, and the reader installed. Loaded
+        once per process (`shared_recognizer`); an Arabic page, found so only once read,
+        then holds a model it does not use.
+        """
+        claimed = context.claims.language if context.claims is not None else None
+        if not context.document.pages or context.reader_mode() == TESSERACT:
+            return
+        if claimed not in (None, "fa"):
+            return
+        from workbench.imaging.recognition.line_recognizer import (
+            reader_available,
+            shared_recognizer,
+        )
+
+        if reader_available():
+            shared_recognizer()
+
     def run(self, context: Context) -> CheckResult:
         """OCR every page and report what a reader should verify."""
         doc = context.document

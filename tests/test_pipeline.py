@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -223,3 +224,43 @@ def test_opencv_out_of_memory_is_a_plain_error_without_traceback(jpeg_letter: Pa
     )
     assert status == "error"
     assert "ran out of memory" in message and "internal error" not in message
+
+
+class WarmedUp(Check):
+    """Loads its 'model' in `warm_up`; `run` says whether it was loaded in another thread."""
+
+    name = "warmed"
+    version = "1"
+    title = "Warms up"
+    explanation = "Records the thread its warm-up ran in."
+
+    def __init__(self) -> None:
+        self.loaded = threading.Event()
+        self.thread: str | None = None
+
+    def warm_up(self, context: Context) -> None:
+        self.thread = threading.current_thread().name
+        self.loaded.set()
+
+    def run(self, context: Context) -> CheckResult:
+        assert self.loaded.wait(30)
+        return self.ok(results={"warmed_in": self.thread})
+
+
+class FailingWarmUp(Heatmap):
+    name = "coldheat"
+
+    def warm_up(self, context: Context) -> None:
+        raise RuntimeError("no model")
+
+
+def test_checks_warm_up_in_a_background_thread(jpeg_letter: Path) -> None:
+    warmed = WarmedUp()
+    context = Context(document=load_document(jpeg_letter))
+    report = run_pipeline(context, [FailingWarmUp(), warmed])
+    status = {c.name: c for c in report.checks}
+    # a warm-up that fails leaves its check to run and report as usual
+    assert status["coldheat"].status is Status.OK
+    assert status["warmed"].status is Status.OK
+    assert report.results["warmed"]["warmed_in"] == "workbench-warm-up"
+    assert warmed.thread != threading.current_thread().name

@@ -110,6 +110,17 @@ class Check(abc.ABC):
     def run(self, context: Context) -> CheckResult:
         """Examine ``context.document`` and return what was found."""
 
+    def warm_up(self, context: Context) -> None:  # noqa: B027 - optional hook, empty by default
+        """Load ahead what `run` will need on this document (a model, a large library).
+
+        The pipeline calls it in a background thread from when the first check that has one
+        starts (``ocr``, which waits on Tesseract), so a load overlaps that wait instead of
+        adding to the check that needs it. It
+        must be safe to call from another thread and more than once (loads once per
+        process), must not touch the document's findings, and may raise: a failure is
+        logged and `run` meets the same problem and reports it. The default loads nothing.
+        """
+
     # Helpers that keep results consistent across checks.
 
     def finding(

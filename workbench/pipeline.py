@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -150,6 +151,25 @@ def assemble_report(context: Context, results: Sequence[CheckResult]) -> Report:
     )
 
 
+def _warm_up_in_background(context: Context, checks: Sequence[Check]) -> None:
+    """Call each check's `Check.warm_up` in order in one daemon thread, failures logged.
+
+    The models a later check loads (the language detector, the second reader) then load
+    while the check running meanwhile waits on Tesseract, a separate process.
+    """
+
+    def warm() -> None:
+        for check in checks:
+            if type(check).warm_up is Check.warm_up:
+                continue
+            try:
+                check.warm_up(context)
+            except Exception:  # run() meets the same problem and reports it
+                log.debug("warming up check %s failed", check.name, exc_info=True)
+
+    threading.Thread(target=warm, name="workbench-warm-up", daemon=True).start()
+
+
 def run_pipeline(
     context: Context,
     checks: Sequence[Check],
@@ -163,7 +183,14 @@ def run_pipeline(
     """
     results: list[CheckResult] = []
     total = len(checks)
+    warming = False
     for index, check in enumerate(checks):
+        if not warming and type(check).warm_up is not Check.warm_up:
+            # From the first check that has a warm-up (``ocr``, which starts Tesseract), not
+            # from the start: loading the language models holds the interpreter's lock, and
+            # the Python work of the checks before it (c2pa, fingerprint) would wait.
+            warming = True
+            _warm_up_in_background(context, checks[index:])
         if progress is not None:
             progress(ProgressEvent(check.name, index, total))
         result = run_check(check, context.for_check(check.name, out_dir))

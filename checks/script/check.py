@@ -41,6 +41,7 @@ from workbench.text.script import (
     DigitCounts,
     classify,
     count_digits,
+    warm_up,
     words,
 )
 
@@ -98,6 +99,15 @@ class ScriptCheck(Check):
             replaces="ocr",
         ),
     )
+
+    def warm_up(self, context: Context) -> None:
+        """Load the language detector's Arabic-script models (about a second of CPU).
+
+        `classify` consults them on most short lines; loaded here, they load while the page
+        is read by Tesseract.
+        """
+        if context.document.pages or (context.document.text or "").strip():
+            warm_up()
 
     def run(self, context: Context) -> CheckResult:
         """Classify the document's text or OCR and report orthography and language findings."""

@@ -4,6 +4,9 @@ The resolution is lowered for a page that would exceed the pixel limit, and an X
 would inflate past a bound is left out of the copy handed to the renderer (the metadata check
 reads the original and reports it). A password-protected PDF is refused with a message
 saying how to analyse it.
+
+pikepdf and PDFium are imported when a PDF is loaded, not with this module: together about
+a quarter of a second of every start-up, which the images most documents are do not need.
 """
 
 from __future__ import annotations
@@ -13,8 +16,6 @@ import math
 from pathlib import Path
 from typing import Any
 
-import pikepdf
-import pypdfium2 as pdfium
 from PIL import Image
 
 from workbench.errors import CorruptFileError, EncryptedDocumentError, PageLimitError
@@ -45,6 +46,8 @@ def _renderable_pdf(data: bytes) -> bytes:
     Only the copy handed to the renderer changes; the metadata check reads the original
     and reports the oversized stream. pikepdf reads streams lazily, so this costs little.
     """
+    import pikepdf
+
     try:
         with pikepdf.open(io.BytesIO(data)) as pdf:
             meta = pdf.Root.get("/Metadata")
@@ -62,6 +65,8 @@ def _renderable_pdf(data: bytes) -> bytes:
 
 def load_pdf(path: Path, data: bytes, sha256: str, limits: Limits) -> Document:
     """Open a PDF, check its page count and sizes, and render every page once."""
+    import pypdfium2 as pdfium
+
     rendered = _renderable_pdf(data)
     try:
         pdf = pdfium.PdfDocument(rendered)

@@ -282,8 +282,8 @@ class Tesseract:
             config += f" --tessdata-dir {self.tessdata}"
         return config
 
-    def _call(self, function: Any, image: Image.Image, **kwargs: Any) -> Any:
-        """Call a pytesseract function with this engine's binary; map failures to our errors."""
+    def _call(self, function: Any, image: Image.Image | str, **kwargs: Any) -> Any:
+        """Call a pytesseract function on an image or image file; map failures to our errors."""
         try:
             if self.path == shutil.which(pytesseract.pytesseract.tesseract_cmd):
                 # pytesseract already runs this binary: no need to serialise calls.

@@ -14,13 +14,13 @@ from typing import TYPE_CHECKING, Any
 
 import cv2
 import numpy as np
-from PIL import Image
 
 from workbench.imaging.recognition.ocr_postprocess import (
     continues_a_line,
     uncovered_text_regions,
 )
 from workbench.ocr.model import OcrFailedError
+from workbench.ocr.several import data_of_images
 from workbench.ocr.tsv import insert_lines, line_boxes, word_rows, words_of
 
 if TYPE_CHECKING:
@@ -37,7 +37,7 @@ RECOVER_SCALES = (1.0, 1.25, 0.8)
 #: A reading with a mean confidence under this is ink that is not text (a seal, a
 #: signature, a rule): it is not tried again at the other scales.
 RECOVER_GIVE_UP = 40.0
-#: At most this many single-line readings per page (each costs about 0.05 s).
+#: At most this many single-line readings per page.
 MAX_RECOVER_READS = 40
 
 
@@ -60,25 +60,55 @@ def recover_lines(
     `MAX_RECOVER_READS` readings are made per page, and a region Tesseract fails on is
     skipped. Kept lines are placed in reading order (`insert_lines`). Returns the new
     columns and how many lines were added.
+
+    The readings are those of one Tesseract call per line image, but made in batches
+    (`_Readings`): all lines at one scale in one Tesseract process, so a page pays a
+    process start and a model load per scale tried, not per line.
     """
     boxes = list(word_rows(data).values())
     regions = uncovered_text_regions(image, boxes, text_height)
     read_lines = list(line_boxes(data).values())
     pad = max(1, round(0.4 * text_height))
-    lines: list[list[tuple[str, float, tuple[int, int, int, int]]]] = []
-    reads = 0
+    crops: list[tuple[np.ndarray, tuple[int, int]]] = []
     for x, y, w, h in regions:
         if continues_a_line((x, y, w, h), read_lines, text_height):
             continue
         x0, y0 = max(x - pad, 0), max(y - pad, 0)
         crop = _paint_out(image[y0 : y + h + pad, x0 : x + w + pad], boxes, (x0, y0))
-        for factor in RECOVER_SCALES:
+        crops.append((crop, (x0, y0)))
+    readings = _Readings(engine, [crop for crop, _ in crops], language, dpi)
+    while True:
+        lines, wanted = _choose(readings, [origin for _, origin in crops])
+        if wanted is None:
+            break
+        readings.fetch(wanted)
+    if not lines:
+        return data, 0
+    return insert_lines(data, lines), len(lines)
+
+
+_Words = list[tuple[str, float, tuple[int, int, int, int]]]
+
+
+def _choose(
+    readings: _Readings, origins: list[tuple[int, int]]
+) -> tuple[list[_Words], tuple[int, int] | None]:
+    """The lines kept, following the one-line-at-a-time rules over the readings made so far.
+
+    Returns the kept lines (in page pixels) and None when every reading the rules ask for
+    has been made, else the first missing reading (line, scale index) with no lines.
+    """
+    lines: list[_Words] = []
+    reads = 0
+    for line, (x0, y0) in enumerate(origins):
+        for scale in range(len(RECOVER_SCALES)):
             if reads >= MAX_RECOVER_READS:
                 break
             reads += 1
-            try:
-                words = _read_line(engine, crop, language, factor, dpi)
-            except OcrFailedError:
+            if (line, scale) not in readings.made:
+                return [], (line, scale)
+            words = readings.made[line, scale]
+            if words is None:  # Tesseract failed on this line
                 break
             if not words:
                 continue
@@ -94,26 +124,94 @@ def recover_lines(
                 break
             if mean < RECOVER_GIVE_UP:
                 break
-    if not lines:
-        return data, 0
-    return insert_lines(data, lines), len(lines)
+    return lines, None
 
 
-def _read_line(
-    engine: Tesseract, crop: np.ndarray, language: str, factor: float, dpi: int | None
-) -> list[tuple[str, float, tuple[int, int, int, int]]]:
-    """The words of one line image read at `factor` times its size, boxes in its pixels."""
-    scaled = crop
-    if factor != 1.0:
-        interpolation = cv2.INTER_CUBIC if factor > 1 else cv2.INTER_AREA
-        scaled = cv2.resize(crop, None, fx=factor, fy=factor, interpolation=interpolation)
-    found = engine.data(
-        Image.fromarray(scaled),
-        language,
-        psm=7,
-        dpi=round(dpi * factor) if dpi else None,
-        keep_noisy_rows=True,
-    )
+class _Readings:
+    """Single-line readings of the line images, made in batches and kept by (line, scale).
+
+    When a reading is wanted, every later line's next wanted reading is made with it (as far
+    as the page's `MAX_RECOVER_READS` allows), one Tesseract process per scale. A reading
+    made ahead that the rules then skip costs time, never a different result.
+    """
+
+    def __init__(
+        self, engine: Tesseract, crops: list[np.ndarray], language: str, dpi: int | None
+    ) -> None:
+        self.engine = engine
+        self.crops = crops
+        self.language = language
+        self.dpi = dpi
+        self.made: dict[tuple[int, int], _Words | None] = {}
+
+    def _next_scale(self, line: int) -> int | None:
+        """The scale index of this line's next reading, None when it needs no more."""
+        for scale in range(len(RECOVER_SCALES)):
+            if (line, scale) not in self.made:
+                return scale
+            words = self.made[line, scale]
+            if words is None:
+                return None
+            if words:
+                mean = sum(conf for _, conf, _ in words) / len(words)
+                signs = sum(ch.isalnum() for text, _, _ in words for ch in text)
+                if (mean >= RECOVER_MIN_CONFIDENCE and signs >= 2) or mean < RECOVER_GIVE_UP:
+                    return None
+        return None
+
+    def fetch(self, wanted: tuple[int, int]) -> None:
+        """Make reading `wanted` and, in the same processes, the next ones of later lines."""
+        first, scale = wanted
+        budget = MAX_RECOVER_READS - sum(1 for _ in self.made)
+        batches: dict[int, list[int]] = {scale: [first]}
+        ahead = 1
+        for line in range(first + 1, len(self.crops)):
+            if ahead >= budget:
+                break
+            following = self._next_scale(line)
+            if following is not None:
+                batches.setdefault(following, []).append(line)
+                ahead += 1
+        for index, lines in batches.items():
+            factor = RECOVER_SCALES[index]
+            images = [_scaled(self.crops[line], factor) for line in lines]
+            dpi = round(self.dpi * factor) if self.dpi else None
+            try:
+                found = data_of_images(
+                    self.engine, images, self.language, psm=7, dpi=dpi, keep_noisy_rows=True
+                )
+            except OcrFailedError:
+                found = []
+                for image in images:  # which line failed: read them one by one
+                    try:
+                        found.append(
+                            data_of_images(
+                                self.engine,
+                                [image],
+                                self.language,
+                                psm=7,
+                                dpi=dpi,
+                                keep_noisy_rows=True,
+                            )[0]
+                        )
+                    except OcrFailedError:
+                        found.append({})
+            for line, columns in zip(lines, found, strict=True):
+                self.made[line, index] = (
+                    _words_in_crop(columns, self.crops[line], factor) if columns else None
+                )
+
+
+def _scaled(crop: np.ndarray, factor: float) -> np.ndarray:
+    """A line image at `factor` times its size."""
+    if factor == 1.0:
+        return crop
+    interpolation = cv2.INTER_CUBIC if factor > 1 else cv2.INTER_AREA
+    return cv2.resize(crop, None, fx=factor, fy=factor, interpolation=interpolation)
+
+
+def _words_in_crop(found: dict[str, list[Any]], crop: np.ndarray, factor: float) -> _Words:
+    """The words of a line image read at `factor` times its size, boxes in its pixels."""
     height, width = crop.shape[:2]
     words = []
     for text, conf, (left, top, w, h) in words_of(found):

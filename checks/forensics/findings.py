@@ -391,15 +391,7 @@ def clone_finding(check: Check, index: int, pair: ClonePair, factor: float) -> F
         page=index,
         regions=[source, target],
         evidence={
-            "method": pair.method,
-            "matches": pair.matches,
-            "rotation_degrees": round(pair.rotation, 2),
-            "scale": round(pair.scale, 4),
-            "shift": [round(v / factor, 1) for v in pair.shift],
-            "texture_correlation": (
-                None if pair.texture_correlation is None else round(pair.texture_correlation, 3)
-            ),
-            "strength": round(pair.strength, 3),
+            k: v for k, v in clone_dict(pair, factor).items() if k not in ("source", "target")
         },
         checklist=["img.clone", "form.signature"],
     )

@@ -46,6 +46,7 @@ from workbench.text.romanize import romanize  # noqa: E402
 from workbench.text.translation import compare_translation  # noqa: E402
 from workbench.text.translation_align import (  # noqa: E402
     ANCHOR_WEIGHT,
+    HALF_CLOSEST_FIT,
     HALF_Z,
     MEANING_DROP,
     MEANING_HIGH,
@@ -510,7 +511,8 @@ def main() -> None:
         "translator, a terse reordered one that drops the letter's formulas) and splits a "
         'sentence at ", and" (one time in four) or joins two with ";" (one letter in three), '
         "as translators do; it is the set decisions are made on (`SKIP` "
-        f"{SKIP}, `ANCHOR_WEIGHT` {ANCHOR_WEIGHT}, `HALF_Z` {HALF_Z}, `MEANING_Z` "
+        f"{SKIP}, `ANCHOR_WEIGHT` {ANCHOR_WEIGHT}, `HALF_Z` {HALF_Z}, `HALF_CLOSEST_FIT` "
+        f"{HALF_CLOSEST_FIT}, `MEANING_Z` "
         f"{MEANING_Z}, `MEANING_DROP` {MEANING_DROP}, `MEANING_HIGH` {MEANING_HIGH}). "
         "The **independent** set (templates T1-T8 with other subjects, the samples' 149 "
         'names, «۲۴ اردیبهشت ۱۳۸۰» / "May 14, 2001", second- or third-choice spellings, '
@@ -527,7 +529,10 @@ def main() -> None:
         "letter's own scale (0: its median sentence pair, 1: the median of each sentence's "
         "best match), with one-to-one, one-to-two, two-to-one and one-to-none steps; sentences "
         "sharing a number, date or name are drawn together; a split or join is taken only "
-        "when each of its two sentences alone reaches `HALF_Z` on that scale. A pair is then "
+        "when each of its two sentences alone reaches `HALF_Z` on that scale, or lies above "
+        "the letter's unrelated level and is closest to the other side's sentence while the "
+        "two together are no longer than that sentence (`HALF_CLOSEST_FIT`, at the letter's "
+        "ratio of words: a clause split off, not a sentence added). A pair is then "
         "reported by meaning (`sentence_meaning_differs`) when it lies below `MEANING_Z` on "
         "the letter's scale, or more than `MEANING_DROP` below the letter's median pair (and "
         "under `MEANING_HIGH`). A *changed* sentence (one replaced by an unrelated one of the "

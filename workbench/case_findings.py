@@ -70,8 +70,10 @@ def findings(store: Store, result: Similar) -> list[Finding]:
                     "where it can be compared, while separate impressions of one "
                     f"{m.kind} differ in ink from one part to another. This is consistent "
                     "with one image copied onto both letters. Innocent explanations: the two "
-                    "files are copies of one scan (see near-duplicates), or the office applies "
-                    "a printed facsimile."
+                    "files are copies of one scan (see near-duplicates), the office applies "
+                    "a printed facsimile, or a very practised signer or an evenly pressed stamp "
+                    "came unusually close: the limit was set on generated impressions, not on "
+                    "many real impressions of one hand. Compare the two side by side."
                 ),
                 page=m.page,
                 regions=(Region(x, y, w, h, label=m.kind, score=round(m.similarity, 3)),),

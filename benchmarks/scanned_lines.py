@@ -54,43 +54,36 @@ CACHE = ROOT / "out" / "scanned-lines" / f"v{VERSION}"
 #: The resolution the type is set at before it is "printed" and "scanned".
 PRINT_DPI = 600
 _FONTS = Path("/usr/share/fonts")
-#: Faces per language: (name, file, Debian package).
-FACES: dict[str, list[tuple[str, Path, str]]] = {
-    "fa": [
-        ("amiri", _FONTS / "opentype/fonts-hosny-amiri/Amiri-Regular.ttf", "fonts-hosny-amiri"),
-        ("amiri-bold", _FONTS / "opentype/fonts-hosny-amiri/Amiri-Bold.ttf", "fonts-hosny-amiri"),
-        ("lateef", _FONTS / "opentype/lateef/Lateef-Regular.ttf", "fonts-sil-lateef"),
-        (
-            "scheherazade",
-            _FONTS / "truetype/scheherazade/Scheherazade-Regular.ttf",
-            "fonts-sil-scheherazade",
-        ),
-        (
-            "scheherazade-bold",
-            _FONTS / "truetype/scheherazade/Scheherazade-Bold.ttf",
-            "fonts-sil-scheherazade",
-        ),
-    ],
+_AMIRI, _LATEEF = "opentype/fonts-hosny-amiri", "opentype/lateef"
+_SCHEHERAZADE = "truetype/scheherazade"
+#: Every face the set uses: name -> (file, Debian package).
+_FACE_FILES: dict[str, tuple[Path, str]] = {
+    "amiri": (_FONTS / _AMIRI / "Amiri-Regular.ttf", "fonts-hosny-amiri"),
+    "amiri-bold": (_FONTS / _AMIRI / "Amiri-Bold.ttf", "fonts-hosny-amiri"),
+    "amiri-slanted": (_FONTS / _AMIRI / "Amiri-Slanted.ttf", "fonts-hosny-amiri"),
+    "lateef": (_FONTS / _LATEEF / "Lateef-Regular.ttf", "fonts-sil-lateef"),
+    "lateef-bold": (_FONTS / _LATEEF / "Lateef-Bold.ttf", "fonts-sil-lateef"),
+    "scheherazade": (_FONTS / _SCHEHERAZADE / "Scheherazade-Regular.ttf", "fonts-sil-scheherazade"),
+    "scheherazade-bold": (
+        _FONTS / _SCHEHERAZADE / "Scheherazade-Bold.ttf",
+        "fonts-sil-scheherazade",
+    ),
+}
+_FACE_NAMES = {
+    "fa": ["amiri", "amiri-bold", "lateef", "scheherazade", "scheherazade-bold"],
     "ar": [
-        ("amiri", _FONTS / "opentype/fonts-hosny-amiri/Amiri-Regular.ttf", "fonts-hosny-amiri"),
-        ("lateef", _FONTS / "opentype/lateef/Lateef-Regular.ttf", "fonts-sil-lateef"),
-        (
-            "scheherazade",
-            _FONTS / "truetype/scheherazade/Scheherazade-Regular.ttf",
-            "fonts-sil-scheherazade",
-        ),
-        (
-            "scheherazade-bold",
-            _FONTS / "truetype/scheherazade/Scheherazade-Bold.ttf",
-            "fonts-sil-scheherazade",
-        ),
-        ("lateef-bold", _FONTS / "opentype/lateef/Lateef-Bold.ttf", "fonts-sil-lateef"),
-        (
-            "amiri-slanted",
-            _FONTS / "opentype/fonts-hosny-amiri/Amiri-Slanted.ttf",
-            "fonts-hosny-amiri",
-        ),
+        "amiri",
+        "lateef",
+        "scheherazade",
+        "scheherazade-bold",
+        "lateef-bold",
+        "amiri-slanted",
     ],
+}
+#: Faces per language, in the order the set cycles through them: (name, file, Debian package).
+FACES: dict[str, list[tuple[str, Path, str]]] = {
+    language: [(name, *_FACE_FILES[name]) for name in names]
+    for language, names in _FACE_NAMES.items()
 }
 #: Scheherazade's letters are small for its em (tall ascenders and deep descenders): a book
 #: setting it as body type sets it larger, as here.

@@ -1,8 +1,8 @@
 """Iran's official holidays from the ``holidays`` package, without its other 250 countries.
 
 ``holidays.country_holidays("IR")`` imports ``holidays.countries``, whose ``__init__``
-imports every country module: 0.36 s of the ``dates`` check's 0.5 s on a letter (load 3),
-paid once per process, for one country. Iran's module imports only the package's shared
+imports every country module: the first look-up in a process took 0.61-0.80 s that way and
+0.03-0.07 s this way (``holidays`` already imported, three fresh processes each, load 32). Iran's module imports only the package's shared
 parts (calendars, groups, ``HolidayBase``), so it is loaded here from its file by itself,
 under its own name, and gives the same holidays (checked for 1980-2039: 1,636 days, the
 same names). When the package's layout changes and the file is not where it was, the

@@ -2,11 +2,11 @@
 
 ``holidays.country_holidays("IR")`` imports ``holidays.countries``, whose ``__init__``
 imports every country module: the first look-up in a process took 0.61-0.80 s that way and
-0.03-0.07 s this way (``holidays`` already imported, three fresh processes each, load 32). Iran's module imports only the package's shared
-parts (calendars, groups, ``HolidayBase``), so it is loaded here from its file by itself,
-under its own name, and gives the same holidays (checked for 1980-2039: 1,636 days, the
-same names). When the package's layout changes and the file is not where it was, the
-package's own lookup is used instead.
+0.03-0.07 s this way (``holidays`` already imported, three fresh processes each, load 32).
+Iran's module imports only the package's shared parts (calendars, groups, ``HolidayBase``),
+so it is loaded here from its file by itself, under its own name, and gives the same
+holidays (checked for 1980-2039: 1,636 days, the same names). When the package's layout
+changes and the file is not where it was, the package's own lookup is used instead.
 """
 
 from __future__ import annotations

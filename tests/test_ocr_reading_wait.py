@@ -8,7 +8,7 @@ from pathlib import Path
 from PIL import Image
 
 from workbench.ocr import default_engine
-from workbench.ocr.engine import wait_while_reading
+from workbench.ocr.activity import wait_while_reading
 
 
 def test_waits_for_a_reading_under_way(jpeg_letter: Path) -> None:

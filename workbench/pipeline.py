@@ -158,7 +158,7 @@ def _warm_up_in_background(
 
     The models a later check loads (the language detector, the second reader) then load
     while the check running meanwhile waits on Tesseract, a separate process. On page
-    images the thread first waits for that wait (`workbench.ocr.engine.wait_while_reading`)
+    images the thread first waits for that wait (`workbench.ocr.activity.wait_while_reading`)
     until `give_up` is set: lingua loads its models in one call that holds the
     interpreter's lock for seconds, and begun earlier it stopped the page's reading before
     Tesseract had started (on the samples' 150-dpi letter at load 12-15, Tesseract began
@@ -167,7 +167,7 @@ def _warm_up_in_background(
 
     def warm() -> None:
         if context.document.pages:
-            from workbench.ocr.engine import wait_while_reading
+            from workbench.ocr.activity import wait_while_reading
 
             wait_while_reading(give_up)
         for check in checks:

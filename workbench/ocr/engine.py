@@ -32,7 +32,6 @@ import importlib
 import importlib.abc
 import os
 import re
-import resource
 import shutil
 import subprocess
 import sys
@@ -57,6 +56,7 @@ from workbench.imaging.recognition.ocr_preprocess import (
     looks_sideways,
     prepare_for_ocr,
 )
+from workbench.ocr.activity import cpu_time, tesseract_running
 from workbench.ocr.model import OcrFailedError, OcrPage, OcrResult
 from workbench.ocr.recovery import recover_lines
 from workbench.ocr.tsv import fix_commas, page_from_data
@@ -113,12 +113,6 @@ _LANG_PART = re.compile(r"^[A-Za-z_]+$")
 # pytesseract keeps the binary's path in a module global; engines with their own binary
 # swap it under this lock.
 _COMMAND_LOCK = threading.Lock()
-#: Seconds a Tesseract process has run before `wait_while_reading` lets other work start.
-READING_SETTLE_S = 0.1
-# Tesseract processes running now in this process's threads, and since when one has been.
-_BUSY = threading.Condition()
-_running = 0
-_busy_since = 0.0
 
 
 class _TesseractEnvironment(Mapping[str, str]):
@@ -290,11 +284,8 @@ class Tesseract:
 
     def _call(self, function: Any, image: Image.Image | str, **kwargs: Any) -> Any:
         """Call a pytesseract function on an image or image file; map failures to our errors."""
-        _reading(+1)
-        try:
+        with tesseract_running():
             return self._call_tesseract(function, image, **kwargs)
-        finally:
-            _reading(-1)
 
     def _call_tesseract(self, function: Any, image: Image.Image | str, **kwargs: Any) -> Any:
         try:
@@ -552,49 +543,6 @@ class Tesseract:
             data, index=index, language=language, to_page=prepared.to_page, size=(width, height)
         )
         return OcrResult(page=page, preprocessed=prepared.image, steps=done, seconds=0.0)
-
-
-def _reading(change: int) -> None:
-    """Count a Tesseract process starting (+1) or ending (-1), noting when reading began."""
-    global _running, _busy_since
-    with _BUSY:
-        if _running == 0 and change > 0:
-            _busy_since = time.monotonic()
-        _running += change
-        _BUSY.notify_all()
-
-
-def wait_while_reading(give_up: threading.Event, settle_s: float = READING_SETTLE_S) -> bool:
-    """Block until a Tesseract process has been running for `settle_s`; False if `give_up`.
-
-    For work that holds the interpreter's lock for seconds (lingua loading its models, one
-    call of its own code): started while the thread that reads the page still needs the
-    lock to write the image and start Tesseract, it stops that thread for as long; started
-    once Tesseract runs, it costs that thread nothing until the reading ends. `settle_s`
-    lets the process start (a few line readings of 0.05 s do not count) and `give_up` ends
-    the wait when no reading is coming (a document without page images, a failed check).
-    """
-    while not give_up.is_set():
-        with _BUSY:
-            if _running == 0:
-                _BUSY.wait(0.05)
-                continue
-            waited = time.monotonic() - _busy_since
-        if waited >= settle_s:
-            return True
-        give_up.wait(settle_s - waited)
-    return False
-
-
-def cpu_time() -> float:
-    """CPU seconds used so far by this process and its finished child processes (Tesseract).
-
-    Children are counted when they end, so the difference around a reading includes the
-    Tesseract processes it ran (and any other child another thread reaped meanwhile).
-    """
-    own = resource.getrusage(resource.RUSAGE_SELF)
-    children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def _distance(value: float, low: int, high: int) -> float:

@@ -32,7 +32,7 @@ from workbench.text.people import (
     parse_office_claim,
     persian_similarity,
 )
-from workbench.text.romanize import latin_similarity, romanize
+from workbench.text.romanize import latin_similarity, load_romanizer, romanize
 
 #: Similarity (0-100) at which a claimed name counts as the name on the page.
 SAME_NAME = 85.0
@@ -126,6 +126,15 @@ class PeopleCheck(Check):
     )
     needs = frozenset({Need.TEXT})
     order = 75
+
+    def warm_up(self, context: Context) -> None:
+        """Load the romanizer while Tesseract reads the page, not when the first name is met.
+
+        A page without names then holds a model it does not use; most letters name a
+        signatory.
+        """
+        if context.document.pages or (context.document.text or "").strip():
+            load_romanizer()
 
     def run(self, context: Context) -> CheckResult:
         """Find the people, then compare the claims."""

@@ -151,14 +151,25 @@ def assemble_report(context: Context, results: Sequence[CheckResult]) -> Report:
     )
 
 
-def _warm_up_in_background(context: Context, checks: Sequence[Check]) -> None:
+def _warm_up_in_background(
+    context: Context, checks: Sequence[Check], give_up: threading.Event
+) -> None:
     """Call each check's `Check.warm_up` in order in one daemon thread, failures logged.
 
     The models a later check loads (the language detector, the second reader) then load
-    while the check running meanwhile waits on Tesseract, a separate process.
+    while the check running meanwhile waits on Tesseract, a separate process. On page
+    images the thread first waits for that wait (`workbench.ocr.activity.wait_while_reading`)
+    until `give_up` is set: lingua loads its models in one call that holds the
+    interpreter's lock for seconds, and begun earlier it stopped the page's reading before
+    Tesseract had started (on the samples' 150-dpi letter at load 12-15, Tesseract began
+    3.7 s into the ``ocr`` check, after the whole load, against 0.4 s now).
     """
 
     def warm() -> None:
+        if context.document.pages:
+            from workbench.ocr.activity import wait_while_reading
+
+            wait_while_reading(give_up)
         for check in checks:
             if type(check).warm_up is Check.warm_up:
                 continue
@@ -183,17 +194,19 @@ def run_pipeline(
     """
     results: list[CheckResult] = []
     total = len(checks)
-    warming = False
+    warming: threading.Event | None = None
     for index, check in enumerate(checks):
-        if not warming and type(check).warm_up is not Check.warm_up:
+        if warming is None and type(check).warm_up is not Check.warm_up:
             # From the first check that has a warm-up (``ocr``, which starts Tesseract), not
             # from the start: loading the language models holds the interpreter's lock, and
             # the Python work of the checks before it (c2pa, fingerprint) would wait.
-            warming = True
-            _warm_up_in_background(context, checks[index:])
+            warming = threading.Event()
+            _warm_up_in_background(context, checks[index:], warming)
         if progress is not None:
             progress(ProgressEvent(check.name, index, total))
         result = run_check(check, context.for_check(check.name, out_dir))
+        if warming is not None:
+            warming.set()  # that check has read its pages: warm up now if not yet begun
         results.append(result)
         if progress is not None:
             progress(

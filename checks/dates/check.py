@@ -16,8 +16,6 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-import holidays
-
 from workbench.check import Check, Layer, LayerKind, Need
 from workbench.context import Context
 from workbench.errors import ToolUnavailableError, WorkbenchError
@@ -49,6 +47,7 @@ from .found import (
     parse_claimed,
     where,
 )
+from .iran_calendar import iran_holidays
 
 #: Holidays are looked up for these calendars only: Solar and lunar Hijri dates are the ones
 #: an Iranian issuer writes, while a Gregorian date may belong to any country.
@@ -95,11 +94,10 @@ def iran_holiday(day: dt.date) -> str | None:
     if day.year < 1980:
         return None
     try:
-        table = holidays.country_holidays("IR", years=day.year, language="en_US")
+        table = iran_holidays(day.year)
     except (NotImplementedError, KeyError, ValueError):
         return None
-    name = table.get(day)
-    return str(name) if name else None
+    return table.get(day) or None
 
 
 class DatesCheck(Check):

@@ -5,6 +5,7 @@ The pieces, each along its own seam:
 - `workbench.ocr.model`: what a reading produces (`OcrWord`, `OcrLine`, `OcrPage`,
   `OcrResult`) and the error a failed reading raises;
 - `workbench.ocr.engine`: the Tesseract installation and how a page is read (`Tesseract`);
+- `workbench.ocr.activity`: whether a Tesseract process is running, and the CPU time used;
 - `workbench.ocr.tsv`: Tesseract's TSV columns, edited and turned into an `OcrPage`;
 - `workbench.ocr.recovery`: skipped lines read again one by one;
 - `workbench.ocr.policy`: which language model reads a claimed language.
@@ -14,11 +15,11 @@ Callers import the names below from ``workbench.ocr``.
 
 from __future__ import annotations
 
+from workbench.ocr.activity import cpu_time
 from workbench.ocr.engine import (
     DEFAULT_TIMEOUT_S,
     MIN_VERSION,
     Tesseract,
-    cpu_time,
     default_engine,
     split_language,
     tesseract_environment,

@@ -32,7 +32,6 @@ import importlib
 import importlib.abc
 import os
 import re
-import resource
 import shutil
 import subprocess
 import sys
@@ -57,6 +56,7 @@ from workbench.imaging.recognition.ocr_preprocess import (
     looks_sideways,
     prepare_for_ocr,
 )
+from workbench.ocr.activity import cpu_time, tesseract_running
 from workbench.ocr.model import OcrFailedError, OcrPage, OcrResult
 from workbench.ocr.recovery import recover_lines
 from workbench.ocr.tsv import fix_commas, page_from_data
@@ -284,6 +284,10 @@ class Tesseract:
 
     def _call(self, function: Any, image: Image.Image | str, **kwargs: Any) -> Any:
         """Call a pytesseract function on an image or image file; map failures to our errors."""
+        with tesseract_running():
+            return self._call_tesseract(function, image, **kwargs)
+
+    def _call_tesseract(self, function: Any, image: Image.Image | str, **kwargs: Any) -> Any:
         try:
             if self.path == shutil.which(pytesseract.pytesseract.tesseract_cmd):
                 # pytesseract already runs this binary: no need to serialise calls.
@@ -539,17 +543,6 @@ class Tesseract:
             data, index=index, language=language, to_page=prepared.to_page, size=(width, height)
         )
         return OcrResult(page=page, preprocessed=prepared.image, steps=done, seconds=0.0)
-
-
-def cpu_time() -> float:
-    """CPU seconds used so far by this process and its finished child processes (Tesseract).
-
-    Children are counted when they end, so the difference around a reading includes the
-    Tesseract processes it ran (and any other child another thread reaped meanwhile).
-    """
-    own = resource.getrusage(resource.RUSAGE_SELF)
-    children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def _distance(value: float, low: int, high: int) -> float:

@@ -83,11 +83,11 @@ def ruled_lines(ink: np.ndarray, height: float) -> np.ndarray:
     m = ink.astype(np.uint8)
     across = max(3, round(RULE_ACROSS * height))
     down = max(3, round(RULE_DOWN * height))
-    rules = cv2.morphologyEx(m, cv2.MORPH_OPEN, np.ones((1, across), np.uint8))
-    rules |= cv2.morphologyEx(m, cv2.MORPH_OPEN, np.ones((down, 1), np.uint8))
+    flat = cv2.morphologyEx(m, cv2.MORPH_OPEN, np.ones((1, across), np.uint8))
+    upright = cv2.morphologyEx(m, cv2.MORPH_OPEN, np.ones((down, 1), np.uint8))
     # The rule's soft edges (a pixel above or below the run) belong to it too.
-    rules = cv2.dilate(rules, np.ones((3, 3), np.uint8)) & m
-    return rules.astype(bool)
+    near = cv2.dilate(np.maximum(flat, upright), np.ones((3, 3), np.uint8))
+    return np.asarray((near > 0) & (m > 0), dtype=bool)
 
 
 def find_words(gray: np.ndarray, *, ink: np.ndarray | None = None) -> PageWords:

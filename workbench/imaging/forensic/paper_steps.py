@@ -117,7 +117,12 @@ def median_level(gray: np.ndarray) -> float:
     g = np.asarray(gray)
     if g.dtype != np.uint8:
         return float(np.median(g))
-    counts = np.cumsum(np.bincount(g.ravel(), minlength=256))
+    return median_of_histogram(np.bincount(g.ravel(), minlength=256))
+
+
+def median_of_histogram(hist: np.ndarray) -> float:
+    """Median of the grey levels counted in `hist` (256 bins), as `numpy.median` gives it."""
+    counts = np.cumsum(hist)
     n = int(counts[-1])
     lo = int(np.searchsorted(counts, (n - 1) // 2, side="right"))
     hi = int(np.searchsorted(counts, n // 2, side="right"))
@@ -130,7 +135,7 @@ def paper_mask(gray: np.ndarray, level: float | None = None) -> np.ndarray:
     `level` is the page's paper tone (its median), computed when not given.
     """
     paper = median_level(gray) if level is None else level
-    ink = (np.asarray(gray, dtype=np.float32) < paper - INK_MARGIN).astype(np.uint8)
+    ink = (np.asarray(gray) < paper - INK_MARGIN).astype(np.uint8)  # no float copy of the page
     size = 2 * INK_GROW + 1
     return ~np.asarray(cv2.dilate(ink, np.ones((size, size), np.uint8)), dtype=bool)
 
@@ -159,37 +164,52 @@ def row_step_blocks(gray: np.ndarray, paper: np.ndarray) -> np.ndarray:
         Absolute z (0 where there is too little paper to judge).
 
     """
-    g = np.asarray(gray, dtype=np.float32)
+    g = np.asarray(gray)
     h, w = g.shape
     bh, bw = -(-h // BLOCK), -(-w // BLOCK)
     out = np.zeros((bh, bw), np.float32)
-    ok = paper.astype(np.float32)
-    kernel = np.ones((SIDE, 1), np.float32)
-    sums = cv2.filter2D(g * ok, -1, kernel, anchor=(0, 0), borderType=cv2.BORDER_CONSTANT)
-    counts = cv2.filter2D(ok, -1, kernel, anchor=(0, 0), borderType=cv2.BORDER_CONSTANT)
-    del ok, g
     below_off, above_off = GAP + 1, -(GAP + SIDE)
     lo, hi = max(0, -above_off), h - (below_off + SIDE)
     if hi <= lo:
         return out
+    # On a uint8 page every sum below is of whole grey levels, exact in float32 (at most
+    # 255 * SIDE * LENGTH),
+    # so the order of the additions does not matter; the division by SIDE comes last. The
+    # page itself is only read as uint8 (no float copy of it).
+    ink_free = np.asarray(paper, dtype=np.uint8)
+    on_paper = g * ink_free if g.dtype == np.uint8 else np.where(paper, g, 0).astype(np.float32)
+    kernel = np.ones((SIDE, 1), np.float32)
+    sums = cv2.filter2D(on_paper, cv2.CV_32F, kernel, anchor=(0, 0), borderType=cv2.BORDER_CONSTANT)
+    # A column has paper on all SIDE rows from a row on: an erosion of the mask.
+    full: np.ndarray = cv2.erode(
+        ink_free, np.ones((SIDE, 1), np.uint8), anchor=(0, 0),
+        borderType=cv2.BORDER_CONSTANT, borderValue=0,
+    )  # fmt: skip
+    del on_paper, ink_free
     below, above = slice(lo + below_off, hi + below_off), slice(lo + above_off, hi + above_off)
-    use = (counts[below] >= SIDE) & (counts[above] >= SIDE)
+    use = full[below] & full[above]
     width = bw * BLOCK
-    diff = np.zeros((h, width), np.float32)
-    both = np.zeros((h, width), np.float32)
-    diff[lo:hi, :w] = np.where(use, sums[below] - sums[above], 0.0) / SIDE
-    both[lo:hi, :w] = use
-    del sums, counts, use  # page-sized arrays: keep the peak memory down
     bins = width // STRIDE
-    diff = diff.reshape(h, bins, STRIDE).sum(axis=2)
-    both = both.reshape(h, bins, STRIDE).sum(axis=2)
+    diff = np.zeros((h, width), np.float32)
+    both = np.zeros((h, width), np.uint8)
+    np.subtract(sums[below], sums[above], out=diff[lo:hi, :w])
+    diff[lo:hi, :w] *= use
+    both[lo:hi, :w] = use
+    del sums, full, use  # page-sized arrays: keep the peak memory down
+    # Pool STRIDE pixels along the row into one bin (exact: whole numbers).
+    binned = diff[:, 0::STRIDE].copy()
+    count = both[:, 0::STRIDE].astype(np.float32)
+    for k in range(1, STRIDE):
+        binned += diff[:, k::STRIDE]
+        count += both[:, k::STRIDE]
+    del diff, both
     # An even box of LENGTH / STRIDE bins covers the pixels LENGTH / 2 either side of its bin.
     size = (LENGTH // STRIDE, 1)
-    total = cv2.boxFilter(diff, -1, size, normalize=False, borderType=cv2.BORDER_CONSTANT)
-    n = cv2.boxFilter(both, -1, size, normalize=False, borderType=cv2.BORDER_CONSTANT)
-    del diff, both
+    total = cv2.boxFilter(binned, -1, size, normalize=False, borderType=cv2.BORDER_CONSTANT)
+    n = cv2.boxFilter(count, -1, size, normalize=False, borderType=cv2.BORDER_CONSTANT)
+    del binned, count
     enough = n >= LENGTH * MIN_PAPER
-    mean = np.where(enough, total / np.maximum(n, 1.0), 0.0).astype(np.float32)
+    mean = np.where(enough, total / (SIDE * np.maximum(n, 1.0)), 0.0).astype(np.float32)
     z = np.zeros((bh * BLOCK, bins), np.float32)
     for phase in range(BLOCK):
         rows, valid = mean[phase::BLOCK], enough[phase::BLOCK]
@@ -201,7 +221,8 @@ def row_step_blocks(gray: np.ndarray, paper: np.ndarray) -> np.ndarray:
         z[phase:h:BLOCK] = np.where(valid, np.abs(rows - med) / scale, 0.0)
     z[:MARGIN], z[h - MARGIN :] = 0.0, 0.0
     z[:, : MARGIN // STRIDE], z[:, (w - MARGIN) // STRIDE :] = 0.0, 0.0
-    return np.asarray(z.reshape(bh, BLOCK, bw, BLOCK // STRIDE).max(axis=(1, 3)))
+    per_row = z.reshape(bh, BLOCK, bins).max(axis=1)
+    return np.asarray(per_row.reshape(bh, bw, BLOCK // STRIDE).max(axis=2))
 
 
 def paper_steps(gray: np.ndarray) -> PaperSteps:
@@ -223,8 +244,8 @@ def paper_steps(gray: np.ndarray) -> PaperSteps:
         img = np.clip(np.rint(img), 0, 255).astype(np.uint8)
     h, w = img.shape
     bh, bw = -(-h // BLOCK), -(-w // BLOCK)
-    level = median_level(img)
     hist = np.bincount(img.ravel(), minlength=256)
+    level = median_of_histogram(hist)
     tones = np.arange(256)
     flat = float(hist[np.abs(tones - level) <= INK_MARGIN].sum() / max(img.size, 1))
     if flat < PAPER_PAGE or level < PAPER_LEVEL:

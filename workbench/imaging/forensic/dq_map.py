@@ -239,10 +239,12 @@ def aligned_dq_map(luminance: np.ndarray, table: np.ndarray) -> DqMap | NoDqMap:
     llr = np.zeros(bh * bw, dtype=np.float64)
     informative = np.zeros(bh * bw, dtype=bool)
     first: dict[int, int] = {}
-    blocks = y[: bh * 8, : bw * 8].reshape(bh, 8, bw, 8)
-    clipped = (
-        (blocks.max(axis=(1, 3)) >= 255 - CLIP_MARGIN) | (blocks.min(axis=(1, 3)) <= CLIP_MARGIN)
-    ).ravel()
+    # Each block's brightest and darkest sample: a dilation (erosion) anchored at the block's
+    # corner, read at the corners (a third of the cost of numpy's reduction over blocks).
+    core, square = y[: bh * 8, : bw * 8], np.ones((8, 8), np.uint8)
+    brightest = cv2.dilate(core, square, anchor=(0, 0))[::8, ::8]
+    darkest = cv2.erode(core, square, anchor=(0, 0))[::8, ::8]
+    clipped = ((brightest >= 255 - CLIP_MARGIN) | (darkest <= CLIP_MARGIN)).ravel()
     for row, pos in enumerate(POSITIONS):
         q2 = int(steps[naturals[row]])
         if q2 < 1:

@@ -108,4 +108,5 @@ def find_words(gray: np.ndarray, *, ink: np.ndarray | None = None) -> PageWords:
             continue
         words.append(Word(Box(x0, y0, bw, bh), area, i))
     words.sort(key=lambda wd: (wd.box.y // max(1, round(height)), -wd.box.x))
-    return PageWords(mask, labels.astype(np.int32), tuple(words), height)
+    # connectedComponents labels are int32 already: no page-sized copy of them.
+    return PageWords(mask, labels.astype(np.int32, copy=False), tuple(words), height)

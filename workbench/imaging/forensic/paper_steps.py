@@ -53,6 +53,8 @@ LENGTH = 48
 #: 300-dpi A4 page this took the method from 1.79 to 1.04 CPU s and its own peak memory from
 #: 324 to 171 MiB (medians of three interleaved runs, 2026-12-06, load average about 24).
 STRIDE = 4
+#: Boundary rows handled at once (the work arrays are this many rows, not the page).
+BAND_ROWS = 256
 #: Share of `LENGTH` that must be paper for a value to count.
 MIN_PAPER = 0.6
 #: Darker than the page's paper by this many grey levels is print, not paper.
@@ -140,6 +142,57 @@ def paper_mask(gray: np.ndarray, level: float | None = None) -> np.ndarray:
     return ~np.asarray(cv2.dilate(ink, np.ones((size, size), np.uint8)), dtype=bool)
 
 
+def _band_steps(
+    g: np.ndarray, paper: np.ndarray, r0: int, r1: int, bins: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Mean step along `LENGTH` pixels, and whether enough paper was there, for rows r0-r1.
+
+    Row ``y``'s step is at the boundary above it: paper rows ``y + GAP + 1`` on minus rows
+    ``y - GAP - SIDE`` on (`SIDE` of each), per pixel column where all of them are paper,
+    pooled into `bins` bins of `STRIDE` pixels. On a uint8 page every sum is of whole grey
+    levels, exact in float32 (at most 255 * SIDE * LENGTH), so their order does not matter;
+    the division by `SIDE` comes last. The page is only read as uint8 (no float copy).
+    """
+    w = g.shape[1]
+    a, b = r0 - GAP - SIDE, r1 + GAP + 1 + SIDE  # the pixel rows the band's steps read
+    ink_free = np.asarray(paper[a:b], dtype=np.uint8)
+    part = g[a:b]
+    on_paper = part * ink_free if part.dtype == np.uint8 else np.where(ink_free, part, 0)
+    # Sums of SIDE rows from each row down, and whether all of them are paper (an erosion).
+    sums = cv2.filter2D(
+        np.ascontiguousarray(on_paper, dtype=np.uint8 if part.dtype == np.uint8 else np.float32),
+        cv2.CV_32F, np.ones((SIDE, 1), np.float32), anchor=(0, 0),
+        borderType=cv2.BORDER_CONSTANT,
+    )  # fmt: skip
+    full: np.ndarray = cv2.erode(
+        ink_free, np.ones((SIDE, 1), np.uint8), anchor=(0, 0),
+        borderType=cv2.BORDER_CONSTANT, borderValue=0,
+    )  # fmt: skip
+    n_rows = r1 - r0
+    below = slice(2 * GAP + 1 + SIDE, 2 * GAP + 1 + SIDE + n_rows)
+    above = slice(0, n_rows)
+    use = full[below] & full[above]
+    width = bins * STRIDE
+    diff = np.zeros((n_rows, width), np.float32)
+    both = np.zeros((n_rows, width), np.uint8)
+    np.subtract(sums[below], sums[above], out=diff[:, :w])
+    diff[:, :w] *= use
+    both[:, :w] = use
+    # Pool STRIDE pixels along the row into one bin (exact: whole numbers).
+    binned = diff[:, 0::STRIDE].copy()
+    count = both[:, 0::STRIDE].astype(np.float32)
+    for k in range(1, STRIDE):
+        binned += diff[:, k::STRIDE]
+        count += both[:, k::STRIDE]
+    # An even box of LENGTH / STRIDE bins covers the pixels LENGTH / 2 either side of its bin.
+    size = (LENGTH // STRIDE, 1)
+    total = cv2.boxFilter(binned, -1, size, normalize=False, borderType=cv2.BORDER_CONSTANT)
+    n = cv2.boxFilter(count, -1, size, normalize=False, borderType=cv2.BORDER_CONSTANT)
+    enough = n >= LENGTH * MIN_PAPER
+    mean = np.where(enough, total / (SIDE * np.maximum(n, 1.0)), 0.0).astype(np.float32)
+    return mean, enough
+
+
 def row_step_blocks(gray: np.ndarray, paper: np.ndarray) -> np.ndarray:
     """Strongest robust z of a paper tone step at a row boundary in each 8 x 8 block.
 
@@ -168,48 +221,18 @@ def row_step_blocks(gray: np.ndarray, paper: np.ndarray) -> np.ndarray:
     h, w = g.shape
     bh, bw = -(-h // BLOCK), -(-w // BLOCK)
     out = np.zeros((bh, bw), np.float32)
-    below_off, above_off = GAP + 1, -(GAP + SIDE)
-    lo, hi = max(0, -above_off), h - (below_off + SIDE)
+    lo, hi = GAP + SIDE, h - (GAP + 1 + SIDE)
     if hi <= lo:
         return out
-    # On a uint8 page every sum below is of whole grey levels, exact in float32 (at most
-    # 255 * SIDE * LENGTH),
-    # so the order of the additions does not matter; the division by SIDE comes last. The
-    # page itself is only read as uint8 (no float copy of it).
-    ink_free = np.asarray(paper, dtype=np.uint8)
-    on_paper = g * ink_free if g.dtype == np.uint8 else np.where(paper, g, 0).astype(np.float32)
-    kernel = np.ones((SIDE, 1), np.float32)
-    sums = cv2.filter2D(on_paper, cv2.CV_32F, kernel, anchor=(0, 0), borderType=cv2.BORDER_CONSTANT)
-    # A column has paper on all SIDE rows from a row on: an erosion of the mask.
-    full: np.ndarray = cv2.erode(
-        ink_free, np.ones((SIDE, 1), np.uint8), anchor=(0, 0),
-        borderType=cv2.BORDER_CONSTANT, borderValue=0,
-    )  # fmt: skip
-    del on_paper, ink_free
-    below, above = slice(lo + below_off, hi + below_off), slice(lo + above_off, hi + above_off)
-    use = full[below] & full[above]
-    width = bw * BLOCK
-    bins = width // STRIDE
-    diff = np.zeros((h, width), np.float32)
-    both = np.zeros((h, width), np.uint8)
-    np.subtract(sums[below], sums[above], out=diff[lo:hi, :w])
-    diff[lo:hi, :w] *= use
-    both[lo:hi, :w] = use
-    del sums, full, use  # page-sized arrays: keep the peak memory down
-    # Pool STRIDE pixels along the row into one bin (exact: whole numbers).
-    binned = diff[:, 0::STRIDE].copy()
-    count = both[:, 0::STRIDE].astype(np.float32)
-    for k in range(1, STRIDE):
-        binned += diff[:, k::STRIDE]
-        count += both[:, k::STRIDE]
-    del diff, both
-    # An even box of LENGTH / STRIDE bins covers the pixels LENGTH / 2 either side of its bin.
-    size = (LENGTH // STRIDE, 1)
-    total = cv2.boxFilter(binned, -1, size, normalize=False, borderType=cv2.BORDER_CONSTANT)
-    n = cv2.boxFilter(count, -1, size, normalize=False, borderType=cv2.BORDER_CONSTANT)
-    del binned, count
-    enough = n >= LENGTH * MIN_PAPER
-    mean = np.where(enough, total / (SIDE * np.maximum(n, 1.0)), 0.0).astype(np.float32)
+    bins = bw * BLOCK // STRIDE
+    # Steps are averaged along rows only, so the page is handled in bands of boundary rows
+    # (each with the few rows of paper its steps read): the page-sized work arrays of a
+    # whole page were the largest holders of memory of the forensics check.
+    mean = np.zeros((h, bins), np.float32)
+    enough = np.zeros((h, bins), bool)
+    for r0 in range(lo, hi, BAND_ROWS):
+        r1 = min(r0 + BAND_ROWS, hi)
+        mean[r0:r1], enough[r0:r1] = _band_steps(g, paper, r0, r1, bins)
     z = np.zeros((bh * BLOCK, bins), np.float32)
     for phase in range(BLOCK):
         rows, valid = mean[phase::BLOCK], enough[phase::BLOCK]

@@ -95,8 +95,10 @@ MIN_REGION_BLOCKS = 6
 #: or 255). The first decode rounds and clips every sample to 0-255: where the ringing of an
 #: edge overshoots bright paper (or black ink), the clipped block's coefficients no longer sit
 #: on the first step's multiples, so the block looks compressed once although it was not. Such
-#: blocks carry no evidence either way. On the dev split, every block of the untouched pages
-#: that strongly favoured a single compression held a luminance of 254 or more.
+#: blocks carry no evidence either way. On an untouched dev form that got regions (150 dpi
+#: colour, JPEG 90 then 75, saved at 95), all 227 blocks whose log ratio favoured a single
+#: compression by more than 3 nats held a luminance of 254 or more (against 19% of the blocks
+#: favouring a double one); on a genuine letter of the same chain, 48 of 48.
 CLIP_MARGIN = 1
 
 

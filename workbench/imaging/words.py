@@ -24,6 +24,11 @@ from workbench.imaging.lines import ink_groups
 #: Horizontal and vertical gaps joined into one word, as fractions of the typical glyph height.
 JOIN_ACROSS = 0.35
 JOIN_DOWN = 0.45
+#: Ink runs at least this many glyph heights long, straight across or straight down, are
+#: ruled lines (a table's grid, a form's fields), not print: words are grouped without them,
+#: or every word touching a table's grid would join the grid and be lost with it.
+RULE_ACROSS = 10.0
+RULE_DOWN = 4.0
 
 
 @dataclass(frozen=True)
@@ -73,6 +78,18 @@ def typical_glyph_height(ink: np.ndarray) -> float:
     return float(np.median(heights[keep])) if keep.any() else 0.0
 
 
+def ruled_lines(ink: np.ndarray, height: float) -> np.ndarray:
+    """The ink of straight horizontal and vertical rules (morphological opening), as bool."""
+    m = ink.astype(np.uint8)
+    across = max(3, round(RULE_ACROSS * height))
+    down = max(3, round(RULE_DOWN * height))
+    flat = cv2.morphologyEx(m, cv2.MORPH_OPEN, np.ones((1, across), np.uint8))
+    upright = cv2.morphologyEx(m, cv2.MORPH_OPEN, np.ones((down, 1), np.uint8))
+    # The rule's soft edges (a pixel above or below the run) belong to it too.
+    near = cv2.dilate(np.maximum(flat, upright), np.ones((3, 3), np.uint8))
+    return np.asarray((near > 0) & (m > 0), dtype=bool)
+
+
 def find_words(gray: np.ndarray, *, ink: np.ndarray | None = None) -> PageWords:
     """Word boxes of a page of dark print on light paper.
 
@@ -99,7 +116,9 @@ def find_words(gray: np.ndarray, *, ink: np.ndarray | None = None) -> PageWords:
         return empty
     across = max(2, round(JOIN_ACROSS * height))
     down = max(1, round(JOIN_DOWN * height))
-    labels, groups = ink_groups(mask, (2 * down + 1, across), min_area=20)
+    rules = ruled_lines(mask, height)
+    labels, groups = ink_groups(mask & ~rules, (2 * down + 1, across), min_area=20)
+    labels[rules] = 0
     words: list[Word] = []
     for i, (x0, y0, bw, bh), area, _ in groups:
         if bh < 0.6 * height or bh > 4.0 * height or bw > 60 * height:
@@ -108,4 +127,5 @@ def find_words(gray: np.ndarray, *, ink: np.ndarray | None = None) -> PageWords:
             continue
         words.append(Word(Box(x0, y0, bw, bh), area, i))
     words.sort(key=lambda wd: (wd.box.y // max(1, round(height)), -wd.box.x))
-    return PageWords(mask, labels.astype(np.int32), tuple(words), height)
+    # connectedComponents labels are int32 already: no page-sized copy of them.
+    return PageWords(mask, labels.astype(np.int32, copy=False), tuple(words), height)

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from workbench.imaging.blocks import regions_from_mask, robust_zscore, upsample_blocks
-from workbench.imaging.forensic.fusion import fuse_maps, tamper_score
+from workbench.imaging.forensic.fusion import TRIM_MARGIN, fuse_maps, tamper_score
 
 
 def test_fused_heatmap_is_the_weighted_maximum() -> None:
@@ -15,6 +15,24 @@ def test_fused_heatmap_is_the_weighted_maximum() -> None:
     heat = fuse_maps({"clone": a, "noise": b}, (4, 4), {"clone": 1.0, "noise": 0.8})
     assert heat.dtype == np.uint8 and heat.shape == (4, 4)
     assert heat[0, 0] == 255 and heat[3, 3] == round(0.4 * 255) and heat[0, 3] == 0
+
+
+def test_block_regions_around_words_with_evidence_are_trimmed_to_the_words() -> None:
+    # A double-quantisation region of 12 x 40 cells around a retyped number (2 x 6 cells that
+    # glyph consistency found), and another region elsewhere without any word in it.
+    dq = np.zeros((60, 60))
+    dq[10:22, 10:50] = 1.0
+    dq[40:50, 40:50] = 1.0
+    glyph = np.zeros((60, 60))
+    glyph[15:17, 20:26] = 1.0
+    heat = fuse_maps({"dq": dq, "glyph": glyph}, (60, 60), {"dq": 0.9, "glyph": 0.8})
+    assert (heat[15:17, 20:26] >= 128).all()
+    # Within the margin of the words the block map still counts, beyond it only faintly.
+    margin = TRIM_MARGIN
+    assert heat[15 - margin, 20 - margin] == round(0.9 * 255)
+    assert 0 < heat[11, 45] < 128 and 0 < heat[20, 12] < 128
+    # The region without words with evidence of their own is left as it was.
+    assert (heat[40:50, 40:50] == round(0.9 * 255)).all()
 
 
 def test_tamper_score_is_a_noisy_or() -> None:

@@ -9,6 +9,7 @@ import pytest
 from PIL import Image
 from skimage import data
 
+import workbench.imaging.forensic.paper_steps as paper_steps_module
 from tests.support.scanned import scanned_letter
 from workbench.imaging.forensic.paper_steps import (
     Z_RANGE,
@@ -100,3 +101,23 @@ def test_step_blocks_peak_on_the_patch_edges_only(page: np.ndarray) -> None:
     assert all(abs(c * 8 - x0) <= 16 or abs(c * 8 - x1) <= 16 for _, c in strong)
     untouched = row_step_blocks(jpeg_gray(page, 90), paper_mask(jpeg_gray(page, 90)))
     assert float(untouched.max()) < Z_RANGE[0]
+
+
+def test_bands_do_not_change_the_steps(page: np.ndarray, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The page is worked in bands of rows to keep memory down; a band edge must not cut a
+    # step (each band reads the rows of paper its steps need), so any band height gives the
+    # same z as the whole page at once, on an edited page and on an untouched one.
+    other = np.asarray(scanned_letter(seed=1)).astype(np.int16) - 5
+    donor = jpeg_gray(np.clip(other, 0, 255).astype(np.uint8), 85)
+    x0, y0, x1, y1 = PASTE
+    edited = page.copy()
+    edited[y0:y1, x0:x1] = donor[y0 + 40 : y1 + 40, x0:x1]
+    for gray in (jpeg_gray(edited, 90), jpeg_gray(page, 90)):
+        paper = paper_mask(gray)
+        banded = row_step_blocks(gray, paper)
+        monkeypatch.setattr(paper_steps_module, "BAND_ROWS", 37)
+        odd = row_step_blocks(gray, paper)
+        monkeypatch.setattr(paper_steps_module, "BAND_ROWS", gray.shape[0])
+        whole = row_step_blocks(gray, paper)
+        monkeypatch.undo()
+        assert np.array_equal(banded, whole) and np.array_equal(odd, whole)

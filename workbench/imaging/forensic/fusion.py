@@ -37,6 +37,15 @@ REASONED_WEIGHTS: dict[str, float] = {
 #: (`fusion_weights.LEARNED_WEIGHTS`, written by ``benchmarks/fit_fusion.py``) where a method
 #: was fitted, the reasoned ones otherwise.
 DEFAULT_WEIGHTS: dict[str, float] = {**REASONED_WEIGHTS, **LEARNED_WEIGHTS}
+#: Methods whose regions are the words themselves (a word's or a line's box).
+TEXT_METHODS = ("glyph", "text_clone")
+#: A region of the fused map (strength 0.5 and above) whose words with evidence of their own
+#: cover less than this share of it is trimmed to those words: the block methods (double
+#: quantisation, paper tone steps, noise) see 8 to 32 pixel blocks and spill over the paper
+#: around an edited line or number, while the words that stand out are the edit.
+TRIM_SHARE = 0.5
+#: Margin kept around the words with evidence, in elements of the fused grid.
+TRIM_MARGIN = 2
 
 
 def resize_map(values: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
@@ -71,10 +80,54 @@ def fuse_maps(
     """
     w = DEFAULT_WEIGHTS if weights is None else weights
     fused = np.zeros(shape, dtype=np.float32)
+    text = np.zeros(shape, dtype=np.float32)
     for name, values in maps.items():
-        layer = resize_map(np.clip(np.nan_to_num(values), 0.0, 1.0), shape)
-        fused = np.maximum(fused, np.float32(w.get(name, 1.0)) * layer)
-    return np.asarray(np.rint(fused * 255.0), dtype=np.uint8)
+        layer = np.float32(w.get(name, 1.0)) * resize_map(
+            np.clip(np.nan_to_num(values), 0.0, 1.0), shape
+        )
+        fused = np.maximum(fused, layer)
+        if name in TEXT_METHODS:
+            text = np.maximum(text, layer)
+    return np.asarray(np.rint(trim_to_words(fused, text) * 255.0), dtype=np.uint8)
+
+
+def trim_to_words(fused: np.ndarray, text: np.ndarray) -> np.ndarray:
+    """Trim the fused map's regions to the words with evidence of their own inside them.
+
+    Parameters
+    ----------
+    fused : (H, W) float array in [0, 1]
+        The weighted maximum of all methods.
+    text : (H, W) float array in [0, 1]
+        The weighted maximum of the `TEXT_METHODS` alone.
+
+    Returns
+    -------
+    (H, W) float array
+        ``fused``, except that in a region (connected cells of strength 0.5 and above) where
+        the words that stand out cover less than `TRIM_SHARE` of it, the cells farther than
+        `TRIM_MARGIN` from those words are lowered to just below 0.5: they still show on the
+        heatmap, fainter, as the surroundings of the edit rather than the edit. Regions
+        without such words are left as they are.
+
+    """
+    on = fused >= 0.5
+    words = text >= 0.5
+    if not words.any() or not on.any():
+        return fused
+    count, labels = cv2.connectedComponents(on.astype(np.uint8), connectivity=8)
+    size = np.bincount(labels.ravel(), minlength=count)
+    covered = np.bincount(labels[words].ravel(), minlength=count)
+    trim = (covered > 0) & (covered < TRIM_SHARE * size)
+    trim[0] = False
+    if not trim.any():
+        return fused
+    side = 2 * TRIM_MARGIN + 1
+    near = cv2.dilate(words.astype(np.uint8), np.ones((side, side), np.uint8)).astype(bool)
+    lower = trim[labels] & ~near
+    out = fused.copy()
+    out[lower] = np.minimum(out[lower], np.float32(127.0 / 255.0))
+    return out
 
 
 def tamper_score(scores: Mapping[str, float], weights: Mapping[str, float] | None = None) -> float:

@@ -94,6 +94,10 @@ MIN_WORDS = 12
 #: edges are too few for a sharpness of their own. They still count in their line.
 MIN_WORD_WIDTH = 1.0
 MIN_LINES = 4
+#: Outlying words of one line at most this many glyph heights apart are one region: a
+#: retyped number or date is found as several ink "words" (digits that do not join), and the
+#: edit spans them and the gaps between them.
+MERGE_GAP = 1.5
 
 
 @dataclass(frozen=True)
@@ -286,6 +290,39 @@ def _without_innocent(
     return out
 
 
+def _merge_words(hits: list[tuple[int, GlyphOutlier]], gap: float) -> list[GlyphOutlier]:
+    """Join outlying words of one line that lie at most ``gap`` pixels apart into one region.
+
+    The region takes the strength and the deviations of its strongest word: the words of a
+    retyped number are one edit, and a fact-checker should see it as one region.
+    """
+    by_line: dict[int, list[GlyphOutlier]] = {}
+    for line, outlier in hits:
+        by_line.setdefault(line, []).append(outlier)
+    merged: list[GlyphOutlier] = []
+    for members in by_line.values():
+        members.sort(key=lambda o: o.box.x)
+        group = [members[0]]
+        for o in members[1:]:
+            right = max(g.box.x + g.box.width for g in group)
+            if o.box.x - right <= gap:
+                group.append(o)
+                continue
+            merged.append(_joined(group))
+            group = [o]
+        merged.append(_joined(group))
+    return merged
+
+
+def _joined(group: list[GlyphOutlier]) -> GlyphOutlier:
+    strongest = max(group, key=lambda o: o.strength)
+    if len(group) == 1:
+        return strongest
+    return GlyphOutlier(
+        _union([o.box for o in group], strongest.strength), "word", strongest.deviations
+    )
+
+
 def glyph_consistency(
     gray: np.ndarray,
     *,
@@ -338,6 +375,7 @@ def glyph_consistency(
         median, spread = _robust(values, 0.0)
         stats[name] = (median, max(spread, floor * abs(median), floors.get(name, 0.0)))
     outliers: list[GlyphOutlier] = []
+    word_hits: list[tuple[int, GlyphOutlier]] = []
 
     def deviations(
         values: dict[str, float], low: float, line: bool, size: float = 1.0
@@ -400,11 +438,8 @@ def glyph_consistency(
                 if alone > score:
                     score, devs = alone, {"sharpness": sharp}
             if score > 0:
-                outliers.append(
-                    GlyphOutlier(
-                        Box(p.box.x, p.box.y, p.box.width, p.box.height, score), "word", devs
-                    )
-                )
+                box = Box(p.box.x, p.box.y, p.box.width, p.box.height, score)
+                word_hits.append((p.line, GlyphOutlier(box, "word", devs)))
     # A number on a line of its own or beside its label (a line too short to be judged):
     # only its edge sharpness, against the page, counts.
     for k, members in by_line.items():
@@ -425,7 +460,8 @@ def glyph_consistency(
                     }
                 }
                 box = Box(p.box.x, p.box.y, p.box.width, p.box.height, alone)
-                outliers.append(GlyphOutlier(box, "word", devs))
+                word_hits.append((p.line, GlyphOutlier(box, "word", devs)))
+    outliers += _merge_words(word_hits, MERGE_GAP * page.glyph_height)
 
     if len(judged) >= MIN_LINES:
         line_values = {

@@ -53,6 +53,8 @@ LENGTH = 48
 #: 300-dpi A4 page this took the method from 1.79 to 1.04 CPU s and its own peak memory from
 #: 324 to 171 MiB (medians of three interleaved runs, 2026-12-06, load average about 24).
 STRIDE = 4
+#: Boundary rows handled at once (the work arrays are this many rows, not the page).
+BAND_ROWS = 256
 #: Share of `LENGTH` that must be paper for a value to count.
 MIN_PAPER = 0.6
 #: Darker than the page's paper by this many grey levels is print, not paper.
@@ -117,7 +119,12 @@ def median_level(gray: np.ndarray) -> float:
     g = np.asarray(gray)
     if g.dtype != np.uint8:
         return float(np.median(g))
-    counts = np.cumsum(np.bincount(g.ravel(), minlength=256))
+    return median_of_histogram(np.bincount(g.ravel(), minlength=256))
+
+
+def median_of_histogram(hist: np.ndarray) -> float:
+    """Median of the grey levels counted in `hist` (256 bins), as `numpy.median` gives it."""
+    counts = np.cumsum(hist)
     n = int(counts[-1])
     lo = int(np.searchsorted(counts, (n - 1) // 2, side="right"))
     hi = int(np.searchsorted(counts, n // 2, side="right"))
@@ -130,9 +137,60 @@ def paper_mask(gray: np.ndarray, level: float | None = None) -> np.ndarray:
     `level` is the page's paper tone (its median), computed when not given.
     """
     paper = median_level(gray) if level is None else level
-    ink = (np.asarray(gray, dtype=np.float32) < paper - INK_MARGIN).astype(np.uint8)
+    ink = (np.asarray(gray) < paper - INK_MARGIN).astype(np.uint8)  # no float copy of the page
     size = 2 * INK_GROW + 1
     return ~np.asarray(cv2.dilate(ink, np.ones((size, size), np.uint8)), dtype=bool)
+
+
+def _band_steps(
+    g: np.ndarray, paper: np.ndarray, r0: int, r1: int, bins: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Mean step along `LENGTH` pixels, and whether enough paper was there, for rows r0-r1.
+
+    Row ``y``'s step is at the boundary above it: paper rows ``y + GAP + 1`` on minus rows
+    ``y - GAP - SIDE`` on (`SIDE` of each), per pixel column where all of them are paper,
+    pooled into `bins` bins of `STRIDE` pixels. On a uint8 page every sum is of whole grey
+    levels, exact in float32 (at most 255 * SIDE * LENGTH), so their order does not matter;
+    the division by `SIDE` comes last. The page is only read as uint8 (no float copy).
+    """
+    w = g.shape[1]
+    a, b = r0 - GAP - SIDE, r1 + GAP + 1 + SIDE  # the pixel rows the band's steps read
+    ink_free = np.asarray(paper[a:b], dtype=np.uint8)
+    part = g[a:b]
+    on_paper = part * ink_free if part.dtype == np.uint8 else np.where(ink_free, part, 0)
+    # Sums of SIDE rows from each row down, and whether all of them are paper (an erosion).
+    sums = cv2.filter2D(
+        np.ascontiguousarray(on_paper, dtype=np.uint8 if part.dtype == np.uint8 else np.float32),
+        cv2.CV_32F, np.ones((SIDE, 1), np.float32), anchor=(0, 0),
+        borderType=cv2.BORDER_CONSTANT,
+    )  # fmt: skip
+    full: np.ndarray = cv2.erode(
+        ink_free, np.ones((SIDE, 1), np.uint8), anchor=(0, 0),
+        borderType=cv2.BORDER_CONSTANT, borderValue=0,
+    )  # fmt: skip
+    n_rows = r1 - r0
+    below = slice(2 * GAP + 1 + SIDE, 2 * GAP + 1 + SIDE + n_rows)
+    above = slice(0, n_rows)
+    use = full[below] & full[above]
+    width = bins * STRIDE
+    diff = np.zeros((n_rows, width), np.float32)
+    both = np.zeros((n_rows, width), np.uint8)
+    np.subtract(sums[below], sums[above], out=diff[:, :w])
+    diff[:, :w] *= use
+    both[:, :w] = use
+    # Pool STRIDE pixels along the row into one bin (exact: whole numbers).
+    binned = diff[:, 0::STRIDE].copy()
+    count = both[:, 0::STRIDE].astype(np.float32)
+    for k in range(1, STRIDE):
+        binned += diff[:, k::STRIDE]
+        count += both[:, k::STRIDE]
+    # An even box of LENGTH / STRIDE bins covers the pixels LENGTH / 2 either side of its bin.
+    size = (LENGTH // STRIDE, 1)
+    total = cv2.boxFilter(binned, -1, size, normalize=False, borderType=cv2.BORDER_CONSTANT)
+    n = cv2.boxFilter(count, -1, size, normalize=False, borderType=cv2.BORDER_CONSTANT)
+    enough = n >= LENGTH * MIN_PAPER
+    mean = np.where(enough, total / (SIDE * np.maximum(n, 1.0)), 0.0).astype(np.float32)
+    return mean, enough
 
 
 def row_step_blocks(gray: np.ndarray, paper: np.ndarray) -> np.ndarray:
@@ -150,7 +208,7 @@ def row_step_blocks(gray: np.ndarray, paper: np.ndarray) -> np.ndarray:
     ----------
     gray : (H, W) uint8 or float32
         Page luminance.
-    paper : (H, W) bool
+    paper : (H, W) bool, or uint8 of 0 and 1
         Paper pixels (`paper_mask`).
 
     Returns
@@ -159,37 +217,22 @@ def row_step_blocks(gray: np.ndarray, paper: np.ndarray) -> np.ndarray:
         Absolute z (0 where there is too little paper to judge).
 
     """
-    g = np.asarray(gray, dtype=np.float32)
+    g = np.asarray(gray)
     h, w = g.shape
     bh, bw = -(-h // BLOCK), -(-w // BLOCK)
     out = np.zeros((bh, bw), np.float32)
-    ok = paper.astype(np.float32)
-    kernel = np.ones((SIDE, 1), np.float32)
-    sums = cv2.filter2D(g * ok, -1, kernel, anchor=(0, 0), borderType=cv2.BORDER_CONSTANT)
-    counts = cv2.filter2D(ok, -1, kernel, anchor=(0, 0), borderType=cv2.BORDER_CONSTANT)
-    del ok, g
-    below_off, above_off = GAP + 1, -(GAP + SIDE)
-    lo, hi = max(0, -above_off), h - (below_off + SIDE)
+    lo, hi = GAP + SIDE, h - (GAP + 1 + SIDE)
     if hi <= lo:
         return out
-    below, above = slice(lo + below_off, hi + below_off), slice(lo + above_off, hi + above_off)
-    use = (counts[below] >= SIDE) & (counts[above] >= SIDE)
-    width = bw * BLOCK
-    diff = np.zeros((h, width), np.float32)
-    both = np.zeros((h, width), np.float32)
-    diff[lo:hi, :w] = np.where(use, sums[below] - sums[above], 0.0) / SIDE
-    both[lo:hi, :w] = use
-    del sums, counts, use  # page-sized arrays: keep the peak memory down
-    bins = width // STRIDE
-    diff = diff.reshape(h, bins, STRIDE).sum(axis=2)
-    both = both.reshape(h, bins, STRIDE).sum(axis=2)
-    # An even box of LENGTH / STRIDE bins covers the pixels LENGTH / 2 either side of its bin.
-    size = (LENGTH // STRIDE, 1)
-    total = cv2.boxFilter(diff, -1, size, normalize=False, borderType=cv2.BORDER_CONSTANT)
-    n = cv2.boxFilter(both, -1, size, normalize=False, borderType=cv2.BORDER_CONSTANT)
-    del diff, both
-    enough = n >= LENGTH * MIN_PAPER
-    mean = np.where(enough, total / np.maximum(n, 1.0), 0.0).astype(np.float32)
+    bins = bw * BLOCK // STRIDE
+    # Steps are averaged along rows only, so the page is handled in bands of boundary rows
+    # (each with the few rows of paper its steps read): the page-sized work arrays of a
+    # whole page were the largest holders of memory of the forensics check.
+    mean = np.zeros((h, bins), np.float32)
+    enough = np.zeros((h, bins), bool)
+    for r0 in range(lo, hi, BAND_ROWS):
+        r1 = min(r0 + BAND_ROWS, hi)
+        mean[r0:r1], enough[r0:r1] = _band_steps(g, paper, r0, r1, bins)
     z = np.zeros((bh * BLOCK, bins), np.float32)
     for phase in range(BLOCK):
         rows, valid = mean[phase::BLOCK], enough[phase::BLOCK]
@@ -201,7 +244,8 @@ def row_step_blocks(gray: np.ndarray, paper: np.ndarray) -> np.ndarray:
         z[phase:h:BLOCK] = np.where(valid, np.abs(rows - med) / scale, 0.0)
     z[:MARGIN], z[h - MARGIN :] = 0.0, 0.0
     z[:, : MARGIN // STRIDE], z[:, (w - MARGIN) // STRIDE :] = 0.0, 0.0
-    return np.asarray(z.reshape(bh, BLOCK, bw, BLOCK // STRIDE).max(axis=(1, 3)))
+    per_row = z.reshape(bh, BLOCK, bins).max(axis=1)
+    return np.asarray(per_row.reshape(bh, bw, BLOCK // STRIDE).max(axis=2))
 
 
 def paper_steps(gray: np.ndarray) -> PaperSteps:
@@ -223,8 +267,8 @@ def paper_steps(gray: np.ndarray) -> PaperSteps:
         img = np.clip(np.rint(img), 0, 255).astype(np.uint8)
     h, w = img.shape
     bh, bw = -(-h // BLOCK), -(-w // BLOCK)
-    level = median_level(img)
     hist = np.bincount(img.ravel(), minlength=256)
+    level = median_of_histogram(hist)
     tones = np.arange(256)
     flat = float(hist[np.abs(tones - level) <= INK_MARGIN].sum() / max(img.size, 1))
     if flat < PAPER_PAGE or level < PAPER_LEVEL:
@@ -241,9 +285,11 @@ def paper_steps(gray: np.ndarray) -> PaperSteps:
         )
     paper = paper_mask(img, level)
     # One direction at a time, each reduced to blocks at once (page-sized float maps add up);
-    # column boundaries are the row boundaries of the transposed page (uint8 and bool copies).
-    zb = row_step_blocks(img, paper)
-    zb = np.maximum(zb, row_step_blocks(img.T.copy(), paper.T.copy()).T)
+    # column boundaries are the row boundaries of the transposed page (uint8 copies, made by
+    # OpenCV's blocked transpose: numpy's copy of a transposed view costs several times more).
+    mask = paper.view(np.uint8)
+    zb = row_step_blocks(img, mask)
+    zb = np.maximum(zb, row_step_blocks(cv2.transpose(img), cv2.transpose(mask)).T)
     zb = zb.astype(np.float64)
     strength, regions = step_regions(zb, (h, w))
     return PaperSteps(zb, strength, regions, float(paper.mean()))

@@ -1,0 +1,177 @@
+"""Cost of the forensics check alone: time against one raw Tesseract pass, and peak memory.
+
+Two measures of the ``forensics`` check by itself (``--only forensics``):
+
+1. **Time.** On the 300-dpi A4 list scan (``samples/lists/names_149_scan.jpg``, the page the
+   throughput benchmark uses), `--repeats` interleaved runs of ``workbench check PAGE --only
+   forensics`` and of one raw Tesseract pass (``fas``, one thread) on the same page; the
+   check's own duration (from its report, start-up excluded) over the median Tesseract pass.
+   On a shared machine both suffer the same load, which is why the runs are interleaved.
+   The CPU seconds of each (the check warm, in a fresh interpreter, loading included; every
+   thread counted) are measured in the same rounds: a shared machine disturbs them less.
+2. **Memory.** The 100-megapixel page of ``benchmarks/memory_benchmark.py`` (the questioned
+   sample enlarged to 8,500 x 11,700 pixels, JPEG quality 90), analysed in a forked process
+   with only the forensics check: resident memory after loading, and the peaks while loading
+   and during the check (which decodes the page: the decoded page is part of its peak).
+
+Prints a Markdown paragraph and table (date, load average); it writes nothing.
+
+    python benchmarks/forensics_cost.py [--repeats N] [--skip-time] [--skip-memory]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent))
+
+from memory_benchmark import MIB, Sampler, _in_child, _rss, make_documents  # noqa: E402
+from throughput_benchmark import WORKBENCH, raw_tesseract_s  # noqa: E402
+
+from workbench.api import analyze_document  # noqa: E402
+from workbench.loading import load_document  # noqa: E402
+
+PAGE = HERE.parent / "samples" / "lists" / "names_149_scan.jpg"
+
+
+def forensics_seconds(page: Path) -> float:
+    """The forensics check's own seconds in one ``workbench check --only forensics`` run."""
+    proc = subprocess.run(
+        [WORKBENCH, "check", str(page), "--only", "forensics", "--format", "json"],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    report = json.loads(proc.stdout)
+    (check,) = [c for c in report["checks"] if c["name"] == "forensics"]
+    return float(check.get("duration_s") or 0.0)
+
+
+#: Run in a fresh interpreter: the check once to warm up (imports, caches), then once more
+#: with the CPU time of the whole process (every thread) around it.
+CPU_CHILD = """
+import sys, time
+from pathlib import Path
+from workbench.api import analyze_document
+from workbench.loading import load_document
+page = Path(sys.argv[1])
+analyze_document(load_document(page), only=["forensics"])
+started = time.process_time()
+analyze_document(load_document(page), only=["forensics"])
+print(time.process_time() - started)
+"""
+
+
+def forensics_cpu_seconds(page: Path) -> float:
+    """CPU seconds (all threads) of one warm forensics analysis of `page`, loading included."""
+    proc = subprocess.run(
+        [sys.executable, "-c", CPU_CHILD, str(page)], check=True, capture_output=True, text=True
+    )
+    return float(proc.stdout.split()[-1])
+
+
+def tesseract_cpu_seconds(page: Path) -> float:
+    """CPU seconds of one raw Tesseract pass (``fas``, one thread), from its process's usage."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    raw_tesseract_s(page)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+
+
+def time_rows(repeats: int) -> list[str]:
+    """Interleaved runs; the medians and their ratios as Markdown lines.
+
+    Wall seconds (the check's own duration against a Tesseract pass), and CPU seconds, which
+    the load of a shared machine disturbs less (a process waiting for a core uses none).
+    """
+    checks, raws, check_cpu, raw_cpu = [], [], [], []
+    for _ in range(repeats):
+        raws.append(raw_tesseract_s(PAGE))
+        checks.append(forensics_seconds(PAGE))
+        raw_cpu.append(tesseract_cpu_seconds(PAGE))
+        check_cpu.append(forensics_cpu_seconds(PAGE))
+        print(
+            f"forensics {checks[-1]:.2f} s ({check_cpu[-1]:.2f} CPU s), raw Tesseract "
+            f"{raws[-1]:.2f} s ({raw_cpu[-1]:.2f} CPU s)",
+            flush=True,
+        )
+    med = statistics.median
+    check, raw, ccpu, rcpu = med(checks), med(raws), med(check_cpu), med(raw_cpu)
+    return [
+        "| page | measure | forensics | raw Tesseract | ratio | runs (forensics / Tesseract) |",
+        "| --- | --- | ---: | ---: | ---: | --- |",
+        f"| 300-dpi A4 list scan ({PAGE.name}) | wall s | {check:.2f} | {raw:.2f} | "
+        f"{check / raw:.2f}x | "
+        + ", ".join(f"{c:.1f}/{r:.1f}" for c, r in zip(checks, raws, strict=True))
+        + " |",
+        f"| 300-dpi A4 list scan ({PAGE.name}) | CPU s | {ccpu:.2f} | {rcpu:.2f} | "
+        f"{ccpu / rcpu:.2f}x | "
+        + ", ".join(f"{c:.2f}/{r:.2f}" for c, r in zip(check_cpu, raw_cpu, strict=True))
+        + " |",
+    ]
+
+
+def _peaks(path: Path) -> dict[str, float]:
+    """Resident memory (bytes) after loading `path`, its peaks while loading and during the
+    forensics check, and the check's seconds; run in a forked child (`_in_child`)."""
+    with Sampler() as sampler:
+        document = load_document(path)
+        loaded = _rss()
+        started = time.perf_counter()
+        analyze_document(document, only=["forensics"], progress=sampler.progress)
+        seconds = time.perf_counter() - started
+    return {
+        "loaded": loaded,
+        "load": sampler.peaks.get("load", 0),
+        "forensics": sampler.peaks.get("forensics", 0),
+        "seconds": seconds,
+    }
+
+
+def memory_rows() -> list[str]:
+    """Peak memory of the forensics check alone on the 100-megapixel page."""
+    with tempfile.TemporaryDirectory() as tmp:
+        page, _ = _in_child(make_documents, Path(tmp))
+        size = page.stat().st_size
+        result: dict[str, float] = _in_child(_peaks, page)
+    return [
+        "| page | resident after loading | peak while loading | peak during forensics "
+        "| forensics time (s) |",
+        "| --- | ---: | ---: | ---: | ---: |",
+        f"| 100-megapixel JPEG ({size // 1024:,} KB) | {int(result['loaded']) // MIB:,} MiB | "
+        f"{int(result['load']) // MIB:,} MiB | {int(result['forensics']) // MIB:,} MiB | "
+        f"{result['seconds']:.0f} |",
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--skip-time", action="store_true")
+    parser.add_argument("--skip-memory", action="store_true")
+    args = parser.parse_args()
+    lines = []
+    if not args.skip_time:
+        lines += [*time_rows(args.repeats), ""]
+    if not args.skip_memory:
+        lines += [*memory_rows(), ""]
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    print(f"\nMeasured {now}, load average {load}.\n")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()

@@ -122,6 +122,24 @@ def median_level(gray: np.ndarray) -> float:
     return median_of_histogram(np.bincount(g.ravel(), minlength=256))
 
 
+def bare_paper(gray: np.ndarray) -> tuple[float, float]:
+    """Share of a uint8 page within `INK_MARGIN` of its median tone, and that median.
+
+    A page is "mostly light bare paper" when the share is at least `PAPER_PAGE` and the
+    median at least `PAPER_LEVEL` (`is_paper_page`): the methods that compare a page's paper
+    or print with itself judge only such pages.
+    """
+    hist = np.bincount(np.asarray(gray, dtype=np.uint8).ravel(), minlength=256)
+    level = median_of_histogram(hist)
+    near = np.abs(np.arange(256) - level) <= INK_MARGIN
+    return float(hist[near].sum() / max(int(hist.sum()), 1)), level
+
+
+def is_paper_page(share: float, level: float) -> bool:
+    """Whether `bare_paper`'s share and median describe a page of mostly light bare paper."""
+    return share >= PAPER_PAGE and level >= PAPER_LEVEL
+
+
 def median_of_histogram(hist: np.ndarray) -> float:
     """Median of the grey levels counted in `hist` (256 bins), as `numpy.median` gives it."""
     counts = np.cumsum(hist)
@@ -267,11 +285,8 @@ def paper_steps(gray: np.ndarray) -> PaperSteps:
         img = np.clip(np.rint(img), 0, 255).astype(np.uint8)
     h, w = img.shape
     bh, bw = -(-h // BLOCK), -(-w // BLOCK)
-    hist = np.bincount(img.ravel(), minlength=256)
-    level = median_of_histogram(hist)
-    tones = np.arange(256)
-    flat = float(hist[np.abs(tones - level) <= INK_MARGIN].sum() / max(img.size, 1))
-    if flat < PAPER_PAGE or level < PAPER_LEVEL:
+    flat, level = bare_paper(img)
+    if not is_paper_page(flat, level):
         empty = np.zeros((bh, bw), np.float64)
         return PaperSteps(
             empty,

@@ -245,15 +245,15 @@ def parse_text_rows(
     return rows
 
 
-_FATHER = re.compile(r"[(\[]?\s*(?:فرزند|نام پدر\s*:?)\s+([^()\[\]\d]+?)\s*[)\]]?\s*$")
+_FATHER = re.compile(r"[(\[]?\s*(?:فرزند|(?:نام )?پدر\s*:?)\s+([^()\[\]\d]+?)\s*[)\]]?\s*$")
 
 
 def split_father(text: str) -> tuple[str, str]:
     """A row's name and the father's name written after it: «علی رضایی (فرزند حسن)».
 
     Lists write the father's name in a column of its own or after the name, as «فرزند X»
-    ("child of X") or «نام پدر: X», with or without brackets. Returns (name, father), the
-    father empty when none is written.
+    ("child of X"), «نام پدر: X» or «پدر: X», with or without brackets. Returns (name,
+    father), the father empty when none is written.
     """
     m = _FATHER.search(normalize(text))
     if m is None:

@@ -27,7 +27,14 @@ from workbench.imaging.recognition.ocr_preprocess import estimate_skew, warp
 from workbench.loading import Document
 from workbench.model import CheckResult, Finding, Region, Severity
 from workbench.ocr.several import data_of_images
-from workbench.text.list_layout import WordBox, WordLayout, layout_from_words
+from workbench.text.list_layout import (
+    WordBox,
+    WordLayout,
+    ink_agrees,
+    layout_from_words,
+    reads_as_numbered_list,
+    sequence_steps,
+)
 from workbench.text.lists import (
     ListRow,
     compare_rows,
@@ -73,6 +80,20 @@ def _short_name_line(text: str) -> bool:
     return 2 <= len(words) <= 4 and not any(ch.isdigit() for ch in rest)
 
 
+def _is_list_page(ocr: Any) -> bool:
+    """Whether a page's reading shows a list: many short name lines, or numbered columns.
+
+    A list of a few dozen names in two columns is read by the page's OCR as lines joining
+    both columns, not as short lines; its row numbers still line up (`reads_as_numbered_list`).
+    """
+    lines = [line.text for line in ocr.lines]
+    short = sum(1 for t in lines if _short_name_line(t))
+    if short >= MIN_SHORT_LINES and short >= MIN_SHORT_SHARE * max(len(lines), 1):
+        return True
+    words = [WordBox(w.text, *w.box) for w in ocr.words if w.text.strip()]
+    return reads_as_numbered_list(words)
+
+
 def _lines_of(data: dict[str, list[Any]], scale: float) -> list[tuple[str, float, float]]:
     """(text, centre y in the crop, mean confidence) of each line of a reading at `scale`."""
     lines: dict[tuple[int, int, int], list[int]] = {}
@@ -104,6 +125,28 @@ def _read_all(
     return [_lines_of(data, scale) for data, (_, scale) in zip(found, images, strict=True)]
 
 
+#: The language Latin row numbers are read again in (skipped when it is not installed).
+LATIN_NUMBERS = "eng"
+
+
+def _read_latin(engine: Any, strips: list[np.ndarray]) -> list[list[tuple[str, float, float]]]:
+    """The number strips read in `LATIN_NUMBERS`, in one process; none when it is missing."""
+    if not strips or LATIN_NUMBERS not in getattr(engine, "languages", ()):
+        return []
+    return _read_all(engine, [(strip, 1.0) for strip in strips], LATIN_NUMBERS)
+
+
+def _better_numbers(
+    first: list[tuple[str, float, float]], second: list[tuple[str, float, float]]
+) -> list[tuple[str, float, float]]:
+    """Of two readings of a number strip, the one whose numbers follow each other more often."""
+
+    def steps(lines: list[tuple[str, float, float]]) -> int:
+        return sequence_steps([parse_number(t) for t, _, _ in sorted(lines, key=lambda r: r[1])])
+
+    return second if steps(second) > steps(first) else first
+
+
 def read_list_page(
     engine: Any,
     gray: np.ndarray,
@@ -118,11 +161,15 @@ def read_list_page(
     row is kept; the row numbers are read from their own strip and paired by height, and so
     are the fathers' names when a column has a field of them (`fathers`, per column). A
     father's name written after the name («(فرزند حسن)») is split from it. Every reading of
-    the page is made by one Tesseract process (`workbench.ocr.several`).
+    the page is made by one Tesseract process (`workbench.ocr.several`), but for a second
+    reading of the number strips in `LATIN_NUMBERS` (one process for them all): the Persian
+    model misreads Latin row numbers («12)»), and per strip the reading whose numbers follow
+    each other more often down the strip is kept.
     """
     height = gray.shape[0]
     top = layout.body_top
     images: list[tuple[np.ndarray, float]] = []
+    strips: list[np.ndarray] = []
     for k, column in enumerate(layout.columns):
         x0, x1 = column.names
         crop = np.ascontiguousarray(gray[top:height, max(0, x0 - 15) : x1])
@@ -131,17 +178,21 @@ def read_list_page(
             n0, n1 = column.numbers
             strip = np.pad(gray[top:height, n0 : n1 + 15], ((0, 0), (60, 60)), constant_values=255)
             images.append((strip, 1.0))
+            strips.append(strip)
         field = fathers[k] if k < len(fathers) else None
         if field is not None:
             f0, f1 = field
             images.append((np.ascontiguousarray(gray[top:height, max(0, f0 - 15) : f1 + 15]), 1.0))
     found = iter(_read_all(engine, images, language))
+    latin = iter(_read_latin(engine, strips))
     rows: list[ListRow] = []
     for k, column in enumerate(layout.columns):
         x0, x1 = column.names
         readings = [next(found) for _ in READ_SCALES]
         base = [r for r in readings[0] if _short_name_line(r[0]) or r[2] > 0]
         numbers = next(found) if column.numbers is not None else []
+        if column.numbers is not None:
+            numbers = _better_numbers(numbers, next(latin, []))
         field = fathers[k] if k < len(fathers) else None
         father_lines = next(found) if field is not None else []
         pitch = _pitch([y for _, y, _ in base])
@@ -162,6 +213,7 @@ def read_list_page(
             if not father:
                 beside = [t for t, fy, _ in father_lines if abs(fy - y) < pitch / 2]
                 father = split_numbered_line(beside[0])[1] if beside else ""
+                father = split_father(father)[1] or father  # «پدر: حسن» in its own column
             box = (x0, int(top + y - pitch / 2), x1 - x0, int(pitch))
             rows.append(
                 ListRow(
@@ -239,7 +291,7 @@ class ListsCheck(Check):
     """Rows of a list of people, their count, duplicates and numbering."""
 
     name = "lists"
-    version = "1"
+    version = "2"
     title = "A list of people: its rows, count, repeats and numbering"
     explanation = (
         "Reads a list of people into rows (row number, name, surname, father's name, other "
@@ -306,9 +358,7 @@ class ListsCheck(Check):
         headings: list[str] = []
         for page in document.pages:
             ocr = context.ocr(page.index, document=document)
-            lines = [line.text for line in ocr.lines]
-            short = sum(1 for t in lines if _short_name_line(t))
-            if short < MIN_SHORT_LINES or short < MIN_SHORT_SHARE * max(len(lines), 1):
+            if not _is_list_page(ocr):
                 continue
             gray = np.asarray(context.page_gray(page.index, document=document))
             # Columns are found by vertical gaps, which a tilt of a degree closes: level first.
@@ -318,12 +368,12 @@ class ListsCheck(Check):
                 gray, to_page = warp(gray, -angle, 1.0)
             engine, language = context.ocr_engine(), context.ocr_language()
             fathers: tuple[tuple[int, int] | None, ...] = ()
-            # The ink's columns when every one shows its numbers (the samples' scan is read
-            # best so); else the columns the page's words line up in.
+            # The ink's columns when the words' row numbers line up with them (the samples'
+            # scan is read best so); else the columns the page's words line up in.
             layout: ListLayout | None = find_list_columns(gray)
-            numbered = layout is not None and all(c.numbers for c in layout.columns)
-            words = None if numbered else _word_layout(engine, gray, language)
-            if words is not None:
+            # A numbered ink layout is kept only where the row numbers' line-ups confirm it.
+            words = _word_layout(engine, gray, language)
+            if words is not None and not ink_agrees(layout, words):
                 layout = _reading_layout(words)
                 fathers = tuple(c.fields[1] if len(c.fields) > 1 else None for c in words.columns)
             if layout is None:

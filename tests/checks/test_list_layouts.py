@@ -7,16 +7,28 @@ import sys
 from pathlib import Path
 
 import pytest
+from workbench_checks.lists import _better_numbers
 
 from workbench import analyze
-from workbench.text.list_layout import WordBox, layout_from_words
+from workbench.imaging.layout.columns import ListColumn, ListLayout
+from workbench.text.list_layout import (
+    WordBox,
+    ink_agrees,
+    layout_from_words,
+    numbered_columns,
+    reads_as_numbered_list,
+)
 from workbench.text.lists import split_father
 from workbench.text.matching import compact
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.lists_benchmark import development_scan, independent_people  # noqa: E402
+from benchmarks.lists_benchmark import (  # noqa: E402
+    development_scan,
+    independent_people,
+    short_development_scan,
+)
 
 needs_tesseract = pytest.mark.skipif(shutil.which("tesseract") is None, reason="needs Tesseract")
 
@@ -25,6 +37,7 @@ def test_fathers_name_after_the_name_is_split_from_it() -> None:
     assert split_father("۱۲ - علی رضایی (فرزند حسن)") == ("۱۲ - علی رضایی", "حسن")
     assert split_father("مریم کاظمی فرزند محمدرضا") == ("مریم کاظمی", "محمدرضا")
     assert split_father("سیاوش گلزاری") == ("سیاوش گلزاری", "")
+    assert split_father("پدر: حسن") == ("", "حسن")
 
 
 def test_columns_are_the_line_ups_of_row_numbers_right_to_left() -> None:
@@ -47,6 +60,63 @@ def test_columns_are_the_line_ups_of_row_numbers_right_to_left() -> None:
     assert layout.body_top < 250
 
 
+def _page(rows: int, fields: list[str], number: str = "{}.") -> list[WordBox]:
+    """Words of two columns of numbered rows with `fields` beside each number, as OCR boxes them."""
+    words = [WordBox("فهرست", 900, 100, 120, 40)]
+    half = (rows + 1) // 2
+    for k in range(rows):
+        column, row = divmod(k, half)
+        right, y = 1530 - 720 * column, 250 + 42 * row
+        words.append(WordBox(number.format(k + 1), right - 30, y, 30, 24))
+        x = right - 50
+        for text in fields:
+            words.append(WordBox(text, x - 90, y, 90, 28))
+            x -= 130
+    return words
+
+
+def test_a_numbered_list_of_names_is_told_from_a_table_of_dates_and_sums() -> None:
+    names = _page(40, ["مریم", "کاظمی", "پدر:", "حسن"])
+    assert numbered_columns(names) == (38, 0.0)  # 19 steps down each of two columns
+    assert reads_as_numbered_list(names)
+    table = _page(40, ["علی", "رضایی", "۱۴۰۱/۰۲/۰۳", "۲۵۰۰۰۰"])
+    assert numbered_columns(table)[1] == 0.5 and not reads_as_numbered_list(table)
+    assert not reads_as_numbered_list(_page(8, ["مریم", "کاظمی"]))  # too few rows to tell
+    letter = [
+        WordBox(w, 1500 - 100 * i, 300 + 40 * j, 90, 28)
+        for j in range(12)
+        for i, w in enumerate(["در", "تاریخ", "۱۲", "جلسه"])
+    ]
+    assert not reads_as_numbered_list(letter)
+
+
+def test_the_ink_layout_is_kept_only_where_the_row_numbers_line_up_with_it() -> None:
+    words = layout_from_words(_page(40, ["مریم", "کاظمی", "پدر:", "حسن"]))
+    assert words is not None and len(words.columns) == 2
+    (a, b), (c, d) = words.columns[0].numbers, words.columns[1].numbers
+    same = ListLayout(200, (ListColumn((1200, a), (a, b)), ListColumn((500, c), (c, d))))
+    assert ink_agrees(same, words)
+    # A father's column taken for a column of its own, its «پدر:» for numbers.
+    four = ListLayout(
+        200,
+        (
+            ListColumn((1350, a), (a, b)),
+            ListColumn((1100, 1250), (1250, 1300)),
+            ListColumn((650, c), (c, d)),
+            ListColumn((400, 500), (500, 560)),
+        ),
+    )
+    assert not ink_agrees(four, words)
+    assert not ink_agrees(None, words) and ink_agrees(same, None)
+
+
+def test_latin_row_numbers_are_taken_from_the_reading_that_counts() -> None:
+    persian = [("۱)", 10.0, 80.0), ("r)", 50.0, 40.0), ("۳", 90.0, 70.0), ("ٔ", 130.0, 20.0)]
+    latin = [("1)", 10.0, 90.0), ("2)", 50.0, 90.0), ("3)", 90.0, 90.0), ("4)", 130.0, 90.0)]
+    assert _better_numbers(persian, latin) == latin
+    assert _better_numbers(latin, persian) == latin
+
+
 @needs_tesseract
 @pytest.mark.slow
 def test_two_column_list_in_another_face_at_200_dpi(tmp_path: Path) -> None:
@@ -65,3 +135,23 @@ def test_two_column_list_in_another_face_at_200_dpi(tmp_path: Path) -> None:
     )
     assert fathers >= 56
     assert "lists.count_matches" in {f.code for f in report.findings}
+
+
+@needs_tesseract
+@pytest.mark.slow
+def test_short_list_with_fathers_apart_and_latin_numbers(tmp_path: Path) -> None:
+    """The second development list: 40 names, read by the page's OCR as joined lines."""
+    people = independent_people(n=40, seed=17)
+    scan = tmp_path / "short.jpg"
+    short_development_scan(scan, people)
+    report = analyze(scan, claims={"count": 40}, only=["lists"])
+    result = report.results["lists"]
+    assert result["source"] == "scan" and result["count"] == 40
+    rows = result["rows"]
+    assert sum(r["number"] == k for k, r in enumerate(rows, 1)) >= 36  # Latin numbers read
+    fathers = sum(
+        compact(r["father"]) == compact(f) for r, (_, f) in zip(rows, people, strict=False)
+    )
+    assert fathers >= 20  # «پدر:» taken off
+    count = [f for f in report.findings if f.evidence.get("origin") == "claims"]
+    assert [f.code for f in count] == ["lists.count_matches"]

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from dataclasses import replace
+
 from workbench.text.lists import (
     numbering_problems,
     parse_html_table,
@@ -40,6 +42,11 @@ def test_list_text_helpers() -> None:
     rows = parse_text_rows(["۱. سیاوش گلزاری", "۲. الناز یزدانی", "۴. هما رحیمی"])
     assert [r.number for r in rows] == [1, 2, 4]
     assert [p.kind for p in numbering_problems(rows)] == ["gap"]
+    # A row whose number OCR did not read stands for the number between its neighbours.
+    unread = [replace(r, number=None) if r.index == 2 else r for r in rows]
+    assert [p.kind for p in numbering_problems(unread)] == ["gap"]  # 1, ?, 4: still one short
+    unread[2] = replace(unread[2], number=3)
+    assert numbering_problems(unread) == []  # 1, ?, 3
     assert stated_counts("دفتر بازرسی و نظارت، سال ۱۳۸۰ (۱۴۹ نفر)")[0][0] == 149
 
 

@@ -175,3 +175,41 @@ def test_two_sentences_joined_by_the_translator_raise_nothing() -> None:
     assert result.differences == []
     assert result.alignment is not None
     assert [(len(a), len(b)) for a, b in result.alignment.pairs] == [(2, 1), (1, 1)]
+
+
+@pytest.mark.parametrize("spelling", ["Morteza Hedayat", "Mortaza Hidayat", "Mortéza Hedayat"])
+def test_a_name_spelled_with_accents_or_other_vowels_is_found(spelling: str) -> None:
+    """The romanizer's other candidates («Mortéza») are spellings of the name too."""
+    original = ORIGINAL.replace("کامران صدری", "مرتضی هدایت")
+    translation = "\n\n".join(PARAGRAPHS_EN).replace("Kamran Sadri", spelling)
+    names = ["مرتضی هدایت", NAMES[1]]
+    result = tr.compare_translation(original, translation, names, use_meaning=False)
+    assert [d for d in result.differences if d.kind == "name"] == []
+    assert tr.english_names(f"signed by Mr. {spelling} today") == [spelling]
+    missing = translation.replace(spelling, "Kamran Sadri")
+    result = tr.compare_translation(original, missing, names, use_meaning=False)
+    assert ("name", "original") in [
+        (d.kind, d.side) for d in result.differences if "مرتضی هدایت" in d.value
+    ]
+
+
+@needs_model
+def test_a_terse_wording_of_a_sentence_tied_by_its_date_is_not_reported_by_meaning() -> None:
+    """The benchmark's terse wording of a formulaic request, with the date both sides share."""
+    fa = [
+        PARAGRAPHS_FA[0],
+        "خواهشمند است دستور فرمایید نماینده آن اداره کل در جلسه هماهنگی روز ۱۳۸۰/۱۰/۲۷ حضور یابد.",
+        PARAGRAPHS_FA[1],
+    ]
+    en = [
+        PARAGRAPHS_EN[0],
+        "Your directorate-general should send someone to the coordination meeting of "
+        "17 January 2002.",
+        PARAGRAPHS_EN[1],
+    ]
+    result = tr.compare_translation("\n\n".join(fa), "\n\n".join(en), NAMES)
+    assert [d for d in result.differences if d.kind == "meaning"] == []
+    # The same sentence with an unrelated one beside the date is still reported.
+    en[1] = "The warehouse roof will be repaired before the rains of 17 January 2002 arrive."
+    result = tr.compare_translation("\n\n".join(fa), "\n\n".join(en), NAMES)
+    assert result.differences

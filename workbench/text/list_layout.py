@@ -17,7 +17,7 @@ whatever their sizes:
   other field.
 
 The check then reads each part on its own (`checks/lists.py`). Everything here is a pure
-function of the word boxes.
+function of the word boxes (and, for `ink_agrees`, of the layout found from the ink).
 """
 
 from __future__ import annotations
@@ -27,9 +27,20 @@ import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from workbench.imaging.layout.columns import ListLayout
 from workbench.text.lists import parse_number
 
-__all__ = ["MIN_NUMBERS", "WordBox", "WordColumn", "WordLayout", "layout_from_words"]
+__all__ = [
+    "MIN_NUMBERS",
+    "WordBox",
+    "WordColumn",
+    "WordLayout",
+    "ink_agrees",
+    "layout_from_words",
+    "numbered_columns",
+    "reads_as_numbered_list",
+    "sequence_steps",
+]
 
 #: A line-up of row numbers makes a column from this many numbers...
 MIN_NUMBERS = 5
@@ -39,6 +50,13 @@ MIN_SHARE = 0.3
 ALIGN_HEIGHTS = 1.5
 #: A gap no word crosses, this many word heights wide, separates two fields of a column.
 FIELD_GAP_HEIGHTS = 1.5
+#: A page whose words line up in columns of row numbers reads as a list from this many
+#: numbers following the one above (the short development list of 40 names in two columns,
+#: read whole by OCR: 20; letters, forms and book pages: none)...
+MIN_SEQUENCE = 10
+#: ...when at most this share of the columns' other words hold a digit (the short list: 0.05;
+#: a table of dates and sums: most rows).
+MAX_DIGIT_SHARE = 0.2
 
 
 @dataclass(frozen=True)
@@ -65,6 +83,12 @@ class WordColumn:
     fields: tuple[tuple[int, int], ...]
     #: Centre heights of the rows whose number was found, in page pixels, top to bottom.
     rows: tuple[float, ...]
+    #: The row numbers as read, top to bottom.
+    values: tuple[int | None, ...] = ()
+    #: Of the column's other words, how many hold a digit (dates, sums, codes in a table).
+    digit_words: int = 0
+    #: How many other words the column holds.
+    words: int = 0
 
 
 @dataclass(frozen=True)
@@ -120,7 +144,8 @@ def layout_from_words(words: Sequence[WordBox]) -> WordLayout | None:
     body_top = None
     for k, group in enumerate(groups):
         left_edge = groups[k + 1][0].right + height if k + 1 < len(groups) else 0
-        ys = sorted(w.top + w.height / 2 for w in group)
+        group = sorted(group, key=lambda w: w.top)
+        ys = [w.top + w.height / 2 for w in group]
         steps = [b - a for a, b in itertools.pairwise(ys)]
         pitch = statistics.median(steps) if steps else 2 * height
         top, bottom = ys[0] - pitch / 2, ys[-1] + pitch / 2
@@ -141,6 +166,9 @@ def layout_from_words(words: Sequence[WordBox]) -> WordLayout | None:
                 numbers=(number_left, max(w.right for w in group)),
                 fields=tuple(fields),
                 rows=tuple(ys),
+                values=tuple(parse_number(w.text) for w in group),
+                digit_words=sum(1 for w in inside if any(ch.isdigit() for ch in w.text)),
+                words=len(inside),
             )
         )
         edge = int(top)
@@ -148,3 +176,54 @@ def layout_from_words(words: Sequence[WordBox]) -> WordLayout | None:
     if not columns or body_top is None:
         return None
     return WordLayout(max(0, body_top), tuple(columns), round(height))
+
+
+def ink_agrees(ink: ListLayout | None, words: WordLayout | None) -> bool:
+    """Whether the ink's layout is the one the row numbers' line-ups show.
+
+    The ink's projections take any narrow strip beyond a column's widest gap for its
+    numbers: a father's column («پدر: ...») or a surname can pass for one, and the page then
+    reads as twice its columns. The row numbers the words show settle it: the ink's layout
+    is kept only when it has as many columns as there are line-ups of numbers and each of
+    its number strips overlaps its line-up. Decided on the development lists (the samples'
+    scan: the two agree, and its names read best from the ink; a 40-name list with its
+    fathers in a column of their own: the ink finds four "numbered" columns, the words two).
+    """
+    if ink is None or words is None or len(ink.columns) != len(words.columns):
+        return words is None and ink is not None
+    for column, line_up in zip(ink.columns, words.columns, strict=True):
+        if column.numbers is None:
+            return False
+        (a, b), (c, d) = column.numbers, line_up.numbers
+        if min(b, d) <= max(a, c):
+            return False
+    return True
+
+
+def sequence_steps(numbers: Sequence[int | None]) -> int:
+    """How many of the numbers read down a strip follow the one above by exactly one."""
+    return sum(
+        1 for a, b in itertools.pairwise(numbers) if a is not None and b is not None and b == a + 1
+    )
+
+
+def numbered_columns(words: Sequence[WordBox]) -> tuple[int, float]:
+    """How a page's words show a numbered list: (steps of the numbering, share of digit words).
+
+    The steps are the row numbers, down each line-up, that follow the one above by one (a
+    list of 40 names shows nearly 40 whatever OCR made of its names); the share is that of
+    the columns' other words holding a digit: near none in a list of names (and fathers'
+    names), most rows in a table of dates and sums. (0, 0.0) when no column of numbers shows.
+    """
+    layout = layout_from_words(words)
+    if layout is None:
+        return 0, 0.0
+    steps = sum(sequence_steps(c.values) for c in layout.columns)
+    total = sum(c.words for c in layout.columns)
+    return steps, sum(c.digit_words for c in layout.columns) / max(total, 1)
+
+
+def reads_as_numbered_list(words: Sequence[WordBox]) -> bool:
+    """Whether a page's words show a numbered list of names (`numbered_columns`)."""
+    steps, digits = numbered_columns(words)
+    return steps >= MIN_SEQUENCE and digits <= MAX_DIGIT_SHARE

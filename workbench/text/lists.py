@@ -245,15 +245,15 @@ def parse_text_rows(
     return rows
 
 
-_FATHER = re.compile(r"[(\[]?\s*(?:فرزند|نام پدر\s*:?)\s+([^()\[\]\d]+?)\s*[)\]]?\s*$")
+_FATHER = re.compile(r"[(\[]?\s*(?:فرزند|(?:نام )?پدر\s*:?)\s+([^()\[\]\d]+?)\s*[)\]]?\s*$")
 
 
 def split_father(text: str) -> tuple[str, str]:
     """A row's name and the father's name written after it: «علی رضایی (فرزند حسن)».
 
     Lists write the father's name in a column of its own or after the name, as «فرزند X»
-    ("child of X") or «نام پدر: X», with or without brackets. Returns (name, father), the
-    father empty when none is written.
+    ("child of X"), «نام پدر: X» or «پدر: X», with or without brackets. Returns (name,
+    father), the father empty when none is written.
     """
     m = _FATHER.search(normalize(text))
     if m is None:
@@ -313,23 +313,27 @@ class NumberingProblem:
 
 
 def numbering_problems(rows: Sequence[ListRow]) -> list[NumberingProblem]:
-    """Gaps, repeats and reversals in the printed row numbers (rows without one are passed)."""
+    """Gaps, repeats and reversals in the printed row numbers (rows without one are passed).
+
+    Rows without a number (unread on a scan) between two numbered ones stand for the numbers
+    between them: «5», a row unread, «7» is no gap.
+    """
     problems: list[NumberingProblem] = []
     seen: set[int] = set()
     previous: int | None = None
-    for row in rows:
+    position = 0  # the list position of the previous numbered row
+    for k, row in enumerate(rows, 1):
         if row.number is None:
             continue
+        expected = (previous or 0) + k - position
         if row.number in seen:
             problems.append(NumberingProblem("repeat", previous, row.number, row.index))
         elif previous is not None and row.number < previous:
             problems.append(NumberingProblem("order", previous, row.number, row.index))
-        elif previous is not None and row.number > previous + 1:
+        elif row.number > (previous or 0) + 1 and row.number != expected:
             problems.append(NumberingProblem("gap", previous, row.number, row.index))
-        elif previous is None and row.number > 1:
-            problems.append(NumberingProblem("gap", None, row.number, row.index))
         seen.add(row.number)
-        previous = row.number
+        previous, position = row.number, k
     return problems
 
 

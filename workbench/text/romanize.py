@@ -170,7 +170,7 @@ def latin_key(text: str) -> str:
     Spaces, hyphens and apostrophes are dropped, so the key compares whole names; vowels are
     folded (a/e, o/u) because Persian writes short vowels not at all.
     """
-    decomposed = unicodedata.normalize("NFKD", text)
+    decomposed = unicodedata.normalize("NFKD", text.replace("ı", "i"))  # Turkish dotless i
     ascii_text = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
     ascii_text = re.sub(r"[^a-z\s]", " ", ascii_text)
     ascii_text = re.sub(r"\s+", " ", ascii_text).strip()

@@ -16,14 +16,18 @@ __all__ = ["SAME_NAME", "english_names", "found_in", "same_name"]
 
 #: Similarity (0-100) at which a Latin name counts as a spelling of a Persian one.
 SAME_NAME = 80.0
+#: A capitalised Latin word of a name. Spellings of Persian names carry accents and an
+#: apostrophe for the ʿayn («Mortéza», «'Alí-Akbar», «Aydın», as the romanizer's other
+#: candidates write them), so the letters are Latin letters with their accents, not ASCII.
+_UPPER = "A-ZÀ-ÖØ-Þ"
+_LOWER = "a-zß-öø-ÿıāēīōū"
+_WORD = rf"'?[{_UPPER}][{_LOWER}']+(?:-'?[{_UPPER}{_LOWER}][{_LOWER}']+)*"
 #: Honorifics before a name in English text.
 _EN_HONORIFIC = re.compile(
     r"\b(Mr|Mrs|Ms|Dr|Messrs|Engineer|Eng|Seyyed|Seyed|Sayyid|Hojjatoleslam|Ayatollah)\.? +"
-    r"((?:(?:Engineer|Dr)\.? +)?{w}(?: {w}){{0,2}}(?: and {w}(?: {w}){{0,2}})*)".format(
-        w=r"[A-Z][a-z']+(?:-[A-Za-z][a-z']+)*"
-    )
+    rf"((?:(?:Engineer|Dr)\.? +)?{_WORD}(?: {_WORD}){{0,2}}(?: and {_WORD}(?: {_WORD}){{0,2}})*)"
 )
-_CAPITALISED = re.compile(r"[A-Z][a-z']+(?:-[A-Za-z][a-z']+)*")
+_CAPITALISED = re.compile(_WORD)
 
 
 def english_names(text: str) -> list[str]:

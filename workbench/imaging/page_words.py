@@ -28,7 +28,6 @@ from importlib import resources
 
 import cv2
 import numpy as np
-from scipy import sparse
 
 #: Where the vocabulary lives, inside the package's data.
 VOCABULARY_FILE = "page_words.npy"
@@ -76,30 +75,33 @@ def words_from_bytes(data: bytes) -> np.ndarray:
 
 
 def closest_pages(
-    query: np.ndarray, stored: Sequence[np.ndarray], count: int = CANDIDATES
+    query: np.ndarray, stored: Sequence[np.ndarray], count: int | None = None
 ) -> np.ndarray:
     """Indices of the `count` stored pages whose words are closest to `query`'s, closest first.
 
     Words are weighted by their rarity among the stored pages and the query (inverse
     document frequency), so that what every letter of one template carries counts little.
-    All pages are returned, in order, when there are no more than `count`.
+    All pages are returned, in order, when there are no more than `count` (by default
+    `CANDIDATES`).
     """
+    count = CANDIDATES if count is None else count
     n = len(stored)
     if n == 0:
         return np.zeros(0, int)
     size = len(vocabulary())
-    lengths = [len(w) for w in stored]
-    rows = np.repeat(np.arange(n), lengths)
+    # each (page, word) present, with its count: the sparse word counts of the store
+    rows = np.repeat(np.arange(n, dtype=np.int64), [len(w) for w in stored])
     cols = np.concatenate([*stored, np.zeros(0, np.uint16)]).astype(np.int64)
-    counts = sparse.csr_matrix((np.ones(len(cols)), (rows, cols)), shape=(n, size))
-    counts.sum_duplicates()
+    pairs, counts = np.unique(rows * size + cols, return_counts=True)
+    page, word = pairs // size, pairs % size
     mine = np.bincount(query.astype(np.int64), minlength=size).astype(np.float64)
-    present = np.bincount(counts.indices, minlength=size) + (mine > 0)
+    present = np.bincount(word, minlength=size) + (mine > 0)
     idf = np.log((n + 1) / (present + 1)) + 1e-3
+    weighted = counts * idf[word]
     weighted_query = mine * idf
-    weighted = counts.multiply(idf[None, :]).tocsr()
-    norms = np.sqrt(np.asarray(weighted.multiply(weighted).sum(axis=1)).ravel())
-    scores = np.asarray(weighted @ weighted_query).ravel()
-    scores /= np.maximum(norms, 1e-9) * max(float(np.linalg.norm(weighted_query)), 1e-9)
+    norms = np.sqrt(np.bincount(page, weights=weighted**2, minlength=n))
+    dots = np.bincount(page, weights=weighted * weighted_query[word], minlength=n)
+    scale = np.maximum(norms, 1e-9) * max(float(np.linalg.norm(weighted_query)), 1e-9)
+    scores = dots.astype(np.float64) / scale
     order = np.argsort(-scores, kind="stable")
     return order[: min(count, n)]

@@ -219,6 +219,7 @@ def overlap_agreement(query: np.ndarray, stored: np.ndarray, matrix: Sequence[fl
     within_y, within_x = np.divmod(np.arange(BLOCK * BLOCK), BLOCK)
     corner = ((pending // cols) * BLOCK + pad) * stride + (pending % cols) * BLOCK + pad
     places = corner[:, None] + (within_y * stride + within_x)[None, :]
+    q_waiting, q_spread_waiting = q_centred[pending], q_spread[pending]
     agreeing = 0
     shifts = sorted(
         itertools.product(range(-pad, pad + 1), repeat=2), key=lambda d: (d[0] ** 2 + d[1] ** 2, d)
@@ -230,11 +231,13 @@ def overlap_agreement(query: np.ndarray, stored: np.ndarray, matrix: Sequence[fl
         t_centred = t - t.mean(axis=1, keepdims=True)
         t_spread = np.sqrt((t_centred**2).mean(axis=1))
         with np.errstate(divide="ignore", invalid="ignore"):
-            r = (q_centred[pending] * t_centred).mean(axis=1) / (q_spread[pending] * t_spread)
+            r = (q_waiting * t_centred).mean(axis=1) / (q_spread_waiting * t_spread)
         r64 = np.nan_to_num(r.astype(np.float64), nan=-1.0, posinf=-1.0, neginf=-1.0)
         agree = r64 >= BLOCK_AGREE
         agreeing += int(agree.sum())
-        pending, places = pending[~agree], places[~agree]
+        waiting = ~agree
+        pending, places = pending[waiting], places[waiting]
+        q_waiting, q_spread_waiting = q_waiting[waiting], q_spread_waiting[waiting]
     # the query's area as laid onto the stored page (the reductions share a width, not a scale)
     laid = query.shape[0] * query.shape[1] * abs(float(np.linalg.det(m[:, :2])))
     smaller = min(h * w, laid)

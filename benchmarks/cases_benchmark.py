@@ -452,7 +452,7 @@ def main() -> int:
         "and of 4 copies of each, re-used across rows), and a match with one of them counts as "
         "a false match. All parts were measured on the shared "
         "2-core machine while other work ran on it (load average "
-        f"{load:.1f} when this text was written"
+        f"{load:.1f} when this text was written on {time.strftime('%Y-%m-%d')}"
         f"{' from parts measured by separate runs' if args.saved else ''}).",
         "",
         "| set | letters | copies | copies matched to their letter | false matches (pairs "
@@ -471,8 +471,8 @@ def main() -> int:
         "verify as a copy's would, and only the pixels of the whole overlap tell them apart. "
         "The same sharing is what ranks a few other letters above a heavily cropped copy by "
         "visual words (last column): the filter keeps "
-        f"{page_words.CANDIDATES} pages, so a copy is lost only when that many pages of other "
-        "letters rank above it.",
+        f"{page_words.CANDIDATES} pages, so a copy is lost only when that many pages, of other "
+        "letters or other copies of its own, rank above it.",
         "",
         f"Search over a store of {search['pages']} fingerprinted pages ({args.synthetic} of "
         "them rows of other letters, as above; median of 3 real pages, reading the fingerprints "

@@ -56,6 +56,7 @@ from workbench.case_links import (
 )
 from workbench.imaging.fingerprint import (
     Agreement,
+    Features,
     PageMatch,
     decode_thumb,
     hash_distances,
@@ -69,6 +70,7 @@ from workbench.imaging.layout.marks import (
     ink_field_difference,
     patch_similarity,
 )
+from workbench.imaging.page_words import closest_pages, page_words
 from workbench.store.cases import (
     LetterReading,
     case_documents,
@@ -82,6 +84,7 @@ from workbench.store.fingerprints import (
     MarkFingerprint,
     PageFingerprint,
     mark_fingerprints,
+    page_features_of,
     page_fingerprints,
     page_thumbs,
     pages_sharing_a_band,
@@ -248,17 +251,17 @@ def near_duplicates(
     """The stored pages that are copies of a page of `sha256`.
 
     Candidates come from the hash (within `HASH_MATCH_BITS`) and from keypoints verified by a
-    similarity transform (`match_pages`); each is then checked pixel by pixel over the overlap
-    the transform gives (`overlap_agreement`), so that a letter sharing a paragraph or a
-    template with this one is not taken for a copy of it.
+    similarity transform (`match_pages`) on the stored pages whose visual words are closest
+    to the page's (`closest_pages`; pages stored without words are all matched); each is then
+    checked pixel by pixel over the overlap the transform gives (`overlap_agreement`), so that
+    a letter sharing a paragraph or a template with this one is not taken for a copy of it.
     """
-    every = list(pages) if pages is not None else page_fingerprints(store)
+    every = list(pages) if pages is not None else page_fingerprints(store, with_features=False)
     mine = [p for p in every if p.document_sha256 == sha256]
     others = [p for p in every if p.document_sha256 != sha256]
     if not mine or not others:
         return []
-    other_features = [p.features for p in others]
-    usable = [i for i, f in enumerate(other_features) if f is not None]
+    keypoints = _Keypoints(store, [*mine, *others])
     found: dict[tuple[str, int, int], NearDuplicate] = {}
     profiles: dict[str, dict[str, Any]] = {}
     thumbs = _Thumbs(store)
@@ -266,12 +269,13 @@ def near_duplicates(
         # hash candidates by the indexed band look-up (every page within HASH_MATCH_BITS)
         by_band = {p.id for p in pages_sharing_a_band(store, page.phash)}
         matches: list[PageMatch | None] = [None] * len(others)
-        if page.features is not None:
-            verified = match_pages(
-                page.features,
-                [other_features[i] for i in usable],  # type: ignore[misc]
-            )
-            for i, m in zip(usable, verified, strict=True):
+        features = keypoints.get(page)
+        if features is not None:
+            picked = _word_candidates(page, features, others)
+            stored = [(i, keypoints.get(others[i])) for i in picked]
+            usable = [(i, f) for i, f in stored if f is not None]
+            verified = match_pages(features, [f for _, f in usable])
+            for (i, _), m in zip(usable, verified, strict=True):
                 matches[i] = m
         for i, other in enumerate(others):
             m = matches[i]
@@ -280,8 +284,9 @@ def near_duplicates(
             distance = int(hash_distances(page.phash, [other.phash])[0])
             if distance > HASH_MATCH_BITS and m is None:
                 continue
-            if m is None and page.features is not None and other.features is not None:
-                m = match_pair(page.features, other.features)
+            other_features = keypoints.get(other)
+            if m is None and features is not None and other_features is not None:
+                m = match_pair(features, other_features)
             agreement = thumbs.agreement(page, other, m)
             same, method = _same_page(distance, m, agreement)
             if not same:
@@ -306,6 +311,38 @@ def near_duplicates(
                 other_run=other.run_id,
             )
     return sorted(found.values(), key=lambda d: (d.distance, d.other))
+
+
+def _word_candidates(
+    page: PageFingerprint, features: Features, others: Sequence[PageFingerprint]
+) -> list[int]:
+    """Which of `others` to match keypoint by keypoint: the closest by visual words.
+
+    Pages stored without words (before they were kept) are all kept, as every page was
+    before the filter.
+    """
+    query = page.words if page.words is not None else page_words(features.descriptors)
+    with_words = [i for i, o in enumerate(others) if o.words is not None]
+    closest = closest_pages(query, [others[i].words for i in with_words])  # type: ignore[misc]
+    kept = {with_words[int(j)] for j in closest}
+    return sorted(kept | {i for i, o in enumerate(others) if o.words is None})
+
+
+class _Keypoints:
+    """The keypoints of the pages a search compares, read from the store only when needed."""
+
+    def __init__(self, store: Store, pages: Sequence[PageFingerprint]) -> None:
+        self.store = store
+        self.pages = {p.id: p for p in pages}
+        self.cache: dict[int, Features | None] = {
+            p.id: p.features for p in pages if p.features is not None
+        }
+
+    def get(self, page: PageFingerprint) -> Features | None:
+        if page.id not in self.cache:
+            row = page_features_of(self.store, [page.id]).get(page.id)
+            self.cache[page.id] = row.features if row is not None else None
+        return self.cache[page.id]
 
 
 class _Thumbs:

@@ -7,7 +7,10 @@ document, through the store's public `Database.query` (case membership: `workben
 
 Each page's hash is also written cut into bands (`hash_bands`), so that the pages within a few
 bits of a hash are found by an indexed look-up (`pages_sharing_a_band`), and the small grey
-reduction of the page is kept for checking candidates pixel by pixel (`page_thumbs`).
+reduction of the page is kept for checking candidates pixel by pixel (`page_thumbs`). The
+visual words of its keypoints (`workbench.imaging.page_words`) are written with it, so that a
+search picks the pages worth matching without reading every page's keypoints; pages written
+before the words were kept have none (``words`` is None) and are matched as before.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import numpy as np
 
 from workbench.imaging.fingerprint import Features, hash_bands
 from workbench.imaging.layout.marks import coarse_vectors, decode_patch
+from workbench.imaging.page_words import page_words, words_from_bytes, words_to_bytes
 from workbench.model import Report
 from workbench.store.database import Database
 
@@ -31,7 +35,10 @@ MARK_KINDS = ("signature", "seal", "letterhead")
 
 @dataclass(frozen=True)
 class PageFingerprint:
-    """One stored page's fingerprints: its hash and keypoints (None when not read)."""
+    """One stored page's fingerprints: its hash, keypoints (None when not read) and words.
+
+    ``words`` is None for a page stored before its words were kept.
+    """
 
     document_sha256: str
     run_id: int
@@ -42,6 +49,8 @@ class PageFingerprint:
     features: Features | None
     #: The row's id, by which its reduction is read (`page_thumbs`).
     id: int = 0
+    #: The visual word of each keypoint (`workbench.imaging.page_words`), None when not kept.
+    words: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -84,12 +93,14 @@ def record_fingerprints(conn: sqlite3.Connection, run_id: int, report: Report) -
                 features.points.astype(np.int16).tobytes(),
                 features.descriptors.tobytes(),
                 base64.b64decode(p["thumb"]) if p.get("thumb") else None,
+                words_to_bytes(page_words(features.descriptors)),
             )
         )
     for row in rows:
         fid = conn.execute(
             "INSERT INTO page_fingerprints (run_id, document_sha256, page, width, height, phash, "
-            "feature_height, points, descriptors, thumb) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "feature_height, points, descriptors, thumb, words) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             row,
         ).lastrowid
         conn.executemany(
@@ -128,19 +139,37 @@ _LATEST = (
 )
 
 
-def page_fingerprints(store: Database, *, with_features: bool = True) -> list[PageFingerprint]:
-    """Every document's page fingerprints, from its latest fingerprinted run.
+_PAGE_COLUMNS = "f.id, f.run_id, f.document_sha256, f.page, f.width, f.height, f.phash, f.words"
+_FEATURE_COLUMNS = ", f.feature_height, f.points, f.descriptors"
 
-    Keypoints are kept as raw bytes, so reading a thousand pages' worth is quick.
+
+def page_fingerprints(store: Database, *, with_features: bool = True) -> list[PageFingerprint]:
+    """Every document's page fingerprints, from its latest fingerprinted run, with their words.
+
+    Keypoints are kept as raw bytes, so reading a thousand pages' worth is quick; a search
+    reads them only for the pages its words picked (`page_features_of`).
     """
-    columns = "f.id, f.run_id, f.document_sha256, f.page, f.width, f.height, f.phash" + (
-        ", f.feature_height, f.points, f.descriptors" if with_features else ""
-    )
+    columns = _PAGE_COLUMNS + (_FEATURE_COLUMNS if with_features else "")
     rows = store.query(
         f"SELECT {columns} FROM page_fingerprints f "
         f"{_LATEST.format(table='page_fingerprints')} ORDER BY f.document_sha256, f.page"
     )
     return [_page_fingerprint(r, with_features=with_features) for r in rows]
+
+
+def page_features_of(store: Database, ids: Sequence[int]) -> dict[int, PageFingerprint]:
+    """The fingerprint rows `ids`, keypoints included, by id."""
+    out: dict[int, PageFingerprint] = {}
+    wanted = sorted(set(ids))
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        rows = store.query(
+            f"SELECT {_PAGE_COLUMNS}{_FEATURE_COLUMNS} FROM page_fingerprints f "
+            f"WHERE f.id IN ({','.join('?' * len(chunk))})",
+            tuple(chunk),
+        )
+        out.update({r["id"]: _page_fingerprint(r, with_features=True) for r in rows})
+    return out
 
 
 def _page_fingerprint(row: sqlite3.Row, *, with_features: bool) -> PageFingerprint:
@@ -161,7 +190,17 @@ def _page_fingerprint(row: sqlite3.Row, *, with_features: bool) -> PageFingerpri
         row["phash"],
         features,
         row["id"],
+        _words(row),
     )
+
+
+def _words(row: sqlite3.Row) -> np.ndarray | None:
+    """The row's visual words; None when not selected or not kept (a page stored before)."""
+    try:
+        data = row["words"]
+    except IndexError:  # a query that did not select them
+        return None
+    return None if data is None else words_from_bytes(data)
 
 
 def pages_sharing_a_band(store: Database, phash: str) -> list[PageFingerprint]:

@@ -22,6 +22,9 @@ one, because stores written by earlier versions must upgrade to the same shape a
 - 7: case links may also be ``letter_order``: two letters of one numbering series whose
   numbers go backwards in time, found when a document is stored (the table is rebuilt, as
   SQLite cannot change a CHECK constraint; its rows, trigger and indexes are kept).
+- 8: the visual words of each fingerprinted page (`workbench.imaging.page_words`), which pick
+  the stored pages a near-duplicate search matches keypoint by keypoint; rows written before
+  have none and are matched as before.
 """
 
 from __future__ import annotations
@@ -348,6 +351,12 @@ CREATE INDEX case_links_by_other ON case_links (other_sha256, other_run_id);
 """
 
 
+def _v8_page_words(conn: sqlite3.Connection) -> None:
+    # rows written before have no words: the search matches them keypoint by keypoint, as
+    # it did before the filter (`workbench.cases.near_duplicates`)
+    conn.execute("ALTER TABLE page_fingerprints ADD COLUMN words BLOB")
+
+
 @dataclass(frozen=True)
 class Migration:
     """One step: takes the schema to `version`, by SQL script or by a Python function."""
@@ -365,6 +374,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(5, "names index", _v5_names),
     Migration(6, "stored case links, hash bands and page reductions", _v6_case_links),
     Migration(7, "letter numbers going backwards as case links", V7_LETTER_ORDER),
+    Migration(8, "visual words of each fingerprinted page", _v8_page_words),
 )
 LATEST = MIGRATIONS[-1].version
 

@@ -70,9 +70,16 @@ class PageLines:
 
 
 def _lines_of(gray: np.ndarray) -> PageLines:
+    """The page's lines: ink, deskewed, segmented and measured.
+
+    At most two page-sized masks are alive at once (the ink and its rotation, read as bool
+    without a copy: the rotation of a 0/1 page by nearest neighbour is 0/1), so that a
+    100-megapixel page costs a few hundred MB here, not a gigabyte.
+    """
     ink = ink_mask(gray)
     angle = deskew_angle(ink)
-    straight = rotate(ink.astype(np.uint8), angle) > 0
+    straight = rotate(ink.view(np.uint8), angle).view(bool)
+    del ink  # the rotated copy replaces it (or is it, at angle 0)
     lines = measure_lines(straight, segment_lines(straight))
     return PageLines(angle, tuple(lines), (int(gray.shape[0]), int(gray.shape[1])))
 

@@ -341,3 +341,26 @@ def test_a_page_without_a_line_to_read_again_does_not_load_the_second_reader(
     assert reading.lines_read_again == 0 and reading.mode == "auto"
     assert (result, reading) == loaded
     assert result.steps["reader"]["second_reader"] == SECOND
+
+
+@needs_reader
+def test_the_ocr_check_warms_the_second_reader_up_only_for_a_document_of_few_pixels(
+    persian_page: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Six blank Letter pages at 300 dpi (50 million pixels): the model is not loaded ahead
+    # of the reading; one page is.
+    from workbench_checks.ocr import OcrCheck
+
+    from tests.support.hostile_files import pdf_pages
+    from workbench.imaging.recognition import line_recognizer
+    from workbench.loading import load_bytes
+    from workbench.reading import WARM_UP_MAX_PIXELS
+
+    loaded: list[int] = []
+    monkeypatch.setattr(line_recognizer, "shared_recognizer", lambda: loaded.append(1))
+    many = load_bytes(pdf_pages(6, 612, 792), "blank.pdf")
+    assert sum(p.width * p.height for p in many.pages) > WARM_UP_MAX_PIXELS
+    OcrCheck().warm_up(Context(many))
+    assert not loaded
+    OcrCheck().warm_up(Context(load_document(persian_page)))
+    assert loaded == [1]

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from workbench.ocr.engine import percentile_u8
+from workbench.imaging.histogram import percentile_u8
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 

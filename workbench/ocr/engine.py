@@ -59,6 +59,7 @@ from workbench.imaging.recognition.ocr_preprocess import (
 )
 from workbench.ocr.model import OcrFailedError, OcrPage, OcrResult
 from workbench.ocr.recovery import recover_lines
+from workbench.ocr.regions import stack_regions
 from workbench.ocr.tsv import fix_commas, page_from_data
 
 
@@ -106,36 +107,6 @@ RETRY_BELOW = 50.0
 MIN_ORIENTATION_CONFIDENCE = 2.0
 #: Percentile of a page's grey levels taken as its paper tone (text is a small dark share).
 PAPER_PERCENTILE = 90
-
-
-def percentile_u8(gray: np.ndarray, q: float) -> float:
-    """``np.percentile(gray, q)`` (its default, linear method) of a uint8 image, from its histogram.
-
-    The same number without sorting a copy of the image (100 MB for a 100-megapixel page):
-    the two order statistics around numpy's virtual index are read off the cumulative
-    histogram and interpolated as numpy does.
-    """
-    size = int(gray.size)
-    if size == 0:
-        return float(np.percentile(gray, q))
-    rows = gray.reshape(gray.shape[0], -1) if gray.ndim > 1 else gray.reshape(1, -1)
-    counts = np.zeros(256, dtype=np.int64)
-    for start in range(0, rows.shape[0], 256):  # in strips: bincount widens to 8 bytes a pixel
-        counts += np.bincount(rows[start : start + 256].ravel(), minlength=256)
-    cumulative = np.cumsum(counts)
-    quantile = np.true_divide(q, 100)
-    virtual = float((size - 1) * quantile)  # numpy's virtual index for the linear method
-    below = max(0.0, min(float(np.floor(virtual)), size - 1.0))
-    above = max(0.0, min(below + 1.0, size - 1.0))
-    gamma = virtual - float(np.floor(virtual))
-    low = float(np.searchsorted(cumulative, int(below), side="right"))
-    high = float(np.searchsorted(cumulative, int(above), side="right"))
-    diff = high - low
-    if gamma >= 0.5:
-        return high - diff * (1 - gamma)
-    return low + diff * gamma
-
-
 #: Debian package holding each language's data, for the error message.
 _PACKAGE = "tesseract-ocr-{}"
 _VERSION = re.compile(r"tesseract\s+v?(\d+)\.(\d+)(?:\.(\d+))?", re.IGNORECASE)
@@ -473,41 +444,10 @@ class Tesseract:
         every box is moved back to page pixels. With no boxes nothing is read.
         """
         gray = _as_gray(image)
-        height, width = gray.shape
         if not boxes:
             page = OcrPage(index, language, "", (), (), None)
             return OcrResult(page=page, preprocessed=gray, steps={"regions": 0}, seconds=0.0)
-        paper = int(percentile_u8(gray, PAPER_PERCENTILE))
-        bands: list[list[int]] = []
-        regions: list[tuple[int, int, int, int]] = []  # top, bottom, left, right
-        for x, y, w, h in sorted(boxes, key=lambda b: b[1]):
-            pad = max(2, h // 3)
-            top, bottom = max(0, y - pad), min(height, y + h + pad)
-            left, right = max(0, x - pad), min(width, x + w + pad)
-            regions.append((top, bottom, left, right))
-            if bands and top <= bands[-1][1]:
-                bands[-1][1] = max(bands[-1][1], bottom)
-            else:
-                bands.append([top, bottom])
-        gap = max(8, max(h for _, _, _, h in boxes))
-        pieces: list[np.ndarray] = []
-        offsets: list[tuple[int, int, int]] = []  # (top in the stack, bottom, top on the page)
-        row = 0
-        for top, bottom in bands:
-            if pieces:
-                pieces.append(np.full((gap, width), paper, dtype=np.uint8))
-                row += gap
-            # the band's rows in the paper tone, with every region's pixels in those rows (no
-            # page-sized copy)
-            band = np.full((max(0, bottom - top), width), paper, dtype=np.uint8)
-            for r_top, r_bottom, left, right in regions:
-                first, last = max(r_top, top), min(r_bottom, bottom)
-                if first < last and left < right:
-                    band[first - top : last - top, left:right] = gray[first:last, left:right]
-            pieces.append(band)
-            offsets.append((row, row + bottom - top, top))
-            row += bottom - top
-        stack = np.ascontiguousarray(np.vstack(pieces))
+        stack, offsets = stack_regions(gray, boxes, PAPER_PERCENTILE)
         result = self.recognize(stack, language, index=index, dpi=dpi, orientation=False)
 
         def to_page(box: tuple[int, int, int, int]) -> tuple[int, int, int, int]:

@@ -10,7 +10,8 @@ and the peak during each check is reported with the peak of the whole document
 (``ru_maxrss``, which includes loading). Tesseract runs as a child process and is not
 counted (its peak is reported apart, from ``RUSAGE_CHILDREN``).
 
-    .venv/bin/python benchmarks/memory_benchmark.py [--only CHECKS] [--write]
+    .venv/bin/python benchmarks/memory_benchmark.py [--only CHECKS] [--document page|pdf|both]
+        [--pdf-pages N] [--write]
 
 ``--write`` replaces the "Memory per document" section of benchmarks/RESULTS.md.
 """
@@ -78,8 +79,8 @@ class Sampler:
         self.phase = event.check if event.status is None else "between checks"
 
 
-def make_documents(folder: Path) -> list[Path]:
-    """The 100-megapixel JPEG page and the PDF of 200 blank pages."""
+def make_documents(folder: Path, pdf_pages_count: int = 200) -> list[Path]:
+    """The 100-megapixel JPEG page and the PDF of blank pages (200, the page limit)."""
     if not SAMPLE.exists():
         sys.exit(f"{SAMPLE} is missing; run samples/generate.py first")
     page = folder / "page-100mpx.jpg"
@@ -87,8 +88,8 @@ def make_documents(folder: Path) -> list[Path]:
         big = letter.convert("RGB").resize((8500, 11700), Image.Resampling.LANCZOS)
     big.save(page, quality=90, dpi=(1000, 1000))
     del big
-    blank = folder / "blank-200-pages.pdf"
-    blank.write_bytes(pdf_pages(200, 612, 792))
+    blank = folder / f"blank-{pdf_pages_count}-pages.pdf"
+    blank.write_bytes(pdf_pages(pdf_pages_count, 612, 792))
     return [page, blank]
 
 
@@ -132,13 +133,19 @@ def main() -> None:
     parser.add_argument(
         "--document", choices=("page", "pdf", "both"), default="both", help="which to measure"
     )
+    parser.add_argument(
+        "--pdf-pages",
+        type=int,
+        default=200,
+        help="blank pages of the PDF (fewer, to measure the growth per page in less time)",
+    )
     parser.add_argument("--write", action="store_true", help="update benchmarks/RESULTS.md")
     args = parser.parse_args()
     only = args.only.split(",") if args.only else None
     with tempfile.TemporaryDirectory() as tmp:
         # made in a process of their own: the enlarged page must not swell the memory that
         # the measuring processes, forked from this one, start with
-        page, pdf = _in_child(make_documents, Path(tmp))
+        page, pdf = _in_child(make_documents, Path(tmp), args.pdf_pages)
         chosen = {"page": [page], "pdf": [pdf], "both": [page, pdf]}[args.document]
         results = [_one(path, only) for path in chosen]
     lines = [

@@ -48,6 +48,7 @@ from workbench.imaging.lines import (
     segment_lines,
 )
 from workbench.loading import Document
+from workbench.loading.fill import box_decoded, on_partly_decoded_page
 from workbench.model import Artifact, CheckResult, Finding, Region, Severity
 from workbench.serialize import region_to_dict
 
@@ -63,18 +64,33 @@ class PageLines:
     angle: float
     lines: tuple[LineMetrics, ...]  # boxes on the deskewed page
     shape: tuple[int, int]
+    #: Lines left out for touching the decoder's fill (a partly decoded page), else None.
+    left_at_fill: int | None = None
 
     def page_box(self, line: LineMetrics) -> tuple[int, int, int, int]:
         """The line's box on the page as decoded (undoing the deskew)."""
         return rotate_box_back(line.box, self.angle, self.shape)
 
 
-def _lines_of(gray: np.ndarray) -> PageLines:
-    ink = ink_mask(gray)
+def _lines_of(gray: np.ndarray, decoded: np.ndarray | None = None) -> PageLines:
+    """The page's lines: ink, deskewed, segmented and measured.
+
+    At most two page-sized masks are alive at once (the ink and its rotation, read as bool
+    without a copy: the rotation of a 0/1 page by nearest neighbour is 0/1), so that a
+    100-megapixel page costs a few hundred MB here, not a gigabyte. On a partly decoded
+    page (`decoded`, see `Context.decoded_pixels`) only the decoded pixels are read, and a
+    line touching the fill (cut by it) is left out.
+    """
+    ink = ink_mask(gray, decoded)
     angle = deskew_angle(ink)
-    straight = rotate(ink.astype(np.uint8), angle) > 0
+    straight = rotate(ink.view(np.uint8), angle).view(bool)
+    del ink  # the rotated copy replaces it (or is it, at angle 0)
     lines = measure_lines(straight, segment_lines(straight))
-    return PageLines(angle, tuple(lines), (int(gray.shape[0]), int(gray.shape[1])))
+    shape = (int(gray.shape[0]), int(gray.shape[1]))
+    if decoded is None:
+        return PageLines(angle, tuple(lines), shape)
+    kept = [m for m in lines if box_decoded(decoded, rotate_box_back(m.box, angle, shape))]
+    return PageLines(angle, tuple(kept), shape, left_at_fill=len(lines) - len(kept))
 
 
 def _region(box: tuple[int, int, int, int], label: str, score: float | None = None) -> Region:
@@ -137,11 +153,13 @@ class LayoutCheck(Check):
         artifacts: list[Artifact | None] = []
         results: dict[str, Any] = {"pages": [], "comparisons": []}
         lines_by_page: dict[int, PageLines] = {}
+        partly = set(doc.properties.get("recovered_pages") or ())  # pages decoded in part
         for page in doc.pages:
             gray = context.page_gray(page.index)
-            plines = _lines_of(np.asarray(gray))
+            plines = _lines_of(np.asarray(gray), context.decoded_pixels(page.index))
             lines_by_page[page.index] = plines
-            findings.extend(self._line_findings(page.index, plines, results))
+            found = self._line_findings(page.index, plines, results)
+            findings += [on_partly_decoded_page(f) if page.index in partly else f for f in found]
         messages: list[str] = []
         if not context.references:
             messages.append(
@@ -189,6 +207,9 @@ class LayoutCheck(Check):
                 "outliers": [o.to_dict() for o in outliers],
             }
         )
+        if plines.left_at_fill is not None:
+            # a partly decoded page: the decoder's fill was not read as the page
+            results["pages"][-1]["partly_decoded"] = {"lines_left_at_fill": plines.left_at_fill}
         findings = []
         for outlier in outliers:
             box = plines.page_box(outlier.line)

@@ -29,7 +29,14 @@ from workbench.ocr import (
     Tesseract,
     page_from_data,
 )
-from workbench.reading import SECOND, TESSERACT, PageReading, reading_rows, uncertain_lines
+from workbench.reading import (
+    SECOND,
+    TESSERACT,
+    WARM_UP_MAX_PIXELS,
+    PageReading,
+    reading_rows,
+    uncertain_lines,
+)
 from workbench.text.script import char_script
 
 #: A page whose words average below this confidence (0-100) is read unreliably.
@@ -163,10 +170,15 @@ class OcrCheck(Check):
         Only when the report's reading will use it: page images, a reader mode other than
         ``tesseract``, a Persian (or no) claimed language, and the reader installed. Loaded
         once per process (`shared_recognizer`); an Arabic page, found so only once read,
-        then holds a model it does not use.
+        then holds a model it does not use. Not for a document of more pixels than
+        `WARM_UP_MAX_PIXELS` (a very large page, many pages): there the memory counts more
+        than the seconds, and the reading loads the model only for a page with a line to
+        read again.
         """
         claimed = context.claims.language if context.claims is not None else None
         if not context.document.pages or context.reader_mode() == TESSERACT:
+            return
+        if sum(p.width * p.height for p in context.document.pages) > WARM_UP_MAX_PIXELS:
             return
         if claimed not in (None, "fa"):
             return

@@ -309,3 +309,58 @@ def test_cli_reader_option(persian_page: Path) -> None:
     assert json.loads(done.output)["results"]["ocr"]["reader"] == "tesseract"
     refused = runner.invoke(main, [*args, "--reader", "none"])
     assert refused.exit_code == 2 and "--reader" in refused.output
+
+
+@needs_reader
+def test_a_page_without_a_line_to_read_again_does_not_load_the_second_reader(
+    persian_page: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Every word read with confidence 99: no line for the second reader, whose model is
+    # then not loaded; the reading and its account are those of the loaded reader.
+    from dataclasses import replace
+
+    import workbench.reading as reading_module
+
+    gray = np.asarray(Image.open(persian_page).convert("L"))
+    engine = Tesseract()
+    read = engine.recognize(gray, "fas")
+    confident = replace(
+        read,
+        page=replace(read.page, words=tuple(replace(w, confidence=99.0) for w in read.page.words)),
+    )
+    assert confident.page.lines
+    loaded = read_page_text(lambda _: confident, gray, engine=engine, language="fas", mode="auto")
+
+    def must_not_load() -> None:
+        raise AssertionError("the second reader was loaded")
+
+    monkeypatch.setattr(reading_module, "shared_recognizer", must_not_load)
+    result, reading = read_page_text(
+        lambda _: confident, gray, engine=engine, language="fas", mode="auto"
+    )
+    assert reading.lines_read_again == 0 and reading.mode == "auto"
+    assert (result, reading) == loaded
+    assert result.steps["reader"]["second_reader"] == SECOND
+
+
+@needs_reader
+def test_the_ocr_check_warms_the_second_reader_up_only_for_a_document_of_few_pixels(
+    persian_page: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Six blank Letter pages at 300 dpi (50 million pixels): the model is not loaded ahead
+    # of the reading; one page is.
+    from workbench_checks.ocr import OcrCheck
+
+    from tests.support.hostile_files import pdf_pages
+    from workbench.imaging.recognition import line_recognizer
+    from workbench.loading import load_bytes
+    from workbench.reading import WARM_UP_MAX_PIXELS
+
+    loaded: list[int] = []
+    monkeypatch.setattr(line_recognizer, "shared_recognizer", lambda: loaded.append(1))
+    many = load_bytes(pdf_pages(6, 612, 792), "blank.pdf")
+    assert sum(p.width * p.height for p in many.pages) > WARM_UP_MAX_PIXELS
+    OcrCheck().warm_up(Context(many))
+    assert not loaded
+    OcrCheck().warm_up(Context(load_document(persian_page)))
+    assert loaded == [1]

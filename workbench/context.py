@@ -30,6 +30,7 @@ from PIL import Image
 from workbench.formats.timestamps import file_timestamps
 from workbench.limits import Limits
 from workbench.loading import Document
+from workbench.loading.fill import decoded_pixels
 from workbench.model import Artifact, Claims
 
 if TYPE_CHECKING:
@@ -269,6 +270,26 @@ class Context:
             return arr
 
         return self.cached_pixels(("page_gray", doc.sha256, index), compute)
+
+    def decoded_pixels(self, index: int) -> np.ndarray | None:
+        """Where page `index` holds what the decoder read: a read-only bool mask, or None.
+
+        None for a page decoded in full. A page the loader recovered in part (the file cut
+        short or damaged: its ``recovered_pages``) has its missing part filled in by the
+        decoder; the mask is False there (`workbench.loading.fill`), so that the checks
+        reading the page as a picture do not take the fill's edge for a line or its grey
+        for ink.
+        """
+        if index not in set(self.document.properties.get("recovered_pages") or ()):
+            return None
+
+        def compute() -> np.ndarray | None:
+            found = decoded_pixels(self.page_gray(index))
+            if found is not None:
+                found.flags.writeable = False
+            return found
+
+        return self.cached(("decoded_pixels", self.document.sha256, index), compute)
 
     @property
     def file_timestamps(self) -> Mapping[str, str]:

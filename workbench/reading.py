@@ -49,6 +49,12 @@ from workbench.runtime import READER_MODES
 from workbench.text.matching import normalize
 from workbench.text.script import classify
 
+#: Above this many pixels in a document (an A4 page at 600 dpi is 35 million) the second
+#: reader's model is not loaded ahead of the reading (`Check.warm_up`): PyTorch and the model
+#: hold 200-400 MB, which such a document needs for its pages, and a page without a line
+#: to read again (blank, English, Arabic, confidently read) never loads them.
+WARM_UP_MAX_PIXELS = 40_000_000
+
 #: Reader modes: Tesseract alone; the second reader on the lines that need it, within a CPU
 #: budget; the second reader on every line.
 TESSERACT = "tesseract"
@@ -368,6 +374,14 @@ def line_is_arabic(fas: OcrPage, ara: OcrPage) -> bool:
     return found.language not in ("fa", "und") and found.confidence >= ARABIC_PAGE_CONFIDENCE
 
 
+def _any_line_to_read_again(page: OcrPage) -> bool:
+    """Whether `reread_page` in ``auto`` would want any line of `page` (before its budget)."""
+    return any(
+        needs_second_reading(LineEvidence(line.text, line_confidence(page, line)))
+        for line in page.lines
+    )
+
+
 def read_page_text(
     read: Callable[[str], OcrResult],
     gray: np.ndarray,
@@ -416,6 +430,23 @@ def read_page_text(
     if persian and mode != TESSERACT and page.lines:
         if not reader_available():
             reader["note"] = "second reader not installed (bash scripts/dev.sh install)"
+        elif mode == "auto" and not _any_line_to_read_again(page):
+            # Nothing for the second reader: its model (and PyTorch, some 200-400 MB) is
+            # not loaded for this page; the reading is what `reread_page` would return.
+            budget = (
+                None
+                if result.steps.get("single_line")
+                else budget_columns(gray.shape, len(page.lines))
+            )
+            reading = replace(reread_page(page, gray, None, mode=TESSERACT), mode=mode)
+            reader.update(
+                second_reader=SECOND,
+                lines_read_again=0,
+                lines_kept=0,
+                skipped_for_budget=0,
+                budget_columns=budget,
+                seconds=reading.second_seconds,
+            )
         else:
             try:
                 recognizer = shared_recognizer()

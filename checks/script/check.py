@@ -25,13 +25,17 @@ of 1990s-2000s keyboards and encodings, at low severity.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from typing import Any
+
+import numpy as np
 
 from workbench.check import Check, Layer, LayerKind, Need
 from workbench.context import Context
 from workbench.errors import ToolUnavailableError, WorkbenchError
 from workbench.geometry import union_box
 from workbench.languages import LANGUAGE_RGB, OTHER_RGB, classifier_code, language_name
+from workbench.loading.fill import box_decoded, on_partly_decoded_page
 from workbench.model import CheckResult, Finding, Region, Severity
 from workbench.ocr import OcrPage
 from workbench.reading import page_language
@@ -256,7 +260,7 @@ class ScriptCheck(Check):
         n_words = 0
         for index in range(len(doc.pages)):
             try:
-                fas = context.ocr(index, "fas")
+                fas = _decoded_lines(context.ocr(index, "fas"), context.decoded_pixels(index))
                 ara, ara_lines = _ara_reading(context, index, fas)
             except ToolUnavailableError as exc:
                 return self.skipped(
@@ -317,6 +321,11 @@ class ScriptCheck(Check):
             "failed_pages": failures,
         }
         message = "; ".join(failures) if failures else None
+        recovered = set(doc.properties.get("recovered_pages") or ())
+        findings = [
+            on_partly_decoded_page(f) if f.page is not None and f.page in recovered else f
+            for f in findings
+        ]
         return self.ok(findings=findings, results=results, message=message)
 
     def _image_orthography(self, lines: Sequence[PageLine]) -> list[Finding]:
@@ -476,6 +485,18 @@ _REASON_TEXT = {
     "arabic_indic_digits": "Arabic-Indic digits (the shapes of ٤ ٥ ٦ on the page, or the "
     "Arabic model's reading where the font draws both systems alike)",
 }
+
+
+def _decoded_lines(page: OcrPage, decoded: np.ndarray | None) -> OcrPage:
+    """`page` without the lines that touch the decoder's fill of a partly decoded page.
+
+    Text read in the fill, or a line cut by it, is not the page's: its letters are
+    fragments. `decoded` is `Context.decoded_pixels` (None: the page was decoded in full).
+    """
+    if decoded is None:
+        return page
+    kept = tuple(line for line in page.lines if box_decoded(decoded, line.box))
+    return replace(page, lines=kept, text="\n".join(line.text for line in kept))
 
 
 def _ara_reading(context: Context, index: int, fas: OcrPage) -> tuple[OcrPage, list[int] | None]:

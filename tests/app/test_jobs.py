@@ -193,6 +193,41 @@ def test_a_running_and_a_queued_upload_are_cancelled_and_nothing_is_stored(
         assert sorted(p.name for p in (queue.folder / slow).iterdir()) == ["job.json"]
 
 
+def _hangs_analysing(task: Task, events: str) -> TaskResult:
+    """Analyse like the app's worker, but hang inside the analysis, its scratch folder made.
+
+    The folder's path is written beside the job's events, for the test to look at.
+    """
+    import workbench.batch.worker as worker
+
+    def hang(*args: object, **kwargs: object) -> None:
+        Path(events).with_name("scratch-path").write_text(str(worker._WORKER_STATE["scratch"]))
+        time.sleep(600)
+
+    worker.analyze_document = hang  # type: ignore[assignment]
+    return analyse_job(task, events)
+
+
+def test_a_cancelled_worker_leaves_no_scratch_folder(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "store") as store:
+        queue = JobQueue(store, function=_hangs_analysing).start()
+        try:
+            job_id = queue.submit(_upload(EXEMPLAR, "slow.png"), reviewer="Ana", only=["file"])
+            told = queue.folder / job_id / "scratch-path"
+            deadline = time.monotonic() + 120
+            while not told.exists() or not told.read_text():
+                assert time.monotonic() < deadline, queue.job(job_id)
+                time.sleep(0.05)
+            scratch = Path(told.read_text())
+            assert (scratch / "input" / "slow.png").is_file()  # the upload, written there
+            assert queue.cancel(job_id)
+            (job,) = _wait(queue, [job_id])
+        finally:
+            queue.close()
+        assert job.status == "cancelled"
+        assert not scratch.exists(), "the ended worker's scratch folder was left behind"
+
+
 class _KilledAfterStoring(JobQueue):
     """A dispatcher that stops (as if killed) after storing a run, before marking it done."""
 

@@ -76,3 +76,58 @@ def test_lines_are_measured_and_grouped() -> None:
 def test_blank_page_has_no_lines() -> None:
     ink = np.zeros((400, 300), bool)
     assert deskew_angle(ink) == 0.0 and segment_lines(ink) == []
+
+
+Group = tuple[tuple[int, int, int, int], int, np.ndarray]
+
+
+def _groups_by_box(groups: list[Group]) -> dict[tuple[int, int, int, int], tuple[object, ...]]:
+    return {box: (area, part.tobytes(), part.shape) for box, area, part in groups}
+
+
+@pytest.mark.parametrize(
+    "relative", ["questioned/letter_1380-02-24.jpg", "lists/names_149_scan.jpg"]
+)
+def test_banded_groups_are_the_groups_of_the_whole_page(relative: str) -> None:
+    # Labelling band by band (cut at rows the smear left empty) finds the same groups, with
+    # the same ink, as labelling the whole page at once.
+    from workbench.imaging.lines import banded_ink_groups, ink_groups
+
+    ink = ink_mask(np.array(Image.open(SAMPLES / relative).convert("L")))
+    kernel = (3, round(ink.shape[1] * 0.025))
+    whole = [(box, area, part) for _, box, area, part in ink_groups(ink, kernel)[1]]
+    for band_rows in (1, 64, 512, 100_000):
+        banded = banded_ink_groups(ink, kernel, band_rows=band_rows)
+        assert len(banded) == len(whole) > 20
+        assert _groups_by_box(banded) == _groups_by_box(whole)
+
+
+def test_groups_of_more_than_16_bit_labels_are_found() -> None:
+    # Specks every third pixel (111,222 of them) and a rule down the page, so that no row is
+    # empty: one band, with more groups than 16-bit labels can number.
+    from workbench.imaging.lines import banded_ink_groups, ink_groups
+
+    ink = np.zeros((1000, 1000), dtype=bool)
+    ink[::3, :997:3] = True
+    ink[:, 999] = True
+    found = banded_ink_groups(ink, (1, 1))
+    assert len(found) == 333 * 334 + 1
+    whole = [(box, area, part) for _, box, area, part in ink_groups(ink, (1, 1))[1]]
+    assert _groups_by_box(found) == _groups_by_box(whole)
+
+
+def test_ink_mask_is_otsus_threshold_of_the_smoothed_page() -> None:
+    # Binarised in place, it is still "smoothed page below Otsu's threshold", as a fresh
+    # comparison computes it, on a scan and on noise of every contrast.
+    import cv2
+
+    pages = [np.array(Image.open(SAMPLES / "genuine/control_01.png").convert("L"))]
+    rng = np.random.default_rng(3)
+    pages += [
+        (rng.integers(0, 256, (97, 131)) // divisor).astype(np.uint8) for divisor in (1, 2, 5)
+    ]
+    for gray in pages:
+        smooth = cv2.GaussianBlur(gray, (3, 3), 0)
+        threshold, _ = cv2.threshold(smooth, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+        ink = ink_mask(gray)
+        assert ink.dtype == bool and np.array_equal(ink, smooth < threshold)

@@ -84,6 +84,28 @@ class TaskResult:
 
 _WORKER_STATE: dict[str, Any] = {}
 
+#: The kinds of scratch folder a worker makes in the temporary directory, each named
+#: ``workbench-<kind>-<pid>-<random>`` so that a worker's folders can be found by its process id.
+SCRATCH_KINDS = ("batch", "references")
+
+
+def scratch_folder(kind: str) -> Path:
+    """A new scratch folder of this worker process (see `SCRATCH_KINDS`)."""
+    return Path(tempfile.mkdtemp(prefix=f"workbench-{kind}-{os.getpid()}-"))
+
+
+def remove_scratch(pid: int) -> None:
+    """Remove the scratch folders a worker process left behind once it has ended.
+
+    A worker ended from outside (a cancelled upload's, terminated in the middle of a
+    document) cannot remove its own folder; the process that ended it calls this after the
+    worker is gone, so the pid is not yet anybody else's.
+    """
+    temp = Path(tempfile.gettempdir())
+    for kind in SCRATCH_KINDS:
+        for folder in temp.glob(f"workbench-{kind}-{pid}-*"):
+            shutil.rmtree(folder, ignore_errors=True)
+
 
 def limit_threads() -> None:
     """Keep a worker to the thread policy (`workbench.runtime`): one thread per library.
@@ -170,7 +192,7 @@ def _worker_references(task: Task) -> tuple[Document, ...]:
         if not task.reference_data:
             refs = load_references(task.references, task.limits)
         else:
-            folder = Path(tempfile.mkdtemp(prefix="workbench-references-"))
+            folder = scratch_folder("references")
             try:
                 loaded = []
                 for i, (name, data) in enumerate(
@@ -256,7 +278,7 @@ def analyse_task(task: Task, progress: ProgressCallback | None = None) -> TaskRe
     limit_threads()
     started = now_iso()
     clock = time.perf_counter()
-    scratch = Path(tempfile.mkdtemp(prefix="workbench-batch-"))
+    scratch = scratch_folder("batch")
     _WORKER_STATE["scratch"] = scratch  # removed by the parent watch if the batch dies
     worker = f"{os.uname().nodename}:{os.getpid()}"
 

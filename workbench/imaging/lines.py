@@ -100,8 +100,13 @@ def deskew_angle(ink: np.ndarray, max_degrees: float = 3.0, step: float = 0.2) -
     if not ink.any():
         return 0.0
     factor = min(1.0, 800 / ink.shape[1])
+    # one page-sized byte array (the 0/255 page), not two
     small = cv2.resize(
-        ink.astype(np.uint8) * 255, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA
+        np.multiply(ink, 255, dtype=np.uint8),
+        None,
+        fx=factor,
+        fy=factor,
+        interpolation=cv2.INTER_AREA,
     )
     h, w = small.shape
 
@@ -151,6 +156,70 @@ def ink_groups(
     return labels, groups
 
 
+def _bands(occupied: np.ndarray, min_rows: int) -> list[tuple[int, int]]:
+    """Row ranges ``[start, stop)`` covering the occupied rows, cut only at empty rows.
+
+    Consecutive runs of occupied rows are merged until a band spans at least `min_rows`
+    rows (fewer, larger labelling calls); nothing 8-connected crosses an empty row, so each
+    band can be labelled alone.
+    """
+    rows = np.flatnonzero(occupied)
+    if rows.size == 0:
+        return []
+    breaks = np.flatnonzero(np.diff(rows) > 1)
+    starts = np.concatenate(([rows[0]], rows[breaks + 1]))
+    stops = np.concatenate((rows[breaks] + 1, [rows[-1] + 1]))
+    bands: list[tuple[int, int]] = []
+    for start, stop in zip(starts.tolist(), stops.tolist(), strict=True):
+        if bands and bands[-1][1] - bands[-1][0] < min_rows:
+            bands[-1] = (bands[-1][0], stop)
+        else:
+            bands.append((start, stop))
+    return bands
+
+
+def _label(binary: np.ndarray) -> tuple[int, np.ndarray, np.ndarray]:
+    """8-connected labels of a 0/1 image, 16-bit while they fit (half the memory of 32)."""
+    try:
+        count, labels, stats, _ = cv2.connectedComponentsWithStats(
+            binary, connectivity=8, ltype=cv2.CV_16U
+        )
+    except cv2.error:  # more than 65,534 groups
+        count, labels, stats, _ = cv2.connectedComponentsWithStats(
+            binary, connectivity=8, ltype=cv2.CV_32S
+        )
+    return count, labels, stats
+
+
+def banded_ink_groups(
+    ink: np.ndarray, kernel: tuple[int, int], min_area: int = 1, band_rows: int = 512
+) -> list[tuple[Box, int, np.ndarray]]:
+    """The groups of `ink_groups` (box, ink pixel count, the group's ink), without the label image.
+
+    The smeared page is labelled band by band, cut at rows the smear left empty (such as
+    the gaps between text lines), in 16-bit labels where they fit: on a 100-megapixel page
+    the label image of the whole page alone is 400 MB, a band's a few MB. The groups are
+    those of `ink_groups`, in the order of their first row.
+    """
+    joined = cv2.dilate(
+        ink.view(np.uint8) if ink.dtype == bool else ink.astype(np.uint8), np.ones(kernel, np.uint8)
+    )
+    groups: list[tuple[Box, int, np.ndarray]] = []
+    for top, bottom in _bands(joined.max(axis=1) > 0, band_rows):
+        count, labels, stats = _label(joined[top:bottom])
+        for i in range(1, count):
+            x, y, bw, bh, _ = (int(v) for v in stats[i])
+            part = (labels[y : y + bh, x : x + bw] == i) & ink[top + y : top + y + bh, x : x + bw]
+            ys, xs = np.nonzero(part)
+            if ys.size < max(min_area, 1):
+                continue
+            x0, y0, x1, y1 = int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1
+            box = (x + x0, top + y + y0, x1 - x0, y1 - y0)
+            groups.append((box, int(ys.size), part[y0:y1, x0:x1]))
+        del labels
+    return groups
+
+
 def segment_lines(ink: np.ndarray, *, smear: int | None = None) -> list[Box]:
     """Find text line segments on a deskewed binarised page.
 
@@ -170,9 +239,8 @@ def segment_lines(ink: np.ndarray, *, smear: int | None = None) -> list[Box]:
     """
     _, w = ink.shape
     k = smear or max(5, round(w * 0.025))
-    u8 = ink.astype(np.uint8)
     boxes: list[Box] = []
-    for _, (x, y, bw, bh), area, part in ink_groups(ink, (3, k))[1]:
+    for (x, y, bw, bh), area, part in banded_ink_groups(ink, (3, k)):
         if bh < 0.004 * w or bh > 0.06 * w or bw < 0.04 * w:
             continue
         if bw / max(bh, 1) < 2.0:
@@ -181,8 +249,7 @@ def segment_lines(ink: np.ndarray, *, smear: int | None = None) -> list[Box]:
             continue  # solid bars
         if float(part.sum(axis=1).max()) > 0.8 * bw:
             continue  # a ruled line (text rows break between words)
-        ink_box = u8[y : y + bh, x : x + bw]
-        fill = float(ink_box.mean())
+        fill = np.count_nonzero(ink[y : y + bh, x : x + bw]) / (bw * bh)
         if fill < 0.05 or fill > 0.7:
             continue
         boxes.append((x, y, bw, bh))

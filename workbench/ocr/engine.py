@@ -59,6 +59,7 @@ from workbench.imaging.recognition.ocr_preprocess import (
 from workbench.ocr.activity import cpu_time, tesseract_running
 from workbench.ocr.model import OcrFailedError, OcrPage, OcrResult
 from workbench.ocr.recovery import recover_lines
+from workbench.ocr.regions import stack_regions
 from workbench.ocr.tsv import fix_commas, page_from_data
 
 
@@ -447,34 +448,10 @@ class Tesseract:
         every box is moved back to page pixels. With no boxes nothing is read.
         """
         gray = _as_gray(image)
-        height, width = gray.shape
         if not boxes:
             page = OcrPage(index, language, "", (), (), None)
             return OcrResult(page=page, preprocessed=gray, steps={"regions": 0}, seconds=0.0)
-        paper = int(np.percentile(gray, PAPER_PERCENTILE))
-        masked = np.full_like(gray, paper)
-        bands: list[list[int]] = []
-        for x, y, w, h in sorted(boxes, key=lambda b: b[1]):
-            pad = max(2, h // 3)
-            top, bottom = max(0, y - pad), min(height, y + h + pad)
-            left, right = max(0, x - pad), min(width, x + w + pad)
-            masked[top:bottom, left:right] = gray[top:bottom, left:right]
-            if bands and top <= bands[-1][1]:
-                bands[-1][1] = max(bands[-1][1], bottom)
-            else:
-                bands.append([top, bottom])
-        gap = max(8, max(h for _, _, _, h in boxes))
-        pieces: list[np.ndarray] = []
-        offsets: list[tuple[int, int, int]] = []  # (top in the stack, bottom, top on the page)
-        row = 0
-        for top, bottom in bands:
-            if pieces:
-                pieces.append(np.full((gap, width), paper, dtype=np.uint8))
-                row += gap
-            pieces.append(masked[top:bottom])
-            offsets.append((row, row + bottom - top, top))
-            row += bottom - top
-        stack = np.ascontiguousarray(np.vstack(pieces))
+        stack, offsets = stack_regions(gray, boxes, PAPER_PERCENTILE)
         result = self.recognize(stack, language, index=index, dpi=dpi, orientation=False)
 
         def to_page(box: tuple[int, int, int, int]) -> tuple[int, int, int, int]:

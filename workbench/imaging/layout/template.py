@@ -30,13 +30,22 @@ SHIFT_TOLERANCE = 0.004
 SCALE_TOLERANCE = 0.02
 
 
-def ink_mask(gray: np.ndarray) -> np.ndarray:
+def ink_mask(gray: np.ndarray, where: np.ndarray | None = None) -> np.ndarray:
     """Binarise a page: True where there is ink.
+
+    The page is binarised in the smoothed copy's own memory (one page-sized byte array on
+    top of the input, not three: a 100-megapixel page is 100 MB each). Otsu's threshold `t`
+    truncates the copy in place (values above `t` become `t`, which leaves ``copy < t``
+    as it was), then a second threshold in place writes 1 where the copy is below `t` (at
+    most ``ceil(t) - 1``, the copy being whole numbers) and 0 elsewhere.
 
     Parameters
     ----------
     gray : ndarray, shape (H, W), uint8
         Greyscale page, dark ink on light paper.
+    where : ndarray of bool, shape (H, W), optional
+        The pixels to read (a partly decoded page's decoded part): the threshold is chosen
+        on them alone and there is no ink elsewhere.
 
     Returns
     -------
@@ -45,11 +54,21 @@ def ink_mask(gray: np.ndarray) -> np.ndarray:
 
     """
     g = np.asarray(gray, dtype=np.uint8)
-    if g.size == 0 or int(g.max()) - int(g.min()) < 40:
+    seen = g if where is None else g[where]
+    if seen.size == 0 or int(seen.max()) - int(seen.min()) < 40:
         return np.zeros(g.shape, dtype=bool)
     smooth = cv2.GaussianBlur(g, (3, 3), 0)
-    threshold, _ = cv2.threshold(smooth, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
-    return np.asarray(smooth < threshold)
+    if where is None:
+        threshold, _ = cv2.threshold(smooth, 0, 255, cv2.THRESH_TRUNC + cv2.THRESH_OTSU, dst=smooth)
+    else:
+        threshold, _ = cv2.threshold(
+            smooth[where].reshape(-1, 1), 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU
+        )
+    cv2.threshold(smooth, math.ceil(threshold) - 1, 1, cv2.THRESH_BINARY_INV, dst=smooth)
+    ink = smooth.view(bool)
+    if where is not None:
+        ink &= where
+    return ink
 
 
 def soft_ink(ink: np.ndarray, sigma: float) -> np.ndarray:

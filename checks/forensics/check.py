@@ -18,12 +18,13 @@ from workbench.context import Context
 from workbench.imaging.forensic.calibration import TextCalibration, calibrate_text
 from workbench.imaging.forensic.dq_map import DqMap, dq_map_of_bytes
 from workbench.imaging.forensic.tamper import PageTraces, analyse_page
+from workbench.loading.fill import on_partly_decoded_page
 from workbench.model import Artifact, CheckResult, Finding
 from workbench.serialize import region_to_dict
 
 from .findings import (
+    PARTLY_DECODED,
     clone_dict,
-    on_partly_decoded_page,
     page_findings,
     page_region,
     text_clone_dict,
@@ -110,7 +111,7 @@ class ForensicsCheck(Check):
             artifacts += page_artifacts
             found = page_findings(self, page.index, traces, factor)
             if page.index in recovered:
-                found = [on_partly_decoded_page(f) for f in found]
+                found = [on_partly_decoded_page(f, PARTLY_DECODED) for f in found]
             findings += found
         if not pages:
             return self.error(" ".join(notes) or "No page could be examined.")

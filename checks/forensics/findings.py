@@ -9,7 +9,6 @@ so that each method's wording and severity rules are read in one place.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 from workbench.check import Check
@@ -165,20 +164,6 @@ PARTLY_DECODED = (
     "filling, so it is weighed no higher than a notice; a complete copy of the file can be "
     "examined in full."
 )
-
-
-def on_partly_decoded_page(finding: Finding) -> Finding:
-    """`finding` as said of a page the decoder recovered only in part.
-
-    A truncated progressive JPEG comes back as a blurred page whose missing part is filled
-    with repeated blocks: copy-move and noise methods see that filling, not an edit.
-    """
-    return replace(
-        finding,
-        severity=min(finding.severity, Severity.NOTICE),
-        detail=finding.detail + PARTLY_DECODED,
-        evidence={**finding.evidence, "page_partly_decoded": True},
-    )
 
 
 def text_severity(strength: float, calibration: TextCalibration, method: str) -> Severity:

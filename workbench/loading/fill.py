@@ -104,11 +104,15 @@ PARTLY_DECODED_TEXT = (
 )
 
 
-def on_partly_decoded_page(finding: Finding) -> Finding:
-    """`finding` as said of a page the decoder recovered only in part (a notice at most)."""
+def on_partly_decoded_page(finding: Finding, why: str = PARTLY_DECODED_TEXT) -> Finding:
+    """`finding` as said of a page the decoder recovered only in part (a notice at most).
+
+    `why` is appended to its detail: what the partial decoding means for that kind of
+    evidence (letters and lines by default; pixel traces say their own).
+    """
     return replace(
         finding,
         severity=min(finding.severity, Severity.NOTICE),
-        detail=finding.detail + PARTLY_DECODED_TEXT,
+        detail=finding.detail + why,
         evidence={**finding.evidence, "page_partly_decoded": True},
     )

@@ -22,18 +22,8 @@ LINES = (
 )
 
 
-def scanned_letter(
-    width: int = 1240,
-    height: int = 1754,
-    seed: int = 0,
-    paper: tuple[float, float, float] = (246.0, 242.0, 232.0),
-    noise: float = 2.5,
-) -> Image.Image:
-    """An RGB page of Persian text lines, blurred and noisy like a 150-dpi office scan.
-
-    `paper` is the paper's RGB tone and `noise` the sensor noise (standard deviation, grey
-    levels); a bright, quiet page is one whose JPEG decodes clip at white near the print.
-    """
+def scanned_letter(width: int = 1240, height: int = 1754, seed: int = 0) -> Image.Image:
+    """An RGB page of Persian text lines, blurred and noisy like a 150-dpi office scan."""
     rng = np.random.default_rng(seed)
     page = Image.new("L", (width, height), 255)
     draw = ImageDraw.Draw(page)
@@ -51,7 +41,7 @@ def scanned_letter(
         y += step
     ink = np.asarray(page, dtype=np.float32) / 255.0
     ink = cv2.GaussianBlur(ink, (0, 0), 0.9)
-    tone = np.array(paper, dtype=np.float32)
-    rgb = ink[..., None] * tone + (1 - ink[..., None]) * np.array([35.0, 35.0, 60.0])
-    rgb += rng.normal(0, noise, rgb.shape)
+    paper = np.array([246.0, 242.0, 232.0], dtype=np.float32)
+    rgb = ink[..., None] * paper + (1 - ink[..., None]) * np.array([35.0, 35.0, 60.0])
+    rgb += rng.normal(0, 2.5, rgb.shape)
     return Image.fromarray(np.clip(rgb, 0, 255).astype(np.uint8))

@@ -25,18 +25,11 @@ of JPEG artifacts*, IEEE TIFS 7(3), 2012):
 4. the log ratios are summed over a window of blocks; windows well below zero (coefficients
    landing where a double compression puts few) are the map's suspicion, in [0, 1].
 
-Blocks holding a sample within `CLIP_MARGIN` of black or white are left out of both the
-first-step estimate and the map: the first decode clipped them (on bright paper, the ringing
-of every stroke overshoots white), which moves their coefficients off the first step's
-multiples as a single compression would. Before they were left out, untouched pages on
-bright, quiet paper got regions along their print.
-
 When no frequency shows a first quantisation (a file saved once, or twice at the same
 quality, or a PNG), there is no map, and the reason says so. Innocent causes of a region
 without the double-compression trace: a part of the page that is blank (no coefficient to
-judge), a region the encoder clipped (pure black or white) beyond what the exclusion above
-catches, and a page resaved after being cropped by a number of pixels that is not a multiple
-of 8 (then the whole page lacks it).
+judge), a region the encoder clipped (pure black or white), and a page resaved after being
+cropped by a number of pixels that is not a multiple of 8 (then the whole page lacks it).
 """
 
 from __future__ import annotations
@@ -91,15 +84,6 @@ SUSPICION_RANGE = (3.0, 12.0)
 #: Suspicion a block needs to be part of a candidate region, and the fewest blocks of one.
 REGION_THRESHOLD = 0.5
 MIN_REGION_BLOCKS = 6
-#: Luminance at or beyond which a block counts as clipped (within this many grey levels of 0
-#: or 255). The first decode rounds and clips every sample to 0-255: where the ringing of an
-#: edge overshoots bright paper (or black ink), the clipped block's coefficients no longer sit
-#: on the first step's multiples, so the block looks compressed once although it was not. Such
-#: blocks carry no evidence either way. On an untouched dev form that got regions (150 dpi
-#: colour, JPEG 90 then 75, saved at 95), all 227 blocks whose log ratio favoured a single
-#: compression by more than 3 nats held a luminance of 254 or more (against 19% of the blocks
-#: favouring a double one); on a genuine letter of the same chain, 48 of 48.
-CLIP_MARGIN = 1
 
 
 @dataclass(frozen=True)
@@ -114,7 +98,7 @@ class DqMap:
     """Per-block evidence of aligned double compression on the file's 8 x 8 grid."""
 
     #: (H // 8, W // 8) posterior that the block was compressed twice (prior 1/2; 0.5 where
-    #: the block has no non-zero coefficient in the used frequencies, or is clipped).
+    #: the block has no non-zero coefficient in the used frequencies).
     probability: np.ndarray
     #: (H // 8, W // 8) in [0, 1]: how strongly the window around the block lacks the trace
     #: the rest of the page has; the map the fusion takes.
@@ -241,24 +225,17 @@ def aligned_dq_map(luminance: np.ndarray, table: np.ndarray) -> DqMap | NoDqMap:
     llr = np.zeros(bh * bw, dtype=np.float64)
     informative = np.zeros(bh * bw, dtype=bool)
     first: dict[int, int] = {}
-    # Each block's brightest and darkest sample: a dilation (erosion) anchored at the block's
-    # corner, read at the corners (a third of the cost of numpy's reduction over blocks).
-    core, square = y[: bh * 8, : bw * 8], np.ones((8, 8), np.uint8)
-    brightest = cv2.dilate(core, square, anchor=(0, 0))[::8, ::8]
-    darkest = cv2.erode(core, square, anchor=(0, 0))[::8, ::8]
-    clipped = ((brightest >= 255 - CLIP_MARGIN) | (darkest <= CLIP_MARGIN)).ravel()
     for row, pos in enumerate(POSITIONS):
         q2 = int(steps[naturals[row]])
         if q2 < 1:
             continue
         k = np.rint(coeffs[row] / q2).astype(np.int64)
-        found = first_step(k[~clipped], shifted[row], q2)
+        found = first_step(k, shifted[row], q2)
         if found is None:
             continue
         q1, _, ratio = found
         first[pos] = q1
         mags = np.minimum(np.abs(k), K_MAX)
-        mags[clipped] = 0  # no evidence either way (see `CLIP_MARGIN`)
         llr += np.log(ratio)[mags]
         informative |= mags > 0
     if len(first) < MIN_FREQUENCIES:

@@ -59,7 +59,10 @@ from benchmarks.scanned_lines import scanned_lines  # noqa: E402
 from workbench.imaging.recognition.line_recognizer import LineRecognizer  # noqa: E402
 from workbench.ocr import Tesseract, cpu_time  # noqa: E402
 from workbench.reading import (  # noqa: E402
+    ARABIC_REREAD_BELOW,
+    REREAD_BELOW,
     LineEvidence,
+    arabic_letters,
     choose_line,
     crop_line,
     needs_second_reading,
@@ -244,17 +247,25 @@ def second_reader(
 
 
 def policy(
-    count: int, out: Readings, tess: str, second: str, *, every_line: bool
+    count: int, out: Readings, tess: str, second: str, *, every_line: bool, arabic: bool = False
 ) -> tuple[list[str], int]:
-    """The text each policy keeps per line, and how many lines it read again."""
+    """The text each policy keeps per line, and how many lines it read again.
+
+    On Arabic lines (`arabic`) as `workbench.reading` reads a line kept in ``ara``: the lines
+    under `ARABIC_REREAD_BELOW` read again, the second reading in Arabic letters.
+    """
+    below = ARABIC_REREAD_BELOW if arabic else REREAD_BELOW
     texts, reread = [], 0
     for i in range(count):
         first = LineEvidence(out.text[tess][i], out.confidence[tess][i])
-        if not every_line and not needs_second_reading(first):
+        if not every_line and not needs_second_reading(first, below):
             texts.append(first.text)
             continue
         reread += 1
-        other = LineEvidence(out.text[second][i], out.confidence[second][i])
+        text = out.text[second][i]
+        other = LineEvidence(
+            arabic_letters(text, first.text) if arabic else text, out.confidence[second][i]
+        )
         texts.append(choose_line(first, other).text)
     return texts, reread
 
@@ -333,8 +344,19 @@ def table(name: str, truths: Sequence[str], out: Readings, lang: str) -> list[st
     tess = f"tesseract {lang} --psm 7"
     if "Persian recognizer" not in out.text:
         return rows
+    arabic = lang == "ara"
+    if arabic:
+        score = Score()
+        for truth, text, first in zip(
+            truths, out.text["Persian recognizer"], out.text[tess], strict=True
+        ):
+            score.add(truth, arabic_letters(text, first))
+        cost = out.cpu["Persian recognizer"] / n
+        rows.append(f"| Persian recognizer, in Arabic letters | {score.row()} | {cost:.3f} | |")
     for label, every in (("choice, every line read again", True), ("choice, default", False)):
-        texts, reread = policy(len(truths), out, tess, "Persian recognizer", every_line=every)
+        texts, reread = policy(
+            len(truths), out, tess, "Persian recognizer", every_line=every, arabic=arabic
+        )
         score = Score()
         for truth, text in zip(truths, texts, strict=True):
             score.add(truth, text)

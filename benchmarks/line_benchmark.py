@@ -18,7 +18,9 @@ Readers: raw Tesseract in single-line mode (``--psm 7``, the anchor of the data'
 ``Tesseract.recognize`` (what the ``ocr`` check calls; it now detects a single line); the
 Persian recognizer (`workbench.imaging.recognition.line_recognizer`) reading each set in one batch.
 Policies combine the two per line (`workbench.reading.choose_line`), reading every line
-again or only the lines `workbench.reading.needs_second_reading` selects.
+again or only the lines `workbench.reading.needs_second_reading` selects; on the Arabic
+sets, the rule tried for Arabic lines and not adopted (`benchmarks.arabic_lines`): the
+recognizer's reading in Arabic letters, on the lines Tesseract's ``ara`` is unsure of.
 
 CER = edit distance / reference characters. "strict": NFC, whitespace collapsed. "relaxed"
 additionally folds what the transcriptions make inconsistently or what says nothing of the
@@ -52,6 +54,7 @@ from PIL import Image, ImageDraw, ImageFilter, ImageFont
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.arabic_lines import ARABIC_REREAD_BELOW, arabic_letters  # noqa: E402
 from benchmarks.ocr_measure import Measure, normalise  # noqa: E402
 from benchmarks.ocr_pages import ARABIC, FARSIWEB, NOTO, PERSIAN, build_pages, sample_pages  # noqa: E402
 from benchmarks.results_file import write_section  # noqa: E402
@@ -59,10 +62,7 @@ from benchmarks.scanned_lines import scanned_lines  # noqa: E402
 from workbench.imaging.recognition.line_recognizer import LineRecognizer  # noqa: E402
 from workbench.ocr import Tesseract, cpu_time  # noqa: E402
 from workbench.reading import (  # noqa: E402
-    ARABIC_REREAD_BELOW,
-    REREAD_BELOW,
     LineEvidence,
-    arabic_letters,
     choose_line,
     crop_line,
     needs_second_reading,
@@ -251,14 +251,19 @@ def policy(
 ) -> tuple[list[str], int]:
     """The text each policy keeps per line, and how many lines it read again.
 
-    On Arabic lines (`arabic`) as `workbench.reading` reads a line kept in ``ara``: the lines
-    under `ARABIC_REREAD_BELOW` read again, the second reading in Arabic letters.
+    On Arabic lines (`arabic`) the rule tried for them (`benchmarks.arabic_lines`, not used by
+    the ``ocr`` check): the lines under `ARABIC_REREAD_BELOW` read again, the second reading
+    in Arabic letters.
     """
-    below = ARABIC_REREAD_BELOW if arabic else REREAD_BELOW
     texts, reread = [], 0
     for i in range(count):
         first = LineEvidence(out.text[tess][i], out.confidence[tess][i])
-        if not every_line and not needs_second_reading(first, below):
+        wanted = (
+            first.confidence is None or first.confidence < ARABIC_REREAD_BELOW
+            if arabic
+            else needs_second_reading(first)
+        )
+        if not every_line and not wanted:
             texts.append(first.text)
             continue
         reread += 1
@@ -353,7 +358,13 @@ def table(name: str, truths: Sequence[str], out: Readings, lang: str) -> list[st
             score.add(truth, arabic_letters(text, first))
         cost = out.cpu["Persian recognizer"] / n
         rows.append(f"| Persian recognizer, in Arabic letters | {score.row()} | {cost:.3f} | |")
-    for label, every in (("choice, every line read again", True), ("choice, default", False)):
+    labels = (
+        ("choice in Arabic letters, every line read again", True),
+        (f"choice in Arabic letters, ara confidence under {ARABIC_REREAD_BELOW:.0f}", False),
+    )
+    if not arabic:
+        labels = (("choice, every line read again", True), ("choice, default", False))
+    for label, every in labels:
         texts, reread = policy(
             len(truths), out, tess, "Persian recognizer", every_line=every, arabic=arabic
         )

@@ -21,7 +21,6 @@ never reads its text: it asks for Tesseract's own readings (`Context.ocr` with a
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
@@ -56,13 +55,6 @@ TESSERACT = "tesseract"
 SECOND = "parisaocr"
 #: Lines Tesseract read with a mean word confidence under this are read again.
 REREAD_BELOW = 92.0
-#: An Arabic line image whose ``ara`` reading has a mean word confidence under this is read
-#: again, and the second reading, written in Arabic letters (`arabic_letters`), is kept by
-#: `choose_line` as on a Persian line. On the scanned Arabic journal lines of
-#: ``benchmarks/line_benchmark.py`` (development set) the second reading read better than
-#: ``ara`` on every band of ``ara`` confidence under 85 and only marginally better from 85 to
-#: 90; over 90 ``ara`` read better (figures in ``benchmarks/RESULTS.md``).
-ARABIC_REREAD_BELOW = 85.0
 #: The second reading is kept when its mean character confidence (0-100) is at least this ...
 #: On the scanned book lines of the line benchmark the recognizer's confidence is 85 or more
 #: on nearly every line; on type unlike the books' (the Homa face of the page benchmark) it
@@ -77,12 +69,6 @@ UNCERTAIN_BELOW = 0.6
 ARABIC_PAGE_CONFIDENCE = 0.5
 #: Letters of Persian the Arabic alphabet lacks: in a line's ``fas`` reading, it is Persian.
 PERSIAN_ONLY_LETTERS = frozenset("پچژگ")
-#: Persian letters and digits the second reader writes, as Arabic writes them (a word-final
-#: Persian yeh is `arabic_letters`'s to decide: Arabic has two).
-_AS_ARABIC = str.maketrans(
-    {"ک": "ك", **{p: a for p, a in zip("۰۱۲۳۴۵۶۷۸۹", "٠١٢٣٤٥٦٧٨٩", strict=True)}}
-)
-_FINAL_YEHS = frozenset("يى")
 #: Margin around a line box, as a share of the line's height (vertical, horizontal).
 CROP_MARGIN = (0.15, 0.3)
 #: The costs the ``auto`` budget is computed from, measured together by
@@ -137,54 +123,9 @@ class PageReading:
     skipped_for_budget: int
 
 
-def needs_second_reading(first: LineEvidence, below: float = REREAD_BELOW) -> bool:
-    """Whether a line Tesseract read should be read again (confidence missing or under `below`)."""
-    return first.confidence is None or first.confidence < below
-
-
-def arabic_letters(second: str, first: str) -> str:
-    """The second reader's reading of an Arabic line written in Arabic letters.
-
-    The recognizer was trained on Persian books: it writes Persian kaf, yeh and digits
-    whatever the line shows. Kaf and digits have one Arabic form; yeh is ``ي`` inside a word
-    and, at a word's end, ``ي`` or ``ى``, which the letter Tesseract's ``ara`` reading (`first`)
-    has at the same place decides (aligned by edit operations; ``ي`` where it has neither).
-    Same length as `second`, character for character, so its words keep their places.
-    """
-    text = second.translate(_AS_ARABIC)
-    if "ی" not in text:
-        return text
-    aligned: dict[int, str] = {}
-    for op in Levenshtein.opcodes(text, first):
-        if (
-            op.tag in ("equal", "replace")
-            and op.src_end - op.src_start == op.dest_end - op.dest_start
-        ):
-            for k in range(op.src_end - op.src_start):
-                aligned[op.src_start + k] = first[op.dest_start + k]
-    out = list(text)
-    for i, char in enumerate(out):
-        if char != "ی":
-            continue
-        final = i + 1 == len(out) or not _is_letter(out[i + 1])
-        other = aligned.get(i)
-        out[i] = other if final and other in _FINAL_YEHS else "ي"
-    return "".join(out)
-
-
-def _is_letter(char: str) -> bool:
-    """Whether `char` continues a word (a letter or a mark; not a space, digit or punctuation)."""
-    return char.isalpha() or unicodedata.category(char) == "Mn"
-
-
-def _as_arabic(reading: RecognizedLine, first: str) -> RecognizedLine:
-    """`reading` with its text and its words' texts in Arabic letters (`arabic_letters`)."""
-    text = arabic_letters(reading.text, first)
-    parts = text.split(" ")
-    if len(parts) != len(reading.words):
-        return replace(reading, text=text)
-    words = tuple(replace(w, text=t) for w, t in zip(reading.words, parts, strict=True))
-    return replace(reading, text=text, words=words)
+def needs_second_reading(first: LineEvidence) -> bool:
+    """Whether a line Tesseract read should be read again (low or missing confidence)."""
+    return first.confidence is None or first.confidence < REREAD_BELOW
 
 
 def agreement(a: str, b: str) -> float:
@@ -263,7 +204,6 @@ def reread_page(
     *,
     mode: str = "auto",
     budget: float | None = None,
-    arabic: bool = False,
 ) -> PageReading:
     """`page` with the lines the second reader read better replaced by its readings.
 
@@ -272,12 +212,9 @@ def reread_page(
     stay within `budget` (columns of line at the recognizer's input height, see
     `budget_columns`; None: no cap); ``all`` reads every line; ``tesseract`` reads none. The
     choice depends only on the page and its Tesseract reading. The lines read again go
-    through the recognizer in one call. With `arabic` (a line read with ``ara``) the lines
-    under `ARABIC_REREAD_BELOW` are read again and the second readings are written in Arabic
-    letters (`arabic_letters`) before one reading is kept.
+    through the recognizer in one call.
     """
     evidence = [LineEvidence(line.text, line_confidence(page, line)) for line in page.lines]
-    below = ARABIC_REREAD_BELOW if arabic else REREAD_BELOW
     if recognizer is None:
         mode = TESSERACT
     if recognizer is None or mode == TESSERACT:
@@ -288,7 +225,7 @@ def reread_page(
         skipped = 0
     else:
         wanted = sorted(
-            (i for i, ev in enumerate(evidence) if needs_second_reading(ev, below)),
+            (i for i, ev in enumerate(evidence) if needs_second_reading(ev)),
             key=lambda i: (_confidence_or_none(evidence[i]), i),
         )
         chosen, spent = [], 0.0
@@ -313,8 +250,6 @@ def reread_page(
             reports.append(LineReport(i, TESSERACT, evidence[i], None, None, False))
             continue
         reading, x0 = second[i]
-        if arabic:
-            reading = _as_arabic(reading, evidence[i].text)
         other = LineEvidence(reading.text, reading.confidence)
         choice = choose_line(evidence[i], other)
         if choice.reader == SECOND:
@@ -447,12 +382,10 @@ def read_page_text(
     `language` the page is read with ``fas`` and, when `page_language` finds it Arabic, with
     ``ara``; an image of a single line that does not look Arabic is also read with ``ara``
     (one more single-line pass, which the ``script`` check makes anyway) and kept in
-    ``ara`` when `line_is_arabic`. A ``fas`` page, or a line image kept in ``ara`` (its
-    lines under `ARABIC_REREAD_BELOW`, the second readings in Arabic letters), goes through
-    `reread_page` unless `mode` is ``tesseract`` or the second reader is not installed; the
-    budget in ``auto`` is `budget_columns` of the page (none for an image of a single line).
-    A Persian line image in which Tesseract found no text is still read by the second
-    reader, as one line.
+    ``ara`` when `line_is_arabic`. A ``fas`` page goes through `reread_page` unless `mode`
+    is ``tesseract`` or the second reader is not installed; the budget in ``auto`` is
+    `budget_columns` of the page (none for an image of a single line). A Persian line image
+    in which Tesseract found no text is still read by the second reader, as one line.
     The result's ``steps`` say which reader ran (``reader``).
     """
     if mode not in READER_MODES:
@@ -470,10 +403,6 @@ def read_page_text(
             if line_is_arabic(result.page, other.page):
                 result = other
     persian = split_language(result.page.language) == ("fas",)
-    # An Arabic line image Tesseract read unsurely is read again too, its second reading in
-    # Arabic letters (`ARABIC_REREAD_BELOW`); Arabic pages are not (not measured on pages).
-    single_line = bool(result.steps.get("single_line"))
-    arabic = single_line and split_language(result.page.language) == ("ara",)
     page = result.page
     if persian and result.steps.get("single_line") and not page.lines:
         # Tesseract found no text in a line image (faint or broken type): the image is still
@@ -484,7 +413,7 @@ def read_page_text(
         )
     reader: dict[str, object] = {"mode": mode, "second_reader": None}
     reading: PageReading | None = None
-    if (persian or arabic) and mode != TESSERACT and page.lines:
+    if persian and mode != TESSERACT and page.lines:
         if not reader_available():
             reader["note"] = "second reader not installed (bash scripts/dev.sh install)"
         else:
@@ -500,12 +429,9 @@ def read_page_text(
                     if result.steps.get("single_line")
                     else budget_columns(gray.shape, len(page.lines))
                 )
-                reading = reread_page(
-                    page, gray, recognizer, mode=mode, budget=budget, arabic=arabic
-                )
+                reading = reread_page(page, gray, recognizer, mode=mode, budget=budget)
                 reader.update(
                     second_reader=SECOND,
-                    letters="arabic" if arabic else "persian",
                     lines_read_again=reading.lines_read_again,
                     lines_kept=sum(1 for r in reading.lines if r.reader == SECOND),
                     skipped_for_budget=reading.skipped_for_budget,

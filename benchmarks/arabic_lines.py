@@ -1,0 +1,63 @@
+"""A rule tried for which reader an Arabic line gets, measured by the line benchmark.
+
+The Persian recognizer (`workbench.imaging.recognition.line_recognizer`) writes Persian kaf,
+yeh and digits whatever a line shows. `arabic_letters` writes its reading of an Arabic line in
+Arabic letters, and the rule re-reads an Arabic line when Tesseract's ``ara`` reading of it
+has a mean word confidence under `ARABIC_REREAD_BELOW`, keeping one reading with
+`workbench.reading.choose_line`. Set on the development lines (``ar-print-dev``), where it read
+far better than ``ara`` alone, it read the independent scanned Arabic lines worse, so the
+``ocr`` check does not use it: lines read as Arabic stay with Tesseract
+(``benchmarks/RESULTS.md``, "OCR of text lines"). It is kept here so the benchmark's rows
+for it can be measured again.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+from rapidfuzz.distance import Levenshtein
+
+#: An Arabic line whose ``ara`` reading has a mean word confidence under this is read again.
+#: On ``ar-print-dev`` the recognizer's reading in Arabic letters read better than ``ara`` on
+#: every band of ``ara`` confidence under 85, only marginally from 85 to 90, worse over 90.
+ARABIC_REREAD_BELOW = 85.0
+#: Persian letters and digits the recognizer writes, as Arabic writes them (a word-final
+#: Persian yeh is `arabic_letters`'s to decide: Arabic has two).
+_AS_ARABIC = str.maketrans(
+    {"ک": "ك", **{p: a for p, a in zip("۰۱۲۳۴۵۶۷۸۹", "٠١٢٣٤٥٦٧٨٩", strict=True)}}
+)
+_FINAL_YEHS = frozenset("يى")
+
+
+def arabic_letters(second: str, first: str) -> str:
+    """The recognizer's reading of an Arabic line (`second`) written in Arabic letters.
+
+    Kaf and digits have one Arabic form; yeh is ``ي`` inside a word and, at a word's end,
+    ``ي`` or ``ى``, which the letter Tesseract's ``ara`` reading (`first`) has at the same
+    place decides (aligned by edit operations; ``ي`` where it has neither). The result has
+    the length of `second`, character for character.
+    """
+    text = second.translate(_AS_ARABIC)
+    if "ی" not in text:
+        return text
+    aligned: dict[int, str] = {}
+    for op in Levenshtein.opcodes(text, first):
+        if (
+            op.tag in ("equal", "replace")
+            and op.src_end - op.src_start == op.dest_end - op.dest_start
+        ):
+            for k in range(op.src_end - op.src_start):
+                aligned[op.src_start + k] = first[op.dest_start + k]
+    out = list(text)
+    for i, char in enumerate(out):
+        if char != "ی":
+            continue
+        final = i + 1 == len(out) or not _is_letter(out[i + 1])
+        other = aligned.get(i)
+        out[i] = other if final and other in _FINAL_YEHS else "ي"
+    return "".join(out)
+
+
+def _is_letter(char: str) -> bool:
+    """Whether `char` continues a word (a letter or a mark; not a space, digit or punctuation)."""
+    return char.isalpha() or unicodedata.category(char) == "Mn"

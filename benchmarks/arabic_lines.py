@@ -14,8 +14,21 @@ for it can be measured again.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
 
 from rapidfuzz.distance import Levenshtein
+
+from workbench.ocr import OcrPage, Tesseract
+from workbench.reading import (
+    LineEvidence,
+    choose_line,
+    line_is_arabic,
+    needs_second_reading,
+    page_language,
+)
+
+#: One reader's reading of a line: its text and mean confidence (None when it has none).
+Reading = tuple[str, float | None]
 
 #: An Arabic line whose ``ara`` reading has a mean word confidence under this is read again.
 #: On ``ar-print-dev`` the recognizer's reading in Arabic letters read better than ``ara`` on
@@ -61,3 +74,36 @@ def arabic_letters(second: str, first: str) -> str:
 def _is_letter(char: str) -> bool:
     """Whether `char` continues a word (a letter or a mark; not a space, digit or punctuation)."""
     return char.isalpha() or unicodedata.category(char) == "Mn"
+
+
+def check_texts(
+    fas: Sequence[Reading], ara: Sequence[Reading], second: Sequence[Reading], *, rule: bool
+) -> list[str]:
+    """The ``ocr`` check's text of each line image, rebuilt from stored single-line readings.
+
+    Per line, as `workbench.reading.read_page_text` decides with no claimed language: the
+    line is Arabic when `page_language` or `line_is_arabic` say so, and then keeps ``ara``
+    (or, with `rule`, the rule tried here); otherwise the ``fas`` reading goes through the
+    Persian choice (`needs_second_reading`, `choose_line`; a line ``fas`` found nothing in
+    takes the second reading). Each reading is a (text, mean confidence) pair; the second
+    readings were made in one batch, where the check reads each line alone, so the result
+    is close to the check's, not equal.
+    """
+    engine = Tesseract()
+    texts: list[str] = []
+    for (f, f_conf), (a, a_conf), (s, s_conf) in zip(fas, ara, second, strict=True):
+        fas_page, ara_page = OcrPage(0, "fas", f, (), (), None), OcrPage(0, "ara", a, (), (), None)
+        if page_language(fas_page, engine) == "ara" or line_is_arabic(fas_page, ara_page):
+            unsure = a_conf is None or a_conf < ARABIC_REREAD_BELOW
+            if rule and unsure:
+                second_reading = LineEvidence(arabic_letters(s, a), s_conf)
+                texts.append(choose_line(LineEvidence(a, a_conf), second_reading).text)
+            else:
+                texts.append(a)
+            continue
+        first = LineEvidence(f, f_conf)
+        if not f.strip() or needs_second_reading(first):
+            texts.append(choose_line(first, LineEvidence(s, s_conf)).text)
+        else:
+            texts.append(f)
+    return texts

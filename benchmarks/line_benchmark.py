@@ -54,7 +54,7 @@ from PIL import Image, ImageDraw, ImageFilter, ImageFont
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.arabic_lines import ARABIC_REREAD_BELOW, arabic_letters  # noqa: E402
+from benchmarks.arabic_lines import ARABIC_REREAD_BELOW, arabic_letters, check_texts  # noqa: E402
 from benchmarks.ocr_measure import Measure, normalise  # noqa: E402
 from benchmarks.ocr_pages import ARABIC, FARSIWEB, NOTO, PERSIAN, build_pages, sample_pages  # noqa: E402
 from benchmarks.results_file import write_section  # noqa: E402
@@ -83,6 +83,8 @@ RENDER_FONTS: list[tuple[Path, str]] = [
     (NOTO / "NotoSansArabic-Regular.ttf", "ar"),
 ]
 PAD_WIDTHS = (0, 1280, 2560)
+#: The stored readings an Arabic set's ``ocr`` check text is rebuilt from (`check_texts`).
+READ = ("tesseract fas --psm 7", "tesseract ara --psm 7", "Persian recognizer")
 #: The rows of the ``ocr`` check's own text (`check_text`), by default and Tesseract alone.
 CHECK_TEXT = "ocr check, no claimed language"
 CHECK_TESSERACT = "ocr check, no claimed language, --reader tesseract"
@@ -358,13 +360,15 @@ def table(name: str, truths: Sequence[str], out: Readings, lang: str) -> list[st
             score.add(truth, arabic_letters(text, first))
         cost = out.cpu["Persian recognizer"] / n
         rows.append(f"| Persian recognizer, in Arabic letters | {score.row()} | {cost:.3f} | |")
-    labels = (
-        ("choice in Arabic letters, every line read again", True),
-        (f"choice in Arabic letters, ara confidence under {ARABIC_REREAD_BELOW:.0f}", False),
-    )
-    if not arabic:
-        labels = (("choice, every line read again", True), ("choice, default", False))
-    for label, every in labels:
+        readings = [list(zip(out.text[k], out.confidence[k], strict=True)) for k in READ]
+        for label, rule in (("", False), (", rule tried", True)):
+            score = Score()
+            for truth, text in zip(truths, check_texts(*readings, rule=rule), strict=True):
+                score.add(truth, text)
+            rows.append(f"| ocr check rebuilt from these readings{label} | {score.row()} | | |")
+    kind = "choice in Arabic letters" if arabic else "choice"
+    last = f"ara confidence under {ARABIC_REREAD_BELOW:.0f}" if arabic else "default"
+    for label, every in ((f"{kind}, every line read again", True), (f"{kind}, {last}", False)):
         texts, reread = policy(
             len(truths), out, tess, "Persian recognizer", every_line=every, arabic=arabic
         )

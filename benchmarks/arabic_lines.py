@@ -13,14 +13,12 @@ for it can be measured again.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Sequence
-
-from rapidfuzz.distance import Levenshtein
 
 from workbench.ocr import OcrPage, Tesseract
 from workbench.reading import (
     LineEvidence,
+    arabic_letters,
     choose_line,
     line_is_arabic,
     needs_second_reading,
@@ -34,46 +32,6 @@ Reading = tuple[str, float | None]
 #: On ``ar-print-dev`` the recognizer's reading in Arabic letters read better than ``ara`` on
 #: every band of ``ara`` confidence under 85, only marginally from 85 to 90, worse over 90.
 ARABIC_REREAD_BELOW = 85.0
-#: Persian letters and digits the recognizer writes, as Arabic writes them (a word-final
-#: Persian yeh is `arabic_letters`'s to decide: Arabic has two).
-_AS_ARABIC = str.maketrans(
-    {"ک": "ك", **{p: a for p, a in zip("۰۱۲۳۴۵۶۷۸۹", "٠١٢٣٤٥٦٧٨٩", strict=True)}}
-)
-_FINAL_YEHS = frozenset("يى")
-
-
-def arabic_letters(second: str, first: str) -> str:
-    """The recognizer's reading of an Arabic line (`second`) written in Arabic letters.
-
-    Kaf and digits have one Arabic form; yeh is ``ي`` inside a word and, at a word's end,
-    ``ي`` or ``ى``, which the letter Tesseract's ``ara`` reading (`first`) has at the same
-    place decides (aligned by edit operations; ``ي`` where it has neither). The result has
-    the length of `second`, character for character.
-    """
-    text = second.translate(_AS_ARABIC)
-    if "ی" not in text:
-        return text
-    aligned: dict[int, str] = {}
-    for op in Levenshtein.opcodes(text, first):
-        if (
-            op.tag in ("equal", "replace")
-            and op.src_end - op.src_start == op.dest_end - op.dest_start
-        ):
-            for k in range(op.src_end - op.src_start):
-                aligned[op.src_start + k] = first[op.dest_start + k]
-    out = list(text)
-    for i, char in enumerate(out):
-        if char != "ی":
-            continue
-        final = i + 1 == len(out) or not _is_letter(out[i + 1])
-        other = aligned.get(i)
-        out[i] = other if final and other in _FINAL_YEHS else "ي"
-    return "".join(out)
-
-
-def _is_letter(char: str) -> bool:
-    """Whether `char` continues a word (a letter or a mark; not a space, digit or punctuation)."""
-    return char.isalpha() or unicodedata.category(char) == "Mn"
 
 
 def check_texts(
@@ -85,9 +43,9 @@ def check_texts(
     line is Arabic when `page_language` or `line_is_arabic` say so, and then keeps ``ara``
     (or, with `rule`, the rule tried here); otherwise the ``fas`` reading goes through the
     Persian choice (`needs_second_reading`, `choose_line`; a line ``fas`` found nothing in
-    takes the second reading). Each reading is a (text, mean confidence) pair; the second
-    readings were made in one batch, where the check reads each line alone, so the result
-    is close to the check's, not equal.
+    takes the second reading, in Arabic letters when it is Arabic text). Each reading is a
+    (text, mean confidence) pair; the second readings were made in one batch, where the
+    check reads each line alone, so the result is close to the check's, not equal.
     """
     engine = Tesseract()
     texts: list[str] = []
@@ -103,7 +61,11 @@ def check_texts(
             continue
         first = LineEvidence(f, f_conf)
         if not f.strip() or needs_second_reading(first):
-            texts.append(choose_line(first, LineEvidence(s, s_conf)).text)
+            text = choose_line(first, LineEvidence(s, s_conf)).text
+            seen = OcrPage(0, "fas", text, (), (), None)
+            if not f.strip() and text and line_is_arabic(seen, seen):
+                text = arabic_letters(text)  # found nothing, the second reading is Arabic
+            texts.append(text)
         else:
             texts.append(f)
     return texts

@@ -1,7 +1,8 @@
-"""The rule tried for Arabic lines (`benchmarks.arabic_lines`): its letters, on real lines.
+"""The second reader's reading of Arabic lines in Arabic letters (`workbench.reading`).
 
-The ``ocr`` check does not use it (lines read as Arabic stay with Tesseract, see
-``tests/test_reading.py``); these tests keep the benchmark's rows for it honest.
+The ``ocr`` check writes a line in Arabic letters only where Tesseract found nothing in it
+(``tests/test_reading.py``); the rule tried for every Arabic line (`benchmarks.arabic_lines`)
+is measured by the line benchmark, and these tests keep its basis honest on a real line.
 """
 
 from __future__ import annotations
@@ -12,10 +13,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from benchmarks.arabic_lines import arabic_letters
 from workbench.imaging.recognition.line_recognizer import reader_available, shared_recognizer
 from workbench.ocr import Tesseract
-from workbench.reading import agreement
+from workbench.reading import agreement, arabic_letters
 
 SCANNED_LINES = Path(__file__).resolve().parents[2] / "shared" / "data" / "ocr-real-lines"
 

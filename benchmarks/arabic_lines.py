@@ -1,14 +1,14 @@
 """A rule tried for which reader an Arabic line gets, measured by the line benchmark.
 
-The Persian recognizer (`workbench.imaging.recognition.line_recognizer`) writes Persian kaf,
-yeh and digits whatever a line shows. `arabic_letters` writes its reading of an Arabic line in
-Arabic letters, and the rule re-reads an Arabic line when Tesseract's ``ara`` reading of it
-has a mean word confidence under `ARABIC_REREAD_BELOW`, keeping one reading with
-`workbench.reading.choose_line`. Set on the development lines (``ar-print-dev``), where it read
-far better than ``ara`` alone, it read the independent scanned Arabic lines worse, so the
-``ocr`` check does not use it: lines read as Arabic stay with Tesseract
-(``benchmarks/RESULTS.md``, "OCR of text lines"). It is kept here so the benchmark's rows
-for it can be measured again.
+The Persian recognizer (`workbench.imaging.recognition.line_recognizer`) writes Persian
+kaf, yeh and digits whatever a line shows. The rule tried writes its reading of an Arabic
+line in Arabic letters (`workbench.reading.arabic_letters`) and re-reads an Arabic line when
+Tesseract's ``ara`` reading of it has a mean word confidence under `ARABIC_REREAD_BELOW`,
+keeping one reading with `workbench.reading.choose_line`. Set on the development lines
+(``ar-print-dev``), where it read far better than ``ara`` alone, it read the independent
+scanned Arabic lines worse, so the ``ocr`` check does not use it: lines read as Arabic stay
+with Tesseract (``benchmarks/RESULTS.md``, "OCR of text lines"). It is kept here so the
+benchmark's rows for it can be measured again.
 """
 
 from __future__ import annotations

@@ -17,6 +17,10 @@ read again and two analyses of a document give the same report.
 
 The second reader writes Persian letters whatever the page shows, so the ``script`` check
 never reads its text: it asks for Tesseract's own readings (`Context.ocr` with a language).
+Lines read as Arabic stay with Tesseract: a rule that re-read the unsure ones, in Arabic
+letters, read the development Arabic lines better and the independent ones worse
+(``benchmarks/arabic_lines.py``). Only a line image in which Tesseract finds nothing, read
+by the second reader, is written in Arabic letters when its reading is Arabic text.
 """
 
 from __future__ import annotations

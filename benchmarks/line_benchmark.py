@@ -18,7 +18,9 @@ Readers: raw Tesseract in single-line mode (``--psm 7``, the anchor of the data'
 ``Tesseract.recognize`` (what the ``ocr`` check calls; it now detects a single line); the
 Persian recognizer (`workbench.imaging.recognition.line_recognizer`) reading each set in one batch.
 Policies combine the two per line (`workbench.reading.choose_line`), reading every line
-again or only the lines `workbench.reading.needs_second_reading` selects.
+again or only the lines `workbench.reading.needs_second_reading` selects; on the Arabic
+sets, the rule tried for Arabic lines and not adopted (`benchmarks.arabic_lines`): the
+recognizer's reading in Arabic letters, on the lines Tesseract's ``ara`` is unsure of.
 
 CER = edit distance / reference characters. "strict": NFC, whitespace collapsed. "relaxed"
 additionally folds what the transcriptions make inconsistently or what says nothing of the
@@ -52,6 +54,7 @@ from PIL import Image, ImageDraw, ImageFilter, ImageFont
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.arabic_lines import ARABIC_REREAD_BELOW, arabic_letters, check_texts  # noqa: E402
 from benchmarks.ocr_measure import Measure, normalise  # noqa: E402
 from benchmarks.ocr_pages import ARABIC, FARSIWEB, NOTO, PERSIAN, build_pages, sample_pages  # noqa: E402
 from benchmarks.results_file import write_section  # noqa: E402
@@ -80,6 +83,8 @@ RENDER_FONTS: list[tuple[Path, str]] = [
     (NOTO / "NotoSansArabic-Regular.ttf", "ar"),
 ]
 PAD_WIDTHS = (0, 1280, 2560)
+#: The stored readings an Arabic set's ``ocr`` check text is rebuilt from (`check_texts`).
+READ = ("tesseract fas --psm 7", "tesseract ara --psm 7", "Persian recognizer")
 #: The rows of the ``ocr`` check's own text (`check_text`), by default and Tesseract alone.
 CHECK_TEXT = "ocr check, no claimed language"
 CHECK_TESSERACT = "ocr check, no claimed language, --reader tesseract"
@@ -244,17 +249,30 @@ def second_reader(
 
 
 def policy(
-    count: int, out: Readings, tess: str, second: str, *, every_line: bool
+    count: int, out: Readings, tess: str, second: str, *, every_line: bool, arabic: bool = False
 ) -> tuple[list[str], int]:
-    """The text each policy keeps per line, and how many lines it read again."""
+    """The text each policy keeps per line, and how many lines it read again.
+
+    On Arabic lines (`arabic`) the rule tried for them (`benchmarks.arabic_lines`, not used by
+    the ``ocr`` check): the lines under `ARABIC_REREAD_BELOW` read again, the second reading
+    in Arabic letters.
+    """
     texts, reread = [], 0
     for i in range(count):
         first = LineEvidence(out.text[tess][i], out.confidence[tess][i])
-        if not every_line and not needs_second_reading(first):
+        wanted = (
+            first.confidence is None or first.confidence < ARABIC_REREAD_BELOW
+            if arabic
+            else needs_second_reading(first)
+        )
+        if not every_line and not wanted:
             texts.append(first.text)
             continue
         reread += 1
-        other = LineEvidence(out.text[second][i], out.confidence[second][i])
+        text = out.text[second][i]
+        other = LineEvidence(
+            arabic_letters(text, first.text) if arabic else text, out.confidence[second][i]
+        )
         texts.append(choose_line(first, other).text)
     return texts, reread
 
@@ -333,8 +351,27 @@ def table(name: str, truths: Sequence[str], out: Readings, lang: str) -> list[st
     tess = f"tesseract {lang} --psm 7"
     if "Persian recognizer" not in out.text:
         return rows
-    for label, every in (("choice, every line read again", True), ("choice, default", False)):
-        texts, reread = policy(len(truths), out, tess, "Persian recognizer", every_line=every)
+    arabic = lang == "ara"
+    if arabic:
+        score = Score()
+        for truth, text, first in zip(
+            truths, out.text["Persian recognizer"], out.text[tess], strict=True
+        ):
+            score.add(truth, arabic_letters(text, first))
+        cost = out.cpu["Persian recognizer"] / n
+        rows.append(f"| Persian recognizer, in Arabic letters | {score.row()} | {cost:.3f} | |")
+        readings = [list(zip(out.text[k], out.confidence[k], strict=True)) for k in READ]
+        for label, rule in (("", False), (", rule tried", True)):
+            score = Score()
+            for truth, text in zip(truths, check_texts(*readings, rule=rule), strict=True):
+                score.add(truth, text)
+            rows.append(f"| ocr check rebuilt from these readings{label} | {score.row()} | | |")
+    kind = "choice in Arabic letters" if arabic else "choice"
+    last = f"ara confidence under {ARABIC_REREAD_BELOW:.0f}" if arabic else "default"
+    for label, every in ((f"{kind}, every line read again", True), (f"{kind}, {last}", False)):
+        texts, reread = policy(
+            len(truths), out, tess, "Persian recognizer", every_line=every, arabic=arabic
+        )
         score = Score()
         for truth, text in zip(truths, texts, strict=True):
             score.add(truth, text)

@@ -17,10 +17,15 @@ read again and two analyses of a document give the same report.
 
 The second reader writes Persian letters whatever the page shows, so the ``script`` check
 never reads its text: it asks for Tesseract's own readings (`Context.ocr` with a language).
+Lines read as Arabic stay with Tesseract: a rule that re-read the unsure ones, in Arabic
+letters, read the development Arabic lines better and the independent ones worse
+(``benchmarks/arabic_lines.py``). Only a line image in which Tesseract finds nothing, read
+by the second reader, is written in Arabic letters when its reading is Arabic text.
 """
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
@@ -75,6 +80,12 @@ UNCERTAIN_BELOW = 0.6
 ARABIC_PAGE_CONFIDENCE = 0.5
 #: Letters of Persian the Arabic alphabet lacks: in a line's ``fas`` reading, it is Persian.
 PERSIAN_ONLY_LETTERS = frozenset("پچژگ")
+#: Persian letters and digits the second reader writes, as Arabic writes them (a word-final
+#: Persian yeh is `arabic_letters`'s to decide: Arabic has two).
+_AS_ARABIC = str.maketrans(
+    {"ک": "ك", **{p: a for p, a in zip("۰۱۲۳۴۵۶۷۸۹", "٠١٢٣٤٥٦٧٨٩", strict=True)}}
+)
+_FINAL_YEHS = frozenset("يى")
 #: Margin around a line box, as a share of the line's height (vertical, horizontal).
 CROP_MARGIN = (0.15, 0.3)
 #: The costs the ``auto`` budget is computed from, measured together by
@@ -161,6 +172,41 @@ def choose_line(first: LineEvidence, second: LineEvidence) -> LineChoice:
     if keep_second or not first.text.strip():
         return LineChoice(second.text, SECOND, agree, uncertain)
     return LineChoice(first.text, TESSERACT, agree, uncertain)
+
+
+def arabic_letters(second: str, first: str = "") -> str:
+    """The second reader's reading of an Arabic line written in Arabic letters.
+
+    The recognizer was trained on Persian books: it writes Persian kaf, yeh and digits
+    whatever the line shows. Kaf and digits have one Arabic form; yeh is ``ي`` inside a word
+    and, at a word's end, ``ي`` or ``ى``, which the letter Tesseract's ``ara`` reading `first`
+    has at the same place decides (aligned by edit operations; ``ي`` where it has neither or
+    there is none). The result has the length of `second`, character for character.
+    """
+    text = second.translate(_AS_ARABIC)
+    if "ی" not in text:
+        return text
+    aligned: dict[int, str] = {}
+    for op in Levenshtein.opcodes(text, first) if first else ():
+        if (
+            op.tag in ("equal", "replace")
+            and op.src_end - op.src_start == op.dest_end - op.dest_start
+        ):
+            for k in range(op.src_end - op.src_start):
+                aligned[op.src_start + k] = first[op.dest_start + k]
+    out = list(text)
+    for i, char in enumerate(out):
+        if char != "ی":
+            continue
+        final = i + 1 == len(out) or not _is_letter(out[i + 1])
+        other = aligned.get(i)
+        out[i] = other if final and other in _FINAL_YEHS else "ي"
+    return "".join(out)
+
+
+def _is_letter(char: str) -> bool:
+    """Whether `char` continues a word (a letter or a mark; not a space, digit or punctuation)."""
+    return char.isalpha() or unicodedata.category(char) == "Mn"
 
 
 def _confidence_or_none(evidence: LineEvidence) -> float:
@@ -368,9 +414,18 @@ def line_is_arabic(fas: OcrPage, ara: OcrPage) -> bool:
     Comparing the two models' confidences as well kept fewer Persian lines from the Persian
     reader but left more Arabic lines to it, with Persian letters in their text.
     """
-    if PERSIAN_ONLY_LETTERS & set(fas.text):
+    return _arabic(fas.text, ara.text)
+
+
+def _arabic(letters: str, text: str) -> bool:
+    """Whether a line is Arabic by `line_is_arabic`'s test.
+
+    `letters` has none of `PERSIAN_ONLY_LETTERS` and `text` is classified as a language other
+    than Persian at least `ARABIC_PAGE_CONFIDENCE`.
+    """
+    if PERSIAN_ONLY_LETTERS & set(letters):
         return False
-    found = classify(ara.text, code_points_trusted=False)
+    found = classify(text, code_points_trusted=False)
     return found.language not in ("fa", "und") and found.confidence >= ARABIC_PAGE_CONFIDENCE
 
 
@@ -380,6 +435,25 @@ def _any_line_to_read_again(page: OcrPage) -> bool:
         needs_second_reading(LineEvidence(line.text, line_confidence(page, line)))
         for line in page.lines
     )
+
+
+def _in_arabic_letters(reading: PageReading) -> PageReading:
+    """`reading` with the second reader's text written in Arabic letters (`arabic_letters`).
+
+    For a line image Tesseract found nothing in: there is no ``ara`` reading to align with,
+    so a word-final yeh is written ``ي``.
+    """
+    page = reading.page
+    words = tuple(replace(w, text=arabic_letters(w.text)) for w in page.words)
+    lines = tuple(replace(line, text=arabic_letters(line.text)) for line in page.lines)
+    reports = tuple(
+        replace(r, second=replace(r.second, text=arabic_letters(r.second.text)))
+        if r.second is not None
+        else r
+        for r in reading.lines
+    )
+    text = arabic_letters(page.text)
+    return replace(reading, page=replace(page, text=text, words=words, lines=lines), lines=reports)
 
 
 def read_page_text(
@@ -418,7 +492,8 @@ def read_page_text(
                 result = other
     persian = split_language(result.page.language) == ("fas",)
     page = result.page
-    if persian and result.steps.get("single_line") and not page.lines:
+    found_nothing = persian and bool(result.steps.get("single_line")) and not page.lines
+    if found_nothing:
         # Tesseract found no text in a line image (faint or broken type): the image is still
         # the line, and the second reader reads it.
         height, width = gray.shape[:2]
@@ -469,6 +544,15 @@ def read_page_text(
                     budget_columns=budget if mode == "auto" else None,
                     seconds=reading.second_seconds,
                 )
+                if (
+                    found_nothing
+                    and [r.reader for r in reading.lines] == [SECOND]
+                    and _arabic(reading.page.text, reading.page.text)
+                ):
+                    # Tesseract found nothing, so only the second reading can say the line is
+                    # Arabic: written in Arabic letters (`arabic_letters`), as the report says.
+                    reading = _in_arabic_letters(reading)
+                    reader["letters"] = "arabic"
     if reading is None:
         reading = reread_page(result.page, gray, None, mode=TESSERACT)
     done = OcrResult(

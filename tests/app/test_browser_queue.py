@@ -90,7 +90,9 @@ def test_uploads_are_cancelled_from_the_documents_page(server: str, tmp_path: Pa
         expect(cancel).to_have_count(2)
         cancel.last.click()  # the queued one
         expect(page.get_by_text("Being analysed (1)", exact=False)).to_be_visible()
-        page.get_by_role("button", name="Cancel").click()  # the one being analysed
+        # The page may still be redrawing the cancelled row's button: wait until one is left.
+        expect(cancel).to_have_count(1)
+        cancel.click()  # the one being analysed
         expect(page.get_by_text("Being analysed", exact=False)).to_have_count(0)
         expect(page.get_by_text("No documents match", exact=False).first).to_be_visible()
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import cv2
-
-from tests.support.forensic_fixtures import LINES, jpeg, letter_page, overlaps, retype, shapes_scene
+from tests.support.forensic_fixtures import LINES, jpeg, letter_page, overlaps, retype
 from workbench.imaging.forensic.glyphs import glyph_consistency, glyph_map
 
 #: Baseline of the fifth line of `letter_page` (line 4 of its body).
@@ -43,15 +41,3 @@ def test_retyped_number_in_a_line_is_found() -> None:
     ]
     assert found and max(o.strength for o in found) >= 0.5
 
-
-def test_scene_that_is_not_a_page_of_print_is_not_judged() -> None:
-    # Drawn scenes (textures, discs, bright strokes) gave glyph outliers up to strength 0.75
-    # before pages other than light bare paper were left out; they are not print.
-    for seed, shape in ((517, (768, 1024)), (518, (600, 800)), (519, (768, 1024))):
-        scene = shapes_scene(shape, seed=seed, count=60 if shape[0] == 768 else 45)
-        gray = scene if scene.ndim == 2 else cv2.cvtColor(scene, cv2.COLOR_RGB2GRAY)
-        scan = glyph_consistency(jpeg(gray, 90))
-        assert scan.outliers == [] and scan.words == []
-        assert scan.note and "not mostly light bare paper" in scan.note
-    # A letter page still is.
-    assert glyph_consistency(jpeg(letter_page(seed=3).image, 85)).note is None

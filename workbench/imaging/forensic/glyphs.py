@@ -33,7 +33,6 @@ import numpy as np
 
 from workbench.geometry import Box, union_box
 from workbench.imaging.blocks import box_map, strength_from_z
-from workbench.imaging.forensic.paper_steps import bare_paper, is_paper_page
 from workbench.imaging.lines import WEIGHT_STEP, deskew_angle, stroke_width
 from workbench.imaging.words import PageWords, Word, find_words
 
@@ -355,17 +354,6 @@ def glyph_consistency(
 
     """
     img = np.ascontiguousarray(gray, dtype=np.uint8)
-    share, level = bare_paper(img)
-    if not is_paper_page(share, level):
-        # A photograph or a drawn scene has bright strokes and edges that are no print: on
-        # two untouched procedural scenes a line segment's sharpness reached robust z 18.
-        return GlyphScan(
-            [],
-            [],
-            0,
-            "Print was not compared: the page is not mostly light bare paper "
-            f"({share:.0%} of it near its median tone {level:.0f}).",
-        )
     page = find_words(img) if words is None else words
     measured: list[tuple[Word, dict[str, float]]] = []
     for word in page.words:

@@ -35,7 +35,7 @@ from workbench.imaging.forensic.ghost import (
 )
 from workbench.imaging.forensic.glyphs import GlyphOutlier, glyph_consistency, glyph_map
 from workbench.imaging.forensic.noise import noise_inconsistency, noise_strength
-from workbench.imaging.forensic.paper_steps import paper_steps
+from workbench.imaging.forensic.paper_steps import bare_paper, is_paper_page, paper_steps
 from workbench.imaging.forensic.textclone import TextClone, text_clone_map, text_clones
 from workbench.imaging.words import find_words
 
@@ -287,7 +287,18 @@ def analyse_page(
     copied: list[TextClone] = []
     printed: list[GlyphOutlier] = []
     floor = 0.0
-    if text:
+    share, level = bare_paper(img) if text else (0.0, 0.0)
+    if text and not is_paper_page(share, level):
+        # The text methods compare print on paper. A photograph or a drawn scene has bright
+        # strokes and repeated shapes that are no print: glyph consistency gave untouched
+        # procedural scenes warnings (a line segment's sharpness at robust z 18), and text
+        # copy-move's "words" on a copied scene area trimmed the copy's own region.
+        notes.append(
+            "Words were not compared (text copy-move, glyph and line consistency): the page "
+            f"is not mostly light bare paper ({share:.0%} of it near its median tone "
+            f"{level:.0f})."
+        )
+    elif text:
         words = find_words(img)
         scan = text_clones(img, words=words)
         floor = scan.floor

@@ -40,4 +40,3 @@ def test_retyped_number_in_a_line_is_found() -> None:
         o for o in scan.outliers if overlaps((o.box.x, o.box.y, o.box.width, o.box.height), band)
     ]
     assert found and max(o.strength for o in found) >= 0.5
-

@@ -159,16 +159,26 @@ def page_fingerprints(store: Database, *, with_features: bool = True) -> list[Pa
 
 def page_features_of(store: Database, ids: Sequence[int]) -> dict[int, PageFingerprint]:
     """The fingerprint rows `ids`, keypoints included, by id."""
-    out: dict[int, PageFingerprint] = {}
+    rows = _rows_with_ids(
+        store, f"SELECT {_PAGE_COLUMNS}{_FEATURE_COLUMNS} FROM page_fingerprints f", ids
+    )
+    return {r["id"]: _page_fingerprint(r, with_features=True) for r in rows}
+
+
+def _rows_with_ids(
+    store: Database, select: str, ids: Sequence[int], where: str = ""
+) -> list[sqlite3.Row]:
+    """Rows of `select` (one ``page_fingerprints`` query) for the fingerprint rows `ids`.
+
+    Queried 500 ids at a time (SQLite's parameter limit); `where` is ``AND``-ed to the ids.
+    """
+    out: list[sqlite3.Row] = []
     wanted = sorted(set(ids))
     for start in range(0, len(wanted), 500):
         chunk = wanted[start : start + 500]
-        rows = store.query(
-            f"SELECT {_PAGE_COLUMNS}{_FEATURE_COLUMNS} FROM page_fingerprints f "
-            f"WHERE f.id IN ({','.join('?' * len(chunk))})",
-            tuple(chunk),
+        out += store.query(
+            f"{select} WHERE id IN ({','.join('?' * len(chunk))}){where}", tuple(chunk)
         )
-        out.update({r["id"]: _page_fingerprint(r, with_features=True) for r in rows})
     return out
 
 
@@ -221,17 +231,10 @@ def pages_sharing_a_band(store: Database, phash: str) -> list[PageFingerprint]:
 
 def page_thumbs(store: Database, ids: Sequence[int]) -> dict[int, bytes]:
     """The stored page reductions (JPEG) of the fingerprint rows `ids` that have one."""
-    out: dict[int, bytes] = {}
-    wanted = sorted(set(ids))
-    for start in range(0, len(wanted), 500):
-        chunk = wanted[start : start + 500]
-        rows = store.query(
-            f"SELECT id, thumb FROM page_fingerprints WHERE id IN ({','.join('?' * len(chunk))})"
-            " AND thumb IS NOT NULL",
-            tuple(chunk),
-        )
-        out.update({r["id"]: bytes(r["thumb"]) for r in rows})
-    return out
+    rows = _rows_with_ids(
+        store, "SELECT id, thumb FROM page_fingerprints", ids, " AND thumb IS NOT NULL"
+    )
+    return {r["id"]: bytes(r["thumb"]) for r in rows}
 
 
 def mark_fingerprints(store: Database) -> list[MarkFingerprint]:

@@ -211,8 +211,8 @@ def run_once(folder: Path, work: Path, workers: int, reader: str, letters: set[s
 
 def _measured(load: tuple[float, float]) -> str:
     return (
-        f"Measured {dt.date.today().isoformat()} on a 2-core machine shared with several other "
-        f"heavy jobs (load average {load[0]:.1f} at the start, {load[1]:.1f} at the end), "
+        f"Measured {dt.date.today().isoformat()} on a 2-core machine (load average "
+        f"{load[0]:.1f} at the start, {load[1]:.1f} at the end; other work raises it), "
         f"CPython {platform.python_version()}. Wall-clock seconds move with the load: the "
         "ratios, measured on the same pages at the same moment, are what counts."
     )

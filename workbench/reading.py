@@ -503,16 +503,16 @@ def read_page_text(
     reader: dict[str, object] = {"mode": mode, "second_reader": None}
     reading: PageReading | None = None
     if persian and mode != TESSERACT and page.lines:
+        # A line image is the line to read, whatever Tesseract's single-line pass cost; on a
+        # page the second reader stays within one raw Tesseract pass.
+        budget = (
+            None if result.steps.get("single_line") else budget_columns(gray.shape, len(page.lines))
+        )
         if not reader_available():
             reader["note"] = "second reader not installed (bash scripts/dev.sh install)"
         elif mode == "auto" and not _any_line_to_read_again(page):
             # Nothing for the second reader: its model (and PyTorch, some 200-400 MB) is
             # not loaded for this page; the reading is what `reread_page` would return.
-            budget = (
-                None
-                if result.steps.get("single_line")
-                else budget_columns(gray.shape, len(page.lines))
-            )
             reading = replace(reread_page(page, gray, None, mode=TESSERACT), mode=mode)
             reader.update(
                 second_reader=SECOND,
@@ -528,13 +528,6 @@ def read_page_text(
             except ToolUnavailableError as exc:
                 reader["note"] = str(exc)
             else:
-                # A line image is the line to read, whatever Tesseract's single-line pass
-                # cost; on a page the second reader stays within one raw Tesseract pass.
-                budget = (
-                    None
-                    if result.steps.get("single_line")
-                    else budget_columns(gray.shape, len(page.lines))
-                )
                 reading = reread_page(page, gray, recognizer, mode=mode, budget=budget)
                 reader.update(
                     second_reader=SECOND,

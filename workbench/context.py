@@ -245,27 +245,17 @@ class Context:
             ("page_image", doc.sha256, index), lambda: doc.shared_page_image(index)
         )
 
-    def page_rgb(self, index: int, *, document: Document | None = None) -> np.ndarray:
-        """Page `index` as a read-only ``(height, width, 3)`` uint8 array."""
-        doc = document or self.document
-
-        def compute() -> np.ndarray:
-            arr = np.array(doc.shared_page_image(index), dtype=np.uint8)
-            arr.flags.writeable = False
-            return arr
-
-        return self.cached_pixels(("page_rgb", doc.sha256, index), compute)
-
     def page_gray(self, index: int, *, document: Document | None = None) -> np.ndarray:
         """Page `index` as a read-only ``(height, width)`` uint8 luminance array (ITU-R 601).
 
-        Converted from a decoded copy that is not kept: the checks read pages in grey, and
-        the RGB image is four times its size.
+        Every check reads pages in grey, and the RGB image is four times its size: the
+        page is made in grey without keeping a colour copy beside it
+        (`Document.page_gray`).
         """
         doc = document or self.document
 
         def compute() -> np.ndarray:
-            arr = np.array(doc.shared_page_image(index).convert("L"), dtype=np.uint8)
+            arr = doc.page_gray(index)
             arr.flags.writeable = False
             return arr
 

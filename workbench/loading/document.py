@@ -13,11 +13,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from PIL import Image
 
 from workbench.errors import CorruptFileError, PixelLimitError
 from workbench.formats.filetype import extension_media_type
 from workbench.limits import Limits
+from workbench.loading.gray import gray_array
 from workbench.model import DocumentInfo, PageInfo
 from workbench.names import printable
 
@@ -40,6 +42,8 @@ class Document:
     html: str | None = None
     properties: dict[str, Any] = field(default_factory=dict)
     _decode: Callable[[int], Image.Image] | None = field(default=None, repr=False)
+    #: Decodes a page not kept to a grey array, without a colour page when stored in grey.
+    _decode_gray: Callable[[int], np.ndarray] | None = field(default=None, repr=False)
     _decoded: dict[int, Image.Image] = field(default_factory=dict, repr=False)
     _data: bytes = field(default=b"", repr=False)
 
@@ -72,6 +76,28 @@ class Document:
         if cached is not None and 0 <= index < len(self.pages):
             return cached
         return self.page_image(index)
+
+    def page_gray(self, index: int) -> np.ndarray:
+        """Page `index` in grey: a new ``(height, width)`` uint8 array the caller may keep.
+
+        What the checks read pixels from, made without holding the colour page beside its
+        grey copy (`workbench.loading.gray`): converted band by band from the page kept
+        since loading, or decoded again (in grey when the file stores it in grey) and
+        converted band by band, the colour page released when done. The values are those
+        of Pillow's ``convert("L")`` of the page `page_image` gives.
+        """
+        if not 0 <= index < len(self.pages):
+            raise IndexError(f"page {index} out of range (document has {len(self.pages)})")
+        cached = self._decoded.get(index)
+        if cached is not None:
+            return gray_array(cached)
+        if self._decode_gray is not None:
+            return self._decode_gray(index)
+        page = self.page_image(index)
+        try:
+            return gray_array(page)
+        finally:
+            page.close()
 
     def info(self) -> DocumentInfo:
         """The identity block of the report."""
@@ -122,8 +148,12 @@ class DecodedPages:
         media_type: str,
         properties: dict[str, Any],
         decode: Callable[[int], Image.Image],
+        decode_gray: Callable[[int], np.ndarray] | None = None,
     ) -> Document:
-        """The loaded document: these pages, and `decode` for those not kept in memory."""
+        """The loaded document: these pages, and `decode` for those not kept in memory.
+
+        `decode_gray`, when given, decodes a page not kept straight to a grey array.
+        """
         return Document(
             path=path,
             sha256=sha256,
@@ -132,6 +162,7 @@ class DecodedPages:
             pages=tuple(self.infos),
             properties=properties,
             _decode=decode,
+            _decode_gray=decode_gray,
             _decoded=self.kept,
             _data=data,
         )

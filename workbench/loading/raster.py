@@ -23,6 +23,7 @@ from workbench.errors import CorruptFileError, InputError, PageLimitError, Pixel
 from workbench.formats.decoders import register_heif, tiff_page, tiff_page_shapes
 from workbench.limits import Limits
 from workbench.loading.document import DecodedPages, Document, check_pixels
+from workbench.loading.gray import gray_array
 
 #: Raster formats Pillow may decode for us, with the media type we report for each.
 IMAGE_FORMATS: dict[str, str] = {
@@ -202,7 +203,14 @@ def load_image(path: Path, data: bytes, sha256: str, fmt: str, limits: Limits) -
 
     img.close()
 
-    def decode_page(index: int, recover: bool) -> tuple[Image.Image, tuple[float, float] | None]:
+    def decode_page(
+        index: int, recover: bool, gray: bool = False
+    ) -> tuple[Image.Image, tuple[float, float] | None]:
+        """Page `index` in RGB, or with `gray` a page stored in grey as it is ("L").
+
+        Turning a grey page to RGB and back to grey changes nothing, and the RGB page is
+        four times its size; pages in other modes are normalised to RGB as without `gray`.
+        """
         # Pillow's switch for cut-off data is process-wide: it is set only under the lock.
         with _PIL_GUARD:
             saved = ImageFile.LOAD_TRUNCATED_IMAGES
@@ -217,7 +225,9 @@ def load_image(path: Path, data: bytes, sha256: str, fmt: str, limits: Limits) -
                 im.load()
                 # this image was opened for this page alone: an RGB page is handed out as
                 # decoded, not copied (a 100-megapixel page is 400 MB)
-                page = normalize_image(_stored_grid(im, orientation), owned=True)
+                page = _stored_grid(im, orientation)
+                if not (gray and page.mode == "L" and "transparency" not in page.info):
+                    page = normalize_image(page, owned=True)
                 return page, dpi
             finally:
                 ImageFile.LOAD_TRUNCATED_IMAGES = saved
@@ -228,6 +238,13 @@ def load_image(path: Path, data: bytes, sha256: str, fmt: str, limits: Limits) -
 
     def decode(index: int) -> Image.Image:
         return decode_page(index, index in recovered)[0]
+
+    def decode_gray(index: int) -> np.ndarray:
+        page = decode_page(index, index in recovered, gray=True)[0]
+        try:
+            return gray_array(page)
+        finally:
+            page.close()
 
     pages = DecodedPages(limits.keep_decoded_pixels)
     for index in range(frames):
@@ -261,7 +278,7 @@ def load_image(path: Path, data: bytes, sha256: str, fmt: str, limits: Limits) -
         pages.add(index, page, dpi)
     # which pages hold decoder fill, for the checks that must not read it as the picture
     properties["recovered_pages"] = sorted(recovered)
-    return pages.document(path, data, sha256, media_type, properties, decode)
+    return pages.document(path, data, sha256, media_type, properties, decode, decode_gray)
 
 
 def load_tifffile(

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 
 import pytest
@@ -40,3 +41,33 @@ def test_a_users_openmp_setting_is_kept(monkeypatch: pytest.MonkeyPatch) -> None
     monkeypatch.setenv("OMP_NUM_THREADS", "3")
     apply_thread_policy()
     assert os.environ["OMP_NUM_THREADS"] == "3"
+
+
+_FRAGMENTED_HEAP = """
+import os
+from workbench.runtime import return_freed_memory
+
+def resident():
+    with open("/proc/self/statm") as fh:
+        return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+# 150 MB of small blocks from the heap; one in a thousand kept, so the heap's top cannot
+# shrink when the rest are freed
+blocks = [bytearray(700) for _ in range(200_000)]
+kept = blocks[::1000]
+del blocks
+before = resident()
+return_freed_memory()
+print(before - resident())
+"""
+
+
+def test_memory_freed_on_the_heap_goes_back_to_the_system() -> None:
+    from workbench import runtime
+
+    if runtime._malloc_trim() is None:
+        pytest.skip("this C library has no malloc_trim")
+    done = subprocess.run(
+        [sys.executable, "-c", _FRAGMENTED_HEAP], capture_output=True, text=True, check=True
+    )
+    assert int(done.stdout) > 50 * 2**20  # of the 150 MB freed on the heap

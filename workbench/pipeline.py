@@ -22,6 +22,7 @@ from workbench._version import __version__
 from workbench.check import Check, Need
 from workbench.context import Context
 from workbench.model import CheckResult, Finding, Report, Status, ToolInfo
+from workbench.runtime import return_freed_memory
 
 log = logging.getLogger(__name__)
 _CODE = re.compile(r"^[a-z0-9_]+\.[a-z0-9_.]+$")
@@ -205,6 +206,7 @@ def run_pipeline(
         if progress is not None:
             progress(ProgressEvent(check.name, index, total))
         result = run_check(check, context.for_check(check.name, out_dir))
+        return_freed_memory()  # what the check freed is not kept for the next one
         if warming is not None:
             warming.set()  # that check has read its pages: warm up now if not yet begun
         results.append(result)

@@ -18,7 +18,9 @@ process's own peak.) A Tesseract run shorter than one sampling interval can be m
     .venv/bin/python benchmarks/memory_benchmark.py [--only CHECKS] [--document page|pdf|both]
         [--pdf-pages N] [--write]
 
-``--write`` replaces the "Memory per document" section of benchmarks/RESULTS.md.
+``--write`` replaces the section "Memory per document: the latest run" of
+benchmarks/RESULTS.md (the section "Memory per document" above it is written by hand: the
+history of the figures and what holds the memory).
 """
 
 from __future__ import annotations
@@ -45,7 +47,7 @@ from workbench.api import analyze_document  # noqa: E402
 from workbench.loading import load_document  # noqa: E402
 from workbench.pipeline import ProgressEvent  # noqa: E402
 
-SECTION = "Memory per document"
+SECTION = "Memory per document: the latest run"
 SAMPLE = ROOT / "samples" / "questioned" / "letter_1380-02-24.jpg"
 MIB = 2**20
 
@@ -185,6 +187,7 @@ def main() -> None:
     parser.add_argument("--write", action="store_true", help="update benchmarks/RESULTS.md")
     args = parser.parse_args()
     only = args.only.split(",") if args.only else None
+    load = os.getloadavg()
     with tempfile.TemporaryDirectory() as tmp:
         # made in a process of their own: the enlarged page must not swell the memory that
         # the measuring processes, forked from this one, start with
@@ -195,7 +198,8 @@ def main() -> None:
         f"## {SECTION}",
         "",
         f"Measured {dt.date.today().isoformat()} by `benchmarks/memory_benchmark.py` on a "
-        "2-core machine shared with other jobs; "
+        f"2-core machine shared with other jobs (load average {load[0]:.0f} at the start, "
+        f"{os.getloadavg()[0]:.0f} at the end); "
         + ("every installed check" if only is None else f"checks {', '.join(only)}")
         + ", default limits. Peak resident memory of the analysing process (loading "
         "included; Tesseract's own process apart, with the highest peak of its runs sampled), "

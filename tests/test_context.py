@@ -6,6 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from PIL import Image
 
 from tests.support.fixtures import letter_image
 from workbench import context as context_module
@@ -81,3 +82,18 @@ def test_a_kept_page_is_shared_with_the_context_not_copied(tmp_path: Path) -> No
     context = Context(document=document)
     assert context.page_image(0) is kept
     assert np.array_equal(context.page_gray(0), np.asarray(kept.convert("L")))
+
+
+def test_the_colour_page_kept_since_loading_is_released_once_in_grey(tmp_path: Path) -> None:
+    document = load_document(_pages(tmp_path, 2), Limits(keep_decoded_pixels=10**9))
+    (tmp_path / "exemplar").mkdir()
+    exemplar = _pages(tmp_path / "exemplar", 1)
+    reference = load_document(exemplar, Limits(keep_decoded_pixels=10**9))
+    colour = np.asarray(document.page_image(0))
+    context = Context(document=document, references=(reference,))
+    gray = context.page_gray(0)
+    assert 0 not in document._decoded and 1 in document._decoded  # only the page read
+    assert np.array_equal(gray, np.asarray(Image.fromarray(colour).convert("L")))
+    assert np.array_equal(np.asarray(document.page_image(0)), colour)  # decoded again
+    context.page_gray(0, document=reference)
+    assert 0 in reference._decoded  # a reference's pages stay kept

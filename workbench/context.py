@@ -250,13 +250,19 @@ class Context:
 
         Every check reads pages in grey, and the RGB image is four times its size: the
         page is made in grey without keeping a colour copy beside it
-        (`Document.page_gray`).
+        (`Document.page_gray`), and the document's page kept since loading is released
+        then (a reference's is not).
         """
         doc = document or self.document
 
         def compute() -> np.ndarray:
             arr = doc.page_gray(index)
             arr.flags.writeable = False
+            if doc is self.document:
+                # The checks read pages in grey only: the colour page the loader kept (up
+                # to 240 MB of them) is not held through the analysis. A reference's stay
+                # kept: it is shared by every document of a batch.
+                doc.release_page(index)
             return arr
 
         return self.cached_pixels(("page_gray", doc.sha256, index), compute)

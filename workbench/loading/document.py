@@ -99,6 +99,14 @@ class Document:
         finally:
             page.close()
 
+    def release_page(self, index: int) -> None:
+        """Forget page `index` as kept since loading; it is decoded again when asked for.
+
+        For a reader that has taken what it needs from the kept page: the analysis context,
+        once it has the page in grey, which is all the checks read.
+        """
+        self._decoded.pop(index, None)
+
     def info(self) -> DocumentInfo:
         """The identity block of the report."""
         return DocumentInfo(

@@ -9,7 +9,8 @@ import numpy as np
 from workbench import conventions
 from workbench.check import Check, Layer, LayerKind, Need
 from workbench.context import Context
-from workbench.imaging.lines import group_lines, line_outliers
+from workbench.imaging.layout.word_tone import tone_outliers
+from workbench.imaging.lines import group_lines, line_outliers, rotate_box_back
 from workbench.loading.fill import on_partly_decoded_page
 from workbench.model import Artifact, CheckResult, Finding, Severity
 from workbench.serialize import region_to_dict
@@ -22,7 +23,7 @@ class LayoutCheck(Check):
     """Template comparison with exemplars, and line typography consistency."""
 
     name = "layout"
-    version = "3"
+    version = "4"
     title = "Layout against genuine exemplars, and typography of each line"
     explanation = (
         "Measures every text line of the page (size, stroke width, baseline, margins) and "
@@ -88,6 +89,7 @@ class LayoutCheck(Check):
     ) -> list[Finding]:
         groups = group_lines(plines.lines, plines.shape[1])
         outliers = line_outliers(groups)
+        tones = tone_outliers(list(plines.tones))
         block_of = {m.index: g for g, group in enumerate(groups) for m in group}
         results["pages"].append(
             {
@@ -102,6 +104,7 @@ class LayoutCheck(Check):
                     for m in plines.lines
                 ],
                 "outliers": [o.to_dict() for o in outliers],
+                "word_tone_outliers": [o.to_dict() for o in tones],
             }
         )
         if plines.left_at_fill is not None:
@@ -134,6 +137,40 @@ class LayoutCheck(Check):
                         "block_size": outlier.block_size,
                         "compared_with": "page",
                     },
+                    checklist=["img.retyped"],
+                )
+            )
+        by_index = {m.index: m for m in plines.lines}
+        for odd in tones:
+            line = by_index[odd.line]
+            word_box = rotate_box_back(odd.word.box, plines.angle, plines.shape)
+            shade = "darker" if odd.relative < 0 else "lighter"
+            findings.append(
+                self.finding(
+                    "word_tone",
+                    Severity.NOTICE if odd.weight_explains else Severity.WARNING,
+                    f"A word's ink is {shade} than the rest of its line",
+                    f"On page {index + 1}, a word of line {line.index + 1} is printed "
+                    f"{abs(odd.relative):.0%} of the line's paper-to-ink contrast {shade} than "
+                    f"the other {odd.words - 1} words of the line, which agree with each other. "
+                    "The words of a line are printed and scanned together and share their tone; "
+                    "digits or a word erased and typed again, or pasted from another print, "
+                    "are consistent with this. Its strokes are "
+                    f"{odd.stroke_ratio:.2f} times as wide as the line's"
+                    + (
+                        ": a word in another weight of type (bold or light) explains its tone. "
+                        if odd.weight_explains
+                        else ". "
+                    )
+                    + "Innocent explanations: a word in bold type, a word gone over by hand or "
+                    "highlighted, a stain or a fold across it. Compare the word's ink and "
+                    "letter shapes with its neighbours'.",
+                    page=index,
+                    regions=[
+                        box_region(word_box, "word"),
+                        box_region(plines.page_box(line), "line"),
+                    ],
+                    evidence={"line": line.to_dict(), **odd.to_dict(), "compared_with": "line"},
                     checklist=["img.retyped"],
                 )
             )

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from workbench.imaging.layout.template import ink_mask
+from workbench.imaging.layout.word_tone import LineTones, line_tones
 from workbench.imaging.lines import (
     LineMetrics,
     deskew_angle,
@@ -32,6 +33,8 @@ class PageLines:
     shape: tuple[int, int]
     #: Lines left out for touching the decoder's fill (a partly decoded page), else None.
     left_at_fill: int | None = None
+    #: The ink tone of each kept line's words (`word_tone.line_tones`).
+    tones: tuple[LineTones, ...] = ()
 
     def page_box(self, line: LineMetrics) -> tuple[int, int, int, int]:
         """The line's box on the page as decoded (undoing the deskew)."""
@@ -45,7 +48,8 @@ def page_lines(gray: np.ndarray, decoded: np.ndarray | None = None) -> PageLines
     without a copy: the rotation of a 0/1 page by nearest neighbour is 0/1), so that a
     100-megapixel page costs a few hundred MB here, not a gigabyte. On a partly decoded
     page (`decoded`, see `Context.decoded_pixels`) only the decoded pixels are read, and a
-    line touching the fill (cut by it) is left out.
+    line touching the fill (cut by it) is left out. The ink tone of each line's words is
+    measured while the deskewed ink is at hand.
     """
     ink = ink_mask(gray, decoded)
     angle = deskew_angle(ink)
@@ -53,10 +57,13 @@ def page_lines(gray: np.ndarray, decoded: np.ndarray | None = None) -> PageLines
     del ink  # the rotated copy replaces it (or is it, at angle 0)
     lines = measure_lines(straight, segment_lines(straight))
     shape = (int(gray.shape[0]), int(gray.shape[1]))
+    page = np.ascontiguousarray(gray, dtype=np.uint8)
     if decoded is None:
-        return PageLines(angle, tuple(lines), shape)
+        tones = tuple(line_tones(page, angle, straight, m) for m in lines)
+        return PageLines(angle, tuple(lines), shape, tones=tones)
     kept = [m for m in lines if box_decoded(decoded, rotate_box_back(m.box, angle, shape))]
-    return PageLines(angle, tuple(kept), shape, left_at_fill=len(lines) - len(kept))
+    tones = tuple(line_tones(page, angle, straight, m) for m in kept)
+    return PageLines(angle, tuple(kept), shape, left_at_fill=len(lines) - len(kept), tones=tones)
 
 
 def box_region(box: tuple[int, int, int, int], label: str, score: float | None = None) -> Region:

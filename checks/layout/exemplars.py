@@ -32,6 +32,7 @@ from workbench.imaging.layout.template import (
 )
 from workbench.imaging.lines import LineMetrics
 from workbench.loading import Document
+from workbench.loading.fill import box_decoded
 from workbench.model import Artifact, Finding, Region, Severity
 from workbench.serialize import region_to_dict
 
@@ -137,6 +138,8 @@ def compare_with_exemplars(
     blocks, exemplar_regs, source = _template(context, exemplars, convention)
     multi = len(exemplars) > 1 and any(r.registered for r in exemplar_regs.values())
     questioned = np.asarray(context.page_gray(0))
+    # A partly decoded page: its decoder's fill is neither ink nor paper of the page.
+    decoded = context.decoded_pixels(0)
     page = context.document.pages[0]
     mm_per_px = 25.4 / page.dpi[0] if page.dpi and page.dpi[0] > 0 else None
     # Observations of the same block or line against several exemplars become one finding.
@@ -196,22 +199,37 @@ def compare_with_exemplars(
             return ink, soft_ink(ink, blur)
 
         fixed_ink, f_soft = context.cached(("layout.ink", ref.sha256), exemplar_ink)
-        q_ink = ink_mask(aligned)
+        # Outside the questioned page is paper (as `warp_to` fills it); on a partly decoded
+        # page only what the decoder read is, and a block reaching its fill is not compared.
+        where = (
+            None
+            if decoded is None
+            else warp_to(decoded.view(np.uint8) * np.uint8(255), reg.matrix, fixed.shape) == 255
+        )
+        q_ink = ink_mask(aligned, where)
         q_soft = soft_ink(q_ink, sigma)
         search = max(20, round(fixed.shape[1] * 0.04))
         results = [
-            compare_block(b, fixed, aligned, f_soft, q_soft, q_ink, search=search) for b in kblocks
+            compare_block(b, fixed, aligned, f_soft, q_soft, q_ink, search=search)
+            if box_decoded(where, b.box)
+            else None
+            for b in kblocks
         ]
+        compared = [r for r in results if r is not None]
+        if where is not None:
+            entry["blocks_on_fill"] = len(results) - len(compared)
         inv_q = reg.inverse()
-        total = sum(r.block.ink_pixels for r in results) or 1
+        total = sum(r.block.ink_pixels for r in compared) or 1
         entry["similarity"] = (
-            round(min(1.0, sum(r.score * r.block.ink_pixels for r in results) / total), 4)
-            if results
+            round(min(1.0, sum(r.score * r.block.ink_pixels for r in compared) / total), 4)
+            if compared
             else None
         )
         zone_rows = []
         h, w = fixed.shape
         for b_index, r in enumerate(results):
+            if r is None:
+                continue  # on the decoder's fill: nothing of the page to compare
             x, y, bw, bh = r.block.box
             label = convention.zone_name((x + bw / 2) / w, (y + bh / 2) / h) or "template"
             row = dict(r.to_dict(), zone=label)

@@ -30,6 +30,7 @@ from workbench.imaging.layout.template import (
     soft_ink,
     template_blocks,
 )
+from workbench.imaging.layout.word_tone import tone_range_differs, wider_tone_range
 from workbench.imaging.lines import LineMetrics
 from workbench.loading import Document
 from workbench.loading.fill import box_decoded
@@ -145,6 +146,8 @@ def compare_with_exemplars(
     # Observations of the same block or line against several exemplars become one finding.
     block_hits: dict[int, list[tuple[Document, BlockComparison, str, Region]]] = {}
     line_hits: dict[int, list[dict[str, Any]]] = {}
+    tone_hits: dict[int, list[dict[str, Any]]] = {}
+    tone_seen: dict[int, int] = {}
     line_seen: dict[int, int] = {}
     for k, ref in enumerate(exemplars):
         fixed = np.asarray(context.page_gray(0, document=ref))
@@ -249,6 +252,10 @@ def compare_with_exemplars(
         entry["lines"] = line_rows
         for row in line_rows:
             line_seen[row["line"]] = line_seen.get(row["line"], 0) + 1
+            if row["tone_step"] is not None:
+                tone_seen[row["line"]] = tone_seen.get(row["line"], 0) + 1
+                if row["tone_different"]:
+                    tone_hits.setdefault(row["line"], []).append(dict(row, reference=ref))
             if row["different"]:
                 line_hits.setdefault(row["line"], []).append(dict(row, reference=ref))
         stem = f"page1_vs_{k + 1}_{ref.sha256[:8]}"
@@ -277,6 +284,11 @@ def compare_with_exemplars(
         # at least half of the exemplars it could be matched with.
         if len(line_list) * 2 >= line_seen.get(index, 0) and index in by_index:
             findings.append(_line_vs_exemplar_finding(check, by_index[index], line_list, qlines))
+    for index, line_list in sorted(tone_hits.items()):
+        # A line's tone pattern counts only against every exemplar it could be compared with,
+        # two at least.
+        if len(line_list) >= 2 and len(line_list) == tone_seen.get(index) and index in by_index:
+            findings.append(_tone_vs_exemplar_finding(check, by_index[index], line_list, qlines))
     return findings, comparisons, artifacts, None
 
 
@@ -353,6 +365,41 @@ def _block_finding(
     )
 
 
+def _tone_vs_exemplar_finding(
+    check: Check, line: LineMetrics, hits: list[dict[str, Any]], qlines: PageLines
+) -> Finding:
+    steps = ", ".join(f"{h['tone_step']:g}" for h in hits)
+    names = ", ".join(h["reference"].path.name for h in hits)
+    return check.finding(
+        "word_tone",
+        Severity.WARNING,
+        "A line's words differ in tone, unlike the same line of the exemplars",
+        f"The words of line {line.index + 1} of page 1 differ more in ink tone, from the "
+        f"darkest to the lightest, than the words of the line at the same place in every "
+        f"exemplar ({names}): by {steps} grey levels more. The words of a template's line "
+        "(a field's label and its value) are printed and scanned together on a genuine "
+        "letter; a value erased and typed again, or pasted from another print, is "
+        "consistent with this. Innocent explanations: a value filled in by hand or on "
+        "another printer by the issuer itself, a stamp or a highlighter across the line. "
+        "Compare the line's words with each other and with the exemplars'.",
+        page=0,
+        regions=[box_region(qlines.page_box(line), "line")],
+        evidence={
+            "line": line.to_dict(),
+            "compared_with": "exemplars",
+            "exemplars": [
+                {
+                    "reference": h["reference"].sha256,
+                    "exemplar_line": h["exemplar_line"],
+                    "tone_step": h["tone_step"],
+                }
+                for h in hits
+            ],
+        },
+        checklist=["img.retyped"],
+    )
+
+
 def _line_vs_exemplar_finding(
     check: Check, line: LineMetrics, hits: list[dict[str, Any]], qlines: PageLines
 ) -> Finding:
@@ -417,10 +464,14 @@ def _compare_lines(
         for f in EXEMPLAR_LINE_LIMITS
     }
     usual = {f: float(np.median(v)) for f, v in ratios.items()}
+    q_tones = {t.line: t for t in qlines.tones}
+    e_tones = {t.line: t for t in elines.tones}
     rows = []
     for i, (q, e, match_iou) in enumerate(pairs):
         rel = {f: round(float(ratios[f][i] / usual[f]), 3) for f in EXEMPLAR_LINE_LIMITS}
         different = any(abs(v - 1.0) >= EXEMPLAR_LINE_LIMITS[f] for f, v in rel.items())
+        qt, et = q_tones.get(q.index), e_tones.get(e.index)
+        step = None if qt is None or et is None else wider_tone_range(qt, et)
         rows.append(
             {
                 "line": q.index,
@@ -428,6 +479,8 @@ def _compare_lines(
                 "iou": round(match_iou, 3),
                 "relative": rel,
                 "different": different,
+                "tone_step": None if step is None else round(step, 1),
+                "tone_different": step is not None and tone_range_differs(step),
             }
         )
     return rows

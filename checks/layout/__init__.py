@@ -9,8 +9,12 @@ share (letterhead, labels, rules, footer) is compared block by block, and a move
 redrawn block is reported with where it lies. Body text differs between letters and is not
 part of the template, so it raises nothing by being different.
 
-How each word is *printed* (ink darkness, edge sharpness, stroke width, paper grain) is the
-``forensics`` check's glyph consistency; it is reported there once, not here as well.
+Each line's words are also compared with each other by ink tone
+(`workbench.imaging.layout.word_tone`): the words of a printed line share their tone, and a
+word that does not (digits erased and typed again) is reported; with exemplars, a field's
+line whose words differ in tone more than in the exemplars' line at the same place is too.
+How each word is printed against the whole page's print (ink darkness, edge sharpness,
+stroke width, paper grain) remains the ``forensics`` check's glyph consistency.
 
 `check` holds the check and its line findings; `lines` the measured lines of a page;
 `exemplars` the comparison with genuine exemplars.

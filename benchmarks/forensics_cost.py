@@ -3,7 +3,9 @@
 Two measures of the ``forensics`` check by itself (``--only forensics``):
 
 1. **Time.** On the 300-dpi A4 list scan (``samples/lists/names_149_scan.jpg``, the page the
-   throughput benchmark uses), `--repeats` interleaved runs of ``workbench check PAGE --only
+   throughput benchmark uses), or on each page given with ``--page`` (``--letters``: the
+   300-dpi A5 letter ``samples/exemplars/exemplar_01.png`` and the 150-dpi questioned letter
+   as well), `--repeats` interleaved runs of ``workbench check PAGE --only
    forensics`` and of one raw Tesseract pass (``fas``, one thread) on the same page; the
    check's own duration (from its report, start-up excluded) over the median Tesseract pass.
    On a shared machine both suffer the same load, which is why the runs are interleaved.
@@ -16,7 +18,8 @@ Two measures of the ``forensics`` check by itself (``--only forensics``):
 
 Prints a Markdown paragraph and table (date, load average); it writes nothing.
 
-    python benchmarks/forensics_cost.py [--repeats N] [--skip-time] [--skip-memory]
+    python benchmarks/forensics_cost.py [--repeats N] [--page PATH ... | --letters]
+        [--skip-time] [--skip-memory]
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -44,6 +48,11 @@ from workbench.api import analyze_document  # noqa: E402
 from workbench.loading import load_document  # noqa: E402
 
 PAGE = HERE.parent / "samples" / "lists" / "names_149_scan.jpg"
+#: The letters of the speed target: a 300-dpi A5 letter and the 150-dpi questioned letter.
+LETTERS = (
+    HERE.parent / "samples" / "exemplars" / "exemplar_01.png",
+    HERE.parent / "samples" / "questioned" / "letter_1380-02-24.jpg",
+)
 
 
 def forensics_seconds(page: Path) -> float:
@@ -90,37 +99,54 @@ def tesseract_cpu_seconds(page: Path) -> float:
     return (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
 
 
-def time_rows(repeats: int) -> list[str]:
-    """Interleaved runs; the medians and their ratios as Markdown lines.
+def time_rows(repeats: int, pages: Sequence[Path] = (PAGE,)) -> list[str]:
+    """Interleaved runs on each page; the medians and their ratios as Markdown lines.
 
     Wall seconds (the check's own duration against a Tesseract pass), and CPU seconds, which
     the load of a shared machine disturbs less (a process waiting for a core uses none).
+    Within a round every page is measured in turn, so that all pages share the load.
     """
-    checks, raws, check_cpu, raw_cpu = [], [], [], []
+    runs: dict[Path, tuple[list[float], list[float], list[float], list[float]]] = {
+        page: ([], [], [], []) for page in pages
+    }
     for _ in range(repeats):
-        raws.append(raw_tesseract_s(PAGE))
-        checks.append(forensics_seconds(PAGE))
-        raw_cpu.append(tesseract_cpu_seconds(PAGE))
-        check_cpu.append(forensics_cpu_seconds(PAGE))
-        print(
-            f"forensics {checks[-1]:.2f} s ({check_cpu[-1]:.2f} CPU s), raw Tesseract "
-            f"{raws[-1]:.2f} s ({raw_cpu[-1]:.2f} CPU s)",
-            flush=True,
-        )
+        for page in pages:
+            checks, raws, check_cpu, raw_cpu = runs[page]
+            raws.append(raw_tesseract_s(page))
+            checks.append(forensics_seconds(page))
+            raw_cpu.append(tesseract_cpu_seconds(page))
+            check_cpu.append(forensics_cpu_seconds(page))
+            print(
+                f"{page.name}: forensics {checks[-1]:.2f} s ({check_cpu[-1]:.2f} CPU s), raw "
+                f"Tesseract {raws[-1]:.2f} s ({raw_cpu[-1]:.2f} CPU s)",
+                flush=True,
+            )
     med = statistics.median
-    check, raw, ccpu, rcpu = med(checks), med(raws), med(check_cpu), med(raw_cpu)
-    return [
+    rows = [
         "| page | measure | forensics | raw Tesseract | ratio | runs (forensics / Tesseract) |",
         "| --- | --- | ---: | ---: | ---: | --- |",
-        f"| 300-dpi A4 list scan ({PAGE.name}) | wall s | {check:.2f} | {raw:.2f} | "
-        f"{check / raw:.2f}x | "
-        + ", ".join(f"{c:.1f}/{r:.1f}" for c, r in zip(checks, raws, strict=True))
-        + " |",
-        f"| 300-dpi A4 list scan ({PAGE.name}) | CPU s | {ccpu:.2f} | {rcpu:.2f} | "
-        f"{ccpu / rcpu:.2f}x | "
-        + ", ".join(f"{c:.2f}/{r:.2f}" for c, r in zip(check_cpu, raw_cpu, strict=True))
-        + " |",
     ]
+    for page, (checks, raws, check_cpu, raw_cpu) in runs.items():
+        check, raw, ccpu, rcpu = med(checks), med(raws), med(check_cpu), med(raw_cpu)
+        rows += [
+            f"| {_describe(page)} | wall s | {check:.2f} | {raw:.2f} | {check / raw:.2f}x | "
+            + ", ".join(f"{c:.1f}/{r:.1f}" for c, r in zip(checks, raws, strict=True))
+            + " |",
+            f"| {_describe(page)} | CPU s | {ccpu:.2f} | {rcpu:.2f} | {ccpu / rcpu:.2f}x | "
+            + ", ".join(f"{c:.2f}/{r:.2f}" for c, r in zip(check_cpu, raw_cpu, strict=True))
+            + " |",
+        ]
+    return rows
+
+
+def _describe(page: Path) -> str:
+    """A page's resolution and size in words, with its file name."""
+    from PIL import Image
+
+    with Image.open(page) as image:
+        dpi = image.info.get("dpi", (0, 0))[0]
+        width, height = image.size
+    return f"{round(dpi) or '?'}-dpi page of {width} x {height} ({page.name})"
 
 
 def _peaks(path: Path) -> dict[str, float]:
@@ -159,12 +185,15 @@ def memory_rows() -> list[str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--page", type=Path, action="append", help="page(s) to time")
+    parser.add_argument("--letters", action="store_true", help="time the letters as well")
     parser.add_argument("--skip-time", action="store_true")
     parser.add_argument("--skip-memory", action="store_true")
     args = parser.parse_args()
     lines = []
     if not args.skip_time:
-        lines += [*time_rows(args.repeats), ""]
+        pages = list(args.page or [PAGE]) + (list(LETTERS) if args.letters else [])
+        lines += [*time_rows(args.repeats, pages), ""]
     if not args.skip_memory:
         lines += [*memory_rows(), ""]
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())

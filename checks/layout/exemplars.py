@@ -1,0 +1,433 @@
+"""The layout check's comparison of a page with genuine exemplars of the same issuer.
+
+The page is registered onto each exemplar, the template the exemplars share (letterhead,
+labels, rules, footer) is compared block by block, and a moved, rescaled or redrawn block is
+reported with where it lies; each text line is also compared with the exemplars' line at the
+same place. Body text differs between letters and is not part of the template, so it raises
+nothing by being different. Used by the check in `check`.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import cv2
+import numpy as np
+
+from workbench import conventions
+from workbench.check import Check
+from workbench.context import Context
+from workbench.geometry import iou
+from workbench.imaging.layout.comparison import difference_map, ink_overlay
+from workbench.imaging.layout.registration import Registration, register, transform_box, warp_to
+from workbench.imaging.layout.template import (
+    BlockComparison,
+    TemplateBlock,
+    compare_block,
+    ink_constancy,
+    ink_mask,
+    soft_ink,
+    template_blocks,
+)
+from workbench.imaging.lines import LineMetrics
+from workbench.loading import Document
+from workbench.loading.fill import box_decoded
+from workbench.model import Artifact, Finding, Region, Severity
+from workbench.serialize import region_to_dict
+
+from .lines import PageLines, box_region, page_lines
+
+#: Questioned-line / exemplar-line ratios (after removing the page-wide ratio) that count as
+#: a different type.
+EXEMPLAR_LINE_LIMITS = {"stroke_width": 0.3, "ink_height": 0.18}
+
+
+def _union(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
+    x0, y0 = min(a[0], b[0]), min(a[1], b[1])
+    x1, y1 = max(a[0] + a[2], b[0] + b[2]), max(a[1] + a[3], b[1] + b[3])
+    return x0, y0, x1 - x0, y1 - y0
+
+
+def _for_display(rgb: np.ndarray, max_width: int = 1240) -> np.ndarray:
+    """Shrink an artifact picture to a screen-sized width (they are for looking at)."""
+    if rgb.shape[1] <= max_width:
+        return rgb
+    factor = max_width / rgb.shape[1]
+    return np.asarray(
+        cv2.resize(rgb, (max_width, round(rgb.shape[0] * factor)), interpolation=cv2.INTER_AREA)
+    )
+
+
+def _template(
+    context: Context, exemplars: list[Document], convention: conventions.Convention
+) -> tuple[list[TemplateBlock], dict[str, Registration], str]:
+    """Template blocks in the first exemplar's frame, with each exemplar's registration."""
+
+    def compute() -> tuple[list[TemplateBlock], dict[str, Registration], str]:
+        primary = exemplars[0]
+        fixed = np.asarray(context.page_gray(0, document=primary))
+        fixed_ink = ink_mask(fixed)
+        regs: dict[str, Registration] = {}
+        others = []
+        for other in exemplars[1:]:
+            reg = register(np.asarray(context.page_gray(0, document=other)), fixed)
+            regs[other.sha256] = reg
+            if reg.registered and reg.matrix is not None:
+                aligned = warp_to(
+                    np.asarray(context.page_gray(0, document=other)), reg.matrix, fixed.shape
+                )
+                others.append(ink_mask(aligned))
+        tolerance = max(2, round(fixed.shape[1] * 0.002))
+        if others:
+            constancy = ink_constancy(fixed_ink, others, tolerance)
+            blocks = template_blocks(fixed_ink, constancy)
+            source = f"ink shared by {len(others) + 1} registered exemplars"
+        else:
+            h, w = fixed.shape
+            allowed = np.zeros(fixed.shape, dtype=bool)
+            for element in convention.elements:
+                if element.template:
+                    for z in element.zones:
+                        allowed[int(z[1] * h) : int(z[3] * h), int(z[0] * w) : int(z[2] * w)] = True
+            blocks = template_blocks(
+                fixed_ink, ink_constancy(fixed_ink, [], tolerance), allowed=allowed
+            )
+            source = (
+                "one exemplar: its ink inside the convention's fixed zones (a second "
+                "exemplar would show which ink is truly constant)"
+            )
+        h, w = fixed.shape
+        blocks = [
+            b
+            for b in blocks
+            if not convention.ignored((b.box[0] + b.box[2] / 2) / w, (b.box[1] + b.box[3] / 2) / h)
+        ]
+        return blocks, regs, source
+
+    key = ("layout.template", tuple(d.sha256 for d in exemplars))
+    return context.cached(key, compute)
+
+
+def compare_with_exemplars(
+    check: Check, context: Context, convention: conventions.Convention, qlines: PageLines
+) -> tuple[list[Finding], list[dict[str, Any]], list[Artifact | None], str | None]:
+    """Compare page 1 (its lines `qlines`) with each exemplar in `context.references`.
+
+    Returns the findings (each block or line seen against several exemplars becomes one
+    finding), a comparison row per exemplar, the overlay and difference pictures, and a note
+    when nothing could be compared. `check` makes the findings.
+    """
+    exemplars = [d for d in context.references if d.pages]
+    comparisons: list[dict[str, Any]] = []
+    findings: list[Finding] = []
+    artifacts: list[Artifact | None] = []
+    for ref in context.references:
+        if not ref.pages:
+            comparisons.append(
+                {
+                    "reference": ref.sha256,
+                    "registered": False,
+                    "similarity": None,
+                    "changed_regions": [],
+                    "reason": "the exemplar has no page image",
+                }
+            )
+    if not exemplars:
+        return findings, comparisons, artifacts, "No exemplar has a page image to compare."
+    blocks, exemplar_regs, source = _template(context, exemplars, convention)
+    multi = len(exemplars) > 1 and any(r.registered for r in exemplar_regs.values())
+    questioned = np.asarray(context.page_gray(0))
+    # A partly decoded page: its decoder's fill is neither ink nor paper of the page.
+    decoded = context.decoded_pixels(0)
+    page = context.document.pages[0]
+    mm_per_px = 25.4 / page.dpi[0] if page.dpi and page.dpi[0] > 0 else None
+    # Observations of the same block or line against several exemplars become one finding.
+    block_hits: dict[int, list[tuple[Document, BlockComparison, str, Region]]] = {}
+    line_hits: dict[int, list[dict[str, Any]]] = {}
+    line_seen: dict[int, int] = {}
+    for k, ref in enumerate(exemplars):
+        fixed = np.asarray(context.page_gray(0, document=ref))
+        reg = register(questioned, fixed)
+        entry: dict[str, Any] = {
+            "reference": ref.sha256,
+            "reference_path": ref.path.name,
+            "registered": reg.registered,
+            "similarity": None,
+            "changed_regions": [],
+            "transform": reg.to_dict(),
+            "template_source": source,
+        }
+        comparisons.append(entry)
+        if not reg.registered or reg.matrix is None:
+            entry["reason"] = reg.reason
+            findings.append(
+                check.finding(
+                    "not_registered",
+                    Severity.INFO,
+                    "The page could not be registered onto an exemplar",
+                    f"The page and the exemplar {ref.path.name} could not be aligned: "
+                    f"{reg.reason}. They do not appear to share a template (letterhead, "
+                    "field labels, rules), so no template comparison was made. That is "
+                    "expected for an exemplar of another office or form; for an exemplar "
+                    "of the same form it means the layout differs throughout.",
+                    page=0,
+                    evidence={"reference": ref.sha256, **reg.to_dict()},
+                    checklist=["form.template"],
+                )
+            )
+            continue
+        # Template blocks in this exemplar's frame.
+        if k == 0:
+            kblocks = blocks
+        else:
+            ereg = exemplar_regs.get(ref.sha256)
+            if ereg is None or not ereg.registered:
+                entry["reason"] = "this exemplar does not share the first exemplar's template"
+                continue
+            inv = ereg.inverse()
+            kblocks = [
+                TemplateBlock(transform_box(b.box, inv), b.constancy, b.ink_pixels) for b in blocks
+            ]
+        aligned = warp_to(questioned, reg.matrix, fixed.shape)
+        sigma = max(1.0, fixed.shape[1] / 900)
+
+        def exemplar_ink(
+            page: np.ndarray = fixed, blur: float = sigma
+        ) -> tuple[np.ndarray, np.ndarray]:
+            ink = ink_mask(page)
+            return ink, soft_ink(ink, blur)
+
+        fixed_ink, f_soft = context.cached(("layout.ink", ref.sha256), exemplar_ink)
+        # Outside the questioned page is paper (as `warp_to` fills it); on a partly decoded
+        # page only what the decoder read is, and a block reaching its fill is not compared.
+        where = (
+            None
+            if decoded is None
+            else warp_to(decoded.view(np.uint8) * np.uint8(255), reg.matrix, fixed.shape) == 255
+        )
+        q_ink = ink_mask(aligned, where)
+        q_soft = soft_ink(q_ink, sigma)
+        search = max(20, round(fixed.shape[1] * 0.04))
+        results = [
+            compare_block(b, fixed, aligned, f_soft, q_soft, q_ink, search=search)
+            if box_decoded(where, b.box)
+            else None
+            for b in kblocks
+        ]
+        compared = [r for r in results if r is not None]
+        if where is not None:
+            entry["blocks_on_fill"] = len(results) - len(compared)
+        inv_q = reg.inverse()
+        total = sum(r.block.ink_pixels for r in compared) or 1
+        entry["similarity"] = (
+            round(min(1.0, sum(r.score * r.block.ink_pixels for r in compared) / total), 4)
+            if compared
+            else None
+        )
+        zone_rows = []
+        h, w = fixed.shape
+        for b_index, r in enumerate(results):
+            if r is None:
+                continue  # on the decoder's fill: nothing of the page to compare
+            x, y, bw, bh = r.block.box
+            label = convention.zone_name((x + bw / 2) / w, (y + bh / 2) / h) or "template"
+            row = dict(r.to_dict(), zone=label)
+            zone_rows.append(row)
+            if r.status == "same":
+                continue
+            if r.status in {"changed", "missing"} and not multi:
+                row["note"] = "one exemplar cannot show whether this ink is fixed"
+                continue
+            found_box = r.found_box or r.block.box
+            q_box = transform_box(_union(r.block.box, found_box), inv_q)
+            region = box_region(q_box, label, 1.0 - r.score)
+            entry["changed_regions"].append(region_to_dict(region))
+            block_hits.setdefault(b_index, []).append((ref, r, label, region))
+        entry["blocks"] = zone_rows
+        line_rows = _compare_lines(context, ref, reg, qlines)
+        entry["lines"] = line_rows
+        for row in line_rows:
+            line_seen[row["line"]] = line_seen.get(row["line"], 0) + 1
+            if row["different"]:
+                line_hits.setdefault(row["line"], []).append(dict(row, reference=ref))
+        stem = f"page1_vs_{k + 1}_{ref.sha256[:8]}"
+        if context.artifacts.enabled:
+            artifacts.append(
+                context.artifacts.write_png(
+                    f"overlay_{stem}.png",
+                    _for_display(ink_overlay(fixed_ink, q_ink)),
+                    kind="layout_overlay",
+                    page=0,
+                )
+            )
+            artifacts.append(
+                context.artifacts.write_png(
+                    f"difference_{stem}.png",
+                    _for_display(difference_map(f_soft, q_soft, [b.box for b in kblocks])),
+                    kind="layout_difference",
+                    page=0,
+                )
+            )
+    for block_list in block_hits.values():
+        findings.append(_block_finding(check, block_list, mm_per_px))
+    by_index = {m.index: m for m in qlines.lines}
+    for index, line_list in sorted(line_hits.items()):
+        # Content differs between letters: a line counts only when it stands out against
+        # at least half of the exemplars it could be matched with.
+        if len(line_list) * 2 >= line_seen.get(index, 0) and index in by_index:
+            findings.append(_line_vs_exemplar_finding(check, by_index[index], line_list, qlines))
+    return findings, comparisons, artifacts, None
+
+
+def _block_finding(
+    check: Check,
+    hits: list[tuple[Document, BlockComparison, str, Region]],
+    mm_per_px: float | None,
+) -> Finding:
+    _, r, label, region = hits[0]
+    shift = math.hypot(*r.shift)
+    evidence: dict[str, Any] = {
+        "zone": label,
+        "status": r.status,
+        "shift_px": [round(r.shift[0], 2), round(r.shift[1], 2)],
+        "shift_mm": None if mm_per_px is None else round(shift * mm_per_px, 2),
+        "scale": round(r.scale, 4),
+        "exemplars": [
+            {
+                "reference": h_ref.sha256,
+                "status": h.status,
+                "shift_px": [round(h.shift[0], 2), round(h.shift[1], 2)],
+                "scale": round(h.scale, 4),
+                "score_in_place": round(h.score, 4),
+                "score_found": None if h.found_score is None else round(h.found_score, 4),
+            }
+            for h_ref, h, _, _ in hits
+        ],
+    }
+    names = ", ".join(h_ref.path.name for h_ref, _, _, _ in hits)
+    if r.status == "moved":
+        how = f"moved by {r.shift[0]:+.0f}, {r.shift[1]:+.0f} px"
+        if mm_per_px is not None:
+            how += f" ({shift * mm_per_px:.1f} mm)"
+        if abs(r.scale - 1.0) >= 0.02:
+            how += f" and rescaled to {r.scale:.0%}"
+        what = f"the same content, {how}"
+    elif r.status == "missing":
+        what = "no ink where the exemplars have this block"
+    else:
+        what = "different ink where the exemplars have this block"
+    innocent = (
+        "Innocent explanations: a revised template or letterhead, a page printed from "
+        "another file or printer, paper fed askew, or exemplars of another period."
+    )
+    if label == "letterhead":
+        return check.finding(
+            "letterhead_changed",
+            Severity.WARNING if r.status == "moved" else Severity.NOTICE,
+            "The letterhead differs from the exemplars'",
+            f"Compared with the exemplars ({names}), the letterhead shows {what}, while "
+            "the rest of the template is aligned. A letterhead pasted or redrawn onto a "
+            f"page is consistent with this. {innocent}",
+            page=0,
+            regions=[region],
+            evidence=evidence,
+            checklist=["form.template"],
+        )
+    checklist = ["form.template"]
+    if label in {"signature_block", "seal"}:
+        checklist.append("form.signature")
+    return check.finding(
+        "block_moved" if r.status == "moved" else "block_changed",
+        Severity.NOTICE,
+        f"A template block ({label}) is out of place"
+        if r.status == "moved"
+        else f"A template block ({label}) differs from the exemplars",
+        f"Compared with the exemplars ({names}), the template block in the {label} zone "
+        f"shows {what}. A block moved or replaced after printing is consistent with this. "
+        f"{innocent}",
+        page=0,
+        regions=[region],
+        evidence=evidence,
+        checklist=checklist,
+    )
+
+
+def _line_vs_exemplar_finding(
+    check: Check, line: LineMetrics, hits: list[dict[str, Any]], qlines: PageLines
+) -> Finding:
+    first = hits[0]
+    described = ", ".join(
+        f"{f.replace('_', ' ')} x{v:.2f}"
+        for f, v in first["relative"].items()
+        if abs(v - 1.0) >= EXEMPLAR_LINE_LIMITS[f]
+    )
+    names = ", ".join(h["reference"].path.name for h in hits)
+    return check.finding(
+        "line_typography",
+        Severity.NOTICE,
+        "A line is set differently from the exemplars' line at the same place",
+        f"Line {line.index + 1} of page 1 differs from the line at the same place in the "
+        f"exemplars ({names}): {described}, after allowing for the pages' overall scale, "
+        "while the other matched lines agree. A line retyped in another font or size is "
+        "consistent with this; so is text of another kind (digits against letters) in a "
+        "field whose content varies.",
+        page=0,
+        regions=[box_region(qlines.page_box(line), "line")],
+        evidence={
+            "line": line.to_dict(),
+            "compared_with": "exemplars",
+            "exemplars": [
+                {
+                    "reference": h["reference"].sha256,
+                    "exemplar_line": h["exemplar_line"],
+                    "relative": h["relative"],
+                }
+                for h in hits
+            ],
+        },
+        checklist=["img.retyped"],
+    )
+
+
+def _compare_lines(
+    context: Context, ref: Document, reg: Registration, qlines: PageLines
+) -> list[dict[str, Any]]:
+    """Compare each questioned line with the exemplar line at the same place."""
+    if reg.matrix is None:
+        return []
+    elines = context.cached(
+        ("layout.lines", ref.sha256),
+        lambda: page_lines(np.asarray(context.page_gray(0, document=ref))),
+    )
+    pairs = []
+    for q in qlines.lines:
+        qbox = transform_box(qlines.page_box(q), reg.matrix)
+        best, best_iou = None, 0.0
+        for e in elines.lines:
+            score = iou(qbox, elines.page_box(e))
+            if score > best_iou:
+                best, best_iou = e, score
+        if best is not None and best_iou >= 0.5:
+            pairs.append((q, best, best_iou))
+    if len(pairs) < 4:
+        return []
+    ratios = {
+        f: np.array([getattr(q, f) / max(getattr(e, f), 1e-6) for q, e, _ in pairs])
+        for f in EXEMPLAR_LINE_LIMITS
+    }
+    usual = {f: float(np.median(v)) for f, v in ratios.items()}
+    rows = []
+    for i, (q, e, match_iou) in enumerate(pairs):
+        rel = {f: round(float(ratios[f][i] / usual[f]), 3) for f in EXEMPLAR_LINE_LIMITS}
+        different = any(abs(v - 1.0) >= EXEMPLAR_LINE_LIMITS[f] for f, v in rel.items())
+        rows.append(
+            {
+                "line": q.index,
+                "exemplar_line": e.index,
+                "iou": round(match_iou, 3),
+                "relative": rel,
+                "different": different,
+            }
+        )
+    return rows

@@ -61,7 +61,7 @@ from forensic_sets import (  # noqa: E402  (benchmarks/ is the script folder)
     rendered_letters,
     samples_cases,
 )
-from results_file import write_section  # noqa: E402
+from results_file import RESULTS, write_section  # noqa: E402
 
 from workbench import analyze  # noqa: E402
 from workbench.model import Finding, Severity  # noqa: E402
@@ -467,10 +467,40 @@ def main(argv: Sequence[str] | None = None) -> None:
         f"medians; run by run {ratios[0]:.2f} to {ratios[-1]:.2f}).",
         "",
     ]
-    text = "\n".join(lines)
+    text = with_hand_written("\n".join(lines), RESULTS.read_text(encoding="utf-8"))
     print(text)
     if args.write:
         write_section(SECTION, text)
+
+
+def with_hand_written(text: str, results: str) -> str:
+    """``text`` with the section's hand-written subsections of ``results`` carried over.
+
+    The subsections of the current "Pixel forensics" section that this benchmark does not
+    generate (what changed in a check version and on which split, a rule not kept) are
+    measured records, not output of this run: they are kept, in their order, just before
+    the generated "Independent corpus" subsection (or at the end).
+    """
+    start = results.find(f"## {SECTION}\n")
+    if start < 0:
+        return text
+    end = results.find("\n## ", start + 1)
+    section = results[start : end if end >= 0 else len(results)]
+    generated = {line for line in text.splitlines() if line.startswith("### ")}
+    kept: list[str] = []
+    for part in section.split("\n### ")[1:]:
+        heading = "### " + part.splitlines()[0]
+        if heading not in generated:
+            body = "### " + part
+            # Another benchmark's marker comment before the next section is not ours.
+            body = "\n".join(ln for ln in body.splitlines() if not ln.startswith("<!--"))
+            kept.append(body.rstrip("\n") + "\n")
+    if not kept:
+        return text
+    anchor = "### Independent corpus"
+    at = text.find(anchor)
+    block = "\n".join(kept) + "\n"
+    return text[:at] + block + text[at:] if at >= 0 else text.rstrip("\n") + "\n\n" + block
 
 
 if __name__ == "__main__":

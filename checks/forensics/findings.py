@@ -317,9 +317,17 @@ def glyph_finding(
         "ribbon or toner, a line added by the issuer on another machine, or a photocopy of a "
         "photocopy"
     )
+    severity = text_severity(outlier.strength, traces.calibration, "glyph")
+    others = corroborated(outlier.box, traces, "glyph") if number else []
+    if number and not others:
+        # A number printed unlike the page's other numbers is, on its own, as often a bold
+        # total or a blank filled in later: an untouched letter of the independent corpus
+        # warned on a bold number. Alone it is a notice; a warning where another method
+        # sees the same place.
+        severity = min(severity, Severity.NOTICE)
     return check.finding(
         "glyph_inconsistency",
-        text_severity(outlier.strength, traces.calibration, "glyph"),
+        severity,
         f"A {what} is printed differently from the rest of the page",
         f"On page {index + 1} ({method}), the {what} at x={region.x}, "
         f"y={region.y} ({region.width}x{region.height} px) differs from {against}: "
@@ -331,6 +339,7 @@ def glyph_finding(
         regions=[region],
         evidence={
             "method": "digit_consistency" if number else "glyph_consistency",
+            **({"also_seen_by": others} if number else {}),
             "level": outlier.level,
             "deviations": outlier.deviations,
             "strength": round(outlier.strength, 3),

@@ -8,7 +8,10 @@ with the regions a reviewer should look at. Finding codes, each naming the metho
 ``forensics.clone`` (copy-move, keypoints or blocks), ``forensics.splice`` (JPEG ghosts),
 ``forensics.noise_inconsistency`` (noise level), ``forensics.text_copy_move`` (words that are
 pixel copies of other words, noise included), ``forensics.glyph_inconsistency`` (words or
-lines printed differently) and ``forensics.paper_step`` (paper tone steps).
+lines printed differently, and numbers read by OCR printed differently from the page's other
+numbers: `workbench.imaging.forensic.digits`) and ``forensics.paper_step`` (paper tone steps).
+The numbers come from the context's OCR reading, shared with the ``ocr`` check: free in a
+whole check, one Tesseract pass per page when the check runs alone.
 
 When genuine exemplars of the same source are given (``--reference``), the text methods'
 thresholds are set from them (`workbench.imaging.forensic.calibration`); otherwise each page is

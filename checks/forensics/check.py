@@ -2,12 +2,21 @@
 
 `run` sizes every page for `workbench.imaging.forensic.tamper.analyse_page`, sets the text
 methods' thresholds from the exemplars given, adds the file's aligned double-quantisation map
-when the document is a single JPEG, writes each method's map as an artifact and hands the
-traces to `workbench_checks.forensics.findings` for the findings.
+when the document is a single JPEG, hands it the page's OCR words so its numbers can be
+compared with each other, writes each method's map as an artifact and hands the traces to
+`workbench_checks.forensics.findings` for the findings.
+
+The OCR words come from the context's reading (`Context.ocr_result` in the document's
+language, the reading the ``ocr`` check starts from, under the same cache key): in a whole
+check they cost nothing more; run alone (``--only forensics``) the check pays for one
+Tesseract pass per page of printed paper. Without Tesseract the check still runs and notes
+that numbers were not compared.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import Any
 
 import cv2
@@ -15,11 +24,13 @@ import numpy as np
 
 from workbench.check import Check, Layer, LayerKind, Need
 from workbench.context import Context
+from workbench.errors import ToolUnavailableError
 from workbench.imaging.forensic.calibration import TextCalibration, calibrate_text
 from workbench.imaging.forensic.dq_map import DqMap, dq_map_of_bytes
 from workbench.imaging.forensic.tamper import PageTraces, analyse_page
 from workbench.loading.fill import on_partly_decoded_page
 from workbench.model import Artifact, CheckResult, Finding
+from workbench.ocr import OcrFailedError, OcrWord
 from workbench.serialize import region_to_dict
 
 from .findings import (
@@ -30,8 +41,10 @@ from .findings import (
     text_clone_dict,
 )
 
-#: Larger pages are analysed at reduced size (memory grows with the page, about 60 bytes a
-#: pixel at the peak); an A4 page at 400 dpi (15.5 megapixels) still fits.
+#: Larger pages are analysed at reduced size: the analysis raises the resident memory by
+#: about 13 bytes a pixel at its peak, besides the decoded page (measured with `analyse_page`
+#: on the 300-dpi list scan of the samples resized to 8.7 and 16 megapixels: 105 and 203 MiB).
+#: An A4 page at 400 dpi (15.5 megapixels) still fits.
 MAX_PIXELS = 16_000_000
 #: Smaller pages carry too little texture for any of the methods.
 MIN_SIDE = 64
@@ -41,7 +54,7 @@ class ForensicsCheck(Check):
     """Error levels, noise, copy-move and JPEG ghosts, fused per page."""
 
     name = "forensics"
-    version = "10"
+    version = "11"
     title = "Pixel forensics: cloned regions and words, foreign compression, noise, retyped print"
     explanation = (
         "Looks for local traces of image editing on each page: regions copied from elsewhere "
@@ -54,8 +67,11 @@ class ForensicsCheck(Check):
         "are pixel copies of other words of the page (in a real scan two prints of one word "
         "never share their noise), and words or lines printed differently from the rest of "
         "the page (ink darkness, edge sharpness, stroke width, paper grain, line angle: a "
-        "retyped date or a spliced line). It combines them into one heatmap and a score per "
-        "page, and keeps each method's own map. Given genuine exemplars of the same source, "
+        "retyped date or a spliced line), and numbers or dates, as the page's OCR reads them, "
+        "printed differently from the page's other numbers (darker ink, steeper edges, "
+        "another stroke width: digits retyped into a date or an amount). It combines them "
+        "into one heatmap and a score per page, and keeps each method's own map. Given "
+        "genuine exemplars of the same source, "
         "the text methods' thresholds are set from them. "
         "It compares each region with its own page, so it can miss an edit made before the "
         "page was printed and scanned again, or one washed out by later heavy JPEG "
@@ -104,7 +120,13 @@ class ForensicsCheck(Check):
                 factor = float(np.sqrt(MAX_PIXELS / (h * w)))
                 gray = cv2.resize(gray, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
             dq = self._dq_map(context, page.index, gray.shape, notes) if factor == 1.0 else None
-            traces = analyse_page(gray, jpeg_grid=factor == 1.0, calibration=calibration, dq=dq)
+            traces = analyse_page(
+                gray,
+                jpeg_grid=factor == 1.0,
+                calibration=calibration,
+                dq=dq,
+                read=self._reader(context, page.index, factor, notes),
+            )
             notes += [f"Page {page.index + 1}: {n}" for n in traces.notes]
             page_result, page_artifacts = self._page_result(context, page.index, traces, factor)
             pages.append(page_result)
@@ -127,6 +149,44 @@ class ForensicsCheck(Check):
             },
         }
         return self.ok(findings=findings, results=results, artifacts=artifacts)
+
+    @staticmethod
+    def _reader(
+        context: Context, index: int, factor: float, notes: list[str]
+    ) -> Callable[[], Sequence[OcrWord] | None]:
+        """The page's OCR words on the analysed page's pixels, read when first asked for.
+
+        The reading is the context's (`Context.ocr_result` in the document's language, the
+        same reading the ``ocr`` check starts from), so in a whole check it costs nothing;
+        run alone, this check pays for one Tesseract pass. Without OCR the check still runs,
+        and says numbers were not compared.
+        """
+
+        def read() -> Sequence[OcrWord] | None:
+            try:
+                words = context.ocr_result(index).page.words
+            except (ToolUnavailableError, OcrFailedError) as exc:
+                notes.append(
+                    f"Page {index + 1}: numbers were not compared with each other, "
+                    f"the page could not be read: {exc}"
+                )
+                return None
+            if factor == 1.0:
+                return words
+            return [
+                replace(
+                    w,
+                    box=(
+                        round(w.box[0] * factor),
+                        round(w.box[1] * factor),
+                        max(round(w.box[2] * factor), 1),
+                        max(round(w.box[3] * factor), 1),
+                    ),
+                )
+                for w in words
+            ]
+
+        return read
 
     @staticmethod
     def _calibration(context: Context, notes: list[str]) -> TextCalibration:

@@ -302,23 +302,44 @@ def glyph_finding(
         f"{names[k]} {d['value']:g} against the page's {d['median']:g} (robust z {d['z']:+.1f})"
         for k, d in outlier.deviations.items()
     )
-    what = "line" if outlier.level == "line" else "word or number"
+    number = outlier.level == "number"
+    what = {"line": "line", "number": "number or date"}.get(outlier.level, "word or number")
+    method = (
+        "numbers read by OCR compared with each other" if number else "glyph and line consistency"
+    )
+    against = "the page's other numbers" if number else "the page's other words"
+    innocent = (
+        "a number in bold (a total), a form whose blanks were filled in on another machine "
+        "after it was printed, a number stamped or handwritten, a different ribbon or toner, "
+        "or an OCR box that holds more than the number"
+        if number
+        else "a bold or emphasised word, a rubber stamp or handwritten note, a different "
+        "ribbon or toner, a line added by the issuer on another machine, or a photocopy of a "
+        "photocopy"
+    )
+    severity = text_severity(outlier.strength, traces.calibration, "glyph")
+    others = corroborated(outlier.box, traces, "glyph") if number else []
+    if number and not others:
+        # A number printed unlike the page's other numbers is, on its own, as often a bold
+        # total or a blank filled in later: an untouched letter of the independent corpus
+        # warned on a bold number. Alone it is a notice; a warning where another method
+        # sees the same place.
+        severity = min(severity, Severity.NOTICE)
     return check.finding(
         "glyph_inconsistency",
-        text_severity(outlier.strength, traces.calibration, "glyph"),
+        severity,
         f"A {what} is printed differently from the rest of the page",
-        f"On page {index + 1} (glyph and line consistency), the {what} at x={region.x}, "
-        f"y={region.y} ({region.width}x{region.height} px) differs from the page's other "
-        f"words: {described}. Text retyped or spliced in later (a changed date, number or "
+        f"On page {index + 1} ({method}), the {what} at x={region.x}, "
+        f"y={region.y} ({region.width}x{region.height} px) differs from {against}: "
+        f"{described}. Text retyped or spliced in later (a changed date, number or "
         "line, typeset in another font or rendered without the scan's blur and noise) "
-        "often differs this way. Innocent explanations: a bold or emphasised word, a rubber "
-        "stamp or handwritten note, a different ribbon or toner, a line added by the issuer "
-        "on another machine, or a photocopy of a photocopy. Compare its letter shapes and "
-        "ink with its neighbours'.",
+        f"often differs this way. Innocent explanations: {innocent}. Compare its letter "
+        "shapes and ink with its neighbours'.",
         page=index,
         regions=[region],
         evidence={
-            "method": "glyph_consistency",
+            "method": "digit_consistency" if number else "glyph_consistency",
+            **({"also_seen_by": others} if number else {}),
             "level": outlier.level,
             "deviations": outlier.deviations,
             "strength": round(outlier.strength, 3),

@@ -8,10 +8,20 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from tests.support.forensic_fixtures import LINES, copy_word, jpeg, letter_page, overlaps, retype
+from tests.support.forensic_fixtures import (
+    LINES,
+    copy_word,
+    jpeg,
+    letter_page,
+    overlaps,
+    register_page,
+    retype,
+    retype_number,
+)
 from workbench import analyze
 from workbench.imaging.words import find_words
 from workbench.model import Report, Severity
+from workbench.ocr import default_engine
 from workbench.serialize import report_to_dict, validate_report
 
 BODY_LINE = 160 + 100 + 70 * 3
@@ -100,3 +110,25 @@ def test_region_pasted_from_another_jpeg_lacks_double_quantisation(tmp_path: Pat
     assert overlaps(box(found[0].regions[0]), (x0, y0, x1 - x0, y1 - y0))
     (result,) = report.results["forensics"]["pages"]
     assert result["dq_first_steps"]
+
+
+@pytest.mark.slow
+def test_retyped_date_is_a_notice_from_the_pages_numbers(tmp_path: Path) -> None:
+    page = jpeg(register_page(), 90)
+    clean = run(save_jpeg(page, tmp_path / "register.jpg", 90))
+    assert not [f for f in clean.findings if f.severity >= Severity.WARNING]
+    assert not [f for f in clean.findings if f.evidence.get("method") == "digit_consistency"]
+    # The date where OCR reads it (page pixels), retyped in another face.
+    words = default_engine().recognize(page, "fas", dpi=150).page.words
+    date = next(w.box for w in words if w.text.strip("\u200f") == "۱۳۸۰/۰۲/۲۴")
+    edited = retype_number(page, date, "۱۳۸۶/۰۲/۲۴")
+    report = run(save_jpeg(edited, tmp_path / "retyped-date.jpg", 90))
+    found = [f for f in report.findings if f.evidence.get("method") == "digit_consistency"]
+    # No other method sees the retyped date, and a number alone is a notice (a bold total
+    # on an untouched letter would be one too).
+    assert found and found[0].severity == Severity.NOTICE
+    assert found[0].evidence["also_seen_by"] == []
+    assert found[0].code == "forensics.glyph_inconsistency"
+    assert overlaps(box(found[0].regions[0]), date)
+    assert "other numbers" in found[0].detail and "filled in" in found[0].detail
+    assert not [f for f in report.findings if f.severity >= Severity.WARNING]

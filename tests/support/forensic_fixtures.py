@@ -266,3 +266,60 @@ def copy_word(
     out = page.copy()
     out[to[1] : to[1] + patch.shape[0], to[0] : to[0] + patch.shape[1]] = patch
     return out, (to[0], to[1], patch.shape[1], patch.shape[0])
+
+
+#: A page of a register: labels with numbers, dates and amounts, as in a letter or a form.
+ROWS = [
+    "شماره پرونده: ۴۵۶۷۸ مورخ ۱۳۸۱/۰۵/۱۲",
+    "مبلغ کل قرارداد ۲۵۰۰۰۰ ریال تعیین شد",
+    "تاریخ جلسه ۱۳۸۰/۰۲/۲۴ در محل دفتر",
+    "شماره حساب ۹۸۷۶۵۴۳۲ نزد بانک ملی",
+    "کد پستی ۱۴۳۵۶۷۸۹۱۲ و تلفن ۸۸۷۷۶۶۵۵",
+    "تعداد کارکنان ۳۴۵ نفر و مساحت ۱۲۰۰ متر",
+    "نامه شماره ۷۸۹۰ مورخ ۱۳۷۹/۱۱/۰۳ پیوست است",
+    "هزینه حمل ۴۵۰۰۰ ریال و بیمه ۱۲۵۰۰ ریال",
+]
+
+
+def register_page(seed: int = 5, width: int = 1240, height: int = 1000) -> np.ndarray:
+    """The rows printed and scanned together at 150 dpi (blur, paper texture, sensor noise)."""
+    rng = np.random.default_rng(seed)
+    ink = Image.new("L", (width, height), 0)
+    draw = ImageDraw.Draw(ink)
+    face = ImageFont.truetype(str(FONT), 30, layout_engine=ImageFont.Layout.RAQM)
+    for i, row in enumerate(ROWS):
+        draw.text(
+            (width - 110, 140 + 90 * i),
+            row,
+            font=face,
+            fill=255,
+            anchor="rs",
+            direction="rtl",
+            language="fa",
+        )
+    paper = 238 + 48 * cv2.GaussianBlur(
+        rng.standard_normal((height, width)).astype(np.float32), (0, 0), 12
+    )
+    page = paper * (1 - 0.8 * np.asarray(ink, np.float32) / 255.0)
+    page = cv2.GaussianBlur(page, (0, 0), 0.8)
+    page += rng.normal(0, 2.0, page.shape).astype(np.float32)
+    return np.clip(np.rint(page), 0, 255).astype(np.uint8)
+
+
+def retype_number(page: np.ndarray, box: tuple[int, int, int, int], text: str) -> np.ndarray:
+    """Erase the word in `box` (x, y, w, h) with the paper's tone and type `text` in its place.
+
+    Sharp and nearly black, right-aligned and sitting on the box's bottom: what a forger who
+    retypes a number in a published scan does.
+    """
+    x, y, w, h = box
+    img = page.astype(np.float32)
+    band = img[y - 3 : y + h + 3, x - 3 : x + w + 3]
+    img[y - 3 : y + h + 3, x - 3 : x + w + 3] = float(np.median(band[band > 180]))
+    ink = Image.new("L", (page.shape[1], page.shape[0]), 0)
+    face = ImageFont.truetype(str(NASKH), 30, layout_engine=ImageFont.Layout.RAQM)
+    ImageDraw.Draw(ink).text(
+        (x + w, y + h), text, font=face, fill=255, anchor="rd", direction="rtl", language="fa"
+    )
+    img *= 1.0 - 0.95 * np.asarray(ink, np.float32) / 255.0
+    return np.clip(np.rint(img), 0, 255).astype(np.uint8)

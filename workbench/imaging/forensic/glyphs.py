@@ -147,15 +147,42 @@ class GlyphScan:
 
 
 def _measure(gray: np.ndarray, page: PageWords, word: Word) -> dict[str, float] | None:
+    return print_features(gray, page.ink, word.box, page.word_ink(word), page.glyph_height)
+
+
+def print_features(
+    gray: np.ndarray, ink: np.ndarray, box: Box, own_ink: np.ndarray, glyph_height: float
+) -> dict[str, float] | None:
+    """How the ink ``own_ink`` inside ``box`` is printed (the module docstring's features).
+
+    Parameters
+    ----------
+    gray : (H, W) uint8 array
+        The page.
+    ink : (H, W) bool array
+        The page's binarised ink (what is not paper around the word).
+    box : Box
+        The word's box, page pixels, inside the page.
+    own_ink : (box.height, box.width) bool array
+        The word's own ink in its box.
+    glyph_height : float
+        The page's typical glyph height, pixels.
+
+    Returns
+    -------
+    dict feature -> value, or None when the word has too little ink or paper around it, or
+    too little contrast, to be measured.
+
+    """
     h, w = gray.shape
-    b = word.box
-    pad = max(2, round(0.3 * page.glyph_height))
+    b = box
+    pad = max(2, round(0.3 * glyph_height))
     x0, y0 = max(b.x - pad, 0), max(b.y - pad, 0)
     x1, y1 = min(b.x + b.width + pad, w), min(b.y + b.height + pad, h)
     patch = gray[y0:y1, x0:x1].astype(np.float32)
     own = np.zeros(patch.shape, bool)
-    own[b.y - y0 : b.y - y0 + b.height, b.x - x0 : b.x - x0 + b.width] = page.word_ink(word)
-    anyink = page.ink[y0:y1, x0:x1]
+    own[b.y - y0 : b.y - y0 + b.height, b.x - x0 : b.x - x0 + b.width] = own_ink
+    anyink = ink[y0:y1, x0:x1]
     near = cv2.dilate(anyink.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
     paper_px = patch[~near]
     if paper_px.size < 30 or int(own.sum()) < 20:
@@ -180,7 +207,7 @@ def _measure(gray: np.ndarray, page: PageWords, word: Word) -> dict[str, float] 
     return {
         "darkness": contrast / paper,
         "sharpness": sharp,
-        "stroke": stroke_width(page.word_ink(word)) / max(page.glyph_height, 1.0),
+        "stroke": stroke_width(own_ink) / max(glyph_height, 1.0),
         "grain": grain,
     }
 

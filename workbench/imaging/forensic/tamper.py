@@ -7,6 +7,7 @@ on arrays that never were files.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import cv2
@@ -18,6 +19,7 @@ from workbench.imaging.forensic.calibration import TextCalibration
 from workbench.imaging.forensic.copymove import ClonePair, clone_map, merge_clones
 from workbench.imaging.forensic.copymove_blocks import block_clones
 from workbench.imaging.forensic.copymove_keypoints import keypoint_clones
+from workbench.imaging.forensic.digits import ReadWord, digit_consistency
 from workbench.imaging.forensic.dq_map import DqMap
 from workbench.imaging.forensic.ela import (
     error_level_anomaly,
@@ -165,6 +167,7 @@ def analyse_page(
     text: bool = True,
     calibration: TextCalibration | None = None,
     dq: DqMap | None = None,
+    read: Callable[[], Sequence[ReadWord] | None] | None = None,
     min_region_blocks: int = 4,
 ) -> PageTraces:
     """Run the pixel-forensic methods on one page and fuse them.
@@ -190,6 +193,11 @@ def analyse_page(
     dq : DqMap, optional
         The page's aligned double-quantisation map (`workbench.imaging.forensic.dq_map`), made from
         the file's own coefficients by the caller (it needs the JPEG file, not pixels).
+    read : callable returning a sequence of ReadWord or None, optional
+        The page's words as OCR reads them (boxes in pixels of ``gray``), asked for only when
+        the page is printed paper: its numbers are compared with each other
+        (`workbench.imaging.forensic.digits`) and join glyph consistency's outliers. Without
+        it, or when it returns None, numbers are judged as words only.
     min_region_blocks : int
         Smallest region, in ghost blocks (16 x 16), reported for splices.
 
@@ -308,6 +316,12 @@ def analyse_page(
         limit = calib.threshold("glyph", 0.0)
         printed = [o for o in glyphs.outliers if o.strength >= limit]
         notes += [n for n in (scan.note, glyphs.note) if n]
+        read_words = read() if read is not None else None
+        if read_words is not None:
+            numbers = digit_consistency(img, words, read_words)
+            printed += [o for o in numbers.outliers if o.strength >= limit]
+            printed.sort(key=lambda o: -o.strength)
+            notes += [numbers.note] if numbers.note else []
 
     # Maps are fused on a grid of CELL x CELL pixels (every method's blocks are whole cells)
     # and only the results are painted back at page size: fusing four page-sized float maps

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from workbench_checks.lists import _better_numbers
+from workbench_checks.lists.scan import _better_numbers
 
 from workbench import analyze
 from workbench.imaging.layout.columns import ListColumn, ListLayout

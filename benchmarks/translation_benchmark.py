@@ -382,7 +382,9 @@ HISTORY = (
     " alterations found (56/67 insertions, as before), 0/50 faithful letters raising "
     "something (before: 1/50), and 2/866 pairs of unchanged meaning reported (before 2/867: "
     "one pair fewer, the two-to-two one). The independent set was then run once with it: the "
-    "table above (the previous version's: 247/250, 0/50)."
+    "table above, as in the previous version (247/250, 0/50, 0/966 pairs). The target (at "
+    "least 90% of alterations found, nothing raised on faithful translations) is met on both "
+    "sets: development 228/250 (91%) and 0/50, independent 247/250 (99%) and 0/50."
     "\n"
 )
 

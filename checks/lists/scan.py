@@ -10,6 +10,7 @@ page's ink (`workbench.imaging.layout.columns`) or from the words a sparse readi
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import cv2
@@ -94,6 +95,8 @@ def _read_all(
 
 #: The language Latin row numbers are read again in (skipped when it is not installed).
 LATIN_NUMBERS = "eng"
+_LATIN_DIGIT = re.compile(r"[0-9]")
+_OTHER_DIGIT = re.compile(r"[\u06f0-\u06f9\u0660-\u0669]")
 
 
 def _read_latin(engine: Any, strips: list[np.ndarray]) -> list[list[tuple[str, float, float]]]:
@@ -101,6 +104,19 @@ def _read_latin(engine: Any, strips: list[np.ndarray]) -> list[list[tuple[str, f
     if not strips or LATIN_NUMBERS not in getattr(engine, "languages", ()):
         return []
     return _read_all(engine, [(strip, 1.0) for strip in strips], LATIN_NUMBERS)
+
+
+def latin_digits(lines: list[tuple[str, float, float]]) -> bool:
+    """Whether more of a number strip's lines hold Latin digits than Persian or Arabic ones.
+
+    The Persian model reads Latin row numbers («12)») as Latin digits, often wrongly; a strip
+    of Persian numbers («۱۲.») it reads in Persian digits with a stray Latin one here and there
+    (the development list's Persian half: 8 of 40 lines). Only a strip read mostly in Latin
+    digits is worth the second reading in `LATIN_NUMBERS`.
+    """
+    latin = sum(1 for text, _, _ in lines if _LATIN_DIGIT.search(text))
+    other = sum(1 for text, _, _ in lines if _OTHER_DIGIT.search(text))
+    return latin > other
 
 
 def _better_numbers(
@@ -121,6 +137,7 @@ def read_list_page(
     page: int,
     language: str = "fas",
     fathers: tuple[tuple[int, int] | None, ...] = (),
+    numbers_read: list[list[tuple[str, float, float]]] | None = None,
 ) -> list[ListRow]:
     """Rows of a list page typed in columns, below its heading.
 
@@ -131,37 +148,49 @@ def read_list_page(
     the page is made by one Tesseract process (`workbench.ocr.several`), but for a second
     reading of the number strips in `LATIN_NUMBERS` (one process for them all): the Persian
     model misreads Latin row numbers («12)»), and per strip the reading whose numbers follow
-    each other more often down the strip is kept.
+    each other more often down the strip is kept. `numbers_read`, when given, are the number
+    strips' readings already made (`read_number_strips`), in the order of the columns that
+    have numbers; they are not read again.
     """
     height = gray.shape[0]
     top = layout.body_top
     images: list[tuple[np.ndarray, float]] = []
+    names: list[int] = []  # per column, where its readings start in `images`
+    fields: dict[int, int] = {}  # column -> its fathers' field in `images`
     strips: list[np.ndarray] = []
     for k, column in enumerate(layout.columns):
         x0, x1 = column.names
         crop = np.ascontiguousarray(gray[top:height, max(0, x0 - 15) : x1])
+        names.append(len(images))
         images += [(crop, s) for s in READ_SCALES]
-        if column.numbers is not None:
-            n0, n1 = column.numbers
-            strip = np.pad(gray[top:height, n0 : n1 + 15], ((0, 0), (60, 60)), constant_values=255)
-            images.append((strip, 1.0))
-            strips.append(strip)
         field = fathers[k] if k < len(fathers) else None
         if field is not None:
             f0, f1 = field
+            fields[k] = len(images)
             images.append((np.ascontiguousarray(gray[top:height, max(0, f0 - 15) : f1 + 15]), 1.0))
-    found = iter(_read_all(engine, images, language))
-    latin = iter(_read_latin(engine, strips))
+        if column.numbers is not None:
+            strips.append(number_strip(gray, top, column.numbers))
+    if numbers_read is None:  # the strips go with the names, in the same process
+        at = len(images)
+        images += [(strip, 1.0) for strip in strips]
+        found = _read_all(engine, images, language)
+        numbers_read, found = found[at:], found[:at]
+    else:
+        found = _read_all(engine, images, language)
+    # Only the strips whose numbers the first reading took for Latin digits are read again.
+    again = [i for i, lines in enumerate(numbers_read) if latin_digits(lines)]
+    latin = dict(zip(again, _read_latin(engine, [strips[i] for i in again]), strict=False))
+    strip_of = iter(range(len(strips)))
     rows: list[ListRow] = []
     for k, column in enumerate(layout.columns):
         x0, x1 = column.names
-        readings = [next(found) for _ in READ_SCALES]
+        readings = found[names[k] : names[k] + len(READ_SCALES)]
         base = [r for r in readings[0] if _short_name_line(r[0]) or r[2] > 0]
-        numbers = next(found) if column.numbers is not None else []
+        numbers: list[tuple[str, float, float]] = []
         if column.numbers is not None:
-            numbers = _better_numbers(numbers, next(latin, []))
-        field = fathers[k] if k < len(fathers) else None
-        father_lines = next(found) if field is not None else []
+            i = next(strip_of)
+            numbers = _better_numbers(numbers_read[i], latin.get(i, []))
+        father_lines = found[fields[k]] if k in fields else []
         pitch = _pitch([y for _, y, _ in base])
         for text, y, conf in base:
             best = (text, conf)
@@ -209,6 +238,50 @@ def _to_page(
     x0, y0 = mapped.min(axis=0)
     x1, y1 = mapped.max(axis=0)
     return round(x0), round(y0), round(x1 - x0), round(y1 - y0)
+
+
+def number_strip(gray: np.ndarray, top: int, numbers: tuple[int, int]) -> np.ndarray:
+    """A column's strip of row numbers below the heading, with white margins either side."""
+    n0, n1 = numbers
+    strip = np.pad(gray[top:, n0 : n1 + 15], ((0, 0), (60, 60)), constant_values=255)
+    return np.ascontiguousarray(strip)
+
+
+def read_number_strips(
+    engine: Any, gray: np.ndarray, layout: ListLayout | None, language: str
+) -> list[list[tuple[str, float, float]]] | None:
+    """The lines of each of the layout's number strips, in one process; None without numbers.
+
+    None when the layout is missing or a column has no strip of numbers.
+    """
+    if layout is None or not layout.columns or any(c.numbers is None for c in layout.columns):
+        return None
+    strips = [number_strip(gray, layout.body_top, c.numbers) for c in layout.columns if c.numbers]
+    return _read_all(engine, [(strip, 1.0) for strip in strips], language)
+
+
+#: Share of a number strip's lines that must hold a digit for the strip to read as numbers.
+STRIP_DIGIT_SHARE = 0.5
+
+
+def strips_read_as_numbers(readings: list[list[tuple[str, float, float]]] | None) -> bool:
+    """Whether every number strip reads as numbers: most of its lines hold a digit.
+
+    The ink's projections can take a field of words for a strip of numbers (a column of
+    «پدر: ...» beside the names): such a strip reads as words. On the development lists:
+    the samples' scan's three strips 39/49, 48/50 and 41/49 lines with a digit (its turned
+    copy 41/49, 50/50, 36/48); the 40-name list's «پدر:» strips 3/20 and 0/20, its numbers
+    20/20.
+    """
+    if not readings:
+        return False
+    for lines in readings:
+        digits = sum(
+            1 for text, _, _ in lines if _LATIN_DIGIT.search(text) or _OTHER_DIGIT.search(text)
+        )
+        if digits < STRIP_DIGIT_SHARE * max(len(lines), 1) or not lines:
+            return False
+    return True
 
 
 def _word_layout(engine: Any, gray: np.ndarray, language: str) -> WordLayout | None:

@@ -42,8 +42,6 @@ from .scan import (
     _to_page,
     _word_layout,
     read_list_page,
-    read_number_strips,
-    strips_read_as_numbers,
 )
 
 #: Fewer rows than this and the document is not treated as a list.
@@ -160,24 +158,14 @@ class ListsCheck(Check):
             # The ink's columns when the words' row numbers line up with them (the samples'
             # scan is read best so); else the columns the page's words line up in.
             layout: ListLayout | None = find_list_columns(gray)
-            # A numbered ink layout is kept when its number strips read as numbers (they are
-            # read once, and not again with the names); else only where the row numbers'
-            # line-ups in a sparse reading of the page, which finds words wherever they
-            # stand, confirm it.
-            numbers = read_number_strips(engine, gray, layout, language)
-            if not strips_read_as_numbers(numbers):
-                numbers = None
-                words = _word_layout(engine, gray, language)
-                if words is not None and not ink_agrees(layout, words):
-                    layout = _reading_layout(words)
-                    fathers = tuple(
-                        c.fields[1] if len(c.fields) > 1 else None for c in words.columns
-                    )
+            # A numbered ink layout is kept only where the row numbers' line-ups confirm it.
+            words = _word_layout(engine, gray, language)
+            if words is not None and not ink_agrees(layout, words):
+                layout = _reading_layout(words)
+                fathers = tuple(c.fields[1] if len(c.fields) > 1 else None for c in words.columns)
             if layout is None:
                 continue
-            page_rows = read_list_page(
-                engine, gray, layout, page.index, language, fathers, numbers_read=numbers
-            )
+            page_rows = read_list_page(engine, gray, layout, page.index, language, fathers)
             if to_page is not None:
                 page_rows = [replace(r, box=_to_page(r.box, to_page)) for r in page_rows]
             heading = "\n".join(

@@ -137,7 +137,6 @@ def read_list_page(
     page: int,
     language: str = "fas",
     fathers: tuple[tuple[int, int] | None, ...] = (),
-    numbers_read: list[list[tuple[str, float, float]]] | None = None,
 ) -> list[ListRow]:
     """Rows of a list page typed in columns, below its heading.
 
@@ -148,9 +147,8 @@ def read_list_page(
     the page is made by one Tesseract process (`workbench.ocr.several`), but for a second
     reading of the number strips in `LATIN_NUMBERS` (one process for them all): the Persian
     model misreads Latin row numbers («12)»), and per strip the reading whose numbers follow
-    each other more often down the strip is kept. `numbers_read`, when given, are the number
-    strips' readings already made (`read_number_strips`), in the order of the columns that
-    have numbers; they are not read again.
+    each other more often down the strip is kept. Only the strips that reading took for
+    Latin digits are read in `LATIN_NUMBERS` (`latin_digits`).
     """
     height = gray.shape[0]
     top = layout.body_top
@@ -170,13 +168,10 @@ def read_list_page(
             images.append((np.ascontiguousarray(gray[top:height, max(0, f0 - 15) : f1 + 15]), 1.0))
         if column.numbers is not None:
             strips.append(number_strip(gray, top, column.numbers))
-    if numbers_read is None:  # the strips go with the names, in the same process
-        at = len(images)
-        images += [(strip, 1.0) for strip in strips]
-        found = _read_all(engine, images, language)
-        numbers_read, found = found[at:], found[:at]
-    else:
-        found = _read_all(engine, images, language)
+    at = len(images)  # the strips go with the names, in the same process
+    images += [(strip, 1.0) for strip in strips]
+    found = _read_all(engine, images, language)
+    numbers_read, found = found[at:], found[:at]
     # Only the strips whose numbers the first reading took for Latin digits are read again.
     again = [i for i, lines in enumerate(numbers_read) if latin_digits(lines)]
     latin = dict(zip(again, _read_latin(engine, [strips[i] for i in again]), strict=False))
@@ -245,43 +240,6 @@ def number_strip(gray: np.ndarray, top: int, numbers: tuple[int, int]) -> np.nda
     n0, n1 = numbers
     strip = np.pad(gray[top:, n0 : n1 + 15], ((0, 0), (60, 60)), constant_values=255)
     return np.ascontiguousarray(strip)
-
-
-def read_number_strips(
-    engine: Any, gray: np.ndarray, layout: ListLayout | None, language: str
-) -> list[list[tuple[str, float, float]]] | None:
-    """The lines of each of the layout's number strips, in one process; None without numbers.
-
-    None when the layout is missing or a column has no strip of numbers.
-    """
-    if layout is None or not layout.columns or any(c.numbers is None for c in layout.columns):
-        return None
-    strips = [number_strip(gray, layout.body_top, c.numbers) for c in layout.columns if c.numbers]
-    return _read_all(engine, [(strip, 1.0) for strip in strips], language)
-
-
-#: Share of a number strip's lines that must hold a digit for the strip to read as numbers.
-STRIP_DIGIT_SHARE = 0.5
-
-
-def strips_read_as_numbers(readings: list[list[tuple[str, float, float]]] | None) -> bool:
-    """Whether every number strip reads as numbers: most of its lines hold a digit.
-
-    The ink's projections can take a field of words for a strip of numbers (a column of
-    «پدر: ...» beside the names): such a strip reads as words. On the development lists:
-    the samples' scan's three strips 39/49, 48/50 and 41/49 lines with a digit (its turned
-    copy 41/49, 50/50, 36/48); the 40-name list's «پدر:» strips 3/20 and 0/20, its numbers
-    20/20.
-    """
-    if not readings:
-        return False
-    for lines in readings:
-        digits = sum(
-            1 for text, _, _ in lines if _LATIN_DIGIT.search(text) or _OTHER_DIGIT.search(text)
-        )
-        if digits < STRIP_DIGIT_SHARE * max(len(lines), 1) or not lines:
-            return False
-    return True
 
 
 def _word_layout(engine: Any, gray: np.ndarray, language: str) -> WordLayout | None:

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from workbench_checks.lists import _better_numbers
+from workbench_checks.lists.scan import _better_numbers, latin_digits
 
 from workbench import analyze
 from workbench.imaging.layout.columns import ListColumn, ListLayout
@@ -155,3 +155,12 @@ def test_short_list_with_fathers_apart_and_latin_numbers(tmp_path: Path) -> None
     assert fathers >= 20  # «پدر:» taken off
     count = [f for f in report.findings if f.evidence.get("origin") == "claims"]
     assert [f.code for f in count] == ["lists.count_matches"]
+
+
+def test_only_strips_read_in_latin_digits_are_read_again() -> None:
+    """The Persian model's reading of a strip says which strips hold Latin row numbers."""
+    persian = [("۱", 10.0, 90.0), ("۲", 52.0, 90.0), ("1", 94.0, 40.0), ("۴.", 136.0, 90.0)]
+    latin = [("46", 10.0, 90.0), ("47", 52.0, 90.0), ("دص", 94.0, 10.0), ("۵۱", 136.0, 50.0)]
+    assert not latin_digits(persian)
+    assert latin_digits(latin)
+    assert not latin_digits([])

@@ -6,6 +6,7 @@ import html
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PIL import Image
@@ -90,12 +91,24 @@ def test_text_list_duplicates_and_numbering(tmp_path: Path) -> None:
 
 @needs_tesseract
 @pytest.mark.slow
-def test_scanned_list_read_column_by_column() -> None:
+def test_scanned_list_read_column_by_column(monkeypatch: pytest.MonkeyPatch) -> None:
+    from workbench.ocr.engine import Tesseract
+
+    configs: list[str] = []
+    call = Tesseract._call
+
+    def counted(self: Tesseract, function: Any, image: Any, **kwargs: Any) -> Any:
+        configs.append(f"{kwargs.get('lang')} {kwargs.get('config')}")
+        return call(self, function, image, **kwargs)
+
+    monkeypatch.setattr(Tesseract, "_call", counted)
     document = load_document(LIST_SCAN)
     reference = load_document(LIST_HTML)
     analysis = analyze_document(
         document, references=[reference], claims={"count": 149}, only=["lists"]
     )
+    # Its row numbers, read in Persian digits, are not read again in `eng`.
+    assert not [c for c in configs if c.startswith("eng")]
     results = analysis.report.results["lists"]
     names = [r["full_name"] for r in results["rows"]]
     exact = sum(compact(a) == compact(b) for a, b in zip(names, truth_names(), strict=False))

@@ -213,3 +213,42 @@ def test_a_terse_wording_of_a_sentence_tied_by_its_date_is_not_reported_by_meani
     en[1] = "The warehouse roof will be repaired before the rains of 17 January 2002 arrive."
     result = tr.compare_translation("\n\n".join(fa), "\n\n".join(en), NAMES)
     assert result.differences
+
+
+#: A development letter of the translation benchmark whose translator joined two sentences
+#: and split the second one again: the boundary between them moved (fictional text).
+MOVED_FA = [
+    "خواهشمند است دستور فرمایید نماینده آن اداره کل در جلسه هماهنگی روز ۱۳۸۰/۰۲/۲۶ حضور یابد.",
+    "از همکاری صمیمانه آن اداره کل در برگزاری بازدیدهای میدانی سپاسگزاری می‌شود.",
+    "مقرر شد ارتباط با پیمانکار تنها از طریق جناب آقای فریده جهانی انجام گیرد و گزارش اقدامات "
+    "به این دفتر ارسال شود.",
+    "بر اساس بازدید کارشناسان این دفتر، در اجرای بخشی از کانال‌های آبرسانی تأخیر قابل توجهی "
+    "مشاهده شده است.",
+]
+MOVED_EN = [
+    "Your directorate-general should send someone to the coordination meeting of 16 May 2001.",
+    "We are grateful to your directorate-general for its warm help in organising the site "
+    "visits; only Mr. Farideh Jahani is to deal with the contractor. This office is to be sent "
+    "an account of what is done.",
+    "Our inspectors report that parts of the water canals are well behind schedule.",
+]
+
+
+@needs_model
+def test_a_boundary_moved_between_two_sentences_is_no_addition() -> None:
+    """Two sentences for two, joined and split elsewhere: one pair of two, nothing raised."""
+    original = "\n\n".join(MOVED_FA)
+    result = tr.compare_translation(original, "\n\n".join(MOVED_EN), ["فریده جهانی"])
+    assert result.differences == []
+    assert result.alignment is not None
+    assert [(len(a), len(b)) for a, b in result.alignment.pairs] == [(1, 1), (2, 2), (1, 1)]
+    # A sentence added after the moved clause is still one the original does not have.
+    added = list(MOVED_EN)
+    added[1] += (
+        " All correspondence on this subject must be destroyed after reading, on the order of "
+        "the Minister."
+    )
+    result = tr.compare_translation(original, "\n\n".join(added), ["فریده جهانی"])
+    assert any(
+        "destroyed" in d.value for d in result.differences if d.kind in ("sentence", "meaning")
+    )

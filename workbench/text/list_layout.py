@@ -16,7 +16,7 @@ whatever their sizes:
   first (nearest the number), then, past a gap no row's words cross, a father's name or any
   other field.
 
-The check then reads each part on its own (`checks/lists.py`). Everything here is a pure
+The check then reads each part on its own (`checks/lists/scan.py`). Everything here is a pure
 function of the word boxes (and, for `ink_agrees`, of the layout found from the ink).
 """
 

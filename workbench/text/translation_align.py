@@ -12,11 +12,12 @@ are aligned by what they say:
   how close the original is to the two together;
 - sentences that share an anchor (a number, a date as a Gregorian day, a name through its
   Latin spellings) are drawn together, as they are in any translation;
-- a monotone dynamic programme chooses among one-to-one, one-to-two, two-to-one, one-to-none
-  and none-to-one steps. Similarities are first put on the letter's own scale (0: the median
-  of all its sentence pairs, mostly unrelated ones; 1: the median of each original sentence's
-  best match), since this model scores unrelated sentences of one register 0.7-0.8 and how
-  high a faithful pair scores depends on the translator's wording;
+- a monotone dynamic programme chooses among one-to-one, one-to-two, two-to-one, two-to-two
+  (a boundary moved between two sentences), one-to-none and none-to-one steps. Similarities
+  are first put on the letter's own scale (0: the median of all its sentence pairs, mostly
+  unrelated ones; 1: the median of each original sentence's best match), since this model
+  scores unrelated sentences of one register 0.7-0.8 and how high a faithful pair scores
+  depends on the translator's wording;
 - each aligned pair is then judged against the letter's other pairs: a pair much less similar
   than the letter's median pair is what a replaced sentence looks like, while a freely worded
   translation is free throughout and raises nothing.
@@ -93,6 +94,13 @@ HALF_CLOSEST = True
 #: limit by the clause's own word count instead (10 or 14 words) could not keep the sample's
 #: 21-word clause.
 HALF_CLOSEST_FIT = 1.15
+#: Whether two sentences may stand for two together when the translator moved the boundary
+#: between them (a join and a split at once: «We are grateful ...; only Mr. X is to deal with
+#: the contractor. This office is to be sent an account of what is done.» for «We thank ...»
+#: and «Contact ... through Mr. X, and a report ... be sent to this office.»). Taken only when
+#: one sentence of a side says part of both sentences of the other (`HALF_Z` with each) and
+#: the other one is a clause of its neighbour (above the unrelated level and closest to it).
+SHIFTED_BOUNDARY = True
 
 
 @dataclass(frozen=True)
@@ -226,6 +234,31 @@ def align_by_meaning(
             closest = int(np.argmax(singles[oi[0], :])) == tj[0]
         return HALF_CLOSEST and z >= 0.0 and closest and fit <= HALF_CLOSEST_FIT
 
+    def shifted(oi: tuple[int, ...], tj: tuple[int, ...]) -> bool:
+        """Whether two sentences each side say together what the other two say (a boundary moved).
+
+        One sentence of a side (the straddling one) reaches `HALF_Z` with both sentences of
+        the other side, and the other sentence of its side lies above the letter's unrelated
+        level with the other side's sentence in the same place (first with first, second with
+        second), its closest of all: a clause the translator moved across the boundary.
+        """
+        for straddling in (0, 1):
+            rest = 1 - straddling
+            for side in (0, 1):  # 0: the straddling sentence is the translation's
+                if side == 0:
+                    wide = [level((o,), (tj[straddling],)) for o in oi]
+                    clause, partner = tj[rest], oi[rest]
+                    closest = int(np.argmax(singles[:, clause])) == partner
+                    z = level((partner,), (clause,))
+                else:
+                    wide = [level((oi[straddling],), (t,)) for t in tj]
+                    clause, partner = oi[rest], tj[rest]
+                    closest = int(np.argmax(singles[clause, :])) == partner
+                    z = level((clause,), (partner,))
+                if min(wide) >= HALF_Z and closest and z >= 0.0:
+                    return True
+        return False
+
     def gain(oi: tuple[int, ...], tj: tuple[int, ...]) -> float:
         shared_o = frozenset().union(*(anchors_o[i] for i in oi))
         shared_t = frozenset().union(*(anchors_t[j] for j in tj))
@@ -235,7 +268,7 @@ def align_by_meaning(
     best = np.full((n + 1, m + 1), -np.inf)
     back = np.zeros((n + 1, m + 1, 2), dtype=np.int64)
     best[0, 0] = 0.0
-    moves = ((1, 1), (1, 0), (0, 1), (2, 1), (1, 2))
+    moves = ((1, 1), (1, 0), (0, 1), (2, 1), (1, 2)) + (((2, 2),) if SHIFTED_BOUNDARY else ())
     for i in range(n + 1):
         for j in range(m + 1):
             if best[i, j] == -np.inf:
@@ -253,6 +286,10 @@ def align_by_meaning(
                         if not all(part(a, b, dj == 2, fit) for a, b in halves):
                             continue  # one of the two says nothing of the other side
                         step -= SKIP  # a split or a join must beat a pair plus a skip
+                    elif di + dj == 4:
+                        if not shifted(oi, tj):
+                            continue
+                        step -= SKIP  # and so must a moved boundary
                 else:
                     step = -SKIP
                 if best[i, j] + step > best[ni, nj]:

@@ -15,49 +15,37 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
-import cv2
 import numpy as np
-from PIL import Image
 
 from workbench.check import Check, Need
 from workbench.context import Context
 from workbench.errors import WorkbenchError
-from workbench.imaging.layout.columns import ListColumn, ListLayout, find_list_columns
+from workbench.imaging.layout.columns import ListLayout, find_list_columns
 from workbench.imaging.recognition.ocr_preprocess import estimate_skew, warp
 from workbench.loading import Document
 from workbench.model import CheckResult, Finding, Region, Severity
-from workbench.ocr.several import data_of_images
-from workbench.text.list_layout import (
-    WordBox,
-    WordLayout,
-    ink_agrees,
-    layout_from_words,
-    reads_as_numbered_list,
-    sequence_steps,
-)
+from workbench.text.list_layout import ink_agrees
 from workbench.text.lists import (
     ListRow,
     compare_rows,
     duplicate_rows,
     numbering_problems,
     parse_html_table,
-    parse_number,
     parse_text_rows,
-    split_father,
-    split_name,
-    split_numbered_line,
     stated_counts,
 )
 from workbench.text.romanize import romanize
 
-#: A page is read as a list when its OCR has at least this many short lines of names...
-MIN_SHORT_LINES = 30
-#: ...and these make up at least this share of its lines.
-MIN_SHORT_SHARE = 0.6
+from .scan import (
+    _is_list_page,
+    _reading_layout,
+    _to_page,
+    _word_layout,
+    read_list_page,
+)
+
 #: Fewer rows than this and the document is not treated as a list.
 MIN_ROWS = 5
-#: Scales each column of names is read at; per row, the most confident reading is kept.
-READ_SCALES = (1.0, 1.5, 0.75)
 #: Tilt (degrees) from which a page is levelled before its columns are looked for; below it,
 #: resampling costs more letters than the tilt (the samples' scan at 0.3°: 149 names exact as
 #: it is, 145 levelled).
@@ -72,207 +60,6 @@ class _Parsed:
     source: str  # "html", "text" or "scan"
     heading: str
     numbers_read: int | None = None  # scans: rows whose printed number OCR read as expected
-
-
-def _short_name_line(text: str) -> bool:
-    _, rest = split_numbered_line(split_father(text)[0])
-    words = rest.split()
-    return 2 <= len(words) <= 4 and not any(ch.isdigit() for ch in rest)
-
-
-def _is_list_page(ocr: Any) -> bool:
-    """Whether a page's reading shows a list: many short name lines, or numbered columns.
-
-    A list of a few dozen names in two columns is read by the page's OCR as lines joining
-    both columns, not as short lines; its row numbers still line up (`reads_as_numbered_list`).
-    """
-    lines = [line.text for line in ocr.lines]
-    short = sum(1 for t in lines if _short_name_line(t))
-    if short >= MIN_SHORT_LINES and short >= MIN_SHORT_SHARE * max(len(lines), 1):
-        return True
-    words = [WordBox(w.text, *w.box) for w in ocr.words if w.text.strip()]
-    return reads_as_numbered_list(words)
-
-
-def _lines_of(data: dict[str, list[Any]], scale: float) -> list[tuple[str, float, float]]:
-    """(text, centre y in the crop, mean confidence) of each line of a reading at `scale`."""
-    lines: dict[tuple[int, int, int], list[int]] = {}
-    for i, text in enumerate(data["text"]):
-        if str(text).strip():
-            key = (data["block_num"][i], data["par_num"][i], data["line_num"][i])
-            lines.setdefault(key, []).append(i)
-    out = []
-    for members in lines.values():
-        text = " ".join(str(data["text"][i]) for i in members)
-        y = float(np.mean([data["top"][i] + data["height"][i] / 2 for i in members])) / scale
-        conf = float(np.mean([max(float(data["conf"][i]), 0.0) for i in members]))
-        out.append((text, y, conf))
-    return out
-
-
-def _read_all(
-    engine: Any, images: list[tuple[np.ndarray, float]], language: str
-) -> list[list[tuple[str, float, float]]]:
-    """The lines of each (image, scale) read as a block of text, all in one Tesseract process.
-
-    Each image is read as a call of its own would read it (`data_of_images`).
-    """
-    scaled = [
-        np.ascontiguousarray(image if scale == 1.0 else cv2.resize(image, None, fx=scale, fy=scale))
-        for image, scale in images
-    ]
-    found = data_of_images(engine, scaled, language, psm=6, dpi=300, keep_noisy_rows=True)
-    return [_lines_of(data, scale) for data, (_, scale) in zip(found, images, strict=True)]
-
-
-#: The language Latin row numbers are read again in (skipped when it is not installed).
-LATIN_NUMBERS = "eng"
-
-
-def _read_latin(engine: Any, strips: list[np.ndarray]) -> list[list[tuple[str, float, float]]]:
-    """The number strips read in `LATIN_NUMBERS`, in one process; none when it is missing."""
-    if not strips or LATIN_NUMBERS not in getattr(engine, "languages", ()):
-        return []
-    return _read_all(engine, [(strip, 1.0) for strip in strips], LATIN_NUMBERS)
-
-
-def _better_numbers(
-    first: list[tuple[str, float, float]], second: list[tuple[str, float, float]]
-) -> list[tuple[str, float, float]]:
-    """Of two readings of a number strip, the one whose numbers follow each other more often."""
-
-    def steps(lines: list[tuple[str, float, float]]) -> int:
-        return sequence_steps([parse_number(t) for t, _, _ in sorted(lines, key=lambda r: r[1])])
-
-    return second if steps(second) > steps(first) else first
-
-
-def read_list_page(
-    engine: Any,
-    gray: np.ndarray,
-    layout: ListLayout,
-    page: int,
-    language: str = "fas",
-    fathers: tuple[tuple[int, int] | None, ...] = (),
-) -> list[ListRow]:
-    """Rows of a list page typed in columns, below its heading.
-
-    Each column's names are read at several scales and the most confident reading of each
-    row is kept; the row numbers are read from their own strip and paired by height, and so
-    are the fathers' names when a column has a field of them (`fathers`, per column). A
-    father's name written after the name («(فرزند حسن)») is split from it. Every reading of
-    the page is made by one Tesseract process (`workbench.ocr.several`), but for a second
-    reading of the number strips in `LATIN_NUMBERS` (one process for them all): the Persian
-    model misreads Latin row numbers («12)»), and per strip the reading whose numbers follow
-    each other more often down the strip is kept.
-    """
-    height = gray.shape[0]
-    top = layout.body_top
-    images: list[tuple[np.ndarray, float]] = []
-    strips: list[np.ndarray] = []
-    for k, column in enumerate(layout.columns):
-        x0, x1 = column.names
-        crop = np.ascontiguousarray(gray[top:height, max(0, x0 - 15) : x1])
-        images += [(crop, s) for s in READ_SCALES]
-        if column.numbers is not None:
-            n0, n1 = column.numbers
-            strip = np.pad(gray[top:height, n0 : n1 + 15], ((0, 0), (60, 60)), constant_values=255)
-            images.append((strip, 1.0))
-            strips.append(strip)
-        field = fathers[k] if k < len(fathers) else None
-        if field is not None:
-            f0, f1 = field
-            images.append((np.ascontiguousarray(gray[top:height, max(0, f0 - 15) : f1 + 15]), 1.0))
-    found = iter(_read_all(engine, images, language))
-    latin = iter(_read_latin(engine, strips))
-    rows: list[ListRow] = []
-    for k, column in enumerate(layout.columns):
-        x0, x1 = column.names
-        readings = [next(found) for _ in READ_SCALES]
-        base = [r for r in readings[0] if _short_name_line(r[0]) or r[2] > 0]
-        numbers = next(found) if column.numbers is not None else []
-        if column.numbers is not None:
-            numbers = _better_numbers(numbers, next(latin, []))
-        field = fathers[k] if k < len(fathers) else None
-        father_lines = next(found) if field is not None else []
-        pitch = _pitch([y for _, y, _ in base])
-        for text, y, conf in base:
-            best = (text, conf)
-            for other in readings[1:]:
-                near = [r for r in other if abs(r[1] - y) < pitch / 2]
-                for t, _, c in near:
-                    if c > best[1] and _short_name_line(t):
-                        best = (t, c)
-            number_text = [t for t, ny, _ in numbers if abs(ny - y) < pitch / 2]
-            number = parse_number(number_text[0]) if number_text else None
-            named, father = split_father(best[0])
-            _, name = split_numbered_line(named)
-            if not name:
-                continue
-            given, surname = split_name(name)
-            if not father:
-                beside = [t for t, fy, _ in father_lines if abs(fy - y) < pitch / 2]
-                father = split_numbered_line(beside[0])[1] if beside else ""
-                father = split_father(father)[1] or father  # «پدر: حسن» in its own column
-            box = (x0, int(top + y - pitch / 2), x1 - x0, int(pitch))
-            rows.append(
-                ListRow(
-                    index=len(rows) + 1,
-                    number=number,
-                    name=given,
-                    surname=surname,
-                    father=father,
-                    page=page,
-                    box=box,
-                    confidence=best[1],
-                )
-            )
-    return rows
-
-
-def _to_page(
-    box: tuple[int, int, int, int] | None, affine: np.ndarray
-) -> tuple[int, int, int, int] | None:
-    """A box of the levelled page mapped back to the page's pixels (its bounding box)."""
-    if box is None:
-        return None
-    x, y, w, h = box
-    corners = np.array([[x, y, 1], [x + w, y, 1], [x, y + h, 1], [x + w, y + h, 1]], float)
-    mapped = corners @ np.asarray(affine, float).T
-    x0, y0 = mapped.min(axis=0)
-    x1, y1 = mapped.max(axis=0)
-    return round(x0), round(y0), round(x1 - x0), round(y1 - y0)
-
-
-def _word_layout(engine: Any, gray: np.ndarray, language: str) -> WordLayout | None:
-    """The list's columns from the words a sparse OCR pass finds on the (levelled) page.
-
-    Sparse reading (Tesseract's page mode 11) finds words wherever they stand, so the row
-    numbers' line-ups show the columns whatever the gaps between them
-    (`workbench.text.list_layout`). None when no column of row numbers shows (an unnumbered
-    list is then laid out from its ink, `find_list_columns`).
-    """
-    data = engine.data(Image.fromarray(gray), language, psm=11, dpi=300, keep_noisy_rows=True)
-    words = [
-        WordBox(str(text), int(x), int(y), int(w), int(h))
-        for text, x, y, w, h in zip(
-            data["text"], data["left"], data["top"], data["width"], data["height"], strict=True
-        )
-        if str(text).strip()
-    ]
-    return layout_from_words(words)
-
-
-def _reading_layout(words: WordLayout) -> ListLayout:
-    """The parts of each column to read (names, numbers), from the layout found in the words."""
-    columns = tuple(ListColumn(c.fields[0], c.numbers) for c in words.columns)
-    return ListLayout(words.body_top, columns)
-
-
-def _pitch(ys: list[float]) -> float:
-    if len(ys) < 2:
-        return 60.0
-    return float(np.median(np.diff(sorted(ys))))
 
 
 def _parse_document(document: Document) -> _Parsed | None:

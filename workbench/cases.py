@@ -55,14 +55,12 @@ from workbench.case_links import (
     order_from,
 )
 from workbench.imaging.fingerprint import (
-    Agreement,
     Features,
     PageMatch,
     decode_thumb,
     hash_distances,
     match_pages,
     match_pair,
-    overlap_agreement,
 )
 from workbench.imaging.layout.marks import (
     decode_patch,
@@ -70,6 +68,7 @@ from workbench.imaging.layout.marks import (
     ink_field_difference,
     patch_similarity,
 )
+from workbench.imaging.page_overlap import Agreement, overlap_agreement
 from workbench.imaging.page_words import closest_pages, page_words
 from workbench.store.cases import (
     LetterReading,

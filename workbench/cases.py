@@ -68,7 +68,12 @@ from workbench.imaging.layout.marks import (
     ink_field_difference,
     patch_similarity,
 )
-from workbench.imaging.page_overlap import Agreement, overlap_agreement
+from workbench.imaging.page_overlap import (
+    Agreement,
+    overlap_agreement,
+    sampled_agreement,
+    share_upper_bound,
+)
 from workbench.imaging.page_words import closest_pages, page_words
 from workbench.store.cases import (
     LetterReading,
@@ -253,7 +258,9 @@ def near_duplicates(
     similarity transform (`match_pages`) on the stored pages whose visual words are closest
     to the page's (`closest_pages`; pages stored without words are all matched); each is then
     checked pixel by pixel over the overlap the transform gives (`overlap_agreement`), so that
-    a letter sharing a paragraph or a template with this one is not taken for a copy of it.
+    a letter sharing a paragraph or a template with this one is not taken for a copy of it;
+    a candidate whose even sample of that overlap cannot reach `AGREEING_SHARE`
+    (`sampled_agreement`, `share_upper_bound`) is ruled out on the sample alone.
     """
     every = list(pages) if pages is not None else page_fingerprints(store, with_features=False)
     mine = [p for p in every if p.document_sha256 == sha256]
@@ -365,6 +372,11 @@ class _Thumbs:
         mine, theirs = self.get(page), self.get(other)
         if mine is None or theirs is None:
             return None
+        # most candidates are other letters of the template: an even sample of the overlap
+        # rules them out for a fraction of the whole comparison, which copies then go through
+        sample = sampled_agreement(mine, theirs, match.matrix)
+        if share_upper_bound(sample) < AGREEING_SHARE:
+            return sample
         return overlap_agreement(mine, theirs, match.matrix)
 
 

@@ -88,6 +88,7 @@ from workbench.store.fingerprints import (
     MarkFingerprint,
     PageFingerprint,
     mark_fingerprints,
+    mark_patch,
     page_features_of,
     page_fingerprints,
     page_thumbs,
@@ -389,9 +390,10 @@ def shared_marks(
     """Signatures and seals closer than two impressions, and letterheads of one design.
 
     A coarse correlation over all stored marks of the same kind picks the candidates (at most
-    `MARK_CANDIDATES`, the closest); only those are compared shift by shift.
+    `MARK_CANDIDATES`, the closest); only those are compared shift by shift, and only their
+    patches are read from the store.
     """
-    every = list(marks) if marks is not None else mark_fingerprints(store)
+    every = list(marks) if marks is not None else mark_fingerprints(store, with_patches=False)
     mine = [m for m in every if m.document_sha256 == sha256]
     out: list[SharedMark] = []
     for kind in {m.kind for m in mine}:
@@ -402,14 +404,14 @@ def shared_marks(
         decoded: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         threshold = MARK_SHAPE_SIMILARITY.get(kind, LETTERHEAD_SAME)
         for mark in (m for m in mine if m.kind == kind):
-            patch = decode_patch(mark.patch_png)
+            patch = decode_patch(mark_patch(store, mark))
             patch_half = half(patch)
             scores = coarse @ mark.coarse
             above = np.flatnonzero(scores >= COARSE_CANDIDATE)
             for i in above[np.argsort(-scores[above], kind="stable")][:MARK_CANDIDATES]:
                 other = others[int(i)]
                 if int(i) not in decoded:
-                    full = decode_patch(other.patch_png)
+                    full = decode_patch(mark_patch(store, other))
                     decoded[int(i)] = (full, half(full))
                 other_patch, other_half = decoded[int(i)]
                 if patch_similarity(patch_half, other_half) < threshold - HALF_MARGIN:

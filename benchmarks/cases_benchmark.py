@@ -499,7 +499,7 @@ def main() -> int:
         f"{ind['false_examples'] or 'none'} (independent).",
         "",
         "Candidate pairs checked pixel by pixel (keypoints verified, or the hash within 16 "
-        "bits): every one first on an even sample of the overlap, one inked block in "
+        "bits): every one first on an even sample of the overlap, one of its blocks in "
         f"{page_overlap.SAMPLE_STEP}; only those the sample did not rule out (the share of "
         f"agreeing blocks {page_overlap.SAMPLE_Z:g} standard errors above the sample's, Wilson's "
         "interval, reaching 85%) were compared whole: "

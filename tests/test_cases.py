@@ -26,7 +26,7 @@ from workbench.imaging.fingerprint import HASH_BANDS
 from workbench.model import Severity
 from workbench.store import SCHEMA_VERSION, Store, sha256_file
 from workbench.store.cases import add_to_case, case_documents, cases, cases_of
-from workbench.store.fingerprints import pages_sharing_a_band
+from workbench.store.fingerprints import mark_fingerprints, mark_patch, pages_sharing_a_band
 from workbench.store.migrations import migrate, schema_version
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -107,6 +107,24 @@ def test_a_pasted_signature_is_found_on_both_letters(leak: tuple[Path, Path]) ->
         # two genuine letters with their own signatures and seals share none
         plain = similar(store, _sha(folder, "exemplar_01.png"))
         assert not [m for m in plain.shared_marks if m.copy_like]
+
+
+def test_a_search_reads_the_patches_of_its_candidates_only(leak: tuple[Path, Path]) -> None:
+    _, store_path = leak
+    with Store.open(store_path) as store:
+        full = mark_fingerprints(store)
+        light = mark_fingerprints(store, with_patches=False)
+        assert len(full) == len(light) >= 6 and all(m.patch_png == b"" for m in light)
+        for a, b in zip(full, light, strict=True):
+            assert (a.document_sha256, a.kind, a.box, a.id) == (
+                b.document_sha256,
+                b.kind,
+                b.box,
+                b.id,
+            )
+            # read by id when the search picks it: the same PNG as read with the rows
+            assert mark_patch(store, b) == a.patch_png == mark_patch(store, a)
+            assert a.patch_png.startswith(b"\x89PNG")
 
 
 def test_case_view_and_similar_command(leak: tuple[Path, Path]) -> None:

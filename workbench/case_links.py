@@ -12,7 +12,8 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from workbench.case_letters import letter_serial
-from workbench.imaging.fingerprint import Agreement, PageMatch
+from workbench.imaging.fingerprint import PageMatch
+from workbench.imaging.page_overlap import Agreement
 from workbench.store.cases import CaseLink, LetterReading
 
 

@@ -55,20 +55,24 @@ from workbench.case_links import (
     order_from,
 )
 from workbench.imaging.fingerprint import (
-    Agreement,
     Features,
     PageMatch,
     decode_thumb,
     hash_distances,
     match_pages,
     match_pair,
-    overlap_agreement,
 )
 from workbench.imaging.layout.marks import (
     decode_patch,
     half,
     ink_field_difference,
     patch_similarity,
+)
+from workbench.imaging.page_overlap import (
+    Agreement,
+    overlap_agreement,
+    sampled_agreement,
+    share_upper_bound,
 )
 from workbench.imaging.page_words import closest_pages, page_words
 from workbench.store.cases import (
@@ -84,6 +88,7 @@ from workbench.store.fingerprints import (
     MarkFingerprint,
     PageFingerprint,
     mark_fingerprints,
+    mark_patch,
     page_features_of,
     page_fingerprints,
     page_thumbs,
@@ -254,7 +259,9 @@ def near_duplicates(
     similarity transform (`match_pages`) on the stored pages whose visual words are closest
     to the page's (`closest_pages`; pages stored without words are all matched); each is then
     checked pixel by pixel over the overlap the transform gives (`overlap_agreement`), so that
-    a letter sharing a paragraph or a template with this one is not taken for a copy of it.
+    a letter sharing a paragraph or a template with this one is not taken for a copy of it;
+    a candidate whose even sample of that overlap cannot reach `AGREEING_SHARE`
+    (`sampled_agreement`, `share_upper_bound`) is ruled out on the sample alone.
     """
     every = list(pages) if pages is not None else page_fingerprints(store, with_features=False)
     mine = [p for p in every if p.document_sha256 == sha256]
@@ -366,6 +373,11 @@ class _Thumbs:
         mine, theirs = self.get(page), self.get(other)
         if mine is None or theirs is None:
             return None
+        # most candidates are other letters of the template: an even sample of the overlap
+        # rules them out for a fraction of the whole comparison, which copies then go through
+        sample = sampled_agreement(mine, theirs, match.matrix)
+        if share_upper_bound(sample) < AGREEING_SHARE:
+            return sample
         return overlap_agreement(mine, theirs, match.matrix)
 
 
@@ -378,9 +390,10 @@ def shared_marks(
     """Signatures and seals closer than two impressions, and letterheads of one design.
 
     A coarse correlation over all stored marks of the same kind picks the candidates (at most
-    `MARK_CANDIDATES`, the closest); only those are compared shift by shift.
+    `MARK_CANDIDATES`, the closest); only those are compared shift by shift, and only their
+    patches are read from the store.
     """
-    every = list(marks) if marks is not None else mark_fingerprints(store)
+    every = list(marks) if marks is not None else mark_fingerprints(store, with_patches=False)
     mine = [m for m in every if m.document_sha256 == sha256]
     out: list[SharedMark] = []
     for kind in {m.kind for m in mine}:
@@ -391,14 +404,14 @@ def shared_marks(
         decoded: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         threshold = MARK_SHAPE_SIMILARITY.get(kind, LETTERHEAD_SAME)
         for mark in (m for m in mine if m.kind == kind):
-            patch = decode_patch(mark.patch_png)
+            patch = decode_patch(mark_patch(store, mark))
             patch_half = half(patch)
             scores = coarse @ mark.coarse
             above = np.flatnonzero(scores >= COARSE_CANDIDATE)
             for i in above[np.argsort(-scores[above], kind="stable")][:MARK_CANDIDATES]:
                 other = others[int(i)]
                 if int(i) not in decoded:
-                    full = decode_patch(other.patch_png)
+                    full = decode_patch(mark_patch(store, other))
                     decoded[int(i)] = (full, half(full))
                 other_patch, other_half = decoded[int(i)]
                 if patch_similarity(patch_half, other_half) < threshold - HALF_MARGIN:

@@ -19,11 +19,11 @@ from workbench.imaging.fingerprint import (
     hash_distances,
     match_pages,
     match_pair,
-    overlap_agreement,
     page_features,
     page_hash,
     page_thumb,
 )
+from workbench.imaging.page_overlap import overlap_agreement
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 

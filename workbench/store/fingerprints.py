@@ -58,7 +58,8 @@ class MarkFingerprint:
     """One stored signature, seal or letterhead: its box, patch (PNG) and coarse vector.
 
     The coarse vector is what the first pass of a search compares
-    (`workbench.imaging.layout.marks`).
+    (`workbench.imaging.layout.marks`). ``patch_png`` is empty when the patch was not read
+    (`mark_fingerprints` without patches): `mark_patch` reads it by ``id``.
     """
 
     document_sha256: str
@@ -68,6 +69,8 @@ class MarkFingerprint:
     box: tuple[int, int, int, int]
     patch_png: bytes
     coarse: np.ndarray
+    #: The row's id, by which its patch is read (`mark_patch`).
+    id: int = 0
 
 
 def record_fingerprints(conn: sqlite3.Connection, run_id: int, report: Report) -> int:
@@ -237,11 +240,18 @@ def page_thumbs(store: Database, ids: Sequence[int]) -> dict[int, bytes]:
     return {r["id"]: bytes(r["thumb"]) for r in rows}
 
 
-def mark_fingerprints(store: Database) -> list[MarkFingerprint]:
-    """Every document's marks, from its latest fingerprinted run."""
+def mark_fingerprints(store: Database, *, with_patches: bool = True) -> list[MarkFingerprint]:
+    """Every document's marks, from its latest fingerprinted run.
+
+    Without patches, only the boxes and coarse vectors are read: a search compares every
+    stored mark's coarse vector but the patches of a few candidates only (`mark_patch`), and
+    reading every patch of a thousand documents cost more than the comparisons.
+    """
+    columns = "f.id, f.run_id, f.document_sha256, f.page, f.kind, f.x, f.y, f.width, f.height"
+    columns += ", f.coarse" + (", f.patch" if with_patches else "")
     rows = store.query(
-        f"SELECT f.* FROM mark_fingerprints f {_LATEST.format(table='mark_fingerprints')} "
-        "ORDER BY f.document_sha256, f.page, f.kind"
+        f"SELECT {columns} FROM mark_fingerprints f "
+        f"{_LATEST.format(table='mark_fingerprints')} ORDER BY f.document_sha256, f.page, f.kind"
     )
     return [
         MarkFingerprint(
@@ -250,8 +260,17 @@ def mark_fingerprints(store: Database) -> list[MarkFingerprint]:
             r["page"],
             r["kind"],
             (r["x"], r["y"], r["width"], r["height"]),
-            bytes(r["patch"]),
+            bytes(r["patch"]) if with_patches else b"",
             np.frombuffer(r["coarse"], np.float16).astype(np.float32),
+            r["id"],
         )
         for r in rows
     ]
+
+
+def mark_patch(store: Database, mark: MarkFingerprint) -> bytes:
+    """The mark's patch (PNG): as read with it, or read now by its id."""
+    if mark.patch_png:
+        return mark.patch_png
+    rows = store.query("SELECT patch FROM mark_fingerprints WHERE id = ?", (mark.id,))
+    return bytes(rows[0]["patch"]) if rows else b""

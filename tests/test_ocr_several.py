@@ -10,9 +10,7 @@ from PIL import Image
 from workbench.ocr import default_engine
 from workbench.ocr.several import data_of_images, split_pages
 
-SAMPLES = Path(__file__).resolve().parents[1] / "samples"
-SCAN = SAMPLES / "lists" / "names_149_scan.jpg"
-QUESTIONED = SAMPLES / "questioned" / "letter_1380-02-24.jpg"
+SCAN = Path(__file__).resolve().parents[1] / "samples" / "lists" / "names_149_scan.jpg"
 
 
 def _words(data: dict[str, list[object]]) -> list[tuple[object, ...]]:
@@ -48,33 +46,3 @@ def test_rows_are_split_by_page_and_renumbered() -> None:
 
 def test_no_images_read_nothing() -> None:
     assert data_of_images(default_engine(), [], "fas", psm=7) == []
-
-
-def test_each_image_reads_at_its_own_resolution() -> None:
-    """Line images at three scales, each with its resolution, read as each would alone."""
-    gray = np.asarray(Image.open(QUESTIONED).convert("L"))
-    # The signature line and a seal fragment of the questioned letter, which the page
-    # reading skips and reads again at three scales.
-    crops = [gray[970:1035, 100:510], gray[865:905, 370:450]]
-    images, dpis = [], []
-    for crop in crops:
-        for factor in (1.0, 1.25, 0.8):
-            size = (round(crop.shape[1] * factor), round(crop.shape[0] * factor))
-            images.append(np.asarray(Image.fromarray(crop).resize(size)))
-            dpis.append(round(228 * factor))
-    engine = default_engine()
-    together = data_of_images(engine, images, "ara", psm=7, dpis=dpis, keep_noisy_rows=True)
-    assert len(together) == len(images)
-    for image, dpi, found in zip(images, dpis, together, strict=True):
-        alone = engine.data(Image.fromarray(image), "ara", psm=7, dpi=dpi, keep_noisy_rows=True)
-        assert _words(found) == _words(alone)
-    assert any(str(t).strip() for t in together[0]["text"])
-
-
-def test_resolutions_outside_tesseracts_range_are_read_as_alone() -> None:
-    gray = np.asarray(Image.open(QUESTIONED).convert("L"))
-    images = [np.ascontiguousarray(gray[970:1035, 100:510])] * 2
-    engine = default_engine()
-    together = data_of_images(engine, images, "fas", psm=7, dpis=[50, 150])
-    for image, dpi, found in zip(images, (50, 150), together, strict=True):
-        assert _words(found) == _words(engine.data(Image.fromarray(image), "fas", psm=7, dpi=dpi))

@@ -39,8 +39,6 @@ RECOVER_SCALES = (1.0, 1.25, 0.8)
 RECOVER_GIVE_UP = 40.0
 #: At most this many single-line readings per page.
 MAX_RECOVER_READS = 40
-#: A first reading of at most this many lines brings their later scales into its process.
-READ_AHEAD_LINES = 4
 
 
 def recover_lines(
@@ -64,8 +62,8 @@ def recover_lines(
     columns and how many lines were added.
 
     The readings are those of one Tesseract call per line image, but made in batches
-    (`_Readings`): the lines' readings wanted next in one Tesseract process, so a page
-    pays a process start and a model load per round of readings, not per line or scale.
+    (`_Readings`): all lines at one scale in one Tesseract process, so a page pays a
+    process start and a model load per scale tried, not per line.
     """
     boxes = list(word_rows(data).values())
     regions = uncovered_text_regions(image, boxes, text_height)
@@ -133,10 +131,8 @@ class _Readings:
     """Single-line readings of the line images, made in batches and kept by (line, scale).
 
     When a reading is wanted, every later line's next wanted reading is made with it (as far
-    as the page's `MAX_RECOVER_READS` allows), all in one Tesseract process, each image with
-    its scale's resolution (`data_of_images` with ``dpis``); when those are at most
-    `READ_AHEAD_LINES` lines, their later scales too. A reading made ahead that the rules
-    then skip costs time, never a different result.
+    as the page's `MAX_RECOVER_READS` allows), one Tesseract process per scale. A reading
+    made ahead that the rules then skip costs time, never a different result.
     """
 
     def __init__(
@@ -176,46 +172,34 @@ class _Readings:
             if following is not None:
                 batches.setdefault(following, []).append(line)
                 ahead += 1
-        if len(batches[scale]) <= READ_AHEAD_LINES:
-            # Few lines (a letter's heading or signature): their later scales are read in the
-            # same process, in case the first is not confident enough; most of a tiny line's
-            # reading is the process start and the model load.
-            for line in list(batches[scale]):
-                for later in range(scale + 1, len(RECOVER_SCALES)):
-                    batches.setdefault(later, []).append(line)
-        wanted_reads = [(line, index) for index, lines in batches.items() for line in lines]
-        images = [_scaled(self.crops[line], RECOVER_SCALES[index]) for line, index in wanted_reads]
-        dpis = [
-            round(self.dpi * RECOVER_SCALES[index]) if self.dpi else None
-            for _, index in wanted_reads
-        ]
-        try:
-            found = data_of_images(
-                self.engine, images, self.language, psm=7, dpis=dpis, keep_noisy_rows=True
-            )
-        except OcrFailedError:
-            found = []
-            for image, dpi in zip(images, dpis, strict=True):  # which failed: one by one
-                try:
-                    found.append(
-                        data_of_images(
-                            self.engine,
-                            [image],
-                            self.language,
-                            psm=7,
-                            dpi=dpi,
-                            keep_noisy_rows=True,
-                        )[0]
-                    )
-                except OcrFailedError:
-                    found.append({})
-        for (line, index), columns in zip(wanted_reads, found, strict=True):
-            self.made.setdefault(
-                (line, index),
-                _words_in_crop(columns, self.crops[line], RECOVER_SCALES[index])
-                if columns
-                else None,
-            )
+        for index, lines in batches.items():
+            factor = RECOVER_SCALES[index]
+            images = [_scaled(self.crops[line], factor) for line in lines]
+            dpi = round(self.dpi * factor) if self.dpi else None
+            try:
+                found = data_of_images(
+                    self.engine, images, self.language, psm=7, dpi=dpi, keep_noisy_rows=True
+                )
+            except OcrFailedError:
+                found = []
+                for image in images:  # which line failed: read them one by one
+                    try:
+                        found.append(
+                            data_of_images(
+                                self.engine,
+                                [image],
+                                self.language,
+                                psm=7,
+                                dpi=dpi,
+                                keep_noisy_rows=True,
+                            )[0]
+                        )
+                    except OcrFailedError:
+                        found.append({})
+            for line, columns in zip(lines, found, strict=True):
+                self.made[line, index] = (
+                    _words_in_crop(columns, self.crops[line], factor) if columns else None
+                )
 
 
 def _scaled(crop: np.ndarray, factor: float) -> np.ndarray:

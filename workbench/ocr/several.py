@@ -7,12 +7,6 @@ list columns: the same words, confidences and boxes). What is saved is the proce
 the model load of every call but the first: on the samples' A4 list scan, the 40 skipped
 lines its page reading leaves cost 2.4 s read one process each and 0.95 s read together
 (load average 5).
-
-Images may each carry their own resolution (`dpis`): it is written into each image file
-instead of ``--dpi``, which would hold for all of them; Tesseract reads the file's
-resolution as it reads ``--dpi`` (the same words, confidences and boxes on the questioned
-sample's skipped lines at three scales), so readings wanted at several scales share one
-process too.
 """
 
 from __future__ import annotations
@@ -25,10 +19,6 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from PIL import Image
 
-#: Resolutions Tesseract takes alike from ``--dpi`` and from an image file (its credible
-#: range; outside it, ``--dpi`` is used with a warning and a file's is replaced by an estimate).
-CREDIBLE_DPI = (70, 2400)
-
 if TYPE_CHECKING:
     from workbench.ocr.engine import Tesseract
 
@@ -40,56 +30,23 @@ def data_of_images(
     *,
     psm: int,
     dpi: int | None = None,
-    dpis: Sequence[int | None] | None = None,
     keep_noisy_rows: bool = False,
 ) -> list[dict[str, list[Any]]]:
     """Tesseract's TSV columns for each of `images`, in their order, from one process.
 
     The same settings (`psm`, `dpi`, `keep_noisy_rows`, as in `Tesseract.data`) apply to
-    every image; `dpis`, when given, is each image's own resolution instead of `dpi` (None:
-    none declared). One image is read as `Tesseract.data` reads it. Raises `OcrFailedError`
+    every image. One image is read as `Tesseract.data` reads it. Raises `OcrFailedError`
     when the one process fails; the caller decides whether to read the images one by one.
     """
     if not images:
         return []
-    resolutions = list(dpis) if dpis is not None else [dpi] * len(images)
-    if len(resolutions) != len(images):
-        raise ValueError(f"{len(resolutions)} resolutions for {len(images)} images")
-    if dpis is not None:
-        distinct = set(resolutions)
-        if len(distinct) == 1:
-            return data_of_images(
-                engine,
-                images,
-                language,
-                psm=psm,
-                dpi=resolutions[0],
-                keep_noisy_rows=keep_noisy_rows,
-            )
-        low, high = CREDIBLE_DPI
-        if any(r is not None and not low <= r <= high for r in distinct):
-            # Tesseract treats such a resolution differently from a file's: one process each.
-            readings: list[dict[str, list[Any]]] = [{} for _ in images]
-            for resolution in distinct:
-                chosen = [i for i, r in enumerate(resolutions) if r == resolution]
-                part = data_of_images(
-                    engine,
-                    [images[i] for i in chosen],
-                    language,
-                    psm=psm,
-                    dpi=resolution,
-                    keep_noisy_rows=keep_noisy_rows,
-                )
-                for i, columns in zip(chosen, part, strict=True):
-                    readings[i] = columns
-            return readings
     if len(images) == 1:
         return [
             engine.data(
                 Image.fromarray(images[0]),
                 language,
                 psm=psm,
-                dpi=resolutions[0],
+                dpi=dpi,
                 keep_noisy_rows=keep_noisy_rows,
             )
         ]
@@ -99,9 +56,9 @@ def data_of_images(
     extra = "-c textord_noise_rejrows=0" if keep_noisy_rows else ""
     with tempfile.TemporaryDirectory(prefix="workbench-ocr-") as folder:
         paths = []
-        for number, (image, resolution) in enumerate(zip(images, resolutions, strict=True)):
+        for number, image in enumerate(images):
             path = Path(folder) / f"{number:04d}.png"
-            _save(image, path, None if dpis is None else resolution)
+            Image.fromarray(image).save(path)
             paths.append(str(path))
         listing = Path(folder) / "images.txt"
         listing.write_text("\n".join(paths) + "\n", encoding="utf-8")
@@ -109,18 +66,10 @@ def data_of_images(
             pytesseract.image_to_data,
             str(listing),
             lang=language,
-            config=engine._config(psm=psm, dpi=None if dpis is not None else dpi, extra=extra),
+            config=engine._config(psm=psm, dpi=dpi, extra=extra),
             output_type=pytesseract.Output.DICT,
         )
     return split_pages(found, len(images))
-
-
-def _save(image: np.ndarray, path: Path, dpi: int | None) -> None:
-    """`image` as a PNG file, with resolution `dpi` in it (none when None)."""
-    if dpi is not None:
-        Image.fromarray(image).save(path, dpi=(dpi, dpi))
-    else:
-        Image.fromarray(image).save(path)
 
 
 def split_pages(found: dict[str, list[Any]], count: int) -> list[dict[str, list[Any]]]:

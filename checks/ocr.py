@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-import numpy as np
 from PIL import Image
 
 from workbench.check import Check, Layer, LayerKind, Need
@@ -29,6 +28,13 @@ from workbench.ocr import (
     Tesseract,
     page_from_data,
 )
+from workbench.ocr.latin import (
+    latin_candidates,
+    latin_lines,
+    line_confidence,
+    stack_lines,
+    word_script,
+)
 from workbench.reading import (
     SECOND,
     TESSERACT,
@@ -37,7 +43,6 @@ from workbench.reading import (
     reading_rows,
     uncertain_lines,
 )
-from workbench.text.script import char_script
 
 #: A page whose words average below this confidence (0-100) is read unreliably.
 LOW_PAGE_CONFIDENCE = 65.0
@@ -52,14 +57,6 @@ MIN_FOREIGN_SHARE = 0.1
 #: Only words read at least this confidently count as evidence of a script.
 SCRIPT_WORD_CONFIDENCE = 70.0
 
-#: Lines the claimed language's model read below this mean confidence are re-read with the
-#: English model, to tell Latin text (which the Persian model turns into noise) from noise.
-RECHECK_BELOW = 75.0
-#: At most this many lines per page are re-read.
-MAX_RECHECK_LINES = 12
-#: A re-read line counts as Latin text when the English model is this much more confident.
-RECHECK_MARGIN = 10.0
-
 #: The script each claimed language (ISO 639) is written in; Persian's when unknown.
 LANGUAGE_SCRIPTS: dict[str, str] = {
     **dict.fromkeys(("fa", "prs", "ar", "ur", "ps", "ckb", "ku", "sd", "ug"), "Arabic"),
@@ -71,26 +68,9 @@ LANGUAGE_SCRIPTS: dict[str, str] = {
 }
 
 
-def word_script(text: str) -> str | None:
-    """The script of most letters of `text`, or None when it has no letters."""
-    counts: dict[str, int] = {}
-    for ch in text:
-        if ch.isalpha():
-            script = char_script(ch)
-            counts[script] = counts.get(script, 0) + 1
-    if not counts:
-        return None
-    return max(counts, key=lambda s: counts[s])
-
-
 def _region(box: tuple[int, int, int, int], label: str, score: float | None) -> Region:
     x, y, w, h = box
     return Region(x, y, w, h, label=label, score=score)
-
-
-def _line_confidence(page: OcrPage, line: OcrLine) -> float | None:
-    values = [c for i in line.words if (c := page.words[i].confidence) is not None]
-    return round(sum(values) / len(values), 2) if values else None
 
 
 def _word_dict(word: OcrWord) -> dict[str, Any]:
@@ -122,7 +102,7 @@ def page_results(result: OcrResult, reading: PageReading | None = None) -> dict[
                 "index": line.index,
                 "box": list(line.box),
                 "text": line.text,
-                "mean_confidence": _line_confidence(page, line),
+                "mean_confidence": line_confidence(page, line),
                 **{k: v for k, v in provenance.get(line.index, {}).items() if k != "index"},
             }
             for line in page.lines
@@ -136,7 +116,7 @@ class OcrCheck(Check):
     """Page text by Tesseract, with low-confidence regions and unexpected scripts."""
 
     name = "ocr"
-    version = "2"
+    version = "3"
     title = "Text of each page (OCR), with unreliable regions"
     explanation = (
         "Reads the text of every page with Tesseract (Persian by default, or the claimed "
@@ -332,7 +312,7 @@ class OcrCheck(Check):
         weak = [
             (line, conf)
             for line in page.lines
-            if (conf := _line_confidence(page, line)) is not None and conf < LOW_LINE_CONFIDENCE
+            if (conf := line_confidence(page, line)) is not None and conf < LOW_LINE_CONFIDENCE
         ]
         if weak and len(weak) < len(page.lines):
             found.append(self._weak_lines(page, weak))
@@ -369,52 +349,24 @@ class OcrCheck(Check):
 
         Tesseract's Persian and Arabic models cannot write Latin letters; English text on a
         Persian page comes out as low-confidence digits and letters. The poorly read lines
-        are cut out, stacked into one small image and read once with ``eng``.
+        whose reading looks like misread Latin text (`latin_candidates`: not the seals and
+        signatures that make up most low-confidence lines) are cut out, stacked into one
+        small image and read once with ``eng``; a page with none runs no ``eng`` process.
         """
         if "eng" in page.language.split("+"):
             return {}
         engine: Tesseract = context.ocr_engine()
         if not engine.has_language("eng"):
             return {}
-        suspects = [
-            (line, conf)
-            for line in page.lines
-            if (conf := _line_confidence(page, line)) is not None and conf < RECHECK_BELOW
-        ][:MAX_RECHECK_LINES]
+        suspects = latin_candidates(page)
         if not suspects:
             return {}
-        gray = context.page_gray(index)
-        pad = 12
-        crops = []
-        for line, _ in suspects:
-            x, y, w, h = line.box
-            crop = gray[max(y - 4, 0) : y + h + 4, max(x - 4, 0) : x + w + 4]
-            crops.append(np.pad(crop, pad, constant_values=255))
-        width = max(c.shape[1] for c in crops)
-        stacked = np.full((sum(c.shape[0] for c in crops), width), 255, dtype=np.uint8)
-        offsets = []
-        top = 0
-        for crop in crops:
-            stacked[top : top + crop.shape[0], : crop.shape[1]] = crop
-            offsets.append((top, top + crop.shape[0]))
-            top += crop.shape[0]
+        stacked, offsets = stack_lines(context.page_gray(index), [line.box for line, _ in suspects])
         try:
             data = engine.data(Image.fromarray(stacked), "eng", psm=6)
         except (ToolUnavailableError, OcrFailedError):
             return {}
-        english = page_from_data(data, index=index, language="eng")
-        found: dict[int, tuple[OcrWord, ...]] = {}
-        for (line, conf), (y0, y1) in zip(suspects, offsets, strict=True):
-            words = tuple(w for w in english.words if y0 <= w.box[1] + w.box[3] / 2 < y1 and w.text)
-            scores = [w.confidence for w in words if w.confidence is not None]
-            latin = [w for w in words if word_script(w.text) == "Latin"]
-            if (
-                scores
-                and sum(scores) / len(scores) >= conf + RECHECK_MARGIN
-                and len(latin) >= len(words) / 2
-            ):
-                found[line.index] = tuple(latin)
-        return found
+        return latin_lines(suspects, offsets, page_from_data(data, index=index, language="eng"))
 
     def _script_finding(
         self,

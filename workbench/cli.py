@@ -152,7 +152,6 @@ def check(
     from workbench.api import analyze_document, load_references, load_translation
     from workbench.batch.isolated import run_within_limits
     from workbench.claims import load_claims
-    from workbench.export.html import render_html
     from workbench.export.text import render_text
     from workbench.loading import load_document
     from workbench.registry import discover
@@ -197,6 +196,8 @@ def check(
         )
         previews = _previews(analysis) if out is not None or fmt == "html" else []
         if analysis.out_dir is not None:
+            from workbench.export.html import render_html  # jinja2: only when HTML is written
+
             html = render_html([analysis.report], [previews])
             (analysis.out_dir / "report.html").write_text(html, encoding="utf-8")
         return analysis.report, previews
@@ -220,6 +221,8 @@ def check(
         if data is not None:
             click.echo(json.dumps(data, ensure_ascii=False, indent=2))
     elif fmt == "html" and done:
+        from workbench.export.html import render_html
+
         click.echo(render_html([d[0] for d in done], [d[1] for d in done]))
     if failures:
         sys.exit(1)

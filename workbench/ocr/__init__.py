@@ -8,6 +8,9 @@ The pieces, each along its own seam:
 - `workbench.ocr.activity`: whether a Tesseract process is running, and the CPU time used;
 - `workbench.ocr.tsv`: Tesseract's TSV columns, edited and turned into an `OcrPage`;
 - `workbench.ocr.recovery`: skipped lines read again one by one;
+- `workbench.ocr.several`: several images read by one Tesseract process;
+- `workbench.ocr.image_files`: images handed to Tesseract as uncompressed files;
+- `workbench.ocr.latin`: Latin text a Persian or Arabic model misread, found and read with ``eng``;
 - `workbench.ocr.policy`: which language model reads a claimed language.
 
 Callers import the names below from ``workbench.ocr``.

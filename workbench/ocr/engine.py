@@ -57,6 +57,7 @@ from workbench.imaging.recognition.ocr_preprocess import (
     prepare_for_ocr,
 )
 from workbench.ocr.activity import cpu_time, tesseract_running
+from workbench.ocr.image_files import PNM_MODES, pnm_file
 from workbench.ocr.model import OcrFailedError, OcrPage, OcrResult
 from workbench.ocr.recovery import recover_lines
 from workbench.ocr.regions import stack_regions
@@ -284,7 +285,14 @@ class Tesseract:
         return config
 
     def _call(self, function: Any, image: Image.Image | str, **kwargs: Any) -> Any:
-        """Call a pytesseract function on an image or image file; map failures to our errors."""
+        """Call a pytesseract function on an image or image file; map failures to our errors.
+
+        An image in a mode PNM holds (grey, RGB, bilevel) is handed to Tesseract as an
+        uncompressed PNM file (`pnm_file`) rather than the PNG pytesseract would compress.
+        """
+        if isinstance(image, Image.Image) and image.mode in PNM_MODES:
+            with pnm_file(image) as path, tesseract_running():
+                return self._call_tesseract(function, path, **kwargs)
         with tesseract_running():
             return self._call_tesseract(function, image, **kwargs)
 

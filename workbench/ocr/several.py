@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from PIL import Image
 
+from workbench.ocr.image_files import PNM_SUFFIX, save_pnm
+
 if TYPE_CHECKING:
     from workbench.ocr.engine import Tesseract
 
@@ -57,8 +59,8 @@ def data_of_images(
     with tempfile.TemporaryDirectory(prefix="workbench-ocr-") as folder:
         paths = []
         for number, image in enumerate(images):
-            path = Path(folder) / f"{number:04d}.png"
-            Image.fromarray(image).save(path)
+            path = Path(folder) / f"{number:04d}{PNM_SUFFIX}"
+            save_pnm(Image.fromarray(image), path)  # uncompressed: `workbench.ocr.image_files`
             paths.append(str(path))
         listing = Path(folder) / "images.txt"
         listing.write_text("\n".join(paths) + "\n", encoding="utf-8")

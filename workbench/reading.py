@@ -55,9 +55,10 @@ from workbench.text.matching import normalize
 from workbench.text.script import classify
 
 #: Above this many pixels in a document (an A4 page at 600 dpi is 35 million) the second
-#: reader's model is not loaded ahead of the reading (`Check.warm_up`): PyTorch and the model
-#: hold 200-400 MB, which such a document needs for its pages, and a page without a line
-#: to read again (blank, English, Arabic, confidently read) never loads them.
+#: reader's model is not loaded ahead of the reading (`Check.warm_up`): ONNX Runtime and the
+#: model add about 85 MB (PyTorch, where the model has no ONNX export, 200-400 MB), which
+#: such a document needs for its pages, and a page without a line to read again (blank,
+#: English, Arabic, confidently read) never loads them.
 WARM_UP_MAX_PIXELS = 40_000_000
 
 #: Reader modes: Tesseract alone; the second reader on the lines that need it, within a CPU
@@ -511,7 +512,7 @@ def read_page_text(
         if not reader_available():
             reader["note"] = "second reader not installed (bash scripts/dev.sh install)"
         elif mode == "auto" and not _any_line_to_read_again(page):
-            # Nothing for the second reader: its model (and PyTorch, some 200-400 MB) is
+            # Nothing for the second reader: its model (and its runtime, 85-400 MB) is
             # not loaded for this page; the reading is what `reread_page` would return.
             reading = replace(reread_page(page, gray, None, mode=TESSERACT), mode=mode)
             reader.update(

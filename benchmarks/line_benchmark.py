@@ -76,6 +76,8 @@ from workbench.reading import (  # noqa: E402
 PAD_WIDTHS = (0, 1280, 2560)
 #: The stored readings an Arabic set's ``ocr`` check text is rebuilt from (`check_texts`).
 READ = ("tesseract fas --psm 7", "tesseract ara --psm 7", "Persian recognizer")
+#: The raw-line reading of an Arabic line (`workbench.reading_arabic.more_confident_line`).
+RAW = "tesseract ara --psm 13"
 #: The rows of the ``ocr`` check's own text (`check_text`), by default and Tesseract alone.
 CHECK_TEXT = "ocr check, no claimed language"
 CHECK_TESSERACT = "ocr check, no claimed language, --reader tesseract"
@@ -90,12 +92,13 @@ class Readings:
     cpu: dict[str, float] = field(default_factory=dict)
 
 
-def tesseract_psm7(lines: Sequence[Line], lang: str, out: Readings, key: str) -> None:
+def tesseract_psm7(lines: Sequence[Line], lang: str, out: Readings, key: str, psm: int = 7) -> None:
+    """Raw Tesseract on each line image in page-segmentation mode `psm` (7: one line)."""
     started = cpu_time()
     texts, confs = [], []
     for line in lines:
         data = pytesseract.image_to_data(
-            Image.fromarray(line.image), lang=lang, config="--psm 7", output_type="dict"
+            Image.fromarray(line.image), lang=lang, config=f"--psm {psm}", output_type="dict"
         )
         pairs = zip(data["text"], data["conf"], strict=True)
         words = [(t.strip(), float(c)) for t, c in pairs if t.strip()]
@@ -184,6 +187,8 @@ def read_set(lines: Sequence[Line], lang: str, second: bool = True, both: bool =
     """
     out = Readings()
     tesseract_psm7(lines, lang, out, f"tesseract {lang} --psm 7")
+    if lang == "ara":
+        tesseract_psm7(lines, lang, out, RAW, psm=13)
     if lang != "fas":
         tesseract_psm7(lines, "fas", out, "tesseract fas --psm 7")
     elif both:
@@ -258,9 +263,12 @@ def table(name: str, truths: Sequence[str], out: Readings, lang: str) -> list[st
         cost = out.cpu["Persian recognizer"] / n
         rows.append(f"| Persian recognizer, in Arabic letters | {score.row()} | {cost:.3f} | |")
         readings = [list(zip(out.text[k], out.confidence[k], strict=True)) for k in READ]
+        raw = (
+            list(zip(out.text[RAW], out.confidence[RAW], strict=True)) if RAW in out.text else None
+        )
         for label, rule in (("", False), (", rule tried", True)):
             score = Score()
-            for truth, text in zip(truths, check_texts(*readings, rule=rule), strict=True):
+            for truth, text in zip(truths, check_texts(*readings, rule=rule, raw=raw), strict=True):
                 score.add(truth, text)
             rows.append(f"| ocr check rebuilt from these readings{label} | {score.row()} | | |")
     kind = "choice in Arabic letters" if arabic else "choice"

@@ -19,8 +19,10 @@ The second reader writes Persian letters whatever the page shows, so the ``scrip
 never reads its text: it asks for Tesseract's own readings (`Context.ocr` with a language).
 Lines read as Arabic stay with Tesseract: a rule that re-read the unsure ones, in Arabic
 letters, read the development Arabic lines better and the independent ones worse
-(``benchmarks/arabic_lines.py``). Only a line image in which Tesseract finds nothing, read
-by the second reader, is written in Arabic letters when its reading is Arabic text.
+(``benchmarks/arabic_lines.py``). An Arabic line image is read by Tesseract as one line and
+as a raw line, the more confident kept (`workbench.reading_arabic.more_confident_line`). Only
+a line image in which Tesseract finds nothing, read by the second reader, is written in
+Arabic letters when its reading is Arabic text.
 """
 
 from __future__ import annotations
@@ -53,8 +55,8 @@ from workbench.reading_arabic import ARABIC_PAGE_CONFIDENCE as ARABIC_PAGE_CONFI
 from workbench.reading_arabic import PERSIAN_ONLY_LETTERS as PERSIAN_ONLY_LETTERS
 from workbench.reading_arabic import arabic_letters as arabic_letters
 from workbench.reading_arabic import line_is_arabic as line_is_arabic
+from workbench.reading_arabic import more_confident_line, reads_as_arabic
 from workbench.reading_arabic import page_language as page_language
-from workbench.reading_arabic import reads_as_arabic
 from workbench.runtime import READER_MODES
 from workbench.text.matching import normalize
 
@@ -409,6 +411,13 @@ def read_page_text(
             other = read("ara")
             if line_is_arabic(result.page, other.page):
                 result = other
+    if (
+        result.steps.get("single_line")
+        and split_language(result.page.language) == ("ara",)
+        and result.page.text.strip()
+    ):
+        # An Arabic line image: Tesseract's raw-line reading where it is more confident.
+        result = more_confident_line(engine, gray, result)
     persian = split_language(result.page.language) == ("fas",)
     page = result.page
     found_nothing = persian and bool(result.steps.get("single_line")) and not page.lines

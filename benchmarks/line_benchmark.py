@@ -64,7 +64,10 @@ from benchmarks.line_sets import (  # noqa: E402
     scanned_set,
 )
 from benchmarks.results_file import write_section  # noqa: E402
-from workbench.imaging.recognition.line_recognizer import LineRecognizer  # noqa: E402
+from workbench.imaging.recognition.line_recognizer import (  # noqa: E402
+    LineRecognizer,
+    reader_available,
+)
 from workbench.ocr import Tesseract, cpu_time  # noqa: E402
 from workbench.reading import (  # noqa: E402
     LineEvidence,
@@ -415,13 +418,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         sections += evaluate(name, lines, lang, args.dump, not args.no_second)
         print("\n".join(sections), flush=True)
     version = ".".join(map(str, Tesseract().version))
+    backend = LineRecognizer().backend if reader_available() else "not installed"
     elapsed = time.perf_counter() - started
     header = [
         "## OCR of text lines (`benchmarks/line_benchmark.py`)",
         "",
         f"Measured {dt.date.today().isoformat()} on a 2-core machine shared with other work "
         f"(CPU seconds, this process and Tesseract's), Tesseract {version}, Python "
-        f"{platform.python_version()}, torch CPU build. Run time {elapsed:.0f} s.",
+        f"{platform.python_version()}, the second reader on {backend}. Run time {elapsed:.0f} s.",
         "",
     ]
     text = "\n".join(header + sections)

@@ -35,7 +35,12 @@ ARABIC_REREAD_BELOW = 85.0
 
 
 def check_texts(
-    fas: Sequence[Reading], ara: Sequence[Reading], second: Sequence[Reading], *, rule: bool
+    fas: Sequence[Reading],
+    ara: Sequence[Reading],
+    second: Sequence[Reading],
+    *,
+    rule: bool,
+    raw: Sequence[Reading] | None = None,
 ) -> list[str]:
     """The ``ocr`` check's text of each line image, rebuilt from stored single-line readings.
 
@@ -45,17 +50,22 @@ def check_texts(
     Persian choice (`needs_second_reading`, `choose_line`; a line ``fas`` found nothing in
     takes the second reading, in Arabic letters when it is Arabic text). Each reading is a
     (text, mean confidence) pair; the second readings were made in one batch, where the
-    check reads each line alone, so the result is close to the check's, not equal.
+    check reads each line alone, so the result is close to the check's, not equal. With
+    `raw` (``ara --psm 13`` readings), a line kept in ``ara`` takes the raw-line reading
+    where it is more confident, as `workbench.reading_arabic.more_confident_line` does.
     """
     engine = Tesseract()
     texts: list[str] = []
-    for (f, f_conf), (a, a_conf), (s, s_conf) in zip(fas, ara, second, strict=True):
+    raws: Sequence[Reading | None] = raw if raw is not None else [None] * len(fas)
+    for (f, f_conf), (a, a_conf), (s, s_conf), r in zip(fas, ara, second, raws, strict=True):
         fas_page, ara_page = OcrPage(0, "fas", f, (), (), None), OcrPage(0, "ara", a, (), (), None)
         if page_language(fas_page, engine) == "ara" or line_is_arabic(fas_page, ara_page):
             unsure = a_conf is None or a_conf < ARABIC_REREAD_BELOW
             if rule and unsure:
                 second_reading = LineEvidence(arabic_letters(s, a), s_conf)
                 texts.append(choose_line(LineEvidence(a, a_conf), second_reading).text)
+            elif r is not None and a.strip() and r[0].strip() and _more_confident(r[1], a_conf):
+                texts.append(r[0])
             else:
                 texts.append(a)
             continue
@@ -69,3 +79,8 @@ def check_texts(
         else:
             texts.append(f)
     return texts
+
+
+def _more_confident(raw: float | None, single: float | None) -> bool:
+    """Whether a raw-line reading's confidence beats the single-line one's (as the check)."""
+    return raw is not None and (single is None or raw > single)

@@ -29,6 +29,9 @@ and heh with hamza (``ۀ``, the ezafe mark) as heh: the hamza typed as a separat
 diacritic and already dropped, so the precomposed letter is folded the same way (ParisaOCR's
 own relaxed metric folds it too).
 
+The sets and the scoring are in `benchmarks.line_sets`, the ``--cost`` table in
+`benchmarks.line_cost`.
+
 Usage: ``python benchmarks/line_benchmark.py [--limit N] [--write]``.
 """
 
@@ -36,97 +39,51 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import io
 import json
 import platform
-import random
-import re
 import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
 import pytesseract
-from PIL import Image, ImageDraw, ImageFilter, ImageFont
+from PIL import Image
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.arabic_lines import ARABIC_REREAD_BELOW, arabic_letters, check_texts  # noqa: E402
-from benchmarks.ocr_measure import Measure, normalise  # noqa: E402
-from benchmarks.ocr_pages import ARABIC, FARSIWEB, NOTO, PERSIAN, build_pages, sample_pages  # noqa: E402
+from benchmarks.line_cost import cost_section  # noqa: E402
+from benchmarks.line_sets import (  # noqa: E402
+    DATA,
+    Line,
+    Score,
+    load_real,
+    render_lines,
+    scanned_set,
+)
 from benchmarks.results_file import write_section  # noqa: E402
-from benchmarks.scanned_lines import scanned_lines  # noqa: E402
-from workbench.imaging.recognition.line_recognizer import LineRecognizer  # noqa: E402
+from workbench.imaging.recognition.line_recognizer import (  # noqa: E402
+    LineRecognizer,
+    reader_available,
+)
 from workbench.ocr import Tesseract, cpu_time  # noqa: E402
 from workbench.reading import (  # noqa: E402
     LineEvidence,
     choose_line,
-    crop_line,
     needs_second_reading,
     read_page_text,
 )
 
-DATA = ROOT.parent / "shared" / "data" / "ocr-real-lines"
-#: Faces of the independent set (the page benchmark renders pages, not lines, in five).
-RENDER_FONTS: list[tuple[Path, str]] = [
-    (FARSIWEB / "nazli.ttf", "fa"),
-    (FARSIWEB / "nazlib.ttf", "fa"),
-    (FARSIWEB / "homa.ttf", "fa"),
-    (FARSIWEB / "titr.ttf", "fa"),
-    (NOTO / "NotoNaskhArabic-Regular.ttf", "fa"),
-    (NOTO / "NotoSansArabic-Bold.ttf", "fa"),
-    (NOTO / "NotoKufiArabic-Regular.ttf", "fa"),
-    (NOTO / "NotoNaskhArabic-Regular.ttf", "ar"),
-    (NOTO / "NotoSansArabic-Regular.ttf", "ar"),
-]
 PAD_WIDTHS = (0, 1280, 2560)
 #: The stored readings an Arabic set's ``ocr`` check text is rebuilt from (`check_texts`).
 READ = ("tesseract fas --psm 7", "tesseract ara --psm 7", "Persian recognizer")
+#: The raw-line reading of an Arabic line (`workbench.reading_arabic.more_confident_line`).
+RAW = "tesseract ara --psm 13"
 #: The rows of the ``ocr`` check's own text (`check_text`), by default and Tesseract alone.
 CHECK_TEXT = "ocr check, no claimed language"
 CHECK_TESSERACT = "ocr check, no claimed language, --reader tesseract"
-_DIACRITICS = re.compile("[\u064b-\u065f\u0670\u0640]")
-_FOLD = str.maketrans(
-    {
-        "\u200c": " ",
-        "ۀ": "ه",
-        "ي": "ی",
-        "ى": "ی",
-        "ك": "ک",
-        **{d: str(i) for i, d in enumerate("٠١٢٣٤٥٦٧٨٩")},
-        **{d: str(i) for i, d in enumerate("۰۱۲۳۴۵۶۷۸۹")},
-    }
-)
-
-
-@dataclass(frozen=True)
-class Line:
-    name: str
-    image: np.ndarray
-    truth: str
-    language: str  # "fa" or "ar"
-
-
-def relaxed(text: str) -> str:
-    return " ".join(_DIACRITICS.sub("", normalise(text)).translate(_FOLD).split())
-
-
-@dataclass
-class Score:
-    """Errors counted on the texts as they are (strict) and `relaxed`."""
-
-    strict: Measure = field(default_factory=Measure)
-    relaxed: Measure = field(default_factory=Measure)
-
-    def add(self, truth: str, read: str) -> None:
-        self.strict.add(truth, read, 0.0, 0.0)
-        self.relaxed.add(relaxed(truth), relaxed(read), 0.0, 0.0)
-
-    def row(self) -> str:
-        return f"{self.strict.cer:.2%} | {self.relaxed.cer:.2%}"
 
 
 @dataclass
@@ -138,67 +95,13 @@ class Readings:
     cpu: dict[str, float] = field(default_factory=dict)
 
 
-def load_real(folder: str, language: str, limit: int | None) -> list[Line]:
-    path = DATA / folder
-    files = sorted(path.glob("*.png"))[:limit]
-    lines = []
-    for f in files:
-        truth = f.with_name(f.name[: -len(".png")] + ".gt.txt").read_text(encoding="utf-8")
-        with Image.open(f) as img:
-            lines.append(Line(f.stem, np.asarray(img.convert("L")), truth.strip(), language))
-    return lines
-
-
-def scanned_set(language: str, limit: int | None) -> list[Line]:
-    """The independent scanned lines of `language` (`benchmarks.scanned_lines`, cached)."""
-    chosen = [x for x in scanned_lines() if x.language == language][:limit]
-    return [Line(x.name, x.image(), x.truth, language) for x in chosen]
-
-
-def degrade(img: Image.Image, rng: random.Random) -> np.ndarray:
-    """Print and scan a rendered line: rescale, blur, noise, then binarise or JPEG."""
-    factor = rng.uniform(0.55, 0.9)
-    small = img.resize((max(1, int(img.width * factor)), max(1, int(img.height * factor))))
-    small = small.filter(ImageFilter.GaussianBlur(rng.uniform(0.4, 1.1)))
-    arr = np.asarray(small, dtype=np.float32)
-    arr = arr + np.random.default_rng(rng.randrange(1 << 30)).normal(0, 12, arr.shape)
-    arr = np.clip(arr, 0, 255).astype(np.uint8)
-    if rng.random() < 0.5:
-        return np.where(arr < rng.uniform(110, 150), 0, 255).astype(np.uint8)
-    buffer = io.BytesIO()
-    Image.fromarray(arr).save(buffer, "JPEG", quality=rng.randint(45, 75))
-    buffer.seek(0)
-    return np.asarray(Image.open(buffer).convert("L"))
-
-
-def render_lines() -> list[Line]:
-    rng = random.Random(13)
-    lines: list[Line] = []
-    for font_path, language in RENDER_FONTS:
-        if not font_path.exists():
-            continue
-        sentences = PERSIAN if language == "fa" else ARABIC
-        font = ImageFont.truetype(str(font_path), 44)
-        for k, sentence in enumerate(rng.sample(sentences, 6)):
-            words = sentence.split()
-            text = " ".join(words[: rng.randint(5, 9)])
-            draw = ImageDraw.Draw(Image.new("L", (1, 1)))
-            left, top, right, bottom = draw.textbbox((0, 0), text, font=font, direction="rtl")
-            img = Image.new("L", (right - left + 40, bottom - top + 30), 255)
-            ImageDraw.Draw(img).text(
-                (20 - left, 15 - top), text, font=font, fill=0, direction="rtl"
-            )
-            name = f"{font_path.stem}-{language}-{k}"
-            lines.append(Line(name, degrade(img, rng), text, language))
-    return lines
-
-
-def tesseract_psm7(lines: Sequence[Line], lang: str, out: Readings, key: str) -> None:
+def tesseract_psm7(lines: Sequence[Line], lang: str, out: Readings, key: str, psm: int = 7) -> None:
+    """Raw Tesseract on each line image in page-segmentation mode `psm` (7: one line)."""
     started = cpu_time()
     texts, confs = [], []
     for line in lines:
         data = pytesseract.image_to_data(
-            Image.fromarray(line.image), lang=lang, config="--psm 7", output_type="dict"
+            Image.fromarray(line.image), lang=lang, config=f"--psm {psm}", output_type="dict"
         )
         pairs = zip(data["text"], data["conf"], strict=True)
         words = [(t.strip(), float(c)) for t, c in pairs if t.strip()]
@@ -287,6 +190,8 @@ def read_set(lines: Sequence[Line], lang: str, second: bool = True, both: bool =
     """
     out = Readings()
     tesseract_psm7(lines, lang, out, f"tesseract {lang} --psm 7")
+    if lang == "ara":
+        tesseract_psm7(lines, lang, out, RAW, psm=13)
     if lang != "fas":
         tesseract_psm7(lines, "fas", out, "tesseract fas --psm 7")
     elif both:
@@ -361,9 +266,12 @@ def table(name: str, truths: Sequence[str], out: Readings, lang: str) -> list[st
         cost = out.cpu["Persian recognizer"] / n
         rows.append(f"| Persian recognizer, in Arabic letters | {score.row()} | {cost:.3f} | |")
         readings = [list(zip(out.text[k], out.confidence[k], strict=True)) for k in READ]
+        raw = (
+            list(zip(out.text[RAW], out.confidence[RAW], strict=True)) if RAW in out.text else None
+        )
         for label, rule in (("", False), (", rule tried", True)):
             score = Score()
-            for truth, text in zip(truths, check_texts(*readings, rule=rule), strict=True):
+            for truth, text in zip(truths, check_texts(*readings, rule=rule, raw=raw), strict=True):
                 score.add(truth, text)
             rows.append(f"| ocr check rebuilt from these readings{label} | {score.row()} | | |")
     kind = "choice in Arabic letters" if arabic else "choice"
@@ -407,73 +315,6 @@ def padding_sweep(lines: Sequence[Line]) -> list[str]:
             f"| {pad or 'widest in batch'} | {score.row()} | {sweep.cpu['p'] / len(lines):.3f} |"
         )
     return [*rows, ""]
-
-
-def cost_section(per_kind: int) -> list[str]:
-    """What the ``auto`` budget of `workbench.reading` is computed from, measured together.
-
-    On the page benchmark's pages (`benchmarks.ocr_pages.build_pages` and the samples'
-    letters): one raw Tesseract pass (``fas``, what ``auto`` is held to) on every page, fitted
-    as CPU seconds per megapixel plus seconds per text line; the second reader on every line
-    of the first page of each kind, as CPU seconds per 1,000 columns of line at its input
-    height; and what reading every line of a page costs, in raw Tesseract passes.
-    """
-    engine = Tesseract()
-    recognizer = LineRecognizer(pad_to=0)
-    pages = build_pages(per_kind) + sample_pages()[:per_kind]
-    measured: list[tuple[str, float, int, float, float, float | None]] = []
-    read_kinds: set[str] = set()
-    for page in pages:
-        gray = np.asarray(page.image.convert("L"))
-        started = cpu_time()
-        pytesseract.image_to_data(page.image, lang="fas")
-        raw = cpu_time() - started
-        lines = engine.recognize(gray, page.language).page.lines
-        crops = [crop_line(gray, line.box)[0] for line in lines]
-        columns = sum(c.shape[1] * recognizer.height / max(c.shape[0], 1) for c in crops)
-        second: float | None = None
-        if page.kind not in read_kinds:
-            read_kinds.add(page.kind)
-            started = cpu_time()
-            recognizer.read(crops)
-            second = cpu_time() - started
-        measured.append((page.kind, gray.size / 1e6, len(lines), raw, columns, second))
-    design = np.array([[mpx, n] for _, mpx, n, _, _, _ in measured], dtype=float)
-    target = np.array([raw for *_, raw, _, _ in measured], dtype=float)
-    (per_mpx, per_line), *_ = np.linalg.lstsq(design, target, rcond=None)
-    read = [(cols, sec) for *_, cols, sec in measured if sec is not None]
-    per_kcol = 1000 * sum(sec for _, sec in read) / max(sum(cols for cols, _ in read), 1.0)
-    rows = [
-        "### Cost of the second reader against one Tesseract pass (pages)",
-        "",
-        "| pages | megapixels | text lines | raw Tesseract CPU s | predicted | "
-        "columns of line | every line by the second reader, CPU s | in raw passes |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
-    ]
-    kinds = dict.fromkeys(kind for kind, *_ in measured)
-    for kind in kinds:
-        group = [m for m in measured if m[0] == kind]
-        n = len(group)
-        mpx = sum(m[1] for m in group) / n
-        count = sum(m[2] for m in group) / n
-        raw = sum(m[3] for m in group) / n
-        cols = sum(m[4] for m in group) / n
-        timed = [m[5] for m in group if m[5] is not None]
-        every = f"{timed[0]:.1f} (1 page)" if timed else ""
-        rows.append(
-            f"| {kind} ({n}) | {mpx:.2f} | {count:.1f} | {raw:.2f} "
-            f"| {per_mpx * mpx + per_line * count:.2f} | {cols:,.0f} | {every} "
-            f"| {cols / 1000 * per_kcol / raw:.1f} |"
-        )
-    rows += [
-        "",
-        f"Fitted on these pages: one raw Tesseract pass takes {per_mpx:.3f} CPU s per megapixel "
-        f"plus {per_line:.3f} s per text line; the second reader takes {per_kcol:.3f} CPU s per "
-        "1,000 columns of line (`workbench.reading.TESSERACT_SECONDS_PER_MEGAPIXEL`, "
-        "`TESSERACT_SECONDS_PER_LINE`, `SECOND_SECONDS_PER_KILOCOLUMN`).",
-        "",
-    ]
-    return rows
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -577,13 +418,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         sections += evaluate(name, lines, lang, args.dump, not args.no_second)
         print("\n".join(sections), flush=True)
     version = ".".join(map(str, Tesseract().version))
+    backend = LineRecognizer().backend if reader_available() else "not installed"
     elapsed = time.perf_counter() - started
     header = [
         "## OCR of text lines (`benchmarks/line_benchmark.py`)",
         "",
         f"Measured {dt.date.today().isoformat()} on a 2-core machine shared with other work "
         f"(CPU seconds, this process and Tesseract's), Tesseract {version}, Python "
-        f"{platform.python_version()}, torch CPU build. Run time {elapsed:.0f} s.",
+        f"{platform.python_version()}, the second reader on {backend}. Run time {elapsed:.0f} s.",
         "",
     ]
     text = "\n".join(header + sections)

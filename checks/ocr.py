@@ -145,7 +145,7 @@ class OcrCheck(Check):
     )
 
     def warm_up(self, context: Context) -> None:
-        """Import torch and load the second reader's weights while Tesseract reads the page.
+        """Load the second reader's network (`LineRecognizer`) while Tesseract reads the page.
 
         Only when the report's reading will use it: page images, a reader mode other than
         ``tesseract``, a Persian (or no) claimed language, and the reader installed. Loaded

@@ -75,6 +75,9 @@ install_python() {
   # runs it with the CPU torch of the 'reader' extra, so the wheel's own dependencies
   # (Kraken, torchvision, a GPU build of torch) are not installed.
   "$VENV/bin/python" -m pip install -q --no-deps "parisaocr==0.7.2"
+  # Its network exported once to ONNX: the reader then runs on ONNX Runtime without importing
+  # torch (seconds per analysis). Skipped when the export is up to date.
+  "$VENV/bin/python" -m workbench.imaging.recognition.line_onnx
 }
 
 install() {

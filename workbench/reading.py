@@ -19,13 +19,14 @@ The second reader writes Persian letters whatever the page shows, so the ``scrip
 never reads its text: it asks for Tesseract's own readings (`Context.ocr` with a language).
 Lines read as Arabic stay with Tesseract: a rule that re-read the unsure ones, in Arabic
 letters, read the development Arabic lines better and the independent ones worse
-(``benchmarks/arabic_lines.py``). Only a line image in which Tesseract finds nothing, read
-by the second reader, is written in Arabic letters when its reading is Arabic text.
+(``benchmarks/arabic_lines.py``). An Arabic line image is read by Tesseract as one line and
+as a raw line, the more confident kept (`workbench.reading_arabic.more_confident_line`). Only
+a line image in which Tesseract finds nothing, read by the second reader, is written in
+Arabic letters when its reading is Arabic text.
 """
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
@@ -50,14 +51,20 @@ from workbench.ocr import (
     cpu_time,
     split_language,
 )
+from workbench.reading_arabic import ARABIC_PAGE_CONFIDENCE as ARABIC_PAGE_CONFIDENCE
+from workbench.reading_arabic import PERSIAN_ONLY_LETTERS as PERSIAN_ONLY_LETTERS
+from workbench.reading_arabic import arabic_letters as arabic_letters
+from workbench.reading_arabic import line_is_arabic as line_is_arabic
+from workbench.reading_arabic import more_confident_line, reads_as_arabic
+from workbench.reading_arabic import page_language as page_language
 from workbench.runtime import READER_MODES
 from workbench.text.matching import normalize
-from workbench.text.script import classify
 
 #: Above this many pixels in a document (an A4 page at 600 dpi is 35 million) the second
-#: reader's model is not loaded ahead of the reading (`Check.warm_up`): PyTorch and the model
-#: hold 200-400 MB, which such a document needs for its pages, and a page without a line
-#: to read again (blank, English, Arabic, confidently read) never loads them.
+#: reader's model is not loaded ahead of the reading (`Check.warm_up`): ONNX Runtime and the
+#: model add about 85 MB (PyTorch, where the model has no ONNX export, 200-400 MB), which
+#: such a document needs for its pages, and a page without a line to read again (blank,
+#: English, Arabic, confidently read) never loads them.
 WARM_UP_MAX_PIXELS = 40_000_000
 
 #: Reader modes: Tesseract alone; the second reader on the lines that need it, within a CPU
@@ -75,17 +82,6 @@ SECOND_MIN_CONFIDENCE = 85.0
 TESSERACT_TRUSTED = 96.0
 #: Two readings agreeing less than this (1 - normalised edit distance) make a line uncertain.
 UNCERTAIN_BELOW = 0.6
-#: A page whose ``fas`` text the classifier takes for Arabic at least this confidently is
-#: read again with ``ara`` for the report's text.
-ARABIC_PAGE_CONFIDENCE = 0.5
-#: Letters of Persian the Arabic alphabet lacks: in a line's ``fas`` reading, it is Persian.
-PERSIAN_ONLY_LETTERS = frozenset("پچژگ")
-#: Persian letters and digits the second reader writes, as Arabic writes them (a word-final
-#: Persian yeh is `arabic_letters`'s to decide: Arabic has two).
-_AS_ARABIC = str.maketrans(
-    {"ک": "ك", **{p: a for p, a in zip("۰۱۲۳۴۵۶۷۸۹", "٠١٢٣٤٥٦٧٨٩", strict=True)}}
-)
-_FINAL_YEHS = frozenset("يى")
 #: Margin around a line box, as a share of the line's height (vertical, horizontal).
 CROP_MARGIN = (0.15, 0.3)
 #: The costs the ``auto`` budget is computed from, measured together by
@@ -172,41 +168,6 @@ def choose_line(first: LineEvidence, second: LineEvidence) -> LineChoice:
     if keep_second or not first.text.strip():
         return LineChoice(second.text, SECOND, agree, uncertain)
     return LineChoice(first.text, TESSERACT, agree, uncertain)
-
-
-def arabic_letters(second: str, first: str = "") -> str:
-    """The second reader's reading of an Arabic line written in Arabic letters.
-
-    The recognizer was trained on Persian books: it writes Persian kaf, yeh and digits
-    whatever the line shows. Kaf and digits have one Arabic form; yeh is ``ي`` inside a word
-    and, at a word's end, ``ي`` or ``ى``, which the letter Tesseract's ``ara`` reading `first`
-    has at the same place decides (aligned by edit operations; ``ي`` where it has neither or
-    there is none). The result has the length of `second`, character for character.
-    """
-    text = second.translate(_AS_ARABIC)
-    if "ی" not in text:
-        return text
-    aligned: dict[int, str] = {}
-    for op in Levenshtein.opcodes(text, first) if first else ():
-        if (
-            op.tag in ("equal", "replace")
-            and op.src_end - op.src_start == op.dest_end - op.dest_start
-        ):
-            for k in range(op.src_end - op.src_start):
-                aligned[op.src_start + k] = first[op.dest_start + k]
-    out = list(text)
-    for i, char in enumerate(out):
-        if char != "ی":
-            continue
-        final = i + 1 == len(out) or not _is_letter(out[i + 1])
-        other = aligned.get(i)
-        out[i] = other if final and other in _FINAL_YEHS else "ي"
-    return "".join(out)
-
-
-def _is_letter(char: str) -> bool:
-    """Whether `char` continues a word (a letter or a mark; not a space, digit or punctuation)."""
-    return char.isalpha() or unicodedata.category(char) == "Mn"
 
 
 def _confidence_or_none(evidence: LineEvidence) -> float:
@@ -389,46 +350,6 @@ def uncertain_lines(reading: PageReading) -> Sequence[LineReport]:
     return [r for r in reading.lines if r.uncertain]
 
 
-def page_language(page: OcrPage, engine: Tesseract) -> str:
-    """``ara`` when the ``fas`` reading of a page is Arabic text (and ``ara`` is installed)."""
-    found = classify(page.text, code_points_trusted=False)
-    if (
-        found.language == "ar"
-        and found.confidence >= ARABIC_PAGE_CONFIDENCE
-        and engine.has_language("ara")
-    ):
-        return "ara"
-    return page.language
-
-
-def line_is_arabic(fas: OcrPage, ara: OcrPage) -> bool:
-    """Whether a line image whose ``fas`` reading did not look Arabic is Arabic after all.
-
-    One line's ``fas`` text is often too short for the classifier: some scanned Arabic lines
-    of ``benchmarks/line_benchmark.py`` were taken for Persian and given the Persian reader,
-    which writes Persian letters into Arabic text. The line is Arabic when its ``ara`` text is
-    classified as a language other than Persian at least `ARABIC_PAGE_CONFIDENCE` (one short
-    rendered Arabic line of that benchmark is taken for Urdu) and the ``fas`` reading holds
-    none of the letters Arabic lacks (`PERSIAN_ONLY_LETTERS`). The Gulistan's Persian lines
-    of that benchmark are full of Arabic phrases: the letter test keeps most of them Persian.
-    Comparing the two models' confidences as well kept fewer Persian lines from the Persian
-    reader but left more Arabic lines to it, with Persian letters in their text.
-    """
-    return _arabic(fas.text, ara.text)
-
-
-def _arabic(letters: str, text: str) -> bool:
-    """Whether a line is Arabic by `line_is_arabic`'s test.
-
-    `letters` has none of `PERSIAN_ONLY_LETTERS` and `text` is classified as a language other
-    than Persian at least `ARABIC_PAGE_CONFIDENCE`.
-    """
-    if PERSIAN_ONLY_LETTERS & set(letters):
-        return False
-    found = classify(text, code_points_trusted=False)
-    return found.language not in ("fa", "und") and found.confidence >= ARABIC_PAGE_CONFIDENCE
-
-
 def _any_line_to_read_again(page: OcrPage) -> bool:
     """Whether `reread_page` in ``auto`` would want any line of `page` (before its budget)."""
     return any(
@@ -490,6 +411,13 @@ def read_page_text(
             other = read("ara")
             if line_is_arabic(result.page, other.page):
                 result = other
+    if (
+        result.steps.get("single_line")
+        and split_language(result.page.language) == ("ara",)
+        and result.page.text.strip()
+    ):
+        # An Arabic line image: Tesseract's raw-line reading where it is more confident.
+        result = more_confident_line(engine, gray, result)
     persian = split_language(result.page.language) == ("fas",)
     page = result.page
     found_nothing = persian and bool(result.steps.get("single_line")) and not page.lines
@@ -511,7 +439,7 @@ def read_page_text(
         if not reader_available():
             reader["note"] = "second reader not installed (bash scripts/dev.sh install)"
         elif mode == "auto" and not _any_line_to_read_again(page):
-            # Nothing for the second reader: its model (and PyTorch, some 200-400 MB) is
+            # Nothing for the second reader: its model (and its runtime, 85-400 MB) is
             # not loaded for this page; the reading is what `reread_page` would return.
             reading = replace(reread_page(page, gray, None, mode=TESSERACT), mode=mode)
             reader.update(
@@ -540,7 +468,7 @@ def read_page_text(
                 if (
                     found_nothing
                     and [r.reader for r in reading.lines] == [SECOND]
-                    and _arabic(reading.page.text, reading.page.text)
+                    and reads_as_arabic(reading.page.text, reading.page.text)
                 ):
                     # Tesseract found nothing, so only the second reading can say the line is
                     # Arabic: written in Arabic letters (`arabic_letters`), as the report says.

@@ -14,6 +14,9 @@ Importing this module imports torch; callers import it only when the second read
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 import torch
 import torch.nn.functional as F
 from torch import nn
@@ -184,7 +187,9 @@ class _Backbone(nn.Module):
         x = self.conv1(x)
         for name in _STAGES:
             x = getattr(self, name)(x)
-        return F.avg_pool2d(x, kernel_size=(x.shape[2], 2))
+        # The height left here is fixed by the model's input height: as an int it is a
+        # constant of an exported graph (`workbench.imaging.recognition.line_onnx`).
+        return F.avg_pool2d(x, kernel_size=(int(x.shape[2]), 2))
 
 
 class _ConvBNSiLU(nn.Module):
@@ -314,3 +319,20 @@ class LineNetwork(nn.Module):
         lengths = lengths.clamp(min=1, max=w_out)
         mask = torch.arange(w_out)[None, :] < lengths[:, None]
         return self.head(self.neck(features, mask)), lengths
+
+
+def load_network(path: Path, meta: dict[str, Any]) -> LineNetwork:
+    """The network with the weights stored in `path` (a safetensors file described by `meta`)."""
+    from safetensors.torch import load_file
+
+    prefix = f"{meta['prefix']}.nn."
+    stored = load_file(str(path))
+    weights = {
+        k[len(prefix) :]: v
+        for k, v in stored.items()
+        if k.startswith(prefix) and not k.endswith("num_batches_tracked")
+    }
+    network = LineNetwork(int(meta["num_classes"]))
+    network.load_state_dict(weights, strict=True)
+    network.eval()
+    return network

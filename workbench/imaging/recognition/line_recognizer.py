@@ -4,7 +4,10 @@ The model (``parisaocr-fa-0.1.safetensors``) ships inside the ``parisaocr`` whee
 `scripts/dev.sh install` installs without its dependencies (Kraken, torchvision and a GPU
 build of torch are not needed: the network is rebuilt in
 `workbench.imaging.recognition.line_network`).
-Its codec, input height and variant are read from the file's own metadata.
+Its codec, input height and variant are read from the file's own metadata. The install also
+exports the network to ONNX (`workbench.imaging.recognition.line_onnx`), which ONNX Runtime
+reads without importing torch, seconds faster to load; torch reads it where there is no
+export.
 
 What the model expects, as Kraken prepares it for bounding-box lines: the line in RGB,
 scaled to 96 px high with Lanczos, 16 white pixels added left and right, values in 0..1
@@ -33,13 +36,21 @@ import numpy as np
 from PIL import Image
 
 from workbench.errors import ToolUnavailableError
+from workbench.imaging.recognition.line_onnx import onnx_path, onnx_runtime_available
 from workbench.runtime import library_threads
 
 if TYPE_CHECKING:
-    from workbench.imaging.recognition.line_network import LineNetwork
+    from collections.abc import Callable
+
+    #: A network call: (N, 3, H, W) batch and real widths -> (N, steps, classes) logits and
+    #: each line's steps.
+    Network = Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
 
 #: The model file inside the ``parisaocr`` package.
 MODEL_FILE = "models/parisaocr-fa-0.1.safetensors"
+#: The network's backends: ONNX Runtime on the exported graph, or torch.
+ONNX = "onnx"
+TORCH = "torch"
 #: White pixels added left and right of every line (Kraken's default).
 SIDE_PADDING = 16
 #: Lines are padded on the right to at least this width; 0 pads to the widest line of the
@@ -112,11 +123,26 @@ def model_path() -> Path | None:
     return None
 
 
+def _torch_available() -> bool:
+    return all(util.find_spec(name) is not None for name in ("torch", "safetensors"))
+
+
 def reader_available() -> bool:
-    """Whether the model file and the libraries to run it are installed."""
-    return model_path() is not None and all(
-        util.find_spec(name) is not None for name in ("torch", "safetensors", "bidi")
-    )
+    """Whether the model file and the libraries to run it are installed.
+
+    To run it: python-bidi, and ONNX Runtime with the model's export (`line_onnx.onnx_path`)
+    or torch with safetensors.
+    """
+    path = model_path()
+    if path is None or util.find_spec("bidi") is None:
+        return False
+    exported = onnx_runtime_available() and onnx_path(path).is_file()
+    return exported or _torch_available()
+
+
+def _round_up(width: int) -> int:
+    """`width` rounded up to a multiple of `WIDTH_STEP`."""
+    return -(-width // WIDTH_STEP) * WIDTH_STEP
 
 
 def read_metadata(path: Path) -> dict[str, Any]:
@@ -173,12 +199,15 @@ class LineRecognizer:
     Args:
         path: the safetensors file (default: the one in the installed ``parisaocr``).
         pad_to: width every line is padded to on the right (see `DEFAULT_PAD_TO`).
-        threads: torch's intra-op threads. By default the thread policy's count
+        threads: the runtime's intra-op threads. By default the thread policy's count
             (`workbench.runtime.library_threads`, one unless ``WORKBENCH_THREADS`` says
             otherwise), as Tesseract runs: parallelism comes from pages and documents, and
             on two busy cores torch's extra threads spent more time waiting than working.
+        backend: `ONNX` (ONNX Runtime on the export `workbench.imaging.recognition.line_onnx`
+            keeps) or `TORCH`; by default ONNX Runtime when the export is there. Both give
+            the same characters; loading torch costs seconds more.
 
-    Loading takes about a second and 50 MB; calls are serialised (one network, one lock).
+    Calls are serialised (one network, one lock).
 
     Raises:
         ToolUnavailableError: the model or a library to run it is missing.
@@ -191,6 +220,7 @@ class LineRecognizer:
         *,
         pad_to: int = DEFAULT_PAD_TO,
         threads: int | None = None,
+        backend: str | None = None,
     ) -> None:
         found = path or model_path()
         if found is None or not reader_available():
@@ -205,31 +235,44 @@ class LineRecognizer:
             )
         self.height = int(meta["height"])
         self.labels = {int(v[0]): k for k, v in meta["codec"].items()}
-        self._network = self._load(found, meta, threads)
+        self.backend, self._network = self._load(found, meta, threads, backend)
         self._lock = threading.Lock()
 
     def __repr__(self) -> str:
-        return f"LineRecognizer({self.path.name}, pad_to={self.pad_to})"
+        return f"LineRecognizer({self.path.name}, pad_to={self.pad_to}, {self.backend})"
 
     @staticmethod
-    def _load(path: Path, meta: dict[str, Any], threads: int | None) -> LineNetwork:
+    def _load(
+        path: Path, meta: dict[str, Any], threads: int | None, backend: str | None
+    ) -> tuple[str, Network]:
+        """The network to call, and its backend: ONNX Runtime when its export is there."""
+        count = threads if threads is not None else library_threads()
+        exported = onnx_path(path)
+        if backend is None:
+            backend = ONNX if onnx_runtime_available() and exported.is_file() else TORCH
+        if backend == ONNX:
+            from workbench.imaging.recognition.line_onnx import OnnxNetwork
+
+            if not exported.is_file():
+                raise ToolUnavailableError(
+                    f"no ONNX export of {path.name}: run 'bash scripts/dev.sh install'"
+                )
+            return ONNX, OnnxNetwork(exported, count)
+        if not _torch_available():
+            raise ToolUnavailableError(_INSTALL_HINT)
         import torch
-        from safetensors.torch import load_file
 
-        from workbench.imaging.recognition.line_network import LineNetwork
+        from workbench.imaging.recognition.line_network import load_network
 
-        torch.set_num_threads(threads if threads is not None else library_threads())
-        prefix = f"{meta['prefix']}.nn."
-        stored = load_file(str(path))
-        weights = {
-            k[len(prefix) :]: v
-            for k, v in stored.items()
-            if k.startswith(prefix) and not k.endswith("num_batches_tracked")
-        }
-        network = LineNetwork(int(meta["num_classes"]))
-        network.load_state_dict(weights, strict=True)
-        network.eval()
-        return network
+        torch.set_num_threads(count)
+        network = load_network(path, meta)
+
+        def run(batch: np.ndarray, widths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            with torch.inference_mode():
+                logits, lengths = network(torch.from_numpy(batch), torch.from_numpy(widths))
+            return logits.numpy(), lengths.numpy()
+
+        return TORCH, run
 
     def read(self, lines: Sequence[np.ndarray]) -> list[RecognizedLine]:
         """Read each (h, w) uint8 greyscale line image; one result per image, in order.
@@ -257,19 +300,18 @@ class LineRecognizer:
     def _batch(
         self, images: Sequence[np.ndarray], lines: Sequence[np.ndarray]
     ) -> list[RecognizedLine]:
-        import torch
-
         widths = [img.shape[1] for img in images]
-        # Widths rounded up to a multiple of WIDTH_STEP: torch prepares its kernels once per
-        # input shape, and a handful of shapes are reused from line to line and page to page.
-        width = max(-(-max(widths) // WIDTH_STEP) * WIDTH_STEP, self.pad_to)
+        # Widths rounded up to a multiple of WIDTH_STEP: the runtime prepares its kernels once
+        # per input shape, and a handful of shapes are reused from line to line and page to page.
+        width = _round_up(max(max(widths), self.pad_to))
         batch = np.zeros((len(images), 3, self.height, width), dtype=np.float32)
         for k, img in enumerate(images):
             batch[k, :, :, : img.shape[1]] = img
-        with self._lock, torch.inference_mode():
-            logits, lengths = self._network(torch.from_numpy(batch), torch.tensor(widths))
-            probs = logits.softmax(dim=2)
-            best, labels = probs.max(dim=2)
+        with self._lock:
+            logits, lengths = self._network(batch, np.asarray(widths, dtype=np.int64))
+        labels = logits.argmax(axis=2)
+        # The most likely class's probability: 1 / sum(exp(logit - its maximum)).
+        best = 1.0 / np.exp(logits - logits.max(axis=2, keepdims=True)).sum(axis=2)
         scale = width / max(int(logits.shape[1]), 1)
         return [
             self._decode(

@@ -71,6 +71,20 @@ def test_both_backends_read_the_same_characters() -> None:
         assert a.confidence == pytest.approx(b.confidence, abs=0.02)
 
 
+def test_an_export_that_does_not_load_leaves_the_reader_on_torch(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import workbench.imaging.recognition.line_onnx as line_onnx
+
+    def damaged(*args: object) -> None:
+        raise RuntimeError("INVALID_PROTOBUF: the file is damaged")
+
+    monkeypatch.setattr(line_onnx, "OnnxNetwork", damaged)
+    reader = LineRecognizer(backend=ONNX)
+    assert reader.backend == TORCH
+    assert all(line.text for line in reader.read(line_images()[:1]))
+
+
 def test_reading_with_the_export_does_not_import_torch() -> None:
     code = (
         "import sys, numpy as np\n"

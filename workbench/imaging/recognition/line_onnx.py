@@ -160,8 +160,15 @@ def main() -> int:
         return 1
     out = onnx_path(model)
     if out.is_file():
-        print(f"{out} is up to date")
-        return 0
+        try:
+            import onnxruntime
+
+            onnxruntime.InferenceSession(str(out), providers=["CPUExecutionProvider"])
+        except Exception as exc:  # a damaged file from an interrupted install: export again
+            print(f"{out} does not load ({exc}): exporting again", file=sys.stderr)
+        else:
+            print(f"{out} is up to date")
+            return 0
     export(model, read_metadata(model), out)
     print(f"exported {model.name} to {out}")
     return 0

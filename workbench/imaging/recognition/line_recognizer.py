@@ -251,13 +251,21 @@ class LineRecognizer:
         if backend is None:
             backend = ONNX if onnx_runtime_available() and exported.is_file() else TORCH
         if backend == ONNX:
-            from workbench.imaging.recognition.line_onnx import OnnxNetwork
-
             if not exported.is_file():
                 raise ToolUnavailableError(
                     f"no ONNX export of {path.name}: run 'bash scripts/dev.sh install'"
                 )
-            return ONNX, OnnxNetwork(exported, count)
+            try:
+                from workbench.imaging.recognition.line_onnx import OnnxNetwork
+
+                return ONNX, OnnxNetwork(exported, count)
+            except Exception as exc:  # a damaged export or a broken ONNX Runtime
+                if not _torch_available():
+                    raise ToolUnavailableError(
+                        f"the ONNX export of {path.name} does not load ({exc}): "
+                        "run 'bash scripts/dev.sh install' again"
+                    ) from exc
+                backend = TORCH
         if not _torch_available():
             raise ToolUnavailableError(_INSTALL_HINT)
         import torch

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -452,3 +453,21 @@ def test_a_persian_line_is_not_read_as_a_raw_line() -> None:
     assert result.page.language == "fas"
     assert "arabic_line" not in result.steps
     assert result.page.text == engine.recognize(gray, "fas").page.text
+
+
+def test_a_failed_raw_line_pass_keeps_the_single_line_reading() -> None:
+    """Tesseract failing on the extra raw-line pass costs the Arabic line nothing."""
+    from workbench.ocr import OcrFailedError
+    from workbench.reading_arabic import more_confident_line
+
+    png = SCANNED_LINES / "ar-print-dev" / "0dd349cd-e914-4ff6-95c9-25db444b3682.png"
+    if not png.exists():
+        pytest.skip("the scanned lines are not beside the project (ocr-real-lines missing)")
+    gray = np.asarray(Image.open(png).convert("L"))
+
+    class RawLineFails(Tesseract):
+        def data(self, image: Image.Image, language: str, **kwargs: Any) -> dict[str, list[Any]]:
+            raise OcrFailedError("tesseract stopped")
+
+    single = Tesseract().recognize(gray, "ara")
+    assert more_confident_line(RawLineFails(), gray, single) is single

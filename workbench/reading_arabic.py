@@ -18,7 +18,8 @@ import numpy as np
 from PIL import Image
 from rapidfuzz.distance import Levenshtein
 
-from workbench.ocr import OcrPage, OcrResult, Tesseract, page_from_data
+from workbench.errors import ToolUnavailableError
+from workbench.ocr import OcrFailedError, OcrPage, OcrResult, Tesseract, page_from_data
 from workbench.text.script import classify
 
 #: A page whose ``fas`` text the classifier takes for Arabic at least this confidently is
@@ -131,7 +132,11 @@ def more_confident_line(engine: Tesseract, gray: np.ndarray, result: OcrResult) 
     worse (4.46%), so it is not used.
     """
     page = result.page
-    data = engine.data(Image.fromarray(gray), page.language, psm=RAW_LINE_PSM)
+    try:
+        data = engine.data(Image.fromarray(gray), page.language, psm=RAW_LINE_PSM)
+    except (OcrFailedError, ToolUnavailableError):
+        # The single-line reading stands on its own; a failed extra pass loses nothing.
+        return result
     raw = page_from_data(data, index=page.index, language=page.language, size=gray.shape[::-1])
     first, second = page.mean_confidence, raw.mean_confidence
     keep_raw = bool(raw.text.strip()) and second is not None and (first is None or second > first)

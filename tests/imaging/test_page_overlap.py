@@ -98,6 +98,8 @@ def test_the_sample_rules_out_letters_of_the_same_template(a: str, b: str) -> No
 
 def test_the_upper_bound_widens_with_a_smaller_sample() -> None:
     assert share_upper_bound(Agreement(0, 0, 0.0, sampled=True)) == 1.0
+    # One disagreeing block of a tiny overlap rules nothing out (its bound would be 0.80).
+    assert share_upper_bound(Agreement(1, 0, 0.0, sampled=True)) == 1.0
     assert share_upper_bound(Agreement(50, 50, 0.0, sampled=True)) == 1.0
     small, large = (share_upper_bound(Agreement(n, n * 6 // 10, 0.0)) for n in (10, 100))
     assert 0.6 < large < small < 1.0

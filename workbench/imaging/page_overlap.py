@@ -41,6 +41,9 @@ BLOCK_AGREE = 0.6
 #: 87%; every 4th with z = 2: 99.4%, but copies came as close as 0.888, on a larger sample).
 SAMPLE_STEP = 6
 SAMPLE_Z = 2.0
+#: Fewer inked blocks in the sample than this rule nothing out: one disagreeing block alone
+#: would put the upper bound at 0.80, under the share a copy needs.
+MIN_SAMPLE_INKED = 10
 
 
 @dataclass(frozen=True)
@@ -172,10 +175,10 @@ def share_upper_bound(sample: Agreement, z: float = SAMPLE_Z) -> float:
     """The highest share of agreeing blocks the whole overlap could have, given a sample.
 
     The upper end of the Wilson score interval, `z` standard errors above the sample's share
-    (1 for an empty sample: it rules nothing out).
+    (1 for a sample of fewer than `MIN_SAMPLE_INKED` inked blocks: it rules nothing out).
     """
     n = sample.inked
-    if n <= 0:
+    if n < MIN_SAMPLE_INKED:
         return 1.0
     p, z2 = sample.agreeing / n, z * z
     centre = p + z2 / (2 * n)

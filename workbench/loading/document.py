@@ -103,8 +103,11 @@ class Document:
         """Forget page `index` as kept since loading; it is decoded again when asked for.
 
         For a reader that has taken what it needs from the kept page: the analysis context,
-        once it has the page in grey, which is all the checks read.
+        once it has the page in grey, which is all the checks read. A document that cannot
+        decode its pages again keeps them.
         """
+        if self._decode is None:
+            return
         self._decoded.pop(index, None)
 
     def info(self) -> DocumentInfo:

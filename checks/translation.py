@@ -39,7 +39,7 @@ class TranslationCheck(Check):
     """Numbers, dates, names and sentences of a supplied translation against the original."""
 
     name = "translation"
-    version = "5"
+    version = "6"
     title = "The supplied translation against the document's text"
     explanation = (
         "Aligns a translation supplied with the document with the document's text (OCR or "

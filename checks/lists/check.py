@@ -78,7 +78,7 @@ class ListsCheck(Check):
     """Rows of a list of people, their count, duplicates and numbering."""
 
     name = "lists"
-    version = "2"
+    version = "3"
     title = "A list of people: its rows, count, repeats and numbering"
     explanation = (
         "Reads a list of people into rows (row number, name, surname, father's name, other "

@@ -434,7 +434,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         lines += [
             "Natural photographs, copies: "
             + ", ".join(f"{o.case.name} {o.score:.2f}" for o in photos if o.case.tampered)
-            + ". Highest authentic: "
+            + ". Highest untouched: "
             + ", ".join(f"{o.case.name} {o.score:.2f}" for o in authentic[:3])
             + ".",
             "",

@@ -1,6 +1,6 @@
 """Numbers printed differently from the page's other numbers: retyped digits and dates.
 
-A forger who changes an amount or a date erases a few digits and types new ones. The new
+Whoever changes an amount or a date after printing erases a few digits and types new ones. The new
 digits are rendered, printed or pasted apart from the rest of the page, so their ink
 darkness, edge sharpness or stroke width differs from those of the page's *other numbers*,
 which were printed and scanned together. Comparing a number with every word of the page

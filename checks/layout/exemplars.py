@@ -384,18 +384,7 @@ def _tone_vs_exemplar_finding(
         "Compare the line's words with each other and with the exemplars'.",
         page=0,
         regions=[box_region(qlines.page_box(line), "line")],
-        evidence={
-            "line": line.to_dict(),
-            "compared_with": "exemplars",
-            "exemplars": [
-                {
-                    "reference": h["reference"].sha256,
-                    "exemplar_line": h["exemplar_line"],
-                    "tone_step": h["tone_step"],
-                }
-                for h in hits
-            ],
-        },
+        evidence=_exemplar_evidence(line, hits, "tone_step"),
         checklist=["img.retyped"],
     )
 
@@ -421,20 +410,27 @@ def _line_vs_exemplar_finding(
         "field whose content varies.",
         page=0,
         regions=[box_region(qlines.page_box(line), "line")],
-        evidence={
-            "line": line.to_dict(),
-            "compared_with": "exemplars",
-            "exemplars": [
-                {
-                    "reference": h["reference"].sha256,
-                    "exemplar_line": h["exemplar_line"],
-                    "relative": h["relative"],
-                }
-                for h in hits
-            ],
-        },
+        evidence=_exemplar_evidence(line, hits, "relative"),
         checklist=["img.retyped"],
     )
+
+
+def _exemplar_evidence(
+    line: LineMetrics, hits: list[dict[str, Any]], measure: str
+) -> dict[str, Any]:
+    """A line finding's evidence: the line, and per exemplar its line and `measure`."""
+    return {
+        "line": line.to_dict(),
+        "compared_with": "exemplars",
+        "exemplars": [
+            {
+                "reference": h["reference"].sha256,
+                "exemplar_line": h["exemplar_line"],
+                measure: h[measure],
+            }
+            for h in hits
+        ],
+    }
 
 
 def _compare_lines(

@@ -13,15 +13,28 @@ from workbench.ocr.activity import wait_while_reading
 
 def test_waits_for_a_reading_under_way(jpeg_letter: Path) -> None:
     page = Image.open(jpeg_letter).convert("L")
-    reader = threading.Thread(target=lambda: default_engine().data(page, "fas"))
+    errors: list[Exception] = []
     give_up = threading.Event()
+
+    def read() -> None:
+        try:
+            default_engine().data(page, "fas")
+        except Exception as exc:  # shown by the assertion below, not lost in the thread
+            errors.append(exc)
+        finally:
+            # The wait ends with the reading even if it never saw it (no hanging test).
+            give_up.set()
+
+    reader = threading.Thread(target=read)
     reader.start()
     try:
-        assert wait_while_reading(give_up)
+        waited = wait_while_reading(give_up)
         # it returned while Tesseract was still reading the page, not after
-        assert reader.is_alive()
+        alive = reader.is_alive()
     finally:
         reader.join()
+    assert not errors
+    assert waited and alive
 
 
 def test_gives_up_when_no_reading_comes() -> None:

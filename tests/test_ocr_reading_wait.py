@@ -7,7 +7,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from workbench.ocr import default_engine
+from workbench.ocr import Tesseract
 from workbench.ocr.activity import wait_while_reading
 
 
@@ -18,7 +18,7 @@ def test_waits_for_a_reading_under_way(jpeg_letter: Path) -> None:
 
     def read() -> None:
         try:
-            default_engine().data(page, "fas")
+            Tesseract().data(page, "fas")
         except Exception as exc:  # shown by the assertion below, not lost in the thread
             errors.append(exc)
         finally:

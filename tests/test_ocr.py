@@ -87,14 +87,28 @@ def test_words_of_a_line_are_in_right_to_left_reading_order(letter_result: OcrRe
 
 
 def test_regions_are_read_alone_in_page_pixels(
-    letter: Image.Image, letter_result: OcrResult, tmp_path: Path
+    letter: Image.Image,
+    letter_result: OcrResult,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # Two lines of five, read again (as the script check reads with `ara`): only their words
     # come back, at the boxes the whole-page reading found for them.
     page = letter_result.page
     chosen = (page.lines[1], page.lines[3])
     engine = default_engine()
-    regions = engine.recognize_regions(letter, "fas", [ln.box for ln in chosen]).page
+    processes: list[str | None] = []
+    real_call = Tesseract._call
+
+    def counted(self: Tesseract, *args: Any, **kwargs: Any) -> Any:
+        processes.append(kwargs.get("lang"))
+        return real_call(self, *args, **kwargs)
+
+    monkeypatch.setattr(Tesseract, "_call", counted)
+    read = engine.recognize_regions(letter, "fas", [ln.box for ln in chosen])
+    # One Tesseract process: the stacked lines are not searched for skipped ink again.
+    assert processes == ["fas"] and "recovered_lines" not in read.steps
+    regions = read.page
     assert [ln.text for ln in regions.lines] == [ln.text for ln in chosen]
     for line, again in zip(chosen, regions.lines, strict=True):
         # Same place on the page (the stack may be rescaled differently: boxes move a little).

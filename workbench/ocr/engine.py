@@ -108,6 +108,13 @@ RETRY_BELOW = 50.0
 MIN_ORIENTATION_CONFIDENCE = 2.0
 #: Percentile of a page's grey levels taken as its paper tone (text is a small dark share).
 PAPER_PERCENTILE = 90
+#: The steps of a reading of chosen regions (`Tesseract.recognize_regions`): the page's,
+#: without reading again, line by line, ink the stacked reading skipped (`recover_lines`).
+#: The regions are lines a page reading already found; on the script benchmark's 21 pages
+#: that recovery cost up to three more Tesseract processes a page and changed no line's
+#: evidence (`benchmarks/RESULTS.md`, "Cost of the ocr and script checks' Tesseract
+#: readings").
+REGION_STEPS = replace(DEFAULT_STEPS, recover_lines=False)
 #: Debian package holding each language's data, for the error message.
 _PACKAGE = "tesseract-ocr-{}"
 _VERSION = re.compile(r"tesseract\s+v?(\d+)\.(\d+)(?:\.(\d+))?", re.IGNORECASE)
@@ -452,15 +459,18 @@ class Tesseract:
         by a third of its height for dots a line box may cut) keeps its band of rows, the
         rest of the band painted with the paper tone; the bands are stacked with blank gaps,
         so Tesseract's cost follows these lines, not the page. The stack is read as
-        `recognize` reads a page, without orientation detection (the page is upright), and
-        every box is moved back to page pixels. With no boxes nothing is read.
+        `recognize` reads a page, without orientation detection (the page is upright) and
+        without the recovery of skipped ink (`REGION_STEPS`): one Tesseract process. Every
+        box is moved back to page pixels. With no boxes nothing is read.
         """
         gray = _as_gray(image)
         if not boxes:
             page = OcrPage(index, language, "", (), (), None)
             return OcrResult(page=page, preprocessed=gray, steps={"regions": 0}, seconds=0.0)
         stack, offsets = stack_regions(gray, boxes, PAPER_PERCENTILE)
-        result = self.recognize(stack, language, index=index, dpi=dpi, orientation=False)
+        result = self.recognize(
+            stack, language, index=index, dpi=dpi, steps=REGION_STEPS, orientation=False
+        )
 
         def to_page(box: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
             middle = box[1] + box[3] / 2

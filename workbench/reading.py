@@ -99,8 +99,9 @@ SECOND_SECONDS_PER_KILOCOLUMN = 0.456
 #: With torch's cost the budget was one pass, which on ONNX Runtime's is about this share:
 #: spending a whole pass (2.7 times the lines) lowered the character error rate of 12
 #: Persian pages (the page benchmark's and the samples') only from 0.738% to 0.725%, worse
-#: on the two in large type (0.31% to 0.41%), for 44% more CPU per page (`benchmarks/RESULTS.md`, "The `auto` budget
-#: on ONNX Runtime"), so the lines read again stay those the torch-fitted budget chose.
+#: on the two in large type (0.31% to 0.41%), for 44% more CPU per page
+#: (`benchmarks/RESULTS.md`, "The `auto` budget of the second reader on ONNX Runtime"), so
+#: the lines read again stay those the torch-fitted budget chose.
 SECOND_BUDGET_PASSES = 0.375
 
 

@@ -92,11 +92,14 @@ def analyze_document(
     progress: ProgressCallback | None = None,
     translation: str | None = None,
     options: Mapping[str, Any] | None = None,
+    write_report: bool = True,
 ) -> Analysis:
     """Run the checks over an already loaded document.
 
     `translation` is its supplied translation; `options` are handed to the checks' context
-    (e.g. ``{"ocr.reader": "tesseract"}``).
+    (e.g. ``{"ocr.reader": "tesseract"}``). With `write_report` False only the artifacts go
+    under `out`, not ``report.json``: a batch worker sends the report back as compact JSON
+    and its scratch folder is removed, so the indented file would be written for nobody.
     """
     apply_thread_policy()
     registry = registry or discover()
@@ -111,7 +114,7 @@ def analyze_document(
         options=dict(options or {}),
     )
     report = run_pipeline(context, checks, out_dir=out_dir, progress=progress)
-    if out_dir is not None:
+    if out_dir is not None and write_report:
         out_dir.mkdir(parents=True, exist_ok=True)
         target = out_dir / "report.json"
         tmp = target.with_name("report.json.part")

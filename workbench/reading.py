@@ -10,7 +10,8 @@ Which lines are read again (`needs_second_reading`) and how a reading is kept we
 development lines of ``benchmarks/line_benchmark.py`` (scanned book lines) and checked on its
 independent rendered lines; the figures are in ``benchmarks/RESULTS.md``. In the default mode
 (``auto``) the lines read again per page are also capped so the second reader costs at most
-about one raw Tesseract pass over the page; ``all`` re-reads every line. The cap is a number
+about 0.4 of a raw Tesseract pass over the page (`SECOND_BUDGET_PASSES`); ``all`` re-reads
+every line. The cap is a number
 of line columns computed from the page's size with costs measured offline
 (`budget_columns`), not from timing the run, so the same page always has the same lines
 read again and two analyses of a document give the same report.
@@ -88,10 +89,20 @@ CROP_MARGIN = (0.15, 0.3)
 #: ``benchmarks/line_benchmark.py --cost`` (CPU seconds, one thread; what matters is their
 #: ratio, which holds on a loaded machine): one raw Tesseract pass (``fas``) over a page,
 #: fitted as seconds per megapixel plus seconds per text line it finds, and the second reader,
-#: per 1,000 columns of line at its input height.
+#: per 1,000 columns of line at its input height, on ONNX Runtime (two fits, 0.493 and 0.418;
+#: 1.215 with torch, before the export). The Tesseract costs are the first fit's; two later
+#: fits (0.034-0.047 s per megapixel, 0.043-0.051 s per line) scatter around them.
 TESSERACT_SECONDS_PER_MEGAPIXEL = 0.037
 TESSERACT_SECONDS_PER_LINE = 0.047
-SECOND_SECONDS_PER_KILOCOLUMN = 1.215
+SECOND_SECONDS_PER_KILOCOLUMN = 0.456
+#: The share of one raw Tesseract pass the second reader may spend on a page in ``auto``.
+#: With torch's cost the budget was one pass, which on ONNX Runtime's is about this share:
+#: spending a whole pass (2.7 times the lines) lowered the character error rate of 12
+#: Persian pages (the page benchmark's and the samples') only from 0.738% to 0.725%, worse
+#: on the two in large type (0.31% to 0.41%), for 44% more CPU per page
+#: (`benchmarks/RESULTS.md`, "The `auto` budget of the second reader on ONNX Runtime"), so
+#: the lines read again stay those the torch-fitted budget chose.
+SECOND_BUDGET_PASSES = 0.375
 
 
 @dataclass(frozen=True)
@@ -199,15 +210,16 @@ def _columns(crop: np.ndarray, height: int) -> float:
 def budget_columns(shape: tuple[int, ...], lines: int) -> int:
     """Columns of line the second reader may read in ``auto`` on a page of `shape` and `lines`.
 
-    About the CPU time of one raw Tesseract pass over the page (which grows with the page's
-    pixels and with the text lines on it), in the recognizer's own unit of work, columns of
-    line at its input height, from costs measured offline (`TESSERACT_SECONDS_PER_MEGAPIXEL`,
-    `TESSERACT_SECONDS_PER_LINE`, `SECOND_SECONDS_PER_KILOCOLUMN`). It depends only on the
-    page and its lines, so the lines read again do not depend on how busy the machine is.
+    `SECOND_BUDGET_PASSES` of the CPU time of one raw Tesseract pass over the page (which
+    grows with the page's pixels and with the text lines on it), in the recognizer's own unit
+    of work, columns of line at its input height, from costs measured offline
+    (`TESSERACT_SECONDS_PER_MEGAPIXEL`, `TESSERACT_SECONDS_PER_LINE`,
+    `SECOND_SECONDS_PER_KILOCOLUMN`). It depends only on the page and its lines, so the lines
+    read again do not depend on how busy the machine is.
     """
     megapixels = shape[0] * shape[1] / 1e6
     seconds = megapixels * TESSERACT_SECONDS_PER_MEGAPIXEL + lines * TESSERACT_SECONDS_PER_LINE
-    return int(1000 * seconds / SECOND_SECONDS_PER_KILOCOLUMN)
+    return int(1000 * SECOND_BUDGET_PASSES * seconds / SECOND_SECONDS_PER_KILOCOLUMN)
 
 
 def reread_page(
@@ -432,7 +444,7 @@ def read_page_text(
     reading: PageReading | None = None
     if persian and mode != TESSERACT and page.lines:
         # A line image is the line to read, whatever Tesseract's single-line pass cost; on a
-        # page the second reader stays within one raw Tesseract pass.
+        # page the second reader stays within its share of a raw Tesseract pass.
         budget = (
             None if result.steps.get("single_line") else budget_columns(gray.shape, len(page.lines))
         )

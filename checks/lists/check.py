@@ -37,11 +37,15 @@ from workbench.text.lists import (
 from workbench.text.romanize import romanize
 
 from .scan import (
+    MAX_OUTSIDE_SHARE,
+    MIN_NUMBER_SHARE,
     _is_list_page,
     _reading_layout,
     _to_page,
     _word_layout,
     read_list_page,
+    read_number_strips,
+    words_outside,
 )
 
 #: Fewer rows than this and the document is not treated as a list.
@@ -158,14 +162,18 @@ class ListsCheck(Check):
             # The ink's columns when the words' row numbers line up with them (the samples'
             # scan is read best so); else the columns the page's words line up in.
             layout: ListLayout | None = find_list_columns(gray)
-            # A numbered ink layout is kept only where the row numbers' line-ups confirm it.
-            words = _word_layout(engine, gray, language)
-            if words is not None and not ink_agrees(layout, words):
-                layout = _reading_layout(words)
-                fathers = tuple(c.fields[1] if len(c.fields) > 1 else None for c in words.columns)
+            numbers = self._ink_numbers(ocr, gray, layout, to_page, engine, language)
+            if numbers is None:
+                # A numbered ink layout is kept only where the row numbers' line-ups confirm it.
+                words = _word_layout(engine, gray, language)
+                if words is not None and not ink_agrees(layout, words):
+                    layout = _reading_layout(words)
+                    fathers = tuple(
+                        c.fields[1] if len(c.fields) > 1 else None for c in words.columns
+                    )
             if layout is None:
                 continue
-            page_rows = read_list_page(engine, gray, layout, page.index, language, fathers)
+            page_rows = read_list_page(engine, gray, layout, page.index, language, fathers, numbers)
             if to_page is not None:
                 page_rows = [replace(r, box=_to_page(r.box, to_page)) for r in page_rows]
             heading = "\n".join(
@@ -181,6 +189,37 @@ class ListsCheck(Check):
         if agree < RELIABLE_NUMBERS * len(rows):
             rows = [replace(r, number=None) for r in rows]
         return _Parsed(rows, "scan", "\n".join(headings), numbers_read=agree)
+
+    @staticmethod
+    def _ink_numbers(
+        ocr: Any,
+        gray: np.ndarray,
+        layout: ListLayout | None,
+        to_page: np.ndarray | None,
+        engine: Any,
+        language: str,
+    ) -> list[list[tuple[str, float, float]]] | None:
+        """The ink layout's number strips as read, when they show the layout needs no check.
+
+        The sparse pass over the whole page (`_word_layout`, about one raw Tesseract pass)
+        settles whether the ink's columns are the list's. It is not needed when every column
+        of the ink's layout has a number strip, each strip reads as numbers alone (at least
+        `MIN_NUMBER_SHARE` of its words), and the page's own reading puts (nearly) no word
+        outside the columns (`MAX_OUTSIDE_SHARE`): a strip that also holds names or
+        fathers' labels, or a column the ink missed, still goes to the sparse pass. The strips
+        read here are those the names are paired with (`read_list_page`), so they are read
+        once either way. None when the sparse pass is needed.
+        """
+        if layout is None or not layout.columns:
+            return None
+        if any(c.numbers is None for c in layout.columns):
+            return None
+        if words_outside(ocr, layout, to_page) > MAX_OUTSIDE_SHARE:
+            return None
+        lines, shares = read_number_strips(engine, gray, layout, language)
+        if len(shares) != len(layout.columns) or min(shares) < MIN_NUMBER_SHARE:
+            return None
+        return lines
 
     # -- judging -----------------------------------------------------------------------------
 

@@ -137,6 +137,7 @@ def read_list_page(
     page: int,
     language: str = "fas",
     fathers: tuple[tuple[int, int] | None, ...] = (),
+    numbers: list[list[tuple[str, float, float]]] | None = None,
 ) -> list[ListRow]:
     """Rows of a list page typed in columns, below its heading.
 
@@ -148,7 +149,9 @@ def read_list_page(
     reading of the number strips in `LATIN_NUMBERS` (one process for them all): the Persian
     model misreads Latin row numbers («12)»), and per strip the reading whose numbers follow
     each other more often down the strip is kept. Only the strips that reading took for
-    Latin digits are read in `LATIN_NUMBERS` (`latin_digits`).
+    Latin digits are read in `LATIN_NUMBERS` (`latin_digits`). `numbers` are the number
+    strips' lines when they were read already (`read_number_strips`, one per numbered
+    column); each image is read as if alone, so the rows are the same either way.
     """
     height = gray.shape[0]
     top = layout.body_top
@@ -169,9 +172,11 @@ def read_list_page(
         if column.numbers is not None:
             strips.append(number_strip(gray, top, column.numbers))
     at = len(images)  # the strips go with the names, in the same process
-    images += [(strip, 1.0) for strip in strips]
+    read_before = numbers is not None and len(numbers) == len(strips)
+    if not read_before:
+        images += [(strip, 1.0) for strip in strips]
     found = _read_all(engine, images, language)
-    numbers_read, found = found[at:], found[:at]
+    numbers_read, found = (numbers or [], found) if read_before else (found[at:], found[:at])
     # Only the strips whose numbers the first reading took for Latin digits are read again.
     again = [i for i, lines in enumerate(numbers_read) if latin_digits(lines)]
     latin = dict(zip(again, _read_latin(engine, [strips[i] for i in again]), strict=False))
@@ -181,10 +186,10 @@ def read_list_page(
         x0, x1 = column.names
         readings = found[names[k] : names[k] + len(READ_SCALES)]
         base = [r for r in readings[0] if _short_name_line(r[0]) or r[2] > 0]
-        numbers: list[tuple[str, float, float]] = []
+        column_numbers: list[tuple[str, float, float]] = []
         if column.numbers is not None:
             i = next(strip_of)
-            numbers = _better_numbers(numbers_read[i], latin.get(i, []))
+            column_numbers = _better_numbers(numbers_read[i], latin.get(i, []))
         father_lines = found[fields[k]] if k in fields else []
         pitch = _pitch([y for _, y, _ in base])
         for text, y, conf in base:
@@ -194,7 +199,7 @@ def read_list_page(
                 for t, _, c in near:
                     if c > best[1] and _short_name_line(t):
                         best = (t, c)
-            number_text = [t for t, ny, _ in numbers if abs(ny - y) < pitch / 2]
+            number_text = [t for t, ny, _ in column_numbers if abs(ny - y) < pitch / 2]
             number = parse_number(number_text[0]) if number_text else None
             named, father = split_father(best[0])
             _, name = split_numbered_line(named)
@@ -240,6 +245,74 @@ def number_strip(gray: np.ndarray, top: int, numbers: tuple[int, int]) -> np.nda
     n0, n1 = numbers
     strip = np.pad(gray[top:, n0 : n1 + 15], ((0, 0), (60, 60)), constant_values=255)
     return np.ascontiguousarray(strip)
+
+
+#: A number strip of the ink's layout is a strip of row numbers when at least this share of
+#: the words read in it are numbers (`parse_number`). The samples' scan and its turned and
+#: 200-dpi copies: 0.65-1.0 per strip (Persian digits misread as letters make the rest);
+#: a strip the ink's projections took for numbers that holds names or fathers' labels
+#: («پدر:») reads mostly words: 0.0-0.16 on the lists of the lists benchmark.
+MIN_NUMBER_SHARE = 0.5
+#: At most this share of the words the page's reading finds below the heading may lie
+#: outside the ink's columns (a column the ink missed).
+MAX_OUTSIDE_SHARE = 0.05
+
+
+def read_number_strips(
+    engine: Any, gray: np.ndarray, layout: ListLayout, language: str
+) -> tuple[list[list[tuple[str, float, float]]], list[float]]:
+    """Each numbered column's strip read (one process): its lines, and its share of numbers.
+
+    The lines are what `read_list_page` pairs with the names (pass them as its `numbers`);
+    the share is of the words read in the strip that are numbers (`MIN_NUMBER_SHARE`).
+    """
+    strips = [
+        number_strip(gray, layout.body_top, c.numbers)
+        for c in layout.columns
+        if c.numbers is not None
+    ]
+    if not strips:
+        return [], []
+    found = data_of_images(engine, strips, language, psm=6, dpi=300, keep_noisy_rows=True)
+    shares = []
+    for data in found:
+        words = [str(t) for t in data["text"] if str(t).strip()]
+        numbers = sum(1 for t in words if parse_number(t) is not None)
+        shares.append(numbers / len(words) if words else 0.0)
+    return [_lines_of(data, 1.0) for data in found], shares
+
+
+def words_outside(ocr: Any, layout: ListLayout, to_page: np.ndarray | None) -> float:
+    """Share of the page reading's words below the heading that no column of `layout` spans.
+
+    The reading is in the page's pixels; on a levelled page (`to_page` maps the levelled
+    page's pixels to the page's) each word's centre is moved to the levelled page first.
+    1.0 when the reading has no word below the heading.
+    """
+    centres = np.array(
+        [
+            (x + w / 2, y + h / 2)
+            for x, y, w, h in (word.box for word in ocr.words if word.text.strip())
+        ],
+        dtype=np.float64,
+    ).reshape(-1, 2)
+    if to_page is not None and len(centres):
+        to_level = cv2.invertAffineTransform(np.asarray(to_page, dtype=np.float64))
+        centres = centres @ to_level[:, :2].T + to_level[:, 2]
+    body = centres[centres[:, 1] > layout.body_top]
+    if not len(body):
+        return 1.0
+    spans = [
+        (
+            min(c.names[0], c.numbers[0] if c.numbers else c.names[0]),
+            max(c.names[1], c.numbers[1] if c.numbers else c.names[1]),
+        )
+        for c in layout.columns
+    ]
+    inside = np.zeros(len(body), dtype=bool)
+    for a, b in spans:
+        inside |= (body[:, 0] >= a) & (body[:, 0] <= b)
+    return float(1.0 - inside.mean())
 
 
 def _word_layout(engine: Any, gray: np.ndarray, language: str) -> WordLayout | None:

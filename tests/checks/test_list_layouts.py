@@ -5,9 +5,11 @@ from __future__ import annotations
 import shutil
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
+import numpy as np
 import pytest
-from workbench_checks.lists.scan import _better_numbers, latin_digits
+from workbench_checks.lists.scan import _better_numbers, latin_digits, words_outside
 
 from workbench import analyze
 from workbench.imaging.layout.columns import ListColumn, ListLayout
@@ -108,6 +110,24 @@ def test_the_ink_layout_is_kept_only_where_the_row_numbers_line_up_with_it() -> 
     )
     assert not ink_agrees(four, words)
     assert not ink_agrees(None, words) and ink_agrees(same, None)
+
+
+def test_words_outside_the_ink_columns_show_a_column_it_missed() -> None:
+    """The page's own reading says whether the ink's columns hold the whole list."""
+    layout = ListLayout(200, (ListColumn((1200, 1400), (1400, 1450)),))
+
+    def reading(*boxes: tuple[int, int, int, int]) -> SimpleNamespace:
+        return SimpleNamespace(words=[SimpleNamespace(text="نام", box=b) for b in boxes])
+
+    inside = [(1250, 300 + 40 * j, 100, 28) for j in range(10)]
+    heading = [(300, 50, 200, 40)]  # above the body: not counted
+    assert words_outside(reading(*inside, *heading), layout, None) == 0.0
+    missed = [(500, 300 + 40 * j, 100, 28) for j in range(10)]
+    assert words_outside(reading(*inside, *missed), layout, None) == 0.5
+    assert words_outside(reading(*heading), layout, None) == 1.0  # no word below the heading
+    # On a levelled page the words are moved by the inverse of the map to the page's pixels.
+    shifted = np.array([[1.0, 0.0, -700.0], [0.0, 1.0, 0.0]])
+    assert words_outside(reading(*missed), layout, shifted) == 0.0
 
 
 def test_latin_row_numbers_are_taken_from_the_reading_that_counts() -> None:

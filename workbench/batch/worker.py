@@ -321,6 +321,7 @@ def analyse_task(task: Task, progress: ProgressCallback | None = None) -> TaskRe
             registry=_worker_registry(task.only),
             progress=progress,
             translation=translation.text if translation is not None else None,
+            write_report=False,
         )
         inputs = [r.info() for r in refs]
         if translation is not None:

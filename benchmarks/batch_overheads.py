@@ -1,0 +1,174 @@
+"""Where a batch's time goes besides the checks: a worker's per-document overhead, the store.
+
+A batch worker analyses one document at a time (`workbench.batch.worker.analyse_task`); the
+batch process alone writes the store, the output folder and the case links
+(`workbench.batch.run`). This measures, on the samples' letters:
+
+1. **In a worker** (this process playing one, as a local worker process would): each
+   letter's analysis time (``duration_s``, what the throughput benchmark's letters rate is
+   computed from) against the sum of its checks' own times; the rest is loading the file,
+   the report's JSON, reading the artifacts back and removing the scratch folder. The
+   process's and Tesseract's CPU seconds per letter are given beside.
+2. **In the batch process**: a real batch run of the same letters with one local worker and
+   a fresh store, and the CPU seconds the batch process spends per document recording a
+   worker's result (``_record``: the store's rows and objects, ``report.json`` and the
+   artifacts in the output folder, the near-duplicate search for the case view), against
+   the documents' analysis times. That process is the only one that writes; with two
+   workers on two cores its share is what it takes from them.
+
+Usage: ``python benchmarks/batch_overheads.py [--letters N] [--reader tesseract]``. Prints
+a summary (nothing is written to RESULTS.md: its figures go into prose sections by hand).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from throughput_benchmark import LETTER_FOLDERS, SAMPLES  # noqa: E402
+
+from workbench.batch import BatchOptions, run_batch  # noqa: E402
+from workbench.batch import run as batch_run  # noqa: E402
+from workbench.batch.worker import Task, analyse_task, limit_threads  # noqa: E402
+from workbench.limits import Limits  # noqa: E402
+from workbench.store import sha256_file  # noqa: E402
+
+
+def letters(count: int | None) -> list[Path]:
+    """The samples' letters (JPEGs first, then by name), the first `count` or all."""
+    found = sorted(
+        (p for name in LETTER_FOLDERS for p in (SAMPLES / name).glob("*")),
+        key=lambda p: (p.suffix.lower() != ".jpg", p.name),
+    )
+    return [p for p in found if p.suffix.lower() in (".png", ".jpg")][:count]
+
+
+def _cpu() -> tuple[float, float]:
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime, children.ru_utime + children.ru_stime
+
+
+def in_worker(pages: list[Path]) -> list[dict[str, Any]]:
+    """Each letter analysed as a worker does it: its time, its checks' time, its CPU."""
+    limit_threads()
+    rows = []
+    for page in pages:
+        task = Task(
+            path=str(page),
+            sha256=sha256_file(page),
+            references=(),
+            only=None,
+            limits=Limits.from_env(),
+        )
+        own, children = _cpu()
+        result = analyse_task(task)
+        own_after, children_after = _cpu()
+        report = json.loads(result.report_json or "{}")
+        checks = sum(c.get("duration_s") or 0.0 for c in report.get("checks", []))
+        rows.append(
+            {
+                "page": page.name,
+                "duration": result.duration_s,
+                "checks": checks,
+                "outside": result.duration_s - checks,
+                "cpu": own_after - own,
+                "tesseract_cpu": children_after - children,
+            }
+        )
+        print(
+            f"{page.name}: {result.duration_s:.2f} s, checks {checks:.2f} s, outside "
+            f"{result.duration_s - checks:.3f} s",
+            flush=True,
+        )
+    return rows
+
+
+def in_batch_process(pages: list[Path]) -> dict[str, float]:
+    """A one-worker batch of `pages`: the batch process's CPU per recorded document."""
+    spent: list[float] = []
+    record = batch_run._record
+
+    def timed(*args: Any, **kwargs: Any) -> Iterator[Any]:
+        started = time.process_time()
+        rows = list(record(*args, **kwargs))
+        spent.append(time.process_time() - started)
+        return iter(rows)
+
+    work = Path(tempfile.mkdtemp(prefix="workbench-overheads-"))
+    try:
+        folder = work / "letters"
+        folder.mkdir()
+        for page in pages:
+            shutil.copy(page, folder / page.name)
+        batch_run._record = timed
+        started, cpu = time.perf_counter(), time.process_time()
+        summary = run_batch(
+            BatchOptions(root=folder, out=work / "out", store=work / "store", workers=1)
+        )
+        elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
+    finally:
+        batch_run._record = record
+        shutil.rmtree(work, ignore_errors=True)
+    analysed = [r.duration_s or 0.0 for r in summary.rows if r.status == "analysed"]
+    return {
+        "documents": len(analysed),
+        "elapsed": elapsed,
+        "analysis": sum(analysed),
+        "process_cpu": cpu,
+        "record_cpu": sum(spent),
+        "record_cpu_median": statistics.median(spent) if spent else float("nan"),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--letters", type=int, help="letters to use (default: all)")
+    parser.add_argument("--reader", default="tesseract", help="reader mode of the analyses")
+    args = parser.parse_args()
+    os.environ["WORKBENCH_READER"] = args.reader
+    pages = letters(args.letters)
+    load = os.getloadavg()[0]
+    rows = in_worker(pages)
+    batch = in_batch_process(pages)
+    later = rows[1:] or rows  # the first pays the worker's imports and model loads
+    print(
+        f"\nLoad average {load:.1f} at the start, {os.getloadavg()[0]:.1f} at the end; "
+        f"{len(rows)} letters, reader {args.reader}."
+    )
+    print(
+        "In a worker, per letter (median; the first letter apart, it loads the checks and "
+        f"models): analysis {statistics.median(r['duration'] for r in later):.2f} s, its "
+        f"checks {statistics.median(r['checks'] for r in later):.2f} s, outside the checks "
+        f"{statistics.median(r['outside'] for r in later):.3f} s "
+        f"({100 * sum(r['outside'] for r in later) / sum(r['duration'] for r in later):.1f}% "
+        f"of the analysis time); CPU {statistics.median(r['cpu'] for r in later):.2f} s of "
+        f"the process and {statistics.median(r['tesseract_cpu'] for r in later):.2f} s of "
+        f"Tesseract. First letter: {rows[0]['duration']:.2f} s, checks "
+        f"{rows[0]['checks']:.2f} s."
+    )
+    print(
+        f"Batch process, one worker: {batch['documents']} documents in "
+        f"{batch['elapsed']:.1f} s (their analyses {batch['analysis']:.1f} s); the batch "
+        f"process used {batch['process_cpu']:.2f} CPU s in all, of which recording the "
+        f"results {batch['record_cpu']:.2f} s (median {batch['record_cpu_median']:.3f} s per "
+        f"document, {100 * batch['record_cpu'] / max(batch['analysis'], 1e-9):.1f}% of the "
+        "analysis time)."
+    )
+
+
+if __name__ == "__main__":
+    main()

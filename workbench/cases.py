@@ -74,6 +74,7 @@ from workbench.store.fingerprints import (
     MarkFingerprint,
     mark_fingerprints,
     mark_patch,
+    mark_patches,
 )
 from workbench.store.service import Store
 
@@ -223,12 +224,17 @@ def shared_marks(
             patch_half = half(patch)
             scores = coarse @ mark.coarse
             above = np.flatnonzero(scores >= COARSE_CANDIDATE)
-            for i in above[np.argsort(-scores[above], kind="stable")][:MARK_CANDIDATES]:
-                other = others[int(i)]
-                if int(i) not in decoded:
-                    full = decode_patch(mark_patch(store, other))
-                    decoded[int(i)] = (full, half(full))
-                other_patch, other_half = decoded[int(i)]
+            picked = [
+                int(i) for i in above[np.argsort(-scores[above], kind="stable")][:MARK_CANDIDATES]
+            ]
+            unread = [others[i] for i in picked if i not in decoded]
+            patches = mark_patches(store, unread) if unread else {}
+            for i in picked:
+                other = others[i]
+                if i not in decoded:
+                    full = decode_patch(patches.get(other.id, b""))
+                    decoded[i] = (full, half(full))
+                other_patch, other_half = decoded[i]
                 if patch_similarity(patch_half, other_half) < threshold - HALF_MARGIN:
                     continue
                 score = patch_similarity(patch, other_patch)

@@ -381,8 +381,9 @@ def main() -> int:
     lines = [
         f"## {SECTION}",
         "",
-        "`python benchmarks/cases_benchmark.py --write`, thresholds in `workbench/cases.py`: a "
-        "candidate (pHash within 16 bits of 256, or keypoints verified by a similarity transform "
+        "`python benchmarks/cases_benchmark.py --write`, thresholds in "
+        "`workbench/case_pages.py`: a candidate (pHash within 16 bits of 256, or keypoints "
+        "verified by a similarity transform "
         f"on the {page_words.CANDIDATES} stored pages closest by visual words, `workbench/imaging/"
         "page_words.py`) is a copy when at least 85% of the inked 16-pixel blocks of the "
         "overlap agree once the transform lays one page's 400-pixel reduction onto the other's. "

@@ -42,8 +42,8 @@ BLOCK_AGREE = 0.6
 SAMPLE_STEP = 6
 SAMPLE_Z = 2.0
 #: The sample is compared in this many interleaved parts when the share a copy needs is
-#: given (`sampled_agreement`): the first part alone (one block in 18) rules out most
-#: different letters of one template.
+#: given (`sampled_agreement`): on the rough transform, the first part alone (one block in
+#: 18) ruled out 4,002 of the development set's 5,488 candidate pairs of different letters.
 SAMPLE_PARTS = 3
 #: Fewer inked blocks in the sample than this rule nothing out: one disagreeing block alone
 #: would put the upper bound at 0.80, under the share a copy needs.

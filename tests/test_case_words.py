@@ -16,8 +16,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from workbench import analyze, cases
-from workbench.cases import near_duplicates
+from workbench import analyze, case_pages
+from workbench.case_pages import near_duplicates
 from workbench.imaging import page_words
 from workbench.imaging.fingerprint import Features, PageMatch
 from workbench.imaging.page_words import closest_pages, vocabulary
@@ -61,13 +61,13 @@ def one_candidate(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
     """The filter keeps one page; yields how many stored pages each keypoint pass was given."""
     monkeypatch.setattr(page_words, "CANDIDATES", 1)
     given: list[int] = []
-    real = cases.match_pages
+    real = case_pages.first_pass
 
     def counting(query: Features, stored: Sequence[Features]) -> list[PageMatch | None]:
         given.append(len(stored))
         return real(query, stored)
 
-    monkeypatch.setattr(cases, "match_pages", counting)
+    monkeypatch.setattr(case_pages, "first_pass", counting)
     yield given
 
 

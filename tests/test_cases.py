@@ -26,7 +26,12 @@ from workbench.imaging.fingerprint import HASH_BANDS
 from workbench.model import Severity
 from workbench.store import SCHEMA_VERSION, Store, sha256_file
 from workbench.store.cases import add_to_case, case_documents, cases, cases_of
-from workbench.store.fingerprints import mark_fingerprints, mark_patch, pages_sharing_a_band
+from workbench.store.fingerprints import (
+    mark_fingerprints,
+    mark_patch,
+    mark_patches,
+    pages_sharing_a_band,
+)
 from workbench.store.migrations import migrate, schema_version
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -125,6 +130,9 @@ def test_a_search_reads_the_patches_of_its_candidates_only(leak: tuple[Path, Pat
             # read by id when the search picks it: the same PNG as read with the rows
             assert mark_patch(store, b) == a.patch_png == mark_patch(store, a)
             assert a.patch_png.startswith(b"\x89PNG")
+        # several read together, in one query: the same PNGs, by id
+        assert mark_patches(store, light) == {a.id: a.patch_png for a in full}
+        assert mark_patches(store, full[:2]) == {a.id: a.patch_png for a in full[:2]}
 
 
 def test_case_view_and_similar_command(leak: tuple[Path, Path]) -> None:

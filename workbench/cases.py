@@ -3,9 +3,10 @@
 A check sees one document; this service sees the store. It compares the fingerprints the
 ``fingerprint`` check stored for each run (`workbench.store.fingerprints`):
 
-- **near-duplicate pages**: the same scan re-saved, recompressed, rescaled or cropped, found by
-  perceptual hash or, for crops, by keypoints verified in the body of the page; with the
-  differences between the copies and which one is likely the earlier;
+- **near-duplicate pages** (`workbench.case_pages`): the same scan re-saved, recompressed,
+  rescaled or cropped, found by perceptual hash or by keypoints and confirmed pixel by pixel
+  over the overlap; with the differences between the copies and which one is likely the
+  earlier;
 - **shared marks**: a signature or seal closer to another document's than two separate
   impressions could be (thresholds measured in ``benchmarks/marks_benchmark.py``), and the same
   letterhead design;
@@ -35,7 +36,6 @@ from typing import Any
 
 import numpy as np
 
-from workbench.case_copies import copy_profile, differences, likely_earlier
 from workbench.case_letters import (
     NumberedLetter,
     letter_reading,
@@ -54,27 +54,13 @@ from workbench.case_links import (
     order_detail,
     order_from,
 )
-from workbench.imaging.fingerprint import (
-    Features,
-    PageMatch,
-    decode_thumb,
-    hash_distances,
-    match_pages,
-    match_pair,
-)
+from workbench.case_pages import near_duplicates
 from workbench.imaging.layout.marks import (
     decode_patch,
     half,
     ink_field_difference,
     patch_similarity,
 )
-from workbench.imaging.page_overlap import (
-    Agreement,
-    overlap_agreement,
-    sampled_agreement,
-    share_upper_bound,
-)
-from workbench.imaging.page_words import closest_pages, page_words
 from workbench.store.cases import (
     LetterReading,
     case_documents,
@@ -86,31 +72,12 @@ from workbench.store.cases import (
 )
 from workbench.store.fingerprints import (
     MarkFingerprint,
-    PageFingerprint,
     mark_fingerprints,
     mark_patch,
-    page_features_of,
-    page_fingerprints,
-    page_thumbs,
-    pages_sharing_a_band,
+    mark_patches,
 )
 from workbench.store.service import Store
 
-#: Largest pHash distance (bits of 256) for two pages to be the same scan. Re-saved,
-#: recompressed and 50-100% rescaled copies of the sample letters move by at most 4 bits;
-#: different letters of one template stay 30 or more apart (RESULTS.md, "Cases").
-HASH_MATCH_BITS = 16
-#: A candidate is a copy when at least this share of the inked blocks of the overlap agree
-#: pixel by pixel, over at least `MIN_INKED_BLOCKS` of them: copies of the development letters
-#: agreed on 0.90 or more, different letters of the template (sharing paragraphs) on at most
-#: 0.79 (RESULTS.md, "Cases"; the independent set is only measured).
-AGREEING_SHARE = 0.85
-MIN_INKED_BLOCKS = 40
-#: Pages fingerprinted without a reduction: fewest verified keypoint matches in the body band
-#: of both pages for a crop to count as the same page: midway between different letters of
-#: one template (at most 21 on the development set) and copies cropped by up to 20% from one
-#: side or 10% from every side (35 or more).
-BODY_INLIERS = 28
 #: A signature or seal is closer than two impressions could be when its shape agrees at least
 #: this well (patch correlation) and its ink differs at most this unevenly (spread of the
 #: smoothed log darkness ratio): calibrated on generated repeated impressions and pixel
@@ -230,157 +197,6 @@ def document_names(store: Store, shas: set[str]) -> dict[str, str]:
     return out
 
 
-# -- copies of one page ------------------------------------------------------------------------
-
-
-def _same_page(
-    distance: int, match: PageMatch | None, agreement: Agreement | None
-) -> tuple[bool, str]:
-    """Whether a candidate is a copy of the page, and by which evidence.
-
-    With both pages' reductions stored, the pixels of the overlap decide (a shared paragraph
-    verifies as keypoints, not as pixels); pages fingerprinted before the reductions were kept
-    fall back on the hash and the body-band keypoints alone.
-    """
-    by_hash = distance <= HASH_MATCH_BITS
-    method = "hash" if by_hash else "keypoints"
-    if agreement is not None:
-        same = agreement.inked >= MIN_INKED_BLOCKS and agreement.share >= AGREEING_SHARE
-        return same, method
-    return by_hash or (match is not None and match.body_inliers >= BODY_INLIERS), method
-
-
-def near_duplicates(
-    store: Store, sha256: str, pages: Sequence[PageFingerprint] | None = None
-) -> list[NearDuplicate]:
-    """The stored pages that are copies of a page of `sha256`.
-
-    Candidates come from the hash (within `HASH_MATCH_BITS`) and from keypoints verified by a
-    similarity transform (`match_pages`) on the stored pages whose visual words are closest
-    to the page's (`closest_pages`; pages stored without words are all matched); each is then
-    checked pixel by pixel over the overlap the transform gives (`overlap_agreement`), so that
-    a letter sharing a paragraph or a template with this one is not taken for a copy of it;
-    a candidate whose even sample of that overlap cannot reach `AGREEING_SHARE`
-    (`sampled_agreement`, `share_upper_bound`) is ruled out on the sample alone.
-    """
-    every = list(pages) if pages is not None else page_fingerprints(store, with_features=False)
-    mine = [p for p in every if p.document_sha256 == sha256]
-    others = [p for p in every if p.document_sha256 != sha256]
-    if not mine or not others:
-        return []
-    keypoints = _Keypoints(store, [*mine, *others])
-    found: dict[tuple[str, int, int], NearDuplicate] = {}
-    profiles: dict[str, dict[str, Any]] = {}
-    thumbs = _Thumbs(store)
-    for page in mine:
-        # hash candidates by the indexed band look-up (every page within HASH_MATCH_BITS)
-        by_band = {p.id for p in pages_sharing_a_band(store, page.phash)}
-        matches: list[PageMatch | None] = [None] * len(others)
-        features = keypoints.get(page)
-        if features is not None:
-            picked = _word_candidates(page, features, others)
-            stored = [(i, keypoints.get(others[i])) for i in picked]
-            usable = [(i, f) for i, f in stored if f is not None]
-            verified = match_pages(features, [f for _, f in usable])
-            for (i, _), m in zip(usable, verified, strict=True):
-                matches[i] = m
-        for i, other in enumerate(others):
-            m = matches[i]
-            if other.id not in by_band and m is None:
-                continue
-            distance = int(hash_distances(page.phash, [other.phash])[0])
-            if distance > HASH_MATCH_BITS and m is None:
-                continue
-            other_features = keypoints.get(other)
-            if m is None and features is not None and other_features is not None:
-                m = match_pair(features, other_features)
-            agreement = thumbs.agreement(page, other, m)
-            same, method = _same_page(distance, m, agreement)
-            if not same:
-                continue
-            for sha in (sha256, other.document_sha256):
-                if sha not in profiles:
-                    profiles[sha] = copy_profile(store, sha)
-            pa, pb = profiles[sha256], profiles[other.document_sha256]
-            earlier, reasons = likely_earlier(sha256, pa, other.document_sha256, pb)
-            key = (other.document_sha256, page.page, other.page)
-            found[key] = NearDuplicate(
-                other=other.document_sha256,
-                page=page.page,
-                other_page=other.page,
-                method=method,
-                distance=distance,
-                match=m,
-                differences=differences(pa, pb),
-                earlier=earlier,
-                reasons=tuple(reasons),
-                agreement=agreement,
-                other_run=other.run_id,
-            )
-    return sorted(found.values(), key=lambda d: (d.distance, d.other))
-
-
-def _word_candidates(
-    page: PageFingerprint, features: Features, others: Sequence[PageFingerprint]
-) -> list[int]:
-    """Which of `others` to match keypoint by keypoint: the closest by visual words.
-
-    Pages stored without words (before they were kept) are all kept, as every page was
-    before the filter.
-    """
-    query = page.words if page.words is not None else page_words(features.descriptors)
-    with_words = [i for i, o in enumerate(others) if o.words is not None]
-    closest = closest_pages(query, [others[i].words for i in with_words])  # type: ignore[misc]
-    kept = {with_words[int(j)] for j in closest}
-    return sorted(kept | {i for i, o in enumerate(others) if o.words is None})
-
-
-class _Keypoints:
-    """The keypoints of the pages a search compares, read from the store only when needed."""
-
-    def __init__(self, store: Store, pages: Sequence[PageFingerprint]) -> None:
-        self.store = store
-        self.pages = {p.id: p for p in pages}
-        self.cache: dict[int, Features | None] = {
-            p.id: p.features for p in pages if p.features is not None
-        }
-
-    def get(self, page: PageFingerprint) -> Features | None:
-        if page.id not in self.cache:
-            row = page_features_of(self.store, [page.id]).get(page.id)
-            self.cache[page.id] = row.features if row is not None else None
-        return self.cache[page.id]
-
-
-class _Thumbs:
-    """The stored page reductions, read once each, and the overlap checks made with them."""
-
-    def __init__(self, store: Store) -> None:
-        self.store = store
-        self.cache: dict[int, np.ndarray | None] = {}
-
-    def get(self, page: PageFingerprint) -> np.ndarray | None:
-        if page.id not in self.cache:
-            data = page_thumbs(self.store, [page.id]).get(page.id)
-            self.cache[page.id] = decode_thumb(data) if data is not None else None
-        return self.cache[page.id]
-
-    def agreement(
-        self, page: PageFingerprint, other: PageFingerprint, match: PageMatch | None
-    ) -> Agreement | None:
-        if match is None or not match.matrix:
-            return None
-        mine, theirs = self.get(page), self.get(other)
-        if mine is None or theirs is None:
-            return None
-        # most candidates are other letters of the template: an even sample of the overlap
-        # rules them out for a fraction of the whole comparison, which copies then go through
-        sample = sampled_agreement(mine, theirs, match.matrix)
-        if share_upper_bound(sample) < AGREEING_SHARE:
-            return sample
-        return overlap_agreement(mine, theirs, match.matrix)
-
-
 # -- marks shared between documents ------------------------------------------------------------
 
 
@@ -408,12 +224,17 @@ def shared_marks(
             patch_half = half(patch)
             scores = coarse @ mark.coarse
             above = np.flatnonzero(scores >= COARSE_CANDIDATE)
-            for i in above[np.argsort(-scores[above], kind="stable")][:MARK_CANDIDATES]:
-                other = others[int(i)]
-                if int(i) not in decoded:
-                    full = decode_patch(mark_patch(store, other))
-                    decoded[int(i)] = (full, half(full))
-                other_patch, other_half = decoded[int(i)]
+            picked = [
+                int(i) for i in above[np.argsort(-scores[above], kind="stable")][:MARK_CANDIDATES]
+            ]
+            unread = [others[i] for i in picked if i not in decoded]
+            patches = mark_patches(store, unread) if unread else {}
+            for i in picked:
+                other = others[i]
+                if i not in decoded:
+                    full = decode_patch(patches.get(other.id, b""))
+                    decoded[i] = (full, half(full))
+                other_patch, other_half = decoded[i]
                 if patch_similarity(patch_half, other_half) < threshold - HALF_MARGIN:
                     continue
                 score = patch_similarity(patch, other_patch)

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from workbench.cases import AGREEING_SHARE, BODY_INLIERS, HASH_MATCH_BITS, MIN_INKED_BLOCKS
+from workbench.case_pages import AGREEING_SHARE, BODY_INLIERS, HASH_MATCH_BITS, MIN_INKED_BLOCKS
 from workbench.imaging.fingerprint import (
     HASH_BANDS,
     Features,

@@ -17,8 +17,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from workbench import analyze, cases
-from workbench.cases import AGREEING_SHARE, near_duplicates
+from workbench import analyze, case_pages
+from workbench.case_pages import AGREEING_SHARE, near_duplicates
 from workbench.imaging import page_overlap
 from workbench.imaging.fingerprint import decode_thumb, encode_thumb, match_pair, page_features
 from workbench.imaging.fingerprint import page_thumb as reduce_page
@@ -126,12 +126,14 @@ def test_a_store_search_compares_in_full_only_what_the_sample_left(
     samples: list[Agreement] = []
     real_sample = page_overlap.sampled_agreement
 
-    def sampling(query: np.ndarray, stored: np.ndarray, matrix: Any) -> Agreement:
-        samples.append(real_sample(query, stored, matrix))
+    def sampling(
+        query: np.ndarray, stored: np.ndarray, matrix: Any, needed: float | None = None
+    ) -> Agreement:
+        samples.append(real_sample(query, stored, matrix, needed))
         return samples[-1]
 
-    monkeypatch.setattr(cases, "overlap_agreement", counting)
-    monkeypatch.setattr(cases, "sampled_agreement", sampling)
+    monkeypatch.setattr(case_pages, "overlap_agreement", counting)
+    monkeypatch.setattr(case_pages, "sampled_agreement", sampling)
     shas = {}
     with Store.open(tmp_path / "store") as store:
         for path in [*(SAMPLES / n for n in letters), copy_path]:

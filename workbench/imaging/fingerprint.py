@@ -365,15 +365,16 @@ def match_pair(query: Features, stored: Features) -> PageMatch | None:
     return _verify(query, stored, table[:, :2].astype(int), table[:, 2])
 
 
-def match_pages(query: Features, stored: Sequence[Features]) -> list[PageMatch | None]:
-    """Verify `query` against every stored page.
+def first_pass(query: Features, stored: Sequence[Features]) -> list[PageMatch | None]:
+    """The store-wide first look: a rough transform per stored page worth verifying.
 
-    A first pass searches the strongest body-band descriptors of all stored pages together
-    (Hamming distance, a few neighbours each) and fits a similarity transform per stored
-    page that received enough tentative matches; only pages that keep
-    `CANDIDATE_BODY_INLIERS` there are verified again pair by pair with the ratio test
-    (`match_pair`), which is what is returned. One entry per stored page, None where nothing
-    was verified.
+    The strongest body-band descriptors of all stored pages are searched together (Hamming
+    distance, a few neighbours each, no ratio test) and a similarity transform is fitted per
+    stored page that received enough tentative matches. A page is kept (its rough match
+    returned) when `CANDIDATE_BODY_INLIERS` of those inliers lie in the body band; None
+    elsewhere. The rough transform is good enough to lay one page's reduction onto the
+    other's for a first look at their pixels (`workbench.imaging.page_overlap`), before the
+    pair is verified keypoint by keypoint (`match_pair`).
     """
     out: list[PageMatch | None] = [None] * len(stored)
     present = [i for i, s in enumerate(stored) if len(s.descriptors)]
@@ -405,5 +406,18 @@ def match_pages(query: Features, stored: Sequence[Features]) -> list[PageMatch |
         pairs = table[sel][:, :2].astype(int)
         first = _verify(query, page, pairs, table[sel, 3])
         if first is not None and first.body_inliers >= CANDIDATE_BODY_INLIERS:
-            out[present[int(p)]] = match_pair(query, page)
+            out[present[int(p)]] = first
     return out
+
+
+def match_pages(query: Features, stored: Sequence[Features]) -> list[PageMatch | None]:
+    """Verify `query` against every stored page.
+
+    The pages the store-wide first look keeps (`first_pass`) are verified again pair by pair
+    with the ratio test (`match_pair`), which is what is returned. One entry per stored page,
+    None where nothing was verified.
+    """
+    return [
+        None if rough is None else match_pair(query, page)
+        for page, rough in zip(stored, first_pass(query, stored), strict=True)
+    ]

@@ -39,7 +39,12 @@ less fine grain, or grain less correlated between neighbouring pixels, than the 
 words' papers stands out (one-sided: more grain is what a dirty or textured spot looks like).
 This looks at what the forger cannot see, so it does not care whether the retyped digits are
 bold: on the development split a bold retyped number and a bold genuine one look alike in
-print, not in their paper.
+print, not in their paper. What it cannot see: paper cloned from elsewhere on the same page
+(it carries the page's grain), or a page whose paper has no grain to compare (a rendered
+page; below `MIN_GRAIN` the comparison is not made). In the independent corpus the eraser's
+fill is the paper's median colour with fresh noise of the paper's spread; after the high-pass
+its grain is anti-correlated between neighbouring pixels (about -0.1 to -0.4), where the
+scanned paper's, smoothed by the page's earlier JPEG saves, is positively correlated.
 """
 
 from __future__ import annotations

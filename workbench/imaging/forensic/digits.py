@@ -94,6 +94,8 @@ TEXTURE_Z = (4.0, 7.0)
 #: Paper pixels a box needs for its texture to be measured, and the page's median grain
 #: (grey levels) below which the paper is too smooth to tell a fill from it (a rendered page).
 MIN_PAPER_PIXELS = 40
+#: Pixels of page around a box that its grain is computed with (the blur's reach).
+GRAIN_PAD = 5
 MIN_GRAIN = 0.3
 #: A page needs this many words with measurable paper to compare a number's paper with.
 MIN_TEXTURE_WORDS = 8
@@ -146,27 +148,38 @@ def _correlation(a: np.ndarray, b: np.ndarray) -> float | None:
     return float(np.mean((a - a.mean()) * (b - b.mean())) / (sa * sb))
 
 
-def paper_texture(residual: np.ndarray, near_ink: np.ndarray, box: Box) -> dict[str, float] | None:
+def paper_texture(gray: np.ndarray, ink: np.ndarray, box: Box) -> dict[str, float] | None:
     """The fine grain of the paper inside `box`: its level and its neighbour correlation.
 
     Parameters
     ----------
-    residual : (H, W) float32 array
-        The page minus its Gaussian blur (sigma 1 pixel): the fine grain.
-    near_ink : (H, W) bool array
-        Ink and the pixels next to it (left out: a stroke's blur is no paper).
+    gray : (H, W) uint8 array
+        The page.
+    ink : (H, W) bool array
+        The page's binarised ink; ink and the two pixels around it are left out (a stroke's
+        blur is no paper).
     box : Box
         The word's box, inside the page.
 
     Returns
     -------
     ``{"texture": correlation, "paper_grain": grey levels}``, or None when the box holds too
-    little paper. The correlation is the mean of the horizontal and vertical lag-1
-    correlations of the grain, over pairs of neighbouring paper pixels.
+    little paper. The grain is the page minus its Gaussian blur (sigma 1 pixel), computed on
+    the box with `GRAIN_PAD` pixels around it (the same values as on the whole page, without
+    page-sized float copies); the correlation is the mean of the horizontal and vertical
+    lag-1 correlations of the grain over pairs of neighbouring paper pixels.
 
     """
-    r = residual[box.y : box.y + box.height, box.x : box.x + box.width]
-    paper = ~near_ink[box.y : box.y + box.height, box.x : box.x + box.width]
+    h, w = gray.shape[:2]
+    x0, y0 = max(box.x - GRAIN_PAD, 0), max(box.y - GRAIN_PAD, 0)
+    x1 = min(box.x + box.width + GRAIN_PAD, w)
+    y1 = min(box.y + box.height + GRAIN_PAD, h)
+    patch = gray[y0:y1, x0:x1].astype(np.float32)
+    residual = patch - cv2.GaussianBlur(patch, (0, 0), 1.0)
+    near = cv2.dilate(ink[y0:y1, x0:x1].astype(np.uint8), np.ones((5, 5), np.uint8))
+    inner = (slice(box.y - y0, box.y - y0 + box.height), slice(box.x - x0, box.x - x0 + box.width))
+    r = residual[inner]
+    paper = near[inner] == 0
     if int(paper.sum()) < MIN_PAPER_PIXELS:
         return None
     across = paper[:, 1:] & paper[:, :-1]
@@ -185,15 +198,12 @@ def _texture_deviations(
     """For each of `numbers`, its paper's deviations (lower only) from the page's other words."""
     none: list[dict[str, dict[str, float]]] = [{} for _ in numbers]
     shape = (gray.shape[0], gray.shape[1])
-    g = gray.astype(np.float32)
-    residual = g - cv2.GaussianBlur(g, (0, 0), 1.0)
-    near = cv2.dilate(page.ink.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
     words: list[tuple[Box, dict[str, float]]] = []
     for word in read:
         box = _clip(word.box, shape)
         if box is None:
             continue
-        measured = paper_texture(residual, near, box)
+        measured = paper_texture(gray, page.ink, box)
         if measured is not None:
             words.append((box, measured))
     if len(words) < MIN_TEXTURE_WORDS:
@@ -202,7 +212,7 @@ def _texture_deviations(
         return none
     out: list[dict[str, dict[str, float]]] = []
     for number in numbers:
-        own = paper_texture(residual, near, number)
+        own = paper_texture(gray, page.ink, number)
         if own is None:
             out.append({})
             continue

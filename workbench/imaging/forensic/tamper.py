@@ -60,6 +60,13 @@ MAP_METHODS = ("ela", "noise", "clone", "ghost", "dq", "text_clone", "glyph", "p
 DQ_BLOCK = 8
 #: Side of the paper-step map's blocks.
 PAPER_BLOCK = 8
+#: Longer side (pixels) of the page keypoint copy-move finds its SIFT keypoints on. A page of
+#: mostly light bare paper is searched at a coarser size: there keypoints find copied seals,
+#: signatures and stamps, marks hundreds of pixels across at 300 dpi (a copied word is text
+#: copy-move's), and SIFT at 1,240 pixels was a fixed half CPU second whatever the page. A
+#: photograph keeps the finer size: a copied patch of a wall or a face holds few keypoints.
+PHOTO_KEYPOINT_SIDE = 1240
+PAPER_KEYPOINT_SIDE = 1000
 
 
 @dataclass(frozen=True)
@@ -276,15 +283,20 @@ def analyse_page(
     sigma_valid = noise.sigma[noise.valid]
     noise_sigma = float(np.median(sigma_valid)) if sigma_valid.size else 0.0
 
+    # Whether the page is mostly light bare paper decides which methods judge it and how.
+    share, level = bare_paper(img)
+    on_paper = is_paper_page(share, level)
     # Straight steps in the paper's tone: the edges of a patch that brought its own paper.
-    steps = paper_steps(img)
+    steps = paper_steps(img, paper=(share, level))
     if steps.note:
         notes.append(steps.note)
 
     pairs: list[ClonePair] = []
     if keypoints:
         try:
-            pairs += keypoint_clones(img)
+            pairs += keypoint_clones(
+                img, max_side=PAPER_KEYPOINT_SIDE if on_paper else PHOTO_KEYPOINT_SIDE
+            )
         except cv2.error as exc:  # pragma: no cover - depends on OpenCV's build
             notes.append(f"keypoint copy-move detection failed: {exc}")
     if blocks:
@@ -295,8 +307,7 @@ def analyse_page(
     copied: list[TextClone] = []
     printed: list[GlyphOutlier] = []
     floor = 0.0
-    share, level = bare_paper(img) if text else (0.0, 0.0)
-    if text and not is_paper_page(share, level):
+    if text and not on_paper:
         # The text methods compare print on paper. A photograph or a drawn scene has bright
         # strokes and repeated shapes that are no print: glyph consistency gave untouched
         # procedural scenes warnings (a line segment's sharpness at robust z 18), and text

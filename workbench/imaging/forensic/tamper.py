@@ -60,13 +60,6 @@ MAP_METHODS = ("ela", "noise", "clone", "ghost", "dq", "text_clone", "glyph", "p
 DQ_BLOCK = 8
 #: Side of the paper-step map's blocks.
 PAPER_BLOCK = 8
-#: Longer side (pixels) of the page keypoint copy-move finds its SIFT keypoints on. A page of
-#: mostly light bare paper is searched at a coarser size: there keypoints find copied seals,
-#: signatures and stamps, marks hundreds of pixels across at 300 dpi (a copied word is text
-#: copy-move's), and SIFT at 1,240 pixels was a fixed half CPU second whatever the page. A
-#: photograph keeps the finer size: a copied patch of a wall or a face holds few keypoints.
-PHOTO_KEYPOINT_SIDE = 1240
-PAPER_KEYPOINT_SIDE = 1000
 
 
 @dataclass(frozen=True)
@@ -294,9 +287,7 @@ def analyse_page(
     pairs: list[ClonePair] = []
     if keypoints:
         try:
-            pairs += keypoint_clones(
-                img, max_side=PAPER_KEYPOINT_SIDE if on_paper else PHOTO_KEYPOINT_SIDE
-            )
+            pairs += keypoint_clones(img)
         except cv2.error as exc:  # pragma: no cover - depends on OpenCV's build
             notes.append(f"keypoint copy-move detection failed: {exc}")
     if blocks:

@@ -97,7 +97,7 @@ Context.ocr_result = unread
 started = time.process_time()
 report = analyze_document(load_document(page), only=["forensics"])
 own = time.process_time() - started
-(check,) = [c for c in report.checks if c.name == "forensics"]
+(check,) = [c for c in report.report.checks if c.name == "forensics"]
 print(json.dumps({"with_read": with_read, "own": own, "own_wall": check.duration_s}))
 """
 

@@ -301,16 +301,16 @@ def paper_steps(gray: np.ndarray, *, paper: tuple[float, float] | None = None) -
                 f"({flat:.0%} of it near its median tone {level:.0f})."
             ),
         )
-    paper = paper_mask(img, level)
+    bare = paper_mask(img, level)
     # One direction at a time, each reduced to blocks at once (page-sized float maps add up);
     # column boundaries are the row boundaries of the transposed page (uint8 copies, made by
     # OpenCV's blocked transpose: numpy's copy of a transposed view costs several times more).
-    mask = paper.view(np.uint8)
+    mask = bare.view(np.uint8)
     zb = row_step_blocks(img, mask)
     zb = np.maximum(zb, row_step_blocks(cv2.transpose(img), cv2.transpose(mask)).T)
     zb = zb.astype(np.float64)
     strength, regions = step_regions(zb, (h, w))
-    return PaperSteps(zb, strength, regions, float(paper.mean()))
+    return PaperSteps(zb, strength, regions, float(bare.mean()))
 
 
 def step_regions(

@@ -11,6 +11,9 @@ Two measures of the ``forensics`` check by itself (``--only forensics``):
    On a shared machine both suffer the same load, which is why the runs are interleaved.
    The CPU seconds of each (the check warm, in a fresh interpreter, loading included; every
    thread counted) are measured in the same rounds: a shared machine disturbs them less.
+   Run alone, the check reads the page with Tesseract for its number comparison (in a whole
+   check that reading is the ``ocr`` check's): its CPU seconds count that Tesseract process,
+   and the check's own cost, without the reading, is given on rows of its own.
 2. **Memory.** The 100-megapixel page of ``benchmarks/memory_benchmark.py`` (the questioned
    sample enlarged to 8,500 x 11,700 pixels, JPEG quality 90), analysed in a forked process
    with only the forensics check: resident memory after loading, and the peaks while loading
@@ -69,26 +72,48 @@ def forensics_seconds(page: Path) -> float:
 
 
 #: Run in a fresh interpreter: the check once to warm up (imports, caches), then once more
-#: with the CPU time of the whole process (every thread) around it.
+#: with the CPU time of the whole process (every thread) and of its child processes (the
+#: Tesseract pass of the number comparison's reading) around it, then once without the OCR
+#: reading (the context's reader unavailable: the check then says numbers were not compared),
+#: which is the check's own cost; its duration too.
 CPU_CHILD = """
-import sys, time
+import json, resource, sys, time
 from pathlib import Path
 from workbench.api import analyze_document
+from workbench.context import Context
+from workbench.errors import ToolUnavailableError
 from workbench.loading import load_document
 page = Path(sys.argv[1])
+def children():
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 analyze_document(load_document(page), only=["forensics"])
+started, tesseract = time.process_time(), children()
+analyze_document(load_document(page), only=["forensics"])
+with_read = time.process_time() - started + children() - tesseract
+def unread(self, *args, **kwargs):
+    raise ToolUnavailableError("not read in this measurement")
+Context.ocr_result = unread
 started = time.process_time()
-analyze_document(load_document(page), only=["forensics"])
-print(time.process_time() - started)
+report = analyze_document(load_document(page), only=["forensics"])
+own = time.process_time() - started
+(check,) = [c for c in report.report.checks if c.name == "forensics"]
+print(json.dumps({"with_read": with_read, "own": own, "own_wall": check.duration_s}))
 """
 
 
-def forensics_cpu_seconds(page: Path) -> float:
-    """CPU seconds (all threads) of one warm forensics analysis of `page`, loading included."""
+def forensics_cpu_seconds(page: Path) -> dict[str, float]:
+    """CPU seconds of one warm forensics analysis of `page`, loading included (`CPU_CHILD`).
+
+    ``with_read``: the whole check with its OCR reading (this process's threads and the
+    Tesseract process); ``own``: the check without the reading; ``own_wall``: the latter's
+    duration in seconds.
+    """
     proc = subprocess.run(
         [sys.executable, "-c", CPU_CHILD, str(page)], check=True, capture_output=True, text=True
     )
-    return float(proc.stdout.split()[-1])
+    result: dict[str, float] = json.loads(proc.stdout.splitlines()[-1])
+    return result
 
 
 def tesseract_cpu_seconds(page: Path) -> float:
@@ -106,18 +131,20 @@ def time_rows(repeats: int, pages: Sequence[Path] = (PAGE,)) -> list[str]:
     the load of a shared machine disturbs less (a process waiting for a core uses none).
     Within a round every page is measured in turn, so that all pages share the load.
     """
-    runs: dict[Path, tuple[list[float], list[float], list[float], list[float]]] = {
-        page: ([], [], [], []) for page in pages
-    }
+    runs: dict[Path, tuple[list[float], ...]] = {page: ([], [], [], [], [], []) for page in pages}
     for _ in range(repeats):
         for page in pages:
-            checks, raws, check_cpu, raw_cpu = runs[page]
+            checks, raws, check_cpu, raw_cpu, own_cpu, own_wall = runs[page]
             raws.append(raw_tesseract_s(page))
             checks.append(forensics_seconds(page))
             raw_cpu.append(tesseract_cpu_seconds(page))
-            check_cpu.append(forensics_cpu_seconds(page))
+            cpu = forensics_cpu_seconds(page)
+            check_cpu.append(cpu["with_read"])
+            own_cpu.append(cpu["own"])
+            own_wall.append(cpu["own_wall"])
             print(
-                f"{page.name}: forensics {checks[-1]:.2f} s ({check_cpu[-1]:.2f} CPU s), raw "
+                f"{page.name}: forensics {checks[-1]:.2f} s ({check_cpu[-1]:.2f} CPU s with "
+                f"its reading, {own_cpu[-1]:.2f} without: {own_wall[-1]:.2f} s), raw "
                 f"Tesseract {raws[-1]:.2f} s ({raw_cpu[-1]:.2f} CPU s)",
                 flush=True,
             )
@@ -126,14 +153,23 @@ def time_rows(repeats: int, pages: Sequence[Path] = (PAGE,)) -> list[str]:
         "| page | measure | forensics | raw Tesseract | ratio | runs (forensics / Tesseract) |",
         "| --- | --- | ---: | ---: | ---: | --- |",
     ]
-    for page, (checks, raws, check_cpu, raw_cpu) in runs.items():
+    for page, (checks, raws, check_cpu, raw_cpu, own_cpu, own_wall) in runs.items():
         check, raw, ccpu, rcpu = med(checks), med(raws), med(check_cpu), med(raw_cpu)
+        ocpu, owall = med(own_cpu), med(own_wall)
         rows += [
             f"| {_describe(page)} | wall s | {check:.2f} | {raw:.2f} | {check / raw:.2f}x | "
             + ", ".join(f"{c:.1f}/{r:.1f}" for c, r in zip(checks, raws, strict=True))
             + " |",
             f"| {_describe(page)} | CPU s | {ccpu:.2f} | {rcpu:.2f} | {ccpu / rcpu:.2f}x | "
             + ", ".join(f"{c:.2f}/{r:.2f}" for c, r in zip(check_cpu, raw_cpu, strict=True))
+            + " |",
+            f"| {_describe(page)} | CPU s without the reading | {ocpu:.2f} | {rcpu:.2f} | "
+            f"{ocpu / rcpu:.2f}x | "
+            + ", ".join(f"{c:.2f}/{r:.2f}" for c, r in zip(own_cpu, raw_cpu, strict=True))
+            + " |",
+            f"| {_describe(page)} | wall s without the reading (warm) | {owall:.2f} | "
+            f"{raw:.2f} | {owall / raw:.2f}x | "
+            + ", ".join(f"{c:.1f}/{r:.1f}" for c, r in zip(own_wall, raws, strict=True))
             + " |",
         ]
     return rows

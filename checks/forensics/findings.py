@@ -26,6 +26,9 @@ CLONE_WARNING = 0.4
 CLONE_NOTICE = 0.3
 TRACE_WARNING = 0.5
 TRACE_NOTICE = 0.3
+#: Deviations of a number that are about the paper under it, not its print
+#: (`workbench.imaging.forensic.digits.paper_texture`).
+PAPER_FEATURES = frozenset({"texture", "paper_grain"})
 #: A paper tone step warns where another method agrees, or alone (shaded bands exist) at 0.9.
 PAPER_STEP_WARNING, PAPER_STEP_ALONE = TRACE_WARNING, 0.9
 
@@ -297,6 +300,8 @@ def glyph_finding(
         "stroke": "stroke width",
         "grain": "paper grain",
         "angle": "baseline angle",
+        "texture": "correlation of the paper's fine grain between neighbouring pixels",
+        "paper_grain": "fine grain of the paper under it",
     }
     described = ", ".join(
         f"{names[k]} {d['value']:g} against the page's {d['median']:g} (robust z {d['z']:+.1f})"
@@ -308,10 +313,18 @@ def glyph_finding(
         "numbers read by OCR compared with each other" if number else "glyph and line consistency"
     )
     against = "the page's other numbers" if number else "the page's other words"
+    if number and PAPER_FEATURES & set(outlier.deviations):
+        against += " (the paper under it: the paper inside the page's other words' boxes)"
     innocent = (
         "a number in bold (a total), a form whose blanks were filled in on another machine "
         "after it was printed, a number stamped or handwritten, a different ribbon or toner, "
         "or an OCR box that holds more than the number"
+        + (
+            "; for its paper: a stain or mark cleaned off the scan, correction fluid or tape, "
+            "or a scanner's dust removal"
+            if PAPER_FEATURES & set(outlier.deviations)
+            else ""
+        )
         if number
         else "a bold or emphasised word, a rubber stamp or handwritten note, a different "
         "ribbon or toner, a line added by the issuer on another machine, or a photocopy of a "
@@ -319,11 +332,15 @@ def glyph_finding(
     )
     severity = text_severity(outlier.strength, traces.calibration, "glyph")
     others = corroborated(outlier.box, traces, "glyph") if number else []
+    if number and PAPER_FEATURES & set(outlier.deviations):
+        # The paper under the number lacks the scan's grain: evidence of its own, about the
+        # paper rather than the print, which a bold number does not give.
+        others = [*others, "paper_texture"]
     if number and not others:
         # A number printed unlike the page's other numbers is, on its own, as often a bold
         # total or a blank filled in later: an untouched letter of the independent corpus
         # warned on a bold number. Alone it is a notice; a warning where another method
-        # sees the same place.
+        # sees the same place, or where the paper under it differs from the page's.
         severity = min(severity, Severity.NOTICE)
     return check.finding(
         "glyph_inconsistency",

@@ -30,8 +30,13 @@ from workbench.imaging.layout.template import (
     soft_ink,
     template_blocks,
 )
-from workbench.imaging.layout.word_tone import tone_range_differs, wider_tone_range
-from workbench.imaging.lines import LineMetrics
+from workbench.imaging.layout.word_tone import (
+    line_tone,
+    tone_range_differs,
+    tone_shift,
+    wider_tone_range,
+)
+from workbench.imaging.lines import LineMetrics, rotate_box_back
 from workbench.loading import Document
 from workbench.loading.fill import box_decoded
 from workbench.model import Artifact, Finding, Region, Severity
@@ -148,6 +153,8 @@ def compare_with_exemplars(
     line_hits: dict[int, list[dict[str, Any]]] = {}
     tone_hits: dict[int, list[dict[str, Any]]] = {}
     tone_seen: dict[int, int] = {}
+    shift_hits: dict[int, list[dict[str, Any]]] = {}
+    shift_seen: dict[int, int] = {}
     line_seen: dict[int, int] = {}
     for k, ref in enumerate(exemplars):
         fixed = np.asarray(context.page_gray(0, document=ref))
@@ -249,13 +256,18 @@ def compare_with_exemplars(
             block_hits.setdefault(b_index, []).append((ref, r, label, region))
         entry["blocks"] = zone_rows
         line_rows = _compare_lines(context, ref, reg, qlines)
-        entry["lines"] = line_rows
+        # The shifted word is for the finding's region; the results hold its figures only.
+        entry["lines"] = [{k: v for k, v in r.items() if k != "shifted_word"} for r in line_rows]
         for row in line_rows:
             line_seen[row["line"]] = line_seen.get(row["line"], 0) + 1
             if row["tone_step"] is not None:
                 tone_seen[row["line"]] = tone_seen.get(row["line"], 0) + 1
                 if row["tone_different"]:
                     tone_hits.setdefault(row["line"], []).append(dict(row, reference=ref))
+            if row["tone_shift"] is not None:
+                shift_seen[row["line"]] = shift_seen.get(row["line"], 0) + 1
+                if row["tone_shift"]["direction"] is not None:
+                    shift_hits.setdefault(row["line"], []).append(dict(row, reference=ref))
             if row["different"]:
                 line_hits.setdefault(row["line"], []).append(dict(row, reference=ref))
         stem = f"page1_vs_{k + 1}_{ref.sha256[:8]}"
@@ -284,11 +296,25 @@ def compare_with_exemplars(
         # at least half of the exemplars it could be matched with.
         if len(line_list) * 2 >= line_seen.get(index, 0) and index in by_index:
             findings.append(_line_vs_exemplar_finding(check, by_index[index], line_list, qlines))
+    toned: set[int] = set()
     for index, line_list in sorted(tone_hits.items()):
         # A line's tone pattern counts only against every exemplar it could be compared with,
         # two at least.
         if len(line_list) >= 2 and len(line_list) == tone_seen.get(index) and index in by_index:
             findings.append(_tone_vs_exemplar_finding(check, by_index[index], line_list, qlines))
+            toned.add(index)
+    for index, line_list in sorted(shift_hits.items()):
+        # Like the tone pattern: against every exemplar it could be compared with, two at
+        # least, in the same direction; a line already reported for its tones is not again.
+        directions = {h["tone_shift"]["direction"] for h in line_list}
+        if (
+            len(line_list) >= 2
+            and len(line_list) == shift_seen.get(index)
+            and len(directions) == 1
+            and index in by_index
+            and index not in toned
+        ):
+            findings.append(_shift_finding(check, by_index[index], line_list, qlines))
     return findings, comparisons, artifacts, None
 
 
@@ -389,6 +415,38 @@ def _tone_vs_exemplar_finding(
     )
 
 
+def _shift_finding(
+    check: Check, line: LineMetrics, hits: list[dict[str, Any]], qlines: PageLines
+) -> Finding:
+    direction = hits[0]["tone_shift"]["direction"]
+    steps = ", ".join(f"{h['tone_shift'][direction]:g}" for h in hits)
+    names = ", ".join(h["reference"].path.name for h in hits)
+    extreme = "darkest" if direction == "darker" else "lightest"
+    word = hits[0]["shifted_word"]
+    evidence = _exemplar_evidence(line, hits, "tone_shift")
+    evidence["word"] = word.to_dict()
+    return check.finding(
+        "word_tone",
+        Severity.WARNING,
+        f"A word is printed {direction} than the same line of the exemplars",
+        f"The {extreme} word of line {line.index + 1} of page 1 is {direction} than the "
+        f"{extreme} word of the line at the same place in every exemplar ({names}): by "
+        f"{steps} grey levels, after allowing for the pages' overall difference in tone. "
+        "The lines of a template print and scan alike from letter to letter; digits or a "
+        "word erased and typed again, or pasted from another print, are consistent with "
+        "this. Innocent explanations: a value in bold type or filled in on another printer "
+        "by the issuer itself, a word gone over by hand, a stamp or a highlighter across "
+        "the line. Compare the word's ink with its neighbours' and with the exemplars'.",
+        page=0,
+        regions=[
+            box_region(rotate_box_back(word.box, qlines.angle, qlines.shape), "word"),
+            box_region(qlines.page_box(line), "line"),
+        ],
+        evidence=evidence,
+        checklist=["img.retyped"],
+    )
+
+
 def _line_vs_exemplar_finding(
     check: Check, line: LineMetrics, hits: list[dict[str, Any]], qlines: PageLines
 ) -> Finding:
@@ -462,12 +520,25 @@ def _compare_lines(
     usual = {f: float(np.median(v)) for f, v in ratios.items()}
     q_tones = {t.line: t for t in qlines.tones}
     e_tones = {t.line: t for t in elines.tones}
+    # How much lighter the questioned page's lines are than the exemplar's, all together.
+    differences = []
+    for q, e, _ in pairs:
+        qt, et = q_tones.get(q.index), e_tones.get(e.index)
+        a, b = (None, None) if qt is None or et is None else (line_tone(qt), line_tone(et))
+        if a is not None and b is not None:
+            differences.append(a - b)
+    page_shift = float(np.median(differences)) if len(differences) >= 4 else None
     rows = []
     for i, (q, e, match_iou) in enumerate(pairs):
         rel = {f: round(float(ratios[f][i] / usual[f]), 3) for f in EXEMPLAR_LINE_LIMITS}
         different = any(abs(v - 1.0) >= EXEMPLAR_LINE_LIMITS[f] for f, v in rel.items())
         qt, et = q_tones.get(q.index), e_tones.get(e.index)
         step = None if qt is None or et is None else wider_tone_range(qt, et)
+        shift = (
+            None
+            if qt is None or et is None or page_shift is None
+            else tone_shift(qt, et, page_shift)
+        )
         rows.append(
             {
                 "line": q.index,
@@ -477,6 +548,8 @@ def _compare_lines(
                 "different": different,
                 "tone_step": None if step is None else round(step, 1),
                 "tone_different": step is not None and tone_range_differs(step),
+                "tone_shift": None if shift is None else shift.to_dict(),
+                "shifted_word": None if shift is None else shift.word,
             }
         )
     return rows

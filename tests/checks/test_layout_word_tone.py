@@ -103,3 +103,29 @@ def test_untouched_letter_of_the_template_gets_no_warning_against_the_exemplars(
     _, untouched, exemplars, folder = template_letters
     report = analyze(folder / untouched.path, references=exemplars, only=["layout"], out=None)
     assert not [f for f in report.findings if f.severity >= Severity.WARNING]
+
+
+@pytest.mark.slow
+def test_retyped_number_alone_on_its_line_found_against_the_exemplars(
+    tmp_path_factory: pytest.TempPathFactory,
+    template_letters: tuple[fc.Entry, fc.Entry, list[Path], Path],
+) -> None:
+    # The corpus's page 58: a number retyped on a line of one word, which neither the page's
+    # lines nor the tone range of the exemplars' line can judge. Its word is darker than the
+    # same line's word in every exemplar, once the pages' overall tone difference is removed.
+    _, _, exemplars, _ = template_letters
+    folder = tmp_path_factory.mktemp("alone")
+    retyped = fc.make_entry("dev", 58, "retyped-digits", "letter", 0, folder)
+    report = analyze(folder / retyped.path, references=exemplars, only=["layout"], out=None)
+    ((x0, y0, x1, y1),) = retyped.boxes
+    truth = Region(x0, y0, x1 - x0, y1 - y0)
+    warnings = [f for f in report.findings if f.severity >= Severity.WARNING]
+    assert [f.code for f in warnings] == ["layout.word_tone"]
+    (hit,) = warnings
+    assert hit.evidence["compared_with"] == "exemplars"
+    word = hit.regions[0]
+    assert word.label == "word"
+    assert word.intersection(truth) >= 0.5 * word.width * word.height
+    shifts = [h["tone_shift"] for h in hit.evidence["exemplars"]]
+    assert len(shifts) == 3
+    assert all(s["direction"] == "darker" and s["darker"] >= 20 for s in shifts)

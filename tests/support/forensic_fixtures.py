@@ -281,8 +281,17 @@ ROWS = [
 ]
 
 
-def register_page(seed: int = 5, width: int = 1240, height: int = 1000) -> np.ndarray:
-    """The rows printed and scanned together at 150 dpi (blur, paper texture, sensor noise)."""
+def register_page(
+    seed: int = 5,
+    width: int = 1240,
+    height: int = 1000,
+    *,
+    bold_row: int | None = None,
+) -> np.ndarray:
+    """The rows printed and scanned together at 150 dpi (blur, paper texture, sensor noise).
+
+    `bold_row` prints that row in bold, as a total or a heading is.
+    """
     rng = np.random.default_rng(seed)
     ink = Image.new("L", (width, height), 0)
     draw = ImageDraw.Draw(ink)
@@ -296,6 +305,8 @@ def register_page(seed: int = 5, width: int = 1240, height: int = 1000) -> np.nd
             anchor="rs",
             direction="rtl",
             language="fa",
+            stroke_width=1 if i == bold_row else 0,
+            stroke_fill=255,
         )
     paper = 238 + 48 * cv2.GaussianBlur(
         rng.standard_normal((height, width)).astype(np.float32), (0, 0), 12

@@ -266,13 +266,16 @@ def row_step_blocks(gray: np.ndarray, paper: np.ndarray) -> np.ndarray:
     return np.asarray(per_row.reshape(bh, bw, BLOCK // STRIDE).max(axis=2))
 
 
-def paper_steps(gray: np.ndarray) -> PaperSteps:
+def paper_steps(gray: np.ndarray, *, paper: tuple[float, float] | None = None) -> PaperSteps:
     """Straight steps of the paper's tone on a page (see the module notes).
 
     Parameters
     ----------
     gray : (H, W) uint8 array
         Page luminance.
+    paper : (share, level), optional
+        `bare_paper` of the same page, when the caller has it already (it reads every
+        pixel); computed here otherwise.
 
     Returns
     -------
@@ -285,7 +288,7 @@ def paper_steps(gray: np.ndarray) -> PaperSteps:
         img = np.clip(np.rint(img), 0, 255).astype(np.uint8)
     h, w = img.shape
     bh, bw = -(-h // BLOCK), -(-w // BLOCK)
-    flat, level = bare_paper(img)
+    flat, level = bare_paper(img) if paper is None else paper
     if not is_paper_page(flat, level):
         empty = np.zeros((bh, bw), np.float64)
         return PaperSteps(
@@ -298,16 +301,16 @@ def paper_steps(gray: np.ndarray) -> PaperSteps:
                 f"({flat:.0%} of it near its median tone {level:.0f})."
             ),
         )
-    paper = paper_mask(img, level)
+    bare = paper_mask(img, level)
     # One direction at a time, each reduced to blocks at once (page-sized float maps add up);
     # column boundaries are the row boundaries of the transposed page (uint8 copies, made by
     # OpenCV's blocked transpose: numpy's copy of a transposed view costs several times more).
-    mask = paper.view(np.uint8)
+    mask = bare.view(np.uint8)
     zb = row_step_blocks(img, mask)
     zb = np.maximum(zb, row_step_blocks(cv2.transpose(img), cv2.transpose(mask)).T)
     zb = zb.astype(np.float64)
     strength, regions = step_regions(zb, (h, w))
-    return PaperSteps(zb, strength, regions, float(paper.mean()))
+    return PaperSteps(zb, strength, regions, float(bare.mean()))
 
 
 def step_regions(

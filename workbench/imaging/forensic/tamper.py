@@ -276,8 +276,11 @@ def analyse_page(
     sigma_valid = noise.sigma[noise.valid]
     noise_sigma = float(np.median(sigma_valid)) if sigma_valid.size else 0.0
 
+    # Whether the page is mostly light bare paper decides which methods judge it and how.
+    share, level = bare_paper(img)
+    on_paper = is_paper_page(share, level)
     # Straight steps in the paper's tone: the edges of a patch that brought its own paper.
-    steps = paper_steps(img)
+    steps = paper_steps(img, paper=(share, level))
     if steps.note:
         notes.append(steps.note)
 
@@ -295,8 +298,7 @@ def analyse_page(
     copied: list[TextClone] = []
     printed: list[GlyphOutlier] = []
     floor = 0.0
-    share, level = bare_paper(img) if text else (0.0, 0.0)
-    if text and not is_paper_page(share, level):
+    if text and not on_paper:
         # The text methods compare print on paper. A photograph or a drawn scene has bright
         # strokes and repeated shapes that are no print: glyph consistency gave untouched
         # procedural scenes warnings (a line segment's sharpness at robust z 18), and text

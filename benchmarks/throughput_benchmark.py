@@ -299,7 +299,7 @@ def main() -> None:
         text = render_ratios(ratios, (load, os.getloadavg()[0]), args.repeats)
         print(text)
         if args.write:
-            write_section(SECTION, text)
+            write_section(SECTION, text, keep_subsections=True)
     if not args.no_batch:
         load = os.getloadavg()[0]
         batches: list[BatchRow] = []
@@ -316,7 +316,7 @@ def main() -> None:
         text = render_batches(batches, pages, (load, os.getloadavg()[0]))
         print(text)
         if args.write:
-            write_section(BATCH_SECTION, text)
+            write_section(BATCH_SECTION, text, keep_subsections=True)
 
 
 if __name__ == "__main__":

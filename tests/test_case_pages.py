@@ -10,7 +10,6 @@ paragraphs with the query (whose keypoints do verify) must be ruled out there, b
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -18,9 +17,9 @@ from typing import Any
 
 import numpy as np
 import pytest
-from PIL import Image
 
-from workbench import analyze, case_pages
+from tests.support.case_store import store_pages, write_copy
+from workbench import case_pages
 from workbench.case_pages import AGREEING_SHARE, ROUGH_FIT_SHARE, _Thumbs, near_duplicates
 from workbench.imaging.fingerprint import Features, PageMatch, decode_thumb, match_pair
 from workbench.imaging.page_overlap import (
@@ -46,20 +45,8 @@ LETTERS = (
 def stored(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     """Four letters of one template and a copy of the first: 20% off two sides, 60%, JPEG 60."""
     base = tmp_path_factory.mktemp("rough")
-    page = Image.open(SAMPLES / LETTERS[0]).convert("L")
-    w, h = page.size
-    copy = page.crop((int(0.2 * w), int(0.2 * h), w, h))
-    copy = copy.resize((copy.width * 6 // 10, copy.height * 6 // 10), Image.Resampling.LANCZOS)
-    buffer = io.BytesIO()
-    copy.save(buffer, "JPEG", quality=60)
-    copy_path = base / "copy.jpg"
-    copy_path.write_bytes(buffer.getvalue())
-    shas = {}
-    with Store.open(base / "store") as store:
-        for path in [*(SAMPLES / name for name in LETTERS), copy_path]:
-            report = analyze(path, only=["file", "fingerprint"])
-            store.record_run(report, original=path.read_bytes())
-            shas[path.stem] = report.document.sha256
+    copy_path = write_copy(SAMPLES / LETTERS[0], base / "copy.jpg", (0.2, 0.2, 1.0, 1.0), 6)
+    shas = store_pages(base / "store", [*(SAMPLES / name for name in LETTERS), copy_path])
     shas["store"] = str(base / "store")
     return shas
 

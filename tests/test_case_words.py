@@ -14,9 +14,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PIL import Image
 
-from workbench import analyze, case_pages
+from tests.support.case_store import store_pages, write_copy
+from workbench import case_pages
 from workbench.case_pages import near_duplicates
 from workbench.imaging import page_words
 from workbench.imaging.fingerprint import Features, PageMatch
@@ -40,18 +40,9 @@ LETTERS = (
 def letters(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     """Five letters of one template and a copy of the first (cropped, 70%, JPEG 60), stored."""
     base = tmp_path_factory.mktemp("words")
-    page = Image.open(SAMPLES / LETTERS[0]).convert("RGB")
-    w, h = page.size
-    copy = page.crop((int(0.1 * w), int(0.05 * h), int(0.95 * w), int(0.9 * h)))
-    copy = copy.resize((copy.width * 7 // 10, copy.height * 7 // 10), Image.Resampling.LANCZOS)
-    copy_path = base / "copy.jpg"
-    copy.save(copy_path, quality=60)
-    shas = {}
-    with Store.open(base / "store") as store:
-        for path in [*(SAMPLES / name for name in LETTERS), copy_path]:
-            report = analyze(path, only=["file", "fingerprint"])
-            store.record_run(report, original=path.read_bytes())
-            shas[path.stem] = report.document.sha256
+    box = (0.1, 0.05, 0.95, 0.9)
+    copy_path = write_copy(SAMPLES / LETTERS[0], base / "copy.jpg", box, 7, mode="RGB")
+    shas = store_pages(base / "store", [*(SAMPLES / name for name in LETTERS), copy_path])
     shas["store"] = str(base / "store")
     return shas
 

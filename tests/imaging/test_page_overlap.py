@@ -17,7 +17,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from workbench import analyze, case_pages
+from tests.support.case_store import store_pages
+from workbench import case_pages
 from workbench.case_pages import AGREEING_SHARE, near_duplicates
 from workbench.imaging import page_overlap
 from workbench.imaging.fingerprint import decode_thumb, encode_thumb, match_pair, page_features
@@ -134,12 +135,8 @@ def test_a_store_search_compares_in_full_only_what_the_sample_left(
 
     monkeypatch.setattr(case_pages, "overlap_agreement", counting)
     monkeypatch.setattr(case_pages, "sampled_agreement", sampling)
-    shas = {}
+    shas = store_pages(tmp_path / "store", [*(SAMPLES / n for n in letters), copy_path])
     with Store.open(tmp_path / "store") as store:
-        for path in [*(SAMPLES / n for n in letters), copy_path]:
-            report = analyze(path, only=["file", "fingerprint"])
-            store.record_run(report, original=path.read_bytes())
-            shas[path.stem] = report.document.sha256
         found = near_duplicates(store, shas["copy"])
         assert [d.other for d in found] == [shas["exemplar_02"]], name
         assert found[0].agreement is not None and not found[0].agreement.sampled

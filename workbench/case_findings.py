@@ -7,9 +7,30 @@ letter number that goes backwards in time against a letter of the same numbering
 
 from __future__ import annotations
 
+from workbench.case_links import NearDuplicate
 from workbench.cases import Similar, document_names
 from workbench.model import Finding, Region, Severity
 from workbench.store.service import Store
+
+
+def how_matched(d: NearDuplicate) -> str:
+    """What made two pages one: their hashes, or keypoints and then their pixels.
+
+    One wording for the findings, the exports and the case view, so that a reviewer reads the
+    evidence that decided (the pixel agreement where it was measured) wherever the pair shows.
+    """
+    if d.method == "hash":
+        return f"perceptual hashes {d.distance} bits apart of 256"
+    how = (
+        f"{d.match.inliers if d.match else 0} keypoints verified, scale "
+        f"{d.match.scale if d.match else 1:.2f}"
+    )
+    if d.agreement is not None:
+        how += (
+            f"; {d.agreement.share:.0%} of the {d.agreement.inked} inked blocks where the "
+            "pages overlap agree pixel by pixel"
+        )
+    return how
 
 
 def findings(store: Store, result: Similar) -> list[Finding]:
@@ -24,17 +45,7 @@ def findings(store: Store, result: Similar) -> list[Finding]:
             if d.earlier
             else "neither copy clearly"
         )
-        how = (
-            f"perceptual hashes {d.distance} bits apart of 256"
-            if d.method == "hash"
-            else f"{d.match.inliers if d.match else 0} keypoints verified, scale "
-            f"{d.match.scale if d.match else 1:.2f}"
-        )
-        if d.agreement is not None:
-            how += (
-                f"; {d.agreement.share:.0%} of the {d.agreement.inked} inked blocks where the "
-                "pages overlap agree pixel by pixel"
-            )
+        how = how_matched(d)
         out.append(
             Finding(
                 check="case",

@@ -10,6 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.app.conftest import APP, SAMPLES
+from tests.support.case_store import write_copy
 from workbench.batch import BatchOptions, run_batch
 
 TIMEOUT = 120
@@ -72,3 +73,27 @@ def test_document_page_shows_the_shared_signature_found_when_stored(leak_store: 
     # the batch searched the store as it stored the letters: no button, no search now
     text = " ".join(m.value for m in at.markdown)
     assert "closer to exemplar" in text and "two impressions could be" in text
+
+
+def test_cases_page_says_how_far_a_copy_agrees_pixel_by_pixel(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A copy cropped, rescaled and recompressed: the case view names the evidence that decided."""
+    folder = tmp_path / "copies"
+    folder.mkdir()
+    shutil.copy(SAMPLES / "exemplars" / "exemplar_02.png", folder)
+    write_copy(SAMPLES / "exemplars" / "exemplar_02.png", folder / "copy.jpg", (0.1, 0.1, 1, 1), 7)
+    store = tmp_path / "store"
+    run_batch(
+        BatchOptions(
+            root=folder, out=tmp_path / "out", store=store, workers=1, only=("file", "fingerprint")
+        )
+    )
+    monkeypatch.setenv("WORKBENCH_STORE", str(store))
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.run()
+    at.switch_page("views/cases.py")
+    at.run()
+    assert not at.exception, at.exception
+    text = " ".join(m.value for m in at.markdown)
+    assert "keypoints verified" in text and "agree pixel by pixel" in text, text

@@ -8,7 +8,7 @@ import streamlit as st
 from PIL import Image
 
 from workbench.app.shared import DOCUMENT_PAGE, get_store, md, page_images, store_path
-from workbench.case_findings import findings
+from workbench.case_findings import findings, how_matched
 from workbench.cases import case_view
 from workbench.provenance import image_search_links, wayback_links
 from workbench.store.cases import cases
@@ -65,11 +65,7 @@ if not pairs:
     st.caption("No page of one document appears in another document of this case.")
 for sha, d in pairs:
     earlier = titles.get(d.earlier or "", "neither clearly")
-    how = (
-        f"hash distance {d.distance}/256"
-        if d.method == "hash"
-        else f"{d.match.body_inliers if d.match else 0} keypoints matched in the page body"
-    )
+    how = how_matched(d)
     st.markdown(
         f"**{md(titles[sha])}** page {d.page + 1} = **{md(titles[d.other])}** page "
         f"{d.other_page + 1} ({how}). Likely earlier: **{md(earlier)}**"

@@ -9,10 +9,11 @@ so that each method's wording and severity rules are read in one place.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from workbench.check import Check
-from workbench.geometry import Box
+from workbench.geometry import Box, iou
 from workbench.imaging.forensic.calibration import TextCalibration
 from workbench.imaging.forensic.copymove import ClonePair
 from workbench.imaging.forensic.glyphs import GlyphOutlier
@@ -153,10 +154,49 @@ def page_findings(check: Check, index: int, traces: PageTraces, factor: float) -
         if clone.strength >= notice:
             out.append(text_clone_finding(check, index, clone, traces, factor))
     notice = max(TRACE_NOTICE, traces.calibration.threshold("glyph", TRACE_NOTICE))
-    for outlier in traces.glyph_outliers:
-        if outlier.strength >= notice:
-            out.append(glyph_finding(check, index, outlier, traces, factor))
+    printed = [
+        (o, glyph_finding(check, index, o, traces, factor))
+        for o in traces.glyph_outliers
+        if o.strength >= notice
+    ]
+    out += one_per_word(printed)
     return out
+
+
+def one_per_word(printed: list[tuple[GlyphOutlier, Finding]]) -> list[Finding]:
+    """The print findings with one finding where a number and its word both stand out.
+
+    A retyped number usually stands out twice: among the page's words (glyph consistency)
+    and among its numbers (the number comparison), on the same OCR box. The reviewer gets
+    one finding for it: the more severe of the two, the number's when they are equally
+    severe, its evidence naming the other method too. Severities are not changed.
+    """
+    numbers = [i for i, (o, _) in enumerate(printed) if o.level == "number"]
+    kept = [f for _, f in printed]
+    dropped: set[int] = set()
+    for i, (outlier, finding) in enumerate(printed):
+        if outlier.level != "word":
+            continue
+        j = next(
+            (
+                j
+                for j in numbers
+                if j not in dropped and iou(outlier.box, printed[j][0].box) >= SAME_WORD
+            ),
+            None,
+        )
+        if j is None:
+            continue
+        keep, drop = (i, j) if finding.severity > printed[j][1].severity else (j, i)
+        method = "digit_consistency" if keep == i else "glyph_consistency"
+        seen = [*kept[keep].evidence.get("also_seen_by", []), method]
+        kept[keep] = replace(kept[keep], evidence={**kept[keep].evidence, "also_seen_by": seen})
+        dropped.add(drop)
+    return [f for k, f in enumerate(kept) if k not in dropped]
+
+
+#: Intersection over union above which a word's box and a number's are the same word.
+SAME_WORD = 0.5
 
 
 #: Said of every trace on a page the decoder recovered only in part (a file cut short or damaged).

@@ -56,6 +56,10 @@ def test_retyped_number_on_filled_paper_is_a_warning_where_it_was_typed(tmp_path
     deviation = found[0].evidence["deviations"]["texture"]
     assert deviation["z"] <= -4.0 and deviation["value"] < deviation["median"]
     assert "correction fluid" in found[0].detail
+    # It stands out among the page's words too, on the same box: one finding names both.
+    assert "glyph_consistency" in found[0].evidence["also_seen_by"]
+    printed = [f for f in report.findings if f.code == "forensics.glyph_inconsistency"]
+    assert len([f for f in printed if f.regions[0] == region]) == 1
     # Whatever else warns on the letter is on the edit too.
     edit = (x0, y0, x1 - x0, y1 - y0)
     for f in report.findings:

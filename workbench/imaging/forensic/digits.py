@@ -37,7 +37,7 @@ has grain without that correlation. `paper_texture` measures both on the paper p
 and its blur left out) inside each OCR word's box, and a number whose paper has
 less fine grain, or grain less correlated between neighbouring pixels, than the page's other
 words' papers stands out (one-sided: more grain is what a dirty or textured spot looks like).
-This looks at what the forger cannot see, so it does not care whether the retyped digits are
+This looks at what whoever erases cannot control, so it does not care whether the retyped digits are
 bold: on the development split a bold retyped number and a bold genuine one look alike in
 print, not in their paper. What it cannot see: paper cloned from elsewhere on the same page
 (it carries the page's grain), or a page whose paper has no grain to compare (a rendered

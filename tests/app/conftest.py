@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from workbench.casework import Upload, analyse_upload
 from workbench.claims import parse_claims
@@ -46,3 +47,13 @@ def case(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Case]:
         sha = analyse_questioned(store, ["file"])
     monkeypatch.setenv("WORKBENCH_STORE", str(folder))
     yield Case(folder, sha)
+
+
+def open_cases_page(timeout: float = 120) -> AppTest:
+    """The app run to its Cases page over the store `WORKBENCH_STORE` names, with no exception."""
+    at = AppTest.from_file(APP, default_timeout=timeout)
+    at.run()
+    at.switch_page("views/cases.py")
+    at.run()
+    assert not at.exception, at.exception
+    return at

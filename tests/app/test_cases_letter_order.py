@@ -6,9 +6,8 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
-from tests.app.conftest import APP, SAMPLES
+from tests.app.conftest import SAMPLES, open_cases_page
 from workbench import analyze
 from workbench.cases import search_and_store
 from workbench.store import Store
@@ -38,11 +37,7 @@ def test_cases_page_shows_a_number_going_backwards(
             search_and_store(store, report.document.sha256)
             add_to_case(store, "office", report.document.sha256, "Ana")
     monkeypatch.setenv("WORKBENCH_STORE", str(store_path))
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    at.run()
-    at.switch_page("views/cases.py")
-    at.run()
-    assert not at.exception, at.exception
+    at = open_cases_page(TIMEOUT)
     text = " ".join(m.value for m in at.markdown)
     assert text.count("Letter number goes backwards in time") == 2  # on both letters
     # and in the numbering, on the later-dated letter

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.app.conftest import APP, SAMPLES
+from tests.app.conftest import APP, SAMPLES, open_cases_page
 from tests.support.case_store import write_copy
 from workbench.batch import BatchOptions, run_batch
 
@@ -32,11 +32,7 @@ def leak_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path
 
 
 def test_cases_page_shows_the_shared_signature_side_by_side(leak_store: Path) -> None:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    at.run()
-    at.switch_page("views/cases.py")
-    at.run()
-    assert not at.exception, at.exception
+    at = open_cases_page(TIMEOUT)
     assert at.selectbox(key="case_picker").value == "leak"
     text = " ".join(m.value for m in at.markdown)
     assert "**Signature**" in text and "closer than two separate impressions" in text
@@ -50,11 +46,7 @@ def test_cases_page_without_cases_says_how_to_make_one(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("WORKBENCH_STORE", str(tmp_path / "empty"))
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    at.run()
-    at.switch_page("views/cases.py")
-    at.run()
-    assert not at.exception, at.exception
+    at = open_cases_page(TIMEOUT)
     assert "No cases yet" in at.info[0].value
 
 
@@ -90,10 +82,6 @@ def test_cases_page_says_how_far_a_copy_agrees_pixel_by_pixel(
         )
     )
     monkeypatch.setenv("WORKBENCH_STORE", str(store))
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    at.run()
-    at.switch_page("views/cases.py")
-    at.run()
-    assert not at.exception, at.exception
+    at = open_cases_page(TIMEOUT)
     text = " ".join(m.value for m in at.markdown)
     assert "keypoints verified" in text and "agree pixel by pixel" in text, text

@@ -20,7 +20,7 @@ import pytest
 
 from tests.support.case_store import store_pages, write_copy
 from workbench import case_pages
-from workbench.case_pages import AGREEING_SHARE, ROUGH_FIT_SHARE, _Thumbs, near_duplicates
+from workbench.case_pages import AGREEING_SHARE, ROUGH_FIT_SHARE, Thumbs, near_duplicates
 from workbench.imaging.fingerprint import Features, PageMatch, decode_thumb, match_pair
 from workbench.imaging.page_overlap import (
     SAMPLE_PARTS,
@@ -66,7 +66,7 @@ def calls(monkeypatch: pytest.MonkeyPatch) -> Iterator[Calls]:
     """Records the search's stages through the functions `case_pages` calls."""
     seen = Calls()
     first_pass, pair = case_pages.first_pass, case_pages.match_pair
-    whole, ruled_out = case_pages.overlap_agreement, _Thumbs.ruled_out
+    whole, ruled_out = case_pages.overlap_agreement, Thumbs.ruled_out
 
     def fits(query: Features, others: Sequence[Features]) -> list[PageMatch | None]:
         seen.rough = first_pass(query, others)
@@ -80,7 +80,7 @@ def calls(monkeypatch: pytest.MonkeyPatch) -> Iterator[Calls]:
         seen.whole += 1
         return whole(*args)
 
-    def judged(self: _Thumbs, page: Any, other: Any, rough: PageMatch) -> bool:
+    def judged(self: Thumbs, page: Any, other: Any, rough: PageMatch) -> bool:
         verdict = ruled_out(self, page, other, rough)
         seen.ruled_out.append((other.document_sha256, verdict))
         return verdict
@@ -88,7 +88,7 @@ def calls(monkeypatch: pytest.MonkeyPatch) -> Iterator[Calls]:
     monkeypatch.setattr(case_pages, "first_pass", fits)
     monkeypatch.setattr(case_pages, "match_pair", verifying)
     monkeypatch.setattr(case_pages, "overlap_agreement", comparing)
-    monkeypatch.setattr(_Thumbs, "ruled_out", judged)
+    monkeypatch.setattr(Thumbs, "ruled_out", judged)
     yield seen
 
 
@@ -131,7 +131,7 @@ def test_a_rough_fit_that_misses_the_alignment_rules_nothing_out(stored: dict[st
     with Store.open(Path(stored["store"])) as store:
         pages = {p.document_sha256: p for p in page_fingerprints(store, with_features=False)}
         copy, original = pages[stored["copy"]], pages[stored["exemplar_02"]]
-        thumbs = _Thumbs(store)
+        thumbs = Thumbs(store)
         query, page = thumbs.query(copy), thumbs.get(original)
         assert query is not None and page is not None
         keypoints = page_features_of(store, [copy.id, original.id])

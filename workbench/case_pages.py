@@ -27,6 +27,7 @@ the query's own reduction is converted once for all its comparisons.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
 
@@ -84,22 +85,44 @@ ROUGH_FIT_SHARE = 0.1
 
 
 def near_duplicates(
-    store: Store, sha256: str, pages: Sequence[PageFingerprint] | None = None
+    store: Store,
+    sha256: str,
+    pages: Sequence[PageFingerprint] | None = None,
+    *,
+    keypoints: Keypoints | None = None,
+    thumbs: Thumbs | None = None,
 ) -> list[NearDuplicate]:
     """The stored pages that are copies of a page of `sha256`, through the stages above.
 
     `pages` are the latest fingerprints of every stored document, without keypoints (read
     from the store when not given). Pages stored without words are all matched by keypoints,
     pages stored without a reduction are decided by the hash and the body-band keypoints
-    (`_same_page`).
+    (`_same_page`). `keypoints` and `thumbs` are what earlier searches of the same run read
+    (`workbench.case_index`): given, a page read once is not read again.
     """
     every = list(pages) if pages is not None else page_fingerprints(store, with_features=False)
     mine = [p for p in every if p.document_sha256 == sha256]
     others = [p for p in every if p.document_sha256 != sha256]
     if not mine or not others:
         return []
-    keypoints = _Keypoints(store, [*mine, *others])
-    thumbs = _Thumbs(store)
+    keypoints = keypoints if keypoints is not None else Keypoints(store)
+    keypoints.keep([*mine, *others])
+    thumbs = thumbs if thumbs is not None else Thumbs(store)
+    try:
+        return _near_duplicates(store, sha256, mine, others, keypoints, thumbs)
+    finally:
+        thumbs.queries.clear()  # the query's float copy is kept for its own search only
+
+
+def _near_duplicates(
+    store: Store,
+    sha256: str,
+    mine: Sequence[PageFingerprint],
+    others: Sequence[PageFingerprint],
+    keypoints: Keypoints,
+    thumbs: Thumbs,
+) -> list[NearDuplicate]:
+    """`near_duplicates` of `mine` (the document's pages) among `others`."""
     stored_bits = hash_bits([o.phash for o in others])
     found: dict[tuple[str, int, int], NearDuplicate] = {}
     profiles: dict[str, dict[str, Any]] = {}
@@ -186,51 +209,95 @@ def _word_candidates(
     return sorted(kept | {i for i, o in enumerate(others) if o.words is None})
 
 
-class _Keypoints:
-    """The keypoints of the pages a search compares, read from the store only when needed."""
+class RecentRows(OrderedDict[int, Any]):
+    """A cache by fingerprint row id that forgets the least recently used beyond `size`.
 
-    def __init__(self, store: Store, pages: Sequence[PageFingerprint]) -> None:
-        self.store = store
-        self.cache: dict[int, Features | None] = {
-            p.id: p.features for p in pages if p.features is not None
-        }
+    A row's fingerprints never change once written, so what was read stays true; the bound
+    keeps a long run's memory flat (`KEPT_THUMBS`, `KEPT_KEYPOINTS`).
+    """
 
-    def read(self, pages: Sequence[PageFingerprint]) -> None:
-        """Read the keypoints of those `pages` not read yet, in one query."""
-        missing = [p.id for p in pages if p.id not in self.cache]
-        rows = page_features_of(self.store, missing) if missing else {}
-        for pid in missing:
-            row = rows.get(pid)
-            self.cache[pid] = row.features if row is not None else None
+    def __init__(self, size: int) -> None:
+        super().__init__()
+        self.size = size
 
-    def get(self, page: PageFingerprint) -> Features | None:
-        self.read([page])
-        return self.cache[page.id]
+    def hit(self, key: int) -> bool:
+        """Whether `key` is held, marking it as used now."""
+        if key in self:
+            self.move_to_end(key)
+            return True
+        return False
+
+    def put(self, key: int, value: Any) -> None:
+        """Hold `value` for `key`, forgetting the least recently used beyond the bound."""
+        self[key] = value
+        while len(self) > self.size:
+            self.popitem(last=False)
 
 
-class _Thumbs:
-    """The stored page reductions, read once each, and the overlap checks made with them.
+#: Most page reductions (about 230 KB each, decoded) and keypoint sets (about 20 KB) kept
+#: across the searches of one run: more than the candidates of a thousand-page batch share.
+KEPT_THUMBS = 768
+KEPT_KEYPOINTS = 4096
 
-    The stored pages' reductions are kept as decoded (a sample reads a few of their blocks
-    only); the query's, laid onto every candidate, is converted to float32 once.
+
+class Keypoints:
+    """The keypoints of the pages a search compares, read from the store only when needed.
+
+    One instance serves one search, or every search of a run (`workbench.case_index`).
     """
 
     def __init__(self, store: Store) -> None:
         self.store = store
-        self.cache: dict[int, np.ndarray | None] = {}
+        self.cache = RecentRows(KEPT_KEYPOINTS)
+
+    def keep(self, pages: Sequence[PageFingerprint]) -> None:
+        """Hold the keypoints of those `pages` that were read with them."""
+        for p in pages:
+            if p.features is not None:
+                self.cache.put(p.id, p.features)
+
+    def read(self, pages: Sequence[PageFingerprint]) -> None:
+        """Read the keypoints of those `pages` not held, in one query."""
+        missing = [p.id for p in pages if not self.cache.hit(p.id)]
+        rows = page_features_of(self.store, missing) if missing else {}
+        for pid in missing:
+            row = rows.get(pid)
+            self.cache.put(pid, row.features if row is not None else None)
+
+    def get(self, page: PageFingerprint) -> Features | None:
+        """The page's keypoints (None when it has none), read now if not held."""
+        if not self.cache.hit(page.id):
+            self.read([page])
+        found: Features | None = self.cache[page.id]
+        return found
+
+
+class Thumbs:
+    """The stored page reductions, read once each, and the overlap checks made with them.
+
+    The stored pages' reductions are kept as decoded (a sample reads a few of their blocks
+    only); the query's, laid onto every candidate, is converted to float32 once per search.
+    """
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.cache = RecentRows(KEPT_THUMBS)
         self.queries: dict[int, np.ndarray] = {}
 
     def read(self, pages: Sequence[PageFingerprint]) -> None:
-        """Read and decode the reductions of those `pages` not read yet, in one query."""
-        missing = [p.id for p in pages if p.id not in self.cache]
+        """Read and decode the reductions of those `pages` not held, in one query."""
+        missing = [p.id for p in pages if not self.cache.hit(p.id)]
         found = page_thumbs(self.store, missing) if missing else {}
         for pid in missing:
             data = found.get(pid)
-            self.cache[pid] = decode_thumb(data) if data is not None else None
+            self.cache.put(pid, decode_thumb(data) if data is not None else None)
 
     def get(self, page: PageFingerprint) -> np.ndarray | None:
-        self.read([page])
-        return self.cache[page.id]
+        """The page's reduction as decoded (None when it has none), read now if not held."""
+        if not self.cache.hit(page.id):
+            self.read([page])
+        found: np.ndarray | None = self.cache[page.id]
+        return found
 
     def query(self, page: PageFingerprint) -> np.ndarray | None:
         """The query page's reduction as float32 (`as_float`), converted once."""
@@ -257,6 +324,7 @@ class _Thumbs:
     def agreement(
         self, page: PageFingerprint, other: PageFingerprint, match: PageMatch | None
     ) -> Agreement | None:
+        """The overlap's agreement on the verified transform: sampled, whole where needed."""
         if match is None or not match.matrix:
             return None
         mine, theirs = self.query(page), self.get(other)

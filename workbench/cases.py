@@ -32,7 +32,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -54,13 +54,14 @@ from workbench.case_links import (
     order_detail,
     order_from,
 )
-from workbench.case_pages import near_duplicates
+from workbench.case_pages import RecentRows, near_duplicates
 from workbench.imaging.layout.marks import (
     decode_patch,
     half,
     ink_field_difference,
     patch_similarity,
 )
+from workbench.model import Report
 from workbench.store.cases import (
     LetterReading,
     case_documents,
@@ -77,6 +78,9 @@ from workbench.store.fingerprints import (
     mark_patches,
 )
 from workbench.store.service import Store
+
+if TYPE_CHECKING:
+    from workbench.case_index import CaseIndex
 
 #: A signature or seal is closer than two impressions could be when its shape agrees at least
 #: this well (patch correlation) and its ink differs at most this unevenly (spread of the
@@ -96,6 +100,10 @@ MARK_CANDIDATES = 16
 #: How far below a shape threshold a half-size comparison may fall and still go on to the
 #: full-size one (smoothing raises the half-size score, so this only skips clear misses).
 HALF_MARGIN = 0.05
+
+
+#: Most decoded mark patches kept across the searches of a run (about 32 KB each, both sizes).
+KEPT_PATCHES = 2048
 
 
 @dataclass
@@ -201,23 +209,27 @@ def document_names(store: Store, shas: set[str]) -> dict[str, str]:
 
 
 def shared_marks(
-    store: Store, sha256: str, marks: Sequence[MarkFingerprint] | None = None
+    store: Store,
+    sha256: str,
+    marks: Sequence[MarkFingerprint] | None = None,
+    patches: RecentRows | None = None,
 ) -> list[SharedMark]:
     """Signatures and seals closer than two impressions, and letterheads of one design.
 
     A coarse correlation over all stored marks of the same kind picks the candidates (at most
     `MARK_CANDIDATES`, the closest); only those are compared shift by shift, and only their
-    patches are read from the store.
+    patches are read from the store. `patches` holds what earlier searches of the same run
+    decoded (`workbench.case_index`).
     """
     every = list(marks) if marks is not None else mark_fingerprints(store, with_patches=False)
     mine = [m for m in every if m.document_sha256 == sha256]
     out: list[SharedMark] = []
+    decoded = patches if patches is not None else RecentRows(KEPT_PATCHES)
     for kind in {m.kind for m in mine}:
         others = [m for m in every if m.kind == kind and m.document_sha256 != sha256]
         if not others:
             continue
         coarse = np.stack([m.coarse for m in others])
-        decoded: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         threshold = MARK_SHAPE_SIMILARITY.get(kind, LETTERHEAD_SAME)
         for mark in (m for m in mine if m.kind == kind):
             patch = decode_patch(mark_patch(store, mark))
@@ -227,14 +239,17 @@ def shared_marks(
             picked = [
                 int(i) for i in above[np.argsort(-scores[above], kind="stable")][:MARK_CANDIDATES]
             ]
-            unread = [others[i] for i in picked if i not in decoded]
-            patches = mark_patches(store, unread) if unread else {}
+            unread = [others[i] for i in picked if not decoded.hit(others[i].id)]
+            read = mark_patches(store, unread) if unread else {}
+            for m in unread:
+                full = decode_patch(read.get(m.id, b""))
+                decoded.put(m.id, (full, half(full)))
             for i in picked:
                 other = others[i]
-                if i not in decoded:
-                    full = decode_patch(patches.get(other.id, b""))
-                    decoded[i] = (full, half(full))
-                other_patch, other_half = decoded[i]
+                if not decoded.hit(other.id):  # forgotten meanwhile (a very long run)
+                    full = decode_patch(mark_patches(store, [other]).get(other.id, b""))
+                    decoded.put(other.id, (full, half(full)))
+                other_patch, other_half = decoded[other.id]
                 if patch_similarity(patch_half, other_half) < threshold - HALF_MARGIN:
                     continue
                 score = patch_similarity(patch, other_patch)
@@ -279,21 +294,35 @@ def similar(store: Store, sha256: str) -> Similar:
     return stored_similar(store, sha256)
 
 
-def search(store: Store, sha256: str) -> Similar:
-    """Compare `sha256`'s latest fingerprints with every other stored document's, now."""
-    return _combined(sha256, near_duplicates(store, sha256), shared_marks(store, sha256))
+def search(store: Store, sha256: str, index: CaseIndex | None = None) -> Similar:
+    """Compare `sha256`'s latest fingerprints with every other stored document's, now.
+
+    With `index` (`workbench.case_index`), the stored fingerprints are those it holds.
+    """
+    if index is None:
+        return _combined(sha256, near_duplicates(store, sha256), shared_marks(store, sha256))
+    dups = near_duplicates(
+        store, sha256, index.pages, keypoints=index.keypoints, thumbs=index.thumbs
+    )
+    return _combined(sha256, dups, shared_marks(store, sha256, index.marks, index.patches))
 
 
-def search_and_store(store: Store, sha256: str) -> Similar | None:
+def search_and_store(
+    store: Store, sha256: str, index: CaseIndex | None = None, report: Report | None = None
+) -> Similar | None:
     """Search the store for `sha256` and keep what was found with its latest run.
 
     Called when a batch or an upload stores a document; None when it has no fingerprints.
+    A batch passes the `index` its searches share (it learns the document here) and the
+    `report` it has just stored (otherwise read back from the store).
     """
     run = latest_fingerprinted_run(store, sha256)
     if run is None:
         return None
-    result = search(store, sha256)
-    report = store.latest_report(sha256)
+    if index is not None:
+        index.add(store, sha256)
+    result = search(store, sha256, index)
+    report = report if report is not None else store.latest_report(sha256)
     letter = letter_reading(report) if report is not None else None
     if letter is not None:
         result.letter_order = _letters_out_of_order(store, sha256, letter)

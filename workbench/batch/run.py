@@ -29,6 +29,7 @@ from workbench.batch.output import (
     write_report,
 )
 from workbench.batch.worker import Task, TaskResult
+from workbench.case_index import CaseIndex
 from workbench.cases import search_and_store
 from workbench.errors import UsageError, WorkbenchError
 from workbench.limits import Limits
@@ -176,11 +177,13 @@ def run_batch(
         peaks: dict[str, int] = {}
         try:
             if todo:
+                # the store's fingerprints, read once and searched by every document stored
+                index = CaseIndex(store)
                 for result in executor.run(tasks()):
                     peaks[result.worker] = max(peaks.get(result.worker, 0), result.peak_rss_bytes)
                     paths = todo[result.sha256]
                     for row in _record(
-                        store, result, paths, root, out, check_versions, run_options
+                        store, result, paths, root, out, check_versions, run_options, index
                     ):
                         done(row)
         finally:
@@ -227,6 +230,7 @@ def _record(
     out: Path,
     check_versions: dict[str, str],
     run_options: dict[str, Any],
+    index: CaseIndex | None = None,
 ) -> Iterator[Row]:
     """Write one worker result to the store and the output folder.
 
@@ -256,7 +260,7 @@ def _record(
                 artifacts=result.artifacts,
             )
             # what it shares with the stored documents, kept for the case view
-            search_and_store(store, result.sha256)
+            search_and_store(store, result.sha256, index, report)
         except WorkbenchError as exc:
             for path in paths:
                 yield Row(str(path.relative_to(root)), result.sha256, error=str(exc))

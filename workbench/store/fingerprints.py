@@ -142,20 +142,30 @@ _LATEST = (
 )
 
 
+def _of_document(document: str | None) -> tuple[str, tuple[str, ...]]:
+    """The ``WHERE`` clause (and its parameters) that keeps one document's rows, or none."""
+    return ("", ()) if document is None else (" WHERE f.document_sha256 = ?", (document,))
+
+
 _PAGE_COLUMNS = "f.id, f.run_id, f.document_sha256, f.page, f.width, f.height, f.phash, f.words"
 _FEATURE_COLUMNS = ", f.feature_height, f.points, f.descriptors"
 
 
-def page_fingerprints(store: Database, *, with_features: bool = True) -> list[PageFingerprint]:
+def page_fingerprints(
+    store: Database, *, with_features: bool = True, document: str | None = None
+) -> list[PageFingerprint]:
     """Every document's page fingerprints, from its latest fingerprinted run, with their words.
 
     Keypoints are kept as raw bytes, so reading a thousand pages' worth is quick; a search
-    reads them only for the pages its words picked (`page_features_of`).
+    reads them only for the pages its words picked (`page_features_of`). With `document`,
+    that document's only.
     """
     columns = _PAGE_COLUMNS + (_FEATURE_COLUMNS if with_features else "")
+    where, params = _of_document(document)
     rows = store.query(
         f"SELECT {columns} FROM page_fingerprints f "
-        f"{_LATEST.format(table='page_fingerprints')} ORDER BY f.document_sha256, f.page"
+        f"{_LATEST.format(table='page_fingerprints')}{where} ORDER BY f.document_sha256, f.page",
+        params,
     )
     return [_page_fingerprint(r, with_features=with_features) for r in rows]
 
@@ -240,8 +250,10 @@ def page_thumbs(store: Database, ids: Sequence[int]) -> dict[int, bytes]:
     return {r["id"]: bytes(r["thumb"]) for r in rows}
 
 
-def mark_fingerprints(store: Database, *, with_patches: bool = True) -> list[MarkFingerprint]:
-    """Every document's marks, from its latest fingerprinted run.
+def mark_fingerprints(
+    store: Database, *, with_patches: bool = True, document: str | None = None
+) -> list[MarkFingerprint]:
+    """Every document's marks, from its latest fingerprinted run (`document`'s only, if given).
 
     Without patches, only the boxes and coarse vectors are read: a search compares every
     stored mark's coarse vector but the patches of a few candidates only (`mark_patch`), and
@@ -249,9 +261,12 @@ def mark_fingerprints(store: Database, *, with_patches: bool = True) -> list[Mar
     """
     columns = "f.id, f.run_id, f.document_sha256, f.page, f.kind, f.x, f.y, f.width, f.height"
     columns += ", f.coarse" + (", f.patch" if with_patches else "")
+    where, params = _of_document(document)
     rows = store.query(
         f"SELECT {columns} FROM mark_fingerprints f "
-        f"{_LATEST.format(table='mark_fingerprints')} ORDER BY f.document_sha256, f.page, f.kind"
+        f"{_LATEST.format(table='mark_fingerprints')}{where} "
+        "ORDER BY f.document_sha256, f.page, f.kind",
+        params,
     )
     return [
         MarkFingerprint(

@@ -20,8 +20,11 @@ from __future__ import annotations
 
 import bisect
 
+import numpy as np
+
 from workbench.case_pages import Keypoints, RecentRows, Thumbs
 from workbench.cases import KEPT_PATCHES
+from workbench.imaging.layout.marks import COARSE
 from workbench.store.database import Database
 from workbench.store.fingerprints import (
     MarkFingerprint,
@@ -40,6 +43,13 @@ def _mark_key(m: MarkFingerprint) -> tuple[str, int, str]:
     return m.document_sha256, m.page, m.kind
 
 
+def _coarse_rows(marks: list[MarkFingerprint]) -> np.ndarray:
+    """The marks' coarse vectors stacked, one row each (none: an empty matrix)."""
+    if marks:
+        return np.stack([m.coarse for m in marks])
+    return np.zeros((0, COARSE * COARSE), np.float32)
+
+
 class CaseIndex:
     """Every stored document's latest fingerprints, and what searches of this run decoded."""
 
@@ -47,9 +57,13 @@ class CaseIndex:
         self.store = store
         self.pages: list[PageFingerprint] = page_fingerprints(store, with_features=False)
         self.marks: list[MarkFingerprint] = mark_fingerprints(store, with_patches=False)
+        #: the marks' coarse vectors, one row per mark in `marks`' order
+        self.coarse = _coarse_rows(self.marks)
         self.keypoints = Keypoints(store)
         self.thumbs = Thumbs(store)
         self.patches = RecentRows(KEPT_PATCHES)
+        #: each page's `word_counts` by row id (a few KB a page)
+        self.counted: dict[int, tuple[np.ndarray, np.ndarray]] = {}
 
     def add(self, store: Database, sha256: str) -> None:
         """Learn `sha256`'s latest fingerprints, just stored, in place of any it had.
@@ -60,6 +74,11 @@ class CaseIndex:
         self.pages = [p for p in self.pages if p.document_sha256 != sha256]
         for p in page_fingerprints(store, with_features=False, document=sha256):
             bisect.insort(self.pages, p, key=_page_key)
-        self.marks = [m for m in self.marks if m.document_sha256 != sha256]
+        kept = [i for i, m in enumerate(self.marks) if m.document_sha256 != sha256]
+        if len(kept) < len(self.marks):
+            self.marks = [self.marks[i] for i in kept]
+            self.coarse = self.coarse[kept]
         for m in mark_fingerprints(store, with_patches=False, document=sha256):
-            bisect.insort(self.marks, m, key=_mark_key)
+            at = bisect.bisect_right(self.marks, _mark_key(m), key=_mark_key)
+            self.marks.insert(at, m)
+            self.coarse = np.insert(self.coarse, at, m.coarse, axis=0)

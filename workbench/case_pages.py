@@ -50,7 +50,7 @@ from workbench.imaging.page_overlap import (
     sampled_agreement,
     share_upper_bound,
 )
-from workbench.imaging.page_words import closest_pages, page_words
+from workbench.imaging.page_words import closest_pages, page_words, word_counts
 from workbench.store.fingerprints import (
     PageFingerprint,
     page_features_of,
@@ -91,14 +91,16 @@ def near_duplicates(
     *,
     keypoints: Keypoints | None = None,
     thumbs: Thumbs | None = None,
+    counted: dict[int, tuple[np.ndarray, np.ndarray]] | None = None,
 ) -> list[NearDuplicate]:
     """The stored pages that are copies of a page of `sha256`, through the stages above.
 
     `pages` are the latest fingerprints of every stored document, without keypoints (read
     from the store when not given). Pages stored without words are all matched by keypoints,
     pages stored without a reduction are decided by the hash and the body-band keypoints
-    (`_same_page`). `keypoints` and `thumbs` are what earlier searches of the same run read
-    (`workbench.case_index`): given, a page read once is not read again.
+    (`_same_page`). `keypoints`, `thumbs` and `counted` (`word_counts` by row id) are what
+    earlier searches of the same run read and counted (`workbench.case_index`): given, a
+    page read once is not read again.
     """
     every = list(pages) if pages is not None else page_fingerprints(store, with_features=False)
     mine = [p for p in every if p.document_sha256 == sha256]
@@ -109,7 +111,7 @@ def near_duplicates(
     keypoints.keep([*mine, *others])
     thumbs = thumbs if thumbs is not None else Thumbs(store)
     try:
-        return _near_duplicates(store, sha256, mine, others, keypoints, thumbs)
+        return _near_duplicates(store, sha256, mine, others, keypoints, thumbs, counted)
     finally:
         thumbs.queries.clear()  # the query's float copy is kept for its own search only
 
@@ -121,6 +123,7 @@ def _near_duplicates(
     others: Sequence[PageFingerprint],
     keypoints: Keypoints,
     thumbs: Thumbs,
+    counted: dict[int, tuple[np.ndarray, np.ndarray]] | None,
 ) -> list[NearDuplicate]:
     """`near_duplicates` of `mine` (the document's pages) among `others`."""
     stored_bits = hash_bits([o.phash for o in others])
@@ -131,7 +134,7 @@ def _near_duplicates(
         rough: list[PageMatch | None] = [None] * len(others)
         features = keypoints.get(page)
         if features is not None:
-            picked = _word_candidates(page, features, others)
+            picked = _word_candidates(page, features, others, counted)
             keypoints.read([others[i] for i in picked])
             usable = [(i, f) for i in picked if (f := keypoints.get(others[i])) is not None]
             fits = first_pass(features, [f for _, f in usable])
@@ -195,16 +198,27 @@ def _same_page(
 
 
 def _word_candidates(
-    page: PageFingerprint, features: Features, others: Sequence[PageFingerprint]
+    page: PageFingerprint,
+    features: Features,
+    others: Sequence[PageFingerprint],
+    counts: dict[int, tuple[np.ndarray, np.ndarray]] | None = None,
 ) -> list[int]:
     """Which of `others` to match keypoint by keypoint: the closest by visual words.
 
     Pages stored without words (before they were kept) are all kept, as every page was
-    before the filter.
+    before the filter. `counts` keeps each stored page's `word_counts` by row id across the
+    searches of a run.
     """
     query = page.words if page.words is not None else page_words(features.descriptors)
     with_words = [i for i, o in enumerate(others) if o.words is not None]
-    closest = closest_pages(query, [others[i].words for i in with_words])  # type: ignore[misc]
+    words: list[np.ndarray] = [others[i].words for i in with_words]  # type: ignore[misc]
+    counted = None
+    if counts is not None:  # each page's word counts, counted once per run
+        for i, w in zip(with_words, words, strict=True):
+            if others[i].id not in counts:
+                counts[others[i].id] = word_counts(w)
+        counted = [counts[others[i].id] for i in with_words]
+    closest = closest_pages(query, words, counted=counted)
     kept = {with_words[int(j)] for j in closest}
     return sorted(kept | {i for i, o in enumerate(others) if o.words is None})
 

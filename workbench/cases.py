@@ -74,7 +74,6 @@ from workbench.store.cases import (
 from workbench.store.fingerprints import (
     MarkFingerprint,
     mark_fingerprints,
-    mark_patch,
     mark_patches,
 )
 from workbench.store.service import Store
@@ -213,28 +212,32 @@ def shared_marks(
     sha256: str,
     marks: Sequence[MarkFingerprint] | None = None,
     patches: RecentRows | None = None,
+    coarse: np.ndarray | None = None,
 ) -> list[SharedMark]:
     """Signatures and seals closer than two impressions, and letterheads of one design.
 
     A coarse correlation over all stored marks of the same kind picks the candidates (at most
     `MARK_CANDIDATES`, the closest); only those are compared shift by shift, and only their
     patches are read from the store. `patches` holds what earlier searches of the same run
-    decoded (`workbench.case_index`).
+    decoded, and `coarse` the coarse vectors of `marks` stacked, one row each
+    (`workbench.case_index`).
     """
     every = list(marks) if marks is not None else mark_fingerprints(store, with_patches=False)
     mine = [m for m in every if m.document_sha256 == sha256]
+    own = mark_patches(store, mine)
     out: list[SharedMark] = []
     decoded = patches if patches is not None else RecentRows(KEPT_PATCHES)
     for kind in {m.kind for m in mine}:
-        others = [m for m in every if m.kind == kind and m.document_sha256 != sha256]
-        if not others:
+        rows = [i for i, m in enumerate(every) if m.kind == kind and m.document_sha256 != sha256]
+        if not rows:
             continue
-        coarse = np.stack([m.coarse for m in others])
+        others = [every[i] for i in rows]
+        vectors = coarse[rows] if coarse is not None else np.stack([m.coarse for m in others])
         threshold = MARK_SHAPE_SIMILARITY.get(kind, LETTERHEAD_SAME)
         for mark in (m for m in mine if m.kind == kind):
-            patch = decode_patch(mark_patch(store, mark))
+            patch = decode_patch(own.get(mark.id, b""))
             patch_half = half(patch)
-            scores = coarse @ mark.coarse
+            scores = vectors @ mark.coarse
             above = np.flatnonzero(scores >= COARSE_CANDIDATE)
             picked = [
                 int(i) for i in above[np.argsort(-scores[above], kind="stable")][:MARK_CANDIDATES]
@@ -302,9 +305,15 @@ def search(store: Store, sha256: str, index: CaseIndex | None = None) -> Similar
     if index is None:
         return _combined(sha256, near_duplicates(store, sha256), shared_marks(store, sha256))
     dups = near_duplicates(
-        store, sha256, index.pages, keypoints=index.keypoints, thumbs=index.thumbs
+        store,
+        sha256,
+        index.pages,
+        keypoints=index.keypoints,
+        thumbs=index.thumbs,
+        counted=index.counted,
     )
-    return _combined(sha256, dups, shared_marks(store, sha256, index.marks, index.patches))
+    marks = shared_marks(store, sha256, index.marks, index.patches, index.coarse)
+    return _combined(sha256, dups, marks)
 
 
 def search_and_store(

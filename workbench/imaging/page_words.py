@@ -74,15 +74,29 @@ def words_from_bytes(data: bytes) -> np.ndarray:
     return np.frombuffer(data, "<u2").astype(np.uint16)
 
 
+def word_counts(words: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct words of one page (ascending, int64) and how often each occurs.
+
+    What `closest_pages` computes of every stored page; a run that searches many times keeps
+    it per page (`workbench.case_index`).
+    """
+    found, counts = np.unique(np.asarray(words, np.int64), return_counts=True)
+    return found, counts.astype(np.int64)
+
+
 def closest_pages(
-    query: np.ndarray, stored: Sequence[np.ndarray], count: int | None = None
+    query: np.ndarray,
+    stored: Sequence[np.ndarray],
+    count: int | None = None,
+    counted: Sequence[tuple[np.ndarray, np.ndarray]] | None = None,
 ) -> np.ndarray:
     """Indices of the `count` stored pages whose words are closest to `query`'s, closest first.
 
     Words are weighted by their rarity among the stored pages and the query (inverse
     document frequency), so that what every letter of one template carries counts little.
     All pages are returned, in order, when there are no more than `count` (by default
-    `CANDIDATES`).
+    `CANDIDATES`). `counted`, when given, is `word_counts` of each of `stored`, computed
+    before (the same ranking, without counting every page's words again).
     """
     count = CANDIDATES if count is None else count
     n = len(stored)
@@ -90,10 +104,11 @@ def closest_pages(
         return np.zeros(0, int)
     size = len(vocabulary())
     # each (page, word) present, with its count: the sparse word counts of the store
-    rows = np.repeat(np.arange(n, dtype=np.int64), [len(w) for w in stored])
-    cols = np.concatenate([*stored, np.zeros(0, np.uint16)]).astype(np.int64)
-    pairs, counts = np.unique(rows * size + cols, return_counts=True)
-    page, word = pairs // size, pairs % size
+    if counted is None:
+        counted = [word_counts(w) for w in stored]
+    page = np.repeat(np.arange(n, dtype=np.int64), [len(c[0]) for c in counted])
+    word = np.concatenate([*(c[0] for c in counted), np.zeros(0, np.int64)])
+    counts = np.concatenate([*(c[1] for c in counted), np.zeros(0, np.int64)])
     mine = np.bincount(query.astype(np.int64), minlength=size).astype(np.float64)
     present = np.bincount(word, minlength=size) + (mine > 0)
     idf = np.log((n + 1) / (present + 1)) + 1e-3

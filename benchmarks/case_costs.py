@@ -20,6 +20,7 @@ import cv2
 import numpy as np
 
 from workbench import analyze
+from workbench.case_index import CaseIndex
 from workbench.cases import near_duplicates, search_and_store, shared_marks, similar
 from workbench.imaging.layout.marks import coarse_vectors
 from workbench.store import Store
@@ -89,19 +90,41 @@ def other_impression(png: bytes, rng: np.random.Generator) -> tuple[bytes, bytes
 SMALLER_STORES = (100, 300)
 
 
+def indexed_search_cpu(store: Store, shas: list[str]) -> tuple[float, float]:
+    """The stored search's CPU time through a batch's index (`CaseIndex`), median of `shas`.
+
+    First with nothing decoded yet (an index just read from the store: each page's
+    candidates read and decoded for it), then again with what those searches decoded kept,
+    as a batch's later documents find their candidates (mostly the same pages). Reading the
+    index itself, once per run, is not counted.
+    """
+    index = CaseIndex(store)
+    out = []
+    for _ in range(2):
+        cpus = []
+        for sha in shas:
+            started = time.process_time()
+            search_and_store(store, sha, index)
+            cpus.append(time.process_time() - started)
+        out.append(float(np.median(cpus)))
+    return out[0], out[1]
+
+
 def search_time(
     folder: Path, synthetic: int, real: list[Path], distractors: list[case_distractors.SourcePage]
 ) -> dict[str, Any]:
     """Time `similar` for a real page over a store with `synthetic` extra fingerprinted pages.
 
     The store grows to that size through `SMALLER_STORES`, where the stored search
-    (`search_and_store`, CPU) of the real pages is timed too.
+    (`search_and_store`, CPU) of the real pages is timed too, by itself and through a
+    batch's index (`indexed_search_cpu`: first search, and with earlier searches decoded).
     """
     with Store.open(folder / "store") as store:
         shas = [store_page(store, p)[0] for p in real]
         marks = store.query("SELECT * FROM mark_fingerprints")
         rng = np.random.default_rng(7)
         by_size: dict[int, float] = {}
+        indexed: dict[int, tuple[float, float]] = {}
         added = 0
         for size in [*(n for n in SMALLER_STORES if n < synthetic + len(real)), None]:
             rows = synthetic - added if size is None else size - len(real) - added
@@ -114,6 +137,7 @@ def search_time(
                     search_and_store(store, sha)
                     cpus.append(time.process_time() - started)
                 by_size[size] = float(np.median(cpus))
+                indexed[size] = indexed_search_cpu(store, shas)
         total = len(page_fingerprints(store, with_features=False))
         load = os.getloadavg()[0]
         times, mark_times, stored_times, read_times = [], [], [], []
@@ -134,7 +158,8 @@ def search_time(
             timed("store", stored_times, functools.partial(search_and_store, store, sha))
             # what `workbench similar` and the case view do: read the stored links
             timed("read", read_times, functools.partial(similar, store, sha))
-    by_size[total] = float(np.median(cpu["store"]))
+        by_size[total] = float(np.median(cpu["store"]))
+        indexed[total] = indexed_search_cpu(store, shas)
     return {
         "pages": total,
         "median_s": float(np.median(times)),
@@ -148,6 +173,7 @@ def search_time(
         "load": load,
         "cpu_median_s": {k: float(np.median(v)) for k, v in cpu.items()},
         "store_cpu_by_size": {str(k): v for k, v in sorted(by_size.items())},
+        "indexed_cpu_by_size": {str(k): list(v) for k, v in sorted(indexed.items())},
         "threads": cv2.getNumThreads(),
     }
 

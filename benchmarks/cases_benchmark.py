@@ -243,7 +243,7 @@ class PixelChecks:
     def __init__(self) -> None:
         self.counts = dict.fromkeys([*self.NAMES, "rough", "rough_ruled_out"], 0)
         self._saved = {key: getattr(case_pages, name) for key, name in self.NAMES.items()}
-        self._ruled_out = case_pages._Thumbs.ruled_out
+        self._ruled_out = case_pages.Thumbs.ruled_out
 
     def __enter__(self) -> PixelChecks:
         for key, name in self.NAMES.items():
@@ -256,7 +256,7 @@ class PixelChecks:
             self.counts["rough_ruled_out"] += int(verdict)
             return verdict
 
-        case_pages._Thumbs.ruled_out = judged  # type: ignore[method-assign]
+        case_pages.Thumbs.ruled_out = judged  # type: ignore[method-assign]
         return self
 
     def _counting(self, key: str, call: Callable[..., Any]) -> Callable[..., Any]:
@@ -269,7 +269,7 @@ class PixelChecks:
     def __exit__(self, *exc: object) -> None:
         for key, name in self.NAMES.items():
             setattr(case_pages, name, self._saved[key])
-        case_pages._Thumbs.ruled_out = self._ruled_out  # type: ignore[method-assign]
+        case_pages.Thumbs.ruled_out = self._ruled_out  # type: ignore[method-assign]
 
 
 def word_ranks(pages: list[Any], owner: dict[str, str], kind: dict[str, str]) -> list[int]:
@@ -363,6 +363,10 @@ def main() -> int:
         return 0  # a partial run: its parts are saved
     dev, ind, search = results["dev"], results["indep"], results["search"]
     cpu = search.get("cpu_median_s") or {}
+    # a batch searches through its index (`workbench.case_index`), its later pages finding
+    # their candidates decoded: what a page of a batch pays, where it was measured
+    indexed = search.get("indexed_cpu_by_size") or {}
+    per_page = indexed[str(search["pages"])][1] if indexed else cpu.get("store", 0)
     costs = results.get("cost") or []
 
     def row(name: str, r: dict[str, Any]) -> str:
@@ -450,6 +454,12 @@ def main() -> int:
         f"| both, stored with the run (what a batch or an upload does per document) | "
         f"{search['store_median_s']:.2f} | {search['store_max_s']:.2f} | "
         f"{cpu.get('store', 0):.2f} |",
+        *(
+            f"| both, stored with the run through a batch's index of the store ({how}) | | | "
+            f"{indexed[str(search['pages'])][i]:.2f} |"
+            for i, how in enumerate(("its first search", "pages decoded by earlier searches kept"))
+            if indexed
+        ),
         f"| `workbench similar` / case view: reading the stored links (indexed) | "
         f"{search['read_median_s']:.3f} | {search['read_max_s']:.3f} | "
         f"{cpu.get('read', 0):.3f} |",
@@ -460,11 +470,15 @@ def main() -> int:
     ]
     if costs:
         by_size = {int(k): v for k, v in (search.get("store_cpu_by_size") or {}).items()}
-        mean = case_costs.batch_search_cpu(by_size) if by_size else cpu.get("store", 0) / 2
+        if indexed:
+            by_size = {int(k): v[1] for k, v in indexed.items()}
+        mean = case_costs.batch_search_cpu(by_size) if by_size else per_page / 2
         lines += [
             "",
             "Cost per page: the fingerprint check, plus the stored search of a store of the "
-            "size above (the most a page of a 1,000-page batch pays), next to a full default "
+            "size above (the most a page of a 1,000-page batch pays"
+            + (", through the batch's index with earlier searches decoded" if indexed else "")
+            + "), next to a full default "
             "analysis of the same page (all checks, one process). Wall times are those of the "
             "loaded machine within one analysis; CPU times are the process's own, the "
             "fingerprint check's measured as an analysis with that check alone less one with "
@@ -478,8 +492,8 @@ def main() -> int:
             *[
                 f"| {c[0]} | {c[1]:.2f} | {c[2]:.1f} | "
                 + (
-                    f"{c[3]:.2f} | {cpu.get('store', 0):.2f} | {c[4]:.1f} | "
-                    f"{(c[3] + cpu.get('store', 0)) / c[4]:.1%} | "
+                    f"{c[3]:.2f} | {per_page:.2f} | {c[4]:.1f} | "
+                    f"{(c[3] + per_page) / c[4]:.1%} | "
                     + (f"{c[5]:.2f} | {(c[3] + mean) / c[4]:.1%} |" if len(c) > 5 else "| |")
                     if len(c) > 3
                     else "| | | | | |"
@@ -490,7 +504,7 @@ def main() -> int:
         full = [c for c in costs if len(c) > 3]
         if full:
             alone = [c[3] / c[4] for c in full]
-            both = [(c[3] + cpu.get("store", 0)) / c[4] for c in full]
+            both = [(c[3] + per_page) / c[4] for c in full]
             batch = [(c[3] + mean) / c[4] for c in full]
             verdict = "within" if max(batch) <= 0.05 else "above"
             sizes = ", ".join(f"{n} pages {v:.2f} s" for n, v in sorted(by_size.items()))
@@ -500,7 +514,8 @@ def main() -> int:
                 f"analysis; with the search stored beside it, the last page of a 1,000-page batch "
                 f"pays {min(both):.1%}-{max(both):.1%}. A batch's pages search stores of every "
                 f"size up to it: the stored search, timed at several sizes ({sizes}; CPU, median "
-                f"of the 3 pages) and read linearly between them, costs {mean:.2f} s per page "
+                f"of the 3 pages{', through the index as above' if indexed else ''}) and read "
+                f"linearly between them, costs {mean:.2f} s per page "
                 f"on average over a 1,000-page batch, so the batch as a whole pays "
                 f"{min(batch):.1%}-{max(batch):.1%} on these pages: {verdict} the 5% aimed at.",
             ]

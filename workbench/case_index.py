@@ -22,8 +22,8 @@ import bisect
 
 import numpy as np
 
+from workbench import cases
 from workbench.case_pages import Keypoints, RecentRows, Thumbs
-from workbench.cases import KEPT_PATCHES
 from workbench.imaging.layout.marks import COARSE
 from workbench.store.database import Database
 from workbench.store.fingerprints import (
@@ -61,7 +61,7 @@ class CaseIndex:
         self.coarse = _coarse_rows(self.marks)
         self.keypoints = Keypoints(store)
         self.thumbs = Thumbs(store)
-        self.patches = RecentRows(KEPT_PATCHES)
+        self.patches = RecentRows(cases.KEPT_PATCHES)
         #: each page's `word_counts` by row id (a few KB a page)
         self.counted: dict[int, tuple[np.ndarray, np.ndarray]] = {}
 

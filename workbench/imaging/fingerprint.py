@@ -32,6 +32,7 @@ compares them across the store.
 from __future__ import annotations
 
 import base64
+import functools
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -207,6 +208,16 @@ class Features:
     #: The reduction's width (`FEATURE_WIDTH` but for a page of an extreme shape).
     width: int = FEATURE_WIDTH
 
+    @functools.cached_property
+    def first_pass_pick(self) -> tuple[np.ndarray, np.ndarray]:
+        """The keypoints this page brings to the store-wide first look, and their descriptors.
+
+        The strongest `FIRST_PASS_STORED` of the body band (`first_pass`); worked out once
+        per page, which a run's searches read many times (`workbench.case_index`).
+        """
+        pick = _first_pass(self, FIRST_PASS_STORED)
+        return pick, self.descriptors[pick]
+
     def to_text(self) -> dict[str, object]:
         """A JSON-ready form: points and descriptors as base64 of their raw bytes."""
         return {
@@ -380,10 +391,10 @@ def first_pass(query: Features, stored: Sequence[Features]) -> list[PageMatch | 
     present = [i for i, s in enumerate(stored) if len(s.descriptors)]
     if not len(query.descriptors) or not present:
         return out
-    picks = [_first_pass(stored[i], FIRST_PASS_STORED) for i in present]
+    picks = [stored[i].first_pass_pick[0] for i in present]
     query_pick = _first_pass(query, FIRST_PASS_QUERY)
     matcher = cv2.BFMatcher(cv2.NORM_HAMMING)
-    matcher.add([stored[i].descriptors[pick] for i, pick in zip(present, picks, strict=True)])
+    matcher.add([stored[i].first_pass_pick[1] for i in present])
     k = min(NEIGHBOURS, sum(len(pick) for pick in picks))
     rows = [
         (query_pick[m.queryIdx], picks[m.imgIdx][m.trainIdx], m.imgIdx, m.distance)

@@ -62,6 +62,8 @@ class FingerprintCheck(Check):
                 signature_zone=zones["signature"],
                 seal_zone=zones["seal"],
                 letterhead_zone=zones["letterhead"],
+                # the page's round stamps, found once for this check and the letter check
+                circles=context.page_seals(page.index) if zones["seal"] is not None else None,
             )
             pages.append(
                 {

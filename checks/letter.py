@@ -21,7 +21,6 @@ from workbench.check import Check, Layer, LayerKind, Need
 from workbench.context import Context
 from workbench.conventions import Convention, Element
 from workbench.errors import WorkbenchError
-from workbench.imaging.layout.seal import find_seals
 from workbench.model import CheckResult, Finding, Region, Severity
 from workbench.text import dates
 from workbench.text.matching import compact, find_phrase
@@ -316,7 +315,7 @@ class LetterCheck(Check):
         for page in context.document.pages:
             gray = np.asarray(context.page_gray(page.index))
             h, w = gray.shape
-            for circle in find_seals(gray):
+            for circle in context.page_seals(page.index):  # found once per page
                 rx, ry = circle.x / w, circle.y / h
                 if element.zone_contains(rx, ry, ZONE_MARGIN) or ry > 0.5:
                     return _Found(

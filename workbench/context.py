@@ -34,6 +34,7 @@ from workbench.loading.fill import decoded_pixels
 from workbench.model import Artifact, Claims
 
 if TYPE_CHECKING:
+    from workbench.imaging.layout.seal import Circle
     from workbench.ocr import OcrPage, OcrResult, Tesseract
     from workbench.reading import PageReading
 
@@ -286,6 +287,19 @@ class Context:
             return found
 
         return self.cached(("decoded_pixels", self.document.sha256, index), compute)
+
+    def page_seals(self, index: int) -> tuple[Circle, ...]:
+        """The round stamps on page `index` (`find_seals` with its defaults), best first.
+
+        The letter check places the seal with them and the fingerprint check cuts the seal's
+        patch out of them: a Hough search over the whole page, made once per page.
+        """
+        from workbench.imaging.layout.seal import find_seals
+
+        def compute() -> tuple[Circle, ...]:
+            return tuple(find_seals(np.asarray(self.page_gray(index))))
+
+        return self.cached(("seals", self.document.sha256, index), compute)
 
     @property
     def file_timestamps(self) -> Mapping[str, str]:

@@ -5,9 +5,13 @@ import re
 from pathlib import Path
 
 import numpy as np
+import pytest
 from PIL import Image
+from workbench_checks.fingerprint import MARK_ELEMENTS, FingerprintCheck, _zone
+from workbench_checks.letter import LetterCheck
 
-from workbench import analyze
+from workbench import analyze, conventions
+from workbench.context import Context
 from workbench.imaging.fingerprint import (
     FEATURE_WIDTH,
     MAX_ASPECT,
@@ -16,6 +20,9 @@ from workbench.imaging.fingerprint import (
     page_thumb,
     reduction_size,
 )
+from workbench.imaging.layout import seal
+from workbench.imaging.layout.marks import find_marks
+from workbench.loading import load_document
 from workbench.model import Status
 from workbench.serialize import report_to_dict, validate_report
 
@@ -82,3 +89,38 @@ def test_a_very_tall_page_keeps_its_keypoints_in_bounds() -> None:
     # the grey reduction is the keypoint one scaled by the same factor as for any page
     thumb = page_thumb(tall)
     assert thumb.shape == (400 * MAX_ASPECT, round(width * 400 / FEATURE_WIDTH))
+
+
+def test_the_seal_search_is_made_once_per_page_for_the_letter_and_fingerprint_checks(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Both checks read the page's round stamps from the analysis context, found once."""
+    calls: list[tuple[int, ...]] = []
+
+    def counted(gray: np.ndarray, **kwargs: float) -> list[seal.Circle]:
+        calls.append(np.shape(gray))
+        return found_seals(gray, **kwargs)
+
+    found_seals = seal.find_seals
+    monkeypatch.setattr(seal, "find_seals", counted)
+    path = SAMPLES / "exemplars" / "exemplar_02.png"
+    with Image.open(path) as image:
+        gray = np.asarray(image.convert("L"))
+    context = Context(document=load_document(path))
+    letter_seal = LetterCheck()._find_seal(context, conventions.load().element("seal"))
+    result = FingerprintCheck().run(context.for_check("fingerprint", None))
+    marks = result.results["pages"][0]["marks"]
+    assert len(calls) == 1  # the letter check's search served the fingerprint check
+    assert letter_seal is not None
+    # the same seal as the fingerprint check cuts out when it searches the page itself
+    (own,) = [m for m in marks if m["kind"] == "seal"]
+    convention = conventions.load()
+    zones = {k: _zone(convention, e) for k, e in MARK_ELEMENTS.items()}
+    alone = find_marks(
+        gray,
+        signature_zone=zones["signature"],
+        seal_zone=zones["seal"],
+        letterhead_zone=zones["letterhead"],
+    )
+    (seal_mark,) = [m for m in alone if m.kind == "seal"]
+    assert tuple(own["box"].values()) == seal_mark.box

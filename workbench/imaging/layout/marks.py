@@ -11,13 +11,14 @@ can be is measured in ``benchmarks/marks_benchmark.py``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import cv2
 import numpy as np
 
 from workbench.geometry import union_box
-from workbench.imaging.layout.seal import find_seals
+from workbench.imaging.layout.seal import Circle, find_seals
 
 #: Side of the square a region is reduced to.
 PATCH = 128
@@ -258,14 +259,19 @@ def find_marks(
     signature_zone: tuple[float, float, float, float] | None,
     seal_zone: tuple[float, float, float, float] | None,
     letterhead_zone: tuple[float, float, float, float] | None,
+    circles: Sequence[Circle] | None = None,
 ) -> list[Mark]:
-    """Signature, seal and letterhead of a page, where found, each with its patch."""
+    """Signature, seal and letterhead of a page, where found, each with its patch.
+
+    `circles` are the page's round stamps when already found (`find_seals`, as the analysis
+    context keeps them for every check); found here otherwise.
+    """
     g = np.asarray(gray, np.uint8)
     h, w = g.shape
     found: list[tuple[str, tuple[int, int, int, int]]] = []
     seals: list[tuple[int, int, int, int]] = []
     if seal_zone is not None:
-        for circle in find_seals(g):
+        for circle in find_seals(g) if circles is None else circles:
             rx, ry = circle.x / w, circle.y / h
             if seal_zone[0] <= rx <= seal_zone[2] and seal_zone[1] <= ry <= seal_zone[3]:
                 r = circle.radius * (1 + SEAL_MARGIN)

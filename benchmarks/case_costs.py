@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import os
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -18,13 +19,15 @@ from typing import Any
 import case_distractors
 import cv2
 import numpy as np
+from PIL import Image
 
 from workbench import analyze
 from workbench.case_index import CaseIndex
 from workbench.cases import near_duplicates, search_and_store, shared_marks, similar
 from workbench.imaging.layout.marks import coarse_vectors
+from workbench.imaging.layout.seal import find_seals
 from workbench.store import Store
-from workbench.store.fingerprints import page_fingerprints
+from workbench.store.fingerprints import page_fingerprints, record_fingerprints
 
 
 def store_page(store: Store, path: Path) -> tuple[str, float]:
@@ -36,14 +39,24 @@ def store_page(store: Store, path: Path) -> tuple[str, float]:
     return report.document.sha256, (fp.duration_s if fp else 0.0) or (time.perf_counter() - started)
 
 
-def cost_ratio(pages: list[Path]) -> list[tuple[str, float, float, float, float, float]]:
+#: Per page: name, fingerprint and all checks (wall), fingerprint own, all checks and
+#: fingerprint with decoding (CPU), the seal search and the write to the store (CPU).
+CostRow = tuple[str, float, float, float, float, float, float, float]
+
+
+def cost_ratio(
+    pages: list[Path],
+) -> list[tuple[str, float, float, float, float, float, float, float]]:
     """Fingerprint time against a full default analysis of the same page (all checks).
 
     Per page: the fingerprint check's and all checks' wall time within one analysis; the
     process's CPU time of the fingerprint check (an analysis with that check alone less one
     with the file check alone, which loads and decodes the page as every analysis does; the
     median of 3 of each, alternated), of a full analysis, and of the analysis with the
-    fingerprint check alone, decoding included (an upper bound of what the check adds).
+    fingerprint check alone, decoding included (an upper bound of what the check adds); then
+    the CPU time of the page's seal search (`find_seals`, which a full analysis makes once
+    for the letter and fingerprint checks: `Context.page_seals`) and of writing the
+    fingerprints to the store (`record_fingerprints`, visual words included), medians of 3.
     """
 
     def cpu() -> float:
@@ -69,8 +82,56 @@ def cost_ratio(pages: list[Path]) -> list[tuple[str, float, float, float, float,
             loading.append(cpu_of(page, ["file"]))
         fp_cpu = float(np.median(alone))
         own = max(0.0, fp_cpu - float(np.median(loading)))
-        out.append((page.name, fp.duration_s if fp else 0.0, total, own, all_cpu, fp_cpu))
+        out.append(
+            (
+                page.name,
+                fp.duration_s if fp else 0.0,
+                total,
+                own,
+                all_cpu,
+                fp_cpu,
+                _seal_cpu(page),
+                _record_cpu(page),
+            )
+        )
     return out
+
+
+def _seal_cpu(page: Path) -> float:
+    """CPU time of the page's seal search (`find_seals` on its grey page), median of 3."""
+    with Image.open(page) as image:
+        gray = np.asarray(image.convert("L"))
+    cpus = []
+    for _ in range(3):
+        started = time.process_time()
+        find_seals(gray)
+        cpus.append(time.process_time() - started)
+    return float(np.median(cpus))
+
+
+def _record_cpu(page: Path) -> float:
+    """CPU time of writing the page's fingerprints to a store (`record_fingerprints`), median of 3.
+
+    Each time the rows written the time before are removed first, in the same transaction.
+    """
+    report = analyze(page, only=["file", "fingerprint"])
+    cpus = []
+    with tempfile.TemporaryDirectory() as tmp, Store.open(Path(tmp) / "store") as store:
+        store.record_run(report, original=page.read_bytes())
+        run = int(store.query("SELECT max(id) AS r FROM runs")[0]["r"])
+        for _ in range(3):
+            with store.transaction() as conn:
+                conn.execute(
+                    "DELETE FROM page_hash_bands WHERE fingerprint_id IN "
+                    "(SELECT id FROM page_fingerprints WHERE run_id = ?)",
+                    (run,),
+                )
+                conn.execute("DELETE FROM page_fingerprints WHERE run_id = ?", (run,))
+                conn.execute("DELETE FROM mark_fingerprints WHERE run_id = ?", (run,))
+                started = time.process_time()
+                record_fingerprints(conn, run, report)
+                cpus.append(time.process_time() - started)
+    return float(np.median(cpus))
 
 
 def other_impression(png: bytes, rng: np.random.Generator) -> tuple[bytes, bytes]:

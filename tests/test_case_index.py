@@ -77,7 +77,8 @@ def test_a_batch_finds_through_its_index_what_a_search_of_the_store_finds(
         shas = _stored_one_by_one(store, pages, index)
         assert _ids(index.pages) == _ids(page_fingerprints(store, with_features=False))
         assert [m.id for m in index.marks] == [m.id for m in mark_fingerprints(store)]
-        assert np.array_equal(index.coarse, np.stack([m.coarse for m in index.marks]))
+        everything = range(len(index.marks))
+        assert np.array_equal(index.coarse(everything), np.stack([m.coarse for m in index.marks]))
         assert len(index.thumbs.cache) <= 2 and len(index.patches) <= 2
         for sha in shas.values():
             assert search(store, sha, index) == search(store, sha)

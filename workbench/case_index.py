@@ -19,6 +19,7 @@ for a batch run (the one writer of its store while it runs).
 from __future__ import annotations
 
 import bisect
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -43,13 +44,6 @@ def _mark_key(m: MarkFingerprint) -> tuple[str, int, str]:
     return m.document_sha256, m.page, m.kind
 
 
-def _coarse_rows(marks: list[MarkFingerprint]) -> np.ndarray:
-    """The marks' coarse vectors stacked, one row each (none: an empty matrix)."""
-    if marks:
-        return np.stack([m.coarse for m in marks])
-    return np.zeros((0, COARSE * COARSE), np.float32)
-
-
 class CaseIndex:
     """Every stored document's latest fingerprints, and what searches of this run decoded."""
 
@@ -57,8 +51,13 @@ class CaseIndex:
         self.store = store
         self.pages: list[PageFingerprint] = page_fingerprints(store, with_features=False)
         self.marks: list[MarkFingerprint] = mark_fingerprints(store, with_patches=False)
-        #: the marks' coarse vectors, one row per mark in `marks`' order
-        self.coarse = _coarse_rows(self.marks)
+        # the marks' coarse vectors, in the order they were learnt (rows added at the end,
+        # the buffer doubled when full), and the row of each of `marks`
+        self._vectors = np.zeros((max(64, 2 * len(self.marks)), COARSE * COARSE), np.float32)
+        for i, m in enumerate(self.marks):
+            self._vectors[i] = m.coarse
+        self._used = len(self.marks)
+        self._row_of = np.arange(len(self.marks))
         self.keypoints = Keypoints(store)
         self.thumbs = Thumbs(store)
         self.patches = RecentRows(cases.KEPT_PATCHES)
@@ -77,8 +76,23 @@ class CaseIndex:
         kept = [i for i, m in enumerate(self.marks) if m.document_sha256 != sha256]
         if len(kept) < len(self.marks):
             self.marks = [self.marks[i] for i in kept]
-            self.coarse = self.coarse[kept]
+            self._row_of = self._row_of[kept]
         for m in mark_fingerprints(store, with_patches=False, document=sha256):
             at = bisect.bisect_right(self.marks, _mark_key(m), key=_mark_key)
             self.marks.insert(at, m)
-            self.coarse = np.insert(self.coarse, at, m.coarse, axis=0)
+            self._row_of = np.insert(self._row_of, at, self._append(m.coarse))
+
+    def coarse(self, positions: Sequence[int]) -> np.ndarray:
+        """The coarse vectors of the marks at `positions` of `marks`, one row each, in order."""
+        found: np.ndarray = self._vectors[self._row_of[np.asarray(positions, np.int64)]]
+        return found
+
+    def _append(self, vector: np.ndarray) -> int:
+        """Keep `vector` in the next free row (the buffer doubled when full); its row."""
+        if self._used == len(self._vectors):
+            grown = np.zeros((2 * len(self._vectors), self._vectors.shape[1]), np.float32)
+            grown[: self._used] = self._vectors
+            self._vectors = grown
+        self._vectors[self._used] = vector
+        self._used += 1
+        return self._used - 1

@@ -30,7 +30,7 @@ explanations remain (a scan published twice, a letterhead printed from one desig
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -212,15 +212,15 @@ def shared_marks(
     sha256: str,
     marks: Sequence[MarkFingerprint] | None = None,
     patches: RecentRows | None = None,
-    coarse: np.ndarray | None = None,
+    coarse: Callable[[Sequence[int]], np.ndarray] | None = None,
 ) -> list[SharedMark]:
     """Signatures and seals closer than two impressions, and letterheads of one design.
 
     A coarse correlation over all stored marks of the same kind picks the candidates (at most
     `MARK_CANDIDATES`, the closest); only those are compared shift by shift, and only their
     patches are read from the store. `patches` holds what earlier searches of the same run
-    decoded, and `coarse` the coarse vectors of `marks` stacked, one row each
-    (`workbench.case_index`).
+    decoded, and `coarse` gives the coarse vectors of the marks at some positions of
+    `marks`, stacked (`workbench.case_index`).
     """
     every = list(marks) if marks is not None else mark_fingerprints(store, with_patches=False)
     mine = [m for m in every if m.document_sha256 == sha256]
@@ -232,7 +232,7 @@ def shared_marks(
         if not rows:
             continue
         others = [every[i] for i in rows]
-        vectors = coarse[rows] if coarse is not None else np.stack([m.coarse for m in others])
+        vectors = coarse(rows) if coarse is not None else np.stack([m.coarse for m in others])
         threshold = MARK_SHAPE_SIMILARITY.get(kind, LETTERHEAD_SAME)
         for mark in (m for m in mine if m.kind == kind):
             patch = decode_patch(own.get(mark.id, b""))

@@ -55,9 +55,12 @@ def test_retyped_date_found_by_its_edges_where_it_was_typed(
     truth = Region(x0, y0, x1 - x0, y1 - y0)
     (hit,) = [f for f in report.findings if f.code == "layout.word_edges"]
     assert hit.severity == Severity.WARNING
-    word = hit.regions[0]
+    word, line = hit.regions
     assert word.label == "word"
-    assert word.intersection(truth) >= 0.5 * word.width * word.height
+    # The ink run measured as the sharpest word starts on the retyped date and runs on
+    # into its label (a space narrower than the word gap): its region is partly on it.
+    assert word.intersection(truth) >= 0.3 * word.width * word.height
+    assert line.intersection(truth) >= 0.8 * truth.width * truth.height
     ratios = [h["sharper"] for h in hit.evidence["exemplars"]]
     assert len(ratios) == 3
     assert all(r >= 1.17 for r in ratios)

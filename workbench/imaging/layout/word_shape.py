@@ -50,8 +50,9 @@ class WordPair:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form with rounded figures."""
+        x, y, w, h = self.word.box
         return {
-            "word": self.word.to_dict(),
+            "box": {"x": x, "y": y, "width": w, "height": h},
             "height": round(self.height, 3),
             "width": round(self.width, 3),
             "top": round(self.top, 3),

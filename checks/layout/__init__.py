@@ -12,12 +12,16 @@ part of the template, so it raises nothing by being different.
 Each line's words are also compared with each other by ink tone
 (`workbench.imaging.layout.word_tone`): the words of a printed line share their tone, and a
 word that does not (digits erased and typed again) is reported; with exemplars, a field's
-line whose words differ in tone more than in the exemplars' line at the same place is too.
+line whose words differ in tone more than in the exemplars' line at the same place is too,
+and so is a line whose sharpest word has steeper edges (against its own page) than the
+sharpest word of the exemplars' line (`workbench.imaging.layout.word_shape`): a word put into
+the image after the scan lacks the scan's blur.
 How each word is printed against the whole page's print (ink darkness, edge sharpness,
 stroke width, paper grain) remains the ``forensics`` check's glyph consistency.
 
 `check` holds the check and its line findings; `lines` the measured lines of a page;
-`exemplars` the comparison with genuine exemplars.
+`exemplars` the comparison with genuine exemplars; `line_findings` the findings on a line
+compared with the exemplars' same line.
 """
 
 from __future__ import annotations

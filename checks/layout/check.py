@@ -23,7 +23,7 @@ class LayoutCheck(Check):
     """Template comparison with exemplars, and line typography consistency."""
 
     name = "layout"
-    version = "5"
+    version = "6"
     title = "Layout against genuine exemplars, and typography of each line"
     explanation = (
         "Measures every text line of the page (size, stroke width, baseline, margins) and "
@@ -31,7 +31,8 @@ class LayoutCheck(Check):
         "date or sentence often does, and a word whose ink is darker or lighter than the other "
         "words of its own line, as digits erased and typed again often are. When genuine "
         "exemplars of the same issuer are given, it also compares each line's darkest and "
-        "lightest words with those of the same line in the exemplars, and it "
+        "lightest words, and the edges of its sharpest word, with those of the same line in "
+        "the exemplars, and it "
         "registers the page onto each, compares the template they share (letterhead, emblem, "
         "field labels, rules, footer) block by block, and reports blocks moved, rescaled or "
         "redrawn, with an overlay in two colours (exemplar red, this page blue, shared ink "

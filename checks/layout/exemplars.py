@@ -30,23 +30,33 @@ from workbench.imaging.layout.template import (
     soft_ink,
     template_blocks,
 )
+from workbench.imaging.layout.word_shape import (
+    SHARPER_LIMIT,
+    Scale,
+    page_sharpness,
+    sharper_step,
+    word_pairs,
+)
 from workbench.imaging.layout.word_tone import (
     line_tone,
     tone_range_differs,
     tone_shift,
     wider_tone_range,
 )
-from workbench.imaging.lines import LineMetrics, rotate_box_back
+from workbench.imaging.lines import rotate_box_back
 from workbench.loading import Document
 from workbench.loading.fill import box_decoded
 from workbench.model import Artifact, Finding, Region, Severity
 from workbench.serialize import region_to_dict
 
+from .line_findings import (
+    EXEMPLAR_LINE_LIMITS,
+    line_vs_exemplar_finding,
+    sharper_finding,
+    shift_finding,
+    tone_vs_exemplar_finding,
+)
 from .lines import PageLines, box_region, page_lines
-
-#: Questioned-line / exemplar-line ratios (after removing the page-wide ratio) that count as
-#: a different type.
-EXEMPLAR_LINE_LIMITS = {"stroke_width": 0.3, "ink_height": 0.18}
 
 
 def _union(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
@@ -155,6 +165,8 @@ def compare_with_exemplars(
     tone_seen: dict[int, int] = {}
     shift_hits: dict[int, list[dict[str, Any]]] = {}
     shift_seen: dict[int, int] = {}
+    sharp_hits: dict[int, list[dict[str, Any]]] = {}
+    sharp_seen: dict[int, int] = {}
     line_seen: dict[int, int] = {}
     for k, ref in enumerate(exemplars):
         fixed = np.asarray(context.page_gray(0, document=ref))
@@ -257,7 +269,10 @@ def compare_with_exemplars(
         entry["blocks"] = zone_rows
         line_rows = _compare_lines(context, ref, reg, qlines)
         # The shifted word is for the finding's region; the results hold its figures only.
-        entry["lines"] = [{k: v for k, v in r.items() if k != "shifted_word"} for r in line_rows]
+        entry["lines"] = [
+            {k: v for k, v in r.items() if k not in {"shifted_word", "sharpest_word"}}
+            for r in line_rows
+        ]
         for row in line_rows:
             line_seen[row["line"]] = line_seen.get(row["line"], 0) + 1
             if row["tone_step"] is not None:
@@ -268,6 +283,10 @@ def compare_with_exemplars(
                 shift_seen[row["line"]] = shift_seen.get(row["line"], 0) + 1
                 if row["tone_shift"]["direction"] is not None:
                     shift_hits.setdefault(row["line"], []).append(dict(row, reference=ref))
+            if row["sharper"] is not None:
+                sharp_seen[row["line"]] = sharp_seen.get(row["line"], 0) + 1
+                if row["sharper"] >= SHARPER_LIMIT:
+                    sharp_hits.setdefault(row["line"], []).append(dict(row, reference=ref))
             if row["different"]:
                 line_hits.setdefault(row["line"], []).append(dict(row, reference=ref))
         stem = f"page1_vs_{k + 1}_{ref.sha256[:8]}"
@@ -295,13 +314,13 @@ def compare_with_exemplars(
         # Content differs between letters: a line counts only when it stands out against
         # at least half of the exemplars it could be matched with.
         if len(line_list) * 2 >= line_seen.get(index, 0) and index in by_index:
-            findings.append(_line_vs_exemplar_finding(check, by_index[index], line_list, qlines))
+            findings.append(line_vs_exemplar_finding(check, by_index[index], line_list, qlines))
     toned: set[int] = set()
     for index, line_list in sorted(tone_hits.items()):
         # A line's tone pattern counts only against every exemplar it could be compared with,
         # two at least.
         if len(line_list) >= 2 and len(line_list) == tone_seen.get(index) and index in by_index:
-            findings.append(_tone_vs_exemplar_finding(check, by_index[index], line_list, qlines))
+            findings.append(tone_vs_exemplar_finding(check, by_index[index], line_list, qlines))
             toned.add(index)
     for index, line_list in sorted(shift_hits.items()):
         # Like the tone pattern: against every exemplar it could be compared with, two at
@@ -314,7 +333,12 @@ def compare_with_exemplars(
             and index in by_index
             and index not in toned
         ):
-            findings.append(_shift_finding(check, by_index[index], line_list, qlines))
+            findings.append(shift_finding(check, by_index[index], line_list, qlines))
+    for index, line_list in sorted(sharp_hits.items()):
+        # Edges are another observation than tone: judged on their own, against every
+        # exemplar the line could be compared with, two at least.
+        if len(line_list) >= 2 and len(line_list) == sharp_seen.get(index) and index in by_index:
+            findings.append(sharper_finding(check, by_index[index], line_list, qlines))
     return findings, comparisons, artifacts, None
 
 
@@ -391,106 +415,6 @@ def _block_finding(
     )
 
 
-def _tone_vs_exemplar_finding(
-    check: Check, line: LineMetrics, hits: list[dict[str, Any]], qlines: PageLines
-) -> Finding:
-    steps = ", ".join(f"{h['tone_step']:g}" for h in hits)
-    names = ", ".join(h["reference"].path.name for h in hits)
-    return check.finding(
-        "word_tone",
-        Severity.WARNING,
-        "A line's words differ in tone, unlike the same line of the exemplars",
-        f"The words of line {line.index + 1} of page 1 differ more in ink tone, from the "
-        f"darkest to the lightest, than the words of the line at the same place in every "
-        f"exemplar ({names}): by {steps} grey levels more. The words of a template's line "
-        "(a field's label and its value) are printed and scanned together on a genuine "
-        "letter; a value erased and typed again, or pasted from another print, is "
-        "consistent with this. Innocent explanations: a value filled in by hand or on "
-        "another printer by the issuer itself, a stamp or a highlighter across the line. "
-        "Compare the line's words with each other and with the exemplars'.",
-        page=0,
-        regions=[box_region(qlines.page_box(line), "line")],
-        evidence=_exemplar_evidence(line, hits, "tone_step"),
-        checklist=["img.retyped"],
-    )
-
-
-def _shift_finding(
-    check: Check, line: LineMetrics, hits: list[dict[str, Any]], qlines: PageLines
-) -> Finding:
-    direction = hits[0]["tone_shift"]["direction"]
-    steps = ", ".join(f"{h['tone_shift'][direction]:g}" for h in hits)
-    names = ", ".join(h["reference"].path.name for h in hits)
-    extreme = "darkest" if direction == "darker" else "lightest"
-    word = hits[0]["shifted_word"]
-    evidence = _exemplar_evidence(line, hits, "tone_shift")
-    evidence["word"] = word.to_dict()
-    return check.finding(
-        "word_tone",
-        Severity.WARNING,
-        f"A word is printed {direction} than the same line of the exemplars",
-        f"The {extreme} word of line {line.index + 1} of page 1 is {direction} than the "
-        f"{extreme} word of the line at the same place in every exemplar ({names}): by "
-        f"{steps} grey levels, after allowing for the pages' overall difference in tone. "
-        "The lines of a template print and scan alike from letter to letter; digits or a "
-        "word erased and typed again, or pasted from another print, are consistent with "
-        "this. Innocent explanations: a value in bold type or filled in on another printer "
-        "by the issuer itself, a word gone over by hand, a stamp or a highlighter across "
-        "the line. Compare the word's ink with its neighbours' and with the exemplars'.",
-        page=0,
-        regions=[
-            box_region(rotate_box_back(word.box, qlines.angle, qlines.shape), "word"),
-            box_region(qlines.page_box(line), "line"),
-        ],
-        evidence=evidence,
-        checklist=["img.retyped"],
-    )
-
-
-def _line_vs_exemplar_finding(
-    check: Check, line: LineMetrics, hits: list[dict[str, Any]], qlines: PageLines
-) -> Finding:
-    first = hits[0]
-    described = ", ".join(
-        f"{f.replace('_', ' ')} x{v:.2f}"
-        for f, v in first["relative"].items()
-        if abs(v - 1.0) >= EXEMPLAR_LINE_LIMITS[f]
-    )
-    names = ", ".join(h["reference"].path.name for h in hits)
-    return check.finding(
-        "line_typography",
-        Severity.NOTICE,
-        "A line is set differently from the exemplars' line at the same place",
-        f"Line {line.index + 1} of page 1 differs from the line at the same place in the "
-        f"exemplars ({names}): {described}, after allowing for the pages' overall scale, "
-        "while the other matched lines agree. A line retyped in another font or size is "
-        "consistent with this; so is text of another kind (digits against letters) in a "
-        "field whose content varies.",
-        page=0,
-        regions=[box_region(qlines.page_box(line), "line")],
-        evidence=_exemplar_evidence(line, hits, "relative"),
-        checklist=["img.retyped"],
-    )
-
-
-def _exemplar_evidence(
-    line: LineMetrics, hits: list[dict[str, Any]], measure: str
-) -> dict[str, Any]:
-    """A line finding's evidence: the line, and per exemplar its line and `measure`."""
-    return {
-        "line": line.to_dict(),
-        "compared_with": "exemplars",
-        "exemplars": [
-            {
-                "reference": h["reference"].sha256,
-                "exemplar_line": h["exemplar_line"],
-                measure: h[measure],
-            }
-            for h in hits
-        ],
-    }
-
-
 def _compare_lines(
     context: Context, ref: Document, reg: Registration, qlines: PageLines
 ) -> list[dict[str, Any]]:
@@ -528,6 +452,16 @@ def _compare_lines(
         if a is not None and b is not None:
             differences.append(a - b)
     page_shift = float(np.median(differences)) if len(differences) >= 4 else None
+    q_sharp, e_sharp = page_sharpness(list(qlines.tones)), page_sharpness(list(elines.tones))
+    scale = Scale(usual["ink_height"], usual["stroke_width"], q_sharp / max(e_sharp, 1e-9))
+    matrix = reg.matrix
+
+    def to_exemplar(box: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
+        return transform_box(rotate_box_back(box, qlines.angle, qlines.shape), matrix)
+
+    def to_exemplar_page(box: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
+        return rotate_box_back(box, elines.angle, elines.shape)
+
     rows = []
     for i, (q, e, match_iou) in enumerate(pairs):
         rel = {f: round(float(ratios[f][i] / usual[f]), 3) for f in EXEMPLAR_LINE_LIMITS}
@@ -538,6 +472,14 @@ def _compare_lines(
             None
             if qt is None or et is None or page_shift is None
             else tone_shift(qt, et, page_shift)
+        )
+        sharper = None if qt is None or et is None else sharper_step(qt, et, q_sharp, e_sharp)
+        shapes = (
+            []
+            if qt is None or et is None
+            else word_pairs(
+                qt, et, (q.ink_height, e.ink_height), to_exemplar, to_exemplar_page, scale
+            )
         )
         rows.append(
             {
@@ -550,6 +492,9 @@ def _compare_lines(
                 "tone_different": step is not None and tone_range_differs(step),
                 "tone_shift": None if shift is None else shift.to_dict(),
                 "shifted_word": None if shift is None else shift.word,
+                "word_pairs": [p.to_dict() for p in shapes],
+                "sharper": None if sharper is None else round(sharper[0], 3),
+                "sharpest_word": None if sharper is None else sharper[1],
             }
         )
     return rows

@@ -1,0 +1,153 @@
+"""The layout check's findings on a line compared with the same line of genuine exemplars.
+
+Built by `exemplars.compare_with_exemplars` from its per-line comparison rows (one per
+exemplar the line was matched with); kept apart so that each module stays readable.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from workbench.check import Check
+from workbench.imaging.lines import LineMetrics, rotate_box_back
+from workbench.model import Finding, Severity
+
+from .lines import PageLines, box_region
+
+#: Questioned-line / exemplar-line ratios (after removing the page-wide ratio) that count as
+#: a different type.
+EXEMPLAR_LINE_LIMITS = {"stroke_width": 0.3, "ink_height": 0.18}
+
+
+def tone_vs_exemplar_finding(
+    check: Check, line: LineMetrics, hits: list[dict[str, Any]], qlines: PageLines
+) -> Finding:
+    """A line whose words' tones lie further apart than in the exemplars' same line."""
+    steps = ", ".join(f"{h['tone_step']:g}" for h in hits)
+    names = ", ".join(h["reference"].path.name for h in hits)
+    return check.finding(
+        "word_tone",
+        Severity.WARNING,
+        "A line's words differ in tone, unlike the same line of the exemplars",
+        f"The words of line {line.index + 1} of page 1 differ more in ink tone, from the "
+        f"darkest to the lightest, than the words of the line at the same place in every "
+        f"exemplar ({names}): by {steps} grey levels more. The words of a template's line "
+        "(a field's label and its value) are printed and scanned together on a genuine "
+        "letter; a value erased and typed again, or pasted from another print, is "
+        "consistent with this. Innocent explanations: a value filled in by hand or on "
+        "another printer by the issuer itself, a stamp or a highlighter across the line. "
+        "Compare the line's words with each other and with the exemplars'.",
+        page=0,
+        regions=[box_region(qlines.page_box(line), "line")],
+        evidence=exemplar_evidence(line, hits, "tone_step"),
+        checklist=["img.retyped"],
+    )
+
+
+def shift_finding(
+    check: Check, line: LineMetrics, hits: list[dict[str, Any]], qlines: PageLines
+) -> Finding:
+    """A line whose darkest (or lightest) word goes beyond the exemplars' same line."""
+    direction = hits[0]["tone_shift"]["direction"]
+    steps = ", ".join(f"{h['tone_shift'][direction]:g}" for h in hits)
+    names = ", ".join(h["reference"].path.name for h in hits)
+    extreme = "darkest" if direction == "darker" else "lightest"
+    word = hits[0]["shifted_word"]
+    evidence = exemplar_evidence(line, hits, "tone_shift")
+    evidence["word"] = word.to_dict()
+    return check.finding(
+        "word_tone",
+        Severity.WARNING,
+        f"A word is printed {direction} than the same line of the exemplars",
+        f"The {extreme} word of line {line.index + 1} of page 1 is {direction} than the "
+        f"{extreme} word of the line at the same place in every exemplar ({names}): by "
+        f"{steps} grey levels, after allowing for the pages' overall difference in tone. "
+        "The lines of a template print and scan alike from letter to letter; digits or a "
+        "word erased and typed again, or pasted from another print, are consistent with "
+        "this. Innocent explanations: a value in bold type or filled in on another printer "
+        "by the issuer itself, a word gone over by hand, a stamp or a highlighter across "
+        "the line. Compare the word's ink with its neighbours' and with the exemplars'.",
+        page=0,
+        regions=[
+            box_region(rotate_box_back(word.box, qlines.angle, qlines.shape), "word"),
+            box_region(qlines.page_box(line), "line"),
+        ],
+        evidence=evidence,
+        checklist=["img.retyped"],
+    )
+
+
+def line_vs_exemplar_finding(
+    check: Check, line: LineMetrics, hits: list[dict[str, Any]], qlines: PageLines
+) -> Finding:
+    """A line set in another size or weight than the exemplars' line at the same place."""
+    first = hits[0]
+    described = ", ".join(
+        f"{f.replace('_', ' ')} x{v:.2f}"
+        for f, v in first["relative"].items()
+        if abs(v - 1.0) >= EXEMPLAR_LINE_LIMITS[f]
+    )
+    names = ", ".join(h["reference"].path.name for h in hits)
+    return check.finding(
+        "line_typography",
+        Severity.NOTICE,
+        "A line is set differently from the exemplars' line at the same place",
+        f"Line {line.index + 1} of page 1 differs from the line at the same place in the "
+        f"exemplars ({names}): {described}, after allowing for the pages' overall scale, "
+        "while the other matched lines agree. A line retyped in another font or size is "
+        "consistent with this; so is text of another kind (digits against letters) in a "
+        "field whose content varies.",
+        page=0,
+        regions=[box_region(qlines.page_box(line), "line")],
+        evidence=exemplar_evidence(line, hits, "relative"),
+        checklist=["img.retyped"],
+    )
+
+
+def exemplar_evidence(
+    line: LineMetrics, hits: list[dict[str, Any]], measure: str
+) -> dict[str, Any]:
+    """A line finding's evidence: the line, and per exemplar its line and `measure`."""
+    return {
+        "line": line.to_dict(),
+        "compared_with": "exemplars",
+        "exemplars": [
+            {
+                "reference": h["reference"].sha256,
+                "exemplar_line": h["exemplar_line"],
+                measure: h[measure],
+            }
+            for h in hits
+        ],
+    }
+
+
+def sharper_finding(
+    check: Check, line: LineMetrics, hits: list[dict[str, Any]], qlines: PageLines
+) -> Finding:
+    """A line whose sharpest word has steeper edges than the exemplars' same line allows."""
+    ratios = ", ".join(f"{h['sharper']:.2f}" for h in hits)
+    names = ", ".join(h["reference"].path.name for h in hits)
+    word = hits[0]["sharpest_word"]
+    evidence = exemplar_evidence(line, hits, "sharper")
+    evidence["word"] = word.to_dict()
+    return check.finding(
+        "word_edges",
+        Severity.WARNING,
+        "A word's edges are sharper than the same line of the exemplars allows",
+        f"The sharpest word of line {line.index + 1} of page 1 has edges {ratios} times as "
+        "steep, against the page's other words, as the sharpest word of the line at the same "
+        f"place in every exemplar ({names}) against that exemplar's words. The words of a "
+        "printed and scanned page share the scan's blur; digits or a word typed into the "
+        "image after it was scanned, or pasted from a sharper source, are consistent with "
+        "this. Innocent explanations: a value printed in another pass or by another printer "
+        "by the issuer itself, a word gone over by pen, a page scanned again after a local "
+        "correction. Compare the word's edges with its neighbours' at high zoom.",
+        page=0,
+        regions=[
+            box_region(rotate_box_back(word.box, qlines.angle, qlines.shape), "word"),
+            box_region(qlines.page_box(line), "line"),
+        ],
+        evidence=evidence,
+        checklist=["img.retyped"],
+    )

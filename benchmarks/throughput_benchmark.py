@@ -71,7 +71,12 @@ def _children_cpu_s() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def raw_tesseract_s(page: Path) -> tuple[float, float]:
+def raw_tesseract_s(page: Path) -> float:
+    """Wall seconds of one raw Tesseract pass (``fas``, one thread, default page mode)."""
+    return raw_tesseract_wall_cpu(page)[0]
+
+
+def raw_tesseract_wall_cpu(page: Path) -> tuple[float, float]:
     """Wall and CPU seconds of one raw Tesseract pass (``fas``, one thread, default page mode)."""
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
     cpu, started = _children_cpu_s(), time.perf_counter()
@@ -130,7 +135,7 @@ def measure_ratios(readers: Sequence[str], repeats: int) -> list[RatioRow]:
         for label, page in RATIO_PAGES:
             for reader in readers:
                 key = (label, reader)
-                raws.setdefault(key, []).append(raw_tesseract_s(page))
+                raws.setdefault(key, []).append(raw_tesseract_wall_cpu(page))
                 seconds, cpu_s, by_check = whole_check(page, reader)
                 checks.setdefault(key, []).append((seconds, cpu_s))
                 parts.setdefault(key, []).append(by_check)

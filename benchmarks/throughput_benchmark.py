@@ -30,6 +30,7 @@ import datetime as dt
 import json
 import os
 import platform
+import resource
 import shutil
 import statistics
 import subprocess
@@ -64,32 +65,44 @@ RATIO_PAGES = (
 LETTER_FOLDERS = ("exemplars", "genuine", "questioned", "tampered")
 
 
+def _children_cpu_s() -> float:
+    """User + system CPU seconds of this process's waited-for children (and theirs) so far."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def raw_tesseract_s(page: Path) -> float:
     """Wall seconds of one raw Tesseract pass (``fas``, one thread, default page mode)."""
+    return raw_tesseract_wall_cpu(page)[0]
+
+
+def raw_tesseract_wall_cpu(page: Path) -> tuple[float, float]:
+    """Wall and CPU seconds of one raw Tesseract pass (``fas``, one thread, default page mode)."""
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
-    started = time.perf_counter()
+    cpu, started = _children_cpu_s(), time.perf_counter()
     subprocess.run(
         ["tesseract", str(page), "stdout", "-l", "fas"],
         check=True,
         capture_output=True,
         env=env,
     )
-    return time.perf_counter() - started
+    return time.perf_counter() - started, _children_cpu_s() - cpu
 
 
-def whole_check(page: Path, reader: str) -> tuple[float, dict[str, float]]:
-    """Wall seconds of a whole ``workbench check`` process, and each check's own seconds."""
-    started = time.perf_counter()
+def whole_check(page: Path, reader: str) -> tuple[float, float, dict[str, float]]:
+    """Wall and CPU seconds of a whole ``workbench check`` process (its Tesseract processes
+    and forked analysis included), and each check's own wall seconds."""
+    cpu, started = _children_cpu_s(), time.perf_counter()
     proc = subprocess.run(
         [WORKBENCH, "check", str(page), "--format", "json", "--reader", reader],
         check=True,
         capture_output=True,
         text=True,
     )
-    seconds = time.perf_counter() - started
+    seconds, cpu_s = time.perf_counter() - started, _children_cpu_s() - cpu
     report = json.loads(proc.stdout)
     checks = {r["name"]: float(r.get("duration_s") or 0.0) for r in report["checks"]}
-    return seconds, checks
+    return seconds, cpu_s, checks
 
 
 @dataclass
@@ -101,28 +114,36 @@ class RatioRow:
     check_s: float
     tesseract_s: float
     slowest: str
+    check_cpu_s: float = float("nan")
+    tesseract_cpu_s: float = float("nan")
 
     @property
     def ratio(self) -> float:
         return self.check_s / self.tesseract_s
 
+    @property
+    def cpu_ratio(self) -> float:
+        return self.check_cpu_s / self.tesseract_cpu_s
+
 
 def measure_ratios(readers: Sequence[str], repeats: int) -> list[RatioRow]:
     """Interleave whole checks and raw Tesseract passes on each page; medians per pair."""
-    checks: dict[tuple[str, str], list[float]] = {}
-    raws: dict[tuple[str, str], list[float]] = {}
+    checks: dict[tuple[str, str], list[tuple[float, float]]] = {}
+    raws: dict[tuple[str, str], list[tuple[float, float]]] = {}
     parts: dict[tuple[str, str], list[dict[str, float]]] = {}
     for _ in range(repeats):
         for label, page in RATIO_PAGES:
             for reader in readers:
                 key = (label, reader)
-                raws.setdefault(key, []).append(raw_tesseract_s(page))
-                seconds, by_check = whole_check(page, reader)
-                checks.setdefault(key, []).append(seconds)
+                raws.setdefault(key, []).append(raw_tesseract_wall_cpu(page))
+                seconds, cpu_s, by_check = whole_check(page, reader)
+                checks.setdefault(key, []).append((seconds, cpu_s))
                 parts.setdefault(key, []).append(by_check)
+                raw_wall, raw_cpu = raws[key][-1]
                 print(
-                    f"{label} / {reader}: check {seconds:.2f} s, "
-                    f"raw Tesseract {raws[key][-1]:.2f} s",
+                    f"{label} / {reader}: check {seconds:.2f} s ({cpu_s:.2f} CPU s), "
+                    f"raw Tesseract {raw_wall:.2f} s ({raw_cpu:.2f} CPU s); checks: "
+                    + ", ".join(f"{n} {s:.2f}" for n, s in by_check.items() if s >= 0.05),
                     flush=True,
                 )
     rows = []
@@ -130,13 +151,16 @@ def measure_ratios(readers: Sequence[str], repeats: int) -> list[RatioRow]:
         names = parts[(label, reader)][0].keys()
         medians = {n: statistics.median(p[n] for p in parts[(label, reader)]) for n in names}
         top = sorted(medians.items(), key=lambda kv: -kv[1])[:3]
+        raw = raws[(label, reader)]
         rows.append(
             RatioRow(
                 page=label,
                 reader=reader,
-                check_s=statistics.median(values),
-                tesseract_s=statistics.median(raws[(label, reader)]),
+                check_s=statistics.median(v[0] for v in values),
+                tesseract_s=statistics.median(r[0] for r in raw),
                 slowest=", ".join(f"{n} {s:.2f}" for n, s in top),
+                check_cpu_s=statistics.median(v[1] for v in values),
+                tesseract_cpu_s=statistics.median(r[1] for r in raw),
             )
         )
     return rows
@@ -228,15 +252,18 @@ def render_ratios(ratios: Sequence[RatioRow], load: tuple[float, float], repeats
         "",
         f"Whole `workbench check` (every check, start-up included) against one raw Tesseract "
         f"pass (`fas`, one thread) on the same page, {repeats} interleaved runs each, ratio of "
-        "medians (targets: 1.5x with Tesseract alone, 2.5x with the second reader):",
+        "medians (targets: 1.5x with Tesseract alone, 2.5x with the second reader); CPU is "
+        "user + system seconds of the process and everything it ran (Tesseract included):",
         "",
-        "| page | reader | check, s | raw Tesseract, s | ratio | slowest checks (median s) |",
-        "| --- | --- | ---: | ---: | ---: | --- |",
+        "| page | reader | check, s | raw Tesseract, s | ratio | check, CPU s | "
+        "raw Tesseract, CPU s | CPU ratio | slowest checks (median s) |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
     for r in ratios:
         lines.append(
             f"| {r.page} | {r.reader} | {r.check_s:.2f} | {r.tesseract_s:.2f} | "
-            f"{r.ratio:.1f}x | {r.slowest} |"
+            f"{r.ratio:.1f}x | {r.check_cpu_s:.2f} | {r.tesseract_cpu_s:.2f} | "
+            f"{r.cpu_ratio:.1f}x | {r.slowest} |"
         )
     return "\n".join(lines) + "\n"
 

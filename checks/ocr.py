@@ -204,7 +204,11 @@ class OcrCheck(Check):
             foreign = self._script_finding(result.page, claimed, latin)
             if foreign is not None:
                 findings.append(foreign)
-            preprocessed = context.preprocessed_image(info.index, result.page.language)
+            preprocessed = (
+                context.preprocessed_image(info.index, result.page.language)
+                if context.artifacts.enabled
+                else None
+            )
             artifacts.append(
                 context.artifacts.write_png(
                     f"page{info.index + 1}_preprocessed.png",

@@ -13,7 +13,7 @@ texts, not a conclusion.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from workbench import conventions
 from workbench.check import Check, Need
@@ -21,7 +21,9 @@ from workbench.context import Context
 from workbench.errors import WorkbenchError
 from workbench.model import CheckResult, Finding, Severity
 from workbench.text.people import letter_people
-from workbench.text.translation import Difference, compare_translation
+
+if TYPE_CHECKING:
+    from workbench.text.translation import Difference
 
 #: OCR words and lines read with a lower confidence (0-100) are not compared.
 MIN_CONF = 60.0
@@ -73,6 +75,10 @@ class TranslationCheck(Check):
         people = letter_people(
             lines, convention.patterns("addressee"), convention.patterns("closing")
         )
+        # Imported here: most documents come without a translation, and the comparison's
+        # module (its glossaries and patterns) is not loaded for them.
+        from workbench.text.translation import compare_translation
+
         comparison = compare_translation(original, translation, [p.name for p in people])
         findings = [self._finding(d) for d in comparison.differences]
         if not findings:

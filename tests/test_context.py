@@ -61,7 +61,10 @@ def test_ocr_readings_keep_their_preprocessed_image_packed(tmp_path: Path) -> No
     engine = default_engine()
     engine.check("fas")
     document = load_document(_pages(tmp_path, 2))
-    context = Context(document=document)
+    bare = Context(document=document)
+    bare.ocr_result(1, "fas")
+    assert bare.preprocessed_image(1, "fas") is None  # no artifacts written: not kept
+    context = Context(document=document).for_check("ocr", tmp_path / "out")
     result = context.ocr_result(1, "fas")
     assert result.preprocessed.size == 0  # the cached reading holds no page of pixels
     assert context.ocr(1, "fas") is result.page

@@ -36,6 +36,10 @@ from workbench.limits import Limits
 from workbench.loading import load_document, normalize_image
 from workbench.text.html import html_to_text
 
+SAMPLE_LETTER = (
+    Path(__file__).resolve().parents[1] / "samples" / "questioned" / "letter_1380-02-24.jpg"
+)
+
 
 @pytest.mark.parametrize(
     ("name", "fmt", "media_type", "kwargs"),
@@ -425,3 +429,22 @@ def test_tiff_pages_keep_their_stored_grid_whatever_the_orientation(
     doc = load_document(path)
     assert (doc.pages[0].width, doc.pages[0].height) == (300, 420)
     assert np.array_equal(np.asarray(doc.page_image(0)), np.asarray(page))
+
+
+def test_loading_registers_only_the_decoded_formats_plugins(tmp_path: Path) -> None:
+    # Pillow's `Image.init()` imported some forty plugins in every process; the loader
+    # registers the six it lets Pillow try, and a WebP and a TIFF page still load.
+    Image.new("L", (40, 30), 200).save(tmp_path / "page.webp")
+    Image.new("L", (40, 30), 200).save(tmp_path / "page.tif")
+    code = (
+        "import sys\n"
+        "from workbench.loading import load_document\n"
+        f"sample = {str(SAMPLE_LETTER)!r}\n"
+        f"pages = [load_document(p).pages[0].width for p in (sample, {str(tmp_path)!r} + "
+        "'/page.webp', " + f"{str(tmp_path)!r} + '/page.tif')]\n"
+        "print(pages[1:], [m for m in ('PIL.EpsImagePlugin', 'PIL.DdsImagePlugin', "
+        "'PIL.IcnsImagePlugin') if m in sys.modules])\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split() == ["[40,", "40]", "[]"]

@@ -352,8 +352,10 @@ class Context:
                 index=index,
                 dpi=(dpi[0] + dpi[1]) / 2 if dpi else None,
             )
-            packed = PackedPixels.pack(result.preprocessed)
-            self._cache[("ocr_preprocessed", doc.sha256, index, result.page.language)] = packed
+            if self.artifacts.enabled:  # only the ``ocr`` check's artifact asks for it
+                packed = PackedPixels.pack(result.preprocessed)
+                key = ("ocr_preprocessed", doc.sha256, index, result.page.language)
+                self._cache[key] = packed
             return replace(result, preprocessed=_NO_PIXELS)
 
         return self.cached(("ocr", doc.sha256, index, lang), compute)
@@ -365,7 +367,9 @@ class Context:
 
         Readings the context caches (`ocr_result`, `ocr`, `text_reading`) carry an empty
         ``preprocessed`` array: the image is kept deflated here and decoded on request
-        (for the ``ocr`` check's artifact).
+        (for the ``ocr`` check's artifact), and only when artifacts are written (a view of
+        `for_check` with an output folder made the reading): without one, deflating it cost
+        0.03-0.06 s of CPU per page for nobody.
         """
         doc = document or self.document
         with self._lock:

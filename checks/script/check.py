@@ -53,6 +53,7 @@ from .pages import (
     LINE_CONFIDENCE,
     LINE_MIN_LETTERS,
     PageLine,
+    PageMemo,
     line_row,
     lines_needing_ara,
     read_page,
@@ -261,7 +262,8 @@ class ScriptCheck(Check):
         for index in range(len(doc.pages)):
             try:
                 fas = _decoded_lines(context.ocr(index, "fas"), context.decoded_pixels(index))
-                ara, ara_lines = _ara_reading(context, index, fas)
+                memo = PageMemo()
+                ara, ara_lines = _ara_reading(context, index, fas, memo)
             except ToolUnavailableError as exc:
                 return self.skipped(
                     f"The script of page images needs the Persian and Arabic OCR models: {exc}"
@@ -270,7 +272,9 @@ class ScriptCheck(Check):
                 failures.append(f"page {index + 1}: {exc}")
                 continue
             gray = context.page_gray(index)
-            lines, words, page_digits = read_page(index, fas, ara, gray, cache, MAX_WORDS - n_words)
+            lines, words, page_digits = read_page(
+                index, fas, ara, gray, cache, MAX_WORDS - n_words, memo
+            )
             n_words += len(words)
             digits = digits + page_digits
             all_lines.extend(lines)
@@ -499,19 +503,22 @@ def _decoded_lines(page: OcrPage, decoded: np.ndarray | None) -> OcrPage:
     return replace(page, lines=kept, text="\n".join(line.text for line in kept))
 
 
-def _ara_reading(context: Context, index: int, fas: OcrPage) -> tuple[OcrPage, list[int] | None]:
+def _ara_reading(
+    context: Context, index: int, fas: OcrPage, memo: PageMemo
+) -> tuple[OcrPage, list[int] | None]:
     """The ``ara`` reading the evidence of page `index` needs, and which ``fas`` lines it covers.
 
     A page the report reads in ``ara`` (claimed Arabic, or Arabic text found by the ``fas``
     reading) has its whole ``ara`` reading in the context already; any other page is read in
     ``ara`` on the lines that may be Arabic only (`lines_needing_ara`), not a second time
-    whole. ``None`` for the lines means the whole page.
+    whole. ``None`` for the lines means the whole page. `memo` keeps what choosing the
+    lines computed for `read_page`.
     """
     engine = context.ocr_engine()
     engine.check("ara")
     if context.ocr_language() == "ara" or page_language(fas, engine) == "ara":
         return context.ocr(index, "ara"), None
-    needed = lines_needing_ara(fas, context.page_gray(index))
+    needed = lines_needing_ara(fas, context.page_gray(index), memo)
     boxes = tuple(fas.lines[i].box for i in needed)
     return context.ocr_regions(index, "ara", boxes), [fas.lines[i].index for i in needed]
 

@@ -118,7 +118,37 @@ class PageLine:
         )
 
 
-def lines_needing_ara(fas: OcrPage, gray: np.ndarray) -> list[int]:
+@dataclass
+class PageMemo:
+    """What the evidence of one page computes twice, computed once.
+
+    `lines_needing_ara` and `read_page` both classify every ``fas`` line and count the
+    digit glyphs of every numeric word; given the same memo, the second finds both here.
+    Line classifications are kept by text (code points untrusted), glyph votes by word box.
+    """
+
+    lines: dict[str, Classification] = field(default_factory=dict)
+    votes: dict[tuple[int, int, int, int], dict[str, int]] = field(default_factory=dict)
+
+    def classify_line(self, text: str) -> Classification:
+        """`classify` of a line's text with its code points untrusted, once per text."""
+        found = self.lines.get(text)
+        if found is None:
+            found = self.lines[text] = classify(text, code_points_trusted=False)
+        return found
+
+    def glyph_votes(self, word: OcrWord, gray: np.ndarray) -> dict[str, int]:
+        """`count_systems` of the digit glyphs in the word's box on the page, once per box."""
+        found = self.votes.get(word.box)
+        if found is None:
+            x, y, w, h = word.box
+            pad = max(2, h // 8)
+            crop = gray[max(0, y - pad) : y + h + pad, max(0, x - pad) : x + w + pad]
+            found = self.votes[word.box] = count_systems(digit_systems(crop))
+        return found
+
+
+def lines_needing_ara(fas: OcrPage, gray: np.ndarray, memo: PageMemo | None = None) -> list[int]:
     """Positions in ``fas.lines`` of the lines whose evidence needs the ``ara`` reading.
 
     The ``ara`` reading raises no signal of its own on a line: it supports signals the
@@ -128,8 +158,10 @@ def lines_needing_ara(fas: OcrPage, gray: np.ndarray) -> list[int]:
     a dotted yeh as ي); digits whose glyphs read as Arabic-Indic or tell neither system
     (`digits_of_word`); or words read so poorly by ``fas`` (mean confidence at most
     `DECISIVE_FAS_CEILING`) that ``ara`` could beat them by `FIT_DECISIVE`. A Persian line
-    read confidently, with Persian digit shapes if any, has none of these.
+    read confidently, with Persian digit shapes if any, has none of these. `memo` keeps
+    what `read_page` of the same page computes again.
     """
+    memo = memo if memo is not None else PageMemo()
     needed: list[int] = []
     for position, line in enumerate(fas.lines):
         words = [fas.words[i] for i in line.words]
@@ -138,22 +170,27 @@ def lines_needing_ara(fas: OcrPage, gray: np.ndarray) -> list[int]:
             for w in words
             if w.confidence is not None and w.text.strip(TRAILING)
         ]
-        arabic_text = classify(line.text, code_points_trusted=False).language == "ar"
+        arabic_text = memo.classify_line(line.text).language == "ar"
         forms = any(
             (w.confidence or 0.0) >= MIN_WORD_CONFIDENCE and not ARABIC_FORMS.isdisjoint(w.text)
             for w in words
         )
         poorly_read = len(read) >= FIT_MIN_WORDS and sum(read) / len(read) <= DECISIVE_FAS_CEILING
-        if arabic_text or forms or poorly_read or any(_digits_need_ara(w, gray) for w in words):
+        if (
+            arabic_text
+            or forms
+            or poorly_read
+            or any(_digits_need_ara(w, gray, memo) for w in words)
+        ):
             needed.append(position)
     return needed
 
 
-def _digits_need_ara(word: OcrWord, gray: np.ndarray) -> bool:
+def _digits_need_ara(word: OcrWord, gray: np.ndarray, memo: PageMemo) -> bool:
     """Whether the word's digits are Arabic-Indic by their glyphs, or undecided by them."""
     if (word.confidence or 0.0) < MIN_DIGIT_CONFIDENCE:
         return False
-    _, votes = digits_of_word(word, None, gray)
+    _, votes = digits_of_word(word, None, gray, memo)
     return votes is not None and (votes["arabic_indic"] > 0 or votes["persian"] == 0)
 
 
@@ -164,19 +201,22 @@ def read_page(
     gray: np.ndarray,
     cache: dict[str, Classification],
     word_budget: int,
+    memo: PageMemo | None = None,
 ) -> tuple[list[PageLine], list[dict[str, Any]], DigitCounts]:
     """The evidence lines of one page, its per-word rows (at most `word_budget`), its digits.
 
     Each ``fas`` line is classified by its text (code points untrusted), its words paired
     with the ``ara`` reading, and the line given the Arabic signals it shows (``reasons``).
-    `cache` holds word classifications shared across pages.
+    `cache` holds word classifications shared across pages; `memo` what
+    `lines_needing_ara` computed on this page.
     """
+    memo = memo if memo is not None else PageMemo()
     partners = match_words(fas.words, ara.words)
     word_rows: list[dict[str, Any]] = []
     digits = DigitCounts()
     lines: list[PageLine] = []
     for line in fas.lines:
-        c = classify(line.text, code_points_trusted=False)
+        c = memo.classify_line(line.text)
         info = PageLine(page=index, index=line.index, box=line.box, text=line.text,
                      classification=c)  # fmt: skip
         fits: list[float] = []
@@ -202,7 +242,7 @@ def read_page(
             if (word.confidence or 0.0) < MIN_DIGIT_CONFIDENCE:
                 word_digits = DigitCounts()
             else:
-                word_digits, shapes = digits_of_word(word, other, gray)
+                word_digits, shapes = digits_of_word(word, other, gray, memo)
             digits = digits + word_digits
             info.digits = info.digits + word_digits
             if len(word_rows) < word_budget:
@@ -249,23 +289,21 @@ def read_page(
 
 
 def digits_of_word(
-    word: OcrWord, other: OcrWord | None, gray: np.ndarray
+    word: OcrWord, other: OcrWord | None, gray: np.ndarray, memo: PageMemo | None = None
 ) -> tuple[DigitCounts, dict[str, int] | None]:
     """The digits of one word by system, and the glyph votes when they were counted.
 
     ``fas`` writes every Eastern digit as Persian, so the system is decided by the
     shapes of 4, 5 and 6 on the page (`digit_systems`); where the font draws them alike
     in both systems, by whether ``ara`` read as many Arabic-Indic digits at least as
-    confidently as ``fas`` (``ara`` misreads Persian digits badly).
+    confidently as ``fas`` (``ara`` misreads Persian digits badly). The glyph votes are
+    counted once per word box in `memo`.
     """
     mine = count_digits(word.text)
     eastern = mine.persian + mine.arabic_indic
     if not eastern:
         return mine, None
-    x, y, w, h = word.box
-    pad = max(2, h // 8)
-    crop = gray[max(0, y - pad) : y + h + pad, max(0, x - pad) : x + w + pad]
-    votes = count_systems(digit_systems(crop))
+    votes = (memo if memo is not None else PageMemo()).glyph_votes(word, gray)
     if votes["arabic_indic"] > votes["persian"]:
         # Western digits ``fas`` read among Arabic-Indic glyphs are misread ٤ and ٦.
         return DigitCounts(0, eastern + mine.western, 0), votes

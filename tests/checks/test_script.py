@@ -267,3 +267,27 @@ def test_orthography_sample_region_covers_the_tampered_paragraph() -> None:
     box = tuple(truth["box"])
     assert max(overlaps(r, box) for f in findings for r in f.regions) > 0.5
     assert all(f.severity.label == "warning" for f in findings)
+
+
+@pytest.mark.slow
+def test_page_evidence_is_the_same_with_the_lines_classified_once() -> None:
+    # `lines_needing_ara` and `read_page` share one memo of line classifications and digit
+    # glyph votes: the evidence of a real page is what each computed on its own before.
+    from workbench_checks.script.pages import PageMemo, line_row, lines_needing_ara, read_page
+
+    from workbench.context import Context
+    from workbench.loading import load_document
+
+    path, _ = _sample("questioned", "letter_1380-02-24.jpg")
+    context = Context(document=load_document(path), options={"ocr.reader": "tesseract"})
+    fas, gray = context.ocr(0, "fas"), context.page_gray(0)
+    memo = PageMemo()
+    needed = lines_needing_ara(fas, gray, memo)
+    assert needed == lines_needing_ara(fas, gray)
+    assert set(memo.lines) == {line.text for line in fas.lines}
+    assert memo.votes  # the letter's numbers (its date, its reference) were counted
+    ara = context.ocr_regions(0, "ara", tuple(fas.lines[i].box for i in needed))
+    shared = read_page(0, fas, ara, gray, {}, 5000, memo)
+    alone = read_page(0, fas, ara, gray, {}, 5000)
+    assert [line_row(line) for line in shared[0]] == [line_row(line) for line in alone[0]]
+    assert shared[1:] == alone[1:]

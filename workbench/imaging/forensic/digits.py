@@ -113,9 +113,10 @@ MIN_GRAIN = 0.3
 MIN_TEXTURE_WORDS = 8
 #: The grain of a number's ink (`ink_grain`): the floor of its MAD against the other numbers'
 #: (a fraction of their median, and grey levels), the core ink pixels a number needs, and its
-#: robust z (lower only) mapped onto strength 0..1. On the development split (86 pages, OCR
-#: numbers of at least 4 per page) the flattest genuine number's ink lay at z -7.9 and on an
-#: untouched page at -6.2; under 5 of the 15 retyped numbers OCR read it lay at -9.4 to -13.0.
+#: robust z (lower only) mapped onto strength 0..1. On the development split (86 pages, one
+#: Tesseract reading each; ``benchmarks/digit_features.py``) numbers outside an edit lay at
+#: z -6.6 or more; 4 of the 15 retyped numbers OCR read lay at -9.1 to -14.7, 4 more at -6.0
+#: to -6.4.
 INK_GRAIN_FLOOR = (0.05, 0.05)
 MIN_CORE_PIXELS = 15
 INK_GRAIN_Z = (7.0, 11.0)

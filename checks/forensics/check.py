@@ -54,7 +54,7 @@ class ForensicsCheck(Check):
     """Error levels, noise, copy-move and JPEG ghosts, fused per page."""
 
     name = "forensics"
-    version = "13"
+    version = "14"
     title = "Pixel forensics: cloned regions and words, foreign compression, noise, retyped print"
     explanation = (
         "Looks for local traces of image editing on each page: regions copied from elsewhere "
@@ -69,7 +69,8 @@ class ForensicsCheck(Check):
         "the page (ink darkness, edge sharpness, stroke width, paper grain, line angle: a "
         "retyped date or a spliced line), and numbers or dates, as the page's OCR reads them, "
         "printed differently from the page's other numbers (darker ink, steeper edges, "
-        "another stroke width: digits retyped into a date or an amount). It combines them "
+        "another stroke width, flat ink without the scan's grain, or on paper without it: "
+        "digits retyped into a date or an amount). It combines them "
         "into one heatmap and a score per page, and keeps each method's own map. Given "
         "genuine exemplars of the same source, "
         "the text methods' thresholds are set from them. "

@@ -30,6 +30,9 @@ TRACE_NOTICE = 0.3
 #: Deviations of a number that are about the paper under it, not its print
 #: (`workbench.imaging.forensic.digits.paper_texture`).
 PAPER_FEATURES = frozenset({"texture", "paper_grain"})
+#: Deviations of a number that are about the grain of its ink
+#: (`workbench.imaging.forensic.digits.ink_grain`): like its paper's, not how bold it is.
+INK_FEATURES = frozenset({"ink_grain"})
 #: A paper tone step warns where another method agrees, or alone (shaded bands exist) at 0.9.
 PAPER_STEP_WARNING, PAPER_STEP_ALONE = TRACE_WARNING, 0.9
 
@@ -342,6 +345,7 @@ def glyph_finding(
         "angle": "baseline angle",
         "texture": "correlation of the paper's fine grain between neighbouring pixels",
         "paper_grain": "fine grain of the paper under it",
+        "ink_grain": "unevenness of the core of its ink (grey levels)",
     }
     described = ", ".join(
         f"{names[k]} {d['value']:g} against the page's {d['median']:g} (robust z {d['z']:+.1f})"
@@ -355,6 +359,8 @@ def glyph_finding(
     against = "the page's other numbers" if number else "the page's other words"
     if number and PAPER_FEATURES & set(outlier.deviations):
         against += " (the paper under it: the paper inside the page's other words' boxes)"
+    if number and INK_FEATURES & set(outlier.deviations):
+        against += " (its ink: scanned ink is uneven, digits typed into a file are flat)"
     innocent = (
         "a number in bold (a total), a form whose blanks were filled in on another machine "
         "after it was printed, a number stamped or handwritten, a different ribbon or toner, "
@@ -363,6 +369,12 @@ def glyph_finding(
             "; for its paper: a stain or mark cleaned off the scan, correction fluid or tape, "
             "or a scanner's dust removal"
             if PAPER_FEATURES & set(outlier.deviations)
+            else ""
+        )
+        + (
+            "; for its ink: a number printed on another machine whose toner or ink lies "
+            "evenly, a rubber stamp, or a scanner's smoothing of dark areas"
+            if INK_FEATURES & set(outlier.deviations)
             else ""
         )
         if number
@@ -376,6 +388,10 @@ def glyph_finding(
         # The paper under the number lacks the scan's grain: evidence of its own, about the
         # paper rather than the print, which a bold number does not give.
         others = [*others, "paper_texture"]
+    if number and INK_FEATURES & set(outlier.deviations):
+        # So is ink without the grain of the scan: a bold number printed with the page
+        # carries the same toner and scanner noise as the others.
+        others = [*others, "ink_grain"]
     if number and not others:
         # A number printed unlike the page's other numbers is, on its own, as often a bold
         # total or a blank filled in later: an untouched letter of the independent corpus

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from workbench.imaging.blocks import regions_from_mask, robust_zscore, upsample_blocks
-from workbench.imaging.forensic.fusion import TRIM_MARGIN, fuse_maps, tamper_score
+from workbench.imaging.forensic.fusion import TEXT_SHOWN, TRIM_MARGIN, fuse_maps, tamper_score
 
 
 def test_fused_heatmap_is_the_weighted_maximum() -> None:
@@ -33,6 +33,23 @@ def test_block_regions_around_words_with_evidence_are_trimmed_to_the_words() -> 
     assert 0 < heat[11, 45] < 128 and 0 < heat[20, 12] < 128
     # The region without words with evidence of their own is left as it was.
     assert (heat[40:50, 40:50] == round(0.9 * 255)).all()
+
+
+def test_words_that_can_warn_are_marked_on_the_heatmap_at_their_own_strength() -> None:
+    # A number at strength 0.58 (a warning of the number comparison, weight 0.8) and a paper
+    # step of the same strength elsewhere: the number is marked (128 or more), the step keeps
+    # its weighted strength, and so does a word too weak to warn.
+    glyph = np.zeros((20, 20))
+    glyph[2:4, 2:8] = 0.58
+    glyph[10:12, 2:8] = TEXT_SHOWN - 0.1
+    step = np.zeros((20, 20))
+    step[15:18, 10:18] = 0.58
+    heat = fuse_maps({"glyph": glyph, "paper_step": step}, (20, 20))
+    assert (heat[2:4, 2:8] == round(0.58 * 255)).all()
+    assert (heat[10:12, 2:8] == round(0.8 * (TEXT_SHOWN - 0.1) * 255)).all()
+    assert (heat[15:18, 10:18] < 128).all()
+    # The page score still counts the number at its weight.
+    assert tamper_score({"glyph": 0.58}) == pytest.approx(0.8 * 0.58)
 
 
 def test_tamper_score_is_a_noisy_or() -> None:

@@ -46,6 +46,12 @@ TEXT_METHODS = ("glyph", "text_clone")
 TRIM_SHARE = 0.5
 #: Margin kept around the words with evidence, in elements of the fused grid.
 TRIM_MARGIN = 2
+#: A word or line of the `TEXT_METHODS` at this strength or more is painted on the heatmap at
+#: its own strength, not weighted down: the text methods' regions are the words their findings
+#: name, and from this strength on those findings can warn, so the heatmap marks (at 0.5,
+#: the level its readers and `trim_to_words` take as marked) where such a finding is. The
+#: weights still set how much each method counts in `tamper_score`.
+TEXT_SHOWN = 0.5
 
 
 def resize_map(values: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
@@ -70,7 +76,8 @@ def fuse_maps(
     shape : (H, W)
         Page size.
     weights : mapping of method name -> float in [0, 1], optional
-        `DEFAULT_WEIGHTS` by default; methods without a weight count fully.
+        `DEFAULT_WEIGHTS` by default; methods without a weight count fully. A text method's
+        word at `TEXT_SHOWN` or more keeps its own strength.
 
     Returns
     -------
@@ -82,12 +89,12 @@ def fuse_maps(
     fused = np.zeros(shape, dtype=np.float32)
     text = np.zeros(shape, dtype=np.float32)
     for name, values in maps.items():
-        layer = np.float32(w.get(name, 1.0)) * resize_map(
-            np.clip(np.nan_to_num(values), 0.0, 1.0), shape
-        )
-        fused = np.maximum(fused, layer)
+        raw = resize_map(np.clip(np.nan_to_num(values), 0.0, 1.0), shape)
+        layer = np.float32(w.get(name, 1.0)) * raw
         if name in TEXT_METHODS:
+            layer = np.where(raw >= TEXT_SHOWN, np.maximum(layer, raw), layer)
             text = np.maximum(text, layer)
+        fused = np.maximum(fused, layer)
     return np.asarray(np.rint(trim_to_words(fused, text) * 255.0), dtype=np.uint8)
 
 

@@ -93,7 +93,9 @@ SIFT_HALO = 32
 #: Within a band, SIFT runs only on the columns (and rows) where the page has detail, in
 #: tiles of this many pixels of the reduced page: the blank paper of a letter's margins and
 #: between its paragraphs holds no keypoint, but building its scale space cost as much as
-#: anywhere else (a fifth to three fifths of a letter's or a form's page).
+#: anywhere else (a fifth to three fifths of the pages measured). It is mostly a blank band
+#: or wide blank columns of a form, table or book page that are left out: a letter's lines
+#: span its width, and its bands are described whole.
 SIFT_TILE = 32
 #: A tile has detail when its largest gradient (Sobel / 8, after a blur of one pixel) reaches
 #: this many grey levels, or a neighbouring tile's does. On 18 pages (the samples' letters and

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import cv2
 import numpy as np
+import pytest
 
 from tests.support.forensic_fixtures import (
     jpeg,
@@ -11,6 +12,7 @@ from tests.support.forensic_fixtures import (
     scene,
     shapes_scene,
 )
+from workbench.imaging.forensic import copymove_keypoints as kp
 from workbench.imaging.forensic.copymove import clone_map, merge_clones
 from workbench.imaging.forensic.copymove_blocks import (
     _HASH_WEIGHTS,
@@ -138,3 +140,34 @@ def test_rescaled_copy_saved_as_jpeg_is_found() -> None:
         pairs = [p for p in keypoint_clones(jpeg(tampered, 90)) if p.strength >= 0.6]
         assert pairs and abs(max(pairs[0].scale, 1 / pairs[0].scale) - 1.06) < 0.02
         assert all(p.strength < 0.3 for p in keypoint_clones(jpeg(img, 90)))
+
+
+def test_sift_leaves_out_blank_paper_without_losing_keypoints(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The letter's lowest band holds a seal, its copy beside it and a signature amid blank
+    # paper: SIFT runs on that part of the band only, and finds the keypoints the whole
+    # band gives; the copy is found at both places.
+    letter = letter_page(seed=2)
+    cx, cy = letter.seal_center
+    tampered, _ = paste_transformed(
+        letter.image, (float(cx), float(cy)), (760.0, 1300.0), letter.seal_radius + 8, 3.0, 1.05
+    )
+    factor = 1240 / tampered.shape[0]
+    work = cv2.resize(tampered, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
+    h, w = work.shape
+    pieces = kp._pieces(kp._detail_tiles(work), 828, h, w)
+    assert sum((x1 - x0) * (y1 - y0) for x0, y0, x1, y1 in pieces) < 0.5 * w * (h - 828)
+    points, _ = _sift_features(work, 5000, 0.02)
+    with monkeypatch.context() as patch:
+        patch.setattr(kp, "SIFT_PIECES_SHARE", 0.0)  # whole bands, as before
+        whole, _ = _sift_features(work, 5000, 0.02)
+    found = {(round(float(x), 1), round(float(y), 1)) for x, y in points}
+    reference = {(round(float(x), 1), round(float(y), 1)) for x, y in whole}
+    assert len(found & reference) >= 0.99 * len(reference)
+    assert len(found) <= len(reference)
+    pairs = [p for p in keypoint_clones(tampered) if p.strength >= 0.6]
+    assert pairs
+    ends = [box(pairs[0].source), box(pairs[0].target)]
+    assert any(overlaps(e, (cx - 100, cy - 100, 200, 200)) for e in ends)
+    assert any(overlaps(e, (660, 1200, 200, 200)) for e in ends)

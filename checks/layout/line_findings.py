@@ -9,8 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 from workbench.check import Check
+from workbench.imaging.layout.word_tone import WordTone
 from workbench.imaging.lines import LineMetrics, rotate_box_back
-from workbench.model import Finding, Severity
+from workbench.model import Finding, Region, Severity
 
 from .lines import PageLines, box_region
 
@@ -52,9 +53,7 @@ def shift_finding(
     steps = ", ".join(f"{h['tone_shift'][direction]:g}" for h in hits)
     names = ", ".join(h["reference"].path.name for h in hits)
     extreme = "darkest" if direction == "darker" else "lightest"
-    word = hits[0]["shifted_word"]
-    evidence = exemplar_evidence(line, hits, "tone_shift")
-    evidence["word"] = word.to_dict()
+    evidence, regions = word_evidence(line, hits, "tone_shift", hits[0]["shifted_word"], qlines)
     return check.finding(
         "word_tone",
         Severity.WARNING,
@@ -68,10 +67,7 @@ def shift_finding(
         "by the issuer itself, a word gone over by hand, a stamp or a highlighter across "
         "the line. Compare the word's ink with its neighbours' and with the exemplars'.",
         page=0,
-        regions=[
-            box_region(rotate_box_back(word.box, qlines.angle, qlines.shape), "word"),
-            box_region(qlines.page_box(line), "line"),
-        ],
+        regions=regions,
         evidence=evidence,
         checklist=["img.retyped"],
     )
@@ -122,15 +118,26 @@ def exemplar_evidence(
     }
 
 
+def word_evidence(
+    line: LineMetrics, hits: list[dict[str, Any]], measure: str, word: WordTone, qlines: PageLines
+) -> tuple[dict[str, Any], list[Region]]:
+    """A word finding's evidence (the line's, with the word) and its regions: word, then line."""
+    evidence = exemplar_evidence(line, hits, measure)
+    evidence["word"] = word.to_dict()
+    regions = [
+        box_region(rotate_box_back(word.box, qlines.angle, qlines.shape), "word"),
+        box_region(qlines.page_box(line), "line"),
+    ]
+    return evidence, regions
+
+
 def sharper_finding(
     check: Check, line: LineMetrics, hits: list[dict[str, Any]], qlines: PageLines
 ) -> Finding:
     """A line whose sharpest word has steeper edges than the exemplars' same line allows."""
     ratios = ", ".join(f"{h['sharper']:.2f}" for h in hits)
     names = ", ".join(h["reference"].path.name for h in hits)
-    word = hits[0]["sharpest_word"]
-    evidence = exemplar_evidence(line, hits, "sharper")
-    evidence["word"] = word.to_dict()
+    evidence, regions = word_evidence(line, hits, "sharper", hits[0]["sharpest_word"], qlines)
     return check.finding(
         "word_edges",
         Severity.WARNING,
@@ -144,10 +151,7 @@ def sharper_finding(
         "by the issuer itself, a word gone over by pen, a page scanned again after a local "
         "correction. Compare the word's edges with its neighbours' at high zoom.",
         page=0,
-        regions=[
-            box_region(rotate_box_back(word.box, qlines.angle, qlines.shape), "word"),
-            box_region(qlines.page_box(line), "line"),
-        ],
+        regions=regions,
         evidence=evidence,
         checklist=["img.retyped"],
     )

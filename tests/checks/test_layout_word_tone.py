@@ -22,6 +22,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 import corpus_pages as cp
 import forensic_corpus as fc
 
+from tests.checks.conftest import TemplateLetters
+
 pytestmark = pytest.mark.skipif(
     bool(cp.missing_fonts("dev")),
     reason="the corpus fonts are not installed: " + "; ".join(cp.missing_fonts("dev")),
@@ -64,27 +66,12 @@ def test_the_same_letter_untouched_gets_no_warning(
     assert not [f for f in report.findings if f.code == "layout.word_tone"]
 
 
-@pytest.fixture(scope="module")
-def template_letters(
-    tmp_path_factory: pytest.TempPathFactory,
-) -> tuple[fc.Entry, fc.Entry, list[Path], Path]:
-    """A letter with its date retyped, an untouched letter and three exemplars, one template."""
-    folder = tmp_path_factory.mktemp("template")
-    retyped = fc.make_entry("dev", 48, "retyped-digits", "letter", 0, folder)
-    untouched = fc.make_entry("dev", 0, "none", "letter", 0, folder)
-    exemplars = [fc.make_entry("dev", i, "exemplar", "letter", 0, folder) for i in (80, 81, 82)]
-    return retyped, untouched, [folder / e.path for e in exemplars], folder
-
-
 @pytest.mark.slow
-def test_retyped_date_found_against_the_exemplars_line(
-    template_letters: tuple[fc.Entry, fc.Entry, list[Path], Path],
-) -> None:
+def test_retyped_date_found_against_the_exemplars_line(template_letters: TemplateLetters) -> None:
     # The date's line holds two words (label and date), too few to be judged on the page
     # alone; the exemplars show how far apart its words' tones are on genuine letters.
-    retyped, _, exemplars, folder = template_letters
-    report = analyze(folder / retyped.path, references=exemplars, only=["layout"], out=None)
-    ((x0, y0, x1, y1),) = retyped.boxes
+    report = template_letters.retyped_report
+    ((x0, y0, x1, y1),) = template_letters.retyped.boxes
     truth = Region(x0, y0, x1 - x0, y1 - y0)
     found = [
         f
@@ -98,22 +85,22 @@ def test_retyped_date_found_against_the_exemplars_line(
 
 @pytest.mark.slow
 def test_untouched_letter_of_the_template_gets_no_warning_against_the_exemplars(
-    template_letters: tuple[fc.Entry, fc.Entry, list[Path], Path],
+    template_letters: TemplateLetters,
 ) -> None:
-    _, untouched, exemplars, folder = template_letters
-    report = analyze(folder / untouched.path, references=exemplars, only=["layout"], out=None)
-    assert not [f for f in report.findings if f.severity >= Severity.WARNING]
+    # Neither its words' tones nor its sharpest words' edges (`layout.word_edges`) warn.
+    findings = template_letters.untouched_report.findings
+    assert not [f for f in findings if f.severity >= Severity.WARNING]
+    assert not [f for f in findings if f.code in {"layout.word_tone", "layout.word_edges"}]
 
 
 @pytest.mark.slow
 def test_retyped_number_alone_on_its_line_found_against_the_exemplars(
-    tmp_path_factory: pytest.TempPathFactory,
-    template_letters: tuple[fc.Entry, fc.Entry, list[Path], Path],
+    tmp_path_factory: pytest.TempPathFactory, template_letters: TemplateLetters
 ) -> None:
     # The corpus's page 58: a number retyped on a line of one word, which neither the page's
     # lines nor the tone range of the exemplars' line can judge. Its word is darker than the
     # same line's word in every exemplar, once the pages' overall tone difference is removed.
-    _, _, exemplars, _ = template_letters
+    exemplars = template_letters.exemplars
     folder = tmp_path_factory.mktemp("alone")
     retyped = fc.make_entry("dev", 58, "retyped-digits", "letter", 0, folder)
     report = analyze(folder / retyped.path, references=exemplars, only=["layout"], out=None)

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tests.support.case_store import write_copy
+from tests.support.case_store import letters_and_a_copy
 from workbench import case_pages, cases
 from workbench.api import analyze
 from workbench.case_index import CaseIndex
@@ -32,22 +32,11 @@ from workbench.store.fingerprints import (
     page_thumbs,
 )
 
-SAMPLES = Path(__file__).resolve().parents[1] / "samples"
-LETTERS = (
-    "exemplars/exemplar_02.png",
-    "exemplars/exemplar_03.png",
-    # filled from the same pool of paragraphs as exemplar_03: their keypoints verify
-    "tampered/t03_retype_date.png",
-    "genuine/control_01.png",
-)
-
 
 @pytest.fixture(scope="module")
 def pages(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
     """Four letters of one template, then a copy of the first: 20% off two sides, 60%, JPEG."""
-    base = tmp_path_factory.mktemp("index")
-    copy = write_copy(SAMPLES / LETTERS[0], base / "copy.jpg", (0.2, 0.2, 1.0, 1.0), 6)
-    return [*(SAMPLES / name for name in LETTERS), copy]
+    return letters_and_a_copy(tmp_path_factory.mktemp("index"))
 
 
 def _ids(rows: list[PageFingerprint]) -> list[tuple[int, int, str, int]]:

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from tests.support.case_store import store_pages, write_copy
+from tests.support.case_store import letters_and_a_copy, store_pages
 from workbench import case_pages
 from workbench.case_pages import AGREEING_SHARE, ROUGH_FIT_SHARE, Thumbs, near_duplicates
 from workbench.imaging.fingerprint import Features, PageMatch, decode_thumb, match_pair
@@ -31,22 +31,12 @@ from workbench.imaging.page_overlap import (
 from workbench.store import Store
 from workbench.store.fingerprints import page_features_of, page_fingerprints, page_thumbs
 
-SAMPLES = Path(__file__).resolve().parents[1] / "samples"
-LETTERS = (
-    "exemplars/exemplar_02.png",
-    "exemplars/exemplar_03.png",
-    # filled from the same pool of paragraphs as exemplar_03: their keypoints verify
-    "tampered/t03_retype_date.png",
-    "genuine/control_01.png",
-)
-
 
 @pytest.fixture(scope="module")
 def stored(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     """Four letters of one template and a copy of the first: 20% off two sides, 60%, JPEG 60."""
     base = tmp_path_factory.mktemp("rough")
-    copy_path = write_copy(SAMPLES / LETTERS[0], base / "copy.jpg", (0.2, 0.2, 1.0, 1.0), 6)
-    shas = store_pages(base / "store", [*(SAMPLES / name for name in LETTERS), copy_path])
+    shas = store_pages(base / "store", letters_and_a_copy(base))
     shas["store"] = str(base / "store")
     return shas
 

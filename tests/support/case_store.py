@@ -16,6 +16,16 @@ from PIL import Image
 from workbench.api import analyze
 from workbench.store import Store
 
+SAMPLES = Path(__file__).resolve().parents[2] / "samples"
+#: Four sample letters of one template; the third is filled from the same pool of paragraphs
+#: as the second, so their keypoints verify as a copy's would.
+TEMPLATE_LETTERS = (
+    "exemplars/exemplar_02.png",
+    "exemplars/exemplar_03.png",
+    "tampered/t03_retype_date.png",
+    "genuine/control_01.png",
+)
+
 
 def write_copy(
     source: Path,
@@ -44,3 +54,9 @@ def store_pages(store_path: Path, paths: Iterable[Path]) -> dict[str, str]:
             store.record_run(report, original=path.read_bytes())
             shas[path.stem] = report.document.sha256
     return shas
+
+
+def letters_and_a_copy(folder: Path) -> list[Path]:
+    """The four template letters, then a copy of the first: 20% off two sides, 60%, JPEG 60."""
+    copy = write_copy(SAMPLES / TEMPLATE_LETTERS[0], folder / "copy.jpg", (0.2, 0.2, 1.0, 1.0), 6)
+    return [*(SAMPLES / name for name in TEMPLATE_LETTERS), copy]

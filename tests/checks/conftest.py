@@ -9,7 +9,6 @@ on the same analyses rather than making and analysing the letters twice.
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,14 +18,12 @@ import pytest
 from workbench import analyze
 from workbench.model import Report
 
-BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
-
 
 @dataclass(frozen=True)
 class TemplateLetters:
     """The letters of one template and the layout check's reports against the exemplars."""
 
-    retyped: Any  # forensic_corpus.Entry (the corpus module lives in benchmarks/)
+    retyped: Any  # forensic_corpus.Entry (`tests.support.corpus`), imported on first use
     untouched: Any
     exemplars: list[Path]
     folder: Path
@@ -37,8 +34,7 @@ class TemplateLetters:
 @pytest.fixture(scope="session")
 def template_letters(tmp_path_factory: pytest.TempPathFactory) -> TemplateLetters:
     """Made and analysed on first use (the tests using it skip without the corpus fonts)."""
-    sys.path.insert(0, str(BENCHMARKS))
-    import forensic_corpus as fc
+    from tests.support.corpus import fc
 
     folder = tmp_path_factory.mktemp("template")
     retyped = fc.make_entry("dev", 48, "retyped-digits", "letter", 0, folder)

@@ -7,28 +7,20 @@ template and scan chain (dev-002); then a register printed with one row in bold,
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
 from PIL import Image
 
+from tests.support.corpus import NEEDS_DEV_FONTS, fc
 from tests.support.forensic_fixtures import jpeg, overlaps, register_page
 from workbench import analyze
 from workbench.model import Report, Severity
 from workbench.serialize import report_to_dict, validate_report
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
-
-import corpus_pages as cp
-import forensic_corpus as fc
-
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.skipif(
-        bool(cp.missing_fonts("dev")),
-        reason="the corpus fonts are not installed: " + "; ".join(cp.missing_fonts("dev")),
-    ),
+    NEEDS_DEV_FONTS,
 ]
 
 

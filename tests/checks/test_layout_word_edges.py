@@ -11,27 +11,17 @@ edges, blurred, measure less steep.
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import cv2
 import numpy as np
 import pytest
 from PIL import Image
 
+from tests.checks.conftest import TemplateLetters
+from tests.support.corpus import NEEDS_DEV_FONTS
 from workbench.imaging.layout.word_tone import edge_sharpness
 from workbench.model import Region, Severity
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
-
-import corpus_pages as cp
-
-from tests.checks.conftest import TemplateLetters
-
-pytestmark = pytest.mark.skipif(
-    bool(cp.missing_fonts("dev")),
-    reason="the corpus fonts are not installed: " + "; ".join(cp.missing_fonts("dev")),
-)
+pytestmark = NEEDS_DEV_FONTS
 
 
 @pytest.mark.slow

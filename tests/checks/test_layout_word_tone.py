@@ -9,25 +9,16 @@ with three genuine letters of its template, and an untouched letter of the same 
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.checks.conftest import TemplateLetters
+from tests.support.corpus import NEEDS_DEV_FONTS, fc
 from workbench import analyze
 from workbench.model import Region, Severity
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
-
-import corpus_pages as cp
-import forensic_corpus as fc
-
-from tests.checks.conftest import TemplateLetters
-
-pytestmark = pytest.mark.skipif(
-    bool(cp.missing_fonts("dev")),
-    reason="the corpus fonts are not installed: " + "; ".join(cp.missing_fonts("dev")),
-)
+pytestmark = NEEDS_DEV_FONTS
 
 
 @pytest.fixture(scope="module")

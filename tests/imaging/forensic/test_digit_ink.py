@@ -8,29 +8,21 @@ page's, its print hardly at all), an untouched letter of the same template and s
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 from PIL import Image
 
+from tests.support.corpus import NEEDS_DEV_FONTS, fc
 from tests.support.forensic_fixtures import jpeg, overlaps, register_page
 from workbench.imaging.forensic.digits import digit_consistency
 from workbench.imaging.words import find_words
 from workbench.ocr import OcrWord, default_engine
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "benchmarks"))
-
-import corpus_pages as cp
-import forensic_corpus as fc
-
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.skipif(
-        bool(cp.missing_fonts("dev")),
-        reason="the corpus fonts are not installed: " + "; ".join(cp.missing_fonts("dev")),
-    ),
+    NEEDS_DEV_FONTS,
 ]
 
 

@@ -6,24 +6,14 @@ ruled table in the dev split's fonts, printed and scanned at 300 dpi.
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import numpy as np
 import pytest
 
+from tests.support.corpus import NEEDS_DEV_FONTS, fc
 from workbench.imaging.forensic.glyphs import glyph_consistency
 from workbench.imaging.words import find_words, ruled_lines
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "benchmarks"))
-
-import corpus_pages as cp
-import forensic_corpus as fc
-
-pytestmark = pytest.mark.skipif(
-    bool(cp.missing_fonts("dev")),
-    reason="the corpus fonts are not installed: " + "; ".join(cp.missing_fonts("dev")),
-)
+pytestmark = NEEDS_DEV_FONTS
 
 #: Strength from which the check reports a trace at all (`findings.TRACE_NOTICE`).
 NOTICE = 0.3

@@ -6,7 +6,32 @@ A 100-megapixel page is 100 MB as greyscale; sorting a copy of it for one quanti
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
+
+#: Pixels OpenCV counts at once: its histogram's float32 counts are exact below 2**24.
+_EXACT_COUNT = (1 << 24) - 1
+
+
+def counts_u8(gray: np.ndarray) -> np.ndarray:
+    """How many pixels of a uint8 image hold each grey level: (256,) int64.
+
+    The same counts as ``np.bincount(gray.ravel(), minlength=256)`` at about a third of its
+    cost (OpenCV's histogram; about 0.01 CPU s for a 300-dpi A4 page against 0.03), counted in
+    strips of rows small enough for OpenCV's float32 counts to be exact.
+    """
+    counts = np.zeros(256, dtype=np.int64)
+    if gray.size == 0:
+        return counts
+    rows = gray.reshape(gray.shape[0], -1) if gray.ndim > 1 else gray.reshape(1, -1)
+    if rows.shape[1] > _EXACT_COUNT:  # a row too long to count exactly at once
+        return np.bincount(rows.ravel(), minlength=256).astype(np.int64)
+    step = _EXACT_COUNT // rows.shape[1]
+    for start in range(0, rows.shape[0], step):
+        strip = np.ascontiguousarray(rows[start : start + step], dtype=np.uint8)
+        hist = cv2.calcHist([strip], [0], None, [256], [0, 256])
+        counts += hist.ravel().astype(np.int64)
+    return counts
 
 
 def percentile_u8(gray: np.ndarray, q: float) -> float:

@@ -10,6 +10,8 @@ lossless copies only. Candidates are verified as every copy-move candidate is
 
 from __future__ import annotations
 
+import math
+
 import cv2
 import numpy as np
 
@@ -210,8 +212,13 @@ def _verify_shift(
         return None
     a = img[ay0:ay1, ax0:ax1]
     b = img[ay0 + sy : ay1 + sy, ax0 + sx : ax1 + sx]
-    equal = (cv2.absdiff(a, b) <= tolerance).astype(np.float32)
-    dense = cv2.boxFilter(equal, -1, (block, block), borderType=cv2.BORDER_CONSTANT) >= 0.97
+    # A pixel is dense where at least 97% of the block around it is equal: counted as whole
+    # pixels (the same test as the block's mean of 0 and 1, in a fraction of the time).
+    equal = (cv2.absdiff(a, b) <= tolerance).view(np.uint8)
+    equals = cv2.boxFilter(
+        equal, cv2.CV_16U, (block, block), normalize=False, borderType=cv2.BORDER_CONSTANT
+    )
+    dense = equals >= math.ceil(0.97 * block * block)
     # The rest runs on the window holding every dense pixel, with room for the box filter and
     # the closing around it: the overlap is nearly the whole page, the equal part of a
     # genuine page a few specks. The sums of whole grey levels are exact, the closing adds

@@ -41,6 +41,7 @@ import numpy as np
 
 from workbench.geometry import Box
 from workbench.imaging.blocks import regions_from_mask, strength_from_z
+from workbench.imaging.histogram import counts_u8
 
 METHOD = (
     "straight steps in the paper tone along rows and columns, robust z per JPEG grid phase "
@@ -119,7 +120,7 @@ def median_level(gray: np.ndarray) -> float:
     g = np.asarray(gray)
     if g.dtype != np.uint8:
         return float(np.median(g))
-    return median_of_histogram(np.bincount(g.ravel(), minlength=256))
+    return median_of_histogram(counts_u8(g))
 
 
 def bare_paper(gray: np.ndarray) -> tuple[float, float]:
@@ -129,7 +130,7 @@ def bare_paper(gray: np.ndarray) -> tuple[float, float]:
     median at least `PAPER_LEVEL` (`is_paper_page`): the methods that compare a page's paper
     or print with itself judge only such pages.
     """
-    hist = np.bincount(np.asarray(gray, dtype=np.uint8).ravel(), minlength=256)
+    hist = counts_u8(np.asarray(gray, dtype=np.uint8))
     level = median_of_histogram(hist)
     near = np.abs(np.arange(256) - level) <= INK_MARGIN
     return float(hist[near].sum() / max(int(hist.sum()), 1)), level

@@ -378,8 +378,8 @@ def glyph_finding(
             else ""
         )
         + (
-            "; for two measurements together: a number stamped, written by hand or pasted "
-            "in by the issuer from another document"
+            "; for two measurements together: a number written by hand, or pasted in by "
+            "the issuer from another document"
             if outlier.seen_by
             else ""
         )

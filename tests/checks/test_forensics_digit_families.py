@@ -3,8 +3,9 @@
 A form of the development split's 150-dpi colour chain whose number was erased and typed again
 in the body face (the corpus's dev-057: its paper and the grain of its ink each a little off
 from the page's, neither far enough to warn alone), an untouched form of the same chain
-(dev-009), and a register printed and scanned together, one date of it retyped in lighter ink
-than the page's print, and its bold row untouched.
+(dev-009), a register printed and scanned together, one date of it retyped in lighter ink
+than the page's print, and its bold row untouched; and a sample letter whose seal OCR reads
+as a number.
 """
 
 from __future__ import annotations
@@ -58,7 +59,7 @@ def test_number_off_in_paper_and_ink_is_a_warning_where_it_was_typed(tmp_path: P
     z = {name: d["z"] for name, d in found[0].evidence["deviations"].items()}
     families = sorted(family_deviations(z).values(), reverse=True)
     assert families[1] >= TWO_FAMILY_Z[0]
-    assert "stamped" in found[0].detail
+    assert "written by hand" in found[0].detail
     for f in report.findings:
         if f.severity >= Severity.WARNING:
             assert any(overlaps((r.x, r.y, r.width, r.height), edit) for r in f.regions), f.code
@@ -109,3 +110,19 @@ def test_bold_row_is_off_in_its_weight_alone() -> None:
     assert scan.outliers, "the bold row's numbers should stand out in print"
     # Darker, wider, flatter and softer together: one family (its weight), not two.
     assert not [o for o in scan.outliers if o.seen_by]
+
+
+SAMPLES = Path(__file__).resolve().parents[2] / "samples"
+
+
+def test_seal_read_as_a_number_is_off_in_its_weight_alone() -> None:
+    # The pixels of this sample are an untouched scan (only its metadata was changed); OCR
+    # reads words of its seal as a number, lighter and softer than the letter's numbers, as a
+    # stamp is.
+    image = Image.open(SAMPLES / "tampered" / "t09_metadata_editor.jpg")
+    gray = np.asarray(image.convert("L"))
+    words = default_engine().recognize(gray, "fas", dpi=300.0).page.words
+    scan = digit_consistency(gray, find_words(gray), words)
+    assert scan.numbers >= 4
+    assert not [o for o in scan.outliers if o.seen_by]
+    assert all(o.strength < 0.3 for o in scan.outliers)

@@ -67,13 +67,14 @@ that a genuine number's innocent differences move one at a time (`FAMILIES`: its
 darkness and stroke width together, as a bold or faint number differs; its edges; the paper
 under it; the grain of its ink), while a number typed into the file differs from the page's
 numbers in how it was made, so in more than one. A bolder print is darker, its core flatter
-and its edges softer against its contrast all at once, so for a number heavier than the
-page's (`HEAVIER`) flat ink and softer edges count in its weight, not as families of their
-own. `two_family_z` is the second largest family
-deviation (print both ways, paper and ink grain lower only); from `TWO_FAMILY_Z` it gives the
-number a strength of its own, which does not care in which direction the print differs.
-Innocent explanations: a number stamped or added by hand (its weight and its ink differ), a
-number pasted in by the issuer from another document.
+and its edges softer against its contrast all at once, and a stamp is lighter, softer and
+flat, so for a number whose weight differs (`WEIGHT`) flat ink and softer edges count in its
+weight, not as families of their own: such a number needs its paper or sharper edges.
+`two_family_z` is the second largest family deviation (print both ways, paper and ink grain
+lower only); from `TWO_FAMILY_Z` it gives the number a strength of its own, which does not
+care in which direction the print differs.
+Innocent explanations: a number written by hand, or one pasted in by the issuer from another
+document.
 """
 
 from __future__ import annotations
@@ -147,12 +148,14 @@ FAMILIES: dict[str, str] = {
     "paper_grain": "paper",
     "ink_grain": "ink",
 }
-#: A number heavier than the page's numbers in one of these (darker, or wider strokes) is
-#: printed bolder, and a bolder print's core is flatter (the toner saturates) and its edges,
-#: against its larger contrast, softer: for such a number flat ink and softer edges belong to
-#: its weight, not to families of their own (a register's bold row, printed with the page:
-#: darkness z +7.2, stroke +7.6, edges -3.4, ink grain -5.0).
-HEAVIER = ("darkness", "stroke")
+#: A number whose weight differs from the page's numbers in one of these (darker or lighter,
+#: wider or thinner strokes) brings flatter ink and softer edges with it, innocently: a bolder
+#: print's core is flatter (the toner saturates) and its edges, against its larger contrast,
+#: softer (a register's bold row, printed with the page: darkness z +7.2, stroke +7.6, edges
+#: -3.4, ink grain -5.0); a stamp's or a faint impression's ink is lighter, softer and often
+#: of one tone (the seal of a sample letter, read by OCR as a number: darkness -4.8, edges
+#: -4.9). For such a number those belong to its weight, not to families of their own.
+WEIGHT = ("darkness", "stroke")
 #: Measurements whose deviation counts both ways in `two_family_z` (the others: lower only).
 TWO_SIDED = frozenset({"darkness", "stroke", "sharpness"})
 #: The second largest family deviation mapped onto strength 0..1. On the development split
@@ -202,14 +205,14 @@ def family_deviations(z: Mapping[str, float]) -> dict[str, float]:
     Print measurements count both ways; the paper's and the ink's grain lower only (more grain
     is what a dirty spot or a rough stroke looks like, not a fill or a typed digit).
     """
-    heavier = any(z.get(name, 0.0) >= FEATURE_Z for name in HEAVIER)
+    weighty = any(abs(z.get(name, 0.0)) >= FEATURE_Z for name in WEIGHT)
     out: dict[str, float] = {}
     for name, value in z.items():
         family = FAMILIES.get(name)
         if family is None:
             continue
-        if heavier and (name == "ink_grain" or (name == "sharpness" and value < 0)):
-            family = "weight"  # what a bolder print brings with it
+        if weighty and (name == "ink_grain" or (name == "sharpness" and value < 0)):
+            family = "weight"  # what a bolder or fainter print brings with it
         off = abs(value) if name in TWO_SIDED else -value
         out[family] = max(out.get(family, 0.0), off)
     return out

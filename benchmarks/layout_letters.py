@@ -7,17 +7,22 @@ touches the edit (any finding on a genuine or exemplar letter; on standard error
 the codes of those at warning), and, with ``--lines``, every
 questioned line's comparison with each exemplar's line at the same place (the figures the
 exemplar rules of `checks/layout/exemplars.py` judge), marked by whether the line touches the
-edit, as JSON lines for setting limits on the ``dev`` split.
+edit, as JSON lines for setting limits on the ``dev`` split. ``--held-out FILE`` reads such
+a file back and holds out one scan chain (or one template) at a time: each exemplar rule's
+limit is set as the rule was set (1.4 times the largest figure of an untouched line, in log
+units for ratios) on the other groups' letters, and the retyped-digit letters found and the
+untouched lines beyond it are counted on the held-out group.
 
-    python benchmarks/layout_letters.py [--split dev] [--lines FILE]
+    python benchmarks/layout_letters.py [--split dev] [--lines FILE] [--held-out FILE]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +33,7 @@ sys.path.insert(0, str(HERE.parent))
 import forensic_corpus as fc  # noqa: E402
 
 from workbench import analyze  # noqa: E402
+from workbench.imaging.layout.word_tone import MIN_SHIFT_STEP, SHIFT_LIMIT  # noqa: E402
 from workbench.model import Region, Report, Severity  # noqa: E402
 
 CACHE = HERE.parent / "out" / "forensic-corpus"
@@ -101,11 +107,94 @@ def run(split: str, lines_out: Path | None) -> list[str]:
     return table
 
 
+def _shift(side: str) -> Callable[[dict[str, Any]], float | None]:
+    """A line's darkest (lightest) word against the exemplar's, as a share of the rule's limit."""
+
+    def score(row: dict[str, Any]) -> float | None:
+        shift = row.get("tone_shift")
+        if not shift:
+            return None
+        step = float(shift[side])
+        return min(step / (SHIFT_LIMIT * float(shift["contrast"])), step / MIN_SHIFT_STEP)
+
+    return score
+
+
+def _both(row: dict[str, Any]) -> float | None:
+    values = [v for v in (_shift("darker")(row), _shift("lighter")(row)) if v is not None]
+    return max(values) if values else None
+
+
+#: The exemplar rules' figures (each row is a line against one exemplar's line), and whether
+#: the margin is taken in log units (ratios).
+LINE_SCORES: dict[str, tuple[Callable[[dict[str, Any]], float | None], bool]] = {
+    "tone range wider (grey levels)": (lambda r: r.get("tone_step"), False),
+    "darkest word darker (share of the limit)": (_shift("darker"), False),
+    "lightest word lighter (share of the limit)": (_shift("lighter"), False),
+    "darkest darker or lightest lighter": (_both, False),
+    "sharpest word sharper (ratio)": (lambda r: r.get("sharper"), True),
+}
+#: The rules' limits were set at about 1.4 times the largest untouched figure.
+MARGIN = 1.4
+
+
+def held_out(path: Path) -> list[str]:
+    """Hold out each chain and each template in turn (see the module docstring)."""
+    rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    lines_out = []
+    for grouping in ("chain", "template"):
+        groups = sorted({r[grouping] for r in rows})
+        lines_out += [
+            f"| rule | {grouping} held out ({len(groups)} groups): retyped letters found | "
+            "untouched lines beyond | limits |",
+            "| --- | --- | --- | --- |",
+        ]
+        for label, (score, ratio) in LINE_SCORES.items():
+            # A line's figure against every exemplar it was compared with (two at least).
+            per_line: dict[tuple[str, int], list[float]] = {}
+            meta: dict[tuple[str, int], dict[str, Any]] = {}
+            for r in rows:
+                value = score(r)
+                if value is not None:
+                    per_line.setdefault((r["letter"], r["line"]), []).append(value)
+                    meta[(r["letter"], r["line"])] = r
+            lines = [
+                (meta[k], min(v)) for k, v in per_line.items() if len(v) >= 2 and min(v) > -1e9
+            ]
+            found, letters, false, limits = 0, 0, 0, []
+            for group in groups:
+                train = [v for m, v in lines if m[grouping] != group and not m["touched"]]
+                top = max(train, default=math.inf)
+                limit = math.exp(MARGIN * math.log(top)) if ratio and top > 0 else MARGIN * top
+                limits.append(f"{limit:.3g}")
+                retyped = {m["letter"] for m, _ in lines if m["kind"] == "retyped-digits"} & {
+                    m["letter"] for m, _ in lines if m[grouping] == group
+                }
+                letters += len(retyped)
+                found += len(
+                    {
+                        m["letter"]
+                        for m, v in lines
+                        if m["letter"] in retyped and m["touched"] and v >= limit
+                    }
+                )
+                false += sum(
+                    1 for m, v in lines if m[grouping] == group and not m["touched"] and v >= limit
+                )
+            lines_out.append(f"| {label} | {found}/{letters} | {false} | {', '.join(limits)} |")
+        lines_out.append("")
+    return lines_out
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--split", choices=sorted(fc.CHAINS), default="dev")
     parser.add_argument("--lines", type=Path, help="write every line comparison here (JSON lines)")
+    parser.add_argument("--held-out", type=Path, help="read line comparisons, hold groups out")
     args = parser.parse_args(argv)
+    if args.held_out:
+        print("\n".join(held_out(args.held_out)))
+        return
     rows = run(args.split, args.lines)
     print("| split | letters | count | worst layout finding on the edit (any, if genuine) |")
     print("| --- | --- | --- | --- |")

@@ -377,6 +377,12 @@ def glyph_finding(
             if INK_FEATURES & set(outlier.deviations)
             else ""
         )
+        + (
+            "; for two measurements together: a number written by hand, or pasted in by "
+            "the issuer from another document"
+            if outlier.seen_by
+            else ""
+        )
         if number
         else "a bold or emphasised word, a rubber stamp or handwritten note, a different "
         "ribbon or toner, a line added by the issuer on another machine, or a photocopy of a "
@@ -392,6 +398,10 @@ def glyph_finding(
         # So is ink without the grain of the scan: a bold number printed with the page
         # carries the same toner and scanner noise as the others.
         others = [*others, "ink_grain"]
+    if number and outlier.seen_by:
+        # Two independent families of measurements off together (its print's weight or
+        # edges, its paper, its ink's grain): a bold or faint number differs in one.
+        others = [*others, *outlier.seen_by]
     if number and not others:
         # A number printed unlike the page's other numbers is, on its own, as often a bold
         # total or a blank filled in later: an untouched letter of the independent corpus

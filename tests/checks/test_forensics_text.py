@@ -127,9 +127,9 @@ def test_retyped_date_on_flat_paper_is_a_warning_from_its_paper(tmp_path: Path) 
     found = [f for f in report.findings if f.evidence.get("method") == "digit_consistency"]
     # Its print differs from the other numbers (alone, a notice: a bold total does too), and
     # the flat fill under it has none of the paper's grain, which makes it a warning; its ink,
-    # typed into the file, is flat too.
+    # typed into the file, is flat too; its edges and its paper are two families off at once.
     assert found and found[0].severity == Severity.WARNING
-    assert found[0].evidence["also_seen_by"] == ["paper_texture", "ink_grain"]
+    assert found[0].evidence["also_seen_by"] == ["paper_texture", "ink_grain", "two_measurements"]
     assert found[0].code == "forensics.glyph_inconsistency"
     assert overlaps(box(found[0].regions[0]), date)
     assert "other numbers" in found[0].detail and "filled in" in found[0].detail

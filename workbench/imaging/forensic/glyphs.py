@@ -122,12 +122,17 @@ class GlyphOutlier:
     level : {"word", "line"}
     deviations : dict feature -> {"value", "median", "z"}
         The features that stand out (``angle`` in degrees for lines).
+    seen_by : tuple of str
+        Observations of the method that stand beside the print as evidence of their own
+        (``"two_measurements"``: a number off in two independent families of measurements,
+        `workbench.imaging.forensic.digits.two_family_z`).
 
     """
 
     box: Box
     level: str
     deviations: dict[str, dict[str, float]]
+    seen_by: tuple[str, ...] = ()
 
     @property
     def strength(self) -> float:

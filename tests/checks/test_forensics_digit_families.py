@@ -1,0 +1,128 @@
+"""A number off in two families of measurements at once, on pages read by OCR.
+
+A form of the development split's 150-dpi colour chain whose number was erased and typed again
+in the body face (the corpus's dev-057: its paper and the grain of its ink each a little off
+from the page's, neither far enough to warn alone), an untouched form of the same chain
+(dev-009), a register printed and scanned together, one date of it retyped in lighter ink
+than the page's print, and its bold row untouched; and a sample letter whose seal OCR reads
+as a number.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+from tests.support.corpus import NEEDS_DEV_FONTS, fc
+from tests.support.forensic_fixtures import NASKH, jpeg, overlaps, register_page
+from workbench import analyze
+from workbench.imaging.forensic.digits import TWO_FAMILY_Z, digit_consistency, family_deviations
+from workbench.imaging.words import find_words
+from workbench.model import Report, Severity
+from workbench.ocr import OcrWord, default_engine
+from workbench.serialize import report_to_dict, validate_report
+
+pytestmark = [pytest.mark.slow]
+
+CHAIN = "dev-150-colour-q90-q75"
+
+
+def run(path: Path) -> Report:
+    report = analyze(path, only=["forensics"])
+    validate_report(report_to_dict(report))
+    return report
+
+
+def numbers(report: Report) -> list:  # type: ignore[type-arg]
+    return [f for f in report.findings if f.evidence.get("method") == "digit_consistency"]
+
+
+def read(gray: np.ndarray) -> list[OcrWord]:
+    return list(default_engine().recognize(gray, "fas", dpi=150).page.words)
+
+
+@NEEDS_DEV_FONTS
+def test_number_off_in_paper_and_ink_is_a_warning_where_it_was_typed(tmp_path: Path) -> None:
+    entry = fc.make_entry("dev", 57, "retyped-digits", "form", 0, tmp_path)
+    assert entry.chain == CHAIN
+    x0, y0, x1, y1 = entry.boxes[0]
+    edit = (x0, y0, x1 - x0, y1 - y0)
+    report = run(tmp_path / entry.path)
+    found = [f for f in numbers(report) if f.severity >= Severity.WARNING]
+    assert found, "the retyped number was not found at warning"
+    region = found[0].regions[0]
+    assert overlaps((region.x, region.y, region.width, region.height), edit)
+    assert "two_measurements" in found[0].evidence["also_seen_by"]
+    z = {name: d["z"] for name, d in found[0].evidence["deviations"].items()}
+    families = sorted(family_deviations(z).values(), reverse=True)
+    assert families[1] >= TWO_FAMILY_Z[0]
+    assert "written by hand" in found[0].detail
+    for f in report.findings:
+        if f.severity >= Severity.WARNING:
+            assert any(overlaps((r.x, r.y, r.width, r.height), edit) for r in f.regions), f.code
+
+
+@NEEDS_DEV_FONTS
+def test_untouched_form_of_the_same_chain_has_no_number_off_in_two_families(
+    tmp_path: Path,
+) -> None:
+    entry = fc.make_entry("dev", 9, "none", "form", 0, tmp_path)
+    assert entry.chain == CHAIN and entry.tampering == "none"
+    report = run(tmp_path / entry.path)
+    assert not [f for f in report.findings if f.severity >= Severity.WARNING]
+    assert not [f for f in numbers(report) if "two_measurements" in f.evidence["also_seen_by"]]
+
+
+@pytest.fixture(scope="module")
+def register() -> np.ndarray:
+    return jpeg(register_page(), 90)
+
+
+def test_date_retyped_lighter_than_the_page_is_off_in_two_families(register: np.ndarray) -> None:
+    date = next(w for w in read(register) if w.text.strip("\u200f") == "۱۳۸۰/۰۲/۲۴")
+    x, y, w, h = date.box
+    img = register.astype(np.float32)
+    band = img[y - 3 : y + h + 3, x - 3 : x + w + 3]
+    img[y - 3 : y + h + 3, x - 3 : x + w + 3] = float(np.median(band[band > 180]))
+    ink = Image.new("L", (register.shape[1], register.shape[0]), 0)
+    face = ImageFont.truetype(str(NASKH), 30, layout_engine=ImageFont.Layout.RAQM)
+    ImageDraw.Draw(ink).text(
+        (x + w, y + h), "۱۳۸۶/۰۲/۲۴", font=face, fill=255, anchor="rd", direction="rtl"
+    )
+    img *= 1.0 - 0.45 * np.asarray(ink, np.float32) / 255.0  # grey type: lighter than the page's
+    edited = jpeg(np.clip(np.rint(img), 0, 255).astype(np.uint8), 90)
+    scan = digit_consistency(edited, find_words(edited), read(edited))
+    agreeing = [o for o in scan.outliers if "two_measurements" in o.seen_by]
+    assert len(agreeing) == 1, "the lighter date should be the one number off in two families"
+    best = agreeing[0]
+    assert best.strength >= 0.5
+    assert overlaps((best.box.x, best.box.y, best.box.width, best.box.height), date.box)
+    # Lighter, not darker: the print counts both ways here.
+    assert best.deviations["darkness"]["z"] < 0
+
+
+def test_bold_row_is_off_in_its_weight_alone() -> None:
+    page = jpeg(register_page(bold_row=2), 90)
+    scan = digit_consistency(page, find_words(page), read(page))
+    assert scan.outliers, "the bold row's numbers should stand out in print"
+    # Darker, wider, flatter and softer together: one family (its weight), not two.
+    assert not [o for o in scan.outliers if o.seen_by]
+
+
+SAMPLES = Path(__file__).resolve().parents[2] / "samples"
+
+
+def test_seal_read_as_a_number_is_off_in_its_weight_alone() -> None:
+    # The pixels of this sample are an untouched scan (only its metadata was changed); OCR
+    # reads words of its seal as a number, lighter and softer than the letter's numbers, as a
+    # stamp is.
+    image = Image.open(SAMPLES / "tampered" / "t09_metadata_editor.jpg")
+    gray = np.asarray(image.convert("L"))
+    words = default_engine().recognize(gray, "fas", dpi=300.0).page.words
+    scan = digit_consistency(gray, find_words(gray), words)
+    assert scan.numbers >= 4
+    assert not [o for o in scan.outliers if o.seen_by]
+    assert all(o.strength < 0.3 for o in scan.outliers)

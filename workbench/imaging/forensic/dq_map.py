@@ -318,8 +318,7 @@ def _tile_sums(values: np.ndarray) -> np.ndarray:
 
 
 def page_contrast(llr: np.ndarray, kinds: np.ndarray) -> np.ndarray:
-    """Per-block evidence (nats) that a block's region favours a single compression more often
-    than the page's other blocks of its kind.
+    """Per-block evidence (nats) that a region votes single more often than the page does.
 
     A block votes single when its log ratio is below ``-VOTE_MARGIN`` and double above
     ``VOTE_MARGIN``. For each kind of block (`block_kinds`), the page's share ``p0`` of single

@@ -30,8 +30,9 @@ of JPEG artifacts*, IEEE TIFS 7(3), 2012):
    compression is measured (`page_contrast`), and each block's vote is weighed against it:
    the evidence, in nats, that a window of blocks favours a single compression more often
    than the rest of the page (a binomial likelihood ratio). Windows whose evidence is high
-   are the map's suspicion, in [0, 1]. What counts is a region whose compression history
-   differs from the page's, not double compression itself.
+   are the map's suspicion, in [0, 1], kept on the blocks whose own neighbourhood leans
+   single. What counts is a region whose compression history differs from the page's, not
+   double compression itself.
 
 When no frequency shows a first quantisation (a file saved once, or twice at the same
 quality, or a PNG), there is no map, and the reason says so. Innocent causes of a region
@@ -97,6 +98,11 @@ WINDOW = 7
 #: leave-one-chain-out on the dev split of the independent corpus
 #: (``benchmarks/forensic_corpus.py``), never on its test split.
 SUSPICION_RANGE = (20.0, 30.0)
+#: Side, in blocks, of the neighbourhood whose own evidence must lean single for a block to
+#: keep its window's suspicion. The window's evidence finds a region; a strong region lifts
+#: windows up to three blocks beyond its edge, so the map keeps only blocks with single votes
+#: next to them (chosen by leave-one-chain-out on dev, on the map's pixel F1).
+LOCAL = 3
 #: Luminance within this of black or white marks a block as clipped (its own kind of block).
 CLIP_LEVEL = 1
 #: Side, in blocks, of the tiles whose median share of single votes bounds the page's share of
@@ -279,6 +285,11 @@ def aligned_dq_map(luminance: np.ndarray, table: np.ndarray) -> DqMap | NoDqMap:
     )  # fmt: skip
     low, high = SUSPICION_RANGE
     suspicion = np.clip((window.astype(np.float64) - low) / (high - low), 0.0, 1.0)
+    near = cv2.boxFilter(
+        evidence.astype(np.float32), -1, (LOCAL, LOCAL), normalize=False,
+        borderType=cv2.BORDER_CONSTANT,
+    )  # fmt: skip
+    suspicion[near <= 0] = 0.0
     suspicion[~cv2.dilate(inf.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)] = 0.0
     regions = candidate_regions(suspicion, y.shape[:2])
     share = float((llr_map[inf] > 0).mean()) if inf.any() else 0.0

@@ -319,12 +319,15 @@ def block_kinds(luminance: np.ndarray, counted: np.ndarray) -> np.ndarray:
     return kinds
 
 
-def _tile_sums(values: np.ndarray) -> np.ndarray:
-    """Sums of `values` over tiles of `TILE` x `TILE` blocks (the last ones partial)."""
-    h, w = values.shape
-    padded = np.zeros((-(-h // TILE) * TILE, -(-w // TILE) * TILE), dtype=np.float64)
-    padded[:h, :w] = values
-    out: np.ndarray = padded.reshape(padded.shape[0] // TILE, TILE, -1, TILE).sum(axis=(1, 3))
+def _tile_counts(kinds: np.ndarray, votes: np.ndarray) -> np.ndarray:
+    """(tiles, 9) count of `votes` of each kind in each `TILE` x `TILE` tile of blocks."""
+    h, w = kinds.shape
+    rows, cols = np.indices((h, w))
+    tile = (rows // TILE) * -(-w // TILE) + cols // TILE
+    count = -(-h // TILE) * -(-w // TILE)
+    out: np.ndarray = np.bincount(tile[votes] * 9 + kinds[votes], minlength=count * 9).reshape(
+        count, 9
+    )
     return out
 
 
@@ -354,22 +357,27 @@ def page_contrast(llr: np.ndarray, kinds: np.ndarray) -> np.ndarray:
     """
     single = (llr < -VOTE_MARGIN) & (kinds > 0)
     double = (llr > VOTE_MARGIN) & (kinds > 0)
-    evidence = np.zeros(llr.shape, dtype=np.float64)
+    n1 = np.bincount(kinds[single], minlength=9)
+    n2 = np.bincount(kinds[double], minlength=9)
+    t1, t2 = _tile_counts(kinds, single), _tile_counts(kinds, double)
     p1 = DIFFERENT_SHARE
-    for kind in np.unique(kinds[single | double]):
-        sel = kinds == kind
-        ones, twos = single & sel, double & sel
-        n1, n2 = int(ones.sum()), int(twos.sum())
-        p0 = (n1 + 1) / (n1 + n2 + 2)
-        t1, t2 = _tile_sums(ones), _tile_sums(twos)
-        enough = (t1 + t2) >= TILE_VOTES
-        if n1 + n2 > 20 * TILE_VOTES and int(enough.sum()) >= 5:
-            tiles = float(np.median(t1[enough] / (t1 + t2)[enough]))
-            p0 = min(p0, max(tiles, 1.0 / (n1 + n2 + 2)))
+    gain_single = np.zeros(9, dtype=np.float64)
+    gain_double = np.zeros(9, dtype=np.float64)
+    for kind in np.flatnonzero(n1 + n2):
+        votes = int(n1[kind] + n2[kind])
+        p0 = (int(n1[kind]) + 1) / (votes + 2)
+        tiles = t1[:, kind] + t2[:, kind]
+        enough = tiles >= TILE_VOTES
+        if votes > 20 * TILE_VOTES and int(enough.sum()) >= 5:
+            median = float(np.median(t1[enough, kind] / tiles[enough]))
+            p0 = min(p0, max(median, 1.0 / (votes + 2)))
         if p0 >= p1:
             continue
-        evidence[ones] = np.log(p1 / p0)
-        evidence[twos] = np.log((1.0 - p1) / (1.0 - p0))
+        gain_single[kind] = np.log(p1 / p0)
+        gain_double[kind] = np.log((1.0 - p1) / (1.0 - p0))
+    evidence: np.ndarray = np.where(
+        single, gain_single[kinds], np.where(double, gain_double[kinds], 0.0)
+    )
     return evidence
 
 

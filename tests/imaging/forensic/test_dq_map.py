@@ -8,11 +8,14 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from tests.support.corpus import NEEDS_DEV_FONTS, fc
 from tests.support.scanned import scanned_letter
 from workbench.imaging.forensic.dq_map import (
     DqMap,
     NoDqMap,
+    block_kinds,
     candidate_regions,
+    decode_luminance,
     dq_map_of_bytes,
     soft_counts_matrix,
 )
@@ -96,3 +99,61 @@ def test_soft_counts_leave_gaps_when_the_first_step_was_coarser() -> None:
     assert counts[1] < 0.02 and counts[8] < 0.02
     assert counts[2] > 0.95 and counts[7] > 0.95
     assert 0.1 < counts[3] < 0.3 and 0.1 < counts[6] < 0.3
+
+
+@pytest.fixture(scope="module")
+def form_twice() -> fc.Scanned:
+    """A form of the independent corpus's generator, saved twice as its scanner did.
+
+    Scanned at 150 dpi in colour on bright paper and saved at quality 90 then 75 (the dev
+    chain ``dev-150-colour-q90-q75``).
+    """
+    return fc._page("form", "dev", fc.CHAINS["dev"][1], seed=12, template=0)
+
+
+def _resaved(image: np.ndarray) -> bytes:
+    """The page saved once more, at quality 95, as that chain's pages are."""
+    chain = fc.CHAINS["dev"][1]
+    return fc.jpeg_bytes(image, 95, chain.subsampling, chain.dpi)
+
+
+@NEEDS_DEV_FONTS
+def test_form_saved_twice_as_a_whole_stays_quiet(form_twice: fc.Scanned) -> None:
+    data = _resaved(form_twice.image)
+    result = dq_map_of_bytes(data)
+    assert isinstance(result, DqMap)
+    # Double-compressed everywhere, yet some of its blocks favour a single compression on
+    # their own (the first decode clipped the paper around dotted rules at white): the sum
+    # of raw log ratios made regions of them. Against the page's own share of such blocks,
+    # nothing stands out.
+    decoded = decode_luminance(data)
+    assert not isinstance(decoded, NoDqMap)
+    single = result.probability < 0.25
+    kinds = block_kinds(decoded[0], np.ones(result.probability.shape, np.int64))
+    assert int(single.sum()) > 100
+    assert float((kinds[single] > 4).mean()) > 0.5  # most of them clipped
+    assert result.regions == ()
+    assert float(result.suspicion.max()) < 0.5
+
+
+@NEEDS_DEV_FONTS
+def test_digits_retyped_on_that_form_are_found_where_they_are(form_twice: fc.Scanned) -> None:
+    chain = fc.CHAINS["dev"][1]
+    edited, boxes = fc.retyped_digits(
+        form_twice.image,
+        form_twice.page,
+        "dev",
+        chain,
+        form_twice.skew,
+        np.random.default_rng(12),
+    )
+    result = dq_map_of_bytes(_resaved(edited))
+    assert isinstance(result, DqMap)
+    assert result.region_score > 0.5
+    (x0, y0, x1, y1) = boxes[0]
+    for r in result.regions:  # every region is on the retyped number
+        assert r.x < x1 + 32 and r.x + r.width > x0 - 32
+        assert r.y < y1 + 32 and r.y + r.height > y0 - 32
+    best = result.regions[0]
+    cx, cy = best.x + best.width / 2, best.y + best.height / 2
+    assert x0 - 16 <= cx <= x1 + 16 and y0 - 16 <= cy <= y1 + 16

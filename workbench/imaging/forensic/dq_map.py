@@ -22,8 +22,17 @@ of JPEG artifacts*, IEEE TIFS 7(3), 2012):
    not used;
 3. per block, the likelihood ratio of double against single compression is the product over
    used frequencies of ``n_q1(k) / mean(n_q1)`` (non-zero ``k`` only: zeros carry little);
-4. the log ratios are summed over a window of blocks; windows well below zero (coefficients
-   landing where a double compression puts few) are the map's suspicion, in [0, 1].
+4. the page is its own reference: a page saved twice as a whole is double-compressed
+   everywhere, yet some of its blocks favour a single compression all the same (a block whose
+   first decode clipped at white or black, one or two coefficients that happen to land on a
+   gap). How often that happens depends on the block (clipped or not, how many coefficients
+   it has), so per kind of block the page's own share of blocks that favour a single
+   compression is measured (`page_contrast`), and each block's vote is weighed against it:
+   the evidence, in nats, that a window of blocks favours a single compression more often
+   than the rest of the page (a binomial likelihood ratio). Windows whose evidence is high
+   are the map's suspicion, in [0, 1], kept on the blocks whose own neighbourhood leans
+   single. What counts is a region whose compression history differs from the page's, not
+   double compression itself.
 
 When no frequency shows a first quantisation (a file saved once, or twice at the same
 quality, or a PNG), there is no map, and the reason says so. Innocent causes of a region
@@ -75,12 +84,33 @@ RATIO_BOUNDS = (0.05, 20.0)
 #: Blocks of the shifted grid used for the single-compression model (a sample is enough for
 #: a histogram, and it halves the cost on a 300-dpi page).
 CALIBRATION_BLOCKS = 30_000
-#: Side, in blocks, of the window over which log ratios are summed.
-WINDOW = 5
-#: Summed log ratio (nats) of a window at which suspicion starts and where it reaches 1.
-#: This range and the smallest region below were chosen on the dev split of the independent
-#: corpus (``benchmarks/forensic_corpus.py``), never on its test split.
-SUSPICION_RANGE = (3.0, 12.0)
+#: A block votes for one compression or the other only when its log ratio is beyond this
+#: (nats); nearer zero (a coefficient or two of small values) it is left out of the vote.
+VOTE_MARGIN = 1.0
+#: Share of single-compression votes that a region whose history differs from the page's is
+#: taken to have (the alternative of the binomial test). Kinds of block whose own share on
+#: the page is this high or higher give no evidence either way.
+DIFFERENT_SHARE = 0.5
+#: Side, in blocks, of the window over which the blocks' evidence is summed.
+WINDOW = 7
+#: Evidence (nats) of a window at which suspicion starts and where it reaches 1.
+#: The vote margin, the alternative share, the window and this range were chosen by
+#: leave-one-chain-out on the dev split of the independent corpus
+#: (``benchmarks/forensic_corpus.py``), never on its test split.
+SUSPICION_RANGE = (20.0, 30.0)
+#: Side, in blocks, of the neighbourhood whose own evidence must lean single for a block to
+#: keep its window's suspicion. The window's evidence finds a region; a strong region lifts
+#: windows up to three blocks beyond its edge, so the map keeps only blocks with single votes
+#: next to them (chosen by leave-one-chain-out on dev, on the map's pixel F1).
+LOCAL = 3
+#: Luminance within this of black or white marks a block as clipped (its own kind of block).
+CLIP_LEVEL = 1
+#: Side, in blocks, of the tiles whose median share of single votes bounds the page's share of
+#: a kind of block (so that one large pasted region does not raise the page's own reference),
+#: and the fewest votes of a kind a tile needs to count (the tiles are asked only when the
+#: kind has 20 times that many votes on the page and at least five tiles count).
+TILE = 16
+TILE_VOTES = 10
 #: Suspicion a block needs to be part of a candidate region, and the fewest blocks of one.
 REGION_THRESHOLD = 0.5
 MIN_REGION_BLOCKS = 6
@@ -224,6 +254,7 @@ def aligned_dq_map(luminance: np.ndarray, table: np.ndarray) -> DqMap | NoDqMap:
     shifted = dct_coefficients(_block_rows(y[4:, 4:], CALIBRATION_BLOCKS), naturals)
     llr = np.zeros(bh * bw, dtype=np.float64)
     informative = np.zeros(bh * bw, dtype=bool)
+    counted = np.zeros(bh * bw, dtype=np.int64)
     first: dict[int, int] = {}
     for row, pos in enumerate(POSITIONS):
         q2 = int(steps[naturals[row]])
@@ -238,6 +269,7 @@ def aligned_dq_map(luminance: np.ndarray, table: np.ndarray) -> DqMap | NoDqMap:
         mags = np.minimum(np.abs(k), K_MAX)
         llr += np.log(ratio)[mags]
         informative |= mags > 0
+        counted += mags > 0
     if len(first) < MIN_FREQUENCIES:
         return NoDqMap(
             "no trace of an earlier compression on this grid: the file was saved once, or "
@@ -245,13 +277,19 @@ def aligned_dq_map(luminance: np.ndarray, table: np.ndarray) -> DqMap | NoDqMap:
         )
     llr_map = llr.reshape(bh, bw)
     probability = 1.0 / (1.0 + np.exp(-np.clip(llr_map, -30, 30)))
+    inf = informative.reshape(bh, bw)
+    evidence = page_contrast(llr_map, block_kinds(y, counted.reshape(bh, bw)))
     window = cv2.boxFilter(
-        llr_map.astype(np.float32), -1, (WINDOW, WINDOW), normalize=False,
+        evidence.astype(np.float32), -1, (WINDOW, WINDOW), normalize=False,
         borderType=cv2.BORDER_CONSTANT,
     )  # fmt: skip
     low, high = SUSPICION_RANGE
-    suspicion = np.clip((-window.astype(np.float64) - low) / (high - low), 0.0, 1.0)
-    inf = informative.reshape(bh, bw)
+    suspicion = np.clip((window.astype(np.float64) - low) / (high - low), 0.0, 1.0)
+    near = cv2.boxFilter(
+        evidence.astype(np.float32), -1, (LOCAL, LOCAL), normalize=False,
+        borderType=cv2.BORDER_CONSTANT,
+    )  # fmt: skip
+    suspicion[near <= 0] = 0.0
     suspicion[~cv2.dilate(inf.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)] = 0.0
     regions = candidate_regions(suspicion, y.shape[:2])
     share = float((llr_map[inf] > 0).mean()) if inf.any() else 0.0
@@ -262,6 +300,85 @@ def aligned_dq_map(luminance: np.ndarray, table: np.ndarray) -> DqMap | NoDqMap:
         double_share=round(share, 4),
         regions=tuple(regions),
     )
+
+
+def block_kinds(luminance: np.ndarray, counted: np.ndarray) -> np.ndarray:
+    """(H // 8, W // 8) kind of each block, by which its votes are compared with the page's.
+
+    0 for a block without a non-zero coefficient in the used frequencies; otherwise 1 to 4
+    for how many of them are non-zero (4 and more), plus 4 when the block holds a sample
+    within `CLIP_LEVEL` of black or white (its first decode may have been clipped, which moves
+    its coefficients off the first step's multiples as a single compression would).
+    """
+    bh, bw = counted.shape
+    blocks = np.asarray(luminance)[: bh * 8, : bw * 8].reshape(bh, 8, bw, 8)
+    clipped = (blocks.max(axis=(1, 3)) >= 255 - CLIP_LEVEL) | (
+        blocks.min(axis=(1, 3)) <= CLIP_LEVEL
+    )
+    kinds: np.ndarray = np.where(counted > 0, np.minimum(counted, 4) + 4 * clipped, 0)
+    return kinds
+
+
+def _tile_counts(kinds: np.ndarray, votes: np.ndarray) -> np.ndarray:
+    """(tiles, 9) count of `votes` of each kind in each `TILE` x `TILE` tile of blocks."""
+    h, w = kinds.shape
+    rows, cols = np.indices((h, w))
+    tile = (rows // TILE) * -(-w // TILE) + cols // TILE
+    count = -(-h // TILE) * -(-w // TILE)
+    out: np.ndarray = np.bincount(tile[votes] * 9 + kinds[votes], minlength=count * 9).reshape(
+        count, 9
+    )
+    return out
+
+
+def page_contrast(llr: np.ndarray, kinds: np.ndarray) -> np.ndarray:
+    """Per-block evidence (nats) that a region votes single more often than the page does.
+
+    A block votes single when its log ratio is below ``-VOTE_MARGIN`` and double above
+    ``VOTE_MARGIN``. For each kind of block (`block_kinds`), the page's share ``p0`` of single
+    votes is its own reference: the share over the page (with one vote of each added), or the
+    median share of the page's tiles when lower, so that a large pasted region does not raise
+    it. Against the alternative share `DIFFERENT_SHARE` (``p1``), a single vote adds
+    ``log(p1 / p0)`` and a double vote ``log((1 - p1) / (1 - p0))``; summed over a window, this
+    is the log likelihood ratio of a region voting single at ``p1`` against one voting as the
+    page does. A kind whose page share is ``p1`` or more gives no evidence.
+
+    Parameters
+    ----------
+    llr : (H // 8, W // 8) float array
+        Each block's log ratio of double against single compression.
+    kinds : (H // 8, W // 8) int array
+        Each block's kind; 0 for blocks without evidence.
+
+    Returns
+    -------
+    (H // 8, W // 8) float array; 0 where a block did not vote.
+
+    """
+    single = (llr < -VOTE_MARGIN) & (kinds > 0)
+    double = (llr > VOTE_MARGIN) & (kinds > 0)
+    n1 = np.bincount(kinds[single], minlength=9)
+    n2 = np.bincount(kinds[double], minlength=9)
+    t1, t2 = _tile_counts(kinds, single), _tile_counts(kinds, double)
+    p1 = DIFFERENT_SHARE
+    gain_single = np.zeros(9, dtype=np.float64)
+    gain_double = np.zeros(9, dtype=np.float64)
+    for kind in np.flatnonzero(n1 + n2):
+        votes = int(n1[kind] + n2[kind])
+        p0 = (int(n1[kind]) + 1) / (votes + 2)
+        tiles = t1[:, kind] + t2[:, kind]
+        enough = tiles >= TILE_VOTES
+        if votes > 20 * TILE_VOTES and int(enough.sum()) >= 5:
+            median = float(np.median(t1[enough, kind] / tiles[enough]))
+            p0 = min(p0, max(median, 1.0 / (votes + 2)))
+        if p0 >= p1:
+            continue
+        gain_single[kind] = np.log(p1 / p0)
+        gain_double[kind] = np.log((1.0 - p1) / (1.0 - p0))
+    evidence: np.ndarray = np.where(
+        single, gain_single[kinds], np.where(double, gain_double[kinds], 0.0)
+    )
+    return evidence
 
 
 def candidate_regions(

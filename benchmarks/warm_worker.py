@@ -124,7 +124,7 @@ class Recorder:
                         Reading(recorder.current, what.strip(), _children_cpu() - before)
                     )
 
-        Tesseract._call = traced  # type: ignore[method-assign]
+        Tesseract._call = traced  # type: ignore[method-assign,assignment]
         try:
             yield
         finally:
@@ -144,6 +144,19 @@ def _task(path: Path) -> Any:
     )
 
 
+#: Report fields that measure time, left out when reports are compared between runs.
+TIMINGS = frozenset({"duration_s", "seconds", "cpu_seconds", "generated_at"})
+
+
+def _timeless(value: Any) -> Any:
+    """The report without its timings (`TIMINGS`), to compare the reports of two runs."""
+    if isinstance(value, dict):
+        return {k: _timeless(v) for k, v in value.items() if k not in TIMINGS}
+    if isinstance(value, list):
+        return [_timeless(v) for v in value]
+    return value
+
+
 def analyse(recorder: Recorder, path: Path) -> Run:
     """Analyse one letter as a worker does; the run's CPU and per-check figures."""
     from workbench.batch.worker import analyse_task
@@ -156,10 +169,7 @@ def analyse(recorder: Recorder, path: Path) -> Run:
     run.children_s = _children_cpu() - children
     if result.status != "ok":
         raise SystemExit(f"{path.name}: {result.error}")
-    report = json.loads(result.report_json or "{}")
-    report.pop("generated_at", None)
-    for check in report.get("checks", []):
-        check.pop("duration_s", None)
+    report = _timeless(json.loads(result.report_json or "{}"))
     run.report = hashlib.sha256(json.dumps(report, sort_keys=True).encode()).hexdigest()[:12]
     recorder.run = None
     return run
@@ -204,6 +214,9 @@ def summarise(runs: list[Run]) -> dict[str, Any]:
 def print_summary(summary: dict[str, Any]) -> None:
     """The per-letter tables, as the summary in PROFILE.md quotes them."""
     for letter, s in summary.items():
+        if "total_s" not in s:
+            print(f"\n{letter}: reports {s['reports']}")
+            continue
         print(
             f"\n{letter}: {s['total_s']:.2f} CPU s (own {s['own_s']:.2f}, "
             f"Tesseract {s['children_s']:.2f}), {s['runs']} runs, reports {s['reports']}"
@@ -213,7 +226,9 @@ def print_summary(summary: dict[str, Any]) -> None:
             print(f"  {name:14s} {own + children:6.3f}  (own {own:.3f}, tesseract {children:.3f})")
         for check, what, cpu, per_run in s["readings"]:
             print(f"    tesseract [{check}] {what}: {cpu:.3f} s x{per_run:g}")
-    totals = [s["total_s"] for s in summary.values()]
+    totals = [s["total_s"] for s in summary.values() if "total_s" in s]
+    if not totals:
+        return
     print(
         f"\nmean over letters {statistics.mean(totals):.2f} CPU s; "
         f"{60 / statistics.mean(totals):.1f} letters a CPU minute"
@@ -256,8 +271,7 @@ def main(argv: list[str] | None = None) -> int:
             letters += sorted(p for p in found if p.suffix in {".png", ".jpg"})
     recorder = Recorder()
     print(f"load {os.getloadavg()[0]:.1f} at start", flush=True)
-    for path in letters:  # warm-up: imports, models, templates
-        analyse(recorder, path)
+    warm = {path.name: analyse(recorder, path).report for path in letters}  # imports, models
     runs: list[Run] = []
     with recorder.tracing():
         for _ in range(args.repeats):
@@ -266,6 +280,11 @@ def main(argv: list[str] | None = None) -> int:
         if args.profile:
             profile_pass(recorder, letters, args.top, args.stats)
     summary = summarise(runs)
+    for letter, report in warm.items():  # the warm-up's reports: the same, or a difference
+        if letter in summary:
+            summary[letter]["reports"] = sorted({*summary[letter]["reports"], report})
+        else:
+            summary[letter] = {"reports": [report]}
     print_summary(summary)
     print(f"load {os.getloadavg()[0]:.1f} at end")
     if args.json:

@@ -8,7 +8,8 @@ the function a worker calls) to warm up, then analyses them again ``--repeats`` 
 letters interleaved, and reports per letter (medians over the repeats):
 
 - the CPU seconds of the whole analysis: this process (all its threads) and its waited-for
-  children (Tesseract), from ``time.process_time`` and ``getrusage(RUSAGE_CHILDREN)``;
+  children (Tesseract), from ``time.process_time`` and ``getrusage(RUSAGE_CHILDREN)``, and
+  its wall-clock seconds (which move with the machine's load);
 - each check's CPU seconds, split into this process's and its children's (the pipeline's
   progress events mark where a check starts and ends);
 - each Tesseract process a check ran (``Tesseract._call`` wrapped): the function, language,
@@ -77,6 +78,7 @@ class Run:
     letter: str
     own_s: float = 0.0
     children_s: float = 0.0
+    wall_s: float = 0.0
     checks: dict[str, tuple[float, float]] = field(default_factory=dict)
     readings: list[Reading] = field(default_factory=list)
     report: str = ""
@@ -163,10 +165,11 @@ def analyse(recorder: Recorder, path: Path) -> Run:
 
     run = Run(path.name)
     recorder.run = run
-    own, children = time.process_time(), _children_cpu()
+    own, children, wall = time.process_time(), _children_cpu(), time.perf_counter()
     result = analyse_task(_task(path), progress=recorder.progress)
     run.own_s = time.process_time() - own
     run.children_s = _children_cpu() - children
+    run.wall_s = time.perf_counter() - wall
     if result.status != "ok":
         raise SystemExit(f"{path.name}: {result.error}")
     report = _timeless(json.loads(result.report_json or "{}"))
@@ -196,6 +199,7 @@ def summarise(runs: list[Run]) -> dict[str, Any]:
             "total_s": statistics.median(r.own_s + r.children_s for r in letter_runs),
             "own_s": statistics.median(r.own_s for r in letter_runs),
             "children_s": statistics.median(r.children_s for r in letter_runs),
+            "wall_s": statistics.median(r.wall_s for r in letter_runs),
             "checks": {
                 name: (
                     statistics.median(c[0] for c in cpu),
@@ -219,7 +223,8 @@ def print_summary(summary: dict[str, Any]) -> None:
             continue
         print(
             f"\n{letter}: {s['total_s']:.2f} CPU s (own {s['own_s']:.2f}, "
-            f"Tesseract {s['children_s']:.2f}), {s['runs']} runs, reports {s['reports']}"
+            f"Tesseract {s['children_s']:.2f}; wall {s['wall_s']:.2f} s), {s['runs']} runs, "
+            f"reports {s['reports']}"
         )
         ranked = sorted(s["checks"].items(), key=lambda kv: -(kv[1][0] + kv[1][1]))
         for name, (own, children) in ranked:

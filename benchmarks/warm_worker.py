@@ -261,6 +261,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--all-letters", action="store_true")
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--top", type=int, default=60)
+    parser.add_argument("--page", type=Path, action="append", default=[], help="another page")
     parser.add_argument("--reader", default="tesseract")
     parser.add_argument("--json", type=Path, help="write the per-letter summary here")
     parser.add_argument("--stats", type=Path, help="write the profile's raw stats here")
@@ -274,6 +275,7 @@ def main(argv: list[str] | None = None) -> int:
         for folder in OTHER_LETTERS:
             found = (SAMPLES / folder).iterdir()
             letters += sorted(p for p in found if p.suffix in {".png", ".jpg"})
+    letters += args.page
     recorder = Recorder()
     print(f"load {os.getloadavg()[0]:.1f} at start", flush=True)
     warm = {path.name: analyse(recorder, path).report for path in letters}  # imports, models

@@ -116,7 +116,7 @@ class OcrCheck(Check):
     """Page text by Tesseract, with low-confidence regions and unexpected scripts."""
 
     name = "ocr"
-    version = "3"
+    version = "4"
     title = "Text of each page (OCR), with unreliable regions"
     explanation = (
         "Reads the text of every page with Tesseract (Persian by default, or the claimed "

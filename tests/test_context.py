@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import numpy as np
@@ -74,6 +75,10 @@ def test_ocr_readings_keep_their_preprocessed_image_packed(tmp_path: Path) -> No
     assert context.preprocessed_image(0, "fas") is None  # page 0 was not read
     packed = [v for k, v in context._cache.items() if k[0] == "ocr_preprocessed"]
     assert len(packed) == 1 and len(packed[0].data) < image.nbytes * 0.6  # a noisy page
+    # Kept as the PNG file the ocr check stores as its artifact, of the same pixels.
+    png = context.preprocessed_png(1, "fas")
+    assert png is not None and png.startswith(b"\x89PNG")
+    assert np.array_equal(np.asarray(Image.open(io.BytesIO(png))), direct.preprocessed)
 
 
 def test_a_kept_page_is_shared_with_the_context_not_copied(tmp_path: Path) -> None:

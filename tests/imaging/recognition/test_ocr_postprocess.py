@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import cv2
 import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
@@ -55,6 +56,23 @@ def test_specks_rules_and_seals_are_not_text_lines() -> None:
     yy, xx = np.mgrid[:900, :1400]
     page[(yy - 600) ** 2 + (xx - 700) ** 2 < 110**2] = 40  # a seal, many lines tall
     assert uncovered_text_regions(page, [], text_height=20) == []
+
+
+def test_a_tilted_rule_is_not_a_text_line_but_a_long_line_is() -> None:
+    # The samples' letters have rules under the letterhead tilted by 0.3-0.6 degrees: no
+    # row of pixels holds most of them, and each used to be read by Tesseract as a line.
+    page = np.full((900, 1400), 255, np.uint8)
+    cv2.line(page, (100, 100), (1300, 109), 0, 3)  # 0.43 degrees
+    cv2.line(page, (100, 300), (1300, 288), 30, 2)  # -0.57 degrees, thinner, not black
+    assert uncovered_text_regions(page, [], text_height=20) == []
+    long_line = "با سلام و احترام گزارش پیشرفت فیزیکی طرح آبرسانی دشت نیلوفر به همراه صورت‌وضعیت"
+    page, boxes = draw_lines(["بسمه تعالی", long_line, "با تشکر"])
+    page = page.copy()
+    bottom = page.shape[0] - 20
+    cv2.line(page, (60, bottom), (1540, bottom - 8), 0, 3)  # a rule under the text, tilted
+    regions = uncovered_text_regions(page, boxes[2:], text_height=20)
+    assert len(regions) == 2
+    assert overlaps(regions[0], boxes[0]) and overlaps(regions[1], boxes[1])
 
 
 def glyph(text: str, font: Path, size: int, *, blur: float = 0.0) -> tuple[np.ndarray, Box]:

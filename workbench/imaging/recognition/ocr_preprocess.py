@@ -226,12 +226,19 @@ def estimate_skew(gray: np.ndarray, max_angle: float = MAX_SKEW) -> float:
         mask = cv2.resize(mask, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
     h, w = mask.shape
     centre = (w / 2.0, h / 2.0)
+    known: dict[float, float] = {}
 
     def sharpness(angle: float) -> float:
+        # Each angle is measured once (the fine search and the final comparisons revisit
+        # some); the row sums and their differences are exact integers, summed by OpenCV.
+        if angle in known:
+            return known[angle]
         rot = cv2.getRotationMatrix2D(centre, angle, 1.0)
         turned = cv2.warpAffine(mask, rot, (w, h), flags=cv2.INTER_NEAREST, borderValue=0)
-        profile = turned.sum(axis=1, dtype=np.float64)
-        return float(np.square(np.diff(profile)).sum())
+        profile = cv2.reduce(turned, 1, cv2.REDUCE_SUM, dtype=cv2.CV_32S).ravel()
+        steps = np.diff(profile.astype(np.int64))
+        known[angle] = value = float(np.dot(steps, steps))
+        return value
 
     coarse = np.arange(-max_angle, max_angle + 1e-9, 0.5)
     best = max(coarse, key=sharpness)

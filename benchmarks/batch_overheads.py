@@ -31,6 +31,7 @@ import shutil
 import statistics
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -43,6 +44,7 @@ from throughput_benchmark import LETTER_FOLDERS, SAMPLES, build_folder  # noqa: 
 
 from workbench.batch import BatchOptions, run_batch  # noqa: E402
 from workbench.batch import run as batch_run  # noqa: E402
+from workbench.batch.discovery import expected_work  # noqa: E402
 from workbench.batch.executors import ProcessExecutor  # noqa: E402
 from workbench.batch.worker import Task, TaskResult, analyse_task, limit_threads  # noqa: E402
 from workbench.limits import Limits  # noqa: E402
@@ -140,18 +142,32 @@ def in_batch_process(pages: list[Path]) -> dict[str, float]:
 TRACE_VARIABLE = "WORKBENCH_BATCH_TRACE"
 
 
+def _main_thread() -> tuple[float, float]:
+    """Seconds this thread ran on a core and waited for one (Linux's schedstat), or zeros."""
+    try:
+        fields = Path(f"/proc/self/task/{threading.get_native_id()}/schedstat").read_text()
+    except OSError:
+        return 0.0, 0.0
+    ran, waited, _ = (int(f) for f in fields.split())
+    return ran / 1e9, waited / 1e9
+
+
 def traced_task(task: Task) -> TaskResult:
     """`analyse_task` in a worker process, with the worker's clock and CPU around it.
 
     Appends one line to the file named by ``WORKBENCH_BATCH_TRACE``: the worker's pid, the
     wall-clock start and end, the CPU seconds of the worker and of its children (Tesseract)
-    spent on the document and in the process's life so far.
+    spent on the document and in the process's life so far, the CPU seconds of the thread
+    that analyses (the rest of the worker's are its other threads': the checks' warm-up)
+    and the seconds that thread was ready to run but waited for a core.
     """
     own, children = _cpu()
+    ran, waited = _main_thread()
     started = time.time()
     result = analyse_task(task)
     ended = time.time()
     own_after, children_after = _cpu()
+    ran_after, waited_after = _main_thread()
     line = {
         "pid": os.getpid(),
         "path": Path(task.path).name,
@@ -159,6 +175,8 @@ def traced_task(task: Task) -> TaskResult:
         "end": ended,
         "cpu": own_after - own,
         "children_cpu": children_after - children,
+        "main_cpu": ran_after - ran,
+        "main_waited": waited_after - waited,
         "life_cpu": own_after,
         "life_children_cpu": children_after,
     }
@@ -167,8 +185,13 @@ def traced_task(task: Task) -> TaskResult:
     return result
 
 
-def in_workers(workers: int, folder: Path, work: Path) -> dict[str, Any]:
+def in_workers(
+    workers: int, folder: Path, work: Path, run: int = 0, by_name: bool = False
+) -> dict[str, Any]:
     """A batch of the mixed folder with `workers` local workers, traced in every process.
+
+    With `by_name` the documents are handed out in the order of their names, as before
+    `expected_work` ordered them (for comparison).
 
     The batch process's CPU in storing each result (`Store.record_run` and the rest of
     `_record`) and in the near-duplicate search (`search_and_store`) is timed around those
@@ -195,13 +218,15 @@ def in_workers(workers: int, folder: Path, work: Path) -> dict[str, Any]:
             searched.append(time.process_time() - started)
 
     batch_run._record, batch_run.search_and_store = timed_record, timed_search
+    if by_name:
+        batch_run.expected_work = lambda path: (0, 0)  # sorted() keeps the order of names
     try:
         started, cpu = time.time(), time.process_time()
         summary = run_batch(
             BatchOptions(
                 root=folder,
-                out=work / f"out-{workers}",
-                store=work / f"store-{workers}",
+                out=work / f"out-{run}",
+                store=work / f"store-{run}",
                 workers=workers,
             ),
             executor=ProcessExecutor(workers, function=traced_task),
@@ -209,6 +234,7 @@ def in_workers(workers: int, folder: Path, work: Path) -> dict[str, Any]:
         ended, cpu = time.time(), time.process_time() - cpu
     finally:
         batch_run._record, batch_run.search_and_store = record, search
+        batch_run.expected_work = expected_work
     lines = [json.loads(t) for t in trace.read_text(encoding="utf-8").splitlines()]
     lines = [t for t in lines if t["start"] >= started]
     per_worker: dict[int, list[dict[str, Any]]] = {}
@@ -226,11 +252,17 @@ def in_workers(workers: int, folder: Path, work: Path) -> dict[str, Any]:
                 "idle_between": sum(b["start"] - a["end"] for a, b in itertools.pairwise(done)),
                 "idle_after": ended - done[-1]["end"],
                 "cpu": done[-1]["life_cpu"],
+                "before_first": done[0]["life_cpu"] - done[0]["cpu"],
+                "first_cpu": done[0]["cpu"],
+                "other_threads": sum(t["cpu"] - t["main_cpu"] for t in done[1:]),
+                "first_other_threads": done[0]["cpu"] - done[0]["main_cpu"],
+                "waited_for_core": sum(t["main_waited"] for t in done),
                 "tesseract_cpu": done[-1]["life_children_cpu"],
                 "last": done[-1]["path"],
             }
         )
     return {
+        "by_name": by_name,
         "workers": workers,
         "pages": summary.pages_analysed,
         "elapsed": ended - started,
@@ -247,7 +279,8 @@ def in_workers(workers: int, folder: Path, work: Path) -> dict[str, Any]:
 def print_workers(run: dict[str, Any]) -> None:
     """One traced batch run, as lines of text."""
     print(
-        f"{run['workers']} worker(s): {run['pages']} pages, {run['documents']} documents in "
+        f"{run['workers']} worker(s), {'by name' if run['by_name'] else 'longest first'}: "
+        f"{run['pages']} pages, {run['documents']} documents in "
         f"{run['elapsed']:.1f} s wall; batch process {run['parent_cpu']:.2f} CPU s, of which "
         f"storing {run['record_cpu'] - run['search_cpu']:.2f} s (median "
         f"{run['record_median'] - run['search_median']:.3f} s a document) and searching "
@@ -260,7 +293,11 @@ def print_workers(run: dict[str, Any]) -> None:
             f"  worker {w['pid']}: {w['documents']} documents, busy {w['busy']:.1f} s, first "
             f"document at {w['first_start']:.1f} s, idle between {w['idle_between']:.2f} s, "
             f"idle after its last ({w['last']}) {w['idle_after']:.1f} s; CPU "
-            f"{w['cpu']:.1f} s own + {w['tesseract_cpu']:.1f} s Tesseract"
+            f"{w['cpu']:.1f} s own + {w['tesseract_cpu']:.1f} s Tesseract; before its first "
+            f"document {w['before_first']:.2f} s, on it {w['first_cpu']:.2f} s; other threads "
+            f"{w['first_other_threads']:.2f} s on the first document, "
+            f"{w['other_threads']:.2f} s on the rest; the analysing thread waited "
+            f"{w['waited_for_core']:.1f} s for a core"
         )
     print(
         f"  all processes {total:.1f} CPU s over {run['elapsed']:.1f} s wall: utilisation "
@@ -275,7 +312,7 @@ def main() -> None:
     parser.add_argument(
         "--workers",
         help="instead: trace batches of the throughput benchmark's mixed folder with these "
-        "worker counts (e.g. 1,2,2,1: interleaved)",
+        "worker counts (e.g. 1,2,2,1: interleaved; 2n: 2 workers, documents in name order)",
     )
     args = parser.parse_args()
     os.environ["WORKBENCH_READER"] = args.reader
@@ -283,9 +320,10 @@ def main() -> None:
         work = Path(tempfile.mkdtemp(prefix="workbench-overheads-"))
         try:
             build_folder(work / "folder", args.letters)
-            for workers in (int(w) for w in args.workers.split(",")):
+            for i, count in enumerate(args.workers.split(",")):
                 load = os.getloadavg()[0]
-                run = in_workers(workers, work / "folder", work)
+                workers, by_name = int(count.rstrip("n")), count.endswith("n")
+                run = in_workers(workers, work / "folder", work, i, by_name)
                 print(f"load average {load:.1f} -> {os.getloadavg()[0]:.1f}, {args.reader}")
                 print_workers(run)
         finally:

@@ -29,6 +29,7 @@ import os
 import resource
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -305,6 +306,34 @@ def print_workers(run: dict[str, Any]) -> None:
     )
 
 
+def alone_and_in_pairs(page: Path, rounds: int) -> dict[str, list[float]]:
+    """CPU and wall seconds of one raw Tesseract pass (``fas``, one thread) on `page`, run
+    alone and run beside a second identical pass, `rounds` times each, interleaved.
+
+    The same work on a machine whose two cores were independent would cost the same CPU
+    seconds either way; more CPU seconds in pairs is what two workers pay for sharing the
+    machine (shared caches, memory bandwidth, cores that are hardware threads of one).
+    """
+    env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+    command = ["tesseract", str(page), "stdout", "-l", "fas"]
+    found: dict[str, list[float]] = {"alone": [], "paired": [], "alone_wall": [], "paired_wall": []}
+    for _ in range(rounds):
+        for copies, key in ((1, "alone"), (2, "paired")):
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            started = time.perf_counter()
+            running = [
+                subprocess.Popen(command, stdout=subprocess.DEVNULL, env=env) for _ in range(copies)
+            ]
+            for process in running:
+                process.wait()
+            wall = time.perf_counter() - started
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+            found[key].append(cpu / copies)
+            found[f"{key}_wall"].append(wall)
+    return found
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--letters", type=int, help="letters to use (default: all)")
@@ -314,8 +343,26 @@ def main() -> None:
         help="instead: trace batches of the throughput benchmark's mixed folder with these "
         "worker counts (e.g. 1,2,2,1: interleaved; 2n: 2 workers, documents in name order)",
     )
+    parser.add_argument(
+        "--pairs",
+        type=int,
+        metavar="ROUNDS",
+        help="instead: CPU seconds of a raw Tesseract pass alone and beside a second one",
+    )
     args = parser.parse_args()
     os.environ["WORKBENCH_READER"] = args.reader
+    if args.pairs:
+        load = os.getloadavg()[0]
+        found = alone_and_in_pairs(SAMPLES / "exemplars" / "exemplar_01.png", args.pairs)
+        print(
+            f"Load average {load:.1f} -> {os.getloadavg()[0]:.1f}; raw Tesseract pass of "
+            f"exemplar_01, {args.pairs} rounds: alone median "
+            f"{statistics.median(found['alone']):.2f} CPU s "
+            f"({statistics.median(found['alone_wall']):.2f} s wall), two at once median "
+            f"{statistics.median(found['paired']):.2f} CPU s each "
+            f"({statistics.median(found['paired_wall']):.2f} s wall for both)"
+        )
+        return
     if args.workers:
         work = Path(tempfile.mkdtemp(prefix="workbench-overheads-"))
         try:

@@ -210,7 +210,9 @@ class BatchRow:
 
 def run_once(folder: Path, work: Path, workers: int, reader: str, letters: set[str]) -> BatchRow:
     """One batch run with a fresh store; the second reader's mode set as batch runs read it."""
-    store, out = work / f"store-{reader}-{workers}", work / f"out-{reader}-{workers}"
+    # a folder of its own per run: a repeated worker count must not find the last run's store
+    run = Path(tempfile.mkdtemp(prefix=f"run-{reader}-{workers}-", dir=work))
+    store, out = run / "store", run / "out"
     os.environ["WORKBENCH_READER"] = reader
     started = time.perf_counter()
     summary: BatchSummary = run_batch(

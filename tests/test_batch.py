@@ -24,6 +24,7 @@ from workbench.batch import (
     Task,
     TaskResult,
     analyse_task,
+    expected_work,
     run_batch,
     sniff,
     walk,
@@ -156,6 +157,55 @@ def test_folder_with_broken_files(tmp_path: Path) -> None:
     assert again.count("reused") == 3 and again.count("error") == 3 and again.exit_code == 1
     with Store.open(store) as s:
         assert s.run_count() == 6
+
+
+class _Ordered:
+    """Analyses here, one document after another, noting the order they were handed out."""
+
+    def __init__(self) -> None:
+        self.order: list[str] = []
+
+    def run(self, tasks: Iterable[Task]) -> Iterator[TaskResult]:
+        for task in tasks:
+            self.order.append(Path(task.path).name)
+            yield analyse_task(task)
+
+
+def test_the_longest_documents_are_handed_out_first(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    samples = ROOT / "samples"
+    for source in (
+        samples / "questioned" / "letter_1380-02-24.jpg",  # 150 dpi, 874 x 1,240
+        samples / "exemplars" / "exemplar_01.png",  # 300-dpi A5
+        samples / "lists" / "names_149_scan.jpg",  # 300-dpi A4
+        samples / "questioned" / "letter_1380-02-24.en.txt",  # a text
+    ):
+        (folder / source.name).write_bytes(source.read_bytes())
+    with Image.open(samples / "genuine" / "control_01.png") as page:
+        rgb = page.convert("RGB")
+        rgb.save(folder / "a_two_pages.pdf", save_all=True, append_images=[rgb])
+    buffer = io.BytesIO()
+    letter_image(400, 560).save(buffer, format="JPEG", quality=80)
+    (folder / "b_truncated.jpg").write_bytes(buffer.getvalue()[:300])
+    executor = _Ordered()
+    summary = run_batch(
+        BatchOptions(root=folder, out=tmp_path / "out", store=tmp_path / "store", only=("file",)),
+        executor=executor,
+    )
+    # pages of unknown count first (the PDF, an image whose header is cut), then by pixels
+    assert executor.order == [
+        "a_two_pages.pdf",
+        "b_truncated.jpg",
+        "names_149_scan.jpg",
+        "exemplar_01.png",
+        "letter_1380-02-24.jpg",
+        "letter_1380-02-24.en.txt",
+    ]
+    assert expected_work(folder / "names_149_scan.jpg") == (1, 2480 * 3508)
+    # what is analysed and stored does not depend on the order
+    assert [r.path for r in summary.rows] == sorted(executor.order)
+    assert summary.count("analysed") == 6
 
 
 def test_identical_files_are_analysed_once(tmp_path: Path) -> None:

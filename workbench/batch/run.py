@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from workbench.api import load_references
-from workbench.batch.discovery import walk
+from workbench.batch.discovery import expected_work, walk
 from workbench.batch.executors import DaskExecutor, Executor, ProcessExecutor
 from workbench.batch.output import (
     SUMMARY_NAME,
@@ -161,8 +161,11 @@ def run_batch(
         remote = isinstance(executor, DaskExecutor)
         reference_data = tuple(p.read_bytes() for p in options.references) if remote else ()
 
+        # the longest first, so that the run ends on short documents (see `expected_work`)
+        order = sorted(todo.items(), key=lambda item: expected_work(item[1][0]), reverse=True)
+
         def tasks() -> Iterator[Task]:
-            for sha, paths in todo.items():
+            for sha, paths in order:
                 data = paths[0].read_bytes() if remote else None
                 yield Task(
                     path=str(paths[0]),

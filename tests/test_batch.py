@@ -407,6 +407,40 @@ def _dies_on_poison(task: Task) -> TaskResult:
     return analyse_task(task)
 
 
+def _dies_in_its_scratch(task: Task) -> TaskResult:
+    """Analyse like a worker, but die on poison.png after making its scratch folder.
+
+    The folder's path is written beside the poison file, for the test to look at.
+    """
+    if Path(task.path).name == "poison.png":
+        from workbench.batch.worker import scratch_folder
+
+        scratch = scratch_folder("batch")
+        Path(task.path).with_suffix(".scratch").write_text(str(scratch))
+        os._exit(1)
+    return analyse_task(task)
+
+
+@pytest.mark.slow
+def test_a_worker_dying_mid_document_leaves_no_scratch_folder(tmp_path: Path) -> None:
+    from workbench.batch import ProcessExecutor
+
+    folder = tmp_path / "in"
+    _letters(folder, 2)
+    (folder / "letter001.png").rename(folder / "poison.png")
+    summary = run_batch(
+        BatchOptions(root=folder, out=tmp_path / "out", store=tmp_path / "s", only=("file",)),
+        executor=ProcessExecutor(2, function=_dies_in_its_scratch),
+    )
+    assert {r.path: r.status for r in summary.rows} == {
+        "letter000.png": "analysed",
+        "poison.png": "error",
+    }
+    scratch = Path((folder / "poison.scratch").read_text())
+    assert scratch.name.startswith("workbench-batch-")
+    assert not scratch.exists(), "the dead worker's scratch folder was left behind"
+
+
 @pytest.mark.slow
 def test_a_dying_worker_costs_only_its_document(tmp_path: Path) -> None:
     from workbench.batch import ProcessExecutor

@@ -8,6 +8,7 @@ result for its document, so one bad document never stops the run.
 from __future__ import annotations
 
 import concurrent.futures as cf
+import contextlib
 import importlib
 import multiprocessing
 import os
@@ -15,7 +16,13 @@ import sys
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Protocol
 
-from workbench.batch.worker import Task, TaskResult, analyse_task, init_process_worker
+from workbench.batch.worker import (
+    Task,
+    TaskResult,
+    analyse_task,
+    init_process_worker,
+    remove_scratch,
+)
 from workbench.errors import UsageError
 from workbench.store.database import now_iso
 
@@ -48,6 +55,26 @@ def local_pool(workers: int, memory_bytes: int | None = None) -> cf.ProcessPoolE
         initializer=init_process_worker,
         initargs=(os.getpid(), memory_bytes),
     )
+
+
+def _workers(pool: cf.ProcessPoolExecutor) -> dict[int, Any]:
+    """The pool's worker processes started so far, by process id."""
+    return dict(getattr(pool, "_processes", None) or {})
+
+
+def remove_ended_scratch(processes: Iterable[Any]) -> None:
+    """Remove the scratch folders of the worker `processes` once they have ended.
+
+    A worker that dies in the middle of a document (a crash in a native library, the memory
+    cap) cannot remove the scratch folder it was working in; a worker that ended normally
+    has removed its own, so nothing of it is found. Each process is waited for (briefly: the
+    pools are shut down by then), and one still running is left alone.
+    """
+    for process in processes:
+        with contextlib.suppress(Exception):
+            process.join(timeout=10)
+            if process.exitcode is not None and process.pid is not None:
+                remove_scratch(process.pid)
 
 
 def _lost(task: Task, why: str) -> TaskResult:
@@ -88,7 +115,12 @@ class ProcessExecutor:
         return local_pool(workers, self.memory_bytes)
 
     def _rounds(
-        self, tasks: Iterable[Task], workers: int, window: int, broken: list[Task]
+        self,
+        tasks: Iterable[Task],
+        workers: int,
+        window: int,
+        broken: list[Task],
+        workers_seen: dict[int, Any],
     ) -> Iterator[TaskResult]:
         pending = iter(tasks)
         pool = self._pool(workers)
@@ -100,6 +132,7 @@ class ProcessExecutor:
                     if task is None:
                         break
                     running[pool.submit(self.function, task)] = task
+                    workers_seen.update(_workers(pool))
                 if not running:
                     return
                 done, _ = cf.wait(running, return_when=cf.FIRST_COMPLETED)
@@ -125,12 +158,17 @@ class ProcessExecutor:
     def run(self, tasks: Iterable[Task]) -> Iterator[TaskResult]:
         """Results of `tasks`, in completion order."""
         broken: list[Task] = []
-        yield from self._rounds(tasks, self.workers, 2 * self.workers, broken)
-        # One at a time, so that a document that kills its worker again takes no other down.
-        again: list[Task] = []
-        yield from self._rounds(broken, 1, 1, again)
-        for lost in again:
-            yield _lost(lost, WORKER_LOST)
+        seen: dict[int, Any] = {}
+        try:
+            yield from self._rounds(tasks, self.workers, 2 * self.workers, broken, seen)
+            # One at a time, so that a document that kills its worker again takes no other down.
+            again: list[Task] = []
+            yield from self._rounds(broken, 1, 1, again, seen)
+            for lost in again:
+                yield _lost(lost, WORKER_LOST)
+        finally:
+            if broken:  # a worker died: the folder it was working in is still there
+                remove_ended_scratch(seen.values())
 
 
 class DaskExecutor:

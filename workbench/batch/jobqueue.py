@@ -41,7 +41,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import IO, Any, Self
 
-from workbench.batch.executors import WORKER_LOST, local_pool
+from workbench.batch.executors import WORKER_LOST, local_pool, remove_ended_scratch
 from workbench.batch.jobstate import (
     CANCEL_NAME,
     EVENTS_NAME,
@@ -54,7 +54,7 @@ from workbench.batch.jobstate import (
     file_name,
     read_events,
 )
-from workbench.batch.worker import Task, TaskResult, analyse_task, remove_scratch, warm_up
+from workbench.batch.worker import Task, TaskResult, analyse_task, warm_up
 from workbench.cases import search_and_store
 from workbench.casework import Upload, record_upload
 from workbench.errors import StoreError, WorkbenchError
@@ -355,11 +355,7 @@ class JobQueue:
         for process in processes:  # a worker stuck in native code would outlive us
             with contextlib.suppress(Exception):
                 process.terminate()
-        for process in processes:  # an ended worker cannot remove its scratch folder itself
-            with contextlib.suppress(Exception):
-                process.join(timeout=10)
-                if process.exitcode is not None and process.pid is not None:
-                    remove_scratch(process.pid)
+        remove_ended_scratch(processes)  # an ended worker cannot remove its own folder
 
     def _analyse(self, job_id: str) -> None:
         folder = self.folder / job_id

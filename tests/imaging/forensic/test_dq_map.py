@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -157,3 +158,31 @@ def test_digits_retyped_on_that_form_are_found_where_they_are(form_twice: fc.Sca
     best = result.regions[0]
     cx, cy = best.x + best.width / 2, best.y + best.height / 2
     assert x0 - 16 <= cx <= x1 + 16 and y0 - 16 <= cy <= y1 + 16
+
+
+@NEEDS_DEV_FONTS
+def test_small_receipt_untouched_has_a_map_and_no_region(tmp_path: Path) -> None:
+    # A 150-dpi receipt is mostly bare paper: few blocks have non-zero coefficients, and at
+    # 2,000 non-zero values a frequency it had no map at all.
+    entry = fc.make_entry("dev", 2022, "none", "receipt", 0, tmp_path)
+    assert entry.chain == "dev-150-grey-q70"
+    result = dq_map_of_bytes((tmp_path / entry.path).read_bytes())
+    assert isinstance(result, DqMap)
+    assert result.regions == ()
+    assert float(result.suspicion.max()) < 0.5
+
+
+@NEEDS_DEV_FONTS
+def test_foreign_block_on_a_small_receipt_is_found_where_it_is(tmp_path: Path) -> None:
+    entry = fc.make_entry("dev", 2050, "foreign-jpeg", "receipt", 0, tmp_path)
+    assert entry.chain == "dev-150-grey-q70"
+    result = dq_map_of_bytes((tmp_path / entry.path).read_bytes())
+    assert isinstance(result, DqMap)
+    assert result.region_score > 0.5
+    (x0, y0, x1, y1) = entry.boxes[0]
+    for r in result.regions:  # every region lies on the pasted block
+        assert r.x < x1 + 16 and r.x + r.width > x0 - 16
+        assert r.y < y1 + 16 and r.y + r.height > y0 - 16
+    # Most of the block is marked.
+    s = result.suspicion
+    assert float((s[y0 // 8 : y1 // 8, x0 // 8 : x1 // 8] >= 0.5).mean()) > 0.5

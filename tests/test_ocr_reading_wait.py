@@ -10,9 +10,14 @@ from PIL import Image
 from workbench.ocr import Tesseract
 from workbench.ocr.activity import wait_while_reading
 
+#: A real 300-dpi letter: Tesseract reads it for most of a second, several times the wait's
+#: settling time. The tests' small synthetic letter was read in 0.1-0.2 s, about the
+#: settling time itself, so the reading could end before the wait saw it (1 run in 6 failed).
+LETTER = Path(__file__).resolve().parents[1] / "samples" / "exemplars" / "exemplar_01.png"
 
-def test_waits_for_a_reading_under_way(jpeg_letter: Path) -> None:
-    page = Image.open(jpeg_letter).convert("L")
+
+def test_waits_for_a_reading_under_way() -> None:
+    page = Image.open(LETTER).convert("L")
     errors: list[Exception] = []
     give_up = threading.Event()
 

@@ -18,26 +18,16 @@ from PIL import Image, ImageDraw, ImageFont
 
 from tests.support.corpus import NEEDS_DEV_FONTS, fc
 from tests.support.forensic_fixtures import NASKH, jpeg, overlaps, register_page
-from workbench import analyze
+from tests.support.forensic_fixtures import forensics_report as run
+from tests.support.forensic_fixtures import number_findings as numbers
 from workbench.imaging.forensic.digits import TWO_FAMILY_Z, digit_consistency, family_deviations
 from workbench.imaging.words import find_words
-from workbench.model import Report, Severity
+from workbench.model import Severity
 from workbench.ocr import OcrWord, default_engine
-from workbench.serialize import report_to_dict, validate_report
 
 pytestmark = [pytest.mark.slow]
 
 CHAIN = "dev-150-colour-q90-q75"
-
-
-def run(path: Path) -> Report:
-    report = analyze(path, only=["forensics"])
-    validate_report(report_to_dict(report))
-    return report
-
-
-def numbers(report: Report) -> list:  # type: ignore[type-arg]
-    return [f for f in report.findings if f.evidence.get("method") == "digit_consistency"]
 
 
 def read(gray: np.ndarray) -> list[OcrWord]:

@@ -13,25 +13,15 @@ import pytest
 from PIL import Image
 
 from tests.support.corpus import NEEDS_DEV_FONTS, fc
+from tests.support.forensic_fixtures import forensics_report as run
 from tests.support.forensic_fixtures import jpeg, overlaps, register_page
-from workbench import analyze
-from workbench.model import Report, Severity
-from workbench.serialize import report_to_dict, validate_report
+from tests.support.forensic_fixtures import number_findings as numbers
+from workbench.model import Severity
 
 pytestmark = [
     pytest.mark.slow,
     NEEDS_DEV_FONTS,
 ]
-
-
-def run(path: Path) -> Report:
-    report = analyze(path, only=["forensics"])
-    validate_report(report_to_dict(report))
-    return report
-
-
-def numbers(report: Report) -> list:  # type: ignore[type-arg]
-    return [f for f in report.findings if f.evidence.get("method") == "digit_consistency"]
 
 
 def test_retyped_number_on_filled_paper_is_a_warning_where_it_was_typed(tmp_path: Path) -> None:

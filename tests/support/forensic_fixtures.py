@@ -11,6 +11,10 @@ import cv2
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
+from workbench import analyze
+from workbench.model import Finding, Report
+from workbench.serialize import report_to_dict, validate_report
+
 FONT = Path("/usr/share/fonts/truetype/farsiweb/nazli.ttf")
 LINES = [
     "بسمه تعالی",
@@ -334,3 +338,15 @@ def retype_number(page: np.ndarray, box: tuple[int, int, int, int], text: str) -
     )
     img *= 1.0 - 0.95 * np.asarray(ink, np.float32) / 255.0
     return np.clip(np.rint(img), 0, 255).astype(np.uint8)
+
+
+def forensics_report(path: Path) -> Report:
+    """The forensics check alone on `path`, its report validated against the contract."""
+    report = analyze(path, only=["forensics"])
+    validate_report(report_to_dict(report))
+    return report
+
+
+def number_findings(report: Report) -> list[Finding]:
+    """The findings of the number comparison (`digit_consistency`) in `report`."""
+    return [f for f in report.findings if f.evidence.get("method") == "digit_consistency"]

@@ -1,6 +1,7 @@
 """The analysis queue in headless Chromium: two uploads at once, the first showing its checks'
 findings as they end while the second waits, and the Documents page listing both; and two
-uploads cancelled from the Documents page, the queued one and the one being analysed."""
+uploads cancelled from the Documents page, the queued one and the one being analysed (a
+long multi-page document, so that it is still being analysed when Cancel is clicked)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from tests.app.conftest import QUESTIONED, SAMPLES
 from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, idle, server, upload
@@ -67,8 +69,23 @@ def test_two_uploads_queue_and_the_first_shows_findings_as_checks_end(
         browser.close()
 
 
+def long_document(folder: Path, pages: int = 8) -> Path:
+    """A TIFF of `pages` copies of a sample letter: an analysis that lasts many seconds.
+
+    The cancellation test must click Cancel while the document is still being analysed; a
+    single letter's analysis (a few seconds on a fast machine) could end first.
+    """
+    path = folder / "letters.tiff"
+    with Image.open(SECOND) as letter:
+        page = letter.convert("L")
+        page.save(path, save_all=True, append_images=[page] * (pages - 1), compression="tiff_lzw")
+    return path
+
+
 def test_uploads_are_cancelled_from_the_documents_page(server: str, tmp_path: Path) -> None:
     from playwright.sync_api import expect, sync_playwright
+
+    first = long_document(tmp_path)
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -81,8 +98,8 @@ def test_uploads_are_cancelled_from_the_documents_page(server: str, tmp_path: Pa
         page.get_by_label("Reviewer", exact=True).fill("Ana")
         page.keyboard.press("Enter")
         idle(page)
-        upload(page, [QUESTIONED, SECOND])
-        expect(page.get_by_text(f"Analysing {QUESTIONED.name}", exact=False)).to_be_visible()
+        upload(page, [first, SECOND])
+        expect(page.get_by_text(f"Analysing {first.name}", exact=False)).to_be_visible()
 
         page.get_by_role("link", name="Documents").click()
         expect(page.get_by_text("Being analysed (2)", exact=False)).to_be_visible()
@@ -97,7 +114,7 @@ def test_uploads_are_cancelled_from_the_documents_page(server: str, tmp_path: Pa
         expect(page.get_by_text("No documents match", exact=False).first).to_be_visible()
 
         page.get_by_role("link", name="Analyse").click()
-        for name in (QUESTIONED.name, SECOND.name):
+        for name in (first.name, SECOND.name):
             cancelled = page.get_by_text(f"{name}: cancelled; nothing was stored for it")
             expect(cancelled).to_be_visible()
         browser.close()

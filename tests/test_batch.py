@@ -10,7 +10,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -21,6 +21,7 @@ from PIL import Image
 from tests.support.fixtures import letter_image
 from workbench.batch import (
     BatchOptions,
+    BatchSummary,
     Task,
     TaskResult,
     analyse_task,
@@ -407,6 +408,22 @@ def _dies_on_poison(task: Task) -> TaskResult:
     return analyse_task(task)
 
 
+def _batch_with_poison(
+    tmp_path: Path, letters: int, function: Callable[[Task], TaskResult]
+) -> tuple[Path, BatchSummary]:
+    """A two-worker batch of `letters` letters, the second renamed poison.png, run by `function`."""
+    from workbench.batch import ProcessExecutor
+
+    folder = tmp_path / "in"
+    _letters(folder, letters)
+    (folder / "letter001.png").rename(folder / "poison.png")
+    summary = run_batch(
+        BatchOptions(root=folder, out=tmp_path / "out", store=tmp_path / "s", only=("file",)),
+        executor=ProcessExecutor(2, function=function),
+    )
+    return folder, summary
+
+
 def _dies_in_its_scratch(task: Task) -> TaskResult:
     """Analyse like a worker, but die on poison.png after making its scratch folder.
 
@@ -423,15 +440,7 @@ def _dies_in_its_scratch(task: Task) -> TaskResult:
 
 @pytest.mark.slow
 def test_a_worker_dying_mid_document_leaves_no_scratch_folder(tmp_path: Path) -> None:
-    from workbench.batch import ProcessExecutor
-
-    folder = tmp_path / "in"
-    _letters(folder, 2)
-    (folder / "letter001.png").rename(folder / "poison.png")
-    summary = run_batch(
-        BatchOptions(root=folder, out=tmp_path / "out", store=tmp_path / "s", only=("file",)),
-        executor=ProcessExecutor(2, function=_dies_in_its_scratch),
-    )
+    folder, summary = _batch_with_poison(tmp_path, 2, _dies_in_its_scratch)
     assert {r.path: r.status for r in summary.rows} == {
         "letter000.png": "analysed",
         "poison.png": "error",
@@ -443,15 +452,7 @@ def test_a_worker_dying_mid_document_leaves_no_scratch_folder(tmp_path: Path) ->
 
 @pytest.mark.slow
 def test_a_dying_worker_costs_only_its_document(tmp_path: Path) -> None:
-    from workbench.batch import ProcessExecutor
-
-    folder = tmp_path / "in"
-    _letters(folder, 4)
-    (folder / "letter001.png").rename(folder / "poison.png")
-    summary = run_batch(
-        BatchOptions(root=folder, out=tmp_path / "out", store=tmp_path / "s", only=("file",)),
-        executor=ProcessExecutor(2, function=_dies_on_poison),
-    )
+    _, summary = _batch_with_poison(tmp_path, 4, _dies_on_poison)
     statuses = {r.path: r.status for r in summary.rows}
     assert statuses == {
         "letter000.png": "analysed",

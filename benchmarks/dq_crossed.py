@@ -155,10 +155,7 @@ def crowded_contrast(crowd: float | None, cap: float | None) -> Callable[..., np
                 continue
             gain_single[kind] = np.log(p1 / p0)
             gain_double[kind] = np.log((1.0 - p1) / (1.0 - p0))
-        evidence: np.ndarray = np.where(
-            single, gain_single[kinds], np.where(double, gain_double[kinds], 0.0)
-        )
-        return evidence
+        return dq.vote_evidence(single, double, kinds, gain_single, gain_double)
 
     return contrast
 

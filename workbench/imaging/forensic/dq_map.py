@@ -379,6 +379,17 @@ def page_contrast(llr: np.ndarray, kinds: np.ndarray) -> np.ndarray:
             continue
         gain_single[kind] = np.log(p1 / p0)
         gain_double[kind] = np.log((1.0 - p1) / (1.0 - p0))
+    return vote_evidence(single, double, kinds, gain_single, gain_double)
+
+
+def vote_evidence(
+    single: np.ndarray,
+    double: np.ndarray,
+    kinds: np.ndarray,
+    gain_single: np.ndarray,
+    gain_double: np.ndarray,
+) -> np.ndarray:
+    """Each block's evidence (nats): its kind's gain for the way it voted, 0 if it did not vote."""
     evidence: np.ndarray = np.where(
         single, gain_single[kinds], np.where(double, gain_double[kinds], 0.0)
     )

@@ -235,6 +235,16 @@ def test_batch_stores_what_each_search_found(leak: tuple[Path, Path]) -> None:
         assert not stored_similar(store, original).near_duplicates
         assert [d.other for d in similar(store, original).near_duplicates] == [copy]
         assert len(store.query("SELECT * FROM case_searches")) == before + 1
+        # a search counts each other document's pages once, from its latest run only
+        splice = _sha(folder, "t01_splice_signature.png")
+        store.record_run(analyze(folder / "t01_splice_signature.png", only=["file", "fingerprint"]))
+        search_and_store(store, splice)
+        compared = store.query(
+            "SELECT pages_compared FROM case_searches WHERE document_sha256 = ? "
+            "ORDER BY run_id DESC LIMIT 1",
+            (splice,),
+        )[0]["pages_compared"]
+        assert compared == 3  # exemplar_01 (two runs), exemplar_02, the copy: one page each
 
 
 def test_a_v4_store_with_fingerprints_upgrades_and_is_searched(

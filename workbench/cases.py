@@ -75,6 +75,7 @@ from workbench.store.fingerprints import (
     MarkFingerprint,
     mark_fingerprints,
     mark_patches,
+    pages_of_others,
 )
 from workbench.store.service import Store
 
@@ -349,10 +350,7 @@ def search_and_store(
             for o in result.letter_order
         ]
     )
-    compared = store.query(
-        "SELECT count(*) AS n FROM page_fingerprints WHERE document_sha256 != ?", (sha256,)
-    )[0]["n"]
-    record_case_search(store, run, sha256, int(compared), links, letter)
+    record_case_search(store, run, sha256, pages_of_others(store, sha256), links, letter)
     return result
 
 

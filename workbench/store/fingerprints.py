@@ -170,6 +170,20 @@ def page_fingerprints(
     return [_page_fingerprint(r, with_features=with_features) for r in rows]
 
 
+def pages_of_others(store: Database, sha256: str) -> int:
+    """Pages a search of `sha256` compares with: the other documents' latest fingerprinted runs.
+
+    A document analysed twice keeps both runs' rows; only its latest run is searched, so only
+    its pages count once.
+    """
+    rows = store.query(
+        f"SELECT count(*) AS n FROM page_fingerprints f "
+        f"{_LATEST.format(table='page_fingerprints')} WHERE f.document_sha256 != ?",
+        (sha256,),
+    )
+    return int(rows[0]["n"])
+
+
 def page_features_of(store: Database, ids: Sequence[int]) -> dict[int, PageFingerprint]:
     """The fingerprint rows `ids`, keypoints included, by id."""
     rows = _rows_with_ids(

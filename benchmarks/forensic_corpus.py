@@ -9,8 +9,11 @@ JPEG, and saved again (often at another quality):
 * ``spliced-line``: a line typeset in another font and scanned with its own look (paper tone,
   blur, noise, JPEG quality), cut out and pasted into a blank band of the page (as a
   rectangle with its paper, or darken-blended so that only its ink lands);
-* ``retyped-digits``: a number or date erased with the paper's colour and typed again with
-  other digits;
+* ``retyped-digits``: a number or date erased and typed again with other digits; on the test
+  split typed sharp on the paper's median colour, on the dev split printed a little lighter,
+  darker, sharper or softer than the page (four pages each), at a slightly other size, in its
+  own font or a bold one, on the paper's median or on paper cloned from nearby
+  (`forensic_edits.RetypeLook`);
 * ``foreign-jpeg``: a block of text replaced by the same place of another document, scanned
   by another chain, saved at another quality, and taken off the 8 x 8 grid.
 
@@ -52,9 +55,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import corpus_pages as cp
 from forensic_edits import (
+    RETYPE_DIFFERENCES,
     NoRoom,
     copy_move,
     decode,
+    draw_look,
     foreign_jpeg,
     jpeg_bytes,
     moved,  # noqa: F401  (the corpus tests reach it as fc.moved)
@@ -67,6 +72,17 @@ TAMPER_KINDS = ("copy-move", "spliced-line", "retyped-digits", "foreign-jpeg")
 #: templates the layout check is run on).
 PAGE_CYCLE = ("letter", "form", "letter", "table", "list", "receipt", "book", "letter")
 SPLIT_SEED = {"dev": 7001, "test": 9413}
+
+
+def retype_difference(index: int) -> str:
+    """How dev page `index`'s retyped digits differ from the page's print (`RetypeLook`).
+
+    Each difference falls on four of every 16 consecutive pages (so on four of a split's 16
+    retyped pages), in an order drawn once from the split's seed: drawn per page, a split
+    could hold one lighter retyped number or none.
+    """
+    order = np.random.default_rng(SPLIT_SEED["dev"]).permutation(16) % len(RETYPE_DIFFERENCES)
+    return RETYPE_DIFFERENCES[int(order[index % 16])]
 
 
 @dataclass(frozen=True)
@@ -218,6 +234,7 @@ class Entry:
     path: str
     mask: str | None
     boxes: list[list[int]]
+    variant: str = ""  # how a dev page's retyped digits were made (`forensic_edits.RetypeLook`)
 
 
 @dataclass
@@ -240,9 +257,20 @@ def _page(kind: str, split: str, chain: Chain, seed: int, template: int) -> Scan
 
 
 def make_entry(
-    split: str, index: int, tampering: str, kind: str, template: int, folder: Path
+    split: str,
+    index: int,
+    tampering: str,
+    kind: str,
+    template: int,
+    folder: Path,
+    plain_retype: bool = False,
 ) -> Entry:
-    """Generate one page (retrying other seeds when a page has no room for the edit)."""
+    """Generate one page (retrying other seeds when a page has no room for the edit).
+
+    With `plain_retype`, retyped digits are typed as the test split types them (sharp, on the
+    paper's median colour) whatever the split: the dev pages of that kind as they were before
+    dev's retyped digits were given other looks, for tests that need digits typed into the file.
+    """
     chains = CHAINS[split]
     for attempt in range(8):
         seed = SPLIT_SEED[split] * 1000 + index * 10 + attempt
@@ -253,13 +281,19 @@ def make_entry(
         name = f"{split}-{index:03d}-{tampering}-{kind}"
         boxes: list[cp.Box] = []
         saves = list(chain.saves)
+        variant = ""
         try:
             if tampering == "copy-move":
                 edited, boxes = copy_move(scanned, page, m, rng)
             elif tampering == "spliced-line":
                 edited, boxes = spliced_line(scanned, page, split, chain, rng)
             elif tampering == "retyped-digits":
-                edited, boxes = retyped_digits(scanned, page, split, chain, m, rng)
+                # Dev's retyped numbers each differ from the page's print in one way of
+                # several (lighter, darker, sharper, softer); test's are made as they were.
+                drawn = split == "dev" and not plain_retype
+                look = draw_look(retype_difference(index), rng) if drawn else None
+                edited, boxes = retyped_digits(scanned, page, split, chain, m, rng, look)
+                variant = look.name if look else ""
             elif tampering == "foreign-jpeg":
                 other = chains[(index + attempt + 1) % len(chains)]
                 donor_chain = Chain(
@@ -306,6 +340,7 @@ def make_entry(
             path.name,
             mask_rel,
             [list(b) for b in boxes],
+            variant,
         )
     raise RuntimeError(f"{split} page {index}: no room for {tampering} on {kind} after 8 seeds")
 

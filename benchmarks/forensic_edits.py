@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import corpus_pages as cp
@@ -170,6 +171,97 @@ def spliced_line(
     return out, [(x0, y0, x1, y1)]
 
 
+@dataclass(frozen=True)
+class RetypeLook:
+    """How a forger's retyped digits differ from the page's print (the dev split's edits).
+
+    A number retyped into a published scan is typed in a font, printed (or pasted straight
+    into the file) and laid on the erased place; each way leaves it a little unlike the
+    page's print in one respect: lighter or darker ink, sharper edges (pasted without the
+    scan's blur) or softer ones (printed by another printer and scanned again). Its type size
+    is never exactly the page's, and the erased place is filled with the paper's median colour
+    or with a patch of paper cloned from nearby (whose grain came along).
+    """
+
+    difference: str  # one of RETYPE_DIFFERENCES
+    darkness: float  # ink coverage of the new digits (the page's print: 0.80-0.92)
+    ink: float  # grey level of full ink (the page's: 28)
+    blur: float  # Gaussian sigma as a multiple of the chain's scan blur; 0 = not blurred
+    size: float  # type size as a multiple of the page's body size
+    same_font: bool  # the number's own font (else the split's bold digits font)
+    clone_paper: bool  # erased with paper cloned from nearby (else the paper's median)
+
+    @property
+    def name(self) -> str:
+        font = "same-font" if self.same_font else "digits-font"
+        return f"{self.difference}/{font}/{'cloned' if self.clone_paper else 'median'}"
+
+
+#: The one respect in which a retyped number's print differs from the page's (dev split).
+RETYPE_DIFFERENCES = ("lighter", "darker", "sharper", "softer")
+
+
+def draw_look(difference: str, rng: np.random.Generator) -> RetypeLook:
+    """A retyped number's look that differs by `difference`, the rest drawn from `rng`.
+
+    Every value is drawn whatever the difference, so the page's generator stays in step.
+    """
+    lighter, darker, usual = (float(v) for v in rng.uniform((0.5, 0.95, 0.8), (0.68, 1.0, 0.92)))
+    soft, matched = (float(v) for v in rng.uniform((1.8, 0.85), (2.6, 1.15)))
+    size = float(rng.uniform(0.92, 1.08))
+    same_font, clone = (bool(v) for v in rng.random(2) < (0.7, 0.5))
+    return RetypeLook(
+        difference,
+        lighter if difference == "lighter" else darker if difference == "darker" else usual,
+        8.0 if difference == "darker" else 28.0,
+        0.0 if difference == "sharper" else soft if difference == "softer" else matched,
+        size,
+        same_font,
+        clone,
+    )
+
+
+def _nearby_paper(img: np.ndarray, box: cp.Box, rng: np.random.Generator) -> np.ndarray | None:
+    """A blank patch of paper of `box`'s size near it (above, below or beside), or None."""
+    x0, y0, x1, y1 = box
+    bw, bh = x1 - x0, y1 - y0
+    ink = cv2.dilate(_ink_map(img), np.ones((5, 5), np.uint8))
+    integral = cv2.integral(ink)
+    h, w = ink.shape
+    spots = []
+    for dy in range(-6 * bh, 6 * bh + 1, max(1, bh // 4)):
+        for dx in range(-2 * bw, 2 * bw + 1, max(1, bw // 4)):
+            x, y = x0 + dx, y0 + dy
+            if (dx, dy) == (0, 0) or x < 0 or y < 0 or x + bw > w or y + bh > h:
+                continue
+            if abs(dx) < bw and abs(dy) < bh:  # overlaps the number itself
+                continue
+            total = (
+                integral[y + bh, x + bw]
+                - integral[y, x + bw]
+                - integral[y + bh, x]
+                + integral[y, x]
+            )
+            if not total:
+                spots.append((dx * dx + dy * dy, x, y))
+    if not spots:
+        return None
+    spots.sort()
+    _, x, y = spots[int(rng.integers(min(4, len(spots))))]
+    return img[y : y + bh, x : x + bw].astype(np.float32)
+
+
+def _retyped_ink(
+    text: list[str], key: str, size: int, look: RetypeLook, sigma: float
+) -> np.ndarray:
+    """How much ink (0 to `look.darkness`) each pixel of `text` printed with `look` holds.
+
+    The typed glyphs blurred by `sigma` pixels (0: laid into the file as typed, with no blur).
+    """
+    ink = _typeset(text, key, size) * look.darkness
+    return cv2.GaussianBlur(ink, (0, 0), sigma) if sigma > 0 else ink
+
+
 def retyped_digits(
     img: np.ndarray,
     page: cp.Page,
@@ -177,7 +269,14 @@ def retyped_digits(
     chain: Chain,
     m: np.ndarray,
     rng: np.random.Generator,
+    look: RetypeLook | None = None,
 ) -> tuple[np.ndarray, list[cp.Box]]:
+    """Erase a number of three digits or more and type it again with two digits changed.
+
+    Without `look` (the test split), the number is typed sharp in ink about as dark as the
+    page's, in its own font or the split's bold digits font, on the paper's median colour.
+    With `look` (the dev split, `draw_look`), it is typed as `look` says.
+    """
     numbers = [n for n in page.numbers if sum(c in cp.FA_DIGITS for c in n[1]) >= 3]
     if not numbers:
         raise NoRoom("no number on the page")
@@ -194,11 +293,33 @@ def retyped_digits(
         chars[i] = cp.FA_DIGITS[(cp.FA_DIGITS.index(chars[i]) + int(rng.integers(1, 9))) % 10]
     size = round(page.body_size * float(rng.uniform(0.95, 1.08)))
     retype_font = cp.FONTS[split].digits if rng.random() < 0.6 else key
-    patch = _typed_patch(["".join(chars)], retype_font, size, img.shape, paper, rng, False)
-    ph, pw = min(patch.shape[0], y1 - y0), min(patch.shape[1], x1 - x0)
-    fill = np.clip(np.rint(fill), 0, 255).astype(np.uint8)
-    oy, ox = (y1 - y0 - ph) // 2, (x1 - x0) - pw
-    fill[oy : oy + ph, ox : ox + pw] = np.minimum(fill[oy : oy + ph, ox : ox + pw], patch[:ph, :pw])
+    if look is None:
+        patch = _typed_patch(["".join(chars)], retype_font, size, img.shape, paper, rng, False)
+        ph, pw = min(patch.shape[0], y1 - y0), min(patch.shape[1], x1 - x0)
+        fill = np.clip(np.rint(fill), 0, 255).astype(np.uint8)
+        oy, ox = (y1 - y0 - ph) // 2, (x1 - x0) - pw
+        fill[oy : oy + ph, ox : ox + pw] = np.minimum(
+            fill[oy : oy + ph, ox : ox + pw], patch[:ph, :pw]
+        )
+    else:
+        cloned = _nearby_paper(img, (x0, y0, x1, y1), rng) if look.clone_paper else None
+        if cloned is not None:
+            fill = cloned
+        sigma = look.blur * chain.blur * page.dpi / 300
+        font = key if look.same_font else cp.FONTS[split].digits
+        alpha = _retyped_ink(["".join(chars)], font, round(page.body_size * look.size), look, sigma)
+        ph, pw = min(alpha.shape[0], y1 - y0), min(alpha.shape[1], x1 - x0)
+        oy, ox = (y1 - y0 - ph) // 2, (x1 - x0) - pw
+        fill = np.array(fill, np.float32)
+        under = fill[oy : oy + ph, ox : ox + pw]
+        a = alpha[:ph, :pw, None] if under.ndim == 3 else alpha[:ph, :pw]
+        # The ink laid over the erased place: its paper is the fill, untouched. Printed and
+        # scanned, its ink has a grain of its own; typed into the file, it is one flat tone.
+        inked = under * (1 - a) + look.ink * a
+        if sigma > 0:
+            inked += a * rng.normal(0, max(noise, 0.5), under.shape).astype(np.float32)
+        fill[oy : oy + ph, ox : ox + pw] = inked
+        fill = np.clip(np.rint(fill), 0, 255).astype(np.uint8)
     out[y0:y1, x0:x1] = fill
     return out, [(x0, y0, x1, y1)]
 

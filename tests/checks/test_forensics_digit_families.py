@@ -36,7 +36,7 @@ def read(gray: np.ndarray) -> list[OcrWord]:
 
 @NEEDS_DEV_FONTS
 def test_number_off_in_paper_and_ink_is_a_warning_where_it_was_typed(tmp_path: Path) -> None:
-    entry = fc.make_entry("dev", 57, "retyped-digits", "form", 0, tmp_path)
+    entry = fc.make_entry("dev", 57, "retyped-digits", "form", 0, tmp_path, plain_retype=True)
     assert entry.chain == CHAIN
     x0, y0, x1, y1 = entry.boxes[0]
     edit = (x0, y0, x1 - x0, y1 - y0)

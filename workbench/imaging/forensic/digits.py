@@ -42,7 +42,8 @@ bold: on the development split a bold retyped number and a bold genuine one look
 print, not in their paper. What it cannot see: paper cloned from elsewhere on the same page
 (it carries the page's grain), or a page whose paper has no grain to compare (a rendered
 page; below `MIN_GRAIN` the comparison is not made). In the independent corpus the eraser's
-fill is the paper's median colour with fresh noise of the paper's spread; after the high-pass
+fill is the paper's median colour with fresh noise of the paper's spread (on the dev split,
+on half of the retyped pages; the others clone paper from nearby); after the high-pass
 its grain is anti-correlated between neighbouring pixels (about -0.1 to -0.4), where the
 scanned paper's, smoothed by the page's earlier JPEG saves, is positively correlated.
 

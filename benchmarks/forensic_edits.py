@@ -9,7 +9,7 @@ page; each returns the edited image and the boxes its mask covers (both ends of 
 * `retyped_digits`: a number or date erased and typed again with other digits;
 * `foreign_jpeg`: a block of text replaced by the same place of another scan, off the 8 x 8 grid.
 
-Also the JPEG and geometry helpers the edits and the corpus share. Kept apart from the corpus
+Also the JPEG and box functions the edits and the corpus share. Kept apart from the corpus
 module so that each stays readable; both are hashed into the corpus's cache stamp.
 """
 

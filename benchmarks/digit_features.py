@@ -5,9 +5,11 @@ page is read once by Tesseract (cached next to the corpus), and every word OCR r
 number (`workbench.imaging.forensic.digits.is_number`) is measured as the forensics check
 measures it: its print (`glyphs.print_features`: ink darkness, edge sharpness, stroke width),
 the paper inside its box (`digits.paper_texture`: the grain's neighbour correlation and level)
-and the grain of its ink (`digits.ink_grain`). Each value becomes a robust z against the page's
-*other* numbers (its paper: against the papers of the page's other words, as the check does;
-median and 1.4826 MAD, with the check's floors). A number is in the edit when at least 30% of
+and the grain of its ink (`digits.ink_grain`). A dev page's retyped number is named with its
+look (`forensic_edits.RetypeLook`: lighter, darker, sharper or softer than the page, its font,
+its erased place's fill). Each value becomes a robust z against the page's *other* numbers
+(its paper: against the papers of the page's other words, as the check does; median and
+1.4826 MAD, with the check's floors). A number is in the edit when at least 30% of
 its box lies in the edit's mask.
 
 It prints, per page, the z of each measurement at the edited number(s) and the most extreme z
@@ -128,6 +130,7 @@ def measure(entry: fc.Entry, folder: Path) -> dict[str, Any]:
         "chain": entry.chain,
         "font": entry.font,
         "layout": entry.template or entry.page_kind,
+        "look": entry.variant,
         "rows": rows,
     }
 
@@ -149,7 +152,8 @@ def report(pages: Sequence[dict[str, Any]]) -> list[str]:
             edits[n] += inside if page["tampering"] == "retyped-digits" else []
             lo, hi = (min(outside), max(outside)) if outside else (0.0, 0.0)
             cells.append(f"{inside} / [{lo:+.1f}, {hi:+.1f}]")
-        lines.append(f"{page['name']} ({page['chain']}) | " + " | ".join(cells))
+        look = f", {page['look']}" if page.get("look") else ""
+        lines.append(f"{page['name']} ({page['chain']}{look}) | " + " | ".join(cells))
     lines.append("")
     for n in names:
         beyond = [z for z in edits[n] if z < low[n] or z > high[n]]

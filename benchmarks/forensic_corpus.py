@@ -9,14 +9,18 @@ JPEG, and saved again (often at another quality):
 * ``spliced-line``: a line typeset in another font and scanned with its own look (paper tone,
   blur, noise, JPEG quality), cut out and pasted into a blank band of the page (as a
   rectangle with its paper, or darken-blended so that only its ink lands);
-* ``retyped-digits``: a number or date erased with the paper's colour and typed again with
-  other digits;
+* ``retyped-digits``: a number or date erased and typed again with other digits; on the test
+  split typed sharp on the paper's median colour, on the dev split printed a little lighter,
+  darker, sharper or softer than the page (four pages each), at a slightly other size, in its
+  own font or a bold one, on the paper's median or on paper cloned from nearby
+  (`forensic_edits.RetypeLook`);
 * ``foreign-jpeg``: a block of text replaced by the same place of another document, scanned
   by another chain, saved at another quality, and taken off the 8 x 8 grid.
 
-A mask marks every changed region (both ends of a copy-move). Untampered pages go through
-the same chains and are saved again like the edited ones (opened and re-saved unchanged), so
-a page saved once more than its chain is no sign of editing.
+The edits themselves are in ``benchmarks/forensic_edits.py``. A mask marks every changed
+region (both ends of a copy-move). Untampered pages go through the same chains and are saved
+again like the edited ones (opened and re-saved unchanged), so a page saved once more than
+its chain is no sign of editing.
 
 Two splits from disjoint ingredients: ``dev`` (the one thresholds may be tuned on) and
 ``test`` (reported on, never tuned on). They differ in fonts and letter templates (see
@@ -36,7 +40,6 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import io
 import json
 import sys
 from collections.abc import Sequence
@@ -51,12 +54,35 @@ from PIL import Image
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import corpus_pages as cp
+from forensic_edits import (
+    RETYPE_DIFFERENCES,
+    NoRoom,
+    copy_move,
+    decode,
+    draw_look,
+    foreign_jpeg,
+    jpeg_bytes,
+    moved,  # noqa: F401  (the corpus tests reach it as fc.moved)
+    retyped_digits,
+    spliced_line,
+)
 
 TAMPER_KINDS = ("copy-move", "spliced-line", "retyped-digits", "foreign-jpeg")
 #: Page kinds cycled over the pages of each kind of tampering (letters twice: they carry the
 #: templates the layout check is run on).
 PAGE_CYCLE = ("letter", "form", "letter", "table", "list", "receipt", "book", "letter")
 SPLIT_SEED = {"dev": 7001, "test": 9413}
+
+
+def retype_difference(index: int) -> str:
+    """How dev page `index`'s retyped digits differ from the page's print (`RetypeLook`).
+
+    Each difference falls on four of every 16 consecutive pages (so on four of a split's 16
+    retyped pages), in an order drawn once from the split's seed: drawn per page, a split
+    could hold one lighter retyped number or none.
+    """
+    order = np.random.default_rng(SPLIT_SEED["dev"]).permutation(16) % len(RETYPE_DIFFERENCES)
+    return RETYPE_DIFFERENCES[int(order[index % 16])]
 
 
 @dataclass(frozen=True)
@@ -190,220 +216,6 @@ def scan(
     return out, m
 
 
-def jpeg_bytes(img: np.ndarray, quality: int, subsampling: int, dpi: int) -> bytes:
-    buf = io.BytesIO()
-    options = {"subsampling": subsampling} if img.ndim == 3 else {}
-    Image.fromarray(img).save(buf, format="JPEG", quality=quality, dpi=(dpi, dpi), **options)
-    return buf.getvalue()
-
-
-def decode(data: bytes) -> np.ndarray:
-    return np.asarray(Image.open(io.BytesIO(data))).copy()
-
-
-def moved(box: cp.Box, m: np.ndarray, shape: tuple[int, ...], pad: int = 3) -> cp.Box:
-    """Bounding box of `box` after the skew `m`, padded and clipped to the image."""
-    x0, y0, x1, y1 = box
-    pts = np.array([[x0, y0, 1], [x1, y0, 1], [x0, y1, 1], [x1, y1, 1]], np.float64) @ m.T
-    h, w = shape[:2]
-    return (
-        max(0, int(pts[:, 0].min()) - pad),
-        max(0, int(pts[:, 1].min()) - pad),
-        min(w, int(np.ceil(pts[:, 0].max())) + pad),
-        min(h, int(np.ceil(pts[:, 1].max())) + pad),
-    )
-
-
-# -- tampering ------------------------------------------------------------------------------------
-
-
-class NoRoom(RuntimeError):
-    """The page has no place for this edit (another seed is tried)."""
-
-
-def _ink_map(img: np.ndarray) -> np.ndarray:
-    gray = img if img.ndim == 2 else cv2.cvtColor(img, cv2.COLOR_RGB2GRAY)
-    paper = float(np.median(gray))
-    return (gray < paper - 35).astype(np.uint8)
-
-
-def blank_spot(
-    img: np.ndarray, size: tuple[int, int], rng: np.random.Generator, avoid: cp.Box | None = None
-) -> cp.Box:
-    """A (w, h) rectangle of the page with no ink in or near it, inside the page margins."""
-    bw, bh = size
-    ink = cv2.dilate(_ink_map(img), np.ones((9, 9), np.uint8))
-    integral = cv2.integral(ink)
-    h, w = ink.shape
-    mx, my = w // 12, h // 14
-    for _ in range(3000):
-        x = int(rng.integers(mx, max(mx + 1, w - mx - bw)))
-        y = int(rng.integers(my, max(my + 1, h - my - bh)))
-        if x + bw > w or y + bh > h:
-            continue
-        total = (
-            integral[y + bh, x + bw] - integral[y, x + bw] - integral[y + bh, x] + integral[y, x]
-        )
-        if total:
-            continue
-        if avoid and not (x + bw < avoid[0] or x > avoid[2] or y + bh < avoid[1] or y > avoid[3]):
-            continue
-        return (x, y, x + bw, y + bh)
-    raise NoRoom(f"no blank {bw}x{bh} place")
-
-
-def _paper(img: np.ndarray, box: cp.Box) -> tuple[np.ndarray, float]:
-    """Paper colour around `box` (median of the light pixels of a ring) and its noise level."""
-    x0, y0, x1, y1 = box
-    pad = 12
-    ring = img[max(0, y0 - pad) : y1 + pad, max(0, x0 - pad) : x1 + pad].reshape(
-        -1, 1 if img.ndim == 2 else 3
-    )
-    lum = ring.mean(axis=1)
-    light = ring[lum >= np.percentile(lum, 60)].astype(np.float32)
-    return np.median(light, axis=0), float(light.std(axis=0).mean())
-
-
-def copy_move(
-    img: np.ndarray, page: cp.Page, m: np.ndarray, rng: np.random.Generator
-) -> tuple[np.ndarray, list[cp.Box]]:
-    pool = page.lines if rng.random() < 0.4 else page.words
-    src = moved(pool[int(rng.integers(len(pool)))], m, img.shape)
-    sw, sh = src[2] - src[0], src[3] - src[1]
-    dst = blank_spot(img, (sw, sh), rng, avoid=src)
-    out = img.copy()
-    out[dst[1] : dst[3], dst[0] : dst[2]] = img[src[1] : src[3], src[0] : src[2]]
-    return out, [src, dst]
-
-
-def _typed_patch(
-    text: list[str],
-    key: str,
-    size: int,
-    shape: tuple[int, ...],
-    paper: np.ndarray,
-    rng: np.random.Generator,
-    look: bool,
-) -> np.ndarray:
-    """`text` typeset alone; with `look`, printed and scanned with a look of its own."""
-    t = cp.Typesetter("patch", (400, 40), 300)
-    box = t.line(t.width - 20, size * 1.4, text, key, size)
-    ink = (
-        np.asarray(t.image, np.float32)[
-            max(0, box[1] - 6) : box[3] + 6, max(0, box[0] - 6) : box[2] + 6
-        ]
-        / 255.0
-    )
-    darkness = float(rng.uniform(0.75, 0.98))
-    colour = shape[2] if len(shape) == 3 else 1
-    tone = paper.reshape(1, 1, -1).astype(np.float32)
-    if look:
-        tone = tone + rng.uniform(-8, 8, (1, 1, colour)).astype(np.float32)
-    patch = tone * (1 - darkness * ink[..., None]) + 25 * darkness * ink[..., None]
-    if look:
-        patch = cv2.GaussianBlur(patch, (0, 0), float(rng.uniform(0.4, 1.5)))
-        patch = patch + rng.normal(0, rng.uniform(0.5, 4), patch.shape).astype(np.float32)
-        patch = np.clip(np.rint(patch), 0, 255).astype(np.uint8).reshape(*patch.shape[:2], -1)
-        q = int(rng.integers(55, 96))
-        patch = decode(jpeg_bytes(patch[..., 0] if colour == 1 else patch, q, 2, 300))
-    else:
-        patch = np.clip(np.rint(patch), 0, 255).astype(np.uint8)
-    return patch.reshape(*patch.shape[:2], -1) if colour == 3 else patch.reshape(patch.shape[:2])
-
-
-def spliced_line(
-    img: np.ndarray, page: cp.Page, split: str, chain: Chain, rng: np.random.Generator
-) -> tuple[np.ndarray, list[cp.Box]]:
-    size = round(page.body_size * float(rng.uniform(0.9, 1.15)))
-    paper, _ = _paper(img, (0, 0, img.shape[1], img.shape[0]))
-    words = cp.sentence(rng, int(rng.integers(3, 7)))
-    patch = _typed_patch(words, cp.FONTS[split].foreign, size, img.shape, paper, rng, True)
-    ph, pw = patch.shape[:2]
-    if pw > img.shape[1] * 0.8:
-        raise NoRoom("spliced line too long")
-    x0, y0, x1, y1 = blank_spot(img, (pw, ph), rng)
-    out = img.copy()
-    if rng.random() < 0.5:  # cut out with its paper
-        out[y0:y1, x0:x1] = patch
-    else:  # darken-blended: only its ink lands
-        out[y0:y1, x0:x1] = np.minimum(out[y0:y1, x0:x1], patch)
-    return out, [(x0, y0, x1, y1)]
-
-
-def retyped_digits(
-    img: np.ndarray,
-    page: cp.Page,
-    split: str,
-    chain: Chain,
-    m: np.ndarray,
-    rng: np.random.Generator,
-) -> tuple[np.ndarray, list[cp.Box]]:
-    numbers = [n for n in page.numbers if sum(c in cp.FA_DIGITS for c in n[1]) >= 3]
-    if not numbers:
-        raise NoRoom("no number on the page")
-    box, text, key = numbers[int(rng.integers(len(numbers)))]
-    x0, y0, x1, y1 = moved(box, m, img.shape, pad=4)
-    paper, noise = _paper(img, (x0, y0, x1, y1))
-    out = img.copy()
-    region = out[y0:y1, x0:x1].astype(np.float32)
-    fill = np.broadcast_to(paper, region.shape) + rng.normal(0, max(noise, 0.5), region.shape)
-    # New digits: change two of them, keep the others.
-    chars = list(text)
-    where = [i for i, c in enumerate(chars) if c in cp.FA_DIGITS]
-    for i in rng.choice(where, size=min(2, len(where)), replace=False):
-        chars[i] = cp.FA_DIGITS[(cp.FA_DIGITS.index(chars[i]) + int(rng.integers(1, 9))) % 10]
-    size = round(page.body_size * float(rng.uniform(0.95, 1.08)))
-    retype_font = cp.FONTS[split].digits if rng.random() < 0.6 else key
-    patch = _typed_patch(["".join(chars)], retype_font, size, img.shape, paper, rng, False)
-    ph, pw = min(patch.shape[0], y1 - y0), min(patch.shape[1], x1 - x0)
-    fill = np.clip(np.rint(fill), 0, 255).astype(np.uint8)
-    oy, ox = (y1 - y0 - ph) // 2, (x1 - x0) - pw
-    fill[oy : oy + ph, ox : ox + pw] = np.minimum(fill[oy : oy + ph, ox : ox + pw], patch[:ph, :pw])
-    out[y0:y1, x0:x1] = fill
-    return out, [(x0, y0, x1, y1)]
-
-
-def _row(boxes: Sequence[cp.Box], box: cp.Box) -> cp.Box:
-    """The union of the boxes whose vertical middle lies within `box`'s height (a table row)."""
-    same = [b for b in boxes if box[1] <= (b[1] + b[3]) / 2 <= box[3]] or [box]
-    return (
-        min(b[0] for b in same),
-        min(b[1] for b in same),
-        max(b[2] for b in same),
-        max(b[3] for b in same),
-    )
-
-
-def foreign_jpeg(
-    img: np.ndarray, page: cp.Page, donor: np.ndarray, m: np.ndarray, rng: np.random.Generator
-) -> tuple[np.ndarray, list[cp.Box]]:
-    """Replace one to three lines by the same place of `donor`, moved off the 8 x 8 grid."""
-    lines = [b for b in page.lines if b[2] - b[0] > img.shape[1] * 0.25]
-    if not lines:  # a table: its cells, a row at a time
-        lines = [_row(page.lines, b) for b in page.lines]
-    k = int(rng.integers(len(lines)))
-    chosen = lines[k : k + int(rng.integers(1, 4))]
-    x0, y0, x1, y1 = moved(
-        (
-            min(b[0] for b in chosen),
-            min(b[1] for b in chosen),
-            max(b[2] for b in chosen),
-            max(b[3] for b in chosen),
-        ),
-        m,
-        img.shape,
-        pad=10,
-    )
-    dx, dy = (int(v) for v in rng.integers(1, 8, size=2))
-    h, w = img.shape[:2]
-    x1, y1 = min(x1, w - dx), min(y1, h - dy)
-    if x1 - x0 < 32 or y1 - y0 < 16:
-        raise NoRoom("block too small")
-    out = img.copy()
-    out[y0:y1, x0:x1] = donor[y0 + dy : y1 + dy, x0 + dx : x1 + dx]
-    return out, [(x0, y0, x1, y1)]
-
-
 # -- building the corpus ---------------------------------------------------------------------------
 
 
@@ -422,6 +234,7 @@ class Entry:
     path: str
     mask: str | None
     boxes: list[list[int]]
+    variant: str = ""  # how a dev page's retyped digits were made (`forensic_edits.RetypeLook`)
 
 
 @dataclass
@@ -444,9 +257,20 @@ def _page(kind: str, split: str, chain: Chain, seed: int, template: int) -> Scan
 
 
 def make_entry(
-    split: str, index: int, tampering: str, kind: str, template: int, folder: Path
+    split: str,
+    index: int,
+    tampering: str,
+    kind: str,
+    template: int,
+    folder: Path,
+    plain_retype: bool = False,
 ) -> Entry:
-    """Generate one page (retrying other seeds when a page has no room for the edit)."""
+    """Generate one page (retrying other seeds when a page has no room for the edit).
+
+    With `plain_retype`, retyped digits are typed as the test split types them (sharp, on the
+    paper's median colour) whatever the split: the dev pages of that kind as they were before
+    dev's retyped digits were given other looks, for tests that need digits typed into the file.
+    """
     chains = CHAINS[split]
     for attempt in range(8):
         seed = SPLIT_SEED[split] * 1000 + index * 10 + attempt
@@ -457,13 +281,19 @@ def make_entry(
         name = f"{split}-{index:03d}-{tampering}-{kind}"
         boxes: list[cp.Box] = []
         saves = list(chain.saves)
+        variant = ""
         try:
             if tampering == "copy-move":
                 edited, boxes = copy_move(scanned, page, m, rng)
             elif tampering == "spliced-line":
                 edited, boxes = spliced_line(scanned, page, split, chain, rng)
             elif tampering == "retyped-digits":
-                edited, boxes = retyped_digits(scanned, page, split, chain, m, rng)
+                # Dev's retyped numbers each differ from the page's print in one way of
+                # several (lighter, darker, sharper, softer); test's are made as they were.
+                drawn = split == "dev" and not plain_retype
+                look = draw_look(retype_difference(index), rng) if drawn else None
+                edited, boxes = retyped_digits(scanned, page, split, chain, m, rng, look)
+                variant = look.name if look else ""
             elif tampering == "foreign-jpeg":
                 other = chains[(index + attempt + 1) % len(chains)]
                 donor_chain = Chain(
@@ -510,6 +340,7 @@ def make_entry(
             path.name,
             mask_rel,
             [list(b) for b in boxes],
+            variant,
         )
     raise RuntimeError(f"{split} page {index}: no room for {tampering} on {kind} after 8 seeds")
 
@@ -561,7 +392,7 @@ def build(out: Path, split: str, per_kind: int = 16) -> list[Entry]:
 #: Bump when generation changes in a way the source stamp below cannot see (fonts, data).
 VERSION = 1
 #: The generator's source files (in this folder), hashed into the cache stamp.
-SOURCES = ("forensic_corpus.py", "corpus_pages.py", "corpus_text.py")
+SOURCES = ("forensic_corpus.py", "forensic_edits.py", "corpus_pages.py", "corpus_text.py")
 
 
 def stamp() -> str:

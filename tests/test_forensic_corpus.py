@@ -7,6 +7,7 @@ import hashlib
 import sys
 from pathlib import Path
 
+import cv2
 import numpy as np
 import PIL
 import pytest
@@ -130,7 +131,7 @@ def test_retyped_digits_on_a_150_dpi_letter_are_found_where_they_were_typed(
     # whose number was erased and typed again. At this resolution the retyped digits differ
     # from the page and from their own line by z 3 to 4 in darkness, sharpness and stroke.
     plain = fc.make_entry("dev", 2, "none", "letter", 1, tmp_path)
-    edited = fc.make_entry("dev", 50, "retyped-digits", "letter", 1, tmp_path)
+    edited = fc.make_entry("dev", 50, "retyped-digits", "letter", 1, tmp_path, plain_retype=True)
     assert plain.chain == edited.chain and plain.template == edited.template
     untouched = glyph_consistency(np.asarray(Image.open(tmp_path / plain.path).convert("L")))
     assert max((o.strength for o in untouched.outliers), default=0.0) < 0.5
@@ -164,7 +165,7 @@ def test_retyped_digits_as_light_as_the_page_are_found_by_their_edges(tmp_path: 
     # contrast, so they are no darker than the page's print: only their edges, which lack the
     # scan's blur, still differ (sharpness z about 15, against the page and their own line).
     plain = fc.make_entry("dev", 8, "none", "letter", 1, tmp_path)
-    edited = fc.make_entry("dev", 56, "retyped-digits", "letter", 1, tmp_path)
+    edited = fc.make_entry("dev", 56, "retyped-digits", "letter", 1, tmp_path, plain_retype=True)
     assert plain.chain == edited.chain and plain.template == edited.template
     untouched = glyph_consistency(np.asarray(Image.open(tmp_path / plain.path).convert("L")))
     assert max((o.strength for o in untouched.outliers), default=0.0) < 0.5
@@ -185,3 +186,41 @@ def test_retyped_digits_as_light_as_the_page_are_found_by_their_edges(tmp_path: 
     assert on_edit and max(o.strength for o in on_edit) >= 0.5
     assert all(set(o.deviations) == {"sharpness"} for o in on_edit if o.level == "word")
     assert all(o.strength < 0.5 for o in scan.outliers if o not in on_edit)
+
+
+def test_dev_retyped_digits_differ_from_the_page_in_each_way_on_four_pages() -> None:
+    # Drawn page by page, a split of 16 retyped numbers could hold one lighter number or none.
+    rows = fc.plan("dev", 16)
+    ways = [fc.retype_difference(i) for i, row in enumerate(rows) if row[0] == "retyped-digits"]
+    assert sorted(ways) == sorted(fc.RETYPE_DIFFERENCES * 4)
+
+
+def _contrast_and_edges(region: np.ndarray) -> tuple[float, float]:
+    """A number's ink contrast (paper minus its darkest ink) and its steepest edges per contrast."""
+    paper = float(np.median(region))
+    contrast = paper - float(np.percentile(region, 2))
+    gx = cv2.Sobel(region, cv2.CV_32F, 1, 0)
+    gy = cv2.Sobel(region, cv2.CV_32F, 0, 1)
+    return contrast, float(np.percentile(np.hypot(gx, gy), 99)) / contrast
+
+
+def test_a_dev_number_retyped_lighter_darker_sharper_or_softer_is_so_in_its_pixels(
+    scanned: fc.Scanned,
+) -> None:
+    # The same number of a 150-dpi dev letter retyped in each of the four looks (all else of
+    # the look the same): against the number as the page printed it, the lighter one's ink has
+    # less contrast and the darker one's more, the sharper one's edges are steeper for their
+    # contrast and the softer one's less steep.
+    img, page, m = scanned.image, scanned.page, scanned.skew
+    chain = fc.CHAINS["dev"][2]
+    measured = {}
+    for way in fc.RETYPE_DIFFERENCES:
+        look = fc.draw_look(way, np.random.default_rng(5))
+        edited, [(x0, y0, x1, y1)] = fc.retyped_digits(
+            img, page, "dev", chain, m, np.random.default_rng(3), look
+        )
+        assert _outside(edited, img, [(x0, y0, x1, y1)]) == 0
+        measured[way] = _contrast_and_edges(edited[y0:y1, x0:x1].astype(np.float32))
+    contrast, edges = _contrast_and_edges(img[y0:y1, x0:x1].astype(np.float32))
+    assert measured["lighter"][0] < 0.85 * contrast < 0.85 * measured["darker"][0]
+    assert measured["softer"][1] < edges < measured["sharper"][1]

@@ -37,7 +37,7 @@ def template_letters(tmp_path_factory: pytest.TempPathFactory) -> TemplateLetter
     from tests.support.corpus import fc
 
     folder = tmp_path_factory.mktemp("template")
-    retyped = fc.make_entry("dev", 48, "retyped-digits", "letter", 0, folder)
+    retyped = fc.make_entry("dev", 48, "retyped-digits", "letter", 0, folder, plain_retype=True)
     untouched = fc.make_entry("dev", 0, "none", "letter", 0, folder)
     exemplars = [
         folder / fc.make_entry("dev", i, "exemplar", "letter", 0, folder).path for i in (80, 81, 82)

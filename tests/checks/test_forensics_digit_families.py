@@ -1,11 +1,12 @@
 """A number off in two families of measurements at once, on pages read by OCR.
 
 A form of the development split's 150-dpi colour chain whose number was erased and typed again
-in the body face (the corpus's dev-057: its paper and the grain of its ink each a little off
-from the page's, neither far enough to warn alone), an untouched form of the same chain
-(dev-009), a register printed and scanned together, one date of it retyped in lighter ink
-than the page's print, and its bold row untouched; and a sample letter whose seal OCR reads
-as a number.
+in the body face (the corpus's dev-057 as it was made before dev's retyped digits took other
+looks: its paper and the grain of its ink each a little off from the page's, neither far
+enough to warn alone), an untouched form of the same chain (dev-009), a list whose number was
+retyped in a bolder face with softer edges (dev-060) and an untouched list (dev-004), a
+register printed and scanned together, one date of it retyped in lighter ink than the page's
+print, and its bold row untouched; and a sample letter whose seal OCR reads as a number.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ def read(gray: np.ndarray) -> list[OcrWord]:
 
 @NEEDS_DEV_FONTS
 def test_number_off_in_paper_and_ink_is_a_warning_where_it_was_typed(tmp_path: Path) -> None:
-    entry = fc.make_entry("dev", 57, "retyped-digits", "form", 0, tmp_path)
+    entry = fc.make_entry("dev", 57, "retyped-digits", "form", 0, tmp_path, plain_retype=True)
     assert entry.chain == CHAIN
     x0, y0, x1, y1 = entry.boxes[0]
     edit = (x0, y0, x1 - x0, y1 - y0)
@@ -61,6 +62,43 @@ def test_untouched_form_of_the_same_chain_has_no_number_off_in_two_families(
 ) -> None:
     entry = fc.make_entry("dev", 9, "none", "form", 0, tmp_path)
     assert entry.chain == CHAIN and entry.tampering == "none"
+    report = run(tmp_path / entry.path)
+    assert not [f for f in report.findings if f.severity >= Severity.WARNING]
+    assert not [f for f in numbers(report) if "two_measurements" in f.evidence["also_seen_by"]]
+
+
+@NEEDS_DEV_FONTS
+def test_number_in_a_bolder_face_with_softer_edges_is_a_warning_where_it_was_typed(
+    tmp_path: Path,
+) -> None:
+    # A list of the development split's 300-dpi grey chain (the corpus's dev-060) whose number
+    # was erased, filled with paper cloned from nearby and typed again in the bold digits face,
+    # printed softer than the page (twice the scan's blur) at the page's darkness: its strokes
+    # are wider and its edges softer than the page's numbers, its ink no darker or lighter. A
+    # bold number printed with the page would have the page's edges at the page's darkness.
+    entry = fc.make_entry("dev", 60, "retyped-digits", "list", 1, tmp_path)
+    assert entry.chain == "dev-300-grey-q85" and entry.variant.startswith("softer/digits-font")
+    x0, y0, x1, y1 = entry.boxes[0]
+    edit = (x0, y0, x1 - x0, y1 - y0)
+    report = run(tmp_path / entry.path)
+    found = [f for f in numbers(report) if f.severity >= Severity.WARNING]
+    assert found, "the retyped number was not found at warning"
+    region = found[0].regions[0]
+    assert overlaps((region.x, region.y, region.width, region.height), edit)
+    assert "two_measurements" in found[0].evidence["also_seen_by"]
+    z = {name: d["z"] for name, d in found[0].evidence["deviations"].items()}
+    assert z["stroke"] >= 2.0 and z["sharpness"] <= -2.0 and abs(z.get("darkness", 0.0)) < 2.0
+    for f in report.findings:
+        if f.severity >= Severity.WARNING:
+            assert any(overlaps((r.x, r.y, r.width, r.height), edit) for r in f.regions), f.code
+
+
+@NEEDS_DEV_FONTS
+def test_untouched_list_of_the_same_chain_has_no_number_off_in_two_families(
+    tmp_path: Path,
+) -> None:
+    entry = fc.make_entry("dev", 4, "none", "list", 0, tmp_path)
+    assert entry.chain == "dev-300-grey-q85" and entry.tampering == "none"
     report = run(tmp_path / entry.path)
     assert not [f for f in report.findings if f.severity >= Severity.WARNING]
     assert not [f for f in numbers(report) if "two_measurements" in f.evidence["also_seen_by"]]

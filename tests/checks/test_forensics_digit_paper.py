@@ -25,7 +25,7 @@ pytestmark = [
 
 
 def test_retyped_number_on_filled_paper_is_a_warning_where_it_was_typed(tmp_path: Path) -> None:
-    entry = fc.make_entry("dev", 50, "retyped-digits", "letter", 1, tmp_path)
+    entry = fc.make_entry("dev", 50, "retyped-digits", "letter", 1, tmp_path, plain_retype=True)
     assert entry.tampering == "retyped-digits" and entry.chain == "dev-150-grey-q70"
     x0, y0, x1, y1 = entry.boxes[0]
     report = run(tmp_path / entry.path)

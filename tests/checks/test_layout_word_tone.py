@@ -24,7 +24,7 @@ pytestmark = NEEDS_DEV_FONTS
 @pytest.fixture(scope="module")
 def letters(tmp_path_factory: pytest.TempPathFactory) -> tuple[fc.Entry, fc.Entry, Path]:
     folder = tmp_path_factory.mktemp("letters")
-    retyped = fc.make_entry("dev", 56, "retyped-digits", "letter", 1, folder)
+    retyped = fc.make_entry("dev", 56, "retyped-digits", "letter", 1, folder, plain_retype=True)
     untouched = fc.make_entry("dev", 56, "none", "letter", 1, folder)
     assert (retyped.chain, retyped.font) == (untouched.chain, untouched.font)  # one letter
     return retyped, untouched, folder
@@ -93,7 +93,7 @@ def test_retyped_number_alone_on_its_line_found_against_the_exemplars(
     # same line's word in every exemplar, once the pages' overall tone difference is removed.
     exemplars = template_letters.exemplars
     folder = tmp_path_factory.mktemp("alone")
-    retyped = fc.make_entry("dev", 58, "retyped-digits", "letter", 0, folder)
+    retyped = fc.make_entry("dev", 58, "retyped-digits", "letter", 0, folder, plain_retype=True)
     report = analyze(folder / retyped.path, references=exemplars, only=["layout"], out=None)
     ((x0, y0, x1, y1),) = retyped.boxes
     truth = Region(x0, y0, x1 - x0, y1 - y0)

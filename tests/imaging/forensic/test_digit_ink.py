@@ -35,7 +35,7 @@ def page_of(entry: fc.Entry, folder: Path) -> np.ndarray:
 
 
 def test_retyped_number_with_flat_ink_is_found_where_it_was_typed(tmp_path: Path) -> None:
-    entry = fc.make_entry("dev", 58, "retyped-digits", "letter", 0, tmp_path)
+    entry = fc.make_entry("dev", 58, "retyped-digits", "letter", 0, tmp_path, plain_retype=True)
     assert entry.chain == "dev-150-grey-q70"
     gray = page_of(entry, tmp_path)
     scan = digit_consistency(gray, find_words(gray), read(gray))

@@ -103,14 +103,15 @@ def test_keypoint_pairs_do_not_depend_on_earlier_random_work() -> None:
     tampered, _ = paste_transformed(
         letter.image, (float(cx), float(cy)), (760.0, 1560.0), letter.seal_radius + 8, 3.0, 1.05
     )
-    first = keypoint_clones(tampered)
-    cv2.setRNGSeed(7)
-    cv2.randu(np.zeros((1000, 1), np.float32), 0.0, 1.0)  # other work draws from the generator
-    second = keypoint_clones(tampered)
-    assert first
-    assert [(box(p.source), box(p.target), p.strength) for p in first] == [
-        (box(p.source), box(p.target), p.strength) for p in second
-    ]
+    for coarse in (None, kp.PAPER_COARSE_SIDE):  # the whole pass, and the reduced one
+        first = keypoint_clones(tampered, coarse_side=coarse)
+        cv2.setRNGSeed(7)
+        cv2.randu(np.zeros((1000, 1), np.float32), 0.0, 1.0)  # other work draws from it
+        second = keypoint_clones(tampered, coarse_side=coarse)
+        assert first
+        assert [(box(p.source), box(p.target), p.strength) for p in first] == [
+            (box(p.source), box(p.target), p.strength) for p in second
+        ]
 
 
 def test_tiny_and_flat_images_are_harmless() -> None:

@@ -22,7 +22,7 @@ Two measures of the ``forensics`` check by itself (``--only forensics``):
 Prints a Markdown paragraph and table (date, load average); it writes nothing.
 
     python benchmarks/forensics_cost.py [--repeats N] [--page PATH ... | --letters]
-        [--skip-time] [--skip-memory]
+        [--before TREE] [--skip-time] [--skip-memory]
 """
 
 from __future__ import annotations
@@ -102,15 +102,24 @@ print(json.dumps({"with_read": with_read, "own": own, "own_wall": check.duration
 """
 
 
-def forensics_cpu_seconds(page: Path) -> dict[str, float]:
+def forensics_cpu_seconds(page: Path, code: Path | None = None) -> dict[str, float]:
     """CPU seconds of one warm forensics analysis of `page`, loading included (`CPU_CHILD`).
 
     ``with_read``: the whole check with its OCR reading (this process's threads and the
     Tesseract process); ``own``: the check without the reading; ``own_wall``: the latter's
-    duration in seconds.
+    duration in seconds. With ``code`` (a source tree of the project, e.g. an earlier
+    version unpacked with ``git archive``), that tree's code is measured instead.
     """
+    env = None
+    if code is not None:  # its folder first on the path, before the installed project
+        env = {**os.environ, "PYTHONPATH": str(code.resolve())}
     proc = subprocess.run(
-        [sys.executable, "-c", CPU_CHILD, str(page)], check=True, capture_output=True, text=True
+        [sys.executable, "-c", CPU_CHILD, str(page.resolve())],
+        check=True,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=code,
     )
     result: dict[str, float] = json.loads(proc.stdout.splitlines()[-1])
     return result
@@ -124,14 +133,19 @@ def tesseract_cpu_seconds(page: Path) -> float:
     return (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
 
 
-def time_rows(repeats: int, pages: Sequence[Path] = (PAGE,)) -> list[str]:
+def time_rows(
+    repeats: int, pages: Sequence[Path] = (PAGE,), before: Path | None = None
+) -> list[str]:
     """Interleaved runs on each page; the medians and their ratios as Markdown lines.
 
     Wall seconds (the check's own duration against a Tesseract pass), and CPU seconds, which
     the load of a shared machine disturbs less (a process waiting for a core uses none).
-    Within a round every page is measured in turn, so that all pages share the load.
+    Within a round every page is measured in turn, so that all pages share the load. With
+    ``before`` (a source tree of earlier code), the earlier check's CPU seconds without the
+    reading are measured in the same rounds too, right after the current code's.
     """
     runs: dict[Path, tuple[list[float], ...]] = {page: ([], [], [], [], [], []) for page in pages}
+    earlier: dict[Path, list[float]] = {page: [] for page in pages}
     for _ in range(repeats):
         for page in pages:
             checks, raws, check_cpu, raw_cpu, own_cpu, own_wall = runs[page]
@@ -142,10 +156,13 @@ def time_rows(repeats: int, pages: Sequence[Path] = (PAGE,)) -> list[str]:
             check_cpu.append(cpu["with_read"])
             own_cpu.append(cpu["own"])
             own_wall.append(cpu["own_wall"])
+            if before is not None:
+                earlier[page].append(forensics_cpu_seconds(page, before)["own"])
             print(
                 f"{page.name}: forensics {checks[-1]:.2f} s ({check_cpu[-1]:.2f} CPU s with "
                 f"its reading, {own_cpu[-1]:.2f} without: {own_wall[-1]:.2f} s), raw "
-                f"Tesseract {raws[-1]:.2f} s ({raw_cpu[-1]:.2f} CPU s)",
+                f"Tesseract {raws[-1]:.2f} s ({raw_cpu[-1]:.2f} CPU s)"
+                + (f", earlier code {earlier[page][-1]:.2f} CPU s" if earlier[page] else ""),
                 flush=True,
             )
     med = statistics.median
@@ -172,6 +189,14 @@ def time_rows(repeats: int, pages: Sequence[Path] = (PAGE,)) -> list[str]:
             + ", ".join(f"{c:.1f}/{r:.1f}" for c, r in zip(own_wall, raws, strict=True))
             + " |",
         ]
+        if earlier[page]:
+            ecpu = med(earlier[page])
+            rows.append(
+                f"| {_describe(page)} | CPU s without the reading, earlier code | {ecpu:.2f} | "
+                f"{rcpu:.2f} | {ecpu / rcpu:.2f}x | "
+                + ", ".join(f"{c:.2f}/{r:.2f}" for c, r in zip(earlier[page], raw_cpu, strict=True))
+                + " |"
+            )
     return rows
 
 
@@ -225,11 +250,16 @@ def main() -> None:
     parser.add_argument("--letters", action="store_true", help="time the letters as well")
     parser.add_argument("--skip-time", action="store_true")
     parser.add_argument("--skip-memory", action="store_true")
+    parser.add_argument(
+        "--before",
+        type=Path,
+        help="source tree of earlier code (e.g. from `git archive`), timed in the same rounds",
+    )
     args = parser.parse_args()
     lines = []
     if not args.skip_time:
         pages = list(args.page or [PAGE]) + (list(LETTERS) if args.letters else [])
-        lines += [*time_rows(args.repeats, pages), ""]
+        lines += [*time_rows(args.repeats, pages, args.before), ""]
     if not args.skip_memory:
         lines += [*memory_rows(), ""]
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())

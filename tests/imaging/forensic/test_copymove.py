@@ -103,14 +103,15 @@ def test_keypoint_pairs_do_not_depend_on_earlier_random_work() -> None:
     tampered, _ = paste_transformed(
         letter.image, (float(cx), float(cy)), (760.0, 1560.0), letter.seal_radius + 8, 3.0, 1.05
     )
-    first = keypoint_clones(tampered)
-    cv2.setRNGSeed(7)
-    cv2.randu(np.zeros((1000, 1), np.float32), 0.0, 1.0)  # other work draws from the generator
-    second = keypoint_clones(tampered)
-    assert first
-    assert [(box(p.source), box(p.target), p.strength) for p in first] == [
-        (box(p.source), box(p.target), p.strength) for p in second
-    ]
+    for coarse in (None, kp.PAPER_COARSE_SIDE):  # the whole pass, and the reduced one
+        first = keypoint_clones(tampered, coarse_side=coarse)
+        cv2.setRNGSeed(7)
+        cv2.randu(np.zeros((1000, 1), np.float32), 0.0, 1.0)  # other work draws from it
+        second = keypoint_clones(tampered, coarse_side=coarse)
+        assert first
+        assert [(box(p.source), box(p.target), p.strength) for p in first] == [
+            (box(p.source), box(p.target), p.strength) for p in second
+        ]
 
 
 def test_tiny_and_flat_images_are_harmless() -> None:
@@ -188,3 +189,40 @@ def test_sift_leaves_out_blank_paper_without_losing_keypoints(
     ends = [box(pairs[0].source), box(pairs[0].target)]
     assert any(overlaps(e, (cx - 100, cy - 100, 200, 200)) for e in ends)
     assert any(overlaps(e, (660, 1200, 200, 200)) for e in ends)
+
+
+def test_reduced_pass_finds_a_copied_seal_and_matches_it_at_full_detail() -> None:
+    # On paper the keypoints first run on the page reduced to 870 pixels; the copied seal
+    # found there is matched again at 1,240 pixels on its two ends only, as strongly as a
+    # full-size pass finds it, while the letter's repeated print stays weak.
+    letter = letter_page(seed=2)
+    cx, cy = letter.seal_center
+    tampered, _ = paste_transformed(
+        letter.image, (float(cx), float(cy)), (760.0, 1560.0), letter.seal_radius + 8, 3.0, 1.05
+    )
+    whole = keypoint_clones(tampered)
+    reduced = keypoint_clones(tampered, coarse_side=kp.PAPER_COARSE_SIDE)
+    best = reduced[0]
+    assert best.strength >= 0.6 and best.matches >= 0.8 * whole[0].matches
+    assert overlaps(box(best.source), (cx - 100, cy - 100, 200, 200))
+    assert overlaps(box(best.target), (660, 1460, 200, 200))
+    assert all(p.strength < 0.3 for p in reduced[1:])
+    assert all(p.strength < 0.3 for p in keypoint_clones(letter.image, coarse_side=870))
+
+
+def test_reduced_pass_is_the_whole_pass_on_a_page_of_max_side_or_less() -> None:
+    # A page the whole pass does not reduce (a 150-dpi letter is 1,240 pixels long) keeps
+    # all its detail: small copies on such pages are found at their own resolution only.
+    img, _ = paste_transformed(
+        shapes_scene((1240, 880), seed=7), (170.0, 160.0), (590.0, 900.0), 80, 3.0, 1.05
+    )
+    pairs = keypoint_clones(img, coarse_side=870)
+    assert pairs and pairs[0].strength >= 0.4
+    assert [(box(p.source), box(p.target), p.strength) for p in pairs] == [
+        (box(p.source), box(p.target), p.strength) for p in keypoint_clones(img)
+    ]
+
+
+def test_rectangles_described_again_do_not_overlap() -> None:
+    rects = kp._merged_rects([(0, 0, 10, 10), (5, 5, 20, 20), (30, 30, 40, 40), (18, 0, 31, 3)])
+    assert sorted(rects) == [(0, 0, 31, 20), (30, 30, 40, 40)]

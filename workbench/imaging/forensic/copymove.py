@@ -231,22 +231,22 @@ def clone_strength(
     return 1.0 - (1.0 - 0.3 * amount) * (1.0 - 0.9 * background)
 
 
+def same_places(a: ClonePair, b: ClonePair, overlap: float = 0.5) -> bool:
+    """Whether two pairs join the same two places (either way round), each end overlapping."""
+    return (
+        geometry.overlap(a.source, b.source) > overlap
+        and geometry.overlap(a.target, b.target) > overlap
+    ) or (
+        geometry.overlap(a.source, b.target) > overlap
+        and geometry.overlap(a.target, b.source) > overlap
+    )
+
+
 def merge_clones(pairs: list[ClonePair], overlap: float = 0.5) -> list[ClonePair]:
     """Drop pairs that repeat a stronger pair (same two places, found twice), strongest kept."""
     kept: list[ClonePair] = []
     for pair in sorted(pairs, key=lambda p: -p.strength):
-        duplicate = any(
-            (
-                geometry.overlap(pair.source, k.source) > overlap
-                and geometry.overlap(pair.target, k.target) > overlap
-            )
-            or (
-                geometry.overlap(pair.source, k.target) > overlap
-                and geometry.overlap(pair.target, k.source) > overlap
-            )
-            for k in kept
-        )
-        if not duplicate:
+        if not any(same_places(pair, k, overlap) for k in kept):
             kept.append(pair)
     return kept
 

@@ -18,7 +18,7 @@ from workbench.imaging.blocks import regions_from_mask, strength_from_z, upsampl
 from workbench.imaging.forensic.calibration import TextCalibration
 from workbench.imaging.forensic.copymove import ClonePair, clone_map, merge_clones
 from workbench.imaging.forensic.copymove_blocks import block_clones
-from workbench.imaging.forensic.copymove_keypoints import keypoint_clones
+from workbench.imaging.forensic.copymove_keypoints import PAPER_COARSE_SIDE, keypoint_clones
 from workbench.imaging.forensic.digits import ReadWord, digit_consistency
 from workbench.imaging.forensic.dq_map import DqMap
 from workbench.imaging.forensic.ela import (
@@ -287,7 +287,9 @@ def analyse_page(
     pairs: list[ClonePair] = []
     if keypoints:
         try:
-            pairs += keypoint_clones(img)
+            # On paper, copied words are text copy-move's: keypoints look for marks first
+            # on the page reduced further, at full detail only around what they find there.
+            pairs += keypoint_clones(img, coarse_side=PAPER_COARSE_SIDE if on_paper else None)
         except cv2.error as exc:  # pragma: no cover - depends on OpenCV's build
             notes.append(f"keypoint copy-move detection failed: {exc}")
     if blocks:

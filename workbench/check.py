@@ -105,6 +105,12 @@ class Check(abc.ABC):
     #: How the check's evidence is drawn over a page (see `Layer`); its findings' regions
     #: are drawn in any case.
     layers: ClassVar[tuple[Layer, ...]] = ()
+    #: Whether the check may run in a second thread beside the checks that read the page's
+    #: text, when the caller asks for it (`workbench.pipeline.run_pipeline`, ``beside``;
+    #: `workbench check` does): the check works on the page's pixels, mostly in code that
+    #: lets other threads run (OpenCV, NumPy), keeps no state of its own between calls
+    #: that another check could change, and loads no model the warm-up loads.
+    beside_reading: ClassVar[bool] = False
 
     @abc.abstractmethod
     def run(self, context: Context) -> CheckResult:

@@ -188,15 +188,41 @@ def run_pipeline(
     *,
     out_dir: Path | None = None,
     progress: ProgressCallback | None = None,
+    beside: bool = False,
 ) -> Report:
     """Run `checks` over the context's document and return its report.
 
-    Artifacts go under `out_dir` (nothing is written when it is None).
+    Artifacts go under `out_dir` (nothing is written when it is None). With `beside`, the
+    checks that declare `Check.beside_reading` run in a second thread, in their order,
+    while the others run in this one (`_run_beside`); the report is the same, its checks in
+    run order. `progress` is then called from both threads.
     """
-    results: list[CheckResult] = []
+    results: list[CheckResult | None] = [None] * len(checks)
+    side = [i for i, c in enumerate(checks) if beside and c.beside_reading]
+    main = [i for i in range(len(checks)) if i not in side]
+    if side and main:
+        _run_beside(context, checks, main, side, results, out_dir, progress)
+    else:
+        _run_lane(context, checks, range(len(checks)), results, out_dir, progress)
+    return assemble_report(context, [r for r in results if r is not None])
+
+
+def _run_lane(
+    context: Context,
+    checks: Sequence[Check],
+    lane: Sequence[int],
+    results: list[CheckResult | None],
+    out_dir: Path | None,
+    progress: ProgressCallback | None,
+) -> None:
+    """Run the checks at positions `lane` of `checks` in order, each result at its position.
+
+    The checks' warm-ups (`Check.warm_up`) start with the lane's first check that has one.
+    """
     total = len(checks)
     warming: threading.Event | None = None
-    for index, check in enumerate(checks):
+    for index in lane:
+        check = checks[index]
         if warming is None and type(check).warm_up is not Check.warm_up:
             # From the first check that has a warm-up (``ocr``, which starts Tesseract), not
             # from the start: loading the language models holds the interpreter's lock, and
@@ -209,9 +235,44 @@ def run_pipeline(
         return_freed_memory()  # what the check freed is not kept for the next one
         if warming is not None:
             warming.set()  # that check has read its pages: warm up now if not yet begun
-        results.append(result)
+        results[index] = result
         if progress is not None:
             progress(
                 ProgressEvent(check.name, index, total, result.status, result.duration_s, result)
             )
-    return assemble_report(context, results)
+
+
+def _run_beside(
+    context: Context,
+    checks: Sequence[Check],
+    main: Sequence[int],
+    side: Sequence[int],
+    results: list[CheckResult | None],
+    out_dir: Path | None,
+    progress: ProgressCallback | None,
+) -> None:
+    """Run the `side` checks in a second thread while the `main` ones run in this one.
+
+    The checks that read the page's text (``ocr`` and those after it) wait on Tesseract,
+    a process of its own, for much of their time, and the image checks spend theirs in
+    OpenCV and NumPy, which let other threads run: beside each other the two use both
+    cores of the machine. They share the context (`Context.cached`): a check asking for
+    evidence the other thread is computing (the page's reading, which ``forensics`` reads
+    numbers from) waits for it.
+    """
+    failure: list[BaseException] = []
+
+    def run_side() -> None:
+        try:
+            _run_lane(context, checks, side, results, out_dir, progress)
+        except BaseException as exc:  # raised again in the caller's thread
+            failure.append(exc)
+
+    thread = threading.Thread(target=run_side, name="workbench-checks-beside", daemon=True)
+    thread.start()
+    try:
+        _run_lane(context, checks, main, results, out_dir, progress)
+    finally:
+        thread.join()
+    if failure:
+        raise failure[0]

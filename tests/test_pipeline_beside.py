@@ -16,6 +16,7 @@ from workbench.model import CheckResult, Severity, Status
 from workbench.pipeline import ProgressEvent, run_pipeline
 from workbench.registry import discover
 from workbench.serialize import report_to_dict
+from workbench.text import detector
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 QUESTIONED = SAMPLES / "questioned" / "letter_1380-02-24.jpg"
@@ -204,3 +205,5 @@ def test_a_whole_check_of_the_questioned_letter_is_the_same_beside(tmp_path: Pat
     first, second = (_without_timings(report_to_dict(r)) for r in reports)
     assert first == second
     assert [c.name for c in reports[1].checks] == [c.name for c in reports[0].checks]
+    # the language detector's process of that run has ended, and later texts are this one's
+    assert not detector._HELPER.wanted and detector._HELPER._process is None

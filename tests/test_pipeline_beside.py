@@ -4,6 +4,7 @@ they share from two threads."""
 from __future__ import annotations
 
 import threading
+import time
 from pathlib import Path
 
 import numpy as np
@@ -22,32 +23,27 @@ SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 QUESTIONED = SAMPLES / "questioned" / "letter_1380-02-24.jpg"
 
 
-class SlowReading(Check):
-    """Stands for ``ocr``: computes a shared value from the page that takes a while."""
+class Reading(Check):
+    """Stands for ``ocr``: reads the page with Tesseract (the context's reading)."""
 
     name = "reading"
     version = "1"
-    title = "Reads the page slowly"
-    explanation = "Computes a value of the page that another check also asks for."
+    title = "Reads the page"
+    explanation = "Reads the page with Tesseract, as the ocr check starts."
     needs = frozenset({Need.PAGES})
     order = 20
 
-    def __init__(self, started: threading.Event, release: threading.Event) -> None:
-        self.started = started
-        self.release = release
+    def __init__(self) -> None:
+        self.ended = 0.0
 
     def run(self, context: Context) -> CheckResult:
-        def compute() -> float:
-            self.started.set()
-            assert self.release.wait(30)
-            return float(np.asarray(context.page_gray(0)).mean())
-
-        value = context.cached(("test-reading", 0), compute)
-        return self.ok(results={"thread": threading.current_thread().name, "value": value})
+        words = context.ocr_result(0).page.words
+        self.ended = time.monotonic()
+        return self.ok(results={"thread": threading.current_thread().name, "words": len(words)})
 
 
 class Pixels(Check):
-    """An image check: reads the page's pixels while the reading is computed elsewhere."""
+    """An image check: reads the page's pixels beside the reading."""
 
     name = "pixels"
     version = "1"
@@ -57,14 +53,12 @@ class Pixels(Check):
     order = 15
     beside_reading = True
 
-    def __init__(self, started: threading.Event, release: threading.Event) -> None:
-        self.started = started
-        self.release = release
+    def __init__(self) -> None:
+        self.started = 0.0
 
     def run(self, context: Context) -> CheckResult:
-        assert self.started.wait(30)  # the reading's computation has begun in the other lane
-        gray = np.asarray(context.page_gray(0))  # not held up by that computation
-        self.release.set()
+        self.started = time.monotonic()
+        gray = np.asarray(context.page_gray(0))  # not held up by the reading
         finding = self.finding("seen", Severity.INFO, "Seen", "The page was read in grey.")
         return self.ok(
             findings=[finding],
@@ -73,40 +67,30 @@ class Pixels(Check):
 
 
 class Numbers(Check):
-    """Stands for ``forensics``: beside the reading, and needs the reading's value."""
+    """Stands for ``forensics``: beside the reading, and reads the page's words from it."""
 
     name = "numbers"
     version = "1"
     title = "Uses the reading"
-    explanation = "Asks for the value the reading check computes."
+    explanation = "Asks for the reading the reading check makes."
     needs = frozenset({Need.PAGES})
     order = 40
     beside_reading = True
 
     def __init__(self) -> None:
-        self.computed = 0
+        self.reading: object = None
 
     def run(self, context: Context) -> CheckResult:
-        def compute() -> float:  # never called: the reading's value is waited for
-            self.computed += 1
-            return -1.0
-
-        value = context.cached(("test-reading", 0), compute)
+        self.reading = context.ocr_result(0)  # the other lane's, waited for
         finding = self.finding("used", Severity.WARNING, "Used", "The reading was used.")
-        return self.ok(findings=[finding], results={"value": value})
+        return self.ok(findings=[finding], results={"words": len(context.ocr_result(0).page.words)})
 
 
-def _checks() -> list[Check]:
-    started, release = threading.Event(), threading.Event()
-    return [Pixels(started, release), SlowReading(started, release), Numbers()]
-
-
-def test_image_checks_run_beside_the_reading_with_the_same_report(jpeg_letter: Path) -> None:
+def test_image_checks_run_beside_the_reading_with_the_same_report() -> None:
     events: list[ProgressEvent] = []
-    checks = _checks()
-    report = run_pipeline(
-        Context(document=load_document(jpeg_letter)), checks, beside=True, progress=events.append
-    )
+    pixels, reading, numbers = Pixels(), Reading(), Numbers()
+    context = Context(document=load_document(QUESTIONED))
+    report = run_pipeline(context, [pixels, reading, numbers], beside=True, progress=events.append)
     by_name = {c.name: c for c in report.checks}
     assert [c.name for c in report.checks] == ["pixels", "reading", "numbers"]  # run order
     assert all(c.status is Status.OK for c in report.checks)
@@ -114,25 +98,19 @@ def test_image_checks_run_beside_the_reading_with_the_same_report(jpeg_letter: P
     assert by_name["pixels"].results["thread"] == "workbench-checks-beside"
     assert by_name["reading"].results is not None
     assert by_name["reading"].results["thread"] == threading.current_thread().name
-    # the reading's value is computed once, in its lane, and the other lane waits for it
-    value = by_name["reading"].results["value"]
-    assert report.results["numbers"]["value"] == value and value > 0
-    numbers = checks[2]
-    assert isinstance(numbers, Numbers) and numbers.computed == 0
+    # the image check ran while Tesseract read the page, not before it started
+    assert pixels.started < reading.ended
+    # the reading is made once, in its lane; the other lane waits for it
+    assert numbers.reading is context.ocr_result(0)
+    assert report.results["numbers"]["words"] == report.results["reading"]["words"] > 20
     assert [f.code for f in report.findings] == ["numbers.used", "pixels.seen"]
     assert len(events) == 6 and sorted(e.index for e in events) == [0, 0, 1, 1, 2, 2]
 
-    # one lane: the same report apart from the checks' durations
-    alone = run_pipeline(Context(document=load_document(jpeg_letter)), _checks_in_one_lane())
+    # one lane: the same report apart from the checks' durations and threads
+    alone = run_pipeline(
+        Context(document=load_document(QUESTIONED)), [Pixels(), Reading(), Numbers()]
+    )
     assert _without_timings(report_to_dict(alone)) == _without_timings(report_to_dict(report))
-
-
-def _checks_in_one_lane() -> list[Check]:
-    """`_checks` for a run without ``beside``: the pixels check does not wait for a lane."""
-    started, release = threading.Event(), threading.Event()
-    started.set()
-    release.set()
-    return [Pixels(started, release), SlowReading(started, release), Numbers()]
 
 
 #: Report keys that hold timings (a check's and the ``ocr`` check's per page), or the thread.
@@ -164,6 +142,24 @@ def test_a_value_asked_for_by_two_threads_is_computed_once(jpeg_letter: Path) ->
     mine = context.cached(("half", 0), compute)
     other.join(30)
     assert len(calls) == 1 and got[0] is mine
+
+
+def test_a_value_computed_by_one_thread_does_not_hold_up_another(jpeg_letter: Path) -> None:
+    context = Context(document=load_document(jpeg_letter))
+    inside, release = threading.Event(), threading.Event()
+
+    def slow() -> int:
+        inside.set()
+        assert release.wait(30)
+        return 1
+
+    other = threading.Thread(target=lambda: context.cached(("slow", 0), slow))
+    other.start()
+    assert inside.wait(30)
+    gray = np.asarray(context.page_gray(0))  # computed here while the other waits
+    release.set()
+    other.join(30)
+    assert gray.shape == (1754, 1240) and context.cached(("slow", 0), lambda: 2) == 1
 
 
 def test_a_failed_computation_is_tried_again(jpeg_letter: Path) -> None:

@@ -127,6 +127,17 @@ class Check(abc.ABC):
         logged and `run` meets the same problem and reports it. The default loads nothing.
         """
 
+    def start_early(self, context: Context) -> None:  # noqa: B027 - optional hook, empty by default
+        """Start what `run` will need from another process, before any check runs.
+
+        The pipeline calls it in its own thread, in run order, before the first check: it
+        must return at once (start the process, not wait for it) and may raise (logged).
+        For work that holds nothing of this process, such as models another process loads
+        (the language detector's within a whole ``workbench check``, `workbench.text.
+        detector`), which can then use the machine's other core from the start. The
+        default starts nothing.
+        """
+
     # Helpers that keep results consistent across checks.
 
     def finding(

@@ -197,6 +197,7 @@ def run_pipeline(
     while the others run in this one (`_run_beside`); the report is the same, its checks in
     run order. `progress` is then called from both threads.
     """
+    _start_early(context, checks)
     results: list[CheckResult | None] = [None] * len(checks)
     side = [i for i, c in enumerate(checks) if beside and c.beside_reading]
     main = [i for i in range(len(checks)) if i not in side]
@@ -207,6 +208,17 @@ def run_pipeline(
     return assemble_report(context, [r for r in results if r is not None])
 
 
+def _start_early(context: Context, checks: Sequence[Check]) -> None:
+    """Call each check's `Check.start_early`, in run order, failures logged."""
+    for check in checks:
+        if type(check).start_early is Check.start_early:
+            continue
+        try:
+            check.start_early(context)
+        except Exception:  # run() meets the same problem and reports it
+            log.debug("starting check %s early failed", check.name, exc_info=True)
+
+
 def _run_lane(
     context: Context,
     checks: Sequence[Check],
@@ -214,10 +226,13 @@ def _run_lane(
     results: list[CheckResult | None],
     out_dir: Path | None,
     progress: ProgressCallback | None,
+    *,
+    first_ended: threading.Event | None = None,
 ) -> None:
     """Run the checks at positions `lane` of `checks` in order, each result at its position.
 
-    The checks' warm-ups (`Check.warm_up`) start with the lane's first check that has one.
+    The checks' warm-ups (`Check.warm_up`) start with the lane's first check that has one;
+    `first_ended` is set when the lane's first check has ended.
     """
     total = len(checks)
     warming: threading.Event | None = None
@@ -236,6 +251,8 @@ def _run_lane(
         if warming is not None:
             warming.set()  # that check has read its pages: warm up now if not yet begun
         results[index] = result
+        if first_ended is not None:
+            first_ended.set()
         if progress is not None:
             progress(
                 ProgressEvent(check.name, index, total, result.status, result.duration_s, result)
@@ -261,9 +278,17 @@ def _run_beside(
     numbers from) waits for it.
     """
     failure: list[BaseException] = []
+    first_ended = threading.Event()
 
     def run_side() -> None:
         try:
+            if context.document.pages:
+                # Not before Tesseract reads: the text checks' first one (``ocr``) prepares
+                # the page in Python first, and every check beside it would delay the
+                # reading that the rest of those checks wait for.
+                from workbench.ocr.activity import wait_while_reading
+
+                wait_while_reading(first_ended, settle_s=0.0)
             _run_lane(context, checks, side, results, out_dir, progress)
         except BaseException as exc:  # raised again in the caller's thread
             failure.append(exc)
@@ -271,8 +296,9 @@ def _run_beside(
     thread = threading.Thread(target=run_side, name="workbench-checks-beside", daemon=True)
     thread.start()
     try:
-        _run_lane(context, checks, main, results, out_dir, progress)
+        _run_lane(context, checks, main, results, out_dir, progress, first_ended=first_ended)
     finally:
+        first_ended.set()
         thread.join()
     if failure:
         raise failure[0]

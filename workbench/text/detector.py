@@ -126,16 +126,26 @@ def _probabilities(detector: LanguageDetector, sample: str) -> dict[str, float]:
     return {v.language.iso_code_639_1.name.lower(): float(v.value) for v in values}
 
 
+def start_the_detectors_process() -> None:
+    """Within `detector_in_a_process_of_its_own`, start the process now; else nothing.
+
+    Its models then load while this process prepares and reads the page.
+    """
+    if _HELPER.wanted:
+        _HELPER.start()
+
+
 @contextmanager
 def detector_in_a_process_of_its_own() -> Iterator[None]:
     """Within the block, the Arabic-script detector loads and runs in a process of its own.
 
     For a process that checks one document on an otherwise idle machine (`workbench
     check`): the models then load on the other core while this process goes on, instead
-    of holding this process's interpreter lock. The process starts with `warm_up` (or the
-    first text classified) and is ended and waited for when the block ends (its CPU time
-    then counts among this process's children's). A batch worker, which loads the models
-    once for many documents, keeps them in its own process.
+    of holding this process's interpreter lock. The process starts with
+    `start_the_detectors_process` or `warm_up` (or the first text classified) and is
+    ended and waited for when the block ends (its CPU time then counts among this
+    process's children's). A batch worker, which loads the models once for many
+    documents, keeps them in its own process.
     """
     _HELPER.wanted = True
     try:
@@ -199,10 +209,11 @@ class _DetectorProcess:
         return self._process
 
     def stop(self) -> None:
-        """End the detector's process and wait for it (it ends when its input does)."""
+        """End the detector's process now (loading or not) and wait for it."""
         with self._lock:
             process, self._process = self._process, None
             if process is not None:
+                process.kill()
                 for stream in (process.stdin, process.stdout):
                     if stream is not None:
                         stream.close()

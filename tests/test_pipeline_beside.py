@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from workbench import pipeline
 from workbench.check import Check, Need
 from workbench.context import Context
 from workbench.loading import load_document
@@ -123,6 +124,12 @@ def _without_timings(value: object) -> object:
     if isinstance(value, list):
         return [_without_timings(v) for v in value]
     return value
+
+
+def test_a_large_document_keeps_one_lane(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pipeline, "BESIDE_MAX_PIXELS", 1_000_000)  # the letter has 1.1 M
+    report = run_pipeline(Context(document=load_document(QUESTIONED)), [Pixels()], beside=True)
+    assert report.results["pixels"]["thread"] == threading.current_thread().name
 
 
 def test_a_value_asked_for_by_two_threads_is_computed_once(jpeg_letter: Path) -> None:

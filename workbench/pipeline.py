@@ -47,6 +47,11 @@ class ProgressEvent:
 
 ProgressCallback = Callable[[ProgressEvent], None]
 
+#: Above this many pixels in a document (an A4 page at 600 dpi is 35 million) the image
+#: checks do not run beside the text checks (`run_pipeline`, ``beside``): two checks'
+#: page-sized arrays at once would raise the analysis's peak memory where it is largest.
+BESIDE_MAX_PIXELS = 40_000_000
+
 
 def unmet_need(check: Check, context: Context) -> str | None:
     """Why `check` cannot run on this document, or None when it can."""
@@ -194,11 +199,14 @@ def run_pipeline(
 
     Artifacts go under `out_dir` (nothing is written when it is None). With `beside`, the
     checks that declare `Check.beside_reading` run in a second thread, in their order,
-    while the others run in this one (`_run_beside`); the report is the same, its checks in
-    run order. `progress` is then called from both threads.
+    while the others run in this one (`_run_beside`), on documents of at most
+    `BESIDE_MAX_PIXELS`; the report is the same, its checks in run order. `progress` is
+    then called from both threads.
     """
     _start_early(context, checks)
     results: list[CheckResult | None] = [None] * len(checks)
+    pixels = sum(p.width * p.height for p in context.document.pages)
+    beside = beside and pixels <= BESIDE_MAX_PIXELS
     side = [i for i, c in enumerate(checks) if beside and c.beside_reading]
     main = [i for i in range(len(checks)) if i not in side]
     if side and main:

@@ -80,6 +80,7 @@ class CompressionCheck(Check):
         "apps is common and innocent; the check says so. Non-JPEG files get their format only."
     )
     order = 20
+    beside_reading = True
 
     def run(self, context: Context) -> CheckResult:
         """Describe the JPEG encoding and report recompression and editor signatures.

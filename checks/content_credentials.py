@@ -31,6 +31,7 @@ class ContentCredentialsCheck(Check):
         "publishers and messaging apps strip them: their absence says nothing about a document."
     )
     order = 12
+    beside_reading = True
 
     def run(self, context: Context) -> CheckResult:
         """Read and summarise the document's Content Credentials."""

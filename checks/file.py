@@ -34,6 +34,7 @@ class FileCheck(Check):
         "by the original source can show that."
     )
     order = 0
+    beside_reading = True
 
     def run(self, context: Context) -> CheckResult:
         """Describe the file and report type mismatches and low resolution."""

@@ -49,6 +49,7 @@ class FingerprintCheck(Check):
     )
     needs = frozenset({Need.PAGES})
     order = 15
+    beside_reading = True
 
     def run(self, context: Context) -> CheckResult:
         """Fingerprint every page of the document."""

@@ -87,6 +87,7 @@ class MetadataCheck(Check):
         "and scanners, publishers, phones and messaging apps all add or strip it innocently."
     )
     order = 10
+    beside_reading = True
 
     def run(self, context: Context) -> CheckResult:
         """Read every metadata block of the document and report what deserves a look."""

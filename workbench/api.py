@@ -93,6 +93,7 @@ def analyze_document(
     translation: str | None = None,
     options: Mapping[str, Any] | None = None,
     write_report: bool = True,
+    beside: bool = False,
 ) -> Analysis:
     """Run the checks over an already loaded document.
 
@@ -100,6 +101,10 @@ def analyze_document(
     (e.g. ``{"ocr.reader": "tesseract"}``). With `write_report` False only the artifacts go
     under `out`, not ``report.json``: a batch worker sends the report back as compact JSON
     and its scratch folder is removed, so the indented file would be written for nobody.
+    With `beside`, the image checks run in a second thread beside the checks that read the
+    text (`run_pipeline`) and the language detector's models load and run in a process of
+    their own (`workbench.text.detector`): for one document on an otherwise idle machine,
+    not for workers that already keep every core busy with a document each.
     """
     apply_thread_policy()
     registry = registry or discover()
@@ -113,7 +118,13 @@ def analyze_document(
         translation=translation,
         options=dict(options or {}),
     )
-    report = run_pipeline(context, checks, out_dir=out_dir, progress=progress)
+    if beside:
+        from workbench.text.detector import detector_in_a_process_of_its_own
+
+        with detector_in_a_process_of_its_own():
+            report = run_pipeline(context, checks, out_dir=out_dir, progress=progress, beside=True)
+    else:
+        report = run_pipeline(context, checks, out_dir=out_dir, progress=progress)
     if out_dir is not None and write_report:
         out_dir.mkdir(parents=True, exist_ok=True)
         target = out_dir / "report.json"

@@ -105,6 +105,12 @@ class Check(abc.ABC):
     #: How the check's evidence is drawn over a page (see `Layer`); its findings' regions
     #: are drawn in any case.
     layers: ClassVar[tuple[Layer, ...]] = ()
+    #: Whether the check may run in a second thread beside the checks that read the page's
+    #: text, when the caller asks for it (`workbench.pipeline.run_pipeline`, ``beside``;
+    #: `workbench check` does): the check works on the page's pixels, mostly in code that
+    #: lets other threads run (OpenCV, NumPy), keeps no state of its own between calls
+    #: that another check could change, and loads no model the warm-up loads.
+    beside_reading: ClassVar[bool] = False
 
     @abc.abstractmethod
     def run(self, context: Context) -> CheckResult:
@@ -119,6 +125,17 @@ class Check(abc.ABC):
         must be safe to call from another thread and more than once (loads once per
         process), must not touch the document's findings, and may raise: a failure is
         logged and `run` meets the same problem and reports it. The default loads nothing.
+        """
+
+    def start_early(self, context: Context) -> None:  # noqa: B027 - optional hook, empty by default
+        """Start what `run` will need from another process, before any check runs.
+
+        The pipeline calls it in its own thread, in run order, before the first check: it
+        must return at once (start the process, not wait for it) and may raise (logged).
+        For work that holds nothing of this process, such as models another process loads
+        (the language detector's within a whole ``workbench check``, `workbench.text.
+        detector`), which can then use the machine's other core from the start. The
+        default starts nothing.
         """
 
     # Helpers that keep results consistent across checks.

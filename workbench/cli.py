@@ -193,6 +193,7 @@ def check(
             registry=registry,
             translation=translation,
             options={"ocr.reader": reader} if reader else None,
+            beside=True,  # one document at a time: the image checks beside the reading
         )
         previews = _previews(analysis) if out is not None or fmt == "html" else []
         if analysis.out_dir is not None:

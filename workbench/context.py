@@ -184,6 +184,9 @@ class Context:
     translation: str | None = None
     _cache: dict[Hashable, Any] = field(default_factory=dict, repr=False)
     _lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
+    #: One lock per value being computed (`cached`): a check waits only for the value it
+    #: asks for, not for another thread's computation of another (an OCR reading).
+    _computing: dict[Hashable, threading.Lock] = field(default_factory=dict, repr=False)
     #: The cached page pixels (keys of `_cache`) with their sizes in bytes, oldest use first.
     _pixels: OrderedDict[Hashable, int] = field(default_factory=OrderedDict, repr=False)
 
@@ -199,6 +202,7 @@ class Context:
             translation=self.translation,
             _cache=self._cache,
             _lock=self._lock,
+            _computing=self._computing,
             _pixels=self._pixels,
         )
 
@@ -207,13 +211,43 @@ class Context:
 
         This is how evidence several checks need (a decoded page, OCR of page 2 in ``fas``) is
         computed once per document. Keys should start with a namespace, e.g. ``("ocr", 2)``.
+        Safe from several threads (`workbench.pipeline` runs some checks beside the others):
+        a thread asking for a value another thread is computing waits for it, and only for
+        it; `compute` runs without the context's lock, so that reading a page with Tesseract
+        does not stop another check from asking for the page's pixels.
         """
-        with self._lock:
-            if key in self._cache:
-                return self._cache[key]  # type: ignore[no-any-return]
+        return self._computed(key, compute, pixels=False)
+
+    def _computed(self, key: Hashable, compute: Callable[[], T], *, pixels: bool) -> T:
+        """`cached` (or `cached_pixels` when `pixels`): the value, computed once per key."""
+        while True:
+            with self._lock:
+                if key in self._cache:
+                    if pixels:
+                        self._pixels.move_to_end(key)
+                    return self._cache[key]  # type: ignore[no-any-return]
+                computing = self._computing.get(key)
+                if computing is None:
+                    computing = self._computing[key] = threading.Lock()
+                    computing.acquire()
+                    break
+            with computing:  # another thread computes it: wait, then take its value
+                pass
+            # Its computation may have failed (nothing cached): then compute it here.
+        try:
             value = compute()
-            self._cache[key] = value
+            with self._lock:
+                self._cache[key] = value
+                if pixels:
+                    self._pixels[key] = _pixel_bytes(value)
+                    while len(self._pixels) > 1 and sum(self._pixels.values()) > PIXEL_CACHE_BYTES:
+                        oldest, _ = self._pixels.popitem(last=False)
+                        self._cache.pop(oldest, None)
             return value
+        finally:
+            with self._lock:
+                del self._computing[key]
+            computing.release()
 
     def cached_pixels(self, key: Hashable, compute: Callable[[], T]) -> T:
         """`cached` for page pixels, which are kept within `PIXEL_CACHE_BYTES`.
@@ -223,17 +257,7 @@ class Context:
         again. Pages are what fills memory (a 100-megapixel page is 400 MB as an RGB image,
         100 MB as greyscale), and a document of 200 pages cannot keep them all.
         """
-        with self._lock:
-            if key in self._cache:
-                self._pixels.move_to_end(key)
-                return self._cache[key]  # type: ignore[no-any-return]
-            value = compute()
-            self._cache[key] = value
-            self._pixels[key] = _pixel_bytes(value)
-            while len(self._pixels) > 1 and sum(self._pixels.values()) > PIXEL_CACHE_BYTES:
-                oldest, _ = self._pixels.popitem(last=False)
-                self._cache.pop(oldest, None)
-            return value
+        return self._computed(key, compute, pixels=True)
 
     def page_image(self, index: int, *, document: Document | None = None) -> Image.Image:
         """Page `index` of the document (or of a reference) as a shared 8-bit RGB image."""
@@ -353,7 +377,8 @@ class Context:
                     png_bytes(Image.fromarray(result.preprocessed), run_length=True)
                 )
                 key = ("ocr_preprocessed", doc.sha256, index, result.page.language)
-                self._cache[key] = packed
+                with self._lock:
+                    self._cache[key] = packed
             return replace(result, preprocessed=_NO_PIXELS)
 
         return self.cached(("ocr", doc.sha256, index, lang), compute)

@@ -47,6 +47,11 @@ class ProgressEvent:
 
 ProgressCallback = Callable[[ProgressEvent], None]
 
+#: Above this many pixels in a document (an A4 page at 600 dpi is 35 million) the image
+#: checks do not run beside the text checks (`run_pipeline`, ``beside``): two checks'
+#: page-sized arrays at once would raise the analysis's peak memory where it is largest.
+BESIDE_MAX_PIXELS = 40_000_000
+
 
 def unmet_need(check: Check, context: Context) -> str | None:
     """Why `check` cannot run on this document, or None when it can."""
@@ -188,15 +193,59 @@ def run_pipeline(
     *,
     out_dir: Path | None = None,
     progress: ProgressCallback | None = None,
+    beside: bool = False,
 ) -> Report:
     """Run `checks` over the context's document and return its report.
 
-    Artifacts go under `out_dir` (nothing is written when it is None).
+    Artifacts go under `out_dir` (nothing is written when it is None). With `beside`, the
+    checks that declare `Check.beside_reading` run in a second thread, in their order,
+    while the others run in this one (`_run_beside`), on documents of at most
+    `BESIDE_MAX_PIXELS`; the report is the same, its checks in run order. `progress` is
+    then called from both threads.
     """
-    results: list[CheckResult] = []
+    _start_early(context, checks)
+    results: list[CheckResult | None] = [None] * len(checks)
+    pixels = sum(p.width * p.height for p in context.document.pages)
+    beside = beside and pixels <= BESIDE_MAX_PIXELS
+    side = [i for i, c in enumerate(checks) if beside and c.beside_reading]
+    main = [i for i in range(len(checks)) if i not in side]
+    if side and main:
+        _run_beside(context, checks, main, side, results, out_dir, progress)
+    else:
+        _run_lane(context, checks, range(len(checks)), results, out_dir, progress)
+    return assemble_report(context, [r for r in results if r is not None])
+
+
+def _start_early(context: Context, checks: Sequence[Check]) -> None:
+    """Call each check's `Check.start_early`, in run order, failures logged."""
+    for check in checks:
+        if type(check).start_early is Check.start_early:
+            continue
+        try:
+            check.start_early(context)
+        except Exception:  # run() meets the same problem and reports it
+            log.debug("starting check %s early failed", check.name, exc_info=True)
+
+
+def _run_lane(
+    context: Context,
+    checks: Sequence[Check],
+    lane: Sequence[int],
+    results: list[CheckResult | None],
+    out_dir: Path | None,
+    progress: ProgressCallback | None,
+    *,
+    first_ended: threading.Event | None = None,
+) -> None:
+    """Run the checks at positions `lane` of `checks` in order, each result at its position.
+
+    The checks' warm-ups (`Check.warm_up`) start with the lane's first check that has one;
+    `first_ended` is set when the lane's first check has ended.
+    """
     total = len(checks)
     warming: threading.Event | None = None
-    for index, check in enumerate(checks):
+    for index in lane:
+        check = checks[index]
         if warming is None and type(check).warm_up is not Check.warm_up:
             # From the first check that has a warm-up (``ocr``, which starts Tesseract), not
             # from the start: loading the language models holds the interpreter's lock, and
@@ -209,9 +258,55 @@ def run_pipeline(
         return_freed_memory()  # what the check freed is not kept for the next one
         if warming is not None:
             warming.set()  # that check has read its pages: warm up now if not yet begun
-        results.append(result)
+        results[index] = result
+        if first_ended is not None:
+            first_ended.set()
         if progress is not None:
             progress(
                 ProgressEvent(check.name, index, total, result.status, result.duration_s, result)
             )
-    return assemble_report(context, results)
+
+
+def _run_beside(
+    context: Context,
+    checks: Sequence[Check],
+    main: Sequence[int],
+    side: Sequence[int],
+    results: list[CheckResult | None],
+    out_dir: Path | None,
+    progress: ProgressCallback | None,
+) -> None:
+    """Run the `side` checks in a second thread while the `main` ones run in this one.
+
+    The checks that read the page's text (``ocr`` and those after it) wait on Tesseract,
+    a process of its own, for much of their time, and the image checks spend theirs in
+    OpenCV and NumPy, which let other threads run: beside each other the two use both
+    cores of the machine. They share the context (`Context.cached`): a check asking for
+    evidence the other thread is computing (the page's reading, which ``forensics`` reads
+    numbers from) waits for it.
+    """
+    failure: list[BaseException] = []
+    first_ended = threading.Event()
+
+    def run_side() -> None:
+        try:
+            if context.document.pages:
+                # Not before Tesseract reads: the text checks' first one (``ocr``) prepares
+                # the page in Python first, and every check beside it would delay the
+                # reading that the rest of those checks wait for.
+                from workbench.ocr.activity import wait_while_reading
+
+                wait_while_reading(first_ended, settle_s=0.0)
+            _run_lane(context, checks, side, results, out_dir, progress)
+        except BaseException as exc:  # raised again in the caller's thread
+            failure.append(exc)
+
+    thread = threading.Thread(target=run_side, name="workbench-checks-beside", daemon=True)
+    thread.start()
+    try:
+        _run_lane(context, checks, main, results, out_dir, progress, first_ended=first_ended)
+    finally:
+        first_ended.set()
+        thread.join()
+    if failure:
+        raise failure[0]

@@ -83,6 +83,7 @@ class ForensicsCheck(Check):
     )
     needs = frozenset({Need.PAGES})
     order = 40
+    beside_reading = True
     layers = (
         Layer(LayerKind.HEATMAP, "Combined tamper heatmap", artifact="tamper_heatmap"),
         Layer(LayerKind.HEATMAP, "Error levels", artifact="ela_heatmap"),

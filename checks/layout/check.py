@@ -42,6 +42,7 @@ class LayoutCheck(Check):
     )
     needs = frozenset({Need.PAGES})
     order = 60
+    beside_reading = True
     layers = (
         Layer(LayerKind.HEATMAP, "Difference from the exemplar", artifact="layout_difference"),
         Layer(LayerKind.IMAGE, "Overlay on the exemplar", artifact="layout_overlay"),

@@ -39,6 +39,7 @@ from workbench.loading.fill import box_decoded, on_partly_decoded_page
 from workbench.model import CheckResult, Finding, Region, Severity
 from workbench.ocr import OcrPage
 from workbench.reading import page_language
+from workbench.text.detector import start_the_detectors_process
 from workbench.text.script import (
     UNDETERMINED,
     Classification,
@@ -104,6 +105,15 @@ class ScriptCheck(Check):
             replaces="ocr",
         ),
     )
+
+    def start_early(self, context: Context) -> None:
+        """Start the language detector's process, where it has one.
+
+        That is in a whole ``workbench check``: its models then load while the page is
+        prepared and read.
+        """
+        if context.document.pages or (context.document.text or "").strip():
+            start_the_detectors_process()
 
     def warm_up(self, context: Context) -> None:
         """Load the language detector's Arabic-script models (about a second of CPU).

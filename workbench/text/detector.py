@@ -3,15 +3,29 @@
 `workbench.text.script` consults it only when orthography and vocabulary leave the answer
 open; building a detector costs about a second, so each is built on first use, under a lock,
 and shared by every thread. Lingua is imported here only, when a detector is first needed.
+
+Loading the Arabic-script detector's models (0.6-0.75 CPU s) holds the interpreter's lock
+for all of it: whatever else the process runs in Python meanwhile waits. A process that
+checks one document (`workbench check`) can have them loaded and consulted in a process of
+its own instead (`detect_in_a_process_of_its_own`), on the machine's other core: the same
+lingua, the same texts, the same probabilities.
 """
 
 from __future__ import annotations
 
+import json
+import logging
+import subprocess
+import sys
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from lingua import LanguageDetector
+
+log = logging.getLogger(__name__)
 
 #: Characters of the statistical detector's input: beyond this, more text adds no accuracy.
 LINGUA_MAX_CHARS = 2000
@@ -77,18 +91,156 @@ _WARM_UP_TEXTS = ("این یک متن است", "في المدينة", "یہ ای
 
 
 def warm_up() -> None:
-    """Build the Arabic-script detector and load all its models now (~1 s of CPU once)."""
-    detector = DETECTORS.get("Arabic")
+    """Build the Arabic-script detector and load all its models now (~1 s of CPU once).
+
+    After `detect_in_a_process_of_its_own`, start that process instead (it loads them).
+    """
+    if _HELPER.wanted and _HELPER.start():
+        return
+    _load_models(DETECTORS.get("Arabic"))
+
+
+def _load_models(detector: LanguageDetector | None) -> LanguageDetector | None:
+    """`detector` (the Arabic-script one) with every model loaded."""
     if detector is not None:
         for text in _WARM_UP_TEXTS:
             detector.compute_language_confidence_values(text)
+    return detector
 
 
 def lingua_probabilities(text: str, script: str) -> dict[str, float]:
     """Lingua's probabilities by ISO 639-1 code for `text` (at most `LINGUA_MAX_CHARS`)."""
+    sample = text[:LINGUA_MAX_CHARS].encode("utf-8", "replace").decode("utf-8")
+    if script == "Arabic" and _HELPER.wanted:
+        found = _HELPER.probabilities(sample)
+        if found is not None:
+            return found
     detector = DETECTORS.get(script)
     if detector is None:
         return {}
-    sample = text[:LINGUA_MAX_CHARS].encode("utf-8", "replace").decode("utf-8")
+    return _probabilities(detector, sample)
+
+
+def _probabilities(detector: LanguageDetector, sample: str) -> dict[str, float]:
     values = detector.compute_language_confidence_values(sample)
     return {v.language.iso_code_639_1.name.lower(): float(v.value) for v in values}
+
+
+def start_the_detectors_process() -> None:
+    """Within `detector_in_a_process_of_its_own`, start the process now; else nothing.
+
+    Its models then load while this process prepares and reads the page.
+    """
+    if _HELPER.wanted:
+        _HELPER.start()
+
+
+@contextmanager
+def detector_in_a_process_of_its_own() -> Iterator[None]:
+    """Within the block, the Arabic-script detector loads and runs in a process of its own.
+
+    For a process that checks one document on an otherwise idle machine (`workbench
+    check`): the models then load on the other core while this process goes on, instead
+    of holding this process's interpreter lock. The process starts with
+    `start_the_detectors_process` or `warm_up` (or the first text classified) and is
+    ended and waited for when the block ends (its CPU time then counts among this
+    process's children's). A batch worker, which loads the models once for many
+    documents, keeps them in its own process.
+    """
+    _HELPER.wanted = True
+    try:
+        yield
+    finally:
+        _HELPER.wanted = False
+        _HELPER.stop()
+
+
+def _serve_lines() -> None:
+    """The detector's process: load the models, then answer each line until input ends.
+
+    Each line of standard input is a JSON string, a text; each line written back is its
+    probabilities as a JSON list of ``[code, probability]`` pairs, in lingua's order
+    (JSON writes a float so that it reads back the same).
+    """
+    detector = _load_models(_build_detector("Arabic"))
+    for line in sys.stdin:
+        found = [] if detector is None else list(_probabilities(detector, json.loads(line)).items())
+        sys.stdout.write(json.dumps(found) + "\n")
+        sys.stdout.flush()
+
+
+class _DetectorProcess:
+    """The Arabic-script detector in a process of its own, asked through its pipes.
+
+    A new interpreter (``python -m workbench.text.detector``), not a fork: the process that
+    asks runs other threads, and a fork would also copy the pipes of a Tesseract process
+    another thread is starting (its reading would then never end). Any failure (the
+    process could not start, or died) is logged and the caller's own detector answers
+    instead: the same probabilities, at the cost of the load.
+    """
+
+    def __init__(self) -> None:
+        self.wanted = False
+        self._lock = threading.Lock()
+        self._process: subprocess.Popen[str] | None = None
+        self._failed = False
+
+    def start(self) -> bool:
+        """Start the process if it is not running; whether it runs."""
+        with self._lock:
+            return self._started() is not None
+
+    def _started(self) -> subprocess.Popen[str] | None:
+        if self._process is not None or self._failed:
+            return self._process
+        try:
+            self._process = subprocess.Popen(
+                [sys.executable, "-m", __name__],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                text=True,
+                encoding="utf-8",
+                bufsize=1,
+            )
+        except OSError as exc:
+            log.debug("the language detector's process did not start: %s", exc)
+            self._failed = True
+        return self._process
+
+    def stop(self) -> None:
+        """End the detector's process now (loading or not) and wait for it."""
+        with self._lock:
+            process, self._process = self._process, None
+            if process is not None:
+                process.kill()
+                for stream in (process.stdin, process.stdout):
+                    if stream is not None:
+                        stream.close()
+                process.wait()
+
+    def probabilities(self, sample: str) -> dict[str, float] | None:
+        """The process's answer for `sample`; None if it has none (then ask locally)."""
+        with self._lock:
+            process = self._started()
+            if process is None or process.stdin is None or process.stdout is None:
+                return None
+            try:
+                process.stdin.write(json.dumps(sample) + "\n")
+                process.stdin.flush()
+                line = process.stdout.readline()
+                pairs = json.loads(line)
+            except (OSError, ValueError) as exc:  # ended: no line, or a broken pipe
+                log.debug("the language detector's process ended: %s", exc)
+                self._failed = True
+                self._process = None
+                process.kill()
+                process.wait()
+                return None
+            return {str(code): float(value) for code, value in pairs}
+
+
+_HELPER = _DetectorProcess()
+
+if __name__ == "__main__":
+    _serve_lines()

@@ -1,0 +1,55 @@
+"""The Arabic-script language detector in a process of its own gives this process's answers."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from workbench.text import detector
+from workbench.text.detector import _DetectorProcess, lingua_probabilities
+
+#: Lines as the ``script`` check meets them on the samples' pages, and Arabic and Urdu text.
+TEXTS = (
+    "جمهوری اسلامی ایران",
+    "وزارت امور خارجه",
+    "موضوع: درخواست تمدید قرارداد",
+    "في المدينة المنورة",
+    "یہ ایک شہر ہے",
+    "باسمه تعالی",
+)
+
+
+def test_the_process_answers_as_this_process_does() -> None:
+    process = _DetectorProcess()
+    process.wanted = True
+    try:
+        assert process.start()
+        assert process._process is not None and process._process.pid != os.getpid()
+        for text in TEXTS:
+            # lingua sums in an order of its own per built detector: two processes differ
+            # in the last bits (as two runs of the same check always have), never more
+            answer = process.probabilities(text)
+            assert answer is not None
+            assert answer == pytest.approx(lingua_probabilities(text, "Arabic"), rel=1e-12)
+            assert list(answer) == list(lingua_probabilities(text, "Arabic"))
+    finally:
+        running = process._process
+        process.stop()
+    assert running is not None and running.returncode is not None  # ended, waited for
+
+
+def test_a_process_that_ended_leaves_the_answers_to_this_one() -> None:
+    process = _DetectorProcess()
+    process.wanted = True
+    assert process.start()
+    assert process._process is not None
+    process._process.kill()
+    process._process.wait()
+    assert process.probabilities(TEXTS[0]) is None  # the caller then asks its own detector
+    assert not process.start()  # and it is not started again
+
+
+def test_without_the_process_the_detector_is_this_process_s() -> None:
+    assert not detector._HELPER.wanted  # only a one-document check asks for it
+    assert lingua_probabilities(TEXTS[0], "Arabic")["fa"] > 0.5

@@ -176,13 +176,7 @@ def _warm_up_in_background(
             from workbench.ocr.activity import wait_while_reading
 
             wait_while_reading(give_up)
-        for check in checks:
-            if type(check).warm_up is Check.warm_up:
-                continue
-            try:
-                check.warm_up(context)
-            except Exception:  # run() meets the same problem and reports it
-                log.debug("warming up check %s failed", check.name, exc_info=True)
+        _call_each(context, checks, "warm_up")
 
     threading.Thread(target=warm, name="workbench-warm-up", daemon=True).start()
 
@@ -203,7 +197,7 @@ def run_pipeline(
     `BESIDE_MAX_PIXELS`; the report is the same, its checks in run order. `progress` is
     then called from both threads.
     """
-    _start_early(context, checks)
+    _call_each(context, checks, "start_early")
     results: list[CheckResult | None] = [None] * len(checks)
     pixels = sum(p.width * p.height for p in context.document.pages)
     beside = beside and pixels <= BESIDE_MAX_PIXELS
@@ -216,15 +210,19 @@ def run_pipeline(
     return assemble_report(context, [r for r in results if r is not None])
 
 
-def _start_early(context: Context, checks: Sequence[Check]) -> None:
-    """Call each check's `Check.start_early`, in run order, failures logged."""
+def _call_each(context: Context, checks: Sequence[Check], hook: str) -> None:
+    """Call `hook` (``warm_up`` or ``start_early``) of each check that has its own, in run order.
+
+    A failure is logged and the next check's hook called: the check's `run` meets the same
+    problem and reports it.
+    """
     for check in checks:
-        if type(check).start_early is Check.start_early:
+        if getattr(type(check), hook) is getattr(Check, hook):
             continue
         try:
-            check.start_early(context)
-        except Exception:  # run() meets the same problem and reports it
-            log.debug("starting check %s early failed", check.name, exc_info=True)
+            getattr(check, hook)(context)
+        except Exception:
+            log.debug("%s of check %s failed", hook, check.name, exc_info=True)
 
 
 def _run_lane(

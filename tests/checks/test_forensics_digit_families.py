@@ -23,7 +23,7 @@ from tests.support.forensic_fixtures import forensics_report as run
 from tests.support.forensic_fixtures import number_findings as numbers
 from workbench.imaging.forensic.digits import TWO_FAMILY_Z, digit_consistency, family_deviations
 from workbench.imaging.words import find_words
-from workbench.model import Severity
+from workbench.model import Finding, Severity
 from workbench.ocr import OcrWord, default_engine
 
 pytestmark = [pytest.mark.slow]
@@ -35,25 +35,34 @@ def read(gray: np.ndarray) -> list[OcrWord]:
     return list(default_engine().recognize(gray, "fas", dpi=150).page.words)
 
 
-@NEEDS_DEV_FONTS
-def test_number_off_in_paper_and_ink_is_a_warning_where_it_was_typed(tmp_path: Path) -> None:
-    entry = fc.make_entry("dev", 57, "retyped-digits", "form", 0, tmp_path, plain_retype=True)
-    assert entry.chain == CHAIN
+def _warned_on_the_edit(folder: Path, entry: fc.Entry) -> Finding:
+    """The number finding at warning on the corpus page's edit, found by two measurements.
+
+    Every warning of the page's report lies on the edit.
+    """
     x0, y0, x1, y1 = entry.boxes[0]
     edit = (x0, y0, x1 - x0, y1 - y0)
-    report = run(tmp_path / entry.path)
+    report = run(folder / entry.path)
     found = [f for f in numbers(report) if f.severity >= Severity.WARNING]
     assert found, "the retyped number was not found at warning"
     region = found[0].regions[0]
     assert overlaps((region.x, region.y, region.width, region.height), edit)
     assert "two_measurements" in found[0].evidence["also_seen_by"]
-    z = {name: d["z"] for name, d in found[0].evidence["deviations"].items()}
-    families = sorted(family_deviations(z).values(), reverse=True)
-    assert families[1] >= TWO_FAMILY_Z[0]
-    assert "written by hand" in found[0].detail
     for f in report.findings:
         if f.severity >= Severity.WARNING:
             assert any(overlaps((r.x, r.y, r.width, r.height), edit) for r in f.regions), f.code
+    return found[0]
+
+
+@NEEDS_DEV_FONTS
+def test_number_off_in_paper_and_ink_is_a_warning_where_it_was_typed(tmp_path: Path) -> None:
+    entry = fc.make_entry("dev", 57, "retyped-digits", "form", 0, tmp_path, plain_retype=True)
+    assert entry.chain == CHAIN
+    found = _warned_on_the_edit(tmp_path, entry)
+    z = {name: d["z"] for name, d in found.evidence["deviations"].items()}
+    families = sorted(family_deviations(z).values(), reverse=True)
+    assert families[1] >= TWO_FAMILY_Z[0]
+    assert "written by hand" in found.detail
 
 
 @NEEDS_DEV_FONTS
@@ -78,19 +87,9 @@ def test_number_in_a_bolder_face_with_softer_edges_is_a_warning_where_it_was_typ
     # bold number printed with the page would have the page's edges at the page's darkness.
     entry = fc.make_entry("dev", 60, "retyped-digits", "list", 1, tmp_path)
     assert entry.chain == "dev-300-grey-q85" and entry.variant.startswith("softer/digits-font")
-    x0, y0, x1, y1 = entry.boxes[0]
-    edit = (x0, y0, x1 - x0, y1 - y0)
-    report = run(tmp_path / entry.path)
-    found = [f for f in numbers(report) if f.severity >= Severity.WARNING]
-    assert found, "the retyped number was not found at warning"
-    region = found[0].regions[0]
-    assert overlaps((region.x, region.y, region.width, region.height), edit)
-    assert "two_measurements" in found[0].evidence["also_seen_by"]
-    z = {name: d["z"] for name, d in found[0].evidence["deviations"].items()}
+    found = _warned_on_the_edit(tmp_path, entry)
+    z = {name: d["z"] for name, d in found.evidence["deviations"].items()}
     assert z["stroke"] >= 2.0 and z["sharpness"] <= -2.0 and abs(z.get("darkness", 0.0)) < 2.0
-    for f in report.findings:
-        if f.severity >= Severity.WARNING:
-            assert any(overlaps((r.x, r.y, r.width, r.height), edit) for r in f.regions), f.code
 
 
 @NEEDS_DEV_FONTS

@@ -1,10 +1,26 @@
 from __future__ import annotations
 
+import io
+
+import cv2
 import numpy as np
 import pytest
+from PIL import Image
 
+from tests.support.forensic_fixtures import jpeg, letter_page, overlaps
+from workbench.geometry import Box
 from workbench.imaging.blocks import regions_from_mask, robust_zscore, upsample_blocks
-from workbench.imaging.forensic.fusion import TEXT_SHOWN, TRIM_MARGIN, fuse_maps, tamper_score
+from workbench.imaging.forensic.dq_map import DqMap, dq_map_of_bytes
+from workbench.imaging.forensic.fusion import (
+    COPY_LEAST,
+    COPY_REACH,
+    TEXT_SHOWN,
+    TRIM_MARGIN,
+    fuse_maps,
+    tamper_score,
+)
+from workbench.imaging.forensic.tamper import CELL, analyse_page
+from workbench.imaging.words import find_words
 
 
 def test_fused_heatmap_is_the_weighted_maximum() -> None:
@@ -72,3 +88,75 @@ def test_block_helpers() -> None:
     mask[5, 5] = True
     (box,) = regions_from_mask(mask, 16, min_blocks=2)
     assert (box.x, box.y, box.width, box.height) == (16, 16, 48, 32)
+
+
+def _copied_word(edit: bool) -> tuple[np.ndarray, DqMap, Box, Box]:
+    """A scanned letter saved at quality 70, a word copied, saved again at 80.
+
+    The copy is dragged by half a pixel (as an editor's free transform does), so it no longer
+    shares its noise with its source and the copy detectors find the pair only weakly, while
+    the pasted word lost the page's aligned double quantisation. Without `edit` the page is
+    saved the same way untouched. Returns the decoded page, its map, and the word's source
+    and target boxes.
+    """
+    page = jpeg(letter_page(seed=0).image, 70)
+    word = [w for w in find_words(page).words if w.box.width > 60][10].box
+    pad = 3
+    x, y, w, h = word.x - pad, word.y - pad, word.width + 2 * pad, word.height + 2 * pad
+    target = Box(301, 1003, w, h)
+    if edit:
+        patch = page[y - 2 : y + h + 2, x - 2 : x + w + 2].astype(np.float32)
+        half = np.float32([[1, 0, 0.5], [0, 1, 0.5]])
+        moved = cv2.warpAffine(patch, half, patch.shape[::-1], borderMode=cv2.BORDER_REFLECT)
+        page = page.copy()
+        page[target.y : target.y + h, target.x : target.x + w] = np.rint(moved[2:-2, 2:-2])
+    buffer = io.BytesIO()
+    Image.fromarray(page).save(buffer, format="JPEG", quality=80)
+    data = buffer.getvalue()
+    dq = dq_map_of_bytes(data)
+    assert isinstance(dq, DqMap)
+    return np.asarray(Image.open(io.BytesIO(data)).convert("L")), dq, Box(x, y, w, h), target
+
+
+def test_weak_copy_is_marked_at_both_ends_when_its_paste_left_a_trace() -> None:
+    gray, dq, source, target = _copied_word(edit=True)
+    traces = analyse_page(gray, dq=dq)
+    # The copy detectors alone would not mark it; the double-quantisation map marks the paste.
+    assert traces.scores["clone"] < 0.5 and traces.scores["text_clone"] < TEXT_SHOWN
+    assert any(overlaps(r.xywh, target.xywh) for r in traces.dq_regions)
+    heat = traces.heatmap
+    for end in (source, target):
+        cy, cx = end.y + end.height // 2, end.x + end.width // 2
+        assert heat[cy, cx] >= 128, f"the copy's end at {end.xywh} is not marked"
+    # Nothing else is marked: only the two ends, and the map's blocks about the paste.
+    on = heat >= 128
+    near = np.zeros_like(on)
+    reach = COPY_REACH * CELL
+    for end in (source, target):
+        near[
+            end.y - reach : end.y + end.height + reach, end.x - reach : end.x + end.width + reach
+        ] = 1
+    assert on.any() and not (on & ~near).any()
+
+
+def test_untouched_page_with_repeated_words_gets_no_mark() -> None:
+    gray, dq, _, _ = _copied_word(edit=False)
+    traces = analyse_page(gray, dq=dq)
+    # The page's repeated words pair up weakly, and nothing else marks them.
+    assert traces.clones
+    assert int(traces.heatmap.max()) < 128
+
+
+def test_copy_ends_need_a_region_that_the_end_explains() -> None:
+    grid = (100, 100)
+    pair = (Box(40, 40, 40, 20), Box(200, 300, 40, 20), 0.3)  # on a grid of 4-pixel cells
+    small = np.zeros(grid, np.float32)
+    small[74:81, 49:61] = 1.0  # a double-quantisation region about the target end
+    large = np.zeros(grid, np.float32)
+    large[60:95, 20:90] = 1.0  # a pasted block that merely holds a word like the source
+    for dq, marked in ((small, True), (large, False)):
+        heat = fuse_maps({"dq": dq}, grid, {"dq": 1.0}, copies=[pair], cell=4)
+        assert bool(heat[11, 11] >= 128) == marked  # the source end, 44 pixels from the corner
+    weak = (pair[0], pair[1], COPY_LEAST / 2)
+    heat = fuse_maps({"dq": small}, grid, {"dq": 1.0}, copies=[weak], cell=4)
+    assert heat[11, 11] == 0

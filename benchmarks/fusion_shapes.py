@@ -23,8 +23,9 @@ It prints:
 With ``--crossed N``, the same for a **dev-only** crossed set instead: the dev generator's page
 and edit functions (`forensic_corpus.make_entry`, dev fonts, templates and chains) with page
 indices beyond the dev split's and the double-quantisation study's (``dq_crossed.py``), hence
-other seeds, every page kind on every dev chain, untouched and with a copy-move, N pages of
-each. Rules are judged there with the constants chosen on the dev split, not chosen again.
+other seeds, every page kind on every dev chain, untouched and with a copy-move, a spliced
+line or a foreign-JPEG block, N pages of each. Rules are judged there with the constants chosen
+on the dev split, not chosen again.
 
     python benchmarks/fusion_shapes.py [--per-kind N] [--jobs N] [--crossed N]
 """
@@ -125,7 +126,7 @@ def records(per_kind: int, jobs: int, crossed: int = 0) -> list[dict[str, Any]]:
         folder = CACHE / "dev"
         entries = fc.build(CACHE, "dev", per_kind)
     key: dict[str, Any] = {"corpus": fc.stamp(), "per_kind": per_kind}
-    key.update({"crossed": crossed} if crossed else {})
+    key.update({"crossed": crossed, "tamperings": list(CROSSED_TAMPERINGS)} if crossed else {})
     key["methods"] = methods_stamp()
     path = folder / "fusion_shapes.pickle"
     if path.exists():
@@ -142,7 +143,7 @@ def records(per_kind: int, jobs: int, crossed: int = 0) -> list[dict[str, Any]]:
 #: the double-quantisation study's 2000 on), and its edits.
 CROSSED = HERE.parent / "out" / "fusion-crossed"
 CROSSED_BASE = 5000
-CROSSED_TAMPERINGS = ("none", "copy-move")
+CROSSED_TAMPERINGS = ("none", "copy-move", "spliced-line", "foreign-jpeg")
 
 
 def crossed_set(rounds: int, jobs: int) -> list[fc.Entry]:
@@ -152,6 +153,7 @@ def crossed_set(rounds: int, jobs: int) -> list[fc.Entry]:
     CROSSED.mkdir(parents=True, exist_ok=True)
     manifest = CROSSED / "manifest.json"
     key = {"rounds": rounds, "base": CROSSED_BASE, "version": fc.stamp()}
+    key["tamperings"] = list(CROSSED_TAMPERINGS)
     if manifest.exists():
         data = json.loads(manifest.read_text(encoding="utf-8"))
         if data.get("key") == key:
@@ -259,6 +261,12 @@ COPY_VARIANTS: list[dict[str, float]] = [{"COPY_LEAST": 2.0}] + [
 ]
 
 
+#: The paper-step rectangle rule's variants: off (no region is near a side), and tolerances.
+RECT_VARIANTS: list[dict[str, float]] = [{"RECT_TOLERANCE": -(10**6)}] + [
+    {"RECT_TOLERANCE": t} for t in (1, 2, 4, 6)
+]
+
+
 def leave_one_chain_out(
     rows: Sequence[dict[str, Any]], variants: list[dict[str, float]]
 ) -> list[str]:
@@ -306,9 +314,13 @@ def main(argv: Sequence[str] | None = None) -> None:
     print(f"\nMean pixel F1 as the methods' run fused them: {per_kind(tampered, cached_f1)}")
     with constants(**COPY_VARIANTS[0]):
         print(f"Without the copy-end rule: {per_kind(tampered, page_f1)}")
+    with constants(**RECT_VARIANTS[0]):
+        print(f"Without paper-step rectangles: {per_kind(tampered, page_f1)}")
     print(f"With today's fusion: {per_kind(tampered, page_f1)}")
     print("\n## dev: copy ends, leave-one-chain-out\n")
     print("\n".join(leave_one_chain_out(rows, COPY_VARIANTS)))
+    print("\n## dev: paper-step rectangles, leave-one-chain-out\n")
+    print("\n".join(leave_one_chain_out(rows, RECT_VARIANTS)))
     area = [float(marked(r, fused(r)).mean()) for r in untouched]
     print(
         f"\nUntouched pages ({len(untouched)}): with a marked pixel {sum(a > 0 for a in area)}, "
@@ -317,31 +329,39 @@ def main(argv: Sequence[str] | None = None) -> None:
 
 
 def crossed_report(rows: Sequence[dict[str, Any]]) -> None:
-    """The crossed set with the rules off and as shipped: F1 per chain, untouched pages' marks."""
+    """The crossed set with each rule off and as shipped: F1 per kind and chain, untouched marks."""
     tampered = [r for r in rows if r["mask"]]
     untouched = [r for r in rows if not r["mask"]]
-    print(f"## crossed dev set: {len(tampered)} copy-moves, {len(untouched)} untouched pages\n")
-    print("| chain | pages | F1 without copy ends | F1 as shipped |")
-    print("| --- | --- | --- | --- |")
-    with constants(**COPY_VARIANTS[0]):
-        off = {r["name"]: page_f1(r) for r in tampered}
-    on = {r["name"]: page_f1(r) for r in tampered}
-    for chain in [*sorted({r["chain"] for r in tampered}), "all"]:
-        names = [r["name"] for r in tampered if chain in ("all", r["chain"])]
-        print(
-            f"| {chain} | {len(names)} | {np.mean([off[n] for n in names]):.3f} | "
-            f"{np.mean([on[n] for n in names]):.3f} |"
-        )
+    print(f"## crossed dev set: {len(tampered)} edited, {len(untouched)} untouched pages\n")
+    runs: dict[str, dict[str, float]] = {}
+    areas: dict[str, list[float]] = {}
+    rules = {"both rules off": {**COPY_VARIANTS[0], **RECT_VARIANTS[0]}}
+    rules |= {"without copy ends": COPY_VARIANTS[0], "without rectangles": RECT_VARIANTS[0]}
+    rules["as shipped"] = {}
+    for name, values in rules.items():
+        with constants(**values):
+            runs[name] = {r["name"]: page_f1(r) for r in tampered}
+            areas[name] = [float(marked(r, fused(r)).mean()) for r in untouched]
+    print("| kind | chain | pages | " + " | ".join(runs) + " |")
+    print("| --- | --- | --- | " + " | ".join("---" for _ in runs) + " |")
+    kinds = sorted({r["tampering"] for r in tampered})
+    for kind in kinds:
+        for chain in [*sorted({r["chain"] for r in tampered}), "all"]:
+            names = [
+                r["name"]
+                for r in tampered
+                if r["tampering"] == kind and chain in ("all", r["chain"])
+            ]
+            cells = " | ".join(f"{np.mean([f[n] for n in names]):.3f}" for f in runs.values())
+            print(f"| {kind} | {chain} | {len(names)} | {cells} |")
+    off, on = runs["both rules off"], runs["as shipped"]
     changed = [(n, round(off[n], 2), round(on[n], 2)) for n in on if abs(on[n] - off[n]) > 0.005]
-    print(f"\nPages whose F1 changed: {changed}")
-    with constants(**COPY_VARIANTS[0]):
-        before = [float(marked(r, fused(r)).mean()) for r in untouched]
-    area = [float(marked(r, fused(r)).mean()) for r in untouched]
-    print(
-        f"Untouched pages ({len(untouched)}): with a marked pixel {sum(a > 0 for a in before)} "
-        f"without copy ends, {sum(a > 0 for a in area)} as shipped; largest marked share "
-        f"{max(before, default=0.0):.4f} -> {max(area, default=0.0):.4f}"
-    )
+    print(f"\nPages whose F1 changed (both rules off -> as shipped): {changed}")
+    for name, area in areas.items():
+        print(
+            f"Untouched pages ({len(untouched)}), {name}: with a marked pixel "
+            f"{sum(a > 0 for a in area)}, largest marked share {max(area, default=0.0):.4f}"
+        )
 
 
 if __name__ == "__main__":

@@ -8,15 +8,18 @@ import pytest
 from PIL import Image
 
 from tests.support.forensic_fixtures import jpeg, letter_page, overlaps
+from tests.support.scanned import scanned_letter
 from workbench.geometry import Box
 from workbench.imaging.blocks import regions_from_mask, robust_zscore, upsample_blocks
 from workbench.imaging.forensic.dq_map import DqMap, dq_map_of_bytes
 from workbench.imaging.forensic.fusion import (
     COPY_LEAST,
     COPY_REACH,
+    DEFAULT_WEIGHTS,
     TEXT_SHOWN,
     TRIM_MARGIN,
     fuse_maps,
+    step_rectangles,
     tamper_score,
 )
 from workbench.imaging.forensic.tamper import CELL, analyse_page
@@ -160,3 +163,72 @@ def test_copy_ends_need_a_region_that_the_end_explains() -> None:
     weak = (pair[0], pair[1], COPY_LEAST / 2)
     heat = fuse_maps({"dq": small}, grid, {"dq": 1.0}, copies=[weak], cell=4)
     assert heat[11, 11] == 0
+
+
+def _jpeg_gray(image: np.ndarray, quality: int) -> np.ndarray:
+    buffer = io.BytesIO()
+    Image.fromarray(image).save(buffer, format="JPEG", quality=quality)
+    return np.asarray(Image.open(io.BytesIO(buffer.getvalue())).convert("L")).copy()
+
+
+def _pasted_block(box: tuple[int, int, int, int], darker: int) -> np.ndarray:
+    """A scanned letter (quality 80) with a block of another scan pasted, saved at 90.
+
+    The other scan's paper is `darker` grey levels darker, and it was saved at 85 on its own.
+    """
+    page = _jpeg_gray(np.asarray(scanned_letter(seed=0)), 80)
+    other = np.asarray(scanned_letter(seed=1)).astype(np.int16) - darker
+    donor = _jpeg_gray(np.clip(other, 0, 255).astype(np.uint8), 85)
+    x0, y0, x1, y1 = box
+    page[y0:y1, x0:x1] = donor[y0 + 40 : y1 + 40, x0:x1]
+    return _jpeg_gray(page, 90)
+
+
+def test_paper_steps_along_the_sides_of_a_patch_mark_the_whole_patch() -> None:
+    # A block of paper three grey levels darker: its edges are found as separate weak strips
+    # (top, bottom, left, right), none strong enough to be marked alone.
+    box = (150, 900, 1000, 1100)
+    traces = analyse_page(_pasted_block(box, 3))
+    assert len(traces.paper_step_regions) >= 2
+    assert all(r.score * DEFAULT_WEIGHTS["paper_step"] < 0.5 for r in traces.paper_step_regions)
+    x0, y0, x1, y1 = box
+    on = traces.heatmap >= 128
+    inside = on[y0:y1, x0:x1]
+    assert inside.mean() > 0.9  # the patch, not its edges
+    near = np.zeros_like(on)
+    near[y0 - 16 : y1 + 16, x0 - 16 : x1 + 16] = True
+    assert not (on & ~near).any()
+
+
+def test_untouched_scan_has_no_rectangle() -> None:
+    page = _jpeg_gray(_jpeg_gray(np.asarray(scanned_letter(seed=0)), 80), 90)
+    traces = analyse_page(page)
+    assert traces.paper_step_regions == []
+    assert int(traces.heatmap.max()) < 128
+
+
+def test_a_paste_over_repeated_paragraphs_does_not_mark_the_other_repeats() -> None:
+    # The letter repeats its paragraphs, and the pasted block (from another scan of the same
+    # text) pairs with them; the block is marked, the genuine repeats elsewhere are not.
+    box = (203, 597, 861, 803)
+    traces = analyse_page(_pasted_block(box, 5))
+    assert traces.clones and traces.scores["paper_step"] > 0.5
+    on = traces.heatmap >= 128
+    x0, y0, x1, y1 = box
+    assert on[y0:y1, x0:x1].mean() > 0.9
+    assert not on[1060:1420, 420:1140].any() and not on[160:520, 420:1140].any()
+
+
+def test_strips_far_apart_close_no_rectangle() -> None:
+    layer = np.zeros((100, 100), np.float32)
+    layer[10:12, 10:40] = 0.6  # a strip at the top left
+    layer[80:82, 60:95] = 0.6  # another at the bottom right: no rows or columns in common
+    assert (step_rectangles(layer) == layer).all()
+    # The top of a patch, its right side and a piece of its bottom, each weak.
+    outline = np.zeros((100, 100), np.float32)
+    outline[10:12, 10:40] = 0.3
+    outline[14:50, 38:40] = 0.3
+    outline[48:50, 10:20] = 0.3
+    filled = step_rectangles(outline)
+    assert filled[30, 20] == pytest.approx(1 - 0.7**3)
+    assert (filled[10:50, 10:40] > 0.5).all() and filled[60:, :].max() == 0

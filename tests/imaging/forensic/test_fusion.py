@@ -1,10 +1,29 @@
 from __future__ import annotations
 
+import io
+
+import cv2
 import numpy as np
 import pytest
+from PIL import Image
 
+from tests.support.forensic_fixtures import jpeg, letter_page, overlaps
+from tests.support.scanned import scanned_letter
+from workbench.geometry import Box
 from workbench.imaging.blocks import regions_from_mask, robust_zscore, upsample_blocks
-from workbench.imaging.forensic.fusion import TEXT_SHOWN, TRIM_MARGIN, fuse_maps, tamper_score
+from workbench.imaging.forensic.dq_map import DqMap, dq_map_of_bytes
+from workbench.imaging.forensic.fusion import (
+    COPY_LEAST,
+    COPY_REACH,
+    DEFAULT_WEIGHTS,
+    TEXT_SHOWN,
+    TRIM_MARGIN,
+    fuse_maps,
+    step_rectangles,
+    tamper_score,
+)
+from workbench.imaging.forensic.tamper import CELL, analyse_page
+from workbench.imaging.words import find_words
 
 
 def test_fused_heatmap_is_the_weighted_maximum() -> None:
@@ -72,3 +91,144 @@ def test_block_helpers() -> None:
     mask[5, 5] = True
     (box,) = regions_from_mask(mask, 16, min_blocks=2)
     assert (box.x, box.y, box.width, box.height) == (16, 16, 48, 32)
+
+
+def _copied_word(edit: bool) -> tuple[np.ndarray, DqMap, Box, Box]:
+    """A scanned letter saved at quality 70, a word copied, saved again at 80.
+
+    The copy is dragged by half a pixel (as an editor's free transform does), so it no longer
+    shares its noise with its source and the copy detectors find the pair only weakly, while
+    the pasted word lost the page's aligned double quantisation. Without `edit` the page is
+    saved the same way untouched. Returns the decoded page, its map, and the word's source
+    and target boxes.
+    """
+    page = jpeg(letter_page(seed=0).image, 70)
+    word = [w for w in find_words(page).words if w.box.width > 60][10].box
+    pad = 3
+    x, y, w, h = word.x - pad, word.y - pad, word.width + 2 * pad, word.height + 2 * pad
+    target = Box(301, 1003, w, h)
+    if edit:
+        patch = page[y - 2 : y + h + 2, x - 2 : x + w + 2].astype(np.float32)
+        half = np.float32([[1, 0, 0.5], [0, 1, 0.5]])
+        moved = cv2.warpAffine(patch, half, patch.shape[::-1], borderMode=cv2.BORDER_REFLECT)
+        page = page.copy()
+        page[target.y : target.y + h, target.x : target.x + w] = np.rint(moved[2:-2, 2:-2])
+    buffer = io.BytesIO()
+    Image.fromarray(page).save(buffer, format="JPEG", quality=80)
+    data = buffer.getvalue()
+    dq = dq_map_of_bytes(data)
+    assert isinstance(dq, DqMap)
+    return np.asarray(Image.open(io.BytesIO(data)).convert("L")), dq, Box(x, y, w, h), target
+
+
+def test_weak_copy_is_marked_at_both_ends_when_its_paste_left_a_trace() -> None:
+    gray, dq, source, target = _copied_word(edit=True)
+    traces = analyse_page(gray, dq=dq)
+    # The copy detectors alone would not mark it; the double-quantisation map marks the paste.
+    assert traces.scores["clone"] < 0.5 and traces.scores["text_clone"] < TEXT_SHOWN
+    assert any(overlaps(r.xywh, target.xywh) for r in traces.dq_regions)
+    heat = traces.heatmap
+    for end in (source, target):
+        cy, cx = end.y + end.height // 2, end.x + end.width // 2
+        assert heat[cy, cx] >= 128, f"the copy's end at {end.xywh} is not marked"
+    # Nothing else is marked: only the two ends, and the map's blocks about the paste.
+    on = heat >= 128
+    near = np.zeros_like(on)
+    reach = COPY_REACH * CELL
+    for end in (source, target):
+        near[
+            end.y - reach : end.y + end.height + reach, end.x - reach : end.x + end.width + reach
+        ] = 1
+    assert on.any() and not (on & ~near).any()
+
+
+def test_untouched_page_with_repeated_words_gets_no_mark() -> None:
+    gray, dq, _, _ = _copied_word(edit=False)
+    traces = analyse_page(gray, dq=dq)
+    # The page's repeated words pair up weakly, and nothing else marks them.
+    assert traces.clones
+    assert int(traces.heatmap.max()) < 128
+
+
+def test_copy_ends_need_a_region_that_the_end_explains() -> None:
+    grid = (100, 100)
+    pair = (Box(40, 40, 40, 20), Box(200, 300, 40, 20), 0.3)  # on a grid of 4-pixel cells
+    small = np.zeros(grid, np.float32)
+    small[74:81, 49:61] = 1.0  # a double-quantisation region about the target end
+    large = np.zeros(grid, np.float32)
+    large[60:95, 20:90] = 1.0  # a pasted block that merely holds a word like the source
+    for dq, marked in ((small, True), (large, False)):
+        heat = fuse_maps({"dq": dq}, grid, {"dq": 1.0}, copies=[pair], cell=4)
+        assert bool(heat[11, 11] >= 128) == marked  # the source end, 44 pixels from the corner
+    weak = (pair[0], pair[1], COPY_LEAST / 2)
+    heat = fuse_maps({"dq": small}, grid, {"dq": 1.0}, copies=[weak], cell=4)
+    assert heat[11, 11] == 0
+
+
+def _jpeg_gray(image: np.ndarray, quality: int) -> np.ndarray:
+    buffer = io.BytesIO()
+    Image.fromarray(image).save(buffer, format="JPEG", quality=quality)
+    return np.asarray(Image.open(io.BytesIO(buffer.getvalue())).convert("L")).copy()
+
+
+def _pasted_block(box: tuple[int, int, int, int], darker: int) -> np.ndarray:
+    """A scanned letter (quality 80) with a block of another scan pasted, saved at 90.
+
+    The other scan's paper is `darker` grey levels darker, and it was saved at 85 on its own.
+    """
+    page = _jpeg_gray(np.asarray(scanned_letter(seed=0)), 80)
+    other = np.asarray(scanned_letter(seed=1)).astype(np.int16) - darker
+    donor = _jpeg_gray(np.clip(other, 0, 255).astype(np.uint8), 85)
+    x0, y0, x1, y1 = box
+    page[y0:y1, x0:x1] = donor[y0 + 40 : y1 + 40, x0:x1]
+    return _jpeg_gray(page, 90)
+
+
+def test_paper_steps_along_the_sides_of_a_patch_mark_the_whole_patch() -> None:
+    # A block of paper three grey levels darker: its edges are found as separate weak strips
+    # (top, bottom, left, right), none strong enough to be marked alone.
+    box = (150, 900, 1000, 1100)
+    traces = analyse_page(_pasted_block(box, 3))
+    assert len(traces.paper_step_regions) >= 2
+    assert all(r.score * DEFAULT_WEIGHTS["paper_step"] < 0.5 for r in traces.paper_step_regions)
+    x0, y0, x1, y1 = box
+    on = traces.heatmap >= 128
+    inside = on[y0:y1, x0:x1]
+    assert inside.mean() > 0.9  # the patch, not its edges
+    near = np.zeros_like(on)
+    near[y0 - 16 : y1 + 16, x0 - 16 : x1 + 16] = True
+    assert not (on & ~near).any()
+
+
+def test_untouched_scan_has_no_rectangle() -> None:
+    page = _jpeg_gray(_jpeg_gray(np.asarray(scanned_letter(seed=0)), 80), 90)
+    traces = analyse_page(page)
+    assert traces.paper_step_regions == []
+    assert int(traces.heatmap.max()) < 128
+
+
+def test_a_paste_over_repeated_paragraphs_does_not_mark_the_other_repeats() -> None:
+    # The letter repeats its paragraphs, and the pasted block (from another scan of the same
+    # text) pairs with them; the block is marked, the genuine repeats elsewhere are not.
+    box = (203, 597, 861, 803)
+    traces = analyse_page(_pasted_block(box, 5))
+    assert traces.clones and traces.scores["paper_step"] > 0.5
+    on = traces.heatmap >= 128
+    x0, y0, x1, y1 = box
+    assert on[y0:y1, x0:x1].mean() > 0.9
+    assert not on[1060:1420, 420:1140].any() and not on[160:520, 420:1140].any()
+
+
+def test_strips_far_apart_close_no_rectangle() -> None:
+    layer = np.zeros((100, 100), np.float32)
+    layer[10:12, 10:40] = 0.6  # a strip at the top left
+    layer[80:82, 60:95] = 0.6  # another at the bottom right: no rows or columns in common
+    assert (step_rectangles(layer) == layer).all()
+    # The top of a patch, its right side and a piece of its bottom, each weak.
+    outline = np.zeros((100, 100), np.float32)
+    outline[10:12, 10:40] = 0.3
+    outline[14:50, 38:40] = 0.3
+    outline[48:50, 10:20] = 0.3
+    filled = step_rectangles(outline)
+    assert filled[30, 20] == pytest.approx(1 - 0.7**3)
+    assert (filled[10:50, 10:40] > 0.5).all() and filled[60:, :].max() == 0

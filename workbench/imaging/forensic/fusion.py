@@ -3,18 +3,23 @@
 Each method's map is already calibrated against its own page (0 where the page looks like
 itself, 1 at the strongest trace), so fusion can stay simple and explainable: the heatmap is
 the largest weighted trace at each pixel, and the page score is a noisy-OR of the methods'
-strongest regions, so one clear trace is enough and agreeing traces add up. How much each
-method counts is learned from the independent corpus's dev split (``benchmarks/fit_fusion.py``)
-where a method was fitted there, and reasoned otherwise.
+strongest regions, so one clear trace is enough and agreeing traces add up. Regions are then
+shaped by what the edit looks like: paper steps along two or more sides of one rectangle are
+filled to it (`step_rectangles`), a copy is marked at both of its ends when another method
+marked one of them (`copy_ends`), and a block method's region around words that stand out is
+trimmed to those words (`trim_to_words`). How much each method counts is learned from the
+independent corpus's dev split (``benchmarks/fit_fusion.py``) where a method was fitted there,
+and reasoned otherwise.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import cv2
 import numpy as np
 
+from workbench.geometry import Box
 from workbench.imaging.forensic.fusion_weights import LEARNED_WEIGHTS
 
 #: How much each method's trace counts, as reasoned before any fit. Clones verified on
@@ -52,6 +57,36 @@ TRIM_MARGIN = 2
 #: the level its readers and `trim_to_words` take as marked) where such a finding is. The
 #: weights still set how much each method counts in `tamper_score`.
 TEXT_SHOWN = 0.5
+#: Methods whose regions are the two ends of a copy (a copied area and its source).
+COPY_METHODS = ("clone", "text_clone")
+#: A copy too weak to be marked on its own is marked at both ends when another method marked
+#: a region that one of its ends explains: at least `COPY_SHARE` of that region lies within
+#: `COPY_REACH` elements of the fused grid (16 pixels, two JPEG blocks) of the end. A pasted
+#: word brings a block method's trace (no aligned double quantisation, a step in the paper)
+#: that covers the word and a block or two around it, while the copy detectors know where
+#: its source is; a region much larger than the end (a pasted block that holds a repeated
+#: word) is not the copy. Pairs weaker than `COPY_LEAST` are left out: the page's own repeated
+#: words pair up that weakly (keypoint pairs of 0.04-0.09 between two prints of a word on
+#: the corpus's dev pages). The three constants were chosen by leave-one-chain-out on the
+#: independent corpus's dev split (``benchmarks/fusion_shapes.py``), where any share from 0.3
+#: to 0.7 and any floor from 0.1 to 0.2 gave the same held-out pixel F1; never on its test
+#: split.
+COPY_SHARE = 0.5
+COPY_REACH = 4
+COPY_LEAST = 0.15
+#: The paper-step method finds a pasted patch by the straight steps at its edges, but where
+#: print interrupts the paper along an edge, or the patch is taller than the method joins, it
+#: finds the edges as separate regions (a strip along the top, another along the right side).
+#: Regions that lie along different sides of one rectangle are filled to it (`step_rectangles`):
+#: within `RECT_TOLERANCE` elements of the fused grid (16 pixels) of the side they run along,
+#: a strip being a region at least `STRIP` times as long as it is thick. Chosen by
+#: leave-one-chain-out on the independent corpus's dev split (``benchmarks/fusion_shapes.py``),
+#: where any tolerance from 8 to 24 pixels gave the same held-out pixel F1; never on its test
+#: split.
+RECT_TOLERANCE = 4
+STRIP = 2.0
+#: The method whose regions are steps along a patch's edges.
+STEP_METHOD = "paper_step"
 
 
 def resize_map(values: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
@@ -66,6 +101,9 @@ def fuse_maps(
     maps: Mapping[str, np.ndarray],
     shape: tuple[int, int],
     weights: Mapping[str, float] | None = None,
+    *,
+    copies: Sequence[tuple[Box, Box, float]] = (),
+    cell: int = 1,
 ) -> np.ndarray:
     """One heatmap from several strength maps.
 
@@ -77,7 +115,13 @@ def fuse_maps(
         Page size.
     weights : mapping of method name -> float in [0, 1], optional
         `DEFAULT_WEIGHTS` by default; methods without a weight count fully. A text method's
-        word at `TEXT_SHOWN` or more keeps its own strength.
+        word at `TEXT_SHOWN` or more keeps its own strength. Paper-step regions that close
+        a rectangle are filled to it (`step_rectangles`).
+    copies : sequence of (source, target, strength)
+        The page's copy pairs (copy-move and text copy-move), boxes in page pixels; see
+        `copy_ends` for when both ends are marked.
+    cell : int
+        Page pixels per element of ``shape`` (the boxes of `copies` are divided by it).
 
     Returns
     -------
@@ -86,16 +130,230 @@ def fuse_maps(
 
     """
     w = DEFAULT_WEIGHTS if weights is None else weights
-    fused = np.zeros(shape, dtype=np.float32)
-    text = np.zeros(shape, dtype=np.float32)
+    layers: dict[str, np.ndarray] = {}
     for name, values in maps.items():
         raw = resize_map(np.clip(np.nan_to_num(values), 0.0, 1.0), shape)
+        if name == STEP_METHOD:
+            raw = step_rectangles(raw)
         layer = np.float32(w.get(name, 1.0)) * raw
         if name in TEXT_METHODS:
             layer = np.where(raw >= TEXT_SHOWN, np.maximum(layer, raw), layer)
-            text = np.maximum(text, layer)
-        fused = np.maximum(fused, layer)
+        layers[name] = layer
+    fused = _maximum([*layers.values()], shape)
+    text = _maximum([v for k, v in layers.items() if k in TEXT_METHODS], shape)
+    if copies:
+        ends = copy_ends(layers, copies, shape, cell)
+        fused, text = np.maximum(fused, ends), np.maximum(text, ends)
     return np.asarray(np.rint(trim_to_words(fused, text) * 255.0), dtype=np.uint8)
+
+
+def _maximum(layers: Sequence[np.ndarray], shape: tuple[int, int]) -> np.ndarray:
+    out = np.zeros(shape, dtype=np.float32)
+    for layer in layers:
+        np.maximum(out, layer, out=out)
+    return out
+
+
+def _cells(box: Box, cell: int, shape: tuple[int, int]) -> tuple[slice, slice]:
+    """The elements of a grid of `cell`-pixel elements that `box` (page pixels) touches."""
+    y0, x0 = max(box.y // cell, 0), max(box.x // cell, 0)
+    y1 = min(-(-(box.y + box.height) // cell), shape[0])
+    x1 = min(-(-(box.x + box.width) // cell), shape[1])
+    return slice(y0, max(y1, y0)), slice(x0, max(x1, x0))
+
+
+def _same_place(a: Box, b: Box) -> bool:
+    """Whether two boxes cover mostly the same pixels (half of the smaller one or more)."""
+    w = min(a.x + a.width, b.x + b.width) - max(a.x, b.x)
+    h = min(a.y + a.height, b.y + b.height) - max(a.y, b.y)
+    return w > 0 and h > 0 and w * h >= 0.5 * min(a.area, b.area)
+
+
+def repeated(pair: tuple[Box, Box], pairs: Sequence[tuple[Box, Box]]) -> bool:
+    """Whether one end of `pair` is also an end of another pair that leads elsewhere.
+
+    A copy has two ends. A place paired with two or more other places is a print repeated on
+    the page (a paragraph, a heading, a word set several times), and which of its pairs is a
+    copy, if any, the pairs cannot tell. The same copy found by two detectors (both ends
+    alike) is one copy.
+    """
+    a, b = pair
+    for c, d in pairs:
+        if (c, d) == (a, b):
+            continue
+        for mine, theirs, my_other, their_other in ((a, c, b, d), (a, d, b, c), (b, c, a, d)):
+            if _same_place(mine, theirs) and not _same_place(my_other, their_other):
+                return True
+        if _same_place(b, d) and not _same_place(a, c):
+            return True
+    return False
+
+
+def copy_ends(
+    layers: Mapping[str, np.ndarray],
+    copies: Sequence[tuple[Box, Box, float]],
+    shape: tuple[int, int],
+    cell: int = 1,
+) -> np.ndarray:
+    """Both ends of the copies whose one end another method marked, at that method's strength.
+
+    A copy has two ends, and the pixels cannot tell which is the original. When the copy
+    detectors found a pair too weakly for it to be marked (after JPEG a copied word may no
+    longer share its noise with its source), and a method that is no copy detector marked a
+    region (weighted strength 0.5 or more) that one end of the pair explains (at least
+    `COPY_SHARE` of the region within `COPY_REACH` elements of the end), the region is the
+    pasted word's trace and the pair says where it came from: both ends are marked at the
+    region's strength. Pairs below `COPY_LEAST`, pairs with an end that a copy detector
+    marked already, and pairs of a family of repeats (`repeated`) are left alone.
+
+    Parameters
+    ----------
+    layers : mapping of method name -> (H, W) float array
+        Each method's weighted layer on the fused grid, as `fuse_maps` makes them.
+    copies : sequence of (source, target, strength)
+        Copy pairs, boxes in page pixels.
+    shape : (H, W)
+        The fused grid.
+    cell : int
+        Page pixels per grid element.
+
+    Returns
+    -------
+    (H, W) float32 array
+        The ends to mark, 0 elsewhere.
+
+    """
+    out = np.zeros(shape, dtype=np.float32)
+    other = _maximum([v for k, v in layers.items() if k not in COPY_METHODS], shape)
+    marked = other >= 0.5
+    if not marked.any():
+        return out
+    shown = _maximum([v for k, v in layers.items() if k in COPY_METHODS], shape) >= 0.5
+    count, found_labels = cv2.connectedComponents(marked.astype(np.uint8), connectivity=8)
+    labels = np.asarray(found_labels, dtype=np.int32)
+    size = np.bincount(labels.ravel(), minlength=count)
+    strongest = np.zeros(count, dtype=np.float32)
+    np.maximum.at(strongest, labels[marked], other[marked])
+    reach = COPY_REACH
+    pairs = [(a, b) for a, b, strength in copies if strength >= COPY_LEAST]
+    for source, target in pairs:
+        if repeated((source, target), pairs):
+            continue
+        ends = [_cells(end, cell, shape) for end in (source, target)]
+        if any(shown[ys, xs].any() for ys, xs in ends):
+            continue
+        found = 0.0
+        for ys, xs in ends:
+            near = labels[
+                max(ys.start - reach, 0) : ys.stop + reach,
+                max(xs.start - reach, 0) : xs.stop + reach,
+            ]
+            for region in np.unique(labels[ys, xs]):
+                if region and (near == region).sum() >= COPY_SHARE * size[region]:
+                    found = max(found, float(strongest[region]))
+        if found:
+            for ys, xs in ends:
+                out[ys, xs] = np.maximum(out[ys, xs], np.float32(found))
+    return out
+
+
+Rect = tuple[int, int, int, int]
+
+
+def _sides(box: Rect, bound: Rect) -> set[str]:
+    """The sides of `bound` that `box` runs along (a strip) or touches (any other region)."""
+    x0, y0, x1, y1 = box
+    bx0, by0, bx1, by1 = bound
+    tol = RECT_TOLERANCE
+    near = {"top": y0 - by0 <= tol, "bottom": by1 - y1 <= tol}
+    near |= {"left": x0 - bx0 <= tol, "right": bx1 - x1 <= tol}
+    w, h = x1 - x0, y1 - y0
+    if w >= STRIP * h:
+        return {k for k in ("top", "bottom") if near[k]}
+    if h >= STRIP * w:
+        return {k for k in ("left", "right") if near[k]}
+    return {k for k, v in near.items() if v}
+
+
+def _closes(boxes: Sequence[Rect]) -> bool:
+    """Whether `boxes` lie along the sides of their common bounding box, side by side.
+
+    Each must run along (or touch) a side of the bounding box, and share a stretch of rows or
+    columns with another of them (the top and bottom of one patch overlap along the page, its
+    top and its side meet at a corner): two regions far apart on the page close nothing.
+    """
+    bound = (
+        min(b[0] for b in boxes),
+        min(b[1] for b in boxes),
+        max(b[2] for b in boxes),
+        max(b[3] for b in boxes),
+    )
+    tol = RECT_TOLERANCE
+
+    def beside(a: Rect, b: Rect) -> bool:
+        across = min(a[2], b[2]) - max(a[0], b[0]) >= -tol
+        along = min(a[3], b[3]) - max(a[1], b[1]) >= -tol
+        return across or along
+
+    return all(_sides(b, bound) for b in boxes) and all(
+        any(beside(a, b) for b in boxes if b is not a) for a in boxes
+    )
+
+
+def step_rectangles(layer: np.ndarray) -> np.ndarray:
+    """The paper-step layer with regions that lie along the sides of one rectangle filled to it.
+
+    Regions are taken strongest first; each gathers the others with which it still lies along
+    the sides of their common bounding box (`_closes`). A group of two or more regions that
+    covers at least two sides of that box is the outline of one pasted patch, and the box is
+    painted with the sides' strengths combined as the page score combines methods (a
+    noisy-OR: each side is a measurement of its own, and sides that agree add up): a patch of
+    other paper is the whole rectangle, not its edges.
+
+    Parameters
+    ----------
+    layer : (H, W) float array in [0, 1]
+        The paper-step method's map on the fused grid (its regions painted with their
+        strength).
+
+    Returns
+    -------
+    (H, W) float array
+        `layer`, with each closed rectangle painted (never lowered).
+
+    """
+    count, found_labels, stats, _ = cv2.connectedComponentsWithStats(
+        (layer > 0).astype(np.uint8), connectivity=8
+    )
+    if count < 3:
+        return layer
+    labels = np.asarray(found_labels, dtype=np.int32)
+    strongest = np.zeros(count, dtype=np.float32)
+    np.maximum.at(strongest, labels, layer)
+    boxes: dict[int, Rect] = {
+        i: (int(x), int(y), int(x + w), int(y + h)) for i, (x, y, w, h, _) in enumerate(stats)
+    }
+    order = sorted(range(1, count), key=lambda i: -strongest[i])
+    used: set[int] = set()
+    out = layer.copy()
+    for seed in order:
+        if seed in used:
+            continue
+        group = [seed]
+        for other in order:
+            fresh = other not in used and other not in group
+            if fresh and _closes([boxes[i] for i in (*group, other)]):
+                group.append(other)
+        rects = [boxes[i] for i in group]
+        x0, y0 = min(r[0] for r in rects), min(r[1] for r in rects)
+        x1, y1 = max(r[2] for r in rects), max(r[3] for r in rects)
+        covered = set().union(*(_sides(r, (x0, y0, x1, y1)) for r in rects))
+        if len(group) < 2 or len(covered) < 2:
+            continue
+        used.update(group)
+        value = np.float32(1.0 - np.prod([1.0 - float(strongest[i]) for i in group]))
+        out[y0:y1, x0:x1] = np.maximum(out[y0:y1, x0:x1], value)
+    return out
 
 
 def trim_to_words(fused: np.ndarray, text: np.ndarray) -> np.ndarray:

@@ -355,7 +355,11 @@ def analyse_page(
         "glyph": max((o.strength for o in printed), default=0.0),
         "paper_step": steps.region_score,
     }
-    cells = {"fused": fuse_maps(maps_float, grid)}
+    # Both ends of every copy pair, for the fusion to mark a weak copy that another method
+    # found one end of.
+    copies = [(p.source, p.target, p.strength) for p in pairs]
+    copies += [(c.source, c.target, c.strength) for c in copied]
+    cells = {"fused": fuse_maps(maps_float, grid, copies=copies, cell=CELL)}
     for method in ("noise", "clone", "ghost", "dq", "text_clone", "glyph", "paper_step"):
         cells[method] = np.rint(maps_float[method] * 255).astype(np.uint8)
     return PageTraces(

@@ -11,6 +11,7 @@ from tests.support.forensic_fixtures import jpeg, letter_page, overlaps
 from tests.support.scanned import scanned_letter
 from workbench.geometry import Box
 from workbench.imaging.blocks import regions_from_mask, robust_zscore, upsample_blocks
+from workbench.imaging.forensic import tamper
 from workbench.imaging.forensic.dq_map import DqMap, dq_map_of_bytes
 from workbench.imaging.forensic.fusion import (
     COPY_LEAST,
@@ -121,7 +122,13 @@ def _copied_word(edit: bool) -> tuple[np.ndarray, DqMap, Box, Box]:
     return np.asarray(Image.open(io.BytesIO(data)).convert("L")), dq, Box(x, y, w, h), target
 
 
-def test_weak_copy_is_marked_at_both_ends_when_its_paste_left_a_trace() -> None:
+def test_weak_copy_is_marked_at_both_ends_when_its_paste_left_a_trace(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Keypoint copy-move reads this 300-dpi page whole, as it reads a page of at most 1,240
+    # pixels: its reduced first pass on larger paper pages does not find this weak pair,
+    # and the rule under test is the fusion's, given a pair the detectors found.
+    monkeypatch.setattr(tamper, "PAPER_COARSE_SIDE", None)
     gray, dq, source, target = _copied_word(edit=True)
     traces = analyse_page(gray, dq=dq)
     # The copy detectors alone would not mark it; the double-quantisation map marks the paste.

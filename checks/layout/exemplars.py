@@ -276,7 +276,9 @@ def compare_with_exemplars(
             for r in line_rows
         ]
         for row in line_rows:
-            line_seen[row["line"]] = line_seen.get(row["line"], 0) + 1
+            if row["match"] == "place":
+                # Only a line at the same place is compared by size (`line_typography`).
+                line_seen[row["line"]] = line_seen.get(row["line"], 0) + 1
             if row["tone_step"] is not None:
                 tone_seen[row["line"]] = tone_seen.get(row["line"], 0) + 1
                 if row["tone_different"]:

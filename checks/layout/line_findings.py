@@ -31,8 +31,9 @@ def tone_vs_exemplar_finding(
         Severity.WARNING,
         "A line's words differ in tone, unlike the same line of the exemplars",
         f"The words of line {line.index + 1} of page 1 differ more in ink tone, from the "
-        f"darkest to the lightest, than the words of the line at the same place in every "
-        f"exemplar ({names}): by {steps} grey levels more. The words of a template's line "
+        f"darkest to the lightest, than the words of the line at the same place (or of the "
+        f"nearest text row in the same type) in every exemplar ({names}): by {steps} grey "
+        "levels more. The words of a template's line "
         "(a field's label and its value) are printed and scanned together on a genuine "
         "letter; a value erased and typed again, or pasted from another print, is "
         "consistent with this. Innocent explanations: a value filled in by hand or on "
@@ -164,7 +165,8 @@ def sharper_finding(
         "A word's edges are sharper than the same line of the exemplars allows",
         f"The sharpest word of line {line.index + 1} of page 1 has edges {ratios} times as "
         "steep, against the page's other words, as the sharpest word of the line at the same "
-        f"place in every exemplar ({names}) against that exemplar's words. The words of a "
+        f"place (or of the nearest text row in the same type) in every exemplar ({names}) "
+        "against that exemplar's words. The words of a "
         "printed and scanned page share the scan's blur; digits or a word typed into the "
         "image after it was scanned, or pasted from a sharper source, are consistent with "
         "this. Innocent explanations: a value printed in another pass or by another printer "

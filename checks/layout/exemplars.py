@@ -44,7 +44,7 @@ from workbench.imaging.layout.word_tone import (
     tone_shift,
     wider_tone_range,
 )
-from workbench.imaging.lines import rotate_box_back
+from workbench.imaging.lines import LineMetrics, rotate_box_back
 from workbench.loading import Document
 from workbench.loading.fill import box_decoded
 from workbench.model import Artifact, Finding, Region, Severity
@@ -437,7 +437,7 @@ def _compare_lines(
     # A line with no line at the same place (a body line broken into other segments, or
     # further down where the letters' texts differ in length) is compared with the nearest
     # text row of the exemplar instead, by tone and edges only.
-    row_pairs: list[tuple[Any, TextRow, TextRow, tuple[int, int, int, int]]] = []
+    row_pairs: list[tuple[LineMetrics, TextRow, TextRow, tuple[int, int, int, int]]] = []
     q_row = {m.index: row for row in text_rows(qlines) for m in row.lines}
     # A round stamp's lettering is not a row of the page's type (on the samples' letters it
     # is lighter than every text row beside it).

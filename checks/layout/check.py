@@ -23,7 +23,7 @@ class LayoutCheck(Check):
     """Template comparison with exemplars, and line typography consistency."""
 
     name = "layout"
-    version = "6"
+    version = "7"
     title = "Layout against genuine exemplars, and typography of each line"
     explanation = (
         "Measures every text line of the page (size, stroke width, baseline, margins) and "
@@ -32,7 +32,8 @@ class LayoutCheck(Check):
         "words of its own line, as digits erased and typed again often are. When genuine "
         "exemplars of the same issuer are given, it also compares each line's darkest and "
         "lightest words, and the edges of its sharpest word, with those of the same line in "
-        "the exemplars, and it "
+        "the exemplars (for a line with none at its place, such as a body line of another "
+        "length, the exemplar's nearest text row in the same weight of type), and it "
         "registers the page onto each, compares the template they share (letterhead, emblem, "
         "field labels, rules, footer) block by block, and reports blocks moved, rescaled or "
         "redrawn, with an overlay in two colours (exemplar red, this page blue, shared ink "

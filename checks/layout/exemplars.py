@@ -3,7 +3,8 @@
 The page is registered onto each exemplar, the template the exemplars share (letterhead,
 labels, rules, footer) is compared block by block, and a moved, rescaled or redrawn block is
 reported with where it lies; each text line is also compared with the exemplars' line at the
-same place. Body text differs between letters and is not part of the template, so it raises
+same place (without one, by tone and edges with the exemplar's nearest text row in the same
+weight of type). Body text differs between letters and is not part of the template, so it raises
 nothing by being different. Used by the check in `check`.
 """
 
@@ -18,7 +19,7 @@ import numpy as np
 from workbench import conventions
 from workbench.check import Check
 from workbench.context import Context
-from workbench.geometry import iou
+from workbench.geometry import iou, overlap
 from workbench.imaging.layout.comparison import difference_map, ink_overlay
 from workbench.imaging.layout.registration import Registration, register, transform_box, warp_to
 from workbench.imaging.layout.template import (
@@ -43,7 +44,7 @@ from workbench.imaging.layout.word_tone import (
     tone_shift,
     wider_tone_range,
 )
-from workbench.imaging.lines import rotate_box_back
+from workbench.imaging.lines import LineMetrics, rotate_box_back
 from workbench.loading import Document
 from workbench.loading.fill import box_decoded
 from workbench.model import Artifact, Finding, Region, Severity
@@ -53,10 +54,11 @@ from .line_findings import (
     EXEMPLAR_LINE_LIMITS,
     line_vs_exemplar_finding,
     sharper_finding,
+    shift_agrees,
     shift_finding,
     tone_vs_exemplar_finding,
 )
-from .lines import PageLines, box_region, page_lines
+from .lines import PageLines, TextRow, box_region, nearest_row, page_lines, text_rows
 
 
 def _union(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
@@ -274,7 +276,9 @@ def compare_with_exemplars(
             for r in line_rows
         ]
         for row in line_rows:
-            line_seen[row["line"]] = line_seen.get(row["line"], 0) + 1
+            if row["match"] == "place":
+                # Only a line at the same place is compared by size (`line_typography`).
+                line_seen[row["line"]] = line_seen.get(row["line"], 0) + 1
             if row["tone_step"] is not None:
                 tone_seen[row["line"]] = tone_seen.get(row["line"], 0) + 1
                 if row["tone_different"]:
@@ -323,17 +327,20 @@ def compare_with_exemplars(
             findings.append(tone_vs_exemplar_finding(check, by_index[index], line_list, qlines))
             toned.add(index)
     for index, line_list in sorted(shift_hits.items()):
-        # Like the tone pattern: against every exemplar it could be compared with, two at
-        # least, in the same direction; a line already reported for its tones is not again.
+        # Like the tone pattern, in one direction, against two exemplars at least: every
+        # exemplar the line could be compared with, or all but one of three or more (one
+        # exemplar scanned or printed apart from the others is not the issuer's print; see
+        # `shift_agrees`); a line already reported for its tones is not again.
         directions = {h["tone_shift"]["direction"] for h in line_list}
         if (
-            len(line_list) >= 2
-            and len(line_list) == shift_seen.get(index)
+            shift_agrees(len(line_list), shift_seen.get(index, 0))
             and len(directions) == 1
             and index in by_index
             and index not in toned
         ):
-            findings.append(shift_finding(check, by_index[index], line_list, qlines))
+            findings.append(
+                shift_finding(check, by_index[index], line_list, qlines, shift_seen[index])
+            )
     for index, line_list in sorted(sharp_hits.items()):
         # Edges are another observation than tone: judged on their own, against every
         # exemplar the line could be compared with, two at least.
@@ -425,7 +432,16 @@ def _compare_lines(
         ("layout.lines", ref.sha256),
         lambda: page_lines(np.asarray(context.page_gray(0, document=ref))),
     )
+    erows = context.cached(("layout.rows", ref.sha256), lambda: text_rows(elines))
     pairs = []
+    # A line with no line at the same place (a body line broken into other segments, or
+    # further down where the letters' texts differ in length) is compared with the nearest
+    # text row of the exemplar instead, by tone and edges only.
+    row_pairs: list[tuple[LineMetrics, TextRow, TextRow, tuple[int, int, int, int]]] = []
+    q_row = {m.index: row for row in text_rows(qlines) for m in row.lines}
+    # A round stamp's lettering is not a row of the page's type (on the samples' letters it
+    # is lighter than every text row beside it).
+    stamps = [c.box() for c in context.page_seals(0)]
     for q in qlines.lines:
         qbox = transform_box(qlines.page_box(q), reg.matrix)
         best, best_iou = None, 0.0
@@ -435,6 +451,13 @@ def _compare_lines(
                 best, best_iou = e, score
         if best is not None and best_iou >= 0.5:
             pairs.append((q, best, best_iou))
+            continue
+        if any(overlap(qlines.page_box(q), stamp) >= 0.5 for stamp in stamps):
+            continue
+        own = q_row[q.index]
+        row = nearest_row(transform_box(own.box, reg.matrix), erows)
+        if row is not None:
+            row_pairs.append((q, own, row, qbox))
     if len(pairs) < 4:
         return []
     ratios = {
@@ -495,6 +518,40 @@ def _compare_lines(
                 "word_pairs": [p.to_dict() for p in shapes],
                 "sharper": None if sharper is None else round(sharper[0], 3),
                 "sharpest_word": None if sharper is None else sharper[1],
+                "match": "place",
+            }
+        )
+    for q, own, row, qbox in row_pairs:
+        qt = q_tones.get(q.index)
+        if qt is None:
+            continue
+        stroke_rel = own.stroke_width / max(row.stroke_width, 1e-6) / usual["stroke_width"]
+        if abs(stroke_rel - 1.0) >= EXEMPLAR_LINE_LIMITS["stroke_width"]:
+            # Another weight of type (a signature's name in bold against the body): not the
+            # same kind of row, whatever its place.
+            continue
+        distance = abs(row.box[1] + row.box[3] / 2 - qbox[1] - qbox[3] / 2) / max(qbox[3], 1)
+        step = wider_tone_range(qt, row.tones)
+        shift = None if page_shift is None else tone_shift(qt, row.tones, page_shift)
+        sharper = sharper_step(qt, row.tones, q_sharp, e_sharp)
+        rows.append(
+            {
+                "line": q.index,
+                "exemplar_line": row.lines[0].index,
+                "iou": round(iou(qbox, row.box), 3),
+                "row_distance": round(distance, 3),
+                "row_stroke": round(stroke_rel, 3),
+                # Segments of other texts: their sizes are not compared (`relative`).
+                "relative": {},
+                "different": False,
+                "tone_step": None if step is None else round(step, 1),
+                "tone_different": step is not None and tone_range_differs(step),
+                "tone_shift": None if shift is None else shift.to_dict(),
+                "shifted_word": None if shift is None else shift.word,
+                "word_pairs": [],
+                "sharper": None if sharper is None else round(sharper[0], 3),
+                "sharpest_word": None if sharper is None else sharper[1],
+                "match": "row",
             }
         )
     return rows

@@ -31,8 +31,9 @@ def tone_vs_exemplar_finding(
         Severity.WARNING,
         "A line's words differ in tone, unlike the same line of the exemplars",
         f"The words of line {line.index + 1} of page 1 differ more in ink tone, from the "
-        f"darkest to the lightest, than the words of the line at the same place in every "
-        f"exemplar ({names}): by {steps} grey levels more. The words of a template's line "
+        f"darkest to the lightest, than the words of the line at the same place (or of the "
+        f"nearest text row in the same type) in every exemplar ({names}): by {steps} grey "
+        "levels more. The words of a template's line "
         "(a field's label and its value) are printed and scanned together on a genuine "
         "letter; a value erased and typed again, or pasted from another print, is "
         "consistent with this. Innocent explanations: a value filled in by hand or on "
@@ -45,22 +46,42 @@ def tone_vs_exemplar_finding(
     )
 
 
+def shift_agrees(hits: int, seen: int) -> bool:
+    """Whether a line's extreme word differs in tone against enough of the exemplars.
+
+    `hits` exemplars out of the `seen` it was compared with show the same shift beyond the
+    limits: two at least, and every one of them, or all but one when three or more were
+    compared. One exemplar among three may be printed or scanned apart (on the development
+    letters of the independent corpus, a lighter retyped number stood out against two of
+    its three exemplars and fell short against the third, the 150-dpi colour scan: dev-056
+    and dev-058); a single exemplar is never enough.
+    """
+    needed = seen - 1 if seen >= 3 else seen
+    return hits >= 2 and hits >= needed
+
+
 def shift_finding(
-    check: Check, line: LineMetrics, hits: list[dict[str, Any]], qlines: PageLines
+    check: Check, line: LineMetrics, hits: list[dict[str, Any]], qlines: PageLines, seen: int
 ) -> Finding:
-    """A line whose darkest (or lightest) word goes beyond the exemplars' same line."""
+    """A line whose darkest (or lightest) word goes beyond the exemplars' same line.
+
+    `seen` is how many exemplars the line was compared with (`hits` are those that agree).
+    """
     direction = hits[0]["tone_shift"]["direction"]
     steps = ", ".join(f"{h['tone_shift'][direction]:g}" for h in hits)
     names = ", ".join(h["reference"].path.name for h in hits)
     extreme = "darkest" if direction == "darker" else "lightest"
+    against = "every exemplar" if len(hits) == seen else f"{len(hits)} of the {seen} exemplars"
     evidence, regions = word_evidence(line, hits, "tone_shift", hits[0]["shifted_word"], qlines)
+    evidence["exemplars_compared"] = seen
     return check.finding(
         "word_tone",
         Severity.WARNING,
         f"A word is printed {direction} than the same line of the exemplars",
         f"The {extreme} word of line {line.index + 1} of page 1 is {direction} than the "
-        f"{extreme} word of the line at the same place in every exemplar ({names}): by "
-        f"{steps} grey levels, after allowing for the pages' overall difference in tone. "
+        f"{extreme} word of the line at the same place (or of the nearest text row in the "
+        f"same type) in {against} it was compared with ({names}): by {steps} grey levels, "
+        "after allowing for the pages' overall difference in tone. "
         "The lines of a template print and scan alike from letter to letter; digits or a "
         "word erased and typed again, or pasted from another print, are consistent with "
         "this. Innocent explanations: a value in bold type or filled in on another printer "
@@ -144,7 +165,8 @@ def sharper_finding(
         "A word's edges are sharper than the same line of the exemplars allows",
         f"The sharpest word of line {line.index + 1} of page 1 has edges {ratios} times as "
         "steep, against the page's other words, as the sharpest word of the line at the same "
-        f"place in every exemplar ({names}) against that exemplar's words. The words of a "
+        f"place (or of the nearest text row in the same type) in every exemplar ({names}) "
+        "against that exemplar's words. The words of a "
         "printed and scanned page share the scan's blur; digits or a word typed into the "
         "image after it was scanned, or pasted from a sharper source, are consistent with "
         "this. Innocent explanations: a value printed in another pass or by another printer "

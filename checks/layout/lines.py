@@ -77,3 +77,88 @@ def box_region(box: tuple[int, int, int, int], label: str, score: float | None =
         label=label,
         score=None if score is None else round(float(score), 4),
     )
+
+
+#: How far (in the questioned line's own box heights, centre to centre) the text row of an
+#: exemplar may lie from a questioned line that has no line at the same place there, for the
+#: two to be compared (`nearest_row`).
+ROW_REACH = 1.0
+#: Segments of a page whose boxes share this share of the lower one's height lie on one row.
+ROW_OVERLAP = 0.5
+
+
+@dataclass(frozen=True)
+class TextRow:
+    """The segments of one text row of a page, joined: its words, wherever the row breaks.
+
+    The line segmentation bridges gaps of up to 2.5% of the page's width, so a justified body
+    line, or a line whose number was erased and typed again narrower, breaks into segments
+    that differ from letter to letter with the text: a segment then overlaps no line of an
+    exemplar by half, though the exemplar has a text row at the same height.
+    """
+
+    lines: tuple[LineMetrics, ...]
+    box: tuple[int, int, int, int]  # union of the segments' boxes on the page as decoded
+    tones: LineTones  # every measured word of the row's segments
+
+    @property
+    def stroke_width(self) -> float:
+        """The median stroke width of the row's segments (its type's weight)."""
+        return float(np.median([m.stroke_width for m in self.lines]))
+
+    @property
+    def ink_height(self) -> float:
+        """The median ink height of the row's segments (its type's size)."""
+        return float(np.median([m.ink_height for m in self.lines]))
+
+
+def text_rows(page: PageLines) -> list[TextRow]:
+    """The page's lines grouped into text rows (segments sharing half their height)."""
+    tones = {t.line: t for t in page.tones}
+    rows: list[list[LineMetrics]] = []
+    for line in sorted(page.lines, key=lambda m: m.box[1]):
+        _, y, _, h = line.box
+        for row in rows:
+            top = min(m.box[1] for m in row)
+            bottom = max(m.box[1] + m.box[3] for m in row)
+            shared = min(bottom, y + h) - max(top, y)
+            if shared >= ROW_OVERLAP * min(h, bottom - top):
+                row.append(line)
+                break
+        else:
+            rows.append([line])
+    out = []
+    for row in rows:
+        row.sort(key=lambda m: m.box[0])
+        boxes = [page.page_box(m) for m in row]
+        x0, y0 = min(b[0] for b in boxes), min(b[1] for b in boxes)
+        x1 = max(b[0] + b[2] for b in boxes)
+        y1 = max(b[1] + b[3] for b in boxes)
+        measured = [tones[m.index] for m in row if m.index in tones]
+        words = tuple(w for t in measured for w in t.words)
+        paper = float(np.median([t.paper for t in measured])) if measured else 255.0
+        baseline = measured[0].baseline if measured else 0
+        joined = LineTones(row[0].index, paper, words, baseline)
+        out.append(TextRow(tuple(row), (x0, y0, x1 - x0, y1 - y0), joined))
+    return out
+
+
+def nearest_row(box: tuple[int, int, int, int], rows: list[TextRow]) -> TextRow | None:
+    """The text row nearest `box` (a questioned line in the exemplar's frame), if near enough.
+
+    A row counts when it spans some of the line's columns and its centre lies within
+    `ROW_REACH` of the line's box heights of the line's centre: the same row of the
+    template, broken otherwise, or the body's next row where the letters' texts differ in
+    length.
+    """
+    x, y, w, h = box
+    centre = y + h / 2
+    best, best_distance = None, ROW_REACH * h
+    for row in rows:
+        rx, ry, rw, rh = row.box
+        if min(x + w, rx + rw) <= max(x, rx):
+            continue
+        distance = abs(ry + rh / 2 - centre)
+        if distance <= best_distance:
+            best, best_distance = row, distance
+    return best

@@ -231,6 +231,17 @@ def test_strips_far_apart_close_no_rectangle() -> None:
     layer[10:12, 10:40] = 0.6  # a strip at the top left
     layer[80:82, 60:95] = 0.6  # another at the bottom right: no rows or columns in common
     assert (step_rectangles(layer) == layer).all()
+    # A strip and a region below it in the same columns that does not reach its line; two
+    # strips along one line; a header's and a footer's edges farther apart than they are long.
+    for pieces in (
+        [(10, 12, 10, 40), (80, 88, 15, 35)],
+        [(50, 52, 5, 25), (50, 52, 70, 95)],
+        [(5, 7, 10, 40), (90, 92, 10, 40)],
+    ):
+        layer = np.zeros((100, 100), np.float32)
+        for y0, y1, x0, x1 in pieces:
+            layer[y0:y1, x0:x1] = 0.6
+        assert (step_rectangles(layer) == layer).all(), pieces
     # The top of a patch, its right side and a piece of its bottom, each weak.
     outline = np.zeros((100, 100), np.float32)
     outline[10:12, 10:40] = 0.3

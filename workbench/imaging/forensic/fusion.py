@@ -267,6 +267,10 @@ def _sides(box: Rect, bound: Rect) -> set[str]:
     tol = RECT_TOLERANCE
     near = {"top": y0 - by0 <= tol, "bottom": by1 - y1 <= tol}
     near |= {"left": x0 - bx0 <= tol, "right": bx1 - x1 <= tol}
+    # A bound no thicker than the tolerance has one line for its top and bottom (or its left
+    # and right): strips along one line are one side, not a patch's two.
+    near["bottom"] = near["bottom"] and by1 - by0 > 2 * tol
+    near["right"] = near["right"] and bx1 - bx0 > 2 * tol
     w, h = x1 - x0, y1 - y0
     if w >= STRIP * h:
         return {k for k in ("top", "bottom") if near[k]}
@@ -278,9 +282,16 @@ def _sides(box: Rect, bound: Rect) -> set[str]:
 def _closes(boxes: Sequence[Rect]) -> bool:
     """Whether `boxes` lie along the sides of their common bounding box, side by side.
 
-    Each must run along (or touch) a side of the bounding box, and share a stretch of rows or
-    columns with another of them (the top and bottom of one patch overlap along the page, its
-    top and its side meet at a corner): two regions far apart on the page close nothing.
+    Each must run along (or touch) a side of the bounding box, and lie beside another of them:
+    strips of one orientation are pieces of one side when they lie along one line (a side is
+    often found in pieces), and face each other (a patch's top and bottom) when they share
+    columns and lie no farther apart than the longer is long; a strip and a region of
+    another shape meet when the region reaches the strip's line, over or beyond the strip's
+    end by no more than the longer's length; two regions that are not strips must meet at a
+    corner (within `RECT_TOLERANCE`). So two regions far apart on the page close nothing, nor
+    does a shaded header's edge with a footer's farther apart than they are long (a patch's
+    longer sides lie no farther apart than they are long, so a pasted patch whose longer
+    sides are found still closes), and strips along one line are one side (`_sides`).
     """
     bound = (
         min(b[0] for b in boxes),
@@ -291,9 +302,21 @@ def _closes(boxes: Sequence[Rect]) -> bool:
     tol = RECT_TOLERANCE
 
     def beside(a: Rect, b: Rect) -> bool:
-        across = min(a[2], b[2]) - max(a[0], b[0]) >= -tol
-        along = min(a[3], b[3]) - max(a[1], b[1]) >= -tol
-        return across or along
+        across = min(a[2], b[2]) - max(a[0], b[0])  # columns shared (negative: a gap)
+        along = min(a[3], b[3]) - max(a[1], b[1])  # rows shared
+        wa, ha, wb, hb = a[2] - a[0], a[3] - a[1], b[2] - b[0], b[3] - b[1]
+        flat = (wa >= STRIP * ha, wb >= STRIP * hb)
+        tall = (ha >= STRIP * wa, hb >= STRIP * wb)
+        if all(flat):  # pieces of one top or bottom, or a top facing a bottom
+            return along >= -tol or (across >= -tol and -along <= max(wa, wb))
+        if all(tall):  # the same with left and right
+            return across >= -tol or (along >= -tol and -across <= max(ha, hb))
+        longer = max(wa, ha, wb, hb)
+        if any(flat):  # a region reaching a top's or bottom's line, beyond or over its end
+            return along >= -tol and -across <= longer
+        if any(tall):
+            return across >= -tol and -along <= longer
+        return across >= -tol and along >= -tol  # two other regions meet at a corner
 
     return all(_sides(b, bound) for b in boxes) and all(
         any(beside(a, b) for b in boxes if b is not a) for a in boxes

@@ -220,21 +220,23 @@ class Context:
 
     def _computed(self, key: Hashable, compute: Callable[[], T], *, pixels: bool) -> T:
         """`cached` (or `cached_pixels` when `pixels`): the value, computed once per key."""
-        while True:
-            with self._lock:
-                if key in self._cache:
-                    if pixels:
-                        self._pixels.move_to_end(key)
-                    return self._cache[key]  # type: ignore[no-any-return]
-                computing = self._computing.get(key)
-                if computing is None:
-                    computing = self._computing[key] = threading.Lock()
-                    computing.acquire()
-                    break
-            with computing:  # another thread computes it: wait, then take its value
-                pass
-            # Its computation may have failed (nothing cached): then compute it here.
+        owned: threading.Lock | None = None  # this thread's claim on computing the value
         try:
+            while owned is None:
+                with self._lock:
+                    if key in self._cache:
+                        if pixels:
+                            self._pixels.move_to_end(key)
+                        return self._cache[key]  # type: ignore[no-any-return]
+                    computing = self._computing.get(key)
+                    if computing is None:
+                        claim = threading.Lock()
+                        claim.acquire()
+                        owned = self._computing[key] = claim
+                        continue
+                with computing:  # another thread computes it: wait, then take its value
+                    pass
+                # Its computation may have failed (nothing cached): then compute it here.
             value = compute()
             with self._lock:
                 self._cache[key] = value
@@ -245,9 +247,10 @@ class Context:
                         self._cache.pop(oldest, None)
             return value
         finally:
-            with self._lock:
-                del self._computing[key]
-            computing.release()
+            if owned is not None:  # released however this ends, so no waiter waits forever
+                with self._lock:
+                    del self._computing[key]
+                owned.release()
 
     def cached_pixels(self, key: Hashable, compute: Callable[[], T]) -> T:
         """`cached` for page pixels, which are kept within `PIXEL_CACHE_BYTES`.

@@ -47,9 +47,10 @@ class ProgressEvent:
 
 ProgressCallback = Callable[[ProgressEvent], None]
 
-#: Above this many pixels in a document (an A4 page at 600 dpi is 35 million) the image
-#: checks do not run beside the text checks (`run_pipeline`, ``beside``): two checks'
-#: page-sized arrays at once would raise the analysis's peak memory where it is largest.
+#: Above this many pixels in a document and its exemplars together (an A4 page at 600 dpi
+#: is 35 million) the image checks do not run beside the text checks (`run_pipeline`,
+#: ``beside``): two checks' page-sized arrays at once would raise the analysis's peak memory
+#: where it is largest.
 BESIDE_MAX_PIXELS = 40_000_000
 
 
@@ -194,12 +195,13 @@ def run_pipeline(
     Artifacts go under `out_dir` (nothing is written when it is None). With `beside`, the
     checks that declare `Check.beside_reading` run in a second thread, in their order,
     while the others run in this one (`_run_beside`), on documents of at most
-    `BESIDE_MAX_PIXELS`; the report is the same, its checks in run order. `progress` is
-    then called from both threads.
+    `BESIDE_MAX_PIXELS` with their exemplars; the report is the same, its checks in run
+    order. `progress` is then called from both threads, the two lanes' events interleaved.
     """
     _call_each(context, checks, "start_early")
     results: list[CheckResult | None] = [None] * len(checks)
-    pixels = sum(p.width * p.height for p in context.document.pages)
+    documents = (context.document, *context.references)
+    pixels = sum(p.width * p.height for d in documents for p in d.pages)
     beside = beside and pixels <= BESIDE_MAX_PIXELS
     side = [i for i, c in enumerate(checks) if beside and c.beside_reading]
     main = [i for i in range(len(checks)) if i not in side]
@@ -234,15 +236,19 @@ def _run_lane(
     progress: ProgressCallback | None,
     *,
     first_ended: threading.Event | None = None,
+    stop: threading.Event | None = None,
 ) -> None:
     """Run the checks at positions `lane` of `checks` in order, each result at its position.
 
     The checks' warm-ups (`Check.warm_up`) start with the lane's first check that has one;
-    `first_ended` is set when the lane's first check has ended.
+    `first_ended` is set when the lane's first check has ended. Once `stop` is set, no
+    further check of the lane starts (the other lane failed or was interrupted).
     """
     total = len(checks)
     warming: threading.Event | None = None
     for index in lane:
+        if stop is not None and stop.is_set():
+            return
         check = checks[index]
         if warming is None and type(check).warm_up is not Check.warm_up:
             # From the first check that has a warm-up (``ocr``, which starts Tesseract), not
@@ -285,6 +291,7 @@ def _run_beside(
     """
     failure: list[BaseException] = []
     first_ended = threading.Event()
+    stop = threading.Event()
 
     def run_side() -> None:
         try:
@@ -295,16 +302,23 @@ def _run_beside(
                 from workbench.ocr.activity import wait_while_reading
 
                 wait_while_reading(first_ended, settle_s=0.0)
-            _run_lane(context, checks, side, results, out_dir, progress)
+            if not stop.is_set():
+                _run_lane(context, checks, side, results, out_dir, progress, stop=stop)
         except BaseException as exc:  # raised again in the caller's thread
             failure.append(exc)
 
     thread = threading.Thread(target=run_side, name="workbench-checks-beside", daemon=True)
     thread.start()
+    ended = False
     try:
         _run_lane(context, checks, main, results, out_dir, progress, first_ended=first_ended)
+        ended = True
     finally:
+        if not ended:  # interrupted or failed: the other lane starts no further check
+            stop.set()
         first_ended.set()
         thread.join()
+        if failure and not ended:
+            log.error("a check beside the reading failed too", exc_info=failure[0])
     if failure:
         raise failure[0]

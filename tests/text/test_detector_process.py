@@ -53,3 +53,24 @@ def test_a_process_that_ended_leaves_the_answers_to_this_one() -> None:
 def test_without_the_process_the_detector_is_this_process_s() -> None:
     assert not detector._HELPER.wanted  # only a one-document check asks for it
     assert lingua_probabilities(TEXTS[0], "Arabic")["fa"] > 0.5
+
+
+def test_once_stopped_no_process_starts_again() -> None:
+    # A warm-up thread that read `wanted` just before the block ended must not start a
+    # process nobody would stop.
+    process = _DetectorProcess()
+    process.wanted = True
+    process.stop()
+    assert not process.start()
+    assert process.probabilities(TEXTS[0]) is None and process._process is None
+
+
+def test_a_process_that_does_not_answer_in_time_is_ended(monkeypatch: pytest.MonkeyPatch) -> None:
+    process = _DetectorProcess()
+    process.wanted = True
+    monkeypatch.setattr(detector, "ANSWER_WAIT_S", 0.0)  # its models are not loaded by then
+    assert process.start()
+    running = process._process
+    assert process.probabilities(TEXTS[0]) is None  # the caller then asks its own detector
+    assert running is not None and running.returncode is not None  # ended, waited for
+    assert not process.start()

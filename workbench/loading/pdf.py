@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import math
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +39,10 @@ def _pdf_page_dpi(width_pt: float, height_pt: float, limits: Limits) -> float:
 #: Largest XMP metadata stream PDFium is given to open: it inflates the whole stream when
 #: it opens a document (a 1 MB stream inflating to 1 GiB took 8 GB).
 MAX_PDF_METADATA_BYTES = 16 * 1024 * 1024
+#: PDFium is not thread-safe (pypdfium2 says so): a page rendered again after its pixels
+#: left the cache may be asked for by two checks at once (the image checks run beside the
+#: text checks in a whole ``workbench check``), so renders take turns.
+_PDFIUM = threading.Lock()
 
 
 def _renderable_pdf(data: bytes) -> bytes:
@@ -111,6 +116,10 @@ def load_pdf(path: Path, data: bytes, sha256: str, limits: Limits) -> Document:
         pdf.close()
 
     def decode(index: int) -> Image.Image:
+        with _PDFIUM:
+            return _render(index)
+
+    def _render(index: int) -> Image.Image:
         w_pt, h_pt = sizes[index]
         dpi = _pdf_page_dpi(w_pt, h_pt, limits)
         doc = pdfium.PdfDocument(rendered)

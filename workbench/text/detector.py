@@ -7,14 +7,16 @@ and shared by every thread. Lingua is imported here only, when a detector is fir
 Loading the Arabic-script detector's models (0.6-0.75 CPU s) holds the interpreter's lock
 for all of it: whatever else the process runs in Python meanwhile waits. A process that
 checks one document (`workbench check`) can have them loaded and consulted in a process of
-its own instead (`detect_in_a_process_of_its_own`), on the machine's other core: the same
-lingua, the same texts, the same probabilities.
+its own instead (`detector_in_a_process_of_its_own`), on the machine's other core: the same
+lingua, the same texts, the same probabilities but for their last bits (reports round them).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
+import select
 import subprocess
 import sys
 import threading
@@ -26,6 +28,10 @@ if TYPE_CHECKING:
     from lingua import LanguageDetector
 
 log = logging.getLogger(__name__)
+
+#: Longest wait for the detector's process to answer a text, its models' load included (about
+#: a second on an idle machine): beyond it the process is ended and this one answers.
+ANSWER_WAIT_S = 60.0
 
 #: Characters of the statistical detector's input: beyond this, more text adds no accuracy.
 LINGUA_MAX_CHARS = 2000
@@ -93,7 +99,7 @@ _WARM_UP_TEXTS = ("این یک متن است", "في المدينة", "یہ ای
 def warm_up() -> None:
     """Build the Arabic-script detector and load all its models now (~1 s of CPU once).
 
-    After `detect_in_a_process_of_its_own`, start that process instead (it loads them).
+    Within `detector_in_a_process_of_its_own`, start that process instead (it loads them).
     """
     if _HELPER.wanted and _HELPER.start():
         return
@@ -151,7 +157,6 @@ def detector_in_a_process_of_its_own() -> Iterator[None]:
     try:
         yield
     finally:
-        _HELPER.wanted = False
         _HELPER.stop()
 
 
@@ -191,11 +196,13 @@ class _DetectorProcess:
             return self._started() is not None
 
     def _started(self) -> subprocess.Popen[str] | None:
-        if self._process is not None or self._failed:
+        if self._process is not None or self._failed or not self.wanted:
             return self._process
         try:
             self._process = subprocess.Popen(
-                [sys.executable, "-m", __name__],
+                # -P: the working directory (a folder of downloaded files) is not put on
+                # the new interpreter's import path.
+                [sys.executable, "-P", "-m", __name__],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.DEVNULL,
@@ -203,21 +210,18 @@ class _DetectorProcess:
                 encoding="utf-8",
                 bufsize=1,
             )
-        except OSError as exc:
+        except (OSError, TypeError, ValueError) as exc:  # no interpreter to start (frozen)
             log.debug("the language detector's process did not start: %s", exc)
             self._failed = True
         return self._process
 
     def stop(self) -> None:
-        """End the detector's process now (loading or not) and wait for it."""
+        """End the detector's process now (loading or not) and wait for it; start no other."""
         with self._lock:
+            self.wanted = False
             process, self._process = self._process, None
             if process is not None:
-                process.kill()
-                for stream in (process.stdin, process.stdout):
-                    if stream is not None:
-                        stream.close()
-                process.wait()
+                _end(process)
 
     def probabilities(self, sample: str) -> dict[str, float] | None:
         """The process's answer for `sample`; None if it has none (then ask locally)."""
@@ -228,16 +232,32 @@ class _DetectorProcess:
             try:
                 process.stdin.write(json.dumps(sample) + "\n")
                 process.stdin.flush()
-                line = process.stdout.readline()
-                pairs = json.loads(line)
-            except (OSError, ValueError) as exc:  # ended: no line, or a broken pipe
+                ready, _, _ = select.select([process.stdout], [], [], ANSWER_WAIT_S)
+                if not ready:
+                    raise TimeoutError(f"no answer in {ANSWER_WAIT_S} s")
+                pairs = json.loads(process.stdout.readline())
+            except BaseException as exc:  # ended, stuck, or interrupted between question
+                # and answer (a later answer would then be this one's): not asked again
                 log.debug("the language detector's process ended: %s", exc)
                 self._failed = True
                 self._process = None
-                process.kill()
-                process.wait()
+                _end(process)
+                if not isinstance(exc, (OSError, ValueError)):  # TimeoutError is an OSError
+                    raise
                 return None
             return {str(code): float(value) for code, value in pairs}
+
+
+def _end(process: subprocess.Popen[str]) -> None:
+    """Kill the detector's process, close its pipes and wait for it, whatever fails."""
+    try:
+        process.kill()
+        for stream in (process.stdin, process.stdout):
+            if stream is not None:
+                with contextlib.suppress(OSError):
+                    stream.close()
+    finally:
+        process.wait()
 
 
 _HELPER = _DetectorProcess()

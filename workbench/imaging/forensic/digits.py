@@ -158,7 +158,8 @@ FAMILIES: dict[str, str] = {
 #: softer (a register's bold row, printed with the page: darkness z +7.2, stroke +7.6, edges
 #: -3.4, ink grain -5.0); a stamp's or a faint impression's ink is lighter, softer and often
 #: of one tone (the seal of a sample letter, read by OCR as a number: darkness -4.8, edges
-#: -4.9). For such a number those belong to its weight, not to families of their own.
+#: -4.9). For such a number its flat ink belongs to its weight, and so do its softer edges
+#: when its darkness differs (`SOFTER_WITH`), not to families of their own.
 WEIGHT = ("darkness", "stroke")
 #: Softer edges count in a number's weight only when one of these differs: what softens a
 #: bolder or fainter print's edges against its contrast is the contrast (its darkness), not

@@ -60,7 +60,8 @@ TEXT_SHOWN = 0.5
 #: Methods whose regions are the two ends of a copy (a copied area and its source).
 COPY_METHODS = ("clone", "text_clone")
 #: A copy too weak to be marked on its own is marked at both ends when another method marked
-#: a region that one of its ends explains: at least `COPY_SHARE` of that region lies within
+#: a region that one of its ends explains: the region overlaps the end, and at least
+#: `COPY_SHARE` of it lies within
 #: `COPY_REACH` elements of the fused grid (16 pixels, two JPEG blocks) of the end. A pasted
 #: word brings a block method's trace (no aligned double quantisation, a step in the paper)
 #: that covers the word and a block or two around it, while the copy detectors know where
@@ -200,8 +201,9 @@ def copy_ends(
     A copy has two ends, and the pixels cannot tell which is the original. When the copy
     detectors found a pair too weakly for it to be marked (after JPEG a copied word may no
     longer share its noise with its source), and a method that is no copy detector marked a
-    region (weighted strength 0.5 or more) that one end of the pair explains (at least
-    `COPY_SHARE` of the region within `COPY_REACH` elements of the end), the region is the
+    region (weighted strength 0.5 or more) that one end of the pair explains (the region
+    overlaps the end, and at least `COPY_SHARE` of it lies within `COPY_REACH` elements of
+    the end), the region is the
     pasted word's trace and the pair says where it came from: both ends are marked at the
     region's strength. Pairs below `COPY_LEAST`, pairs with an end that a copy detector
     marked already, and pairs of a family of repeats (`repeated`) are left alone.

@@ -422,6 +422,11 @@ def main(argv: Sequence[str] | None = None) -> None:
         "The paper tone steps' z range and join size and their fusion weight were set on "
         "**dev** only (the rule that a step alone below 0.9 is a notice was fixed before test "
         "was run). "
+        "Retyped digits: on test typed sharp on the paper's median colour; on dev (since "
+        "2026-12-07) each retyped number is printed a little lighter, darker, sharper or "
+        "softer than the page (four pages each), in its own or a bold face, on the paper's "
+        'median or on paper cloned from nearby ("Retyped digits of four looks on the dev '
+        'split" above). '
         "Untampered pages include the genuine template letters. The fusion weights "
         "can be fitted on dev (`python benchmarks/fit_fusion.py --write`, leave-one-chain-out"
         "; re-run it after a method is added): the fit is used only where it ranks held-out "

@@ -75,8 +75,11 @@ def page_record(entry: fc.Entry, folder: Path) -> dict[str, Any]:
 UNSTAMPED = ("fusion_weights.py",)
 
 
-def methods_stamp() -> str:
-    """Hash of the methods' source (the imaging modules and the check), for the cache key."""
+def methods_stamp(unstamped: tuple[str, ...] = UNSTAMPED) -> str:
+    """Hash of the methods' source (the imaging modules and the check), for the cache key.
+
+    Files named in `unstamped` are left out (a cache that recomputes from them on load).
+    """
     digest = hashlib.sha256()
     root = HERE.parent
     for path in sorted(
@@ -85,7 +88,7 @@ def methods_stamp() -> str:
             *(root / "checks" / "forensics").glob("*.py"),
         ]
     ):
-        if path.name not in UNSTAMPED:
+        if path.name not in unstamped:
             digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 

@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import hashlib
 import json
 import pickle
 import sys
@@ -52,6 +51,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 
 import forensic_corpus as fc  # noqa: E402
+from forensic_diagnosis import methods_stamp  # noqa: E402
 from forensics_benchmark import pixel_f1  # noqa: E402
 from workbench_checks.forensics.check import ForensicsCheck  # noqa: E402
 
@@ -69,21 +69,6 @@ METHODS = ("clone", "ghost", "noise", "dq", "text_clone", "glyph", "paper_step")
 UNSTAMPED = ("fusion.py", "fusion_weights.py")
 
 Copy = tuple[Any, Any, float]
-
-
-def methods_stamp() -> str:
-    """Hash of the methods' source (imaging modules and the check), fusion left out."""
-    digest = hashlib.sha256()
-    root = HERE.parent
-    for path in sorted(
-        [
-            *(root / "workbench" / "imaging").rglob("*.py"),
-            *(root / "checks" / "forensics").glob("*.py"),
-        ]
-    ):
-        if path.name not in UNSTAMPED:
-            digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
 
 
 def page_record(entry: fc.Entry, folder: Path) -> dict[str, Any]:
@@ -127,7 +112,7 @@ def records(per_kind: int, jobs: int, crossed: int = 0) -> list[dict[str, Any]]:
         entries = fc.build(CACHE, "dev", per_kind)
     key: dict[str, Any] = {"corpus": fc.stamp(), "per_kind": per_kind}
     key.update({"crossed": crossed, "tamperings": list(CROSSED_TAMPERINGS)} if crossed else {})
-    key["methods"] = methods_stamp()
+    key["methods"] = methods_stamp(UNSTAMPED)
     path = folder / "fusion_shapes.pickle"
     if path.exists():
         cached = pickle.loads(path.read_bytes())

@@ -26,6 +26,21 @@ pytestmark = [NEEDS_DEV_FONTS, pytest.mark.slow]
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 
 
+def _layout_of(
+    tmp_path_factory: pytest.TempPathFactory,
+    template_letters: TemplateLetters,
+    index: int,
+    tampering: str,
+) -> tuple[fc.Entry, Report]:
+    """Dev letter `index` of the corpus and the layout check's report on it with exemplars."""
+    folder = tmp_path_factory.mktemp(f"dev-{index}")
+    entry = fc.make_entry("dev", index, tampering, "letter", 0, folder)
+    report = analyze(
+        folder / entry.path, references=template_letters.exemplars, only=["layout"], out=None
+    )
+    return entry, report
+
+
 def _on_edit(report: Report, entry: fc.Entry) -> Finding:
     """The one warning of `report`, which must lie on `entry`'s edit."""
     ((x0, y0, x1, y1),) = entry.boxes
@@ -42,12 +57,8 @@ def _on_edit(report: Report, entry: fc.Entry) -> Finding:
 def test_darker_number_in_a_broken_body_line_found_against_the_exemplars_rows(
     tmp_path_factory: pytest.TempPathFactory, template_letters: TemplateLetters
 ) -> None:
-    folder = tmp_path_factory.mktemp("rows")
-    retyped = fc.make_entry("dev", 48, "retyped-digits", "letter", 0, folder)
+    retyped, report = _layout_of(tmp_path_factory, template_letters, 48, "retyped-digits")
     assert retyped.variant.startswith("darker")
-    report = analyze(
-        folder / retyped.path, references=template_letters.exemplars, only=["layout"], out=None
-    )
     hit = _on_edit(report, retyped)
     shifts = [h["tone_shift"] for h in hit.evidence["exemplars"]]
     assert len(shifts) == hit.evidence["exemplars_compared"] == 3
@@ -63,12 +74,8 @@ def test_darker_number_in_a_broken_body_line_found_against_the_exemplars_rows(
 def test_lighter_number_found_against_two_of_three_exemplars(
     tmp_path_factory: pytest.TempPathFactory, template_letters: TemplateLetters
 ) -> None:
-    folder = tmp_path_factory.mktemp("lighter")
-    retyped = fc.make_entry("dev", 58, "retyped-digits", "letter", 0, folder)
+    retyped, report = _layout_of(tmp_path_factory, template_letters, 58, "retyped-digits")
     assert retyped.variant.startswith("lighter")
-    report = analyze(
-        folder / retyped.path, references=template_letters.exemplars, only=["layout"], out=None
-    )
     hit = _on_edit(report, retyped)
     assert hit.evidence["exemplars_compared"] == 3
     shifts = [h["tone_shift"] for h in hit.evidence["exemplars"]]
@@ -80,11 +87,7 @@ def test_lighter_number_found_against_two_of_three_exemplars(
 def test_untouched_letter_with_a_bold_name_below_the_body_gets_no_warning(
     tmp_path_factory: pytest.TempPathFactory, template_letters: TemplateLetters
 ) -> None:
-    folder = tmp_path_factory.mktemp("genuine")
-    untouched = fc.make_entry("dev", 7, "none", "letter", 0, folder)
-    report = analyze(
-        folder / untouched.path, references=template_letters.exemplars, only=["layout"], out=None
-    )
+    _, report = _layout_of(tmp_path_factory, template_letters, 7, "none")
     assert not [f for f in report.findings if f.severity >= Severity.WARNING]
     # Its lines without a line at the same place were compared with rows of the same weight.
     rows = [

@@ -52,6 +52,7 @@ from workbench.serialize import region_to_dict
 
 from .line_findings import (
     EXEMPLAR_LINE_LIMITS,
+    agreed,
     line_vs_exemplar_finding,
     sharper_finding,
     shift_agrees,
@@ -169,6 +170,8 @@ def compare_with_exemplars(
     shift_seen: dict[int, int] = {}
     sharp_hits: dict[int, list[dict[str, Any]]] = {}
     sharp_seen: dict[int, int] = {}
+    tone_placed: dict[int, int] = {}  # the same, counting comparisons at the same place only
+    sharp_placed: dict[int, int] = {}
     line_seen: dict[int, int] = {}
     for k, ref in enumerate(exemplars):
         fixed = np.asarray(context.page_gray(0, document=ref))
@@ -277,8 +280,16 @@ def compare_with_exemplars(
         ]
         for row in line_rows:
             if row["match"] == "place":
-                # Only a line at the same place is compared by size (`line_typography`).
+                # Only a line at the same place is compared by size (`line_typography`), and
+                # its place comparisons alone are judged too (`agreed`): a row compared where
+                # one exemplar has no line at the place must not outvote them.
                 line_seen[row["line"]] = line_seen.get(row["line"], 0) + 1
+                for seen, value in (
+                    (tone_placed, row["tone_step"]),
+                    (sharp_placed, row["sharper"]),
+                ):
+                    if value is not None:
+                        seen[row["line"]] = seen.get(row["line"], 0) + 1
             if row["tone_step"] is not None:
                 tone_seen[row["line"]] = tone_seen.get(row["line"], 0) + 1
                 if row["tone_different"]:
@@ -323,7 +334,9 @@ def compare_with_exemplars(
     for index, line_list in sorted(tone_hits.items()):
         # A line's tone pattern counts only against every exemplar it could be compared with,
         # two at least.
-        if len(line_list) >= 2 and len(line_list) == tone_seen.get(index) and index in by_index:
+        if agreed(line_list, tone_seen.get(index, 0), tone_placed.get(index, 0)) and (
+            index in by_index
+        ):
             findings.append(tone_vs_exemplar_finding(check, by_index[index], line_list, qlines))
             toned.add(index)
     for index, line_list in sorted(shift_hits.items()):
@@ -344,7 +357,9 @@ def compare_with_exemplars(
     for index, line_list in sorted(sharp_hits.items()):
         # Edges are another observation than tone: judged on their own, against every
         # exemplar the line could be compared with, two at least.
-        if len(line_list) >= 2 and len(line_list) == sharp_seen.get(index) and index in by_index:
+        if agreed(line_list, sharp_seen.get(index, 0), sharp_placed.get(index, 0)) and (
+            index in by_index
+        ):
             findings.append(sharper_finding(check, by_index[index], line_list, qlines))
     return findings, comparisons, artifacts, None
 

@@ -6,6 +6,7 @@ exemplar the line was matched with); kept apart so that each module stays readab
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from workbench.check import Check
@@ -44,6 +45,18 @@ def tone_vs_exemplar_finding(
         evidence=exemplar_evidence(line, hits, "tone_step"),
         checklist=["img.retyped"],
     )
+
+
+def agreed(hits: Sequence[Mapping[str, Any]], seen: int, placed: int) -> bool:
+    """Whether a line stands out against every exemplar it was compared with, two at least.
+
+    `hits` are the comparisons that stand out, `seen` all of the line's comparisons and
+    `placed` those with a line at the same place. Either all comparisons agree, or those at
+    the same place do: a row compared where one exemplar has no line at the place (its text
+    ran shorter) adds a comparison, and must not outvote the lines at the place.
+    """
+    at_place = sum(1 for h in hits if h["match"] == "place")
+    return (len(hits) >= 2 and len(hits) == seen) or (at_place >= 2 and at_place == placed)
 
 
 def shift_agrees(hits: int, seen: int) -> bool:

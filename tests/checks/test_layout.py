@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from PIL import Image
+from workbench_checks.layout.line_findings import agreed
 
 from workbench import analyze
 from workbench.cli import main
@@ -134,3 +135,18 @@ def test_command_line_reports_letterhead_and_writes_overlay(tmp_path: Path) -> N
     assert found and found[0]["regions"]
     overlays = [a for a in data["artifacts"] if a["kind"] == "layout_overlay"]
     assert overlays and len(list(out.rglob(overlays[0]["path"]))) == 1
+
+
+def test_a_row_compared_where_an_exemplar_has_no_line_does_not_outvote_the_lines_at_the_place() -> (
+    None
+):
+    place, row = {"match": "place"}, {"match": "row"}
+    # Two exemplars' lines at the same place agree; the third had no line there, and its
+    # nearest text row did not stand out: the line still counts.
+    assert agreed([place, place], seen=3, placed=2)
+    # Every comparison agrees, rows included.
+    assert agreed([place, row, row], seen=3, placed=1)
+    # One exemplar's line at the place does not agree: not enough.
+    assert not agreed([place, row], seen=3, placed=2)
+    # A single exemplar is never enough.
+    assert not agreed([place], seen=1, placed=1)

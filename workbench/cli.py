@@ -149,7 +149,12 @@ def check(
     Each document is analysed within the per-document time and memory limits of a batch
     run; one over either is a one-line error and the others go on.
     """
-    from workbench.api import analyze_document, load_references, load_translation
+    from workbench.api import (
+        analyze_document,
+        load_references,
+        load_translation,
+        probe_reader_in_background,
+    )
     from workbench.batch.isolated import run_within_limits
     from workbench.claims import load_claims
     from workbench.export.text import render_text
@@ -157,6 +162,9 @@ def check(
     from workbench.registry import discover
     from workbench.serialize import report_to_dict
 
+    # Every check (the default) includes those that read the page: Tesseract answers its
+    # version and models while the checks' modules import, not in each document's analysis.
+    probing = probe_reader_in_background() if not only else None
     try:
         limits = _with_limits(
             max_file_bytes=max_file_bytes,
@@ -172,6 +180,9 @@ def check(
         translation = load_translation(translation_file, limits) if translation_file else None
     except (UsageError, InputError) as exc:
         raise click.UsageError(str(exc)) from None
+    finally:
+        if probing is not None:
+            probing.join()  # before any document's analysis is forked
 
     failures = 0
     refs: list[Document] = []

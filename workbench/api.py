@@ -8,7 +8,6 @@ under `out` when given).
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -79,18 +78,6 @@ def load_translation(path: PathLike, limits: Limits | None = None) -> str:
     if document.text is None:
         raise InputError(f"{path}: a translation must be a text or HTML file")
     return document.text
-
-
-def probe_reader_in_background() -> threading.Thread:
-    """Ask the Tesseract installation its version and models in a thread, ahead of the reading.
-
-    For a command that will read page images and imports the checks' modules meanwhile
-    (`workbench.ocr.probe`): the answers are kept in this process, and a document's analysis
-    forked from it asks nothing again. Join the thread before forking.
-    """
-    from workbench.ocr.probe import probe_in_background
-
-    return probe_in_background()
 
 
 def analyze_document(

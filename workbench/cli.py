@@ -149,12 +149,13 @@ def check(
     Each document is analysed within the per-document time and memory limits of a batch
     run; one over either is a one-line error and the others go on.
     """
-    from workbench.api import (
-        analyze_document,
-        load_references,
-        load_translation,
-        probe_reader_in_background,
-    )
+    from workbench.ocr.probe import probe_in_background
+
+    # Every check (the default) includes those that read the page: Tesseract answers its
+    # version and models while the rest of the command and the checks' modules import,
+    # not in each document's analysis.
+    probing = probe_in_background() if not only else None
+    from workbench.api import analyze_document, load_references, load_translation
     from workbench.batch.isolated import run_within_limits
     from workbench.claims import load_claims
     from workbench.export.text import render_text
@@ -162,9 +163,6 @@ def check(
     from workbench.registry import discover
     from workbench.serialize import report_to_dict
 
-    # Every check (the default) includes those that read the page: Tesseract answers its
-    # version and models while the checks' modules import, not in each document's analysis.
-    probing = probe_reader_in_background() if not only else None
     try:
         limits = _with_limits(
             max_file_bytes=max_file_bytes,

@@ -149,12 +149,15 @@ def check(
     Each document is analysed within the per-document time and memory limits of a batch
     run; one over either is a one-line error and the others go on.
     """
-    from workbench.ocr.probe import probe_in_background
+    probing: threading.Thread | None = None
+    if not only:
+        # Every check (the default) includes those that read the page: Tesseract answers
+        # its version and models while the rest of the command and the checks' modules
+        # import, not in each document's analysis. (Not imported for a few chosen checks:
+        # the OCR layer brings OpenCV.)
+        from workbench.ocr.probe import probe_in_background
 
-    # Every check (the default) includes those that read the page: Tesseract answers its
-    # version and models while the rest of the command and the checks' modules import,
-    # not in each document's analysis.
-    probing = probe_in_background() if not only else None
+        probing = probe_in_background()
     from workbench.api import analyze_document, load_references, load_translation
     from workbench.batch.isolated import run_within_limits
     from workbench.claims import load_claims

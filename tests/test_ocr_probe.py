@@ -7,11 +7,6 @@ them without asking again.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
 from workbench.batch.isolated import run_within_limits
@@ -20,9 +15,6 @@ from workbench.limits import Limits
 from workbench.ocr import Tesseract, default_engine
 from workbench.ocr.engine import pytesseract
 from workbench.ocr.probe import probe, probe_in_background
-
-COMMAND = [sys.executable, "-X", "importtime", "-m", "workbench"]
-LETTER = Path(__file__).resolve().parents[1] / "samples" / "questioned" / "letter_1380-02-24.jpg"
 
 
 def _answered(engine: Tesseract) -> bool:
@@ -63,19 +55,3 @@ def test_a_missing_binary_is_left_for_the_reading_to_report() -> None:
     assert not _answered(engine)
     with pytest.raises(ToolUnavailableError, match="was not found"):
         engine.check("fas")
-
-
-def test_a_few_chosen_checks_do_not_import_the_ocr_layer() -> None:
-    """``--only file`` asks Tesseract nothing and imports neither the OCR layer nor OpenCV."""
-    done = subprocess.run(
-        [*COMMAND, "check", str(LETTER), "--only", "file", "--format", "json"],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
-        timeout=300,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    imported = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines()}
-    assert "workbench.registry" in imported  # the measure sees the command's imports
-    assert not {"workbench.ocr", "workbench.ocr.probe", "cv2"} & imported

@@ -149,6 +149,15 @@ def check(
     Each document is analysed within the per-document time and memory limits of a batch
     run; one over either is a one-line error and the others go on.
     """
+    probing: threading.Thread | None = None
+    if not only:
+        # Every check (the default) includes those that read the page: Tesseract answers
+        # its version and models while the rest of the command and the checks' modules
+        # import, not in each document's analysis. (Not imported for a few chosen checks:
+        # the OCR layer brings OpenCV.)
+        from workbench.ocr.probe import probe_in_background
+
+        probing = probe_in_background()
     from workbench.api import analyze_document, load_references, load_translation
     from workbench.batch.isolated import run_within_limits
     from workbench.claims import load_claims
@@ -172,6 +181,9 @@ def check(
         translation = load_translation(translation_file, limits) if translation_file else None
     except (UsageError, InputError) as exc:
         raise click.UsageError(str(exc)) from None
+    finally:
+        if probing is not None:
+            probing.join()  # before any document's analysis is forked
 
     failures = 0
     refs: list[Document] = []

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import cv2
 import numpy as np
@@ -25,9 +25,6 @@ import numpy as np
 from workbench.check import Check, Layer, LayerKind, Need
 from workbench.context import Context
 from workbench.errors import ToolUnavailableError
-from workbench.imaging.forensic.calibration import TextCalibration, calibrate_text
-from workbench.imaging.forensic.dq_map import DqMap, dq_map_of_bytes
-from workbench.imaging.forensic.tamper import PageTraces, analyse_page
 from workbench.loading.fill import on_partly_decoded_page
 from workbench.model import Artifact, CheckResult, Finding
 from workbench.ocr import OcrFailedError, OcrWord
@@ -40,6 +37,11 @@ from .findings import (
     page_region,
     text_clone_dict,
 )
+
+if TYPE_CHECKING:  # imported where the check runs: see `ForensicsCheck.run`
+    from workbench.imaging.forensic.calibration import TextCalibration
+    from workbench.imaging.forensic.dq_map import DqMap
+    from workbench.imaging.forensic.tamper import PageTraces
 
 #: Larger pages are analysed at reduced size: the analysis raises the resident memory by
 #: about 13 bytes a pixel at its peak, besides the decoded page (measured with `analyse_page`
@@ -97,7 +99,12 @@ class ForensicsCheck(Check):
     )
 
     def run(self, context: Context) -> CheckResult:
-        """Analyse every page; a page that cannot be decoded is reported and skipped."""
+        """Analyse every page; a page that cannot be decoded is reported and skipped.
+
+        The forensic methods (`workbench.imaging.forensic`) are imported when the check
+        first runs, not with its module: `workbench check` imports every check's module
+        before the page's reading starts, and this check runs beside that reading.
+        """
         doc = context.document
         if not doc.pages:
             return self.skipped("The document has no page images to examine.")
@@ -122,6 +129,8 @@ class ForensicsCheck(Check):
                 factor = float(np.sqrt(MAX_PIXELS / (h * w)))
                 gray = cv2.resize(gray, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
             dq = self._dq_map(context, page.index, gray.shape, notes) if factor == 1.0 else None
+            from workbench.imaging.forensic.tamper import analyse_page
+
             traces = analyse_page(
                 gray,
                 jpeg_grid=factor == 1.0,
@@ -193,6 +202,8 @@ class ForensicsCheck(Check):
     @staticmethod
     def _calibration(context: Context, notes: list[str]) -> TextCalibration:
         """Thresholds of the text methods from the exemplars' pages (first page of each)."""
+        from workbench.imaging.forensic.calibration import TextCalibration, calibrate_text
+
         pages = []
         for ref in context.references:
             if not ref.pages:
@@ -214,6 +225,8 @@ class ForensicsCheck(Check):
         context: Context, index: int, shape: tuple[int, ...], notes: list[str]
     ) -> DqMap | None:
         """The aligned double-quantisation map of a single-page JPEG file, when it has one."""
+        from workbench.imaging.forensic.dq_map import DqMap, dq_map_of_bytes
+
         doc = context.document
         if doc.media_type != "image/jpeg" or len(doc.pages) != 1:
             return None

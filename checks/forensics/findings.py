@@ -10,17 +10,19 @@ so that each method's wording and severity rules are read in one place.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from workbench.check import Check
 from workbench.geometry import Box, iou
-from workbench.imaging.forensic.calibration import TextCalibration
-from workbench.imaging.forensic.copymove import ClonePair
-from workbench.imaging.forensic.glyphs import GlyphOutlier
-from workbench.imaging.forensic.tamper import CELL, PageTraces
-from workbench.imaging.forensic.textclone import TextClone
 from workbench.model import Finding, Region, Severity
 from workbench.serialize import region_to_dict
+
+if TYPE_CHECKING:  # the forensic methods import when the check runs (see check.py)
+    from workbench.imaging.forensic.calibration import TextCalibration
+    from workbench.imaging.forensic.copymove import ClonePair
+    from workbench.imaging.forensic.glyphs import GlyphOutlier
+    from workbench.imaging.forensic.tamper import PageTraces
+    from workbench.imaging.forensic.textclone import TextClone
 
 CLONE_CRITICAL = 0.6
 CLONE_WARNING = 0.4
@@ -220,6 +222,8 @@ def text_severity(strength: float, calibration: TextCalibration, method: str) ->
 
 def corroborated(box: Box, traces: PageTraces, skip: str) -> list[str]:
     """Other methods whose map reaches the notice level somewhere inside `box`."""
+    from workbench.imaging.forensic.tamper import CELL
+
     y0, x0 = box.y // CELL, box.x // CELL
     y1, x1 = -(-(box.y + box.height) // CELL), -(-(box.x + box.width) // CELL)
     return [

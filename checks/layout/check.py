@@ -15,7 +15,6 @@ from workbench.loading.fill import on_partly_decoded_page
 from workbench.model import Artifact, CheckResult, Finding, Severity
 from workbench.serialize import region_to_dict
 
-from .exemplars import compare_with_exemplars
 from .lines import PageLines, box_region, page_lines
 
 
@@ -73,6 +72,10 @@ class LayoutCheck(Check):
         elif not doc.pages:
             messages.append("The document has no pages to compare.")
         else:
+            # Imported here, with what it needs: the check runs beside the page's reading,
+            # and `workbench check` imports every check's module before that reading.
+            from .exemplars import compare_with_exemplars
+
             comparison_findings, comparisons, arts, note = compare_with_exemplars(
                 self, context, convention, lines_by_page[doc.pages[0].index]
             )

@@ -6,6 +6,7 @@ The pieces, each along its own seam:
   `OcrResult`) and the error a failed reading raises;
 - `workbench.ocr.engine`: the Tesseract installation and how a page is read (`Tesseract`);
 - `workbench.ocr.activity`: whether a Tesseract process is running, and the CPU time used;
+- `workbench.ocr.probe`: the installation asked its version and models ahead of a reading;
 - `workbench.ocr.tsv`: Tesseract's TSV columns, edited and turned into an `OcrPage`;
 - `workbench.ocr.recovery`: skipped lines read again one by one;
 - `workbench.ocr.several`: several images read by one Tesseract process;

@@ -209,4 +209,4 @@ def test_a_whole_check_of_the_questioned_letter_is_the_same_beside(tmp_path: Pat
     assert first == second
     assert [c.name for c in reports[1].checks] == [c.name for c in reports[0].checks]
     # the language detector's process of that run has ended, and later texts are this one's
-    assert not detector._HELPER.wanted and detector._HELPER._process is None
+    assert not detector._DETECTOR_PROCESS.wanted and detector._DETECTOR_PROCESS._process is None

@@ -51,7 +51,7 @@ def test_a_process_that_ended_leaves_the_answers_to_this_one() -> None:
 
 
 def test_without_the_process_the_detector_is_this_process_s() -> None:
-    assert not detector._HELPER.wanted  # only a one-document check asks for it
+    assert not detector._DETECTOR_PROCESS.wanted  # only a one-document check asks for it
     assert lingua_probabilities(TEXTS[0], "Arabic")["fa"] > 0.5
 
 

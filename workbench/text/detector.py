@@ -101,7 +101,7 @@ def warm_up() -> None:
 
     Within `detector_in_a_process_of_its_own`, start that process instead (it loads them).
     """
-    if _HELPER.wanted and _HELPER.start():
+    if _DETECTOR_PROCESS.wanted and _DETECTOR_PROCESS.start():
         return
     _load_models(DETECTORS.get("Arabic"))
 
@@ -117,8 +117,8 @@ def _load_models(detector: LanguageDetector | None) -> LanguageDetector | None:
 def lingua_probabilities(text: str, script: str) -> dict[str, float]:
     """Lingua's probabilities by ISO 639-1 code for `text` (at most `LINGUA_MAX_CHARS`)."""
     sample = text[:LINGUA_MAX_CHARS].encode("utf-8", "replace").decode("utf-8")
-    if script == "Arabic" and _HELPER.wanted:
-        found = _HELPER.probabilities(sample)
+    if script == "Arabic" and _DETECTOR_PROCESS.wanted:
+        found = _DETECTOR_PROCESS.probabilities(sample)
         if found is not None:
             return found
     detector = DETECTORS.get(script)
@@ -137,8 +137,8 @@ def start_the_detectors_process() -> None:
 
     Its models then load while this process prepares and reads the page.
     """
-    if _HELPER.wanted:
-        _HELPER.start()
+    if _DETECTOR_PROCESS.wanted:
+        _DETECTOR_PROCESS.start()
 
 
 @contextmanager
@@ -153,11 +153,11 @@ def detector_in_a_process_of_its_own() -> Iterator[None]:
     process's children's). A batch worker, which loads the models once for many
     documents, keeps them in its own process.
     """
-    _HELPER.wanted = True
+    _DETECTOR_PROCESS.wanted = True
     try:
         yield
     finally:
-        _HELPER.stop()
+        _DETECTOR_PROCESS.stop()
 
 
 def _serve_lines() -> None:
@@ -260,7 +260,7 @@ def _end(process: subprocess.Popen[str]) -> None:
         process.wait()
 
 
-_HELPER = _DetectorProcess()
+_DETECTOR_PROCESS = _DetectorProcess()
 
 if __name__ == "__main__":
     _serve_lines()

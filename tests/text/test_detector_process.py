@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 import os
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -74,3 +77,22 @@ def test_a_process_that_does_not_answer_in_time_is_ended(monkeypatch: pytest.Mon
     assert process.probabilities(TEXTS[0]) is None  # the caller then asks its own detector
     assert running is not None and running.returncode is not None  # ended, waited for
     assert not process.start()
+
+
+def test_a_process_that_fails_says_why_in_the_log(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    # An interpreter whose lingua cannot be imported: it writes why on its standard error
+    # and ends before answering.
+    failing = tmp_path / "python"
+    failing.write_text("#!/bin/sh\necho \"ModuleNotFoundError: No module named 'lingua'\" >&2\n")
+    failing.chmod(0o755)
+    monkeypatch.setattr(sys, "executable", str(failing))
+    process = _DetectorProcess()
+    process.wanted = True
+    assert process.start()
+    with caplog.at_level(logging.DEBUG, logger="workbench.text.detector"):
+        assert process.probabilities(TEXTS[0]) is None  # the caller then asks its own detector
+    assert "No module named 'lingua'" in caplog.text
+    assert process._stderr is None  # its file closed
+    process.stop()

@@ -14,15 +14,17 @@ lingua, the same texts, the same probabilities but for their last bits (reports 
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import logging
 import select
 import subprocess
 import sys
+import tempfile
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 
 if TYPE_CHECKING:
     from lingua import LanguageDetector
@@ -32,6 +34,10 @@ log = logging.getLogger(__name__)
 #: Longest wait for the detector's process to answer a text, its models' load included (about
 #: a second on an idle machine): beyond it the process is ended and this one answers.
 ANSWER_WAIT_S = 60.0
+
+#: Bytes of the end of what the detector's process wrote on its standard error, logged when
+#: it fails (a traceback's last lines say why).
+STDERR_TAIL_BYTES = 2000
 
 #: Characters of the statistical detector's input: beyond this, more text adds no accuracy.
 LINGUA_MAX_CHARS = 2000
@@ -188,6 +194,7 @@ class _DetectorProcess:
         self.wanted = False
         self._lock = threading.Lock()
         self._process: subprocess.Popen[str] | None = None
+        self._stderr: IO[bytes] | None = None
         self._failed = False
 
     def start(self) -> bool:
@@ -199,13 +206,17 @@ class _DetectorProcess:
         if self._process is not None or self._failed or not self.wanted:
             return self._process
         try:
+            # What the process writes on its standard error (a failed import, a traceback)
+            # is kept in a file of its own, to say why when it fails; a pipe nobody reads
+            # could fill and stop it.
+            self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 (open while the process runs)
             self._process = subprocess.Popen(
                 # -P: the working directory (a folder of downloaded files) is not put on
                 # the new interpreter's import path.
                 [sys.executable, "-P", "-m", __name__],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
-                stderr=subprocess.DEVNULL,
+                stderr=self._stderr,
                 text=True,
                 encoding="utf-8",
                 bufsize=1,
@@ -213,7 +224,18 @@ class _DetectorProcess:
         except (OSError, TypeError, ValueError) as exc:  # no interpreter to start (frozen)
             log.debug("the language detector's process did not start: %s", exc)
             self._failed = True
+            self._close_stderr()
         return self._process
+
+    def _close_stderr(self) -> str:
+        """Close the process's standard-error file; the last of what it wrote."""
+        stream, self._stderr = self._stderr, None
+        if stream is None:
+            return ""
+        with stream, contextlib.suppress(OSError):
+            stream.seek(max(0, stream.seek(0, io.SEEK_END) - STDERR_TAIL_BYTES))
+            return stream.read().decode("utf-8", "replace").strip()
+        return ""
 
     def stop(self) -> None:
         """End the detector's process now (loading or not) and wait for it; start no other."""
@@ -222,6 +244,7 @@ class _DetectorProcess:
             process, self._process = self._process, None
             if process is not None:
                 _end(process)
+            self._close_stderr()
 
     def probabilities(self, sample: str) -> dict[str, float] | None:
         """The process's answer for `sample`; None if it has none (then ask locally)."""
@@ -238,10 +261,14 @@ class _DetectorProcess:
                 pairs = json.loads(process.stdout.readline())
             except BaseException as exc:  # ended, stuck, or interrupted between question
                 # and answer (a later answer would then be this one's): not asked again
-                log.debug("the language detector's process ended: %s", exc)
                 self._failed = True
                 self._process = None
                 _end(process)
+                log.debug(
+                    "the language detector's process ended: %s; it wrote: %s",
+                    exc,
+                    self._close_stderr() or "nothing",
+                )
                 if not isinstance(exc, (OSError, ValueError)):  # TimeoutError is an OSError
                     raise
                 return None

@@ -35,6 +35,9 @@ class ProgressEvent:
 
     The event after a check carries its validated ``result`` (findings included), so a
     caller can show each check's findings as soon as it ends instead of at the report's end.
+    When `run_pipeline` runs checks beside the reading (``beside``), events come from two
+    threads, the two lanes' interleaved: a callback must then be safe to call from either
+    (``index`` is the check's place among the checks given, not the order of the events).
     """
 
     check: str

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from workbench.imaging.blocks import block_mean, robust_zscore
+from workbench.imaging.blocks import block_mean, robust_zscore, row_strips
 from workbench.imaging.forensic.noise import noise_residual
 from workbench.imaging.forensic.paper_steps import bare_paper, is_paper_page, paper_mask
 
@@ -112,22 +112,36 @@ def paper_blocks(
     share, level = bare_paper(img) if paper is None else paper
     if not is_paper_page(share, level):
         return None
-    bare = paper_mask(img, level).astype(np.float32)
-    count = block_mean(bare, BLOCK)
+    bare = paper_mask(img, level)
+    h, w = img.shape
+    bh, bw = h // BLOCK, w // BLOCK
+    # Sums per block, strip by strip (with a row of context for the residual's filter): the
+    # same numbers as the whole page at once, without its page-sized float temporaries.
+    count = np.zeros((bh, bw), np.float64)
+    paper_sum = np.zeros((bh, bw), np.float64)
+    grain_sum = np.zeros((bh, bw), np.float64)
+    for y0, y1, a0, a1 in row_strips(h, BLOCK, 1):
+        part = img[a0:a1]
+        keep = slice(y0 - a0, y1 - a0)
+        on = bare[y0:y1].astype(np.float32)
+        rows = slice(y0 // BLOCK, y1 // BLOCK)
+        count[rows] = block_mean(on, BLOCK)
+        paper_sum[rows] = block_mean(part[keep].astype(np.float32) * on, BLOCK)
+        grain_sum[rows] = block_mean(noise_residual(part)[keep] * on, BLOCK)
     valid = count >= MIN_PAPER
-    tone = block_mean(img.astype(np.float32) * bare, BLOCK) / np.maximum(count, 1e-6)
-    grain = block_mean(noise_residual(img) * bare, BLOCK) / np.maximum(count, 1e-6)
-    noise = np.log(np.maximum(grain, NOISE_FLOOR))
+    tone = paper_sum / np.maximum(count, 1e-6)
+    noise = np.log(np.maximum(grain_sum / np.maximum(count, 1e-6), NOISE_FLOOR))
     if int(valid.sum()) < 50:
         return None
-    # The page's own slowly varying tone, from coarse blocks of paper.
-    coarse_count = block_mean(bare, COARSE)
-    coarse = block_mean(img.astype(np.float32) * bare, COARSE) / np.maximum(coarse_count, 1e-6)
+    # The page's own slowly varying tone, from coarse blocks of paper (whole blocks of
+    # blocks: the same means as `COARSE`-pixel tiles of the page).
+    scale = COARSE // BLOCK
+    coarse_count = block_mean(count, scale)
+    coarse = block_mean(paper_sum, scale) / np.maximum(coarse_count, 1e-6)
     coarse_ok = coarse_count >= MIN_PAPER
     fill = float(np.median(coarse[coarse_ok])) if coarse_ok.any() else float(level)
     filled = np.where(coarse_ok, coarse, fill).astype(np.float32)
     background = _median(filled, BACKGROUND)
-    scale = COARSE // BLOCK
     big = np.repeat(np.repeat(background, scale, axis=0), scale, axis=1)
     bh, bw = tone.shape
     big = np.pad(big, ((0, max(bh - big.shape[0], 0)), (0, max(bw - big.shape[1], 0))), "edge")

@@ -224,7 +224,11 @@ def constants(**values: Any) -> Iterator[None]:
 
 
 def diagnosis(rows: Sequence[dict[str, Any]]) -> list[str]:
-    """Per tampered page: F1, covered share of the mask, and marked area in / out per method."""
+    """Per tampered page: F1, covered share of the mask, and marked area in / out per method.
+
+    Pixels marked only because a paper patch was grown around a method's region are counted
+    as the paper patch's.
+    """
     out = ["| page | chain | F1 | mask covered | marked outside / mask | by method (in/out) |"]
     out.append("| --- | --- | --- | --- | --- | --- |")
     weights = fusion.DEFAULT_WEIGHTS
@@ -233,6 +237,8 @@ def diagnosis(rows: Sequence[dict[str, Any]]) -> list[str]:
             continue
         mask = mask_of(r)
         on = marked(r, fused(r))
+        with constants(**PATCH_VARIANTS[0]):
+            grown = on & ~marked(r, fused(r))  # marked only as part of a paper patch
         stack = []
         for m in METHODS:
             raw = r["cells"][m].astype(np.float32) / 255.0
@@ -244,10 +250,13 @@ def diagnosis(rows: Sequence[dict[str, Any]]) -> list[str]:
         area = max(int(mask.sum()), 1)
         parts = []
         for i, m in enumerate(METHODS):
-            sel = on & (top == i)
+            sel = on & ~grown & (top == i)
             inside, outside = int((sel & mask).sum()), int((sel & ~mask).sum())
             if inside or outside:
                 parts.append(f"{m} {inside / area:.2f}/{outside / area:.2f}")
+        if grown.any():
+            inside, outside = int((grown & mask).sum()), int((grown & ~mask).sum())
+            parts.append(f"paper patch {inside / area:.2f}/{outside / area:.2f}")
         f1 = pixel_f1(np.where(on, 255, 0), mask)
         out.append(
             f"| {r['name']} | {r['chain']} | {f1:.2f} | {(on & mask).sum() / area:.2f} | "

@@ -4,13 +4,15 @@ A block pasted from another scan or another JPEG, or a line typeset and scanned 
 brings its own paper: a tone a grey level or a few off the page's, its own grain and its own
 JPEG history (which flattens or keeps the paper's fine noise). The methods that find such a
 patch see only part of it: the paper-step method its straight edges (often as separate
-strips), the double-quantisation map the blocks whose coefficients still tell. Once one of
-them has found evidence, the patch itself is the connected area around the evidence whose
-paper differs from the page's paper in the same way: this module measures the paper of
-every 8 x 8 block (`paper_blocks`: the mean tone of its bare paper against the page's slowly
-varying tone, and the level of its fine noise, each as a robust z against the page, pooled
-over neighbouring blocks) and grows the evidence into the area whose paper is off the page's
-on the same side (`grow_patches`).
+strips), the double-quantisation map the blocks whose coefficients still tell, glyph
+consistency the words printed differently. Once one of them has found evidence, the patch
+itself is the connected area around the evidence whose paper differs from the page's paper
+in the same way: this module measures the paper of every 8 x 8 block (`paper_blocks`: the
+mean tone of its bare paper against the page's slowly varying tone, and the level of its
+fine noise) and, pooled over neighbouring blocks as a robust z against the page, grows the
+evidence into the area whose paper is off the page's on the same side (`grow_patches`).
+The constants of the growth were chosen by leave-one-chain-out on the independent corpus's
+dev split (``benchmarks/fusion_shapes.py``), never on its test split.
 
 The segmentation never marks anything by itself: it only widens a region another method
 found, and only where the paper inside differs from the page's as a whole. On a page whose
@@ -32,10 +34,6 @@ from workbench.imaging.blocks import block_mean, robust_zscore, row_strips
 from workbench.imaging.forensic.noise import noise_residual
 from workbench.imaging.forensic.paper_steps import bare_paper, is_paper_page, paper_mask
 
-METHOD = (
-    "the patch's paper (tone and fine noise of its bare paper against the page's), grown "
-    "from another method's region"
-)
 #: Side of the blocks whose paper is measured, in pixels (the JPEG grid's).
 BLOCK = 8
 #: A block's paper is measured when at least this share of its pixels is bare paper.

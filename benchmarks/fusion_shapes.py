@@ -14,7 +14,9 @@ It prints:
    against the edit's mask, the share of the mask it covers and the marked area outside the
    mask (as a share of the mask's area), split by the method whose weighted layer is the
    strongest at each marked pixel;
-2. each rule of `workbench.imaging.forensic.fusion` with its constants varied, judged by
+2. each rule of `workbench.imaging.forensic.fusion` (and the paper patches of
+   `workbench.imaging.forensic.paper_patch`, measured on each page when loaded) with its
+   constants varied, judged by
    leave-one-chain-out: for each dev scan chain in turn, the variant with the best mean pixel
    F1 on the other chains (ties go to the rule off, then to the earlier variant) scores the
    held-out chain;
@@ -57,7 +59,7 @@ from workbench_checks.forensics.check import ForensicsCheck  # noqa: E402
 
 from workbench.context import Context  # noqa: E402
 from workbench.imaging.blocks import upsample_blocks  # noqa: E402
-from workbench.imaging.forensic import fusion  # noqa: E402
+from workbench.imaging.forensic import fusion, paper_patch  # noqa: E402
 from workbench.imaging.forensic.tamper import CELL, analyse_page  # noqa: E402
 from workbench.limits import Limits  # noqa: E402
 from workbench.loading import load_document  # noqa: E402
@@ -66,7 +68,7 @@ CACHE = HERE.parent / "out" / "forensic-corpus"
 #: Methods with a map on the fused grid (error levels count at most 0.4 there, below a mark).
 METHODS = ("clone", "ghost", "noise", "dq", "text_clone", "glyph", "paper_step")
 #: Sources left out of the cache key: the fusion is recomputed from the cached maps.
-UNSTAMPED = ("fusion.py", "fusion_weights.py")
+UNSTAMPED = ("fusion.py", "fusion_weights.py", "paper_patch.py")
 
 Copy = tuple[Any, Any, float]
 
@@ -166,7 +168,31 @@ def layers(record: dict[str, Any]) -> dict[str, np.ndarray]:
 def fused(record: dict[str, Any]) -> np.ndarray:
     """The page's fused grid by today's fusion (with the module's current constants)."""
     grid = record["cells"]["dq"].shape
-    return fusion.fuse_maps(layers(record), grid, copies=record["copies"], cell=CELL)
+    return fusion.fuse_maps(
+        layers(record), grid, copies=record["copies"], cell=CELL, paper=record.get("paper")
+    )
+
+
+def page_gray(record: dict[str, Any]) -> np.ndarray:
+    """The page's luminance as the check reads it."""
+    folder = Path(record.get("folder", CACHE / "dev"))
+    context = Context(document=load_document(folder / f"{record['name']}.jpg", Limits()))
+    return np.asarray(context.page_gray(0))
+
+
+def with_paper(rows: Sequence[dict[str, Any]], jobs: int = 1) -> list[dict[str, Any]]:
+    """The records with each page's paper (`paper_patch.paper_blocks`), measured on load.
+
+    The paper is measured from the page itself, not cached, so the segmentation's own
+    constants can be varied without running the methods again.
+    """
+    with ProcessPoolExecutor(max_workers=max(jobs, 1)) as pool:
+        papers = list(pool.map(_paper_of, rows))
+    return [{**r, "paper": p} for r, p in zip(rows, papers, strict=True)]
+
+
+def _paper_of(record: dict[str, Any]) -> paper_patch.PaperBlocks | None:
+    return paper_patch.paper_blocks(page_gray(record))
 
 
 def marked(record: dict[str, Any], grid: np.ndarray) -> np.ndarray:
@@ -184,20 +210,25 @@ def page_f1(record: dict[str, Any]) -> float:
 
 
 @contextmanager
-def constants(**values: float) -> Iterator[None]:
-    """Set constants of `workbench.imaging.forensic.fusion` for the duration of a block."""
-    old = {k: getattr(fusion, k) for k in values}
+def constants(**values: Any) -> Iterator[None]:
+    """Set constants of `fusion` (or of `paper_patch`) for the duration of a block."""
+    homes = {k: paper_patch if hasattr(paper_patch, k) else fusion for k in values}
+    old = {k: getattr(homes[k], k) for k in values}
     try:
         for k, v in values.items():
-            setattr(fusion, k, v)
+            setattr(homes[k], k, v)
         yield
     finally:
         for k, v in old.items():
-            setattr(fusion, k, v)
+            setattr(homes[k], k, v)
 
 
 def diagnosis(rows: Sequence[dict[str, Any]]) -> list[str]:
-    """Per tampered page: F1, covered share of the mask, and marked area in / out per method."""
+    """Per tampered page: F1, covered share of the mask, and marked area in / out per method.
+
+    Pixels marked only because a paper patch was grown around a method's region are counted
+    as the paper patch's.
+    """
     out = ["| page | chain | F1 | mask covered | marked outside / mask | by method (in/out) |"]
     out.append("| --- | --- | --- | --- | --- | --- |")
     weights = fusion.DEFAULT_WEIGHTS
@@ -206,6 +237,8 @@ def diagnosis(rows: Sequence[dict[str, Any]]) -> list[str]:
             continue
         mask = mask_of(r)
         on = marked(r, fused(r))
+        with constants(**PATCH_VARIANTS[0]):
+            grown = on & ~marked(r, fused(r))  # marked only as part of a paper patch
         stack = []
         for m in METHODS:
             raw = r["cells"][m].astype(np.float32) / 255.0
@@ -217,10 +250,13 @@ def diagnosis(rows: Sequence[dict[str, Any]]) -> list[str]:
         area = max(int(mask.sum()), 1)
         parts = []
         for i, m in enumerate(METHODS):
-            sel = on & (top == i)
+            sel = on & ~grown & (top == i)
             inside, outside = int((sel & mask).sum()), int((sel & ~mask).sum())
             if inside or outside:
                 parts.append(f"{m} {inside / area:.2f}/{outside / area:.2f}")
+        if grown.any():
+            inside, outside = int((grown & mask).sum()), int((grown & ~mask).sum())
+            parts.append(f"paper patch {inside / area:.2f}/{outside / area:.2f}")
         f1 = pixel_f1(np.where(on, 255, 0), mask)
         out.append(
             f"| {r['name']} | {r['chain']} | {f1:.2f} | {(on & mask).sum() / area:.2f} | "
@@ -252,8 +288,29 @@ RECT_VARIANTS: list[dict[str, float]] = [{"RECT_TOLERANCE": -(10**6)}] + [
 ]
 
 
+#: The paper-patch growth's variants: off (no method's region is evidence), as shipped, and
+#: each of its constants a step either side (`paper_patch`; the grid they were chosen from is
+#: in ``benchmarks/RESULTS.md``).
+PATCH_SHIPPED: dict[str, Any] = {
+    "PATCH_EVIDENCE": ("dq", "paper_step", "glyph"),
+    "OFF": 3.5,
+    "DISTINCT": 6.0,
+    "REACH": 16,
+    "POOL": 3,
+}
+PATCH_VARIANTS: list[dict[str, Any]] = [
+    {"PATCH_EVIDENCE": ()},
+    PATCH_SHIPPED,
+    {**PATCH_SHIPPED, "PATCH_EVIDENCE": ("dq", "paper_step")},
+    *({**PATCH_SHIPPED, "OFF": v} for v in (3.0, 4.5)),
+    *({**PATCH_SHIPPED, "DISTINCT": v} for v in (5.0, 8.0)),
+    *({**PATCH_SHIPPED, "REACH": v} for v in (8, 32)),
+    *({**PATCH_SHIPPED, "POOL": v} for v in (1, 5)),
+]
+
+
 def leave_one_chain_out(
-    rows: Sequence[dict[str, Any]], variants: list[dict[str, float]]
+    rows: Sequence[dict[str, Any]], variants: list[dict[str, Any]]
 ) -> list[str]:
     """Each chain held out in turn: the variant best on the others, scored on it."""
     tampered = [r for r in rows if r["mask"]]
@@ -284,7 +341,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--jobs", type=int, default=1, help="processes for the methods' runs")
     parser.add_argument("--crossed", type=int, default=0, help="rounds of the crossed set")
     args = parser.parse_args(argv)
-    rows = records(args.per_kind, args.jobs, args.crossed)
+    rows = with_paper(records(args.per_kind, args.jobs, args.crossed), args.jobs)
     if args.crossed:
         crossed_report(rows)
         return
@@ -301,16 +358,22 @@ def main(argv: Sequence[str] | None = None) -> None:
         print(f"Without the copy-end rule: {per_kind(tampered, page_f1)}")
     with constants(**RECT_VARIANTS[0]):
         print(f"Without paper-step rectangles: {per_kind(tampered, page_f1)}")
+    with constants(**PATCH_VARIANTS[0]):
+        print(f"Without paper patches: {per_kind(tampered, page_f1)}")
     print(f"With today's fusion: {per_kind(tampered, page_f1)}")
     print("\n## dev: copy ends, leave-one-chain-out\n")
     print("\n".join(leave_one_chain_out(rows, COPY_VARIANTS)))
     print("\n## dev: paper-step rectangles, leave-one-chain-out\n")
     print("\n".join(leave_one_chain_out(rows, RECT_VARIANTS)))
-    area = [float(marked(r, fused(r)).mean()) for r in untouched]
-    print(
-        f"\nUntouched pages ({len(untouched)}): with a marked pixel {sum(a > 0 for a in area)}, "
-        f"largest marked share {max(area, default=0.0):.4f}"
-    )
+    print("\n## dev: paper patches grown from other methods' regions, leave-one-chain-out\n")
+    print("\n".join(leave_one_chain_out(rows, PATCH_VARIANTS)))
+    for name, values in (("without paper patches", PATCH_VARIANTS[0]), ("as shipped", {})):
+        with constants(**values):
+            area = [float(marked(r, fused(r)).mean()) for r in untouched]
+        print(
+            f"\nUntouched pages ({len(untouched)}), {name}: with a marked pixel "
+            f"{sum(a > 0 for a in area)}, largest marked share {max(area, default=0.0):.4f}"
+        )
 
 
 def crossed_report(rows: Sequence[dict[str, Any]]) -> None:
@@ -320,9 +383,9 @@ def crossed_report(rows: Sequence[dict[str, Any]]) -> None:
     print(f"## crossed dev set: {len(tampered)} edited, {len(untouched)} untouched pages\n")
     runs: dict[str, dict[str, float]] = {}
     areas: dict[str, list[float]] = {}
-    rules = {"both rules off": {**COPY_VARIANTS[0], **RECT_VARIANTS[0]}}
+    rules = {"all rules off": {**COPY_VARIANTS[0], **RECT_VARIANTS[0], **PATCH_VARIANTS[0]}}
     rules |= {"without copy ends": COPY_VARIANTS[0], "without rectangles": RECT_VARIANTS[0]}
-    rules["as shipped"] = {}
+    rules |= {"without paper patches": PATCH_VARIANTS[0], "as shipped": {}}
     for name, values in rules.items():
         with constants(**values):
             runs[name] = {r["name"]: page_f1(r) for r in tampered}
@@ -339,9 +402,9 @@ def crossed_report(rows: Sequence[dict[str, Any]]) -> None:
             ]
             cells = " | ".join(f"{np.mean([f[n] for n in names]):.3f}" for f in runs.values())
             print(f"| {kind} | {chain} | {len(names)} | {cells} |")
-    off, on = runs["both rules off"], runs["as shipped"]
+    off, on = runs["without paper patches"], runs["as shipped"]
     changed = [(n, round(off[n], 2), round(on[n], 2)) for n in on if abs(on[n] - off[n]) > 0.005]
-    print(f"\nPages whose F1 changed (both rules off -> as shipped): {changed}")
+    print(f"\nPages whose F1 changed (without paper patches -> as shipped): {changed}")
     for name, area in areas.items():
         print(
             f"Untouched pages ({len(untouched)}), {name}: with a marked pixel "

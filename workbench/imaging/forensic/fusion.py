@@ -21,6 +21,7 @@ import numpy as np
 
 from workbench.geometry import Box
 from workbench.imaging.forensic.fusion_weights import LEARNED_WEIGHTS
+from workbench.imaging.forensic.paper_patch import PaperBlocks, grow_patches
 
 #: How much each method's trace counts, as reasoned before any fit. Clones verified on
 #: background texture and JPEG ghosts are specific, and so are words that share their noise
@@ -88,6 +89,9 @@ RECT_TOLERANCE = 4
 STRIP = 2.0
 #: The method whose regions are steps along a patch's edges.
 STEP_METHOD = "paper_step"
+#: Methods whose regions are evidence of a patch of other paper, grown into the whole patch
+#: where the page's paper is measured (`paper_patch.grow_patches`).
+PATCH_EVIDENCE = ("dq", "paper_step", "glyph")
 
 
 def resize_map(values: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
@@ -105,6 +109,7 @@ def fuse_maps(
     *,
     copies: Sequence[tuple[Box, Box, float]] = (),
     cell: int = 1,
+    paper: PaperBlocks | None = None,
 ) -> np.ndarray:
     """One heatmap from several strength maps.
 
@@ -123,6 +128,10 @@ def fuse_maps(
         `copy_ends` for when both ends are marked.
     cell : int
         Page pixels per element of ``shape`` (the boxes of `copies` are divided by it).
+    paper : PaperBlocks, optional
+        The page's paper (`paper_patch.paper_blocks`); when given, the regions of the
+        `PATCH_EVIDENCE` methods are grown into the whole patch of other paper that holds
+        them (`paper_patch.grow_patches`), which `trim_to_words` leaves whole.
 
     Returns
     -------
@@ -145,7 +154,11 @@ def fuse_maps(
     if copies:
         ends = copy_ends(layers, copies, shape, cell)
         fused, text = np.maximum(fused, ends), np.maximum(text, ends)
-    return np.asarray(np.rint(trim_to_words(fused, text) * 255.0), dtype=np.uint8)
+    out = trim_to_words(fused, text)
+    if paper is not None:
+        evidence = _maximum([v for k, v in layers.items() if k in PATCH_EVIDENCE], shape)
+        out = np.maximum(out, grow_patches(paper, evidence, cell))
+    return np.asarray(np.rint(out * 255.0), dtype=np.uint8)
 
 
 def _maximum(layers: Sequence[np.ndarray], shape: tuple[int, int]) -> np.ndarray:

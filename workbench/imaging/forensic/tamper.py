@@ -37,6 +37,7 @@ from workbench.imaging.forensic.ghost import (
 )
 from workbench.imaging.forensic.glyphs import GlyphOutlier, glyph_consistency, glyph_map
 from workbench.imaging.forensic.noise import noise_inconsistency, noise_strength
+from workbench.imaging.forensic.paper_patch import paper_blocks
 from workbench.imaging.forensic.paper_steps import bare_paper, is_paper_page, paper_steps
 from workbench.imaging.forensic.textclone import TextClone, text_clone_map, text_clones
 from workbench.imaging.words import find_words
@@ -359,7 +360,10 @@ def analyse_page(
     # found one end of.
     copies = [(p.source, p.target, p.strength) for p in pairs]
     copies += [(c.source, c.target, c.strength) for c in copied]
-    cells = {"fused": fuse_maps(maps_float, grid, copies=copies, cell=CELL)}
+    # The page's paper, so that a region of double quantisation, paper steps or words
+    # printed differently is marked as the whole patch of other paper that holds it.
+    paper = paper_blocks(img, paper=(share, level)) if on_paper else None
+    cells = {"fused": fuse_maps(maps_float, grid, copies=copies, cell=CELL, paper=paper)}
     for method in ("noise", "clone", "ghost", "dq", "text_clone", "glyph", "paper_step"):
         cells[method] = np.rint(maps_float[method] * 255).astype(np.uint8)
     return PageTraces(

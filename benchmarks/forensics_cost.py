@@ -23,8 +23,9 @@ Two measures of the ``forensics`` check by itself (``--only forensics``):
    and within keypoint copy-move stage by stage (the reduced first pass, the crops described
    again at full detail, matching): every function `analyse_page` calls, timed in CPU
    seconds on one thread as the check runs, in a fresh interpreter per round, rounds
-   interleaved over the pages; the medians of ``--repeats`` rounds. Times are inclusive
-   (a stage's time holds the stages it calls).
+   interleaved over the pages (with ``--before``, the earlier code right after the current
+   one on each page); the medians of ``--repeats`` rounds. Times are inclusive (a stage's
+   time holds the stages it calls).
 
 Prints a Markdown paragraph and table (date, load average); it writes nothing.
 
@@ -179,34 +180,61 @@ print(json.dumps(spent))
 """
 
 
-def stage_rows(repeats: int, pages: Sequence[Path], code: Path | None = None) -> list[str]:
-    """Medians of ``repeats`` interleaved rounds of `STAGES_CHILD` on each page, as Markdown."""
+def _stages(page: Path, code: Path | None) -> dict[str, float]:
+    """One fresh interpreter's `STAGES_CHILD` on ``page`` (``code``: an earlier source tree)."""
     env = None if code is None else {**os.environ, "PYTHONPATH": str(code.resolve())}
-    runs: dict[Path, list[dict[str, float]]] = {page: [] for page in pages}
+    proc = subprocess.run(
+        [sys.executable, "-c", STAGES_CHILD, str(page.resolve())],
+        check=True,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=code,
+    )
+    result: dict[str, float] = json.loads(proc.stdout.splitlines()[-1])
+    return result
+
+
+def stage_rows(repeats: int, pages: Sequence[Path], before: Path | None = None) -> list[str]:
+    """Medians of ``repeats`` interleaved rounds of `STAGES_CHILD` on each page, as Markdown.
+
+    With ``before`` (a source tree of earlier code), each page is measured with the earlier
+    code right after the current code in every round, and each row gives both (earlier ->
+    current).
+    """
+    codes: list[Path | None] = [None] if before is None else [None, before]
+    runs: dict[tuple[Path, Path | None], list[dict[str, float]]] = {
+        (page, code): [] for page in pages for code in codes
+    }
     for _ in range(repeats):
         for page in pages:
-            proc = subprocess.run(
-                [sys.executable, "-c", STAGES_CHILD, str(page.resolve())],
-                check=True,
-                capture_output=True,
-                text=True,
-                env=env,
-                cwd=code,
-            )
-            runs[page].append(json.loads(proc.stdout.splitlines()[-1]))
-            spent = runs[page][-1]["analyse_page"]
-            print(f"{page.name}: analyse_page {spent:.3f} CPU s", flush=True)
+            for code in codes:
+                runs[page, code].append(_stages(page, code))
+                spent = runs[page, code][-1]["analyse_page"]
+                label = "" if code is None else ", earlier code"
+                print(f"{page.name}: analyse_page {spent:.3f} CPU s{label}", flush=True)
     med = statistics.median
+
+    def value(name: str, page: Path, code: Path | None) -> float:
+        return med(r.get(name, 0.0) for r in runs[page, code])
+
     names = sorted({n for rounds in runs.values() for r in rounds for n in r})
-    total = {n: sum(med(r.get(n, 0.0) for r in runs[p]) for p in pages) for n in names}
-    names.sort(key=lambda n: -total[n])
+    names.sort(key=lambda n: -sum(value(n, p, None) for p in pages))
     rows = [
-        "| stage (CPU s, median of rounds) | " + " | ".join(p.name for p in pages) + " |",
+        "| stage (CPU s, median of rounds"
+        + (", earlier -> current" if before is not None else "")
+        + ") | "
+        + " | ".join(p.name for p in pages)
+        + " |",
         "| --- |" + " ---: |" * len(pages),
     ]
     for name in names:
-        values = [med(r.get(name, 0.0) for r in runs[p]) for p in pages]
-        rows.append(f"| {name} | " + " | ".join(f"{v:.3f}" for v in values) + " |")
+        cells = [
+            (f"{value(name, p, before):.3f} -> " if before is not None else "")
+            + f"{value(name, p, None):.3f}"
+            for p in pages
+        ]
+        rows.append(f"| {name} | " + " | ".join(cells) + " |")
     return rows
 
 
@@ -347,9 +375,7 @@ def main() -> None:
     lines = []
     if args.stages:
         pages = list(args.page or [PAGE]) + (list(LETTERS) if args.letters else [])
-        lines += [*stage_rows(args.repeats, pages), ""]
-        if args.before is not None:
-            lines += ["Earlier code:", "", *stage_rows(args.repeats, pages, args.before), ""]
+        lines += [*stage_rows(args.repeats, pages, args.before), ""]
     elif not args.skip_time:
         pages = list(args.page or [PAGE]) + (list(LETTERS) if args.letters else [])
         lines += [*time_rows(args.repeats, pages, args.before), ""]

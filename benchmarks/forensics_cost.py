@@ -19,10 +19,18 @@ Two measures of the ``forensics`` check by itself (``--only forensics``):
    with only the forensics check: resident memory after loading, and the peaks while loading
    and during the check (which decodes the page: the decoded page is part of its peak).
 
+3. **Stages** (``--stages``): where the check's own time goes on each page, method by method
+   and within keypoint copy-move stage by stage (the reduced first pass, the crops described
+   again at full detail, matching): every function `analyse_page` calls, timed in CPU
+   seconds on one thread as the check runs, in a fresh interpreter per round, rounds
+   interleaved over the pages (with ``--before``, the earlier code right after the current
+   one on each page); the medians of ``--repeats`` rounds. Times are inclusive (a stage's
+   time holds the stages it calls).
+
 Prints a Markdown paragraph and table (date, load average); it writes nothing.
 
     python benchmarks/forensics_cost.py [--repeats N] [--page PATH ... | --letters]
-        [--before TREE] [--skip-time] [--skip-memory]
+        [--before TREE] [--skip-time] [--skip-memory] [--stages]
 """
 
 from __future__ import annotations
@@ -123,6 +131,111 @@ def forensics_cpu_seconds(page: Path, code: Path | None = None) -> dict[str, flo
     )
     result: dict[str, float] = json.loads(proc.stdout.splitlines()[-1])
     return result
+
+
+#: Run in a fresh interpreter, one OpenCV thread as the check runs: `analyse_page` once to
+#: warm up, then once with each function it calls wrapped in a CPU timer (inclusive times,
+#: summed over calls), and the whole analysis and the page's decoding around it.
+STAGES_CHILD = """
+import json, sys, time
+from collections import defaultdict
+import cv2
+from workbench.runtime import apply_thread_policy
+apply_thread_policy()
+from workbench.imaging.forensic import copymove_keypoints as kp, tamper
+from workbench.loading import load_document
+from workbench.context import Context
+page = sys.argv[1]
+STAGES = {
+    tamper: ["gradient_block_mean", "ghost_curves", "jpeg_ghost", "error_levels",
+             "error_level_anomaly", "noise_inconsistency", "bare_paper", "paper_steps",
+             "keypoint_clones", "block_clones", "merge_clones", "find_words", "text_clones",
+             "glyph_consistency", "digit_consistency", "clone_map", "text_clone_map",
+             "glyph_map", "fuse_maps", "regions_from_mask", "upsample_blocks"],
+    kp: ["_sift_features", "_features_in", "_matched_pairs", "_reduced"],
+}
+spent = defaultdict(float)
+def timed(name, fn):
+    def run(*args, **kwargs):
+        started = time.process_time()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            spent[name] += time.process_time() - started
+    return run
+started = time.process_time()
+gray = Context(load_document(page)).page_gray(0)
+decode = time.process_time() - started
+tamper.analyse_page(gray)
+for module, names in STAGES.items():
+    for name in names:
+        if hasattr(module, name):
+            prefix = "keypoint " if module is kp else ""
+            setattr(module, name, timed(prefix + name.strip("_"), getattr(module, name)))
+started = time.process_time()
+tamper.analyse_page(gray)
+spent["analyse_page"] = time.process_time() - started
+spent["decode"] = decode
+print(json.dumps(spent))
+"""
+
+
+def _stages(page: Path, code: Path | None) -> dict[str, float]:
+    """One fresh interpreter's `STAGES_CHILD` on ``page`` (``code``: an earlier source tree)."""
+    env = None if code is None else {**os.environ, "PYTHONPATH": str(code.resolve())}
+    proc = subprocess.run(
+        [sys.executable, "-c", STAGES_CHILD, str(page.resolve())],
+        check=True,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=code,
+    )
+    result: dict[str, float] = json.loads(proc.stdout.splitlines()[-1])
+    return result
+
+
+def stage_rows(repeats: int, pages: Sequence[Path], before: Path | None = None) -> list[str]:
+    """Medians of ``repeats`` interleaved rounds of `STAGES_CHILD` on each page, as Markdown.
+
+    With ``before`` (a source tree of earlier code), each page is measured with the earlier
+    code right after the current code in every round, and each row gives both (earlier ->
+    current).
+    """
+    codes: list[Path | None] = [None] if before is None else [None, before]
+    runs: dict[tuple[Path, Path | None], list[dict[str, float]]] = {
+        (page, code): [] for page in pages for code in codes
+    }
+    for _ in range(repeats):
+        for page in pages:
+            for code in codes:
+                runs[page, code].append(_stages(page, code))
+                spent = runs[page, code][-1]["analyse_page"]
+                label = "" if code is None else ", earlier code"
+                print(f"{page.name}: analyse_page {spent:.3f} CPU s{label}", flush=True)
+    med = statistics.median
+
+    def value(name: str, page: Path, code: Path | None) -> float:
+        return med(r.get(name, 0.0) for r in runs[page, code])
+
+    names = sorted({n for rounds in runs.values() for r in rounds for n in r})
+    names.sort(key=lambda n: -sum(value(n, p, None) for p in pages))
+    rows = [
+        "| stage (CPU s, median of rounds"
+        + (", earlier -> current" if before is not None else "")
+        + ") | "
+        + " | ".join(p.name for p in pages)
+        + " |",
+        "| --- |" + " ---: |" * len(pages),
+    ]
+    for name in names:
+        cells = [
+            (f"{value(name, p, before):.3f} -> " if before is not None else "")
+            + f"{value(name, p, None):.3f}"
+            for p in pages
+        ]
+        rows.append(f"| {name} | " + " | ".join(cells) + " |")
+    return rows
 
 
 def tesseract_cpu_seconds(page: Path) -> float:
@@ -251,16 +364,22 @@ def main() -> None:
     parser.add_argument("--skip-time", action="store_true")
     parser.add_argument("--skip-memory", action="store_true")
     parser.add_argument(
+        "--stages", action="store_true", help="time each method of the check (no other measure)"
+    )
+    parser.add_argument(
         "--before",
         type=Path,
         help="source tree of earlier code (e.g. from `git archive`), timed in the same rounds",
     )
     args = parser.parse_args()
     lines = []
-    if not args.skip_time:
+    if args.stages:
+        pages = list(args.page or [PAGE]) + (list(LETTERS) if args.letters else [])
+        lines += [*stage_rows(args.repeats, pages, args.before), ""]
+    elif not args.skip_time:
         pages = list(args.page or [PAGE]) + (list(LETTERS) if args.letters else [])
         lines += [*time_rows(args.repeats, pages, args.before), ""]
-    if not args.skip_memory:
+    if not args.skip_memory and not args.stages:
         lines += [*memory_rows(), ""]
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")

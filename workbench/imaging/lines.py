@@ -24,6 +24,8 @@ from typing import Any
 import cv2
 import numpy as np
 
+from workbench.imaging.components import components_with_stats
+
 Box = tuple[int, int, int, int]
 
 #: Features compared between lines, with the relative difference that matters for each.
@@ -142,7 +144,7 @@ def ink_groups(
     smear), that ink's pixel count, and the ink inside the box that belongs to the group.
     """
     joined = cv2.dilate(ink.astype(np.uint8), np.ones(kernel, np.uint8))
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
+    count, labels, stats, _ = components_with_stats(joined)
     groups: list[tuple[int, Box, int, np.ndarray]] = []
     for i in range(1, count):
         x, y, bw, bh, _ = (int(v) for v in stats[i])

@@ -18,6 +18,7 @@ import cv2
 import numpy as np
 
 from workbench.geometry import Box
+from workbench.imaging.components import components_with_stats
 from workbench.imaging.layout.template import ink_mask
 from workbench.imaging.lines import ink_groups
 
@@ -69,7 +70,7 @@ class PageWords:
 
 def typical_glyph_height(ink: np.ndarray) -> float:
     """Median height of the page's ink components that are large enough to be glyphs."""
-    count, _, stats, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
+    count, _, stats, _ = components_with_stats(ink.view(np.uint8) if ink.dtype == bool else ink)
     if count <= 1:
         return 0.0
     heights = stats[1:, cv2.CC_STAT_HEIGHT]
@@ -83,7 +84,13 @@ def ruled_lines(ink: np.ndarray, height: float) -> np.ndarray:
     m = ink.astype(np.uint8)
     across = max(3, round(RULE_ACROSS * height))
     down = max(3, round(RULE_DOWN * height))
-    flat = cv2.morphologyEx(m, cv2.MORPH_OPEN, np.ones((1, across), np.uint8))
+    # A row's opening by a run of `across` pixels depends on that row alone, and is empty
+    # where the row holds fewer ink pixels than that: only the few rows that can hold a rule
+    # (a tenth of a letter's) are opened, the same pixels at a tenth of the cost.
+    flat = np.zeros_like(m)
+    rows = np.flatnonzero(cv2.reduce(m, 1, cv2.REDUCE_SUM, dtype=cv2.CV_32S).ravel() >= across)
+    if rows.size:
+        flat[rows] = cv2.morphologyEx(m[rows], cv2.MORPH_OPEN, np.ones((1, across), np.uint8))
     upright = cv2.morphologyEx(m, cv2.MORPH_OPEN, np.ones((down, 1), np.uint8))
     # The rule's soft edges (a pixel above or below the run) belong to it too.
     near = cv2.dilate(np.maximum(flat, upright), np.ones((3, 3), np.uint8))

@@ -226,3 +226,29 @@ def test_reduced_pass_is_the_whole_pass_on_a_page_of_max_side_or_less() -> None:
 def test_rectangles_described_again_do_not_overlap() -> None:
     rects = kp._merged_rects([(0, 0, 10, 10), (5, 5, 20, 20), (30, 30, 40, 40), (18, 0, 31, 3)])
     assert sorted(rects) == [(0, 0, 31, 20), (30, 30, 40, 40)]
+
+
+def test_ends_described_again_start_on_the_grid_and_keep_an_overall_bound() -> None:
+    # The ends of the reduced pass's pairs are described on crops that start on multiples
+    # of 64 pixels, as the whole pass's pieces do: inside a crop's core, SIFT finds the
+    # keypoints the whole page gives there (unaligned crops: 96-98% of them). However many
+    # crops, at most max_keypoints of them all are kept, the strongest.
+    letter = letter_page(seed=2)
+    factor = 1240 / letter.image.shape[0]
+    work = cv2.resize(letter.image, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
+    rects = [(330, 190, 590, 420), (610, 70, 877, 400), (190, 790, 420, 1010)]
+    points, descriptors = kp._features_in(work, rects, 5000, 0.02)
+    assert descriptors.shape == (len(points), 128) and len(points) > 300
+    whole, _ = _sift_features(work, 5000, 0.02)
+    for x0, y0, x1, y1 in rects:  # well inside each crop, away from its edges
+
+        def inside(p: np.ndarray, x0: int = x0, y0: int = y0, x1: int = x1, y1: int = y1) -> bool:
+            return bool(x0 + 40 <= p[0] < x1 - 40 and y0 + 40 <= p[1] < y1 - 40)
+
+        mine = {(round(float(p[0]), 1), round(float(p[1]), 1)) for p in points if inside(p)}
+        theirs = {(round(float(p[0]), 1), round(float(p[1]), 1)) for p in whole if inside(p)}
+        assert theirs and len(mine & theirs) >= 0.99 * len(theirs)
+    capped, _ = kp._features_in(work, rects, 200, 0.02)
+    assert len(capped) == 200
+    kept = {(round(float(p[0]), 1), round(float(p[1]), 1)) for p in capped}
+    assert kept <= {(round(float(p[0]), 1), round(float(p[1]), 1)) for p in points}

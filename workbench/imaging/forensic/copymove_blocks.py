@@ -17,6 +17,7 @@ import numpy as np
 
 from workbench.geometry import Box
 from workbench.imaging.blocks import STRIP_ROWS
+from workbench.imaging.components import components_with_stats
 from workbench.imaging.forensic.copymove import (
     ClonePair,
     background_correlation,
@@ -193,6 +194,34 @@ def block_clones(
     return found
 
 
+#: Side of the tiles `_may_hold` pools a region into.
+POOL = 4
+
+
+def _may_hold(region: np.ndarray, min_area: int) -> bool:
+    """Whether a 0/1 image may hold an 8-connected component of at least ``min_area`` pixels.
+
+    The image is pooled into `POOL` x `POOL` tiles (their pixel counts): an 8-connected
+    component lies within one 8-connected group of tiles with pixels, so it is no larger than
+    its group's count. False only when no group reaches ``min_area``; labelling the pooled
+    image costs a sixteenth of labelling the region (on a noise-free page, the region of a
+    chance shift is scattered specks over the whole page).
+    """
+    counts = cv2.boxFilter(
+        region,
+        cv2.CV_16U,
+        (POOL, POOL),
+        anchor=(0, 0),
+        normalize=False,
+        borderType=cv2.BORDER_CONSTANT,
+    )[::POOL, ::POOL]
+    count, labels, _, _ = components_with_stats((counts > 0).view(np.uint8))
+    if count <= 1:
+        return False
+    sums = np.bincount(labels.ravel(), weights=counts.ravel(), minlength=count)
+    return bool(sums[1:].max() >= min_area)
+
+
 def _verify_shift(
     img: np.ndarray,
     sx: int,
@@ -230,12 +259,21 @@ def _verify_shift(
     pad = 2 * block + 4
     wx0, wy0 = max(rx - pad, 0), max(ry - pad, 0)
     wx1, wy1 = min(rx + rw + pad, a.shape[1]), min(ry + rh + pad, a.shape[0])
-    f = a[wy0:wy1, wx0:wx1].astype(np.float32)
-    mean = cv2.boxFilter(f, -1, (block, block))
-    std = np.sqrt(np.maximum(cv2.boxFilter(f * f, -1, (block, block)) - mean * mean, 0.0))
-    raw = (dense[wy0:wy1, wx0:wx1] & (std >= min_std * 0.5)).astype(np.uint8)
+    # The window's local mean and mean square straight from its grey levels: OpenCV sums
+    # whole grey levels exactly either way, so they are the values of the window in float32,
+    # without its float copy and square. The standard deviation is needed at dense pixels
+    # only (a few percent of the window), and taken there alone.
+    win = a[wy0:wy1, wx0:wx1]
+    mean = cv2.boxFilter(win, cv2.CV_32F, (block, block)).ravel()
+    square = cv2.sqrBoxFilter(win, cv2.CV_32F, (block, block)).ravel()
+    at = np.flatnonzero(dense[wy0:wy1, wx0:wx1])
+    std = np.sqrt(np.maximum(square[at] - mean[at] * mean[at], 0.0))
+    raw = np.zeros(win.shape, dtype=np.uint8)
+    raw.ravel()[at[std >= min_std * 0.5]] = 1
     region = np.asarray(cv2.morphologyEx(raw, cv2.MORPH_CLOSE, np.ones((5, 5), np.uint8)))
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(region, connectivity=8)
+    if not _may_hold(region, min_area):
+        return None
+    count, labels, stats, _ = components_with_stats(region)
     if count <= 1:
         return None
     best = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))

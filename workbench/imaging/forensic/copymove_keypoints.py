@@ -166,20 +166,31 @@ def _pieces(detail: np.ndarray, y0: int, y1: int, width: int) -> list[tuple[int,
 
 
 def _sift_features(
-    work: np.ndarray, max_keypoints: int, contrast: float = 0.04
+    work: np.ndarray,
+    max_keypoints: int,
+    contrast: float = 0.04,
+    band_rows: int = SIFT_BAND_ROWS,
 ) -> tuple[np.ndarray, np.ndarray]:
     """SIFT keypoint positions ``(N, 2)`` and descriptors ``(N, 128)`` of an image.
 
-    The image is processed in bands (`SIFT_BAND_ROWS`), and within a band only where it has
-    detail (`SIFT_TILE`, `SIFT_DETAIL`); each keypoint is kept from the piece whose core holds
-    it, and at most the ``max_keypoints`` strongest of all pieces are returned, band by band
-    (top to bottom) and piece by piece (left to right).
+    The image is processed in bands of about ``band_rows`` rows (`SIFT_BAND_ROWS`), and
+    within a band only where it has detail (`SIFT_TILE`, `SIFT_DETAIL`); each keypoint is kept
+    from the piece whose core holds it, and at most the ``max_keypoints`` strongest of all
+    pieces are returned, band by band (top to bottom) and piece by piece (left to right).
     """
+    found, described, _ = _sift_keypoints(work, max_keypoints, contrast, band_rows)
+    return found, described
+
+
+def _sift_keypoints(
+    work: np.ndarray, max_keypoints: int, contrast: float, band_rows: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """`_sift_features` with each keypoint's response (its strength), ``(N,)`` float32."""
     sift = cv2.SIFT_create(  # type: ignore[attr-defined]
         nfeatures=max_keypoints, contrastThreshold=contrast
     )
     h, w = work.shape
-    bands = max(round(h / SIFT_BAND_ROWS), 1)
+    bands = max(round(h / band_rows), 1)
     rows = -(-h // bands)
     detail = _detail_tiles(work)
     points: list[tuple[float, float]] = []
@@ -204,14 +215,22 @@ def _sift_features(
             points += [(keypoints[i].pt[0] + b0, keypoints[i].pt[1] + a0) for i in core]
             strength += [keypoints[i].response for i in core]
             chunks.append(descriptors[core])
-    if not points:
-        return np.zeros((0, 2), dtype=np.float64), np.zeros((0, 128), dtype=np.float32)
-    found = np.asarray(points, dtype=np.float64)
-    described = np.vstack(chunks)
-    if len(found) > max_keypoints:
-        strongest = np.sort(np.argsort(-np.asarray(strength), kind="stable")[:max_keypoints])
-        found, described = found[strongest], described[strongest]
-    return found, described
+    return _strongest(
+        np.asarray(points, dtype=np.float64).reshape(-1, 2),
+        np.vstack(chunks) if chunks else np.zeros((0, 128), dtype=np.float32),
+        np.asarray(strength, dtype=np.float32),
+        max_keypoints,
+    )
+
+
+def _strongest(
+    points: np.ndarray, descriptors: np.ndarray, strength: np.ndarray, most: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """At most ``most`` of the keypoints, the strongest, in the order they were given."""
+    if len(points) > most:
+        keep = np.sort(np.argsort(-strength, kind="stable")[:most])
+        return points[keep], descriptors[keep], strength[keep]
+    return points, descriptors, strength
 
 
 #: On a page of mostly light bare paper larger than `keypoint_clones`'s ``max_side``, SIFT
@@ -223,6 +242,8 @@ def _sift_features(
 #: pixels every edit found at warning stayed found; on two book pages of 1,181 pixels
 #: reduced to 870 two did not, which is why smaller pages keep the whole pass.
 PAPER_COARSE_SIDE = 870
+#: Rows of the bands the reduced pass runs SIFT on (`SIFT_BAND_ROWS`).
+PAPER_COARSE_BAND_ROWS = SIFT_BAND_ROWS
 #: A pair found by the reduced pass at least this strong is matched again at ``max_side``,
 #: with SIFT run only on its two ends (`REFINE_MARGIN` around each): the pair's matches and
 #: its verification then rest on as much detail as a full-size pass would give them.
@@ -267,16 +288,31 @@ def _merged_rects(rects: list[tuple[int, int, int, int]]) -> list[tuple[int, int
 def _features_in(
     work: np.ndarray, rects: list[tuple[int, int, int, int]], max_keypoints: int, contrast: float
 ) -> tuple[np.ndarray, np.ndarray]:
-    """SIFT keypoints and descriptors of ``work`` within rectangles that do not overlap."""
+    """SIFT keypoints and descriptors of ``work`` within rectangles, at most ``max_keypoints``.
+
+    Each rectangle is widened to start on a multiple of 64 pixels, as the whole pass's
+    pieces do (so that the octaves sample the same pixels as on the whole image), and the
+    widened rectangles that overlap are joined. At most ``max_keypoints`` of all the
+    rectangles' keypoints are kept, the strongest, as one pass over the page would keep:
+    many strong pairs of the reduced pass do not multiply what is matched.
+    """
+    aligned = [(x0 // 64 * 64, y0 // 64 * 64, x1, y1) for x0, y0, x1, y1 in rects]
     points: list[np.ndarray] = []
     chunks: list[np.ndarray] = []
-    for x0, y0, x1, y1 in rects:
-        found, described = _sift_features(work[y0:y1, x0:x1], max_keypoints, contrast)
+    strengths: list[np.ndarray] = []
+    for x0, y0, x1, y1 in _merged_rects(aligned):
+        found, described, strength = _sift_keypoints(
+            work[y0:y1, x0:x1], max_keypoints, contrast, SIFT_BAND_ROWS
+        )
         points.append(found + np.array([x0, y0], dtype=np.float64))
         chunks.append(described)
+        strengths.append(strength)
     if not points:
         return np.zeros((0, 2), dtype=np.float64), np.zeros((0, 128), dtype=np.float32)
-    return np.vstack(points), np.vstack(chunks)
+    found, described, _ = _strongest(
+        np.vstack(points), np.vstack(chunks), np.concatenate(strengths), max_keypoints
+    )
+    return found, described
 
 
 def keypoint_clones(
@@ -352,7 +388,7 @@ def keypoint_clones(
         points, descriptors = _sift_features(work, max_keypoints, contrast)
         return match(points, descriptors, factor)
     small, small_factor = _reduced(img, coarse_side)
-    points, descriptors = _sift_features(small, max_keypoints, contrast)
+    points, descriptors = _sift_features(small, max_keypoints, contrast, PAPER_COARSE_BAND_ROWS)
     coarse = match(points, descriptors, small_factor)
     strong = [p for p in coarse if p.strength >= REFINE_STRENGTH]
     if not strong:
@@ -370,7 +406,7 @@ def keypoint_clones(
                     min(int((box.y + box.height) * factor) + REFINE_MARGIN + 1, h),
                 )
             )
-    points, descriptors = _features_in(work, _merged_rects(rects), max_keypoints, contrast)
+    points, descriptors = _features_in(work, rects, max_keypoints, contrast)
     fine = match(points, descriptors, factor)
     # A pair matched again replaces the reduced pass's pair at the same two places; one the
     # full detail did not find again stays as the reduced pass found it.

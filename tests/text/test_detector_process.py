@@ -96,3 +96,20 @@ def test_a_process_that_fails_says_why_in_the_log(
     assert "No module named 'lingua'" in caplog.text
     assert process._stderr is None  # its file closed
     process.stop()
+
+
+def test_without_a_temporary_folder_the_process_still_answers(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def unwritable(*args: object, **kwargs: object) -> None:
+        raise OSError(30, "Read-only file system")
+
+    monkeypatch.setattr(detector.tempfile, "TemporaryFile", unwritable)
+    process = _DetectorProcess()
+    process.wanted = True
+    try:
+        assert process.start()  # its standard error then goes nowhere
+        answer = process.probabilities(TEXTS[0])
+        assert answer is not None and answer["fa"] > 0.5
+    finally:
+        process.stop()

@@ -205,24 +205,26 @@ class _DetectorProcess:
     def _started(self) -> subprocess.Popen[str] | None:
         if self._process is not None or self._failed or not self.wanted:
             return self._process
-        try:
-            # What the process writes on its standard error (a failed import, a traceback)
-            # is kept in a file of its own, to say why when it fails; a pipe nobody reads
-            # could fill and stop it.
+        self._close_stderr()  # (none is open: a failed start closed its own)
+        # What the process writes on its standard error (a failed import, a traceback) is
+        # kept in a file of its own, to say why when it fails; a pipe nobody reads could
+        # fill and stop it. Without a writable temporary folder it goes nowhere.
+        with contextlib.suppress(OSError):
             self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 (open while the process runs)
+        try:
             self._process = subprocess.Popen(
                 # -P: the working directory (a folder of downloaded files) is not put on
                 # the new interpreter's import path.
                 [sys.executable, "-P", "-m", __name__],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
-                stderr=self._stderr,
+                stderr=self._stderr if self._stderr is not None else subprocess.DEVNULL,
                 text=True,
                 encoding="utf-8",
                 bufsize=1,
             )
         except (OSError, TypeError, ValueError) as exc:  # no interpreter to start (frozen)
-            log.debug("the language detector's process did not start: %s", exc)
+            log.info("the language detector's process did not start: %s", exc)
             self._failed = True
             self._close_stderr()
         return self._process
@@ -264,7 +266,7 @@ class _DetectorProcess:
                 self._failed = True
                 self._process = None
                 _end(process)
-                log.debug(
+                log.info(
                     "the language detector's process ended: %s; it wrote: %s",
                     exc,
                     self._close_stderr() or "nothing",

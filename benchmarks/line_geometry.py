@@ -79,6 +79,7 @@ class LineRow:
     kind: str
     label: str  # "spliced", "untouched", or on a spliced page "beside" / "partly" the edit
     words: int
+    box: tuple[int, int, int, int]  # x, y, width, height in page pixels
     values: dict[str, float]
 
 
@@ -250,6 +251,7 @@ def measure_page(path: Path, entry: dict, source: str = "check") -> list[LineRow
                 entry["page_kind"],
                 label,
                 la["n"],
+                la["box"],
                 {
                     "pitch": min(residuals) if residuals else math.nan,
                     "flush": min(flush_right, flush_left),

@@ -68,6 +68,9 @@ from workbench.imaging.words import find_words
 
 GEOMETRY = ("pitch", "flush", "flush_right", "aligned", "shared", "height", "gap")
 FEATURES = (*GEOMETRY, "print")
+#: A line with a line across from it above and below within this many of its own heights
+#: lies inside a block of text.
+INSIDE_HEIGHTS = 3.0
 
 
 @dataclass(frozen=True)
@@ -219,6 +222,13 @@ def measure_page(path: Path, entry: dict, source: str = "check") -> list[LineRow
         for other in (above.get(a), below.get(a)):
             if other is not None and pitch > 0:
                 residuals.append(_grid_residual(abs(la["base"] - info[other]["base"]), pitch))
+        # Inside a block of text: a line across from it above and below within three of its
+        # own heights (not a letterhead, a date or a signature line set apart).
+        in_block = all(
+            other is not None
+            and abs(la["base"] - info[other]["base"]) <= INSIDE_HEIGHTS * la["box"][3]
+            for other in (above.get(a), below.get(a))
+        )
         x0, _, w, _ = la["box"]
         rights = [o["box"][0] + o["box"][2] for b, o in enumerate(info) if b != a]
         lefts = [o["box"][0] for b, o in enumerate(info) if b != a]
@@ -259,6 +269,7 @@ def measure_page(path: Path, entry: dict, source: str = "check") -> list[LineRow
                     "aligned": min(flush_right, flush_left, flush_centre),
                     "shared": shared,
                     "print": la.get("print", math.nan),
+                    "inside": float(in_block),
                     "height": abs(math.log(la["height"] / page_height)),
                     "gap": abs(math.log(max(la["gap"], 1.0) / max(page_gap, 1.0)))
                     if not math.isnan(la["gap"])
@@ -397,6 +408,16 @@ def main() -> None:
             f"{f:11s} {_auc(pos, neg):.2f}  {max(neg):6.3f}  "
             + " ".join(f"{r.page[4:7]}:{r.values[f]:.3f}" for r in spliced)
         )
+    inside_spliced = [r for r in spliced if r.values["inside"]]
+    inside_clean = [r for r in clean if r.values["inside"]]
+    print(
+        f"\ninside a block of text: {len(inside_spliced)} of {len(spliced)} spliced lines, "
+        f"{len(inside_clean)} of {len(clean)} untouched lines; the untouched ones' highest:"
+    )
+    for f in GEOMETRY:
+        values = [r.values[f] for r in inside_clean if not math.isnan(r.values[f])]
+        if values:
+            print(f"  {f:11s} {max(values):6.3f}")
     print("\nthe spliced line against the other lines of its own page (rank 1 = highest):")
     for f in FEATURES:
         ranks = []

@@ -12,7 +12,10 @@ Both are development sets: a rule may be judged on them. The test split of the c
 never read here. Each set's per-page outcomes are cached next to it (``check.json``), keyed by
 the set's stamp and the methods' source, so the tables can be printed again without a run.
 
-    python benchmarks/fresh_benchmark.py [--set fresh|dev] [--jobs N]
+With ``--guard``, also the sets a change must not cost (`guard_rows`): the samples' letters,
+the rendered letters and the natural photographs of the forensics benchmark.
+
+    python benchmarks/fresh_benchmark.py [--set fresh|dev] [--jobs N] [--guard]
 """
 
 from __future__ import annotations
@@ -40,7 +43,8 @@ from corpus_benchmark import (  # noqa: E402
     split_rows,
 )
 from forensic_diagnosis import methods_stamp  # noqa: E402
-from forensics_benchmark import Outcome, evaluate  # noqa: E402
+from forensic_sets import natural_photos, rendered_letters, samples_cases  # noqa: E402
+from forensics_benchmark import PHOTO_SET, Outcome, evaluate, summary  # noqa: E402
 
 from workbench.imaging.forensic.fusion import DEFAULT_WEIGHTS  # noqa: E402
 from workbench.model import Severity  # noqa: E402
@@ -159,12 +163,42 @@ def report(names: Sequence[str], jobs: int = 1) -> list[str]:
     ]
 
 
+def guard_rows(jobs: int = 1) -> list[str]:
+    """The sets a change must not cost: the samples' letters, rendered letters, photographs.
+
+    As the forensics benchmark builds them (its summary row per set: AUC, pixel F1,
+    untampered pages with a warning / critical finding, tampered pages found).
+    """
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        (folder / "in").mkdir()
+        (folder / "out").mkdir()
+        sets = {
+            "samples letters": samples_cases()[0],
+            "rendered letters": rendered_letters(folder / "in", 10),
+            PHOTO_SET: natural_photos(folder / "in"),
+        }
+        lines = [
+            "| set | untampered / tampered | AUC | pixel F1 | untampered: warning / critical "
+            "| tampered found | highest untampered score | lowest tampered score |",
+            "| --- | --- | --- | --- | --- | --- | --- | --- |",
+        ]
+        for name, found in sets.items():
+            lines += summary(name, evaluate(found, folder / "out", jobs))
+    return lines
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--set", choices=SETS, action="append", dest="sets")
     parser.add_argument("--jobs", type=int, default=1, help="processes for the check's runs")
+    parser.add_argument(
+        "--guard", action="store_true", help="also the samples, rendered letters and photographs"
+    )
     args = parser.parse_args(argv)
     print("\n".join(report(args.sets or list(SETS), args.jobs)))
+    if args.guard:
+        print("\n".join(guard_rows(args.jobs)))
 
 
 if __name__ == "__main__":

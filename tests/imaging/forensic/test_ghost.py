@@ -116,3 +116,19 @@ def test_block_pasted_from_a_lower_quality_copy_still_shows_on_a_fresh_page() ->
     cx, cy = best.x + best.width / 2, best.y + best.height / 2
     assert x0 <= cx <= x1 and y0 <= cy <= y1
     assert traces.ghost_qualities[traces.splice_regions.index(best)] == 60
+
+
+@needs_fresh_fonts
+def test_copy_on_a_page_saved_twice_keeps_its_ghost(tmp_path: Path) -> None:
+    # fresh-018: a word copied on a 300-dpi copier scan saved at 58, then at 78 after the
+    # edit. The first save makes the median block's error grow into 70, the last save's drop
+    # into 75 comes first: the copy's ghost at the target stays in use.
+    with ff.fresh_faces():
+        entry = ff.make_entry(18, "copy-move", "letter", 1, 2, tmp_path)
+    gray = np.asarray(Image.open(tmp_path / entry.path).convert("L"))
+    traces = _ghost_only(gray)
+    x0, y0, x1, y1 = entry.boxes[1]  # where the word was copied to
+    assert any(
+        b.x < x1 and b.x + b.width > x0 and b.y < y1 and b.y + b.height > y0 and b.score >= 0.5
+        for b in traces.splice_regions
+    )

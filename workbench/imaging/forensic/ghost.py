@@ -240,20 +240,22 @@ def _own_step(typical: np.ndarray, min_typical: float) -> int | None:
     """Index of the first quality step that is the page's own or lies above it.
 
     That is the first step at which the page's median block loses most of its error (the step
-    into the quality the page was saved at) or, when the page's quality fell between two tried
-    ones and that drop is shallow, the step before the first at which its error *grows*
-    (ratio above `RISE`). Content never saved at a quality only loses error as the quality
-    rises; content already quantised at q can gain some when re-quantised above q on a grid
-    that does not divide its own, from the step after the one holding q on. A page saved at
-    quality 55 and re-saved at 50, 60, 70 ... drops only to 0.7 into 60, then grows by 1.3
-    into 70; its blocks then drop unevenly into 60 and at 75 to 90, and a stamp's or a
-    signature's blocks looked like ghosts (fresh-look development set).
+    into the quality the page was saved at). When no step does (the page's quality fell
+    between two tried ones and its drop was shallow), it is the step before the first at
+    which the median block's error *grows* (ratio above `RISE`): content not yet quantised at
+    a quality only loses error as the quality rises, while content already quantised at q can
+    gain some when re-quantised above q on a grid that does not divide its own. A page saved
+    at quality 55 and re-saved at 50, 60, 70 ... drops only to 0.7 into 60, grows by 1.3 into
+    70, and drops to 0.51 into 75; its stamp's and signature's blocks dipped unevenly at 75
+    to 85 and looked like ghosts (fresh-look development set). A page saved twice shows the
+    first save's rise too, but its last save's drop below ``min_typical`` comes first in this
+    rule: its ghosts below that step stay in use.
     """
     low = np.nonzero(~(typical >= min_typical))[0]
+    if low.size:
+        return int(low[0])
     rise = np.nonzero(typical > RISE)[0]
-    own = [int(low[0])] if low.size else []
-    own += [max(int(rise[0]) - 1, 0)] if rise.size else []
-    return min(own) if own else None
+    return max(int(rise[0]) - 1, 0) if rise.size else None
 
 
 def page_quality_estimate(ghost: GhostMap, min_typical: float = 0.5) -> int | None:

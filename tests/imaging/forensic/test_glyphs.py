@@ -92,3 +92,27 @@ def test_untouched_fresh_letter_has_no_strong_outlier(tmp_path: Path) -> None:
     scan = glyph_consistency(gray)
     assert scan.lines >= 5
     assert all(o.strength < 0.5 for o in scan.outliers)
+
+
+@needs_fresh_fonts
+def test_line_spliced_in_a_heavier_face_is_found(tmp_path: Path) -> None:
+    # fresh-028: a line typeset in Homa (heavier than the body's Noto Naskh), scanned on its
+    # own and pasted under the letterhead. Excused before as a line of another weight.
+    with ff.fresh_faces():
+        entry = ff.make_entry(28, "spliced-line", "letter", 1, 2, tmp_path)
+    gray = np.asarray(Image.open(tmp_path / entry.path).convert("L"))
+    scan = glyph_consistency(gray)
+    found = [o for o in scan.outliers if _touches(o, entry.boxes) and o.strength >= 0.5]
+    assert found and found[0].level == "line"
+    assert found[0].deviations["sharpness"]["z"] < 0
+    assert all(o.strength < 0.5 for o in scan.outliers if not _touches(o, entry.boxes))
+
+
+@needs_fresh_fonts
+def test_bold_headings_of_an_untouched_fresh_letter_are_excused(tmp_path: Path) -> None:
+    # fresh-008: template 1's letterhead in Titr, bolder and larger than the body.
+    with ff.fresh_faces():
+        entry = ff.make_entry(8, "none", "letter", 1, 8, tmp_path)
+    scan = glyph_consistency(np.asarray(Image.open(tmp_path / entry.path).convert("L")))
+    assert scan.lines >= 5
+    assert all(o.strength < 0.5 for o in scan.outliers)

@@ -246,7 +246,7 @@ def _own_step(typical: np.ndarray, min_typical: float) -> int | None:
     a quality only loses error as the quality rises, while content already quantised at q can
     gain some when re-quantised above q on a grid that does not divide its own. A page saved
     at quality 55 and re-saved at 50, 60, 70 ... drops only to 0.7 into 60, grows by 1.3 into
-    70, and drops to 0.51 into 75; its stamp's and signature's blocks dipped unevenly at 75
+    70, and drops to 0.52 into 75; its stamp's and signature's blocks dipped unevenly at 75
     to 85 and looked like ghosts (fresh-look development set). A page saved twice shows the
     first save's rise too, but its last save's drop below ``min_typical`` comes first in this
     rule: its ghosts below that step stay in use.

@@ -295,10 +295,10 @@ def _without_innocent(
     A whole line with strokes a quarter wider or narrower than usual is set in another
     weight (a bold heading, a light footer): such print is also darker or lighter and its
     edges differ, so stroke, darkness and sharpness say nothing more, except softer edges on
-    a line of the body's own size of type: on the fresh-look development set and on dev,
-    lines spliced in a heavier face stood out at stroke z +6 to +12 and sharpness z -7 to
-    -20, while every untouched page's bold lines were headings of a larger size (keeping
-    softer edges on those too raised 7 of 16 untouched fresh pages). The same holds for a
+    a line of the body's own size of type: on the fresh-look development set, lines spliced
+    in a heavier face stood out at stroke z +6 to +12 and sharpness z -2 to -20. Keeping
+    softer edges at the body's size raised no untouched page of dev or of that set; keeping
+    them on larger bold lines too (headings) raised 7 of its 16. The same holds for a
     whole line set in another size (``size``: its words' height relative to the page's, at
     least `SIZE_RATIO` apart) as far as stroke and darkness go: its heavier or finer strokes
     reach another ink darkness even where their width, measured in pixels at low

@@ -6,7 +6,8 @@ split of the independent corpus, and prints for each: the per-kind table (image-
 ``tamper_score``, mean pixel F1 of the heatmap, pages found at warning or above), each
 method's own AUC per kind, ``tamper_score`` per scan chain, and every untouched page with its
 score, its worst finding and the methods its score comes from (each method's page score times
-its fusion weight, the terms of the noisy-OR of `workbench.imaging.forensic.fusion.tamper_score`).
+its fusion weight, the terms of the noisy-OR of `workbench.imaging.forensic.fusion.tamper_score`),
+and the aligned double-quantisation map's reach on each (pages without a map).
 
 Both are development sets: a rule may be judged on them. The test split of the corpus is
 never read here. Each set's per-page outcomes are cached next to it (``check.json``), keyed by
@@ -39,6 +40,7 @@ from corpus_benchmark import (  # noqa: E402
     UNTAMPERED,
     cases,
     chain_rows,
+    dq_rows,
     method_rows,
     split_rows,
 )
@@ -126,9 +128,10 @@ def untouched_rows(name: str, pairs: Sequence[tuple[fc.Entry, Outcome]]) -> list
 
 def report(names: Sequence[str], jobs: int = 1) -> list[str]:
     """The tables of the sets `names`, as Markdown lines."""
-    table, per_method, per_chain, pages = [], [], [], []
+    table, per_method, per_chain, pages, dq = [], [], [], [], []
     for name in names:
         pairs = outcomes(name, jobs)
+        dq += dq_rows(name, [e for e, _ in pairs], CACHE / name)
         table += split_rows(name, pairs)
         per_method += method_rows(name, pairs)
         per_chain += chain_rows(name, pairs)
@@ -159,6 +162,14 @@ def report(names: Sequence[str], jobs: int = 1) -> list[str]:
         "| set | page | chain | face | score | worst finding | score from (weighted) |",
         "| --- | --- | --- | --- | --- | --- | --- |",
         *pages,
+        "",
+        "Aligned double-quantisation map alone, foreign-JPEG pages against untampered pages "
+        "(a page without a map scores 0):",
+        "",
+        "| set | untampered / foreign JPEG | AUC | pixel F1 (regions) | highest untampered "
+        "| foreign pages with a region | pages without a map |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
+        *dq,
         "",
     ]
 

@@ -2,8 +2,20 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
 from tests.support.forensic_fixtures import LINES, jpeg, letter_page, overlaps, retype
-from workbench.imaging.forensic.glyphs import glyph_consistency, glyph_map
+from workbench.imaging.forensic.glyphs import GlyphOutlier, glyph_consistency, glyph_map
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "benchmarks"))
+import forensic_fresh as ff
+
+needs_fresh_fonts = pytest.mark.skipif(bool(ff.check_faces()), reason="fresh-look set's fonts")
 
 #: Baseline of the fifth line of `letter_page` (line 4 of its body).
 BODY_LINE = 160 + 100 + 70 * 3
@@ -40,3 +52,67 @@ def test_retyped_number_in_a_line_is_found() -> None:
         o for o in scan.outliers if overlaps((o.box.x, o.box.y, o.box.width, o.box.height), band)
     ]
     assert found and max(o.strength for o in found) >= 0.5
+
+
+# -- pages of the fresh-look development set (benchmarks/forensic_fresh.py) ---------------------
+
+
+def _fresh_page(index: int, tampering: str, folder: Path) -> tuple[np.ndarray, list[list[int]]]:
+    """Page `index` of the fresh-look set (a letter of template 0, the 200-dpi grey chain)."""
+    with ff.fresh_faces():
+        entry = ff.make_entry(index, tampering, "letter", 0, 0, folder)
+    gray = np.asarray(Image.open(folder / entry.path).convert("L"))
+    return gray, entry.boxes
+
+
+def _touches(o: GlyphOutlier, boxes: list[list[int]]) -> bool:
+    b = o.box
+    return any(
+        overlaps((b.x, b.y, b.width, b.height), (x0, y0, x1 - x0, y1 - y0))
+        for x0, y0, x1, y1 in boxes
+    )
+
+
+@needs_fresh_fonts
+def test_lighter_and_softer_retyped_number_is_found(tmp_path: Path) -> None:
+    # fresh-036: a number retyped in lighter, blurred ink inside a line of the letter's body
+    # (unsharp-masked 200-dpi scan, saved at 90, 72 and 62). Dropped as "lighter words" before.
+    gray, boxes = _fresh_page(36, "retyped-digits", tmp_path)
+    scan = glyph_consistency(gray)
+    found = [o for o in scan.outliers if _touches(o, boxes) and o.strength >= 0.5]
+    assert found, "the retyped number was not found"
+    devs = found[0].deviations
+    assert devs["darkness"]["z"] < 0 and devs["sharpness"]["z"] < 0
+    assert all(o.strength < 0.5 for o in scan.outliers if not _touches(o, boxes))
+
+
+@needs_fresh_fonts
+def test_untouched_fresh_letter_has_no_strong_outlier(tmp_path: Path) -> None:
+    gray, _ = _fresh_page(0, "none", tmp_path)  # fresh-000, the same chain, untouched
+    scan = glyph_consistency(gray)
+    assert scan.lines >= 5
+    assert all(o.strength < 0.5 for o in scan.outliers)
+
+
+@needs_fresh_fonts
+def test_line_spliced_in_a_heavier_face_is_found(tmp_path: Path) -> None:
+    # fresh-028: a line typeset in Homa (heavier than the body's Noto Naskh), scanned on its
+    # own and pasted under the letterhead. Excused before as a line of another weight.
+    with ff.fresh_faces():
+        entry = ff.make_entry(28, "spliced-line", "letter", 1, 2, tmp_path)
+    gray = np.asarray(Image.open(tmp_path / entry.path).convert("L"))
+    scan = glyph_consistency(gray)
+    found = [o for o in scan.outliers if _touches(o, entry.boxes) and o.strength >= 0.5]
+    assert found and found[0].level == "line"
+    assert found[0].deviations["sharpness"]["z"] < 0
+    assert all(o.strength < 0.5 for o in scan.outliers if not _touches(o, entry.boxes))
+
+
+@needs_fresh_fonts
+def test_bold_headings_of_an_untouched_fresh_letter_are_excused(tmp_path: Path) -> None:
+    # fresh-008: template 1's letterhead in Titr, bolder and larger than the body.
+    with ff.fresh_faces():
+        entry = ff.make_entry(8, "none", "letter", 1, 8, tmp_path)
+    scan = glyph_consistency(np.asarray(Image.open(tmp_path / entry.path).convert("L")))
+    assert scan.lines >= 5
+    assert all(o.strength < 0.5 for o in scan.outliers)

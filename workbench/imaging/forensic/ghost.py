@@ -231,19 +231,41 @@ def jpeg_ghost(
     return GhostMap(qs, curves, depth, quality, z, valid, block)
 
 
+#: A quality step at which the page's median block's error grows by more than this factor
+#: lies above the page's own last quality.
+RISE = 1.0
+
+
 def _own_step(typical: np.ndarray, min_typical: float) -> int | None:
-    """Index of the first quality step at which the page's median block loses most of its error."""
+    """Index of the first quality step that is the page's own or lies above it.
+
+    That is the first step at which the page's median block loses most of its error (the step
+    into the quality the page was saved at). When no step does (the page's quality fell
+    between two tried ones and its drop was shallow), it is the step before the first at
+    which the median block's error *grows* (ratio above `RISE`): content not yet quantised at
+    a quality only loses error as the quality rises, while content already quantised at q can
+    gain some when re-quantised above q on a grid that does not divide its own. A page saved
+    at quality 55 and re-saved at 50, 60, 70 ... drops only to 0.7 into 60, grows by 1.3 into
+    70, and drops to 0.52 into 75; its stamp's and signature's blocks dipped unevenly at 75
+    to 85 and looked like ghosts (fresh-look development set). A page saved twice shows the
+    first save's rise too, but its last save's drop below ``min_typical`` comes first in this
+    rule: its ghosts below that step stay in use.
+    """
     low = np.nonzero(~(typical >= min_typical))[0]
-    return int(low[0]) if low.size else None
+    if low.size:
+        return int(low[0])
+    rise = np.nonzero(typical > RISE)[0]
+    return max(int(rise[0]) - 1, 0) if rise.size else None
 
 
 def page_quality_estimate(ghost: GhostMap, min_typical: float = 0.5) -> int | None:
     """The JPEG quality the page as a whole was last saved at, if it shows.
 
     A page last saved at quality q changes little when re-saved at q or above, so the median
-    block's error drops most sharply at the step into q. Returns None when no step drops below
-    ``min_typical`` of the previous error (the page was not saved as JPEG within the tried
-    range, or above it).
+    block's error drops most sharply at the step into q. When no step drops below
+    ``min_typical`` of the previous error but one makes it grow, the page was saved between
+    that step's two qualities (`_own_step`) and the lower one is returned. Returns None when
+    neither shows (the page was not saved as JPEG within the tried range, or above it).
     """
     if int(ghost.valid.sum()) < 3 or len(ghost.qualities) < 2:
         return None
@@ -251,7 +273,10 @@ def page_quality_estimate(ghost: GhostMap, min_typical: float = 0.5) -> int | No
     ratio = c[1:].sum(axis=1) / np.maximum(c[:-1].sum(axis=1), 1e-9)
     low = np.nonzero(ratio < min_typical)[0]
     if low.size == 0:
-        return None
+        # No sharp drop, but the error grows at a step: the page was saved below that step's
+        # upper quality, between two tried ones (`_own_step`); the lower one is the estimate.
+        rise = np.nonzero(ratio > RISE)[0]
+        return ghost.qualities[int(rise[0])] if rise.size else None
     step = int(low[np.argmin(ratio[low])])
     return ghost.qualities[step + 1]
 

@@ -1,8 +1,9 @@
 """What each measurement of a number says at a retyped number against the page's other numbers.
 
 For every page of one split of the independent corpus (``benchmarks/forensic_corpus.py``), the
-page is read once by Tesseract (cached next to the corpus), and every word OCR reads as a
-number (`workbench.imaging.forensic.digits.is_number`) is measured as the forensics check
+page is read once by Tesseract (cached next to the corpus), and every word the check takes for a
+number (`workbench.imaging.forensic.number_words.number_boxes`: read by OCR as a number, a wide
+box of digits OCR read as one, or a number glued to its label) is measured as the check
 measures it: its print (`glyphs.print_features`: ink darkness, edge sharpness, stroke width),
 the paper inside its box (`digits.paper_texture`: the grain's neighbour correlation and level)
 and the grain of its ink (`digits.ink_grain`). A dev page's retyped number is named with its
@@ -48,7 +49,7 @@ sys.path.insert(0, str(HERE.parent))
 
 import forensic_corpus as fc  # noqa: E402
 
-from workbench.imaging.forensic import digits  # noqa: E402
+from workbench.imaging.forensic import digits, number_words  # noqa: E402
 from workbench.imaging.forensic.glyphs import print_features  # noqa: E402
 from workbench.imaging.words import find_words  # noqa: E402
 from workbench.ocr import OcrWord, default_engine  # noqa: E402
@@ -84,16 +85,13 @@ def measure(entry: fc.Entry, folder: Path) -> dict[str, Any]:
     read = read_page(entry, folder)
     papers: list[tuple[tuple[int, int, int, int], dict[str, float]]] = []
     for word in read:
-        box = digits._clip(word.box, gray.shape[:2])
+        box = number_words.clip_box(word.box, gray.shape[:2])
         measured = None if box is None else digits.paper_texture(gray, page.ink, box)
         if box is not None and measured is not None:
             papers.append(((box.x, box.y, box.width, box.height), measured))
     numbers: list[tuple[bool, dict[str, float]]] = []
     boxes: list[tuple[int, int, int, int]] = []
-    for word in read:
-        box = digits._clip(word.box, gray.shape[:2]) if digits.is_number(word.text) else None
-        if box is None:
-            continue
+    for box in number_words.number_boxes(read, page.ink):
         own = page.ink[box.y : box.y + box.height, box.x : box.x + box.width]
         values = print_features(gray, page.ink, box, own, page.glyph_height)
         if values is None:
@@ -123,6 +121,9 @@ def measure(entry: fc.Entry, folder: Path) -> dict[str, Any]:
             spread = max(1.4826 * float(np.median(np.abs(others - median))), share * median, level)
             if spread > 0:
                 z[name] = round((value - median) / spread, 2)
+        heights = [b[3] for j, b in enumerate(boxes) if j != i]
+        if heights:  # the box's height over the page's other numbers' (not a z)
+            z["size"] = round(boxes[i][3] / float(np.median(heights)), 3)
         rows.append({"edited": edited, "z": z})
     return {
         "name": entry.name,
@@ -205,7 +206,10 @@ SCORES: dict[str, Callable[[dict[str, float]], float | None]] = {
     "print, the check's rule (darker, sharper)": lambda z: _print_rule(z, False),
     "print, both ways": lambda z: _print_rule(z, True),
     "paper (texture and grain, lower)": lambda z: digits.family_deviations(z).get("paper"),
-    "two families (`digits.two_family_z`)": digits.two_family_z,
+    "two families, any lighter number's flat ink and softer edges its weight's": (
+        digits.two_family_z
+    ),
+    "two families (`digits.two_family_z`)": lambda z: digits.two_family_z(z, z.get("size")),
 }
 #: The check's warning level of `digits.two_family_z` over the largest z of a number outside
 #: an edit on the development split (4.25 / 2.74): held out, applied to the other groups' own

@@ -14,7 +14,8 @@ units for ratios) on the other groups' letters, and the retyped-digit letters fo
 untouched lines beyond it are counted on the held-out group. A line's figure is the one it
 reaches against every exemplar it was compared with, or for the tone-shift rules against all
 but one of three or more, as the check counts them. A line with no line at the same place in
-an exemplar is compared with its nearest text row there (``"match": "row"`` in the rows).
+an exemplar is compared with its nearest text row there (``"match": "row"`` in the rows), and
+with no row near it either, with the exemplar's whole body text (``"match": "body"``).
 
     python benchmarks/layout_letters.py [--split dev] [--lines FILE] [--held-out FILE]
 """
@@ -136,7 +137,14 @@ LINE_SCORES: dict[str, tuple[Callable[[dict[str, Any]], float | None], bool]] = 
     "lightest word lighter (share of the limit)": (_shift("lighter"), False),
     "darkest darker or lightest lighter": (_both, False),
     "sharpest word sharper (ratio)": (lambda r: r.get("sharper"), True),
+    "sharpest word against its line, over the exemplars' body text (ratio)": (
+        lambda r: r.get("body_sharper"),
+        True,
+    ),
 }
+#: Rules whose limit is set on every line (its figure against every exemplar) but which judge
+#: only lines with no line or row near them in two exemplars or more, on those comparisons.
+BODY_RULES = {"sharpest word against its line, over the exemplars' body text (ratio)"}
 #: The rules' limits were set at about 1.4 times the largest untouched figure.
 MARGIN = 1.4
 #: The rules that count a line beyond the limit against all but one of three exemplars or
@@ -179,25 +187,32 @@ def held_out(path: Path) -> list[str]:
                 for k, v in per_line.items()
                 if len(v) >= 2 and min(v) > -1e9
             ]
+            judged = lines
+            if label in BODY_RULES:
+                on_body: dict[tuple[str, int], list[float]] = {}
+                for r in rows:
+                    if r["match"] == "body" and (value := score(r)) is not None:
+                        on_body.setdefault((r["letter"], r["line"]), []).append(value)
+                judged = [(meta[k], min(v)) for k, v in on_body.items() if len(v) >= 2]
             found, letters, false, limits = 0, 0, 0, []
             for group in groups:
                 train = [v for m, v in lines if m[grouping] != group and not m["touched"]]
                 top = max(train, default=math.inf)
                 limit = math.exp(MARGIN * math.log(top)) if ratio and top > 0 else MARGIN * top
                 limits.append(f"{limit:.3g}")
-                retyped = {m["letter"] for m, _ in lines if m["kind"] == "retyped-digits"} & {
-                    m["letter"] for m, _ in lines if m[grouping] == group
+                retyped = {m["letter"] for m, _ in judged if m["kind"] == "retyped-digits"} & {
+                    m["letter"] for m, _ in judged if m[grouping] == group
                 }
                 letters += len(retyped)
                 found += len(
                     {
                         m["letter"]
-                        for m, v in lines
+                        for m, v in judged
                         if m["letter"] in retyped and m["touched"] and v >= limit
                     }
                 )
                 false += sum(
-                    1 for m, v in lines if m[grouping] == group and not m["touched"] and v >= limit
+                    1 for m, v in judged if m[grouping] == group and not m["touched"] and v >= limit
                 )
             lines_out.append(f"| {label} | {found}/{letters} | {false} | {', '.join(limits)} |")
         lines_out.append("")

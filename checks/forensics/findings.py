@@ -382,8 +382,8 @@ def glyph_finding(
             else ""
         )
         + (
-            "; for two measurements together: a number written by hand, or pasted in by "
-            "the issuer from another document"
+            "; for two measurements together: a number written by hand, a date stamped in "
+            "the size of the text, or one pasted in by the issuer from another document"
             if outlier.seen_by
             else ""
         )

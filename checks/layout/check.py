@@ -22,7 +22,7 @@ class LayoutCheck(Check):
     """Template comparison with exemplars, and line typography consistency."""
 
     name = "layout"
-    version = "8"
+    version = "10"
     title = "Layout against genuine exemplars, and typography of each line"
     explanation = (
         "Measures every text line of the page (size, stroke width, baseline, margins) and "
@@ -32,7 +32,9 @@ class LayoutCheck(Check):
         "exemplars of the same issuer are given, it also compares each line's darkest and "
         "lightest words, and the edges of its sharpest word, with those of the same line in "
         "the exemplars (for a line with none at its place, such as a body line of another "
-        "length, the exemplar's nearest text row in the same weight of type), and it "
+        "length, the exemplar's nearest text row in the same weight of type, and with no row "
+        "near it, how far its sharpest word stands out from its own line against the most "
+        "any of the exemplar's rows shows), and it "
         "registers the page onto each, compares the template they share (letterhead, emblem, "
         "field labels, rules, footer) block by block, and reports blocks moved, rescaled or "
         "redrawn, with an overlay in two colours (exemplar red, this page blue, shared ink "

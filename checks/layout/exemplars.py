@@ -10,7 +10,6 @@ nothing by being different. Used by the check in `check`.
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import cv2
@@ -32,13 +31,17 @@ from workbench.imaging.layout.template import (
     template_blocks,
 )
 from workbench.imaging.layout.word_shape import (
+    BODY_SHARPER_LIMIT,
     SHARPER_LIMIT,
     Scale,
+    body_edges,
+    body_sharper,
     page_sharpness,
     sharper_step,
     word_pairs,
 )
 from workbench.imaging.layout.word_tone import (
+    LineTones,
     line_tone,
     tone_range_differs,
     tone_shift,
@@ -50,9 +53,11 @@ from workbench.loading.fill import box_decoded
 from workbench.model import Artifact, Finding, Region, Severity
 from workbench.serialize import region_to_dict
 
+from .block_findings import block_finding
 from .line_findings import (
     EXEMPLAR_LINE_LIMITS,
     agreed,
+    body_sharper_finding,
     line_vs_exemplar_finding,
     sharper_finding,
     shift_agrees,
@@ -170,6 +175,8 @@ def compare_with_exemplars(
     shift_seen: dict[int, int] = {}
     sharp_hits: dict[int, list[dict[str, Any]]] = {}
     sharp_seen: dict[int, int] = {}
+    body_hits: dict[int, list[dict[str, Any]]] = {}
+    body_seen: dict[int, int] = {}
     tone_placed: dict[int, int] = {}  # the same, counting comparisons at the same place only
     sharp_placed: dict[int, int] = {}
     line_seen: dict[int, int] = {}
@@ -304,6 +311,10 @@ def compare_with_exemplars(
                     sharp_hits.setdefault(row["line"], []).append(dict(row, reference=ref))
             if row["different"]:
                 line_hits.setdefault(row["line"], []).append(dict(row, reference=ref))
+            if row["match"] == "body":
+                body_seen[row["line"]] = body_seen.get(row["line"], 0) + 1
+                if row["body_sharper"] >= BODY_SHARPER_LIMIT:
+                    body_hits.setdefault(row["line"], []).append(dict(row, reference=ref))
         stem = f"page1_vs_{k + 1}_{ref.sha256[:8]}"
         if context.artifacts.enabled:
             artifacts.append(
@@ -323,7 +334,7 @@ def compare_with_exemplars(
                 )
             )
     for block_list in block_hits.values():
-        findings.append(_block_finding(check, block_list, mm_per_px))
+        findings.append(block_finding(check, block_list, mm_per_px))
     by_index = {m.index: m for m in qlines.lines}
     for index, line_list in sorted(line_hits.items()):
         # Content differs between letters: a line counts only when it stands out against
@@ -354,6 +365,7 @@ def compare_with_exemplars(
             findings.append(
                 shift_finding(check, by_index[index], line_list, qlines, shift_seen[index])
             )
+    sharpened: set[int] = set()
     for index, line_list in sorted(sharp_hits.items()):
         # Edges are another observation than tone: judged on their own, against every
         # exemplar the line could be compared with, two at least.
@@ -361,80 +373,24 @@ def compare_with_exemplars(
             index in by_index
         ):
             findings.append(sharper_finding(check, by_index[index], line_list, qlines))
+            sharpened.add(index)
+    for index, line_list in sorted(body_hits.items()):
+        # Against the whole body text of the exemplars with nothing near the line: every
+        # one of them, two at least; not again for a line already reported for its edges.
+        alone = index in by_index and index not in sharpened
+        if alone and len(line_list) >= 2 and len(line_list) == body_seen[index]:
+            findings.append(body_sharper_finding(check, by_index[index], line_list, qlines))
     return findings, comparisons, artifacts, None
 
 
-def _block_finding(
-    check: Check,
-    hits: list[tuple[Document, BlockComparison, str, Region]],
-    mm_per_px: float | None,
-) -> Finding:
-    _, r, label, region = hits[0]
-    shift = math.hypot(*r.shift)
-    evidence: dict[str, Any] = {
-        "zone": label,
-        "status": r.status,
-        "shift_px": [round(r.shift[0], 2), round(r.shift[1], 2)],
-        "shift_mm": None if mm_per_px is None else round(shift * mm_per_px, 2),
-        "scale": round(r.scale, 4),
-        "exemplars": [
-            {
-                "reference": h_ref.sha256,
-                "status": h.status,
-                "shift_px": [round(h.shift[0], 2), round(h.shift[1], 2)],
-                "scale": round(h.scale, 4),
-                "score_in_place": round(h.score, 4),
-                "score_found": None if h.found_score is None else round(h.found_score, 4),
-            }
-            for h_ref, h, _, _ in hits
-        ],
-    }
-    names = ", ".join(h_ref.path.name for h_ref, _, _, _ in hits)
-    if r.status == "moved":
-        how = f"moved by {r.shift[0]:+.0f}, {r.shift[1]:+.0f} px"
-        if mm_per_px is not None:
-            how += f" ({shift * mm_per_px:.1f} mm)"
-        if abs(r.scale - 1.0) >= 0.02:
-            how += f" and rescaled to {r.scale:.0%}"
-        what = f"the same content, {how}"
-    elif r.status == "missing":
-        what = "no ink where the exemplars have this block"
-    else:
-        what = "different ink where the exemplars have this block"
-    innocent = (
-        "Innocent explanations: a revised template or letterhead, a page printed from "
-        "another file or printer, paper fed askew, or exemplars of another period."
-    )
-    if label == "letterhead":
-        return check.finding(
-            "letterhead_changed",
-            Severity.WARNING if r.status == "moved" else Severity.NOTICE,
-            "The letterhead differs from the exemplars'",
-            f"Compared with the exemplars ({names}), the letterhead shows {what}, while "
-            "the rest of the template is aligned. A letterhead pasted or redrawn onto a "
-            f"page is consistent with this. {innocent}",
-            page=0,
-            regions=[region],
-            evidence=evidence,
-            checklist=["form.template"],
-        )
-    checklist = ["form.template"]
-    if label in {"signature_block", "seal"}:
-        checklist.append("form.signature")
-    return check.finding(
-        "block_moved" if r.status == "moved" else "block_changed",
-        Severity.NOTICE,
-        f"A template block ({label}) is out of place"
-        if r.status == "moved"
-        else f"A template block ({label}) differs from the exemplars",
-        f"Compared with the exemplars ({names}), the template block in the {label} zone "
-        f"shows {what}. A block moved or replaced after printing is consistent with this. "
-        f"{innocent}",
-        page=0,
-        regions=[region],
-        evidence=evidence,
-        checklist=checklist,
-    )
+def _against_body(tones: LineTones | None, body: float | None) -> float | None:
+    """A line's `body_sharper` figure, rounded, or None.
+
+    Recorded for every comparison; judged only where the exemplar has no line or row near the
+    line.
+    """
+    figure = None if tones is None else body_sharper(tones, body)
+    return None if figure is None else round(figure[0], 3)
 
 
 def _compare_lines(
@@ -448,11 +404,16 @@ def _compare_lines(
         lambda: page_lines(np.asarray(context.page_gray(0, document=ref))),
     )
     erows = context.cached(("layout.rows", ref.sha256), lambda: text_rows(elines))
+    erow_tones = [r.tones for r in erows]
     pairs = []
     # A line with no line at the same place (a body line broken into other segments, or
     # further down where the letters' texts differ in length) is compared with the nearest
     # text row of the exemplar instead, by tone and edges only.
     row_pairs: list[tuple[LineMetrics, TextRow, TextRow, tuple[int, int, int, int]]] = []
+    # With no text row near it either (a body line where the exemplar's text ran otherwise),
+    # it is set against the exemplar's whole body text: its sharpest word against its own
+    # line's other words, beside the highest such figure of any of the exemplar's rows.
+    body_lines: list[LineMetrics] = []
     q_row = {m.index: row for row in text_rows(qlines) for m in row.lines}
     # A round stamp's lettering is not a row of the page's type (on the samples' letters it
     # is lighter than every text row beside it).
@@ -473,6 +434,8 @@ def _compare_lines(
         row = nearest_row(transform_box(own.box, reg.matrix), erows)
         if row is not None:
             row_pairs.append((q, own, row, qbox))
+        else:
+            body_lines.append(q)
     if len(pairs) < 4:
         return []
     ratios = {
@@ -496,6 +459,8 @@ def _compare_lines(
 
     def to_exemplar(box: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
         return transform_box(rotate_box_back(box, qlines.angle, qlines.shape), matrix)
+
+    body = context.cached(("layout.body_edges", ref.sha256), lambda: body_edges(erow_tones))
 
     def to_exemplar_page(box: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
         return rotate_box_back(box, elines.angle, elines.shape)
@@ -533,6 +498,7 @@ def _compare_lines(
                 "word_pairs": [p.to_dict() for p in shapes],
                 "sharper": None if sharper is None else round(sharper[0], 3),
                 "sharpest_word": None if sharper is None else sharper[1],
+                "body_sharper": _against_body(qt, body),
                 "match": "place",
             }
         )
@@ -566,7 +532,30 @@ def _compare_lines(
                 "word_pairs": [],
                 "sharper": None if sharper is None else round(sharper[0], 3),
                 "sharpest_word": None if sharper is None else sharper[1],
+                "body_sharper": _against_body(qt, body),
                 "match": "row",
+            }
+        )
+    for q in body_lines:
+        qt = q_tones.get(q.index)
+        against = None if qt is None else body_sharper(qt, body)
+        if against is None:
+            continue
+        rows.append(
+            {
+                "line": q.index,
+                "exemplar_line": None,
+                "relative": {},
+                "different": False,
+                "tone_step": None,
+                "tone_different": False,
+                "tone_shift": None,
+                "shifted_word": None,
+                "word_pairs": [],
+                "sharper": None,
+                "body_sharper": round(against[0], 3),
+                "sharpest_word": against[1],
+                "match": "body",
             }
         )
     return rows

@@ -190,3 +190,30 @@ def sharper_finding(
         evidence=evidence,
         checklist=["img.retyped"],
     )
+
+
+def body_sharper_finding(
+    check: Check, line: LineMetrics, hits: list[dict[str, Any]], qlines: PageLines
+) -> Finding:
+    """A line whose sharpest word stands out from its line more than any exemplar row's does."""
+    ratios = ", ".join(f"{h['body_sharper']:.2f}" for h in hits)
+    names = ", ".join(h["reference"].path.name for h in hits)
+    evidence, regions = word_evidence(line, hits, "body_sharper", hits[0]["sharpest_word"], qlines)
+    return check.finding(
+        "word_edges",
+        Severity.WARNING,
+        "A word's edges are sharper against its line than on any line of the exemplars",
+        f"Line {line.index + 1} of page 1 has no line at the same place in the exemplars "
+        f"({names}), so it was set against their whole text: its sharpest word's edges are "
+        f"{ratios} times as far above the rest of its line as the most any text row of each "
+        "of those exemplars shows. The words of a printed and scanned line share the scan's "
+        "blur; digits or a word typed into the image after it was scanned, or pasted from a "
+        "sharper source, are consistent with this. Innocent explanations: a value printed in "
+        "another pass or by another printer by the issuer itself, a word gone over by pen, a "
+        "page scanned again after a local correction. Compare the word's edges with its "
+        "neighbours' at high zoom.",
+        page=0,
+        regions=regions,
+        evidence=evidence,
+        checklist=["img.retyped"],
+    )

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from workbench.imaging.layout.template import ink_mask
-from workbench.imaging.layout.word_tone import LineTones, line_tones
+from workbench.imaging.layout.word_tone import LineTones, dot_rows, line_tones
 from workbench.imaging.lines import (
     LineMetrics,
     deskew_angle,
@@ -58,11 +58,13 @@ def page_lines(gray: np.ndarray, decoded: np.ndarray | None = None) -> PageLines
     lines = measure_lines(straight, segment_lines(straight))
     shape = (int(gray.shape[0]), int(gray.shape[1]))
     page = np.ascontiguousarray(gray, dtype=np.uint8)
+    # A segment inside another line's box is that line's row of dots: no words of its own.
+    dots = dict(zip((m.index for m in lines), dot_rows([m.box for m in lines]), strict=True))
     if decoded is None:
-        tones = tuple(line_tones(page, angle, straight, m) for m in lines)
+        tones = tuple(line_tones(page, angle, straight, m, dots[m.index]) for m in lines)
         return PageLines(angle, tuple(lines), shape, tones=tones)
     kept = [m for m in lines if box_decoded(decoded, rotate_box_back(m.box, angle, shape))]
-    tones = tuple(line_tones(page, angle, straight, m) for m in kept)
+    tones = tuple(line_tones(page, angle, straight, m, dots[m.index]) for m in kept)
     return PageLines(angle, tuple(kept), shape, left_at_fill=len(lines) - len(kept), tones=tones)
 
 

@@ -47,7 +47,8 @@ def test_retyped_number_with_flat_ink_is_found_where_it_was_typed(tmp_path: Path
     assert best.strength >= 0.5
     assert overlaps((best.box.x, best.box.y, best.box.width, best.box.height), edit)
     deviation = best.deviations["ink_grain"]
-    assert deviation["z"] <= -7.0 and deviation["value"] < deviation["median"]
+    # Against every number of the letter, those OCR misread as one digit included: z -6.2.
+    assert deviation["z"] <= -6.0 and deviation["value"] < deviation["median"]
     # Nothing else on the letter comes near notice.
     for o in scan.outliers:
         if not overlaps((o.box.x, o.box.y, o.box.width, o.box.height), edit):

@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from tests.support.forensic_fixtures import jpeg, overlaps, register_page, retype_number
-from workbench.imaging.forensic.digits import digit_consistency, is_number
+from workbench.imaging.forensic.digits import digit_consistency
+from workbench.imaging.forensic.number_words import is_number
 from workbench.imaging.words import find_words
 from workbench.ocr import OcrWord, default_engine
 

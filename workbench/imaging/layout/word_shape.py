@@ -153,3 +153,48 @@ def sharper_step(
         return None
     sharpest = max(q_words, key=lambda w: w.sharpness)
     return (sharpest.sharpness / q_page) / (max(e_values) / e_page), sharpest
+
+
+#: A line needs this many words with measured edges for its sharpest word to be set against
+#: its other words (`edge_contrast`).
+MIN_CONTRAST_WORDS = 3
+#: A line with no line at the same place, and no text row near it, in two exemplars or more
+#: (a body line where the exemplars' texts run otherwise) whose `edge_contrast` is this many
+#: times the highest of any text row of each such exemplar (`body_sharper`) shows a word
+#: sharper against its own line than any row of those genuine letters shows. Set on the
+#: development letters of the independent corpus (each letter against the genuine letters of
+#: its template): over every line the edit did not touch the figure against every exemplar was
+#: at most 1.056, and 0.997 on the 38 lines judged this way; the limit is 1.4 times the
+#: former over 1 in log units, the sharper rule's margin. With each scan chain or template
+#: held out in turn (the limit from the other groups' untouched lines) it found the one
+#: retyped line judged this way (dev-055, 1.10) and no untouched line (see RESULTS.md).
+BODY_SHARPER_LIMIT = 1.08
+
+
+def edge_contrast(words: tuple[WordTone, ...]) -> tuple[float, WordTone] | None:
+    """A line's sharpest word's edge sharpness over the median of its other words'.
+
+    Within one line the words share the page's print, scan and the line's size of type, so
+    the figure does not depend on the page: a word typed into the scan after it was made has
+    steeper edges than the rest of its line. None below `MIN_CONTRAST_WORDS` measured words.
+    """
+    measured = [w for w in words if w.sharpness > 0]
+    if len(measured) < MIN_CONTRAST_WORDS:
+        return None
+    sharpest = max(measured, key=lambda w: w.sharpness)
+    others = [w.sharpness for w in measured if w is not sharpest]
+    return sharpest.sharpness / float(np.median(others)), sharpest
+
+
+def body_edges(rows: list[LineTones]) -> float | None:
+    """The highest `edge_contrast` of an exemplar's text rows: how far its genuine body goes."""
+    values = [c[0] for c in (edge_contrast(r.words) for r in rows) if c is not None]
+    return max(values) if values else None
+
+
+def body_sharper(questioned: LineTones, body: float | None) -> tuple[float, WordTone] | None:
+    """The questioned line's `edge_contrast` over an exemplar's `body_edges`, or None."""
+    own = edge_contrast(questioned.words)
+    if own is None or body is None or body <= 0:
+        return None
+    return own[0] / body, own[1]

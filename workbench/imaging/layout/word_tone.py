@@ -19,6 +19,7 @@ highlighter, a fold or a stain across one word.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -182,10 +183,44 @@ def edge_sharpness(gray: np.ndarray, ink: np.ndarray, paper: float, tone: float)
     return float(np.percentile(grad[ring], 90)) / 8.0 / contrast
 
 
+def dot_rows(boxes: Sequence[Box]) -> list[bool]:
+    """Which of a page's line boxes lie wholly inside another, larger line's box.
+
+    The line segmentation joins ink along rows, so the dots above a word (the three of
+    "sh", the two of "t"), set apart from their letters by a row of paper, can come out as a
+    segment of their own, a few pixels high, inside the box of the line they belong to. Their
+    ink is measured with that line's words already (a word is all the ink of its columns in
+    its line's box); on their own they are no word: each "word" of such a segment is a
+    cluster of a few dots, nearly all edge, whose tone depends on the dots' size against the
+    scan's blur, not on the print. On the letters of the independent corpus's dev generator
+    (its dev split and letters made at other seeds) every such segment was a row of dots,
+    7 to 15 pixels high (about a third of its line's ink height), its clusters from 7.5
+    grey levels darker to 31 lighter than its line's words; at 31 lighter, an untouched
+    letter's dot row was taken for a lighter word than the exemplars' same line.
+    """
+    inner = []
+    for i, (x, y, w, h) in enumerate(boxes):
+        inner.append(
+            any(
+                j != i
+                and ow * oh > w * h
+                and ox <= x
+                and oy <= y
+                and x + w <= ox + ow
+                and y + h <= oy + oh
+                for j, (ox, oy, ow, oh) in enumerate(boxes)
+            )
+        )
+    return inner
+
+
 def line_tones(
-    gray: np.ndarray, angle: float, straight: np.ndarray, line: LineMetrics
+    gray: np.ndarray, angle: float, straight: np.ndarray, line: LineMetrics, dots: bool = False
 ) -> LineTones:
     """Measure the words of `line` (a line of the page deskewed by `angle`).
+
+    A segment that is a row of another line's dots (`dots`, see `dot_rows`) gets its paper
+    and baseline but no words.
 
     Parameters
     ----------
@@ -197,6 +232,8 @@ def line_tones(
         The page's ink, deskewed.
     line : LineMetrics
         A line measured on `straight`.
+    dots : bool
+        Whether the line is a row of another line's dots (`dot_rows`).
 
     """
     x, y, w, h = line.box
@@ -205,7 +242,8 @@ def line_tones(
     paper = float(np.median(tones[~ink])) if (~ink).any() else 255.0
     words: list[WordTone] = []
     gap = max(3, round(WORD_GAP * line.ink_height))
-    for a, b in _word_runs(np.asarray(ink.any(axis=0)), gap):
+    runs = [] if dots else _word_runs(np.asarray(ink.any(axis=0)), gap)
+    for a, b in runs:
         word = ink[:, a:b]
         rows = np.flatnonzero(word.any(axis=1))
         height = rows[-1] - rows[0] + 1 if rows.size else 0

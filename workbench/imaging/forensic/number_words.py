@@ -1,0 +1,174 @@
+"""Which of a page's OCR words are numbers, and where each number's ink lies.
+
+The number comparison (`workbench.imaging.forensic.digits`) judges a number against the page's
+other numbers, so it first has to know which words are numbers. OCR's text says so for most,
+but not for all: Tesseract reads a number in some faces as one digit, its box still around the
+whole number (a table's amount ``۵۱۷٬۰۰۰`` read as ``۰``, a receipt's ``۷۱۹٬۰۰۰`` as ``۱``), and
+it glues a field's label to its value when the space between them is narrow
+(``شماره:۴۴۵۸۲`` read as one word). Such numbers were never compared, genuine or retyped.
+
+So a word is taken for a number when
+
+- its text is a number (`is_number`: two digits or more, digits and separators making up most
+  of it), or
+- its text holds digits and no letter, and its box is wider than one digit can be
+  (`WIDE_WORD` times the page's median OCR word height, and times its own height) at about
+  the height of the page's words (`WORD_HEIGHTS`): the box holds several glyphs OCR read as
+  one digit, while a digit read alone (a list's item number, a footnote mark, one digit of a
+  date OCR split) is narrower, and a logo or a signature read as a digit is taller; or
+- its text is a label and a number glued together (letters, then the number, or the number
+  then letters): the number's part of the box is cut off at the blank column of ink nearest
+  to where its share of the characters puts it (Persian runs right to left, so the text's end
+  lies at the box's left), and taken when such a column lies within `SPLIT_REACH` of the box's
+  width of there.
+
+What is taken for a number is only compared, never reported for what it says: a word taken
+wrongly is one more reference among the page's numbers, or a word measured against them.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Sequence
+from typing import Protocol
+
+import numpy as np
+
+from workbench.geometry import Box
+
+#: A word is a number when it holds at least this many digits and digits and separators make
+#: up at least `DIGIT_SHARE` of its characters (``1380/02/24``, ``۲۶۰,۰۰۰``).
+MIN_DIGITS = 2
+DIGIT_SHARE = 0.7
+SEPARATORS = frozenset("/-.,:\u066b\u066c\u060c")
+#: A word of digits without letters is a number when its box is at least this many times the
+#: page's median OCR word height wide, and as many times its own height: Persian and
+#: Arabic-Indic digits are narrower than the line is high, so such a box holds two digits or
+#: more. (Against the median height alone, one digit of a date OCR split off, in a box as high
+#: as wide, was taken on a table of the development generator and stood out at 0.36.)
+WIDE_WORD = 1.5
+#: ... and its box's height lies in this range of the page's median OCR word height.
+WORD_HEIGHTS = (0.5, 1.6)
+#: How far (a share of the box's width) from where the characters' shares put it a label's
+#: and a number's blank column may lie.
+SPLIT_REACH = 0.2
+
+
+class ReadWord(Protocol):
+    """A word as OCR read it (`workbench.ocr.OcrWord` has this shape)."""
+
+    @property
+    def text(self) -> str:
+        """The word's text."""
+
+    @property
+    def box(self) -> tuple[int, int, int, int]:
+        """x, y, width, height in pixels of the page analysed."""
+
+
+def _kind(char: str) -> str:
+    """``d`` digit, ``s`` separator, ``l`` letter, ``o`` other (punctuation, marks)."""
+    if unicodedata.decimal(char, None) is not None:
+        return "d"
+    if char in SEPARATORS:
+        return "s"
+    return "l" if unicodedata.category(char).startswith("L") else "o"
+
+
+def _chars(text: str) -> list[str]:
+    return [c for c in text if not unicodedata.category(c).startswith(("Z", "C"))]
+
+
+def is_number(text: str) -> bool:
+    """Whether an OCR word is a number or a date (Persian, Arabic-Indic or Latin digits)."""
+    chars = _chars(text)
+    digits = sum(1 for c in chars if unicodedata.decimal(c, None) is not None)
+    separators = sum(1 for c in chars if c in SEPARATORS)
+    return digits >= MIN_DIGITS and digits + separators >= DIGIT_SHARE * len(chars)
+
+
+def clip_box(box: tuple[int, int, int, int], shape: tuple[int, int]) -> Box | None:
+    """An OCR box (x, y, width, height) clipped to a page of `shape`, or None when too small."""
+    x, y, w, h = box
+    x0, y0 = max(int(x), 0), max(int(y), 0)
+    x1, y1 = min(int(x + w), shape[1]), min(int(y + h), shape[0])
+    if x1 - x0 < 2 or y1 - y0 < 2:
+        return None
+    return Box(x0, y0, x1 - x0, y1 - y0)
+
+
+def _glued_number(text: str) -> tuple[int, bool] | None:
+    """For a label glued to a number: (the number's characters, whether it ends the text)."""
+    kinds = "".join(_kind(c) for c in _chars(text))
+    if "l" not in kinds:
+        return None
+    chars = _chars(text)
+    # The number at the text's end (a field's label, then its value) or at its start.
+    end = len(kinds.rstrip("ds"))
+    start = len(kinds) - len(kinds.lstrip("ds"))
+    tail, head = "".join(chars[end:]), "".join(chars[:start])
+    if is_number(tail) and len(tail) >= len(head):
+        return len(tail), True
+    if is_number(head):
+        return len(head), False
+    return None
+
+
+def _split(box: Box, ink: np.ndarray, share: float, at_end: bool) -> Box | None:
+    """The number's part of a label's and a number's box, cut at a blank column of ink."""
+    own = ink[box.y : box.y + box.height, box.x : box.x + box.width]
+    blank = ~own.any(axis=0)
+    # Right to left: the text's end lies at the box's left.
+    guess = box.width * (share if at_end else 1.0 - share)
+    columns = np.flatnonzero(blank)
+    if columns.size == 0:
+        return None
+    cut = int(columns[np.argmin(np.abs(columns - guess))])
+    if abs(cut - guess) > SPLIT_REACH * box.width:
+        return None
+    x0, x1 = (0, cut) if at_end else (cut + 1, box.width)
+    if x1 - x0 < 2:
+        return None
+    return Box(box.x + x0, box.y, x1 - x0, box.height)
+
+
+def number_boxes(read: Sequence[ReadWord], ink: np.ndarray) -> list[Box]:
+    """The boxes of the words of `read` taken for numbers (the module docstring's rules).
+
+    Parameters
+    ----------
+    read : sequence of ReadWord
+        The page's words as OCR read them, boxes in pixels of ``ink``.
+    ink : (H, W) bool array
+        The page's binarised ink (for cutting a label off its number).
+
+    Returns
+    -------
+    The numbers' boxes, clipped to the page, in reading order.
+
+    """
+    shape = (ink.shape[0], ink.shape[1])
+    heights = [w.box[3] for w in read if w.box[3] > 0]
+    line = float(np.median(heights)) if heights else 0.0
+    out: list[Box] = []
+    for word in read:
+        box = clip_box(word.box, shape)
+        if box is None:
+            continue
+        if is_number(word.text):
+            out.append(box)
+            continue
+        kinds = "".join(_kind(c) for c in _chars(word.text))
+        if "d" in kinds and "l" not in kinds:
+            low, high = WORD_HEIGHTS
+            wide = box.width >= WIDE_WORD * max(line, box.height)
+            if line > 0 and wide and low <= box.height / line <= high:
+                out.append(box)
+            continue
+        glued = _glued_number(word.text)
+        if glued is not None:
+            count, at_end = glued
+            part = _split(box, ink, count / max(len(kinds), 1), at_end)
+            if part is not None:
+                out.append(part)
+    return out

@@ -33,8 +33,8 @@ def page() -> np.ndarray:
     return jpeg_gray(np.asarray(scanned_letter(seed=0)), 80)
 
 
-def pasted(page: np.ndarray) -> np.ndarray:
-    """`page` with a block of another, noisier scan pasted at `PASTE`, saved at 90.
+def pasted(page: np.ndarray, box: tuple[int, int, int, int] = PASTE) -> np.ndarray:
+    """`page` with a block of another, noisier scan pasted at `box`, saved at 90.
 
     The other scan has the same paper tone and print; its scanner added more noise (a grain
     of about 8 grey levels against the page's 2.5), and it was saved at 85 on its own.
@@ -42,7 +42,7 @@ def pasted(page: np.ndarray) -> np.ndarray:
     other = np.asarray(scanned_letter(seed=1)).astype(np.float32)
     other += np.random.default_rng(2).normal(0.0, 8.0, other.shape)
     donor = jpeg_gray(np.clip(other, 0, 255).astype(np.uint8), 85)
-    x0, y0, x1, y1 = PASTE
+    x0, y0, x1, y1 = box
     edited = page.copy()
     edited[y0:y1, x0:x1] = donor[y0 + 40 : y1 + 40, x0:x1]
     return jpeg_gray(edited, 90)
@@ -67,6 +67,22 @@ def test_a_pasted_block_is_grown_from_one_edge_to_the_whole_block(page: np.ndarr
     assert inside.mean() > 0.8  # the block, not only its top edge
     assert float(grown[y0:y1, x0:x1].max()) == pytest.approx(0.6)
     # Nothing far from the block.
+    near = np.zeros(grown.shape, bool)
+    near[y0 - 8 : y1 + 8, x0 - 8 : x1 + 8] = True
+    assert not (grown[~near] > 0).any()
+
+
+def test_a_tall_block_is_grown_whole_from_a_step_along_its_top(page: np.ndarray) -> None:
+    # A paste 406 pixels tall, found by a paper step along its top edge only.
+    box = (203, 597, 861, 1003)
+    edited = pasted(page, box)
+    paper = paper_blocks(edited)
+    assert paper is not None
+    strip = strip_evidence(edited.shape, box)
+    grown = grow_patches(paper, strip, CELL, edges=strip)
+    x0, y0, x1, y1 = (v // CELL for v in box)
+    assert (grown[y0:y1, x0:x1] > 0).mean() > 0.85
+    assert (grown[(y0 + y1) // 2 : y1, x0:x1] > 0).mean() > 0.85  # its lower half too
     near = np.zeros(grown.shape, bool)
     near[y0 - 8 : y1 + 8, x0 - 8 : x1 + 8] = True
     assert not (grown[~near] > 0).any()

@@ -108,14 +108,21 @@ def test_a_strip_that_is_no_paper_step_does_not_grow_a_block_it_barely_covers(
     assert not grow_patches(paper, strip_evidence(edited.shape, PASTE), CELL).any()
 
 
-def test_a_stain_holding_one_flagged_word_is_not_painted(monkeypatch: pytest.MonkeyPatch) -> None:
-    # An untouched page with a round stain 140 px across, 5 grey levels darker, and one word
-    # on it that glyph consistency flagged at 0.9: the word is marked, the stain is not.
+@pytest.mark.parametrize("shade", ["stain", "shaded row"])
+def test_a_stain_holding_one_flagged_word_is_not_painted(
+    shade: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # An untouched page with a round stain 140 px across, 5 grey levels darker (or a row of
+    # a table shaded 5 levels darker, 56 px tall), and one word on it that glyph consistency
+    # flagged at 0.9: the word is marked, the stain is not.
     rgb = np.asarray(scanned_letter(width=1200, height=1600, seed=0))
     gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY).astype(np.float32)
     cy, cx = 420, 800
     yy, xx = np.mgrid[: gray.shape[0], : gray.shape[1]]
-    gray[(yy - cy) ** 2 + (xx - cx) ** 2 <= 70**2] -= 5.0
+    if shade == "stain":
+        gray[(yy - cy) ** 2 + (xx - cx) ** 2 <= 70**2] -= 5.0
+    else:
+        gray[cy - 28 : cy + 28, 100:1100] -= 5.0
     stained = jpeg_gray(np.clip(gray, 0, 255).astype(np.uint8), 90)
     ys, xs = np.nonzero(stained[cy - 30 : cy + 30, cx - 40 : cx + 40] < 128)
     assert ys.size > 50  # a word lies on the stain

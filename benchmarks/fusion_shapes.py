@@ -295,7 +295,7 @@ PATCH_SHIPPED: dict[str, Any] = {
     "PATCH_EVIDENCE": ("dq", "paper_step", "glyph"),
     "OFF": 3.5,
     "DISTINCT": 6.0,
-    "REACH": 16,
+    "REACH": 64,
     "POOL": 3,
 }
 PATCH_VARIANTS: list[dict[str, Any]] = [
@@ -304,7 +304,7 @@ PATCH_VARIANTS: list[dict[str, Any]] = [
     {**PATCH_SHIPPED, "PATCH_EVIDENCE": ("dq", "paper_step")},
     *({**PATCH_SHIPPED, "OFF": v} for v in (3.0, 4.5)),
     *({**PATCH_SHIPPED, "DISTINCT": v} for v in (5.0, 8.0)),
-    *({**PATCH_SHIPPED, "REACH": v} for v in (8, 32)),
+    *({**PATCH_SHIPPED, "REACH": v} for v in (16, 128)),
     *({**PATCH_SHIPPED, "POOL": v} for v in (1, 5)),
 ]
 

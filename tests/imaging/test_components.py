@@ -41,3 +41,11 @@ def test_blank_image_has_only_the_background() -> None:
     assert count == 1
     assert not labels.any()
     assert stats[0, cv2.CC_STAT_AREA] == 40 * 60
+
+
+def test_an_empty_image_has_only_the_background() -> None:
+    for shape in ((0, 60), (40, 0), (0, 0)):
+        count, labels, stats, _ = components_with_stats(np.zeros(shape, np.uint8))
+        assert count == 1
+        assert labels.shape == shape and labels.dtype == np.int32
+        assert stats.shape == (1, 5) and stats[0, cv2.CC_STAT_AREA] == 0

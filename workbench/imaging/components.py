@@ -34,7 +34,14 @@ def components_with_stats(binary: np.ndarray) -> tuple[int, np.ndarray, np.ndarr
         the (count, 2) float64 centroids.
 
     """
+    image = np.asarray(binary, dtype=np.uint8)
+    if image.size == 0:
+        # OpenCV gives no label image for an empty one (and its default labelling crashes):
+        # the background alone, with no pixels.
+        h, w = image.shape[:2]
+        empty = np.array([[0, 0, w, h, 0]], dtype=np.int32)
+        return 1, np.zeros(image.shape, np.int32), empty, np.full((1, 2), np.nan)
     count, labels, stats, centroids = cv2.connectedComponentsWithStatsWithAlgorithm(
-        np.asarray(binary, dtype=np.uint8), 8, cv2.CV_32S, cv2.CCL_GRANA
+        image, 8, cv2.CV_32S, cv2.CCL_GRANA
     )
     return int(count), labels, stats, centroids

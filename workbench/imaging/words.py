@@ -84,11 +84,20 @@ def ruled_lines(ink: np.ndarray, height: float) -> np.ndarray:
     m = ink.astype(np.uint8)
     across = max(3, round(RULE_ACROSS * height))
     down = max(3, round(RULE_DOWN * height))
-    # A row's opening by a run of `across` pixels depends on that row alone, and is empty
-    # where the row holds fewer ink pixels than that: only the few rows that can hold a rule
-    # (a tenth of a letter's) are opened, the same pixels at a tenth of the cost.
+    # A row's opening by a run of `across` pixels depends on that row alone. OpenCV's erosion
+    # counts the pixels beyond the page's left and right edges as ink, so a run that touches
+    # an edge survives from about half that length (`across - across // 2` pixels at the left
+    # edge, `across // 2 + 1` at the right); elsewhere a row with fewer than `across` ink
+    # pixels opens to nothing. Only the rows that can hold a rule (a tenth of a letter's) are
+    # opened: the same pixels as opening the whole page, at a tenth of the cost.
     flat = np.zeros_like(m)
-    rows = np.flatnonzero(cv2.reduce(m, 1, cv2.REDUCE_SUM, dtype=cv2.CV_32S).ravel() >= across)
+    width = m.shape[1]
+    can = cv2.reduce(m, 1, cv2.REDUCE_SUM, dtype=cv2.CV_32S).ravel() >= across
+    if width and m.shape[0]:
+        left, right = min(across - across // 2, width), min(across // 2 + 1, width)
+        can |= cv2.reduce(m[:, :left], 1, cv2.REDUCE_MIN).ravel() > 0
+        can |= cv2.reduce(m[:, width - right :], 1, cv2.REDUCE_MIN).ravel() > 0
+    rows = np.flatnonzero(can)
     if rows.size:
         flat[rows] = cv2.morphologyEx(m[rows], cv2.MORPH_OPEN, np.ones((1, across), np.uint8))
     upright = cv2.morphologyEx(m, cv2.MORPH_OPEN, np.ones((down, 1), np.uint8))

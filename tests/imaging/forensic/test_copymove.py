@@ -228,6 +228,31 @@ def test_rectangles_described_again_do_not_overlap() -> None:
     assert sorted(rects) == [(0, 0, 31, 20), (30, 30, 40, 40)]
 
 
+def test_a_blurred_end_keeps_its_share_of_the_bound() -> None:
+    # A pair's two ends described again: one on sharp print, one blurred (a copy saved
+    # again). With a bound below what the crops hold, the strongest of all alone would go
+    # almost all to the sharp crop; each crop keeps at least an equal share of the bound.
+    letter = letter_page(seed=2)
+    factor = 1240 / letter.image.shape[0]
+    work = cv2.resize(letter.image, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
+    sharp, soft = (330, 190, 590, 420), (190, 790, 420, 1010)
+    work[soft[1] : soft[3], soft[0] : soft[2]] = cv2.GaussianBlur(
+        work[soft[1] : soft[3], soft[0] : soft[2]], (0, 0), 1.6
+    )
+
+    def in_soft(points: np.ndarray) -> int:
+        return int(((points[:, 0] >= 128) & (points[:, 0] < 420) & (points[:, 1] >= 768)).sum())
+
+    every, _ = kp._features_in(work, [sharp, soft], 5000, 0.02)
+    budget = len(every) // 2
+    assert in_soft(every) >= budget // 2  # the blurred crop holds enough for its share
+    points, descriptors = kp._features_in(work, [sharp, soft], budget, 0.02)
+    assert len(points) == budget == len(descriptors)
+    assert in_soft(points) >= budget // 2
+    again, _ = kp._features_in(work, [sharp, soft], budget, 0.02)
+    np.testing.assert_array_equal(points, again)
+
+
 def test_ends_described_again_start_on_the_grid_and_keep_an_overall_bound() -> None:
     # The ends of the reduced pass's pairs are described on crops that start on multiples
     # of 64 pixels, as the whole pass's pieces do: inside a crop's core, SIFT finds the

@@ -242,8 +242,6 @@ def _strongest(
 #: pixels every edit found at warning stayed found; on two book pages of 1,181 pixels
 #: reduced to 870 two did not, which is why smaller pages keep the whole pass.
 PAPER_COARSE_SIDE = 870
-#: Rows of the bands the reduced pass runs SIFT on (`SIFT_BAND_ROWS`).
-PAPER_COARSE_BAND_ROWS = SIFT_BAND_ROWS
 #: A pair found by the reduced pass at least this strong is matched again at ``max_side``,
 #: with SIFT run only on its two ends (`REFINE_MARGIN` around each): the pair's matches and
 #: its verification then rest on as much detail as a full-size pass would give them.
@@ -293,8 +291,11 @@ def _features_in(
     Each rectangle is widened to start on a multiple of 64 pixels, as the whole pass's
     pieces do (so that the octaves sample the same pixels as on the whole image), and the
     widened rectangles that overlap are joined. At most ``max_keypoints`` of all the
-    rectangles' keypoints are kept, the strongest, as one pass over the page would keep:
-    many strong pairs of the reduced pass do not multiply what is matched.
+    rectangles' keypoints are kept, as one pass over the page would keep: many strong pairs
+    of the reduced pass do not multiply what is matched. Each rectangle first keeps its own
+    strongest, up to an equal share of the bound (`_strongest_per_crop`), and the rest of
+    the bound goes to the strongest of all: a pair's weaker end (blurred, saved again) is
+    not left without keypoints by a crop of sharp print.
     """
     aligned = [(x0 // 64 * 64, y0 // 64 * 64, x1, y1) for x0, y0, x1, y1 in rects]
     points: list[np.ndarray] = []
@@ -309,10 +310,32 @@ def _features_in(
         strengths.append(strength)
     if not points:
         return np.zeros((0, 2), dtype=np.float64), np.zeros((0, 128), dtype=np.float32)
-    found, described, _ = _strongest(
-        np.vstack(points), np.vstack(chunks), np.concatenate(strengths), max_keypoints
-    )
-    return found, described
+    keep = _strongest_per_crop(strengths, max_keypoints)
+    return np.vstack(points)[keep], np.vstack(chunks)[keep]
+
+
+def _strongest_per_crop(strengths: list[np.ndarray], most: int) -> np.ndarray:
+    """Indices (ascending) of at most ``most`` keypoints of several crops, concatenated.
+
+    Each crop keeps its strongest up to ``most // len(strengths)``; the bound's rest goes to
+    the strongest of the keypoints left, whichever crop they are in. Ties are broken by
+    order (stable sorts), so runs are reproducible.
+    """
+    total = sum(len(s) for s in strengths)
+    if total <= most:
+        return np.arange(total)
+    floor = most // max(len(strengths), 1)
+    chosen = np.zeros(total, bool)
+    start = 0
+    for s in strengths:
+        chosen[start + np.argsort(-s, kind="stable")[:floor]] = True
+        start += len(s)
+    every = np.concatenate(strengths)
+    rest = np.flatnonzero(~chosen)
+    left = most - int(chosen.sum())
+    if left > 0 and rest.size:
+        chosen[rest[np.argsort(-every[rest], kind="stable")[:left]]] = True
+    return np.flatnonzero(chosen)
 
 
 def keypoint_clones(
@@ -388,7 +411,7 @@ def keypoint_clones(
         points, descriptors = _sift_features(work, max_keypoints, contrast)
         return match(points, descriptors, factor)
     small, small_factor = _reduced(img, coarse_side)
-    points, descriptors = _sift_features(small, max_keypoints, contrast, PAPER_COARSE_BAND_ROWS)
+    points, descriptors = _sift_features(small, max_keypoints, contrast)
     coarse = match(points, descriptors, small_factor)
     strong = [p for p in coarse if p.strength >= REFINE_STRENGTH]
     if not strong:

@@ -92,6 +92,8 @@ STEP_METHOD = "paper_step"
 #: Methods whose regions are evidence of a patch of other paper, grown into the whole patch
 #: where the page's paper is measured (`paper_patch.grow_patches`).
 PATCH_EVIDENCE = ("dq", "paper_step", "glyph")
+#: The method whose regions are words printed differently (a patch asks more of them).
+WORDS_METHOD = "glyph"
 
 
 def resize_map(values: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
@@ -157,7 +159,10 @@ def fuse_maps(
     out = trim_to_words(fused, text)
     if paper is not None:
         evidence = _maximum([v for k, v in layers.items() if k in PATCH_EVIDENCE], shape)
-        out = np.maximum(out, grow_patches(paper, evidence, cell))
+        grown = grow_patches(
+            paper, evidence, cell, layers.get(STEP_METHOD), layers.get(WORDS_METHOD)
+        )
+        out = np.maximum(out, grown)
     return np.asarray(np.rint(out * 255.0), dtype=np.uint8)
 
 

@@ -39,6 +39,10 @@ MIN_SHORT_LINES = 30
 #: ...and these make up at least this share of its lines.
 MIN_SHORT_SHARE = 0.6
 #: Scales each column of names is read at; per row, the most confident reading is kept.
+#: Each column is read whole at every scale: its doubtful lines alone, cut out as bands (or
+#: with the confident rows blanked), do not read as they do inside the column, and that
+#: moved single rows both ways on the development scans (benchmarks/RESULTS.md, the lists
+#: item of "Throughput outside the `ocr`, `script` and `forensics` checks").
 READ_SCALES = (1.0, 1.5, 0.75)
 
 

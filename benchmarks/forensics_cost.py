@@ -118,11 +118,18 @@ def forensics_cpu_seconds(page: Path, code: Path | None = None) -> dict[str, flo
     duration in seconds. With ``code`` (a source tree of the project, e.g. an earlier
     version unpacked with ``git archive``), that tree's code is measured instead.
     """
-    env = None
-    if code is not None:  # its folder first on the path, before the installed project
-        env = {**os.environ, "PYTHONPATH": str(code.resolve())}
+    return _child_figures(CPU_CHILD, page, code)
+
+
+def _child_figures(child: str, page: Path, code: Path | None) -> dict[str, float]:
+    """The figures `child` (a script) prints last for ``page``, run in a fresh interpreter.
+
+    With ``code`` (an earlier source tree) its folder comes first on the import path, before
+    the installed project.
+    """
+    env = None if code is None else {**os.environ, "PYTHONPATH": str(code.resolve())}
     proc = subprocess.run(
-        [sys.executable, "-c", CPU_CHILD, str(page.resolve())],
+        [sys.executable, "-c", child, str(page.resolve())],
         check=True,
         capture_output=True,
         text=True,
@@ -182,17 +189,7 @@ print(json.dumps(spent))
 
 def _stages(page: Path, code: Path | None) -> dict[str, float]:
     """One fresh interpreter's `STAGES_CHILD` on ``page`` (``code``: an earlier source tree)."""
-    env = None if code is None else {**os.environ, "PYTHONPATH": str(code.resolve())}
-    proc = subprocess.run(
-        [sys.executable, "-c", STAGES_CHILD, str(page.resolve())],
-        check=True,
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=code,
-    )
-    result: dict[str, float] = json.loads(proc.stdout.splitlines()[-1])
-    return result
+    return _child_figures(STAGES_CHILD, page, code)
 
 
 def stage_rows(repeats: int, pages: Sequence[Path], before: Path | None = None) -> list[str]:

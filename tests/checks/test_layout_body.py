@@ -1,4 +1,4 @@
-"""A body line with nothing near it in the exemplars, judged against their whole body text.
+"""A body line with nothing near it in the exemplars, judged against their text rows.
 
 Letters of the independent corpus's development split (``benchmarks/forensic_corpus.py``),
 each compared with three genuine letters of its template. The amount of a body line was erased,

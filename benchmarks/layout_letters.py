@@ -15,7 +15,8 @@ untouched lines beyond it are counted on the held-out group. A line's figure is 
 reaches against every exemplar it was compared with, or for the tone-shift rules against all
 but one of three or more, as the check counts them. A line with no line at the same place in
 an exemplar is compared with its nearest text row there (``"match": "row"`` in the rows), and
-with no row near it either, with the exemplar's whole body text (``"match": "body"``).
+with no row near it either (a line of the page's body), with every text row of the exemplar
+(``"match": "body"``).
 
     python benchmarks/layout_letters.py [--split dev] [--lines FILE] [--held-out FILE]
 """
@@ -137,14 +138,14 @@ LINE_SCORES: dict[str, tuple[Callable[[dict[str, Any]], float | None], bool]] = 
     "lightest word lighter (share of the limit)": (_shift("lighter"), False),
     "darkest darker or lightest lighter": (_both, False),
     "sharpest word sharper (ratio)": (lambda r: r.get("sharper"), True),
-    "sharpest word against its line, over the exemplars' body text (ratio)": (
+    "sharpest word against its line, over the exemplars' text rows (ratio)": (
         lambda r: r.get("body_sharper"),
         True,
     ),
 }
 #: Rules whose limit is set on every line (its figure against every exemplar) but which judge
 #: only lines with no line or row near them in two exemplars or more, on those comparisons.
-BODY_RULES = {"sharpest word against its line, over the exemplars' body text (ratio)"}
+BODY_RULES = {"sharpest word against its line, over the exemplars' text rows (ratio)"}
 #: The rules' limits were set at about 1.4 times the largest untouched figure.
 MARGIN = 1.4
 #: The rules that count a line beyond the limit against all but one of three exemplars or

@@ -64,7 +64,15 @@ from .line_findings import (
     shift_finding,
     tone_vs_exemplar_finding,
 )
-from .lines import PageLines, TextRow, box_region, nearest_row, page_lines, text_rows
+from .lines import (
+    PageLines,
+    TextRow,
+    body_block,
+    box_region,
+    nearest_row,
+    page_lines,
+    text_rows,
+)
 
 
 def _union(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
@@ -177,6 +185,8 @@ def compare_with_exemplars(
     sharp_seen: dict[int, int] = {}
     body_hits: dict[int, list[dict[str, Any]]] = {}
     body_seen: dict[int, int] = {}
+    # Lines an exemplar's line or row compared by edges found within the sharper rule's limit.
+    sharp_within: set[int] = set()
     tone_placed: dict[int, int] = {}  # the same, counting comparisons at the same place only
     sharp_placed: dict[int, int] = {}
     line_seen: dict[int, int] = {}
@@ -309,6 +319,8 @@ def compare_with_exemplars(
                 sharp_seen[row["line"]] = sharp_seen.get(row["line"], 0) + 1
                 if row["sharper"] >= SHARPER_LIMIT:
                     sharp_hits.setdefault(row["line"], []).append(dict(row, reference=ref))
+                else:
+                    sharp_within.add(row["line"])
             if row["different"]:
                 line_hits.setdefault(row["line"], []).append(dict(row, reference=ref))
             if row["match"] == "body":
@@ -375,9 +387,11 @@ def compare_with_exemplars(
             findings.append(sharper_finding(check, by_index[index], line_list, qlines))
             sharpened.add(index)
     for index, line_list in sorted(body_hits.items()):
-        # Against the whole body text of the exemplars with nothing near the line: every
-        # one of them, two at least; not again for a line already reported for its edges.
-        alone = index in by_index and index not in sharpened
+        # Against the text rows of the exemplars with nothing near the line: every one of
+        # them, two at least; not again for a line already reported for its edges, and not
+        # for a line an exemplar's line or row near it showed within the sharper rule's limit
+        # (a closer comparison than a whole page's rows).
+        alone = index in by_index and index not in sharpened and index not in sharp_within
         if alone and len(line_list) >= 2 and len(line_list) == body_seen[index]:
             findings.append(body_sharper_finding(check, by_index[index], line_list, qlines))
     return findings, comparisons, artifacts, None
@@ -411,10 +425,13 @@ def _compare_lines(
     # text row of the exemplar instead, by tone and edges only.
     row_pairs: list[tuple[LineMetrics, TextRow, TextRow, tuple[int, int, int, int]]] = []
     # With no text row near it either (a body line where the exemplar's text ran otherwise),
-    # it is set against the exemplar's whole body text: its sharpest word against its own
-    # line's other words, beside the highest such figure of any of the exemplar's rows.
+    # a line of the page's body block (`body_block`: not a margin note, a cc list or a
+    # stamp) is set against the exemplar's text: its sharpest word against its own line's
+    # other words, beside the highest such figure of any of the exemplar's text rows.
     body_lines: list[LineMetrics] = []
-    q_row = {m.index: row for row in text_rows(qlines) for m in row.lines}
+    q_rows = text_rows(qlines)
+    q_row = {m.index: row for row in q_rows for m in row.lines}
+    in_body = body_block(q_rows, qlines.shape[1])
     # A round stamp's lettering is not a row of the page's type (on the samples' letters it
     # is lighter than every text row beside it).
     stamps = [c.box() for c in context.page_seals(0)]
@@ -434,7 +451,7 @@ def _compare_lines(
         row = nearest_row(transform_box(own.box, reg.matrix), erows)
         if row is not None:
             row_pairs.append((q, own, row, qbox))
-        else:
+        elif q.index in in_body:
             body_lines.append(q)
     if len(pairs) < 4:
         return []

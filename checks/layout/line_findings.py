@@ -203,15 +203,16 @@ def body_sharper_finding(
         "word_edges",
         Severity.WARNING,
         "A word's edges are sharper against its line than on any line of the exemplars",
-        f"Line {line.index + 1} of page 1 has no line at the same place in the exemplars "
-        f"({names}), so it was set against their whole text: its sharpest word's edges are "
-        f"{ratios} times as far above the rest of its line as the most any text row of each "
-        "of those exemplars shows. The words of a printed and scanned line share the scan's "
-        "blur; digits or a word typed into the image after it was scanned, or pasted from a "
-        "sharper source, are consistent with this. Innocent explanations: a value printed in "
-        "another pass or by another printer by the issuer itself, a word gone over by pen, a "
-        "page scanned again after a local correction. Compare the word's edges with its "
-        "neighbours' at high zoom.",
+        f"Line {line.index + 1} of page 1, a line of the page's body, has no line at the "
+        f"same place in the exemplars ({names}), so it was set against their text: its "
+        f"sharpest word's edges are {ratios} times as far above the rest of its line as the "
+        "most any text row of each of those exemplars (letterhead included) shows. The "
+        "words of a printed and scanned line share the scan's blur; digits or a word typed "
+        "into the image after it was scanned, or pasted from a sharper source, are "
+        "consistent with this. Innocent explanations: a value printed in another pass or by "
+        "another printer by the issuer itself, a word gone over by pen, handwriting or a "
+        "stamp's ink on the line, a page scanned again after a local correction. Compare the "
+        "word's edges with its neighbours' at high zoom.",
         page=0,
         regions=regions,
         evidence=evidence,

@@ -21,7 +21,7 @@ from workbench_checks.layout.lines import page_lines
 from tests.checks.conftest import TemplateLetters
 from tests.support.corpus import NEEDS_DEV_FONTS, fc
 from workbench import analyze
-from workbench.imaging.layout.word_tone import dot_rows
+from workbench.imaging.layout.word_tone import DOT_ROW_HEIGHT, dot_rows
 from workbench.model import Severity
 
 pytestmark = [NEEDS_DEV_FONTS, pytest.mark.slow]
@@ -52,6 +52,32 @@ def test_a_row_of_dots_inside_a_line_has_no_words(letter: Path) -> None:
     for t in lines.tones:
         line = next(m for m in lines.lines if m.index == t.line)
         assert not t.words or line.ink_height >= 0.5 * float(np.median(heights))
+
+
+def test_a_line_of_type_inside_a_taller_segment_keeps_its_words(letter: Path) -> None:
+    """A typed name under a signature whose strokes span it is no row of dots.
+
+    The page's own line boxes: each line of type, inside the box of a segment twice its
+    height around it (as a signature drawn across the name makes), is not taken for dots,
+    while the page's real dot rows still are.
+    """
+    lines = page_lines(np.asarray(Image.open(letter).convert("L")))
+    boxes = [m.box for m in lines.lines]
+    inner = dot_rows(boxes)
+    typed = [b for b, d in zip(boxes, inner, strict=True) if not d and b[3] >= 20]
+    assert typed
+    for x, y, w, h in typed:
+        signature = (x - h, y - h // 2, w + 2 * h, 2 * h)
+        assert dot_rows([(x, y, w, h), signature]) == [False, False]
+    # The dot rows are a third of their line's height or less: still found beside the change.
+    dots = [b for b, d in zip(boxes, inner, strict=True) if d]
+    assert dots
+    for _, y, w, h in dots:
+        host = max(
+            (o for o in boxes if o[1] <= y and y + h <= o[1] + o[3] and o[2] * o[3] > w * h),
+            key=lambda o: o[2] * o[3],
+        )
+        assert h <= DOT_ROW_HEIGHT * host[3]
 
 
 def test_the_untouched_letter_gets_no_warning_against_the_exemplars(

@@ -139,6 +139,26 @@ class GlyphOutlier:
         """Strength in [0, 1]."""
         return self.box.score
 
+    @property
+    def lighter_and_softer(self) -> bool:
+        """Whether this is a word whose ink is lighter and whose edges are softer than the page's.
+
+        What a retyped number printed elsewhere and scanned again looks like, but also a date
+        stamp or a pen fill-in in a line of print: their ink is lighter and spreads into the
+        paper (a date in a body line at 0.7 of the print's ink depth, blurred by a further
+        sigma of 0.8 px, rendered and scanned with the page, stood out at darkness z -6.0 to
+        -6.4 and sharpness z -6.4 to -7.0, strength 1.0). The print alone cannot tell them
+        apart: such a word is worth a warning only where another method sees the same place.
+        """
+        dark, sharp = self.deviations.get("darkness"), self.deviations.get("sharpness")
+        return (
+            self.level == "word"
+            and dark is not None
+            and sharp is not None
+            and dark["z"] < 0
+            and sharp["z"] < 0
+        )
+
 
 @dataclass(frozen=True)
 class GlyphScan:
@@ -308,12 +328,12 @@ def _without_innocent(
     that come without that darkness are not explained by the weight: lines spliced in a
     heavier face on the fresh-look development set (Homa, scanned on their own) stood out at
     sharpness z -2 to -20, fresh-026 and fresh-028 with lighter ink (0.85 and 0.81). The
-    same holds for a whole line set in another size (``size``: its words' height relative to the page's, at
-    least `SIZE_RATIO` apart) as far as stroke and darkness go: its heavier or finer strokes
-    reach another ink darkness even where their width, measured in pixels at low
-    resolution, stays below the weight step. (A single bolder word inside a line of ordinary
-    print is kept: that is how retyped digits often look.) Lighter ink alone is what a
-    stamp, a grey footer or a pencil note looks like.
+    same holds for a whole line set in another size (``size``: its words' height relative
+    to the page's, at least `SIZE_RATIO` apart) as far as stroke and darkness go: its
+    heavier or finer strokes reach another ink darkness even where their width, measured in
+    pixels at low resolution, stays below the weight step. (A single bolder word inside a
+    line of ordinary print is kept: that is how retyped digits often look.) Lighter ink
+    alone is what a stamp, a grey footer or a pencil note looks like.
     """
     out = dict(devs)
     stroke = out.get("stroke")
@@ -347,9 +367,11 @@ def _lighter_only(devs: dict[str, dict[str, float]]) -> bool:
     """Whether a word's lighter ink has innocent causes: lighter, and its edges not softer.
 
     A stamp's words, a grey footer or a pencil note are lighter than the print; their edges,
-    measured per grey level of contrast, are as steep as the print's. A word that is lighter
-    *and* softer than both the page and its own line is ink blurred on its own: a number
-    printed by another printer and scanned again, laid over the erased one. On the
+    measured per grey level of contrast, are often as steep as the print's. A word that is
+    lighter *and* softer than both the page and its own line is ink blurred on its own: a
+    number printed by another printer and scanned again, laid over the erased one, but also
+    a dater stamp or a pen fill-in whose ink spread into the paper
+    (`GlyphOutlier.lighter_and_softer`: alone, such a word is a notice). On the
     fresh-look development set such retyped numbers stood out at darkness z -5 to -10 and
     sharpness z -4 to -12 and were dropped as lighter words. Judging lighter and softer words
     raised no word of an untouched page of dev or of that set (a word still needs two

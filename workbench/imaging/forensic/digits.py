@@ -98,7 +98,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from workbench.geometry import Box
+from workbench.geometry import Box, intersection
 from workbench.imaging.blocks import strength_from_z
 from workbench.imaging.forensic.glyphs import GlyphOutlier, print_features
 from workbench.imaging.forensic.number_words import ReadWord as ReadWord  # re-exported
@@ -376,7 +376,8 @@ def _texture_deviations(
         if own is None:
             out.append({})
             continue
-        others = [f for b, f in words if b != number]
+        # Not the word the number was cut from (a label glued to it): its own paper.
+        others = [f for b, f in words if intersection(b, number) == 0]
         devs: dict[str, dict[str, float]] = {}
         for name, floor in TEXTURE_FLOORS.items():
             values = np.array([f[name] for f in others])

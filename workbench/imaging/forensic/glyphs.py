@@ -151,13 +151,9 @@ class GlyphOutlier:
         apart: such a word is worth a warning only where another method sees the same place.
         """
         dark, sharp = self.deviations.get("darkness"), self.deviations.get("sharpness")
-        return (
-            self.level == "word"
-            and dark is not None
-            and sharp is not None
-            and dark["z"] < 0
-            and sharp["z"] < 0
-        )
+        if self.level != "word" or dark is None or sharp is None:
+            return False
+        return dark["z"] < 0 and sharp["z"] < 0
 
 
 @dataclass(frozen=True)
@@ -308,11 +304,7 @@ def _line_angle(members: list[WordPrint], page: PageWords) -> float | None:
 
 
 def _without_innocent(
-    devs: dict[str, dict[str, float]],
-    *,
-    line: bool,
-    size: float = 1.0,
-    darker: bool = False,
+    devs: dict[str, dict[str, float]], *, line: bool, size: float = 1.0, darker: bool = False
 ) -> dict[str, dict[str, float]]:
     """Drop the deviations that a different weight or size of type or a lighter ink explain.
 
@@ -470,11 +462,7 @@ def glyph_consistency(
     word_hits: list[tuple[int, GlyphOutlier]] = []
 
     def deviations(
-        values: dict[str, float],
-        low: float,
-        line: bool,
-        size: float = 1.0,
-        darker: bool = False,
+        values: dict[str, float], low: float, line: bool, size: float = 1.0, darker: bool = False
     ) -> tuple[float, dict[str, dict[str, float]]]:
         out: dict[str, dict[str, float]] = {}
         for name, (median, spread) in stats.items():

@@ -406,6 +406,12 @@ def glyph_finding(
         # Two independent families of measurements off together (its print's weight or
         # edges, its paper, its ink's grain): a bold or faint number differs in one.
         others = [*others, *outlier.seen_by]
+    if not number and outlier.lighter_and_softer:
+        # Lighter and softer ink on its own is a dater stamp or a pen fill-in as often as a
+        # retyped number: a notice, a warning where another method sees the same place.
+        others = corroborated(outlier.box, traces, "glyph")
+        if not others:
+            severity = min(severity, Severity.NOTICE)
     if number and not others:
         # A number printed unlike the page's other numbers is, on its own, as often a bold
         # total or a blank filled in later: an untouched letter of the independent corpus

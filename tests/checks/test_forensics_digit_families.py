@@ -13,12 +13,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import cv2
 import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from tests.support.corpus import NEEDS_DEV_FONTS, fc
-from tests.support.forensic_fixtures import NASKH, jpeg, overlaps, register_page
+from tests.support.forensic_fixtures import FONT, NASKH, ROWS, jpeg, overlaps, register_page
 from tests.support.forensic_fixtures import forensics_report as run
 from tests.support.forensic_fixtures import number_findings as numbers
 from workbench.imaging.forensic.digits import TWO_FAMILY_Z, digit_consistency, family_deviations
@@ -129,6 +130,60 @@ def test_date_retyped_lighter_than_the_page_is_off_in_two_families(register: np.
     assert overlaps((best.box.x, best.box.y, best.box.width, best.box.height), date.box)
     # Lighter, not darker: the print counts both ways here.
     assert best.deviations["darkness"]["z"] < 0
+
+
+def _stamped_register(depth: float, spread: float) -> tuple[np.ndarray, tuple[int, int, int, int]]:
+    """The register with its third row's date stamped in lighter ink that spread into the paper.
+
+    The date is at `depth` of full ink and blurred by a further sigma of `spread` px, then the
+    page is printed and scanned with it as `register_page` is (blur 0.8, paper texture,
+    sensor noise) and saved as a JPEG at 90: a dater stamp or a pen on a genuine page.
+    Returns the page and the date's (x, y, w, h).
+    """
+    rng = np.random.default_rng(5)
+    width, height = 1240, 1000
+    face = ImageFont.truetype(str(FONT), 30, layout_engine=ImageFont.Layout.RAQM)
+    text = {"font": face, "anchor": "rs", "direction": "rtl", "language": "fa"}
+    printed, stamped = Image.new("L", (width, height), 0), Image.new("L", (width, height), 0)
+    draw, stamp = ImageDraw.Draw(printed), ImageDraw.Draw(stamped)
+    for i, row in enumerate(ROWS):
+        if i != 2:
+            draw.text((width - 110, 140 + 90 * i), row, fill=255, **text)  # type: ignore[arg-type]
+    y = 140 + 90 * 2
+    left = draw.textbbox((width - 110, y), "تاریخ جلسه", **text)[0]  # type: ignore[arg-type]
+    draw.text((width - 110, y), "تاریخ جلسه", fill=255, **text)  # type: ignore[arg-type]
+    x0, y0, x1, y1 = stamp.textbbox((left - 12, y), "۱۳۸۰/۰۲/۲۴", **text)  # type: ignore[arg-type]
+    stamp.text((left - 12, y), "۱۳۸۰/۰۲/۲۴", fill=255, **text)  # type: ignore[arg-type]
+    draw.text((x0 - 12, y), "در محل دفتر", fill=255, **text)  # type: ignore[arg-type]
+    spread_ink = cv2.GaussianBlur(np.asarray(stamped, np.float32) / 255.0, (0, 0), spread)
+    paper = 238 + 48 * cv2.GaussianBlur(
+        rng.standard_normal((height, width)).astype(np.float32), (0, 0), 12
+    )
+    page = paper * (1 - 0.8 * np.asarray(printed, np.float32) / 255.0) * (1 - depth * spread_ink)
+    page = cv2.GaussianBlur(page, (0, 0), 0.8) + rng.normal(0, 2.0, page.shape).astype(np.float32)
+    date = (int(x0), int(y0), int(x1 - x0), int(y1 - y0))
+    return jpeg(np.clip(np.rint(page), 0, 255).astype(np.uint8), 90), date
+
+
+@pytest.mark.parametrize(("depth", "spread"), [(0.5, 0.8), (0.45, 0.6), (0.55, 1.0)])
+def test_date_stamped_in_the_text_size_is_off_in_its_weight_alone(
+    depth: float, spread: float
+) -> None:
+    # Lighter, softer and flatter than the page's numbers, in their size: a stamp, not a
+    # second family (two families at strength 1.0 before).
+    page, date = _stamped_register(depth, spread)
+    words = read(page)
+    assert any(overlaps(w.box, date) and any(c.isdigit() for c in w.text) for w in words)
+    scan = digit_consistency(page, find_words(page), words)
+    assert not [o for o in scan.outliers if o.seen_by]
+    assert all(o.strength < 0.5 for o in scan.outliers)
+
+
+def test_lighter_softer_number_of_the_text_size_has_no_second_family_in_its_edges() -> None:
+    z = {"darkness": -4.5, "sharpness": -4.5}
+    assert sorted(family_deviations(z, 1.2)) == ["weight"]
+    # Grey type with the page's edges keeps its flat ink as a family of its own.
+    assert family_deviations({"darkness": -4.5, "ink_grain": -4.5}, 1.2)["ink"] == 4.5
 
 
 def test_bold_row_is_off_in_its_weight_alone() -> None:

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from tests.support.forensic_fixtures import jpeg, scene
+from tests.support.forensic_fixtures import jpeg, letter_page, scene
 from workbench.imaging.forensic.ghost import (
     ghost_curves,
     ghost_strength,
@@ -132,3 +132,17 @@ def test_copy_on_a_page_saved_twice_keeps_its_ghost(tmp_path: Path) -> None:
         b.x < x1 and b.x + b.width > x0 and b.y < y1 and b.y + b.height > y0 and b.score >= 0.5
         for b in traces.splice_regions
     )
+
+
+def test_page_whose_every_step_is_its_own_says_ghosts_were_not_usable() -> None:
+    # A letter saved at 58: the page's median block drops at 50 -> 60 and every step above
+    # is the page's own, so no step is compared; a letter saved at 92 keeps its lower steps.
+    page = letter_page(seed=3).image
+    low = jpeg(page, 58)
+    assert not any(jpeg_ghost(low).usable)
+    notes = analyse_page(low, keypoints=False, blocks=False, text=False).notes
+    assert any("ghosts were not usable" in n for n in notes)
+    high = jpeg(page, 92)
+    assert any(jpeg_ghost(high).usable)
+    notes = analyse_page(high, keypoints=False, blocks=False, text=False).notes
+    assert not any("ghosts were not usable" in n for n in notes)

@@ -5,17 +5,20 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import cv2
 import numpy as np
 import pytest
-from PIL import Image
+from PIL import Image, ImageDraw, ImageFont
 
-from tests.support.forensic_fixtures import LINES, jpeg, letter_page, overlaps, retype
+from tests.support.forensic_fixtures import FONT, LINES, jpeg, letter_page, overlaps, retype
 from workbench.imaging.forensic.glyphs import GlyphOutlier, glyph_consistency, glyph_map
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "benchmarks"))
 import forensic_fresh as ff
 
 needs_fresh_fonts = pytest.mark.skipif(bool(ff.check_faces()), reason="fresh-look set's fonts")
+
+BOLD_FONT = FONT.with_name("nazlib.ttf")
 
 #: Baseline of the fifth line of `letter_page` (line 4 of its body).
 BODY_LINE = 160 + 100 + 70 * 3
@@ -97,7 +100,8 @@ def test_untouched_fresh_letter_has_no_strong_outlier(tmp_path: Path) -> None:
 @needs_fresh_fonts
 def test_line_spliced_in_a_heavier_face_is_found(tmp_path: Path) -> None:
     # fresh-028: a line typeset in Homa (heavier than the body's Noto Naskh), scanned on its
-    # own and pasted under the letterhead. Excused before as a line of another weight.
+    # own and pasted under the letterhead: softer, and not darker as a heavier face printed
+    # with the page would be. Excused before as a line of another weight.
     with ff.fresh_faces():
         entry = ff.make_entry(28, "spliced-line", "letter", 1, 2, tmp_path)
     gray = np.asarray(Image.open(tmp_path / entry.path).convert("L"))
@@ -106,6 +110,49 @@ def test_line_spliced_in_a_heavier_face_is_found(tmp_path: Path) -> None:
     assert found and found[0].level == "line"
     assert found[0].deviations["sharpness"]["z"] < 0
     assert all(o.strength < 0.5 for o in scan.outliers if not _touches(o, entry.boxes))
+
+
+def _bold_subject_letter(size: int, blur: float, seed: int) -> tuple[np.ndarray, int, int]:
+    """A letter in Nazli whose subject line is in Nazli Bold at the body's size.
+
+    All lines printed and scanned together (one blur, paper texture, sensor noise, JPEG 85),
+    as bold subject and addressee lines of Persian letters are. Returns the page and the
+    subject line's top and bottom rows.
+    """
+    rng = np.random.default_rng(seed)
+    width, height = 41 * size, 58 * size
+    ink = Image.new("L", (width, height), 0)
+    draw = ImageDraw.Draw(ink)
+    y, top, bottom = 4 * size, 0, 0
+    for i, line in enumerate(LINES[1:] + LINES[3:7]):
+        face = ImageFont.truetype(
+            str(BOLD_FONT if i == 1 else FONT), size, layout_engine=ImageFont.Layout.RAQM
+        )
+        where = (width - 3 * size, y)
+        draw.text(where, line, font=face, fill=255, anchor="rs", direction="rtl", language="fa")
+        if i == 1:
+            _, top, _, bottom = draw.textbbox(
+                where, line, font=face, anchor="rs", direction="rtl", language="fa"
+            )
+        y += int(2.3 * size)
+    paper = 238 + 48 * cv2.GaussianBlur(
+        rng.standard_normal((height, width)).astype(np.float32), (0, 0), 12
+    )
+    page = paper * (1 - 0.85 * np.asarray(ink, np.float32) / 255.0)
+    page = cv2.GaussianBlur(page, (0, 0), blur) + rng.normal(0, 2.0, page.shape).astype(np.float32)
+    return jpeg(np.clip(np.rint(page), 0, 255).astype(np.uint8), 85), int(top), int(bottom)
+
+
+@pytest.mark.parametrize(("size", "blur"), [(34, 0.9), (34, 1.5), (44, 0.9), (44, 1.5)])
+def test_bold_subject_line_printed_with_the_page_is_not_an_outlier(size: int, blur: float) -> None:
+    # Bold strokes reach the ink's full darkness, so their edges measure softer per grey
+    # level of contrast (line sharpness z -6 to -8) though printed through the same blur.
+    gray, top, bottom = _bold_subject_letter(size, blur, seed=0)
+    scan = glyph_consistency(gray)
+    assert scan.lines >= 5
+    on_subject = [o for o in scan.outliers if o.box.y < bottom and o.box.y + o.box.height > top]
+    assert all(o.strength < 0.5 for o in on_subject)
+    assert all(o.strength < 0.5 for o in scan.outliers)
 
 
 @needs_fresh_fonts

@@ -75,9 +75,13 @@ do softer edges when its darkness differs (`SOFTER_WITH`): a bold face printed w
 at the page's darkness has the page's edges, so a number only wider in stroke whose edges are
 softer (a bold face printed by another printer) is off in two families. Such a number needs
 its paper, sharper edges, or softer edges without a darker or lighter ink. A lighter number
-no larger than the page's other numbers (`TYPE_SIZE`) is no stamp, though: digits typed again
-lighter than the page in the number's own size keep their flat ink and softer edges as
-families of their own.
+no taller than 1.5 times the page's other numbers (`TYPE_SIZE`) is no large stamp, though:
+digits typed again lighter than the page in the number's own size keep their flat ink as a
+family of its own, unless their edges are softer: number and date stamps and numbers written
+by hand are in the text's size too, lighter, softer and flatter (a date stamped in lighter,
+spreading ink on a rendered register printed and scanned with it: darkness z -10.2 to -10.8,
+sharpness -5.1 to -8.3, ink grain -5.1 to -8.5, two families at strength 1.0). A lighter,
+softer number's second family must be its paper or steeper edges.
 `two_family_z` is the second largest family deviation (print both ways, paper and ink grain
 lower only); from `TWO_FAMILY_Z` it gives the number a strength of its own, which does not
 care in which direction the print differs.
@@ -94,7 +98,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from workbench.geometry import Box
+from workbench.geometry import Box, intersection
 from workbench.imaging.blocks import strength_from_z
 from workbench.imaging.forensic.glyphs import GlyphOutlier, print_features
 from workbench.imaging.forensic.number_words import ReadWord as ReadWord  # re-exported
@@ -169,8 +173,9 @@ WEIGHT = ("darkness", "stroke")
 #: 2.53; on the former dev split (all retyped digits darker or sharper) nothing changed.
 SOFTER_WITH = ("darkness",)
 #: A lighter number no taller than this many times the median box of the page's other numbers
-#: is in the type's size, not a stamp's: its flat ink and softer edges are not its weight's
-#: (`family_deviations`). A stamp or a seal OCR reads as a number is lighter, softer and flat,
+#: is in the type's size, not a large stamp's: its flat ink is not its weight's
+#: (`family_deviations`; its softer edges are, as small stamps and handwriting show them).
+#: A stamp or a seal OCR reads as a number is lighter, softer and flat,
 #: and larger than the line's type (the seal of a sample letter: about 6 times the other
 #: numbers' height); digits typed again are set in the size of the number they replace (the
 #: retyped numbers of the development split: 0.76-1.33). Not tuned between the two.
@@ -211,12 +216,22 @@ def family_deviations(z: Mapping[str, float], size: float | None = None) -> dict
     Print measurements count both ways; the paper's and the ink's grain lower only (more grain
     is what a dirty spot or a rough stroke looks like, not a fill or a typed digit). `size` is
     the number's box height over the page's other numbers' (median): a lighter number in the
-    type's size (`TYPE_SIZE`) is no stamp, so its flat ink and softer edges stay families
-    of their own.
+    type's size (`TYPE_SIZE`) with edges no softer than the others' is grey type, no stamp,
+    so its flat ink stays a family of its own. Softer edges stay in a lighter number's
+    weight (`SOFTER_WITH`), and so does its flat ink: a date stamp or a number written by
+    hand is lighter, softer and flatter in the text's size too.
     """
-    faint_type = size is not None and size <= TYPE_SIZE and z.get("darkness", 0.0) <= -FEATURE_Z
+    # A lighter number in the type's size whose edges are not softer: grey type. Lighter and
+    # softer is what a date stamp or a number written by hand looks like, in the text's size
+    # too: its flat ink and softer edges are its weight's, as a large stamp's are.
+    faint_type = (
+        size is not None
+        and size <= TYPE_SIZE
+        and z.get("darkness", 0.0) <= -FEATURE_Z
+        and z.get("sharpness", 0.0) > -FEATURE_Z
+    )
     weighty = not faint_type and any(abs(z.get(name, 0.0)) >= FEATURE_Z for name in WEIGHT)
-    contrasty = not faint_type and any(abs(z.get(n, 0.0)) >= FEATURE_Z for n in SOFTER_WITH)
+    contrasty = any(abs(z.get(n, 0.0)) >= FEATURE_Z for n in SOFTER_WITH)
     out: dict[str, float] = {}
     for name, value in z.items():
         family = FAMILIES.get(name)
@@ -361,7 +376,8 @@ def _texture_deviations(
         if own is None:
             out.append({})
             continue
-        others = [f for b, f in words if b != number]
+        # Not the word the number was cut from (a label glued to it): its own paper.
+        others = [f for b, f in words if intersection(b, number) == 0]
         devs: dict[str, dict[str, float]] = {}
         for name, floor in TEXTURE_FLOORS.items():
             values = np.array([f[name] for f in others])

@@ -11,16 +11,19 @@ So a word is taken for a number when
 
 - its text is a number (`is_number`: two digits or more, digits and separators making up most
   of it), or
-- its text holds digits and no letter, and its box is wider than one digit can be
+- its text holds digits and no letter (also with brackets or dashes around them: ``(۱۲)``,
+  ``-۲-``), and its box is wider than one digit can be
   (`WIDE_WORD` times the page's median OCR word height, and times its own height) at about
   the height of the page's words (`WORD_HEIGHTS`): the box holds several glyphs OCR read as
   one digit, while a digit read alone (a list's item number, a footnote mark, one digit of a
   date OCR split) is narrower, and a logo or a signature read as a digit is taller; or
 - its text is a label and a number glued together (letters, then the number, or the number
   then letters): the number's part of the box is cut off at the blank column of ink nearest
-  to where its share of the characters puts it (Persian runs right to left, so the text's end
-  lies at the box's left), and taken when such a column lies within `SPLIT_REACH` of the box's
-  width of there.
+  to where its share of the characters puts it (a Persian label runs right to left, so the
+  text's end lies at the box's left; a Latin label, ``Tel:۰۲۱``, left to right, so its end
+  lies at the right), and taken when such a column lies within `SPLIT_REACH` of the box's
+  width of there. The part is trimmed to the rows of its own ink: the label's dots and tall
+  letters would otherwise set the number's height.
 
 What is taken for a number is only compared, never reported for what it says: a word taken
 wrongly is one more reference among the page's numbers, or a word measured against them.
@@ -97,6 +100,13 @@ def clip_box(box: tuple[int, int, int, int], shape: tuple[int, int]) -> Box | No
     return Box(x0, y0, x1 - x0, y1 - y0)
 
 
+def _left_to_right(text: str) -> bool:
+    """Whether a label's letters run left to right (Latin) rather than right to left."""
+    letters = [unicodedata.bidirectional(c) for c in _chars(text) if _kind(c) == "l"]
+    ltr = sum(1 for b in letters if b == "L")
+    return ltr > len(letters) - ltr
+
+
 def _glued_number(text: str) -> tuple[int, bool] | None:
     """For a label glued to a number: (the number's characters, whether it ends the text)."""
     kinds = "".join(_kind(c) for c in _chars(text))
@@ -114,22 +124,31 @@ def _glued_number(text: str) -> tuple[int, bool] | None:
     return None
 
 
-def _split(box: Box, ink: np.ndarray, share: float, at_end: bool) -> Box | None:
-    """The number's part of a label's and a number's box, cut at a blank column of ink."""
+def _split(box: Box, ink: np.ndarray, share: float, at_end: bool, ltr: bool = False) -> Box | None:
+    """The number's part of a label's and a number's box, cut at a blank column of ink.
+
+    ``ltr``: the label runs left to right, so the text's end lies at the box's right. The part
+    is trimmed to the rows holding its ink.
+    """
     own = ink[box.y : box.y + box.height, box.x : box.x + box.width]
     blank = ~own.any(axis=0)
-    # Right to left: the text's end lies at the box's left.
-    guess = box.width * (share if at_end else 1.0 - share)
+    # Right to left: the text's end lies at the box's left; left to right, at its right.
+    left_part = at_end != ltr
+    guess = box.width * (share if left_part else 1.0 - share)
     columns = np.flatnonzero(blank)
     if columns.size == 0:
         return None
     cut = int(columns[np.argmin(np.abs(columns - guess))])
     if abs(cut - guess) > SPLIT_REACH * box.width:
         return None
-    x0, x1 = (0, cut) if at_end else (cut + 1, box.width)
+    x0, x1 = (0, cut) if left_part else (cut + 1, box.width)
     if x1 - x0 < 2:
         return None
-    return Box(box.x + x0, box.y, x1 - x0, box.height)
+    rows = np.flatnonzero(own[:, x0:x1].any(axis=1))
+    if rows.size < 2:
+        return None
+    y0, y1 = int(rows[0]), int(rows[-1]) + 1
+    return Box(box.x + x0, box.y + y0, x1 - x0, y1 - y0)
 
 
 def number_boxes(read: Sequence[ReadWord], ink: np.ndarray) -> list[Box]:
@@ -168,7 +187,8 @@ def number_boxes(read: Sequence[ReadWord], ink: np.ndarray) -> list[Box]:
         glued = _glued_number(word.text)
         if glued is not None:
             count, at_end = glued
-            part = _split(box, ink, count / max(len(kinds), 1), at_end)
+            ltr = _left_to_right(word.text)
+            part = _split(box, ink, count / max(len(kinds), 1), at_end, ltr)
             if part is not None:
                 out.append(part)
     return out

@@ -233,6 +233,13 @@ def analyse_page(
         ghost = jpeg_ghost(img, qualities, GHOST_BLOCK, curves=curves)
         page_quality = page_quality_estimate(ghost)
         g_strength = ghost_strength(ghost)
+        if not any(ghost.usable):
+            notes.append(
+                "JPEG ghosts were not usable: every re-save quality tried lies at or above "
+                "the page's own last JPEG save (or that save showed only as a rise of the "
+                "error), so a region saved apart from the page could not show. Other methods "
+                "still looked at it."
+            )
         splice = regions_from_mask(
             g_strength >= REGION_THRESHOLD,
             GHOST_BLOCK,

@@ -366,7 +366,10 @@ def tone_range_differs(step: float) -> bool:
 #: version 7 a line counts against all but one of three exemplars or more, and a line with no
 #: line at its place is compared with the exemplar's nearest text row of the same weight
 #: (`checks/layout/line_findings.shift_agrees`); no untouched dev line then reaches 0.71 of
-#: the limit on the darker side, 0.80 on the lighter.
+#: the limit on the darker side, 0.80 on the lighter. Since version 12 a nearest row does not
+#: outvote an exemplar's line at the same place, and a line in the letterhead's or heading's
+#: zone counts only against every exemplar (letters of the dev generator at seeds the dev
+#: split does not hold: three untouched ones reached 1.05 to 1.18 of the limit otherwise).
 SHIFT_LIMIT = 0.15
 MIN_SHIFT_STEP = 20.0
 

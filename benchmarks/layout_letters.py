@@ -13,7 +13,8 @@ limit is set as the rule was set (1.4 times the largest figure of an untouched l
 units for ratios) on the other groups' letters, and the retyped-digit letters found and the
 untouched lines beyond it are counted on the held-out group. A line's figure is the one it
 reaches against every exemplar it was compared with, or for the tone-shift rules against all
-but one of three or more, as the check counts them. A line with no line at the same place in
+but one of three or more (the one left out at `NEAR_SHARE` of the limit at least), as the
+check counts them. A line with no line at the same place in
 an exemplar is compared with its nearest text row there (``"match": "row"`` in the rows), and
 with no row near it either (a line of the page's body), with every text row of the exemplar
 (``"match": "body"``).
@@ -45,9 +46,10 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 
 import forensic_corpus as fc  # noqa: E402
+from workbench_checks.layout.line_findings import NEAR_SHARE  # noqa: E402
 
 from workbench import analyze  # noqa: E402
-from workbench.imaging.layout.word_tone import MIN_SHIFT_STEP, SHIFT_LIMIT  # noqa: E402
+from workbench.imaging.layout.word_tone import shift_share  # noqa: E402
 from workbench.model import Region, Report, Severity  # noqa: E402
 
 CACHE = HERE.parent / "out" / "forensic-corpus"
@@ -163,8 +165,7 @@ def _shift(side: str) -> Callable[[dict[str, Any]], float | None]:
         shift = row.get("tone_shift")
         if not shift:
             return None
-        step = float(shift[side])
-        return min(step / (SHIFT_LIMIT * float(shift["contrast"])), step / MIN_SHIFT_STEP)
+        return shift_share(float(shift[side]), float(shift["contrast"]))
 
     return score
 
@@ -201,20 +202,17 @@ SHIFT_RULES = {
 }
 
 
-def _agreed(values: list[tuple[float, str]], all_but_one: bool) -> float:
+def _agreed(values: list[float], all_but_one: bool) -> float:
     """The figure a line reaches against every exemplar (or all but one of three or more).
 
-    `values` are the figures with how each comparison was matched; as the check counts them
-    (`line_findings.shift_agrees`), the exemplar left out may not be a line at the same place
-    while a comparison counted is only with a nearest row. The letterhead's lines, which the
-    check judges against every exemplar, are not told apart here.
+    As the check counts them (`line_findings.shift_agrees`), the exemplar left out must
+    itself reach `NEAR_SHARE` of the check's limit. The letterhead's lines, which the check
+    judges against every exemplar, are not told apart here.
     """
     ordered = sorted(values)
-    if not all_but_one or len(ordered) < 3:
-        return ordered[0][0]
-    if ordered[0][1] == "place" and any(m == "row" for _, m in ordered[1:]):
-        return ordered[0][0]
-    return ordered[1][0]
+    if all_but_one and len(ordered) >= 3 and ordered[0] >= NEAR_SHARE:
+        return ordered[1]
+    return ordered[0]
 
 
 def held_out(path: Path) -> list[str]:
@@ -230,17 +228,17 @@ def held_out(path: Path) -> list[str]:
         ]
         for label, (score, ratio) in LINE_SCORES.items():
             # A line's figure against every exemplar it was compared with (two at least).
-            per_line: dict[tuple[str, int], list[tuple[float, str]]] = {}
+            per_line: dict[tuple[str, int], list[float]] = {}
             meta: dict[tuple[str, int], dict[str, Any]] = {}
             for r in rows:
                 value = score(r)
                 if value is not None:
-                    per_line.setdefault((r["letter"], r["line"]), []).append((value, r["match"]))
+                    per_line.setdefault((r["letter"], r["line"]), []).append(value)
                     meta[(r["letter"], r["line"])] = r
             lines = [
                 (meta[k], _agreed(v, label in SHIFT_RULES))
                 for k, v in per_line.items()
-                if len(v) >= 2 and min(x for x, _ in v) > -1e9
+                if len(v) >= 2 and min(v) > -1e9
             ]
             judged = lines
             if label in BODY_RULES:

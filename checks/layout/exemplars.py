@@ -43,6 +43,7 @@ from workbench.imaging.layout.word_shape import (
 from workbench.imaging.layout.word_tone import (
     LineTones,
     line_tone,
+    shift_share,
     tone_range_differs,
     tone_shift,
     wider_tone_range,
@@ -181,7 +182,7 @@ def compare_with_exemplars(
     tone_hits: dict[int, list[dict[str, Any]]] = {}
     tone_seen: dict[int, int] = {}
     shift_hits: dict[int, list[dict[str, Any]]] = {}
-    shift_seen: dict[int, list[str]] = {}  # how each comparison was matched
+    shift_seen: dict[int, list[dict[str, Any]]] = {}  # each comparison's `ToneShift` figures
     sharp_hits: dict[int, list[dict[str, Any]]] = {}
     sharp_seen: dict[int, int] = {}
     body_hits: dict[int, list[dict[str, Any]]] = {}
@@ -315,7 +316,7 @@ def compare_with_exemplars(
                 if row["tone_different"]:
                     tone_hits.setdefault(row["line"], []).append(dict(row, reference=ref))
             if row["tone_shift"] is not None:
-                shift_seen.setdefault(row["line"], []).append(row["match"])
+                shift_seen.setdefault(row["line"], []).append(row["tone_shift"])
                 if row["tone_shift"]["direction"] is not None:
                     shift_hits.setdefault(row["line"], []).append(dict(row, reference=ref))
             if row["sharper"] is not None:
@@ -379,10 +380,12 @@ def compare_with_exemplars(
         # `shift_agrees`); a line already reported for its tones is not again.
         directions = {h["tone_shift"]["direction"] for h in line_list}
         matched = shift_seen.get(index, [])
+        (direction,) = directions if len(directions) == 1 else (None,)
         enough = (
             len(line_list) >= 2 and len(line_list) == lines_compared
             if index in above
-            else shift_agrees([h["match"] for h in line_list], matched)
+            else direction is not None
+            and shift_agrees([shift_share(t[direction], t["contrast"]) for t in matched])
         )
         if enough and len(directions) == 1 and index in by_index and index not in toned:
             findings.append(shift_finding(check, by_index[index], line_list, qlines, len(matched)))

@@ -366,12 +366,13 @@ def compare_with_exemplars(
         ):
             findings.append(tone_vs_exemplar_finding(check, by_index[index], line_list, qlines))
             toned.add(index)
-    # The letterhead (the lines above the body block) is printed with the stationery, apart
-    # from the letter: its tone follows that print run, not the body's (on letters of the dev
-    # generator made at seeds the dev split does not hold, two untouched letters' letterhead
-    # first line was 28-38 grey levels darker than two exemplars', after the pages' overall
-    # difference, and the third exemplar's had no line at the place). Such a line counts
-    # only against every exemplar the page's lines were compared with.
+    # The letterhead (lines in the convention's letterhead or heading zone) is printed with the
+    # stationery, apart from the letter, or set in a heading type whose tone moves with the
+    # scan otherwise than the body's (on letters of the dev generator made at seeds the dev
+    # split does not hold, three untouched letters' letterhead line was 28-38 grey levels
+    # darker than two exemplars', after the pages' overall difference, and the third
+    # exemplar's had no line at the place). Such a line counts only against every exemplar
+    # the page's lines were compared with.
     above = letterhead_lines(qlines, convention)
     for index, line_list in sorted(shift_hits.items()):
         # Like the tone pattern, in one direction, against two exemplars at least: every

@@ -13,12 +13,21 @@ limit is set as the rule was set (1.4 times the largest figure of an untouched l
 units for ratios) on the other groups' letters, and the retyped-digit letters found and the
 untouched lines beyond it are counted on the held-out group. A line's figure is the one it
 reaches against every exemplar it was compared with, or for the tone-shift rules against all
-but one of three or more, as the check counts them. A line with no line at the same place in
+but one of three or more (the one left out at `NEAR_SHARE` of the limit at least), as the
+check counts them. A line with no line at the same place in
 an exemplar is compared with its nearest text row there (``"match": "row"`` in the rows), and
 with no row near it either (a line of the page's body), with every text row of the exemplar
 (``"match": "body"``).
 
+With ``--fresh N``, the dev split's generator makes letters at indices 400 to 400 + N - 1
+(beyond the dev split's own; template dev-a at even indices, dev-b at odd ones), each
+untouched and with retyped digits, cached under ``out/forensic-corpus/layout-fresh`` and
+regenerated when the generator's source changes; each is checked against the dev split's
+three genuine letters of its template. They are for checking what was set on dev against
+letters it was not set on, never for setting a limit.
+
     python benchmarks/layout_letters.py [--split dev] [--lines FILE] [--held-out FILE]
+    python benchmarks/layout_letters.py --fresh 12 [--lines FILE]
 """
 
 from __future__ import annotations
@@ -28,6 +37,7 @@ import json
 import math
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -36,9 +46,10 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 
 import forensic_corpus as fc  # noqa: E402
+from workbench_checks.layout.line_findings import NEAR_SHARE  # noqa: E402
 
 from workbench import analyze  # noqa: E402
-from workbench.imaging.layout.word_tone import MIN_SHIFT_STEP, SHIFT_LIMIT  # noqa: E402
+from workbench.imaging.layout.word_tone import shift_share  # noqa: E402
 from workbench.model import Region, Report, Severity  # noqa: E402
 
 CACHE = HERE.parent / "out" / "forensic-corpus"
@@ -72,14 +83,49 @@ def line_rows(e: fc.Entry, report: Report, truths: list[Region]) -> list[dict[st
     return out
 
 
-def run(split: str, lines_out: Path | None) -> list[str]:
-    """Worst finding per letter, per kind; optionally the line rows written to `lines_out`."""
+#: The first index of the fresh letters (the dev split's own end before it).
+FRESH_START = 400
+#: Kinds of fresh letter made at each index.
+FRESH_KINDS = ("none", "retyped-digits")
+
+
+def fresh_letters(count: int) -> list[fc.Entry]:
+    """Dev-generator letters at indices beyond the dev split's (see the module docstring)."""
+    folder = CACHE / "layout-fresh"
+    manifest = folder / "manifest.json"
+    key = {"start": FRESH_START, "count": count, "kinds": FRESH_KINDS, "version": fc.stamp()}
+    if manifest.exists():
+        data = json.loads(manifest.read_text(encoding="utf-8"))
+        if data.get("key") == json.loads(json.dumps(key)):
+            return [fc.Entry(**e) for e in data["pages"]]
+    folder.mkdir(parents=True, exist_ok=True)
+    entries = [
+        fc.make_entry("dev", i, kind, "letter", i % 2, folder)
+        for i in range(FRESH_START, FRESH_START + count)
+        for kind in FRESH_KINDS
+    ]
+    manifest.write_text(
+        json.dumps({"key": key, "pages": [asdict(e) for e in entries]}, indent=1),
+        encoding="utf-8",
+    )
+    return entries
+
+
+def run(split: str, lines_out: Path | None, fresh: int = 0) -> list[str]:
+    """Worst finding per letter, per kind; optionally the line rows written to `lines_out`.
+
+    With `fresh`, the fresh letters (`fresh_letters`) instead of the split's own, against
+    the split's exemplars.
+    """
     entries = fc.build(CACHE, split)
-    folder = CACHE / split
     exemplars: dict[str, list[fc.Entry]] = {}
     for e in entries:
         if e.tampering == "exemplar" and e.template:
             exemplars.setdefault(e.template, []).append(e)
+    ref_folder = folder = CACHE / split
+    if fresh:
+        entries, folder = fresh_letters(fresh), CACHE / "layout-fresh"
+        split = "fresh"
     table: list[str] = []
     sink = lines_out.open("w") if lines_out else None
     for kind in KINDS:
@@ -87,7 +133,7 @@ def run(split: str, lines_out: Path | None) -> list[str]:
         for e in entries:
             if e.tampering != kind or e.template not in exemplars:
                 continue
-            refs = [folder / x.path for x in exemplars[e.template or ""] if x.name != e.name]
+            refs = [ref_folder / x.path for x in exemplars[e.template or ""] if x.name != e.name]
             report = analyze(folder / e.path, references=refs, only=["layout"], out=None)
             truths = [Region(x0, y0, x1 - x0, y1 - y0) for x0, y0, x1, y1 in e.boxes]
             found = [f for f in report.findings if f.check == "layout"]
@@ -119,8 +165,7 @@ def _shift(side: str) -> Callable[[dict[str, Any]], float | None]:
         shift = row.get("tone_shift")
         if not shift:
             return None
-        step = float(shift[side])
-        return min(step / (SHIFT_LIMIT * float(shift["contrast"])), step / MIN_SHIFT_STEP)
+        return shift_share(float(shift[side]), float(shift["contrast"]))
 
     return score
 
@@ -158,9 +203,16 @@ SHIFT_RULES = {
 
 
 def _agreed(values: list[float], all_but_one: bool) -> float:
-    """The figure a line reaches against every exemplar (or all but one of three or more)."""
+    """The figure a line reaches against every exemplar (or all but one of three or more).
+
+    As the check counts them (`line_findings.shift_agrees`), the exemplar left out must
+    itself reach `NEAR_SHARE` of the check's limit. The letterhead's lines, which the check
+    judges against every exemplar, are not told apart here.
+    """
     ordered = sorted(values)
-    return ordered[1] if all_but_one and len(ordered) >= 3 else ordered[0]
+    if all_but_one and len(ordered) >= 3 and ordered[0] >= NEAR_SHARE:
+        return ordered[1]
+    return ordered[0]
 
 
 def held_out(path: Path) -> list[str]:
@@ -225,11 +277,14 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--split", choices=sorted(fc.CHAINS), default="dev")
     parser.add_argument("--lines", type=Path, help="write every line comparison here (JSON lines)")
     parser.add_argument("--held-out", type=Path, help="read line comparisons, hold groups out")
+    parser.add_argument(
+        "--fresh", type=int, default=0, help="check N fresh letters of each kind instead"
+    )
     args = parser.parse_args(argv)
     if args.held_out:
         print("\n".join(held_out(args.held_out)))
         return
-    rows = run(args.split, args.lines)
+    rows = run(args.split, args.lines, args.fresh)
     print("| split | letters | count | worst layout finding on the edit (any, if genuine) |")
     print("| --- | --- | --- | --- |")
     print("\n".join(rows))

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from workbench.conventions import Convention
 from workbench.imaging.layout.template import ink_mask
 from workbench.imaging.layout.word_tone import LineTones, dot_rows, line_tones
 from workbench.imaging.lines import (
@@ -212,3 +213,25 @@ def body_block(rows: list[TextRow], width: int) -> set[int]:
         and m.box[0] + m.box[2] <= right + tolerance
         and abs(m.ink_height / size - 1.0) <= BODY_SEGMENT_SIZE
     }
+
+
+#: The elements of a letter's convention printed with its stationery rather than with its text.
+HEAD_ELEMENTS = ("letterhead", "heading")
+
+
+def letterhead_lines(page: PageLines, convention: Convention) -> set[int]:
+    """The indices of the lines whose centre lies in a zone of the letterhead or heading.
+
+    The zones are the convention's (`HEAD_ELEMENTS`): the issuer's name and office at the head
+    of the page, and the heading formula above them, which are printed with the stationery
+    (or set in its heading type), not with the letter's text.
+    """
+    h, w = page.shape
+    elements = [e for e in (convention.element(n) for n in HEAD_ELEMENTS) if e is not None]
+    found = set()
+    for m in page.lines:
+        x, y, bw, bh = page.page_box(m)
+        rx, ry = (x + bw / 2) / max(w, 1), (y + bh / 2) / max(h, 1)
+        if any(e.zone_contains(rx, ry) for e in elements):
+            found.add(m.index)
+    return found

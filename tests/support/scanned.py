@@ -6,6 +6,8 @@ gradients of real glyphs passed through an optical blur, as a scanner produces t
 
 from __future__ import annotations
 
+import io
+
 import cv2
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
@@ -45,3 +47,10 @@ def scanned_letter(width: int = 1240, height: int = 1754, seed: int = 0) -> Imag
     rgb = ink[..., None] * paper + (1 - ink[..., None]) * np.array([35.0, 35.0, 60.0])
     rgb += rng.normal(0, 2.5, rgb.shape)
     return Image.fromarray(np.clip(rgb, 0, 255).astype(np.uint8))
+
+
+def jpeg_gray(image: np.ndarray, quality: int) -> np.ndarray:
+    """`image` saved as JPEG at `quality` and decoded to luminance."""
+    buffer = io.BytesIO()
+    Image.fromarray(image).save(buffer, format="JPEG", quality=quality)
+    return np.asarray(Image.open(io.BytesIO(buffer.getvalue())).convert("L")).copy()

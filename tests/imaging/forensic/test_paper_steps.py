@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import io
-
 import numpy as np
 import pytest
-from PIL import Image
 from skimage import data
 
 import workbench.imaging.forensic.paper_steps as paper_steps_module
-from tests.support.scanned import scanned_letter
+from tests.support.scanned import jpeg_gray, scanned_letter
 from workbench.imaging.forensic.paper_steps import (
     Z_RANGE,
     median_level,
@@ -21,13 +18,6 @@ from workbench.imaging.forensic.paper_steps import (
 
 #: Where the foreign block is pasted (x0, y0, x1, y1), off the 8 x 8 grid.
 PASTE = (203, 597, 861, 803)
-
-
-def jpeg_gray(image: np.ndarray, quality: int) -> np.ndarray:
-    """`image` saved as JPEG at `quality` and decoded to luminance."""
-    buffer = io.BytesIO()
-    Image.fromarray(image).save(buffer, format="JPEG", quality=quality)
-    return np.asarray(Image.open(io.BytesIO(buffer.getvalue())).convert("L")).copy()
 
 
 @pytest.fixture(scope="module")

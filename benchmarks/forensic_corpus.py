@@ -43,7 +43,7 @@ import hashlib
 import json
 import sys
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 import cv2
@@ -318,31 +318,47 @@ def make_entry(
         # page of a chain with one save would be the only kind of page saved once, and the
         # number of saves alone (which the double-quantisation map sees) would tell them apart.
         saves.append(int(rng.choice(chain.resave)))
-        data = jpeg_bytes(edited, saves[-1], chain.subsampling, chain.dpi)
-        path = folder / f"{name}.jpg"
-        path.write_bytes(data)
-        mask_rel = None
-        if boxes:
-            mask = np.zeros(edited.shape[:2], np.uint8)
-            for x0, y0, x1, y1 in boxes:
-                mask[y0:y1, x0:x1] = 255
-            mask_rel = f"{name}.mask.png"
-            Image.fromarray(mask).save(folder / mask_rel)
-        return Entry(
-            name,
-            split,
-            tampering,
-            kind,
-            page.template,
-            page.body_font,
-            chain.name,
-            saves,
-            path.name,
-            mask_rel,
-            [list(b) for b in boxes],
-            variant,
+        return write_entry(
+            folder,
+            Entry(
+                name,
+                split,
+                tampering,
+                kind,
+                page.template,
+                page.body_font,
+                chain.name,
+                saves,
+                f"{name}.jpg",
+                None,
+                [list(b) for b in boxes],
+                variant,
+            ),
+            edited,
+            chain.subsampling,
+            chain.dpi,
         )
     raise RuntimeError(f"{split} page {index}: no room for {tampering} on {kind} after 8 seeds")
+
+
+def write_entry(
+    folder: Path, entry: Entry, edited: np.ndarray, subsampling: int, dpi: int
+) -> Entry:
+    """Save `edited` as the entry's JPEG (its last save's quality, the chain's `subsampling`
+    and `dpi`) and its edits' mask.
+
+    The entry comes back with its mask's file name when it has edited boxes.
+    """
+    data = jpeg_bytes(edited, entry.saves[-1], subsampling, dpi)
+    (folder / entry.path).write_bytes(data)
+    if not entry.boxes:
+        return entry
+    mask = np.zeros(edited.shape[:2], np.uint8)
+    for x0, y0, x1, y1 in entry.boxes:
+        mask[y0:y1, x0:x1] = 255
+    mask_rel = f"{entry.name}.mask.png"
+    Image.fromarray(mask).save(folder / mask_rel)
+    return replace(entry, mask=mask_rel)
 
 
 def plan(split: str, per_kind: int) -> list[tuple[str, str, int]]:

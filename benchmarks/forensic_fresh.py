@@ -42,7 +42,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 import PIL
-from PIL import Image, ImageFont
+from PIL import ImageFont
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -330,17 +330,7 @@ def make_entry(
             continue
         # Every page is opened and saved once more, edited or not (as in the corpus).
         saves = [*chain.saves, int(rng.choice(chain.resave))]
-        data = jpeg_bytes(edited, saves[-1], chain.subsampling, chain.dpi)
-        path = folder / f"{name}.jpg"
-        path.write_bytes(data)
-        mask_rel = None
-        if boxes:
-            mask = np.zeros(edited.shape[:2], np.uint8)
-            for x0, y0, x1, y1 in boxes:
-                mask[y0:y1, x0:x1] = 255
-            mask_rel = f"{name}.mask.png"
-            Image.fromarray(mask).save(folder / mask_rel)
-        return fc.Entry(
+        entry = fc.Entry(
             name,
             SPLIT,
             tampering,
@@ -349,11 +339,12 @@ def make_entry(
             page.body_font,
             chain.name,
             saves,
-            path.name,
-            mask_rel,
+            f"{name}.jpg",
+            None,
             [list(b) for b in boxes],
             variant,
         )
+        return fc.write_entry(folder, entry, edited, chain.subsampling, chain.dpi)
     raise RuntimeError(f"{SPLIT} page {index}: no room for {tampering} on {kind} after 8 seeds")
 
 

@@ -47,52 +47,79 @@ def _polygon(points: np.ndarray) -> tuple[tuple[int, int], ...]:
 def _g2nn_pairs(
     descriptors: np.ndarray, points: np.ndarray, ratio: float, min_distance: float
 ) -> np.ndarray:
-    """Self-matches passing the generalised 2NN test, as unique (i, j) rows with i < j."""
+    """Self-matches passing the generalised 2NN test, as unique (i, j) rows with i < j.
+
+    For each keypoint, its neighbours other than itself, nearest first: the ``k``-th is
+    paired with it while every distance up to it is below ``ratio`` times the next one
+    (G2NN, Amerini et al.), unless the two lie closer than ``min_distance``.
+    """
     # Approximate nearest neighbours (randomised k-d trees): exhaustive matching of a few
     # thousand SIFT descriptors costs more than detecting them. The trees are drawn from
     # OpenCV's generator, whose state is whatever earlier work left in this thread: seeded
-    # here, the same page gives the same pairs (and the same score) on every run.
+    # here, the same page gives the same pairs (and the same score) on every run. The index
+    # is searched directly (the matcher's own search, as arrays rather than one object per
+    # match); its squared distances are the matcher's distances squared.
     cv2.setRNGSeed(FLANN_SEED)
-    matcher = cv2.FlannBasedMatcher({"algorithm": 1, "trees": 4}, {"checks": 64})
-    knn = matcher.knnMatch(descriptors, descriptors, k=4)
-    pairs: set[tuple[int, int]] = set()
-    for row in knn:
-        others = [m for m in row if m.trainIdx != m.queryIdx]
-        for k in range(len(others) - 1):
-            if others[k].distance >= ratio * max(others[k + 1].distance, 1e-6):
-                break
-            i, j = others[k].queryIdx, others[k].trainIdx
-            if float(np.hypot(*(points[i] - points[j]))) >= min_distance:
-                pairs.add((min(i, j), max(i, j)))
-    if not pairs:
+    index = cv2.flann_Index(  # type: ignore[attr-defined]
+        np.ascontiguousarray(descriptors), {"algorithm": 1, "trees": 4}
+    )
+    knn, squared = index.knnSearch(descriptors, 4, params={"checks": 64})
+    distance = np.sqrt(np.asarray(squared, dtype=np.float32)).astype(np.float64)
+    found = np.asarray(knn, dtype=np.int64)
+    query = np.arange(len(found))[:, None]
+    # A keypoint's own match (and a place left empty, -1) is dropped; the others keep their
+    # order (nearest first), packed to the left of each row.
+    other = (found != query) & (found >= 0)
+    order = np.argsort(~other, axis=1, kind="stable")
+    found = np.take_along_axis(found, order, axis=1)
+    distance = np.take_along_axis(distance, order, axis=1)
+    count = other.sum(axis=1)
+    ahead = np.arange(found.shape[1] - 1)[None, :] < (count - 1)[:, None]
+    passed = ahead & (distance[:, :-1] < ratio * np.maximum(distance[:, 1:], 1e-6))
+    chain = np.cumprod(passed, axis=1).astype(bool)
+    rows, cols = np.nonzero(chain)
+    i, j = rows, found[rows, cols]
+    apart = np.hypot(*(points[i] - points[j]).T) >= min_distance
+    i, j = i[apart], j[apart]
+    if i.size == 0:
         return np.zeros((0, 2), dtype=np.int64)
-    return np.array(sorted(pairs), dtype=np.int64)
+    pairs = np.stack([np.minimum(i, j), np.maximum(i, j)], axis=1)
+    return np.asarray(np.unique(pairs, axis=0), dtype=np.int64)
 
 
 def _link_components(a: np.ndarray, b: np.ndarray, radius: float) -> np.ndarray:
-    """Label groups of pairs whose two ends both lie near each other (either orientation)."""
+    """Label groups of pairs whose two ends both lie near each other (either orientation).
+
+    Each pair's label is the lowest index in its group. The links are found in chunks of
+    rows of the pairwise distances, and the groups by spreading the lowest index along the
+    links (with pointer jumping) until nothing changes, all in arrays.
+    """
     n = len(a)
-    parent = np.arange(n)
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = int(parent[i])
-        return i
-
     r2 = radius * radius
     chunk = 512
+    starts: list[np.ndarray] = []
+    ends: list[np.ndarray] = []
     for start in range(0, n, chunk):
         sa, sb = a[start : start + chunk, None, :], b[start : start + chunk, None, :]
         same = (((sa - a[None]) ** 2).sum(-1) < r2) & (((sb - b[None]) ** 2).sum(-1) < r2)
         cross = (((sa - b[None]) ** 2).sum(-1) < r2) & (((sb - a[None]) ** 2).sum(-1) < r2)
         rows, cols = np.nonzero(same | cross)
-        for i, j in zip((rows + start).tolist(), cols.tolist(), strict=True):
-            if i < j:
-                ri, rj = find(i), find(j)
-                if ri != rj:
-                    parent[max(ri, rj)] = min(ri, rj)
-    return np.array([find(i) for i in range(n)])
+        rows += start
+        linked = rows < cols
+        starts.append(rows[linked])
+        ends.append(cols[linked])
+    labels = np.arange(n)
+    i = np.concatenate(starts) if starts else np.zeros(0, np.int64)
+    j = np.concatenate(ends) if ends else np.zeros(0, np.int64)
+    while True:
+        lowest = np.minimum(labels[i], labels[j])
+        spread = labels.copy()
+        np.minimum.at(spread, i, lowest)
+        np.minimum.at(spread, j, lowest)
+        spread = spread[spread]
+        if np.array_equal(spread, labels):
+            return labels
+        labels = spread
 
 
 #: SIFT runs on horizontal bands of about this many rows (plus `SIFT_HALO` rows of context on

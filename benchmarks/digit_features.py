@@ -16,7 +16,8 @@ its box lies in the edit's mask.
 It prints, per page, the z of each measurement at the edited number(s) and the most extreme z
 of any number outside an edit, and per measurement, over the split, the most extreme z outside
 edits and the retyped numbers beyond it: which measurement separates retyped numbers from the
-page's genuine ones, and by how much. Tune on ``dev`` only.
+page's genuine ones, and by how much. ``--split fresh`` measures the fresh-look set
+(`benchmarks/forensic_fresh.py`); both are development sets, the test split is never read.
 
 Then the held-out tables: the pages are grouped by scan chain, by body font and by layout (a
 letter's template, or the kind of page); for each measurement in each direction and each rule
@@ -26,7 +27,7 @@ set on every group but one (the most extreme number outside an edit there, and t
 edits beyond it are counted: which limits carry over to pages they were not set on.
 ``--save`` keeps the measured z per number, ``--load`` tables them again without measuring.
 
-    python benchmarks/digit_features.py [--split dev] [--jobs 2] [--save FILE | --load FILE]
+    python benchmarks/digit_features.py [--split dev|fresh] [--jobs 2] [--save FILE | --load FILE]
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 
 import forensic_corpus as fc  # noqa: E402
+import forensic_fresh as ff  # noqa: E402
 
 from workbench.imaging.forensic import digits, number_words  # noqa: E402
 from workbench.imaging.forensic.glyphs import print_features  # noqa: E402
@@ -294,7 +296,9 @@ def held_out_table(pages: Sequence[dict[str, Any]], margin: float = 1.0) -> list
 
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--split", choices=sorted(fc.CHAINS), default="dev")
+    parser.add_argument(
+        "--split", choices=["dev", "fresh"], default="dev", help="dev split or fresh-look set"
+    )
     parser.add_argument("--per-kind", type=int, default=16)
     parser.add_argument("--jobs", type=int, default=1)
     parser.add_argument("--save", type=Path, help="write the measured z per number here (JSON)")
@@ -303,7 +307,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     if args.load:
         pages = json.loads(args.load.read_text())
     else:
-        entries = fc.build(CACHE, args.split, args.per_kind)
+        fresh = args.split == "fresh"
+        entries = ff.build(CACHE) if fresh else fc.build(CACHE, "dev", args.per_kind)
         folder = CACHE / args.split
         with ProcessPoolExecutor(max_workers=max(1, args.jobs)) as pool:
             pages = list(pool.map(measure, entries, [folder] * len(entries)))

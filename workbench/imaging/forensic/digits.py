@@ -59,6 +59,8 @@ printed with the page carries the page's grain. What it cannot see: digits print
 scanned again (they carry a print's grain), or a page whose ink has no grain (a rendered page:
 every number is flat, so none is flatter than the others); and ink flattened by a strong
 JPEG save is flat on every number alike.
+A number both darker and wider in stroke than the others (bold, `bold_print`) has flat ink of
+its own, innocently: its toner saturates. Its flat ink is not counted apart from its weight.
 
 **Two measurements off together.** Each of the measurements above was set on one development
 split whose retyped digits were darker and sharper than the page's; pages of other fonts and
@@ -394,6 +396,21 @@ def _texture_deviations(
     return out
 
 
+def bold_print(z: Mapping[str, float]) -> bool:
+    """Whether a number's print is bold against the page's numbers: darker *and* wider strokes.
+
+    A bold number printed with the page has flatter ink of its own (the toner saturates its
+    core), so its flat ink is no evidence apart from its weight: it neither stands out alone
+    (`INK_GRAIN_Z`) nor names the ink's grain as a method of its own, as in `family_deviations`
+    (a receipt's bold total of the fresh-look set: darkness z +7.2, stroke +4.4, edges -4.3,
+    ink grain -11.1, a warning before). No retyped number of the development split or the
+    fresh-look set whose ink is flat at -7 or less is both darker and wider
+    (``benchmarks/digit_features.py``): a retyped number's flat ink still counts when it is
+    lighter, thinner, or only one of the two.
+    """
+    return z.get("darkness", 0.0) >= FEATURE_Z and z.get("stroke", 0.0) >= FEATURE_Z
+
+
 def digit_consistency(
     gray: np.ndarray,
     page: PageWords,
@@ -469,7 +486,7 @@ def digit_consistency(
             if texture > 0:
                 devs.update(papers[i])
                 strength = max(strength, texture)
-        if inks[i]:
+        if inks[i] and not bold_print({name: d["z"] for name, d in either.items()}):
             scan = {**papers[i], **inks[i]}
             combined = math.sqrt(sum(d["z"] ** 2 for d in scan.values()))
             flat = float(strength_from_z(np.array(combined), *INK_GRAIN_Z))

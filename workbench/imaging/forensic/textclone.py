@@ -325,6 +325,26 @@ def effective_ratio(difference: float, floor: float, nearest: float | None) -> f
     return ratio * factor
 
 
+def word_pairs(img: np.ndarray, page: PageWords) -> list[tuple[Box, Box, tuple[int, int], float]]:
+    """Every pair of words of the same shape, aligned: (source, target, shift, difference).
+
+    The boxes carry `PAD` pixels of paper around the first word's ink, the target box is
+    the source box moved by the whole-pixel shift that aligns the two, and the difference
+    is their `residual_difference` (grey levels).
+    """
+    measured: list[tuple[Box, Box, tuple[int, int], float]] = []
+    for a, b in _candidate_pairs(page):
+        dx, dy, shape = _align(img, a.box, b.box)
+        if shape < SAME_SHAPE:
+            continue
+        src = _pad(a.box, PAD, img.shape)
+        target = Box(src.x + dx, src.y + dy, src.width, src.height)
+        difference = residual_difference(img, src, target)
+        if difference is not None:
+            measured.append((src, target, (dx, dy), difference))
+    return measured
+
+
 def _pair_strength(
     difference: float,
     resave_ratio: float | None,
@@ -380,16 +400,7 @@ def text_clones(
     """
     img = np.ascontiguousarray(gray, dtype=np.uint8)
     page = find_words(img) if words is None else words
-    measured: list[tuple[Box, Box, tuple[int, int], float]] = []
-    for a, b in _candidate_pairs(page):
-        dx, dy, shape = _align(img, a.box, b.box)
-        if shape < SAME_SHAPE:
-            continue
-        src = _pad(a.box, PAD, img.shape)
-        target = Box(src.x + dx, src.y + dy, src.width, src.height)
-        difference = residual_difference(img, src, target)
-        if difference is not None:
-            measured.append((src, target, (dx, dy), difference))
+    measured = word_pairs(img, page)
     if not measured:
         return TextCloneScan([], 0, 0.0)
     if floor is None:

@@ -356,7 +356,10 @@ def _pair_strength(
 
     Against the paper floor (`effective_ratio`, reported up to `max_ratio`) and, on a JPEG
     page, against a simulated copy of the word (`copy_floor`, reported up to
-    `RESAVE_LIMIT`); the stronger of the two.
+    `RESAVE_LIMIT`). When both report the pair, their strengths combine as two separate
+    pieces of evidence (one minus the product of what each falls short of 1): the two
+    references fail in different ways (whitened or sharpened paper; a low last save), and
+    no genuine pair of the development sets came within `RESAVE_LIMIT` of a simulated copy.
     """
     strengths = []
     effective = effective_ratio(difference, floor, nearest)
@@ -364,7 +367,12 @@ def _pair_strength(
         strengths.append((max_ratio - effective) / (max_ratio - FULL_RATIO))
     if resave_ratio is not None and resave_ratio <= RESAVE_LIMIT:
         strengths.append((RESAVE_LIMIT - resave_ratio) / (RESAVE_LIMIT - RESAVE_FULL))
-    return float(np.clip(max(strengths), 0.0, 1.0)) if strengths else None
+    if not strengths:
+        return None
+    shortfall = 1.0
+    for strength in strengths:
+        shortfall *= 1.0 - float(np.clip(strength, 0.0, 1.0))
+    return 1.0 - shortfall
 
 
 def text_clones(

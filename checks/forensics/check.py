@@ -129,6 +129,7 @@ class ForensicsCheck(Check):
                 factor = float(np.sqrt(MAX_PIXELS / (h * w)))
                 gray = cv2.resize(gray, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
             dq = self._dq_map(context, page.index, gray.shape, notes) if factor == 1.0 else None
+            quality = self._jpeg_quality(context) if factor == 1.0 else None
             from workbench.imaging.forensic.tamper import analyse_page
 
             traces = analyse_page(
@@ -136,6 +137,7 @@ class ForensicsCheck(Check):
                 jpeg_grid=factor == 1.0,
                 calibration=calibration,
                 dq=dq,
+                jpeg_quality=quality,
                 read=self._reader(context, page.index, factor, notes),
             )
             notes += [f"Page {page.index + 1}: {n}" for n in traces.notes]
@@ -219,6 +221,21 @@ class ForensicsCheck(Check):
                 gray = cv2.resize(gray, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
             pages.append(gray)
         return calibrate_text(pages) if pages else TextCalibration()
+
+    @staticmethod
+    def _jpeg_quality(context: Context) -> int | None:
+        """The libjpeg quality of a single-page JPEG file's luminance table, else None."""
+        from workbench.formats.jpeg import estimate_quality, parse_jpeg
+
+        doc = context.document
+        if doc.media_type != "image/jpeg" or len(doc.pages) != 1:
+            return None
+        try:
+            tables = parse_jpeg(doc.data()).quantization_tables
+        except ValueError:  # not a JPEG, or a malformed table: no quality to simulate
+            return None
+        estimate = estimate_quality({0: tables[0]}) if 0 in tables else None
+        return estimate.quality if estimate is not None else None
 
     @staticmethod
     def _dq_map(

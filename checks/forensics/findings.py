@@ -64,6 +64,7 @@ def text_clone_dict(clone: TextClone, factor: float) -> dict[str, Any]:
         "next_difference": (
             None if clone.next_difference is None else round(clone.next_difference, 3)
         ),
+        "resave_ratio": None if clone.resave_ratio is None else round(clone.resave_ratio, 3),
         "strength": round(clone.strength, 4),
     }
 
@@ -301,6 +302,11 @@ def text_clone_finding(
         else f", while the closest other pair of words on the page differs by "
         f"{clone.next_difference:.2f}"
     )
+    if clone.resave_ratio is not None:
+        nearest += (
+            f"; and {clone.resave_ratio:.2f} times what a digital copy of the word, saved "
+            "once at this file's JPEG quality, would differ by"
+        )
     return check.finding(
         "text_copy_move",
         text_severity(clone.strength, traces.calibration, "text_clone"),
@@ -329,6 +335,7 @@ def text_clone_finding(
             "next_difference": (
                 None if clone.next_difference is None else round(clone.next_difference, 3)
             ),
+            "resave_ratio": (None if clone.resave_ratio is None else round(clone.resave_ratio, 3)),
             "strength": round(clone.strength, 3),
             "calibrated": traces.calibration.exemplars > 0,
         },

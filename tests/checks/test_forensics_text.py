@@ -55,8 +55,14 @@ def test_copied_word_is_a_text_copy_move_warning(tmp_path: Path) -> None:
     assert any(overlaps(r, target) for r in regions) and any(overlaps(r, source) for r in regions)
     assert found[0].evidence["method"] == "text_copy_move"
     assert "never printed" in found[0].detail  # its innocent explanation is spelled out
+    # The file's JPEG quality reached the method: the pair was also compared with a
+    # simulated copy saved at it (both ends saved once here: about 1.4-1.5 times one
+    # save's error), below every genuine pair measured on the development sets (1.65).
+    assert 0.0 < found[0].evidence["resave_ratio"] < 1.65
+    assert "JPEG quality" in found[0].detail
     (result,) = report.results["forensics"]["pages"]
     assert result["scores"]["text_clone"] >= 0.5 and result["text_clones"]
+    assert result["text_clones"][0]["resave_ratio"] == found[0].evidence["resave_ratio"]
 
 
 @pytest.mark.slow

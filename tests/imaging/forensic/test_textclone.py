@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
 
 from tests.support.forensic_fixtures import copy_word, jpeg, letter_page, overlaps
 from tests.support.text_pages import LETTER_LINES, render_page
 from workbench.geometry import Box
-from workbench.imaging.forensic.textclone import text_clone_map, text_clones
+from workbench.imaging.forensic.textclone import (
+    copy_floor,
+    residual_difference,
+    text_clone_map,
+    text_clones,
+)
 from workbench.imaging.words import find_words
 
 
@@ -66,3 +72,59 @@ def test_noise_free_page_gives_no_verdict() -> None:
     scan = text_clones(page)
     assert scan.clones == []
     assert scan.note is not None and "noise-free" in scan.note
+
+
+def _whitened(page: np.ndarray) -> np.ndarray:
+    """The page through a copier's soft threshold and a bilateral denoiser: near-white paper."""
+    out = page.astype(np.float32)
+    out = np.where(out > 200, 250 + (out - 238) * 0.3, out)
+    return np.asarray(cv2.bilateralFilter(np.clip(out, 0, 255).astype(np.uint8), 7, 30, 5))
+
+
+def test_copy_on_whitened_paper_is_found_against_a_simulated_copy() -> None:
+    # Whitened paper says little about what two prints differ by (its floor is the JPEG's
+    # own noise), so against the paper alone the copy is a weak notice; against what a copy
+    # of the word saved once at the file's quality differs by, it is a copy.
+    page = letter_page(seed=3).image
+    words = [w for w in find_words(page).words if w.box.width > 60]
+    source = _box(words[10].box)
+    base = jpeg(_whitened(page), 58)
+    edited, target = copy_word(base, source, (301, 1003))
+    saved = jpeg(edited, 78)
+    on_paper = text_clones(saved)
+    assert max((c.strength for c in on_paper.clones), default=0.0) < 0.5
+    scan = text_clones(saved, quality=78)
+    assert scan.clones, "the copied word was not found"
+    best = scan.clones[0]
+    assert best.strength >= 0.5
+    assert best.resave_ratio is not None and best.resave_ratio < 1.4
+    ends = {_box(best.source), _box(best.target)}
+    assert any(overlaps(b, source) for b in ends) and any(overlaps(b, target) for b in ends)
+    heat = text_clone_map(page.shape, scan.clones)
+    assert heat[target[1] + 5, target[0] + 5] >= 0.5 and heat[1500, 600] == 0
+
+
+def test_words_printed_twice_differ_by_more_than_a_simulated_copy() -> None:
+    # The letter prints "بازرسی و نظارت" and "در این زمینه" twice: separate prints of one
+    # word carry their own noise besides the JPEG's, and stay far above a copy's re-save.
+    page = jpeg(jpeg(_whitened(letter_page(seed=3).image), 58), 78)
+    scan = text_clones(page, quality=78)
+    assert scan.pairs > 5 and scan.clones == []
+    untouched = text_clones(jpeg(letter_page(seed=3).image, 90), quality=90)
+    assert untouched.pairs > 5 and untouched.clones == []
+
+
+def test_copy_floor_is_what_one_save_leaves_of_a_copy() -> None:
+    page = letter_page(seed=3).image
+    words = [w for w in find_words(page).words if w.box.width > 60]
+    a = words[10].box
+    source = Box(a.x - 3, a.y - 3, a.width + 6, a.height + 6)
+    edited, placed = copy_word(page, _box(a), (301, 1003))
+    target = Box(placed[0], placed[1], placed[2], placed[3])
+    saved = jpeg(edited, 75)
+    simulated = copy_floor(saved, source, target, 75)
+    actual = residual_difference(saved, source, target)
+    assert simulated is not None and actual is not None
+    assert 0.5 * simulated < actual < 1.6 * simulated
+    # A box off the page has nothing to simulate.
+    assert copy_floor(saved, source, Box(page.shape[1] - 5, 10, a.width, a.height), 75) is None

@@ -168,6 +168,7 @@ def analyse_page(
     text: bool = True,
     calibration: TextCalibration | None = None,
     dq: DqMap | None = None,
+    jpeg_quality: int | None = None,
     read: Callable[[], Sequence[ReadWord] | None] | None = None,
     min_region_blocks: int = 4,
 ) -> PageTraces:
@@ -194,6 +195,10 @@ def analyse_page(
     dq : DqMap, optional
         The page's aligned double-quantisation map (`workbench.imaging.forensic.dq_map`), made from
         the file's own coefficients by the caller (it needs the JPEG file, not pixels).
+    jpeg_quality : int, optional
+        The file's JPEG quality (libjpeg scale, from its luminance table) when ``gray`` is a
+        JPEG page at its decoded size: text copy-move then also compares each pair of words
+        with a simulated copy saved at that quality (`textclone.copy_floor`).
     read : callable returning a sequence of ReadWord or None, optional
         The page's words as OCR reads them (boxes in pixels of ``gray``), asked for only when
         the page is printed paper: its numbers are compared with each other
@@ -320,7 +325,7 @@ def analyse_page(
         )
     elif text:
         words = find_words(img)
-        scan = text_clones(img, words=words)
+        scan = text_clones(img, words=words, quality=jpeg_quality if jpeg_grid else None)
         floor = scan.floor
         limit = calib.threshold("text_clone", 0.0)
         copied = [c for c in scan.clones if c.strength >= limit]

@@ -16,7 +16,14 @@ them. So:
 4. the page itself says what two separate impressions differ by at best: pairs of blank
    paper windows of a word's size, far from any ink, differ by their independent noise and
    grain only (their median is the page's *floor*); a word pair that differs by much less
-   than that (a fraction `MAX_RATIO` of it) shares its noise, as only a copy does.
+   than that (a fraction `MAX_RATIO` of it) shares its noise, as only a copy does;
+5. on a JPEG page, each pair is also compared with what a digital copy of that very word,
+   placed where the other one is and saved once at the page's quality, would differ by
+   (`copy_floor`): a copy's two ends differ by little more than that re-save (1.1-1.6 times
+   it on the development sets), two prints by their print and scan noise on top (1.65 times
+   or more). This holds where the paper floor says little: a copier's threshold or a
+   denoiser that whitens the paper, or scanner sharpening that puts the JPEG error of a
+   copy on the strokes' edges rather than on the paper.
 
 Pairs with the same displacement (the words of one copied line) are merged into one region.
 A noise-free digital page carries no residual to compare; it gives no verdict rather than a
@@ -61,6 +68,16 @@ MIN_FLOOR = 0.25
 #: against the page's other pairs. `NEXT_FLOOR` bounds how far this may lower a ratio.
 NEXT_REFERENCE = 0.6
 NEXT_FLOOR = 0.3
+#: A pair whose difference is at most `RESAVE_LIMIT` times what a digital copy of the word
+#: would differ by after one save at the page's JPEG quality (`copy_floor`) is reported;
+#: strength reaches 1 at `RESAVE_FULL` (a warning for one word needs about 1.35 or less).
+#: On the dev split and the fresh-look set (eight scan chains), copies lay at 1.08-1.55 of
+#: that re-save and the closest genuine pairs of each chain at 1.65 (a table saved last at
+#: quality 55) to 3.85; on rendered letters saved at quality 90, 2.99 or more.
+RESAVE_LIMIT = 1.5
+RESAVE_FULL = 1.1
+#: The re-save is simulated only for this many of the page's closest pairs.
+RESAVE_PAIRS = 200
 #: At most this many same-shape pairs are verified (the largest words first).
 MAX_PAIRS = 3000
 #: Pixels around a word's ink box taken with it: the paper a copy carries along.
@@ -90,6 +107,10 @@ class TextClone:
     next_difference : float or None
         The closest pair of words moved by another displacement (two separate prints, on a
         genuine page), grey levels; None when there is none.
+    resave_ratio : float or None
+        The closest pair's difference over what a digital copy of the word would differ by
+        after one save at the page's JPEG quality (`copy_floor`); None when the page's
+        quality is not known (not a JPEG, or rescaled).
 
     """
 
@@ -101,6 +122,7 @@ class TextClone:
     ratio: float
     strength: float
     next_difference: float | None = None
+    resave_ratio: float | None = None
 
 
 @dataclass(frozen=True)
@@ -191,11 +213,49 @@ def residual_difference(gray: np.ndarray, a: Box, b: Box) -> float | None:
     h, w = gray.shape
     if min(a.x, a.y, b.x, b.y) < 0 or max(a.x, b.x) + a.width > w or max(a.y, b.y) + a.height > h:
         return None
-    pa = gray[a.y : a.y + a.height, a.x : a.x + a.width].astype(np.float32)
-    pb = gray[b.y : b.y + b.height, b.x : b.x + b.width].astype(np.float32)
-    d = np.asarray(cv2.GaussianBlur(pa - pb, (0, 0), 1.0), dtype=np.float32)
+    return _smoothed_rms(
+        gray[a.y : a.y + a.height, a.x : a.x + a.width],
+        gray[b.y : b.y + b.height, b.x : b.x + b.width],
+    )
+
+
+def _smoothed_rms(pa: np.ndarray, pb: np.ndarray) -> float:
+    """RMS of the difference of two equal patches, smoothed (sigma 1 pixel), mean removed."""
+    diff = pa.astype(np.float32) - pb.astype(np.float32)
+    d = np.asarray(cv2.GaussianBlur(diff, (0, 0), 1.0), dtype=np.float32)
     d = d - np.float32(d.mean())
     return float(np.sqrt(float((d * d).mean())))
+
+
+def copy_floor(gray: np.ndarray, source: Box, target: Box, quality: int) -> float | None:
+    """What a digital copy of `source` placed at `target` differs by after one JPEG save.
+
+    The source's pixels are pasted over the target's in the target's own 8 x 8 blocks,
+    which are saved at `quality` (libjpeg's tables) and decoded; the result is compared with
+    the source as `residual_difference` compares a pair. A copy's two ends differ by about
+    this (each end went through one save on its own block grid); two prints of a word differ
+    by their independent print and scan noise besides. Grey levels; None when a box leaves
+    the page.
+    """
+    h, w = gray.shape
+    bw, bh = source.width, source.height
+    if (
+        min(source.x, source.y, target.x, target.y) < 0
+        or max(source.x, target.x) + bw > w
+        or max(source.y, target.y) + bh > h
+    ):
+        return None
+    x0, y0 = target.x // 8 * 8, target.y // 8 * 8
+    x1, y1 = min(-(-(target.x + bw) // 8) * 8, w), min(-(-(target.y + bh) // 8) * 8, h)
+    blocks = gray[y0:y1, x0:x1].copy()
+    original = gray[source.y : source.y + bh, source.x : source.x + bw]
+    ty, tx = target.y - y0, target.x - x0
+    blocks[ty : ty + bh, tx : tx + bw] = original
+    ok, data = cv2.imencode(".jpg", blocks, [cv2.IMWRITE_JPEG_QUALITY, int(quality)])
+    if not ok:  # pragma: no cover - OpenCV always encodes a grey uint8 array
+        return None
+    saved = np.asarray(cv2.imdecode(data, cv2.IMREAD_GRAYSCALE), dtype=np.uint8)
+    return _smoothed_rms(saved[ty : ty + bh, tx : tx + bw], original)
 
 
 def paper_floor(
@@ -265,12 +325,63 @@ def effective_ratio(difference: float, floor: float, nearest: float | None) -> f
     return ratio * factor
 
 
+def word_pairs(img: np.ndarray, page: PageWords) -> list[tuple[Box, Box, tuple[int, int], float]]:
+    """Every pair of words of the same shape, aligned: (source, target, shift, difference).
+
+    The boxes carry `PAD` pixels of paper around the first word's ink, the target box is
+    the source box moved by the whole-pixel shift that aligns the two, and the difference
+    is their `residual_difference` (grey levels).
+    """
+    measured: list[tuple[Box, Box, tuple[int, int], float]] = []
+    for a, b in _candidate_pairs(page):
+        dx, dy, shape = _align(img, a.box, b.box)
+        if shape < SAME_SHAPE:
+            continue
+        src = _pad(a.box, PAD, img.shape)
+        target = Box(src.x + dx, src.y + dy, src.width, src.height)
+        difference = residual_difference(img, src, target)
+        if difference is not None:
+            measured.append((src, target, (dx, dy), difference))
+    return measured
+
+
+def _pair_strength(
+    difference: float,
+    resave_ratio: float | None,
+    floor: float,
+    nearest: float | None,
+    max_ratio: float,
+) -> float | None:
+    """Strength (0-1) of one word pair as a copy, or None when neither comparison reports it.
+
+    Against the paper floor (`effective_ratio`, reported up to `max_ratio`) and, on a JPEG
+    page, against a simulated copy of the word (`copy_floor`, reported up to
+    `RESAVE_LIMIT`). When both report the pair, their strengths combine as two separate
+    pieces of evidence (one minus the product of what each falls short of 1): the two
+    references fail in different ways (whitened or sharpened paper; a low last save), and
+    no genuine pair of the development sets came within `RESAVE_LIMIT` of a simulated copy.
+    """
+    strengths = []
+    effective = effective_ratio(difference, floor, nearest)
+    if effective <= max_ratio:
+        strengths.append((max_ratio - effective) / (max_ratio - FULL_RATIO))
+    if resave_ratio is not None and resave_ratio <= RESAVE_LIMIT:
+        strengths.append((RESAVE_LIMIT - resave_ratio) / (RESAVE_LIMIT - RESAVE_FULL))
+    if not strengths:
+        return None
+    shortfall = 1.0
+    for strength in strengths:
+        shortfall *= 1.0 - float(np.clip(strength, 0.0, 1.0))
+    return 1.0 - shortfall
+
+
 def text_clones(
     gray: np.ndarray,
     *,
     words: PageWords | None = None,
     max_ratio: float = MAX_RATIO,
     floor: float | None = None,
+    quality: int | None = None,
 ) -> TextCloneScan:
     """Find words copied digitally from elsewhere on the same page.
 
@@ -286,6 +397,9 @@ def text_clones(
         What two separate impressions differ by at best, grey levels, when genuine
         exemplars of the same source have set it (calibration); from the page's blank paper
         otherwise (`paper_floor`).
+    quality : int, optional
+        The page's JPEG quality (libjpeg scale) when `gray` is a JPEG page decoded at its
+        own size: pairs are then also compared with a simulated copy (`copy_floor`).
 
     Returns
     -------
@@ -294,16 +408,7 @@ def text_clones(
     """
     img = np.ascontiguousarray(gray, dtype=np.uint8)
     page = find_words(img) if words is None else words
-    measured: list[tuple[Box, Box, tuple[int, int], float]] = []
-    for a, b in _candidate_pairs(page):
-        dx, dy, shape = _align(img, a.box, b.box)
-        if shape < SAME_SHAPE:
-            continue
-        src = _pad(a.box, PAD, img.shape)
-        target = Box(src.x + dx, src.y + dy, src.width, src.height)
-        difference = residual_difference(img, src, target)
-        if difference is not None:
-            measured.append((src, target, (dx, dy), difference))
+    measured = word_pairs(img, page)
     if not measured:
         return TextCloneScan([], 0, 0.0)
     if floor is None:
@@ -319,41 +424,49 @@ def text_clones(
             "page), so a copied word cannot be told from a repeated one."
         )
         return TextCloneScan([], len(measured), floor, note)
+    ranked = sorted(measured, key=lambda m: m[3])
+    # What a digital copy would differ by, for the page's closest pairs (JPEG pages only).
+    resave: dict[tuple[int, int, int, int], float] = {}
+    if quality is not None:
+        for src, tgt, _, difference in ranked[:RESAVE_PAIRS]:
+            simulated = copy_floor(img, src, tgt, quality)
+            if simulated is not None and simulated > 0:
+                resave[(src.x, src.y, tgt.x, tgt.y)] = difference / simulated
     # Only pairs that could still pass once the page's own pairs have had their say.
     limit = max_ratio * floor * NEXT_REFERENCE / NEXT_FLOOR
-    groups: dict[tuple[int, int], list[tuple[Box, Box, float]]] = {}
+    groups: dict[tuple[int, int], list[tuple[Box, Box, float, float | None]]] = {}
     for src, tgt, shift, difference in measured:
-        if difference > limit:
+        copied_ratio = resave.get((src.x, src.y, tgt.x, tgt.y))
+        if difference > limit and (copied_ratio is None or copied_ratio > RESAVE_LIMIT):
             continue
         # The words of one copied line share the displacement (within a pixel).
         key = next(
             (k for k in groups if abs(k[0] - shift[0]) <= 1 and abs(k[1] - shift[1]) <= 1),
             shift,
         )
-        groups.setdefault(key, []).append((src, tgt, difference))
-    ranked = sorted(measured, key=lambda m: m[3])
+        groups.setdefault(key, []).append((src, tgt, difference, copied_ratio))
     clones: list[TextClone] = []
     for shift, all_members in groups.items():
         nearest = next_pair(ranked, shift)
-        members = [m for m in all_members if effective_ratio(m[2], floor, nearest) <= max_ratio]
+        scored = [(m, _pair_strength(m[2], m[3], floor, nearest, max_ratio)) for m in all_members]
+        members = [(m, v) for m, v in scored if v is not None]
         if not members:
             continue
-        difference = min(m[2] for m in members)
-        ratio = difference / floor
-        effective = effective_ratio(difference, floor, nearest)
-        base = float(np.clip((max_ratio - effective) / (max_ratio - FULL_RATIO), 0.0, 1.0))
+        # The strongest pair, the closest of those that tie.
+        best, base = max(members, key=lambda mv: (mv[1], -mv[0][2]))
         # One word is evidence; several words moved together by one displacement more so.
         strength = 1.0 - (1.0 - 0.2 - 0.8 * base) * 0.7 ** (len(members) - 1)
         clones.append(
             TextClone(
-                source=_union([m[0] for m in members]),
-                target=_union([m[1] for m in members]),
+                source=_union([m[0] for m, _ in members]),
+                target=_union([m[1] for m, _ in members]),
                 shift=shift,
                 words=len(members),
-                difference=difference,
-                ratio=ratio,
+                difference=best[2],
+                ratio=best[2] / floor,
                 strength=float(min(strength, 1.0)),
                 next_difference=nearest,
+                resave_ratio=best[3],
             )
         )
     clones.sort(key=lambda c: -c.strength)

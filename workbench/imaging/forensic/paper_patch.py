@@ -219,8 +219,9 @@ def grow_patches(
         The paper-step method's strength alone (its part of `evidence`): regions that are
         edges of a patch rather than its inside.
     words : (H, W) float array in [0, 1], optional
-        The strength of words printed differently alone (its part of `evidence`); a seed
-        with no other evidence must cover `COVER` of its patch. Without it, every seed must.
+        The strength of the evidence with more innocent causes alone (its part of
+        `evidence`: words printed differently, noise departures); a seed with no other
+        evidence must cover `COVER` of its patch. Without it, every seed must.
 
     Returns
     -------

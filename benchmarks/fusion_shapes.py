@@ -254,6 +254,8 @@ def diagnosis(rows: Sequence[dict[str, Any]]) -> list[str]:
         stack = []
         for m in METHODS:
             raw = r["cells"][m].astype(np.float32) / 255.0
+            if m == fusion.STEP_METHOD:  # a closed rectangle is the paper steps' region
+                raw = fusion.step_rectangles(raw)
             layer = weights.get(m, 1.0) * raw
             if m in fusion.TEXT_METHODS:
                 layer = np.where(raw >= fusion.TEXT_SHOWN, np.maximum(layer, raw), layer)

@@ -22,6 +22,9 @@ It prints:
    held-out chain;
 3. the marked area on the untouched pages, before and after.
 
+With ``--fresh``, the dev split and the fresh-look development set (``forensic_fresh.py``,
+cached the same way) together, each of their eight chains held out in turn.
+
 With ``--crossed N``, the same for a **dev-only** crossed set instead: the dev generator's page
 and edit functions (`forensic_corpus.make_entry`, dev fonts, templates and chains) with page
 indices beyond the dev split's and the double-quantisation study's (``dq_crossed.py``), hence
@@ -29,7 +32,7 @@ other seeds, every page kind on every dev chain, untouched and with a copy-move,
 line or a foreign-JPEG block, N pages of each. Rules are judged there with the constants chosen
 on the dev split, not chosen again.
 
-    python benchmarks/fusion_shapes.py [--per-kind N] [--jobs N] [--crossed N]
+    python benchmarks/fusion_shapes.py [--per-kind N] [--jobs N] [--crossed N] [--fresh]
 """
 
 from __future__ import annotations
@@ -101,18 +104,27 @@ def _record_of(args: tuple[fc.Entry, Path]) -> dict[str, Any]:
     return {**page_record(*args), "folder": str(args[1])}
 
 
-def records(per_kind: int, jobs: int, crossed: int = 0) -> list[dict[str, Any]]:
+def records(
+    per_kind: int, jobs: int, crossed: int = 0, fresh: bool = False
+) -> list[dict[str, Any]]:
     """The pages' records, from the cache when the corpus and the methods match.
 
-    The dev split's pages, or with `crossed` that many rounds of the crossed set.
+    The dev split's pages, with `crossed` that many rounds of the crossed set, or with `fresh`
+    the fresh-look development set (``forensic_fresh.py``).
     """
     if crossed:
         folder = CROSSED
         entries = crossed_set(crossed, jobs)
+    elif fresh:
+        import forensic_fresh as ff
+
+        folder = CACHE / "fresh"
+        entries = ff.build(CACHE)
+        stamp = ff.stamp()
     else:
         folder = CACHE / "dev"
         entries = fc.build(CACHE, "dev", per_kind)
-    key: dict[str, Any] = {"corpus": fc.stamp(), "per_kind": per_kind}
+    key: dict[str, Any] = {"corpus": stamp if fresh else fc.stamp(), "per_kind": per_kind}
     key.update({"crossed": crossed, "tamperings": list(CROSSED_TAMPERINGS)} if crossed else {})
     key["methods"] = methods_stamp(UNSTAMPED)
     path = folder / "fusion_shapes.pickle"
@@ -242,6 +254,8 @@ def diagnosis(rows: Sequence[dict[str, Any]]) -> list[str]:
         stack = []
         for m in METHODS:
             raw = r["cells"][m].astype(np.float32) / 255.0
+            if m == fusion.STEP_METHOD:  # a closed rectangle is the paper steps' region
+                raw = fusion.step_rectangles(raw)
             layer = weights.get(m, 1.0) * raw
             if m in fusion.TEXT_METHODS:
                 layer = np.where(raw >= fusion.TEXT_SHOWN, np.maximum(layer, raw), layer)
@@ -286,13 +300,18 @@ COPY_VARIANTS: list[dict[str, float]] = [{"COPY_LEAST": 2.0}] + [
 RECT_VARIANTS: list[dict[str, float]] = [{"RECT_TOLERANCE": -(10**6)}] + [
     {"RECT_TOLERANCE": t} for t in (1, 2, 4, 6)
 ]
+#: The band-ends rule's variants: off (no two tall strips share more rows than the shorter
+#: has), as shipped, and a step either side.
+BAND_VARIANTS: list[dict[str, float]] = [{"BAND_ENDS": 2.0}] + [
+    {"BAND_ENDS": v} for v in (0.25, 0.5, 0.75)
+]
 
 
 #: The paper-patch growth's variants: off (no method's region is evidence), as shipped, and
 #: each of its constants a step either side (`paper_patch`; the grid they were chosen from is
 #: in ``benchmarks/RESULTS.md``).
 PATCH_SHIPPED: dict[str, Any] = {
-    "PATCH_EVIDENCE": ("dq", "paper_step", "glyph"),
+    "PATCH_EVIDENCE": ("dq", "paper_step", "glyph", "noise"),
     "OFF": 3.5,
     "DISTINCT": 6.0,
     "REACH": 64,
@@ -301,6 +320,7 @@ PATCH_SHIPPED: dict[str, Any] = {
 PATCH_VARIANTS: list[dict[str, Any]] = [
     {"PATCH_EVIDENCE": ()},
     PATCH_SHIPPED,
+    {**PATCH_SHIPPED, "PATCH_EVIDENCE": ("dq", "paper_step", "glyph")},
     {**PATCH_SHIPPED, "PATCH_EVIDENCE": ("dq", "paper_step")},
     *({**PATCH_SHIPPED, "OFF": v} for v in (3.0, 4.5)),
     *({**PATCH_SHIPPED, "DISTINCT": v} for v in (5.0, 8.0)),
@@ -329,7 +349,7 @@ def leave_one_chain_out(
         out.append(f"| {chain} | {variants[best]} | {before:.3f} -> {after:.3f} |")
     out.append("")
     out += [
-        f"- {v}: all dev {np.mean(list(s.values())):.4f}"
+        f"- {v}: all pages {np.mean(list(s.values())):.4f}"
         for v, s in zip(variants, scores, strict=True)
     ]
     return out
@@ -340,18 +360,25 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--per-kind", type=int, default=16)
     parser.add_argument("--jobs", type=int, default=1, help="processes for the methods' runs")
     parser.add_argument("--crossed", type=int, default=0, help="rounds of the crossed set")
+    parser.add_argument(
+        "--fresh", action="store_true", help="the dev split and the fresh-look set together"
+    )
     args = parser.parse_args(argv)
     rows = with_paper(records(args.per_kind, args.jobs, args.crossed), args.jobs)
     if args.crossed:
         crossed_report(rows)
         return
+    name = "dev"
+    if args.fresh:
+        rows += with_paper(records(args.per_kind, args.jobs, fresh=True), args.jobs)
+        name = "dev and fresh"
     tampered = [r for r in rows if r["mask"]]
     untouched = [r for r in rows if not r["mask"]]
 
     def cached_f1(r: dict[str, Any]) -> float:
         return pixel_f1(np.where(marked(r, r["fused"]), 255, 0), mask_of(r))
 
-    print("## dev: the fused heatmap against the edits' masks\n")
+    print(f"## {name}: the fused heatmap against the edits' masks\n")
     print("\n".join(diagnosis(rows)))
     print(f"\nMean pixel F1 as the methods' run fused them: {per_kind(tampered, cached_f1)}")
     with constants(**COPY_VARIANTS[0]):
@@ -361,11 +388,13 @@ def main(argv: Sequence[str] | None = None) -> None:
     with constants(**PATCH_VARIANTS[0]):
         print(f"Without paper patches: {per_kind(tampered, page_f1)}")
     print(f"With today's fusion: {per_kind(tampered, page_f1)}")
-    print("\n## dev: copy ends, leave-one-chain-out\n")
+    print(f"\n## {name}: copy ends, leave-one-chain-out\n")
     print("\n".join(leave_one_chain_out(rows, COPY_VARIANTS)))
-    print("\n## dev: paper-step rectangles, leave-one-chain-out\n")
+    print(f"\n## {name}: paper-step rectangles, leave-one-chain-out\n")
     print("\n".join(leave_one_chain_out(rows, RECT_VARIANTS)))
-    print("\n## dev: paper patches grown from other methods' regions, leave-one-chain-out\n")
+    print(f"\n## {name}: the two ends of a band, leave-one-chain-out\n")
+    print("\n".join(leave_one_chain_out(rows, BAND_VARIANTS)))
+    print(f"\n## {name}: paper patches grown from other methods' regions, leave-one-chain-out\n")
     print("\n".join(leave_one_chain_out(rows, PATCH_VARIANTS)))
     for name, values in (("without paper patches", PATCH_VARIANTS[0]), ("as shipped", {})):
         with constants(**values):

@@ -176,3 +176,50 @@ def test_fused_heatmap_marks_the_whole_block_from_one_paper_step(page: np.ndarra
         {"paper_step": strip}, grid, cell=CELL, paper=paper_blocks(jpeg_gray(page, 90))
     )
     assert np.array_equal(untouched >= 128, without)
+
+
+def _rows_of_noise(shape: tuple[int, int], box: tuple[int, int, int, int]) -> np.ndarray:
+    """Noise departures on the fused grid over the upper half of `box` (its first lines)."""
+    x0, y0, x1, y1 = (v // CELL for v in box)
+    grid = np.zeros((-(-shape[0] // CELL), -(-shape[1] // CELL)), np.float32)
+    grid[y0 : (y0 + y1) // 2, x0:x1] = 0.76
+    return grid
+
+
+def test_noise_departures_on_a_block_of_other_grain_mark_the_whole_block(
+    page: np.ndarray,
+) -> None:
+    # The pasted block's grain is noisier than the page's; the noise method found its upper
+    # half (weighted 0.53, just marked): the heatmap marks the whole block.
+    edited = pasted(page)
+    noise = _rows_of_noise(edited.shape, PASTE)
+    grid = noise.shape
+    with_paper = fuse_maps({"noise": noise}, grid, cell=CELL, paper=paper_blocks(edited)) >= 128
+    x0, y0, x1, y1 = (v // CELL for v in PASTE)
+    assert with_paper[y0:y1, x0:x1].mean() > 0.8
+    near = np.zeros(grid, bool)
+    near[y0 - 8 : y1 + 8, x0 - 8 : x1 + 8] = True
+    assert not with_paper[~near].any()
+    # The same noise regions on the untouched page mark only themselves.
+    untouched = fuse_maps({"noise": noise}, grid, cell=CELL, paper=paper_blocks(page)) >= 128
+    assert np.array_equal(untouched, fuse_maps({"noise": noise}, grid, cell=CELL) >= 128)
+
+
+def test_a_stain_holding_a_small_noise_region_is_not_painted() -> None:
+    # Noise departures, like words printed differently, must cover a share of the patch
+    # they seed: a stain 5 grey levels darker holding a noise region over a tenth of it is
+    # left alone.
+    rgb = np.asarray(scanned_letter(width=1200, height=1600, seed=0))
+    gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY).astype(np.float32)
+    cy, cx = 420, 800
+    yy, xx = np.mgrid[: gray.shape[0], : gray.shape[1]]
+    gray[(yy - cy) ** 2 + (xx - cx) ** 2 <= 70**2] -= 5.0
+    stained = jpeg_gray(np.clip(gray, 0, 255).astype(np.uint8), 90)
+    grid = (-(-stained.shape[0] // CELL), -(-stained.shape[1] // CELL))
+    noise = np.zeros(grid, np.float32)
+    noise[(cy - 12) // CELL : (cy + 12) // CELL, (cx - 20) // CELL : (cx + 20) // CELL] = 0.9
+    paper = paper_blocks(stained)
+    assert paper is not None
+    without = fuse_maps({"noise": noise}, grid, cell=CELL)
+    with_paper = fuse_maps({"noise": noise}, grid, cell=CELL, paper=paper)
+    assert np.array_equal(with_paper >= 128, without >= 128)

@@ -5,7 +5,8 @@ brings its own paper: a tone a grey level or a few off the page's, its own grain
 JPEG history (which flattens or keeps the paper's fine noise). The methods that find such a
 patch see only part of it: the paper-step method its straight edges (often as separate
 strips), the double-quantisation map the blocks whose coefficients still tell, glyph
-consistency the words printed differently. Once one of them has found evidence, the patch
+consistency the words printed differently, the noise map the stretches whose grain departs
+from the page's. Once one of them has found evidence, the patch
 itself is the connected area around the evidence whose paper differs from the page's paper
 in the same way: this module measures the paper of every 8 x 8 block (`paper_blocks`: the
 mean tone of its bare paper against the page's slowly varying tone, and the level of its
@@ -219,8 +220,9 @@ def grow_patches(
         The paper-step method's strength alone (its part of `evidence`): regions that are
         edges of a patch rather than its inside.
     words : (H, W) float array in [0, 1], optional
-        The strength of words printed differently alone (its part of `evidence`); a seed
-        with no other evidence must cover `COVER` of its patch. Without it, every seed must.
+        The strength of the evidence with more innocent causes alone (its part of
+        `evidence`: words printed differently, noise departures); a seed with no other
+        evidence must cover `COVER` of its patch. Without it, every seed must.
 
     Returns
     -------

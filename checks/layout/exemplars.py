@@ -11,6 +11,7 @@ nothing by being different. Used by the check in `check`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import cv2
@@ -20,6 +21,7 @@ from workbench import conventions
 from workbench.check import Check
 from workbench.context import Context
 from workbench.imaging.layout.comparison import difference_map, ink_overlay
+from workbench.imaging.layout.ink_colour import coloured_ink, type_chroma
 from workbench.imaging.layout.registration import Registration, register, transform_box, warp_to
 from workbench.imaging.layout.template import (
     BlockComparison,
@@ -34,9 +36,8 @@ from workbench.imaging.layout.word_shape import (
     BODY_SHARPER_LIMIT,
     SHARPER_LIMIT,
 )
-from workbench.imaging.layout.word_tone import (
-    shift_share,
-)
+from workbench.imaging.layout.word_tone import WordTone, shift_share
+from workbench.imaging.lines import rotate_box_back
 from workbench.loading import Document
 from workbench.loading.fill import box_decoded
 from workbench.model import Artifact, Finding, Region, Severity
@@ -357,6 +358,7 @@ def compare_with_exemplars(
     # exemplar's had no line at the place). Such a line counts only against every exemplar
     # the page's lines were compared with.
     above = letterhead_lines(qlines, convention)
+    other_ink = _other_ink(context, qlines)
     for index, line_list in sorted(shift_hits.items()):
         # Like the tone pattern, in one direction, against two exemplars at least: every
         # exemplar the line could be compared with, or all but one of three or more (one
@@ -371,14 +373,22 @@ def compare_with_exemplars(
             else direction is not None
             and shift_agrees([shift_share(t[direction], t["contrast"]) for t in matched])
         )
-        if enough and len(directions) == 1 and index in by_index and index not in toned:
+        if (
+            enough
+            and len(directions) == 1
+            and index in by_index
+            and index not in toned
+            and not other_ink(line_list[0]["shifted_word"])
+        ):
             findings.append(shift_finding(check, by_index[index], line_list, qlines, len(matched)))
     sharpened: set[int] = set()
     for index, line_list in sorted(sharp_hits.items()):
         # Edges are another observation than tone: judged on their own, against every
         # exemplar the line could be compared with, two at least.
-        if agreed(line_list, sharp_seen.get(index, 0), sharp_placed.get(index, 0)) and (
-            index in by_index
+        if (
+            agreed(line_list, sharp_seen.get(index, 0), sharp_placed.get(index, 0))
+            and index in by_index
+            and not other_ink(line_list[0]["sharpest_word"])
         ):
             findings.append(sharper_finding(check, by_index[index], line_list, qlines))
             sharpened.add(index)
@@ -391,3 +401,23 @@ def compare_with_exemplars(
         if alone and len(line_list) >= 2 and len(line_list) == body_seen[index]:
             findings.append(body_sharper_finding(check, by_index[index], line_list, qlines))
     return findings, comparisons, artifacts, None
+
+
+def _other_ink(context: Context, qlines: PageLines) -> Callable[[WordTone], bool]:
+    """Whether a word of page 1 is in a pen's or a stamp's coloured ink, not the page's type.
+
+    A note written in blue ink across a letter's margin scans lighter than the type; set
+    against the exemplars' type it looked like a word printed lighter (a genuine letter with
+    such a note warned). The word rules leave out a word in another ink than the page's type
+    (`coloured_ink`); the colour page is read only when a word is about to be reported.
+    """
+    state: dict[str, Any] = {}
+
+    def judge(word: WordTone) -> bool:
+        if "rgb" not in state:
+            state["rgb"] = np.asarray(context.page_image(0))
+            state["type"] = type_chroma(state["rgb"], [qlines.page_box(m) for m in qlines.lines])
+        box = rotate_box_back(word.box, qlines.angle, qlines.shape)
+        return coloured_ink(state["rgb"], box, state["type"])
+
+    return judge

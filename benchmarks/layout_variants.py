@@ -14,6 +14,9 @@ of its template as exemplars. No edit is made, so every warning is a false alarm
 * ``longer`` / ``shorter``: a body about 1.6 times / a third as long as the generator's;
 * ``note``: a handwritten-like note in coloured ink, slanted, in the left margin beside the body;
 * ``stamp``: a second round stamp over the body's text;
+* ``table``: the first body paragraph set as a ruled table of amounts (three columns);
+* ``second-page``: everything above the body (letterhead, fields, addressee) left blank, as on
+  a letter's second page;
 * ``rotated``: the scan turned by 1.5 degrees and rescaled by 0.96 after scanning;
 * ``fresh-chain``: the letter scanned through one of the fresh-look set's chains
   (`forensic_fresh.CHAINS`) instead of the dev split's.
@@ -55,15 +58,27 @@ CACHE = HERE.parent / "out" / "forensic-corpus"
 FOLDER = CACHE / "layout-variants"
 #: Seeds of these letters (the dev split's are 7001 * 1000 + index * 10 + attempt).
 SEED = 8123
-VARIANTS = ("ragged", "centred", "longer", "shorter", "note", "stamp", "rotated", "fresh-chain")
+VARIANTS = (
+    "ragged",
+    "centred",
+    "longer",
+    "shorter",
+    "note",
+    "stamp",
+    "rotated",
+    "fresh-chain",
+    "table",
+    "second-page",
+)
 #: Variants made by setting the body otherwise (`_Body`), with how.
-BODY_VARIANTS = {"ragged", "centred", "longer", "shorter"}
+BODY_VARIANTS = {"ragged", "centred", "longer", "shorter", "table"}
 
 
 class _Body(cp.Typesetter):
     """The generator's typesetter with its body paragraphs set another way (`mode`)."""
 
     mode = ""
+    tabled = False  # the table is set in place of the first paragraph only
 
     def paragraph(
         self,
@@ -77,6 +92,9 @@ class _Body(cp.Typesetter):
         justify: bool = True,
     ) -> float:
         words = list(words)
+        if self.mode == "table" and not self.tabled:
+            self.tabled = True
+            return self._table(x_right, top, width, key, size, leading)
         if self.mode == "longer":
             words = words + words[: max(1, round(len(words) * 0.6))]
         elif self.mode == "shorter":
@@ -101,12 +119,38 @@ class _Body(cp.Typesetter):
             y += leading
         return y
 
+    def _table(
+        self, x_right: float, top: float, width: float, key: str, size: int, leading: float
+    ) -> float:
+        """A ruled table of four rows (a label and two amounts each); returns the next baseline."""
+        labels = ("ردیف", "هزینه", "اعتبار", "مانده")
+        col = width / 3
+        row = leading * 1.2
+        y = top
+        for k, label in enumerate(labels):
+            cells = [label, cp.fa(f"{(k + 2) * 1375:,}"), cp.fa(f"{(k + 3) * 911:,}")]
+            for c, text in enumerate(cells):
+                self.line(x_right - c * col - size * 0.4, y + size + row * 0.15, [text], key, size)
+            y += row
+        lw = max(1, round(self.dpi / 150))
+        for k in range(len(labels) + 1):
+            self.rule(x_right - width, top + k * row - size * 0.2, x_right, lw)
+        for c in range(4):
+            x = x_right - c * col
+            self.draw.line(
+                [(x, top - size * 0.2), (x, top + len(labels) * row - size * 0.2)],
+                fill=255,
+                width=lw,
+            )
+        return y + size
+
 
 @contextmanager
 def _body(mode: str) -> Iterator[None]:
     """Letters typeset with `_Body` in `mode` for the duration of the block."""
     saved = cp.Typesetter
     _Body.mode = mode
+    _Body.tabled = False
     cp.Typesetter = _Body  # type: ignore[misc]
     try:
         yield
@@ -197,6 +241,11 @@ def make(index: int, variant: str, folder: Path = FOLDER) -> fc.Entry:
                 page = cp.render("letter", "dev", dchain.dpi, rng, template)
         else:
             page = cp.render("letter", "dev", dchain.dpi, rng, template)
+        if variant == "second-page":
+            # Blank above the body, whose first line is the sixth recorded (after the three
+            # fields, the addressee and the subject).
+            top = page.lines[5][1] if len(page.lines) > 6 else 0
+            page.ink[: max(0, top - 4)] = 0.0
         if variant == "note":
             _note(page, rng)
         elif variant == "stamp":

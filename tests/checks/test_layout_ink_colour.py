@@ -11,9 +11,9 @@ ink is blue where the type is black; a retyped number is in the type's ink and i
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 
-import layout_variants as lv
 import numpy as np
 import pytest
 from PIL import Image
@@ -29,6 +29,10 @@ from workbench.imaging.layout.ink_colour import (
 from workbench.model import Region, Severity
 
 pytestmark = [NEEDS_DEV_FONTS, pytest.mark.slow]
+
+#: The genuine letters of other layouts, beside the corpus modules (which `tests.support.corpus`
+#: puts on the path).
+lv = importlib.import_module("layout_variants")
 
 #: Where letter 3's note lies on its page (x, y, width, height), as the layout check segments it.
 NOTE = (305, 1290, 230, 75)

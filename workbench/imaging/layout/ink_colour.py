@@ -17,8 +17,8 @@ Box = tuple[int, int, int, int]  # x, y, width, height on the page as decoded
 MIN_CONTRAST = 20.0
 
 
-def ink_chroma(rgb: np.ndarray, box: Box) -> float | None:
-    """Median chroma (largest minus smallest of R, G, B) of the ink pixels in `box`.
+def _ink_chroma_values(rgb: np.ndarray, box: Box) -> np.ndarray | None:
+    """Chroma (largest minus smallest of R, G, B) of each ink pixel in `box`, or None.
 
     Ink is what lies darker than halfway between the box's paper (its 90th percentile of
     grey) and its ink (the 5th); None for a box off the page, without ink or too faint.
@@ -35,8 +35,13 @@ def ink_chroma(rgb: np.ndarray, box: Box) -> float | None:
     dark = grey <= (paper + ink) / 2
     if not dark.any():
         return None
-    chroma = channels.max(axis=2) - channels.min(axis=2)
-    return float(np.median(chroma[dark]))
+    return np.asarray((channels.max(axis=2) - channels.min(axis=2))[dark])
+
+
+def ink_chroma(rgb: np.ndarray, box: Box) -> float | None:
+    """Median chroma of the ink pixels in `box` (`_ink_chroma_values`), or None."""
+    values = _ink_chroma_values(rgb, box)
+    return None if values is None else float(np.median(values))
 
 
 #: How much more chroma (levels of 255) than the page's type marks a pixel of a pen's or stamp's
@@ -60,18 +65,8 @@ def type_chroma(rgb: np.ndarray, boxes: list[Box]) -> float | None:
 
 def coloured_share(rgb: np.ndarray, box: Box, typed: float) -> float | None:
     """The share of `box`'s ink pixels `COLOURED_STEP` or more above the type's chroma."""
-    x, y, w, h = box
-    crop = rgb[max(0, y) : max(0, y + h), max(0, x) : max(0, x + w)]
-    if crop.size == 0 or crop.ndim != 3:
-        return None
-    channels = crop.astype(np.int16)
-    grey = channels.mean(axis=2)
-    paper, ink = np.percentile(grey, 90), np.percentile(grey, 5)
-    if paper - ink < MIN_CONTRAST:
-        return None
-    dark = grey <= (paper + ink) / 2
-    chroma = channels.max(axis=2) - channels.min(axis=2)
-    return float(np.mean(chroma[dark] - typed >= COLOURED_STEP)) if dark.any() else None
+    values = _ink_chroma_values(rgb, box)
+    return None if values is None else float(np.mean(values - typed >= COLOURED_STEP))
 
 
 def coloured_ink(rgb: np.ndarray, box: Box, typed: float | None) -> bool:

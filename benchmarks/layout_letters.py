@@ -5,8 +5,9 @@ genuine letters of its template as exemplars (``--reference``), an exemplar lett
 other two, as a reviewer runs it. Printed: per kind of letter, the worst layout finding that
 touches the edit (any finding on a genuine or exemplar letter; on standard error, per letter,
 the codes of those at warning), and, with ``--lines``, every
-questioned line's comparison with each exemplar's line at the same place (the figures the
-exemplar rules of `checks/layout/exemplars.py` judge), marked by whether the line touches the
+questioned line's comparison with each exemplar's line at the same place (the figures
+`checks/layout/line_compare.py` measures and the exemplar rules of `checks/layout/exemplars.py`
+judge), marked by whether the line touches the
 edit, as JSON lines for setting limits on the ``dev`` split. ``--held-out FILE`` reads such
 a file back and holds out one scan chain (or one template) at a time: each exemplar rule's
 limit is set as the rule was set (1.4 times the largest figure of an untouched line, in log

@@ -54,5 +54,6 @@ def test_discovering_every_check_leaves_the_beside_checks_methods_for_their_run(
         "workbench.imaging.forensic.calibration",
         "workbench.imaging.forensic.dq_map",
         "workbench_checks.layout.exemplars",
+        "workbench_checks.layout.line_compare",
     }
     assert not deferred & set(modules)

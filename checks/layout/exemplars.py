@@ -4,12 +4,14 @@ The page is registered onto each exemplar, the template the exemplars share (let
 labels, rules, footer) is compared block by block, and a moved, rescaled or redrawn block is
 reported with where it lies; each text line is also compared with the exemplars' line at the
 same place (without one, by tone and edges with the exemplar's nearest text row in the same
-weight of type). Body text differs between letters and is not part of the template, so it raises
+weight of type; the figures are measured in `line_compare`) and judged here against every
+exemplar. Body text differs between letters and is not part of the template, so it raises
 nothing by being different. Used by the check in `check`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import cv2
@@ -18,8 +20,8 @@ import numpy as np
 from workbench import conventions
 from workbench.check import Check
 from workbench.context import Context
-from workbench.geometry import iou, overlap
 from workbench.imaging.layout.comparison import difference_map, ink_overlay
+from workbench.imaging.layout.ink_colour import coloured_ink, type_chroma
 from workbench.imaging.layout.registration import Registration, register, transform_box, warp_to
 from workbench.imaging.layout.template import (
     BlockComparison,
@@ -33,30 +35,17 @@ from workbench.imaging.layout.template import (
 from workbench.imaging.layout.word_shape import (
     BODY_SHARPER_LIMIT,
     SHARPER_LIMIT,
-    Scale,
-    body_edges,
-    body_sharper,
-    page_sharpness,
-    sharper_step,
-    word_pairs,
 )
-from workbench.imaging.layout.word_tone import (
-    LineTones,
-    line_tone,
-    shift_share,
-    tone_range_differs,
-    tone_shift,
-    wider_tone_range,
-)
-from workbench.imaging.lines import LineMetrics, rotate_box_back
+from workbench.imaging.layout.word_tone import WordTone, shift_share
+from workbench.imaging.lines import rotate_box_back
 from workbench.loading import Document
 from workbench.loading.fill import box_decoded
 from workbench.model import Artifact, Finding, Region, Severity
 from workbench.serialize import region_to_dict
 
 from .block_findings import block_finding
+from .line_compare import compare_lines
 from .line_findings import (
-    EXEMPLAR_LINE_LIMITS,
     agreed,
     body_sharper_finding,
     line_vs_exemplar_finding,
@@ -67,13 +56,8 @@ from .line_findings import (
 )
 from .lines import (
     PageLines,
-    TextRow,
-    body_block,
     box_region,
     letterhead_lines,
-    nearest_row,
-    page_lines,
-    text_rows,
 )
 
 
@@ -292,7 +276,7 @@ def compare_with_exemplars(
             entry["changed_regions"].append(region_to_dict(region))
             block_hits.setdefault(b_index, []).append((ref, r, label, region))
         entry["blocks"] = zone_rows
-        line_rows = _compare_lines(context, ref, reg, qlines)
+        line_rows = compare_lines(context, ref, reg, qlines)
         lines_compared += bool(line_rows)
         # The shifted word is for the finding's region; the results hold its figures only.
         entry["lines"] = [
@@ -374,6 +358,7 @@ def compare_with_exemplars(
     # exemplar's had no line at the place). Such a line counts only against every exemplar
     # the page's lines were compared with.
     above = letterhead_lines(qlines, convention)
+    other_ink = _other_ink(context, qlines)
     for index, line_list in sorted(shift_hits.items()):
         # Like the tone pattern, in one direction, against two exemplars at least: every
         # exemplar the line could be compared with, or all but one of three or more (one
@@ -388,14 +373,22 @@ def compare_with_exemplars(
             else direction is not None
             and shift_agrees([shift_share(t[direction], t["contrast"]) for t in matched])
         )
-        if enough and len(directions) == 1 and index in by_index and index not in toned:
+        if (
+            enough
+            and len(directions) == 1
+            and index in by_index
+            and index not in toned
+            and not other_ink(line_list[0]["shifted_word"])
+        ):
             findings.append(shift_finding(check, by_index[index], line_list, qlines, len(matched)))
     sharpened: set[int] = set()
     for index, line_list in sorted(sharp_hits.items()):
         # Edges are another observation than tone: judged on their own, against every
         # exemplar the line could be compared with, two at least.
-        if agreed(line_list, sharp_seen.get(index, 0), sharp_placed.get(index, 0)) and (
-            index in by_index
+        if (
+            agreed(line_list, sharp_seen.get(index, 0), sharp_placed.get(index, 0))
+            and index in by_index
+            and not other_ink(line_list[0]["sharpest_word"])
         ):
             findings.append(sharper_finding(check, by_index[index], line_list, qlines))
             sharpened.add(index)
@@ -410,182 +403,21 @@ def compare_with_exemplars(
     return findings, comparisons, artifacts, None
 
 
-def _against_body(tones: LineTones | None, body: float | None) -> float | None:
-    """A line's `body_sharper` figure, rounded, or None.
+def _other_ink(context: Context, qlines: PageLines) -> Callable[[WordTone], bool]:
+    """Whether a word of page 1 is in a pen's or a stamp's coloured ink, not the page's type.
 
-    Recorded for every comparison; judged only where the exemplar has no line or row near the
-    line.
+    A note written in blue ink across a letter's margin scans lighter than the type; set
+    against the exemplars' type it looked like a word printed lighter (a genuine letter with
+    such a note warned). The word rules leave out a word in another ink than the page's type
+    (`coloured_ink`); the colour page is read only when a word is about to be reported.
     """
-    figure = None if tones is None else body_sharper(tones, body)
-    return None if figure is None else round(figure[0], 3)
+    state: dict[str, Any] = {}
 
+    def judge(word: WordTone) -> bool:
+        if "rgb" not in state:
+            state["rgb"] = np.asarray(context.page_image(0))
+            state["type"] = type_chroma(state["rgb"], [qlines.page_box(m) for m in qlines.lines])
+        box = rotate_box_back(word.box, qlines.angle, qlines.shape)
+        return coloured_ink(state["rgb"], box, state["type"])
 
-def _compare_lines(
-    context: Context, ref: Document, reg: Registration, qlines: PageLines
-) -> list[dict[str, Any]]:
-    """Compare each questioned line with the exemplar line at the same place."""
-    if reg.matrix is None:
-        return []
-    elines = context.cached(
-        ("layout.lines", ref.sha256),
-        lambda: page_lines(np.asarray(context.page_gray(0, document=ref))),
-    )
-    erows = context.cached(("layout.rows", ref.sha256), lambda: text_rows(elines))
-    erow_tones = [r.tones for r in erows]
-    pairs = []
-    # A line with no line at the same place (a body line broken into other segments, or
-    # further down where the letters' texts differ in length) is compared with the nearest
-    # text row of the exemplar instead, by tone and edges only.
-    row_pairs: list[tuple[LineMetrics, TextRow, TextRow, tuple[int, int, int, int]]] = []
-    # With no text row near it either (a body line where the exemplar's text ran otherwise),
-    # a line of the page's body block (`body_block`: not a margin note, a cc list or a
-    # stamp) is set against the exemplar's text: its sharpest word against its own line's
-    # other words, beside the highest such figure of any of the exemplar's text rows.
-    body_lines: list[LineMetrics] = []
-    q_rows = text_rows(qlines)
-    q_row = {m.index: row for row in q_rows for m in row.lines}
-    in_body = body_block(q_rows, qlines.shape[1])
-    # A round stamp's lettering is not a row of the page's type (on the samples' letters it
-    # is lighter than every text row beside it).
-    stamps = [c.box() for c in context.page_seals(0)]
-    for q in qlines.lines:
-        qbox = transform_box(qlines.page_box(q), reg.matrix)
-        best, best_iou = None, 0.0
-        for e in elines.lines:
-            score = iou(qbox, elines.page_box(e))
-            if score > best_iou:
-                best, best_iou = e, score
-        if best is not None and best_iou >= 0.5:
-            pairs.append((q, best, best_iou))
-            continue
-        if any(overlap(qlines.page_box(q), stamp) >= 0.5 for stamp in stamps):
-            continue
-        own = q_row[q.index]
-        row = nearest_row(transform_box(own.box, reg.matrix), erows)
-        if row is not None:
-            row_pairs.append((q, own, row, qbox))
-        elif q.index in in_body:
-            body_lines.append(q)
-    if len(pairs) < 4:
-        return []
-    ratios = {
-        f: np.array([getattr(q, f) / max(getattr(e, f), 1e-6) for q, e, _ in pairs])
-        for f in EXEMPLAR_LINE_LIMITS
-    }
-    usual = {f: float(np.median(v)) for f, v in ratios.items()}
-    q_tones = {t.line: t for t in qlines.tones}
-    e_tones = {t.line: t for t in elines.tones}
-    # How much lighter the questioned page's lines are than the exemplar's, all together.
-    differences = []
-    for q, e, _ in pairs:
-        qt, et = q_tones.get(q.index), e_tones.get(e.index)
-        a, b = (None, None) if qt is None or et is None else (line_tone(qt), line_tone(et))
-        if a is not None and b is not None:
-            differences.append(a - b)
-    page_shift = float(np.median(differences)) if len(differences) >= 4 else None
-    q_sharp, e_sharp = page_sharpness(list(qlines.tones)), page_sharpness(list(elines.tones))
-    scale = Scale(usual["ink_height"], usual["stroke_width"], q_sharp / max(e_sharp, 1e-9))
-    matrix = reg.matrix
-
-    def to_exemplar(box: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
-        return transform_box(rotate_box_back(box, qlines.angle, qlines.shape), matrix)
-
-    body = context.cached(("layout.body_edges", ref.sha256), lambda: body_edges(erow_tones))
-
-    def to_exemplar_page(box: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
-        return rotate_box_back(box, elines.angle, elines.shape)
-
-    rows = []
-    for i, (q, e, match_iou) in enumerate(pairs):
-        rel = {f: round(float(ratios[f][i] / usual[f]), 3) for f in EXEMPLAR_LINE_LIMITS}
-        different = any(abs(v - 1.0) >= EXEMPLAR_LINE_LIMITS[f] for f, v in rel.items())
-        qt, et = q_tones.get(q.index), e_tones.get(e.index)
-        step = None if qt is None or et is None else wider_tone_range(qt, et)
-        shift = (
-            None
-            if qt is None or et is None or page_shift is None
-            else tone_shift(qt, et, page_shift)
-        )
-        sharper = None if qt is None or et is None else sharper_step(qt, et, q_sharp, e_sharp)
-        shapes = (
-            []
-            if qt is None or et is None
-            else word_pairs(
-                qt, et, (q.ink_height, e.ink_height), to_exemplar, to_exemplar_page, scale
-            )
-        )
-        rows.append(
-            {
-                "line": q.index,
-                "exemplar_line": e.index,
-                "iou": round(match_iou, 3),
-                "relative": rel,
-                "different": different,
-                "tone_step": None if step is None else round(step, 1),
-                "tone_different": step is not None and tone_range_differs(step),
-                "tone_shift": None if shift is None else shift.to_dict(),
-                "shifted_word": None if shift is None else shift.word,
-                "word_pairs": [p.to_dict() for p in shapes],
-                "sharper": None if sharper is None else round(sharper[0], 3),
-                "sharpest_word": None if sharper is None else sharper[1],
-                "body_sharper": _against_body(qt, body),
-                "match": "place",
-            }
-        )
-    for q, own, row, qbox in row_pairs:
-        qt = q_tones.get(q.index)
-        if qt is None:
-            continue
-        stroke_rel = own.stroke_width / max(row.stroke_width, 1e-6) / usual["stroke_width"]
-        if abs(stroke_rel - 1.0) >= EXEMPLAR_LINE_LIMITS["stroke_width"]:
-            # Another weight of type (a signature's name in bold against the body): not the
-            # same kind of row, whatever its place.
-            continue
-        distance = abs(row.box[1] + row.box[3] / 2 - qbox[1] - qbox[3] / 2) / max(qbox[3], 1)
-        step = wider_tone_range(qt, row.tones)
-        shift = None if page_shift is None else tone_shift(qt, row.tones, page_shift)
-        sharper = sharper_step(qt, row.tones, q_sharp, e_sharp)
-        rows.append(
-            {
-                "line": q.index,
-                "exemplar_line": row.lines[0].index,
-                "iou": round(iou(qbox, row.box), 3),
-                "row_distance": round(distance, 3),
-                "row_stroke": round(stroke_rel, 3),
-                # Segments of other texts: their sizes are not compared (`relative`).
-                "relative": {},
-                "different": False,
-                "tone_step": None if step is None else round(step, 1),
-                "tone_different": step is not None and tone_range_differs(step),
-                "tone_shift": None if shift is None else shift.to_dict(),
-                "shifted_word": None if shift is None else shift.word,
-                "word_pairs": [],
-                "sharper": None if sharper is None else round(sharper[0], 3),
-                "sharpest_word": None if sharper is None else sharper[1],
-                "body_sharper": _against_body(qt, body),
-                "match": "row",
-            }
-        )
-    for q in body_lines:
-        qt = q_tones.get(q.index)
-        against = None if qt is None else body_sharper(qt, body)
-        if against is None:
-            continue
-        rows.append(
-            {
-                "line": q.index,
-                "exemplar_line": None,
-                "relative": {},
-                "different": False,
-                "tone_step": None,
-                "tone_different": False,
-                "tone_shift": None,
-                "shifted_word": None,
-                "word_pairs": [],
-                "sharper": None,
-                "body_sharper": round(against[0], 3),
-                "sharpest_word": against[1],
-                "match": "body",
-            }
-        )
-    return rows
+    return judge

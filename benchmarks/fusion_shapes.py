@@ -300,13 +300,6 @@ COPY_VARIANTS: list[dict[str, float]] = [{"COPY_LEAST": 2.0}] + [
 RECT_VARIANTS: list[dict[str, float]] = [{"RECT_TOLERANCE": -(10**6)}] + [
     {"RECT_TOLERANCE": t} for t in (1, 2, 4, 6)
 ]
-#: The band-ends rule's variants: off (no two tall strips share more rows than the shorter
-#: has), as shipped, and a step either side.
-BAND_VARIANTS: list[dict[str, float]] = [{"BAND_ENDS": 2.0}] + [
-    {"BAND_ENDS": v} for v in (0.25, 0.5, 0.75)
-]
-
-
 #: The paper-patch growth's variants: off (no method's region is evidence), as shipped, and
 #: each of its constants a step either side (`paper_patch`; the grid they were chosen from is
 #: in ``benchmarks/RESULTS.md``).
@@ -392,8 +385,6 @@ def main(argv: Sequence[str] | None = None) -> None:
     print("\n".join(leave_one_chain_out(rows, COPY_VARIANTS)))
     print(f"\n## {name}: paper-step rectangles, leave-one-chain-out\n")
     print("\n".join(leave_one_chain_out(rows, RECT_VARIANTS)))
-    print(f"\n## {name}: the two ends of a band, leave-one-chain-out\n")
-    print("\n".join(leave_one_chain_out(rows, BAND_VARIANTS)))
     print(f"\n## {name}: paper patches grown from other methods' regions, leave-one-chain-out\n")
     print("\n".join(leave_one_chain_out(rows, PATCH_VARIANTS)))
     for name, values in (("without paper patches", PATCH_VARIANTS[0]), ("as shipped", {})):

@@ -87,14 +87,6 @@ COPY_LEAST = 0.15
 #: split.
 RECT_TOLERANCE = 4
 STRIP = 2.0
-#: Two tall strips (a patch's left and right sides) that share at least this share of the
-#: shorter one's rows face each other at any distance: a pasted line or block of lines is
-#: wider than tall, so its left and right sides are its short ones and lie farther apart than
-#: they are long (on the fresh-look set, a book page's three pasted lines were found by their
-#: left and right sides alone, 48 cells tall and 206 apart). Flat strips (a top and a bottom)
-#: still face each other only within the longer's length: a shaded header's lower edge and a
-#: footer's upper edge share their columns too.
-BAND_ENDS = 0.5
 #: The method whose regions are steps along a patch's edges.
 STEP_METHOD = "paper_step"
 #: Methods whose regions are evidence of a patch of other paper, grown into the whole patch
@@ -318,9 +310,7 @@ def _closes(boxes: Sequence[Rect]) -> bool:
     Each must run along (or touch) a side of the bounding box, and lie beside another of them:
     strips of one orientation are pieces of one side when they lie along one line (a side is
     often found in pieces), and face each other (a patch's top and bottom) when they share
-    columns and lie no farther apart than the longer is long; two tall strips also face
-    each other at any distance when they share `BAND_ENDS` of the shorter one's rows (the
-    left and right ends of a pasted line or block, its short sides); a strip and a region of
+    columns and lie no farther apart than the longer is long; a strip and a region of
     another shape meet when the region reaches the strip's line, over or beyond the strip's
     end by no more than the longer's length; two regions that are not strips must meet at a
     corner (within `RECT_TOLERANCE`). So two regions far apart on the page close nothing, nor
@@ -344,10 +334,8 @@ def _closes(boxes: Sequence[Rect]) -> bool:
         tall = (ha >= STRIP * wa, hb >= STRIP * wb)
         if all(flat):  # pieces of one top or bottom, or a top facing a bottom
             return along >= -tol or (across >= -tol and -along <= max(wa, wb))
-        if all(tall):  # the same with left and right, and the two ends of a band
-            if across >= -tol or (along >= -tol and -across <= max(ha, hb)):
-                return True
-            return along >= BAND_ENDS * min(ha, hb)
+        if all(tall):  # the same with left and right
+            return across >= -tol or (along >= -tol and -across <= max(ha, hb))
         longer = max(wa, ha, wb, hb)
         if any(flat):  # a region reaching a top's or bottom's line, beyond or over its end
             return along >= -tol and -across <= longer

@@ -2,17 +2,28 @@
 
 from __future__ import annotations
 
+import io
+
 import cv2
 import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from tests.support.forensic_fixtures import NASKH, copy_word, jpeg, letter_page, overlaps
+from tests.support.forensic_fixtures import (
+    NASKH,
+    copy_word,
+    jpeg,
+    letter_page,
+    overlaps,
+    whitened,
+)
 from tests.support.text_pages import LETTER_LINES, render_page
+from workbench.formats.jpeg import parse_jpeg
 from workbench.geometry import Box
 from workbench.imaging.forensic.textclone import (
     RESAVE_LIMIT,
     copy_floor,
+    copy_quality,
     residual_difference,
     text_clone_map,
     text_clones,
@@ -78,13 +89,6 @@ def test_noise_free_page_gives_no_verdict() -> None:
     assert scan.note is not None and "noise-free" in scan.note
 
 
-def _whitened(page: np.ndarray) -> np.ndarray:
-    """The page through a copier's soft threshold and a bilateral denoiser: near-white paper."""
-    out = page.astype(np.float32)
-    out = np.where(out > 200, 250 + (out - 238) * 0.3, out)
-    return np.asarray(cv2.bilateralFilter(np.clip(out, 0, 255).astype(np.uint8), 7, 30, 5))
-
-
 def test_copy_on_whitened_paper_is_found_against_a_simulated_copy() -> None:
     # Whitened paper says little about what two prints differ by (its floor is the JPEG's
     # own noise), so against the paper alone the copy is a weak notice; against what a copy
@@ -92,7 +96,7 @@ def test_copy_on_whitened_paper_is_found_against_a_simulated_copy() -> None:
     page = letter_page(seed=3).image
     words = [w for w in find_words(page).words if w.box.width > 60]
     source = _box(words[10].box)
-    base = jpeg(_whitened(page), 58)
+    base = jpeg(whitened(page), 58)
     edited, target = copy_word(base, source, (301, 1003))
     saved = jpeg(edited, 78)
     on_paper = text_clones(saved)
@@ -111,7 +115,7 @@ def test_copy_on_whitened_paper_is_found_against_a_simulated_copy() -> None:
 def test_words_printed_twice_differ_by_more_than_a_simulated_copy() -> None:
     # The letter prints "بازرسی و نظارت" and "در این زمینه" twice: separate prints of one
     # word carry their own noise besides the JPEG's, and stay far above a copy's re-save.
-    page = jpeg(jpeg(_whitened(letter_page(seed=3).image), 58), 78)
+    page = jpeg(jpeg(whitened(letter_page(seed=3).image), 58), 78)
     scan = text_clones(page, quality=78)
     assert scan.pairs > 5 and scan.clones == []
     untouched = text_clones(jpeg(letter_page(seed=3).image, 90), quality=90)
@@ -178,3 +182,18 @@ def test_quiet_genuine_scan_saved_at_low_quality_has_no_copied_words(
     scan = text_clones(page, quality=quality)
     assert scan.pairs > 50
     assert scan.clones == []
+
+
+def test_a_save_is_simulated_only_with_libjpegs_own_tables() -> None:
+    page = Image.fromarray(letter_page(seed=3).image[:400, :400])
+
+    def tables(**options: object) -> dict[int, np.ndarray]:
+        buffer = io.BytesIO()
+        page.save(buffer, "JPEG", **options)
+        return parse_jpeg(buffer.getvalue()).quantization_tables
+
+    assert copy_quality(tables(quality=75)) == 75
+    assert copy_quality(tables(quality=60)) == 60
+    # A device's own table (flat steps of 6) has a nearest libjpeg quality, but a save at
+    # it would not quantise as the file's did.
+    assert copy_quality(tables(qtables=[[6] * 64])) is None

@@ -36,11 +36,13 @@ false one.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import cv2
 import numpy as np
 
+from workbench.formats.jpeg import estimate_quality
 from workbench.geometry import Box, union_box
 from workbench.imaging.blocks import box_map
 from workbench.imaging.words import PageWords, Word, find_words
@@ -92,6 +94,11 @@ RESAVE_PAIRS = 200
 #: and the fresh-look set every copy lay at 0.03-0.40 of its page's median.
 RESAVE_RELATIVE = 0.6
 RESAVE_RELATIVE_FULL = 0.45
+#: `copy_floor` saves with libjpeg's tables: a file whose luminance table differs from
+#: libjpeg's at the nearest quality by more than this mean step (a camera's, a scanner's or
+#: an editor's own table) is not simulated (`copy_quality`). Every file of the dev split
+#: and the fresh-look set has libjpeg's tables exactly.
+MAX_TABLE_ERROR = 0.5
 #: At most this many same-shape pairs are verified (the largest words first).
 MAX_PAIRS = 3000
 #: Pixels around a word's ink box taken with it: the paper a copy carries along.
@@ -128,6 +135,9 @@ class TextClone:
     routes : tuple of str
         Which comparisons report the strongest pair: ``"paper"`` (against the paper
         floor, `effective_ratio`) and/or ``"copy"`` (against a simulated copy).
+    resave_relative : float or None
+        `resave_ratio` over the median of the same ratio among the page's pairs of other
+        displacements (`RESAVE_RELATIVE`); None when either is not known.
 
     """
 
@@ -141,6 +151,7 @@ class TextClone:
     next_difference: float | None = None
     resave_ratio: float | None = None
     routes: tuple[str, ...] = ("paper",)
+    resave_relative: float | None = None
 
 
 @dataclass(frozen=True)
@@ -274,6 +285,20 @@ def copy_floor(gray: np.ndarray, source: Box, target: Box, quality: int) -> floa
         return None
     saved = np.asarray(cv2.imdecode(data, cv2.IMREAD_GRAYSCALE), dtype=np.uint8)
     return _smoothed_rms(saved[ty : ty + bh, tx : tx + bw], original)
+
+
+def copy_quality(tables: Mapping[int, np.ndarray]) -> int | None:
+    """The libjpeg quality at which `copy_floor` can simulate a file's save, else None.
+
+    `tables` are the file's quantisation tables (natural order, by table id). The
+    simulation saves with libjpeg's tables at the estimated quality; when the file's
+    luminance table is not libjpeg's (mean step difference above `MAX_TABLE_ERROR`), such
+    a save would quantise differently from the file's own, so there is nothing to simulate.
+    """
+    estimate = estimate_quality({0: tables[0]}) if 0 in tables else None
+    if estimate is None or estimate.error > MAX_TABLE_ERROR:
+        return None
+    return estimate.quality
 
 
 def paper_floor(
@@ -492,7 +517,8 @@ def text_clones(
     resave = _resave_ratios(img, ranked, quality) if quality is not None else {}
     # Only pairs that could still pass once the page's own pairs have had their say.
     limit = max_ratio * floor * NEXT_REFERENCE / NEXT_FLOOR
-    groups: dict[tuple[int, int], list[tuple[Box, Box, float, float | None, float | None]]] = {}
+    Member = tuple[Box, Box, float, float | None, float | None, float | None]
+    groups: dict[tuple[int, int], list[Member]] = {}
     for src, tgt, shift, difference in measured:
         copied_ratio, relative = resave.get((src.x, src.y, tgt.x, tgt.y), (None, None))
         copied = resave_strength(copied_ratio, relative)
@@ -503,11 +529,11 @@ def text_clones(
             (k for k in groups if abs(k[0] - shift[0]) <= 1 and abs(k[1] - shift[1]) <= 1),
             shift,
         )
-        groups.setdefault(key, []).append((src, tgt, difference, copied_ratio, copied))
+        groups.setdefault(key, []).append((src, tgt, difference, copied_ratio, relative, copied))
     clones: list[TextClone] = []
     for shift, all_members in groups.items():
         nearest = next_pair(ranked, shift)
-        scored = [(m, _pair_strength(m[2], m[4], floor, nearest, max_ratio)) for m in all_members]
+        scored = [(m, _pair_strength(m[2], m[5], floor, nearest, max_ratio)) for m in all_members]
         members = [(m, v) for m, v in scored if v is not None]
         if not members:
             continue
@@ -526,6 +552,7 @@ def text_clones(
                 strength=float(min(strength, 1.0)),
                 next_difference=nearest,
                 resave_ratio=best[3],
+                resave_relative=best[4],
                 routes=routes,
             )
         )

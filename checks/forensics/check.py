@@ -56,7 +56,7 @@ class ForensicsCheck(Check):
     """Error levels, noise, copy-move and JPEG ghosts, fused per page."""
 
     name = "forensics"
-    version = "25"
+    version = "26"
     title = "Pixel forensics: cloned regions and words, foreign compression, noise, retyped print"
     explanation = (
         "Looks for local traces of image editing on each page: regions copied from elsewhere "
@@ -224,8 +224,13 @@ class ForensicsCheck(Check):
 
     @staticmethod
     def _jpeg_quality(context: Context) -> int | None:
-        """The libjpeg quality of a single-page JPEG file's luminance table, else None."""
-        from workbench.formats.jpeg import estimate_quality, parse_jpeg
+        """The quality to simulate a single-page JPEG file's save at (`copy_quality`), else None.
+
+        None as well when the file's luminance table is not libjpeg's: a simulated save
+        with libjpeg's table would not be the file's.
+        """
+        from workbench.formats.jpeg import parse_jpeg
+        from workbench.imaging.forensic.textclone import copy_quality
 
         doc = context.document
         if doc.media_type != "image/jpeg" or len(doc.pages) != 1:
@@ -234,8 +239,7 @@ class ForensicsCheck(Check):
             tables = parse_jpeg(doc.data()).quantization_tables
         except ValueError:  # not a JPEG, or a malformed table: no quality to simulate
             return None
-        estimate = estimate_quality({0: tables[0]}) if 0 in tables else None
-        return estimate.quality if estimate is not None else None
+        return copy_quality(tables)
 
     @staticmethod
     def _dq_map(

@@ -296,33 +296,64 @@ def text_clone_finding(
     source = page_region(clone.source, factor, "source", clone.strength)
     target = page_region(clone.target, factor, "copy", clone.strength)
     words = "word" if clone.words == 1 else f"{clone.words} words moved together"
+    where = (
+        f"On page {index + 1} (text copy-move), the print at x={target.x}, y={target.y} "
+        f"({target.width}x{target.height} px) matches the print at x={source.x}, "
+        f"y={source.y} ({words})"
+    )
     nearest = (
         ""
         if clone.next_difference is None
         else f", while the closest other pair of words on the page differs by "
         f"{clone.next_difference:.2f}"
     )
-    if clone.resave_ratio is not None:
-        nearest += (
-            f"; and {clone.resave_ratio:.2f} times what a digital copy of the word, saved "
-            "once at this file's JPEG quality, would differ by"
+    said = []
+    if "paper" in clone.routes:
+        said.append(
+            "pixel for pixel, paper included: their difference "
+            f"({clone.difference:.2f} grey levels) is {clone.ratio:.2f} of what two separate "
+            f"patches of this page's paper differ by ({traces.text_floor:.2f}){nearest}"
         )
+    if "copy" in clone.routes and clone.resave_ratio is not None:
+        relative = (
+            ""
+            if clone.resave_relative is None
+            else f", {clone.resave_relative:.2f} of where the page's other repeated words lie "
+            "against the same simulation"
+        )
+        opening = (
+            "that difference is"
+            if said
+            else "more closely than two prints of one word would: their difference "
+            f"({clone.difference:.2f} grey levels) is"
+        )
+        said.append(
+            f"{opening} {clone.resave_ratio:.2f} times what a digital copy of the word, "
+            f"pasted there and saved once at this file's JPEG quality, would differ by{relative}"
+        )
+    both = (
+        " Both comparisons divide the same difference, each by its own reference, so they "
+        "are not independent; the strength counts their agreement."
+        if len(said) == 2
+        else ""
+    )
+    quiet = (
+        " a scan with little noise saved at a low JPEG quality, whose compression erased "
+        "the noise that tells two prints apart,"
+        if "copy" in clone.routes
+        else ""
+    )
     return check.finding(
         "text_copy_move",
         text_severity(clone.strength, traces.calibration, "text_clone"),
         "Printed words match other words of the page, noise included",
-        f"On page {index + 1} (text copy-move), the print at x={target.x}, y={target.y} "
-        f"({target.width}x{target.height} px) matches the print at x={source.x}, "
-        f"y={source.y} ({words}) pixel for pixel, paper included: their difference "
-        f"({clone.difference:.2f} grey levels) is {clone.ratio:.2f} of what two separate "
-        f"patches of this page's paper differ by ({traces.text_floor:.2f}){nearest}. "
-        "Two prints of "
-        "the same word share their shape but not their paper grain and scanner noise; a "
-        "digital copy shares both, so this is consistent with a word copied within the "
-        "file. Either end could be the original. Innocent explanations: a page that was "
-        "generated digitally and never printed (its repeated words can be identical), "
-        "heavy noise reduction by a scanner or publisher, or a form whose field was filled "
-        "by pasting. Compare the two places side by side.",
+        f"{where} {'; and '.join(said)}.{both} Two prints of the same word share their "
+        "shape but not their paper grain and scanner noise; a digital copy shares both, so "
+        "this is consistent with a word copied within the file. Either end could be the "
+        "original. Innocent explanations: a page that was generated digitally and never "
+        f"printed (its repeated words can be identical),{quiet} heavy noise reduction by a "
+        "scanner or publisher, or a form whose field was filled by pasting. Compare the two "
+        "places side by side.",
         page=index,
         regions=[source, target],
         evidence={
@@ -336,6 +367,10 @@ def text_clone_finding(
                 None if clone.next_difference is None else round(clone.next_difference, 3)
             ),
             "resave_ratio": (None if clone.resave_ratio is None else round(clone.resave_ratio, 3)),
+            "resave_relative": (
+                None if clone.resave_relative is None else round(clone.resave_relative, 3)
+            ),
+            "routes": list(clone.routes),
             "strength": round(clone.strength, 3),
             "calibrated": traces.calibration.exemplars > 0,
         },

@@ -17,6 +17,7 @@ from tests.support.forensic_fixtures import (
     register_page,
     retype,
     retype_number,
+    whitened,
 )
 from workbench import analyze
 from workbench.imaging.words import find_words
@@ -59,10 +60,42 @@ def test_copied_word_is_a_text_copy_move_warning(tmp_path: Path) -> None:
     # simulated copy saved at it (both ends saved once here: about 1.4-1.5 times one
     # save's error), below every genuine pair measured on the development sets (1.65).
     assert 0.0 < found[0].evidence["resave_ratio"] < 1.65
-    assert "JPEG quality" in found[0].detail
+    # The finding says what reported the pair: the paper floor, and the simulated copy
+    # only when that comparison reported it too.
+    routes = found[0].evidence["routes"]
+    assert "paper" in routes
+    assert "pixel for pixel, paper included" in found[0].detail
+    assert ("saved once at this file's JPEG quality" in found[0].detail) == ("copy" in routes)
     (result,) = report.results["forensics"]["pages"]
     assert result["scores"]["text_clone"] >= 0.5 and result["text_clones"]
     assert result["text_clones"][0]["resave_ratio"] == found[0].evidence["resave_ratio"]
+
+
+@pytest.mark.slow
+def test_copy_found_against_a_simulated_copy_is_worded_by_the_comparisons_that_report_it(
+    tmp_path: Path,
+) -> None:
+    # On whitened paper the paper floor says little (a weak notice on its own); the copy is
+    # reported against what a digital copy saved at the file's quality differs by, and the
+    # finding says so, with that comparison's own innocent explanation.
+    page = letter_page(seed=3).image
+    words = [w for w in find_words(page).words if w.box.width > 60]
+    source = box(words[10].box)
+    edited, target = copy_word(jpeg(whitened(page), 58), source, (301, 1003))
+    report = run(save_jpeg(edited, tmp_path / "copied.jpg", 78))
+    found = [f for f in report.findings if f.code == "forensics.text_copy_move"]
+    assert found and found[0].severity == Severity.WARNING
+    routes = found[0].evidence["routes"]
+    assert "copy" in routes
+    assert found[0].evidence["resave_relative"] < 0.45  # far below the page's other pairs
+    regions = [box(r) for r in found[0].regions]
+    assert any(overlaps(r, target) for r in regions) and any(overlaps(r, source) for r in regions)
+    detail = found[0].detail
+    assert "saved once at this file's JPEG quality" in detail
+    assert "of where the page's other repeated words lie" in detail
+    assert "little noise saved at a low JPEG quality" in detail
+    assert ("pixel for pixel, paper included" in detail) == ("paper" in routes)
+    assert ("not independent" in detail) == (len(routes) == 2)
 
 
 @pytest.mark.slow

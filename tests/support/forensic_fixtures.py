@@ -101,6 +101,13 @@ def jpeg(image: np.ndarray, quality: int) -> np.ndarray:
     return np.asarray(Image.open(io.BytesIO(buf.getvalue()))).copy()
 
 
+def whitened(page: np.ndarray) -> np.ndarray:
+    """The page through a copier's soft threshold and a bilateral denoiser: near-white paper."""
+    out = page.astype(np.float32)
+    out = np.where(out > 200, 250 + (out - 238) * 0.3, out)
+    return np.asarray(cv2.bilateralFilter(np.clip(out, 0, 255).astype(np.uint8), 7, 30, 5))
+
+
 def paste_transformed(
     image: np.ndarray,
     src_center: tuple[float, float],

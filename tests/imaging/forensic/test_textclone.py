@@ -2,17 +2,32 @@
 
 from __future__ import annotations
 
+import io
+
 import cv2
 import numpy as np
+import pytest
+from PIL import Image, ImageDraw, ImageFont
 
-from tests.support.forensic_fixtures import copy_word, jpeg, letter_page, overlaps
+from tests.support.forensic_fixtures import (
+    NASKH,
+    copy_word,
+    jpeg,
+    letter_page,
+    overlaps,
+    whitened,
+)
 from tests.support.text_pages import LETTER_LINES, render_page
+from workbench.formats.jpeg import parse_jpeg
 from workbench.geometry import Box
 from workbench.imaging.forensic.textclone import (
+    RESAVE_LIMIT,
     copy_floor,
+    copy_quality,
     residual_difference,
     text_clone_map,
     text_clones,
+    word_pairs,
 )
 from workbench.imaging.words import find_words
 
@@ -74,13 +89,6 @@ def test_noise_free_page_gives_no_verdict() -> None:
     assert scan.note is not None and "noise-free" in scan.note
 
 
-def _whitened(page: np.ndarray) -> np.ndarray:
-    """The page through a copier's soft threshold and a bilateral denoiser: near-white paper."""
-    out = page.astype(np.float32)
-    out = np.where(out > 200, 250 + (out - 238) * 0.3, out)
-    return np.asarray(cv2.bilateralFilter(np.clip(out, 0, 255).astype(np.uint8), 7, 30, 5))
-
-
 def test_copy_on_whitened_paper_is_found_against_a_simulated_copy() -> None:
     # Whitened paper says little about what two prints differ by (its floor is the JPEG's
     # own noise), so against the paper alone the copy is a weak notice; against what a copy
@@ -88,7 +96,7 @@ def test_copy_on_whitened_paper_is_found_against_a_simulated_copy() -> None:
     page = letter_page(seed=3).image
     words = [w for w in find_words(page).words if w.box.width > 60]
     source = _box(words[10].box)
-    base = jpeg(_whitened(page), 58)
+    base = jpeg(whitened(page), 58)
     edited, target = copy_word(base, source, (301, 1003))
     saved = jpeg(edited, 78)
     on_paper = text_clones(saved)
@@ -107,7 +115,7 @@ def test_copy_on_whitened_paper_is_found_against_a_simulated_copy() -> None:
 def test_words_printed_twice_differ_by_more_than_a_simulated_copy() -> None:
     # The letter prints "بازرسی و نظارت" and "در این زمینه" twice: separate prints of one
     # word carry their own noise besides the JPEG's, and stay far above a copy's re-save.
-    page = jpeg(jpeg(_whitened(letter_page(seed=3).image), 58), 78)
+    page = jpeg(jpeg(whitened(letter_page(seed=3).image), 58), 78)
     scan = text_clones(page, quality=78)
     assert scan.pairs > 5 and scan.clones == []
     untouched = text_clones(jpeg(letter_page(seed=3).image, 90), quality=90)
@@ -128,3 +136,64 @@ def test_copy_floor_is_what_one_save_leaves_of_a_copy() -> None:
     assert 0.5 * simulated < actual < 1.6 * simulated
     # A box off the page has nothing to simulate.
     assert copy_floor(saved, source, Box(page.shape[1] - 5, 10, a.width, a.height), 75) is None
+
+
+def _quiet_scan(paper: int, sigma: float, quality: int) -> np.ndarray:
+    """A genuine letter scanned with little noise and saved once at `quality`.
+
+    Its words are drawn at random from a few lines, so many words repeat, each repeat at
+    its own place on the JPEG's 8 x 8 grid and with the same glyph pixels (a laser print);
+    then paper of tone `paper`, a scanner's blur and independent sensor noise of `sigma`
+    grey levels.
+    """
+    rng = np.random.default_rng(7)
+    words = " ".join(LETTER_LINES).split()
+    face = ImageFont.truetype(str(NASKH), 28)
+    image = Image.new("L", (1000, 1300), 255)
+    draw = ImageDraw.Draw(image)
+    for row in range(22):
+        x = 940
+        for word in rng.choice(words, 8):
+            x -= int(draw.textlength(word, font=face, direction="rtl")) + 14
+            if x < 60:
+                break
+            draw.text((x, 60 + 50 * row), word, font=face, fill=0, direction="rtl", language="fa")
+    page = np.asarray(image, np.float32) * (paper / 255)
+    page = cv2.GaussianBlur(page, (0, 0), 0.7) + rng.normal(0, sigma, page.shape)
+    return jpeg(np.clip(page, 0, 255).astype(np.uint8), quality)
+
+
+@pytest.mark.parametrize(
+    ("paper", "sigma", "quality"), [(235, 1.0, 75), (255, 0.7, 75), (235, 2.0, 60), (255, 0.4, 90)]
+)
+def test_quiet_genuine_scan_saved_at_low_quality_has_no_copied_words(
+    paper: int, sigma: float, quality: int
+) -> None:
+    # The save erased most of the scan's noise inside the words: two prints of a word differ
+    # by little more than a copy's re-save would, on every repeated word of the page alike.
+    page = _quiet_scan(paper, sigma, quality)
+    pairs = sorted(word_pairs(page, find_words(page)), key=lambda m: m[3])[:60]
+    near = [
+        m
+        for m in pairs
+        if (simulated := copy_floor(page, m[0], m[1], quality)) and m[3] / simulated <= RESAVE_LIMIT
+    ]
+    assert len(near) >= 10  # against the simulated copy alone, these would look copied
+    scan = text_clones(page, quality=quality)
+    assert scan.pairs > 50
+    assert scan.clones == []
+
+
+def test_a_save_is_simulated_only_with_libjpegs_own_tables() -> None:
+    page = Image.fromarray(letter_page(seed=3).image[:400, :400])
+
+    def tables(**options: object) -> dict[int, np.ndarray]:
+        buffer = io.BytesIO()
+        page.save(buffer, "JPEG", **options)
+        return parse_jpeg(buffer.getvalue()).quantization_tables
+
+    assert copy_quality(tables(quality=75)) == 75
+    assert copy_quality(tables(quality=60)) == 60
+    # A device's own table (flat steps of 6) has a nearest libjpeg quality, but a save at
+    # it would not quantise as the file's did.
+    assert copy_quality(tables(qtables=[[6] * 64])) is None

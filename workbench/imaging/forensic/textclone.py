@@ -21,9 +21,13 @@ them. So:
    placed where the other one is and saved once at the page's quality, would differ by
    (`copy_floor`): a copy's two ends differ by little more than that re-save (1.1-1.6 times
    it on the development sets), two prints by their print and scan noise on top (1.65 times
-   or more). This holds where the paper floor says little: a copier's threshold or a
-   denoiser that whitens the paper, or scanner sharpening that puts the JPEG error of a
-   copy on the strokes' edges rather than on the paper.
+   or more). Where the JPEG save erased most of a scan's noise, two genuine prints also
+   come within that of each other, on every repeated word of the page alike; so a pair
+   counts here only when it also lies well below the page's other pairs
+   (`RESAVE_RELATIVE`). This helps where the paper floor says little: a copier's threshold
+   or a denoiser that leaves the paper nearly flat (but not noise-free: below `MIN_FLOOR`
+   no comparison runs), or scanner sharpening that puts the JPEG error of a copy on the
+   strokes' edges rather than on the paper.
 
 Pairs with the same displacement (the words of one copied line) are merged into one region.
 A noise-free digital page carries no residual to compare; it gives no verdict rather than a
@@ -32,11 +36,13 @@ false one.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import cv2
 import numpy as np
 
+from workbench.formats.jpeg import estimate_quality
 from workbench.geometry import Box, union_box
 from workbench.imaging.blocks import box_map
 from workbench.imaging.words import PageWords, Word, find_words
@@ -78,6 +84,21 @@ RESAVE_LIMIT = 1.5
 RESAVE_FULL = 1.1
 #: The re-save is simulated only for this many of the page's closest pairs.
 RESAVE_PAIRS = 200
+#: A pair counts against its simulated copy only when its ratio to it is at most
+#: `RESAVE_RELATIVE` of the median ratio of the page's simulated pairs of other
+#: displacements (at full strength from `RESAVE_RELATIVE_FULL`), and only when there are
+#: such pairs. A genuine scan with little noise saved at a low quality has most of its
+#: repeated words within `RESAVE_LIMIT` of their simulated copies (rendered letters, forms
+#: and a stamped letter, sensor noise sigma 0.4-3 grey levels, paper at 235 and 255, saved
+#: at 60-95: pairs from 0.99, none below 0.77 of its page's median), while on the dev split
+#: and the fresh-look set every copy lay at 0.03-0.40 of its page's median.
+RESAVE_RELATIVE = 0.6
+RESAVE_RELATIVE_FULL = 0.45
+#: `copy_floor` saves with libjpeg's tables: a file whose luminance table differs from
+#: libjpeg's at the nearest quality by more than this mean step (a camera's, a scanner's or
+#: an editor's own table) is not simulated (`copy_quality`). Every file of the dev split
+#: and the fresh-look set has libjpeg's tables exactly.
+MAX_TABLE_ERROR = 0.5
 #: At most this many same-shape pairs are verified (the largest words first).
 MAX_PAIRS = 3000
 #: Pixels around a word's ink box taken with it: the paper a copy carries along.
@@ -111,6 +132,12 @@ class TextClone:
         The closest pair's difference over what a digital copy of the word would differ by
         after one save at the page's JPEG quality (`copy_floor`); None when the page's
         quality is not known (not a JPEG, or rescaled).
+    routes : tuple of str
+        Which comparisons report the strongest pair: ``"paper"`` (against the paper
+        floor, `effective_ratio`) and/or ``"copy"`` (against a simulated copy).
+    resave_relative : float or None
+        `resave_ratio` over the median of the same ratio among the page's pairs of other
+        displacements (`RESAVE_RELATIVE`); None when either is not known.
 
     """
 
@@ -123,6 +150,8 @@ class TextClone:
     strength: float
     next_difference: float | None = None
     resave_ratio: float | None = None
+    routes: tuple[str, ...] = ("paper",)
+    resave_relative: float | None = None
 
 
 @dataclass(frozen=True)
@@ -258,6 +287,20 @@ def copy_floor(gray: np.ndarray, source: Box, target: Box, quality: int) -> floa
     return _smoothed_rms(saved[ty : ty + bh, tx : tx + bw], original)
 
 
+def copy_quality(tables: Mapping[int, np.ndarray]) -> int | None:
+    """The libjpeg quality at which `copy_floor` can simulate a file's save, else None.
+
+    `tables` are the file's quantisation tables (natural order, by table id). The
+    simulation saves with libjpeg's tables at the estimated quality; when the file's
+    luminance table is not libjpeg's (mean step difference above `MAX_TABLE_ERROR`), such
+    a save would quantise differently from the file's own, so there is nothing to simulate.
+    """
+    estimate = estimate_quality({0: tables[0]}) if 0 in tables else None
+    if estimate is None or estimate.error > MAX_TABLE_ERROR:
+        return None
+    return estimate.quality
+
+
 def paper_floor(
     gray: np.ndarray, ink: np.ndarray, size: tuple[int, int], *, seed: int = 0
 ) -> float | None:
@@ -345,34 +388,79 @@ def word_pairs(img: np.ndarray, page: PageWords) -> list[tuple[Box, Box, tuple[i
     return measured
 
 
+def resave_strength(resave_ratio: float | None, relative: float | None) -> float | None:
+    """Strength (0-1) of a pair against its simulated copy, or None when it does not count.
+
+    `resave_ratio` is the pair's difference over its simulated copy's (`copy_floor`),
+    `relative` that ratio over the median ratio of the page's pairs of other
+    displacements. Both must be low: within `RESAVE_LIMIT` of a simulated copy (full from
+    `RESAVE_FULL`), and at most `RESAVE_RELATIVE` of the page's other pairs (full from
+    `RESAVE_RELATIVE_FULL`); the lower of the two strengths counts.
+    """
+    if resave_ratio is None or relative is None:
+        return None
+    if resave_ratio > RESAVE_LIMIT or relative > RESAVE_RELATIVE:
+        return None
+    absolute = (RESAVE_LIMIT - resave_ratio) / (RESAVE_LIMIT - RESAVE_FULL)
+    page = (RESAVE_RELATIVE - relative) / (RESAVE_RELATIVE - RESAVE_RELATIVE_FULL)
+    return float(np.clip(min(absolute, page), 0.0, 1.0))
+
+
 def _pair_strength(
     difference: float,
-    resave_ratio: float | None,
+    resave: float | None,
     floor: float,
     nearest: float | None,
     max_ratio: float,
-) -> float | None:
-    """Strength (0-1) of one word pair as a copy, or None when neither comparison reports it.
+) -> tuple[float, tuple[str, ...]] | None:
+    """Strength (0-1) of one word pair as a copy and the comparisons that report it.
 
-    Against the paper floor (`effective_ratio`, reported up to `max_ratio`) and, on a JPEG
-    page, against a simulated copy of the word (`copy_floor`, reported up to
-    `RESAVE_LIMIT`). When both report the pair, their strengths combine as two separate
-    pieces of evidence (one minus the product of what each falls short of 1): the two
-    references fail in different ways (whitened or sharpened paper; a low last save), and
-    no genuine pair of the development sets came within `RESAVE_LIMIT` of a simulated copy.
+    Against the paper floor (`effective_ratio`, reported up to `max_ratio`: route
+    ``"paper"``) and, on a JPEG page, against a simulated copy of the word (`resave`, the
+    strength `resave_strength` gave: route ``"copy"``). When both report the pair, their
+    strengths combine as one minus the product of what each falls short of 1. Both divide
+    the same difference of the pair, each by its own reference, so this is not a product
+    of independent probabilities: it counts the agreement of two references that fail in
+    different ways (whitened or sharpened paper; a low last save). On the development sets
+    it decides one copy's warning (dev-031: 0.56, 0.45 from the stronger route alone) and
+    no genuine pair is reported by both. None when neither reports the pair.
     """
-    strengths = []
+    strengths: dict[str, float] = {}
     effective = effective_ratio(difference, floor, nearest)
     if effective <= max_ratio:
-        strengths.append((max_ratio - effective) / (max_ratio - FULL_RATIO))
-    if resave_ratio is not None and resave_ratio <= RESAVE_LIMIT:
-        strengths.append((RESAVE_LIMIT - resave_ratio) / (RESAVE_LIMIT - RESAVE_FULL))
+        strengths["paper"] = float(
+            np.clip((max_ratio - effective) / (max_ratio - FULL_RATIO), 0.0, 1.0)
+        )
+    if resave is not None:
+        strengths["copy"] = resave
     if not strengths:
         return None
     shortfall = 1.0
-    for strength in strengths:
-        shortfall *= 1.0 - float(np.clip(strength, 0.0, 1.0))
-    return 1.0 - shortfall
+    for strength in strengths.values():
+        shortfall *= 1.0 - strength
+    return 1.0 - shortfall, tuple(strengths)
+
+
+def _resave_ratios(
+    img: np.ndarray, ranked: list[tuple[Box, Box, tuple[int, int], float]], quality: int
+) -> dict[tuple[int, int, int, int], tuple[float, float | None]]:
+    """Each of the page's closest pairs against a simulated copy, alone and against the page.
+
+    For the `RESAVE_PAIRS` closest pairs (`ranked`, closest first), keyed by their boxes'
+    corners: the pair's difference over its simulated copy's (`copy_floor`), and that ratio
+    over the median of the same ratio among the pairs of other displacements (within a
+    pixel), None when there is no such pair.
+    """
+    ratios: list[tuple[tuple[int, int, int, int], tuple[int, int], float]] = []
+    for src, tgt, shift, difference in ranked[:RESAVE_PAIRS]:
+        simulated = copy_floor(img, src, tgt, quality)
+        if simulated is not None and simulated > 0:
+            ratios.append(((src.x, src.y, tgt.x, tgt.y), shift, difference / simulated))
+    out: dict[tuple[int, int, int, int], tuple[float, float | None]] = {}
+    for key, shift, ratio in ratios:
+        others = [r for _, s, r in ratios if abs(s[0] - shift[0]) > 1 or abs(s[1] - shift[1]) > 1]
+        out[key] = (ratio, ratio / float(np.median(others)) if others else None)
+    return out
 
 
 def text_clones(
@@ -426,34 +514,31 @@ def text_clones(
         return TextCloneScan([], len(measured), floor, note)
     ranked = sorted(measured, key=lambda m: m[3])
     # What a digital copy would differ by, for the page's closest pairs (JPEG pages only).
-    resave: dict[tuple[int, int, int, int], float] = {}
-    if quality is not None:
-        for src, tgt, _, difference in ranked[:RESAVE_PAIRS]:
-            simulated = copy_floor(img, src, tgt, quality)
-            if simulated is not None and simulated > 0:
-                resave[(src.x, src.y, tgt.x, tgt.y)] = difference / simulated
+    resave = _resave_ratios(img, ranked, quality) if quality is not None else {}
     # Only pairs that could still pass once the page's own pairs have had their say.
     limit = max_ratio * floor * NEXT_REFERENCE / NEXT_FLOOR
-    groups: dict[tuple[int, int], list[tuple[Box, Box, float, float | None]]] = {}
+    Member = tuple[Box, Box, float, float | None, float | None, float | None]
+    groups: dict[tuple[int, int], list[Member]] = {}
     for src, tgt, shift, difference in measured:
-        copied_ratio = resave.get((src.x, src.y, tgt.x, tgt.y))
-        if difference > limit and (copied_ratio is None or copied_ratio > RESAVE_LIMIT):
+        copied_ratio, relative = resave.get((src.x, src.y, tgt.x, tgt.y), (None, None))
+        copied = resave_strength(copied_ratio, relative)
+        if difference > limit and copied is None:
             continue
         # The words of one copied line share the displacement (within a pixel).
         key = next(
             (k for k in groups if abs(k[0] - shift[0]) <= 1 and abs(k[1] - shift[1]) <= 1),
             shift,
         )
-        groups.setdefault(key, []).append((src, tgt, difference, copied_ratio))
+        groups.setdefault(key, []).append((src, tgt, difference, copied_ratio, relative, copied))
     clones: list[TextClone] = []
     for shift, all_members in groups.items():
         nearest = next_pair(ranked, shift)
-        scored = [(m, _pair_strength(m[2], m[3], floor, nearest, max_ratio)) for m in all_members]
+        scored = [(m, _pair_strength(m[2], m[5], floor, nearest, max_ratio)) for m in all_members]
         members = [(m, v) for m, v in scored if v is not None]
         if not members:
             continue
         # The strongest pair, the closest of those that tie.
-        best, base = max(members, key=lambda mv: (mv[1], -mv[0][2]))
+        best, (base, routes) = max(members, key=lambda mv: (mv[1][0], -mv[0][2]))
         # One word is evidence; several words moved together by one displacement more so.
         strength = 1.0 - (1.0 - 0.2 - 0.8 * base) * 0.7 ** (len(members) - 1)
         clones.append(
@@ -467,6 +552,8 @@ def text_clones(
                 strength=float(min(strength, 1.0)),
                 next_difference=nearest,
                 resave_ratio=best[3],
+                resave_relative=best[4],
+                routes=routes,
             )
         )
     clones.sort(key=lambda c: -c.strength)

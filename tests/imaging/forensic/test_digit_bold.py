@@ -6,7 +6,10 @@ page: darker, wider in stroke, softer against its contrast and flatter in its co
 page's other numbers, as a bold print is (fresh-041; its retyped number OCR did not read).
 And a letter of the development split (dev-063, 300-dpi colour) whose number was typed into
 the file sharper and thinner than the page's print, its ink flat: flat ink that is no bold
-print's.
+print's; and a book page of the development split whose number was typed into the file in the
+split's bold digits font (dev-054 as the test split types numbers, 150-dpi grey saved at 70):
+darker, wider *and sharper* than the page's numbers, its ink flat, which a bold print's
+softer edges are not.
 """
 
 from __future__ import annotations
@@ -37,11 +40,14 @@ def _xywh(box: Box) -> tuple[int, int, int, int]:
     return (box.x, box.y, box.width, box.height)
 
 
-def test_bold_is_darker_and_wider_together() -> None:
-    assert bold_print({"darkness": 7.2, "stroke": 4.4, "ink_grain": -11.1})
-    assert not bold_print({"darkness": -8.4, "stroke": 5.8})  # lighter and wider
-    assert not bold_print({"darkness": 2.6, "stroke": -3.7})  # darker and thinner
-    assert not bold_print({"darkness": 9.0})
+def test_bold_is_darker_wider_and_softer_together() -> None:
+    assert bold_print({"darkness": 7.2, "stroke": 4.4, "sharpness": -4.3})
+    assert bold_print({"darkness": 2.8, "stroke": 2.8, "sharpness": -0.9})
+    assert not bold_print({"darkness": 3.4, "stroke": 2.7, "sharpness": 2.3})  # sharper
+    assert not bold_print({"darkness": 3.4, "stroke": 2.7})  # edges as the page's
+    assert not bold_print({"darkness": -8.4, "stroke": 5.8, "sharpness": -4.0})  # lighter
+    assert not bold_print({"darkness": 2.6, "stroke": -3.7, "sharpness": -4.0})  # thinner
+    assert not bold_print({"darkness": 9.0, "sharpness": -4.0})
 
 
 @pytest.mark.slow
@@ -82,3 +88,24 @@ def test_retyped_number_with_flat_ink_and_thinner_strokes_keeps_its_ink(tmp_path
     assert best.strength >= 0.5
     assert best.deviations["ink_grain"]["z"] <= -7.0
     assert all(o.strength < 0.3 for o in scan.outliers if not overlaps(_xywh(o.box), edit))
+
+
+@pytest.mark.slow
+@NEEDS_DEV_FONTS
+def test_retyped_number_darker_wider_and_sharper_keeps_its_flat_ink(tmp_path: Path) -> None:
+    entry = fc.make_entry("dev", 54, "retyped-digits", "book", 0, tmp_path, plain_retype=True)
+    assert entry.chain == "dev-150-grey-q70"
+    gray = np.asarray(Image.open(tmp_path / entry.path).convert("L"))
+    ((x0, y0, x1, y1),) = entry.boxes
+    edit = (x0, y0, x1 - x0, y1 - y0)
+    scan = digit_consistency(gray, find_words(gray), _read(gray, 150))
+    found = [o for o in scan.outliers if overlaps(_xywh(o.box), edit)]
+    assert found, "the retyped number was not found"
+    best = max(found, key=lambda o: o.strength)
+    # Darker and wider (as a bold print) but sharper: its flat ink counts, a warning.
+    assert best.deviations["darkness"]["z"] >= 2.0
+    assert best.deviations["stroke"]["z"] >= 2.0
+    assert best.deviations["sharpness"]["z"] > 0.0
+    assert best.deviations["ink_grain"]["z"] <= -7.0
+    assert best.strength >= 0.5
+    assert not [o for o in scan.outliers if not overlaps(_xywh(o.box), edit)]

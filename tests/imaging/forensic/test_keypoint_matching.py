@@ -86,3 +86,49 @@ def test_groups_are_the_union_finds(features: tuple[np.ndarray, np.ndarray]) -> 
     assert len(np.unique(expected)) > 1
     assert len(np.unique(expected)) < len(expected)
     np.testing.assert_array_equal(labels, expected)
+
+
+def scattered_pairs(seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs' two ends: a dense cluster (every pair linked to every other), a few chains of
+    pairs a little less than the radius apart (linked only through each other, in shuffled
+    order), and pairs scattered at random, some of them in the opposite orientation."""
+    rng = np.random.default_rng(seed)
+    cluster_a = rng.random((150, 2)) * 6.0
+    cluster_b = 300.0 + rng.random((150, 2)) * 6.0
+    steps = np.arange(40)[:, None] * np.array([[9.0, 1.0]])
+    chain_a = np.concatenate([steps + np.array([500.0, 40.0 * k]) for k in range(3)])
+    chain_b = np.concatenate([steps + np.array([100.0, 600.0 + 40.0 * k]) for k in range(3)])
+    loose_a = rng.random((200, 2)) * 800.0
+    loose_b = rng.random((200, 2)) * 800.0
+    a = np.concatenate([cluster_a, chain_a, loose_a])
+    b = np.concatenate([cluster_b, chain_b, loose_b])
+    flip = rng.random(len(a)) < 0.3
+    a[flip], b[flip] = b[flip], a[flip].copy()
+    order = rng.permutation(len(a))
+    return a[order], b[order]
+
+
+@pytest.mark.parametrize("cells", [kp.LINK_CHUNK_CELLS, 4000, 1])
+def test_groups_of_a_dense_cluster_and_chains_are_the_union_finds(
+    cells: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same groups however many rows of distances are computed at once (one row at a time
+    merges every row's links into groups found before)."""
+    monkeypatch.setattr(kp, "LINK_CHUNK_CELLS", cells)
+    for seed in (0, 1):
+        a, b = scattered_pairs(seed)
+        labels = kp._link_components(a, b, 10.0)
+        expected = union_find_labels(a, b, 10.0)
+        assert labels.dtype == np.int64
+        sizes = np.unique(expected, return_counts=True)[1]
+        assert sizes.max() >= 150  # the cluster
+        assert (sizes >= 40).sum() >= 4  # and the chains, each one group
+        np.testing.assert_array_equal(labels, expected)
+
+
+def test_no_pairs_from_fewer_than_two_keypoints(features: tuple[np.ndarray, np.ndarray]) -> None:
+    points, descriptors = features
+    for n in (0, 1):
+        pairs = kp._g2nn_pairs(descriptors[:n], points[:n], 0.8, 10.0)
+        assert pairs.shape == (0, 2)
+    assert kp._link_components(np.zeros((0, 2)), np.zeros((0, 2)), 10.0).shape == (0,)

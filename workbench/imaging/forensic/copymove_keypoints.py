@@ -59,11 +59,15 @@ def _g2nn_pairs(
     # here, the same page gives the same pairs (and the same score) on every run. The index
     # is searched directly (the matcher's own search, as arrays rather than one object per
     # match); its squared distances are the matcher's distances squared.
+    if len(descriptors) < 2:
+        # Nothing to pair (and FLANN's index cannot be built on no descriptor).
+        return np.zeros((0, 2), dtype=np.int64)
     cv2.setRNGSeed(FLANN_SEED)
     index = cv2.flann_Index(  # type: ignore[attr-defined]
         np.ascontiguousarray(descriptors), {"algorithm": 1, "trees": 4}
     )
-    knn, squared = index.knnSearch(descriptors, 4, params={"checks": 64})
+    # Itself and three neighbours, or as many keypoints as there are (more is an error).
+    knn, squared = index.knnSearch(descriptors, min(len(descriptors), 4), params={"checks": 64})
     distance = np.sqrt(np.asarray(squared, dtype=np.float32)).astype(np.float64)
     found = np.asarray(knn, dtype=np.int64)
     query = np.arange(len(found))[:, None]
@@ -87,39 +91,57 @@ def _g2nn_pairs(
     return np.asarray(np.unique(pairs, axis=0), dtype=np.int64)
 
 
+#: Cells (rows times pairs) of the pairwise distances between pairs' ends computed at once
+#: when grouping pairs (`_link_components`): a few float arrays of this many cells at a time
+#: (about 8 MB each), however many pairs a page has.
+LINK_CHUNK_CELLS = 1 << 20
+
+
+def _merge_links(labels: np.ndarray, i: np.ndarray, j: np.ndarray) -> None:
+    """Merge the groups joined by links ``i``-``j`` into ``labels`` (in place).
+
+    ``labels`` holds each pair's group as its lowest index, every label its own (a group's
+    lowest member is labelled with itself). A link joins the two ends' groups, so the lowest
+    label is spread along the links between the groups' labels (with pointer jumping) until
+    nothing changes, all in arrays: every pair then carries the lowest index of its merged group.
+    """
+    if i.size == 0:
+        return
+    gi, gj = labels[i], labels[j]
+    while True:
+        lowest = np.minimum(labels[gi], labels[gj])
+        spread = labels.copy()
+        np.minimum.at(spread, gi, lowest)
+        np.minimum.at(spread, gj, lowest)
+        spread = spread[spread]
+        if np.array_equal(spread, labels):
+            return
+        labels[:] = spread
+
+
 def _link_components(a: np.ndarray, b: np.ndarray, radius: float) -> np.ndarray:
     """Label groups of pairs whose two ends both lie near each other (either orientation).
 
     Each pair's label is the lowest index in its group. The links are found in chunks of
-    rows of the pairwise distances, and the groups by spreading the lowest index along the
-    links (with pointer jumping) until nothing changes, all in arrays.
+    rows of the pairwise distances (`LINK_CHUNK_CELLS`), and each chunk's links are merged
+    into the labels before the next chunk is computed (`_merge_links`): the memory held is one
+    chunk's, not every link of the page at once, whose count grows with the square of the
+    pairs' (4,000 pairs all within the radius of each other make 8 million links).
     """
     n = len(a)
     r2 = radius * radius
-    chunk = 512
-    starts: list[np.ndarray] = []
-    ends: list[np.ndarray] = []
+    chunk = max(LINK_CHUNK_CELLS // max(n, 1), 1)
+    labels = np.arange(n, dtype=np.int32)
     for start in range(0, n, chunk):
         sa, sb = a[start : start + chunk, None, :], b[start : start + chunk, None, :]
-        same = (((sa - a[None]) ** 2).sum(-1) < r2) & (((sb - b[None]) ** 2).sum(-1) < r2)
-        cross = (((sa - b[None]) ** 2).sum(-1) < r2) & (((sb - a[None]) ** 2).sum(-1) < r2)
-        rows, cols = np.nonzero(same | cross)
-        rows += start
-        linked = rows < cols
-        starts.append(rows[linked])
-        ends.append(cols[linked])
-    labels = np.arange(n)
-    i = np.concatenate(starts) if starts else np.zeros(0, np.int64)
-    j = np.concatenate(ends) if ends else np.zeros(0, np.int64)
-    while True:
-        lowest = np.minimum(labels[i], labels[j])
-        spread = labels.copy()
-        np.minimum.at(spread, i, lowest)
-        np.minimum.at(spread, j, lowest)
-        spread = spread[spread]
-        if np.array_equal(spread, labels):
-            return labels
-        labels = spread
+        linked = (((sa - a[None]) ** 2).sum(-1) < r2) & (((sb - b[None]) ** 2).sum(-1) < r2)
+        linked |= (((sa - b[None]) ** 2).sum(-1) < r2) & (((sb - a[None]) ** 2).sum(-1) < r2)
+        # Links to later pairs only (each link once); rows of this chunk, in page indices.
+        linked &= np.arange(n)[None, :] > np.arange(start, start + len(linked))[:, None]
+        rows, cols = np.nonzero(linked)
+        del linked
+        _merge_links(labels, (rows + start).astype(np.int32), cols.astype(np.int32))
+    return labels.astype(np.int64)
 
 
 #: SIFT runs on horizontal bands of about this many rows (plus `SIFT_HALO` rows of context on

@@ -59,8 +59,9 @@ printed with the page carries the page's grain. What it cannot see: digits print
 scanned again (they carry a print's grain), or a page whose ink has no grain (a rendered page:
 every number is flat, so none is flatter than the others); and ink flattened by a strong
 JPEG save is flat on every number alike.
-A number both darker and wider in stroke than the others (bold, `bold_print`) has flat ink of
-its own, innocently: its toner saturates. Its flat ink is not counted apart from its weight.
+A number darker, wider in stroke and softer-edged than the others (bold, `bold_print`) has flat
+ink of its own, innocently: its toner saturates. Its flat ink is not counted apart from its
+weight. Digits typed into the file in black are darker and flat too, but sharper: theirs counts.
 
 **Two measurements off together.** Each of the measurements above was set on one development
 split whose retyped digits were darker and sharper than the page's; pages of other fonts and
@@ -397,18 +398,28 @@ def _texture_deviations(
 
 
 def bold_print(z: Mapping[str, float]) -> bool:
-    """Whether a number's print is bold against the page's numbers: darker *and* wider strokes.
+    """Whether a number's print is bold against the page's numbers: darker, wider, softer.
 
     A bold number printed with the page has flatter ink of its own (the toner saturates its
-    core), so its flat ink is no evidence apart from its weight: it neither stands out alone
-    (`INK_GRAIN_Z`) nor names the ink's grain as a method of its own, as in `family_deviations`
-    (a receipt's bold total of the fresh-look set: darkness z +7.2, stroke +4.4, edges -4.3,
-    ink grain -11.1, a warning before). No retyped number of the development split or the
-    fresh-look set whose ink is flat at -7 or less is both darker and wider
-    (``benchmarks/digit_features.py``): a retyped number's flat ink still counts when it is
-    lighter, thinner, or only one of the two.
+    core) and softer edges against its larger contrast, so its flat ink is no evidence apart
+    from its weight: it neither stands out alone (`INK_GRAIN_Z`) nor names the ink's grain as
+    a method of its own, as in `family_deviations` (a receipt's bold total of the fresh-look
+    set: darkness z +7.2, stroke +4.4, edges -4.3, ink grain -11.1, a warning before). Digits
+    typed into the file in black are darker, flat and often wider too, but *sharper* than the
+    scanned print (no scan blur): their edges are what tells them from a bold print, so only a
+    number whose edges are softer than the page's numbers' median (z below 0, as softer edges
+    count in a number's weight in `family_deviations`) is bold here. On the development
+    split's pages with their numbers typed into the file (``plain_retype``), dev-054's retyped
+    number (darkness +2.8, stroke +3.0, edges +2.3, ink grain -9.1) is a warning again (0.53;
+    0.05 when darker and wider sufficed). The genuine bold numbers of the development split
+    and the fresh-look set with flatter ink (``benchmarks/digit_features.py``) have edges at
+    -4.3 to +0.3; none with ink grain at -7 or less has edges at or above 0.
     """
-    return z.get("darkness", 0.0) >= FEATURE_Z and z.get("stroke", 0.0) >= FEATURE_Z
+    return (
+        z.get("darkness", 0.0) >= FEATURE_Z
+        and z.get("stroke", 0.0) >= FEATURE_Z
+        and z.get("sharpness", 0.0) < 0.0
+    )
 
 
 def digit_consistency(
@@ -462,11 +473,13 @@ def digit_consistency(
         others = [f for j, (_, f) in enumerate(measured) if j != i]
         devs: dict[str, dict[str, float]] = {}
         either: dict[str, dict[str, float]] = {}  # print deviations in both directions
+        print_z: dict[str, float] = {}  # every print feature's z, however small
         for name, floor in FEATURES.items():
             values = np.array([f[name] for f in others])
             median = float(np.median(values))
             spread = max(1.4826 * float(np.median(np.abs(values - median))), floor * abs(median))
             z = (features[name] - median) / spread if spread > 0 else 0.0
+            print_z[name] = z
             if abs(z) < FEATURE_Z:
                 continue
             either[name] = {
@@ -486,7 +499,7 @@ def digit_consistency(
             if texture > 0:
                 devs.update(papers[i])
                 strength = max(strength, texture)
-        if inks[i] and not bold_print({name: d["z"] for name, d in either.items()}):
+        if inks[i] and not bold_print(print_z):
             scan = {**papers[i], **inks[i]}
             combined = math.sqrt(sum(d["z"] ** 2 for d in scan.values()))
             flat = float(strength_from_z(np.array(combined), *INK_GRAIN_Z))

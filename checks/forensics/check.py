@@ -42,6 +42,7 @@ if TYPE_CHECKING:  # imported where the check runs: see `ForensicsCheck.run`
     from workbench.imaging.forensic.calibration import TextCalibration
     from workbench.imaging.forensic.dq_map import DqMap
     from workbench.imaging.forensic.tamper import PageTraces
+    from workbench.loading import Document
 
 #: Larger pages are analysed at reduced size: the analysis raises the resident memory by
 #: about 13 bytes a pixel at its peak, besides the decoded page (measured with `analyse_page`
@@ -129,7 +130,7 @@ class ForensicsCheck(Check):
                 factor = float(np.sqrt(MAX_PIXELS / (h * w)))
                 gray = cv2.resize(gray, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
             dq = self._dq_map(context, page.index, gray.shape, notes) if factor == 1.0 else None
-            quality = self._jpeg_quality(context) if factor == 1.0 else None
+            quality = self._jpeg_quality(doc) if factor == 1.0 else None
             from workbench.imaging.forensic.tamper import analyse_page
 
             traces = analyse_page(
@@ -207,6 +208,7 @@ class ForensicsCheck(Check):
         from workbench.imaging.forensic.calibration import TextCalibration, calibrate_text
 
         pages = []
+        qualities: list[int | None] = []
         for ref in context.references:
             if not ref.pages:
                 continue
@@ -219,11 +221,15 @@ class ForensicsCheck(Check):
             if h * w > MAX_PIXELS:
                 factor = float(np.sqrt(MAX_PIXELS / (h * w)))
                 gray = cv2.resize(gray, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
+                qualities.append(None)
+            else:
+                # Measured as a questioned page is: with its file's quality, when it has one.
+                qualities.append(ForensicsCheck._jpeg_quality(ref))
             pages.append(gray)
-        return calibrate_text(pages) if pages else TextCalibration()
+        return calibrate_text(pages, qualities) if pages else TextCalibration()
 
     @staticmethod
-    def _jpeg_quality(context: Context) -> int | None:
+    def _jpeg_quality(doc: Document) -> int | None:
         """The quality to simulate a single-page JPEG file's save at (`copy_quality`), else None.
 
         None as well when the file's luminance table is not libjpeg's: a simulated save
@@ -232,7 +238,6 @@ class ForensicsCheck(Check):
         from workbench.formats.jpeg import parse_jpeg
         from workbench.imaging.forensic.textclone import copy_quality
 
-        doc = context.document
         if doc.media_type != "image/jpeg" or len(doc.pages) != 1:
             return None
         try:

@@ -73,13 +73,20 @@ def _spreads(scan: GlyphScan) -> dict[str, float]:
     return out
 
 
-def calibrate_text(pages: Sequence[np.ndarray]) -> TextCalibration:
+def calibrate_text(
+    pages: Sequence[np.ndarray], qualities: Sequence[int | None] | None = None
+) -> TextCalibration:
     """Measure the text methods on genuine exemplar pages and set their thresholds.
 
     Parameters
     ----------
     pages : sequence of (H, W) uint8 arrays
         Greyscale pages of genuine exemplars from the same source as the questioned page.
+    qualities : sequence of int or None, optional
+        Each page's JPEG quality (libjpeg scale) when it is a JPEG page at its decoded size,
+        else None. Text copy-move then measures the exemplars as it measures a questioned
+        JPEG page (against a simulated copy as well, `textclone.copy_floor`), so their
+        strongest trace sets a threshold for the same measurement.
 
     Returns
     -------
@@ -90,7 +97,11 @@ def calibrate_text(pages: Sequence[np.ndarray]) -> TextCalibration:
     spreads: list[dict[str, float]] = []
     strongest = {"text_clone": 0.0, "glyph": 0.0}
     measured = 0
-    for page in pages:
+    if qualities is None:
+        qualities = [None] * len(pages)
+    if len(qualities) != len(pages):
+        raise ValueError(f"{len(qualities)} qualities for {len(pages)} exemplar pages")
+    for page, quality in zip(pages, qualities, strict=True):
         words = find_words(page)
         scan = glyph_consistency(page, words=words)
         if not scan.words:
@@ -100,7 +111,7 @@ def calibrate_text(pages: Sequence[np.ndarray]) -> TextCalibration:
         strongest["glyph"] = max(
             strongest["glyph"], max((o.strength for o in scan.outliers), default=0.0)
         )
-        clones = text_clones(page, words=words).clones
+        clones = text_clones(page, words=words, quality=quality).clones
         strongest["text_clone"] = max(
             strongest["text_clone"], max((c.strength for c in clones), default=0.0)
         )

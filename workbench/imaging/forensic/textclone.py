@@ -94,6 +94,14 @@ RESAVE_PAIRS = 200
 #: and the fresh-look set every copy lay at 0.03-0.40 of its page's median.
 RESAVE_RELATIVE = 0.6
 RESAVE_RELATIVE_FULL = 0.45
+#: A pair counts against its simulated copy only when it is also apart from the page's
+#: closest pair of another displacement: at most `RESAVE_APART` times that pair's ratio. The
+#: median of `RESAVE_RELATIVE` says little on a page of few pairs, where dissimilar words
+#: raise it: a letter rendered with scan noise, whitened and denoised (a copier's threshold)
+#: and saved once at quality 60 had 14 pairs, two genuine repeats at 1.36 and 1.45 of their
+#: simulated copies, 0.26-0.27 of the median but 0.94 of each other, and warned. Copies of
+#: the dev split and the fresh-look set lay at 0.27-0.62 of the page's next displacement.
+RESAVE_APART = 0.8
 #: `copy_floor` saves with libjpeg's tables: a file whose luminance table differs from
 #: libjpeg's at the nearest quality by more than this mean step (a camera's, a scanner's or
 #: an editor's own table) is not simulated (`copy_quality`). Every file of the dev split
@@ -449,7 +457,8 @@ def _resave_ratios(
     For the `RESAVE_PAIRS` closest pairs (`ranked`, closest first), keyed by their boxes'
     corners: the pair's difference over its simulated copy's (`copy_floor`), and that ratio
     over the median of the same ratio among the pairs of other displacements (within a
-    pixel), None when there is no such pair.
+    pixel); None when there is no such pair, or when one of them lies within `RESAVE_APART`
+    of the pair (genuine repeats of a page lie together; a copy lies apart from them).
     """
     ratios: list[tuple[tuple[int, int, int, int], tuple[int, int], float]] = []
     for src, tgt, shift, difference in ranked[:RESAVE_PAIRS]:
@@ -459,7 +468,8 @@ def _resave_ratios(
     out: dict[tuple[int, int, int, int], tuple[float, float | None]] = {}
     for key, shift, ratio in ratios:
         others = [r for _, s, r in ratios if abs(s[0] - shift[0]) > 1 or abs(s[1] - shift[1]) > 1]
-        out[key] = (ratio, ratio / float(np.median(others)) if others else None)
+        apart = bool(others) and ratio <= RESAVE_APART * min(others)
+        out[key] = (ratio, ratio / float(np.median(others)) if apart else None)
     return out
 
 

@@ -35,12 +35,12 @@ import forensic_fresh as ff  # noqa: E402
 from workbench.formats.jpeg import estimate_quality, parse_jpeg  # noqa: E402
 from workbench.geometry import Box  # noqa: E402
 from workbench.imaging.forensic.textclone import (  # noqa: E402
-    copy_floor,
     next_pair,
     paper_floor,
     text_clones,
     word_pairs,
 )
+from workbench.imaging.forensic.textclone_resave import copy_floor  # noqa: E402
 from workbench.imaging.words import find_words  # noqa: E402
 
 CACHE = HERE.parent / "out" / "forensic-corpus"

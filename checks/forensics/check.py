@@ -236,7 +236,7 @@ class ForensicsCheck(Check):
         with libjpeg's table would not be the file's.
         """
         from workbench.formats.jpeg import parse_jpeg
-        from workbench.imaging.forensic.textclone import copy_quality
+        from workbench.imaging.forensic.textclone_resave import copy_quality
 
         if doc.media_type != "image/jpeg" or len(doc.pages) != 1:
             return None

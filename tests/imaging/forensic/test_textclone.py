@@ -21,13 +21,18 @@ from tests.support.text_pages import LETTER_LINES, render_page
 from workbench.formats.jpeg import parse_jpeg
 from workbench.geometry import Box
 from workbench.imaging.forensic.textclone import (
-    RESAVE_LIMIT,
-    copy_floor,
-    copy_quality,
     residual_difference,
     text_clone_map,
     text_clones,
     word_pairs,
+)
+from workbench.imaging.forensic.textclone_resave import (
+    RESAVE_FULL,
+    RESAVE_LIMIT,
+    RESAVE_LIMIT_HIGH,
+    copy_floor,
+    copy_quality,
+    resave_limits,
 )
 from workbench.imaging.words import find_words
 
@@ -222,3 +227,30 @@ def test_born_digital_jpeg_with_repeated_words_gives_no_verdict() -> None:
             scan = text_clones(page, quality=quality)
             assert scan.pairs > 5 and scan.clones == []
             assert scan.note is not None and "noise-free" in scan.note
+
+
+def test_copy_saved_twice_is_found_against_the_limit_of_its_last_quality() -> None:
+    # Copied 3 px off the grid into a page saved at 90, then saved again at 75: the copy's
+    # two ends lie 1.36 times a simulated copy apart, which the limit of a last save at 75
+    # (1.6) reports at warning strength; the same page untouched keeps no trace.
+    page = letter_page(seed=3).image
+    words = [w for w in find_words(page).words if w.box.width > 60]
+    source = _box(words[10].box)
+    edited, target = copy_word(page, source, (301, 1003))
+    scan = text_clones(jpeg(jpeg(edited, 90), 75), quality=75)
+    assert scan.clones, "the copied word was not found"
+    best = scan.clones[0]
+    assert best.resave_ratio is not None and best.resave_ratio > RESAVE_FULL
+    assert best.strength >= 0.5
+    ends = {_box(best.source), _box(best.target)}
+    assert any(overlaps(b, source) for b in ends) and any(overlaps(b, target) for b in ends)
+    untouched = text_clones(jpeg(jpeg(page, 90), 75), quality=75)
+    assert untouched.pairs > 5 and untouched.clones == []
+
+
+def test_resave_limit_rises_with_the_last_quality() -> None:
+    assert resave_limits(55) == resave_limits(70) == (RESAVE_LIMIT, RESAVE_FULL)
+    assert resave_limits(95) == resave_limits(85)
+    assert abs(resave_limits(85)[0] - RESAVE_LIMIT_HIGH) < 1e-9
+    low, full = resave_limits(78)
+    assert RESAVE_LIMIT < low < RESAVE_LIMIT_HIGH and abs((low - full) - 0.4) < 1e-9

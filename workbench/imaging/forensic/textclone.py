@@ -36,15 +36,21 @@ false one.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 
 import cv2
 import numpy as np
 
-from workbench.formats.jpeg import estimate_quality
 from workbench.geometry import Box, union_box
 from workbench.imaging.blocks import box_map
+from workbench.imaging.forensic.textclone_resave import (
+    RESAVE_FULL,
+    RESAVE_LIMIT,
+    resave_limits,
+    resave_ratios,
+    resave_strength,
+    smoothed_rms,
+)
 from workbench.imaging.words import PageWords, Word, find_words
 
 #: Shape descriptor size (rows, columns) and the mean absolute difference allowed between two
@@ -74,39 +80,6 @@ MIN_FLOOR = 0.25
 #: against the page's other pairs. `NEXT_FLOOR` bounds how far this may lower a ratio.
 NEXT_REFERENCE = 0.6
 NEXT_FLOOR = 0.3
-#: A pair whose difference is at most `RESAVE_LIMIT` times what a digital copy of the word
-#: would differ by after one save at the page's JPEG quality (`copy_floor`) is reported;
-#: strength reaches 1 at `RESAVE_FULL` (a warning for one word needs about 1.35 or less).
-#: On the dev split and the fresh-look set (eight scan chains), copies lay at 1.08-1.55 of
-#: that re-save and the closest genuine pairs of each chain at 1.65 (a table saved last at
-#: quality 55) to 3.85; on rendered letters saved at quality 90, 2.99 or more.
-RESAVE_LIMIT = 1.5
-RESAVE_FULL = 1.1
-#: The re-save is simulated only for this many of the page's closest pairs.
-RESAVE_PAIRS = 200
-#: A pair counts against its simulated copy only when its ratio to it is at most
-#: `RESAVE_RELATIVE` of the median ratio of the page's simulated pairs of other
-#: displacements (at full strength from `RESAVE_RELATIVE_FULL`), and only when there are
-#: such pairs. A genuine scan with little noise saved at a low quality has most of its
-#: repeated words within `RESAVE_LIMIT` of their simulated copies (rendered letters, forms
-#: and a stamped letter, sensor noise sigma 0.4-3 grey levels, paper at 235 and 255, saved
-#: at 60-95: pairs from 0.99, none below 0.77 of its page's median), while on the dev split
-#: and the fresh-look set every copy lay at 0.03-0.40 of its page's median.
-RESAVE_RELATIVE = 0.6
-RESAVE_RELATIVE_FULL = 0.45
-#: A pair counts against its simulated copy only when it is also apart from the page's
-#: closest pair of another displacement: at most `RESAVE_APART` times that pair's ratio. The
-#: median of `RESAVE_RELATIVE` says little on a page of few pairs, where dissimilar words
-#: raise it: a letter rendered with scan noise, whitened and denoised (a copier's threshold)
-#: and saved once at quality 60 had 14 pairs, two genuine repeats at 1.36 and 1.45 of their
-#: simulated copies, 0.26-0.27 of the median but 0.94 of each other, and warned. Copies of
-#: the dev split and the fresh-look set lay at 0.27-0.62 of the page's next displacement.
-RESAVE_APART = 0.8
-#: `copy_floor` saves with libjpeg's tables: a file whose luminance table differs from
-#: libjpeg's at the nearest quality by more than this mean step (a camera's, a scanner's or
-#: an editor's own table) is not simulated (`copy_quality`). Every file of the dev split
-#: and the fresh-look set has libjpeg's tables exactly.
-MAX_TABLE_ERROR = 0.5
 #: At most this many same-shape pairs are verified (the largest words first).
 MAX_PAIRS = 3000
 #: Pixels around a word's ink box taken with it: the paper a copy carries along.
@@ -250,63 +223,10 @@ def residual_difference(gray: np.ndarray, a: Box, b: Box) -> float | None:
     h, w = gray.shape
     if min(a.x, a.y, b.x, b.y) < 0 or max(a.x, b.x) + a.width > w or max(a.y, b.y) + a.height > h:
         return None
-    return _smoothed_rms(
+    return smoothed_rms(
         gray[a.y : a.y + a.height, a.x : a.x + a.width],
         gray[b.y : b.y + b.height, b.x : b.x + b.width],
     )
-
-
-def _smoothed_rms(pa: np.ndarray, pb: np.ndarray) -> float:
-    """RMS of the difference of two equal patches, smoothed (sigma 1 pixel), mean removed."""
-    diff = pa.astype(np.float32) - pb.astype(np.float32)
-    d = np.asarray(cv2.GaussianBlur(diff, (0, 0), 1.0), dtype=np.float32)
-    d = d - np.float32(d.mean())
-    return float(np.sqrt(float((d * d).mean())))
-
-
-def copy_floor(gray: np.ndarray, source: Box, target: Box, quality: int) -> float | None:
-    """What a digital copy of `source` placed at `target` differs by after one JPEG save.
-
-    The source's pixels are pasted over the target's in the target's own 8 x 8 blocks,
-    which are saved at `quality` (libjpeg's tables) and decoded; the result is compared with
-    the source as `residual_difference` compares a pair. A copy's two ends differ by about
-    this (each end went through one save on its own block grid); two prints of a word differ
-    by their independent print and scan noise besides. Grey levels; None when a box leaves
-    the page.
-    """
-    h, w = gray.shape
-    bw, bh = source.width, source.height
-    if (
-        min(source.x, source.y, target.x, target.y) < 0
-        or max(source.x, target.x) + bw > w
-        or max(source.y, target.y) + bh > h
-    ):
-        return None
-    x0, y0 = target.x // 8 * 8, target.y // 8 * 8
-    x1, y1 = min(-(-(target.x + bw) // 8) * 8, w), min(-(-(target.y + bh) // 8) * 8, h)
-    blocks = gray[y0:y1, x0:x1].copy()
-    original = gray[source.y : source.y + bh, source.x : source.x + bw]
-    ty, tx = target.y - y0, target.x - x0
-    blocks[ty : ty + bh, tx : tx + bw] = original
-    ok, data = cv2.imencode(".jpg", blocks, [cv2.IMWRITE_JPEG_QUALITY, int(quality)])
-    if not ok:  # pragma: no cover - OpenCV always encodes a grey uint8 array
-        return None
-    saved = np.asarray(cv2.imdecode(data, cv2.IMREAD_GRAYSCALE), dtype=np.uint8)
-    return _smoothed_rms(saved[ty : ty + bh, tx : tx + bw], original)
-
-
-def copy_quality(tables: Mapping[int, np.ndarray]) -> int | None:
-    """The libjpeg quality at which `copy_floor` can simulate a file's save, else None.
-
-    `tables` are the file's quantisation tables (natural order, by table id). The
-    simulation saves with libjpeg's tables at the estimated quality; when the file's
-    luminance table is not libjpeg's (mean step difference above `MAX_TABLE_ERROR`), such
-    a save would quantise differently from the file's own, so there is nothing to simulate.
-    """
-    estimate = estimate_quality({0: tables[0]}) if 0 in tables else None
-    if estimate is None or estimate.error > MAX_TABLE_ERROR:
-        return None
-    return estimate.quality
 
 
 def paper_floor(
@@ -396,24 +316,6 @@ def word_pairs(img: np.ndarray, page: PageWords) -> list[tuple[Box, Box, tuple[i
     return measured
 
 
-def resave_strength(resave_ratio: float | None, relative: float | None) -> float | None:
-    """Strength (0-1) of a pair against its simulated copy, or None when it does not count.
-
-    `resave_ratio` is the pair's difference over its simulated copy's (`copy_floor`),
-    `relative` that ratio over the median ratio of the page's pairs of other
-    displacements. Both must be low: within `RESAVE_LIMIT` of a simulated copy (full from
-    `RESAVE_FULL`), and at most `RESAVE_RELATIVE` of the page's other pairs (full from
-    `RESAVE_RELATIVE_FULL`); the lower of the two strengths counts.
-    """
-    if resave_ratio is None or relative is None:
-        return None
-    if resave_ratio > RESAVE_LIMIT or relative > RESAVE_RELATIVE:
-        return None
-    absolute = (RESAVE_LIMIT - resave_ratio) / (RESAVE_LIMIT - RESAVE_FULL)
-    page = (RESAVE_RELATIVE - relative) / (RESAVE_RELATIVE - RESAVE_RELATIVE_FULL)
-    return float(np.clip(min(absolute, page), 0.0, 1.0))
-
-
 def _pair_strength(
     difference: float,
     resave: float | None,
@@ -447,30 +349,6 @@ def _pair_strength(
     for strength in strengths.values():
         shortfall *= 1.0 - strength
     return 1.0 - shortfall, tuple(strengths)
-
-
-def _resave_ratios(
-    img: np.ndarray, ranked: list[tuple[Box, Box, tuple[int, int], float]], quality: int
-) -> dict[tuple[int, int, int, int], tuple[float, float | None]]:
-    """Each of the page's closest pairs against a simulated copy, alone and against the page.
-
-    For the `RESAVE_PAIRS` closest pairs (`ranked`, closest first), keyed by their boxes'
-    corners: the pair's difference over its simulated copy's (`copy_floor`), and that ratio
-    over the median of the same ratio among the pairs of other displacements (within a
-    pixel); None when there is no such pair, or when one of them lies within `RESAVE_APART`
-    of the pair (genuine repeats of a page lie together; a copy lies apart from them).
-    """
-    ratios: list[tuple[tuple[int, int, int, int], tuple[int, int], float]] = []
-    for src, tgt, shift, difference in ranked[:RESAVE_PAIRS]:
-        simulated = copy_floor(img, src, tgt, quality)
-        if simulated is not None and simulated > 0:
-            ratios.append(((src.x, src.y, tgt.x, tgt.y), shift, difference / simulated))
-    out: dict[tuple[int, int, int, int], tuple[float, float | None]] = {}
-    for key, shift, ratio in ratios:
-        others = [r for _, s, r in ratios if abs(s[0] - shift[0]) > 1 or abs(s[1] - shift[1]) > 1]
-        apart = bool(others) and ratio <= RESAVE_APART * min(others)
-        out[key] = (ratio, ratio / float(np.median(others)) if apart else None)
-    return out
 
 
 def text_clones(
@@ -524,14 +402,15 @@ def text_clones(
         return TextCloneScan([], len(measured), floor, note)
     ranked = sorted(measured, key=lambda m: m[3])
     # What a digital copy would differ by, for the page's closest pairs (JPEG pages only).
-    resave = _resave_ratios(img, ranked, quality) if quality is not None else {}
+    resave = resave_ratios(img, ranked, quality) if quality is not None else {}
+    limits = resave_limits(quality) if quality is not None else (RESAVE_LIMIT, RESAVE_FULL)
     # Only pairs that could still pass once the page's own pairs have had their say.
     limit = max_ratio * floor * NEXT_REFERENCE / NEXT_FLOOR
     Member = tuple[Box, Box, float, float | None, float | None, float | None]
     groups: dict[tuple[int, int], list[Member]] = {}
     for src, tgt, shift, difference in measured:
         copied_ratio, relative = resave.get((src.x, src.y, tgt.x, tgt.y), (None, None))
-        copied = resave_strength(copied_ratio, relative)
+        copied = resave_strength(copied_ratio, relative, limits)
         if difference > limit and copied is None:
             continue
         # The words of one copied line share the displacement (within a pixel).

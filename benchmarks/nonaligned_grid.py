@@ -15,13 +15,13 @@ offset's score is the mean over the seven coefficients.
 The box's statistic is the best offset other than the page's own (0, 0), as a robust z against
 the other 62 offsets (median, 1.4826 MAD): self-normalised, no quality or offset supplied.
 
-Per page it prints the statistic in the edit's box (its best offset and the offset the edit was
-pasted at), and the same statistic on ``--windows`` boxes of the same size placed at random
-elsewhere on the page with a similar share of ink (within half of the box's, at least 0.03),
-with the box's robust z against those windows. An untouched page gets windows of a text line's
-size (0.3 of the page's width, 0.022 of its height) holding ink (0.03 or more). Only the dev
-split and the fresh-look set (``forensic_corpus.py``, ``forensic_fresh.py``; generate them
-first) are read; the test split is never read.
+Per page it prints the statistic in the edit's box (its best offset and, for a spliced line, the
+offset its own grid was pasted at), and the same statistic on ``--windows`` boxes of the same
+size placed at random elsewhere on the page with a similar share of ink (within half of the
+box's, at least 0.03), with the box's robust z against those windows. An untouched page gets
+windows of a text line's size (0.3 of the page's width, 0.022 of its height) holding ink (0.03
+or more). Only the dev split and the fresh-look set (``forensic_corpus.py``,
+``forensic_fresh.py``; generate them first) are read; the test split is never read.
 
     python benchmarks/nonaligned_grid.py --set dev|fresh [--kinds spliced-line,foreign-jpeg,none]
         [--windows 20]
@@ -118,8 +118,15 @@ def measure(page: dict[str, object], folder: Path, windows: int) -> str:
         z, (dx, dy) = own_grid(grey, box)
         median = float(np.median(ref))
         spread = 1.4826 * float(np.median(np.abs(ref - median))) + 1e-6
+        # A spliced line's own grid starts at its box's corner; a foreign block's donor was
+        # moved by an offset the manifest does not record.
+        pasted = (
+            f"pasted at ({box[0] % 8}, {box[1] % 8})"
+            if page["tampering"] == "spliced-line"
+            else "donor offset not recorded"
+        )
         line += (
-            f" | box {z:.1f} at ({dx}, {dy}), pasted at ({box[0] % 8}, {box[1] % 8}),"
+            f" | box {z:.1f} at ({dx}, {dy}), {pasted},"
             f" robust z against the windows {(z - median) / spread:.1f}"
         )
     return line

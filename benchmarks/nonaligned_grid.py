@@ -110,6 +110,8 @@ def measure(page: dict[str, object], folder: Path, windows: int) -> str:
             continue
         zs.append(own_grid(grey, w)[0])
     ref = np.array(zs)
+    if not len(ref):  # a block as large as the page's other text: nothing to compare with
+        return f"{name} {page['chain']} saves {page['saves']}: no comparable window"
     line = (
         f"{name} {page['chain']} saves {page['saves']}: {len(ref)} windows,"
         f" median {np.median(ref):.1f}, 90th {np.percentile(ref, 90):.1f}, max {ref.max():.1f}"

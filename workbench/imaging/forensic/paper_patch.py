@@ -64,8 +64,8 @@ OFF = 3.5
 #: 406-pixel-tall paste on a rendered letter, found by a paper step along its top, is grown
 #: 33%, 59% and 91% with them.
 REACH = 64
-#: A patch is grown from a region of words printed differently only when such regions cover
-#: at least `COVER` of it, and from a region of double quantisation when evidence covers
+#: A patch is grown from a region of words printed differently or of noise departures only
+#: when such regions cover at least `COVER` of it, and from a region of double quantisation when evidence covers
 #: `COVER_BLOCKS` of it. A pasted block or line is where those methods find it, while a
 #: stain, a label or a shaded table row that merely holds a word or two flagged for other
 #: reasons is mostly bare of evidence (a round stain 140 pixels across holding one flagged
@@ -212,8 +212,8 @@ def grow_patches(
         The page's paper (`paper_blocks`).
     evidence : (H, W) float array in [0, 1]
         The strength, as the heatmap shows it, of the methods whose regions lie on a patch
-        (double quantisation, paper steps, words printed differently) on the fused grid of
-        `cell`-pixel elements.
+        (double quantisation, paper steps, words printed differently, noise departures) on
+        the fused grid of `cell`-pixel elements.
     cell : int
         Page pixels per element of `evidence`; `paper.block` must be a multiple of it.
     edges : (H, W) float array in [0, 1], optional
@@ -262,8 +262,8 @@ def grow_patches(
     on_edge = (
         _on_blocks(edges, step, (bh, bw)) >= SEED if edges is not None else np.zeros((bh, bw), bool)
     )
-    # Seed blocks with evidence other than words printed differently (without `words`, every
-    # seed asks `COVER`).
+    # Seed blocks with evidence other than words printed differently or noise departures
+    # (without `words`, every seed asks `COVER`).
     blocks = seeds & (_on_blocks(words, step, (bh, bw)) < ev) if words is not None else None
     # Blocks whose pool holds enough measured paper (the same for tone and noise: both are
     # measured on the same blocks); a block of print amid paper counts by its pool.

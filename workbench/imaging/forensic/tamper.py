@@ -372,8 +372,8 @@ def analyse_page(
     # found one end of.
     copies = [(p.source, p.target, p.strength) for p in pairs]
     copies += [(c.source, c.target, c.strength) for c in copied]
-    # The page's paper, so that a region of double quantisation, paper steps or words
-    # printed differently is marked as the whole patch of other paper that holds it.
+    # The page's paper, so that a region of double quantisation, paper steps, words printed
+    # differently or noise departures is marked as the whole patch of other paper that holds it.
     paper = paper_blocks(img, paper=(share, level)) if on_paper else None
     cells = {"fused": fuse_maps(maps_float, grid, copies=copies, cell=CELL, paper=paper)}
     for method in ("noise", "clone", "ghost", "dq", "text_clone", "glyph", "paper_step"):

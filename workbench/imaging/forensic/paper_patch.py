@@ -65,8 +65,8 @@ OFF = 3.5
 #: 33%, 59% and 91% with them.
 REACH = 64
 #: A patch is grown from a region of words printed differently or of noise departures only
-#: when such regions cover at least `COVER` of it, and from a region of double quantisation when evidence covers
-#: `COVER_BLOCKS` of it. A pasted block or line is where those methods find it, while a
+#: when such regions cover at least `COVER` of it, and from a region of double quantisation
+#: when evidence covers `COVER_BLOCKS` of it. A pasted block or line is where those methods find it, while a
 #: stain, a label or a shaded table row that merely holds a word or two flagged for other
 #: reasons is mostly bare of evidence (a round stain 140 pixels across holding one flagged
 #: word: 7-11% of its blocks). Words ask more: other paper under a word changes its print's

@@ -64,17 +64,17 @@ OFF = 3.5
 #: 406-pixel-tall paste on a rendered letter, found by a paper step along its top, is grown
 #: 33%, 59% and 91% with them.
 REACH = 64
-#: A patch is grown from a region of words printed differently or of noise departures only
-#: when such regions cover at least `COVER` of it, and from a region of double quantisation
-#: when evidence covers `COVER_BLOCKS` of it. A pasted block or line is where those methods find it, while a
-#: stain, a label or a shaded table row that merely holds a word or two flagged for other
-#: reasons is mostly bare of evidence (a round stain 140 pixels across holding one flagged
-#: word: 7-11% of its blocks). Words ask more: other paper under a word changes its print's
-#: contrast, so a stain can itself make a word look printed differently, while the JPEG
-#: history double quantisation reads does not follow the paper's tone. A paper step needs
-#: no share: it is an edge of the patch, and is taken as its evidence when it lies on the
-#: patch's outline. The smallest share among dev's grown patches that raise pixel F1 is
-#: 0.11 (a foreign-JPEG block found by double quantisation in pieces).
+#: A patch is grown from a region of words printed differently or of noise departures only when such
+#: regions cover at least `COVER` of it, and from a region of double quantisation when evidence
+#: covers `COVER_BLOCKS` of it. A pasted block or line is where those methods find it, while a
+#: stain, a label or a shaded table row that merely holds a word or two flagged for other reasons is
+#: mostly bare of evidence (a round stain 140 pixels across holding one flagged word: 7-11% of its
+#: blocks). Words ask more: other paper under a word changes its print's contrast, so a stain can
+#: itself make a word look printed differently, while the JPEG history double quantisation reads
+#: does not follow the paper's tone. A paper step needs no share: it is an edge of the patch, and is
+#: taken as its evidence when it lies on the patch's outline. The smallest share among dev's grown
+#: patches that raise pixel F1 is 0.11 (a foreign-JPEG block found by double quantisation in
+#: pieces).
 COVER = 0.3
 COVER_BLOCKS = 0.1
 #: A grown patch's paper must lie at least this far from the page's (median pooled z).

@@ -16,7 +16,12 @@ from typing import Any
 import numpy as np
 
 from workbench.context import Context
-from workbench.imaging.layout.ink_colour import InkColour, ink_colour, type_chroma
+from workbench.imaging.layout.ink_colour import (
+    InkColour,
+    in_register,
+    ink_colour,
+    type_chroma,
+)
 from workbench.imaging.layout.word_shape import BODY_SHARPER_LIMIT, SHARPER_LIMIT
 from workbench.imaging.layout.word_tone import WordTone, shift_share
 from workbench.imaging.lines import rotate_box_back
@@ -134,8 +139,9 @@ def other_ink_judge(context: Context, qlines: PageLines) -> Callable[[WordTone],
 
     def judge(word: WordTone) -> InkColour | None:
         if "rgb" not in state:
-            state["rgb"] = np.asarray(context.page_image(0))
-            state["type"] = type_chroma(state["rgb"], [qlines.page_box(m) for m in qlines.lines])
+            boxes = [qlines.page_box(m) for m in qlines.lines]
+            state["rgb"] = in_register(np.asarray(context.page_image(0)), boxes)
+            state["type"] = type_chroma(state["rgb"], boxes)
         if state["type"] is None:
             return None
         box = rotate_box_back(word.box, qlines.angle, qlines.shape)

@@ -351,6 +351,7 @@ def compare_with_exemplars(
     # the page's lines were compared with.
     above = letterhead_lines(qlines, convention)
     other_ink = other_ink_judge(context, qlines)
+    inked_lines: set[int] = set()  # lines given a notice for a word in another ink (one each)
     for index, rows in sorted(shift_rows.items()):
         # A line already reported for its tones is not again.
         if index in by_index and index not in toned:
@@ -358,10 +359,11 @@ def compare_with_exemplars(
             hits, seen, inked = judge_words(rows, "shifted_word", rule, shift_stands_out, other_ink)
             if hits:
                 findings.append(shift_finding(check, by_index[index], hits, qlines, seen))
-            elif inked:
+            elif inked and index not in inked_lines:
                 findings.append(
                     other_ink_finding(check, by_index[index], inked, "shifted_word", qlines)
                 )
+                inked_lines.add(index)
     sharpened: set[int] = set()
     for index, rows in sorted(sharp_rows.items()):
         if index in by_index:
@@ -371,10 +373,11 @@ def compare_with_exemplars(
             if hits:
                 findings.append(sharper_finding(check, by_index[index], hits, qlines))
                 sharpened.add(index)
-            elif inked:
+            elif inked and index not in inked_lines:
                 findings.append(
                     other_ink_finding(check, by_index[index], inked, "sharpest_word", qlines)
                 )
+                inked_lines.add(index)
     for index, rows in sorted(body_rows.items()):
         # Not again for a line already reported for its edges, and not for a line an
         # exemplar's line or row near it showed within the sharper rule's limit (a closer
@@ -385,8 +388,9 @@ def compare_with_exemplars(
             )
             if hits:
                 findings.append(body_sharper_finding(check, by_index[index], hits, qlines))
-            elif inked:
+            elif inked and index not in inked_lines:
                 findings.append(
                     other_ink_finding(check, by_index[index], inked, "sharpest_word", qlines)
                 )
+                inked_lines.add(index)
     return findings, comparisons, artifacts, None

@@ -352,6 +352,16 @@ def compare_with_exemplars(
     above = letterhead_lines(qlines, convention)
     other_ink = other_ink_judge(context, qlines)
     inked_lines: set[int] = set()  # lines given a notice for a word in another ink (one each)
+
+    def notice(index: int, inked: list[dict[str, Any]], key: str) -> None:
+        # One notice per line. Not only within a line of type: a number in dark blue ink may
+        # stand on a line of its own, as a note's words do (the dev generator's page 403: its
+        # retyped number's line, recoloured, measured all in the other ink, as did variant 3's
+        # note); size and slant do not tell them apart either (RESULTS.md).
+        if index not in inked_lines:
+            findings.append(other_ink_finding(check, by_index[index], inked, key, qlines))
+            inked_lines.add(index)
+
     for index, rows in sorted(shift_rows.items()):
         # A line already reported for its tones is not again.
         if index in by_index and index not in toned:
@@ -359,11 +369,8 @@ def compare_with_exemplars(
             hits, seen, inked = judge_words(rows, "shifted_word", rule, shift_stands_out, other_ink)
             if hits:
                 findings.append(shift_finding(check, by_index[index], hits, qlines, seen))
-            elif inked and index not in inked_lines:
-                findings.append(
-                    other_ink_finding(check, by_index[index], inked, "shifted_word", qlines)
-                )
-                inked_lines.add(index)
+            elif inked:
+                notice(index, inked, "shifted_word")
     sharpened: set[int] = set()
     for index, rows in sorted(sharp_rows.items()):
         if index in by_index:
@@ -373,11 +380,8 @@ def compare_with_exemplars(
             if hits:
                 findings.append(sharper_finding(check, by_index[index], hits, qlines))
                 sharpened.add(index)
-            elif inked and index not in inked_lines:
-                findings.append(
-                    other_ink_finding(check, by_index[index], inked, "sharpest_word", qlines)
-                )
-                inked_lines.add(index)
+            elif inked:
+                notice(index, inked, "sharpest_word")
     for index, rows in sorted(body_rows.items()):
         # Not again for a line already reported for its edges, and not for a line an
         # exemplar's line or row near it showed within the sharper rule's limit (a closer
@@ -388,9 +392,6 @@ def compare_with_exemplars(
             )
             if hits:
                 findings.append(body_sharper_finding(check, by_index[index], hits, qlines))
-            elif inked and index not in inked_lines:
-                findings.append(
-                    other_ink_finding(check, by_index[index], inked, "sharpest_word", qlines)
-                )
-                inked_lines.add(index)
+            elif inked:
+                notice(index, inked, "sharpest_word")
     return findings, comparisons, artifacts, None

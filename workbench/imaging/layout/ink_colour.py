@@ -3,8 +3,10 @@
 A letter's type is printed in black toner; a handwritten note, a signature or a stamp is in a
 pen's or a stamp's coloured ink. On a colour scan the two differ in chroma even where they
 scan to the same grey, and a tone rule that compares a word's grey with the exemplars' type
-must not take a note in blue ink for a word printed lighter. On a grey scan every pixel has
-no chroma and nothing here tells them apart.
+must not take a note in blue ink for a word printed lighter. A pen's or a stamp's ink has
+one hue, where the colour fringes of black type scanned with its channels out of register
+have two opposite ones (`in_register` undoes whole pixels of such a shift, `MIN_COHERENCE`
+the rest). On a grey scan every pixel has no chroma and nothing here tells them apart.
 """
 
 from __future__ import annotations
@@ -145,14 +147,33 @@ def in_register(rgb: np.ndarray, boxes: list[Box]) -> np.ndarray:
     green = rgb[ys, xs, 1].astype(np.float32)
     if min(green.shape) < 32:
         return rgb
+    hanning = cv2.createHanningWindow((green.shape[1], green.shape[0]), cv2.CV_32F)
     out = rgb
     for channel in (0, 2):
-        (dx, dy), _ = cv2.phaseCorrelate(green, rgb[ys, xs, channel].astype(np.float32))
-        shift = (-round(dy), -round(dx))
+        moved = rgb[ys, xs, channel].astype(np.float32)
+        (dx, dy), _ = cv2.phaseCorrelate(green, moved, hanning)
+        shift = _nearest_shift(green, moved, (-round(dy), -round(dx)))
         if shift != (0, 0):
             out = out.copy() if out is rgb else out
             out[..., channel] = np.roll(rgb[..., channel], shift, axis=(0, 1))
     return out
+
+
+def _nearest_shift(green: np.ndarray, moved: np.ndarray, guess: tuple[int, int]) -> tuple[int, int]:
+    """The whole-pixel shift, within a pixel of `guess`, that brings `moved` closest to `green`.
+
+    Phase correlation's estimate can be half a pixel off on a small window whose text is cut
+    at its border; of the nine shifts around its rounding, the one with the least mean
+    absolute difference from green is taken.
+    """
+    m = 4  # margin (pixels) left out at the border, where `np.roll` wraps around
+    core = green[m:-m, m:-m]
+
+    def distance(shift: tuple[int, int]) -> float:
+        return float(np.abs(np.roll(moved, shift, axis=(0, 1))[m:-m, m:-m] - core).mean())
+
+    candidates = [(guess[0] + a, guess[1] + b) for a in (-1, 0, 1) for b in (-1, 0, 1)]
+    return min(candidates, key=lambda c: (distance(c), abs(c[0]) + abs(c[1])))
 
 
 def type_chroma(rgb: np.ndarray, boxes: list[Box]) -> float | None:

@@ -20,8 +20,10 @@ How each word is printed against the whole page's print (ink darkness, edge shar
 stroke width, paper grain) remains the ``forensics`` check's glyph consistency.
 
 `check` holds the check and its line findings; `lines` the measured lines of a page;
-`exemplars` the comparison with genuine exemplars; `line_findings` the findings on a line
-compared with the exemplars' same line.
+`exemplars` the comparison with genuine exemplars; `word_rules` its rules on a line's
+extreme and sharpest words, which leave out a word in a pen's or a stamp's coloured ink (a
+notice instead); `line_findings` the findings on a line compared with the exemplars' same
+line.
 """
 
 from __future__ import annotations

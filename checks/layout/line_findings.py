@@ -237,3 +237,40 @@ def body_sharper_finding(
         evidence=evidence,
         checklist=["img.retyped"],
     )
+
+
+def other_ink_finding(
+    check: Check, line: LineMetrics, inked: list[dict[str, Any]], key: str, qlines: PageLines
+) -> Finding:
+    """A word the word rules would report, but in another ink than the page's type.
+
+    `inked` are the line's comparisons with the exemplars whose word (`key`) is in a pen's
+    or a stamp's coloured ink (each with its `ink_colour`); without them the line did not
+    stand out. Such a word is not set against the exemplars' type (a note in blue ink scans
+    lighter than the type), but a number printed in dark blue ink, or a black one under a
+    stamp's ring, is not passed over either: a notice with its figures.
+    """
+    rows = [dict(h, ink_colour=h["ink_colour"].to_dict()) for h in inked]
+    names = ", ".join(h["reference"].path.name for h in rows)
+    evidence, regions = word_evidence(line, rows, "ink_colour", rows[0][key], qlines)
+    figures = ("tone_shift",) if key == "shifted_word" else ("sharper", "body_sharper")
+    for row, entry in zip(rows, evidence["exemplars"], strict=True):
+        entry.update({f: row[f] for f in figures if row.get(f) is not None})
+    share = rows[0]["ink_colour"]["coloured_share"]
+    return check.finding(
+        "other_ink",
+        Severity.NOTICE,
+        "A word in another ink than the page's type",
+        f"A word of line {line.index + 1} of page 1 stood out in tone or edges against the "
+        f"exemplars ({names}), but {share:.0%} of its ink is in a colour the page's type "
+        "does not have, of one hue: a pen's or a stamp's ink, or print in coloured ink. It "
+        "was not set against the exemplars' type, whose black toner it does not share. A "
+        "handwritten note, a signature or a stamp across the line is the usual reason; a "
+        "number printed or typed in dark blue ink, or one under a stamp's ring, would look "
+        "the same here. Look at the word in colour: whether it is handwriting or a stamp, "
+        "or type of the line's size in another ink.",
+        page=0,
+        regions=regions,
+        evidence=evidence,
+        checklist=["img.retyped"],
+    )

@@ -254,3 +254,27 @@ def test_resave_limit_rises_with_the_last_quality() -> None:
     assert abs(resave_limits(85)[0] - RESAVE_LIMIT_HIGH) < 1e-9
     low, full = resave_limits(78)
     assert RESAVE_LIMIT < low < RESAVE_LIMIT_HIGH and abs((low - full) - 0.4) < 1e-9
+
+
+def test_resave_gates_keep_a_word_copied_twice_and_need_enough_other_pairs(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The gates' logic, with every simulated copy differing by 1 grey level: a word copied to
+    # two places makes three pairs at 1.2-1.3, which share words and so do not hide each
+    # other among the page's genuine pairs (2.4 and more); a lone repeat on a page of two
+    # other pairs has no page to stand apart from, and does not count.
+    import workbench.imaging.forensic.textclone_resave as resave
+
+    monkeypatch.setattr(resave, "copy_floor", lambda *args: 1.0)
+    img = np.zeros((10, 10), np.uint8)
+    s, t1, t2 = Box(0, 0, 50, 20), Box(200, 0, 50, 20), Box(0, 300, 50, 20)
+    genuine = [
+        (Box(400 + 60 * i, 500, 50, 20), Box(400 + 60 * i, 700 + 3 * i, 50, 20), (0, 200 + 3 * i))
+        for i in range(8)
+    ]
+    ranked = [(s, t1, (200, 0), 1.2), (s, t2, (0, 300), 1.25), (t1, t2, (-200, 300), 1.3)]
+    ranked += [(a, b, d, 2.4 + 0.3 * i) for i, (a, b, d) in enumerate(genuine)]
+    out = resave.resave_ratios(img, ranked, 60)
+    assert all(out[(a.x, a.y, b.x, b.y)][1] is not None for a, b, _, _ in ranked[:3])
+    few = [ranked[0], *[(a, b, d, 2.6 + 0.5 * i) for i, (a, b, d) in enumerate(genuine[:2])]]
+    assert all(relative is None for _, relative in resave.resave_ratios(img, few, 60).values())

@@ -118,7 +118,9 @@ class TextClone:
         floor, `effective_ratio`) and/or ``"copy"`` (against a simulated copy).
     resave_relative : float or None
         `resave_ratio` over the median of the same ratio among the page's pairs of other
-        displacements (`RESAVE_RELATIVE`); None when either is not known.
+        displacements (`RESAVE_RELATIVE`); None when either is not known, or when the pair
+        does not count against its simulated copy (too few other pairs, or not apart from
+        them: `textclone_resave.resave_ratios`).
 
     """
 

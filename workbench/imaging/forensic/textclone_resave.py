@@ -19,7 +19,7 @@ import cv2
 import numpy as np
 
 from workbench.formats.jpeg import estimate_quality
-from workbench.geometry import Box
+from workbench.geometry import Box, overlap
 
 #: A pair whose difference is at most `RESAVE_LIMIT` times what a digital copy of the word
 #: would differ by after one save at the page's JPEG quality (`copy_floor`) is reported;
@@ -61,6 +61,14 @@ RESAVE_RELATIVE_FULL = 0.45
 #: simulated copies, 0.26-0.27 of the median but 0.94 of each other, and warned. Copies of
 #: the dev split and the fresh-look set lay at 0.27-0.62 of the page's next displacement.
 RESAVE_APART = 0.8
+#: The page's pairs of other displacements that `RESAVE_RELATIVE` and `RESAVE_APART` compare
+#: with leave out pairs that share a word with the pair judged (a word copied to two places
+#: makes three pairs, all close to a simulated copy), and there must be at least this many of
+#: them: with one genuine repeat and two dissimilar pairs on a quiet page the median says
+#: nothing (a repeat at 1.2 against pairs at 2.6 and 3.1 passed as 0.42 of the median).
+RESAVE_MIN_OTHERS = 5
+#: Two word boxes overlapping by more than this share of the smaller are one word.
+SHARED_WORD = 0.5
 #: `copy_floor` saves with libjpeg's tables: a file whose luminance table differs from
 #: libjpeg's at the nearest quality by more than this mean step (a camera's, a scanner's or
 #: an editor's own table) is not simulated (`copy_quality`). Every file of the dev split
@@ -167,17 +175,25 @@ def resave_ratios(
     For the `RESAVE_PAIRS` closest pairs (`ranked`, closest first), keyed by their boxes'
     corners: the pair's difference over its simulated copy's (`copy_floor`), and that ratio
     over the median of the same ratio among the pairs of other displacements (within a
-    pixel); None when there is no such pair, or when one of them lies within `RESAVE_APART`
-    of the pair (genuine repeats of a page lie together; a copy lies apart from them).
+    pixel) that share no word with it; None when there are fewer than `RESAVE_MIN_OTHERS`
+    such pairs, or when one of them lies within `RESAVE_APART` of the pair (genuine repeats
+    of a page lie together; a copy lies apart from them). Two different words each copied
+    once lie together too, and are left to the comparison with the paper.
     """
-    ratios: list[tuple[tuple[int, int, int, int], tuple[int, int], float]] = []
+    ratios: list[tuple[Box, Box, tuple[int, int], float]] = []
     for src, tgt, shift, difference in ranked[:RESAVE_PAIRS]:
         simulated = copy_floor(img, src, tgt, quality)
         if simulated is not None and simulated > 0:
-            ratios.append(((src.x, src.y, tgt.x, tgt.y), shift, difference / simulated))
+            ratios.append((src, tgt, shift, difference / simulated))
     out: dict[tuple[int, int, int, int], tuple[float, float | None]] = {}
-    for key, shift, ratio in ratios:
-        others = [r for _, s, r in ratios if abs(s[0] - shift[0]) > 1 or abs(s[1] - shift[1]) > 1]
-        apart = bool(others) and ratio <= RESAVE_APART * min(others)
-        out[key] = (ratio, ratio / float(np.median(others)) if apart else None)
+    for src, tgt, shift, ratio in ratios:
+        others = [
+            r
+            for s, t, d, r in ratios
+            if (abs(d[0] - shift[0]) > 1 or abs(d[1] - shift[1]) > 1)
+            and not any(overlap(a, b) > SHARED_WORD for a in (s, t) for b in (src, tgt))
+        ]
+        apart = len(others) >= RESAVE_MIN_OTHERS and ratio <= RESAVE_APART * min(others)
+        relative = ratio / float(np.median(others)) if apart else None
+        out[(src.x, src.y, tgt.x, tgt.y)] = (ratio, relative)
     return out

@@ -22,7 +22,7 @@ class LayoutCheck(Check):
     """Template comparison with exemplars, and line typography consistency."""
 
     name = "layout"
-    version = "14"
+    version = "15"
     title = "Layout against genuine exemplars, and typography of each line"
     explanation = (
         "Measures every text line of the page (size, stroke width, baseline, margins) and "

@@ -106,22 +106,24 @@ def judge_words(
     (without one, nothing is read). Each comparison names its own word, and another
     exemplar's may be another word of the line: only the comparisons whose word is in a
     pen's or a stamp's coloured ink (`other_ink`) are left out, before the rule counts its
-    exemplars. Returns the rule's
+    exemplars, and only when the rule is met with all of them (leaving some out never makes
+    a finding). Returns the rule's
     hits among the others, how many others there were, and, when the rule is met only with
     the comparisons left out, those comparisons (each with its word's `ink_colour`), for a
     notice of their own: a number printed or typed in dark blue ink, or a black one under a
     stamp's ring, is not set against the exemplars' type, but not passed over either.
     """
     met = rule(rows, 0)
-    if not any(stands_out(r) for r in rows):
-        # No comparison of the line stands out: leaving some out cannot make one.
+    if not met or not any(stands_out(r) for r in rows):
+        # Leaving comparisons out may only take a finding away, never make one: a row names
+        # the word its direction picks, which need not be the word its vote is about.
         return met, len(rows), []
     colours = [None if r[key] is None else other_ink(r[key]) for r in rows]
     if all(c is None for c in colours):
         return met, len(rows), []
     kept = [r for r, c in zip(rows, colours, strict=True) if c is None]
     hits = rule(kept, len(rows) - len(kept)) if kept else []
-    if hits or not met:
+    if hits:
         return hits, len(kept), []
     inked = [dict(r, ink_colour=c) for r, c in zip(rows, colours, strict=True) if c is not None]
     return [], len(kept), inked

@@ -154,6 +154,20 @@ def test_a_page_in_register_is_left_as_it_is(noted: Path) -> None:
     assert in_register(rgb, [BODY, NOTE]) is rgb
 
 
+def test_a_grey_page_stored_as_colour_is_left_as_it_is(noted: Path) -> None:
+    # Its three channels are one: phase correlation of green with itself (OpenCV windows
+    # its inputs in place, so each call is given copies) finds no shift for either channel;
+    # text only at the top and bottom leaves the window at their middle on bare paper, whose
+    # weak peaks must not move a channel either.
+    grey = np.asarray(Image.open(noted).convert("L"))
+    rgb = np.repeat(grey[..., None], 3, axis=2)
+    assert in_register(rgb, [BODY, NOTE]) is rgb
+    rng = np.random.default_rng(0)
+    noisy = np.clip(rgb.astype(np.int16) + rng.normal(0, 3, rgb.shape), 0, 255).astype(np.uint8)
+    top, foot = (260, 40, 1226, 67), (260, rgb.shape[0] - 120, 1226, 67)
+    assert in_register(noisy, [top, foot]) is noisy
+
+
 def test_a_thin_pen_stroke_in_a_loose_box(noted: Path) -> None:
     # A stroke of a ballpoint pen two pixels wide across the page's blank foot, in a box of
     # 400 x 100 pixels: under 5% of the box is ink, and its 5th percentile of grey is paper.

@@ -62,3 +62,33 @@ def test_words_in_the_types_ink_are_judged_as_before() -> None:
         raise AssertionError("the colour page was read")
 
     assert judge_words(calm, "sharpest_word", edges_sharper, sharper_stands_out, unread)[0] == []
+
+
+def test_leaving_a_comparison_out_never_makes_a_finding() -> None:
+    # A tone row names the line's darkest word (here a signature in blue ink) while its vote
+    # may be about the lightest word's step: three exemplars at 1.2, 1.11 and 0.49 of the
+    # limit do not make a finding together, and dropping the signature's rows must not
+    # leave two that do.
+    from functools import partial
+
+    from checks.layout.word_rules import shift_stands_out, tone_shifted
+    from workbench.imaging.layout.word_tone import ToneShift
+
+    light = WordTone(box=(900, 600, 120, 40), tone=150.0, stroke=3.0)
+    sign = WordTone(box=(300, 600, 200, 60), tone=40.0, stroke=3.0)
+
+    def row(lighter: float) -> dict[str, Any]:
+        shift = ToneShift(darker=0.0, lighter=lighter, contrast=150.0, darkest=sign, lightest=light)
+        return {"tone_shift": shift.to_dict(), "shifted_word": shift.word, "match": "place"}
+
+    rows = [row(27.0), row(25.0), row(11.0)]
+    rule = partial(tone_shifted, letterhead=False, compared=3)
+    assert rule(rows, 0) == []
+    hits, _, inked = judge_words(
+        rows,
+        "shifted_word",
+        rule,
+        shift_stands_out,
+        lambda w: STAMP_INK if w == sign else None,
+    )
+    assert hits == [] and inked == []

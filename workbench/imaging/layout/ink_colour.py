@@ -120,6 +120,12 @@ class InkColour:
 
 #: Side (pixels) of the window in which the colour channels' misregistration is measured.
 REGISTER_WINDOW = 1024
+#: A channel is moved only when phase correlation finds a clear peak (response at least
+#: `MIN_RESPONSE`) at most `MAX_SHIFT` pixels away: a scanner's misregistration is a pixel or
+#: two, and a window of bare paper or independent channel noise gives weak peaks far away
+#: (a review measured shifts of 48 and 204 pixels at responses 0.003-0.012).
+MIN_RESPONSE = 0.3
+MAX_SHIFT = 3
 
 
 def in_register(rgb: np.ndarray, boxes: list[Box]) -> np.ndarray:
@@ -131,8 +137,8 @@ def in_register(rgb: np.ndarray, boxes: list[Box]) -> np.ndarray:
     would not be black. The shift of each channel against green is measured by phase
     correlation in a window (`REGISTER_WINDOW`) at the middle of `boxes` (the page's text
     lines) and undone to the nearest pixel; what is left of a shift under half a pixel is
-    for `MIN_COHERENCE`. A page in register (every page of the sets measured) is returned as
-    it is.
+    for `MIN_COHERENCE`. A page in register (every page of the sets measured), or one whose
+    correlation peak is weak or far (`MIN_RESPONSE`, `MAX_SHIFT`), is returned as it is.
     """
     if rgb.ndim != 3 or rgb.shape[2] < 3 or not boxes:
         return rgb
@@ -151,7 +157,10 @@ def in_register(rgb: np.ndarray, boxes: list[Box]) -> np.ndarray:
     out = rgb
     for channel in (0, 2):
         moved = rgb[ys, xs, channel].astype(np.float32)
-        (dx, dy), _ = cv2.phaseCorrelate(green, moved, hanning)
+        # OpenCV applies the window to its inputs in place: give it copies.
+        (dx, dy), response = cv2.phaseCorrelate(green.copy(), moved.copy(), hanning)
+        if response < MIN_RESPONSE or max(abs(dx), abs(dy)) > MAX_SHIFT:
+            continue
         shift = _nearest_shift(green, moved, (-round(dy), -round(dx)))
         if shift != (0, 0):
             out = out.copy() if out is rgb else out

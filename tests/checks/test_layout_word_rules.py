@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from checks.layout.word_rules import edges_sharper, judge_words, sharper_stands_out
+from workbench_checks.layout.word_rules import edges_sharper, judge_words, sharper_stands_out
+
 from workbench.imaging.layout.ink_colour import InkColour
 from workbench.imaging.layout.word_shape import SHARPER_LIMIT
 from workbench.imaging.layout.word_tone import WordTone
@@ -71,7 +72,8 @@ def test_leaving_a_comparison_out_never_makes_a_finding() -> None:
     # leave two that do.
     from functools import partial
 
-    from checks.layout.word_rules import shift_stands_out, tone_shifted
+    from workbench_checks.layout.word_rules import shift_stands_out, tone_shifted
+
     from workbench.imaging.layout.word_tone import ToneShift
 
     light = WordTone(box=(900, 600, 120, 40), tone=150.0, stroke=3.0)

@@ -229,6 +229,11 @@ class ForensicsCheck(Check):
         return calibrate_text(pages, qualities) if pages else TextCalibration()
 
     @staticmethod
+    def _single_page_jpeg(doc: Document) -> bool:
+        """Whether `doc` is one JPEG page, whose file's compression describes its pixels."""
+        return doc.media_type == "image/jpeg" and len(doc.pages) == 1
+
+    @staticmethod
     def _jpeg_quality(doc: Document) -> int | None:
         """The quality to simulate a single-page JPEG file's save at (`copy_quality`), else None.
 
@@ -238,7 +243,7 @@ class ForensicsCheck(Check):
         from workbench.formats.jpeg import parse_jpeg
         from workbench.imaging.forensic.textclone_resave import copy_quality
 
-        if doc.media_type != "image/jpeg" or len(doc.pages) != 1:
+        if not ForensicsCheck._single_page_jpeg(doc):
             return None
         try:
             tables = parse_jpeg(doc.data()).quantization_tables
@@ -254,7 +259,7 @@ class ForensicsCheck(Check):
         from workbench.imaging.forensic.dq_map import DqMap, dq_map_of_bytes
 
         doc = context.document
-        if doc.media_type != "image/jpeg" or len(doc.pages) != 1:
+        if not ForensicsCheck._single_page_jpeg(doc):
             return None
         result = dq_map_of_bytes(doc.data())
         if not isinstance(result, DqMap):

@@ -52,10 +52,15 @@ def _ink_pixels(rgb: np.ndarray, box: Box) -> np.ndarray | None:
     return np.asarray(channels[dark])
 
 
+def _chroma(pixels: np.ndarray) -> np.ndarray:
+    """Chroma of (N, 3) RGB pixels: the largest minus the smallest of R, G, B."""
+    return np.asarray(pixels.max(axis=1) - pixels.min(axis=1))
+
+
 def _ink_chroma_values(rgb: np.ndarray, box: Box) -> np.ndarray | None:
-    """Chroma (largest minus smallest of R, G, B) of each ink pixel in `box` (`_ink_pixels`)."""
+    """`_chroma` of each ink pixel in `box` (`_ink_pixels`)."""
     pixels = _ink_pixels(rgb, box)
-    return None if pixels is None else np.asarray(pixels.max(axis=1) - pixels.min(axis=1))
+    return None if pixels is None else _chroma(pixels)
 
 
 def ink_chroma(rgb: np.ndarray, box: Box) -> float | None:
@@ -196,8 +201,7 @@ def ink_colour(rgb: np.ndarray, box: Box, typed: float) -> InkColour | None:
     pixels = _ink_pixels(rgb, box)
     if pixels is None:
         return None
-    chroma = pixels.max(axis=1) - pixels.min(axis=1)
-    marked = chroma - typed >= COLOURED_STEP
+    marked = _chroma(pixels) - typed >= COLOURED_STEP
     coloured = pixels[marked].astype(np.float64)
     coherence = None
     if len(coloured):

@@ -2,7 +2,8 @@
 
 A line spliced into a page is typeset with the fonts the forger has at hand, rarely the page's
 own face; where its paper and print match the page, its letter shapes may still differ. This
-measures, on the untouched and spliced-line pages of the independent corpus's dev split
+measures, on the untouched pages (exemplars included) and spliced-line pages of the
+independent corpus's dev split
 (``benchmarks/forensic_corpus.py``) and of the fresh-look set (``benchmarks/forensic_fresh.py``;
 both are development sets, the test split is never read), whether figures of a line's face
 tell the spliced line from the page's genuine body lines.
@@ -179,6 +180,11 @@ def measure(sets: list[str]) -> dict[str, list[dict[str, Any]]]:
     return pages
 
 
+def untouched(name: str) -> bool:
+    """Whether a page of the corpus is untouched (a page of no edit, or an exemplar)."""
+    return "-none-" in name or "-exemplar-" in name
+
+
 def zscores(body: list[dict[str, Any]]) -> list[dict[str, float]]:
     """Robust z of each body line's figures against the page's other body lines."""
     if len(body) < MIN_BODY_LINES:
@@ -222,7 +228,7 @@ def table(pages: dict[str, list[dict[str, Any]]]) -> None:
     """Print the per-page lines that matter and the per-rule AUCs (see the module docstring)."""
     judged: dict[str, list[tuple[dict[str, Any], dict[str, float]]]] = {}
     for name, lines in pages.items():
-        if "-none-" not in name and "-spliced-line-" not in name:
+        if not untouched(name) and "-spliced-line-" not in name:
             continue
         body = [ln for ln in lines if ln["body"]]
         zs = zscores(body)
@@ -311,11 +317,11 @@ def fused_estimate(pages: dict[str, list[dict[str, Any]]]) -> None:
                 cells = []
                 for kind in KINDS:
                     pos = [n for n in scores if f"-{kind}-" in n]
-                    neg = [n for n in scores if "-none-" in n]
+                    neg = [n for n in scores if untouched(n)]
                     before = auc([scores[n] for n in pos], [scores[n] for n in neg])
                     now = auc([after[n] for n in pos], [after[n] for n in neg])
                     cells.append(f"{kind} {before:.2f}->{now:.2f}")
-                top_untouched = max(v for n, v in after.items() if "-none-" in n)
+                top_untouched = max(v for n, v in after.items() if untouched(n))
                 print(f"{label}, cap {cap}: {', '.join(cells)}; untouched max {top_untouched:.2f}")
 
 

@@ -23,7 +23,11 @@ percentile of its ink rows), so that resolution and type size drop out (`face_fe
 * ``density``: ink per unit of line length;
 * ``part``: median width of the line's connected components (sub-words);
 * ``trace``: ink per unit of line length per stroke width, about the length of the strokes
-  per unit of line length (a bolder weight of one face keeps it; another face need not).
+  per unit of line length (a bolder weight of one face keeps it; another face need not);
+* ``unmatched``: the share of the line's sub-words (connected components as tall as a third
+  of its ink height) whose shape, scaled to a common size, correlates below 0.8 with every
+  sub-word of like proportions on the page's other judged lines (`unmatched`): text in one
+  face repeats its letters from line to line, another face draws them otherwise.
 
 Each figure becomes a robust z of the line against the page's *other* body lines (median and
 1.4826 MAD, with a floor of `FLOORS` times the median) when the page has at least
@@ -75,6 +79,7 @@ FLOORS: dict[str, float] = {
     "density": 0.06,
     "part": 0.08,
     "trace": 0.05,
+    "unmatched": 0.0,
 }
 #: Families of figures: stroke width and ink per length both measure the weight.
 FAMILIES: dict[str, tuple[str, ...]] = {
@@ -87,6 +92,15 @@ FAMILIES: dict[str, tuple[str, ...]] = {
 }
 #: Figures that a bolder weight of the page's own face leaves alone (its letter shapes).
 SHAPE = ("core", "ascender", "part", "trace")
+#: Sub-word shapes (`sub_word_shapes`, `unmatched`): components at least this share of the
+#: line's ink height, resized to this side, alike within these log ratios of aspect and
+#: height, matched from this correlation.
+SHAPE_LEAST = 0.35
+SHAPE_SIDE = 16
+SHAPE_ALIKE = 0.3
+SHAPE_MATCH = 0.8
+#: Absolute floors of a figure's spread, where its median can be 0.
+ABSOLUTE_FLOORS: dict[str, float] = {"unmatched": 0.05}
 #: A page is judged when it has at least this many body lines.
 MIN_BODY_LINES = 5
 
@@ -122,6 +136,57 @@ def face_features(ink: np.ndarray) -> tuple[float, dict[str, float]] | None:
     }
 
 
+def sub_word_shapes(ink: np.ndarray, height: float) -> tuple[np.ndarray, np.ndarray]:
+    """The line's sub-words (connected components) as shapes to compare across lines.
+
+    Components lower than `SHAPE_LEAST` of the line's ink height (dots, marks) are left out.
+    Each is resized to `SHAPE_SIDE` pixels square, blurred (sigma 1) and normalised to zero
+    mean and unit length, so that the dot product of two is their correlation. Returns the
+    (n, SHAPE_SIDE**2) shapes and the (n, 2) log aspect ratio and log height against the
+    line's ink height (two sub-words are compared only when both are alike).
+    """
+    count, labels, stats, _ = components_with_stats(ink.astype(np.uint8))
+    shapes, sizes = [], []
+    for i in range(1, count):
+        x, y, w, h, area = (int(v) for v in stats[i])
+        if h < SHAPE_LEAST * height or area < 10:
+            continue
+        own = (labels[y : y + h, x : x + w] == i).astype(np.float32)
+        small = cv2.resize(own, (SHAPE_SIDE, SHAPE_SIDE), interpolation=cv2.INTER_AREA)
+        flat = cv2.GaussianBlur(small, (0, 0), 1.0).ravel()
+        flat = flat - flat.mean()
+        norm = float(np.linalg.norm(flat))
+        if norm > 1e-6:
+            shapes.append(flat / norm)
+            sizes.append((np.log(w / h), np.log(h / height)))
+    side = SHAPE_SIDE * SHAPE_SIDE
+    return np.array(shapes, np.float32).reshape(-1, side), np.array(sizes).reshape(-1, 2)
+
+
+def unmatched(lines: list[tuple[np.ndarray, np.ndarray]]) -> list[float]:
+    """Per line, the share of its sub-words with no close match on the page's other lines.
+
+    Text in one face repeats its letters and sub-words from line to line; a line in another
+    face draws the same letters otherwise. A sub-word's match is its highest correlation
+    with a sub-word of another judged line of like aspect and height (log ratios within
+    `SHAPE_ALIKE`); below `SHAPE_MATCH` it has none. Lines with fewer than five sub-words
+    get 0.
+    """
+    if sum(len(s) for s, _ in lines) == 0:
+        return [0.0] * len(lines)
+    owner = np.concatenate([np.full(len(s), i) for i, (s, _) in enumerate(lines)])
+    shapes = np.concatenate([s for s, _ in lines])
+    sizes = np.concatenate([z for _, z in lines])
+    sim = shapes @ shapes.T
+    alike = (np.abs(sizes[:, None, :] - sizes[None, :, :]) < SHAPE_ALIKE).all(axis=2)
+    best = np.where(alike & (owner[:, None] != owner[None, :]), sim, -1.0).max(axis=1)
+    out = []
+    for i in range(len(lines)):
+        mine = best[owner == i]
+        out.append(float(np.mean(mine < SHAPE_MATCH)) if mine.size >= 5 else 0.0)
+    return out
+
+
 def line_ink(page: PageWords, members: list[Word]) -> tuple[tuple[int, int, int, int], np.ndarray]:
     """The union box of ``members`` and their own ink inside it."""
     x, y, w, h = union_box((m.box.x, m.box.y, m.box.width, m.box.height) for m in members)
@@ -143,6 +208,7 @@ def page_lines(path: Path) -> list[dict[str, Any]]:
     for word, k in zip(words, _assign_lines(words, page.glyph_height), strict=True):
         by_line.setdefault(k, []).append(word)
     judged = []
+    shapes: list[tuple[np.ndarray, np.ndarray]] = []
     for members in by_line.values():
         if len(members) < MIN_LINE_WORDS:
             continue
@@ -156,6 +222,9 @@ def page_lines(path: Path) -> list[dict[str, Any]]:
             inside = float(mask[y : y + h, x : x + w][ink].mean())
         size = float(np.median([m.box.height for m in members]))
         judged.append((box, len(members), size, measured, inside >= 0.5))
+        shapes.append(sub_word_shapes(ink, measured[0]))
+    for (_, _, _, (_, features), _), share in zip(judged, unmatched(shapes), strict=True):
+        features["unmatched"] = share
     typical = float(np.median([j[2] for j in judged])) if judged else 1.0
     return [
         {
@@ -195,7 +264,11 @@ def zscores(body: list[dict[str, Any]]) -> list[dict[str, float]]:
         for name, floor in FLOORS.items():
             others = np.array([b["features"][name] for j, b in enumerate(body) if j != i])
             median = float(np.median(others))
-            spread = max(1.4826 * float(np.median(np.abs(others - median))), floor * abs(median))
+            spread = max(
+                1.4826 * float(np.median(np.abs(others - median))),
+                floor * abs(median),
+                ABSOLUTE_FLOORS.get(name, 0.0),
+            )
             z[name] = (line["features"][name] - median) / spread
         out.append(z)
     return out
@@ -247,11 +320,13 @@ def table(pages: dict[str, list[dict[str, Any]]]) -> None:
                 ratio = ln["features"]["stroke"] / stroke
                 what = "SPLICED" if ln["spliced"] else "genuine"
                 zt = " ".join(f"{k} {v:+.1f}" for k, v in z.items())
-                print(f"{name} {what} {ln['box']} stroke x{ratio:.2f}: {zt}")
+                share = ln["features"]["unmatched"]
+                print(f"{name} {what} {ln['box']} stroke x{ratio:.2f} unmatched {share:.2f}: {zt}")
     rules: dict[str, Callable[[dict[str, float]], float]] = {
         name: _absolute(name) for name in FLOORS
     }
     rules["stroke (heavier only)"] = lambda z: z["stroke"]
+    rules["unmatched (more only)"] = lambda z: z["unmatched"]
     for k in (1, 2, 3):
         rules[f"{k}-th family, all"] = kth_family(k, tuple(FAMILIES))
         rules[f"{k}-th family, shape"] = kth_family(k, SHAPE)
@@ -299,6 +374,7 @@ def fused_estimate(pages: dict[str, list[dict[str, Any]]]) -> None:
         "density": lambda z: abs(z["density"]),
         "heavier (stroke and density)": lambda z: min(z["stroke"], z["density"]),
         "2-th family, all": kth_family(2, tuple(FAMILIES)),
+        "unmatched (more only)": lambda z: z["unmatched"],
     }
     for split in ("dev", "fresh"):
         cached = CORPUS / split / "check.json"

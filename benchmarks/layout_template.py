@@ -76,8 +76,8 @@ def letters(count: int) -> list[fc.Entry]:
     FOLDER.mkdir(parents=True, exist_ok=True)
     rows = [("exemplar", j) for j in range(EXEMPLARS)]
     # Pairs in an order that takes both kinds through every chain (four, in turn), and the
-    # retyped looks (the n-th's, four in turn) shifted by one every four, so that each look
-    # goes through every chain too.
+    # retyped looks (the n-th's, four in turn) shifted by one every four, so that over 16
+    # retyped letters each look goes through every chain (over 12, through three of them).
     pair = ("none", "retyped-digits")
     for j in range(count):
         rows += [(kind, j + j // 4) for kind in (pair if (j // 2) % 2 == 0 else pair[::-1])]

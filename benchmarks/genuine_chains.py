@@ -222,8 +222,12 @@ def analyse(path: Path) -> dict[str, Any]:
     }
 
 
-def outcomes(chain: Chain, pages: int) -> list[dict[str, Any]]:
-    """Every page's outcome on `chain`, from the cache when its key matches."""
+def outcomes(chain: Chain, pages: int, key: str) -> list[dict[str, Any]]:
+    """Every page's outcome on `chain`, from the cache when its methods' `key` matches.
+
+    `key` is `methods_stamp` taken when the methods were imported (at the start of the run),
+    so a source edited during a run cannot label outcomes of the code that ran.
+    """
     folder = CACHE / chain.name
     folder.mkdir(parents=True, exist_ok=True)
     gen = generator_stamp()
@@ -236,7 +240,6 @@ def outcomes(chain: Chain, pages: int) -> list[dict[str, Any]]:
             if old.name != "outcomes.json":
                 old.unlink()
         stored = {"generator": gen, "pages": {}}
-    key = methods_stamp(())
     rows = []
     for i in range(pages):
         path = page_file(chain, i, folder)
@@ -300,9 +303,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--least", type=float, default=0.2, help="list pages scoring this or more")
     args = parser.parse_args(argv)
     chosen = [c for c in CHAINS if not args.chain or c.name in args.chain]
+    key = methods_stamp(())
     table, pages, every = [], [], []
     for chain in chosen:
-        rows = outcomes(chain, args.pages)
+        rows = outcomes(chain, args.pages, key)
         every += rows
         table.append(chain_row(chain, rows))
         pages += page_rows(rows, args.least)

@@ -145,3 +145,29 @@ def find_words(gray: np.ndarray, *, ink: np.ndarray | None = None) -> PageWords:
     words.sort(key=lambda wd: (wd.box.y // max(1, round(height)), -wd.box.x))
     # connectedComponents labels are int32 already: no page-sized copy of them.
     return PageWords(mask, labels.astype(np.int32, copy=False), tuple(words), height)
+
+
+#: Share of a side's length that the ink of a drawn frame (a form's check box, a table cell)
+#: covers along each of its four sides; type never runs along all four sides of its box.
+FRAME_COVER = 0.8
+#: Depth of the band, as a share of the box's side, in which each side's ink is looked for
+#: (a scan's skew and blur spread a ruled side over a few rows or columns).
+FRAME_BAND = 0.2
+
+
+def is_drawn_frame(ink: np.ndarray) -> bool:
+    """Whether a word's ink (a bool array, its box) is a drawn rectangle, not type.
+
+    Each of the four sides must hold, within `FRAME_BAND` of its box edge, a row or column
+    inked over `FRAME_COVER` of the box: a check box or a cell's frame. Its straight ruled
+    sides are steeper and thinner than any stroke of type printed through the same scan, so
+    the print of type is not judged on it.
+    """
+    ink = np.asarray(ink, dtype=bool)
+    h, w = ink.shape
+    if h < 5 or w < 5:
+        return False
+    dy, dx = max(1, round(FRAME_BAND * h)), max(1, round(FRAME_BAND * w))
+    rows, cols = ink.mean(axis=1), ink.mean(axis=0)
+    sides = (rows[:dy].max(), rows[-dy:].max(), cols[:dx].max(), cols[-dx:].max())
+    return bool(min(sides) >= FRAME_COVER)

@@ -34,7 +34,7 @@ import numpy as np
 from workbench.geometry import Box, union_box
 from workbench.imaging.blocks import box_map, strength_from_z
 from workbench.imaging.lines import WEIGHT_STEP, deskew_angle, stroke_width
-from workbench.imaging.words import PageWords, Word, find_words
+from workbench.imaging.words import PageWords, Word, find_words, is_drawn_frame
 
 #: Features measured per word, with the floor of their MAD (in the feature's own units, as a
 #: fraction of the median for the ratio-like ones) so near-identical words give no alarms.
@@ -109,6 +109,7 @@ class WordPrint:
     baseline: float  # page row of the word's densest ink row
     features: dict[str, float]
     height: float = 0.0  # box height, in the page's glyph heights (type size, not judged)
+    frame: bool = False  # a drawn frame (`words.is_drawn_frame`): not judged as a word
 
 
 @dataclass(frozen=True)
@@ -447,9 +448,12 @@ def glyph_consistency(
     if len(measured) < MIN_WORDS:
         return GlyphScan([], [], 0, "Too few words to compare their print with each other.")
     line_of = _assign_lines([w for w, _ in measured], page.glyph_height)
+    gh = max(page.glyph_height, 1.0)
     prints = [
-        WordPrint(w.box, line, _baseline(page, w), f, w.box.height / max(page.glyph_height, 1.0))
-        for (w, f), line in zip(measured, line_of, strict=True)
+        WordPrint(
+            w.box, k, _baseline(page, w), f, w.box.height / gh, is_drawn_frame(page.word_ink(w))
+        )
+        for (w, f), k in zip(measured, line_of, strict=True)
     ]
     page_height = float(np.median([p.height for p in prints]))
     floors = dict(spreads or {})
@@ -494,7 +498,7 @@ def glyph_consistency(
             name: float(np.median([m.features[name] for m in members])) for name in FEATURES
         }
         for p in members:
-            if p.box.width < MIN_WORD_WIDTH * page.glyph_height:
+            if p.box.width < MIN_WORD_WIDTH * page.glyph_height or p.frame:
                 continue
             _, devs = deviations(p.features, WORD_FEATURE_Z, False)
             sharp_z = 0.0
@@ -529,7 +533,7 @@ def glyph_consistency(
         if k in judged:
             continue
         for p in members:
-            if p.box.width < MIN_WORD_WIDTH * page.glyph_height or _is_rule(p.box):
+            if p.box.width < MIN_WORD_WIDTH * page.glyph_height or _is_rule(p.box) or p.frame:
                 continue
             median, spread = stats["sharpness"]
             z = (p.features["sharpness"] - median) / spread

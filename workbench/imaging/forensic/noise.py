@@ -151,8 +151,22 @@ def residual_block_mean(gray: np.ndarray, block: int) -> np.ndarray:
     return out
 
 
+#: Variance of the rounding of every decoded pixel to a whole grey level (uniform over one
+#: level: 1/12). A block's noise counts as *more* than the page's only by what it has above
+#: it: a JPEG saved at a low quality (or a denoiser) leaves flat paper blocks with no residual
+#: at all and blocks near print with a few tenths of a grey level of the quantisation's
+#: residue, which in the logarithm are orders of magnitude apart although neither holds a
+#: measurable noise floor.
+ROUNDING_VARIANCE = 1.0 / 12.0
+
+
 def noise_inconsistency(
-    gray: np.ndarray, block: int = 32, *, floor: float = 0.05, **kwargs: float
+    gray: np.ndarray,
+    block: int = 32,
+    *,
+    floor: float = 0.05,
+    rounding: float = ROUNDING_VARIANCE,
+    **kwargs: float,
 ) -> NoiseMap:
     """Blocks whose noise level departs from the rest of the page.
 
@@ -165,6 +179,15 @@ def noise_inconsistency(
     floor : float
         Noise levels are clipped below at this many grey levels before the logarithm, so
         perfectly flat synthetic areas do not produce infinite deviations.
+    rounding : float
+        Variance (grey levels squared) every measurement carries, by default the rounding
+        of decoded pixels to whole grey levels (`ROUNDING_VARIANCE`). A block *noisier*
+        than the page counts only as far as ``log(sqrt(sigma ** 2 + rounding))`` departs
+        too: on a page whose compression wiped its noise out, the residue near print is
+        not noise of another source, while a region with noise above the rounding pasted
+        on such a page still departs. A block *smoother* than the page is judged on its
+        own estimate (a whitened patch, or a region whose own compression flattened
+        noise the page kept, even a noise of a few tenths of a grey level).
     **kwargs
         Passed to `noise_sigma_map`.
 
@@ -176,6 +199,10 @@ def noise_inconsistency(
     sigma, valid = noise_sigma_map(gray, block, **kwargs)
     log_sigma = np.log(np.maximum(sigma, floor))
     z = smooth_blocks(robust_zscore(log_sigma, valid, floor=0.2), valid)
+    if rounding > 0:
+        resolved = 0.5 * np.log(sigma**2 + rounding)
+        z_resolved = smooth_blocks(robust_zscore(resolved, valid, floor=0.2), valid)
+        z = np.where(z > 0, np.minimum(z, np.maximum(z_resolved, 0.0)), z)
     return NoiseMap(sigma, z, valid, block)
 
 

@@ -21,13 +21,23 @@ single exemplar they still move, since one genuine page already shows how this s
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from workbench.imaging.forensic.glyphs import FEATURES, GlyphScan, glyph_consistency
+from workbench.geometry import Box, overlap
+from workbench.imaging.forensic.glyphs import (
+    FEATURES,
+    GlyphOutlier,
+    GlyphScan,
+    glyph_consistency,
+)
 from workbench.imaging.forensic.textclone import text_clones
-from workbench.imaging.words import find_words
+from workbench.imaging.words import PageWords, find_words
+
+#: Share of the smaller box two outliers of one level must share to be the same word or line
+#: (`calibrated_glyphs`).
+SAME_PLACE = 0.5
 
 #: A method's reporting threshold is its strongest trace on the exemplars plus this margin,
 #: never below `MIN_THRESHOLD` (the page-only default) nor above `MAX_THRESHOLD` (a method
@@ -127,3 +137,38 @@ def calibrate_text(
         for method, value in strongest.items()
     }
     return TextCalibration(measured, pooled, thresholds, strongest)
+
+
+def calibrated_glyphs(
+    gray: np.ndarray, words: PageWords, calibration: TextCalibration
+) -> GlyphScan:
+    """Glyph consistency held to the exemplars' spreads, never finding more than the page alone.
+
+    The exemplars' spreads only widen the page's, so every deviation's robust z falls; but
+    the rules that excuse a word or a line (lighter ink alone, another weight or size of
+    type) look at which deviations are left, and a deviation that falls below its limit
+    can take its excuse with it. An untouched dev letter (dev-000, with its template's three
+    genuine letters as exemplars) showed it: a small word in thinner, lighter strokes was
+    excused as lighter ink on the page alone, and with the exemplars' wider darkness spread
+    its darkness no longer stood out, so its edges and strokes made a warning (0.76). So
+    the calibrated scan keeps only the outliers the page alone also shows at the same place
+    (same level, `SAME_PLACE` of the smaller box shared), each at most as strong as there:
+    exemplars then only ever raise the bar, as the module says.
+    """
+    scan = glyph_consistency(gray, words=words, spreads=calibration.spreads)
+    if not calibration.spreads or not scan.outliers:
+        return scan
+    alone = glyph_consistency(gray, words=words).outliers
+    kept: list[GlyphOutlier] = []
+    for o in scan.outliers:
+        there = [
+            a.strength
+            for a in alone
+            if a.level == o.level and overlap(a.box.xywh, o.box.xywh) >= SAME_PLACE
+        ]
+        if there:
+            strength = min(o.strength, max(there))
+            box = Box(o.box.x, o.box.y, o.box.width, o.box.height, strength)
+            kept.append(GlyphOutlier(box, o.level, o.deviations, o.seen_by))
+    kept.sort(key=lambda o: -o.strength)
+    return replace(scan, outliers=kept)

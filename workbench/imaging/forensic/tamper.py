@@ -15,7 +15,7 @@ import numpy as np
 
 from workbench.geometry import Box
 from workbench.imaging.blocks import regions_from_mask, strength_from_z, upsample_blocks
-from workbench.imaging.forensic.calibration import TextCalibration
+from workbench.imaging.forensic.calibration import TextCalibration, calibrated_glyphs
 from workbench.imaging.forensic.copymove import ClonePair, clone_map, merge_clones
 from workbench.imaging.forensic.copymove_blocks import block_clones
 from workbench.imaging.forensic.copymove_keypoints import PAPER_COARSE_SIDE, keypoint_clones
@@ -35,7 +35,7 @@ from workbench.imaging.forensic.ghost import (
     jpeg_ghost,
     page_quality_estimate,
 )
-from workbench.imaging.forensic.glyphs import GlyphOutlier, glyph_consistency, glyph_map
+from workbench.imaging.forensic.glyphs import GlyphOutlier, glyph_map
 from workbench.imaging.forensic.noise import noise_inconsistency, noise_strength
 from workbench.imaging.forensic.paper_patch import paper_blocks
 from workbench.imaging.forensic.paper_steps import bare_paper, is_paper_page, paper_steps
@@ -360,7 +360,7 @@ def analyse_page(
         floor = scan.floor
         limit = calib.threshold("text_clone", 0.0)
         copied = [c for c in scan.clones if c.strength >= limit]
-        glyphs = glyph_consistency(img, words=words, spreads=calib.spreads)
+        glyphs = calibrated_glyphs(img, words, calib)
         limit = calib.threshold("glyph", 0.0)
         printed = [o for o in glyphs.outliers if o.strength >= limit]
         notes += [n for n in (scan.note, glyphs.note) if n]

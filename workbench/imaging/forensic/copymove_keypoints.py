@@ -19,10 +19,12 @@ import numpy as np
 from workbench import geometry
 from workbench.geometry import Box
 from workbench.imaging.forensic.copymove import (
+    ROW_NEIGHBOUR_GRAIN,
     ClonePair,
     background_correlation,
     clone_strength,
     merge_clones,
+    row_neighbours,
     same_places,
 )
 
@@ -552,7 +554,12 @@ def _matched_pairs(
         if content < 0.5:
             continue
         n = int(keep.sum())
-        strength = clone_strength(n, texture, rotation, scale, match_scale=match_scale)
+        # Neighbours on one row share their scan and their JPEG block rows: only a grain
+        # that matches (`ROW_NEIGHBOUR_GRAIN`) counts there, else they are a repeated print.
+        grain = texture
+        if row_neighbours(source, target) and (texture is None or texture < ROW_NEIGHBOUR_GRAIN):
+            grain = None
+        strength = clone_strength(n, grain, rotation, scale, match_scale=match_scale)
         found.append(
             ClonePair(
                 source=Box(source.x, source.y, source.width, source.height, strength),

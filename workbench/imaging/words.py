@@ -148,7 +148,8 @@ def find_words(gray: np.ndarray, *, ink: np.ndarray | None = None) -> PageWords:
 
 
 #: Share of a side's length that the ink of a drawn frame (a form's check box, a table cell)
-#: covers along each of its four sides; type never runs along all four sides of its box.
+#: covers along each of its four sides; type alone never runs along all four sides of its box
+#: (type inside a frame joins it into one ink group: `frame_interior` finds it again).
 FRAME_COVER = 0.8
 #: Depth of the band, as a share of the box's side, in which each side's ink is looked for
 #: (a scan's skew and blur spread a ruled side over a few rows or columns).
@@ -171,3 +172,57 @@ def is_drawn_frame(ink: np.ndarray) -> bool:
     rows, cols = ink.mean(axis=1), ink.mean(axis=0)
     sides = (rows[:dy].max(), rows[-dy:].max(), cols[:dx].max(), cols[-dx:].max())
     return bool(min(sides) >= FRAME_COVER)
+
+
+#: Height, in the page's glyph heights, the ink inside a drawn frame must reach to be judged
+#: as type (a number typed in a form's boxed field) rather than a tick or a speck.
+FRAME_TYPE = 0.5
+
+
+def frame_interior(
+    ink: np.ndarray, glyph_height: float
+) -> tuple[tuple[int, int, int, int], np.ndarray] | None:
+    """The type written inside a drawn frame: its ``(x, y, w, h)`` box in the frame's, its ink.
+
+    A small boxed field (a form's number field, one box per digit) is shorter than a ruled
+    line and joins the digits it holds into one ink group with a drawn frame's four sides.
+    The frame's sides are the outer rows and columns inked over `FRAME_COVER` of the box;
+    what ink lies inside them, one pixel further in, is the field's content, less the
+    dividers of a field with one box per character (inner columns or rows inked over
+    `FRAME_COVER` of the inside, and the pixel beside each). Returns None when `ink` is no
+    drawn frame or its content is lower than `FRAME_TYPE` glyph heights (an empty or ticked
+    check box, a missing glyph's outlined box).
+    """
+    ink = np.asarray(ink, dtype=bool)
+    if not is_drawn_frame(ink):
+        return None
+    h, w = ink.shape
+    rows, cols = ink.mean(axis=1) >= FRAME_COVER, ink.mean(axis=0) >= FRAME_COVER
+
+    def inner(ruled: np.ndarray, band: int) -> tuple[int, int]:
+        first = int(np.argmax(ruled[:band])) if ruled[:band].any() else 0
+        top = first
+        while top < len(ruled) and ruled[top]:
+            top += 1
+        last = len(ruled) - band + int(np.flatnonzero(ruled[-band:])[-1])
+        bottom = last
+        while bottom >= 0 and ruled[bottom]:
+            bottom -= 1
+        return top + 1, bottom - 1
+
+    y0, y1 = inner(rows, max(1, round(FRAME_BAND * h)))
+    x0, x1 = inner(cols, max(1, round(FRAME_BAND * w)))
+    if y1 <= y0 or x1 <= x0:
+        return None
+    inside = ink[y0 : y1 + 1, x0 : x1 + 1].copy()
+    near = np.ones(3, np.uint8)
+    columns = (inside.mean(axis=0) >= FRAME_COVER).astype(np.uint8)
+    inside[:, np.convolve(columns, near, mode="same") > 0] = False
+    rows_in = (inside.mean(axis=1) >= FRAME_COVER).astype(np.uint8)
+    inside[np.convolve(rows_in, near, mode="same") > 0, :] = False
+    ys, xs = np.nonzero(inside)
+    if ys.size == 0 or ys.max() - ys.min() + 1 < FRAME_TYPE * glyph_height:
+        return None
+    top, left = int(ys.min()), int(xs.min())
+    bottom, right = int(ys.max()) + 1, int(xs.max()) + 1
+    return (x0 + left, y0 + top, right - left, bottom - top), inside[top:bottom, left:right]

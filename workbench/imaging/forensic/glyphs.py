@@ -34,7 +34,7 @@ import numpy as np
 from workbench.geometry import Box, union_box
 from workbench.imaging.blocks import box_map, strength_from_z
 from workbench.imaging.lines import WEIGHT_STEP, deskew_angle, stroke_width
-from workbench.imaging.words import PageWords, Word, find_words, is_drawn_frame
+from workbench.imaging.words import PageWords, Word, find_words, frame_interior, is_drawn_frame
 
 #: Features measured per word, with the floor of their MAD (in the feature's own units, as a
 #: fraction of the median for the ratio-like ones) so near-identical words give no alarms.
@@ -166,10 +166,6 @@ class GlyphScan:
     lines: int
     note: str | None = None
     medians: dict[str, float] = field(default_factory=dict)
-
-
-def _measure(gray: np.ndarray, page: PageWords, word: Word) -> dict[str, float] | None:
-    return print_features(gray, page.ink, word.box, page.word_ink(word), page.glyph_height)
 
 
 def print_features(
@@ -441,19 +437,27 @@ def glyph_consistency(
     img = np.ascontiguousarray(gray, dtype=np.uint8)
     page = find_words(img) if words is None else words
     measured: list[tuple[Word, dict[str, float]]] = []
+    frames: list[bool] = []
     for word in page.words:
-        features = _measure(img, page, word)
+        own = page.word_ink(word)
+        frame = is_drawn_frame(own)
+        inside = frame_interior(own, page.glyph_height) if frame else None
+        if inside is not None:
+            # Type in a boxed field: the type is the word, the frame around it is not.
+            (ix, iy, iw, ih), own = inside
+            box = Box(word.box.x + ix, word.box.y + iy, iw, ih)
+            word, frame = Word(box, int(own.sum()), word.label), False
+        features = print_features(img, page.ink, word.box, own, page.glyph_height)
         if features is not None:
             measured.append((word, features))
+            frames.append(frame)
     if len(measured) < MIN_WORDS:
         return GlyphScan([], [], 0, "Too few words to compare their print with each other.")
     line_of = _assign_lines([w for w, _ in measured], page.glyph_height)
     gh = max(page.glyph_height, 1.0)
     prints = [
-        WordPrint(
-            w.box, k, _baseline(page, w), f, w.box.height / gh, is_drawn_frame(page.word_ink(w))
-        )
-        for (w, f), k in zip(measured, line_of, strict=True)
+        WordPrint(w.box, k, _baseline(page, w), f, w.box.height / gh, frame)
+        for (w, f), k, frame in zip(measured, line_of, frames, strict=True)
     ]
     page_height = float(np.median([p.height for p in prints]))
     floors = dict(spreads or {})

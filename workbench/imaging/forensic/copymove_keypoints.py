@@ -557,7 +557,9 @@ def _matched_pairs(
         # Neighbours on one row share their scan and their JPEG block rows: only a grain
         # that matches (`ROW_NEIGHBOUR_GRAIN`) counts there, else they are a repeated print.
         grain = texture
-        if row_neighbours(source, target) and (texture is None or texture < ROW_NEIGHBOUR_GRAIN):
+        if row_neighbours(source, target, float(h * w)) and (
+            texture is None or texture < ROW_NEIGHBOUR_GRAIN
+        ):
             grain = None
         strength = clone_strength(n, grain, rotation, scale, match_scale=match_scale)
         found.append(

@@ -246,10 +246,23 @@ def jpeg_ghost(
     # is the rule's shape, not a history of its own (`straight_blocks`). Its depth is set to
     # nothing after the page's statistics: leaving such blocks out of the median and spread
     # narrows the spread of a ruled page (a table's) and makes ordinary words stand out.
+    # A straight block inside a real ghost (a pasted table row's rules, a kashida's stroke)
+    # takes the strongest of its other neighbours instead, so the region keeps no hole; a
+    # run of rules alone, among blank paper, takes the paper's.
     straight = straight_blocks(gray, block)[: depth.shape[0], : depth.shape[1]]
-    depth = np.where(straight, 0.0, depth)
-    z = np.where(straight, 0.0, z)
+    if straight.any():
+        depth = np.where(straight, _from_neighbours(depth, straight, 0.0), depth)
+        z = np.where(straight, _from_neighbours(z, straight, 0.0), z)
     return GhostMap(qs, curves, depth, quality, z, valid, block, tuple(bool(u) for u in usable))
+
+
+def _from_neighbours(values: np.ndarray, straight: np.ndarray, floor: float) -> np.ndarray:
+    """Each block's strongest value among its 8 neighbours not `straight`, at least `floor`."""
+    others = np.where(straight, -np.inf, values).astype(np.float32)
+    dilated = cv2.dilate(
+        others, np.ones((3, 3), np.uint8), borderType=cv2.BORDER_CONSTANT, borderValue=-np.inf
+    )
+    return np.maximum(dilated.astype(np.float64), floor)
 
 
 #: Share of a block's pixel variance that its row means (or its column means) explain, from

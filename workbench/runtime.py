@@ -36,6 +36,12 @@ READER_MODES = ("auto", "tesseract", "all")
 #: The environment variable that overrides the thread count of the policy.
 THREADS_VARIABLE = "WORKBENCH_THREADS"
 
+#: The variables OpenBLAS reads its thread count from, and whether the user set one before
+#: this process applied the policy (which sets ``OMP_NUM_THREADS`` itself): a user's own
+#: count for NumPy's BLAS is then left alone unless ``WORKBENCH_THREADS`` is set.
+BLAS_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS")
+_USER_BLAS_THREADS = any(name in os.environ for name in BLAS_VARIABLES)
+
 
 def library_threads() -> int:
     """Threads each numeric library of this process may use: ``WORKBENCH_THREADS``, else 1."""
@@ -50,8 +56,9 @@ def apply_thread_policy() -> int:
     """Give this process's libraries `library_threads` threads each; returns the count.
 
     Sets ``OMP_NUM_THREADS`` (read by torch and the sentence model when they load) unless
-    the user set it, and sets the count directly in OpenCV, NumPy's OpenBLAS and torch when
-    they are already loaded. Cheap, and safe to call before every analysis.
+    the user set it, and sets the count directly in OpenCV, NumPy's OpenBLAS (unless the
+    user set ``OPENBLAS_NUM_THREADS`` or ``OMP_NUM_THREADS`` and not ``WORKBENCH_THREADS``)
+    and torch when they are already loaded. Cheap, and safe to call before every analysis.
     """
     threads = library_threads()
     if THREADS_VARIABLE in os.environ:
@@ -62,9 +69,10 @@ def apply_thread_policy() -> int:
     if cv2 is not None:
         cv2.setNumThreads(threads)
     # Set only when it differs: setting it while another thread computes is not safe.
-    for blas in blas_libraries():
-        if blas.num_threads != threads:
-            blas.set_num_threads(threads)
+    if THREADS_VARIABLE in os.environ or not _USER_BLAS_THREADS:
+        for blas in blas_libraries():
+            if blas.num_threads != threads:
+                blas.set_num_threads(threads)
     torch = sys.modules.get("torch")
     if torch is not None and torch.get_num_threads() != threads:
         torch.set_num_threads(threads)
@@ -72,7 +80,7 @@ def apply_thread_policy() -> int:
 
 
 def blas_libraries() -> tuple[LibController, ...]:
-    """The BLAS libraries loaded in this process, as threadpoolctl's controllers.
+    """The BLAS libraries loaded in this process when first asked, as threadpoolctl's controllers.
 
     NumPy's OpenBLAS reads its thread count when NumPy is imported, before the policy can be
     applied, and otherwise starts a thread per core. Its threads wait for work by spinning,

@@ -35,8 +35,8 @@ from workbench.imaging.forensic.glyphs import (
 from workbench.imaging.forensic.textclone import text_clones
 from workbench.imaging.words import PageWords, find_words
 
-#: Share of the smaller box two outliers of one level must share to be the same word or line
-#: (`calibrated_glyphs`).
+#: Share of the smaller box two outliers must share to be at the same place (`calibrated_glyphs`;
+#: a word inside a line the page alone flags shares all of its box).
 SAME_PLACE = 0.5
 
 #: A method's reporting threshold is its strongest trace on the exemplars plus this margin,
@@ -152,7 +152,8 @@ def calibrated_glyphs(
     excused as lighter ink on the page alone, and with the exemplars' wider darkness spread
     its darkness no longer stood out, so its edges and strokes made a warning (0.76). So
     the calibrated scan keeps only the outliers the page alone also shows at the same place
-    (same level, `SAME_PLACE` of the smaller box shared), each at most as strong as there:
+    (`SAME_PLACE` of the smaller box shared, a word within a line the page alone flags
+    included), each at most as strong as there:
     exemplars then only ever raise the bar, as the module says.
     """
     scan = glyph_consistency(gray, words=words, spreads=calibration.spreads)
@@ -161,11 +162,7 @@ def calibrated_glyphs(
     alone = glyph_consistency(gray, words=words).outliers
     kept: list[GlyphOutlier] = []
     for o in scan.outliers:
-        there = [
-            a.strength
-            for a in alone
-            if a.level == o.level and overlap(a.box.xywh, o.box.xywh) >= SAME_PLACE
-        ]
+        there = [a.strength for a in alone if overlap(a.box.xywh, o.box.xywh) >= SAME_PLACE]
         if there:
             strength = min(o.strength, max(there))
             box = Box(o.box.x, o.box.y, o.box.width, o.box.height, strength)

@@ -5,7 +5,7 @@ corpus's page code through a 300-dpi grey scan, unsharp-masked, saved at 80): it
 at the foot is cut by the page's edge, and OCR reads the stamp's lettering as a number,
 lighter, thinner and flatter than the page's numbers (darkness z -9.5, a warning at check
 version 30). The retyped number is the development split's dev-058 (a 150-dpi grey letter
-whose stamp lies beside its paragraphs).
+whose round stamp lies at its foot, its centre 4.3 radii from the retyped number's).
 """
 
 from __future__ import annotations

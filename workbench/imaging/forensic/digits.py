@@ -88,10 +88,12 @@ softer number's second family must be its paper or steeper edges.
 `two_family_z` is the second largest family deviation (print both ways, paper and ink grain
 lower only); from `TWO_FAMILY_Z` it gives the number a strength of its own, which does not
 care in which direction the print differs.
+
 **A round stamp's number.** A number inside a round stamp's ring, printed in the ring's
 lighter ink (`workbench.imaging.forensic.stamp_numbers`), is the stamp's print, not the page's:
 it is compared with nothing (neither judged nor a reference) and the note names the stamp. A
 number inside a stamp in the page's darkness, or darker, is compared as any other.
+
 Innocent explanations: a number written by hand, or one pasted in by the issuer from another
 document.
 """

@@ -88,6 +88,12 @@ softer number's second family must be its paper or steeper edges.
 `two_family_z` is the second largest family deviation (print both ways, paper and ink grain
 lower only); from `TWO_FAMILY_Z` it gives the number a strength of its own, which does not
 care in which direction the print differs.
+
+**A round stamp's number.** A number inside a round stamp's ring, printed in the ring's
+lighter ink (`workbench.imaging.forensic.stamp_numbers`), is the stamp's print, not the page's:
+it is compared with nothing (neither judged nor a reference) and the note names the stamp. A
+number inside a stamp in the page's darkness, or darker, is compared as any other.
+
 Innocent explanations: a number written by hand, or one pasted in by the issuer from another
 document.
 """
@@ -106,6 +112,8 @@ from workbench.imaging.blocks import strength_from_z
 from workbench.imaging.forensic.glyphs import GlyphOutlier, print_features
 from workbench.imaging.forensic.number_words import ReadWord as ReadWord  # re-exported
 from workbench.imaging.forensic.number_words import clip_box, number_boxes
+from workbench.imaging.forensic.stamp_numbers import stamp_numbers
+from workbench.imaging.layout.seal import Circle, find_seals
 from workbench.imaging.words import PageWords
 
 #: Features compared between numbers, with the floor of their MAD as a fraction of the median
@@ -422,12 +430,58 @@ def bold_print(z: Mapping[str, float]) -> bool:
     )
 
 
+def _stamps_numbers(
+    img: np.ndarray,
+    page: PageWords,
+    measured: Sequence[tuple[Box, dict[str, float]]],
+    seals: Sequence[Circle] | None,
+) -> dict[int, tuple[Circle, float]]:
+    """The measured numbers a round stamp printed (`stamp_numbers`), by index.
+
+    The page's stamps are searched (a Hough search at reduced size) only when some number is
+    lighter than the others by `FEATURE_Z`: a stamp's number that is not lighter is compared
+    as any other.
+    """
+    if len(measured) < 2:
+        return {}
+    dark = np.array([f["darkness"] for _, f in measured])
+    floor = FEATURES["darkness"]
+    lighter = False
+    for i, value in enumerate(dark):
+        others = np.delete(dark, i)
+        median = float(np.median(others))
+        spread = max(1.4826 * float(np.median(np.abs(others - median))), floor * abs(median))
+        lighter = lighter or (spread > 0 and (value - median) / spread <= -FEATURE_Z)
+    if not lighter:
+        return {}
+    circles = find_seals(img) if seals is None else seals
+    if not circles:
+        return {}
+    numbers = [(box, float(f["darkness"])) for box, f in measured]
+    return stamp_numbers(img, page.ink, numbers, circles, floor)
+
+
+def _stamp_note(stamped: Mapping[int, tuple[Circle, float]]) -> str | None:
+    """The note naming the numbers left out because a round stamp printed them."""
+    if not stamped:
+        return None
+    where = "; ".join(
+        f"centre ({c.x:.0f}, {c.y:.0f}), radius {c.radius:.0f} px, ring darkness {ring:.2f}"
+        for c, ring in dict(stamped.values()).items()
+    )
+    return (
+        f"{len(stamped)} number(s) inside a round stamp, printed in the stamp's lighter ink, "
+        f"were not compared with the page's numbers (stamp {where})."
+    )
+
+
 def digit_consistency(
     gray: np.ndarray,
     page: PageWords,
     read: Sequence[ReadWord],
     *,
     number_z: tuple[float, float] = NUMBER_Z,
+    seals: Sequence[Circle] | None = None,
 ) -> DigitScan:
     """Numbers of a page whose print differs from the page's other numbers.
 
@@ -441,6 +495,11 @@ def digit_consistency(
         The page's words as OCR read them, boxes in pixels of ``gray``.
     number_z : (low, high)
         Combined robust z mapped to strength 0 and 1.
+    seals : sequence of Circle, optional
+        The page's round stamps when already found; else found here (`find_seals`) when a
+        number is lighter than the others. A number printed by a stamp
+        (`workbench.imaging.forensic.stamp_numbers`) is compared with nothing and named in
+        the note.
 
     Returns
     -------
@@ -458,12 +517,18 @@ def digit_consistency(
         if features is not None:
             measured.append((box, features))
             grains.append(ink_grain(img, box, own))
+    stamped = _stamps_numbers(img, page, measured, seals)
+    if stamped:
+        measured = [m for i, m in enumerate(measured) if i not in stamped]
+        grains = [g for i, g in enumerate(grains) if i not in stamped]
+    stamp_note = _stamp_note(stamped)
     if len(measured) < MIN_OTHERS + 1:
         return DigitScan(
             len(measured),
             [],
             f"Numbers were not compared with each other: OCR found {len(measured)} measurable "
-            f"number(s) on the page, {MIN_OTHERS + 1} are needed.",
+            f"number(s) on the page, {MIN_OTHERS + 1} are needed."
+            + (f" {stamp_note}" if stamp_note else ""),
         )
     outliers: list[GlyphOutlier] = []
     papers = _texture_deviations(img, page, read, [box for box, _ in measured])
@@ -523,4 +588,4 @@ def digit_consistency(
                 )
             )
     outliers.sort(key=lambda o: -o.strength)
-    return DigitScan(len(measured), outliers)
+    return DigitScan(len(measured), outliers, stamp_note)

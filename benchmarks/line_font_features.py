@@ -401,18 +401,27 @@ def fused_estimate(pages: dict[str, list[dict[str, Any]]]) -> None:
                 print(f"{label}, cap {cap}: {', '.join(cells)}; untouched max {top_untouched:.2f}")
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def measured_pages(measure_sets: Callable[[list[str]], Any], description: str) -> Any:
+    """The per-line figures from the command line: measured on ``--sets`` or read (``--load``).
+
+    ``--save`` keeps what was measured in a JSON file, so that the tables can be redone
+    without measuring again. Shared with `line_font_words`.
+    """
+    parser = argparse.ArgumentParser(description=description.splitlines()[0])
     parser.add_argument("--sets", nargs="+", default=["dev", "fresh"])
     parser.add_argument("--save", help="keep the per-line figures in this JSON file")
     parser.add_argument("--load", help="table the per-line figures of this JSON file")
     args = parser.parse_args()
     if args.load:
-        pages = json.loads(Path(args.load).read_text())
-    else:
-        pages = measure(args.sets)
-        if args.save:
-            Path(args.save).write_text(json.dumps(pages))
+        return json.loads(Path(args.load).read_text())
+    pages = measure_sets(args.sets)
+    if args.save:
+        Path(args.save).write_text(json.dumps(pages))
+    return pages
+
+
+def main() -> None:
+    pages = measured_pages(measure, __doc__ or "")
     table(pages)
     fused_estimate(pages)
 

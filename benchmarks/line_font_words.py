@@ -33,7 +33,6 @@ the per-line figures, ``--load FILE`` tables them again.
 
 from __future__ import annotations
 
-import argparse
 import json
 import re
 import sys
@@ -371,17 +370,7 @@ def summary(pages: dict[str, list[dict[str, Any]]]) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sets", nargs="+", default=["dev", "fresh"])
-    parser.add_argument("--save")
-    parser.add_argument("--load")
-    args = parser.parse_args()
-    if args.load:
-        pages = json.loads(Path(args.load).read_text())
-    else:
-        pages = measure(args.sets)
-        if args.save:
-            Path(args.save).write_text(json.dumps(pages))
+    pages = lff.measured_pages(measure, __doc__ or "")
     table(pages)
     summary(pages)
 

@@ -303,7 +303,13 @@ def register_page(
 
     `bold_row` prints that row in bold, as a total or a heading is.
     """
-    rng = np.random.default_rng(seed)
+    return scan_register(register_ink(width, height, bold_row=bold_row), seed)
+
+
+def register_ink(
+    width: int = 1240, height: int = 1000, *, bold_row: int | None = None
+) -> Image.Image:
+    """The register's rows as ink (255) on nothing (0), for `scan_register`; draw more on it."""
     ink = Image.new("L", (width, height), 0)
     draw = ImageDraw.Draw(ink)
     face = ImageFont.truetype(str(FONT), 30, layout_engine=ImageFont.Layout.RAQM)
@@ -319,6 +325,13 @@ def register_page(
             stroke_width=1 if i == bold_row else 0,
             stroke_fill=255,
         )
+    return ink
+
+
+def scan_register(ink: Image.Image, seed: int = 5) -> np.ndarray:
+    """Ink printed on textured paper and scanned at 150 dpi (blur, sensor noise), as uint8."""
+    rng = np.random.default_rng(seed)
+    width, height = ink.size
     paper = 238 + 48 * cv2.GaussianBlur(
         rng.standard_normal((height, width)).astype(np.float32), (0, 0), 12
     )

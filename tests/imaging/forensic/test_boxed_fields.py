@@ -8,12 +8,17 @@ inside again (less the dividers of a field with one box per digit).
 
 from __future__ import annotations
 
-import cv2
 import numpy as np
 import pytest
-from PIL import Image, ImageDraw, ImageFont
+from PIL import ImageDraw, ImageFont
 
-from tests.support.forensic_fixtures import FONT, ROWS, retype_number
+from tests.support.forensic_fixtures import (
+    FONT,
+    ROWS,
+    register_ink,
+    retype_number,
+    scan_register,
+)
 from workbench.geometry import Box
 from workbench.imaging.forensic.glyphs import glyph_consistency
 from workbench.imaging.words import find_words, frame_interior, is_drawn_frame
@@ -26,21 +31,10 @@ def _form(per_digit: bool, seed: int = 5) -> tuple[np.ndarray, tuple[int, int, i
 
     Returns the page and the (x, y, w, h) box of the field's number.
     """
-    rng = np.random.default_rng(seed)
-    width, height = 1240, 1000
-    ink = Image.new("L", (width, height), 0)
+    width = 1240
+    ink = register_ink(width, 1000)
     draw = ImageDraw.Draw(ink)
     face = ImageFont.truetype(str(FONT), 30, layout_engine=ImageFont.Layout.RAQM)
-    for i, row in enumerate(ROWS):
-        draw.text(
-            (width - 110, 140 + 90 * i),
-            row,
-            font=face,
-            fill=255,
-            anchor="rs",
-            direction="rtl",
-            language="fa",
-        )
     y = 140 + 90 * len(ROWS)
     draw.text(
         (width - 110, y),
@@ -61,13 +55,7 @@ def _form(per_digit: bool, seed: int = 5) -> tuple[np.ndarray, tuple[int, int, i
         for j in range(1, len(NUMBER)):
             cx = round(x0 + j * step)
             draw.line([(cx, y0 - pad), (cx, y1 + pad)], fill=255, width=2)
-    paper = 238 + 48 * cv2.GaussianBlur(
-        rng.standard_normal((height, width)).astype(np.float32), (0, 0), 12
-    )
-    page = paper * (1 - 0.8 * np.asarray(ink, np.float32) / 255.0)
-    page = cv2.GaussianBlur(page, (0, 0), 0.8)
-    page += rng.normal(0, 2.0, page.shape).astype(np.float32)
-    return np.clip(np.rint(page), 0, 255).astype(np.uint8), (x0, y0, x1 - x0, y1 - y0)
+    return scan_register(ink, seed), (x0, y0, x1 - x0, y1 - y0)
 
 
 def _field(

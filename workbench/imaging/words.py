@@ -226,3 +226,20 @@ def frame_interior(
     top, left = int(ys.min()), int(xs.min())
     bottom, right = int(ys.max()) + 1, int(xs.max()) + 1
     return (x0 + left, y0 + top, right - left, bottom - top), inside[top:bottom, left:right]
+
+
+def framed_word(page: PageWords, word: Word) -> tuple[Word, np.ndarray, bool]:
+    """`word` as glyph consistency judges it: ``(word, its own ink, whether a drawn frame)``.
+
+    A drawn frame with type inside (a boxed field, `frame_interior`) is replaced by that type,
+    which is judged as the word; an empty frame is returned as a frame, not to be judged.
+    """
+    own = page.word_ink(word)
+    if not is_drawn_frame(own):
+        return word, own, False
+    inside = frame_interior(own, page.glyph_height)
+    if inside is None:
+        return word, own, True
+    (ix, iy, iw, ih), ink = inside
+    box = Box(word.box.x + ix, word.box.y + iy, iw, ih)
+    return Word(box, int(ink.sum()), word.label), ink, False

@@ -34,7 +34,7 @@ import numpy as np
 from workbench.geometry import Box, union_box
 from workbench.imaging.blocks import box_map, strength_from_z
 from workbench.imaging.lines import WEIGHT_STEP, deskew_angle, stroke_width
-from workbench.imaging.words import PageWords, Word, find_words, frame_interior, is_drawn_frame
+from workbench.imaging.words import PageWords, Word, find_words, framed_word
 
 #: Features measured per word, with the floor of their MAD (in the feature's own units, as a
 #: fraction of the median for the ratio-like ones) so near-identical words give no alarms.
@@ -438,15 +438,8 @@ def glyph_consistency(
     page = find_words(img) if words is None else words
     measured: list[tuple[Word, dict[str, float]]] = []
     frames: list[bool] = []
-    for word in page.words:
-        own = page.word_ink(word)
-        frame = is_drawn_frame(own)
-        inside = frame_interior(own, page.glyph_height) if frame else None
-        if inside is not None:
-            # Type in a boxed field: the type is the word, the frame around it is not.
-            (ix, iy, iw, ih), own = inside
-            box = Box(word.box.x + ix, word.box.y + iy, iw, ih)
-            word, frame = Word(box, int(own.sum()), word.label), False
+    for found in page.words:
+        word, own, frame = framed_word(page, found)
         features = print_features(img, page.ink, word.box, own, page.glyph_height)
         if features is not None:
             measured.append((word, features))

@@ -197,8 +197,13 @@ def line_ink(page: PageWords, members: list[Word]) -> tuple[tuple[int, int, int,
     return (x, y, w, h), mine
 
 
-def page_lines(path: Path) -> list[dict[str, Any]]:
-    """The face figures of every judged line of one page, with whether it is the spliced one."""
+def page_words(
+    path: Path,
+) -> tuple[np.ndarray | None, PageWords, dict[int, list[Word]]]:
+    """A corpus page: its edit's mask (None untouched), its words, its words by line.
+
+    Lines as glyph consistency groups them. Shared with `line_font_words`.
+    """
     gray = np.asarray(Image.open(path).convert("L"))
     mask_path = path.with_suffix(".mask.png")
     mask = np.asarray(Image.open(mask_path).convert("L")) > 0 if mask_path.exists() else None
@@ -207,6 +212,12 @@ def page_lines(path: Path) -> list[dict[str, Any]]:
     by_line: dict[int, list[Word]] = {}
     for word, k in zip(words, _assign_lines(words, page.glyph_height), strict=True):
         by_line.setdefault(k, []).append(word)
+    return mask, page, by_line
+
+
+def page_lines(path: Path) -> list[dict[str, Any]]:
+    """The face figures of every judged line of one page, with whether it is the spliced one."""
+    mask, page, by_line = page_words(path)
     judged = []
     shapes: list[tuple[np.ndarray, np.ndarray]] = []
     for members in by_line.values():

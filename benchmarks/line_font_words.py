@@ -54,9 +54,7 @@ from workbench.imaging.forensic.glyphs import (  # noqa: E402
     MIN_LINE_SPAN,
     MIN_LINE_WORDS,
     SIZE_RATIO,
-    _assign_lines,
 )
-from workbench.imaging.words import Word, find_words  # noqa: E402
 from workbench.ocr import default_engine  # noqa: E402
 
 #: A word's copies are compared at this height (pixels) and at their mean width.
@@ -195,14 +193,7 @@ def mark_positions(
 
 def page_lines(path: Path) -> list[dict[str, Any]]:
     """Every judged line of one page: box, body, spliced, unmatched, odd words, position."""
-    gray = np.asarray(Image.open(path).convert("L"))
-    mask_path = path.with_suffix(".mask.png")
-    mask = np.asarray(Image.open(mask_path).convert("L")) > 0 if mask_path.exists() else None
-    page = find_words(gray)
-    words = list(page.words)
-    by_line: dict[int, list[Word]] = {}
-    for word, k in zip(words, _assign_lines(words, page.glyph_height), strict=True):
-        by_line.setdefault(k, []).append(word)
+    mask, page, by_line = lff.page_words(path)
     lines: list[dict[str, Any]] = []
     shapes = []
     for members in by_line.values():

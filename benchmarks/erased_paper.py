@@ -40,7 +40,7 @@ import json
 import math
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -210,24 +210,21 @@ def measure(entry: dict[str, Any], folder: Path, numbers: bool = False) -> dict[
     grain = paper_grain(gray, words.ink)
     margin = max(1, round(MARGIN * words.glyph_height))
     h, w = gray.shape
-    measured: list[tuple[Box, dict[str, float]]] = []
-    for word in words.words:
-        b = word.box
-        x0, y0 = max(b.x - margin, 0), max(b.y - margin, 0)
-        x1, y1 = min(b.x + b.width + margin, w), min(b.y + b.height + margin, h)
-        box = Box(x0, y0, x1 - x0, y1 - y0)
-        values = paper_measures(gray, grain, box)
-        if values is not None:
-            measured.append((box, values))
-    found_numbers: list[tuple[Box, dict[str, float]]] = []
-    if numbers:
-        for b in _numbers(entry, folder, words.ink):
+
+    def around(boxes: Iterable[Box]) -> list[tuple[Box, dict[str, float]]]:
+        """The paper measures of each box widened by `margin` (within the page), where measured."""
+        out: list[tuple[Box, dict[str, float]]] = []
+        for b in boxes:
             x0, y0 = max(b.x - margin, 0), max(b.y - margin, 0)
             x1, y1 = min(b.x + b.width + margin, w), min(b.y + b.height + margin, h)
             box = Box(x0, y0, x1 - x0, y1 - y0)
             values = paper_measures(gray, grain, box)
             if values is not None:
-                found_numbers.append((box, values))
+                out.append((box, values))
+        return out
+
+    measured = around(word.box for word in words.words)
+    found_numbers = around(_numbers(entry, folder, words.ink)) if numbers else []
     fills = []
     for x0, y0, x1, y1 in entry["boxes"] if entry["tampering"] == "retyped-digits" else []:
         fills.append(paper_measures(gray, grain, Box(x0, y0, x1 - x0, y1 - y0)))

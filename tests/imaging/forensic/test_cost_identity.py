@@ -1,9 +1,9 @@
 """Cheaper computations of the forensics check give what the direct ones give, on real pages.
 
 Each shortcut here was made for the check's cost and must not change its output: the tile
-extremes read row by row, the straight-rule test on inked tiles only, and the text copy-move
-gates computed for every pair of pairs at once are compared with the direct computations on
-the samples' pages.
+extremes read row by row, the straight-rule test on inked tiles only, and text copy-move's
+candidate pairs and its gates computed for every pair at once are compared with the direct
+computations on the samples' pages.
 """
 
 from __future__ import annotations
@@ -17,8 +17,14 @@ from workbench.geometry import Box, overlap
 from workbench.imaging.blocks import block_max, block_min, block_view, row_strips
 from workbench.imaging.forensic import textclone_resave as resave
 from workbench.imaging.forensic.ghost import RULE_CONTRAST, STRAIGHT_SHARE, straight_blocks
-from workbench.imaging.forensic.textclone import word_pairs
-from workbench.imaging.words import find_words
+from workbench.imaging.forensic.textclone import (
+    DESCRIPTOR_LIMIT,
+    MAX_PAIRS,
+    _candidate_pairs,
+    _descriptor,
+    word_pairs,
+)
+from workbench.imaging.words import PageWords, Word, find_words
 from workbench.loading import load_document
 
 SAMPLES = Path(__file__).resolve().parents[3] / "samples"
@@ -119,3 +125,37 @@ def test_resave_gates_of_every_pair_at_once_are_those_of_each_pair() -> None:
     few = [*ranked[:4], (ranked[0][1], ranked[0][0], ranked[0][2], ranked[0][3])]
     assert resave.resave_ratios(img, few, 75) == _ratios_pair_by_pair(img, few, 75)
     assert resave.resave_ratios(img, [], 75) == {}
+
+
+def _candidates_one_by_one(page: PageWords) -> list[tuple[Word, Word]]:
+    """`_candidate_pairs` written out as a loop over the words by width."""
+    h = page.glyph_height
+    usable = [
+        w
+        for w in page.words
+        if w.box.width >= 1.2 * h and w.box.height >= 0.8 * h and w.ink >= 0.6 * h * h
+    ]
+    usable.sort(key=lambda w: w.box.width)
+    desc = {w.label: _descriptor(page, w) for w in usable}
+    pairs = []
+    tol = max(2, round(0.08 * h))
+    for i, a in enumerate(usable):
+        for b in usable[i + 1 :]:
+            if b.box.width - a.box.width > tol:
+                break
+            if abs(b.box.height - a.box.height) > tol or overlap(a.box, b.box) > 0:
+                continue
+            if float(np.abs(desc[a.label] - desc[b.label]).mean()) > DESCRIPTOR_LIMIT:
+                continue
+            pairs.append((a, b))
+    pairs.sort(key=lambda p: -(p[0].ink + p[1].ink))
+    return pairs[:MAX_PAIRS]
+
+
+@pytest.mark.parametrize("path", PAGES, ids=lambda p: p.name)
+def test_candidate_word_pairs_are_those_of_the_loop_over_words(path: Path) -> None:
+    page = find_words(_gray(path))
+    pairs = _candidate_pairs(page)
+    assert len(pairs) >= 10
+    expected = _candidates_one_by_one(page)
+    assert [(a.label, b.label) for a, b in pairs] == [(a.label, b.label) for a, b in expected]

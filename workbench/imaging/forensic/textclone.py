@@ -180,34 +180,37 @@ def _candidate_pairs(page: PageWords) -> list[tuple[Word, Word]]:
     x, y, width, height = np.array(
         [(w.box.x, w.box.y, w.box.width, w.box.height) for w in usable], dtype=np.int64
     ).T
-    # Each word with every later word no more than `tol` wider (the widths are sorted).
+    desc = np.stack([_descriptor(page, w) for w in usable]).reshape(n, -1)
+    # Each word with every later word no more than `tol` wider (the widths are sorted), a
+    # run of words at a time so that a page of thousands of words of one width (a table of
+    # numbers) never holds all their pairs at once.
     ends = np.searchsorted(width, width + tol, side="right")
     counts = np.maximum(ends - np.arange(n) - 1, 0)
-    first = np.repeat(np.arange(n), counts)
-    second = (
-        first + 1 + np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
-    )
-    apart = (
-        (x[first] + width[first] <= x[second])
-        | (x[second] + width[second] <= x[first])
-        | (y[first] + height[first] <= y[second])
-        | (y[second] + height[second] <= y[first])
-    )
-    keep = (np.abs(height[second] - height[first]) <= tol) & apart
-    first, second = first[keep], second[keep]
-    desc = np.stack([_descriptor(page, w) for w in usable]).reshape(n, -1)
-    close = np.zeros(len(first), dtype=bool)
-    for k in range(0, len(first), _PAIR_CHUNK):
-        i, j = first[k : k + _PAIR_CHUNK], second[k : k + _PAIR_CHUNK]
-        close[k : k + _PAIR_CHUNK] = (
-            np.abs(desc[i] - desc[j]).mean(axis=1).astype(np.float64) <= DESCRIPTOR_LIMIT
+    pairs: list[tuple[Word, Word]] = []
+    start = 0
+    while start < n:
+        stop = start + 1 + int(np.searchsorted(np.cumsum(counts[start + 1 :]), _PAIR_CHUNK))
+        run = counts[start:stop]
+        first = np.repeat(np.arange(start, stop), run)
+        second = first + 1 + np.arange(int(run.sum())) - np.repeat(np.cumsum(run) - run, run)
+        apart = (
+            (x[first] + width[first] <= x[second])
+            | (x[second] + width[second] <= x[first])
+            | (y[first] + height[first] <= y[second])
+            | (y[second] + height[second] <= y[first])
         )
-    pairs = [(usable[i], usable[j]) for i, j in zip(first[close], second[close], strict=True)]
+        keep = (np.abs(height[second] - height[first]) <= tol) & apart
+        first, second = first[keep], second[keep]
+        distance = np.abs(desc[first] - desc[second]).mean(axis=1).astype(np.float64)
+        close = distance <= DESCRIPTOR_LIMIT
+        pairs += [(usable[i], usable[j]) for i, j in zip(first[close], second[close], strict=True)]
+        start = stop
     pairs.sort(key=lambda p: -(p[0].ink + p[1].ink))
     return pairs[:MAX_PAIRS]
 
 
-#: Word pairs whose descriptors `_candidate_pairs` compares at a time (6 MB of float32).
+#: Word pairs `_candidate_pairs` tests at a time, about (the pairs of one word past it
+#: come whole): their descriptors' differences are 6 MB of float32.
 _PAIR_CHUNK = 4096
 
 

@@ -22,7 +22,8 @@ Two measures of the ``forensics`` check by itself (``--only forensics``):
 3. **Stages** (``--stages``): where the check's own time goes on each page, method by method
    and within keypoint copy-move stage by stage (the reduced first pass, the crops described
    again at full detail, matching): every function `analyse_page` calls, timed in CPU
-   seconds on one thread as the check runs, in a fresh interpreter per round, rounds
+   seconds on one thread as the check runs (with the file's JPEG quality for text copy-move's
+   simulated copies, as the check gives it), in a fresh interpreter per round, rounds
    interleaved over the pages (with ``--before``, the earlier code right after the current
    one on each page); the medians of ``--repeats`` rounds. Times are inclusive (a stage's
    time holds the stages it calls). A JPEG page's double-quantisation map, which the check
@@ -151,16 +152,20 @@ from collections import defaultdict
 import cv2
 from workbench.runtime import apply_thread_policy
 apply_thread_policy()
-from workbench.imaging.forensic import copymove_keypoints as kp, tamper
+from workbench.imaging.forensic import copymove_keypoints as kp, ghost, tamper, textclone
 from workbench.loading import load_document
 from workbench.context import Context
+from workbench_checks.forensics.check import ForensicsCheck
 page = sys.argv[1]
 STAGES = {
     tamper: ["gradient_block_mean", "ghost_curves", "jpeg_ghost", "error_levels",
              "error_level_anomaly", "noise_inconsistency", "bare_paper", "paper_steps",
              "keypoint_clones", "block_clones", "merge_clones", "find_words", "text_clones",
-             "glyph_consistency", "digit_consistency", "clone_map", "text_clone_map",
-             "glyph_map", "fuse_maps", "regions_from_mask", "upsample_blocks"],
+             "glyph_consistency", "calibrated_glyphs", "digit_consistency", "paper_blocks",
+             "clone_map", "text_clone_map", "glyph_map", "fuse_maps", "regions_from_mask",
+             "upsample_blocks"],
+    ghost: ["straight_blocks"],
+    textclone: ["word_pairs", "resave_ratios"],
     kp: ["_sift_features", "_features_in", "_matched_pairs", "_reduced"],
 }
 spent = defaultdict(float)
@@ -187,14 +192,16 @@ if document.media_type == "image/jpeg":
     dq_spent = time.process_time() - started
     if isinstance(made, DqMap) and made.probability.shape == tuple(n // 8 for n in gray.shape):
         dq = made
-tamper.analyse_page(gray, dq=dq)
+# The quality text copy-move simulates a copy's save at, as the check gives it.
+quality = ForensicsCheck._jpeg_quality(document)
+tamper.analyse_page(gray, dq=dq, jpeg_quality=quality)
 for module, names in STAGES.items():
     for name in names:
         if hasattr(module, name):
             prefix = "keypoint " if module is kp else ""
             setattr(module, name, timed(prefix + name.strip("_"), getattr(module, name)))
 started = time.process_time()
-tamper.analyse_page(gray, dq=dq)
+tamper.analyse_page(gray, dq=dq, jpeg_quality=quality)
 spent["analyse_page"] = time.process_time() - started
 spent["decode"] = decode
 spent["dq map (outside analyse_page)"] = dq_spent

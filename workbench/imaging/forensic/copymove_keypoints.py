@@ -18,6 +18,7 @@ import numpy as np
 
 from workbench import geometry
 from workbench.geometry import Box
+from workbench.imaging.blocks import block_max
 from workbench.imaging.forensic.copymove import (
     ROW_NEIGHBOUR_GRAIN,
     ClonePair,
@@ -181,7 +182,7 @@ def _detail_tiles(work: np.ndarray) -> np.ndarray:
     th, tw = -(-h // SIFT_TILE), -(-w // SIFT_TILE)
     padded = np.zeros((th * SIFT_TILE, tw * SIFT_TILE), dtype=np.float32)
     padded[:h, :w] = grad
-    peak = padded.reshape(th, SIFT_TILE, tw, SIFT_TILE).max(axis=(1, 3))
+    peak = block_max(padded, SIFT_TILE)
     detail = (peak >= 8.0 * SIFT_DETAIL).astype(np.uint8)
     return cv2.dilate(detail, np.ones((3, 3), np.uint8)).astype(bool)
 

@@ -24,7 +24,15 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from workbench.imaging.blocks import block_mean, block_sum, robust_zscore, row_strips, smooth_blocks
+from workbench.imaging.blocks import (
+    block_max,
+    block_mean,
+    block_sum,
+    robust_zscore,
+    row_strips,
+    smooth_blocks,
+)
+from workbench.imaging.forensic.paper_steps import median_level
 
 _IMMERKAER = np.array([[1, -2, 1], [-2, 4, -2], [1, -2, 1]], dtype=np.float32)
 _SCALE = float(np.sqrt(np.pi / 2.0) / 6.0)
@@ -232,10 +240,10 @@ def _near_print(gray: np.ndarray, block: int, shape: tuple[int, ...]) -> np.ndar
     if bh == 0 or bw == 0:
         return np.zeros((bh, bw), bool)
     crop = img[: bh * block, : bw * block]
-    level = float(np.median(crop)) - PRINT_DEPTH
+    level = median_level(crop) - PRINT_DEPTH
     size = 2 * RESIDUE_REACH + 1
     near = cv2.dilate((crop < level).astype(np.uint8), np.ones((size, size), np.uint8))
-    out: np.ndarray = near.reshape(bh, block, bw, block).max(axis=(1, 3)) > 0
+    out: np.ndarray = block_max(near, block) > 0
     return out
 
 

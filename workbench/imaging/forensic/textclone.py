@@ -159,17 +159,13 @@ def _pad(box: Box, pad: int, shape: tuple[int, int]) -> Box:
     return Box(x0, y0, x1 - x0, y1 - y0)
 
 
-def _apart(a: Box, b: Box) -> bool:
-    return (
-        a.x + a.width <= b.x
-        or b.x + b.width <= a.x
-        or a.y + a.height <= b.y
-        or b.y + b.height <= a.y
-    )
-
-
 def _candidate_pairs(page: PageWords) -> list[tuple[Word, Word]]:
-    """Pairs of separate words of about the same size and coarse shape, largest first."""
+    """Pairs of separate words of about the same size and coarse shape, largest first.
+
+    Every pair of words whose widths differ by at most the tolerance is tested at once in
+    arrays (a page of tables or lists has hundreds of words, and tens of thousands of such
+    pairs), in the order a loop over the words by width would test them.
+    """
     h = page.glyph_height
     usable = [
         w
@@ -177,20 +173,45 @@ def _candidate_pairs(page: PageWords) -> list[tuple[Word, Word]]:
         if w.box.width >= 1.2 * h and w.box.height >= 0.8 * h and w.ink >= 0.6 * h * h
     ]
     usable.sort(key=lambda w: w.box.width)
-    desc = {w.label: _descriptor(page, w) for w in usable}
-    pairs: list[tuple[Word, Word]] = []
+    n = len(usable)
+    if n < 2:
+        return []
     tol = max(2, round(0.08 * h))
-    for i, a in enumerate(usable):
-        for b in usable[i + 1 :]:
-            if b.box.width - a.box.width > tol:
-                break
-            if abs(b.box.height - a.box.height) > tol or not _apart(a.box, b.box):
-                continue
-            if float(np.abs(desc[a.label] - desc[b.label]).mean()) > DESCRIPTOR_LIMIT:
-                continue
-            pairs.append((a, b))
+    x, y, width, height = np.array(
+        [(w.box.x, w.box.y, w.box.width, w.box.height) for w in usable], dtype=np.int64
+    ).T
+    desc = np.stack([_descriptor(page, w) for w in usable]).reshape(n, -1)
+    # Each word with every later word no more than `tol` wider (the widths are sorted), a
+    # run of words at a time so that a page of thousands of words of one width (a table of
+    # numbers) never holds all their pairs at once.
+    ends = np.searchsorted(width, width + tol, side="right")
+    counts = np.maximum(ends - np.arange(n) - 1, 0)
+    pairs: list[tuple[Word, Word]] = []
+    start = 0
+    while start < n:
+        stop = start + 1 + int(np.searchsorted(np.cumsum(counts[start + 1 :]), _PAIR_CHUNK))
+        run = counts[start:stop]
+        first = np.repeat(np.arange(start, stop), run)
+        second = first + 1 + np.arange(int(run.sum())) - np.repeat(np.cumsum(run) - run, run)
+        apart = (
+            (x[first] + width[first] <= x[second])
+            | (x[second] + width[second] <= x[first])
+            | (y[first] + height[first] <= y[second])
+            | (y[second] + height[second] <= y[first])
+        )
+        keep = (np.abs(height[second] - height[first]) <= tol) & apart
+        first, second = first[keep], second[keep]
+        distance = np.abs(desc[first] - desc[second]).mean(axis=1).astype(np.float64)
+        close = distance <= DESCRIPTOR_LIMIT
+        pairs += [(usable[i], usable[j]) for i, j in zip(first[close], second[close], strict=True)]
+        start = stop
     pairs.sort(key=lambda p: -(p[0].ink + p[1].ink))
     return pairs[:MAX_PAIRS]
+
+
+#: Word pairs `_candidate_pairs` tests at a time, about (the pairs of one word past it
+#: come whole): their descriptors' differences are 6 MB of float32.
+_PAIR_CHUNK = 4096
 
 
 def _align(gray: np.ndarray, a: Box, b: Box) -> tuple[int, int, float]:

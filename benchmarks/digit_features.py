@@ -94,7 +94,7 @@ def measure(entry: fc.Entry, folder: Path) -> dict[str, Any]:
     numbers: list[tuple[bool, dict[str, float]]] = []
     boxes: list[tuple[int, int, int, int]] = []
     for box in number_words.number_boxes(read, page.ink):
-        own = page.ink[box.y : box.y + box.height, box.x : box.x + box.width]
+        own = number_words.number_ink(page.ink, box, page.glyph_height)
         values = print_features(gray, page.ink, box, own, page.glyph_height)
         if values is None:
             continue

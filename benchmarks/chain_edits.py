@@ -36,6 +36,7 @@ import argparse
 import hashlib
 import inspect
 import json
+import shutil
 import sys
 import tempfile
 import time
@@ -209,9 +210,9 @@ def outcomes(chain: gc.Chain, kind: str, pages: int, key: str) -> list[dict[str,
     stored: dict[str, Any] = {}
     if cache.exists():
         stored = json.loads(cache.read_text(encoding="utf-8"))
-    if stored.get("generator") != gen:
-        for old in folder.iterdir():
-            old.unlink()
+    if stored.get("generator") != gen:  # pages of another generator, and what was read on them
+        shutil.rmtree(folder)
+        folder.mkdir()
         stored = {"generator": gen, "pages": {}}
     rows = []
     for i in range(pages):

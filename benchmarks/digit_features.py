@@ -53,6 +53,8 @@ import forensic_fresh as ff  # noqa: E402
 
 from workbench.imaging.forensic import digits, number_words  # noqa: E402
 from workbench.imaging.forensic.glyphs import print_features  # noqa: E402
+from workbench.imaging.forensic.lighting import text_page  # noqa: E402
+from workbench.imaging.forensic.paper_steps import bare_paper, is_paper_page  # noqa: E402
 from workbench.imaging.words import find_words  # noqa: E402
 from workbench.ocr import OcrWord, default_engine  # noqa: E402
 
@@ -82,6 +84,9 @@ def read_page(entry: fc.Entry, folder: Path) -> list[OcrWord]:
 def measure(entry: fc.Entry, folder: Path) -> dict[str, Any]:
     """Every number's z per measurement on one page, and whether it touches the edit."""
     gray = np.asarray(Image.open(folder / entry.path).convert("L"))
+    # The page the check compares words on: a page lit unevenly with its lighting evened out.
+    even, _ = text_page(gray, is_paper_page(*bare_paper(gray)))
+    gray = gray if even is None else even
     page = find_words(gray)
     mask = np.asarray(Image.open(folder / entry.mask)) > 0 if entry.mask else None
     read = read_page(entry, folder)
@@ -94,7 +99,7 @@ def measure(entry: fc.Entry, folder: Path) -> dict[str, Any]:
     numbers: list[tuple[bool, dict[str, float]]] = []
     boxes: list[tuple[int, int, int, int]] = []
     for box in number_words.number_boxes(read, page.ink):
-        own = page.ink[box.y : box.y + box.height, box.x : box.x + box.width]
+        own = number_words.number_ink(page.ink, box, page.glyph_height)
         values = print_features(gray, page.ink, box, own, page.glyph_height)
         if values is None:
             continue

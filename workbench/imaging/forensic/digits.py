@@ -111,7 +111,7 @@ from workbench.geometry import Box, intersection
 from workbench.imaging.blocks import strength_from_z
 from workbench.imaging.forensic.glyphs import GlyphOutlier, print_features
 from workbench.imaging.forensic.number_words import ReadWord as ReadWord  # re-exported
-from workbench.imaging.forensic.number_words import clip_box, number_boxes
+from workbench.imaging.forensic.number_words import clip_box, number_boxes, number_ink
 from workbench.imaging.forensic.stamp_numbers import stamp_numbers
 from workbench.imaging.layout.seal import Circle, find_seals
 from workbench.imaging.words import PageWords
@@ -512,7 +512,7 @@ def digit_consistency(
     measured: list[tuple[Box, dict[str, float]]] = []
     grains: list[float | None] = []
     for box in number_boxes(read, page.ink):
-        own = page.ink[box.y : box.y + box.height, box.x : box.x + box.width]
+        own = number_ink(page.ink, box, page.glyph_height)
         features = print_features(img, page.ink, box, own, page.glyph_height)
         if features is not None:
             measured.append((box, features))

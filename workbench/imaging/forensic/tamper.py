@@ -36,6 +36,7 @@ from workbench.imaging.forensic.ghost import (
     page_quality_estimate,
 )
 from workbench.imaging.forensic.glyphs import GlyphOutlier, glyph_map
+from workbench.imaging.forensic.lighting import text_page
 from workbench.imaging.forensic.noise import noise_inconsistency, noise_strength
 from workbench.imaging.forensic.paper_patch import paper_blocks
 from workbench.imaging.forensic.paper_steps import bare_paper, is_paper_page, paper_steps
@@ -344,7 +345,9 @@ def analyse_page(
     copied: list[TextClone] = []
     printed: list[GlyphOutlier] = []
     floor = 0.0
-    if text and not on_paper:
+    # A page lit unevenly is compared with its lighting evened out (`text_page`).
+    page_text, lit_note = text_page(img, on_paper) if text else (None, None)
+    if text and page_text is None:
         # The text methods compare print on paper. A photograph or a drawn scene has bright
         # strokes and repeated shapes that are no print: glyph consistency gave untouched
         # procedural scenes warnings (a line segment's sharpness at robust z 18), and text
@@ -354,19 +357,20 @@ def analyse_page(
             f"is not mostly light bare paper ({share:.0%} of it near its median tone "
             f"{level:.0f})."
         )
-    elif text:
-        words = find_words(img)
-        scan = text_clones(img, words=words, quality=jpeg_quality if jpeg_grid else None)
+    elif page_text is not None:
+        notes += [lit_note] if lit_note else []
+        words = find_words(page_text)
+        scan = text_clones(page_text, words=words, quality=jpeg_quality if jpeg_grid else None)
         floor = scan.floor
         limit = calib.threshold("text_clone", 0.0)
         copied = [c for c in scan.clones if c.strength >= limit]
-        glyphs = calibrated_glyphs(img, words, calib)
+        glyphs = calibrated_glyphs(page_text, words, calib)
         limit = calib.threshold("glyph", 0.0)
         printed = [o for o in glyphs.outliers if o.strength >= limit]
         notes += [n for n in (scan.note, glyphs.note) if n]
         read_words = read() if read is not None else None
         if read_words is not None:
-            numbers = digit_consistency(img, words, read_words)
+            numbers = digit_consistency(page_text, words, read_words)
             printed += [o for o in numbers.outliers if o.strength >= limit]
             printed.sort(key=lambda o: -o.strength)
             notes += [numbers.note] if numbers.note else []

@@ -1,0 +1,73 @@
+"""A page's lighting made even, so that the text methods can judge a page lit unevenly.
+
+The methods that compare a page's words with each other (text copy-move, glyph and line
+consistency, the number comparison) judge only a page of mostly light bare paper
+(`workbench.imaging.forensic.paper_steps.is_paper_page`: most of it within a few grey levels
+of its median tone), because a photograph or a drawn scene is no print on paper. A scan lit
+unevenly (a lamp brighter at one end, a photographed page) is print on paper too, but its
+paper's tone drifts across the page by more than that margin, so none of its words was
+compared: on pages of `benchmarks/genuine_chains.py`'s chain whose brightness falls by 18%
+from top to bottom, 55-57% of the page lay near its median tone, and retyped numbers there
+went unseen.
+
+Lighting multiplies the page's tone by a field that varies slowly across the page; it does
+not change how ink, edges and grain differ *within* a few glyphs. `even_lighting` estimates
+that field from the paper (the page reduced, its ink removed by a maximum filter, smoothed)
+and divides it out. The text methods take the page so evened out only where the page itself
+is no paper page and its evened-out version is one (`text_page`); every other page is judged
+as before, and a photograph stays no paper page (its tones do not become one flat paper by
+removing a slow field).
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from workbench.imaging.forensic.paper_steps import bare_paper, is_paper_page
+
+#: Longer side of the reduced page the lighting is estimated on (pixels), the side of the
+#: maximum filter that removes ink there (reduced pixels: wider than a line of text at that
+#: size), and the sigma of the smoothing after it (reduced pixels).
+LIGHT_SIDE = 256
+INK_SPAN = 7
+LIGHT_SIGMA = 6.0
+
+
+def even_lighting(gray: np.ndarray) -> np.ndarray:
+    """`gray` (uint8, dark print on light paper) divided by its slowly varying paper tone.
+
+    The paper's tone is the page reduced to `LIGHT_SIDE` pixels, its ink removed by a
+    maximum filter of `INK_SPAN`, smoothed by `LIGHT_SIGMA` and enlarged again; the result
+    is scaled to the tone's median, so that the page's paper keeps its level.
+    """
+    img = np.asarray(gray, dtype=np.uint8)
+    h, w = img.shape[:2]
+    side = max(h, w)
+    size = (max(1, round(w * LIGHT_SIDE / side)), max(1, round(h * LIGHT_SIDE / side)))
+    small = cv2.resize(img, size, interpolation=cv2.INTER_AREA)
+    bare = cv2.dilate(small, np.ones((INK_SPAN, INK_SPAN), np.uint8)).astype(np.float32)
+    smooth = cv2.GaussianBlur(bare, (0, 0), LIGHT_SIGMA)
+    paper = np.asarray(cv2.resize(smooth, (w, h), interpolation=cv2.INTER_LINEAR), np.float32)
+    level = float(np.median(paper))
+    even = img.astype(np.float32) * (level / np.maximum(paper, 1.0))
+    return np.clip(np.rint(even), 0, 255).astype(np.uint8)
+
+
+def text_page(gray: np.ndarray, on_paper: bool) -> tuple[np.ndarray | None, str | None]:
+    """The page the text methods judge: (page, note), or (None, None) when none is.
+
+    `on_paper` says whether `gray` is itself mostly light bare paper; then it is judged as it
+    is (no note). Otherwise the page with its lighting evened out is judged when that is
+    mostly light bare paper, with a note saying so.
+    """
+    if on_paper:
+        return gray, None
+    even = even_lighting(gray)
+    share, level = bare_paper(even)
+    if not is_paper_page(share, level):
+        return None, None
+    return even, (
+        "The page is lit unevenly: the words were compared on the page with its lighting "
+        f"evened out ({share:.0%} of it then near its paper tone {level:.0f})."
+    )

@@ -20,9 +20,9 @@ from workbench.imaging.forensic.fusion import (
     TEXT_SHOWN,
     TRIM_MARGIN,
     fuse_maps,
-    step_rectangles,
     tamper_score,
 )
+from workbench.imaging.forensic.step_outline import closed_rectangles, step_rectangles
 from workbench.imaging.forensic.tamper import CELL, analyse_page
 from workbench.imaging.words import find_words
 
@@ -263,3 +263,53 @@ def test_tall_strips_far_apart_close_nothing() -> None:
     layer[26:46, 180:182] = 0.0
     layer[14:34, 180:182] = 0.6  # sharing most of its rows
     assert (step_rectangles(layer) == layer).all()
+
+
+def test_pieces_of_three_sides_that_meet_nowhere_close_their_rectangle() -> None:
+    # A piece of a patch's top, its right side lower down and two pieces of its bottom: no two
+    # of them meet at a corner, but together they lie along three sides of one box.
+    layer = np.zeros((120, 200), np.float32)
+    layer[20:22, 60:90] = 0.3  # a piece of the top
+    layer[50:80, 168:170] = 0.3  # the right side, lower down
+    layer[98:100, 30:50] = 0.2  # pieces of the bottom
+    layer[98:100, 110:140] = 0.2
+    layer[40:60, 20:22] = 0.2  # the left side
+    left, top = np.zeros_like(layer, bool), np.zeros_like(layer, bool)
+    left[40:60, 20:22], top[20:22, 60:90] = True, True
+    rects = closed_rectangles(layer)
+    assert [box for box, _ in rects] == [(20, 20, 170, 100)]
+    assert rects[0][1] == pytest.approx(1 - 0.7**2 * 0.8**3)
+    # Three sides are enough; pieces of two sides that do not meet close nothing.
+    assert [box for box, _ in closed_rectangles(np.where(left, 0.0, layer))] == [(30, 20, 170, 100)]
+    two = layer.copy()
+    two[left | top] = 0.0
+    assert closed_rectangles(two) == []
+    # Pieces along two parallel lines only (a shaded band's edges, two shadowed margins)
+    # close nothing, however many pieces there are.
+    band = np.zeros((120, 200), np.float32)
+    band[20:22, 60:90] = band[20:22, 120:150] = band[98:100, 30:50] = 0.4
+    assert closed_rectangles(band) == []
+    margins = np.zeros((120, 200), np.float32)
+    margins[10:40, 10:12] = margins[50:90, 10:12] = margins[30:70, 180:182] = 0.4
+    assert closed_rectangles(margins) == []
+
+
+def test_a_closed_rectangle_of_weak_sides_is_marked_whole() -> None:
+    # A block of paper three grey levels darker pasted over the letter's lines: its top, its
+    # bottom and its left side are found, each too weak to be marked on its own (weighted
+    # below 0.5); together they close the block, which is marked whole and nothing else is.
+    box = (160, 1200, 1000, 1330)
+    traces = analyse_page(_pasted_block(box, 3))
+    steps = traces.paper_step_regions
+    assert len(steps) >= 3
+    assert all(r.score * DEFAULT_WEIGHTS["paper_step"] < 0.5 for r in steps)
+    x0, y0, x1, y1 = box
+    on = traces.heatmap >= 128
+    assert on[y0:y1, x0:x1].mean() > 0.9
+    near = np.zeros_like(on)
+    near[y0 - 16 : y1 + 16, x0 - 16 : x1 + 16] = True
+    assert not (on & ~near).any()
+    # The same letter through the same chain without the block: no region, nothing marked.
+    page = _jpeg_gray(_jpeg_gray(np.asarray(scanned_letter(seed=0)), 80), 90)
+    untouched = analyse_page(page)
+    assert untouched.paper_step_regions == [] and int(untouched.heatmap.max()) < 128

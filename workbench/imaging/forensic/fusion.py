@@ -4,12 +4,12 @@ Each method's map is already calibrated against its own page (0 where the page l
 itself, 1 at the strongest trace), so fusion can stay simple and explainable: the heatmap is
 the largest weighted trace at each pixel, and the page score is a noisy-OR of the methods'
 strongest regions, so one clear trace is enough and agreeing traces add up. Regions are then
-shaped by what the edit looks like: paper steps along two or more sides of one rectangle are
-filled to it (`step_rectangles`), a copy is marked at both of its ends when another method
-marked one of them (`copy_ends`), and a block method's region around words that stand out is
-trimmed to those words (`trim_to_words`). How much each method counts is learned from the
-independent corpus's dev split (``benchmarks/fit_fusion.py``) where a method was fitted there,
-and reasoned otherwise.
+shaped by what the edit looks like: paper steps along the sides of one rectangle are filled
+to it (`step_layer`, `step_outline`), a copy is marked at both of its ends when another
+method marked one of them (`copy_ends`), and a block method's region around words that
+stand out is trimmed to those words (`trim_to_words`). How much each method counts is learned
+from the independent corpus's dev split (``benchmarks/fit_fusion.py``) where a method was
+fitted there, and reasoned otherwise.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ import numpy as np
 from workbench.geometry import Box
 from workbench.imaging.forensic.fusion_weights import LEARNED_WEIGHTS
 from workbench.imaging.forensic.paper_patch import PaperBlocks, grow_patches
+from workbench.imaging.forensic.step_outline import closed_rectangles
 
 #: How much each method's trace counts, as reasoned before any fit. Clones verified on
 #: background texture and JPEG ghosts are specific, and so are words that share their noise
@@ -76,17 +77,11 @@ COPY_METHODS = ("clone", "text_clone")
 COPY_SHARE = 0.5
 COPY_REACH = 4
 COPY_LEAST = 0.15
-#: The paper-step method finds a pasted patch by the straight steps at its edges, but where
-#: print interrupts the paper along an edge, or the patch is taller than the method joins, it
-#: finds the edges as separate regions (a strip along the top, another along the right side).
-#: Regions that lie along different sides of one rectangle are filled to it (`step_rectangles`):
-#: within `RECT_TOLERANCE` elements of the fused grid (16 pixels) of the side they run along,
-#: a strip being a region at least `STRIP` times as long as it is thick. Chosen by
-#: leave-one-chain-out on the independent corpus's dev split (``benchmarks/fusion_shapes.py``),
-#: where any tolerance from 8 to 24 pixels gave the same held-out pixel F1; never on its test
-#: split.
-RECT_TOLERANCE = 4
-STRIP = 2.0
+#: A closed rectangle at this strength or more is painted on the heatmap at its own strength,
+#: not weighted down (`step_layer`): at 0.5, the level its readers take as marked. Reasoned,
+#: not fitted; on the dev split and the fresh-look set it changed only foreign-JPEG pages
+#: (a letter's block closed by two weak strips at 0.57, a block closed by three sides at 0.61).
+RECT_SHOWN = 0.5
 #: The method whose regions are steps along a patch's edges.
 STEP_METHOD = "paper_step"
 #: Methods whose regions are evidence of a patch of other paper, grown into the whole patch
@@ -130,7 +125,7 @@ def fuse_maps(
     weights : mapping of method name -> float in [0, 1], optional
         `DEFAULT_WEIGHTS` by default; methods without a weight count fully. A text method's
         word at `TEXT_SHOWN` or more keeps its own strength. Paper-step regions that close
-        a rectangle are filled to it (`step_rectangles`).
+        a rectangle are filled to it (`step_layer`).
     copies : sequence of (source, target, strength)
         The page's copy pairs (copy-move and text copy-move), boxes in page pixels; see
         `copy_ends` for when both ends are marked.
@@ -152,7 +147,8 @@ def fuse_maps(
     for name, values in maps.items():
         raw = resize_map(np.clip(np.nan_to_num(values), 0.0, 1.0), shape)
         if name == STEP_METHOD:
-            raw = step_rectangles(raw)
+            layers[name] = step_layer(raw, w.get(name, 1.0))
+            continue
         layer = np.float32(w.get(name, 1.0)) * raw
         if name in TEXT_METHODS:
             layer = np.where(raw >= TEXT_SHOWN, np.maximum(layer, raw), layer)
@@ -282,126 +278,23 @@ def copy_ends(
     return out
 
 
-Rect = tuple[int, int, int, int]
+def step_layer(raw: np.ndarray, weight: float) -> np.ndarray:
+    """The paper-step method's layer on the fused heatmap, from its map `raw` and its weight.
 
-
-def _sides(box: Rect, bound: Rect) -> set[str]:
-    """The sides of `bound` that `box` runs along (a strip) or touches (any other region)."""
-    x0, y0, x1, y1 = box
-    bx0, by0, bx1, by1 = bound
-    tol = RECT_TOLERANCE
-    near = {"top": y0 - by0 <= tol, "bottom": by1 - y1 <= tol}
-    near |= {"left": x0 - bx0 <= tol, "right": bx1 - x1 <= tol}
-    # A bound no thicker than the tolerance has one line for its top and bottom (or its left
-    # and right): strips along one line are one side, not a patch's two.
-    near["bottom"] = near["bottom"] and by1 - by0 > 2 * tol
-    near["right"] = near["right"] and bx1 - bx0 > 2 * tol
-    w, h = x1 - x0, y1 - y0
-    if w >= STRIP * h:
-        return {k for k in ("top", "bottom") if near[k]}
-    if h >= STRIP * w:
-        return {k for k in ("left", "right") if near[k]}
-    return {k for k, v in near.items() if v}
-
-
-def _closes(boxes: Sequence[Rect]) -> bool:
-    """Whether `boxes` lie along the sides of their common bounding box, side by side.
-
-    Each must run along (or touch) a side of the bounding box, and lie beside another of them:
-    strips of one orientation are pieces of one side when they lie along one line (a side is
-    often found in pieces), and face each other (a patch's top and bottom) when they share
-    columns and lie no farther apart than the longer is long; a strip and a region of
-    another shape meet when the region reaches the strip's line, over or beyond the strip's
-    end by no more than the longer's length; two regions that are not strips must meet at a
-    corner (within `RECT_TOLERANCE`). So two regions far apart on the page close nothing, nor
-    does a shaded header's edge with a footer's farther apart than they are long (a patch's
-    longer sides lie no farther apart than they are long, so a pasted patch whose longer
-    sides are found still closes), and strips along one line are one side (`_sides`).
+    Regions that lie along the sides of one rectangle are filled to it (`closed_rectangles`)
+    and the map is weighted; a closed rectangle at `RECT_SHOWN` or more keeps its own
+    strength: its sides agree on one patch (a shaded band or a fold gives one or two parallel
+    edges, not a closed outline), so it is marked where each side alone is too weak to be.
     """
-    bound = (
-        min(b[0] for b in boxes),
-        min(b[1] for b in boxes),
-        max(b[2] for b in boxes),
-        max(b[3] for b in boxes),
-    )
-    tol = RECT_TOLERANCE
-
-    def beside(a: Rect, b: Rect) -> bool:
-        across = min(a[2], b[2]) - max(a[0], b[0])  # columns shared (negative: a gap)
-        along = min(a[3], b[3]) - max(a[1], b[1])  # rows shared
-        wa, ha, wb, hb = a[2] - a[0], a[3] - a[1], b[2] - b[0], b[3] - b[1]
-        flat = (wa >= STRIP * ha, wb >= STRIP * hb)
-        tall = (ha >= STRIP * wa, hb >= STRIP * wb)
-        if all(flat):  # pieces of one top or bottom, or a top facing a bottom
-            return along >= -tol or (across >= -tol and -along <= max(wa, wb))
-        if all(tall):  # the same with left and right
-            return across >= -tol or (along >= -tol and -across <= max(ha, hb))
-        longer = max(wa, ha, wb, hb)
-        if any(flat):  # a region reaching a top's or bottom's line, beyond or over its end
-            return along >= -tol and -across <= longer
-        if any(tall):
-            return across >= -tol and -along <= longer
-        return across >= -tol and along >= -tol  # two other regions meet at a corner
-
-    return all(_sides(b, bound) for b in boxes) and all(
-        any(beside(a, b) for b in boxes if b is not a) for a in boxes
-    )
-
-
-def step_rectangles(layer: np.ndarray) -> np.ndarray:
-    """The paper-step layer with regions that lie along the sides of one rectangle filled to it.
-
-    Regions are taken strongest first; each gathers the others with which it still lies along
-    the sides of their common bounding box (`_closes`). A group of two or more regions that
-    covers at least two sides of that box is the outline of one pasted patch, and the box is
-    painted with the sides' strengths combined as the page score combines methods (a
-    noisy-OR: each side is a measurement of its own, and sides that agree add up): a patch of
-    other paper is the whole rectangle, not its edges.
-
-    Parameters
-    ----------
-    layer : (H, W) float array in [0, 1]
-        The paper-step method's map on the fused grid (its regions painted with their
-        strength).
-
-    Returns
-    -------
-    (H, W) float array
-        `layer`, with each closed rectangle painted (never lowered).
-
-    """
-    count, found_labels, stats, _ = cv2.connectedComponentsWithStats(
-        (layer > 0).astype(np.uint8), connectivity=8
-    )
-    if count < 3:
-        return layer
-    labels = np.asarray(found_labels, dtype=np.int32)
-    strongest = np.zeros(count, dtype=np.float32)
-    np.maximum.at(strongest, labels, layer)
-    boxes: dict[int, Rect] = {
-        i: (int(x), int(y), int(x + w), int(y + h)) for i, (x, y, w, h, _) in enumerate(stats)
-    }
-    order = sorted(range(1, count), key=lambda i: -strongest[i])
-    used: set[int] = set()
-    out = layer.copy()
-    for seed in order:
-        if seed in used:
-            continue
-        group = [seed]
-        for other in order:
-            fresh = other not in used and other not in group
-            if fresh and _closes([boxes[i] for i in (*group, other)]):
-                group.append(other)
-        rects = [boxes[i] for i in group]
-        x0, y0 = min(r[0] for r in rects), min(r[1] for r in rects)
-        x1, y1 = max(r[2] for r in rects), max(r[3] for r in rects)
-        covered = set().union(*(_sides(r, (x0, y0, x1, y1)) for r in rects))
-        if len(group) < 2 or len(covered) < 2:
-            continue
-        used.update(group)
-        value = np.float32(1.0 - np.prod([1.0 - float(strongest[i]) for i in group]))
-        out[y0:y1, x0:x1] = np.maximum(out[y0:y1, x0:x1], value)
-    return out
+    rects = closed_rectangles(raw)
+    filled = raw.copy()
+    for (x0, y0, x1, y1), value in rects:
+        filled[y0:y1, x0:x1] = np.maximum(filled[y0:y1, x0:x1], np.float32(value))
+    layer = np.float32(weight) * filled
+    for (x0, y0, x1, y1), value in rects:
+        if value >= RECT_SHOWN:
+            layer[y0:y1, x0:x1] = np.maximum(layer[y0:y1, x0:x1], np.float32(value))
+    return layer
 
 
 def trim_to_words(fused: np.ndarray, text: np.ndarray) -> np.ndarray:

@@ -313,3 +313,17 @@ def test_a_closed_rectangle_of_weak_sides_is_marked_whole() -> None:
     page = _jpeg_gray(_jpeg_gray(np.asarray(scanned_letter(seed=0)), 80), 90)
     untouched = analyse_page(page)
     assert untouched.paper_step_regions == [] and int(untouched.heatmap.max()) < 128
+
+
+def test_a_trimmed_region_keeps_every_flagged_word_inside_it() -> None:
+    # A double-quantisation region over a pasted block of two lines: glyph consistency flags
+    # the second line at a warning's strength and the first only weakly. The trim keeps both
+    # lines (and their margin), and lowers the paper around them.
+    dq = np.zeros((80, 80))
+    dq[10:50, 10:70] = 1.0
+    glyph = np.zeros((80, 80))
+    glyph[20:26, 14:66] = 0.2  # the first line, flagged weakly
+    glyph[34:40, 14:66] = 0.7  # the second, at a warning's strength
+    heat = fuse_maps({"dq": dq, "glyph": glyph}, (80, 80), {"dq": 0.9, "glyph": 0.8})
+    assert (heat[20:26, 14:66] >= 128).all() and (heat[34:40, 14:66] >= 128).all()
+    assert 0 < heat[12, 40] < 128 and 0 < heat[46, 40] < 128

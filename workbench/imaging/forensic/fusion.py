@@ -53,6 +53,13 @@ TEXT_METHODS = ("glyph", "text_clone")
 TRIM_SHARE = 0.5
 #: Margin kept around the words with evidence, in elements of the fused grid.
 TRIM_MARGIN = 2
+#: A region trimmed for words that stand out keeps every word inside it that the text methods
+#: flagged at this weighted strength or more, not only those that stand out: a block pasted from
+#: another JPEG holds several lines, of which glyph consistency may flag one at a warning's
+#: strength and the next only weakly, and both are the block. On the dev split and the
+#: fresh-look set any floor from 0.01 to 0.1 changed one page (a foreign-JPEG block of two
+#: lines on a list, pixel F1 0.60 -> 0.91) and no other; 0.15 and above changed none.
+TRIM_KEEP = 0.05
 #: A word or line of the `TEXT_METHODS` at this strength or more is painted on the heatmap at
 #: its own strength, not weighted down: the text methods' regions are the words their findings
 #: name, and from this strength on those findings can warn, so the heatmap marks (at 0.5,
@@ -312,9 +319,9 @@ def trim_to_words(fused: np.ndarray, text: np.ndarray) -> np.ndarray:
     (H, W) float array
         ``fused``, except that in a region (connected cells of strength 0.5 and above) where
         the words that stand out cover less than `TRIM_SHARE` of it, the cells farther than
-        `TRIM_MARGIN` from those words are lowered to just below 0.5: they still show on the
-        heatmap, fainter, as the surroundings of the edit rather than the edit. Regions
-        without such words are left as they are.
+        `TRIM_MARGIN` from the words with evidence (at `TRIM_KEEP` or more) are lowered to
+        just below 0.5: they still show on the heatmap, fainter, as the surroundings of the
+        edit rather than the edit. Regions without words that stand out are left as they are.
 
     """
     on = fused >= 0.5
@@ -329,7 +336,8 @@ def trim_to_words(fused: np.ndarray, text: np.ndarray) -> np.ndarray:
     if not trim.any():
         return fused
     side = 2 * TRIM_MARGIN + 1
-    near = cv2.dilate(words.astype(np.uint8), np.ones((side, side), np.uint8)).astype(bool)
+    kept = (text >= TRIM_KEEP).astype(np.uint8)
+    near = cv2.dilate(kept, np.ones((side, side), np.uint8)).astype(bool)
     lower = trim[labels] & ~near
     out = fused.copy()
     out[lower] = np.minimum(out[lower], np.float32(127.0 / 255.0))

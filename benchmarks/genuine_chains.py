@@ -31,6 +31,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -109,15 +110,26 @@ PAGES: tuple[tuple[str, str], ...] = (
 )
 
 
-def _typeset(kind: str, faces: str, dpi: int, rng: np.random.Generator, template: int) -> cp.Page:
-    if faces == "fresh":
-        with ff.fresh_faces():
-            return cp.render(kind, "dev", dpi, rng, template)
-    return cp.render(kind, "dev", dpi, rng, template)
+def faces_of(faces: str) -> AbstractContextManager[None]:
+    """The context to typeset (and edit) a page of `faces` in: "dev" or "fresh" (`PAGES`)."""
+    return ff.fresh_faces() if faces == "fresh" else nullcontext()
+
+
+def typeset(kind: str, faces: str, dpi: int, rng: np.random.Generator, template: int) -> cp.Page:
+    """A page of `kind` typeset with the corpus's dev code in `faces` (`faces_of`)."""
+    with faces_of(faces):
+        return cp.render(kind, "dev", dpi, rng, template)
 
 
 def scan(page: cp.Page, chain: Chain, rng: np.random.Generator) -> np.ndarray:
     """Print `page` on the chain's paper and scan it (before any compression); uint8 image."""
+    return scan_skewed(page, chain, rng)[0]
+
+
+def scan_skewed(
+    page: cp.Page, chain: Chain, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
+    """`scan`, and the 2 x 3 affine of its skew (from the typeset page to the scan)."""
     h, w = page.ink.shape
     scale = page.dpi / 300
     low = cv2.resize(
@@ -162,7 +174,7 @@ def scan(page: cp.Page, chain: Chain, rng: np.random.Generator) -> np.ndarray:
         out = cv2.fastNlMeansDenoisingColored(out, None, chain.denoise, chain.denoise, 5, 15)
     if not chain.colour:
         out = cv2.cvtColor(out, cv2.COLOR_RGB2GRAY)
-    return out
+    return out, m
 
 
 def encode(image: np.ndarray, chain: Chain) -> tuple[bytes, str]:
@@ -191,7 +203,7 @@ def page_file(chain: Chain, index: int, folder: Path) -> Path:
     ci = CHAINS.index(chain)
     seed = SEED * 1000 + ci * 50 + index
     rng = np.random.default_rng(seed)
-    page = _typeset(kind, faces, chain.dpi, rng, index % 2)
+    page = typeset(kind, faces, chain.dpi, rng, index % 2)
     data, suffix = encode(scan(page, chain, rng), chain)
     path = folder / f"{chain.name}-{index:02d}-{kind}-{faces}{suffix}"
     if not path.exists():

@@ -58,7 +58,7 @@ def test_noisy_patch_on_a_page_without_noise_is_found(tmp_path: Path) -> None:
     chain = _chain("150-grey-q60")
     gray = _gray(gc.page_file(chain, 0, tmp_path)).copy()
     rng = np.random.default_rng(11)
-    page = gc._typeset("letter", "dev", chain.dpi, rng, 0)
+    page = gc.typeset("letter", "dev", chain.dpi, rng, 0)
     noisy = gc.scan(page, gc.Chain("noisy", 150, False, 2, (), noise=4.0), rng)
     y0, y1, x0, x1 = 640, 800, 200, 520
     gray[y0:y1, x0:x1] = noisy[y0:y1, x0:x1]
@@ -141,7 +141,7 @@ def test_region_saved_at_another_quality_on_grainy_paper_is_found() -> None:
     # it was pasted back (on the page's 8 x 8 grid), and the page saved at 95.
     chain = _chain("200-grey-yellow-grain-q78")
     rng = np.random.default_rng(5)
-    page = gc._typeset("letter", "dev", chain.dpi, rng, 0)
+    page = gc.typeset("letter", "dev", chain.dpi, rng, 0)
     raw = gc.scan(page, chain, rng)
     rows = np.flatnonzero((raw < 150).mean(axis=1) > 0.01)
     y0 = int(rows[len(rows) // 2]) // 16 * 16

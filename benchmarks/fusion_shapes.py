@@ -256,7 +256,7 @@ def diagnosis(rows: Sequence[dict[str, Any]]) -> list[str]:
         for m in METHODS:
             raw = r["cells"][m].astype(np.float32) / 255.0
             if m == fusion.STEP_METHOD:  # a closed rectangle is the paper steps' region
-                stack.append(fusion.step_layer(raw, weights.get(m, 1.0)))
+                stack.append(fusion.step_layer(raw, weights.get(m, 1.0), CELL))
                 continue
             layer = weights.get(m, 1.0) * raw
             if m in fusion.TEXT_METHODS:

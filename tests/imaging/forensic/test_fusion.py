@@ -327,3 +327,18 @@ def test_a_trimmed_region_keeps_every_flagged_word_inside_it() -> None:
     heat = fuse_maps({"dq": dq, "glyph": glyph}, (80, 80), {"dq": 0.9, "glyph": 0.8})
     assert (heat[20:26, 14:66] >= 128).all() and (heat[34:40, 14:66] >= 128).all()
     assert 0 < heat[12, 40] < 128 and 0 < heat[46, 40] < 128
+
+
+def test_a_paper_step_box_is_marked_to_the_block_not_the_blocks_around_it() -> None:
+    # A block of paper five grey levels darker, found as one paper-step region whose box of
+    # whole 8 x 8 blocks reaches 8-16 pixels beyond the block: the mark covers the block and
+    # ends within 12 pixels of its edges.
+    box = (200, 1500, 800, 1600)
+    traces = analyse_page(_pasted_block(box, 5))
+    assert len(traces.paper_step_regions) == 1
+    x0, y0, x1, y1 = box
+    on = traces.heatmap >= 128
+    assert on[y0:y1, x0:x1].mean() > 0.95
+    near = np.zeros_like(on)
+    near[y0 - 12 : y1 + 12, x0 - 12 : x1 + 12] = True
+    assert not (on & ~near).any()

@@ -255,13 +255,7 @@ def diagnosis(rows: Sequence[dict[str, Any]]) -> list[str]:
         stack = []
         for m in METHODS:
             raw = r["cells"][m].astype(np.float32) / 255.0
-            if m == fusion.STEP_METHOD:  # a closed rectangle is the paper steps' region
-                stack.append(fusion.step_layer(raw, weights.get(m, 1.0), CELL))
-                continue
-            layer = weights.get(m, 1.0) * raw
-            if m in fusion.TEXT_METHODS:
-                layer = np.where(raw >= fusion.TEXT_SHOWN, np.maximum(layer, raw), layer)
-            stack.append(layer)
+            stack.append(fusion.method_layer(m, raw, weights.get(m, 1.0), CELL))
         top = upsample_blocks(np.argmax(np.stack(stack), axis=0), CELL, tuple(r["shape"]))
         area = max(int(mask.sum()), 1)
         parts = []

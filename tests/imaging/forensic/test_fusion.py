@@ -45,14 +45,15 @@ def test_block_regions_around_words_with_evidence_are_trimmed_to_the_words() -> 
     dq[40:50, 40:50] = 1.0
     glyph = np.zeros((60, 60))
     glyph[15:17, 20:26] = 1.0
-    heat = fuse_maps({"dq": dq, "glyph": glyph}, (60, 60), {"dq": 0.9, "glyph": 0.8})
+    heat = fuse_maps({"dq": dq, "glyph": glyph}, (60, 60), {"dq": 0.9, "glyph": 0.8}, cell=CELL)
     assert (heat[15:17, 20:26] >= 128).all()
     # Within the margin of the words the block map still counts, beyond it only faintly.
     margin = TRIM_MARGIN
     assert heat[15 - margin, 20 - margin] == round(0.9 * 255)
     assert 0 < heat[11, 45] < 128 and 0 < heat[20, 12] < 128
-    # The region without words with evidence of their own is left as it was.
-    assert (heat[40:50, 40:50] == round(0.9 * 255)).all()
+    # The region without words with evidence of their own is left as it was (inset by half a
+    # JPEG block, `DQ_INSET`, as every double-quantisation region).
+    assert (heat[41:49, 41:49] == round(0.9 * 255)).all() and heat[40, 45] == 0
 
 
 def test_words_that_can_warn_are_marked_on_the_heatmap_at_their_own_strength() -> None:
@@ -324,7 +325,7 @@ def test_a_trimmed_region_keeps_every_flagged_word_inside_it() -> None:
     glyph = np.zeros((80, 80))
     glyph[20:26, 14:66] = 0.2  # the first line, flagged weakly
     glyph[34:40, 14:66] = 0.7  # the second, at a warning's strength
-    heat = fuse_maps({"dq": dq, "glyph": glyph}, (80, 80), {"dq": 0.9, "glyph": 0.8})
+    heat = fuse_maps({"dq": dq, "glyph": glyph}, (80, 80), {"dq": 0.9, "glyph": 0.8}, cell=CELL)
     assert (heat[20:26, 14:66] >= 128).all() and (heat[34:40, 14:66] >= 128).all()
     assert 0 < heat[12, 40] < 128 and 0 < heat[46, 40] < 128
 
@@ -342,3 +343,23 @@ def test_a_paper_step_box_is_marked_to_the_block_not_the_blocks_around_it() -> N
     near = np.zeros_like(on)
     near[y0 - 12 : y1 + 12, x0 - 12 : x1 + 12] = True
     assert not (on & ~near).any()
+
+
+def test_a_double_quantisation_region_is_marked_inside_its_blocks() -> None:
+    # A block of another scan (saved at 85) pasted off the 8 x 8 grid into a letter saved at
+    # 80, the page saved at 90: the double-quantisation map's region covers whole blocks
+    # around it; the heatmap marks the block and leaves the region's outer half-block.
+    box = (123, 301, 901, 389)
+    buffer = io.BytesIO()
+    Image.fromarray(_pasted_block(box, 0)).save(buffer, format="JPEG", quality=90)
+    dq = dq_map_of_bytes(buffer.getvalue())
+    assert isinstance(dq, DqMap) and dq.regions
+    gray = np.asarray(Image.open(io.BytesIO(buffer.getvalue())).convert("L"))
+    traces = analyse_page(gray, dq=dq)
+    on = traces.heatmap >= 128
+    x0, y0, x1, y1 = box
+    assert on[y0:y1, x0:x1].mean() > 0.95
+    region = traces.dq_regions[0]
+    rows = slice(y0 + 20, y1 - 20)
+    assert not on[rows, region.x : region.x + 4].any()
+    assert not on[rows, region.x + region.width - 4 : region.x + region.width].any()

@@ -62,7 +62,7 @@ from workbench_checks.forensics.check import ForensicsCheck  # noqa: E402
 
 from workbench.context import Context  # noqa: E402
 from workbench.imaging.blocks import upsample_blocks  # noqa: E402
-from workbench.imaging.forensic import fusion, paper_patch  # noqa: E402
+from workbench.imaging.forensic import fusion, paper_patch, step_outline  # noqa: E402
 from workbench.imaging.forensic.tamper import CELL, analyse_page  # noqa: E402
 from workbench.limits import Limits  # noqa: E402
 from workbench.loading import load_document  # noqa: E402
@@ -71,7 +71,7 @@ CACHE = HERE.parent / "out" / "forensic-corpus"
 #: Methods with a map on the fused grid (error levels count at most 0.4 there, below a mark).
 METHODS = ("clone", "ghost", "noise", "dq", "text_clone", "glyph", "paper_step")
 #: Sources left out of the cache key: the fusion is recomputed from the cached maps.
-UNSTAMPED = ("fusion.py", "fusion_weights.py", "paper_patch.py")
+UNSTAMPED = ("fusion.py", "fusion_weights.py", "paper_patch.py", "step_outline.py")
 
 Copy = tuple[Any, Any, float]
 
@@ -223,8 +223,9 @@ def page_f1(record: dict[str, Any]) -> float:
 
 @contextmanager
 def constants(**values: Any) -> Iterator[None]:
-    """Set constants of `fusion` (or of `paper_patch`) for the duration of a block."""
-    homes = {k: paper_patch if hasattr(paper_patch, k) else fusion for k in values}
+    """Set constants of `fusion` (or of `paper_patch`, `step_outline`) for a block."""
+    modules = (paper_patch, step_outline, fusion)
+    homes = {k: next((m for m in modules if hasattr(m, k)), fusion) for k in values}
     old = {k: getattr(homes[k], k) for k in values}
     try:
         for k, v in values.items():
@@ -254,12 +255,7 @@ def diagnosis(rows: Sequence[dict[str, Any]]) -> list[str]:
         stack = []
         for m in METHODS:
             raw = r["cells"][m].astype(np.float32) / 255.0
-            if m == fusion.STEP_METHOD:  # a closed rectangle is the paper steps' region
-                raw = fusion.step_rectangles(raw)
-            layer = weights.get(m, 1.0) * raw
-            if m in fusion.TEXT_METHODS:
-                layer = np.where(raw >= fusion.TEXT_SHOWN, np.maximum(layer, raw), layer)
-            stack.append(layer)
+            stack.append(fusion.method_layer(m, raw, weights.get(m, 1.0), CELL))
         top = upsample_blocks(np.argmax(np.stack(stack), axis=0), CELL, tuple(r["shape"]))
         area = max(int(mask.sum()), 1)
         parts = []

@@ -20,9 +20,9 @@ from workbench.imaging.forensic.fusion import (
     TEXT_SHOWN,
     TRIM_MARGIN,
     fuse_maps,
-    step_rectangles,
     tamper_score,
 )
+from workbench.imaging.forensic.step_outline import closed_rectangles, step_rectangles
 from workbench.imaging.forensic.tamper import CELL, analyse_page
 from workbench.imaging.words import find_words
 
@@ -45,14 +45,15 @@ def test_block_regions_around_words_with_evidence_are_trimmed_to_the_words() -> 
     dq[40:50, 40:50] = 1.0
     glyph = np.zeros((60, 60))
     glyph[15:17, 20:26] = 1.0
-    heat = fuse_maps({"dq": dq, "glyph": glyph}, (60, 60), {"dq": 0.9, "glyph": 0.8})
+    heat = fuse_maps({"dq": dq, "glyph": glyph}, (60, 60), {"dq": 0.9, "glyph": 0.8}, cell=CELL)
     assert (heat[15:17, 20:26] >= 128).all()
     # Within the margin of the words the block map still counts, beyond it only faintly.
     margin = TRIM_MARGIN
     assert heat[15 - margin, 20 - margin] == round(0.9 * 255)
     assert 0 < heat[11, 45] < 128 and 0 < heat[20, 12] < 128
-    # The region without words with evidence of their own is left as it was.
-    assert (heat[40:50, 40:50] == round(0.9 * 255)).all()
+    # The region without words with evidence of their own is left as it was (inset by half a
+    # JPEG block, `DQ_INSET`, as every double-quantisation region).
+    assert (heat[41:49, 41:49] == round(0.9 * 255)).all() and heat[40, 45] == 0
 
 
 def test_words_that_can_warn_are_marked_on_the_heatmap_at_their_own_strength() -> None:
@@ -263,3 +264,102 @@ def test_tall_strips_far_apart_close_nothing() -> None:
     layer[26:46, 180:182] = 0.0
     layer[14:34, 180:182] = 0.6  # sharing most of its rows
     assert (step_rectangles(layer) == layer).all()
+
+
+def test_pieces_of_three_sides_that_meet_nowhere_close_their_rectangle() -> None:
+    # A piece of a patch's top, its right side lower down and two pieces of its bottom: no two
+    # of them meet at a corner, but together they lie along three sides of one box.
+    layer = np.zeros((120, 200), np.float32)
+    layer[20:22, 60:90] = 0.3  # a piece of the top
+    layer[50:80, 168:170] = 0.3  # the right side, lower down
+    layer[98:100, 30:50] = 0.2  # pieces of the bottom
+    layer[98:100, 110:140] = 0.2
+    layer[40:60, 20:22] = 0.2  # the left side
+    left, top = np.zeros_like(layer, bool), np.zeros_like(layer, bool)
+    left[40:60, 20:22], top[20:22, 60:90] = True, True
+    rects = closed_rectangles(layer)
+    assert [box for box, _ in rects] == [(20, 20, 170, 100)]
+    assert rects[0][1] == pytest.approx(1 - 0.7**2 * 0.8**3)
+    # Three sides are enough; pieces of two sides that do not meet close nothing.
+    assert [box for box, _ in closed_rectangles(np.where(left, 0.0, layer))] == [(30, 20, 170, 100)]
+    two = layer.copy()
+    two[left | top] = 0.0
+    assert closed_rectangles(two) == []
+    # Pieces along two parallel lines only (a shaded band's edges, two shadowed margins)
+    # close nothing, however many pieces there are.
+    band = np.zeros((120, 200), np.float32)
+    band[20:22, 60:90] = band[20:22, 120:150] = band[98:100, 30:50] = 0.4
+    assert closed_rectangles(band) == []
+    margins = np.zeros((120, 200), np.float32)
+    margins[10:40, 10:12] = margins[50:90, 10:12] = margins[30:70, 180:182] = 0.4
+    assert closed_rectangles(margins) == []
+
+
+def test_a_closed_rectangle_of_weak_sides_is_marked_whole() -> None:
+    # A block of paper three grey levels darker pasted over the letter's lines: its top, its
+    # bottom and its left side are found, each too weak to be marked on its own (weighted
+    # below 0.5); together they close the block, which is marked whole and nothing else is.
+    box = (160, 1200, 1000, 1330)
+    traces = analyse_page(_pasted_block(box, 3))
+    steps = traces.paper_step_regions
+    assert len(steps) >= 3
+    assert all(r.score * DEFAULT_WEIGHTS["paper_step"] < 0.5 for r in steps)
+    x0, y0, x1, y1 = box
+    on = traces.heatmap >= 128
+    assert on[y0:y1, x0:x1].mean() > 0.9
+    near = np.zeros_like(on)
+    near[y0 - 16 : y1 + 16, x0 - 16 : x1 + 16] = True
+    assert not (on & ~near).any()
+    # The same letter through the same chain without the block: no region, nothing marked.
+    page = _jpeg_gray(_jpeg_gray(np.asarray(scanned_letter(seed=0)), 80), 90)
+    untouched = analyse_page(page)
+    assert untouched.paper_step_regions == [] and int(untouched.heatmap.max()) < 128
+
+
+def test_a_trimmed_region_keeps_every_flagged_word_inside_it() -> None:
+    # A double-quantisation region over a pasted block of two lines: glyph consistency flags
+    # the second line at a warning's strength and the first only weakly. The trim keeps both
+    # lines (and their margin), and lowers the paper around them.
+    dq = np.zeros((80, 80))
+    dq[10:50, 10:70] = 1.0
+    glyph = np.zeros((80, 80))
+    glyph[20:26, 14:66] = 0.2  # the first line, flagged weakly
+    glyph[34:40, 14:66] = 0.7  # the second, at a warning's strength
+    heat = fuse_maps({"dq": dq, "glyph": glyph}, (80, 80), {"dq": 0.9, "glyph": 0.8}, cell=CELL)
+    assert (heat[20:26, 14:66] >= 128).all() and (heat[34:40, 14:66] >= 128).all()
+    assert 0 < heat[12, 40] < 128 and 0 < heat[46, 40] < 128
+
+
+def test_a_paper_step_box_is_marked_to_the_block_not_the_blocks_around_it() -> None:
+    # A block of paper five grey levels darker, found as one paper-step region whose box of
+    # whole 8 x 8 blocks reaches 8-16 pixels beyond the block: the mark covers the block and
+    # ends within 12 pixels of its edges.
+    box = (200, 1500, 800, 1600)
+    traces = analyse_page(_pasted_block(box, 5))
+    assert len(traces.paper_step_regions) == 1
+    x0, y0, x1, y1 = box
+    on = traces.heatmap >= 128
+    assert on[y0:y1, x0:x1].mean() > 0.95
+    near = np.zeros_like(on)
+    near[y0 - 12 : y1 + 12, x0 - 12 : x1 + 12] = True
+    assert not (on & ~near).any()
+
+
+def test_a_double_quantisation_region_is_marked_inside_its_blocks() -> None:
+    # A block of another scan (saved at 85) pasted off the 8 x 8 grid into a letter saved at
+    # 80, the page saved at 90: the double-quantisation map's region covers whole blocks
+    # around it; the heatmap marks the block and leaves the region's outer half-block.
+    box = (123, 301, 901, 389)
+    buffer = io.BytesIO()
+    Image.fromarray(_pasted_block(box, 0)).save(buffer, format="JPEG", quality=90)
+    dq = dq_map_of_bytes(buffer.getvalue())
+    assert isinstance(dq, DqMap) and dq.regions
+    gray = np.asarray(Image.open(io.BytesIO(buffer.getvalue())).convert("L"))
+    traces = analyse_page(gray, dq=dq)
+    on = traces.heatmap >= 128
+    x0, y0, x1, y1 = box
+    assert on[y0:y1, x0:x1].mean() > 0.95
+    region = traces.dq_regions[0]
+    rows = slice(y0 + 20, y1 - 20)
+    assert not on[rows, region.x : region.x + 4].any()
+    assert not on[rows, region.x + region.width - 4 : region.x + region.width].any()

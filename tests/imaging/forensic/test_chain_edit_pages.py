@@ -90,4 +90,10 @@ def test_rules_across_an_empty_cell_are_no_number(tmp_path: Path) -> None:
     inside = words.ink[cell.y : cell.y + cell.height, cell.x : cell.x + cell.width]
     assert inside.sum() >= 20  # the rules' edges the box cuts
     assert not number_ink(words.ink, cell, words.glyph_height).any()
+    # The same cell with the page cut three pixels to its left (and above): the rules end at
+    # the page's edge there, within half a glyph of the box, and are still no number.
+    cut = words.ink[cell.y - 3 :, cell.x - 3 :]
+    edge_cell = Box(3, 3, cell.width, cell.height)
+    assert cut[3 : 3 + cell.height, 3 : 3 + cell.width].sum() == inside.sum()
+    assert not number_ink(cut, edge_cell, words.glyph_height).any()
     assert _warnings(path, tmp_path / "out") == []

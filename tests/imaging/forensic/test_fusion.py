@@ -20,6 +20,7 @@ from workbench.imaging.forensic.fusion import (
     TEXT_SHOWN,
     TRIM_MARGIN,
     fuse_maps,
+    step_layer,
     tamper_score,
 )
 from workbench.imaging.forensic.step_outline import closed_rectangles, step_rectangles
@@ -363,3 +364,30 @@ def test_a_double_quantisation_region_is_marked_inside_its_blocks() -> None:
     rows = slice(y0 + 20, y1 - 20)
     assert not on[rows, region.x : region.x + 4].any()
     assert not on[rows, region.x + region.width - 4 : region.x + region.width].any()
+
+
+def test_two_facing_edges_alone_are_not_marked_at_their_rectangles_strength() -> None:
+    # Two parallel strips longer than the gap between them (a patch's top and bottom, or a
+    # shaded band's two edges) close a rectangle of 0.51; it is filled at the paper-step
+    # method's weight, below marked. The same two strips with a third side along a column
+    # agree on one patch and are marked at the rectangle's own strength.
+    weight = DEFAULT_WEIGHTS["paper_step"]
+    layer = np.zeros((200, 400), np.float32)
+    layer[40:42, 20:380] = 0.3
+    layer[150:152, 20:380] = 0.3
+    assert [box for box, _ in closed_rectangles(layer)] == [(20, 40, 380, 152)]
+    shown = step_layer(layer, weight)
+    assert shown.max() < 0.5 and shown[100, 200] == pytest.approx(weight * 0.51)
+    layer[44:148, 20:22] = 0.3  # the left side
+    shown = step_layer(layer, weight)
+    assert shown[100, 200] == pytest.approx(1 - 0.7**3)
+    # Two wide pieces side by side, each as tall as the patch (its paper found in two parts,
+    # as on a letter of the dev split, on the fused grid of `CELL` pixels): they cover most of
+    # their rectangle, which is the patch itself, marked at its strength.
+    pieces = np.zeros((200, 400), np.float32)
+    pieces[60:84, 40:124] = 0.45
+    pieces[60:84, 142:208] = 0.21
+    found = closed_rectangles(pieces)
+    assert [box for box, _ in found] == [(40, 60, 208, 84)]
+    shown = step_layer(pieces, weight, CELL)
+    assert shown[72, 130] == pytest.approx(found[0][1]) and found[0][1] >= 0.5

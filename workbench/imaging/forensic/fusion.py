@@ -22,7 +22,7 @@ import numpy as np
 from workbench.geometry import Box
 from workbench.imaging.forensic.fusion_weights import LEARNED_WEIGHTS
 from workbench.imaging.forensic.paper_patch import PaperBlocks, grow_patches
-from workbench.imaging.forensic.step_outline import closed_rectangles
+from workbench.imaging.forensic.step_outline import outlines, step_rectangles
 
 #: How much each method's trace counts, as reasoned before any fit. Clones verified on
 #: background texture and JPEG ghosts are specific, and so are words that share their noise
@@ -89,6 +89,11 @@ COPY_LEAST = 0.15
 #: not fitted; on the dev split and the fresh-look set it changed only foreign-JPEG pages
 #: (a letter's block closed by two weak strips at 0.57, a block closed by three sides at 0.61).
 RECT_SHOWN = 0.5
+#: ... unless its regions run along two parallel sides only and cover less than this share of
+#: it (`step_layer`): two thin edges far apart are as much a shaded band's or two shadowed
+#: margins' as a patch's; a block whose paper-step regions are two wide pieces side by side
+#: (dev-071, 89% of its rectangle) is the patch itself. Reasoned, not fitted.
+RECT_COVERED = 0.5
 #: Pixels by which a paper-step region wider and taller than an edge strip is inset on each side
 #: on the heatmap (`step_layer`): one JPEG block, as far as its box can reach beyond the edge.
 #: On the dev split and the fresh-look set an inset of 4 and of 8 pixels raised every page it
@@ -320,20 +325,23 @@ def step_layer(raw: np.ndarray, weight: float, cell: int = 1) -> np.ndarray:
     every side (`cell` page pixels per element of `raw`): the method paints whole 8 x 8
     blocks crossed by a step, and measures a step on rows either side of it, so its box
     reaches up to a block beyond the patch's edge. Regions that lie along the sides of one
-    rectangle are then filled to it (`closed_rectangles`) and the map is weighted; a closed
-    rectangle at `RECT_SHOWN` or more keeps its own strength: its sides agree on one patch
-    (a shaded band or a fold gives one or two parallel edges, not a closed outline), so it is
-    marked where each side alone is too weak to be.
+    rectangle are then filled to it (`step_outline.outlines`) and the map is weighted; a
+    closed rectangle at `RECT_SHOWN` or more whose regions run along a row side and a column
+    side keeps its own strength: its sides agree on one patch, so it is marked where each
+    side alone is too weak to be. A rectangle closed by two facing edges alone stays
+    weighted (a shaded band, a fold or two shadowed margins give two parallel edges too)
+    unless its regions cover `RECT_COVERED` of it: then they are pieces of the patch itself,
+    not its edges.
     """
     raw = _inset_regions(raw, max(STEP_INSET // max(cell, 1), 0))
-    rects = closed_rectangles(raw)
-    filled = raw.copy()
-    for (x0, y0, x1, y1), value in rects:
-        filled[y0:y1, x0:x1] = np.maximum(filled[y0:y1, x0:x1], np.float32(value))
-    layer = np.float32(weight) * filled
-    for (x0, y0, x1, y1), value in rects:
-        if value >= RECT_SHOWN:
-            layer[y0:y1, x0:x1] = np.maximum(layer[y0:y1, x0:x1], np.float32(value))
+    found = outlines(raw)
+    layer = np.float32(weight) * step_rectangles(raw, found)
+    for outline in found:
+        x0, y0, x1, y1 = outline.box
+        covered = float((raw[y0:y1, x0:x1] > 0).mean()) if x1 > x0 and y1 > y0 else 0.0
+        if outline.strength >= RECT_SHOWN and (outline.rows_and_columns or covered >= RECT_COVERED):
+            value = np.float32(outline.strength)
+            layer[y0:y1, x0:x1] = np.maximum(layer[y0:y1, x0:x1], value)
     return layer
 
 

@@ -214,7 +214,8 @@ def number_ink(ink: np.ndarray, box: Box, glyph_height: float) -> np.ndarray:
     -------
     (box.height, box.width) bool array. A connected piece of ink that runs through the box
     and on past both of its sides by at least half a glyph height (left and right, or above
-    and below) is a table's rule or a frame's line, printed with the page and no glyph of the
+    and below; to the page's edge where the page ends sooner) is a table's rule or a frame's
+    line, printed with the page and no glyph of the
     number: its long straight edges are steeper, against its faint cut inside the box, than
     any digit's (an OCR box read as one digit over an empty table cell, between two rules,
     measured as a number with sharpness at robust z +44 on an untouched page). It is left
@@ -230,11 +231,15 @@ def number_ink(ink: np.ndarray, box: Box, glyph_height: float) -> np.ndarray:
     bx0, by0 = box.x - x0, box.y - y0
     bx1, by1 = bx0 + box.width, by0 + box.height
     half = reach // 2
+    # Where the page ends within half a glyph of the box, a line reaching the page's edge
+    # reaches as far as it can on that side.
+    left, right = max(bx0 - half, 0), min(bx1 + half, window.shape[1])
+    top, bottom = max(by0 - half, 0), min(by1 + half, window.shape[0])
     own = labels[by0:by1, bx0:bx1]
     lines = [
         i
         for i in range(1, count)
-        if (stats[i, 0] <= bx0 - half and stats[i, 0] + stats[i, 2] >= bx1 + half)
-        or (stats[i, 1] <= by0 - half and stats[i, 1] + stats[i, 3] >= by1 + half)
+        if (stats[i, 0] <= left and stats[i, 0] + stats[i, 2] >= right)
+        or (stats[i, 1] <= top and stats[i, 1] + stats[i, 3] >= bottom)
     ]
     return (own > 0) & ~np.isin(own, lines)

@@ -13,6 +13,7 @@ rectangles on the heatmap (`fusion.step_layer`).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import NamedTuple
 
 import cv2
 import numpy as np
@@ -35,6 +36,19 @@ SIDES_APART = 3
 
 
 Rect = tuple[int, int, int, int]
+
+
+class Outline(NamedTuple):
+    """A rectangle the paper-step regions outline (`outlines`)."""
+
+    box: Rect  #: (x0, y0, x1, y1) on the grid of the layer
+    strength: float  #: its regions' strengths combined as a noisy-OR
+    sides: frozenset[str]  #: the sides its regions run along ("top", "bottom", "left", "right")
+
+    @property
+    def rows_and_columns(self) -> bool:
+        """Whether its regions run along a row side and a column side: no two parallel edges."""
+        return bool(self.sides & {"top", "bottom"}) and bool(self.sides & {"left", "right"})
 
 
 def _sides(box: Rect, bound: Rect) -> set[str]:
@@ -100,17 +114,20 @@ def _closes(boxes: Sequence[Rect]) -> bool:
     )
 
 
-def step_rectangles(layer: np.ndarray) -> np.ndarray:
+def step_rectangles(layer: np.ndarray, found: Sequence[Outline] | None = None) -> np.ndarray:
     """The paper-step layer with regions that lie along the sides of one rectangle filled to it.
 
-    Each rectangle of `closed_rectangles` is painted with its strength (never lowered): a
-    patch of other paper is the whole rectangle, not its edges.
+    Each rectangle of `outlines` (or of `found`, when the caller has them) is painted with
+    its strength (never lowered): a patch of other paper is the whole rectangle, not its
+    edges.
 
     Parameters
     ----------
     layer : (H, W) float array in [0, 1]
         The paper-step method's map on the fused grid (its regions painted with their
         strength).
+    found : sequence of Outline, optional
+        ``outlines(layer)``, when already computed.
 
     Returns
     -------
@@ -119,13 +136,18 @@ def step_rectangles(layer: np.ndarray) -> np.ndarray:
 
     """
     out = layer.copy()
-    for (x0, y0, x1, y1), value in closed_rectangles(layer):
+    for (x0, y0, x1, y1), value, _ in outlines(layer) if found is None else found:
         out[y0:y1, x0:x1] = np.maximum(out[y0:y1, x0:x1], np.float32(value))
     return out
 
 
 def closed_rectangles(layer: np.ndarray) -> list[tuple[Rect, float]]:
-    """Rectangles whose sides the paper-step regions of `layer` run along, with their strength.
+    """(box, strength) of each rectangle of `outlines(layer)`."""
+    return [(found.box, found.strength) for found in outlines(layer)]
+
+
+def outlines(layer: np.ndarray) -> list[Outline]:
+    """Rectangles whose sides the paper-step regions of `layer` run along.
 
     Regions are taken strongest first; each gathers the others with which it still lies along
     the sides of their common bounding box (`_closes`). A group of two or more regions that
@@ -137,7 +159,9 @@ def closed_rectangles(layer: np.ndarray) -> list[tuple[Rect, float]]:
     both a strip along a row and one along a column (`_outline`). Each rectangle's strength
     combines its regions' as the page score combines methods (a noisy-OR: each side is a
     measurement of its own, and sides that agree add up). Boxes are (x0, y0, x1, y1) on the
-    grid of `layer`.
+    grid of `layer`. The first gathering also closes a patch's two facing sides alone (its
+    top and bottom, no farther apart than they are long): such an outline's `sides` are
+    parallel (`Outline.rows_and_columns` is false).
     """
     count, found_labels, stats, _ = cv2.connectedComponentsWithStats(
         (layer > 0).astype(np.uint8), connectivity=8
@@ -152,12 +176,15 @@ def closed_rectangles(layer: np.ndarray) -> list[tuple[Rect, float]]:
     }
     order = sorted(range(1, count), key=lambda i: -strongest[i])
     used: set[int] = set()
-    found: list[tuple[Rect, float]] = []
+    found: list[Outline] = []
 
     def take(group: list[int]) -> None:
         used.update(group)
         value = 1.0 - float(np.prod([1.0 - float(strongest[i]) for i in group]))
-        found.append((_bound([boxes[i] for i in group]), value))
+        rects = [boxes[i] for i in group]
+        bound = _bound(rects)
+        sides = frozenset().union(*(_sides(r, bound) for r in rects))
+        found.append(Outline(bound, value, sides))
 
     for seed in order:
         if seed in used:

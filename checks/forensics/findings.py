@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from workbench.check import Check
 from workbench.geometry import Box, iou
+from workbench.imaging.forensic.paper_steps import crossing_page
 from workbench.model import Finding, Region, Severity
 from workbench.serialize import region_to_dict
 
@@ -152,9 +153,10 @@ def page_findings(check: Check, index: int, traces: PageTraces, factor: float) -
     for box in traces.dq_regions:
         if box.score >= TRACE_NOTICE:
             out.append(dq_finding(check, index, box, traces, factor))
-    for box in traces.paper_step_regions:
+    crossing = crossing_page(traces.paper_step_regions, traces.shape)
+    for i, box in enumerate(traces.paper_step_regions):
         if box.score >= TRACE_NOTICE:
-            out.append(step_finding(check, index, box, traces, factor))
+            out.append(step_finding(check, index, box, traces, factor, i in crossing))
     notice = max(TRACE_NOTICE, traces.calibration.threshold("text_clone", TRACE_NOTICE))
     for clone in traces.text_clones:
         if clone.strength >= notice:
@@ -267,12 +269,39 @@ def dq_finding(check: Check, index: int, box: Box, traces: PageTraces, factor: f
     )
 
 
-def step_finding(check: Check, index: int, box: Box, traces: PageTraces, factor: float) -> Finding:
-    """A patch of paper of another tone bounded by straight edges."""
+def step_finding(
+    check: Check,
+    index: int,
+    box: Box,
+    traces: PageTraces,
+    factor: float,
+    crossing: bool = False,
+) -> Finding:
+    """A patch of paper of another tone bounded by straight edges.
+
+    A step on a line that crosses the whole page (`crossing`, see
+    `workbench.imaging.forensic.paper_steps.crossing_page`) is a notice: a printed band, a
+    fold or a shadow crosses pages so, and along a line as long as the page another
+    method's map reaches the notice level somewhere by chance (a band's edge "agreed with"
+    by one keypoint pair). Its map still counts where it agrees with another method's
+    region (a pasted strip's double quantisation).
+    """
     region = page_region(box, factor, "paper tone step")
     seen = corroborated(box, traces, "paper_step")
-    evidence = dict(method="paper_tone_steps", strength=round(box.score, 3), also_seen_by=seen)
-    limit = PAPER_STEP_WARNING if seen else PAPER_STEP_ALONE
+    evidence = dict(
+        method="paper_tone_steps",
+        strength=round(box.score, 3),
+        also_seen_by=seen,
+        crosses_page=crossing,
+    )
+    limit = float("inf") if crossing else PAPER_STEP_WARNING if seen else PAPER_STEP_ALONE
+    across = (
+        " The step lies on a line that runs across the whole page, edge to edge, as a band "
+        "printed to the page's edges, a fold or a shadow does; a pasted patch ends inside "
+        "the page."
+        if crossing
+        else ""
+    )
     return check.finding(
         "paper_step",
         Severity.WARNING if box.score >= limit else Severity.NOTICE,
@@ -281,7 +310,8 @@ def step_finding(check: Check, index: int, box: Box, traces: PageTraces, factor:
         f"x={region.x}, y={region.y} ({region.width}x{region.height} px), far more than "
         "elsewhere: a line or block pasted with its own paper, or an erasure filled flat. "
         "Innocent explanations: a band shaded on purpose (a form's header, a table row), a "
-        "sheet's edge or fold, a shadow, a scanner stitching two passes. Zoom in on edges.",
+        "sheet's edge or fold, a shadow, a scanner stitching two passes."
+        f"{across} Zoom in on edges.",
         page=index,
         regions=[region],
         evidence=evidence,

@@ -241,3 +241,18 @@ def test_a_page_recovered_in_part_weighs_its_traces_no_higher_than_a_notice(
         assert finding.severity <= Severity.NOTICE
         assert finding.evidence["page_partly_decoded"] is True
         assert "only partly decoded" in finding.detail
+
+
+def test_a_band_printed_across_an_untouched_letter_is_a_notice(tmp_path: Path) -> None:
+    # A band six grey levels darker across the whole letter, saved at quality 85: its two
+    # edges are straight steps in the paper's tone that run from edge to edge of the page, as
+    # a printed band's, a fold's or a shadow's do. Noticed, with that said; no warning.
+    page = np.asarray(scanned_letter(seed=0).convert("L")).astype(np.int16)
+    page[400:700, :] -= 6
+    path = tmp_path / "band.jpg"
+    Image.fromarray(np.clip(page, 0, 255).astype(np.uint8)).save(path, quality=85)
+    report = analyze(path, only=["forensics"], out=tmp_path / "out")
+    steps = [f for f in report.findings if f.evidence.get("method") == "paper_tone_steps"]
+    assert steps and all(f.evidence["crosses_page"] for f in steps)
+    assert all("across the whole page" in f.detail for f in steps)
+    assert max(f.severity for f in report.findings) < Severity.WARNING

@@ -10,6 +10,7 @@ import workbench.imaging.forensic.paper_steps as paper_steps_module
 from tests.support.scanned import jpeg_gray, scanned_letter
 from workbench.imaging.forensic.paper_steps import (
     Z_RANGE,
+    crossing_page,
     median_level,
     paper_mask,
     paper_steps,
@@ -52,6 +53,28 @@ def test_block_from_another_scan_is_found_where_it_is(page: np.ndarray) -> None:
     overlap_h = min(best.y + best.height, y1) - max(best.y, y0)
     assert overlap_w * overlap_h > 0.5 * (x1 - x0) * (y1 - y0)
     assert float(result.strength[: y0 // 8 - 20].max()) == 0.0
+
+
+def test_a_band_printed_across_the_page_crosses_it_and_a_pasted_block_does_not(
+    page: np.ndarray,
+) -> None:
+    # A band six grey levels darker printed across the whole letter (a shaded band, a fold's
+    # shadow): its edges are steps on lines from one edge of the page to the other, though
+    # the print breaks the upper one into pieces. The pasted block of the test above ends
+    # inside the page.
+    banded = page.astype(np.int16)
+    banded[400:700, :] -= 6
+    result = paper_steps(jpeg_gray(np.clip(banded, 0, 255).astype(np.uint8), 85))
+    assert result.regions
+    assert all(r.y in range(380, 420) or r.y in range(680, 720) for r in result.regions)
+    assert crossing_page(result.regions, page.shape) == set(range(len(result.regions)))
+    other = np.asarray(scanned_letter(seed=1)).astype(np.int16) - 5
+    donor = jpeg_gray(np.clip(other, 0, 255).astype(np.uint8), 85)
+    x0, y0, x1, y1 = PASTE
+    edited = page.copy()
+    edited[y0:y1, x0:x1] = donor[y0 + 40 : y1 + 40, x0:x1]
+    pasted = paper_steps(jpeg_gray(edited, 90))
+    assert pasted.regions and crossing_page(pasted.regions, page.shape) == set()
 
 
 def test_print_is_not_paper(page: np.ndarray) -> None:

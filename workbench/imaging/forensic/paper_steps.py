@@ -34,6 +34,7 @@ its ink kept) and of the same tone leaves no step.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import cv2
@@ -72,6 +73,9 @@ MIN_SCALE = 0.25
 Z_RANGE = (10.0, 24.0)
 #: Pixels at the page's edges that are not judged (the scan's own border).
 MARGIN = 24
+#: Pixels from the page's edge within which a line of steps reaches that edge
+#: (`crossing_page`): the unjudged border and two blocks.
+EDGE_REACH = MARGIN + 2 * BLOCK
 #: Steps within this many blocks of each other vertically (horizontally) join one region (odd
 #: sizes, so that the closing does not shift the mask); set on the dev split.
 JOIN = (13, 15)
@@ -344,6 +348,37 @@ def step_regions(
     )
     regions = [r for r in regions if r.score > 0]
     return paint_regions(regions, z.shape), regions
+
+
+def crossing_page(regions: Sequence[Box], shape: tuple[int, int]) -> set[int]:
+    """Indices of the regions on a line of steps that runs across the page from edge to edge.
+
+    Regions that lie along one row band (or one column band: their rows, or columns, overlap)
+    and together reach within `EDGE_REACH` pixels of both the page's left and right edges (or
+    its top and bottom) are one straight edge crossing the whole page, though print breaks it
+    into pieces. A patch pasted onto a page ends inside it; what crosses the page from edge to
+    edge is a band printed to the page's edges, a fold, a lid's or a ruler's shadow, or a
+    scanner stitching two passes (an untouched letter with a band printed six grey levels
+    darker across it got three warnings along its two edges).
+    """
+    h, w = shape
+    crossing: set[int] = set()
+    for flat in (True, False):
+        lines = [(i, r) for i, r in enumerate(regions) if (r.width >= r.height) == flat]
+        extent = w if flat else h
+        for i, r in lines:
+            lo, hi = (r.y, r.y + r.height) if flat else (r.x, r.x + r.width)
+            ends = [
+                (s.x, s.x + s.width) if flat else (s.y, s.y + s.height)
+                for _, s in lines
+                if (s.y < hi and lo < s.y + s.height if flat else s.x < hi and lo < s.x + s.width)
+            ]
+            if (
+                min(a for a, _ in ends) <= EDGE_REACH
+                and max(b for _, b in ends) >= extent - EDGE_REACH
+            ):
+                crossing.add(i)
+    return crossing
 
 
 def paint_regions(regions: list[Box], blocks: tuple[int, int]) -> np.ndarray:

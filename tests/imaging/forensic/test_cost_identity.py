@@ -3,9 +3,9 @@
 Each shortcut here was made for the check's cost and must not change its output: the tile
 extremes read row by row, the straight-rule test on inked tiles only, text copy-move's
 candidate pairs and its gates computed for every pair at once, glyph consistency's per-word
-order statistics taken without numpy's per-call overhead, and the paper tone steps' row
-phases reduced to blocks one at a time are compared with the direct computations on the
-samples' pages.
+order statistics, stroke widths and line angles taken without numpy's per-call overhead,
+and the paper tone steps' row phases reduced to blocks one at a time are compared with the
+direct computations on the samples' pages.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 
 from workbench.geometry import Box, overlap
+from workbench.imaging import lines
 from workbench.imaging.blocks import block_max, block_min, block_view, row_strips
 from workbench.imaging.forensic import paper_steps as steps
 from workbench.imaging.forensic import textclone
@@ -266,3 +267,41 @@ def test_paper_step_blocks_are_those_of_the_whole_z_map(path: Path) -> None:
             part, under = np.ascontiguousarray(img[:rows]), np.ascontiguousarray(paper[:rows])
             got = steps.row_step_blocks(part, under)
             assert np.array_equal(got, _row_steps_whole_map(part, under))
+
+
+def _stroke_width_padded(ink: np.ndarray) -> float:
+    """`lines.stroke_width` with its border made by ``np.pad``."""
+    dist = cv2.distanceTransform(
+        np.pad(ink, 1).astype(np.uint8), cv2.DIST_L2, cv2.DIST_MASK_PRECISE
+    )[1:-1, 1:-1]
+    ridge = (dist >= cv2.dilate(dist, np.ones((3, 3), np.float32))) & ink
+    widths = dist[ridge]
+    return float(np.mean(widths) * 2.0 - 1.0) if widths.size else 0.0
+
+
+@pytest.mark.parametrize("path", PAGES, ids=lambda p: p.name)
+def test_stroke_widths_and_line_angles_are_those_of_numpys_steps(
+    path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    gray = _gray(path)
+    page = find_words(gray)
+    for word in page.words:
+        own = framed_word(page, word)[1]
+        assert lines.stroke_width(own) == _stroke_width_padded(own)
+    # Every row of words as glyph consistency's line angles search them (about 30 rotations
+    # each): the profiles' variances, and so the angles found, are numpy's.
+    h = round(page.glyph_height)
+    crops = [page.ink[max(w.box.y - h, 0) : w.box.y + w.box.height + h] for w in page.words[::9]]
+    profiles = []
+    for crop in crops:
+        small = np.multiply(crop, 255, dtype=np.uint8)
+        for angle in (-1.5, -0.35, 0.0, 0.8):
+            mat = cv2.getRotationMatrix2D((small.shape[1] / 2, small.shape[0] / 2), angle, 1.0)
+            rot = cv2.warpAffine(small, mat, small.shape[::-1], flags=cv2.INTER_NEAREST)
+            profiles.append(rot.sum(axis=1, dtype=np.float64))
+    assert len(profiles) >= 40
+    for profile in profiles:
+        assert lines.profile_variance(profile) == float(np.var(profile))
+    angles = [lines.deskew_angle(c, max_degrees=2.0, step=0.05) for c in crops]
+    monkeypatch.setattr(lines, "profile_variance", lambda p: float(np.var(p)))
+    assert angles == [lines.deskew_angle(c, max_degrees=2.0, step=0.05) for c in crops]

@@ -83,6 +83,19 @@ class LineMetrics:
         return out
 
 
+def profile_variance(profile: np.ndarray) -> float:
+    """``float(np.var(profile))`` of a non-empty 1-D float64 array, in numpy's own steps.
+
+    Its sum over its length, the deviations from that mean squared in place, their sum over
+    the length: the same operations as numpy's, without its per-call overhead (the deskew
+    searches call it some 30 times for each line of a letter).
+    """
+    n = profile.size
+    deviation = profile - profile.sum() / n
+    np.multiply(deviation, deviation, out=deviation)
+    return float(deviation.sum() / n)
+
+
 def deskew_angle(ink: np.ndarray, max_degrees: float = 3.0, step: float = 0.2) -> float:
     """The rotation (degrees) that makes text lines horizontal, by projection-profile sharpness.
 
@@ -115,7 +128,7 @@ def deskew_angle(ink: np.ndarray, max_degrees: float = 3.0, step: float = 0.2) -
     def sharpness(angle: float) -> float:
         mat = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
         rot = cv2.warpAffine(small, mat, (w, h), flags=cv2.INTER_NEAREST)
-        return float(np.var(rot.sum(axis=1, dtype=np.float64)))
+        return profile_variance(rot.sum(axis=1, dtype=np.float64))
 
     # Coarse search, then a fine one around the best coarse angle.
     coarse = 4 * step
@@ -265,9 +278,9 @@ def stroke_width(ink: np.ndarray) -> float:
     The mean over ridge pixels of the inscribed diameter (the centre pixel counts once);
     0.0 when there is no ink.
     """
-    dist = cv2.distanceTransform(
-        np.pad(ink, 1).astype(np.uint8), cv2.DIST_L2, cv2.DIST_MASK_PRECISE
-    )[1:-1, 1:-1]
+    padded = np.zeros((ink.shape[0] + 2, ink.shape[1] + 2), np.uint8)  # np.pad, cheaper
+    padded[1:-1, 1:-1] = ink
+    dist = cv2.distanceTransform(padded, cv2.DIST_L2, cv2.DIST_MASK_PRECISE)[1:-1, 1:-1]
     ridge = (dist >= cv2.dilate(dist, np.ones((3, 3), np.float32))) & ink
     widths = dist[ridge]
     return float(np.mean(widths) * 2.0 - 1.0) if widths.size else 0.0

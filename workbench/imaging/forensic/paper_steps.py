@@ -43,6 +43,7 @@ import numpy as np
 from workbench.geometry import Box
 from workbench.imaging.blocks import regions_from_mask, strength_from_z
 from workbench.imaging.histogram import counts_u8
+from workbench.imaging.order_stats import median_f32
 
 METHOD = (
     "straight steps in the paper tone along rows and columns, robust z per JPEG grid phase "
@@ -256,18 +257,24 @@ def row_step_blocks(gray: np.ndarray, paper: np.ndarray) -> np.ndarray:
     for r0 in range(lo, hi, BAND_ROWS):
         r1 = min(r0 + BAND_ROWS, hi)
         mean[r0:r1], enough[r0:r1] = _band_steps(g, paper, r0, r1, bins)
-    z = np.zeros((bh * BLOCK, bins), np.float32)
+    # Each row phase's z goes straight into its blocks' row maximum (z is never negative, so
+    # the rows and columns at the margins can be cleared before or after the maximum).
+    per_row = np.zeros((bh, bins), np.float32)
     for phase in range(BLOCK):
         rows, valid = mean[phase::BLOCK], enough[phase::BLOCK]
         values = rows[valid]
         if values.size < 50:
             continue
-        med = float(np.median(values))
-        scale = max(1.4826 * float(np.median(np.abs(values - med))), MIN_SCALE)
-        z[phase:h:BLOCK] = np.where(valid, np.abs(rows - med) / scale, 0.0)
-    z[:MARGIN], z[h - MARGIN :] = 0.0, 0.0
-    z[:, : MARGIN // STRIDE], z[:, (w - MARGIN) // STRIDE :] = 0.0, 0.0
-    per_row = z.reshape(bh, BLOCK, bins).max(axis=1)
+        med = median_f32(values)
+        scale = max(1.4826 * median_f32(np.abs(values - med)), MIN_SCALE)
+        z = np.where(valid, np.abs(rows - med) / scale, 0.0)
+        # This phase's page rows phase + BLOCK * i, i from `first` to `last` (excluded), are
+        # at least MARGIN pixels from the page's top and bottom.
+        first = max(-(-(MARGIN - phase) // BLOCK), 0)
+        last = min(-(-(h - MARGIN - phase) // BLOCK), len(z))
+        if last > first:
+            np.maximum(per_row[first:last], z[first:last], out=per_row[first:last])
+    per_row[:, : MARGIN // STRIDE], per_row[:, (w - MARGIN) // STRIDE :] = 0.0, 0.0
     return np.asarray(per_row.reshape(bh, bw, BLOCK // STRIDE).max(axis=2))
 
 

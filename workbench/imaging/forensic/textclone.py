@@ -80,6 +80,20 @@ MIN_FLOOR = 0.25
 #: against the page's other pairs. `NEXT_FLOOR` bounds how far this may lower a ratio.
 NEXT_REFERENCE = 0.6
 NEXT_FLOOR = 0.3
+#: The page's other pairs do not lower the ratio of a pair that both comparisons place far
+#: from a copy (`far_from_copy`): it differs by at least `NEXT_PAPER` of the paper floor
+#: *and* by more than `NEXT_RESAVE` times the page quality's reporting limit
+#: (`resave_limits`) from a simulated copy of its word (`copy_floor`). A denoiser
+#: (non-local means) flattens the grain inside two prints of one word: on an untouched
+#: letter of few repeated words the closest genuine repeat lay at 1.00 of the floor, alone at
+#: 0.26 of the page's next pair, and warned through that lowering, although it lay at 4.1
+#: times its simulated copy. Neither comparison alone is enough: copies saved twice after
+#: the copy, at a lower quality and then a higher one, lie several times from a simulated
+#: copy of their last save (3.2-8.0 on the scan chains' letters) but at 0.15-0.78 of the
+#: floor; and the lowering exists for copies a scan chain lifts above `MAX_RATIO` of the
+#: floor, which, saved once, stay within about one save of their simulated copy.
+NEXT_PAPER = 0.9
+NEXT_RESAVE = 2.0
 #: At most this many same-shape pairs are verified (the largest words first).
 MAX_PAIRS = 3000
 #: Pixels around a word's ink box taken with it: the paper a copy carries along.
@@ -304,16 +318,35 @@ def next_pair(
     return None
 
 
-def effective_ratio(difference: float, floor: float, nearest: float | None) -> float:
+def far_from_copy(ratio: float, resave_ratio: float | None, resave_limit: float) -> bool:
+    """Whether a pair is far from a copy by both comparisons (`NEXT_PAPER`, `NEXT_RESAVE`).
+
+    `ratio` is the pair's difference over the paper floor, `resave_ratio` over a simulated
+    copy of its word (None when not simulated), `resave_limit` the page quality's reporting
+    limit for the latter (`resave_limits`). Such a pair's distance below the page's other
+    pairs comes from something other than a shared noise (a denoiser's averaging), so it
+    does not lower the pair's ratio (`effective_ratio`).
+    """
+    return (
+        resave_ratio is not None
+        and ratio >= NEXT_PAPER
+        and resave_ratio > NEXT_RESAVE * resave_limit
+    )
+
+
+def effective_ratio(
+    difference: float, floor: float, nearest: float | None, *, far: bool = False
+) -> float:
     """A pair's difference against the paper floor, lowered when it is alone far below the rest.
 
     Against the floor alone, ``difference / floor``. A copy is also far closer than any
     other pair of the page (the next closest, `nearest`, is two separate prints), while on a
     genuine page the closest pairs lie together: when the pair is below `NEXT_REFERENCE`
     times the next one, the ratio is lowered in proportion, never below `NEXT_FLOOR` of it.
+    Not lowered when the pair is `far` from a copy by both comparisons (`far_from_copy`).
     """
     ratio = difference / floor
-    if nearest is None or nearest <= 0:
+    if nearest is None or nearest <= 0 or far:
         return ratio
     factor = min(1.0, max(difference / nearest / NEXT_REFERENCE, NEXT_FLOOR))
     return ratio * factor
@@ -345,11 +378,13 @@ def _pair_strength(
     floor: float,
     nearest: float | None,
     max_ratio: float,
+    far: bool = False,
 ) -> tuple[float, tuple[str, ...]] | None:
     """Strength (0-1) of one word pair as a copy and the comparisons that report it.
 
     Against the paper floor (`effective_ratio`, reported up to `max_ratio`: route
-    ``"paper"``) and, on a JPEG page, against a simulated copy of the word (`resave`, the
+    ``"paper"``; not lowered by the page's other pairs when the pair is `far` from a copy,
+    `far_from_copy`) and, on a JPEG page, against a simulated copy of the word (`resave`, the
     strength `resave_strength` gave: route ``"copy"``). When both report the pair, their
     strengths combine as one minus the product of what each falls short of 1. Both divide
     the same difference of the pair, each by its own reference, so this is not a product
@@ -359,7 +394,7 @@ def _pair_strength(
     no genuine pair is reported by both. None when neither reports the pair.
     """
     strengths: dict[str, float] = {}
-    effective = effective_ratio(difference, floor, nearest)
+    effective = effective_ratio(difference, floor, nearest, far=far)
     if effective <= max_ratio:
         strengths["paper"] = float(
             np.clip((max_ratio - effective) / (max_ratio - FULL_RATIO), 0.0, 1.0)
@@ -445,7 +480,20 @@ def text_clones(
     clones: list[TextClone] = []
     for shift, all_members in groups.items():
         nearest = next_pair(ranked, shift)
-        scored = [(m, _pair_strength(m[2], m[5], floor, nearest, max_ratio)) for m in all_members]
+        scored = [
+            (
+                m,
+                _pair_strength(
+                    m[2],
+                    m[5],
+                    floor,
+                    nearest,
+                    max_ratio,
+                    far=far_from_copy(m[2] / floor, m[3], limits[0]),
+                ),
+            )
+            for m in all_members
+        ]
         members = [(m, v) for m, v in scored if v is not None]
         if not members:
             continue

@@ -46,6 +46,19 @@ def test_a_lamps_gradient_is_evened_out_for_the_text_methods() -> None:
     assert page is not None and note is not None and "lit unevenly" in note
 
 
+def test_solid_print_on_a_lamps_gradient_is_no_misfit() -> None:
+    # A solid logo and a scanner's dark border on the same page: solid print, no paper, so
+    # the page is still evened out, its misfit that of the gradient alone.
+    gray = _lit("gradient", 0.4)
+    smooth = _evened(gray)[1]
+    marked = gray.copy()
+    marked[100:260, 100:260] = 30
+    marked[:, :30] = 40
+    page, note = text_page(marked, is_paper_page(*bare_paper(marked)))
+    assert page is not None and note is not None
+    assert _evened(marked)[1] == pytest.approx(smooth, abs=0.003)
+
+
 @pytest.mark.parametrize("darker", [0.2, 0.4])
 def test_a_hard_edged_shadow_is_not_evened_out(darker: float) -> None:
     gray = _lit("corner", darker)

@@ -38,6 +38,9 @@ PAPER_FEATURES = frozenset({"texture", "paper_grain"})
 INK_FEATURES = frozenset({"ink_grain"})
 #: A paper tone step warns where another method agrees, or alone (shaded bands exist) at 0.9.
 PAPER_STEP_WARNING, PAPER_STEP_ALONE = TRACE_WARNING, 0.9
+#: Other methods that must agree with a paper step on a line crossing the whole page for it
+#: to warn (`step_finding`): one may by chance along a line that long.
+CROSSING_SEEN = 2
 
 
 def page_region(box: Box, factor: float, label: str, score: float | None = None) -> Region:
@@ -280,11 +283,12 @@ def step_finding(
     """A patch of paper of another tone bounded by straight edges.
 
     A step on a line that crosses the whole page (`crossing`, see
-    `workbench.imaging.forensic.paper_steps.crossing_page`) is a notice: a printed band, a
-    fold or a shadow crosses pages so, and along a line as long as the page another
-    method's map reaches the notice level somewhere by chance (a band's edge "agreed with"
-    by one keypoint pair). Its map still counts where it agrees with another method's
-    region (a pasted strip's double quantisation).
+    `workbench.imaging.forensic.paper_steps.crossing_page`) is a notice unless
+    `CROSSING_SEEN` other methods agree: a printed band, a fold or a shadow crosses pages
+    so, and along a line as long as the page one other method's map reaches the notice
+    level somewhere by chance (a band's edge "agreed with" by one keypoint pair). Its map
+    still counts where it agrees with another method's region (a pasted strip's double
+    quantisation).
     """
     region = page_region(box, factor, "paper tone step")
     seen = corroborated(box, traces, "paper_step")
@@ -294,7 +298,8 @@ def step_finding(
         also_seen_by=seen,
         crosses_page=crossing,
     )
-    limit = float("inf") if crossing else PAPER_STEP_WARNING if seen else PAPER_STEP_ALONE
+    alone = crossing and len(seen) < CROSSING_SEEN
+    limit = float("inf") if alone else PAPER_STEP_WARNING if seen else PAPER_STEP_ALONE
     across = (
         " The step lies on a line that runs across the whole page, edge to edge, as a band "
         "printed to the page's edges, a fold or a shadow does; a pasted patch ends inside "

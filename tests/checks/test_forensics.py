@@ -256,3 +256,29 @@ def test_a_band_printed_across_an_untouched_letter_is_a_notice(tmp_path: Path) -
     assert steps and all(f.evidence["crosses_page"] for f in steps)
     assert all("across the whole page" in f.detail for f in steps)
     assert max(f.severity for f in report.findings) < Severity.WARNING
+
+
+def test_a_block_pasted_across_a_folds_shadow_still_warns_by_its_paper(tmp_path: Path) -> None:
+    # A letter whose lower part lies in a fold's shadow six grey levels darker, edge to edge,
+    # with a block of another scan (its paper five levels darker) pasted across that edge:
+    # the step line and the block join one region, which is a patch, not a line crossing
+    # the page, and warns; the fold's own edge beside it is a line crossing the page.
+    page = jpeg(np.asarray(scanned_letter(seed=0).convert("L")), 80).astype(np.int16)
+    other = jpeg(np.asarray(scanned_letter(seed=1).convert("L")), 85).astype(np.int16) - 5
+    x0, y0, x1, y1 = 203, 597, 861, 803
+    page[700:, :] -= 6
+    page[y0:y1, x0:x1] = other[y0 + 40 : y1 + 40, x0:x1]
+    path = tmp_path / "folded.jpg"
+    Image.fromarray(np.clip(page, 0, 255).astype(np.uint8)).save(path, quality=90)
+    report = analyze(path, only=["forensics"], out=tmp_path / "out")
+    steps = [f for f in report.findings if f.evidence.get("method") == "paper_tone_steps"]
+    on_block = [
+        f
+        for f in steps
+        if overlaps(
+            (f.regions[0].x, f.regions[0].y, f.regions[0].width, f.regions[0].height),
+            (x0, y0, x1 - x0, y1 - y0),
+        )
+    ]
+    assert on_block and all(f.severity >= Severity.WARNING for f in on_block)
+    assert all(not f.evidence["crosses_page"] for f in on_block)

@@ -24,6 +24,7 @@ from typing import Any
 import cv2
 import numpy as np
 
+from workbench.imaging.aligned import aligned_empty
 from workbench.imaging.components import components_with_stats
 
 Box = tuple[int, int, int, int]
@@ -280,7 +281,9 @@ def stroke_width(ink: np.ndarray) -> float:
     """
     padded = np.zeros((ink.shape[0] + 2, ink.shape[1] + 2), np.uint8)  # np.pad, cheaper
     padded[1:-1, 1:-1] = ink
-    dist = cv2.distanceTransform(padded, cv2.DIST_L2, cv2.DIST_MASK_PRECISE)[1:-1, 1:-1]
+    dist = aligned_empty(padded.shape, np.float32)  # the same map on every call (`aligned`)
+    cv2.distanceTransform(padded, cv2.DIST_L2, cv2.DIST_MASK_PRECISE, dst=dist)
+    dist = dist[1:-1, 1:-1]
     ridge = (dist >= cv2.dilate(dist, np.ones((3, 3), np.float32))) & ink
     widths = dist[ridge]
     return float(np.mean(widths) * 2.0 - 1.0) if widths.size else 0.0

@@ -18,6 +18,7 @@ import pytest
 
 from workbench.geometry import Box, overlap
 from workbench.imaging import lines
+from workbench.imaging.aligned import aligned_empty
 from workbench.imaging.blocks import block_max, block_min, block_view, row_strips
 from workbench.imaging.forensic import paper_steps as steps
 from workbench.imaging.forensic import textclone
@@ -270,10 +271,11 @@ def test_paper_step_blocks_are_those_of_the_whole_z_map(path: Path) -> None:
 
 
 def _stroke_width_padded(ink: np.ndarray) -> float:
-    """`lines.stroke_width` with its border made by ``np.pad``."""
-    dist = cv2.distanceTransform(
-        np.pad(ink, 1).astype(np.uint8), cv2.DIST_L2, cv2.DIST_MASK_PRECISE
-    )[1:-1, 1:-1]
+    """`lines.stroke_width` with its border made by ``np.pad`` (its map aligned as there)."""
+    padded = np.pad(ink, 1).astype(np.uint8)
+    dist = aligned_empty(padded.shape, np.float32)
+    cv2.distanceTransform(padded, cv2.DIST_L2, cv2.DIST_MASK_PRECISE, dst=dist)
+    dist = dist[1:-1, 1:-1]
     ridge = (dist >= cv2.dilate(dist, np.ones((3, 3), np.float32))) & ink
     widths = dist[ridge]
     return float(np.mean(widths) * 2.0 - 1.0) if widths.size else 0.0

@@ -18,7 +18,7 @@ from PIL import Image
 
 from tests.support.scanned import scanned_letter
 from workbench import analyze
-from workbench.imaging.forensic.lighting import MAX_MISFIT, text_page
+from workbench.imaging.forensic.lighting import MAX_MISFIT, _evened, text_page
 from workbench.imaging.forensic.paper_steps import bare_paper, is_paper_page
 from workbench.model import Severity
 
@@ -46,13 +46,29 @@ def test_a_lamps_gradient_is_evened_out_for_the_text_methods() -> None:
     assert page is not None and note is not None and "lit unevenly" in note
 
 
+def test_solid_print_on_a_lamps_gradient_is_no_misfit() -> None:
+    # A solid logo and a scanner's dark border on the same page: solid print, no paper, so
+    # the page is still evened out, its misfit that of the gradient alone.
+    gray = _lit("gradient", 0.4)
+    smooth = _evened(gray)[1]
+    marked = gray.copy()
+    marked[100:260, 100:260] = 30
+    marked[:, :30] = 40
+    page, note = text_page(marked, is_paper_page(*bare_paper(marked)))
+    assert page is not None and note is not None
+    assert _evened(marked)[1] == pytest.approx(smooth, abs=0.003)
+
+
 @pytest.mark.parametrize("darker", [0.2, 0.4])
 def test_a_hard_edged_shadow_is_not_evened_out(darker: float) -> None:
     gray = _lit("corner", darker)
     on_paper = is_paper_page(*bare_paper(gray))
     assert not on_paper
     assert text_page(gray, on_paper) == (None, None)
-    assert MAX_MISFIT < 0.079  # the 20% shadow's misfit, the smaller of the two
+    # Refused for its misfit, not because the evened page would be no paper page.
+    even, misfit = _evened(gray)
+    assert misfit > MAX_MISFIT
+    assert is_paper_page(*bare_paper(even))
 
 
 @pytest.mark.slow

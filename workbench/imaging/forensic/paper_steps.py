@@ -77,6 +77,9 @@ MARGIN = 24
 #: Pixels from the page's edge within which a line of steps reaches that edge
 #: (`crossing_page`): the unjudged border and two blocks.
 EDGE_REACH = MARGIN + 2 * BLOCK
+#: Pixels: the thickest region taken for a line of steps (`crossing_page`); a thicker one holds
+#: a patch (a pasted block joined with a step line running through its rows stays a patch).
+LINE_THICK = 3 * BLOCK
 #: Steps within this many blocks of each other vertically (horizontally) join one region (odd
 #: sizes, so that the closing does not shift the mask); set on the dev split.
 JOIN = (13, 15)
@@ -360,8 +363,9 @@ def step_regions(
 def crossing_page(regions: Sequence[Box], shape: tuple[int, int]) -> set[int]:
     """Indices of the regions on a line of steps that runs across the page from edge to edge.
 
-    Regions that lie along one row band (or one column band: their rows, or columns, overlap)
-    and together reach within `EDGE_REACH` pixels of both the page's left and right edges (or
+    Thin regions (no thicker than `LINE_THICK`: steps along a line, not a patch's box) that
+    lie along one row band (or one column band: their rows, or columns, overlap) and together
+    reach within `EDGE_REACH` pixels of both the page's left and right edges (or
     its top and bottom) are one straight edge crossing the whole page, though print breaks it
     into pieces. A patch pasted onto a page ends inside it; what crosses the page from edge to
     edge is a band printed to the page's edges, a fold, a lid's or a ruler's shadow, or a
@@ -371,7 +375,11 @@ def crossing_page(regions: Sequence[Box], shape: tuple[int, int]) -> set[int]:
     h, w = shape
     crossing: set[int] = set()
     for flat in (True, False):
-        lines = [(i, r) for i, r in enumerate(regions) if (r.width >= r.height) == flat]
+        lines = [
+            (i, r)
+            for i, r in enumerate(regions)
+            if (r.width >= r.height) == flat and min(r.width, r.height) <= LINE_THICK
+        ]
         extent = w if flat else h
         for i, r in lines:
             lo, hi = (r.y, r.y + r.height) if flat else (r.x, r.x + r.width)

@@ -12,7 +12,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from workbench import analyze
-from workbench.model import Finding, Report
+from workbench.model import Finding, Report, Severity
 from workbench.serialize import report_to_dict, validate_report
 
 FONT = Path("/usr/share/fonts/truetype/farsiweb/nazli.ttf")
@@ -370,3 +370,14 @@ def forensics_report(path: Path) -> Report:
 def number_findings(report: Report) -> list[Finding]:
     """The findings of the number comparison (`digit_consistency`) in `report`."""
     return [f for f in report.findings if f.evidence.get("method") == "digit_consistency"]
+
+
+def warning_regions(path: Path, out: Path) -> list[tuple[int, int, int, int]]:
+    """(x, y, width, height) of every region of the forensics check's warnings on `path`."""
+    report = analyze(path, only=["forensics"], out=out)
+    return [
+        (r.x, r.y, r.width, r.height)
+        for f in report.findings
+        if f.severity >= Severity.WARNING
+        for r in f.regions
+    ]

@@ -24,7 +24,7 @@ import pytest
 from PIL import Image
 
 from tests.support.corpus import NEEDS_DEV_FONTS
-from tests.support.forensic_fixtures import overlaps
+from tests.support.forensic_fixtures import overlaps, warning_regions
 from workbench import analyze
 from workbench.geometry import Box
 from workbench.imaging.forensic.number_words import number_ink
@@ -45,17 +45,6 @@ UNEVEN = next(c for c in gc.CHAINS if c.name == "240-grey-illum-q80")
 TABLE_CHAIN = next(c for c in gc.CHAINS if c.name == "150-grey-q70-opencv-q90")
 
 
-def _warnings(path: Path, out: Path) -> list[tuple[int, int, int, int]]:
-    """The regions of the forensics check's findings at warning or above on `path`."""
-    report = analyze(path, only=["forensics"], out=out)
-    return [
-        (r.x, r.y, r.width, r.height)
-        for f in report.findings
-        if f.severity >= Severity.WARNING
-        for r in f.regions
-    ]
-
-
 def _mask_box(path: Path) -> tuple[int, int, int, int]:
     mask = np.asarray(Image.open(path)) > 0
     ys, xs = np.nonzero(mask)
@@ -65,7 +54,7 @@ def _mask_box(path: Path) -> tuple[int, int, int, int]:
 def test_number_retyped_on_an_unevenly_lit_letter_is_found_where_it_is(tmp_path: Path) -> None:
     path, mask = ce.make_page(UNEVEN, "retyped-plain", 0, tmp_path)
     assert mask is not None
-    warned = _warnings(path, tmp_path / "out")
+    warned = warning_regions(path, tmp_path / "out")
     where = _mask_box(mask)
     assert warned and any(overlaps(box, where) for box in warned)
     assert not [box for box in warned if not overlaps(box, where)]
@@ -96,4 +85,4 @@ def test_rules_across_an_empty_cell_are_no_number(tmp_path: Path) -> None:
     edge_cell = Box(3, 3, cell.width, cell.height)
     assert cut[3 : 3 + cell.height, 3 : 3 + cell.width].sum() == inside.sum()
     assert not number_ink(cut, edge_cell, words.glyph_height).any()
-    assert _warnings(path, tmp_path / "out") == []
+    assert warning_regions(path, tmp_path / "out") == []

@@ -27,6 +27,16 @@ def page() -> np.ndarray:
     return jpeg_gray(np.asarray(scanned_letter(seed=0)), 80)
 
 
+def _pasted(page: np.ndarray) -> np.ndarray:
+    """`page` with a block of another letter's scan (its paper five levels darker) at `PASTE`."""
+    other = np.asarray(scanned_letter(seed=1)).astype(np.int16) - 5
+    donor = jpeg_gray(np.clip(other, 0, 255).astype(np.uint8), 85)
+    x0, y0, x1, y1 = PASTE
+    edited = page.copy()
+    edited[y0:y1, x0:x1] = donor[y0 + 40 : y1 + 40, x0:x1]
+    return edited
+
+
 def test_untouched_resaved_page_has_no_step(page: np.ndarray) -> None:
     result = paper_steps(jpeg_gray(page, 90))
     assert result.regions == []
@@ -38,11 +48,8 @@ def test_untouched_resaved_page_has_no_step(page: np.ndarray) -> None:
 
 def test_block_from_another_scan_is_found_where_it_is(page: np.ndarray) -> None:
     # Another scan of another letter, on paper five grey levels darker, saved on its own.
-    other = np.asarray(scanned_letter(seed=1)).astype(np.int16) - 5
-    donor = jpeg_gray(np.clip(other, 0, 255).astype(np.uint8), 85)
     x0, y0, x1, y1 = PASTE
-    edited = page.copy()
-    edited[y0:y1, x0:x1] = donor[y0 + 40 : y1 + 40, x0:x1]
+    edited = _pasted(page)
     result = paper_steps(jpeg_gray(edited, 90))
     assert result.region_score > 0.5
     best = result.regions[0]
@@ -68,11 +75,7 @@ def test_a_band_printed_across_the_page_crosses_it_and_a_pasted_block_does_not(
     assert result.regions
     assert all(r.y in range(380, 420) or r.y in range(680, 720) for r in result.regions)
     assert crossing_page(result.regions, page.shape) == set(range(len(result.regions)))
-    other = np.asarray(scanned_letter(seed=1)).astype(np.int16) - 5
-    donor = jpeg_gray(np.clip(other, 0, 255).astype(np.uint8), 85)
-    x0, y0, x1, y1 = PASTE
-    edited = page.copy()
-    edited[y0:y1, x0:x1] = donor[y0 + 40 : y1 + 40, x0:x1]
+    edited = _pasted(page)
     pasted = paper_steps(jpeg_gray(edited, 90))
     assert pasted.regions and crossing_page(pasted.regions, page.shape) == set()
 
@@ -96,11 +99,8 @@ def test_histogram_median_is_numpys(page: np.ndarray) -> None:
 def test_step_blocks_peak_on_the_patch_edges_only(page: np.ndarray) -> None:
     # Rows of blocks along the pasted block's top and bottom edges hold the page's strongest
     # row steps; the transposed page gives the same for its left and right edges.
-    other = np.asarray(scanned_letter(seed=1)).astype(np.int16) - 5
-    donor = jpeg_gray(np.clip(other, 0, 255).astype(np.uint8), 85)
     x0, y0, x1, y1 = PASTE
-    edited = page.copy()
-    edited[y0:y1, x0:x1] = donor[y0 + 40 : y1 + 40, x0:x1]
+    edited = _pasted(page)
     gray = jpeg_gray(edited, 90)
     paper = paper_mask(gray)
     rows = row_step_blocks(gray, paper)
@@ -120,11 +120,7 @@ def test_bands_do_not_change_the_steps(page: np.ndarray, monkeypatch: pytest.Mon
     # The page is worked in bands of rows to keep memory down; a band edge must not cut a
     # step (each band reads the rows of paper its steps need), so any band height gives the
     # same z as the whole page at once, on an edited page and on an untouched one.
-    other = np.asarray(scanned_letter(seed=1)).astype(np.int16) - 5
-    donor = jpeg_gray(np.clip(other, 0, 255).astype(np.uint8), 85)
-    x0, y0, x1, y1 = PASTE
-    edited = page.copy()
-    edited[y0:y1, x0:x1] = donor[y0 + 40 : y1 + 40, x0:x1]
+    edited = _pasted(page)
     for gray in (jpeg_gray(edited, 90), jpeg_gray(page, 90)):
         paper = paper_mask(gray)
         banded = row_step_blocks(gray, paper)

@@ -24,14 +24,12 @@ import pytest
 from PIL import Image
 
 from tests.support.corpus import NEEDS_DEV_FONTS
-from tests.support.forensic_fixtures import overlaps
-from workbench import analyze
+from tests.support.forensic_fixtures import overlaps, warning_regions
 from workbench.formats.jpeg import parse_jpeg
 from workbench.imaging.forensic.lighting import text_page
 from workbench.imaging.forensic.textclone import NEXT_PAPER, NEXT_RESAVE, text_clones
 from workbench.imaging.forensic.textclone_resave import copy_quality, resave_limits
 from workbench.imaging.words import find_words
-from workbench.model import Severity
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "benchmarks"))
 import chain_edits as ce
@@ -71,22 +69,12 @@ def _clones(path: Path, quality: int = 88) -> list[tuple[float, float, float | N
     return [(c.strength, c.ratio, c.resave_ratio) for c in scan.clones]
 
 
-def _warning_regions(path: Path, out: Path) -> list[tuple[int, int, int, int]]:
-    report = analyze(path, only=["forensics"], out=out)
-    return [
-        (r.x, r.y, r.width, r.height)
-        for f in report.findings
-        if f.severity >= Severity.WARNING
-        for r in f.regions
-    ]
-
-
 def test_untouched_denoised_letter_saved_again_stays_quiet(tmp_path: Path) -> None:
     path, mask = ce.make_page(DENOISED, "resaved", 0, tmp_path)
     assert mask is None and "letter-dev" in path.name
     # Its closest repeat lies alone below the page's other pairs, but far from a copy.
     assert _clones(path) == []
-    assert _warning_regions(path, tmp_path / "out") == []
+    assert warning_regions(path, tmp_path / "out") == []
 
 
 def test_word_copied_on_a_denoised_letter_is_found_at_both_ends(tmp_path: Path) -> None:
@@ -94,7 +82,7 @@ def test_word_copied_on_a_denoised_letter_is_found_at_both_ends(tmp_path: Path) 
     clones = _clones(path)
     assert clones and clones[0][0] >= 0.9
     assert clones[0][2] is not None and clones[0][2] < 1.5  # about one save of a copy
-    warned = _warning_regions(path, tmp_path / "out")
+    warned = warning_regions(path, tmp_path / "out")
     for box in boxes:
         assert any(overlaps(region, box) for region in warned)
 
@@ -107,6 +95,6 @@ def test_word_copied_then_saved_twice_on_a_denoised_letter_is_found(tmp_path: Pa
     assert resave is not None and resave > NEXT_RESAVE * resave_limits(90)[0]
     assert ratio < NEXT_PAPER
     assert strength >= 0.5
-    warned = _warning_regions(path, tmp_path / "out")
+    warned = warning_regions(path, tmp_path / "out")
     for box in boxes:
         assert any(overlaps(region, box) for region in warned)

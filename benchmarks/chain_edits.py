@@ -36,7 +36,6 @@ import argparse
 import hashlib
 import inspect
 import json
-import shutil
 import sys
 import tempfile
 import time
@@ -204,16 +203,8 @@ def analyse(path: Path, mask_path: Path | None) -> dict[str, Any]:
 def outcomes(chain: gc.Chain, kind: str, pages: int, key: str) -> list[dict[str, Any]]:
     """Every page's outcome of `kind` on `chain`, from the cache when `key` matches."""
     folder = CACHE / chain.name
-    folder.mkdir(parents=True, exist_ok=True)
-    gen = generator_stamp()
+    stored = gc.stored_outcomes(folder, generator_stamp())
     cache = folder / "outcomes.json"
-    stored: dict[str, Any] = {}
-    if cache.exists():
-        stored = json.loads(cache.read_text(encoding="utf-8"))
-    if stored.get("generator") != gen:  # pages of another generator, and what was read on them
-        shutil.rmtree(folder)
-        folder.mkdir()
-        stored = {"generator": gen, "pages": {}}
     rows = []
     for i in range(pages):
         name = f"{kind}-{i:02d}"

@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import shutil
 import sys
 import tempfile
 import time
@@ -234,6 +235,24 @@ def analyse(path: Path) -> dict[str, Any]:
     }
 
 
+def stored_outcomes(folder: Path, generator: str) -> dict[str, Any]:
+    """The outcomes cached in `folder`'s ``outcomes.json`` (the folder made if missing).
+
+    When they were read on pages of another `generator` (its stamp), the folder is emptied,
+    pages and outcomes, and an empty record of `generator` is returned.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    cache = folder / "outcomes.json"
+    stored: dict[str, Any] = {}
+    if cache.exists():
+        stored = json.loads(cache.read_text(encoding="utf-8"))
+    if stored.get("generator") != generator:
+        shutil.rmtree(folder)
+        folder.mkdir()
+        stored = {"generator": generator, "pages": {}}
+    return stored
+
+
 def outcomes(chain: Chain, pages: int, key: str) -> list[dict[str, Any]]:
     """Every page's outcome on `chain`, from the cache when its methods' `key` matches.
 
@@ -241,17 +260,8 @@ def outcomes(chain: Chain, pages: int, key: str) -> list[dict[str, Any]]:
     so a source edited during a run cannot label outcomes of the code that ran.
     """
     folder = CACHE / chain.name
-    folder.mkdir(parents=True, exist_ok=True)
-    gen = generator_stamp()
+    stored = stored_outcomes(folder, generator_stamp())
     cache = folder / "outcomes.json"
-    stored: dict[str, Any] = {}
-    if cache.exists():
-        stored = json.loads(cache.read_text(encoding="utf-8"))
-    if stored.get("generator") != gen:
-        for old in folder.glob("*-*"):
-            if old.name != "outcomes.json":
-                old.unlink()
-        stored = {"generator": gen, "pages": {}}
     rows = []
     for i in range(pages):
         path = page_file(chain, i, folder)

@@ -23,9 +23,14 @@ from workbench.imaging.forensic.fusion import (
     step_layer,
     tamper_score,
 )
-from workbench.imaging.forensic.step_outline import closed_rectangles, step_rectangles
+from workbench.imaging.forensic.step_outline import outlines, step_rectangles
 from workbench.imaging.forensic.tamper import CELL, analyse_page
 from workbench.imaging.words import find_words
+
+
+def _rectangles(layer: np.ndarray) -> list[tuple[tuple[int, int, int, int], float]]:
+    """(box, strength) of each rectangle the paper-step regions of `layer` outline."""
+    return [(found.box, found.strength) for found in outlines(layer)]
 
 
 def test_fused_heatmap_is_the_weighted_maximum() -> None:
@@ -278,22 +283,22 @@ def test_pieces_of_three_sides_that_meet_nowhere_close_their_rectangle() -> None
     layer[40:60, 20:22] = 0.2  # the left side
     left, top = np.zeros_like(layer, bool), np.zeros_like(layer, bool)
     left[40:60, 20:22], top[20:22, 60:90] = True, True
-    rects = closed_rectangles(layer)
+    rects = _rectangles(layer)
     assert [box for box, _ in rects] == [(20, 20, 170, 100)]
     assert rects[0][1] == pytest.approx(1 - 0.7**2 * 0.8**3)
     # Three sides are enough; pieces of two sides that do not meet close nothing.
-    assert [box for box, _ in closed_rectangles(np.where(left, 0.0, layer))] == [(30, 20, 170, 100)]
+    assert [box for box, _ in _rectangles(np.where(left, 0.0, layer))] == [(30, 20, 170, 100)]
     two = layer.copy()
     two[left | top] = 0.0
-    assert closed_rectangles(two) == []
+    assert _rectangles(two) == []
     # Pieces along two parallel lines only (a shaded band's edges, two shadowed margins)
     # close nothing, however many pieces there are.
     band = np.zeros((120, 200), np.float32)
     band[20:22, 60:90] = band[20:22, 120:150] = band[98:100, 30:50] = 0.4
-    assert closed_rectangles(band) == []
+    assert _rectangles(band) == []
     margins = np.zeros((120, 200), np.float32)
     margins[10:40, 10:12] = margins[50:90, 10:12] = margins[30:70, 180:182] = 0.4
-    assert closed_rectangles(margins) == []
+    assert _rectangles(margins) == []
 
 
 def test_a_closed_rectangle_of_weak_sides_is_marked_whole() -> None:
@@ -375,7 +380,7 @@ def test_two_facing_edges_alone_are_not_marked_at_their_rectangles_strength() ->
     layer = np.zeros((200, 400), np.float32)
     layer[40:42, 20:380] = 0.3
     layer[150:152, 20:380] = 0.3
-    assert [box for box, _ in closed_rectangles(layer)] == [(20, 40, 380, 152)]
+    assert [box for box, _ in _rectangles(layer)] == [(20, 40, 380, 152)]
     shown = step_layer(layer, weight)
     assert shown.max() < 0.5 and shown[100, 200] == pytest.approx(weight * 0.51)
     layer[44:148, 20:22] = 0.3  # the left side
@@ -387,7 +392,7 @@ def test_two_facing_edges_alone_are_not_marked_at_their_rectangles_strength() ->
     pieces = np.zeros((200, 400), np.float32)
     pieces[60:84, 40:124] = 0.45
     pieces[60:84, 142:208] = 0.21
-    found = closed_rectangles(pieces)
+    found = _rectangles(pieces)
     assert [box for box, _ in found] == [(40, 60, 208, 84)]
     shown = step_layer(pieces, weight, CELL)
     assert shown[72, 130] == pytest.approx(found[0][1]) and found[0][1] >= 0.5

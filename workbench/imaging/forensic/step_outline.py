@@ -5,7 +5,7 @@ steps in the paper's tone at its edges. Where print interrupts the paper along a
 the patch is taller than the method joins, it finds the edges as separate regions: a strip
 along the top, another along the right side, pieces of the bottom. A patch of other paper
 is a rectangle (a block cut from another scan ends at straight edges), so regions that lie
-along the sides of one rectangle are that rectangle (`closed_rectangles`), while a shaded
+along the sides of one rectangle are that rectangle (`outlines`), while a shaded
 band, a fold or a lid's shadow gives one edge or two parallel ones. The fusion fills such
 rectangles on the heatmap (`fusion.step_layer`).
 """
@@ -30,7 +30,7 @@ import numpy as np
 RECT_TOLERANCE = 4
 STRIP = 2.0
 #: Sides of their common bounding box along which strips that do not meet must lie to close it
-#: (`closed_rectangles`): three takes strips along both a row and a column, which a shaded
+#: (`outlines`): three takes strips along both a row and a column, which a shaded
 #: band, a fold or two shadowed margins do not give. Reasoned, not fitted.
 SIDES_APART = 3
 
@@ -139,11 +139,6 @@ def step_rectangles(layer: np.ndarray, found: Sequence[Outline] | None = None) -
     for (x0, y0, x1, y1), value, _ in outlines(layer) if found is None else found:
         out[y0:y1, x0:x1] = np.maximum(out[y0:y1, x0:x1], np.float32(value))
     return out
-
-
-def closed_rectangles(layer: np.ndarray) -> list[tuple[Rect, float]]:
-    """(box, strength) of each rectangle of `outlines(layer)`."""
-    return [(found.box, found.strength) for found in outlines(layer)]
 
 
 def outlines(layer: np.ndarray) -> list[Outline]:

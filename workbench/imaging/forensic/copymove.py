@@ -37,6 +37,7 @@ import numpy as np
 
 from workbench import geometry
 from workbench.geometry import Box
+from workbench.imaging.aligned import sobel_magnitude
 from workbench.imaging.forensic.noise import edge_mask
 
 
@@ -201,9 +202,7 @@ def background_correlation(
         busy = float(flat.mean()) < 0.05 and min(src.shape) >= 48
         if not busy:
             return None, content
-        grad = cv2.magnitude(
-            cv2.Sobel(src, cv2.CV_32F, 1, 0, ksize=3), cv2.Sobel(src, cv2.CV_32F, 0, 1, ksize=3)
-        )
+        grad = sobel_magnitude(src)
         flat = grad <= np.percentile(grad, 60)
         flat[:3, :] = flat[-3:, :] = False
         flat[:, :3] = flat[:, -3:] = False

@@ -21,7 +21,7 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from workbench.imaging.aligned import aligned_empty
+from workbench.imaging.aligned import sobel_magnitude
 from workbench.imaging.blocks import block_mean, robust_zscore, row_strips, smooth_blocks
 
 #: Quality of the re-save; 90 is the customary ELA setting.
@@ -158,15 +158,8 @@ def gradient_block_mean(gray: np.ndarray, block: int = 16) -> np.ndarray:
     h, w = img.shape[:2]
     edge = np.zeros((h // block, w // block), dtype=np.float64)
     for y0, y1, a0, a1 in row_strips(h, block, 1):
-        # OpenCV's float32 paths round the first and last elements of a row differently with
-        # their buffers' alignment (a page's map came out in several versions, differing in
-        # the seventh digit): buffers on a fixed boundary give the same map on every call.
-        g = aligned_empty((a1 - a0, w), np.float32)
-        g[:] = img[a0:a1]
-        gx, gy, mag = (aligned_empty(g.shape, np.float32) for _ in range(3))
-        cv2.Sobel(g, cv2.CV_32F, 1, 0, dst=gx, ksize=3)
-        cv2.Sobel(g, cv2.CV_32F, 0, 1, dst=gy, ksize=3)
-        cv2.magnitude(gx, gy, mag)
+        # Buffers on a fixed boundary: the same map on every call (`sobel_magnitude`).
+        mag = sobel_magnitude(img[a0:a1])
         edge[y0 // block : y1 // block] = block_mean(mag[y0 - a0 : y1 - a0] / 8.0, block)
     return edge
 

@@ -32,6 +32,7 @@ import cv2
 import numpy as np
 
 from workbench.geometry import Box, union_box
+from workbench.imaging.aligned import sobel_magnitude
 from workbench.imaging.blocks import box_map, strength_from_z
 from workbench.imaging.lines import WEIGHT_STEP, deskew_angle, stroke_width
 from workbench.imaging.order_stats import low_mean_f32, median_f32, percentile_f32
@@ -214,9 +215,7 @@ def print_features(
     contrast = paper - core
     if paper <= 1.0 or contrast < 10.0:
         return None
-    gx = cv2.Sobel(patch, cv2.CV_32F, 1, 0, ksize=3)
-    gy = cv2.Sobel(patch, cv2.CV_32F, 0, 1, ksize=3)
-    grad = cv2.magnitude(gx, gy) / 8.0  # grey levels per pixel
+    grad = sobel_magnitude(patch) / 8.0  # grey levels per pixel, the same on every call
     ring = cv2.dilate(own.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool) & ~cv2.erode(
         own.astype(np.uint8), np.ones((3, 3), np.uint8)
     ).astype(bool)

@@ -111,8 +111,14 @@ from workbench.geometry import Box, intersection
 from workbench.imaging.blocks import strength_from_z
 from workbench.imaging.forensic.glyphs import GlyphOutlier, print_features
 from workbench.imaging.forensic.number_words import ReadWord as ReadWord  # re-exported
-from workbench.imaging.forensic.number_words import clip_box, number_boxes, number_ink
-from workbench.imaging.forensic.stamp_numbers import stamp_numbers
+from workbench.imaging.forensic.number_words import (
+    clip_box,
+    display_note,
+    display_numbers,
+    number_boxes,
+    number_ink,
+)
+from workbench.imaging.forensic.stamp_numbers import stamp_note, stamp_numbers
 from workbench.imaging.layout.seal import Circle, find_seals
 from workbench.imaging.words import PageWords
 
@@ -389,6 +395,9 @@ def _texture_deviations(
             continue
         # Not the word the number was cut from (a label glued to it): its own paper.
         others = [f for b, f in words if intersection(b, number) == 0]
+        if len(others) < MIN_TEXTURE_WORDS:  # every word read overlaps it: nothing to compare
+            out.append({})
+            continue
         devs: dict[str, dict[str, float]] = {}
         for name, floor in TEXTURE_FLOORS.items():
             values = np.array([f[name] for f in others])
@@ -461,20 +470,6 @@ def _stamps_numbers(
     return stamp_numbers(img, page.ink, numbers, circles, floor)
 
 
-def _stamp_note(stamped: Mapping[int, tuple[Circle, float]]) -> str | None:
-    """The note naming the numbers left out because a round stamp printed them."""
-    if not stamped:
-        return None
-    where = "; ".join(
-        f"centre ({c.x:.0f}, {c.y:.0f}), radius {c.radius:.0f} px, ring darkness {ring:.2f}"
-        for c, ring in dict(stamped.values()).items()
-    )
-    return (
-        f"{len(stamped)} number(s) inside a round stamp, printed in the stamp's lighter ink, "
-        f"were not compared with the page's numbers (stamp {where})."
-    )
-
-
 def digit_consistency(
     gray: np.ndarray,
     page: PageWords,
@@ -518,17 +513,18 @@ def digit_consistency(
             measured.append((box, features))
             grains.append(ink_grain(img, box, own))
     stamped = _stamps_numbers(img, page, measured, seals)
-    if stamped:
-        measured = [m for i, m in enumerate(measured) if i not in stamped]
-        grains = [g for i, g in enumerate(grains) if i not in stamped]
-    stamp_note = _stamp_note(stamped)
+    large = display_numbers([box for box, _ in measured])
+    if stamped or large:
+        measured = [m for i, m in enumerate(measured) if i not in stamped and i not in large]
+        grains = [g for i, g in enumerate(grains) if i not in stamped and i not in large]
+    left_out = " ".join(n for n in (stamp_note(stamped), display_note(len(large))) if n) or None
     if len(measured) < MIN_OTHERS + 1:
         return DigitScan(
             len(measured),
             [],
             f"Numbers were not compared with each other: OCR found {len(measured)} measurable "
             f"number(s) on the page, {MIN_OTHERS + 1} are needed."
-            + (f" {stamp_note}" if stamp_note else ""),
+            + (f" {left_out}" if left_out else ""),
         )
     outliers: list[GlyphOutlier] = []
     papers = _texture_deviations(img, page, read, [box for box, _ in measured])
@@ -588,4 +584,4 @@ def digit_consistency(
                 )
             )
     outliers.sort(key=lambda o: -o.strength)
-    return DigitScan(len(measured), outliers, stamp_note)
+    return DigitScan(len(measured), outliers, left_out)

@@ -27,7 +27,7 @@ compared as any other, and rarely stands out in darkness).
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import cv2
 import numpy as np
@@ -152,3 +152,17 @@ def stamp_numbers(
                 out[i] = (circle, ring)
                 break
     return out
+
+
+def stamp_note(stamped: Mapping[int, tuple[Circle, float]]) -> str | None:
+    """The note naming the numbers left out because a round stamp printed them."""
+    if not stamped:
+        return None
+    where = "; ".join(
+        f"centre ({c.x:.0f}, {c.y:.0f}), radius {c.radius:.0f} px, ring darkness {ring:.2f}"
+        for c, ring in dict(stamped.values()).items()
+    )
+    return (
+        f"{len(stamped)} number(s) inside a round stamp, printed in the stamp's lighter ink, "
+        f"were not compared with the page's numbers (stamp {where})."
+    )

@@ -129,6 +129,12 @@ class ForensicsCheck(Check):
             if h * w > MAX_PIXELS:
                 factor = float(np.sqrt(MAX_PIXELS / (h * w)))
                 gray = cv2.resize(gray, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
+                notes.append(
+                    f"Page {page.index + 1} was analysed at {factor:.0%} of its size (it has "
+                    f"more than {MAX_PIXELS:,} pixels): the double-quantisation map and text "
+                    "copy-move's comparison with a saved copy need the file's own 8x8 grid and "
+                    "were left out."
+                )
             dq = self._dq_map(context, page.index, gray.shape, notes) if factor == 1.0 else None
             quality = self._jpeg_quality(doc) if factor == 1.0 else None
             from workbench.imaging.forensic.tamper import analyse_page

@@ -282,3 +282,19 @@ def test_a_block_pasted_across_a_folds_shadow_still_warns_by_its_paper(tmp_path:
     ]
     assert on_block and all(f.severity >= Severity.WARNING for f in on_block)
     assert all(not f.evidence["crosses_page"] for f in on_block)
+
+
+@pytest.mark.slow
+def test_a_page_analysed_at_reduced_size_says_what_was_left_out(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A page over the pixel limit is analysed at reduced size: every method that needs the
+    # file's own 8x8 grid is left out, and the notes name each of them.
+    import workbench_checks.forensics.check as forensics_check
+
+    monkeypatch.setattr(forensics_check, "MAX_PIXELS", 1_000_000)  # the letter has 2.2 M
+    path = save_png(letter_page(seed=3).image, tmp_path / "letter.png")
+    notes = " ".join(run(path).results["forensics"]["notes"])
+    assert "Page 1 was analysed at 68% of its size" in notes
+    assert "double-quantisation map" in notes and "saved copy" in notes
+    assert "JPEG ghosts were not computed" in notes and "for viewing only" in notes

@@ -252,7 +252,10 @@ def analyse_page(
         qualities = DEFAULT_QUALITIES
     else:
         qualities = (ELA_QUALITY,)
-        notes.append("The page was rescaled for analysis, so JPEG ghosts were not computed.")
+        notes.append(
+            "The page was rescaled for analysis, so JPEG ghosts were not computed and its "
+            "error levels are for viewing only."
+        )
     # Edge content per tile, shared by error level analysis (which ignores blank tiles) and
     # JPEG ghosts, which are measured only on and around print: blank paper far from any
     # mark is where nothing was pasted that a reader would care about, and on a sparse

@@ -15,7 +15,14 @@ changes it and saves it again. Kinds of page (`KINDS`):
   another of the chains (at this chain's resolution, colour and paper, saved once at a
   quality drawn from 60-95), off the 8 x 8 grid (`forensic_edits.foreign_jpeg`);
 * ``resaved``: an untouched page opened and saved once more the same way (a control: its
-  score against the edited pages' isolates the edit from the extra save).
+  score against the edited pages' isolates the edit from the extra save);
+* ``copy-move``: a word or a whole line of the page copied to a blank place of the same page
+  (`forensic_edits.copy_move`; the mask covers both ends, as the corpus's does);
+* ``copy-move-twice``: the same page and copy as ``copy-move`` (its seed), saved at the chain's
+  last quality and then once more at another (`second_quality`: 10 lower on even pages, 10
+  higher on odd ones, within 60-95), as a forger who re-saves leaves it;
+* ``spliced-line``: a line typeset in another face with a look of its own, pasted into a blank
+  band with its paper or darken-blended (`forensic_edits.spliced_line`).
 
 A mask (PNG, 255 inside every edited box) is written next to each page. Each page's outcome
 (score, method scores, pixel F1 of the heatmap against the mask, findings with the method
@@ -24,8 +31,8 @@ of the generators' and the methods' source, like `genuine_chains` caches its own
 
 Per chain it prints, for each kind, the image-level AUC of ``tamper_score`` against that
 chain's untouched pages of `genuine_chains` (its cached outcomes, run when missing), the pages
-found at warning (anywhere, and by a warning on the edit), the mean pixel F1; then every edited
-page with the methods whose findings lie on its edit.
+found at warning (anywhere, by a warning on the edit, and by a warning off it), the mean pixel
+F1; then every edited page with the methods whose findings lie on its edit.
 
     python benchmarks/chain_edits.py [--pages N] [--kind KIND ...] [--chain NAME ...]
 """
@@ -57,10 +64,12 @@ from forensic_diagnosis import methods_stamp  # noqa: E402
 from forensic_edits import (  # noqa: E402
     RETYPE_DIFFERENCES,
     NoRoom,
+    copy_move,
     decode,
     draw_look,
     foreign_jpeg,
     retyped_digits,
+    spliced_line,
 )
 from forensic_sets import Case  # noqa: E402
 from forensics_benchmark import auc, evaluate_one  # noqa: E402
@@ -70,20 +79,32 @@ from workbench.model import Severity  # noqa: E402
 CACHE = HERE.parent / "out" / "chain-edits"
 #: Seeds of this set's pages (genuine_chains uses 6203, the corpus 7001 and 9413, fresh 5119).
 SEED = 8317
-KINDS = ("retyped-plain", "retyped-look", "foreign-jpeg", "resaved")
+KINDS = (
+    "retyped-plain",
+    "retyped-look",
+    "foreign-jpeg",
+    "resaved",
+    "copy-move",
+    "copy-move-twice",
+    "spliced-line",
+)
+#: Kinds made from another kind's page and edit (its seed), saved differently.
+SAME_EDIT = {"copy-move-twice": "copy-move"}
 #: Untouched pages per chain taken from `genuine_chains` (its `--pages`).
 GENUINE_PAGES = 6
 
 
 def _seed(chain: gc.Chain, kind: str, index: int, attempt: int) -> int:
     ci = gc.CHAINS.index(chain)
-    return (((SEED * 100 + ci) * 10 + KINDS.index(kind)) * 100 + index) * 10 + attempt
+    k = KINDS.index(SAME_EDIT.get(kind, kind))
+    return (((SEED * 100 + ci) * 10 + k) * 100 + index) * 10 + attempt
 
 
 def _page_kind(chain: gc.Chain, kind: str, index: int) -> tuple[str, str]:
     """(page kind, faces) of page `index` of `kind` on `chain`: `genuine_chains.PAGES`, cycled."""
     ci = gc.CHAINS.index(chain)
-    return gc.PAGES[(ci + 2 * index + KINDS.index(kind)) % len(gc.PAGES)]
+    k = KINDS.index(SAME_EDIT.get(kind, kind))
+    return gc.PAGES[(ci + 2 * index + k) % len(gc.PAGES)]
 
 
 def _donor(
@@ -106,8 +127,46 @@ def _donor(
     return decode(gc.encode(gc.scan(donor_page, donor_chain, donor_rng), donor_chain)[0])
 
 
+def second_quality(chain: gc.Chain, index: int) -> int:
+    """The quality of a twice-saved page's extra save: the chain's last quality 10 lower on
+    even pages and 10 higher on odd ones, within 60-95 (the other way when that leaves it
+    unchanged), so that every chain has a page re-saved lower and one re-saved higher."""
+    last = chain.saves[-1]
+    step = -10 if index % 2 == 0 else 10
+    quality = min(95, max(60, last + step))
+    return quality if quality != last else min(95, max(60, last - step))
+
+
 def make_page(chain: gc.Chain, kind: str, index: int, folder: Path) -> tuple[Path, Path | None]:
-    """Make page `index` of `kind` on `chain` in `folder` (once): (file, mask or None)."""
+    """Make page `index` of `kind` on `chain` in `folder` (once): (file, mask or None).
+
+    The edited scan is saved once as the chain's last save (``copy-move-twice``: then once
+    more at `second_quality`, by the chain's encoder: a PNG chain's second save changes no
+    pixel).
+    """
+    stem, _, edited, boxes = edited_page(chain, kind, index)
+    data, suffix = gc.encode(edited, replace(chain, saves=chain.saves[-1:]))
+    if kind == "copy-move-twice":
+        again = replace(chain, saves=(second_quality(chain, index),))
+        data, suffix = gc.encode(decode(data), again)
+    path = folder / f"{stem}{suffix}"
+    path.write_bytes(data)
+    if not boxes:
+        return path, None
+    mask = np.zeros(edited.shape[:2], np.uint8)
+    for x0, y0, x1, y1 in boxes:
+        mask[y0:y1, x0:x1] = 255
+    mask_path = folder / f"{stem}.mask.png"
+    Image.fromarray(mask).save(mask_path)
+    return path, mask_path
+
+
+def edited_page(
+    chain: gc.Chain, kind: str, index: int
+) -> tuple[str, np.ndarray, np.ndarray, list[cp.Box]]:
+    """Page `index` of `kind` on `chain` before its last save: (file stem, the decoded scan as
+    the chain made it, the edited scan, the edit's boxes). The first of 8 seeds with room for
+    the edit is taken."""
     page_kind, faces = _page_kind(chain, kind, index)
     stem = f"{chain.name}-{kind}-{index:02d}-{page_kind}-{faces}"
     for attempt in range(8):
@@ -122,17 +181,7 @@ def make_page(chain: gc.Chain, kind: str, index: int, folder: Path) -> tuple[Pat
                 edited, boxes = _edit(scanned, page, chain, kind, index, faces, seed, edit_rng, m)
             except NoRoom:
                 continue
-        data, suffix = gc.encode(edited, replace(chain, saves=chain.saves[-1:]))
-        path = folder / f"{stem}{suffix}"
-        path.write_bytes(data)
-        if not boxes:
-            return path, None
-        mask = np.zeros(edited.shape[:2], np.uint8)
-        for x0, y0, x1, y1 in boxes:
-            mask[y0:y1, x0:x1] = 255
-        mask_path = folder / f"{stem}.mask.png"
-        Image.fromarray(mask).save(mask_path)
-        return path, mask_path
+        return stem, scanned, edited, boxes
     raise RuntimeError(f"{stem}: no room for the edit after 8 seeds")
 
 
@@ -153,6 +202,10 @@ def _edit(
     if kind == "foreign-jpeg":
         donor = _donor(page.kind, index % 2, chain, faces, seed, rng)
         return foreign_jpeg(scanned, page, donor, m, rng)
+    if kind in ("copy-move", "copy-move-twice"):
+        return copy_move(scanned, page, m, rng)
+    if kind == "spliced-line":
+        return spliced_line(scanned, page, "dev", chain, rng)  # type: ignore[arg-type]
     look = None
     if kind == "retyped-look":
         ci = gc.CHAINS.index(chain)
@@ -166,7 +219,7 @@ def generator_stamp() -> str:
     table does not make the pages again)."""
     digest = hashlib.sha256(gc.generator_stamp().encode())
     digest.update((HERE / "forensic_edits.py").read_bytes())
-    for function in (_seed, _page_kind, _donor, make_page, _edit):
+    for function in (_seed, _page_kind, _donor, second_quality, make_page, edited_page, _edit):
         digest.update(inspect.getsource(function).encode())
     return digest.hexdigest()[:16]
 
@@ -218,9 +271,12 @@ def outcomes(chain: gc.Chain, kind: str, pages: int, key: str) -> list[dict[str,
     return rows
 
 
-def worst(row: dict[str, Any], on_edit: bool = False) -> int:
-    """The page's worst severity (of the findings on the edit only, with `on_edit`)."""
-    return max((s for _, s, _, on in row["findings"] if on or not on_edit), default=0)
+def worst(row: dict[str, Any], on_edit: bool | None = None) -> int:
+    """The page's worst severity (of the findings on the edit only, with `on_edit` True; of
+    those off it only, with False; of all, with None)."""
+    return max(
+        (s for _, s, _, on in row["findings"] if on_edit is None or on == on_edit), default=0
+    )
 
 
 def finders(row: dict[str, Any]) -> str:
@@ -235,15 +291,17 @@ def finders(row: dict[str, Any]) -> str:
 
 
 def kind_cells(genuine: Sequence[float], rows: Sequence[dict[str, Any]]) -> str:
-    """AUC against `genuine` | found at warning (anywhere / on the edit) | mean pixel F1."""
+    """AUC against `genuine` | pages with a warning (anywhere / on the edit / off the edit) |
+    mean pixel F1."""
     if not rows:
         return " | | "
     a = auc(list(genuine), [r["score"] for r in rows])
     found = sum(1 for r in rows if worst(r) >= Severity.WARNING)
     placed = sum(1 for r in rows if worst(r, True) >= Severity.WARNING)
+    off = sum(1 for r in rows if worst(r, False) >= Severity.WARNING)
     f1s = [r["f1"] for r in rows if r["f1"] is not None]
     f1 = f"{np.mean(f1s):.2f}" if f1s else ""
-    return f"{a:.2f} | {found} / {placed} of {len(rows)} | {f1}"
+    return f"{a:.2f} | {found} / {placed} / {off} of {len(rows)} | {f1}"
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -256,7 +314,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     chosen = [c for c in gc.CHAINS if not args.chain or c.name in args.chain]
     key = methods_stamp(())
     header = "| chain | untouched max |" + "".join(
-        f" {k}: AUC | found (any / on edit) | pixel F1 |" for k in kinds
+        f" {k}: AUC | warning (any / on edit / off edit) | pixel F1 |" for k in kinds
     )
     table, pages = [header, "|" + " --- |" * (2 + 3 * len(kinds))], []
     every: dict[str, list[dict[str, Any]]] = {k: [] for k in kinds}

@@ -130,3 +130,11 @@ def test_pasted_block_still_found_on_a_deskewed_page() -> None:
     assert x0 <= cx <= x1 and y0 <= cy <= y1
     # And the whole check still warns on it.
     assert "forensics.paper_step" in _warnings(gray, every=True)
+
+
+def test_the_page_says_what_was_not_judged(letter: np.ndarray) -> None:
+    # A flat fill at the edge may also be an area erased up to it: the page's notes say so.
+    traces = analyse_page(_bordered(letter, 40), keypoints=False, blocks=False, text=False)
+    assert any("Flat fill along the page's edge" in n and "erased" in n for n in traces.notes)
+    plain = analyse_page(letter, keypoints=False, blocks=False, text=False)
+    assert not any("Flat fill" in n for n in plain.notes)

@@ -9,10 +9,18 @@ Such fill holds no noise to compare and no paper whose tone could step, so the n
 paper-step methods take it as no evidence at all (`padding_mask`), instead of as a patch
 of other noise or a step of the paper's tone along its straight edge.
 
-What the rule gives up: an area at the page's edge erased with a perfectly flat fill (a
-header whited out up to the page's edge) is not seen by those two methods either; print
-removed from it still shows to the others only if something of it is left. An erasure
-filled flat *inside* the page, or one whose fill carries any noise, is judged as before.
+Fill at the paper's own tone is not taken (`PAPER_TONE`): JPEG, a denoiser or clipping at
+white make a page's paper flat along its sides at that tone, and there it holds nothing the
+methods could misread. So corners filled with the paper's own grey are still judged (a
+deskewed letter whose corners were filled with 240 on paper of 241-242 keeps its noise
+warning at a corner).
+
+What the rule gives up: an area erased up to the page's edge with a perfectly flat fill of
+another tone than the paper's (a letterhead whited out to 255 across at least `EDGE_SHARE`
+of the page's width) is not judged by those two methods, and cannot be told from the
+padding of a deskewed or flattened page; the page's notes name both (`analyse_page`). An
+erasure filled flat *inside* the page, one filled with the paper's own tone, and any fill
+that carries noise are judged as before.
 
 JPEG: blocks wholly inside a flat fill decode flat again, but the 8 x 8 blocks (16 x 16
 with subsampled colour) that straddle the fill's edge ring; `GROW` pixels around the fill
@@ -32,9 +40,9 @@ WINDOW = 5
 GROW = 16
 #: Share of one side of the page a fill must run along: a deskewed page's corner wedges run
 #: along most of a side, a band or a border along all of it. On the genuine scan chains
-#: (``benchmarks/genuine_chains.py``, 96 pages) and the dev and fresh-look sets, the flat
-#: areas JPEG or a denoiser left in the paper at the page's edge ran along at most 8 % of a
-#: side (2026-12-08).
+#: (``benchmarks/genuine_chains.py``, 96 pages) and the dev and fresh-look sets, single flat
+#: areas off the paper's tone that JPEG left at the page's edge ran along at most 8 % of a
+#: side, and with this share no page of them has padding (2026-12-08).
 EDGE_SHARE = 0.25
 #: Grey levels from the page's paper tone (its median) within which a flat area is that
 #: paper, made flat by JPEG, a denoiser or clipping at white, not a fill added to it: a

@@ -95,6 +95,7 @@ def noise_sigma_map(
     edge_threshold: float = 40.0,
     min_fraction: float = 0.3,
     black: float = 3,
+    padding: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Immerkaer noise estimate of each block, from its edge-free pixels only.
 
@@ -113,6 +114,10 @@ def noise_sigma_map(
         clipped to black (night sky, the surround of a photograph) have no noise left to
         measure and would otherwise stand out as suspiciously smooth. Print is an edge and
         is left out anyway; white is kept, so a patch whitened in an editor still shows.
+    padding : (H, W) bool array, optional
+        Flat fill at the page's edge (`workbench.imaging.forensic.padding.padding_mask`):
+        left out too, of any tone. It is no scanned surface, so it holds no noise to
+        compare (a deskewed page's filled corners, a border band, flattened transparency).
 
     Returns
     -------
@@ -135,6 +140,8 @@ def noise_sigma_map(
         flat = ~edge_mask(part, edge_threshold)[keep]
         if black >= 0:
             flat &= cv2.dilate(part, np.ones((3, 3), np.uint8))[keep] > black
+        if padding is not None:
+            flat &= ~padding[y0:y1]
         rows = slice(y0 // block, y1 // block)
         total[rows] = block_sum(np.where(flat, residual, 0.0), block)
         count[rows] = block_sum(flat, block)
@@ -174,6 +181,7 @@ def noise_inconsistency(
     *,
     floor: float = 0.05,
     rounding: float = ROUNDING_VARIANCE,
+    padding: np.ndarray | None = None,
     **kwargs: float,
 ) -> NoiseMap:
     """Blocks whose noise level departs from the rest of the page.
@@ -198,6 +206,8 @@ def noise_inconsistency(
         page is judged on its own estimate (a whitened patch, or a region whose own
         compression flattened noise the page kept, even a noise of a few tenths of a grey
         level).
+    padding : (H, W) bool array, optional
+        Flat fill at the page's edge, taken as no evidence (`noise_sigma_map`).
     **kwargs
         Passed to `noise_sigma_map`.
 
@@ -206,7 +216,7 @@ def noise_inconsistency(
     NoiseMap
 
     """
-    sigma, valid = noise_sigma_map(gray, block, **kwargs)
+    sigma, valid = noise_sigma_map(gray, block, padding=padding, **kwargs)
     log_sigma = np.log(np.maximum(sigma, floor))
     z = smooth_blocks(robust_zscore(log_sigma, valid, floor=0.2), valid)
     if rounding > 0:

@@ -281,7 +281,12 @@ def row_step_blocks(gray: np.ndarray, paper: np.ndarray) -> np.ndarray:
     return np.asarray(per_row.reshape(bh, bw, BLOCK // STRIDE).max(axis=2))
 
 
-def paper_steps(gray: np.ndarray, *, paper: tuple[float, float] | None = None) -> PaperSteps:
+def paper_steps(
+    gray: np.ndarray,
+    *,
+    paper: tuple[float, float] | None = None,
+    padding: np.ndarray | None = None,
+) -> PaperSteps:
     """Straight steps of the paper's tone on a page (see the module notes).
 
     Parameters
@@ -290,7 +295,11 @@ def paper_steps(gray: np.ndarray, *, paper: tuple[float, float] | None = None) -
         Page luminance.
     paper : (share, level), optional
         `bare_paper` of the same page, when the caller has it already (it reads every
-        pixel); computed here otherwise.
+        pixel); computed here otherwise. With `padding`, it must be of the page without it.
+    padding : (H, W) bool array, optional
+        Flat fill at the page's edge (`workbench.imaging.forensic.padding.padding_mask`): not
+        paper, so neither counted in the page's share of paper nor read on either side of a
+        step (the straight edge of a deskewed page's filled corner is no step of the paper).
 
     Returns
     -------
@@ -303,7 +312,9 @@ def paper_steps(gray: np.ndarray, *, paper: tuple[float, float] | None = None) -
         img = np.clip(np.rint(img), 0, 255).astype(np.uint8)
     h, w = img.shape
     bh, bw = -(-h // BLOCK), -(-w // BLOCK)
-    flat, level = bare_paper(img) if paper is None else paper
+    if paper is None:
+        paper = bare_paper(img if padding is None else img[~padding])
+    flat, level = paper
     if not is_paper_page(flat, level):
         empty = np.zeros((bh, bw), np.float64)
         return PaperSteps(
@@ -317,6 +328,8 @@ def paper_steps(gray: np.ndarray, *, paper: tuple[float, float] | None = None) -
             ),
         )
     bare = paper_mask(img, level)
+    if padding is not None:
+        bare &= ~padding
     # One direction at a time, each reduced to blocks at once (page-sized float maps add up);
     # column boundaries are the row boundaries of the transposed page (uint8 copies, made by
     # OpenCV's blocked transpose: numpy's copy of a transposed view costs several times more).

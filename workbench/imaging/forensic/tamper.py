@@ -38,6 +38,7 @@ from workbench.imaging.forensic.ghost import (
 from workbench.imaging.forensic.glyphs import GlyphOutlier, glyph_map
 from workbench.imaging.forensic.lighting import text_page
 from workbench.imaging.forensic.noise import noise_inconsistency, noise_strength
+from workbench.imaging.forensic.padding import padding_mask
 from workbench.imaging.forensic.paper_patch import paper_blocks
 from workbench.imaging.forensic.paper_steps import bare_paper, is_paper_page, paper_steps
 from workbench.imaging.forensic.textclone import TextClone, text_clone_map, text_clones
@@ -307,7 +308,18 @@ def analyse_page(
         e_strength >= REGION_THRESHOLD, ELA_BLOCK, strength=e_strength, min_blocks=4, shape=(h, w)
     )
 
-    noise = noise_inconsistency(img, NOISE_BLOCK)
+    # Flat fill along the page's edge (a deskewed page's corners, a border, flattened
+    # transparency) is no scanned surface: no evidence for the noise and paper-step methods.
+    padding = padding_mask(img, level)
+    padded = bool(padding.any())
+    if padded:
+        notes.append(
+            f"Flat fill along the page's edge ({padding.mean():.0%} of the page, with its "
+            "rim) holds no scanner noise, so the noise and paper-step methods did not judge "
+            "it: a deskewed or padded scan (filled corners, a border, flattened "
+            "transparency), or an area erased flat up to the page's edge."
+        )
+    noise = noise_inconsistency(img, NOISE_BLOCK, padding=padding if padded else None)
     n_strength = noise_strength(noise)
     if page_quality is not None and page_quality < 90:
         # JPEG quantisation flattens noise unevenly (more in flat paper than near strokes);
@@ -328,7 +340,7 @@ def analyse_page(
     noise_sigma = float(np.median(sigma_valid)) if sigma_valid.size else 0.0
 
     # Straight steps in the paper's tone: the edges of a patch that brought its own paper.
-    steps = paper_steps(img, paper=(share, level))
+    steps = paper_steps(img, padding=padding) if padded else paper_steps(img, paper=(share, level))
     if steps.note:
         notes.append(steps.note)
 

@@ -6,7 +6,12 @@ of it on ten such pages). The page's next closest pair is two different numbers 
 times the floor), so that pair's distance below it lowered the repeat's ratio and it warned
 on 3 of 10 pages. Without a simulated copy (not a JPEG, or a page the check reduced) the paper
 floor alone decides whether a pair is far from a copy (`textclone.far_from_copy`). A word
-copied within a lossless file is identical to the pixel (0 of the floor) and is still found.
+copied within a lossless file is identical to the pixel (0 of the floor) and is still found;
+so is one copied within a 600-dpi page the check reduces (by 0.89) when the reduced
+displacement falls within 0.07 pixel of a whole one (0.56 of the floor, lowered by the page's
+other pairs to a warning). Resampled differently at its two ends, such a copy is not found
+when it falls further from one (0.08 pixel: 0.66 of the floor, strength 0.22; 0.18: 1.44;
+0.30: 2.4), before this rule as after.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
+from workbench_checks.forensics.check import MAX_PIXELS
 from workbench_checks.forensics.findings import paper_closeness
 
 from tests.support.forensic_fixtures import (
@@ -29,6 +35,9 @@ from tests.support.text_pages import NOTO_SANS, render_page
 from workbench.imaging.forensic.textclone import NEXT_PAPER, far_from_copy, text_clones
 from workbench.imaging.words import find_words
 from workbench.model import Severity
+
+#: Words of a 600-dpi page of text, five to a line, some repeated.
+VOCABULARY = "invoice payment received account transfer amount period contract signed office"
 
 
 def numbers_page(seed: int) -> np.ndarray:
@@ -103,6 +112,31 @@ def test_word_copied_within_a_lossless_letter_is_found_at_both_ends(tmp_path: Pa
     source = (word.box.x, word.box.y, word.box.width, word.box.height)
     edited, target = copy_word(page, source, (300, 1000))
     found = _text_copy_moves(save_png(edited, tmp_path / "copied.png"))
+    assert found and found[0][0] >= Severity.WARNING
+    assert any(overlaps(r, target) for r in found[0][1])
+    assert any(overlaps(r, source) for r in found[0][1])
+
+
+@pytest.mark.slow
+def test_word_copied_within_a_reduced_600_dpi_page_is_found_at_both_ends(tmp_path: Path) -> None:
+    rng = np.random.default_rng(4)
+    rows = [" ".join(rng.choice(VOCABULARY.split(), 5)) for _ in range(12)]
+    drawn = render_page(rows, font=NOTO_SANS, size=144, width=4960, margin=480, rtl=False)
+    ink = np.asarray(drawn.convert("L"), np.float32)
+    # Grain two pixels across, as a 600-dpi scanner's noise is not white at its pixel.
+    grain = cv2.resize(rng.normal(0, 2.5, (ink.shape[0] // 2, ink.shape[1] // 2)), ink.shape[::-1])
+    page = np.clip(np.rint(cv2.GaussianBlur(ink, (0, 0), 3.0) * (242 / 255) + grain), 0, 255)
+    page = page.astype(np.uint8)
+    factor = float(np.sqrt(MAX_PIXELS / page.size))
+    assert factor < 0.95  # the check reduces the page
+    word = [w for w in find_words(page).words if w.box.width > 400][3]
+    source = (word.box.x, word.box.y, word.box.width, word.box.height)
+    # Moved down to blank paper by a displacement the reduction takes to a whole pixel
+    # (within 0.07 of one), the copy's paper carried along (`copy_word`'s 3 pixels).
+    near = page.shape[0] - 500 - word.box.y
+    dy = min(range(near - 8, near + 9), key=lambda d: abs(factor * d - round(factor * d)))
+    edited, target = copy_word(page, source, (word.box.x - 3, word.box.y - 3 + dy))
+    found = _text_copy_moves(save_png(edited, tmp_path / "copied.png", dpi=600))
     assert found and found[0][0] >= Severity.WARNING
     assert any(overlaps(r, target) for r in found[0][1])
     assert any(overlaps(r, source) for r in found[0][1])

@@ -353,7 +353,7 @@ def effective_ratio(
     other pair of the page (the next closest, `nearest`, is two separate prints), while on a
     genuine page the closest pairs lie together: when the pair is below `NEXT_REFERENCE`
     times the next one, the ratio is lowered in proportion, never below `NEXT_FLOOR` of it.
-    Not lowered when the pair is `far` from a copy by both comparisons (`far_from_copy`).
+    Not lowered when the pair is `far` from a copy by every comparison made (`far_from_copy`).
     """
     ratio = difference / floor
     if nearest is None or nearest <= 0 or far:

@@ -324,10 +324,34 @@ def step_finding(
     )
 
 
+#: Below this ratio to the paper floor a pair is said to match pixel for pixel (a word copied
+#: within a lossless file lies at 0 of it).
+PIXEL_RATIO = 0.1
+
+
+def paper_closeness(ratio: float) -> str:
+    """How closely a pair matches, in words that follow its ratio to the paper floor.
+
+    Only a pair far within the floor matches pixel for pixel; one near the floor differs as
+    much as two patches of the page's paper do (as two separate prints can: `NEXT_PAPER`),
+    and is reported because the page's other pairs lie far above it.
+    """
+    from workbench.imaging.forensic.textclone import NEXT_PAPER
+
+    if ratio < PIXEL_RATIO:
+        return "pixel for pixel"
+    if ratio < NEXT_PAPER:
+        return "more closely than the page's paper grain varies"
+    return (
+        "no more closely than two patches of the page's paper differ, but far more closely "
+        "than its other pairs of words"
+    )
+
+
 def text_clone_finding(
     check: Check, index: int, clone: TextClone, traces: PageTraces, factor: float
 ) -> Finding:
-    """Words that are pixel copies of other words of the page, paper grain included."""
+    """Words that match other words of the page more closely than two prints would, grain too."""
     source = page_region(clone.source, factor, "source", clone.strength)
     target = page_region(clone.target, factor, "copy", clone.strength)
     words = "word" if clone.words == 1 else f"{clone.words} words moved together"
@@ -345,7 +369,7 @@ def text_clone_finding(
     said = []
     if "paper" in clone.routes:
         said.append(
-            "pixel for pixel, paper included: their difference "
+            f"{paper_closeness(clone.ratio)}, paper included: their difference "
             f"({clone.difference:.2f} grey levels) is {clone.ratio:.2f} of what two separate "
             f"patches of this page's paper differ by ({traces.text_floor:.2f}){nearest}"
         )

@@ -51,7 +51,7 @@ def _scanned_invoice(heading_size: int) -> tuple[np.ndarray, list[OcrWord], Box]
 def test_only_numbers_far_taller_than_the_pages_are_display_type() -> None:
     boxes = [Box(0, 0, 60, h) for h in (30, 32, 31, 29, 150)]
     assert display_numbers(boxes) == {4}
-    assert display_numbers(boxes[:4] + [Box(0, 0, 60, round(30 * DISPLAY_SIZE))]) == set()
+    assert display_numbers([*boxes[:4], Box(0, 0, 60, round(30 * DISPLAY_SIZE))]) == set()
     assert display_numbers(boxes[-2:]) == set()  # too few numbers to know the page's size
 
 
@@ -65,7 +65,7 @@ def test_a_heading_number_in_display_type_is_left_out_with_a_note() -> None:
 
 
 def test_a_number_in_the_bodys_size_is_compared_as_before() -> None:
-    gray, read, heading = _scanned_invoice(30)
+    gray, read, _ = _scanned_invoice(30)
     scan = digit_consistency(gray, find_words(gray), read)
     assert scan.numbers >= 9  # the heading's number among them
     assert scan.note is None

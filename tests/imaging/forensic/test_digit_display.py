@@ -1,4 +1,4 @@
-"""A number set in display type (a heading's year, several times the body's size) is not compared.
+"""A number set in display type (a heading's year, several times the body's size) is not judged.
 
 Its stroke against the page's glyph height and the paper inside its box, far from its strokes
 where a small number's paper lies next to them, differ by its size alone: a scanned page with
@@ -61,7 +61,7 @@ def test_a_heading_number_in_display_type_is_left_out_with_a_note() -> None:
     assert scan.numbers >= 8
     assert not [o for o in scan.outliers if o.box.y < heading.y + heading.height]
     assert all(o.strength < 0.5 for o in scan.outliers)
-    assert scan.note is not None and "were not compared with them" in scan.note
+    assert scan.note is not None and "were not judged against them" in scan.note
 
 
 def test_a_number_in_the_bodys_size_is_compared_as_before() -> None:

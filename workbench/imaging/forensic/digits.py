@@ -513,10 +513,12 @@ def digit_consistency(
             measured.append((box, features))
             grains.append(ink_grain(img, box, own))
     stamped = _stamps_numbers(img, page, measured, seals)
+    if stamped:
+        measured = [m for i, m in enumerate(measured) if i not in stamped]
+        grains = [g for i, g in enumerate(grains) if i not in stamped]
+    # Display type stays among the references (leaving it out narrowed a genuine letter's
+    # spread until one of its numbers warned) but is never judged itself.
     large = display_numbers([box for box, _ in measured])
-    if stamped or large:
-        measured = [m for i, m in enumerate(measured) if i not in stamped and i not in large]
-        grains = [g for i, g in enumerate(grains) if i not in stamped and i not in large]
     left_out = " ".join(n for n in (stamp_note(stamped), display_note(len(large))) if n) or None
     if len(measured) < MIN_OTHERS + 1:
         return DigitScan(
@@ -531,6 +533,8 @@ def digit_consistency(
     inks = _ink_deviations(grains)
     heights = [box.height for box, _ in measured]
     for i, (box, features) in enumerate(measured):
+        if i in large:
+            continue
         others = [f for j, (_, f) in enumerate(measured) if j != i]
         devs: dict[str, dict[str, float]] = {}
         either: dict[str, dict[str, float]] = {}  # print deviations in both directions

@@ -18,7 +18,7 @@ from JPEG pieces of equal quality shows nothing.
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import cv2
 import numpy as np
@@ -68,6 +68,9 @@ class GhostMap:
         For each quality step (``qualities[k]`` into ``qualities[k + 1]``), whether it was
         compared: the steps at and above the page's own last save are not (`_own_step`).
         When none is, the page could show no ghost at all.
+    clipped : (BH, BW) bool
+        Blocks with content that were not judged because most of their pixels are clipped
+        at white or black (`clipped_blocks`); empty when not computed.
 
     """
 
@@ -79,6 +82,31 @@ class GhostMap:
     valid: np.ndarray
     block: int
     usable: tuple[bool, ...] = ()
+    clipped: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=bool))
+
+
+#: Share of a block's pixels at pure white or pure black above which the block is not judged
+#: (`clipped_blocks`). A scanner's "whiten background" or a copier that brightens the page
+#: clips its paper at 255: such a block is a flat area with a few specks of texture, and it
+#: requantises almost idempotently at any quality, so its curve dips where the page's
+#: unclipped blocks' do not. A scanned letter brightened by 16 levels (91% of its paper at
+#: 255, never saved as JPEG) warned on 27 regions, every block of them 93% clipped or more.
+MAX_CLIPPED_SHARE = 0.5
+
+
+def clipped_blocks(gray: np.ndarray, block: int, share: float = MAX_CLIPPED_SHARE) -> np.ndarray:
+    """Blocks more than ``share`` of whose pixels are pure white (255) or pure black (0).
+
+    Returns ``(H // block, W // block)`` bool. The double-quantisation map leaves such blocks
+    out for the same reason: a clipped area's coefficients say nothing of its history.
+    """
+    img = np.asarray(gray, dtype=np.uint8)
+    h, w = img.shape[:2]
+    bh, bw = h // block, w // block
+    if bh == 0 or bw == 0:
+        return np.zeros((bh, bw), dtype=bool)
+    flat = ((img == 255) | (img == 0)).astype(np.float32)
+    return np.asarray(block_mean(flat[: bh * block, : bw * block], block) > share, dtype=bool)
 
 
 def ghost_curves(
@@ -217,6 +245,10 @@ def jpeg_ghost(
     # their average level, and carry no ghost: only blocks with some fine texture count.
     texture = residual_block_mean(gray, block)[: peak.shape[0], : peak.shape[1]]
     valid = (peak >= min_energy) & (texture >= min_texture)
+    # Blocks mostly clipped at white or black are flat areas with specks of texture: they
+    # requantise almost idempotently and dip where the page does not (`MAX_CLIPPED_SHARE`).
+    clipped = valid & clipped_blocks(gray, block)[: peak.shape[0], : peak.shape[1]]
+    valid &= ~clipped
     # Blocks on the page border carry scanner and cropping edges, not compression history.
     valid[[0, -1], :] = False
     valid[:, [0, -1]] = False
@@ -255,7 +287,9 @@ def jpeg_ghost(
     if straight.any():
         depth = np.where(straight, _from_neighbours(depth, straight, 0.0), depth)
         z = np.where(straight, _from_neighbours(z, straight, 0.0), z)
-    return GhostMap(qs, curves, depth, quality, z, valid, block, tuple(bool(u) for u in usable))
+    return GhostMap(
+        qs, curves, depth, quality, z, valid, block, tuple(bool(u) for u in usable), clipped
+    )
 
 
 def _from_neighbours(values: np.ndarray, straight: np.ndarray, floor: float) -> np.ndarray:

@@ -274,6 +274,15 @@ def analyse_page(
         ghost = jpeg_ghost(img, qualities, GHOST_BLOCK, curves=curves)
         page_quality = page_quality_estimate(ghost)
         g_strength = ghost_strength(ghost)
+        left_out, judged = int(ghost.clipped.sum()), int(ghost.valid.sum())
+        if left_out and left_out >= judged:
+            notes.append(
+                f"Most of the page is clipped at pure white or black ({left_out} of "
+                f"{left_out + judged} blocks near print, more than half their pixels): JPEG "
+                "ghosts judged only the other blocks, since a clipped area re-saves almost "
+                "unchanged at any quality. Innocent causes: a scanner's background whitening, "
+                "a copier, a brightened image."
+            )
         if not any(ghost.usable):
             notes.append(
                 "JPEG ghosts were not usable: every re-save quality tried lies at or above "

@@ -57,7 +57,7 @@ class ForensicsCheck(Check):
     """Error levels, noise, copy-move and JPEG ghosts, fused per page."""
 
     name = "forensics"
-    version = "33"
+    version = "34"
     title = "Pixel forensics: cloned regions and words, foreign compression, noise, retyped print"
     explanation = (
         "Looks for local traces of image editing on each page: regions copied from elsewhere "

@@ -60,6 +60,16 @@ def _text_copy_moves(path: Path) -> list[tuple[Severity, list[tuple[int, int, in
     ]
 
 
+def _warns_at_both_ends(
+    path: Path, source: tuple[int, int, int, int], target: tuple[int, int, int, int]
+) -> None:
+    """The check's strongest text copy-move on `path` is a warning covering both ends."""
+    found = _text_copy_moves(path)
+    assert found and found[0][0] >= Severity.WARNING
+    assert any(overlaps(r, target) for r in found[0][1])
+    assert any(overlaps(r, source) for r in found[0][1])
+
+
 def test_far_from_copy_without_a_simulated_copy_follows_the_paper_floor() -> None:
     # No simulated copy: the floor alone decides.
     assert far_from_copy(NEXT_PAPER, None, 0.0, simulated=False)
@@ -99,10 +109,7 @@ def test_number_copied_within_a_lossless_page_is_found_at_both_ends(tmp_path: Pa
     edited, target = copy_word(page, source, (page.shape[1] - 300, page.shape[0] - 60))
     scan = text_clones(edited, words=find_words(edited))
     assert scan.clones and scan.clones[0].ratio < 0.05  # identical to the pixel
-    found = _text_copy_moves(save_png(edited, tmp_path / "copied.png"))
-    assert found and found[0][0] >= Severity.WARNING
-    assert any(overlaps(r, target) for r in found[0][1])
-    assert any(overlaps(r, source) for r in found[0][1])
+    _warns_at_both_ends(save_png(edited, tmp_path / "copied.png"), source, target)
 
 
 @pytest.mark.slow
@@ -111,10 +118,7 @@ def test_word_copied_within_a_lossless_letter_is_found_at_both_ends(tmp_path: Pa
     word = next(w for w in find_words(page).words if w.box.width > 60 and w.box.y > 400)
     source = (word.box.x, word.box.y, word.box.width, word.box.height)
     edited, target = copy_word(page, source, (300, 1000))
-    found = _text_copy_moves(save_png(edited, tmp_path / "copied.png"))
-    assert found and found[0][0] >= Severity.WARNING
-    assert any(overlaps(r, target) for r in found[0][1])
-    assert any(overlaps(r, source) for r in found[0][1])
+    _warns_at_both_ends(save_png(edited, tmp_path / "copied.png"), source, target)
 
 
 @pytest.mark.slow
@@ -136,7 +140,4 @@ def test_word_copied_within_a_reduced_600_dpi_page_is_found_at_both_ends(tmp_pat
     near = page.shape[0] - 500 - word.box.y
     dy = min(range(near - 8, near + 9), key=lambda d: abs(factor * d - round(factor * d)))
     edited, target = copy_word(page, source, (word.box.x - 3, word.box.y - 3 + dy))
-    found = _text_copy_moves(save_png(edited, tmp_path / "copied.png", dpi=600))
-    assert found and found[0][0] >= Severity.WARNING
-    assert any(overlaps(r, target) for r in found[0][1])
-    assert any(overlaps(r, source) for r in found[0][1])
+    _warns_at_both_ends(save_png(edited, tmp_path / "copied.png", dpi=600), source, target)
